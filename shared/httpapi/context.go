@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+type ctxKey int
+
+const (
+	identityKey ctxKey = iota
+	requestIDKey
+	loggerKey
+)
+
+// Identity is who is calling, as the authorizer established it. Handlers
+// read it only through IdentityFrom; a user id never comes from a body or
+// query.
+type Identity struct {
+	Sub         string
+	Groups      []string
+	Institution string
+	Agency      string
+	Org         string
+}
+
+// InGroup reports whether the identity belongs to group g.
+func (id Identity) InGroup(g string) bool {
+	for _, x := range id.Groups {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// WithIdentity returns ctx carrying id.
+func WithIdentity(ctx context.Context, id Identity) context.Context {
+	return context.WithValue(ctx, identityKey, id)
+}
+
+// IdentityFrom returns the caller's identity; ok is false on a public route.
+func IdentityFrom(ctx context.Context) (Identity, bool) {
+	id, ok := ctx.Value(identityKey).(Identity)
+	return id, ok && id.Sub != ""
+}
+
+// RequestID returns the id that ties a response to its log lines.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// WithRequestID returns ctx carrying request id rid.
+func WithRequestID(ctx context.Context, rid string) context.Context {
+	return context.WithValue(ctx, requestIDKey, rid)
+}
+
+// Logger returns the request's logger (with its request id), or the default.
+func Logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Language picks "ru" or "en" from Accept-Language by quality, English when
+// neither is asked for.
+func Language(r *http.Request) string {
+	best, bestQ := "en", -1.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		if (base == "ru" || base == "en") && q > bestQ && q > 0 {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}
+
+func contextWithLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey, l)
+}

@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kabinet/kabinet/shared/errs"
+)
+
+// ProblemBase prefixes every problem type URI; the slug after it is stable.
+const ProblemBase = "https://kabinet.dev/problems/"
+
+// RetryAfterSeconds is what a 503 asks clients to wait.
+const RetryAfterSeconds = 2
+
+type kindInfo struct {
+	status int
+	slug   string
+	en, ru string
+}
+
+// problems is the one table from an error kind to what a client sees.
+var problems = map[errs.Kind]kindInfo{
+	errs.Invalid:              {http.StatusUnprocessableEntity, "validation", "The request breaks a rule", "Запрос нарушает правила"},
+	errs.Malformed:            {http.StatusBadRequest, "malformed-request", "The request cannot be read", "Запрос не удаётся прочитать"},
+	errs.TooLarge:             {http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large", "Тело запроса слишком большое"},
+	errs.UnsupportedMedia:     {http.StatusUnsupportedMediaType, "unsupported-media-type", "The request body must be JSON", "Тело запроса должно быть в формате JSON"},
+	errs.Unauthorized:         {http.StatusUnauthorized, "unauthorized", "Sign-in required", "Требуется вход"},
+	errs.Forbidden:            {http.StatusForbidden, "forbidden", "Not allowed", "Действие запрещено"},
+	errs.NotFound:             {http.StatusNotFound, "not-found", "Not found", "Не найдено"},
+	errs.Conflict:             {http.StatusConflict, "conflict", "The object's state does not allow this", "Состояние объекта не позволяет это действие"},
+	errs.Precondition:         {http.StatusPreconditionFailed, "precondition-failed", "The object has changed since you read it", "Объект изменился с момента чтения"},
+	errs.PreconditionRequired: {http.StatusPreconditionRequired, "precondition-required", "An If-Match header is required", "Требуется заголовок If-Match"},
+	errs.Unavailable:          {http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable, try again shortly", "Сервис временно недоступен, повторите попытку позже"},
+	errs.MethodNotAllowed:     {http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "Метод не поддерживается"},
+	errs.NotImplemented:       {http.StatusNotImplemented, "not-implemented", "Not implemented yet", "Пока не реализовано"},
+	errs.Internal:             {http.StatusInternalServerError, "internal", "Internal error", "Внутренняя ошибка"},
+}
+
+// reasons refine a kind's title for a specific cause.
+var reasons = map[string][2]string{
+	"version_mismatch":       {"The object has changed since you read it", "Объект изменился с момента чтения"},
+	"already_archived":       {"The document is already archived", "Документ уже в архиве"},
+	"not_archived":           {"The document is not archived", "Документ не в архиве"},
+	"archived":               {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"},
+	"idempotency_key_reused": {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
+	"route_not_found":        {"No such route", "Такого адреса нет"},
+	"invalid_token":          {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
+}
+
+// fieldMessages explain field error codes to people.
+var fieldMessages = map[string][2]string{
+	"required":             {"is required", "обязательное поле"},
+	"unknown_field":        {"is not a field of this request", "такого поля нет в запросе"},
+	"wrong_type":           {"has the wrong type", "неверный тип значения"},
+	"invalid_date":         {"must be a calendar date YYYY-MM-DD", "должна быть датой в формате ГГГГ-ММ-ДД"},
+	"in_future":            {"cannot be in the future", "не может быть в будущем"},
+	"before_issued":        {"cannot be before the issue date", "не может быть раньше даты выдачи"},
+	"unknown_type":         {"is not a known document type", "неизвестный тип документа"},
+	"unknown_status":       {"is not a known status", "неизвестный статус"},
+	"invalid_text":         {"is too long or has control characters", "слишком длинное или содержит управляющие символы"},
+	"invalid_number":       {"is not a valid number for this document type", "неверный номер для этого типа документа"},
+	"too_many":             {"has too many values", "слишком много значений"},
+	"out_of_range":         {"is out of range", "вне допустимого диапазона"},
+	"duplicate":            {"has duplicate values", "содержит повторы"},
+	"required_for_rule":    {"is needed to compute the expiry date; give it or give expiresOn", "нужна для расчёта срока действия; укажите её или expiresOn"},
+	"birth_date_required":  {"cannot be computed without your birth date in the profile; add it or give expiresOn", "не рассчитать без даты рождения в профиле; добавьте её или укажите expiresOn"},
+	"invalid_time_zone":    {"must be an IANA time zone such as Europe/Moscow", "должен быть часовым поясом IANA, например Europe/Moscow"},
+	"unsupported_language": {"must be ru or en", "должен быть ru или en"},
+	"invalid_email":        {"is not a valid e-mail address", "неверный адрес электронной почты"},
+	"invalid_phone":        {"must be in E.164 format, e.g. +79161234567", "должен быть в формате E.164, например +79161234567"},
+	"invalid_cursor":       {"is not a cursor this API issued", "неверный курсор"},
+	"invalid_json":         {"is not valid JSON", "некорректный JSON"},
+	"invalid_header":       {"is not a valid value", "недопустимое значение"},
+	"not_integer":          {"must be an integer", "должно быть целым числом"},
+}
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"requestId,omitempty"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+}
+
+// ProblemField is one refused field.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// problemFor builds the problem a client sees for err, in lang.
+func problemFor(err error, lang string) Problem {
+	kind := errs.KindOf(err)
+	ki, ok := problems[kind]
+	if !ok {
+		ki = problems[errs.Internal]
+	}
+	p := Problem{Type: ProblemBase + ki.slug, Title: pick(lang, ki.en, ki.ru), Status: ki.status}
+	var e *errs.Error
+	if errors.As(err, &e) && kind != errs.Internal {
+		if t, ok := reasons[e.Reason]; ok {
+			p.Type = ProblemBase + strings.ReplaceAll(e.Reason, "_", "-")
+			p.Title = pick(lang, t[0], t[1])
+		}
+		for _, f := range e.Fields {
+			m := fieldMessages[f.Code]
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: pick(lang, m[0], m[1])})
+		}
+	}
+	return p
+}
+
+func pick(lang, en, ru string) string {
+	if lang == "ru" && ru != "" {
+		return ru
+	}
+	return en
+}
+
+// writeError answers with err as problem+json. Internal errors are logged
+// with the request id and reach the client only as "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p := problemFor(err, Language(r))
+	p.Instance = r.URL.Path
+	p.RequestID = RequestID(r.Context())
+	switch k := errs.KindOf(err); {
+	case k == errs.Internal:
+		Logger(r.Context()).Error("request failed", "kind", k.String(), "err", err.Error())
+	case k == errs.Unavailable:
+		Logger(r.Context()).Warn("dependency unavailable", "err", err.Error())
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	default:
+		Logger(r.Context()).Debug("request refused", "kind", k.String())
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Language", Language(r))
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}

@@ -1,0 +1,143 @@
+// Package httpapi is Kabinet's HTTP surface: the route table, the handlers,
+// problem+json errors, request decoding and identity. The same handlers are
+// served by each Lambda (through an API Gateway adapter) and, all together,
+// by the local server.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/registry"
+)
+
+// Function names: one Lambda each, functions/<name>.
+const (
+	FnDocuments = "documents"
+	FnProfile   = "profile"
+)
+
+// Route is one entry of the API: which function serves it, its method and
+// path pattern (Go ServeMux syntax, which API Gateway shares for {param}),
+// whether it is public, and its handler. The CDK stack reads Function and
+// Pattern from the same table, so a route exists in one place only.
+type Route struct {
+	Function string
+	Pattern  string
+	Public   bool
+	Handler  http.Handler
+}
+
+// Method is the HTTP method of the route.
+func (r Route) Method() string { m, _, _ := strings.Cut(r.Pattern, " "); return m }
+
+// Path is the path pattern of the route.
+func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p }
+
+// Deps are what the handlers need. A zero Deps is enough to list routes
+// (the CDK stack does that); handlers only touch their services when called.
+type Deps struct {
+	Documents *registry.Service
+	Log       *slog.Logger
+	Auth      Authenticator
+}
+
+// Routes is the whole API surface.
+func Routes(d Deps) []Route {
+	docs := d.Documents
+	return []Route{
+		{Function: FnDocuments, Pattern: "GET /document-types", Handler: handleDocumentTypes(docs)},
+		{Function: FnDocuments, Pattern: "POST /documents", Handler: handleCreateDocument(docs)},
+		{Function: FnDocuments, Pattern: "GET /documents", Handler: handleListDocuments(docs)},
+		{Function: FnDocuments, Pattern: "GET /documents/{id}", Handler: handleGetDocument(docs)},
+		{Function: FnDocuments, Pattern: "PATCH /documents/{id}", Handler: handleUpdateDocument(docs)},
+		{Function: FnDocuments, Pattern: "DELETE /documents/{id}", Handler: handleDeleteDocument(docs)},
+		{Function: FnDocuments, Pattern: "POST /documents/{id}/archive", Handler: handleArchive(docs, true)},
+		{Function: FnDocuments, Pattern: "POST /documents/{id}/unarchive", Handler: handleArchive(docs, false)},
+		{Function: FnDocuments, Pattern: "GET /documents/{id}/history", Handler: handleHistory(docs)},
+		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
+		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
+	}
+}
+
+// Functions lists the function names in the route table, in order of first appearance.
+func Functions() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range Routes(Deps{}) {
+		if !seen[r.Function] {
+			seen[r.Function] = true
+			out = append(out, r.Function)
+		}
+	}
+	return out
+}
+
+// Handler serves the routes of function fn (all routes when fn is ""),
+// each behind authentication unless public, with request ids, access logs
+// and problem+json for unknown routes and methods.
+func Handler(d Deps, fn string) http.Handler {
+	mux := http.NewServeMux()
+	Mount(mux, d, fn)
+	return observe(logger(d), problemFallback(mux))
+}
+
+// Mount registers fn's routes (all when fn is "") on mux without the outer
+// middleware, for a server that adds routes of its own.
+func Mount(mux *http.ServeMux, d Deps, fn string) {
+	for _, r := range Routes(d) {
+		if fn != "" && r.Function != fn {
+			continue
+		}
+		h := r.Handler
+		if !r.Public {
+			h = authenticate(d.Auth, h)
+		}
+		mux.Handle(r.Pattern, h)
+	}
+}
+
+// Wrap adds the outer middleware (request id, access log, panic recovery,
+// problem+json for unknown routes) to a mux.
+func Wrap(log *slog.Logger, mux *http.ServeMux) http.Handler {
+	return observe(log, problemFallback(mux))
+}
+
+func logger(d Deps) *slog.Logger {
+	if d.Log != nil {
+		return d.Log
+	}
+	return slog.Default()
+}
+
+// problemFallback answers unknown routes (404) and wrong methods (405) with
+// problem+json instead of ServeMux's plain text.
+func problemFallback(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &probeWriter{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.code == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", probe.header.Get("Allow"))
+			writeError(w, r, errs.E("httpapi.route", errs.MethodNotAllowed, nil))
+			return
+		}
+		writeError(w, r, errs.R("httpapi.route", errs.NotFound, "route_not_found"))
+	})
+}
+
+// probeWriter learns what ServeMux would answer without sending it.
+type probeWriter struct {
+	header http.Header
+	code   int
+}
+
+func (p *probeWriter) Header() http.Header         { return p.header }
+func (p *probeWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (p *probeWriter) WriteHeader(code int)        { p.code = code }

@@ -1,0 +1,158 @@
+// Package registry is the document registry: every document a person holds,
+// its status derived from its dates and the owner's today, its history, and
+// the profile facts the rules need. It decides; shared/store persists and
+// shared/httpapi speaks HTTP. Nothing here knows about AWS.
+package registry
+
+import (
+	"time"
+
+	"github.com/kabinet/kabinet/shared/civil"
+)
+
+// Source says where a value came from.
+type Source string
+
+// Sources of an expiry date and of a document.
+const (
+	SourceUser   Source = "user"   // typed by the owner
+	SourceRule   Source = "rule"   // computed from the type's validity rule
+	SourceAgency Source = "agency" // pushed by an issuing agency
+)
+
+// Document is one document a person holds. Owner is the identity's subject;
+// it is never taken from a request body.
+type Document struct {
+	ID              string
+	Owner           string
+	Type            DocType
+	Title           string
+	Number          string
+	IssuedOn        *civil.Date
+	ExpiresOn       *civil.Date // nil: indefinite
+	ExpiresOnSource Source
+	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
+	Source          Source
+	ArchivedAt      *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int
+}
+
+// Status is a document's state on a given day.
+type Status string
+
+// The statuses, derived, never stored.
+const (
+	StatusValid               Status = "valid"
+	StatusExpiring            Status = "expiring"
+	StatusExpired             Status = "expired"
+	StatusReplacementRequired Status = "replacement_required"
+	StatusArchived            Status = "archived"
+)
+
+// Statuses lists every status, for validating filters.
+var Statuses = []Status{StatusValid, StatusExpiring, StatusExpired, StatusReplacementRequired, StatusArchived}
+
+// ExpiringWindow is how many days before expiry the document counts as
+// expiring: the largest of its own reminder steps, else its type's default.
+func (d Document) ExpiringWindow() int {
+	if len(d.RemindDays) > 0 {
+		m := d.RemindDays[0]
+		for _, x := range d.RemindDays {
+			m = max(m, x)
+		}
+		return m
+	}
+	ti, _ := Lookup(d.Type)
+	return ti.ExpiringDays
+}
+
+// StatusOn derives the status on day today (the owner's local date) and the
+// days left until expiry (nil when indefinite). A document is valid through
+// its expiry date and expired from the day after. A type with a replacement
+// grace (the internal passport) is "replacement_required" from its expiry
+// date until the grace ends, then expired.
+func (d Document) StatusOn(today civil.Date) (Status, *int) {
+	var left *int
+	if d.ExpiresOn != nil {
+		n := today.DaysUntil(*d.ExpiresOn)
+		left = &n
+	}
+	switch {
+	case d.ArchivedAt != nil:
+		return StatusArchived, left
+	case left == nil:
+		return StatusValid, nil
+	}
+	ti, _ := Lookup(d.Type)
+	if ti.ReplacementGraceDays > 0 && *left <= 0 {
+		if -*left <= ti.ReplacementGraceDays {
+			return StatusReplacementRequired, left
+		}
+		return StatusExpired, left
+	}
+	switch {
+	case *left < 0:
+		return StatusExpired, left
+	case *left <= d.ExpiringWindow():
+		return StatusExpiring, left
+	}
+	return StatusValid, left
+}
+
+// Action names a kind of history entry.
+type Action string
+
+// History actions. Later features add reminder_sent, reminder_acked, ...
+const (
+	ActionCreated    Action = "created"
+	ActionUpdated    Action = "updated"
+	ActionArchived   Action = "archived"
+	ActionUnarchived Action = "unarchived"
+)
+
+// Event is one entry of a document's history. Fields names what an update
+// changed (never the values: history is personal data too and is kept lean).
+type Event struct {
+	ID     string
+	DocID  string
+	Owner  string
+	Action Action
+	Fields []string
+	Actor  string
+	At     time.Time
+}
+
+// Profile holds what the document rules and reminders need about a person.
+type Profile struct {
+	Owner     string
+	Name      string
+	BirthDate *civil.Date
+	TimeZone  string
+	Language  string
+	Email     string
+	Phone     string
+	Version   int // 0: never saved
+	UpdatedAt time.Time
+}
+
+// Defaults for a person who has not filled in a profile.
+const (
+	DefaultTimeZone = "Europe/Moscow"
+	DefaultLanguage = "ru"
+)
+
+// Location returns the profile's time zone, Moscow when unset or unknown.
+func (p Profile) Location() *time.Location {
+	if p.TimeZone != "" {
+		if loc, err := time.LoadLocation(p.TimeZone); err == nil {
+			return loc
+		}
+	}
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

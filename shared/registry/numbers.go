@@ -1,0 +1,139 @@
+package registry
+
+import "strings"
+
+// digitsOnly strips the spaces and dashes people type into document numbers
+// and reports whether what is left is n digits.
+func digitsOnly(s string, n int) (string, bool) {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+		default:
+			return "", false
+		}
+	}
+	out := b.String()
+	return out, len(out) == n
+}
+
+// passportNumber is a series of 4 digits and a number of 6, kept as "1234 567890".
+func passportNumber(s string) (string, bool) {
+	d, ok := digitsOnly(s, 10)
+	if !ok {
+		return "", false
+	}
+	return d[:4] + " " + d[4:], true
+}
+
+// foreignPassportNumber is 2 + 7 digits, kept as "12 3456789".
+func foreignPassportNumber(s string) (string, bool) {
+	d, ok := digitsOnly(s, 9)
+	if !ok {
+		return "", false
+	}
+	return d[:2] + " " + d[2:], true
+}
+
+// licenceNumber is 10 characters: a 4-character series (digits, or digits
+// and Cyrillic letters on old licences) and 6 digits, kept as "77АВ 123456".
+func licenceNumber(s string) (string, bool) {
+	var rs []rune
+	for _, r := range strings.ToUpper(s) {
+		if r == ' ' || r == '-' {
+			continue
+		}
+		rs = append(rs, r)
+	}
+	if len(rs) != 10 {
+		return "", false
+	}
+	for i, r := range rs {
+		isDigit := r >= '0' && r <= '9'
+		isCyr := r >= 'А' && r <= 'Я'
+		if !(isDigit || (i >= 2 && i < 4 && isCyr)) {
+			return "", false
+		}
+	}
+	return string(rs[:4]) + " " + string(rs[4:]), true
+}
+
+// omsNumber is the 16-digit single-format policy number.
+func omsNumber(s string) (string, bool) { return digitsOnly(s, 16) }
+
+// snilsNumber checks the 11-digit SNILS and its control number, kept as
+// "123-456-789 64". The control number is the sum of the first nine digits
+// weighted 9..1, taken mod 101 (100 and 101 give 00); numbers up to
+// 001-001-998 carry no control number.
+func snilsNumber(s string) (string, bool) {
+	d, ok := digitsOnly(s, 11)
+	if !ok {
+		return "", false
+	}
+	if ValidSNILS(d) {
+		return d[:3] + "-" + d[3:6] + "-" + d[6:9] + " " + d[9:], true
+	}
+	return "", false
+}
+
+// ValidSNILS reports whether d (11 digits) carries the right control number.
+func ValidSNILS(d string) bool {
+	if len(d) != 11 {
+		return false
+	}
+	if d[:9] <= "001001998" {
+		return true
+	}
+	sum := 0
+	for i := 0; i < 9; i++ {
+		sum += int(d[i]-'0') * (9 - i)
+	}
+	var c int
+	switch {
+	case sum < 100:
+		c = sum
+	case sum == 100 || sum == 101:
+		c = 0
+	default:
+		c = sum % 101
+		if c == 100 {
+			c = 0
+		}
+	}
+	return int(d[9]-'0')*10+int(d[10]-'0') == c
+}
+
+// personalINN is a person's 12-digit INN with its two check digits.
+func personalINN(s string) (string, bool) {
+	d, ok := digitsOnly(s, 12)
+	if !ok || !ValidINN(d) {
+		return "", false
+	}
+	return d, true
+}
+
+// ValidINN checks a 10-digit (organisation) or 12-digit (person) INN.
+func ValidINN(d string) bool {
+	check := func(w []int, n int) bool {
+		sum := 0
+		for i, k := range w {
+			sum += int(d[i]-'0') * k
+		}
+		return (sum%11)%10 == int(d[n]-'0')
+	}
+	for _, r := range d {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	switch len(d) {
+	case 10:
+		return check([]int{2, 4, 10, 3, 5, 9, 4, 6, 8}, 9)
+	case 12:
+		return check([]int{7, 2, 4, 10, 3, 5, 9, 4, 6, 8}, 10) &&
+			check([]int{3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}, 11)
+	}
+	return false
+}

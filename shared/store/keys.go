@@ -1,0 +1,34 @@
+package store
+
+import "strings"
+
+// The single-table layout. Every item of a person sits under USER#<sub>; sort
+// key prefixes never nest, so a DOC# query returns only documents:
+//
+//	pk              sk                          item
+//	USER#<sub>      PROFILE                     profile
+//	USER#<sub>      DOC#<docId>                 document
+//	USER#<sub>      HIST#<docId>#<eventId>      one history entry of a document
+//	USER#<sub>      IDEM#<scope>#<key>          an Idempotency-Key claim (TTL expiresAt)
+const (
+	userPrefix    = "USER#"
+	docPrefix     = "DOC#"
+	histPrefix    = "HIST#"
+	idemPrefix    = "IDEM#"
+	profileSK     = "PROFILE"
+	kindDocument  = "document"
+	kindHistory   = "history"
+	kindProfile   = "profile"
+	kindIdemClaim = "idempotency"
+)
+
+func userPK(sub string) string           { return userPrefix + sub }
+func docSK(id string) string             { return docPrefix + id }
+func histPrefixFor(docID string) string  { return histPrefix + docID + "#" }
+func histSK(docID, evID string) string   { return histPrefixFor(docID) + evID }
+func idemSK(scope, key string) string    { return idemPrefix + scope + "#" + key }
+func trimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) }
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}

@@ -1,0 +1,121 @@
+// Package store is the DynamoDB adapter: it implements the domain's Store
+// ports on one table (single-table design) and owns that table's shape.
+// Schema is read by the CDK stack (infra/) and by the local runner, so the
+// table is declared once.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Index is a global secondary index of the table. Every key attribute is a string.
+type Index struct {
+	Name string
+	PK   string
+	SK   string
+}
+
+// TableSchema is the table's key schema, indexes and TTL attribute.
+type TableSchema struct {
+	PK, SK       string
+	Indexes      []Index
+	TTLAttribute string
+}
+
+// Names of the indexes.
+const (
+	// DueIndex is sparse: only items with something due carry duePk, a
+	// write-sharded "DUE#<n>" partition, and nextRemindAt, an RFC 3339 UTC
+	// instant. The expiry scan queries each shard for nextRemindAt <= now, so
+	// its cost follows what is due, not the size of the table.
+	DueIndex = "due"
+	// GSI1 is a general-purpose index for the queues later features need
+	// (an agency's applications, an organisation's staff).
+	GSI1 = "gsi1"
+	// DueShards is how many partitions the due index spreads over.
+	DueShards = 16
+)
+
+// Schema is the one table of Kabinet.
+var Schema = TableSchema{
+	PK: "pk", SK: "sk",
+	Indexes: []Index{
+		{Name: DueIndex, PK: "duePk", SK: "nextRemindAt"},
+		{Name: GSI1, PK: "gsi1pk", SK: "gsi1sk"},
+	},
+	TTLAttribute: "expiresAt",
+}
+
+// CreateTableInput describes the table for the DynamoDB API (local stack and
+// tests; in AWS the CDK stack creates it from the same Schema).
+func (s TableSchema) CreateTableInput(name string) *dynamodb.CreateTableInput {
+	attrs := map[string]bool{s.PK: true, s.SK: true}
+	in := &dynamodb.CreateTableInput{
+		TableName:   aws.String(name),
+		BillingMode: types.BillingModePayPerRequest,
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String(s.PK), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(s.SK), KeyType: types.KeyTypeRange},
+		},
+	}
+	for _, ix := range s.Indexes {
+		attrs[ix.PK], attrs[ix.SK] = true, true
+		in.GlobalSecondaryIndexes = append(in.GlobalSecondaryIndexes, types.GlobalSecondaryIndex{
+			IndexName: aws.String(ix.Name),
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(ix.PK), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(ix.SK), KeyType: types.KeyTypeRange},
+			},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		})
+	}
+	for _, a := range s.AttributeNames() {
+		in.AttributeDefinitions = append(in.AttributeDefinitions, types.AttributeDefinition{
+			AttributeName: aws.String(a), AttributeType: types.ScalarAttributeTypeS,
+		})
+	}
+	return in
+}
+
+// AttributeNames lists every key attribute of the table and its indexes, in order.
+func (s TableSchema) AttributeNames() []string {
+	out := []string{s.PK, s.SK}
+	for _, ix := range s.Indexes {
+		out = append(out, ix.PK, ix.SK)
+	}
+	return out
+}
+
+// EnsureTable creates the table if it does not exist and waits until it is
+// active, then turns on TTL. Safe to call on every start.
+func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) error {
+	_, err := db.CreateTable(ctx, Schema.CreateTableInput(name))
+	var inUse *types.ResourceInUseException
+	if err != nil && !errors.As(err, &inUse) {
+		return fmt.Errorf("create table %s: %w", name, err)
+	}
+	w := dynamodb.NewTableExistsWaiter(db, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
+	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute); err != nil {
+		return fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	_, err = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName:               aws.String(name),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(Schema.TTLAttribute), Enabled: aws.Bool(true)},
+	})
+	if err != nil && !isTTLAlreadyOn(err) {
+		return fmt.Errorf("enable ttl on %s: %w", name, err)
+	}
+	return nil
+}
+
+func isTTLAlreadyOn(err error) bool {
+	var v interface{ ErrorMessage() string }
+	return errors.As(err, &v) && containsFold(v.ErrorMessage(), "already enabled")
+}
