@@ -57,7 +57,9 @@ func decodeJSON(body []byte, v any) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
+		// Field is a dotted Go path; an embedded struct shows up by its type
+		// name (DocumentFields.remindDays), so keep the JSON name at the end.
+		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
 		if field == "" {
 			field = "body"
 		}

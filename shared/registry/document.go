@@ -6,6 +6,9 @@ package registry
 
 import (
 	"time"
+	// Zone rules travel inside the binary: Lambda's provided.al2023 image
+	// is not guaranteed to carry /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/kabinet/kabinet/shared/civil"
 )

@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/errs"
+)
+
+// DevDeps are what the local development routes need. They are mounted by
+// the local runner only and never appear in Routes, so nothing deploys them.
+type DevDeps struct {
+	Issuer *TokenIssuer
+	// Health reports whether DynamoDB and SNS answer.
+	Health func(ctx context.Context) error
+	// ExpiryScan runs the scheduled scan as if EventBridge fired at t; nil
+	// until the reminders feature exists (the route answers 501).
+	ExpiryScan func(ctx context.Context, t time.Time) (any, error)
+	// Outbox lists what the reminders topic delivered to the local sink queue.
+	Outbox func() any
+}
+
+var subPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
+
+// MountDev registers the local development contract on mux:
+// GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox.
+func MountDev(mux *http.ServeMux, d DevDeps) {
+	mux.Handle("GET /healthz", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if err := d.Health(r.Context()); err != nil {
+			return errs.E("dev.healthz", errs.Unavailable, err)
+		}
+		encode(w, http.StatusOK, map[string]string{"status": "ok"})
+		return nil
+	}))
+	mux.Handle("POST /dev/token", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Sub         string   `json:"sub"`
+			Groups      []string `json:"groups"`
+			Institution string   `json:"institution"`
+			Agency      string   `json:"agency"`
+			Org         string   `json:"org"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		var fe errs.Fields
+		if !subPattern.MatchString(in.Sub) {
+			fe.Add("sub", "invalid_text")
+		}
+		if err := fe.Err("dev.token"); err != nil {
+			return err
+		}
+		tok, err := d.Issuer.Issue(Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, Org: in.Org})
+		if err != nil {
+			return errs.E("dev.token", errs.Internal, err)
+		}
+		encode(w, http.StatusOK, map[string]any{"token": tok, "expiresIn": int(d.Issuer.TTL.Seconds())})
+		return nil
+	}))
+	mux.Handle("POST /dev/expiry-scan", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Time time.Time `json:"time"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		if d.ExpiryScan == nil {
+			return errs.E("dev.expiryScan", errs.NotImplemented, nil)
+		}
+		out, err := d.ExpiryScan(r.Context(), in.Time)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	}))
+	mux.Handle("GET /dev/outbox", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		encode(w, http.StatusOK, d.Outbox())
+		return nil
+	}))
+}
