@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/kabinet/kabinet/internal/emulators"
+	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/notify"
+	"github.com/kabinet/kabinet/shared/store"
+)
+
+// Local names. The table and topic shapes come from shared/store and shared/notify.
+const (
+	tableName  = "kabinet-local"
+	outboxName = "kabinet-local-outbox"
+	tokenTTL   = 12 * time.Hour
+)
+
+// run starts the stack and serves until ctx ends. When ready is not nil it
+// receives the server's base URL once everything answers (tests use it).
+func run(ctx context.Context, getenv func(string) string, out io.Writer, ready chan<- string) error {
+	dir, err := localDir(getenv)
+	if err != nil {
+		return err
+	}
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		return fmt.Errorf("listen on 127.0.0.1:%s (set PORT to use another port): %w", port, err)
+	}
+	defer ln.Close()
+
+	emuLog, err := os.OpenFile(filepath.Join(dir, "emulators.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer emuLog.Close()
+	fmt.Fprintln(out, "starting DynamoDB Local and fauxqs ...")
+	stack, err := emulators.Start(ctx, emulators.Options{DataDir: filepath.Join(dir, "dynamodb"), Log: emuLog})
+	if err != nil {
+		return err
+	}
+	defer stack.Stop()
+	if err := stack.Setenv(); err != nil {
+		return err
+	}
+
+	cl, err := app.NewClients(ctx)
+	if err != nil {
+		return err
+	}
+	if err := store.EnsureTable(ctx, cl.DynamoDB, tableName); err != nil {
+		return err
+	}
+	snsc, sqsc := sns.NewFromConfig(cl.AWS), sqs.NewFromConfig(cl.AWS)
+	topics, err := ensureTopics(ctx, snsc)
+	if err != nil {
+		return err
+	}
+	outbox, err := newOutbox(ctx, snsc, sqsc, topics[notify.Reminders.Env], outboxName, out)
+	if err != nil {
+		return err
+	}
+	key, err := loadOrCreateKey(filepath.Join(dir, "keys", "dev-signing-key.pem"))
+	if err != nil {
+		return err
+	}
+
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if getenv("KABINET_LOG") != "" {
+		log = slog.New(slog.NewJSONHandler(out, nil))
+	}
+	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
+	deps := app.Deps(app.Config{Table: tableName}, cl, time.Now, log, verifier.Authenticate)
+	seeded, err := seed(ctx, deps.Documents)
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+
+	mux := http.NewServeMux()
+	httpapi.Mount(mux, deps, "")
+	httpapi.MountDev(mux, httpapi.DevDeps{
+		Issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
+		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
+		Outbox: func() any { return outbox.list() },
+	})
+	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
+
+	envFile := filepath.Join(dir, "stack.env")
+	if err := writeEnv(envFile, stack.Env(), topics); err != nil {
+		return err
+	}
+	defer os.Remove(envFile)
+
+	go outbox.poll(ctx)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	base := "http://" + ln.Addr().String()
+	banner(out, base, stack, envFile, seeded)
+	if ready != nil {
+		ready <- base
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		return err
+	}
+	fmt.Fprintln(out, "\nstopping ...")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return stack.Stop()
+}
+
+// localDir is the git-ignored folder for data, keys and logs: .local at the
+// repository root, or KABINET_LOCAL_DIR.
+func localDir(getenv func(string) string) (string, error) {
+	dir := getenv("KABINET_LOCAL_DIR")
+	if dir == "" {
+		root, err := emulators.RepoRoot()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(root, ".local")
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "dynamodb"), 0o700); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// ensureTopics creates every topic of notify.Topics (CreateTopic is
+// idempotent) and returns their ARNs by environment variable name.
+func ensureTopics(ctx context.Context, c *sns.Client) (map[string]string, error) {
+	arns := map[string]string{}
+	for _, t := range notify.Topics {
+		out, err := c.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("kabinet-local-" + t.Name)})
+		if err != nil {
+			return nil, fmt.Errorf("create topic %s: %w", t.Name, err)
+		}
+		arns[t.Env] = aws.ToString(out.TopicArn)
+	}
+	return arns, nil
+}
+
+func health(ctx context.Context, db *dynamodb.Client, c *sns.Client, topic string) error {
+	if _, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(tableName)}); err != nil {
+		return fmt.Errorf("dynamodb: %w", err)
+	}
+	if _, err := c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(topic)}); err != nil {
+		return fmt.Errorf("sns: %w", err)
+	}
+	return nil
+}
+
+// writeEnv records where the local stack listens, for `make invoke` and for
+// running the AWS CLI or a function binary by hand against it.
+func writeEnv(path string, stackEnv []string, topics map[string]string) error {
+	lines := append([]string{"# written by make run; removed when it stops"}, stackEnv...)
+	lines = append(lines, "TABLE_NAME="+tableName)
+	for env, arn := range topics {
+		lines = append(lines, env+"="+arn)
+	}
+	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
+}
+
+func banner(out io.Writer, base string, stack *emulators.Stack, envFile, seeded string) {
+	fmt.Fprintf(out, `
+Kabinet is running at %[1]s
+  DynamoDB Local  %[2]s   (table %[3]s, data in .local/dynamodb; make reset wipes it)
+  SNS/SQS fauxqs  %[4]s   (reminders are delivered to the queue %[5]s)
+  endpoints for other tools: %[6]s
+
+Get a token and call the API:
+  TOKEN=$(curl -s -X POST %[1]s/dev/token -d '{"sub":"alice","groups":["citizen"]}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  curl -s %[1]s/documents -H "Authorization: Bearer $TOKEN"
+  curl -s -X POST %[1]s/documents -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+       -d '{"type":"foreign_passport","issuedOn":"2017-06-20"}'
+
+Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan · GET /dev/outbox (reminders delivered)
+%[7]s
+Press Ctrl-C to stop; nothing is left running.
+`, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded)
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kabinet/kabinet/internal/emulators"
+)
+
+// TestRunServesTheWholeSystem is `make run` end to end: emulators, table,
+// topic, demo data, the API and the local contract, then a clean stop.
+func TestRunServesTheWholeSystem(t *testing.T) {
+	if _, err := emulators.ToolsDir(); err != nil {
+		if os.Getenv("KABINET_REQUIRE_EMULATORS") == "1" {
+			t.Fatal(err)
+		}
+		t.Skipf("emulators not installed: %v; run make tools", err)
+	}
+	dir := t.TempDir()
+	env := map[string]string{"PORT": "0", "KABINET_LOCAL_DIR": dir}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- run(ctx, func(k string) string { return env[k] }, &lockedBuffer{b: &out}, ready) }()
+	var base string
+	select {
+	case base = <-ready:
+	case err := <-done:
+		t.Fatalf("run ended before ready: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("not ready after 2 minutes")
+	}
+
+	call := func(method, path, token, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		return res.StatusCode, m
+	}
+
+	if code, _ := call("GET", "/healthz", "", ""); code != 200 {
+		t.Fatalf("healthz = %d", code)
+	}
+	if code, _ := call("GET", "/documents", "", ""); code != 401 {
+		t.Errorf("no token: %d, want 401", code)
+	}
+	code, tok := call("POST", "/dev/token", "", `{"sub":"alice","groups":["citizen"]}`)
+	if code != 200 || tok["token"] == nil {
+		t.Fatalf("dev token: %d %v", code, tok)
+	}
+	alice := tok["token"].(string)
+	code, list := call("GET", "/documents", alice, "")
+	if code != 200 || len(list["items"].([]any)) != 6 {
+		t.Fatalf("seeded documents: %d %v", code, list)
+	}
+	statuses := map[string]bool{}
+	for _, it := range list["items"].([]any) {
+		statuses[it.(map[string]any)["status"].(string)] = true
+	}
+	for _, s := range []string{"valid", "expiring", "expired"} {
+		if !statuses[s] {
+			t.Errorf("demo data has no %s document: %v", s, statuses)
+		}
+	}
+	if code, d := call("POST", "/documents", alice, `{"type":"foreign_passport","issuedOn":"2017-06-20"}`); code != 201 || d["expiresOn"] != "2027-06-20" {
+		t.Errorf("create: %d %v", code, d)
+	}
+	if code, _ := call("POST", "/dev/expiry-scan", "", `{"time":"2026-11-22T09:00:00Z"}`); code != 501 {
+		t.Errorf("expiry-scan before the reminders feature: %d, want 501", code)
+	}
+	if code, o := call("GET", "/dev/outbox", "", ""); code != 200 || o["items"] == nil {
+		t.Errorf("outbox: %d %v", code, o)
+	}
+	envFile, err := os.ReadFile(filepath.Join(dir, "stack.env"))
+	if err != nil || !strings.Contains(string(envFile), "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:") || !strings.Contains(string(envFile), "TABLE_NAME=kabinet-local") {
+		t.Errorf("stack.env: %v\n%s", err, envFile)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "keys", "dev-signing-key.pem")); err != nil {
+		t.Errorf("signing key not generated: %v", err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("server still answers after stop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stack.env")); !os.IsNotExist(err) {
+		t.Errorf("stack.env left behind: %v", err)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
