@@ -81,6 +81,25 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
+// testIssuer signs tokens its verifier accepts, for tests that need no table.
+type testIssuer struct {
+	*httpapi.TokenIssuer
+	verifier *httpapi.TokenVerifier
+}
+
+func newEnvIssuer(t *testing.T) testIssuer {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return defaultNow }
+	return testIssuer{
+		TokenIssuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: now},
+		verifier:    &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: now},
+	}
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer

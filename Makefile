@@ -1,0 +1,51 @@
+# Kabinet. `make run` and `make test` are all a fresh machine needs: both
+# install the pinned local tools first (DynamoDB Local, fauxqs, the CDK CLI).
+SHELL := /bin/bash
+GO ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+CDK := .local/tools/node/node_modules/.bin/cdk
+FUZZTIME ?= 30s
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: run test build invoke synth lint fuzz bench tools reset clean
+
+run: tools ## the whole system locally on http://127.0.0.1:8080 (PORT overrides)
+	$(GO) run ./cmd/local
+
+test: tools ## every test: unit, integration against the emulators, CDK assertions
+	KABINET_REQUIRE_EMULATORS=1 $(GO) test -count=1 -timeout 20m ./...
+
+build: ## one bootstrap per function for Lambda's provided.al2023 on arm64
+	@for fn in $(FUNCTIONS); do \
+		echo "build bin/$$fn/bootstrap"; \
+		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath \
+			-ldflags='-s -w' -o bin/$$fn/bootstrap ./functions/$$fn || exit 1; \
+	done
+
+invoke: ## run one function on a sample event against `make run`'s stack: make invoke FN=documents EVENT=events/list-documents.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
+	$(GO) run ./cmd/invoke -fn $(FN) -event $(EVENT) -env .local/stack.env
+
+synth: tools build ## the CloudFormation template, into cdk.out/
+	$(CDK) synth --quiet
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fuzz: ## each fuzz target for FUZZTIME (default 30s)
+	@for t in $$(grep -ho 'func Fuzz[A-Za-z0-9_]*' shared/httpapi/*_test.go | cut -d' ' -f2); do \
+		echo "fuzz $$t"; $(GO) test ./shared/httpapi -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+bench: tools ## benchmarks
+	KABINET_REQUIRE_EMULATORS=1 $(GO) test -run '^$$' -bench . -benchmem ./...
+
+tools: ## install the pinned emulators and CDK CLI into .local/tools
+	@bash tools/install.sh
+
+reset: ## wipe local data and the development signing key
+	rm -rf .local/dynamodb .local/keys .local/stack.env
+
+clean: ## remove build output
+	rm -rf bin cdk.out

@@ -1,0 +1,72 @@
+package httpapi_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/httpapi"
+)
+
+// TestDynamoDBDownAnswers503 points the API at a port where nothing listens:
+// every route must answer 503 problem+json with Retry-After, never 500.
+func TestDynamoDBDownAnswers503(t *testing.T) {
+	emutest.Need(t) // a configured environment (region, credentials); only DynamoDB's endpoint is dead
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+
+	cl, err := app.NewClients(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(dead) })
+	issuer := newEnvIssuer(t)
+	deps := app.Deps(app.Config{Table: "any"}, cl, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
+	srv := httptest.NewServer(httpapi.Handler(deps, ""))
+	defer srv.Close()
+	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice"})
+
+	bodies := map[string]string{
+		"POST /documents":       `{"type":"custom","title":"x"}`,
+		"PATCH /documents/{id}": `{"title":"y"}`,
+		"PUT /profile":          `{"timeZone":"Europe/Moscow"}`,
+	}
+	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+		if rt.Public || rt.Pattern == "GET /document-types" {
+			continue // needs no database
+		}
+		t.Run(rt.Pattern, func(t *testing.T) {
+			body := bodies[rt.Pattern]
+			req, _ := http.NewRequest(rt.Method(), srv.URL+strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1), strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("If-Match", `"1"`)
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("status = %d, want 503", res.StatusCode)
+			}
+			if res.Header.Get("Retry-After") == "" || res.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("headers = %v", res.Header)
+			}
+		})
+	}
+}
