@@ -6,6 +6,7 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK := .local/tools/node/node_modules/.bin/cdk
 FUZZTIME ?= 30s
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run test build invoke synth lint fuzz bench tools reset clean
 

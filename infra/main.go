@@ -1,0 +1,72 @@
+// Command infra is Kabinet's CDK app (run by `cdk synth` through cdk.json).
+// It reads the deployment's settings from CDK context (cdk.json or
+// `cdk -c key=value`) and synthesizes one stack per stage.
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/infra/stack"
+	"github.com/kabinet/kabinet/shared/httpapi"
+)
+
+// Context defaults, used when neither cdk.json nor -c sets a key.
+const (
+	defaultStage = "dev"
+	// defaultIssuer is a placeholder until the stack creates the Cognito user
+	// pool: tokens are refused until a real issuer is configured.
+	defaultIssuer         = "https://cognito-idp.eu-central-1.amazonaws.com/REPLACE_ME"
+	defaultAllowedOrigins = "http://localhost:3000"
+	defaultAssetDir       = "bin"
+)
+
+func main() {
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+	stage := contextString(app, "stage", defaultStage)
+	stack.New(app, "Kabinet-"+stage, stack.Props{
+		Stage:          stage,
+		JWTIssuer:      contextString(app, "jwtIssuer", defaultIssuer),
+		JWTAudience:    contextString(app, "jwtAudience", httpapi.TokenAudience),
+		AllowedOrigins: splitList(contextString(app, "allowedOrigins", defaultAllowedOrigins)),
+		AssetDir:       contextString(app, "assetDir", defaultAssetDir),
+	})
+	app.Synth(nil)
+}
+
+// contextString reads a context value as a string; a list (possible in
+// cdk.json) is joined with commas so splitList reads it back.
+func contextString(app awscdk.App, key, def string) string {
+	switch v := app.Node().TryGetContext(jsii.String(key)).(type) {
+	case nil:
+		return def
+	case string:
+		if v == "" {
+			return def
+		}
+		return v
+	case []any:
+		parts := make([]string, len(v))
+		for i, p := range v {
+			parts[i] = fmt.Sprint(p)
+		}
+		return strings.Join(parts, ",")
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// splitList splits a comma-separated context value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

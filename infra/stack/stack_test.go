@@ -1,0 +1,601 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/store"
+)
+
+// obj and arr keep the matcher literals short.
+type (
+	obj = map[string]any
+	arr = []any
+)
+
+// testProps differ from main's defaults, so a test passing proves the props
+// reach the template rather than a default doing so.
+var testProps = Props{
+	Stage:          "test",
+	JWTIssuer:      "https://issuer.example.test/pool",
+	JWTAudience:    "test-client",
+	AllowedOrigins: []string{"https://app.example.test", "http://localhost:3000"},
+}
+
+// The stack is synthesized once for the whole package: a synth costs seconds.
+var (
+	synthOnce sync.Once
+	synthErr  error
+	tpl       assertions.Template
+	tplJSON   obj
+	assetDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if assetDir != "" {
+		os.RemoveAll(assetDir)
+	}
+	jsii.Close()
+	os.Exit(code)
+}
+
+// synth returns the template of the stack built from testProps, with dummy
+// bootstrap files standing in for `make build`.
+func synth(t *testing.T) (assertions.Template, obj) {
+	t.Helper()
+	synthOnce.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				synthErr = fmt.Errorf("synth panicked: %v", r)
+			}
+		}()
+		dir, err := os.MkdirTemp("", "kabinet-infra-assets-")
+		if err != nil {
+			synthErr = err
+			return
+		}
+		assetDir = dir
+		for _, name := range httpapi.Functions() {
+			if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+				synthErr = err
+				return
+			}
+			if err := os.WriteFile(filepath.Join(dir, name, "bootstrap"), []byte("dummy "+name), 0o755); err != nil {
+				synthErr = err
+				return
+			}
+		}
+		ctx, err := cdkContext()
+		if err != nil {
+			synthErr = err
+			return
+		}
+		p := testProps
+		p.AssetDir = dir
+		st := New(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}), "Kabinet-test", p)
+		tpl = assertions.Template_FromStack(st, nil)
+		raw, err := json.Marshal(tpl.ToJSON())
+		if err == nil {
+			err = json.Unmarshal(raw, &tplJSON)
+		}
+		synthErr = err
+	})
+	if synthErr != nil {
+		t.Fatal(synthErr)
+	}
+	return tpl, tplJSON
+}
+
+// cdkContext reads the context of the root cdk.json, so the tests see the
+// same feature flags as `cdk synth`.
+func cdkContext() (obj, error) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "cdk.json"))
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		Context obj `json:"context"`
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return nil, fmt.Errorf("cdk.json: %w", err)
+	}
+	return cfg.Context, nil
+}
+
+// check runs a CDK assertion, which panics on mismatch, as a test error.
+func check(t *testing.T, assertion func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%v", r)
+		}
+	}()
+	assertion()
+}
+
+// resources returns the template's resources of type typ by logical id.
+func resources(tj obj, typ string) map[string]obj {
+	out := map[string]obj{}
+	for id, r := range tj["Resources"].(obj) {
+		if r := r.(obj); r["Type"] == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// onlyID returns the logical id of the one resource of type typ.
+func onlyID(t *testing.T, tj obj, typ string) string {
+	t.Helper()
+	rs := resources(tj, typ)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, got %d", typ, len(rs))
+	}
+	for id := range rs {
+		return id
+	}
+	return ""
+}
+
+func props(r obj) obj { p, _ := r["Properties"].(obj); return p }
+
+// functionIDs maps each function name to the logical id of its Lambda.
+func functionIDs(t *testing.T, tj obj) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	fns := resources(tj, "AWS::Lambda::Function")
+	for _, name := range httpapi.Functions() {
+		for id, r := range fns {
+			if props(r)["Description"] == functionDescription(name, testProps.Stage) {
+				out[name] = id
+			}
+		}
+		if out[name] == "" {
+			t.Fatalf("no Lambda for function %q", name)
+		}
+	}
+	return out
+}
+
+type assertCase struct {
+	name  string
+	check func(t *testing.T)
+}
+
+func run(t *testing.T, cases []assertCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, c.check)
+	}
+}
+
+func keySchema(pk, sk string) arr {
+	return arr{obj{"AttributeName": pk, "KeyType": "HASH"}, obj{"AttributeName": sk, "KeyType": "RANGE"}}
+}
+
+// GIVEN the stack WHEN its table is inspected THEN it is store.Schema,
+// encrypted with the stack's key and protected against loss.
+func TestTable(t *testing.T) {
+	tp, tj := synth(t)
+	const typ = "AWS::DynamoDB::Table"
+	keyID := onlyID(t, tj, "AWS::KMS::Key")
+	has := func(p obj) func(t *testing.T) {
+		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
+	}
+	cases := []assertCase{
+		{"exactly one table", func(t *testing.T) { check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(1)) }) }},
+		{"key schema is store.Schema's", has(obj{"KeySchema": keySchema(store.Schema.PK, store.Schema.SK)})},
+		{"TTL on store.Schema.TTLAttribute", has(obj{"TimeToLiveSpecification": obj{"AttributeName": store.Schema.TTLAttribute, "Enabled": true}})},
+		{"on-demand billing", has(obj{"BillingMode": "PAY_PER_REQUEST"})},
+		{"point-in-time recovery on", has(obj{"PointInTimeRecoverySpecification": obj{"PointInTimeRecoveryEnabled": true}})},
+		{"SSE with the stack's KMS key", has(obj{"SSESpecification": obj{
+			"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": obj{"Fn::GetAtt": arr{keyID, "Arn"}},
+		}})},
+		{"deletion protection on", has(obj{"DeletionProtectionEnabled": true})},
+		{"retained on delete and replace", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResource(jsii.String(typ), obj{"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+			})
+		}},
+		{"as many GSIs as store.Schema.Indexes", func(t *testing.T) {
+			for _, r := range resources(tj, typ) {
+				if got := len(props(r)["GlobalSecondaryIndexes"].([]any)); got != len(store.Schema.Indexes) {
+					t.Errorf("GSIs: got %d, want %d", got, len(store.Schema.Indexes))
+				}
+			}
+		}},
+	}
+	for _, a := range store.Schema.AttributeNames() {
+		cases = append(cases, assertCase{"attribute " + a + " is a string",
+			has(obj{"AttributeDefinitions": assertions.Match_ArrayWith(&arr{obj{"AttributeName": a, "AttributeType": "S"}})})})
+	}
+	for _, ix := range store.Schema.Indexes {
+		cases = append(cases, assertCase{"GSI " + ix.Name,
+			has(obj{"GlobalSecondaryIndexes": assertions.Match_ArrayWith(&arr{obj{
+				"IndexName":  ix.Name,
+				"KeySchema":  keySchema(ix.PK, ix.SK),
+				"Projection": obj{"ProjectionType": "ALL"},
+			}})})})
+	}
+	run(t, cases)
+}
+
+// GIVEN the stack WHEN its KMS key is inspected THEN it rotates and outlives
+// the stack (the table's backups need it).
+func TestKey(t *testing.T) {
+	tp, _ := synth(t)
+	const typ = "AWS::KMS::Key"
+	run(t, []assertCase{
+		{"exactly one key", func(t *testing.T) { check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(1)) }) }},
+		{"rotation on", func(t *testing.T) {
+			check(t, func() { tp.HasResourceProperties(jsii.String(typ), obj{"EnableKeyRotation": true}) })
+		}},
+		{"retained", func(t *testing.T) {
+			check(t, func() { tp.HasResource(jsii.String(typ), obj{"DeletionPolicy": "Retain"}) })
+		}},
+	})
+}
+
+// GIVEN the stack WHEN its Lambdas are inspected THEN there is one per
+// function of the route table, each an arm64 custom-runtime Go binary with
+// tracing, the table's name and a log group with retention.
+func TestFunctions(t *testing.T) {
+	tp, tj := synth(t)
+	const typ = "AWS::Lambda::Function"
+	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
+	cases := []assertCase{
+		{"one per function", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(httpapi.Functions()))) })
+		}},
+	}
+	ids := functionIDs(t, tj)
+	for _, name := range httpapi.Functions() {
+		cases = append(cases, assertCase{name, func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String(typ), obj{
+					"Description":   functionDescription(name, testProps.Stage),
+					"Runtime":       "provided.al2023",
+					"Architectures": arr{"arm64"},
+					"Handler":       "bootstrap",
+					"MemorySize":    functionMemoryMB,
+					"Timeout":       functionTimeout,
+					"TracingConfig": obj{"Mode": "Active"},
+					"Environment": obj{"Variables": obj{
+						"TABLE_NAME": obj{"Ref": tableID},
+						"STAGE":      testProps.Stage,
+					}},
+				})
+			})
+			fn := props(resources(tj, typ)[ids[name]])
+			logGroup, _ := fn["LoggingConfig"].(obj)["LogGroup"].(obj)["Ref"].(string)
+			lg, ok := resources(tj, "AWS::Logs::LogGroup")[logGroup]
+			if !ok {
+				t.Fatalf("LoggingConfig.LogGroup %v is not a log group of the stack", fn["LoggingConfig"])
+			}
+			if got := props(lg)["RetentionInDays"]; got != float64(30) {
+				t.Errorf("log retention: got %v days, want 30", got)
+			}
+		}})
+	}
+	run(t, cases)
+}
+
+// GIVEN the stack WHEN its IAM is inspected THEN each function has its own
+// role, and no policy grants wildcard actions or, except for X-Ray (which
+// has no resource-level permissions), wildcard resources.
+func TestIAM(t *testing.T) {
+	tp, tj := synth(t)
+	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
+	run(t, []assertCase{
+		{"one role per function", func(t *testing.T) {
+			check(t, func() {
+				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(httpapi.Functions())))
+			})
+		}},
+		{"roles are for Lambda only", func(t *testing.T) {
+			for id, r := range resources(tj, "AWS::IAM::Role") {
+				doc, _ := json.Marshal(props(r)["AssumeRolePolicyDocument"])
+				if !strings.Contains(string(doc), `"Service":"lambda.amazonaws.com"`) || strings.Count(string(doc), `"Service"`) != 1 {
+					t.Errorf("role %s: assume-role policy %s", id, doc)
+				}
+			}
+		}},
+		{"no wildcard actions or resources", func(t *testing.T) {
+			policies := resources(tj, "AWS::IAM::Policy")
+			if len(policies) == 0 {
+				t.Fatal("no IAM policies")
+			}
+			for id, p := range policies {
+				for _, s := range statements(p) {
+					checkStatement(t, id, s)
+				}
+			}
+		}},
+		{"every function reads and writes the table, and only the table", func(t *testing.T) {
+			granted := 0
+			for id, p := range policies(tj) {
+				for _, s := range statements(p) {
+					if !slices.ContainsFunc(actions(s), func(a string) bool { return strings.HasPrefix(a, "dynamodb:") }) {
+						continue
+					}
+					granted++
+					for _, res := range list(s["Resource"]) {
+						if b, _ := json.Marshal(res); !strings.Contains(string(b), `"`+tableID+`"`) {
+							t.Errorf("policy %s: DynamoDB statement on %s, not the table", id, b)
+						}
+					}
+					if !slices.Contains(actions(s), "dynamodb:PutItem") || !slices.Contains(actions(s), "dynamodb:Query") {
+						t.Errorf("policy %s: DynamoDB statement lacks read/write data actions: %v", id, actions(s))
+					}
+				}
+			}
+			if granted != len(httpapi.Functions()) {
+				t.Errorf("DynamoDB statements: got %d, want one per function (%d)", granted, len(httpapi.Functions()))
+			}
+		}},
+	})
+}
+
+func policies(tj obj) map[string]obj { return resources(tj, "AWS::IAM::Policy") }
+
+func statements(policy obj) []obj {
+	var out []obj
+	for _, s := range list(props(policy)["PolicyDocument"].(obj)["Statement"]) {
+		out = append(out, s.(obj))
+	}
+	return out
+}
+
+// list reads a policy field that is either one value or a list.
+func list(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}
+
+func actions(s obj) []string {
+	var out []string
+	for _, a := range list(s["Action"]) {
+		out = append(out, fmt.Sprint(a))
+	}
+	return out
+}
+
+// checkStatement fails on an allow-everything action (*, *:*, service:*),
+// on NotAction/NotResource (which invert an allow list), and on Resource "*"
+// for anything but X-Ray.
+func checkStatement(t *testing.T, policy string, s obj) {
+	t.Helper()
+	for _, k := range []string{"NotAction", "NotResource"} {
+		if _, ok := s[k]; ok {
+			t.Errorf("policy %s: statement uses %s: %v", policy, k, s)
+		}
+	}
+	onlyXRay := true
+	for _, a := range actions(s) {
+		if a == "*" || strings.HasSuffix(a, ":*") {
+			t.Errorf("policy %s: wildcard action %q", policy, a)
+		}
+		onlyXRay = onlyXRay && strings.HasPrefix(a, "xray:")
+	}
+	for _, r := range list(s["Resource"]) {
+		if r == "*" && !onlyXRay {
+			t.Errorf("policy %s: Resource \"*\" for %v", policy, actions(s))
+		}
+	}
+}
+
+// GIVEN the stack WHEN its HTTP API is inspected THEN every route of the
+// route table is there, integrated with its own function and protected by
+// the JWT authorizer unless public; CORS, throttling and access logs are set.
+func TestHTTPAPI(t *testing.T) {
+	tp, tj := synth(t)
+	routes := httpapi.Routes(httpapi.Deps{})
+	has := func(typ string, p obj) func(t *testing.T) {
+		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
+	}
+	cases := []assertCase{
+		{"one route per route-table entry", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Route"), jsii.Number(len(routes))) })
+		}},
+		{"one integration per function", func(t *testing.T) {
+			check(t, func() {
+				tp.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(len(httpapi.Functions())))
+			})
+		}},
+		{"JWT authorizer with the configured issuer and audience", has("AWS::ApiGatewayV2::Authorizer", obj{
+			"AuthorizerType": "JWT",
+			"IdentitySource": arr{"$request.header.Authorization"},
+			"JwtConfiguration": obj{
+				"Issuer":   testProps.JWTIssuer,
+				"Audience": arr{testProps.JWTAudience},
+			},
+		})},
+		{"CORS limited to the allowed origins", has("AWS::ApiGatewayV2::Api", obj{"CorsConfiguration": obj{
+			"AllowOrigins":  toArr(testProps.AllowedOrigins),
+			"AllowMethods":  arr{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+			"AllowHeaders":  toArr(corsAllowHeaders),
+			"ExposeHeaders": toArr(corsExposeHeaders),
+		}})},
+		{"default stage throttled and auto-deployed", has("AWS::ApiGatewayV2::Stage", obj{
+			"StageName":  "$default",
+			"AutoDeploy": true,
+			"DefaultRouteSettings": obj{
+				"ThrottlingRateLimit":  throttleRate,
+				"ThrottlingBurstLimit": throttleBurst,
+			},
+		})},
+		{"access logs as JSON with the request id to a log group", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), obj{"AccessLogSettings": obj{
+					"DestinationArn": obj{"Fn::GetAtt": arr{assertions.Match_AnyValue(), "Arn"}},
+					"Format":         assertions.Match_SerializedJson(assertions.Match_ObjectLike(&obj{"requestId": "$context.requestId"})),
+				}})
+			})
+		}},
+		{"outputs the API URL and table name", func(t *testing.T) {
+			check(t, func() { tp.HasOutput(jsii.String("ApiUrl"), obj{}) })
+			check(t, func() {
+				tp.HasOutput(jsii.String("TableName"), obj{"Value": obj{"Ref": onlyID(t, tj, "AWS::DynamoDB::Table")}})
+			})
+		}},
+	}
+	fnIDs := functionIDs(t, tj)
+	for _, r := range routes {
+		cases = append(cases, assertCase{r.Pattern, func(t *testing.T) {
+			method, path := routeKey(r)
+			var want obj
+			if !r.Public {
+				want = obj{"RouteKey": method + " " + path, "AuthorizationType": "JWT",
+					"AuthorizerId": obj{"Ref": onlyID(t, tj, "AWS::ApiGatewayV2::Authorizer")}}
+			} else {
+				want = obj{"RouteKey": method + " " + path, "AuthorizationType": "NONE", "AuthorizerId": assertions.Match_Absent()}
+			}
+			check(t, func() { tp.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Route"), want) })
+			if got := routeFunction(t, tj, method+" "+path); got != fnIDs[r.Function] {
+				t.Errorf("integrated with %s, want %s (function %s)", got, fnIDs[r.Function], r.Function)
+			}
+		}})
+	}
+	run(t, cases)
+}
+
+// GIVEN a route table with a public route and a trailing wildcard WHEN its
+// routes are added to an API THEN the public route has no authorizer, the
+// others keep the default JWT authorizer, and the wildcard becomes greedy.
+// (The product has no public route yet, so the main template cannot show it.)
+func TestAddRoutesPublic(t *testing.T) {
+	synth(t) // share the jsii runtime start-up with the other tests
+	st := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Routes"), nil)
+	api := newHTTPAPI(st, testProps)
+	fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
+		jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
+	addRoutes(api, []httpapi.Route{
+		{Function: "fake", Pattern: "GET /health", Public: true},
+		{Function: "fake", Pattern: "GET /files/{path...}"},
+	}, map[string]awslambda.IFunction{"fake": fn})
+	tp := assertions.Template_FromStack(st, nil)
+	run(t, []assertCase{
+		{"public route has no authorizer", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Route"), obj{
+					"RouteKey": "GET /health", "AuthorizationType": "NONE", "AuthorizerId": assertions.Match_Absent(),
+				})
+			})
+		}},
+		{"protected route keeps the JWT authorizer", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Route"), obj{
+					"RouteKey": "GET /files/{path+}", "AuthorizationType": "JWT", "AuthorizerId": assertions.Match_AnyValue(),
+				})
+			})
+		}},
+		{"one integration for both", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(1)) })
+		}},
+	})
+}
+
+// routeFunction follows a route's target to its integration and returns the
+// logical id of the Lambda that integration invokes.
+func routeFunction(t *testing.T, tj obj, key string) string {
+	t.Helper()
+	for _, r := range resources(tj, "AWS::ApiGatewayV2::Route") {
+		p := props(r)
+		if p["RouteKey"] != key {
+			continue
+		}
+		// Target: {"Fn::Join": ["", ["integrations/", {"Ref": <integration>}]]}
+		parts := p["Target"].(obj)["Fn::Join"].([]any)[1].([]any)
+		in := parts[1].(obj)["Ref"].(string)
+		uri := props(resources(tj, "AWS::ApiGatewayV2::Integration")[in])["IntegrationUri"]
+		return uri.(obj)["Fn::GetAtt"].([]any)[0].(string)
+	}
+	t.Fatalf("no route %q", key)
+	return ""
+}
+
+func toArr(ss []string) arr {
+	out := make(arr, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// GIVEN a route pattern WHEN translated for API Gateway THEN parameters are
+// kept, trailing wildcards become greedy, and patterns API Gateway cannot
+// express are refused.
+func TestRouteKey(t *testing.T) {
+	cases := []struct {
+		pattern      string
+		method, path string
+		panics       bool
+	}{
+		{pattern: "GET /documents/{id}", method: "GET", path: "/documents/{id}"},
+		{pattern: "POST /documents/{id}/archive", method: "POST", path: "/documents/{id}/archive"},
+		{pattern: "GET /files/{path...}", method: "GET", path: "/files/{path+}"},
+		{pattern: "GET /", method: "GET", path: "/"},
+		{pattern: "/documents", panics: true},
+		{pattern: "GET /{$}", panics: true},
+		{pattern: "GET /documents/", panics: true},
+	}
+	for _, c := range cases {
+		t.Run(c.pattern, func(t *testing.T) {
+			defer func() {
+				if r := recover(); (r != nil) != c.panics {
+					t.Errorf("panic = %v, want panic %v", r, c.panics)
+				}
+			}()
+			m, p := routeKey(httpapi.Route{Pattern: c.pattern})
+			if m != c.method || p != c.path {
+				t.Errorf("got %q %q, want %q %q", m, p, c.method, c.path)
+			}
+		})
+	}
+}
+
+// GIVEN props missing what a working API needs WHEN validated THEN they are
+// refused before anything is built.
+func TestPropsValidate(t *testing.T) {
+	valid := testProps
+	valid.AssetDir = "bin"
+	cases := map[string]func(p *Props){
+		"no stage":          func(p *Props) { p.Stage = "" },
+		"no issuer":         func(p *Props) { p.JWTIssuer = "" },
+		"no audience":       func(p *Props) { p.JWTAudience = "" },
+		"no asset dir":      func(p *Props) { p.AssetDir = "" },
+		"no origins":        func(p *Props) { p.AllowedOrigins = nil },
+		"any origin":        func(p *Props) { p.AllowedOrigins = []string{"*"} },
+		"blank origin":      func(p *Props) { p.AllowedOrigins = []string{"https://a.example", ""} },
+		"valid (no change)": func(p *Props) {},
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := valid
+			p.AllowedOrigins = slices.Clone(valid.AllowedOrigins)
+			mutate(&p)
+			err := p.validate()
+			if wantErr := name != "valid (no change)"; (err != nil) != wantErr {
+				t.Errorf("validate() = %v, want error %v", err, wantErr)
+			}
+		})
+	}
+}
