@@ -82,12 +82,12 @@ func Language(r *http.Request) string {
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q="); ok {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
 				q = f
 			}
 		}
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
 		if (base == "ru" || base == "en") && q > bestQ && q > 0 {
 			best, bestQ = base, q
 		}

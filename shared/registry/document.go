@@ -37,6 +37,7 @@ type Document struct {
 	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
 	Source          Source
 	ArchivedAt      *time.Time
+	Reminder        Reminder
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Version         int
@@ -113,19 +114,28 @@ const (
 	ActionUpdated    Action = "updated"
 	ActionArchived   Action = "archived"
 	ActionUnarchived Action = "unarchived"
+	ActionReminderSent    Action = "reminder_sent"
+	ActionReminderAcked   Action = "reminder_acked"
+	ActionReminderSnoozed Action = "reminder_snoozed"
 )
 
 // Event is one entry of a document's history. Fields names what an update
-// changed (never the values: history is personal data too and is kept lean).
+// changed (never the values: history is personal data too and is kept lean);
+// Step and Channels say which reminder went out where.
 type Event struct {
-	ID     string
-	DocID  string
-	Owner  string
-	Action Action
-	Fields []string
-	Actor  string
-	At     time.Time
+	ID       string
+	DocID    string
+	Owner    string
+	Action   Action
+	Fields   []string
+	Step     string
+	Channels []string
+	Actor    string
+	At       time.Time
 }
+
+// ActorSystem is the actor of what Kabinet does on its own (reminders).
+const ActorSystem = "system"
 
 // Profile holds what the document rules and reminders need about a person.
 type Profile struct {

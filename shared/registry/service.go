@@ -133,6 +133,7 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 	if _, fe := apply(&d, in.DocumentFields, true, p.BirthDate, s.today(p)); fe.Err(op) != nil {
 		return View{}, false, fe.Err(op)
 	}
+	d.Reminder = d.Schedule(p.Location(), now)
 	ev := Event{ID: s.NewID(), DocID: d.ID, Owner: owner, Action: ActionCreated, Actor: owner, At: now}
 	stored, replayed, err := s.Store.CreateDocument(ctx, d, ev, idem)
 	if err != nil {
@@ -222,7 +223,6 @@ func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in Docum
 	if d.ArchivedAt != nil {
 		return View{}, errs.R(op, errs.Conflict, "archived")
 	}
-	prev := d.Version
 	changed, fe := apply(&d, in, false, p.BirthDate, s.today(p))
 	if err := fe.Err(op); err != nil {
 		return View{}, err
@@ -230,7 +230,10 @@ func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in Docum
 	if len(changed) == 0 {
 		return s.view(d, p), nil
 	}
-	return s.save(ctx, d, p, prev, ActionUpdated, changed)
+	if slices.Contains(changed, "expiresOn") {
+		d.Reminder = Reminder{} // a renewed document starts its reminders afresh
+	}
+	return s.save(ctx, d, p, Event{Action: ActionUpdated, Fields: changed})
 }
 
 // Archive moves a document to the archive: it keeps its history, stops
@@ -265,7 +268,7 @@ func (s *Service) setArchived(ctx context.Context, owner, id string, archive boo
 		now := s.Now().UTC()
 		d.ArchivedAt, action = &now, ActionArchived
 	}
-	v, err := s.save(ctx, d, p, d.Version, action, nil)
+	v, err := s.save(ctx, d, p, Event{Action: action})
 	if errs.Is(err, errs.Precondition) {
 		// Someone changed it between our read and write; the caller asked
 		// for no particular version, so report the state clash, not a 412.
@@ -341,10 +344,14 @@ func (s *Service) load(ctx context.Context, owner, id string) (Document, Profile
 	return d, p, err
 }
 
-func (s *Service) save(ctx context.Context, d Document, p Profile, prev int, a Action, fields []string) (View, error) {
+// save stores d as its next version with ev in its history, rescheduling
+// its reminders first.
+func (s *Service) save(ctx context.Context, d Document, p Profile, ev Event) (View, error) {
 	now := s.Now().UTC()
+	prev := d.Version
 	d.Version, d.UpdatedAt = prev+1, now
-	ev := Event{ID: s.NewID(), DocID: d.ID, Owner: d.Owner, Action: a, Fields: fields, Actor: d.Owner, At: now}
+	d.Reminder = d.Schedule(p.Location(), now)
+	ev.ID, ev.DocID, ev.Owner, ev.Actor, ev.At = s.NewID(), d.ID, d.Owner, d.Owner, now
 	if err := s.Store.UpdateDocument(ctx, d, prev, ev); err != nil {
 		return View{}, err
 	}

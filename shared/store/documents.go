@@ -49,21 +49,24 @@ type documentItem struct {
 	RemindDays      []int      `dynamodbav:"remindDays,omitempty"`
 	Source          string     `dynamodbav:"source"`
 	ArchivedAt      *time.Time `dynamodbav:"archivedAt,omitempty"`
-	CreatedAt       time.Time  `dynamodbav:"createdAt"`
-	UpdatedAt       time.Time  `dynamodbav:"updatedAt"`
-	Version         int        `dynamodbav:"version"`
+	reminderAttrs
+	CreatedAt time.Time `dynamodbav:"createdAt"`
+	UpdatedAt time.Time `dynamodbav:"updatedAt"`
+	Version   int       `dynamodbav:"version"`
 }
 
 type historyItem struct {
-	PK     string    `dynamodbav:"pk"`
-	SK     string    `dynamodbav:"sk"`
-	Kind   string    `dynamodbav:"kind"`
-	ID     string    `dynamodbav:"id"`
-	DocID  string    `dynamodbav:"docId"`
-	Action string    `dynamodbav:"action"`
-	Fields []string  `dynamodbav:"fields,omitempty"`
-	Actor  string    `dynamodbav:"actor"`
-	At     time.Time `dynamodbav:"at"`
+	PK       string    `dynamodbav:"pk"`
+	SK       string    `dynamodbav:"sk"`
+	Kind     string    `dynamodbav:"kind"`
+	ID       string    `dynamodbav:"id"`
+	DocID    string    `dynamodbav:"docId"`
+	Action   string    `dynamodbav:"action"`
+	Fields   []string  `dynamodbav:"fields,omitempty"`
+	Step     string    `dynamodbav:"step,omitempty"`
+	Channels []string  `dynamodbav:"channels,omitempty"`
+	Actor    string    `dynamodbav:"actor"`
+	At       time.Time `dynamodbav:"at"`
 }
 
 type idemItem struct {
@@ -80,7 +83,8 @@ func fromDocument(d registry.Document) documentItem {
 		PK: userPK(d.Owner), SK: docSK(d.ID), Kind: kindDocument, ID: d.ID, Type: string(d.Type),
 		Title: d.Title, Number: d.Number, IssuedOn: dateString(d.IssuedOn), ExpiresOn: dateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
-		ArchivedAt: d.ArchivedAt, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
+		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder),
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
 }
 
@@ -95,18 +99,21 @@ func (it documentItem) document() (registry.Document, error) {
 	if d.IssuedOn, err = parseDate(it.IssuedOn); err != nil {
 		return d, err
 	}
-	d.ExpiresOn, err = parseDate(it.ExpiresOn)
+	if d.ExpiresOn, err = parseDate(it.ExpiresOn); err != nil {
+		return d, err
+	}
+	d.Reminder, err = it.reminderAttrs.reminder()
 	return d, err
 }
 
 func fromEvent(e registry.Event) historyItem {
 	return historyItem{PK: userPK(e.Owner), SK: histSK(e.DocID, e.ID), Kind: kindHistory, ID: e.ID,
-		DocID: e.DocID, Action: string(e.Action), Fields: e.Fields, Actor: e.Actor, At: e.At}
+		DocID: e.DocID, Action: string(e.Action), Fields: e.Fields, Step: e.Step, Channels: e.Channels, Actor: e.Actor, At: e.At}
 }
 
 func (it historyItem) event() registry.Event {
 	return registry.Event{ID: it.ID, DocID: it.DocID, Owner: trimPrefix(it.PK, userPrefix),
-		Action: registry.Action(it.Action), Fields: it.Fields, Actor: it.Actor, At: it.At}
+		Action: registry.Action(it.Action), Fields: it.Fields, Step: it.Step, Channels: it.Channels, Actor: it.Actor, At: it.At}
 }
 
 func dateString(d *civil.Date) string {
