@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/notify"
+	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
 )
 
@@ -89,7 +90,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		log = slog.New(slog.NewJSONHandler(out, nil))
 	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
-	deps := app.Deps(app.Config{Table: tableName}, cl, time.Now, log, verifier.Authenticate)
+	cfg := app.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
+	deps := app.Deps(cfg, cl, time.Now, log, verifier.Authenticate)
+	scanner, err := app.Scanner(cfg, cl, log)
+	if err != nil {
+		return err
+	}
 	seeded, err := seed(ctx, deps.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
@@ -101,6 +107,9 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		Issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
 		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
 		Outbox: func() any { return outbox.list() },
+		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
+			return scanner.Run(ctx, t)
+		},
 	})
 	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
 
@@ -111,6 +120,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	defer os.Remove(envFile)
 
 	go outbox.poll(ctx)
+	go scanEveryMinute(ctx, scanner, out)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
@@ -201,4 +211,26 @@ Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan · GET /d
 %[7]s
 Press Ctrl-C to stop; nothing is left running.
 `, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded)
+}
+
+// scanEveryMinute runs the expiry scan each minute of real time, as the
+// deployed schedule does every 15 minutes, and prints what it sent.
+func scanEveryMinute(ctx context.Context, s *reminders.Scanner, out io.Writer) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			sum, err := s.Run(ctx, now)
+			switch {
+			case err != nil:
+				fmt.Fprintln(out, "expiry scan failed:", err)
+			case sum.Due > 0:
+				fmt.Fprintf(out, "expiry scan %s: due %d, sent %d, failed %d, skipped %d\n",
+					now.Format(time.TimeOnly), sum.Due, sum.Sent, sum.Failed, sum.Skipped)
+			}
+		}
+	}
 }

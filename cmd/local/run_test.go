@@ -89,8 +89,31 @@ func TestRunServesTheWholeSystem(t *testing.T) {
 	if code, d := call("POST", "/documents", alice, `{"type":"foreign_passport","issuedOn":"2017-06-20"}`); code != 201 || d["expiresOn"] != "2027-06-20" {
 		t.Errorf("create: %d %v", code, d)
 	}
-	if code, _ := call("POST", "/dev/expiry-scan", "", `{"time":"2026-11-22T09:00:00Z"}`); code != 501 {
-		t.Errorf("expiry-scan before the reminders feature: %d, want 501", code)
+	// the demo's expiring and expired documents are due: a scan at the next
+	// 10:00 in Moscow (outside the quiet hours) sends them to the outbox
+	msk, _ := time.LoadLocation("Europe/Moscow")
+	at := time.Now().In(msk).Truncate(time.Hour)
+	for at.Hour() != 10 || !at.After(time.Now()) {
+		at = at.Add(time.Hour)
+	}
+	code, sum := call("POST", "/dev/expiry-scan", "", `{"time":"`+at.UTC().Format(time.RFC3339)+`"}`)
+	if code != 200 || sum["sent"] == nil || sum["sent"].(float64) < 2 {
+		t.Errorf("expiry-scan: %d %v", code, sum)
+	}
+	var outbox map[string]any
+	for range 50 {
+		if _, outbox = call("GET", "/dev/outbox", "", ""); len(outbox["items"].([]any)) > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if items := outbox["items"].([]any); len(items) == 0 {
+		t.Errorf("outbox empty after a scan that sent %v", sum["sent"])
+	} else if a := items[0].(map[string]any)["attributes"].(map[string]any); a["userId"] != "alice" || a["kind"] == "" {
+		t.Errorf("outbox message attributes: %v", a)
+	}
+	if code, n := call("GET", "/notifications?unread=true", alice, ""); code != 200 || len(n["items"].([]any)) < 2 {
+		t.Errorf("inbox after the scan: %d %v", code, n)
 	}
 	if code, o := call("GET", "/dev/outbox", "", ""); code != 200 || o["items"] == nil {
 		t.Errorf("outbox: %d %v", code, o)

@@ -11,21 +11,26 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/shared/awsconf"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/ids"
+	"github.com/kabinet/kabinet/shared/inbox"
+	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/registry"
+	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
 )
 
 // Config is what a function reads from its environment.
 type Config struct {
-	Table string // TABLE_NAME
+	Table     string // TABLE_NAME
+	Reminders string // REMINDERS_TOPIC_ARN; "" where a function does not publish
 }
 
 // ConfigFrom reads Config through getenv.
 func ConfigFrom(getenv func(string) string) (Config, error) {
-	c := Config{Table: getenv("TABLE_NAME")}
+	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env)}
 	if c.Table == "" {
 		return c, errors.New("TABLE_NAME is not set")
 	}
@@ -36,6 +41,7 @@ func ConfigFrom(getenv func(string) string) (Config, error) {
 type Clients struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
+	SNS      *sns.Client
 }
 
 // NewClients loads AWS configuration from the environment.
@@ -44,17 +50,49 @@ func NewClients(ctx context.Context) (Clients, error) {
 	if err != nil {
 		return Clients{}, err
 	}
-	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg)}, nil
+	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, nil
+}
+
+func newStore(c Config, cl Clients, now func() time.Time) *store.Store {
+	st := store.New(cl.DynamoDB, c.Table)
+	st.Now = now
+	return st
 }
 
 // Deps builds the HTTP dependencies on the given clients. now is the clock
 // every service reads; auth decides who is calling.
 func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth httpapi.Authenticator) httpapi.Deps {
-	st := store.New(cl.DynamoDB, c.Table)
-	st.Now = now
+	st := newStore(c, cl, now)
+	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
+	if c.Reminders != "" {
+		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders}}
+	}
 	return httpapi.Deps{
-		Documents: &registry.Service{Store: st, Now: now, NewID: ids.New},
+		Documents: docs,
+		Inbox:     &inbox.Service{Store: st, Now: now},
 		Log:       log,
 		Auth:      auth,
 	}
+}
+
+// Scanner builds the expiry scan.
+func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error) {
+	if c.Reminders == "" {
+		return nil, errors.New(notify.Reminders.Env + " is not set")
+	}
+	return &reminders.Scanner{
+		Store:     newStore(c, cl, time.Now),
+		Publisher: &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders},
+		NewID:     ids.New,
+		Log:       log,
+		Shards:    store.DueShards,
+	}, nil
+}
+
+// contacts adapts notify.Subscriptions to the registry's Contacts port.
+type contacts struct{ *notify.Subscriptions }
+
+func (c contacts) State(ctx context.Context, sub string) (string, error) {
+	st, err := c.Subscriptions.State(ctx, sub)
+	return string(st), err
 }

@@ -329,12 +329,14 @@ func TestOtherPeoplesDocuments(t *testing.T) {
 	before := e.rawItems("alice")
 
 	bodies := map[string]any{
-		"GET /documents/{id}":            nil,
-		"PATCH /documents/{id}":          map[string]any{"title": "mine now"},
-		"DELETE /documents/{id}":         nil,
-		"POST /documents/{id}/archive":   nil,
-		"POST /documents/{id}/unarchive": nil,
-		"GET /documents/{id}/history":    nil,
+		"GET /documents/{id}":                   nil,
+		"PATCH /documents/{id}":                 map[string]any{"title": "mine now"},
+		"DELETE /documents/{id}":                nil,
+		"POST /documents/{id}/archive":          nil,
+		"POST /documents/{id}/unarchive":        nil,
+		"GET /documents/{id}/history":           nil,
+		"POST /documents/{id}/reminders/ack":    nil,
+		"POST /documents/{id}/reminders/snooze": map[string]any{"until": "2026-07-01"},
 	}
 	expired, _ := (&httpapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).Issue(httpapi.Identity{Sub: "alice"})
 	principals := []struct {

@@ -49,6 +49,8 @@ var reasons = map[string][2]string{
 	"idempotency_key_reused": {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
 	"route_not_found":        {"No such route", "Такого адреса нет"},
 	"invalid_token":          {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
+	"nothing_to_ack":         {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
+	"nothing_due":            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
 }
 
 // fieldMessages explain field error codes to people.

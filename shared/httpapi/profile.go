@@ -8,19 +8,35 @@ import (
 )
 
 type profileResponse struct {
-	Name      string     `json:"name,omitempty"`
-	BirthDate *string    `json:"birthDate"`
-	TimeZone  string     `json:"timeZone"`
-	Language  string     `json:"language"`
-	Email     string     `json:"email,omitempty"`
-	Phone     string     `json:"phone,omitempty"`
-	Version   int        `json:"version"`
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	Name      string            `json:"name,omitempty"`
+	BirthDate *string           `json:"birthDate"`
+	TimeZone  string            `json:"timeZone"`
+	Language  string            `json:"language"`
+	Email     string            `json:"email,omitempty"`
+	Phone     string            `json:"phone,omitempty"`
+	Channels  registry.Channels `json:"channels"`
+	Contacts  []contactResponse `json:"contacts"`
+	Version   int               `json:"version"`
+	UpdatedAt *time.Time        `json:"updatedAt,omitempty"`
 }
 
-func writeProfile(w http.ResponseWriter, p registry.Profile) {
+// contactResponse is a contact and whether reminders reach it yet.
+type contactResponse struct {
+	Channel      string `json:"channel"`
+	Address      string `json:"address"`
+	Subscription string `json:"subscription"` // confirmed, pending, none
+}
+
+func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service, p registry.Profile) error {
+	states, err := svc.ContactStates(r.Context(), p)
+	if err != nil {
+		return err
+	}
 	out := profileResponse{Name: p.Name, TimeZone: p.TimeZone, Language: p.Language,
-		Email: p.Email, Phone: p.Phone, Version: p.Version}
+		Email: p.Email, Phone: p.Phone, Channels: p.Channels, Contacts: []contactResponse{}, Version: p.Version}
+	for _, c := range states {
+		out.Contacts = append(out.Contacts, contactResponse{Channel: c.Channel, Address: c.Address, Subscription: c.Subscription})
+	}
 	if p.BirthDate != nil {
 		s := p.BirthDate.String()
 		out.BirthDate = &s
@@ -30,6 +46,7 @@ func writeProfile(w http.ResponseWriter, p registry.Profile) {
 	}
 	w.Header().Set("ETag", etag(p.Version))
 	encode(w, http.StatusOK, out)
+	return nil
 }
 
 // handleGetProfile returns the caller's profile, with defaults before the first save.
@@ -43,8 +60,7 @@ func handleGetProfile(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		writeProfile(w, p)
-		return nil
+		return writeProfile(w, r, svc, p)
 	})
 }
 
@@ -67,7 +83,6 @@ func handlePutProfile(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		writeProfile(w, p)
-		return nil
+		return writeProfile(w, r, svc, p)
 	})
 }

@@ -10,13 +10,15 @@ import (
 	"strings"
 
 	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/inbox"
 	"github.com/kabinet/kabinet/shared/registry"
 )
 
 // Function names: one Lambda each, functions/<name>.
 const (
-	FnDocuments = "documents"
-	FnProfile   = "profile"
+	FnDocuments     = "documents"
+	FnProfile       = "profile"
+	FnNotifications = "notifications"
 )
 
 // Route is one entry of the API: which function serves it, its method and
@@ -40,6 +42,7 @@ func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p 
 // (the CDK stack does that); handlers only touch their services when called.
 type Deps struct {
 	Documents *registry.Service
+	Inbox     *inbox.Service
 	Log       *slog.Logger
 	Auth      Authenticator
 }
@@ -57,6 +60,10 @@ func Routes(d Deps) []Route {
 		{Function: FnDocuments, Pattern: "POST /documents/{id}/archive", Handler: handleArchive(docs, true)},
 		{Function: FnDocuments, Pattern: "POST /documents/{id}/unarchive", Handler: handleArchive(docs, false)},
 		{Function: FnDocuments, Pattern: "GET /documents/{id}/history", Handler: handleHistory(docs)},
+		{Function: FnDocuments, Pattern: "POST /documents/{id}/reminders/ack", Handler: handleAckReminder(docs)},
+		{Function: FnDocuments, Pattern: "POST /documents/{id}/reminders/snooze", Handler: handleSnoozeReminder(docs)},
+		{Function: FnNotifications, Pattern: "GET /notifications", Handler: handleListNotifications(d.Inbox)},
+		{Function: FnNotifications, Pattern: "POST /notifications/{id}/read", Handler: handleReadNotification(d.Inbox)},
 		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
 		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
 	}

@@ -36,19 +36,21 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	issuer := newEnvIssuer(t)
 	deps := app.Deps(app.Config{Table: "any"}, cl, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
 	srv := httptest.NewServer(httpapi.Handler(deps, ""))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice"})
 
 	bodies := map[string]string{
-		"POST /documents":       `{"type":"custom","title":"x"}`,
-		"PATCH /documents/{id}": `{"title":"y"}`,
-		"PUT /profile":          `{"timeZone":"Europe/Moscow"}`,
+		"POST /documents":                       `{"type":"custom","title":"x"}`,
+		"PATCH /documents/{id}":                 `{"title":"y"}`,
+		"PUT /profile":                          `{"timeZone":"Europe/Moscow"}`,
+		"POST /documents/{id}/reminders/snooze": `{"until":"2026-07-01"}`,
 	}
 	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
 		if rt.Public || rt.Pattern == "GET /document-types" {
 			continue // needs no database
 		}
 		t.Run(rt.Pattern, func(t *testing.T) {
+			t.Parallel()
 			body := bodies[rt.Pattern]
 			req, _ := http.NewRequest(rt.Method(), srv.URL+strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1), strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+tok)

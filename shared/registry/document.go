@@ -110,10 +110,10 @@ type Action string
 
 // History actions. Later features add reminder_sent, reminder_acked, ...
 const (
-	ActionCreated    Action = "created"
-	ActionUpdated    Action = "updated"
-	ActionArchived   Action = "archived"
-	ActionUnarchived Action = "unarchived"
+	ActionCreated         Action = "created"
+	ActionUpdated         Action = "updated"
+	ActionArchived        Action = "archived"
+	ActionUnarchived      Action = "unarchived"
 	ActionReminderSent    Action = "reminder_sent"
 	ActionReminderAcked   Action = "reminder_acked"
 	ActionReminderSnoozed Action = "reminder_snoozed"
@@ -146,9 +146,25 @@ type Profile struct {
 	Language  string
 	Email     string
 	Phone     string
-	Version   int // 0: never saved
-	UpdatedAt time.Time
+	Channels  Channels
+	// EmailSubscription and PhoneSubscription are the reminders-topic
+	// subscriptions of the current contacts ("" when none).
+	EmailSubscription string
+	PhoneSubscription string
+	Version           int // 0: never saved
+	UpdatedAt         time.Time
 }
+
+// Channels are where a person wants reminders besides the cabinet's own
+// inbox, which always gets them.
+type Channels struct {
+	SMS   bool `json:"sms"`
+	Email bool `json:"email"`
+	Push  bool `json:"push"`
+}
+
+// DefaultChannels: SMS and e-mail wherever a contact is given.
+var DefaultChannels = Channels{SMS: true, Email: true}
 
 // Defaults for a person who has not filled in a profile.
 const (

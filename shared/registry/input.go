@@ -35,12 +35,13 @@ type CreateInput struct {
 // ProfileInput is the whole profile as PUT replaces it; absent fields are
 // cleared (time zone and language fall back to their defaults).
 type ProfileInput struct {
-	Name      string `json:"name"`
-	BirthDate string `json:"birthDate"`
-	TimeZone  string `json:"timeZone"`
-	Language  string `json:"language"`
-	Email     string `json:"email"`
-	Phone     string `json:"phone"`
+	Name      string    `json:"name"`
+	BirthDate string    `json:"birthDate"`
+	TimeZone  string    `json:"timeZone"`
+	Language  string    `json:"language"`
+	Email     string    `json:"email"`
+	Phone     string    `json:"phone"`
+	Channels  *Channels `json:"channels"`
 }
 
 // Limits on what a person can store, so one account cannot grow without bound.
@@ -194,7 +195,11 @@ func eqDate(a, b *civil.Date) bool {
 func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, error) {
 	var fe errs.Fields
 	p := Profile{Owner: owner, Name: strings.TrimSpace(in.Name), TimeZone: in.TimeZone,
-		Language: in.Language, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone)}
+		Language: in.Language, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone),
+		Channels: DefaultChannels}
+	if in.Channels != nil {
+		p.Channels = *in.Channels
+	}
 	if !cleanText(p.Name, maxName) {
 		fe.Add("name", "invalid_text")
 	}

@@ -72,6 +72,9 @@ type Service struct {
 	Store Store
 	Now   func() time.Time
 	NewID func() string
+	// Contacts subscribes a person's phone and e-mail to the reminders
+	// topic; nil where a function has no business with contacts.
+	Contacts Contacts
 }
 
 // View is a document as its owner sees it on a day: with its status.
@@ -298,41 +301,6 @@ func (s *Service) History(ctx context.Context, owner, id string, limit int, curs
 		return HistoryPage{}, err
 	}
 	return HistoryPage{Items: items, NextCursor: EncodeCursor(next)}, nil
-}
-
-// GetProfile returns owner's profile, with defaults when none was saved.
-// Errors: Unavailable, Internal.
-func (s *Service) GetProfile(ctx context.Context, owner string) (Profile, error) {
-	p, err := s.Store.GetProfile(ctx, owner)
-	if err != nil {
-		return Profile{}, err
-	}
-	if p.Version == 0 {
-		p = Profile{Owner: owner, TimeZone: DefaultTimeZone, Language: DefaultLanguage}
-	}
-	return p, nil
-}
-
-// PutProfile replaces owner's profile. With ifMatch set, only if the stored
-// version is still that one. Errors: Invalid, Precondition, Unavailable, Internal.
-func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput, ifMatch *int) (Profile, error) {
-	const op = "registry.PutProfile"
-	cur, err := s.Store.GetProfile(ctx, owner)
-	if err != nil {
-		return Profile{}, err
-	}
-	if ifMatch != nil && *ifMatch != cur.Version {
-		return Profile{}, errs.R(op, errs.Precondition, "version_mismatch")
-	}
-	p, err := validProfile(owner, in, civil.Today(s.Now(), cur.Location()))
-	if err != nil {
-		return Profile{}, err
-	}
-	p.Version, p.UpdatedAt = cur.Version+1, s.Now().UTC()
-	if err := s.Store.PutProfile(ctx, p, cur.Version); err != nil {
-		return Profile{}, err
-	}
-	return p, nil
 }
 
 func (s *Service) load(ctx context.Context, owner, id string) (Document, Profile, error) {

@@ -323,8 +323,10 @@ func (s *Store) DeleteDocument(ctx context.Context, owner, id string) error {
 	if _, err := s.GetDocument(ctx, owner, id); err != nil {
 		return err
 	}
-	if err := s.deletePrefix(ctx, owner, histPrefixFor(id)); err != nil {
-		return wrap(op, err)
+	for _, prefix := range []string{histPrefixFor(id), remindPrefix + id + "#"} {
+		if err := s.deletePrefix(ctx, owner, prefix); err != nil {
+			return wrap(op, err)
+		}
 	}
 	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName: aws.String(s.Table), Key: key(userPK(owner), docSK(id)),

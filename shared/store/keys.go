@@ -10,24 +10,34 @@ import "strings"
 //	USER#<sub>      DOC#<docId>                 document
 //	USER#<sub>      HIST#<docId>#<eventId>      one history entry of a document
 //	USER#<sub>      IDEM#<scope>#<key>          an Idempotency-Key claim (TTL expiresAt)
+//	USER#<sub>      NOTIF#<notificationId>      a notification in the cabinet's inbox
+//	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>  the decision to send one reminder step (TTL expiresAt)
+//
+// A document with a reminder due also carries duePk = DUE#<0..15> and
+// nextRemindAt, its keys in the sparse due index.
 const (
-	userPrefix    = "USER#"
-	docPrefix     = "DOC#"
-	histPrefix    = "HIST#"
-	idemPrefix    = "IDEM#"
-	profileSK     = "PROFILE"
-	kindDocument  = "document"
-	kindHistory   = "history"
-	kindProfile   = "profile"
-	kindIdemClaim = "idempotency"
+	userPrefix       = "USER#"
+	docPrefix        = "DOC#"
+	histPrefix       = "HIST#"
+	idemPrefix       = "IDEM#"
+	notifPrefix      = "NOTIF#"
+	remindPrefix     = "REMIND#"
+	profileSK        = "PROFILE"
+	kindDocument     = "document"
+	kindHistory      = "history"
+	kindProfile      = "profile"
+	kindIdemClaim    = "idempotency"
+	kindNotification = "notification"
+	kindDecision     = "reminder_decision"
 )
 
-func userPK(sub string) string           { return userPrefix + sub }
-func docSK(id string) string             { return docPrefix + id }
-func histPrefixFor(docID string) string  { return histPrefix + docID + "#" }
-func histSK(docID, evID string) string   { return histPrefixFor(docID) + evID }
-func idemSK(scope, key string) string    { return idemPrefix + scope + "#" + key }
-func trimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) }
+func userPK(sub string) string            { return userPrefix + sub }
+func docSK(id string) string              { return docPrefix + id }
+func histPrefixFor(docID string) string   { return histPrefix + docID + "#" }
+func histSK(docID, evID string) string    { return histPrefixFor(docID) + evID }
+func idemSK(scope, key string) string     { return idemPrefix + scope + "#" + key }
+func decisionSK(docID, key string) string { return remindPrefix + docID + "#" + key }
+func trimPrefix(s, prefix string) string  { return strings.TrimPrefix(s, prefix) }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))

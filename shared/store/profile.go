@@ -14,17 +14,20 @@ import (
 )
 
 type profileItem struct {
-	PK        string    `dynamodbav:"pk"`
-	SK        string    `dynamodbav:"sk"`
-	Kind      string    `dynamodbav:"kind"`
-	Name      string    `dynamodbav:"name,omitempty"`
-	BirthDate string    `dynamodbav:"birthDate,omitempty"`
-	TimeZone  string    `dynamodbav:"timeZone"`
-	Language  string    `dynamodbav:"language"`
-	Email     string    `dynamodbav:"email,omitempty"`
-	Phone     string    `dynamodbav:"phone,omitempty"`
-	Version   int       `dynamodbav:"version"`
-	UpdatedAt time.Time `dynamodbav:"updatedAt"`
+	PK        string        `dynamodbav:"pk"`
+	SK        string        `dynamodbav:"sk"`
+	Kind      string        `dynamodbav:"kind"`
+	Name      string        `dynamodbav:"name,omitempty"`
+	BirthDate string        `dynamodbav:"birthDate,omitempty"`
+	TimeZone  string        `dynamodbav:"timeZone"`
+	Language  string        `dynamodbav:"language"`
+	Email     string        `dynamodbav:"email,omitempty"`
+	Phone     string        `dynamodbav:"phone,omitempty"`
+	Channels  *channelsAttr `dynamodbav:"channels,omitempty"`
+	EmailSub  string        `dynamodbav:"emailSubscription,omitempty"`
+	PhoneSub  string        `dynamodbav:"phoneSubscription,omitempty"`
+	Version   int           `dynamodbav:"version"`
+	UpdatedAt time.Time     `dynamodbav:"updatedAt"`
 }
 
 // GetProfile implements registry.Store.
@@ -46,8 +49,14 @@ func (s *Store) GetProfile(ctx context.Context, owner string) (registry.Profile,
 	if err != nil {
 		return registry.Profile{}, errs.E(op, errs.Internal, err)
 	}
+	ch := registry.DefaultChannels // profiles saved before channels existed
+	if it.Channels != nil {
+		ch = registry.Channels{SMS: it.Channels.SMS, Email: it.Channels.Email, Push: it.Channels.Push}
+	}
 	return registry.Profile{Owner: owner, Name: it.Name, BirthDate: birth, TimeZone: it.TimeZone,
-		Language: it.Language, Email: it.Email, Phone: it.Phone, Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
+		Language: it.Language, Email: it.Email, Phone: it.Phone, Channels: ch,
+		EmailSubscription: it.EmailSub, PhoneSubscription: it.PhoneSub,
+		Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
 }
 
 // PutProfile implements registry.Store.
@@ -55,7 +64,9 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 	const op = "store.PutProfile"
 	av, err := attributevalue.MarshalMap(profileItem{PK: userPK(p.Owner), SK: profileSK, Kind: kindProfile,
 		Name: p.Name, BirthDate: dateString(p.BirthDate), TimeZone: p.TimeZone, Language: p.Language,
-		Email: p.Email, Phone: p.Phone, Version: p.Version, UpdatedAt: p.UpdatedAt})
+		Email: p.Email, Phone: p.Phone, Version: p.Version, UpdatedAt: p.UpdatedAt,
+		Channels: &channelsAttr{SMS: p.Channels.SMS, Email: p.Channels.Email, Push: p.Channels.Push},
+		EmailSub: p.EmailSubscription, PhoneSub: p.PhoneSubscription})
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
@@ -70,4 +81,10 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 		return errs.R(op, errs.Precondition, "version_mismatch")
 	}
 	return wrap(op, err)
+}
+
+type channelsAttr struct {
+	SMS   bool `dynamodbav:"sms"`
+	Email bool `dynamodbav:"email"`
+	Push  bool `dynamodbav:"push"`
 }

@@ -1,0 +1,197 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/kabinet/kabinet/shared/errs"
+)
+
+// SubscriptionState is where a contact subscription stands, as State
+// reports it.
+type SubscriptionState string
+
+// The states of a subscription.
+const (
+	// StateConfirmed: SNS delivers to the endpoint.
+	StateConfirmed SubscriptionState = "confirmed"
+	// StatePending: the person has not yet followed the confirmation link
+	// SNS sent (e-mail); nothing is delivered until they do.
+	StatePending SubscriptionState = "pending"
+	// StateNone: no such subscription (never made, unsubscribed, expired).
+	StateNone SubscriptionState = "none"
+)
+
+// FilterPolicyScope is the scope Subscribe gives its FilterPolicy: the
+// policy matches message attributes, not the body.
+const FilterPolicyScope = "MessageAttributes"
+
+// FilterPolicy is the subscription filter policy that lets exactly the
+// messages for userID on channel through: {"channel":[channel],"userId":[userID]}
+// (keys sorted, as encoding/json writes maps), matched against the message
+// attributes Publish sends. Subscribe uses it; so can anything else that
+// subscribes to the topic on a person's behalf (a test queue, say).
+func FilterPolicy(userID, channel string) string {
+	b, err := json.Marshal(map[string][]string{AttrUserID: {userID}, AttrChannel: {channel}})
+	if err != nil { // cannot happen: strings always marshal
+		panic(err)
+	}
+	return string(b)
+}
+
+// Subscriptions manages people's contact subscriptions on one topic: one per
+// person and channel (sms → protocol "sms" with an E.164 phone number,
+// email → protocol "email" with the address), each filtered by FilterPolicy
+// so the person receives only their own messages on that channel.
+//
+// SNS keeps one subscription per (topic, protocol, endpoint): subscribing an
+// endpoint again with the same person and channel returns the existing
+// subscription, but two people cannot share one phone number or address
+// (SNS refuses the second with "Subscription already exists with different
+// attributes", reported as errs.Internal).
+type Subscriptions struct {
+	SNS      *sns.Client
+	TopicARN string
+}
+
+// e164 is an E.164 phone number: +, a non-zero country digit, at most 15 digits.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// Subscribe subscribes endpoint to the topic for userID on channel and
+// returns the subscription's ARN. It asks SNS for the real ARN even while
+// an e-mail subscription awaits confirmation, so it can be checked with
+// State and removed with Unsubscribe at once.
+//
+// Errors: errs.Invalid (with field errors userId/channel/endpoint) for an
+// empty user id, a channel other than sms or email, or an endpoint that is
+// not an E.164 number or a bare e-mail address, before SNS is called;
+// errs.Unavailable when SNS is unreachable or throttling; errs.Internal for
+// any other SNS failure (missing topic, endpoint already subscribed for
+// someone else). Errors never contain the endpoint.
+func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint string) (subscriptionARN string, err error) {
+	const op = "notify.Subscribe"
+	protocol, err := checkContact(op, userID, channel, endpoint)
+	if err != nil {
+		return "", err
+	}
+	out, err := s.SNS.Subscribe(ctx, &sns.SubscribeInput{
+		TopicArn: aws.String(s.TopicARN),
+		Protocol: aws.String(protocol),
+		Endpoint: aws.String(endpoint),
+		Attributes: map[string]string{
+			"FilterPolicy":      FilterPolicy(userID, channel),
+			"FilterPolicyScope": FilterPolicyScope,
+		},
+		ReturnSubscriptionArn: true,
+	})
+	if err != nil {
+		return "", wrap(op, err)
+	}
+	arn := aws.ToString(out.SubscriptionArn)
+	if arn == "" {
+		return "", errs.E(op, errs.Internal, errors.New("SNS returned no subscription ARN"))
+	}
+	return arn, nil
+}
+
+// Unsubscribe deletes the subscription. An empty ARN, a "pending
+// confirmation" placeholder (nothing to delete: unconfirmed subscriptions
+// deliver nothing and SNS expires them) and an ARN SNS no longer knows are
+// not errors, so removing a contact is idempotent.
+//
+// Errors: errs.Unavailable when SNS is unreachable or throttling,
+// errs.Internal for any other SNS failure (a malformed ARN, no permission).
+func (s *Subscriptions) Unsubscribe(ctx context.Context, subscriptionARN string) error {
+	const op = "notify.Unsubscribe"
+	if subscriptionARN == "" || isPendingARN(subscriptionARN) {
+		return nil
+	}
+	_, err := s.SNS.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(subscriptionARN)})
+	if err != nil && !isNotFound(err) {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// State reports whether the subscription is confirmed, pending
+// confirmation (PendingConfirmation true, or the "pending confirmation"
+// placeholder SNS hands out instead of an ARN), or gone (empty ARN, or SNS
+// answers NotFound).
+//
+// Errors: errs.Unavailable when SNS is unreachable or throttling,
+// errs.Internal for any other SNS failure.
+func (s *Subscriptions) State(ctx context.Context, subscriptionARN string) (SubscriptionState, error) {
+	const op = "notify.State"
+	if subscriptionARN == "" {
+		return StateNone, nil
+	}
+	if isPendingARN(subscriptionARN) {
+		return StatePending, nil
+	}
+	out, err := s.SNS.GetSubscriptionAttributes(ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(subscriptionARN)})
+	if err != nil {
+		if isNotFound(err) {
+			return StateNone, nil
+		}
+		return "", wrap(op, err)
+	}
+	if strings.EqualFold(out.Attributes["PendingConfirmation"], "true") {
+		return StatePending, nil
+	}
+	return StateConfirmed, nil
+}
+
+// checkContact validates a Subscribe request and returns the SNS protocol.
+func checkContact(op, userID, channel, endpoint string) (string, error) {
+	var f errs.Fields
+	if strings.TrimSpace(userID) == "" {
+		f.Add("userId", "required")
+	}
+	var protocol string
+	switch channel {
+	case ChannelSMS:
+		protocol = "sms"
+		if !e164.MatchString(endpoint) {
+			f.Add("endpoint", "invalid_phone")
+		}
+	case ChannelEmail:
+		protocol = "email"
+		if a, err := mail.ParseAddress(endpoint); err != nil || a.Name != "" || a.Address != endpoint || len(endpoint) > 254 {
+			f.Add("endpoint", "invalid_email")
+		}
+	case "":
+		f.Add("channel", "required")
+	default:
+		f.Add("channel", "unsupported")
+	}
+	if err := f.Err(op); err != nil {
+		return "", err
+	}
+	return protocol, nil
+}
+
+// isPendingARN reports whether arn is the placeholder SNS returns instead
+// of an ARN for an unconfirmed subscription ("pending confirmation" from
+// Subscribe, "PendingConfirmation" from ListSubscriptions).
+func isPendingARN(arn string) bool {
+	return strings.EqualFold(strings.ReplaceAll(arn, " ", ""), "PendingConfirmation")
+}
+
+// isNotFound reports whether err is SNS's NotFound answer.
+func isNotFound(err error) bool {
+	var nf *types.NotFoundException
+	if errors.As(err, &nf) {
+		return true
+	}
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "NotFound"
+}

@@ -1,0 +1,362 @@
+package reminders
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/civil"
+	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/inbox"
+	"github.com/kabinet/kabinet/shared/notify"
+	"github.com/kabinet/kabinet/shared/registry"
+)
+
+// Defaults of a Scanner.
+const (
+	DefaultPageSize  = 100
+	DefaultMaxPerRun = 2000
+	DefaultLease     = 5 * time.Minute
+	DefaultChunk     = 50
+	// deadlineMargin is the time left before the Lambda deadline at which a
+	// run stops taking new work, so what it started is finished and recorded.
+	deadlineMargin = 5 * time.Second
+)
+
+// Scanner runs the expiry scan. It is called by the scheduled function (and
+// by the local runner's /dev/expiry-scan); nobody else.
+type Scanner struct {
+	Store     Store
+	Publisher Publisher
+	NewID     func() string
+	Log       *slog.Logger
+	Shards    int           // due-index shards to query, in parallel
+	PageSize  int           // items per due-index query
+	MaxPerRun int           // due items one run takes on; the rest waits for the next run
+	Lease     time.Duration // how long a claimed decision is this run's alone
+	Chunk     int           // documents decided and published together
+}
+
+// Counts are a run's outcomes for one kind of reminder.
+type Counts struct {
+	Due     int `json:"due"`
+	Sent    int `json:"sent"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Summary is what a run did. Read counts due-index items read: the run's
+// cost, which follows what is due, not the size of the table.
+type Summary struct {
+	Now       time.Time         `json:"now"`
+	Read      int               `json:"read"`
+	Counts                      // all kinds
+	ByKind    map[string]Counts `json:"byKind"`
+	Complete  bool              `json:"complete"` // false: stopped early (deadline or MaxPerRun); the next run continues
+	ElapsedMs int64             `json:"elapsedMs"`
+}
+
+func (s *Scanner) defaults() {
+	if s.PageSize == 0 {
+		s.PageSize = DefaultPageSize
+	}
+	if s.MaxPerRun == 0 {
+		s.MaxPerRun = DefaultMaxPerRun
+	}
+	if s.Lease == 0 {
+		s.Lease = DefaultLease
+	}
+	if s.Chunk == 0 {
+		s.Chunk = DefaultChunk
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+}
+
+// Run sends every reminder due at now. It stops taking new work shortly
+// before ctx's deadline and after MaxPerRun items; what is left stays due
+// for the next run. A reminder is published before it is marked sent, so a
+// failure never loses one; a crash between the two may repeat one message.
+// Errors: Unavailable when the due index cannot be read at all.
+func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
+	s.defaults()
+	start := time.Now()
+	now = now.UTC()
+	sum := Summary{Now: now, ByKind: map[string]Counts{}, Complete: true}
+	docs, read, complete, err := s.collect(ctx, now)
+	sum.Read = read
+	if err != nil {
+		return sum, err
+	}
+	sum.Complete = complete
+	run := &run{Scanner: s, now: now, profiles: map[string]registry.Profile{}, sum: &sum}
+	for chunk := range slices.Chunk(docs, s.Chunk) {
+		if nearDeadline(ctx) {
+			sum.Complete = false
+			break
+		}
+		run.chunk(ctx, chunk)
+	}
+	sum.ElapsedMs = time.Since(start).Milliseconds()
+	s.Log.Info("expiry scan", "now", now, "read", sum.Read, "due", sum.Due, "sent", sum.Sent,
+		"failed", sum.Failed, "skipped", sum.Skipped, "complete", sum.Complete, "elapsedMs", sum.ElapsedMs)
+	return sum, nil
+}
+
+func nearDeadline(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && time.Until(d) < deadlineMargin
+}
+
+// collect queries every shard of the due index in parallel, paging, up to
+// MaxPerRun items in all.
+func (s *Scanner) collect(ctx context.Context, now time.Time) ([]registry.Document, int, bool, error) {
+	var (
+		mu       sync.Mutex
+		docs     []registry.Document
+		read     int
+		complete = true
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	perShard := max(1, (s.MaxPerRun+s.Shards-1)/s.Shards)
+	for shard := range s.Shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cursor, taken := "", 0
+			for {
+				page, next, n, err := s.Store.DueDocuments(ctx, shard, now, min(s.PageSize, perShard-taken), cursor)
+				mu.Lock()
+				read += n
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+				docs = append(docs, page...)
+				taken += len(page)
+				if next != "" && taken >= perShard {
+					complete = false
+				}
+				mu.Unlock()
+				if next == "" || taken >= perShard {
+					return
+				}
+				cursor = next
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil && len(docs) == 0 {
+		return nil, read, false, firstErr
+	}
+	if firstErr != nil {
+		complete = false
+		s.Log.Warn("expiry scan: a shard could not be read", "err", firstErr.Error())
+	}
+	// Oldest due first across shards, so a backlog drains in order.
+	slices.SortStableFunc(docs, func(a, b registry.Document) int { return a.Reminder.NextAt.Compare(*b.Reminder.NextAt) })
+	return docs, read, complete, nil
+}
+
+// run is the state of one Run.
+type run struct {
+	*Scanner
+	now      time.Time
+	mu       sync.Mutex
+	profiles map[string]registry.Profile
+	sum      *Summary
+}
+
+// job is one due reminder being sent.
+type job struct {
+	doc      registry.Document
+	profile  registry.Profile
+	step     registry.Step
+	next     registry.Reminder // the state after this step is sent
+	decision Decision
+	text     text
+	msgs     []notify.Message
+	channels []string // the channels of msgs
+}
+
+func (r *run) count(kind string, f func(*Counts)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.sum.ByKind[kind]
+	f(&c)
+	r.sum.ByKind[kind] = c
+	f(&r.sum.Counts)
+}
+
+func (r *run) profile(ctx context.Context, owner string) (registry.Profile, error) {
+	if p, ok := r.profiles[owner]; ok {
+		return p, nil
+	}
+	p, err := r.Store.GetProfile(ctx, owner)
+	if err == nil {
+		r.profiles[owner] = p
+	}
+	return p, err
+}
+
+// chunk decides, publishes and records one chunk of due documents.
+func (r *run) chunk(ctx context.Context, docs []registry.Document) {
+	var jobs []*job
+	for _, d := range docs {
+		if j := r.prepare(ctx, d); j != nil {
+			jobs = append(jobs, j)
+		}
+	}
+	var msgs []notify.Message
+	for _, j := range jobs {
+		msgs = append(msgs, j.msgs...)
+	}
+	failed := map[string]error{}
+	if len(msgs) > 0 {
+		failed = r.Publisher.Publish(ctx, msgs)
+	}
+	for _, j := range jobs {
+		r.finish(ctx, j, failed)
+	}
+}
+
+// prepare decides what to do about one due document: nothing (skipped,
+// possibly with its schedule corrected) or a job whose decision it claimed.
+func (r *run) prepare(ctx context.Context, d registry.Document) *job {
+	kind := inbox.KindDocumentExpiring
+	p, err := r.profile(ctx, d.Owner)
+	if err != nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+		return nil
+	}
+	loc := p.Location()
+	today := civil.Today(r.now, loc)
+	if d.ExpiresOn != nil && today.After(*d.ExpiresOn) {
+		kind = inbox.KindDocumentExpired
+	}
+	r.count(kind, func(c *Counts) { c.Due++ })
+	skip := func(next registry.Reminder) *job {
+		r.count(kind, func(c *Counts) { c.Skipped++ })
+		r.advance(ctx, d, next)
+		return nil
+	}
+	// The schedule is recomputed with today's profile: a time zone changed
+	// since the reminder was scheduled moves it, and never earlier than its
+	// local day.
+	expected := d.Schedule(loc, r.now)
+	if expected.Next == nil || expected.NextAt.After(r.now) {
+		return skip(expected)
+	}
+	if at := registry.OutOfQuietHours(r.now, loc); at.After(r.now) {
+		expected.NextAt = &at
+		return skip(expected)
+	}
+	step := *expected.Next
+	after := d
+	after.Reminder = expected.Sent(step)
+	j := &job{doc: d, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language)}
+	dec, claimed, err := r.Store.Claim(ctx, Decision{Owner: d.Owner, DocID: d.ID,
+		Key: d.ExpiresOn.String() + "#" + step.Key(), LeaseUntil: r.now.Add(r.Lease)}, r.now)
+	switch {
+	case err != nil:
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.Log.Warn("expiry scan: claim failed", "err", err.Error())
+		return nil
+	case !claimed && dec.Status == DecisionSent:
+		return skip(j.next) // sent by an earlier run that stopped before moving on
+	case !claimed:
+		r.count(kind, func(c *Counts) { c.Skipped++ }) // another run holds it
+		return nil
+	}
+	j.decision = dec
+	for _, ch := range channels(p) {
+		if slices.Contains(dec.SentChannels, ch.name) {
+			continue
+		}
+		body := j.text.body
+		if ch.name == registry.ChannelSMS {
+			body = j.text.sms
+		}
+		left := today.DaysUntil(*d.ExpiresOn)
+		j.msgs = append(j.msgs, notify.Message{
+			ID: d.ID + "." + dec.Key + "." + ch.name, Subject: j.text.subject, Body: body,
+			Attributes: map[string]string{"userId": d.Owner, "channel": ch.name, "kind": j.text.kind,
+				"documentType": string(d.Type), "daysLeft": strconv.Itoa(left)},
+		})
+		j.channels = append(j.channels, ch.name)
+	}
+	return j
+}
+
+type channel struct{ name string }
+
+// channels lists where p wants reminders and can receive them; the
+// cabinet's inbox is not among them: it always gets one.
+func channels(p registry.Profile) []channel {
+	var out []channel
+	if p.Channels.SMS && p.Phone != "" {
+		out = append(out, channel{registry.ChannelSMS})
+	}
+	if p.Channels.Email && p.Email != "" {
+		out = append(out, channel{registry.ChannelEmail})
+	}
+	if p.Channels.Push {
+		out = append(out, channel{registry.ChannelPush})
+	}
+	return out
+}
+
+// finish records the outcome of a job's publishing.
+func (r *run) finish(ctx context.Context, j *job, failed map[string]error) {
+	kind := j.text.kind
+	dec := j.decision
+	var lost []string
+	for i, m := range j.msgs {
+		if err, bad := failed[m.ID]; bad {
+			lost = append(lost, j.channels[i])
+			r.Log.Warn("expiry scan: publish failed", "channel", j.channels[i], "err", err.Error())
+		} else {
+			dec.SentChannels = append(dec.SentChannels, j.channels[i])
+		}
+	}
+	if len(lost) > 0 {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		if err := r.Store.Release(ctx, dec); err != nil {
+			r.Log.Warn("expiry scan: release failed; the lease will lapse", "err", err.Error())
+		}
+		return
+	}
+	left := civil.Today(r.now, j.profile.Location()).DaysUntil(*j.doc.ExpiresOn)
+	n := inbox.Notification{ID: r.NewID(), Owner: j.doc.Owner, Kind: kind, Title: j.text.subject, Body: j.text.body,
+		DocID: j.doc.ID, DocType: string(j.doc.Type), DaysLeft: &left, CreatedAt: r.now}
+	ev := registry.Event{ID: r.NewID(), DocID: j.doc.ID, Owner: j.doc.Owner, Action: registry.ActionReminderSent,
+		Step: j.step.Key(), Channels: append([]string{"cabinet"}, dec.SentChannels...), Actor: registry.ActorSystem, At: r.now}
+	if err := r.Store.Complete(ctx, dec, n, ev); err != nil {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.Log.Warn("expiry scan: could not record a sent reminder", "err", err.Error())
+		return
+	}
+	r.count(kind, func(c *Counts) { c.Sent++ })
+	r.advance(ctx, j.doc, j.next)
+}
+
+// advance moves the document to its next reminder unless it changed since
+// it was read; then its own new schedule stands.
+func (r *run) advance(ctx context.Context, d registry.Document, next registry.Reminder) {
+	err := r.Store.Advance(ctx, d.Owner, d.ID, d.Reminder.NextAt, next)
+	if err != nil && !errs.Is(err, errs.Conflict) {
+		r.Log.Warn("expiry scan: could not move a document to its next reminder", "err", err.Error())
+	}
+}
