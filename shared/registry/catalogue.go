@@ -1,6 +1,10 @@
 package registry
 
-import "github.com/kabinet/kabinet/shared/civil"
+import (
+	"time"
+
+	"github.com/kabinet/kabinet/shared/civil"
+)
 
 // DocType names a kind of document a person can hold.
 type DocType string
@@ -92,14 +96,19 @@ func Lookup(t DocType) (TypeInfo, bool) {
 
 func indefinite(_, _ *civil.Date) (*civil.Date, string) { return nil, "" }
 
-// term is a validity of years+months from the issue date, then days added
-// (OSAGO ends the day before the anniversary).
+// term is a validity of years+months from the issue date. With days < 0 it
+// ends that many days before the anniversary (OSAGO: the day before), and
+// the anniversary of 29 February in a common year is 1 March, so a policy
+// from 2024-02-29 runs to 2025-02-28, a full year, as insurers write it.
 func term(years, months, days int) Rule {
 	return func(issued, _ *civil.Date) (*civil.Date, string) {
 		if issued == nil {
 			return nil, "required_for_rule"
 		}
-		e := issued.AddYears(years).AddMonths(months).AddDays(days)
+		e := issued.AddYears(years).AddMonths(months)
+		if days != 0 {
+			e = civil.Of(issued.In(time.UTC).AddDate(years, months, days))
+		}
 		return &e, ""
 	}
 }

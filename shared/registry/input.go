@@ -236,13 +236,20 @@ func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, err
 	return p, fe.Err("registry.PutProfile")
 }
 
-// validZone accepts IANA zone names only: not "Local", not a bare offset.
+// validZone accepts IANA zone names only: not "Local", not a bare offset,
+// not the host's own zoneinfo folders (posix/, right/, SystemV/), which the
+// zone data built into the Lambda binary does not have.
 func validZone(z string) bool {
 	if z == "UTC" {
 		return true
 	}
-	if !strings.Contains(z, "/") || strings.HasPrefix(z, "/") || strings.Contains(z, "..") {
+	if !strings.Contains(z, "/") || strings.Contains(z, "..") || z[0] < 'A' || z[0] > 'Z' {
 		return false
+	}
+	for _, host := range []string{"SystemV/"} {
+		if strings.HasPrefix(z, host) {
+			return false
+		}
 	}
 	_, err := time.LoadLocation(z)
 	return err == nil
