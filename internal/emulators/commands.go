@@ -45,6 +45,11 @@ func dynamoDBCommand(tools string, port int, dataDir string) *exec.Cmd {
 	return cmd
 }
 
+// javaMainDied starts the line the JVM prints when main throws. DynamoDB Local
+// then keeps running without serving (its Jetty threads are not daemons), so
+// Start watches for it rather than waiting for an exit that never comes.
+const javaMainDied = `Exception in thread "main"`
+
 // fauxqsScript starts fauxqs listening on 127.0.0.1 only. fauxqs's own
 // startFauxqs (and its CLI) always binds 0.0.0.0, so this builds the app with
 // buildApp and listens itself.
@@ -55,7 +60,7 @@ func dynamoDBCommand(tools string, port int, dataDir string) *exec.Cmd {
 // http://sqs.<region>.localhost:port/..., which Go's resolver does not
 // resolve. SqsStore is not exported by the package, hence the file import;
 // tools/package-lock.json pins the version this relies on.
-const fauxqsScript = `
+const fauxqsScript = `// kabinet: fauxqs on 127.0.0.1 (internal/emulators)
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 const dist = process.env.KABINET_FAUXQS_DIST;

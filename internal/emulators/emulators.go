@@ -95,12 +95,12 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	}
 	s.SQSEndpoint = s.SNSEndpoint
 
-	ddb, err := startProcess("dynamodb-local", dynamoDBCommand(tools, ddbPort, opt.DataDir), opt.Log)
+	ddb, err := startProcess("dynamodb-local", dynamoDBCommand(tools, ddbPort, opt.DataDir), javaMainDied, opt.Log)
 	if err != nil {
 		return nil, err
 	}
 	s.procs = append(s.procs, ddb)
-	fq, err := startProcess("fauxqs", fauxqsCommand(tools, fqPort), opt.Log)
+	fq, err := startProcess("fauxqs", fauxqsCommand(tools, fqPort), "", opt.Log)
 	if err != nil {
 		_ = s.Stop()
 		return nil, err
@@ -112,10 +112,16 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 	errs := make(chan error, 2)
 	go func() { errs <- ddb.waitReady(ctx, pingDynamoDB(s.DynamoDBEndpoint)) }()
 	go func() { errs <- fq.waitReady(ctx, pingSNS(s.SNSEndpoint)) }()
-	err = errors.Join(<-errs, <-errs)
-	if err != nil {
-		_ = s.Stop()
-		return nil, err
+	// The first failure is the one to report; the other wait is cut short.
+	for pending := 2; pending > 0; pending-- {
+		if err := <-errs; err != nil {
+			cancel()
+			for pending--; pending > 0; pending-- {
+				<-errs
+			}
+			_ = s.Stop()
+			return nil, err
+		}
 	}
 	return s, nil
 }

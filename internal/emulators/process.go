@@ -21,6 +21,7 @@ type process struct {
 
 	done    chan struct{} // closed once cmd.Wait has returned
 	waitErr error         // cmd.Wait's result, valid after done
+	failed  chan struct{} // closed when the output shows start-up failed
 }
 
 // logMu serialises writes to Options.Log from the emulators' output copiers,
@@ -29,14 +30,26 @@ var logMu sync.Mutex
 
 // startProcess starts cmd with its output copied, line by line and prefixed
 // with the emulator's name, to log, and kept in a short tail for errors.
-func startProcess(name string, cmd *exec.Cmd, log io.Writer) (*process, error) {
+// A line starting with fatalPrefix (if not empty) marks the start as failed
+// even though the process lives on, as DynamoDB Local does when it cannot
+// bind its port.
+func startProcess(name string, cmd *exec.Cmd, fatalPrefix string, log io.Writer) (*process, error) {
 	p := &process{
-		name: name,
-		cmd:  cmd,
-		tail: &tailBuffer{max: 4 << 10},
-		done: make(chan struct{}),
+		name:   name,
+		cmd:    cmd,
+		tail:   &tailBuffer{max: 4 << 10},
+		done:   make(chan struct{}),
+		failed: make(chan struct{}),
 	}
 	p.out = &lineWriter{prefix: "[" + name + "] ", dst: log, tail: p.tail}
+	if fatalPrefix != "" {
+		var once sync.Once
+		p.out.watch = func(line []byte) {
+			if bytes.HasPrefix(line, []byte(fatalPrefix)) {
+				once.Do(func() { close(p.failed) })
+			}
+		}
+	}
 	cmd.Stdout = p.out
 	cmd.Stderr = p.out
 	cmd.SysProcAttr = sysProcAttr()
@@ -56,28 +69,60 @@ func startProcess(name string, cmd *exec.Cmd, log io.Writer) (*process, error) {
 	return p, nil
 }
 
-// waitReady polls ping until it succeeds, the process exits, or ctx ends.
+// waitReady polls ping until it succeeds, the process exits or reports a
+// failed start, or ctx ends. A ping in flight is cancelled at once by
+// either, so a port held by something that never answers costs no time.
 func (p *process) waitReady(ctx context.Context, ping func(context.Context) error) error {
 	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-p.done:
+		case <-p.failed:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	var last error
 	for {
-		attempt, cancel := context.WithTimeout(ctx, 2*time.Second)
-		last = ping(attempt)
-		cancel()
+		attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
+		last := ping(attempt)
+		cancelAttempt()
 		if last == nil {
 			return nil
 		}
 		select {
-		case <-p.done:
-			return fmt.Errorf("emulators: %s exited before it was ready (%v); log tail:\n%s", p.name, p.waitErr, p.tail)
 		case <-ctx.Done():
+			// ctx is also cancelled when the process exits or fails, so
+			// check those first: they explain the failure better.
+			if err := p.startFailure(); err != nil {
+				return err
+			}
 			return fmt.Errorf("emulators: %s not ready after %s: %w (last try: %v); log tail:\n%s",
 				p.name, time.Since(start).Round(time.Millisecond), context.Cause(ctx), last, p.tail)
 		case <-tick.C:
 		}
 	}
+}
+
+// startFailure reports an exit or a fatal line in the output, if either has
+// happened.
+func (p *process) startFailure() error {
+	select {
+	case <-p.done:
+		return fmt.Errorf("emulators: %s exited before it was ready (%v); log tail:\n%s", p.name, p.waitErr, p.tail)
+	default:
+	}
+	select {
+	case <-p.failed:
+		// Let the rest of the report (a stack trace) reach the tail.
+		time.Sleep(200 * time.Millisecond)
+		return fmt.Errorf("emulators: %s failed to start; log tail:\n%s", p.name, p.tail)
+	default:
+	}
+	return nil
 }
 
 // stop terminates the process group: SIGTERM, then SIGKILL after grace. It
@@ -143,12 +188,14 @@ func (t *tailBuffer) String() string {
 }
 
 // lineWriter copies an emulator's output to dst one whole line at a time,
-// each prefixed with the emulator's name, and everything to tail. Errors
-// from dst are ignored: a closed log must not stall the emulator.
+// each prefixed with the emulator's name, and everything to tail; watch, if
+// set, sees every line. Errors from dst are ignored: a closed log must not
+// stall the emulator.
 type lineWriter struct {
 	prefix string
 	dst    io.Writer
 	tail   *tailBuffer
+	watch  func(line []byte)
 
 	mu      sync.Mutex
 	partial []byte
@@ -156,9 +203,6 @@ type lineWriter struct {
 
 func (w *lineWriter) Write(b []byte) (int, error) {
 	_, _ = w.tail.Write(b)
-	if w.dst == io.Discard {
-		return len(b), nil
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.partial = append(w.partial, b...)
@@ -184,6 +228,12 @@ func (w *lineWriter) flush() {
 }
 
 func (w *lineWriter) emit(line []byte) {
+	if w.watch != nil {
+		w.watch(line)
+	}
+	if w.dst == io.Discard {
+		return
+	}
 	logMu.Lock()
 	defer logMu.Unlock()
 	_, _ = io.WriteString(w.dst, w.prefix)

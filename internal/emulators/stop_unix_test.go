@@ -30,10 +30,12 @@ func TestStopLeavesNothingAndDataDirPersists(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
+	began := time.Now()
 	first, err := emulators.Start(ctx, emulators.Options{DataDir: data})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
+	t.Logf("Start took %s", time.Since(began).Round(time.Millisecond))
 	pids := first.PIDs()
 	if len(pids) != 2 {
 		t.Fatalf("PIDs = %v, want 2", pids)
@@ -50,9 +52,11 @@ func TestStopLeavesNothingAndDataDirPersists(t *testing.T) {
 			t.Errorf("process group %d not running before Stop: %v", pid, err)
 		}
 	}
+	began = time.Now()
 	if err := first.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
+	t.Logf("Stop took %s", time.Since(began).Round(time.Millisecond))
 	for _, pid := range pids {
 		if err := syscall.Kill(-pid, 0); !errors.Is(err, syscall.ESRCH) {
 			t.Errorf("process group %d after Stop: kill 0 = %v, want ESRCH", pid, err)
@@ -86,4 +90,3 @@ func TestStopLeavesNothingAndDataDirPersists(t *testing.T) {
 		t.Errorf("tables after restart = %v, want persisted", out.TableNames)
 	}
 }
-

@@ -391,3 +391,35 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 	}
 	return nil
 }
+
+// PutDocuments writes documents as they are, without history or
+// conditions, in parallel batches: for bulk imports and seeding large
+// fixtures, never for a person's own edits.
+func (s *Store) PutDocuments(ctx context.Context, docs []registry.Document) error {
+	const op = "store.PutDocuments"
+	chunks := slices.Collect(slices.Chunk(docs, 25))
+	errc := make(chan error, len(chunks))
+	sem := make(chan struct{}, 8)
+	for _, chunk := range chunks {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			reqs := make([]types.WriteRequest, len(chunk))
+			for i, d := range chunk {
+				av, err := attributevalue.MarshalMap(fromDocument(d))
+				if err != nil {
+					errc <- err
+					return
+				}
+				reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: av}}
+			}
+			errc <- s.batchWrite(ctx, reqs)
+		}()
+	}
+	for range chunks {
+		if err := <-errc; err != nil {
+			return wrap(op, err)
+		}
+	}
+	return nil
+}
