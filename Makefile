@@ -23,7 +23,7 @@ build: ## one bootstrap per function for Lambda's provided.al2023 on arm64
 			-ldflags='-s -w' -o bin/$$fn/bootstrap ./functions/$$fn || exit 1; \
 	done
 
-invoke: ## run one function on a sample event against `make run`'s stack: make invoke FN=documents EVENT=events/list-documents.json
+invoke: ## run one function on a sample event against `make run`'s stack: make invoke FN=documents EVENT=events/apigw-list-documents.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
 	$(GO) run ./cmd/invoke -fn $(FN) -event $(EVENT) -env .local/stack.env
 

@@ -15,8 +15,8 @@ import (
 // eventsDir holds sample Lambda events for local invokes and fuzz seeds.
 const eventsDir = "../../events"
 
-// apiEventFiles lists the API Gateway sample events: every events/*.json
-// except the scheduled and agency ones, which have other shapes.
+// apiEventFiles lists the API Gateway sample events: events/apigw-*.json
+// (the others, scheduled-*, sqs-*, agency-*, have other shapes).
 func apiEventFiles(t testing.TB) []string {
 	t.Helper()
 	entries, err := os.ReadDir(eventsDir)
@@ -26,10 +26,13 @@ func apiEventFiles(t testing.TB) []string {
 	var out []string
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, "scheduled") || strings.HasPrefix(name, "agency") {
+		if e.IsDir() || !strings.HasSuffix(name, ".json") || !strings.HasPrefix(name, "apigw-") {
 			continue
 		}
 		out = append(out, filepath.Join(eventsDir, name))
+	}
+	if len(out) == 0 {
+		t.Fatalf("no apigw-*.json events in %s", eventsDir)
 	}
 	return out
 }

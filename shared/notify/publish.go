@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/registry"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,12 +31,12 @@ const (
 	AttrDedupeID     = "dedupeId"
 )
 
-// Channels a Message is addressed to (the AttrChannel attribute).
-// Subscriptions supports ChannelSMS and ChannelEmail.
+// Channels a Message is addressed to (the AttrChannel attribute), as the
+// registry names them. Subscriptions supports ChannelSMS and ChannelEmail.
 const (
-	ChannelSMS   = "sms"
-	ChannelEmail = "email"
-	ChannelPush  = "push"
+	ChannelSMS   = registry.ChannelSMS
+	ChannelEmail = registry.ChannelEmail
+	ChannelPush  = registry.ChannelPush
 )
 
 // SNS limits Publish enforces before sending, so one bad message fails

@@ -292,8 +292,8 @@ func (r *run) prepare(ctx context.Context, d registry.Document) *job {
 		left := today.DaysUntil(*d.ExpiresOn)
 		j.msgs = append(j.msgs, notify.Message{
 			ID: d.ID + "." + dec.Key + "." + ch.name, Subject: j.text.subject, Body: body,
-			Attributes: map[string]string{"userId": d.Owner, "channel": ch.name, "kind": j.text.kind,
-				"documentType": string(d.Type), "daysLeft": strconv.Itoa(left)},
+			Attributes: map[string]string{notify.AttrUserID: d.Owner, notify.AttrChannel: ch.name, notify.AttrKind: j.text.kind,
+				notify.AttrDocumentType: string(d.Type), notify.AttrDaysLeft: strconv.Itoa(left)},
 		})
 		j.channels = append(j.channels, ch.name)
 	}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/ids"
+	"github.com/kabinet/kabinet/shared/opt"
+	"github.com/kabinet/kabinet/shared/registry"
+	"github.com/kabinet/kabinet/shared/store"
+)
+
+func TestMain(m *testing.M) { emutest.Main(m) }
+
+// TestScheduledEventDrivesTheScan feeds the sample EventBridge event to the
+// function's handler, built from the environment as in Lambda: the scan runs
+// at the event's time, not the clock's.
+func TestScheduledEventDrivesTheScan(t *testing.T) {
+	emutest.Need(t)
+	ctx := context.Background()
+	cl, err := app.NewClients(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := "fn-" + ids.New()[24:]
+	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
+		t.Fatal(err)
+	}
+	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": aws.ToString(topic.TopicArn)}
+	scanner, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a document whose 30-day reminder is due at the sample event's time (09:00 in Moscow)
+	svc := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New,
+		Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }}
+	if _, _, err := svc.CreateDocument(ctx, "alice", registry.CreateInput{Type: "custom",
+		DocumentFields: registry.DocumentFields{Title: opt.Of("Pass"), ExpiresOn: opt.Of("2026-12-31")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := os.ReadFile("../../events/scheduled-expiry-scan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := handler(scanner)(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Now != ev.Time || sum.Due != 1 || sum.Sent != 1 {
+		t.Errorf("summary %+v, want one reminder sent at %s", sum, ev.Time)
+	}
+	if _, err := handler(scanner)(ctx, events.EventBridgeEvent{}); err == nil {
+		t.Error("an event without a time was accepted")
+	}
+}
+
+func TestBuildNeedsItsConfiguration(t *testing.T) {
+	for _, env := range []map[string]string{
+		{},
+		{"TABLE_NAME": "t"},
+	} {
+		if _, err := build(context.Background(), func(k string) string { return env[k] }, slog.New(slog.DiscardHandler)); err == nil {
+			t.Errorf("build with %v succeeded", env)
+		}
+	}
+}
