@@ -1,8 +1,10 @@
 // Package stack is Kabinet's AWS infrastructure as one CDK stack: the
-// DynamoDB table, one Lambda per function and the HTTP API in front of them.
-// The table's shape comes from store.Schema and the routes from
-// httpapi.Routes, so nothing the application already declares is declared a
-// second time here.
+// DynamoDB table, the SNS topics, one Lambda per function, the HTTP API in
+// front of the HTTP functions, the schedules of the scheduled ones and the
+// alarms watching them. The table's shape comes from store.Schema, the
+// routes from httpapi.Routes, the topics from notify.Topics and the
+// scheduled functions from app.ScheduledFunctions, so nothing the
+// application already declares is declared a second time here.
 package stack
 
 import (
@@ -18,14 +20,23 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/store"
 )
 
@@ -53,12 +64,69 @@ const (
 	throttleBurst = 100
 )
 
-// Sizing of every function. The handlers are small Go binaries that do a few
-// DynamoDB calls, so 256 MB and 10 s are ample and keep a stuck call cheap.
+// Sizing of every HTTP function. The handlers are small Go binaries that do
+// a few DynamoDB calls, so 256 MB and 10 s are ample and keep a stuck call
+// cheap.
 const (
 	functionMemoryMB = 256
 	functionTimeout  = 10 // seconds
 )
+
+// Sizing of every scheduled function. A scheduled run works through a batch
+// (the expiry scan queries every shard of the due index and publishes in
+// batches), so it gets more time and memory. Concurrency stays unreserved:
+// a run must be safe alongside an overlapping or retried one.
+const (
+	scheduledMemoryMB = 512
+	scheduledTimeout  = 60 // seconds
+)
+
+// Delivery of scheduled events to their function: EventBridge retries a
+// failed delivery this often for at most this long, then puts the event in
+// the schedule dead-letter queue, which keeps it for dlqRetentionDays.
+const (
+	scheduleRetryAttempts = 2
+	scheduleMaxEventAge   = 1  // hours
+	dlqRetentionDays      = 14 // the SQS maximum
+)
+
+// Alarm windows: errors and throttles are counted over alarmPeriod; a
+// scheduled function has "not run" when it was not invoked for notRunWindow
+// (or two of its intervals, if that is longer).
+const (
+	alarmPeriod  = 5  // minutes
+	notRunWindow = 60 // minutes
+)
+
+// topicAccess is what a function may do with a topic.
+type topicAccess int
+
+const (
+	// subscribe manages people's contact subscriptions: Subscribe on the
+	// topic, and Unsubscribe and GetSubscriptionAttributes on its
+	// subscriptions (whose ARNs are <topic ARN>:<id>).
+	subscribe topicAccess = iota + 1
+	// publish sends messages (Publish, which also authorizes PublishBatch),
+	// with the use of the topic's KMS key that SNS requires of a publisher.
+	publish
+)
+
+// topicUse gives function the topic's ARN in topic.Env and the access it
+// needs to topic.
+type topicUse struct {
+	function string
+	topic    notify.Topic
+	access   topicAccess
+}
+
+// topicUses are the only topic permissions of the stack: each is what the
+// function's code does with the topic (shared/app wires the topic into the
+// profile service's contacts and the expiry scan's publisher). Any function
+// not listed gets neither the topic's ARN nor any SNS permission.
+var topicUses = []topicUse{
+	{function: httpapi.FnProfile, topic: notify.Reminders, access: subscribe},
+	{function: app.FnExpiryScan, topic: notify.Reminders, access: publish},
+}
 
 // CORS settings of the API: the methods the route table uses plus the headers
 // the handlers read (conditional writes, idempotency, language) and emit.
@@ -72,10 +140,11 @@ var (
 	corsExposeHeaders = []string{"ETag", "Location", "X-Request-Id"}
 )
 
-// New builds the Kabinet stack in scope: the table from store.Schema, one
-// function per name in the route table, and the API serving its routes. It
-// panics on invalid props, as CDK constructs do, so a bad configuration
-// fails at synth rather than at deploy.
+// New builds the Kabinet stack in scope: the table from store.Schema, the
+// topics from notify.Topics, one function per name in the route table and
+// per scheduled function, the API serving the routes, the schedules and the
+// alarms. It panics on invalid props, as CDK constructs do, so a bad
+// configuration fails at synth rather than at deploy.
 func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	if err := p.validate(); err != nil {
 		panic(err)
@@ -83,17 +152,46 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	st := awscdk.NewStack(scope, jsii.String(id), &p.StackProps)
 	key := newTableKey(st)
 	table := newTable(st, key)
+	topics := newTopics(st, p.Stage, key)
+	operators := newOperatorsTopic(st, p.Stage, key)
 
-	fns := map[string]awslambda.IFunction{}
+	fns := map[string]awslambda.Function{}
 	for _, name := range httpapi.Functions() {
-		fn := newFunction(st, name, p, table)
-		table.GrantReadWriteData(fn)
-		fns[name] = fn
+		fns[name] = newFunction(st, name, p, table, functionMemoryMB, functionTimeout)
 	}
+	for _, s := range app.ScheduledFunctions {
+		if _, dup := fns[s.Name]; dup {
+			panic(fmt.Sprintf("stack: function %q is declared twice", s.Name))
+		}
+		fns[s.Name] = newFunction(st, s.Name, p, table, scheduledMemoryMB, scheduledTimeout)
+	}
+	names := functionNames()
+	for _, name := range names {
+		table.GrantReadWriteData(fns[name])
+	}
+	grantTopics(fns, topics)
 
 	api := newHTTPAPI(st, p)
-	addRoutes(api, httpapi.Routes(httpapi.Deps{}), fns)
+	httpFns := map[string]awslambda.IFunction{}
+	for _, name := range httpapi.Functions() {
+		httpFns[name] = fns[name]
+	}
+	addRoutes(api, httpapi.Routes(httpapi.Deps{}), httpFns)
 	stage := newDefaultStage(st, api)
+
+	alarms := newAlarms(st, names, fns)
+	if len(app.ScheduledFunctions) > 0 {
+		dlq := newScheduleDLQ(st)
+		for _, s := range app.ScheduledFunctions {
+			newSchedule(st, s, fns[s.Name], dlq)
+			alarms = append(alarms, newNotRunAlarm(st, s, fns[s.Name]))
+		}
+		alarms = append(alarms, newDLQAlarm(st, dlq))
+	}
+	toOperators := awscloudwatchactions.NewSnsAction(operators)
+	for _, a := range alarms {
+		a.AddAlarmAction(toOperators)
+	}
 
 	awscdk.NewCfnOutput(st, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 		Value: stage.Url(), Description: jsii.String("Base URL of the HTTP API"),
@@ -101,7 +199,20 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	awscdk.NewCfnOutput(st, jsii.String("TableName"), &awscdk.CfnOutputProps{
 		Value: table.TableName(), Description: jsii.String("Name of the DynamoDB table"),
 	})
+	awscdk.NewCfnOutput(st, jsii.String("OperatorsTopicArn"), &awscdk.CfnOutputProps{
+		Value: operators.TopicArn(), Description: jsii.String("SNS topic the alarms notify; subscribe operators to it"),
+	})
 	return st
+}
+
+// functionNames lists every function: the HTTP functions of the route table,
+// then the scheduled ones.
+func functionNames() []string {
+	names := httpapi.Functions()
+	for _, s := range app.ScheduledFunctions {
+		names = append(names, s.Name)
+	}
+	return names
 }
 
 // validate refuses props that would deploy an API nobody can call or one
@@ -125,14 +236,91 @@ func (p Props) validate() error {
 	return nil
 }
 
-// newTableKey creates the customer-managed key the table is encrypted with,
-// so access to the data can be audited and revoked through the key policy.
+// newTableKey creates the customer-managed key the table and the topics are
+// encrypted with, so access to the data can be audited and revoked through
+// the key policy. (Its construct id predates the topics; renaming it would
+// replace the key the table's backups need.)
+//
+// CloudWatch must be allowed to use the key in its key policy: an alarm
+// publishing to the encrypted operators topic needs kms:GenerateDataKey* and
+// kms:Decrypt, and without them the alarm's action fails silently.
 func newTableKey(scope constructs.Construct) awskms.Key {
-	return awskms.NewKey(scope, jsii.String("TableKey"), &awskms.KeyProps{
-		Description:       jsii.String("Encrypts the Kabinet DynamoDB table"),
+	key := awskms.NewKey(scope, jsii.String("TableKey"), &awskms.KeyProps{
+		Description:       jsii.String("Encrypts the Kabinet DynamoDB table and SNS topics"),
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
 	})
+	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowCloudWatchAlarmsToPublishToEncryptedTopics"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
+		Resources:  jsii.Strings("*"), // in a key policy, "*" is this key
+	}), nil)
+	return key
+}
+
+// newTopics creates every topic of notify.Topics, named
+// kabinet-<stage>-<Name> and encrypted with key, by topic ID.
+func newTopics(scope constructs.Construct, stage string, key awskms.IKey) map[string]awssns.Topic {
+	out := map[string]awssns.Topic{}
+	for _, t := range notify.Topics {
+		if _, dup := out[t.ID]; dup {
+			panic(fmt.Sprintf("stack: topic id %q declared twice", t.ID))
+		}
+		if t.Name == operatorsTopic {
+			panic(fmt.Sprintf("stack: topic %q takes the name of the operators topic", t.ID))
+		}
+		out[t.ID] = newTopic(scope, t.ID, stage, t.Name, key)
+	}
+	return out
+}
+
+// operatorsTopic is the name of the topic the alarms notify; no topic of
+// notify.Topics may take it.
+const operatorsTopic = "operators"
+
+// newOperatorsTopic creates the topic the alarms notify. Operators subscribe
+// to it out of band (e-mail subscriptions need confirming anyway).
+func newOperatorsTopic(scope constructs.Construct, stage string, key awskms.IKey) awssns.Topic {
+	return newTopic(scope, "OperatorsTopic", stage, operatorsTopic, key)
+}
+
+func newTopic(scope constructs.Construct, id, stage, name string, key awskms.IKey) awssns.Topic {
+	return awssns.NewTopic(scope, jsii.String(id), &awssns.TopicProps{
+		TopicName: jsii.String(topicName(stage, name)),
+		MasterKey: key,
+	})
+}
+
+// topicName is the deployed name of topic name in stage.
+func topicName(stage, name string) string { return "kabinet-" + stage + "-" + name }
+
+// grantTopics applies topicUses: each listed function gets the topic's ARN
+// and exactly its access. A use naming an unknown function or topic panics.
+func grantTopics(fns map[string]awslambda.Function, topics map[string]awssns.Topic) {
+	for _, u := range topicUses {
+		fn, ok := fns[u.function]
+		if !ok {
+			panic(fmt.Sprintf("stack: topic use names unknown function %q", u.function))
+		}
+		topic, ok := topics[u.topic.ID]
+		if !ok {
+			panic(fmt.Sprintf("stack: topic use names topic %q, which notify.Topics does not list", u.topic.ID))
+		}
+		fn.AddEnvironment(jsii.String(u.topic.Env), topic.TopicArn(), nil)
+		switch u.access {
+		case subscribe:
+			topic.GrantSubscribe(fn)
+			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("sns:Unsubscribe", "sns:GetSubscriptionAttributes"),
+				Resources: jsii.Strings(*topic.TopicArn() + ":*"),
+			}))
+		case publish:
+			topic.GrantPublish(fn) // also grants kms:Decrypt and kms:GenerateDataKey* on the topic's key
+		default:
+			panic(fmt.Sprintf("stack: topic use %+v has no access", u))
+		}
+	}
 }
 
 // newTable creates the single table from store.Schema. It holds the only
@@ -178,10 +366,10 @@ func stringAttr(name string) *awsdynamodb.Attribute {
 	return &awsdynamodb.Attribute{Name: jsii.String(name), Type: awsdynamodb.AttributeType_STRING}
 }
 
-// newFunction creates the Lambda serving the routes of function name from
-// the binary at <AssetDir>/<name>/bootstrap, with its own log group so that
-// retention is set without CDK's log-retention custom resource.
-func newFunction(scope constructs.Construct, name string, p Props, table awsdynamodb.ITable) awslambda.Function {
+// newFunction creates the Lambda of function name from the binary at
+// <AssetDir>/<name>/bootstrap, with its own log group so that retention is
+// set without CDK's log-retention custom resource.
+func newFunction(scope constructs.Construct, name string, p Props, table awsdynamodb.ITable, memoryMB, timeoutSeconds int) awslambda.Function {
 	dir := filepath.Join(p.AssetDir, name)
 	if _, err := os.Stat(filepath.Join(dir, "bootstrap")); err != nil {
 		panic(fmt.Sprintf("stack: function %s has no binary (%v); run `make build` first", name, err))
@@ -197,14 +385,103 @@ func newFunction(scope constructs.Construct, name string, p Props, table awsdyna
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
 		Code:         awslambda.Code_FromAsset(jsii.String(dir), nil),
-		MemorySize:   jsii.Number(functionMemoryMB),
-		Timeout:      awscdk.Duration_Seconds(jsii.Number(functionTimeout)),
+		MemorySize:   jsii.Number(memoryMB),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeoutSeconds)),
 		Tracing:      awslambda.Tracing_ACTIVE,
 		LogGroup:     logs,
 		Environment: &map[string]*string{
 			"TABLE_NAME": table.TableName(),
 			"STAGE":      jsii.String(p.Stage),
 		},
+	})
+}
+
+// newScheduleDLQ creates the queue that keeps scheduled events EventBridge
+// could not deliver. It is encrypted with an SQS-managed key: a
+// customer-managed one would need a key policy for events.amazonaws.com.
+func newScheduleDLQ(scope constructs.Construct) awssqs.Queue {
+	return awssqs.NewQueue(scope, jsii.String("ScheduleDLQ"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(dlqRetentionDays)),
+	})
+}
+
+// newSchedule invokes fn every s.RateMinutes minutes through an EventBridge
+// rule, retrying failed deliveries and parking those that still fail in dlq.
+//
+// EventBridge invokes the function asynchronously, so the retry policy and
+// the queue cover delivery (throttling, a missing permission); a run that
+// fails is retried by Lambda's own asynchronous retries and shows up in the
+// function's Errors alarm.
+func newSchedule(scope constructs.Construct, s app.Scheduled, fn awslambda.IFunction, dlq awssqs.IQueue) awsevents.Rule {
+	if s.RateMinutes <= 0 || 2*s.RateMinutes > 24*60 {
+		panic(fmt.Sprintf("stack: scheduled function %s: rate of %d minutes is not in (0, 720]", s.Name, s.RateMinutes))
+	}
+	return awsevents.NewRule(scope, jsii.String(constructID(s.Name)+"Schedule"), &awsevents.RuleProps{
+		Description: jsii.String(fmt.Sprintf("Runs the Kabinet %s function every %d minutes", s.Name, s.RateMinutes)),
+		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(s.RateMinutes))),
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+			RetryAttempts:   jsii.Number(scheduleRetryAttempts),
+			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(scheduleMaxEventAge)),
+			DeadLetterQueue: dlq,
+		})},
+	})
+}
+
+// newAlarms creates, for every function, an alarm on any error and one on
+// any throttle within alarmPeriod. No data means no invocations, so it is
+// not breaching.
+func newAlarms(scope constructs.Construct, names []string, fns map[string]awslambda.Function) []awscloudwatch.Alarm {
+	var out []awscloudwatch.Alarm
+	opts := &awscloudwatch.MetricOptions{Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Sum")}
+	for _, name := range names {
+		fn, id := fns[name], constructID(name)
+		out = append(out,
+			anyAlarm(scope, id+"ErrorsAlarm", fn.MetricErrors(opts),
+				fmt.Sprintf("Kabinet %s function failed at least once in %d minutes", name, alarmPeriod)),
+			anyAlarm(scope, id+"ThrottlesAlarm", fn.MetricThrottles(opts),
+				fmt.Sprintf("Kabinet %s function was throttled at least once in %d minutes", name, alarmPeriod)))
+	}
+	return out
+}
+
+// newDLQAlarm alarms as soon as a scheduled event waits in the dead-letter
+// queue: a run was lost and has to be looked at (and redriven or dropped).
+func newDLQAlarm(scope constructs.Construct, dlq awssqs.IQueue) awscloudwatch.Alarm {
+	m := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Maximum"),
+	})
+	return anyAlarm(scope, "ScheduleDLQAlarm", m, "A scheduled event could not be delivered and waits in the dead-letter queue")
+}
+
+// anyAlarm alarms when metric m is above zero in one period.
+func anyAlarm(scope constructs.Construct, id string, m awscloudwatch.IMetric, description string) awscloudwatch.Alarm {
+	return awscloudwatch.NewAlarm(scope, jsii.String(id), &awscloudwatch.AlarmProps{
+		Metric:             m,
+		Threshold:          jsii.Number(0),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		AlarmDescription:   jsii.String(description),
+	})
+}
+
+// newNotRunAlarm alarms when scheduled function s was not invoked within
+// notRunWindow (or two of its intervals, if longer). No data means no
+// invocation, so missing data is breaching: a disabled or deleted schedule
+// is exactly what this alarm is for.
+func newNotRunAlarm(scope constructs.Construct, s app.Scheduled, fn awslambda.IFunction) awscloudwatch.Alarm {
+	window := max(notRunWindow, 2*s.RateMinutes)
+	return awscloudwatch.NewAlarm(scope, jsii.String(constructID(s.Name)+"NotRunAlarm"), &awscloudwatch.AlarmProps{
+		Metric: fn.MetricInvocations(&awscloudwatch.MetricOptions{
+			Period: awscdk.Duration_Minutes(jsii.Number(window)), Statistic: jsii.String("Sum"),
+		}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_BREACHING,
+		AlarmDescription:   jsii.String(fmt.Sprintf("Kabinet %s function has not run for %d minutes", s.Name, window)),
 	})
 }
 

@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/store"
 )
 
@@ -68,7 +70,7 @@ func synth(t *testing.T) (assertions.Template, obj) {
 			return
 		}
 		assetDir = dir
-		for _, name := range httpapi.Functions() {
+		for _, name := range allFunctions() {
 			if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
 				synthErr = err
 				return
@@ -152,12 +154,31 @@ func onlyID(t *testing.T, tj obj, typ string) string {
 
 func props(r obj) obj { p, _ := r["Properties"].(obj); return p }
 
+// allFunctions lists every function name: the route table's, then the
+// scheduled ones.
+func allFunctions() []string {
+	names := httpapi.Functions()
+	for _, s := range app.ScheduledFunctions {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// scheduled returns the scheduled function called name, if it is one.
+func scheduled(name string) (app.Scheduled, bool) {
+	i := slices.IndexFunc(app.ScheduledFunctions, func(s app.Scheduled) bool { return s.Name == name })
+	if i < 0 {
+		return app.Scheduled{}, false
+	}
+	return app.ScheduledFunctions[i], true
+}
+
 // functionIDs maps each function name to the logical id of its Lambda.
 func functionIDs(t *testing.T, tj obj) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	fns := resources(tj, "AWS::Lambda::Function")
-	for _, name := range httpapi.Functions() {
+	for _, name := range allFunctions() {
 		for id, r := range fns {
 			if props(r)["Description"] == functionDescription(name, testProps.Stage) {
 				out[name] = id
@@ -250,29 +271,38 @@ func TestKey(t *testing.T) {
 }
 
 // GIVEN the stack WHEN its Lambdas are inspected THEN there is one per
-// function of the route table, each an arm64 custom-runtime Go binary with
-// tracing, the table's name and a log group with retention.
+// function of the route table and per scheduled function, each an arm64
+// custom-runtime Go binary with tracing, the table's name, its sizing
+// (scheduled functions get more, and no reserved concurrency) and a log
+// group with retention.
 func TestFunctions(t *testing.T) {
 	tp, tj := synth(t)
 	const typ = "AWS::Lambda::Function"
 	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
 	cases := []assertCase{
-		{"one per function", func(t *testing.T) {
-			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(httpapi.Functions()))) })
+		{"one per HTTP and scheduled function", func(t *testing.T) {
+			check(t, func() {
+				tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(httpapi.Functions())+len(app.ScheduledFunctions)))
+			})
 		}},
 	}
 	ids := functionIDs(t, tj)
-	for _, name := range httpapi.Functions() {
+	for _, name := range allFunctions() {
 		cases = append(cases, assertCase{name, func(t *testing.T) {
+			memory, timeout := functionMemoryMB, functionTimeout
+			if _, ok := scheduled(name); ok {
+				memory, timeout = scheduledMemoryMB, scheduledTimeout
+			}
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String(typ), obj{
-					"Description":   functionDescription(name, testProps.Stage),
-					"Runtime":       "provided.al2023",
-					"Architectures": arr{"arm64"},
-					"Handler":       "bootstrap",
-					"MemorySize":    functionMemoryMB,
-					"Timeout":       functionTimeout,
-					"TracingConfig": obj{"Mode": "Active"},
+					"Description":                  functionDescription(name, testProps.Stage),
+					"Runtime":                      "provided.al2023",
+					"Architectures":                arr{"arm64"},
+					"Handler":                      "bootstrap",
+					"MemorySize":                   memory,
+					"Timeout":                      timeout,
+					"TracingConfig":                obj{"Mode": "Active"},
+					"ReservedConcurrentExecutions": assertions.Match_Absent(),
 					"Environment": obj{"Variables": obj{
 						"TABLE_NAME": obj{"Ref": tableID},
 						"STAGE":      testProps.Stage,
@@ -302,7 +332,7 @@ func TestIAM(t *testing.T) {
 	run(t, []assertCase{
 		{"one role per function", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(httpapi.Functions())))
+				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())))
 			})
 		}},
 		{"roles are for Lambda only", func(t *testing.T) {
@@ -342,8 +372,8 @@ func TestIAM(t *testing.T) {
 					}
 				}
 			}
-			if granted != len(httpapi.Functions()) {
-				t.Errorf("DynamoDB statements: got %d, want one per function (%d)", granted, len(httpapi.Functions()))
+			if granted != len(allFunctions()) {
+				t.Errorf("DynamoDB statements: got %d, want one per function (%d)", granted, len(allFunctions()))
 			}
 		}},
 	})
@@ -400,6 +430,344 @@ func checkStatement(t *testing.T, policy string, s obj) {
 			t.Errorf("policy %s: Resource \"*\" for %v", policy, actions(s))
 		}
 	}
+}
+
+// functionPolicy returns the statements of the IAM policies attached to the
+// role of the Lambda with logical id fnID.
+func functionPolicy(t *testing.T, tj obj, fnID string) []obj {
+	t.Helper()
+	role, _ := props(resources(tj, "AWS::Lambda::Function")[fnID])["Role"].(obj)["Fn::GetAtt"].([]any)[0].(string)
+	var out []obj
+	for _, p := range policies(tj) {
+		for _, r := range list(props(p)["Roles"]) {
+			if ref, _ := r.(obj)["Ref"].(string); ref == role {
+				out = append(out, statements(p)...)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no policy statements for the role %q of %s", role, fnID)
+	}
+	return out
+}
+
+// granted reports whether some statement allows action on exactly resource.
+func granted(stmts []obj, action string, resource any) bool {
+	want, _ := json.Marshal(resource)
+	for _, s := range stmts {
+		if s["Effect"] != "Allow" || !slices.Contains(actions(s), action) {
+			continue
+		}
+		for _, r := range list(s["Resource"]) {
+			if got, _ := json.Marshal(r); string(got) == string(want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// snsActions lists the sns: actions of stmts.
+func snsActions(stmts []obj) []string {
+	var out []string
+	for _, s := range stmts {
+		for _, a := range actions(s) {
+			if strings.HasPrefix(a, "sns:") {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// topicID returns the logical id of the topic deployed as name.
+func topicID(t *testing.T, tj obj, name string) string {
+	t.Helper()
+	for id, r := range resources(tj, "AWS::SNS::Topic") {
+		if props(r)["TopicName"] == topicName(testProps.Stage, name) {
+			return id
+		}
+	}
+	t.Fatalf("no topic named %q", topicName(testProps.Stage, name))
+	return ""
+}
+
+// GIVEN the stack WHEN its topics are inspected THEN there is one per entry
+// of notify.Topics plus the operators topic, each named for the stage and
+// encrypted with the stack's key, which lets CloudWatch alarms publish.
+func TestTopics(t *testing.T) {
+	tp, tj := synth(t)
+	const typ = "AWS::SNS::Topic"
+	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
+	cases := []assertCase{
+		{"one per notify.Topics entry plus operators", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(notify.Topics)+1)) })
+		}},
+		{"every topic is encrypted with the stack's key", func(t *testing.T) {
+			for id, r := range resources(tj, typ) {
+				if b, _ := json.Marshal(props(r)["KmsMasterKeyId"]); string(b) != mustJSON(keyARN) {
+					t.Errorf("topic %s: KmsMasterKeyId %s, want %s", id, b, mustJSON(keyARN))
+				}
+			}
+		}},
+		{"key policy lets CloudWatch alarms use the key", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::KMS::Key"), obj{"KeyPolicy": obj{
+					"Statement": assertions.Match_ArrayWith(&arr{assertions.Match_ObjectLike(&obj{
+						"Effect":    "Allow",
+						"Principal": obj{"Service": "cloudwatch.amazonaws.com"},
+						"Action":    arr{"kms:Decrypt", "kms:GenerateDataKey*"},
+						"Resource":  "*",
+					})}),
+				}})
+			})
+		}},
+	}
+	for _, name := range append([]string{operatorsTopic}, topicNames()...) {
+		cases = append(cases, assertCase{"topic " + name, func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String(typ), obj{
+					"TopicName":      topicName(testProps.Stage, name),
+					"KmsMasterKeyId": keyARN,
+				})
+			})
+		}})
+	}
+	run(t, cases)
+}
+
+func topicNames() []string {
+	var out []string
+	for _, tp := range notify.Topics {
+		out = append(out, tp.Name)
+	}
+	return out
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// GIVEN the stack WHEN each function's environment and IAM policy are
+// inspected THEN only profile and expiry-scan know the reminders topic:
+// profile may manage subscriptions but not publish, expiry-scan may publish
+// (with the key) but not manage subscriptions, and every other function has
+// no SNS permission at all.
+func TestTopicAccess(t *testing.T) {
+	_, tj := synth(t)
+	ids := functionIDs(t, tj)
+	topic := topicID(t, tj, notify.Reminders.Name)
+	topicRef := obj{"Ref": topic}
+	subscriptions := obj{"Fn::Join": arr{"", arr{topicRef, ":*"}}}
+	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
+	users := []string{httpapi.FnProfile, app.FnExpiryScan}
+
+	cases := []assertCase{}
+	for _, name := range allFunctions() {
+		cases = append(cases, assertCase{"env of " + name, func(t *testing.T) {
+			vars, _ := props(resources(tj, "AWS::Lambda::Function")[ids[name]])["Environment"].(obj)["Variables"].(obj)
+			v, ok := vars[notify.Reminders.Env]
+			switch want := slices.Contains(users, name); {
+			case want && !ok:
+				t.Errorf("%s lacks %s", name, notify.Reminders.Env)
+			case want && mustJSON(v) != mustJSON(topicRef):
+				t.Errorf("%s: %s = %s, want %s", name, notify.Reminders.Env, mustJSON(v), mustJSON(topicRef))
+			case !want && ok:
+				t.Errorf("%s has %s, which it does not use", name, notify.Reminders.Env)
+			}
+		}})
+	}
+	cases = append(cases,
+		assertCase{"profile manages subscriptions and does not publish", func(t *testing.T) {
+			stmts := functionPolicy(t, tj, ids[httpapi.FnProfile])
+			if !granted(stmts, "sns:Subscribe", topicRef) {
+				t.Errorf("no sns:Subscribe on the topic: %v", snsActions(stmts))
+			}
+			for _, a := range []string{"sns:Unsubscribe", "sns:GetSubscriptionAttributes"} {
+				if !granted(stmts, a, subscriptions) {
+					t.Errorf("no %s on the topic's subscriptions (%s)", a, mustJSON(subscriptions))
+				}
+			}
+			if got := snsActions(stmts); slices.Contains(got, "sns:Publish") || len(got) != 3 {
+				t.Errorf("SNS actions %v, want exactly Subscribe, Unsubscribe, GetSubscriptionAttributes", got)
+			}
+		}},
+		assertCase{"expiry-scan publishes with the key and does not manage subscriptions", func(t *testing.T) {
+			stmts := functionPolicy(t, tj, ids[app.FnExpiryScan])
+			if !granted(stmts, "sns:Publish", topicRef) {
+				t.Errorf("no sns:Publish on the topic: %v", snsActions(stmts))
+			}
+			for _, a := range []string{"kms:GenerateDataKey*", "kms:Decrypt"} {
+				if !granted(stmts, a, keyARN) {
+					t.Errorf("no %s on the topic's key", a)
+				}
+			}
+			if got := snsActions(stmts); !slices.Equal(got, []string{"sns:Publish"}) {
+				t.Errorf("SNS actions %v, want only sns:Publish", got)
+			}
+		}},
+	)
+	for _, name := range allFunctions() {
+		if slices.Contains(users, name) {
+			continue
+		}
+		cases = append(cases, assertCase{name + " has no SNS actions", func(t *testing.T) {
+			if got := snsActions(functionPolicy(t, tj, ids[name])); len(got) != 0 {
+				t.Errorf("SNS actions %v, want none", got)
+			}
+		}})
+	}
+	run(t, cases)
+}
+
+// rateExpression is EventBridge's rate expression for every n minutes.
+func rateExpression(n int) string {
+	if n == 1 {
+		return "rate(1 minute)"
+	}
+	return fmt.Sprintf("rate(%d minutes)", n)
+}
+
+// GIVEN the stack WHEN its schedules are inspected THEN each scheduled
+// function is invoked at its rate by an EventBridge rule that retries and
+// dead-letters into an encrypted queue EventBridge may write to.
+func TestSchedule(t *testing.T) {
+	tp, tj := synth(t)
+	ids := functionIDs(t, tj)
+	dlq := onlyID(t, tj, "AWS::SQS::Queue")
+	cases := []assertCase{
+		{"one rule per scheduled function", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(len(app.ScheduledFunctions))) })
+		}},
+		{"dead-letter queue encrypted, kept 14 days", func(t *testing.T) {
+			q := props(resources(tj, "AWS::SQS::Queue")[dlq])
+			if q["SqsManagedSseEnabled"] != true && q["KmsMasterKeyId"] == nil {
+				t.Errorf("queue not encrypted: %v", q)
+			}
+			if got := q["MessageRetentionPeriod"]; got != float64(14*24*3600) {
+				t.Errorf("MessageRetentionPeriod %v, want 14 days", got)
+			}
+		}},
+	}
+	for _, s := range app.ScheduledFunctions {
+		fnARN := obj{"Fn::GetAtt": arr{ids[s.Name], "Arn"}}
+		cases = append(cases, assertCase{s.Name, func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj{
+					"ScheduleExpression": rateExpression(s.RateMinutes),
+					"State":              "ENABLED",
+					"Targets": arr{obj{
+						"Arn":              fnARN,
+						"RetryPolicy":      obj{"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
+						"DeadLetterConfig": obj{"Arn": obj{"Fn::GetAtt": arr{dlq, "Arn"}}},
+					}},
+				})
+			})
+			rule := ""
+			for id, r := range resources(tj, "AWS::Events::Rule") {
+				if props(r)["ScheduleExpression"] == rateExpression(s.RateMinutes) &&
+					strings.Contains(mustJSON(props(r)["Targets"]), mustJSON(fnARN)) {
+					rule = id
+				}
+			}
+			ruleARN := obj{"Fn::GetAtt": arr{rule, "Arn"}}
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), obj{
+					"Action": "lambda:InvokeFunction", "FunctionName": fnARN,
+					"Principal": "events.amazonaws.com", "SourceArn": ruleARN,
+				})
+			})
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::SQS::QueuePolicy"), obj{
+					"Queues": arr{obj{"Ref": dlq}},
+					"PolicyDocument": obj{"Statement": assertions.Match_ArrayWith(&arr{assertions.Match_ObjectLike(&obj{
+						"Effect": "Allow", "Action": "sqs:SendMessage",
+						"Principal": obj{"Service": "events.amazonaws.com"},
+						"Resource":  obj{"Fn::GetAtt": arr{dlq, "Arn"}},
+						"Condition": obj{"ArnEquals": obj{"aws:SourceArn": ruleARN}},
+					})})},
+				})
+			})
+		}})
+	}
+	run(t, cases)
+}
+
+// GIVEN a scheduled function whose rate EventBridge or the not-run alarm
+// cannot express WHEN its schedule is built THEN synth fails.
+func TestScheduleRefusesBadRate(t *testing.T) {
+	synth(t) // share the jsii runtime start-up with the other tests
+	for _, rate := range []int{0, -5, 24 * 60} {
+		t.Run(fmt.Sprint(rate), func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("rate %d accepted", rate)
+				}
+			}()
+			st := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Schedule"), nil)
+			fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
+				jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
+			newSchedule(st, app.Scheduled{Name: "fake", RateMinutes: rate}, fn, newScheduleDLQ(st))
+		})
+	}
+}
+
+// GIVEN the stack WHEN its alarms are inspected THEN every function alarms
+// on any error and any throttle in 5 minutes, the dead-letter queue on any
+// message, each scheduled function on a missed hour (missing data
+// breaching), and every alarm notifies the operators topic.
+func TestAlarms(t *testing.T) {
+	tp, tj := synth(t)
+	const typ = "AWS::CloudWatch::Alarm"
+	ids := functionIDs(t, tj)
+	operators := obj{"Ref": topicID(t, tj, operatorsTopic)}
+	dlq := onlyID(t, tj, "AWS::SQS::Queue")
+	has := func(p obj) func(t *testing.T) {
+		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
+	}
+	cases := []assertCase{
+		{"two per function, one for the DLQ, one per scheduled function", func(t *testing.T) {
+			want := 2*len(allFunctions()) + 1 + len(app.ScheduledFunctions)
+			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
+		}},
+		{"every alarm notifies the operators topic", func(t *testing.T) {
+			for id, r := range resources(tj, typ) {
+				if got := mustJSON(props(r)["AlarmActions"]); got != mustJSON(arr{operators}) {
+					t.Errorf("alarm %s: AlarmActions %s, want %s", id, got, mustJSON(arr{operators}))
+				}
+			}
+		}},
+		{"DLQ has messages", has(obj{
+			"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+			"Dimensions":         arr{obj{"Name": "QueueName", "Value": obj{"Fn::GetAtt": arr{dlq, "QueueName"}}}},
+			"ComparisonOperator": "GreaterThanThreshold", "Threshold": 0, "EvaluationPeriods": 1,
+		})},
+	}
+	for _, name := range allFunctions() {
+		dims := arr{obj{"Name": "FunctionName", "Value": obj{"Ref": ids[name]}}}
+		for _, metric := range []string{"Errors", "Throttles"} {
+			cases = append(cases, assertCase{name + " " + metric, has(obj{
+				"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dims,
+				"Statistic": "Sum", "Period": 300,
+				"ComparisonOperator": "GreaterThanThreshold", "Threshold": 0, "EvaluationPeriods": 1,
+				"TreatMissingData": "notBreaching",
+			})})
+		}
+	}
+	for _, s := range app.ScheduledFunctions {
+		cases = append(cases, assertCase{s.Name + " not run", has(obj{
+			"Namespace": "AWS/Lambda", "MetricName": "Invocations",
+			"Dimensions": arr{obj{"Name": "FunctionName", "Value": obj{"Ref": ids[s.Name]}}},
+			"Statistic":  "Sum", "Period": max(3600, 2*60*s.RateMinutes),
+			"ComparisonOperator": "LessThanThreshold", "Threshold": 1, "EvaluationPeriods": 1,
+			"TreatMissingData": "breaching",
+		})})
+	}
+	run(t, cases)
 }
 
 // GIVEN the stack WHEN its HTTP API is inspected THEN every route of the
