@@ -23,6 +23,7 @@ import (
 	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/ticket"
 )
 
 // Local names. The table and topic shapes come from shared/store and shared/notify.
@@ -84,13 +85,17 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
+	ticketKey, err := ticket.LoadOrCreateKey(filepath.Join(dir, "keys", "ticket-signing-key.pem"))
+	if err != nil {
+		return err
+	}
 
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if getenv("KABINET_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(out, nil))
 	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
-	cfg := app.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
+	cfg := app.Config{Table: tableName, Reminders: topics[notify.Reminders.Env], TicketKey: ticketKey}
 	deps := app.Deps(cfg, cl, time.Now, log, verifier.Authenticate)
 	scanner, err := app.Scanner(cfg, cl, log)
 	if err != nil {
@@ -100,6 +105,11 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
+	seededRegistry, err := seedRegistry(ctx, store.New(cl.DynamoDB, tableName), deps.Booking.Service)
+	if err != nil {
+		return fmt.Errorf("seed demo registry: %w", err)
+	}
+	seeded += "\n" + seededRegistry
 
 	mux := http.NewServeMux()
 	httpapi.Mount(mux, deps, "")

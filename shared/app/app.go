@@ -5,7 +5,9 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -13,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/shared/awsconf"
+	"github.com/kabinet/kabinet/shared/booking"
+	"github.com/kabinet/kabinet/shared/directory"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/inbox"
@@ -20,19 +24,32 @@ import (
 	"github.com/kabinet/kabinet/shared/registry"
 	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/ticket"
 )
 
 // Config is what a function reads from its environment.
 type Config struct {
 	Table     string // TABLE_NAME
 	Reminders string // REMINDERS_TOPIC_ARN; "" where a function does not publish
+	// TicketKey signs booking QR codes (TICKET_SIGNING_SEED, base64); nil
+	// where a function shows no tickets.
+	TicketKey ed25519.PrivateKey
+	// VideoBase prefixes video appointment links (VIDEO_BASE_URL).
+	VideoBase string
 }
 
 // ConfigFrom reads Config through getenv.
 func ConfigFrom(getenv func(string) string) (Config, error) {
-	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env)}
+	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env), VideoBase: getenv("VIDEO_BASE_URL")}
 	if c.Table == "" {
 		return c, errors.New("TABLE_NAME is not set")
+	}
+	if seed := getenv("TICKET_SIGNING_SEED"); seed != "" {
+		key, err := ticket.KeyFromSeed(seed)
+		if err != nil {
+			return c, fmt.Errorf("TICKET_SIGNING_SEED: %w", err)
+		}
+		c.TicketKey = key
 	}
 	return c, nil
 }
@@ -67,13 +84,27 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 	if c.Reminders != "" {
 		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders}}
 	}
+	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
+	video := c.VideoBase
+	if video == "" {
+		video = DefaultVideoBase
+	}
 	return httpapi.Deps{
 		Documents: docs,
 		Inbox:     &inbox.Service{Store: st, Now: now},
-		Log:       log,
-		Auth:      auth,
+		Booking: httpapi.BookingDeps{
+			Service:   &booking.Service{Store: st, Places: places, Now: now, NewID: ids.New, VideoBase: video},
+			Directory: places,
+			Signer:    ticket.Signer{Key: c.TicketKey},
+		},
+		Log:  log,
+		Auth: auth,
 	}
 }
+
+// DefaultVideoBase is where video appointments take place when
+// VIDEO_BASE_URL is not set.
+const DefaultVideoBase = "https://video.kabinet.example/room"
 
 // Scanner builds the expiry scan.
 func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error) {

@@ -19,6 +19,7 @@ const (
 	FnDocuments     = "documents"
 	FnProfile       = "profile"
 	FnNotifications = "notifications"
+	FnBooking       = "booking"
 )
 
 // Route is one entry of the API: which function serves it, its method and
@@ -43,6 +44,7 @@ func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p 
 type Deps struct {
 	Documents *registry.Service
 	Inbox     *inbox.Service
+	Booking   BookingDeps
 	Log       *slog.Logger
 	Auth      Authenticator
 }
@@ -64,6 +66,23 @@ func Routes(d Deps) []Route {
 		{Function: FnDocuments, Pattern: "POST /documents/{id}/reminders/snooze", Handler: handleSnoozeReminder(docs)},
 		{Function: FnNotifications, Pattern: "GET /notifications", Handler: handleListNotifications(d.Inbox)},
 		{Function: FnNotifications, Pattern: "POST /notifications/{id}/read", Handler: handleReadNotification(d.Inbox)},
+		{Function: FnBooking, Pattern: "GET /institutions", Handler: handleSearchInstitutions(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /institutions/{id}", Handler: handleGetInstitution(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /institutions/{id}/specialists", Handler: handleInstitutionSpecialists(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /specialists/{id}", Handler: handleGetSpecialist(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /specialists/{id}/slots", Handler: handleSlots(d.Booking)},
+		{Function: FnBooking, Pattern: "PUT /specialists/{id}/schedule", Handler: handleSetSchedule(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /specialists/{id}/bookings", Handler: handleSpecialistBookings(d.Booking)},
+		{Function: FnBooking, Pattern: "POST /bookings", Handler: handleBook(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /bookings", Handler: handleJournal(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /bookings/export.csv", Handler: handleJournalCSV(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /bookings/{id}", Handler: handleGetBooking(d.Booking)},
+		{Function: FnBooking, Pattern: "GET /bookings/{id}/qr.png", Handler: handleBookingFile(d.Booking, "qr")},
+		{Function: FnBooking, Pattern: "GET /bookings/{id}/confirmation.pdf", Handler: handleBookingFile(d.Booking, "pdf")},
+		{Function: FnBooking, Pattern: "GET /bookings/{id}/calendar.ics", Handler: handleBookingFile(d.Booking, "ics")},
+		{Function: FnBooking, Pattern: "POST /bookings/{id}/reschedule", Handler: handleReschedule(d.Booking)},
+		{Function: FnBooking, Pattern: "POST /bookings/{id}/cancel", Handler: handleCancel(d.Booking)},
+		{Function: FnBooking, Pattern: "POST /bookings/{id}/visit", Handler: handleVisit(d.Booking)},
 		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
 		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
 	}

@@ -37,13 +37,19 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	deps := app.Deps(app.Config{Table: "any"}, cl, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
 	srv := httptest.NewServer(httpapi.Handler(deps, ""))
 	t.Cleanup(srv.Close)
-	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice"})
+	// staff of an institution, so staff routes reach the database too
+	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff"}, Institution: "inst-msk-01"})
 
 	bodies := map[string]string{
 		"POST /documents":                       `{"type":"custom","title":"x"}`,
 		"PATCH /documents/{id}":                 `{"title":"y"}`,
 		"PUT /profile":                          `{"timeZone":"Europe/Moscow"}`,
 		"POST /documents/{id}/reminders/snooze": `{"until":"2026-07-01"}`,
+		"POST /bookings":                        `{"slotId":"spec-msk-01-1~20260701T0600Z","mode":"in_person"}`,
+		"PUT /specialists/{id}/schedule":        `{"slotMinutes":30,"maxPerDay":5,"weekly":[{"weekday":"monday","start":"09:00","end":"12:00"}]}`,
+		"POST /bookings/{id}/reschedule":        `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
+		"POST /bookings/{id}/cancel":            `{"reason":"x"}`,
+		"POST /bookings/{id}/visit":             `{"outcome":"completed"}`,
 	}
 	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
 		if rt.Public || rt.Pattern == "GET /document-types" {
@@ -52,7 +58,11 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		t.Run(rt.Pattern, func(t *testing.T) {
 			t.Parallel()
 			body := bodies[rt.Pattern]
-			req, _ := http.NewRequest(rt.Method(), srv.URL+strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1), strings.NewReader(body))
+			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
+			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
+				path += "?date=2026-07-01"
+			}
+			req, _ := http.NewRequest(rt.Method(), srv.URL+path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+tok)
 			req.Header.Set("If-Match", `"1"`)
 			if body != "" {

@@ -104,6 +104,11 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 			_ = s.Contacts.Unsubscribe(context.WithoutCancel(ctx), sub)
 		}
 	}
+	for _, c := range changes {
+		if c.old != c.new {
+			*c.sub = "" // a subscription belongs to the address it was made for
+		}
+	}
 	if s.Contacts != nil {
 		for _, c := range changes {
 			if c.old == c.new && (c.new == "" || c.prevSub != "") {

@@ -22,7 +22,7 @@ func (s *Service) AckReminder(ctx context.Context, owner, id string) (View, erro
 		return View{}, errs.R(op, errs.Conflict, "nothing_to_ack")
 	}
 	d.Reminder.Acked = true
-	return s.saveReminder(ctx, op, d, p, Event{Action: ActionReminderAcked, Step: stepKey(d.Reminder.Next)})
+	return s.saveReminder(ctx, op, d, p, Event{Action: ActionReminderAcked})
 }
 
 // SnoozeReminder postpones a document's next reminder to until: an RFC 3339
@@ -89,5 +89,5 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	if err != nil {
 		return time.Time{}, "invalid_time"
 	}
-	return d.In(loc).Add(ReminderHour * time.Hour).UTC(), ""
+	return atHour(d, loc), ""
 }

@@ -91,8 +91,12 @@ func (d Document) stepsAfter(last *civil.Date, horizon civil.Date) []Step {
 }
 
 // FireAt is the instant a step is due: ReminderHour on its date in loc.
-func FireAt(s Step, loc *time.Location) time.Time {
-	return s.Date.In(loc).Add(ReminderHour * time.Hour).UTC()
+func FireAt(s Step, loc *time.Location) time.Time { return atHour(s.Date, loc) }
+
+// atHour is ReminderHour on date d in loc, built as a wall-clock time so a
+// daylight-saving change that day does not move it to 08:00 or 10:00.
+func atHour(d civil.Date, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, ReminderHour, 0, 0, 0, loc).UTC()
 }
 
 // OutOfQuietHours moves t to ReminderHour when it falls in the quiet hours of loc.
@@ -100,9 +104,9 @@ func OutOfQuietHours(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	switch h := l.Hour(); {
 	case h >= QuietFromHour:
-		return civil.Of(l).AddDays(1).In(loc).Add(ReminderHour * time.Hour).UTC()
+		return atHour(civil.Of(l).AddDays(1), loc)
 	case h < QuietToHour:
-		return civil.Of(l).In(loc).Add(ReminderHour * time.Hour).UTC()
+		return atHour(civil.Of(l), loc)
 	}
 	return t.UTC()
 }

@@ -1,0 +1,117 @@
+// Package booking is the electronic registry's appointment book: a
+// specialist's weekly schedule and the slots it generates, bookings without
+// double booking, rescheduling and cancelling under the institution's
+// deadline, and the visit journal. It decides; shared/store persists (every
+// booking is one DynamoDB transaction over the slot, the specialist's day and
+// the booking). Nothing here knows about AWS.
+package booking
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/civil"
+)
+
+// Mode is how the appointment takes place.
+type Mode string
+
+// Modes.
+const (
+	InPerson Mode = "in_person"
+	Video    Mode = "video"
+)
+
+// Status is where a booking stands.
+type Status string
+
+// Statuses.
+const (
+	Confirmed Status = "confirmed"
+	Cancelled Status = "cancelled"
+	Completed Status = "completed"
+	NoShow    Status = "no_show"
+)
+
+// Slot is one bookable period of a specialist, stored in UTC.
+type Slot struct {
+	SpecialistID  string
+	InstitutionID string
+	Start, End    time.Time
+	Capacity      int
+	Booked        int
+	MaxPerDay     int // the specialist's daily limit when the slot was made
+}
+
+// ID is the slot's public id: the specialist and the start instant.
+func (s Slot) ID() string { return SlotID(s.SpecialistID, s.Start) }
+
+// Free reports whether the slot can take another booking.
+func (s Slot) Free() bool { return s.Booked < s.Capacity }
+
+const slotTimeLayout = "20060102T1504Z"
+
+// SlotID builds a slot id.
+func SlotID(specialistID string, start time.Time) string {
+	return specialistID + "~" + start.UTC().Format(slotTimeLayout)
+}
+
+// ParseSlotID splits a slot id. Errors: a plain error for a malformed id.
+func ParseSlotID(id string) (specialistID string, start time.Time, err error) {
+	spec, ts, ok := strings.Cut(id, "~")
+	if !ok || spec == "" {
+		return "", time.Time{}, fmt.Errorf("malformed slot id")
+	}
+	start, err = time.Parse(slotTimeLayout, ts)
+	return spec, start, err
+}
+
+// Event is one entry of a booking's record: who did what, when and why.
+type Event struct {
+	Action string // booked, rescheduled, cancelled, visit
+	Actor  string
+	At     time.Time
+	Reason string
+	From   *time.Time // reschedule: the old start
+	To     *time.Time // reschedule: the new start
+}
+
+// Booking is one appointment of one person.
+type Booking struct {
+	ID                 string
+	Owner              string
+	SpecialistID       string
+	InstitutionID      string
+	Start, End         time.Time
+	TimeZone           string
+	Mode               Mode
+	ContactPhone       string
+	ConfirmationNumber string
+	Status             Status
+	CancelDeadline     time.Time
+	VideoLink          string
+	Checklist          []string
+	StaffComment       string
+	Events             []Event
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Version            int
+}
+
+// SlotID is the id of the slot the booking holds.
+func (b Booking) SlotID() string { return SlotID(b.SpecialistID, b.Start) }
+
+// Day is the booking's date in the institution's zone: the specialist's
+// daily limit and the one-per-day rule count by it.
+func (b Booking) Day() civil.Date { return civil.Of(b.Start.In(zone(b.TimeZone))) }
+
+func zone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Upcoming reports whether the booking is confirmed and still ahead at now.
+func (b Booking) Upcoming(now time.Time) bool { return b.Status == Confirmed && b.Start.After(now) }

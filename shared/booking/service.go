@@ -1,0 +1,319 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/civil"
+	"github.com/kabinet/kabinet/shared/directory"
+	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/registry"
+)
+
+// Store persists schedules, slots and bookings.
+type Store interface {
+	// PutSchedule stores a specialist's schedule.
+	PutSchedule(ctx context.Context, s Schedule) error
+	// PutSlots creates the slots that do not exist yet and leaves existing
+	// ones (and their bookings) alone; it returns how many it created.
+	PutSlots(ctx context.Context, slots []Slot) (int, error)
+	// RemoveFreeSlots deletes the given slots where nobody has booked them.
+	RemoveFreeSlots(ctx context.Context, slots []Slot) (int, error)
+	// ListSlots returns a specialist's slots starting in [from, to).
+	ListSlots(ctx context.Context, specialistID string, from, to time.Time) ([]Slot, error)
+	// GetSlot errors: NotFound.
+	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
+	// Book takes the slot, counts the specialist's day, holds the person's
+	// one-per-day place and the confirmation number, and stores b, all in
+	// one transaction. Errors: Conflict with reason slot_taken, day_full,
+	// one_per_day or confirmation_taken; Invalid (idempotency key reused).
+	Book(ctx context.Context, b Booking, slot Slot, idem *registry.Idempotency) (Booking, bool, error)
+	// Replay returns the booking an Idempotency-Key already made for owner
+	// (ok false when the key is new). Errors: Invalid when the key was used
+	// for another request.
+	Replay(ctx context.Context, owner string, idem *registry.Idempotency) (b Booking, ok bool, err error)
+	// GetBooking errors: NotFound (also for someone else's).
+	GetBooking(ctx context.Context, owner, id string) (Booking, error)
+	// FindBooking finds a booking by id alone, for staff. Errors: NotFound.
+	FindBooking(ctx context.Context, id string) (Booking, error)
+	// ListBookings returns all of a person's bookings.
+	ListBookings(ctx context.Context, owner string) ([]Booking, error)
+	// Reschedule moves old to updated's slot in one transaction: the new
+	// slot taken, the old freed. Errors: Conflict (slot_taken, day_full,
+	// one_per_day, changed).
+	Reschedule(ctx context.Context, old, updated Booking, slot Slot) error
+	// Cancel frees the slot and stores b (status cancelled). Errors: Conflict (changed).
+	Cancel(ctx context.Context, old, updated Booking) error
+	// UpdateBooking stores b if its version is still prev. Errors: Conflict (changed).
+	UpdateBooking(ctx context.Context, b Booking, prev int) error
+	// DayBookings returns a specialist's bookings on a local day.
+	DayBookings(ctx context.Context, specialistID string, day civil.Date) ([]Booking, error)
+}
+
+// Places finds institutions and specialists (the directory).
+type Places interface {
+	Institution(ctx context.Context, id string) (directory.Institution, error)
+	Specialist(ctx context.Context, id string) (directory.Specialist, error)
+}
+
+// Limits of the appointment book.
+const (
+	MaxUpcoming           = 5
+	MaxSlotRangeDays      = 31
+	DefaultCancelDeadline = 2 * time.Hour
+	maxReason             = 500
+	maxComment            = 1000
+)
+
+// Service is the appointment book. Citizen methods act for owner, the
+// authenticated person; staff methods for a member of staff of one
+// institution.
+type Service struct {
+	Store  Store
+	Places Places
+	Now    func() time.Time
+	NewID  func() string
+	// VideoBase prefixes the video room link of a video appointment.
+	VideoBase string
+}
+
+// Staff is the caller of a staff method.
+type Staff struct {
+	Sub         string
+	IsStaff     bool
+	Institution string
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
+
+// BookInput is what a person sends to book.
+type BookInput struct {
+	SlotID       string `json:"slotId"`
+	Mode         string `json:"mode"`
+	ContactPhone string `json:"contactPhone"`
+}
+
+// SlotQuery selects free slots of a specialist, by local dates of its institution.
+type SlotQuery struct {
+	From, To    string
+	PartOfDay   string
+	MinDuration int // minutes
+}
+
+// SlotsPage is the free slots with the zone they are shown in.
+type SlotsPage struct {
+	TimeZone string
+	Items    []Slot
+}
+
+// FreeSlots returns a specialist's free future slots in [From, To] (local
+// dates, at most 31 days), filtered by part of day and minimum length.
+// Anyone signed in may call it. Errors: NotFound (specialist), Invalid.
+func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuery) (SlotsPage, error) {
+	const op = "booking.FreeSlots"
+	spec, inst, err := s.specialist(ctx, specialistID)
+	if err != nil {
+		return SlotsPage{}, err
+	}
+	loc := zone(inst.TimeZone)
+	today := civil.Today(s.Now(), loc)
+	var fe errs.Fields
+	from, to := today, today.AddDays(13)
+	if q.From != "" {
+		if from, err = civil.Parse(q.From); err != nil {
+			fe.Add("from", "invalid_date")
+		}
+	}
+	if q.To != "" {
+		if to, err = civil.Parse(q.To); err != nil {
+			fe.Add("to", "invalid_date")
+		}
+	}
+	switch {
+	case fe.Has("from") || fe.Has("to"):
+	case to.Before(from):
+		fe.Add("to", "before_from")
+	case from.DaysUntil(to) >= MaxSlotRangeDays:
+		fe.Add("to", "range_too_long")
+	}
+	if q.PartOfDay != "" && !slices.Contains([]string{"morning", "afternoon", "evening"}, q.PartOfDay) {
+		fe.Add("partOfDay", "unknown_part_of_day")
+	}
+	if q.MinDuration < 0 || q.MinDuration > MaxSlotMinutes {
+		fe.Add("minDuration", "out_of_range")
+	}
+	if err := fe.Err(op); err != nil {
+		return SlotsPage{}, err
+	}
+	slots, err := s.Store.ListSlots(ctx, spec.ID, from.In(loc), to.AddDays(1).In(loc))
+	if err != nil {
+		return SlotsPage{}, err
+	}
+	now := s.Now()
+	page := SlotsPage{TimeZone: inst.TimeZone, Items: []Slot{}}
+	for _, sl := range slots {
+		h := sl.Start.In(loc).Hour()
+		part := map[bool]string{true: "morning", false: map[bool]string{true: "afternoon", false: "evening"}[h < 17]}[h < 12]
+		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && part != q.PartOfDay) ||
+			sl.End.Sub(sl.Start) < time.Duration(q.MinDuration)*time.Minute {
+			continue
+		}
+		page.Items = append(page.Items, sl)
+	}
+	return page, nil
+}
+
+func (s *Service) specialist(ctx context.Context, id string) (directory.Specialist, directory.Institution, error) {
+	spec, err := s.Places.Specialist(ctx, id)
+	if err != nil {
+		return spec, directory.Institution{}, err
+	}
+	inst, err := s.Places.Institution(ctx, spec.InstitutionID)
+	return spec, inst, err
+}
+
+// Book books a free slot for owner. A person holds at most MaxUpcoming
+// upcoming bookings and one per specialist per day.
+// Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
+// key), Conflict (slot_taken, day_full, one_per_day, too_many_bookings),
+// Unavailable, Internal.
+func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *registry.Idempotency) (Booking, bool, error) {
+	const op = "booking.Book"
+	now := s.Now().UTC()
+	var fe errs.Fields
+	specID, start, perr := ParseSlotID(in.SlotID)
+	if perr != nil {
+		fe.Add("slotId", "unknown_slot")
+	}
+	mode := Mode(in.Mode)
+	if mode != InPerson && mode != Video {
+		fe.Add("mode", "unknown_mode")
+	}
+	if in.ContactPhone != "" && !e164.MatchString(in.ContactPhone) {
+		fe.Add("contactPhone", "invalid_phone")
+	}
+	if err := fe.Err(op); err != nil {
+		return Booking{}, false, err
+	}
+	if idem != nil {
+		// A retry answers what the first request got, even though the
+		// slot is now taken (by that very booking).
+		if b, ok, err := s.Store.Replay(ctx, owner, idem); err != nil || ok {
+			return b, ok, err
+		}
+	}
+	slot, spec, inst, err := s.slot(ctx, op, specID, start, now)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	if !slices.Contains(spec.Modes, string(mode)) {
+		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
+	}
+	mine, err := s.Store.ListBookings(ctx, owner)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	upcoming := 0
+	for _, b := range mine {
+		if b.Upcoming(now) {
+			upcoming++
+		}
+	}
+	if upcoming >= MaxUpcoming {
+		return Booking{}, false, errs.R(op, errs.Conflict, "too_many_bookings")
+	}
+	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
+		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
+		Status: Confirmed, CancelDeadline: slot.Start.Add(-deadline(inst)), Checklist: checklist(inst, mode),
+		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if mode == Video {
+		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
+	}
+	for attempt := 0; ; attempt++ {
+		b.ConfirmationNumber = confirmationNumber()
+		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
+		if errs.Is(err, errs.Conflict) && reason(err) == "confirmation_taken" && attempt < 3 {
+			continue
+		}
+		return stored, replayed, err
+	}
+}
+
+// slot loads a bookable slot: known, in the future, free.
+func (s *Service) slot(ctx context.Context, op, specID string, start, now time.Time) (Slot, directory.Specialist, directory.Institution, error) {
+	spec, inst, err := s.specialist(ctx, specID)
+	if errs.Is(err, errs.NotFound) {
+		return Slot{}, spec, inst, fieldErr(op, "slotId", "unknown_slot")
+	}
+	if err != nil {
+		return Slot{}, spec, inst, err
+	}
+	slot, err := s.Store.GetSlot(ctx, specID, start)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return slot, spec, inst, fieldErr(op, "slotId", "unknown_slot")
+	case err != nil:
+		return slot, spec, inst, err
+	case !slot.Start.After(now):
+		return slot, spec, inst, fieldErr(op, "slotId", "in_past")
+	case !slot.Free():
+		return slot, spec, inst, errs.R(op, errs.Conflict, "slot_taken")
+	}
+	return slot, spec, inst, nil
+}
+
+func fieldErr(op, field, code string) error {
+	return &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: field, Code: code}}}
+}
+
+func reason(err error) string {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
+}
+
+func deadline(inst directory.Institution) time.Duration {
+	if inst.CancelDeadline > 0 {
+		return inst.CancelDeadline
+	}
+	return DefaultCancelDeadline
+}
+
+// checklist says what to bring or prepare.
+func checklist(inst directory.Institution, mode Mode) []string {
+	if mode == Video {
+		return []string{"Устройство с камерой и микрофоном / a device with camera and microphone", "Паспорт / passport"}
+	}
+	list := []string{"Паспорт / passport"}
+	switch inst.Type {
+	case "polyclinic", "hospital", "laboratory", "dental":
+		list = append(list, "Полис ОМС / OMS policy", "СНИЛС / SNILS")
+	case "traffic_police":
+		list = append(list, "Водительское удостоверение / driver's licence", "Медицинская справка 003-В/у / medical certificate")
+	}
+	return list
+}
+
+// confirmationNumber is short, readable and unambiguous: KB- and eight
+// Crockford base-32 characters (no I, L, O, U), e.g. KB-7F3K-9Q2M.
+func confirmationNumber() string {
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	out := make([]byte, 0, 12)
+	out = append(out, "KB-"...)
+	for i, x := range b {
+		if i == 4 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[x%32])
+	}
+	return string(out)
+}
