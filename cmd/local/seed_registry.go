@@ -90,7 +90,7 @@ func seedPastVisits(ctx context.Context, st *store.Store, insts []directory.Inst
 		}
 		b := booking.Booking{ID: fmt.Sprintf("demo-visit-%d", i+1), Owner: demoUser, SpecialistID: sp.ID, InstitutionID: sp.InstitutionID,
 			Start: start, End: slot.End, TimeZone: zoneOf[sp.InstitutionID], Mode: booking.InPerson,
-			ConfirmationNumber: fmt.Sprintf("KB-DEMO-%04d", i+1), Status: booking.Confirmed, CancelDeadline: start.Add(-2 * time.Hour),
+			ConfirmationNumber: fmt.Sprintf("KB-DEMO-%04d", i+1), Place: i, Status: booking.Confirmed, CancelDeadline: start.Add(-2 * time.Hour),
 			Events:    []booking.Event{{Action: "booked", Actor: demoUser, At: start.Add(-72 * time.Hour)}},
 			CreatedAt: start.Add(-72 * time.Hour), UpdatedAt: start.Add(-72 * time.Hour), Version: 1}
 		if _, _, err := st.Book(ctx, b, slot, nil); err != nil {

@@ -111,9 +111,11 @@ func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error)
 	if c.Reminders == "" {
 		return nil, errors.New(notify.Reminders.Env + " is not set")
 	}
+	st := newStore(c, cl, time.Now)
 	return &reminders.Scanner{
-		Store:     newStore(c, cl, time.Now),
+		Store:     st,
 		Publisher: &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders},
+		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/civil"
+	"github.com/kabinet/kabinet/shared/registry"
 )
 
 // Mode is how the appointment takes place.
@@ -88,15 +89,20 @@ type Booking struct {
 	Mode               Mode
 	ContactPhone       string
 	ConfirmationNumber string
-	Status             Status
-	CancelDeadline     time.Time
-	VideoLink          string
-	Checklist          []string
-	StaffComment       string
-	Events             []Event
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	Version            int
+	// Place is which of the owner's MaxUpcoming places the booking holds.
+	Place          int
+	Status         Status
+	CancelDeadline time.Time
+	VideoLink      string
+	Checklist      []string
+	StaffComment   string
+	Events         []Event
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int
+	// Reminder is the booking's reminder state: its next step keeps it in
+	// the due index the expiry scan reads (see Schedule).
+	Reminder registry.Reminder
 }
 
 // SlotID is the id of the slot the booking holds.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/civil"
 	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/registry"
 )
 
 // Get returns one of owner's bookings. Errors: NotFound, Unavailable, Internal.
@@ -109,6 +110,8 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	next.CancelDeadline = slot.Start.Add(-deadline(inst))
 	next.Events = append(slices.Clone(b.Events), Event{Action: "rescheduled", Actor: owner, At: now, From: &from, To: &to})
 	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
+	next.Reminder = next.Schedule(now)
 	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
 		return Booking{}, err
 	}
@@ -136,6 +139,7 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 	next.Status = Cancelled
 	next.Events = append(slices.Clone(b.Events), Event{Action: "cancelled", Actor: owner, At: now, Reason: reason})
 	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = next.Schedule(now) // none: cancelled
 	if err := s.Store.Cancel(ctx, b, next); err != nil {
 		return Booking{}, err
 	}
@@ -201,7 +205,9 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 	if err != nil {
 		return ScheduleResult{}, err
 	}
-	have, err := s.Store.ListSlots(ctx, specialistID, today.In(loc), today.AddDays(sc.WeeksAhead*7).In(loc))
+	// Look as far as any schedule reaches, so a shorter new horizon also
+	// removes the free slots the old one made beyond it.
+	have, err := s.Store.ListSlots(ctx, specialistID, today.In(loc), today.AddDays(MaxWeeksAhead*7+1).In(loc))
 	if err != nil {
 		return ScheduleResult{}, err
 	}
@@ -277,6 +283,7 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, commen
 	next.Status, next.StaffComment = Status(outcome), strings.TrimSpace(comment)
 	next.Events = append(slices.Clone(b.Events), Event{Action: "visit", Actor: st.Sub, At: now, Reason: outcome})
 	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = next.Schedule(now) // none: the visit is over
 	if err := s.Store.UpdateBooking(ctx, next, b.Version); err != nil {
 		return Booking{}, err
 	}

@@ -29,9 +29,10 @@ type Store interface {
 	// GetSlot errors: NotFound.
 	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
 	// Book takes the slot, counts the specialist's day, holds the person's
-	// one-per-day place and the confirmation number, and stores b, all in
-	// one transaction. Errors: Conflict with reason slot_taken, day_full,
-	// one_per_day or confirmation_taken; Invalid (idempotency key reused).
+	// one-per-day item, their upcoming place b.Place and the confirmation
+	// number, and stores b, all in one transaction. Errors: Conflict with
+	// reason slot_taken, day_full, one_per_day, place_taken or
+	// confirmation_taken; Invalid (idempotency key reused).
 	Book(ctx context.Context, b Booking, slot Slot, idem *registry.Idempotency) (Booking, bool, error)
 	// Replay returns the booking an Idempotency-Key already made for owner
 	// (ok false when the key is new). Errors: Invalid when the key was used
@@ -51,6 +52,11 @@ type Store interface {
 	Cancel(ctx context.Context, old, updated Booking) error
 	// UpdateBooking stores b if its version is still prev. Errors: Conflict (changed).
 	UpdateBooking(ctx context.Context, b Booking, prev int) error
+	// GetSchedule returns a specialist's schedule; ok is false when none was set.
+	GetSchedule(ctx context.Context, specialistID string) (sc Schedule, ok bool, err error)
+	// DayCounts returns how many bookings a specialist has on each local
+	// day in [from, to].
+	DayCounts(ctx context.Context, specialistID string, from, to civil.Date) (map[civil.Date]int, error)
 	// DayBookings returns a specialist's bookings on a local day.
 	DayBookings(ctx context.Context, specialistID string, day civil.Date) ([]Booking, error)
 }
@@ -154,9 +160,24 @@ func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuer
 	if err != nil {
 		return SlotsPage{}, err
 	}
+	full := map[civil.Date]bool{}
+	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
+		return SlotsPage{}, err
+	} else if ok {
+		counts, err := s.Store.DayCounts(ctx, spec.ID, from, to)
+		if err != nil {
+			return SlotsPage{}, err
+		}
+		for day, n := range counts {
+			full[day] = n >= sc.MaxPerDay
+		}
+	}
 	now := s.Now()
 	page := SlotsPage{TimeZone: inst.TimeZone, Items: []Slot{}}
 	for _, sl := range slots {
+		if full[civil.Of(sl.Start.In(loc))] {
+			continue // the day's limit is reached: its free slots cannot be booked
+		}
 		h := sl.Start.In(loc).Hour()
 		part := map[bool]string{true: "morning", false: map[bool]string{true: "afternoon", false: "evening"}[h < 17]}[h < 12]
 		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && part != q.PartOfDay) ||
@@ -214,18 +235,10 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 	if !slices.Contains(spec.Modes, string(mode)) {
 		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
 	}
-	mine, err := s.Store.ListBookings(ctx, owner)
-	if err != nil {
+	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
 		return Booking{}, false, err
-	}
-	upcoming := 0
-	for _, b := range mine {
-		if b.Upcoming(now) {
-			upcoming++
-		}
-	}
-	if upcoming >= MaxUpcoming {
-		return Booking{}, false, errs.R(op, errs.Conflict, "too_many_bookings")
+	} else if ok {
+		slot.MaxPerDay = sc.MaxPerDay // today's limit, not the one the slot was made with
 	}
 	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
 		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
@@ -234,14 +247,45 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	for attempt := 0; ; attempt++ {
+	b.Reminder = b.Schedule(now)
+	// Each upcoming booking holds one of MaxUpcoming places of its owner,
+	// taken in the booking's transaction: concurrent requests cannot
+	// exceed the cap. A place whose booking has started is free again.
+	for attempt := 0; attempt < MaxUpcoming+3; attempt++ {
+		mine, err := s.Store.ListBookings(ctx, owner)
+		if err != nil {
+			return Booking{}, false, err
+		}
+		held := map[int]bool{}
+		for _, x := range mine {
+			if x.Upcoming(now) {
+				held[x.Place] = true
+			}
+		}
+		b.Place = -1
+		for n := range MaxUpcoming {
+			if !held[n] {
+				b.Place = n
+				break
+			}
+		}
+		if b.Place < 0 {
+			break
+		}
 		b.ConfirmationNumber = confirmationNumber()
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
-		if errs.Is(err, errs.Conflict) && reason(err) == "confirmation_taken" && attempt < 3 {
+		switch {
+		case errs.Is(err, errs.Conflict) && (reason(err) == "confirmation_taken" || reason(err) == "place_taken"):
 			continue
+		case errs.Is(err, errs.Conflict) && reason(err) == "slot_taken" && idem != nil:
+			// The same key may have won the slot a moment ago.
+			if rb, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
+				return rb, true, nil
+			}
 		}
 		return stored, replayed, err
 	}
+	return Booking{}, false, errs.R(op, errs.Conflict, "too_many_bookings")
 }
 
 // slot loads a bookable slot: known, in the future, free.

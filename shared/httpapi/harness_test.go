@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/directory"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/store"
 )
@@ -46,6 +48,9 @@ type env struct {
 	db     *dynamodb.Client
 	table  string
 	logs   *bytes.Buffer
+	// ticketKey signs the booking routes' QR codes; ticketPub verifies them.
+	ticketKey ed25519.PrivateKey
+	ticketPub ed25519.PublicKey
 }
 
 // defaultNow is noon in Moscow on 2026-06-15.
@@ -70,15 +75,30 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	clk := &clock{t: defaultNow}
-	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{},
+	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{}, ticketKey: ticketKey, ticketPub: ticketPub,
 		issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	deps := app.Deps(app.Config{Table: table}, cl, clk.Now, log, verifier.Authenticate)
+	deps := app.Deps(app.Config{Table: table, TicketKey: ticketKey}, cl, clk.Now, log, verifier.Authenticate)
 	e.srv = httptest.NewServer(httpapi.Handler(deps, ""))
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// seedDirectory writes the demo directory (directory.Demo) to the env's
+// table. Call it before the first booking request: the directory cache loads
+// once and keeps what it found for minutes.
+func (e *env) seedDirectory() {
+	e.t.Helper()
+	insts, specs := directory.Demo()
+	if err := store.New(e.db, e.table).PutDirectory(context.Background(), insts, specs); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // testIssuer signs tokens its verifier accepts, for tests that need no table.

@@ -15,6 +15,9 @@ import (
 const (
 	KindDocumentExpiring = "document_expiring"
 	KindDocumentExpired  = "document_expired"
+	// KindBookingUpcoming reminds of an appointment: the day before, and
+	// two hours before it starts.
+	KindBookingUpcoming = "booking_upcoming"
 )
 
 // Notification is one message in a person's inbox, written in their language

@@ -3,7 +3,10 @@ package reminders
 import (
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/kabinet/kabinet/shared/booking"
 	"github.com/kabinet/kabinet/shared/civil"
 	"github.com/kabinet/kabinet/shared/inbox"
 	"github.com/kabinet/kabinet/shared/registry"
@@ -11,7 +14,7 @@ import (
 
 // text is a reminder rendered in one language.
 type text struct {
-	kind    string // inbox.KindDocumentExpiring or inbox.KindDocumentExpired
+	kind    string // inbox.KindDocumentExpiring, inbox.KindDocumentExpired or inbox.KindBookingUpcoming
 	subject string
 	body    string
 	sms     string
@@ -78,4 +81,73 @@ func daysRU(n int) string {
 		word = "дня"
 	}
 	return strconv.Itoa(n) + " " + word
+}
+
+// monthsRU are the months in the genitive: "12 декабря".
+var monthsRU = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
+	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
+
+// renderBooking writes the reminder step of booking b, sent at now, in
+// lang. Times are the institution's, with its zone named. spec and inst
+// name the specialization and the institution; "" leaves them out, and the
+// time and the booking's number remain. "In 2 hours" is said only when the
+// start is about that far off (a step sent early, out of the quiet hours,
+// or late, for a booking made at the last minute, says "today").
+func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, inst, lang string) text {
+	start := b.Start.In(b.Location())
+	clock := start.Format("15:04")
+	zone := b.Location().String()
+	var names []string
+	for _, n := range []string{spec, inst} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	what := strings.Join(names, ", ")
+	left := b.Start.Sub(now)
+	twoHours := left >= 100*time.Minute && left <= 140*time.Minute
+	if lang == "ru" {
+		var subject, lead, short string
+		switch {
+		case step.Kind == booking.StepDayBefore:
+			subject = "Напоминание: приём завтра"
+			lead = fmt.Sprintf("Напоминаем: завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
+			short = fmt.Sprintf("приём завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
+		case twoHours:
+			subject = "Приём через 2 часа"
+			lead = fmt.Sprintf("Через 2 часа, в %s (%s)", clock, zone)
+			short = fmt.Sprintf("приём через 2 часа, в %s (%s)", clock, zone)
+		default:
+			subject = "Приём сегодня"
+			lead = fmt.Sprintf("Сегодня, в %s (%s)", clock, zone)
+			short = fmt.Sprintf("приём сегодня, в %s (%s)", clock, zone)
+		}
+		body := lead
+		if what != "" {
+			body += " — приём: " + what
+		}
+		body += ". Номер записи " + b.ConfirmationNumber + "."
+		return text{inbox.KindBookingUpcoming, subject, body, "Кабинет: " + short + ". Запись " + b.ConfirmationNumber + "."}
+	}
+	var subject, lead, short string
+	switch {
+	case step.Kind == booking.StepDayBefore:
+		subject = "Your appointment is tomorrow"
+		lead = fmt.Sprintf("Reminder: tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
+		short = fmt.Sprintf("appointment tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
+	case twoHours:
+		subject = "Your appointment is in 2 hours"
+		lead = fmt.Sprintf("In 2 hours, at %s (%s)", clock, zone)
+		short = fmt.Sprintf("appointment in 2 hours, at %s (%s)", clock, zone)
+	default:
+		subject = "Your appointment is today"
+		lead = fmt.Sprintf("Today, at %s (%s)", clock, zone)
+		short = fmt.Sprintf("appointment today, at %s (%s)", clock, zone)
+	}
+	body := lead
+	if what != "" {
+		body += " — appointment: " + what
+	}
+	body += ". Booking number " + b.ConfirmationNumber + "."
+	return text{inbox.KindBookingUpcoming, subject, body, "Kabinet: " + short + ". Booking " + b.ConfirmationNumber + "."}
 }

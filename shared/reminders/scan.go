@@ -3,11 +3,13 @@ package reminders
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/booking"
 	"github.com/kabinet/kabinet/shared/civil"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
@@ -31,13 +33,17 @@ const (
 type Scanner struct {
 	Store     Store
 	Publisher Publisher
+	// Places names a booking's institution and specialist in its reminder;
+	// optional: without it (or when they cannot be found) the reminder
+	// gives the time and the booking's number only.
+	Places    Places
 	NewID     func() string
 	Log       *slog.Logger
 	Shards    int           // due-index shards to query, in parallel
 	PageSize  int           // items per due-index query
 	MaxPerRun int           // due items one run takes on; the rest waits for the next run
 	Lease     time.Duration // how long a claimed decision is this run's alone
-	Chunk     int           // documents decided and published together
+	Chunk     int           // due items decided and published together
 }
 
 // Counts are a run's outcomes for one kind of reminder.
@@ -87,14 +93,14 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	start := time.Now()
 	now = now.UTC()
 	sum := Summary{Now: now, ByKind: map[string]Counts{}, Complete: true}
-	docs, read, complete, err := s.collect(ctx, now)
+	due, read, complete, err := s.collect(ctx, now)
 	sum.Read = read
 	if err != nil {
 		return sum, err
 	}
 	sum.Complete = complete
 	run := &run{Scanner: s, now: now, profiles: map[string]registry.Profile{}, sum: &sum}
-	for chunk := range slices.Chunk(docs, s.Chunk) {
+	for chunk := range slices.Chunk(due, s.Chunk) {
 		if nearDeadline(ctx) {
 			sum.Complete = false
 			break
@@ -117,10 +123,10 @@ func nearDeadline(ctx context.Context) bool {
 
 // collect queries every shard of the due index in parallel, paging, up to
 // MaxPerRun items in all.
-func (s *Scanner) collect(ctx context.Context, now time.Time) ([]registry.Document, int, bool, error) {
+func (s *Scanner) collect(ctx context.Context, now time.Time) ([]Due, int, bool, error) {
 	var (
 		mu       sync.Mutex
-		docs     []registry.Document
+		docs     []Due
 		read     int
 		complete = true
 		firstErr error
@@ -133,7 +139,7 @@ func (s *Scanner) collect(ctx context.Context, now time.Time) ([]registry.Docume
 			defer wg.Done()
 			cursor, taken := "", 0
 			for {
-				page, next, n, err := s.Store.DueDocuments(ctx, shard, now, min(s.PageSize, perShard-taken), cursor)
+				page, next, n, err := s.Store.DueItems(ctx, shard, now, min(s.PageSize, perShard-taken), cursor)
 				mu.Lock()
 				read += n
 				if err != nil {
@@ -165,7 +171,7 @@ func (s *Scanner) collect(ctx context.Context, now time.Time) ([]registry.Docume
 		s.Log.Warn("expiry scan: a shard could not be read", "err", firstErr.Error())
 	}
 	// Oldest due first across shards, so a backlog drains in order.
-	slices.SortStableFunc(docs, func(a, b registry.Document) int { return a.Reminder.NextAt.Compare(*b.Reminder.NextAt) })
+	slices.SortStableFunc(docs, func(a, b Due) int { return a.Reminder().NextAt.Compare(*b.Reminder().NextAt) })
 	return docs, read, complete, nil
 }
 
@@ -180,12 +186,13 @@ type run struct {
 
 // job is one due reminder being sent.
 type job struct {
-	doc      registry.Document
+	due      Due
 	profile  registry.Profile
 	step     registry.Step
 	next     registry.Reminder // the state after this step is sent
 	decision Decision
 	text     text
+	attrs    map[string]string // message attributes besides userId, channel and kind
 	msgs     []notify.Message
 	channels []string // the channels of msgs
 }
@@ -210,10 +217,10 @@ func (r *run) profile(ctx context.Context, owner string) (registry.Profile, erro
 	return p, err
 }
 
-// chunk decides, publishes and records one chunk of due documents.
-func (r *run) chunk(ctx context.Context, docs []registry.Document) {
+// chunk decides, publishes and records one chunk of due items.
+func (r *run) chunk(ctx context.Context, items []Due) {
 	var jobs []*job
-	for _, d := range docs {
+	for _, d := range items {
 		if j := r.prepare(ctx, d); j != nil {
 			jobs = append(jobs, j)
 		}
@@ -231,9 +238,24 @@ func (r *run) chunk(ctx context.Context, docs []registry.Document) {
 	}
 }
 
-// prepare decides what to do about one due document: nothing (skipped,
+// prepare decides what to do about one due item: nothing (skipped,
 // possibly with its schedule corrected) or a job whose decision it claimed.
-func (r *run) prepare(ctx context.Context, d registry.Document) *job {
+func (r *run) prepare(ctx context.Context, d Due) *job {
+	if d.Booking != nil {
+		return r.prepareBooking(ctx, d)
+	}
+	return r.prepareDocument(ctx, d)
+}
+
+// skip counts a due item skipped and moves it to next.
+func (r *run) skip(ctx context.Context, d Due, kind string, next registry.Reminder) *job {
+	r.count(kind, func(c *Counts) { c.Skipped++ })
+	r.advance(ctx, d, next)
+	return nil
+}
+
+func (r *run) prepareDocument(ctx context.Context, due Due) *job {
+	d := *due.Document
 	kind := inbox.KindDocumentExpiring
 	p, err := r.profile(ctx, d.Owner)
 	if err != nil {
@@ -247,41 +269,94 @@ func (r *run) prepare(ctx context.Context, d registry.Document) *job {
 		kind = inbox.KindDocumentExpired
 	}
 	r.count(kind, func(c *Counts) { c.Due++ })
-	skip := func(next registry.Reminder) *job {
-		r.count(kind, func(c *Counts) { c.Skipped++ })
-		r.advance(ctx, d, next)
-		return nil
-	}
 	// The schedule is recomputed with today's profile: a time zone changed
 	// since the reminder was scheduled moves it, and never earlier than its
 	// local day.
 	expected := d.Schedule(loc, r.now)
 	if expected.Next == nil || expected.NextAt.After(r.now) {
-		return skip(expected)
+		return r.skip(ctx, due, kind, expected)
 	}
 	if at := registry.OutOfQuietHours(r.now, loc); at.After(r.now) {
 		expected.NextAt = &at
-		return skip(expected)
+		return r.skip(ctx, due, kind, expected)
 	}
 	step := *expected.Next
 	after := d
 	after.Reminder = expected.Sent(step)
-	j := &job{doc: d, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language)}
-	dec, claimed, err := r.Store.Claim(ctx, Decision{Owner: d.Owner, DocID: d.ID,
-		Key: d.ExpiresOn.String() + "#" + step.Key(), LeaseUntil: r.now.Add(r.Lease)}, r.now)
+	left := today.DaysUntil(*d.ExpiresOn)
+	j := &job{due: due, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language),
+		attrs: map[string]string{notify.AttrDocumentType: string(d.Type), notify.AttrDaysLeft: strconv.Itoa(left)}}
+	return r.claim(ctx, j, d.ExpiresOn.String()+"#"+step.Key())
+}
+
+// prepareBooking decides about a booking's reminder. Its times are the
+// institution's: the day-before message at 09:00 there, the other two
+// hours before the start.
+func (r *run) prepareBooking(ctx context.Context, due Due) *job {
+	b := *due.Booking
+	kind := inbox.KindBookingUpcoming
+	p, err := r.profile(ctx, b.Owner)
+	if err != nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+		return nil
+	}
+	r.count(kind, func(c *Counts) { c.Due++ })
+	expected := b.Schedule(r.now)
+	if expected.Next == nil || expected.NextAt.After(r.now) {
+		return r.skip(ctx, due, kind, expected)
+	}
+	// "Tomorrow" waits out the quiet hours; "in 2 hours" cannot wait past
+	// the start, and its time already avoids them where it can.
+	if expected.Next.Kind == booking.StepDayBefore {
+		if at := registry.OutOfQuietHours(r.now, b.Location()); at.After(r.now) {
+			expected.NextAt = &at
+			return r.skip(ctx, due, kind, expected)
+		}
+	}
+	step := *expected.Next
+	after := b
+	after.Reminder = expected.Sent(step)
+	spec, inst := r.names(ctx, b)
+	j := &job{due: due, profile: p, step: step, next: after.Schedule(r.now),
+		text: renderBooking(b, step, r.now, spec, inst, p.Language)}
+	return r.claim(ctx, j, b.Start.UTC().Format(time.RFC3339)+"#"+string(step.Kind))
+}
+
+// names are the booking's specialization and institution, "" where the
+// directory cannot tell.
+func (r *run) names(ctx context.Context, b booking.Booking) (spec, inst string) {
+	if r.Places == nil {
+		return "", ""
+	}
+	if s, err := r.Places.Specialist(ctx, b.SpecialistID); err == nil {
+		spec = s.Specialization
+	}
+	if i, err := r.Places.Institution(ctx, b.InstitutionID); err == nil {
+		inst = i.Name
+	}
+	return spec, inst
+}
+
+// claim takes j's decision, keyed key, and writes its messages: one per
+// channel not yet sent. nil when there is nothing to send.
+func (r *run) claim(ctx context.Context, j *job, key string) *job {
+	kind, ref := j.text.kind, j.due.Ref()
+	dec, claimed, err := r.Store.Claim(ctx, Decision{Owner: ref.Owner, DocID: ref.ID, Key: key,
+		LeaseUntil: r.now.Add(r.Lease)}, r.now)
 	switch {
 	case err != nil:
 		r.count(kind, func(c *Counts) { c.Failed++ })
 		r.Log.Warn("expiry scan: claim failed", "err", err.Error())
 		return nil
 	case !claimed && dec.Status == DecisionSent:
-		return skip(j.next) // sent by an earlier run that stopped before moving on
+		return r.skip(ctx, j.due, kind, j.next) // sent by an earlier run that stopped before moving on
 	case !claimed:
 		r.count(kind, func(c *Counts) { c.Skipped++ }) // another run holds it
 		return nil
 	}
 	j.decision = dec
-	for _, ch := range channels(p) {
+	for _, ch := range channels(j.profile) {
 		if slices.Contains(dec.SentChannels, ch.name) {
 			continue
 		}
@@ -289,12 +364,10 @@ func (r *run) prepare(ctx context.Context, d registry.Document) *job {
 		if ch.name == registry.ChannelSMS {
 			body = j.text.sms
 		}
-		left := today.DaysUntil(*d.ExpiresOn)
-		j.msgs = append(j.msgs, notify.Message{
-			ID: d.ID + "." + dec.Key + "." + ch.name, Subject: j.text.subject, Body: body,
-			Attributes: map[string]string{notify.AttrUserID: d.Owner, notify.AttrChannel: ch.name, notify.AttrKind: j.text.kind,
-				notify.AttrDocumentType: string(d.Type), notify.AttrDaysLeft: strconv.Itoa(left)},
-		})
+		attrs := map[string]string{notify.AttrUserID: ref.Owner, notify.AttrChannel: ch.name, notify.AttrKind: kind}
+		maps.Copy(attrs, j.attrs)
+		j.msgs = append(j.msgs, notify.Message{ID: ref.ID + "." + dec.Key + "." + ch.name,
+			Subject: j.text.subject, Body: body, Attributes: attrs})
 		j.channels = append(j.channels, ch.name)
 	}
 	return j
@@ -338,25 +411,29 @@ func (r *run) finish(ctx context.Context, j *job, failed map[string]error) {
 		}
 		return
 	}
-	left := civil.Today(r.now, j.profile.Location()).DaysUntil(*j.doc.ExpiresOn)
-	n := inbox.Notification{ID: r.NewID(), Owner: j.doc.Owner, Kind: kind, Title: j.text.subject, Body: j.text.body,
-		DocID: j.doc.ID, DocType: string(j.doc.Type), DaysLeft: &left, CreatedAt: r.now}
-	ev := registry.Event{ID: r.NewID(), DocID: j.doc.ID, Owner: j.doc.Owner, Action: registry.ActionReminderSent,
-		Step: j.step.Key(), Channels: append([]string{"cabinet"}, dec.SentChannels...), Actor: registry.ActorSystem, At: r.now}
+	ref := j.due.Ref()
+	n := inbox.Notification{ID: r.NewID(), Owner: ref.Owner, Kind: kind, Title: j.text.subject, Body: j.text.body, CreatedAt: r.now}
+	var ev registry.Event // none for a booking: its record is its own Events
+	if d := j.due.Document; d != nil {
+		left := civil.Today(r.now, j.profile.Location()).DaysUntil(*d.ExpiresOn)
+		n.DocID, n.DocType, n.DaysLeft = d.ID, string(d.Type), &left
+		ev = registry.Event{ID: r.NewID(), DocID: d.ID, Owner: d.Owner, Action: registry.ActionReminderSent,
+			Step: j.step.Key(), Channels: append([]string{"cabinet"}, dec.SentChannels...), Actor: registry.ActorSystem, At: r.now}
+	}
 	if err := r.Store.Complete(ctx, dec, n, ev); err != nil {
 		r.count(kind, func(c *Counts) { c.Failed++ })
 		r.Log.Warn("expiry scan: could not record a sent reminder", "err", err.Error())
 		return
 	}
 	r.count(kind, func(c *Counts) { c.Sent++ })
-	r.advance(ctx, j.doc, j.next)
+	r.advance(ctx, j.due, j.next)
 }
 
-// advance moves the document to its next reminder unless it changed since
-// it was read; then its own new schedule stands.
-func (r *run) advance(ctx context.Context, d registry.Document, next registry.Reminder) {
-	err := r.Store.Advance(ctx, d.Owner, d.ID, d.Reminder.NextAt, next)
+// advance moves the document or booking to its next reminder unless it
+// changed since it was read; then its own new schedule stands.
+func (r *run) advance(ctx context.Context, d Due, next registry.Reminder) {
+	err := r.Store.Advance(ctx, d.Ref(), d.Reminder().NextAt, next)
 	if err != nil && !errs.Is(err, errs.Conflict) {
-		r.Log.Warn("expiry scan: could not move a document to its next reminder", "err", err.Error())
+		r.Log.Warn("expiry scan: could not move an item to its next reminder", "err", err.Error())
 	}
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -63,6 +65,11 @@ type slotItem struct {
 	MaxPerDay     int       `dynamodbav:"maxPerDay"`
 }
 
+func fromSlot(sl booking.Slot) slotItem {
+	return slotItem{PK: specPK(sl.SpecialistID), SK: slotSK(sl.Start), Kind: kindSlot, InstitutionID: sl.InstitutionID,
+		Start: sl.Start, End: sl.End, Capacity: sl.Capacity, Booked: sl.Booked, MaxPerDay: sl.MaxPerDay}
+}
+
 func (it slotItem) slot() booking.Slot {
 	return booking.Slot{SpecialistID: trimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
 		Start: it.Start.UTC(), End: it.End.UTC(), Capacity: it.Capacity, Booked: it.Booked, MaxPerDay: it.MaxPerDay}
@@ -92,6 +99,7 @@ type bookingItem struct {
 	Mode               string      `dynamodbav:"mode"`
 	ContactPhone       string      `dynamodbav:"contactPhone,omitempty"`
 	ConfirmationNumber string      `dynamodbav:"confirmationNumber"`
+	Place              int         `dynamodbav:"place"`
 	Status             string      `dynamodbav:"status"`
 	CancelDeadline     time.Time   `dynamodbav:"cancelDeadline"`
 	VideoLink          string      `dynamodbav:"videoLink,omitempty"`
@@ -101,31 +109,38 @@ type bookingItem struct {
 	CreatedAt          time.Time   `dynamodbav:"createdAt"`
 	UpdatedAt          time.Time   `dynamodbav:"updatedAt"`
 	Version            int         `dynamodbav:"version"`
+	reminderAttrs                  // duePk and nextRemindAt while a reminder is due: the due index
 }
 
 func fromBooking(b booking.Booking) bookingItem {
 	it := bookingItem{PK: userPK(b.Owner), SK: bookSK(b.ID), Kind: kindBooking, GSI1PK: specDayKey(b),
 		GSI1SK: b.Start.UTC().Format(time.RFC3339), ID: b.ID, SpecialistID: b.SpecialistID, InstitutionID: b.InstitutionID,
 		Start: b.Start.UTC(), End: b.End.UTC(), TimeZone: b.TimeZone, Mode: string(b.Mode), ContactPhone: b.ContactPhone,
-		ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
+		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
-		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version}
+		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
+		reminderAttrs: fromReminder(b.Owner, b.ID, b.Reminder)}
 	for _, e := range b.Events {
 		it.Events = append(it.Events, eventAttr{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
 	return it
 }
 
-func (it bookingItem) booking() booking.Booking {
+func (it bookingItem) booking() (booking.Booking, error) {
 	b := booking.Booking{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), SpecialistID: it.SpecialistID,
 		InstitutionID: it.InstitutionID, Start: it.Start.UTC(), End: it.End.UTC(), TimeZone: it.TimeZone,
-		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber,
+		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
 		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,
 		Checklist: it.Checklist, StaffComment: it.StaffComment, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
 	for _, e := range it.Events {
 		b.Events = append(b.Events, booking.Event{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
-	return b
+	r, err := it.reminder()
+	if err != nil {
+		return b, fmt.Errorf("booking %s: %w", it.ID, err)
+	}
+	b.Reminder = r
+	return b, nil
 }
 
 type scheduleItem struct {
@@ -169,8 +184,7 @@ func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error)
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			av, err := attributevalue.MarshalMap(slotItem{PK: specPK(sl.SpecialistID), SK: slotSK(sl.Start), Kind: kindSlot,
-				InstitutionID: sl.InstitutionID, Start: sl.Start, End: sl.End, Capacity: sl.Capacity, MaxPerDay: sl.MaxPerDay})
+			av, err := attributevalue.MarshalMap(fromSlot(sl))
 			if err == nil {
 				_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 					ConditionExpression: aws.String("attribute_not_exists(pk)")})
@@ -192,33 +206,7 @@ func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error)
 // table; schedules set by staff go through PutSlots, which never touches an
 // existing (possibly booked) slot.
 func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
-	const op = "store.ImportSlots"
-	chunks := slices.Collect(slices.Chunk(slots, 25))
-	errc := make(chan error, len(chunks))
-	sem := make(chan struct{}, 8)
-	for _, chunk := range chunks {
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem }()
-			reqs := make([]types.WriteRequest, len(chunk))
-			for i, sl := range chunk {
-				av, err := attributevalue.MarshalMap(slotItem{PK: specPK(sl.SpecialistID), SK: slotSK(sl.Start), Kind: kindSlot,
-					InstitutionID: sl.InstitutionID, Start: sl.Start, End: sl.End, Capacity: sl.Capacity, MaxPerDay: sl.MaxPerDay})
-				if err != nil {
-					errc <- err
-					return
-				}
-				reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: av}}
-			}
-			errc <- s.batchWrite(ctx, reqs)
-		}()
-	}
-	for range chunks {
-		if err := <-errc; err != nil {
-			return wrap(op, err)
-		}
-	}
-	return nil
+	return bulkPut(ctx, s, "store.ImportSlots", slots, func(sl booking.Slot) any { return fromSlot(sl) })
 }
 
 // RemoveFreeSlots implements booking.Store.
@@ -331,6 +319,85 @@ func (s *Store) bookingPut(b booking.Booking, prevVersion int) (types.TransactWr
 	return put(s.Table, fromBooking(b), "version = :v", map[string]types.AttributeValue{":v": num(int64(prevVersion))})
 }
 
+// placeSK is one of a person's MaxUpcoming places for upcoming bookings.
+func placeSK(n int) string { return "BOOKPLACE#" + strconv.Itoa(n) }
+
+// placePut takes place b.Place for b until its start; a place whose
+// booking has started (holdUntil passed) is free for the taking.
+func (s *Store) placePut(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table),
+		Item: map[string]types.AttributeValue{
+			Schema.PK: str(userPK(b.Owner)), Schema.SK: str(placeSK(b.Place)), "kind": str("booking_place"),
+			"bookingId": str(b.ID), "holdUntil": num(b.Start.Unix()),
+		},
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR holdUntil <= :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(b.CreatedAt.Unix())},
+	}}
+}
+
+// placeMove holds b's place until its new start.
+func (s *Store) placeMove(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(userPK(b.Owner), placeSK(b.Place)),
+		UpdateExpression:    aws.String("SET holdUntil = :h, bookingId = :id, kind = :k"),
+		ConditionExpression: aws.String("attribute_not_exists(pk) OR bookingId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": num(b.Start.Unix()), ":id": str(b.ID),
+			":k": str("booking_place")},
+	}}
+}
+
+// placeDelete frees b's place, if b still holds it.
+func (s *Store) placeDelete(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(b.Owner), placeSK(b.Place)),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR bookingId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(b.ID)},
+	}}
+}
+
+// GetSchedule implements booking.Store.
+func (s *Store) GetSchedule(ctx context.Context, specialistID string) (booking.Schedule, bool, error) {
+	var it scheduleItem
+	err := s.get(ctx, "store.GetSchedule", specPK(specialistID), scheduleSK, &it)
+	if errs.Is(err, errs.NotFound) {
+		return booking.Schedule{}, false, nil
+	}
+	if err != nil {
+		return booking.Schedule{}, false, err
+	}
+	var sc booking.Schedule
+	if err := json.Unmarshal([]byte(it.Schedule), &sc); err != nil {
+		return sc, false, errs.E("store.GetSchedule", errs.Internal, err)
+	}
+	sc.SpecialistID = specialistID
+	return sc, true, nil
+}
+
+// DayCounts implements booking.Store: the DAY# counters sit beside the
+// slots in the specialist's partition.
+func (s *Store) DayCounts(ctx context.Context, specialistID string, from, to civil.Date) (map[civil.Date]int, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(specPK(specialistID)), ":from": str(daySK(from)), ":to": str(daySK(to)),
+		}})
+	if err != nil {
+		return nil, wrap("store.DayCounts", err)
+	}
+	counts := map[civil.Date]int{}
+	for _, item := range out.Items {
+		var it struct {
+			SK     string `dynamodbav:"sk"`
+			Booked int    `dynamodbav:"booked"`
+		}
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, errs.E("store.DayCounts", errs.Internal, err)
+		}
+		if d, err := civil.Parse(trimPrefix(it.SK, "DAY#")); err == nil {
+			counts[d] = it.Booked
+		}
+	}
+	return counts, nil
+}
+
 // Book implements booking.Store.
 func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, idem *registry.Idempotency) (booking.Booking, bool, error) {
 	const op = "store.Book"
@@ -340,7 +407,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	}
 	conf, _ := put(s.Table, refItem{PK: confPK(b.ConfirmationNumber), SK: refSK, Kind: "confirmation", Owner: b.Owner, BookingID: b.ID}, "attribute_not_exists(pk)", nil)
 	ref, _ := put(s.Table, refItem{PK: bookingRefPK(b.ID), SK: refSK, Kind: "booking_ref", Owner: b.Owner, BookingID: b.ID}, "attribute_not_exists(pk)", nil)
-	items := []types.TransactWriteItem{s.slotDelta(b, 1), s.dayDelta(b, 1, slot.MaxPerDay), s.lockPut(b), conf, bput, ref}
+	items := []types.TransactWriteItem{s.slotDelta(b, 1), s.dayDelta(b, 1, slot.MaxPerDay), s.lockPut(b), conf, bput, ref, s.placePut(b)}
 	if idem != nil {
 		claim := idemItem{PK: userPK(b.Owner), SK: idemSK("bookings", idem.Key), Kind: kindIdemClaim,
 			Hash: idem.Hash, Result: b.ID, ExpiresAt: idem.Expires.Unix()}
@@ -357,7 +424,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	}
 	_, failed := conditionFailed(err)
 	switch {
-	case slices.Contains(failed, 6):
+	case slices.Contains(failed, 7):
 		b, ok, err := s.Replay(ctx, b.Owner, idem)
 		if err == nil && !ok {
 			err = errs.E(op, errs.Unavailable, nil) // claimed and gone: let the client retry
@@ -369,6 +436,8 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 		return b, false, errs.R(op, errs.Conflict, "day_full")
 	case slices.Contains(failed, 2):
 		return b, false, errs.R(op, errs.Conflict, "one_per_day")
+	case slices.Contains(failed, 6):
+		return b, false, errs.R(op, errs.Conflict, "place_taken")
 	case slices.Contains(failed, 3):
 		return b, false, errs.R(op, errs.Conflict, "confirmation_taken")
 	}
@@ -400,7 +469,11 @@ func (s *Store) GetBooking(ctx context.Context, owner, id string) (booking.Booki
 	if err := s.get(ctx, "store.GetBooking", userPK(owner), bookSK(id), &it); err != nil {
 		return booking.Booking{}, err
 	}
-	return it.booking(), nil
+	b, err := it.booking()
+	if err != nil {
+		return b, errs.E("store.GetBooking", errs.Internal, err)
+	}
+	return b, nil
 }
 
 // FindBooking implements booking.Store.
@@ -423,7 +496,11 @@ func (s *Store) ListBookings(ctx context.Context, owner string) ([]booking.Booki
 			return nil, wrap("store.ListBookings", err)
 		}
 		for _, it := range items {
-			out = append(out, it.booking())
+			b, err := it.booking()
+			if err != nil {
+				return nil, errs.E("store.ListBookings", errs.Internal, err)
+			}
+			out = append(out, b)
 		}
 		if next == "" {
 			return out, nil
@@ -446,7 +523,11 @@ func (s *Store) DayBookings(ctx context.Context, specialistID string, day civil.
 	}
 	res := make([]booking.Booking, len(items))
 	for i, it := range items {
-		res[i] = it.booking()
+		b, err := it.booking()
+		if err != nil {
+			return nil, errs.E("store.DayBookings", errs.Internal, err)
+		}
+		res[i] = b
 	}
 	return res, nil
 }
@@ -458,12 +539,12 @@ func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot 
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	items := []types.TransactWriteItem{s.slotDelta(next, 1), bput, s.slotDelta(old, -1)}
+	items := []types.TransactWriteItem{s.slotDelta(next, 1), bput, s.slotDelta(old, -1), s.placeMove(next)}
 	if old.Day() != next.Day() {
 		items = append(items, s.dayDelta(next, 1, slot.MaxPerDay), s.lockPut(next), s.dayDelta(old, -1, 0), s.lockDelete(old))
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	return s.txConflict(op, err, map[int]string{0: "slot_taken", 1: "changed", 3: "day_full", 4: "one_per_day"})
+	return s.txConflict(op, err, map[int]string{0: "slot_taken", 1: "changed", 4: "day_full", 5: "one_per_day"})
 }
 
 // Cancel implements booking.Store.
@@ -473,7 +554,7 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	items := []types.TransactWriteItem{bput, s.slotDelta(old, -1), s.dayDelta(old, -1, 0), s.lockDelete(old)}
+	items := []types.TransactWriteItem{bput, s.slotDelta(old, -1), s.dayDelta(old, -1, 0), s.lockDelete(old), s.placeDelete(old)}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	return s.txConflict(op, err, map[int]string{0: "changed"})
 }

@@ -396,8 +396,13 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 // conditions, in parallel batches: for bulk imports and seeding large
 // fixtures, never for a person's own edits.
 func (s *Store) PutDocuments(ctx context.Context, docs []registry.Document) error {
-	const op = "store.PutDocuments"
-	chunks := slices.Collect(slices.Chunk(docs, 25))
+	return bulkPut(ctx, s, "store.PutDocuments", docs, func(d registry.Document) any { return fromDocument(d) })
+}
+
+// bulkPut writes items unconditionally in batches of 25, eight batches in
+// flight: for seeding and imports only.
+func bulkPut[T any](ctx context.Context, s *Store, op string, items []T, item func(T) any) error {
+	chunks := slices.Collect(slices.Chunk(items, 25))
 	errc := make(chan error, len(chunks))
 	sem := make(chan struct{}, 8)
 	for _, chunk := range chunks {
@@ -405,8 +410,8 @@ func (s *Store) PutDocuments(ctx context.Context, docs []registry.Document) erro
 		go func() {
 			defer func() { <-sem }()
 			reqs := make([]types.WriteRequest, len(chunk))
-			for i, d := range chunk {
-				av, err := attributevalue.MarshalMap(fromDocument(d))
+			for i, x := range chunk {
+				av, err := attributevalue.MarshalMap(item(x))
 				if err != nil {
 					errc <- err
 					return

@@ -12,9 +12,11 @@ import "strings"
 //	USER#<sub>      IDEM#<scope>#<key>          an Idempotency-Key claim (TTL expiresAt)
 //	USER#<sub>      NOTIF#<notificationId>      a notification in the cabinet's inbox
 //	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>  the decision to send one reminder step (TTL expiresAt)
+//	USER#<sub>      REMIND#<bookingId>#<start>#<step>  the same for a booking's reminder
 //
-// A document with a reminder due also carries duePk = DUE#<0..15> and
-// nextRemindAt, its keys in the sparse due index.
+// A document or booking (BOOK#, see booking.go) with a reminder due also
+// carries duePk = DUE#<0..15> and nextRemindAt, its keys in the sparse due
+// index; its kind attribute tells the scan which it is.
 const (
 	userPrefix       = "USER#"
 	docPrefix        = "DOC#"

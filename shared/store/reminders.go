@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -44,10 +45,11 @@ func num(n int64) types.AttributeValue {
 }
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
-// DueDocuments implements reminders.Store: one page of one shard of the due
-// index, nextRemindAt <= now. It reads only what is due.
-func (s *Store) DueDocuments(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]registry.Document, string, int, error) {
-	const op = "store.DueDocuments"
+// DueItems implements reminders.Store: one page of one shard of the due
+// index, nextRemindAt <= now, documents and bookings told apart by their
+// kind attribute. It reads only what is due.
+func (s *Store) DueItems(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]reminders.Due, string, int, error) {
+	const op = "store.DueItems"
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
 		IndexName:              aws.String(DueIndex),
@@ -68,23 +70,44 @@ func (s *Store) DueDocuments(ctx context.Context, shard int, now time.Time, limi
 	if err != nil {
 		return nil, "", 0, wrap(op, err)
 	}
-	var items []documentItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		return nil, "", 0, errs.E(op, errs.Internal, err)
-	}
-	docs := make([]registry.Document, 0, len(items))
-	for _, it := range items {
-		d, err := it.document()
+	due := make([]reminders.Due, 0, len(out.Items))
+	for _, item := range out.Items {
+		d, err := dueItem(item)
 		if err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
-		docs = append(docs, d)
+		due = append(due, d)
 	}
 	next := ""
 	if len(out.LastEvaluatedKey) > 0 {
 		next = encodeKey(out.LastEvaluatedKey)
 	}
-	return docs, next, int(out.ScannedCount), nil
+	return due, next, int(out.ScannedCount), nil
+}
+
+// dueItem reads one item of the due index by its kind.
+func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
+	var kind string
+	if k, ok := item["kind"].(*types.AttributeValueMemberS); ok {
+		kind = k.Value
+	}
+	switch kind {
+	case kindDocument:
+		var it documentItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return reminders.Due{}, err
+		}
+		d, err := it.document()
+		return reminders.Due{Document: &d}, err
+	case kindBooking:
+		var it bookingItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return reminders.Due{}, err
+		}
+		b, err := it.booking()
+		return reminders.Due{Booking: &b}, err
+	}
+	return reminders.Due{}, fmt.Errorf("due index: unknown item kind %q", kind)
 }
 
 // encodeKey makes an index position (string attributes only) a cursor.
@@ -153,12 +176,16 @@ func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Noti
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	hist, err := put(s.Table, fromEvent(ev), "", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
+	items := []types.TransactWriteItem{notif}
+	if ev.ID != "" { // a booking's reminder has no history entry
+		hist, err := put(s.Table, fromEvent(ev), "", nil)
+		if err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		items = append(items, hist)
 	}
 	sent, _ := attributevalue.Marshal(d.SentChannels)
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
 			UpdateExpression:         aws.String("SET #st = :sent, sentChannels = :ch"),
@@ -168,8 +195,7 @@ func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Noti
 				":sent": str(reminders.DecisionSent), ":pending": str(reminders.DecisionPending), ":ch": sent,
 			},
 		}},
-		notif, hist,
-	}})
+	}, items...)})
 	if _, failed := conditionFailed(err); len(failed) > 0 {
 		return errs.E(op, errs.Conflict, err)
 	}
@@ -196,9 +222,18 @@ func (s *Store) Release(ctx context.Context, d reminders.Decision) error {
 }
 
 // Advance implements reminders.Store.
-func (s *Store) Advance(ctx context.Context, owner, docID string, read *time.Time, next registry.Reminder) error {
+func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time, next registry.Reminder) error {
 	const op = "store.Advance"
-	a := fromReminder(owner, docID, next)
+	var sk string
+	switch ref.Kind {
+	case reminders.KindDocument:
+		sk = docSK(ref.ID)
+	case reminders.KindBooking:
+		sk = bookSK(ref.ID)
+	default:
+		return errs.E(op, errs.Internal, fmt.Errorf("unknown kind %q", ref.Kind))
+	}
+	a := fromReminder(ref.Owner, ref.ID, next)
 	av, err := attributevalue.MarshalMap(a)
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
@@ -229,7 +264,7 @@ func (s *Store) Advance(ctx context.Context, owner, docID string, read *time.Tim
 		values[":read"] = str(read.UTC().Format(dueTimeLayout))
 	}
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.Table), Key: key(userPK(owner), docSK(docID)),
+		TableName: aws.String(s.Table), Key: key(userPK(ref.Owner), sk),
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	})
