@@ -212,7 +212,7 @@ Kabinet is running at %[1]s
   endpoints for other tools: %[6]s
 
 Get a token and call the API:
-  TOKEN=$(curl -s -X POST %[1]s/dev/token -d '{"sub":"alice","groups":["citizen"]}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  TOKEN=$(curl -s -X POST %[1]s/dev/token -H 'Content-Type: application/json' -d '{"sub":"alice","groups":["citizen"]}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
   curl -s %[1]s/documents -H "Authorization: Bearer $TOKEN"
   curl -s -X POST %[1]s/documents -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
        -d '{"type":"foreign_passport","issuedOn":"2017-06-20"}'
