@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -94,8 +93,6 @@ type Staff struct {
 	IsStaff     bool
 	Institution string
 }
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 
 // BookInput is what a person sends to book.
 type BookInput struct {
@@ -215,7 +212,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 	if mode != InPerson && mode != Video {
 		fe.Add("mode", "unknown_mode")
 	}
-	if in.ContactPhone != "" && !e164.MatchString(in.ContactPhone) {
+	if in.ContactPhone != "" && !registry.ValidPhone(in.ContactPhone) {
 		fe.Add("contactPhone", "invalid_phone")
 	}
 	if err := fe.Err(op); err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/mail"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/registry"
 )
 
 // SubscriptionState is where a contact subscription stands, as State
@@ -62,9 +62,6 @@ type Subscriptions struct {
 	SNS      *sns.Client
 	TopicARN string
 }
-
-// e164 is an E.164 phone number: +, a non-zero country digit, at most 15 digits.
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 
 // Subscribe subscribes endpoint to the topic for userID on channel and
 // returns the subscription's ARN. It asks SNS for the real ARN even while
@@ -160,7 +157,7 @@ func checkContact(op, userID, channel, endpoint string) (string, error) {
 	switch channel {
 	case ChannelSMS:
 		protocol = "sms"
-		if !e164.MatchString(endpoint) {
+		if !registry.ValidPhone(endpoint) {
 			f.Add("endpoint", "invalid_phone")
 		}
 	case ChannelEmail:

@@ -56,6 +56,10 @@ const (
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 
+// ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
+// 15 digits), the only form SMS gateways take without guessing.
+func ValidPhone(s string) bool { return e164.MatchString(s) }
+
 // apply merges in into d (a copy of the stored document, or a new one with
 // its Type set) and returns the names of the fields that changed. Validation
 // needs the owner's birth date (for rules) and today (no issue in the future).
