@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/kabinet/kabinet/infra/stack"
+	kapp "github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
 )
 
@@ -22,6 +23,9 @@ const (
 	defaultIssuer         = "https://cognito-idp.eu-central-1.amazonaws.com/REPLACE_ME"
 	defaultAllowedOrigins = "http://localhost:3000"
 	defaultAssetDir       = "bin"
+	// defaultVideoBaseURL is the link prefix the functions fall back to
+	// themselves (https://video.kabinet.example/room).
+	defaultVideoBaseURL = kapp.DefaultVideoBase
 )
 
 func main() {
@@ -34,6 +38,7 @@ func main() {
 		JWTAudience:    contextString(app, "jwtAudience", httpapi.TokenAudience),
 		AllowedOrigins: splitList(contextString(app, "allowedOrigins", defaultAllowedOrigins)),
 		AssetDir:       contextString(app, "assetDir", defaultAssetDir),
+		VideoBaseURL:   contextString(app, "videoBaseUrl", defaultVideoBaseURL),
 	})
 	app.Synth(nil)
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -55,6 +57,9 @@ type Props struct {
 	// AssetDir holds one folder per function with its "bootstrap" binary
 	// (what `make build` produces); tests point it at dummy files.
 	AssetDir string
+	// VideoBaseURL prefixes the links of video appointments; the booking
+	// function reads it as VIDEO_BASE_URL. It must be an absolute http(s) URL.
+	VideoBaseURL string
 }
 
 // Limits of the default stage: steady requests per second and burst, across
@@ -170,6 +175,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		table.GrantReadWriteData(fns[name])
 	}
 	grantTopics(fns, topics)
+	configureBooking(fns, p, newTicketSigningSeed(st, p.Stage, key))
 
 	api := newHTTPAPI(st, p)
 	httpFns := map[string]awslambda.IFunction{}
@@ -227,6 +233,9 @@ func (p Props) validate() error {
 		return errors.New("stack: AssetDir is empty")
 	case len(p.AllowedOrigins) == 0:
 		return errors.New("stack: AllowedOrigins is empty")
+	}
+	if u, err := url.Parse(p.VideoBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("stack: VideoBaseURL %q is not an absolute http(s) URL", p.VideoBaseURL)
 	}
 	for _, o := range p.AllowedOrigins {
 		if o == "" || o == "*" {
@@ -321,6 +330,68 @@ func grantTopics(fns map[string]awslambda.Function, topics map[string]awssns.Top
 			panic(fmt.Sprintf("stack: topic use %+v has no access", u))
 		}
 	}
+}
+
+// Generated ticket signing seed: ticketSeedLength characters of [A-Za-z0-9].
+// All of them are base64 digits in both the standard and the URL alphabet,
+// and 43 unpadded base64 digits decode to exactly the 32 bytes of an Ed25519
+// seed (the last digit's two low bits are dropped), which is what
+// ticket.KeyFromSeed accepts. 43 draws from 62 symbols carry about 254 bits.
+const ticketSeedLength = 43
+
+// ticketSeedEnv is the variable the booking function reads its ticket
+// signing seed from (see app.ConfigFrom).
+const ticketSeedEnv = "TICKET_SIGNING_SEED"
+
+// ticketSeedSecretName is the name of the secret holding stage's ticket
+// signing seed.
+func ticketSeedSecretName(stage string) string { return "kabinet/" + stage + "/ticket-signing-seed" }
+
+// newTicketSigningSeed creates the secret holding the seed of the Ed25519 key
+// that signs the QR codes of booking confirmations. CloudFormation generates
+// the value when it creates the secret, so it is never in the template, in
+// the repository or on a deployer's machine; it is encrypted with the
+// stack's key.
+//
+// The secret is retained and has no rotation schedule, on purpose: QR codes
+// already handed out are verified with this key, so a new value would make
+// every issued confirmation fail at reception. Do not add automatic rotation;
+// a key change has to be planned with reception (which would have to accept
+// the old and the new public key for a while).
+func newTicketSigningSeed(scope constructs.Construct, stage string, key awskms.IKey) awssecretsmanager.Secret {
+	return awssecretsmanager.NewSecret(scope, jsii.String("TicketSigningSeed"), &awssecretsmanager.SecretProps{
+		SecretName:    jsii.String(ticketSeedSecretName(stage)),
+		Description:   jsii.String("Base64 Ed25519 seed signing Kabinet booking QR codes; never rotate automatically (issued codes would stop verifying)"),
+		EncryptionKey: key,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(ticketSeedLength),
+			ExcludePunctuation: jsii.Bool(true),
+			IncludeSpace:       jsii.Bool(false),
+		},
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+}
+
+// configureBooking gives the booking function what only it needs: the link
+// prefix of video appointments and the ticket signing seed.
+//
+// The seed is passed as an environment variable holding a CloudFormation
+// dynamic reference ({{resolve:secretsmanager:...}}), because the function
+// reads its configuration from the environment once, at init
+// (app.ConfigFrom). CloudFormation resolves the reference at deploy time with
+// the deployer's permissions, so the value never appears in the template and
+// the function's role needs no Secrets Manager or KMS permission; the value
+// is however visible to whoever may read the function's configuration, and a
+// changed secret only reaches the function on its next deployment. A
+// follow-up may move to reading the secret at run time (with caching), which
+// would then need secret.GrantRead on the booking function alone.
+func configureBooking(fns map[string]awslambda.Function, p Props, seed awssecretsmanager.ISecret) {
+	fn, ok := fns[httpapi.FnBooking]
+	if !ok {
+		panic(fmt.Sprintf("stack: there is no %s function to sign tickets", httpapi.FnBooking))
+	}
+	fn.AddEnvironment(jsii.String("VIDEO_BASE_URL"), jsii.String(p.VideoBaseURL), nil)
+	fn.AddEnvironment(jsii.String(ticketSeedEnv), seed.SecretValue().UnsafeUnwrap(), nil)
 }
 
 // newTable creates the single table from store.Schema. It holds the only
