@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -20,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/ingest"
 	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
@@ -101,6 +103,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
+	ingestEvent := ingest.Handler(app.Ingest(cfg, cl, time.Now, log))
 	seeded, err := seed(ctx, deps.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
@@ -119,6 +122,9 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		Outbox: func() any { return outbox.list() },
 		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
 			return scanner.Run(ctx, t)
+		},
+		Ingest: func(ctx context.Context, ev events.EventBridgeEvent) (any, error) {
+			return ingestEvent(ctx, ev)
 		},
 	})
 	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
@@ -218,6 +224,7 @@ Get a token and call the API:
        -d '{"type":"foreign_passport","issuedOn":"2017-06-20"}'
 
 Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan · GET /dev/outbox (reminders delivered)
+              POST /dev/events (an agency's EventBridge event, e.g. events/agency-document-issued.json)
 %[7]s
 Press Ctrl-C to stop; nothing is left running.
 `, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded)

@@ -14,13 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/shared/applications"
 	"github.com/kabinet/kabinet/shared/awsconf"
 	"github.com/kabinet/kabinet/shared/booking"
 	"github.com/kabinet/kabinet/shared/directory"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/inbox"
+	"github.com/kabinet/kabinet/shared/ingest"
 	"github.com/kabinet/kabinet/shared/notify"
+	"github.com/kabinet/kabinet/shared/orgs"
 	"github.com/kabinet/kabinet/shared/registry"
 	"github.com/kabinet/kabinet/shared/reminders"
 	"github.com/kabinet/kabinet/shared/store"
@@ -85,6 +88,10 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders}}
 	}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Now: now, NewID: ids.New, Log: log}
+	if c.Reminders != "" {
+		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
+	}
 	video := c.VideoBase
 	if video == "" {
 		video = DefaultVideoBase
@@ -97,14 +104,33 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 			Directory: places,
 			Signer:    ticket.Signer{Key: c.TicketKey},
 		},
-		Log:  log,
-		Auth: auth,
+		Applications: apps,
+		Orgs:         Orgs(c, cl, now),
+		Log:          log,
+		Auth:         auth,
 	}
 }
 
 // DefaultVideoBase is where video appointments take place when
 // VIDEO_BASE_URL is not set.
 const DefaultVideoBase = "https://video.kabinet.example/room"
+
+// Orgs builds consents and organisations' views; with a reminders topic it
+// can publish organisations' weekly digests (Service.Digest).
+func Orgs(c Config, cl Clients, now func() time.Time) *orgs.Service {
+	svc := &orgs.Service{Store: newStore(c, cl, now), Now: now, NewID: ids.New}
+	if c.Reminders != "" {
+		svc.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
+	}
+	return svc
+}
+
+// Ingest builds the agency-event ingestion (functions/ingest). Closing the
+// application an issued document answers is not wired yet: the
+// applications feature has no such method (Service.Applications stays nil).
+func Ingest(c Config, cl Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
+	return &ingest.Service{Store: newStore(c, cl, now), Now: now, NewID: ids.New, Log: log}
+}
 
 // Scanner builds the expiry scan.
 func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error) {

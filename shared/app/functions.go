@@ -1,5 +1,7 @@
 package app
 
+import "github.com/kabinet/kabinet/shared/ingest"
+
 // Scheduled is a function that runs on a timer rather than behind the HTTP
 // API: functions/<Name> is its Lambda, invoked every RateMinutes minutes.
 type Scheduled struct {
@@ -15,4 +17,26 @@ const FnExpiryScan = "expiry-scan"
 // list them from here. HTTP functions are listed by httpapi.Functions.
 var ScheduledFunctions = []Scheduled{
 	{Name: FnExpiryScan, RateMinutes: 15},
+}
+
+// EventFunction is a function that runs on events from an EventBridge bus
+// rather than behind the HTTP API: functions/<Name> is its Lambda, the
+// target of a rule matching Sources (prefixes) and DetailTypes on Bus.
+type EventFunction struct {
+	Name        string
+	Bus         string   // the event bus's name
+	Sources     []string // source prefixes the rule matches
+	DetailTypes []string
+}
+
+// FnIngest applies agency events (a document issued or revoked).
+const FnIngest = "ingest"
+
+// EventFunctions lists every event-driven function, once. The CDK stack
+// does not read it yet: it needs the bus, a rule per entry targeting the
+// function, an on-failure destination (SQS) for events that fail after
+// Lambda's retries, and table access for the function.
+var EventFunctions = []EventFunction{
+	{Name: FnIngest, Bus: "kabinet-agencies", Sources: []string{ingest.SourcePrefix},
+		DetailTypes: []string{ingest.DocumentIssued, ingest.DocumentRevoked}},
 }

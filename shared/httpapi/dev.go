@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/shared/errs"
 )
 
@@ -20,12 +22,16 @@ type DevDeps struct {
 	ExpiryScan func(ctx context.Context, t time.Time) (any, error)
 	// Outbox lists what the reminders topic delivered to the local sink queue.
 	Outbox func() any
+	// Ingest applies an agency event as the ingest function would (POST
+	// /dev/events); nil answers 501.
+	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
 }
 
 var subPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
 
 // MountDev registers the local development contract on mux:
-// GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox.
+// GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
+// POST /dev/events (an EventBridge event for the ingest function).
 func MountDev(mux *http.ServeMux, d DevDeps) {
 	mux.Handle("GET /healthz", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		if err := d.Health(r.Context()); err != nil {
@@ -78,6 +84,27 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 	}))
 	mux.Handle("GET /dev/outbox", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		encode(w, http.StatusOK, d.Outbox())
+		return nil
+	}))
+	mux.Handle("POST /dev/events", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var ev events.EventBridgeEvent
+		body, err := readBody(w, r)
+		if err != nil {
+			return err
+		}
+		// EventBridge's envelope has fields this API's strict decoder
+		// would refuse ("detail-type", "resources"); read it as Lambda does.
+		if err := json.Unmarshal(body, &ev); err != nil {
+			return &errs.Error{Kind: errs.Malformed, Op: "dev.events", Fields: []errs.FieldError{{Field: "body", Code: "invalid_json"}}}
+		}
+		if d.Ingest == nil {
+			return errs.E("dev.events", errs.NotImplemented, nil)
+		}
+		out, err := d.Ingest(r.Context(), ev)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, out)
 		return nil
 	}))
 }

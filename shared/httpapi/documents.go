@@ -25,6 +25,10 @@ type documentResponse struct {
 	RemindDays      []int      `json:"remindDays"`
 	Source          string     `json:"source"`
 	ArchivedAt      *time.Time `json:"archivedAt,omitempty"`
+	Issuer          string     `json:"issuer,omitempty"`
+	RevokedAt       *time.Time `json:"revokedAt,omitempty"`
+	RevokedReason   string     `json:"revokedReason,omitempty"`
+	ReplacedBy      string     `json:"replacedBy,omitempty"`
 	CreatedAt       time.Time  `json:"createdAt"`
 	UpdatedAt       time.Time  `json:"updatedAt"`
 	Version         int        `json:"version"`
@@ -42,6 +46,7 @@ func toDocumentResponse(v registry.View) documentResponse {
 		ExpiresOnSource: string(v.ExpiresOnSource), Status: string(v.Status), DaysLeft: v.DaysLeft,
 		RemindDays: v.RemindDays, Source: string(v.Source), ArchivedAt: v.ArchivedAt,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+		Issuer: v.Issuer, RevokedAt: v.RevokedAt, RevokedReason: v.RevokedReason, ReplacedBy: v.ReplacedBy,
 	}
 	if v.IssuedOn != nil {
 		dr.IssuedOn = str(v.IssuedOn.String())
@@ -236,11 +241,13 @@ func handleArchive(svc *registry.Service, archive bool) http.Handler {
 }
 
 type eventResponse struct {
-	ID     string    `json:"id"`
-	Action string    `json:"action"`
-	Fields []string  `json:"fields,omitempty"`
-	Actor  string    `json:"actor"`
-	At     time.Time `json:"at"`
+	ID     string   `json:"id"`
+	Action string   `json:"action"`
+	Fields []string `json:"fields,omitempty"`
+	// ReplacedBy is the successor document of a "replaced" entry.
+	ReplacedBy string    `json:"replacedBy,omitempty"`
+	Actor      string    `json:"actor"`
+	At         time.Time `json:"at"`
 }
 
 // handleHistory lists a document's history, newest first.
@@ -261,7 +268,7 @@ func handleHistory(svc *registry.Service) http.Handler {
 		}
 		out := listResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: page.NextCursor}
 		for i, e := range page.Items {
-			out.Items[i] = eventResponse{ID: e.ID, Action: string(e.Action), Fields: e.Fields, Actor: e.Actor, At: e.At}
+			out.Items[i] = eventResponse{ID: e.ID, Action: string(e.Action), Fields: e.Fields, ReplacedBy: e.ReplacedBy, Actor: e.Actor, At: e.At}
 		}
 		encode(w, http.StatusOK, out)
 		return nil

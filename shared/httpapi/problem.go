@@ -61,6 +61,15 @@ var reasons = map[string][2]string{
 	"changed":                {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
 	"nothing_to_ack":         {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
 	"nothing_due":            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
+	"invalid_transition":     {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},
+	"not_draft":              {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},
+	"applicant_only":         {"Only the applicant may do this", "Это может сделать только заявитель"},
+	"other_agency":           {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},
+	"consent_exists":         {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},
+	"too_many_consents":      {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},
+	"org_admin_only":         {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},
+	"other_organization":     {"This belongs to another organisation", "Это относится к другой организации"},
+	"document_not_found":     {"No such document in the person's registry", "Такого документа нет в реестре"},
 }
 
 // fieldMessages explain field error codes to people.
@@ -111,6 +120,18 @@ var fieldMessages = map[string][2]string{
 	"unknown_outcome":      {"must be completed or no_show", "должно быть completed или no_show"},
 	"too_long":             {"is too long", "слишком длинное"},
 	"unsupported":          {"is not supported", "не поддерживается"},
+	"unknown_service":      {"is not a service that takes applications", "нет такой услуги"},
+	"unknown_option":       {"is not one of the field's options", "нет такого варианта"},
+	"invalid_snils":        {"is not a valid SNILS (11 digits with the control number)", "неверный СНИЛС (11 цифр с контрольным числом)"},
+	"invalid_ogrn":         {"is not a valid OGRN (13 digits with the check digit)", "неверный ОГРН (13 цифр с контрольной цифрой)"},
+	"invalid_ogrnip":       {"is not a valid OGRNIP (15 digits with the check digit)", "неверный ОГРНИП (15 цифр с контрольной цифрой)"},
+	"invalid_passport":     {"is not a valid passport series and number", "неверные серия и номер паспорта"},
+	"invalid_licence":      {"is not a valid driver's licence number", "неверный номер водительского удостоверения"},
+	"invalid_oms":          {"must be the 16-digit OMS policy number", "должен быть 16-значным номером полиса ОМС"},
+	"invalid_postal_code":  {"must be a 6-digit postal code", "должен быть почтовым индексом из 6 цифр"},
+	"unknown_detail_type":  {"must be DocumentIssued or DocumentRevoked", "должен быть DocumentIssued или DocumentRevoked"},
+	"unknown_source":       {"must be gov.agency.<agency>", "должен быть gov.agency.<ведомство>"},
+	"source_mismatch":      {"must be the agency the event's source names", "должно совпадать с ведомством в source события"},
 }
 
 // Problem is an RFC 9457 problem detail.

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kabinet/kabinet/shared/applications"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
+	"github.com/kabinet/kabinet/shared/orgs"
 	"github.com/kabinet/kabinet/shared/registry"
 )
 
@@ -20,6 +22,8 @@ const (
 	FnProfile       = "profile"
 	FnNotifications = "notifications"
 	FnBooking       = "booking"
+	FnApplications  = "applications"
+	FnOrgs          = "orgs"
 )
 
 // Route is one entry of the API: which function serves it, its method and
@@ -45,8 +49,12 @@ type Deps struct {
 	Documents *registry.Service
 	Inbox     *inbox.Service
 	Booking   BookingDeps
-	Log       *slog.Logger
-	Auth      Authenticator
+	// Applications is applications for services and their status.
+	Applications *applications.Service
+	// Orgs is consents and organisations' views of their employees' documents.
+	Orgs *orgs.Service
+	Log  *slog.Logger
+	Auth Authenticator
 }
 
 // Routes is the whole API surface.
@@ -85,6 +93,22 @@ func Routes(d Deps) []Route {
 		{Function: FnBooking, Pattern: "POST /bookings/{id}/visit", Handler: handleVisit(d.Booking)},
 		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
 		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
+		{Function: FnApplications, Pattern: "GET /services", Handler: handleServices(d.Applications)},
+		{Function: FnApplications, Pattern: "POST /applications/validate", Handler: handleValidateApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "POST /applications", Handler: handleCreateApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "GET /applications", Handler: handleListApplications(d.Applications)},
+		{Function: FnApplications, Pattern: "GET /applications/{id}", Handler: handleGetApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "PATCH /applications/{id}", Handler: handleUpdateApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "DELETE /applications/{id}", Handler: handleDeleteApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "POST /applications/{id}/submit", Handler: handleSubmitApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "POST /applications/{id}/withdraw", Handler: handleWithdrawApplication(d.Applications)},
+		{Function: FnApplications, Pattern: "POST /applications/{id}/transitions", Handler: handleApplicationTransition(d.Applications)},
+		{Function: FnApplications, Pattern: "GET /agency/applications", Handler: handleAgencyQueue(d.Applications)},
+		{Function: FnOrgs, Pattern: "POST /consents", Handler: handleGrantConsent(d.Orgs)},
+		{Function: FnOrgs, Pattern: "GET /consents", Handler: handleListConsents(d.Orgs)},
+		{Function: FnOrgs, Pattern: "DELETE /consents/{id}", Handler: handleRevokeConsent(d.Orgs)},
+		{Function: FnOrgs, Pattern: "GET /organizations/{orgId}/documents", Handler: handleOrgDocuments(d.Orgs)},
+		{Function: FnOrgs, Pattern: "GET /organizations/{orgId}/documents.csv", Handler: handleOrgDocumentsCSV(d.Orgs)},
 	}
 }
 

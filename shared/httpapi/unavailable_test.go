@@ -38,7 +38,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	srv := httptest.NewServer(httpapi.Handler(deps, ""))
 	t.Cleanup(srv.Close)
 	// staff of an institution, so staff routes reach the database too
-	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff"}, Institution: "inst-msk-01"})
+	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin}, Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
 
 	bodies := map[string]string{
 		"POST /documents":                       `{"type":"custom","title":"x"}`,
@@ -50,15 +50,21 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /bookings/{id}/reschedule":        `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
 		"POST /bookings/{id}/cancel":            `{"reason":"x"}`,
 		"POST /bookings/{id}/visit":             `{"outcome":"completed"}`,
+		"POST /applications/validate":           `{"serviceCode":"certificate_request","fields":{}}`,
+		"POST /applications":                    `{"serviceCode":"certificate_request","fields":{}}`,
+		"PATCH /applications/{id}":              `{"fields":{"inn":"7707083893"}}`,
+		"POST /applications/{id}/transitions":   `{"to":"processing"}`,
+		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
 	}
 	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
-		if rt.Public || rt.Pattern == "GET /document-types" {
+		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
 			continue // needs no database
 		}
 		t.Run(rt.Pattern, func(t *testing.T) {
 			t.Parallel()
 			body := bodies[rt.Pattern]
 			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
+			path = strings.Replace(path, "{orgId}", "acme", 1) // the token's org: its administrator reaches the database
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				path += "?date=2026-07-01"
 			}

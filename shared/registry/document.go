@@ -37,10 +37,20 @@ type Document struct {
 	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
 	Source          Source
 	ArchivedAt      *time.Time
-	Reminder        Reminder
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Version         int
+	// Issuer is the issuing agency of a document pushed by one (Source
+	// agency), "" otherwise.
+	Issuer string
+	// RevokedAt and RevokedReason are set when the issuing agency revoked
+	// the document; it then shows StatusRevoked unless archived.
+	RevokedAt     *time.Time
+	RevokedReason string
+	// ReplacedBy is the id of the document that replaced this one (an
+	// agency issued its successor), "" otherwise.
+	ReplacedBy string
+	Reminder   Reminder
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Version    int
 }
 
 // Status is a document's state on a given day.
@@ -53,10 +63,11 @@ const (
 	StatusExpired             Status = "expired"
 	StatusReplacementRequired Status = "replacement_required"
 	StatusArchived            Status = "archived"
+	StatusRevoked             Status = "revoked" // the issuing agency revoked it; wins over all but archived
 )
 
 // Statuses lists every status, for validating filters.
-var Statuses = []Status{StatusValid, StatusExpiring, StatusExpired, StatusReplacementRequired, StatusArchived}
+var Statuses = []Status{StatusValid, StatusExpiring, StatusExpired, StatusReplacementRequired, StatusArchived, StatusRevoked}
 
 // ExpiringWindow is how many days before expiry the document counts as
 // expiring: the largest of its own reminder steps, else its type's default.
@@ -86,6 +97,8 @@ func (d Document) StatusOn(today civil.Date) (Status, *int) {
 	switch {
 	case d.ArchivedAt != nil:
 		return StatusArchived, left
+	case d.RevokedAt != nil:
+		return StatusRevoked, left
 	case left == nil:
 		return StatusValid, nil
 	}
@@ -117,6 +130,10 @@ const (
 	ActionReminderSent    Action = "reminder_sent"
 	ActionReminderAcked   Action = "reminder_acked"
 	ActionReminderSnoozed Action = "reminder_snoozed"
+	// ActionReplaced: an agency issued a successor (Event.ReplacedBy) and
+	// the document went to the archive. ActionRevoked: the agency revoked it.
+	ActionReplaced Action = "replaced"
+	ActionRevoked  Action = "revoked"
 )
 
 // Event is one entry of a document's history. Fields names what an update
@@ -130,8 +147,10 @@ type Event struct {
 	Fields   []string
 	Step     string
 	Channels []string
-	Actor    string
-	At       time.Time
+	// ReplacedBy links a "replaced" entry to the successor document.
+	ReplacedBy string
+	Actor      string
+	At         time.Time
 }
 
 // ActorSystem is the actor of what Kabinet does on its own (reminders).

@@ -119,8 +119,8 @@ func OutOfQuietHours(t time.Time, loc *time.Location) time.Time {
 func (d Document) Schedule(loc *time.Location, now time.Time) Reminder {
 	r := d.Reminder
 	r.Next, r.NextAt = nil, nil
-	if d.ArchivedAt != nil || d.ExpiresOn == nil {
-		return r
+	if d.ArchivedAt != nil || d.RevokedAt != nil || d.ExpiresOn == nil {
+		return r // nothing to renew: archived, revoked by its issuer, or indefinite
 	}
 	if r.Acked && r.LastDate != nil && !r.LastDate.Before(d.ExpiresOn.AddDays(1)) {
 		return r // the owner acknowledged the expiry: no more repeats

@@ -49,6 +49,10 @@ type documentItem struct {
 	RemindDays      []int      `dynamodbav:"remindDays,omitempty"`
 	Source          string     `dynamodbav:"source"`
 	ArchivedAt      *time.Time `dynamodbav:"archivedAt,omitempty"`
+	Issuer          string     `dynamodbav:"issuer,omitempty"`
+	RevokedAt       *time.Time `dynamodbav:"revokedAt,omitempty"`
+	RevokedReason   string     `dynamodbav:"revokedReason,omitempty"`
+	ReplacedBy      string     `dynamodbav:"replacedBy,omitempty"`
 	reminderAttrs
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 	UpdatedAt time.Time `dynamodbav:"updatedAt"`
@@ -65,6 +69,7 @@ type historyItem struct {
 	Fields   []string  `dynamodbav:"fields,omitempty"`
 	Step     string    `dynamodbav:"step,omitempty"`
 	Channels []string  `dynamodbav:"channels,omitempty"`
+	Replaced string    `dynamodbav:"replacedBy,omitempty"`
 	Actor    string    `dynamodbav:"actor"`
 	At       time.Time `dynamodbav:"at"`
 }
@@ -84,6 +89,7 @@ func fromDocument(d registry.Document) documentItem {
 		Title: d.Title, Number: d.Number, IssuedOn: dateString(d.IssuedOn), ExpiresOn: dateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
 		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder),
+		Issuer: d.Issuer, RevokedAt: d.RevokedAt, RevokedReason: d.RevokedReason, ReplacedBy: d.ReplacedBy,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
 }
@@ -94,6 +100,7 @@ func (it documentItem) document() (registry.Document, error) {
 		Number: it.Number, ExpiresOnSource: registry.Source(it.ExpiresOnSource), RemindDays: it.RemindDays,
 		Source: registry.Source(it.Source), ArchivedAt: it.ArchivedAt, CreatedAt: it.CreatedAt,
 		UpdatedAt: it.UpdatedAt, Version: it.Version,
+		Issuer: it.Issuer, RevokedAt: it.RevokedAt, RevokedReason: it.RevokedReason, ReplacedBy: it.ReplacedBy,
 	}
 	var err error
 	if d.IssuedOn, err = parseDate(it.IssuedOn); err != nil {
@@ -108,12 +115,12 @@ func (it documentItem) document() (registry.Document, error) {
 
 func fromEvent(e registry.Event) historyItem {
 	return historyItem{PK: userPK(e.Owner), SK: histSK(e.DocID, e.ID), Kind: kindHistory, ID: e.ID,
-		DocID: e.DocID, Action: string(e.Action), Fields: e.Fields, Step: e.Step, Channels: e.Channels, Actor: e.Actor, At: e.At}
+		DocID: e.DocID, Action: string(e.Action), Fields: e.Fields, Step: e.Step, Channels: e.Channels, Replaced: e.ReplacedBy, Actor: e.Actor, At: e.At}
 }
 
 func (it historyItem) event() registry.Event {
 	return registry.Event{ID: it.ID, DocID: it.DocID, Owner: trimPrefix(it.PK, userPrefix),
-		Action: registry.Action(it.Action), Fields: it.Fields, Step: it.Step, Channels: it.Channels, Actor: it.Actor, At: it.At}
+		Action: registry.Action(it.Action), Fields: it.Fields, Step: it.Step, Channels: it.Channels, ReplacedBy: it.Replaced, Actor: it.Actor, At: it.At}
 }
 
 func dateString(d *civil.Date) string {

@@ -13,6 +13,15 @@ import "strings"
 //	USER#<sub>      NOTIF#<notificationId>      a notification in the cabinet's inbox
 //	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>  the decision to send one reminder step (TTL expiresAt)
 //	USER#<sub>      REMIND#<bookingId>#<start>#<step>  the same for a booking's reminder
+//	USER#<sub>      EVENT#<eventId>             an agency event applied to this person (ingest.go), kept
+//	USER#<sub>      CONSENT#<consentId>         a consent for an organisation to see documents (consents.go);
+//	                                            gsi1pk = ORG#<orgId>, gsi1sk = <sub>#<consentId>
+//	USER#<sub>      CONSENTORG#<orgId>          guards one consent per person and organisation
+//	USER#<sub>      APP#<applicationId>         an application with its timeline (applications.go); once
+//	                                            submitted gsi1pk = AGENCY#<agency>#<status>,
+//	                                            gsi1sk = <submittedAt>#<applicationId> (the agency's queue)
+//	APPLICATION#<id> REF                        owner of an application, for staff
+//	RECEIPT#<year>  COUNTER                     the year's receipt number sequence (ADD seq)
 //
 // A document or booking (BOOK#, see booking.go) with a reminder due also
 // carries duePk = DUE#<0..15> and nextRemindAt, its keys in the sparse due
@@ -31,6 +40,8 @@ const (
 	kindIdemClaim    = "idempotency"
 	kindNotification = "notification"
 	kindDecision     = "reminder_decision"
+	eventPrefix      = "EVENT#"
+	kindEventClaim   = "event_claim"
 )
 
 func userPK(sub string) string            { return userPrefix + sub }
@@ -40,6 +51,7 @@ func histSK(docID, evID string) string    { return histPrefixFor(docID) + evID }
 func idemSK(scope, key string) string     { return idemPrefix + scope + "#" + key }
 func decisionSK(docID, key string) string { return remindPrefix + docID + "#" + key }
 func trimPrefix(s, prefix string) string  { return strings.TrimPrefix(s, prefix) }
+func eventSK(eventID string) string       { return eventPrefix + eventID }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/ids"
+	"github.com/kabinet/kabinet/shared/ingest"
+	"github.com/kabinet/kabinet/shared/opt"
+	"github.com/kabinet/kabinet/shared/registry"
+	"github.com/kabinet/kabinet/shared/store"
+)
+
+func TestMain(m *testing.M) { emutest.Main(m) }
+
+func sample(t *testing.T, name string) events.EventBridgeEvent {
+	t.Helper()
+	raw, err := os.ReadFile("../../events/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// TestSampleEventsApply feeds the sample agency events to the function's
+// handler, built from the environment as in Lambda: the issue replaces
+// alice's old foreign passport, the revocation revokes the new one.
+func TestSampleEventsApply(t *testing.T) {
+	emutest.Need(t)
+	ctx := context.Background()
+	cl, err := app.NewClients(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := "fn-" + ids.New()[24:]
+	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TABLE_NAME": table}
+	svc, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New, Now: time.Now}
+	old, _, err := docs.CreateDocument(ctx, "alice", registry.CreateInput{Type: "foreign_passport",
+		DocumentFields: registry.DocumentFields{Number: opt.Of("75 1234567"), IssuedOn: opt.Of("2017-06-20")}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := ingest.Handler(svc)
+
+	issued := sample(t, "agency-document-issued.json")
+	if issued.DetailType != ingest.DocumentIssued || issued.ID == "" || issued.Time.IsZero() {
+		t.Fatalf("sample decoded as %+v", issued)
+	}
+	res, err := h(ctx, issued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != ingest.OutcomeApplied || res.ReplacedID != old.ID {
+		t.Errorf("issued: %+v", res)
+	}
+	if again, err := h(ctx, issued); err != nil || again.Outcome != ingest.OutcomeDuplicate {
+		t.Errorf("replay: %+v %v", again, err)
+	}
+	revoked := sample(t, "agency-document-revoked.json")
+	res2, err := h(ctx, revoked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res2.Outcome != ingest.OutcomeApplied || res2.DocumentID != res.DocumentID {
+		t.Errorf("revoked: %+v", res2)
+	}
+	if v, _ := docs.GetDocument(ctx, "alice", res.DocumentID); v.Status != registry.StatusRevoked {
+		t.Errorf("status = %s", v.Status)
+	}
+	if _, err := h(ctx, events.EventBridgeEvent{ID: "x", DetailType: "Nope", Source: "gov.agency.mvd"}); !errs.Is(err, errs.Invalid) {
+		t.Errorf("malformed event: %v", err)
+	}
+}
+
+func TestBuildNeedsItsConfiguration(t *testing.T) {
+	if _, err := build(context.Background(), func(string) string { return "" }, slog.New(slog.DiscardHandler)); err == nil {
+		t.Error("build without TABLE_NAME succeeded")
+	}
+}

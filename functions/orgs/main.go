@@ -1,0 +1,13 @@
+// Command orgs is the Lambda serving consents and organisations' views of
+// their employees' documents (/consents, /organizations/{orgId}/documents).
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/lambdahttp"
+)
+
+func main() { lambdahttp.Main(context.Background(), os.Getenv, httpapi.FnOrgs) }
