@@ -88,7 +88,7 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders}}
 	}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
-	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Now: now, NewID: ids.New, Log: log}
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Renewals: docs, Now: now, NewID: ids.New, Log: log}
 	if c.Reminders != "" {
 		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
 	}
@@ -125,11 +125,16 @@ func Orgs(c Config, cl Clients, now func() time.Time) *orgs.Service {
 	return svc
 }
 
-// Ingest builds the agency-event ingestion (functions/ingest). Closing the
-// application an issued document answers is not wired yet: the
-// applications feature has no such method (Service.Applications stays nil).
+// Ingest builds the agency-event ingestion (functions/ingest); an issued
+// document closes the application it answers.
 func Ingest(c Config, cl Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
-	return &ingest.Service{Store: newStore(c, cl, now), Now: now, NewID: ids.New, Log: log}
+	st := newStore(c, cl, now)
+	apps := &applications.Service{Store: st, Profiles: &registry.Service{Store: st, Now: now, NewID: ids.New},
+		Documents: st, Now: now, NewID: ids.New, Log: log}
+	if c.Reminders != "" {
+		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
+	}
+	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps}
 }
 
 // Scanner builds the expiry scan.

@@ -19,8 +19,10 @@ type Application struct {
 	Owner       string
 	ServiceCode string
 	Agency      string
-	Fields      map[string]string
-	Status      Status
+	// DocumentID is the document this application renews, if any.
+	DocumentID string
+	Fields     map[string]string
+	Status     Status
 	// ReceiptNumber is given on submission: KB-<year>-<8-digit sequence>.
 	ReceiptNumber    string
 	SubmittedAt      *time.Time

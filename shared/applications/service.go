@@ -69,6 +69,13 @@ type Profiles interface {
 // Documents lists a person's documents, paged; the registry's store is one.
 type Documents interface {
 	ListDocuments(ctx context.Context, owner, after string, limit int) ([]registry.Document, string, error)
+	GetDocument(ctx context.Context, owner, id string) (registry.Document, error)
+}
+
+// Renewals records on a document the application renewing it;
+// *registry.Service is one.
+type Renewals interface {
+	LinkRenewal(ctx context.Context, owner, docID, appID string) error
 }
 
 // Publisher sends messages to the notifications topic; *notify.Publisher is one.
@@ -84,6 +91,8 @@ type Service struct {
 	Store     Store
 	Profiles  Profiles
 	Documents Documents
+	// Renewals is optional: nil leaves documents without the link.
+	Renewals Renewals
 	// Publisher is optional: nil publishes nothing beyond the cabinet's inbox.
 	Publisher Publisher
 	Now       func() time.Time
@@ -102,6 +111,7 @@ type Staff struct {
 type Input struct {
 	ServiceCode string            `json:"serviceCode"`
 	Fields      map[string]string `json:"fields"`
+	documentID  string            // set by Renew only, never from a body
 }
 
 // ListFilter selects a person's applications; zero fields select everything.
@@ -235,8 +245,72 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *regi
 	}
 	now := s.Now().UTC()
 	a := Application{ID: s.NewID(), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
-		Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
+		DocumentID: in.documentID, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
 	return s.Store.CreateApplication(ctx, a, idem)
+}
+
+// RenewalServices says which service renews a document of each type.
+var RenewalServices = map[registry.DocType]string{
+	registry.InternalPassport:   "passport_replacement",
+	registry.ForeignPassport:    "foreign_passport",
+	registry.DriversLicence:     "drivers_licence_exchange",
+	registry.MedicalCertificate: "medical_certificate",
+}
+
+// Renew starts the renewal of one of owner's documents: a draft of the
+// matching service, prefilled as any draft, linked to the document both
+// ways (the document's history records it). With an Idempotency-Key a retry
+// returns the same draft and completes the link.
+// Errors: NotFound, Conflict (not_renewable), Unavailable, Internal.
+func (s *Service) Renew(ctx context.Context, owner, docID string, idem *registry.Idempotency) (Application, bool, error) {
+	const op = "applications.Renew"
+	d, err := s.Documents.GetDocument(ctx, owner, docID)
+	if err != nil {
+		return Application{}, false, err
+	}
+	code, ok := RenewalServices[d.Type]
+	if !ok || d.ArchivedAt != nil {
+		return Application{}, false, errs.R(op, errs.Conflict, "not_renewable")
+	}
+	a, replayed, err := s.Create(ctx, owner, Input{ServiceCode: code, documentID: d.ID}, idem)
+	if err != nil {
+		return Application{}, false, err
+	}
+	if s.Renewals != nil {
+		if err := s.Renewals.LinkRenewal(ctx, owner, d.ID, a.ID); err != nil {
+			return Application{}, false, err
+		}
+	}
+	return a, replayed, nil
+}
+
+// CloseApplication approves the application an issued document answers,
+// for the agency ingest: the document itself is the decision. Walking
+// received → processing → approved, it is idempotent (a final application
+// is left as it is) and ignores an application of someone else.
+// Errors: Unavailable, Internal.
+func (s *Service) CloseApplication(ctx context.Context, owner, applicationID, docID string) error {
+	a, err := s.Store.GetApplication(ctx, owner, applicationID)
+	if errs.Is(err, errs.NotFound) {
+		s.log().Warn("applications: an issued document names an unknown application", "application", applicationID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return err
+	}
+	for _, to := range []Status{StatusProcessing, StatusApproved} {
+		if a.Status.Final() || CheckTransition(a.Status, to, RoleStaff) != nil {
+			continue
+		}
+		if a, _, err = s.move(ctx, a, a, to, "agency:"+a.Agency, RoleStaff, "document "+docID+" issued", p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // prefill fills the service's empty fields from the profile and documents;

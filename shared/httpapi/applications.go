@@ -69,6 +69,7 @@ type applicationResponse struct {
 	Status               string                  `json:"status"`
 	Fields               map[string]string       `json:"fields"`
 	ReceiptNumber        string                  `json:"receiptNumber,omitempty"`
+	DocumentID           string                  `json:"documentId,omitempty"`
 	SubmittedAt          *time.Time              `json:"submittedAt,omitempty"`
 	ExpectedDecisionDate *string                 `json:"expectedDecisionDate"`
 	Timeline             []timelineEntryResponse `json:"timeline"`
@@ -79,7 +80,7 @@ type applicationResponse struct {
 
 func toApplicationResponse(a applications.Application) applicationResponse {
 	out := applicationResponse{ID: a.ID, ServiceCode: a.ServiceCode, Agency: a.Agency, Status: string(a.Status), Fields: a.Fields,
-		ReceiptNumber: a.ReceiptNumber, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
+		ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 	if out.Fields == nil {
 		out.Fields = map[string]string{}
@@ -381,6 +382,31 @@ func handleAgencyQueue(svc *applications.Service) http.Handler {
 			return err
 		}
 		writeApplications(w, page)
+		return nil
+	})
+}
+
+// handleRenewDocument starts the renewal of one of the caller's documents:
+// an application draft linked to it. Idempotency-Key makes retries safe.
+func handleRenewDocument(svc *applications.Service) http.Handler {
+	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := caller(r)
+		if err != nil {
+			return err
+		}
+		idem, err := idempotencyKey(r, []byte("renew "+r.PathValue("id")), svc.Now())
+		if err != nil {
+			return err
+		}
+		a, replayed, err := svc.Renew(r.Context(), id.Sub, r.PathValue("id"), idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", "/applications/"+a.ID)
+		encode(w, http.StatusCreated, toApplicationResponse(a))
 		return nil
 	})
 }

@@ -32,6 +32,8 @@ type documentResponse struct {
 	CreatedAt       time.Time  `json:"createdAt"`
 	UpdatedAt       time.Time  `json:"updatedAt"`
 	Version         int        `json:"version"`
+	// RenewalApplicationID links the application started to renew it.
+	RenewalApplicationID string `json:"renewalApplicationId,omitempty"`
 }
 
 func toDocumentResponse(v registry.View) documentResponse {
@@ -47,6 +49,7 @@ func toDocumentResponse(v registry.View) documentResponse {
 		RemindDays: v.RemindDays, Source: string(v.Source), ArchivedAt: v.ArchivedAt,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
 		Issuer: v.Issuer, RevokedAt: v.RevokedAt, RevokedReason: v.RevokedReason, ReplacedBy: v.ReplacedBy,
+		RenewalApplicationID: v.RenewalApplication,
 	}
 	if v.IssuedOn != nil {
 		dr.IssuedOn = str(v.IssuedOn.String())

@@ -59,6 +59,7 @@ var reasons = map[string][2]string{
 	"staff_only":             {"Only staff may do this", "Это доступно только сотрудникам"},
 	"other_institution":      {"This belongs to another institution", "Это относится к другому учреждению"},
 	"changed":                {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
+	"not_renewable":          {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},
 	"nothing_to_ack":         {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
 	"nothing_due":            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
 	"invalid_transition":     {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},

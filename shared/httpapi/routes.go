@@ -93,6 +93,7 @@ func Routes(d Deps) []Route {
 		{Function: FnBooking, Pattern: "POST /bookings/{id}/visit", Handler: handleVisit(d.Booking)},
 		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
 		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
+		{Function: FnApplications, Pattern: "POST /documents/{id}/renew", Handler: handleRenewDocument(d.Applications)},
 		{Function: FnApplications, Pattern: "GET /services", Handler: handleServices(d.Applications)},
 		{Function: FnApplications, Pattern: "POST /applications/validate", Handler: handleValidateApplication(d.Applications)},
 		{Function: FnApplications, Pattern: "POST /applications", Handler: handleCreateApplication(d.Applications)},

@@ -48,9 +48,11 @@ type Document struct {
 	// agency issued its successor), "" otherwise.
 	ReplacedBy string
 	Reminder   Reminder
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Version    int
+	// RenewalApplication is the application started to renew this document.
+	RenewalApplication string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Version            int
 }
 
 // Status is a document's state on a given day.
@@ -127,6 +129,7 @@ const (
 	ActionUpdated         Action = "updated"
 	ActionArchived        Action = "archived"
 	ActionUnarchived      Action = "unarchived"
+	ActionRenewalStarted  Action = "renewal_started"
 	ActionReminderSent    Action = "reminder_sent"
 	ActionReminderAcked   Action = "reminder_acked"
 	ActionReminderSnoozed Action = "reminder_snoozed"

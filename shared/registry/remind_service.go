@@ -91,3 +91,20 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	}
 	return atHour(d, loc), ""
 }
+
+// LinkRenewal records that application appID was started to renew one of
+// owner's documents. The applications feature calls it after creating the
+// draft. Errors: NotFound, Conflict (changed meanwhile), Unavailable, Internal.
+func (s *Service) LinkRenewal(ctx context.Context, owner, docID, appID string) error {
+	const op = "registry.LinkRenewal"
+	d, p, err := s.load(ctx, owner, docID)
+	if err != nil {
+		return err
+	}
+	if d.RenewalApplication == appID {
+		return nil
+	}
+	d.RenewalApplication = appID
+	_, err = s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
+	return err
+}

@@ -63,6 +63,7 @@ type applicationItem struct {
 	Fields           map[string]string `dynamodbav:"fields"`
 	Status           string            `dynamodbav:"status"`
 	ReceiptNumber    string            `dynamodbav:"receiptNumber,omitempty"`
+	DocumentID       string            `dynamodbav:"documentId,omitempty"`
 	SubmittedAt      *time.Time        `dynamodbav:"submittedAt,omitempty"`
 	ExpectedDecision string            `dynamodbav:"expectedDecision,omitempty"`
 	TimeZone         string            `dynamodbav:"timeZone,omitempty"`
@@ -82,7 +83,7 @@ type appRefItem struct {
 
 func fromApplication(a applications.Application) applicationItem {
 	it := applicationItem{PK: userPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
-		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, SubmittedAt: a.SubmittedAt,
+		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt,
 		ExpectedDecision: dateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 	if it.Fields == nil {
@@ -102,7 +103,7 @@ func fromApplication(a applications.Application) applicationItem {
 
 func (it applicationItem) application() (applications.Application, error) {
 	a := applications.Application{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
-		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, SubmittedAt: it.SubmittedAt,
+		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, DocumentID: it.DocumentID, SubmittedAt: it.SubmittedAt,
 		TimeZone: it.TimeZone, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
 	if a.Fields == nil {
 		a.Fields = map[string]string{}

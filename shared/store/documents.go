@@ -54,9 +54,10 @@ type documentItem struct {
 	RevokedReason   string     `dynamodbav:"revokedReason,omitempty"`
 	ReplacedBy      string     `dynamodbav:"replacedBy,omitempty"`
 	reminderAttrs
-	CreatedAt time.Time `dynamodbav:"createdAt"`
-	UpdatedAt time.Time `dynamodbav:"updatedAt"`
-	Version   int       `dynamodbav:"version"`
+	RenewalApplication string    `dynamodbav:"renewalApplicationId,omitempty"`
+	CreatedAt          time.Time `dynamodbav:"createdAt"`
+	UpdatedAt          time.Time `dynamodbav:"updatedAt"`
+	Version            int       `dynamodbav:"version"`
 }
 
 type historyItem struct {
@@ -88,7 +89,7 @@ func fromDocument(d registry.Document) documentItem {
 		PK: userPK(d.Owner), SK: docSK(d.ID), Kind: kindDocument, ID: d.ID, Type: string(d.Type),
 		Title: d.Title, Number: d.Number, IssuedOn: dateString(d.IssuedOn), ExpiresOn: dateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
-		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder),
+		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder), RenewalApplication: d.RenewalApplication,
 		Issuer: d.Issuer, RevokedAt: d.RevokedAt, RevokedReason: d.RevokedReason, ReplacedBy: d.ReplacedBy,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}
@@ -101,6 +102,7 @@ func (it documentItem) document() (registry.Document, error) {
 		Source: registry.Source(it.Source), ArchivedAt: it.ArchivedAt, CreatedAt: it.CreatedAt,
 		UpdatedAt: it.UpdatedAt, Version: it.Version,
 		Issuer: it.Issuer, RevokedAt: it.RevokedAt, RevokedReason: it.RevokedReason, ReplacedBy: it.ReplacedBy,
+		RenewalApplication: it.RenewalApplication,
 	}
 	var err error
 	if d.IssuedOn, err = parseDate(it.IssuedOn); err != nil {
