@@ -337,6 +337,7 @@ func TestOtherPeoplesDocuments(t *testing.T) {
 		"GET /documents/{id}/history":           nil,
 		"POST /documents/{id}/reminders/ack":    nil,
 		"POST /documents/{id}/reminders/snooze": map[string]any{"until": "2026-07-01"},
+		"POST /documents/{id}/renew":            nil,
 	}
 	expired, _ := (&httpapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).Issue(httpapi.Identity{Sub: "alice"})
 	principals := []struct {
