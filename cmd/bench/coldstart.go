@@ -1,0 +1,348 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+)
+
+// coldResult is one function's cold start.
+type coldResult struct {
+	Name       string
+	Event      string
+	Init       time.Duration // median exec → first GET .../invocation/next
+	Invoke     time.Duration // median first event handed out → response posted
+	InitRuns   []time.Duration
+	Status     string // what the first invocation answered (HTTP status, or "ok")
+	Binary     int64
+	Zipped     int64
+	Reference  bool // the hello-world function
+	InitRatio  float64
+	TotalRatio float64
+}
+
+// coldRuns is N for the cold start medians.
+func (b *bench) coldRuns() int {
+	if b.o.Quick {
+		return 1
+	}
+	return 7
+}
+
+// coldStart builds every function as `make build` does, for this machine's
+// architecture, and times start-to-ready and the first invocation.
+func (b *bench) coldStart(ctx context.Context, rep *report) error {
+	fns, err := functionNames(b.o.Root)
+	if err != nil {
+		return err
+	}
+	if b.o.Quick {
+		fns = quickFunctions(fns)
+	}
+	dir, err := os.MkdirTemp("", "kabinet-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	table, done, err := b.table(ctx, "cold")
+	if err != nil {
+		return err
+	}
+	defer done()
+	topic, err := b.cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("bench-cold-reminders")})
+	if err != nil {
+		return err
+	}
+	env := append(append([]string{}, b.o.Env...),
+		"TABLE_NAME="+table,
+		"REMINDERS_TOPIC_ARN="+aws.ToString(topic.TopicArn),
+		"TICKET_SIGNING_SEED="+seed32(),
+		"HOME="+dir, // no shared AWS config files, as in Lambda
+		"PATH=/usr/bin:/bin",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		"AWS_LAMBDA_LOG_STREAM_NAME=bench",
+		"_HANDLER=bootstrap",
+	)
+
+	type target struct{ name, pkg, event string }
+	targets := []target{{"hello (reference)", "./cmd/bench/testdata/hello", "scheduled-expiry-scan.json"}}
+	for _, fn := range fns {
+		targets = append(targets, target{fn, "./functions/" + fn, sampleEvent(b.o.Root, fn)})
+	}
+	var results []coldResult
+	for _, t := range targets {
+		out := filepath.Join(dir, strings.Fields(t.name)[0], "bootstrap")
+		t0 := time.Now()
+		if err := buildFunction(ctx, b.o.Root, t.pkg, out); err != nil {
+			return err
+		}
+		b.logf("built %s in %s", t.name, time.Since(t0).Round(time.Millisecond))
+		event, err := os.ReadFile(filepath.Join(b.o.Root, "events", t.event))
+		if err != nil {
+			return err
+		}
+		r := coldResult{Name: t.name, Event: t.event, Reference: strings.HasPrefix(t.name, "hello")}
+		if fi, err := os.Stat(out); err == nil {
+			r.Binary = fi.Size()
+		}
+		if r.Zipped, err = zippedSize(out); err != nil {
+			return err
+		}
+		var invokes []time.Duration
+		for i := range b.coldRuns() {
+			name := strings.Fields(t.name)[0]
+			initD, invD, resp, err := coldRun(ctx, out, event, append(env, "AWS_LAMBDA_FUNCTION_NAME="+name))
+			if err != nil {
+				return fmt.Errorf("%s run %d: %w", t.name, i+1, err)
+			}
+			r.InitRuns = append(r.InitRuns, initD)
+			invokes = append(invokes, invD)
+			if i == 0 {
+				r.Status = responseStatus(resp)
+			}
+		}
+		r.Init, r.Invoke = median(r.InitRuns), median(invokes)
+		b.logf("%s: init %s, first invocation %s (%s), binary %.1f MB, zip %.1f MB", t.name, r.Init, r.Invoke, r.Status,
+			float64(r.Binary)/1e6, float64(r.Zipped)/1e6)
+		results = append(results, r)
+	}
+	ref := results[0]
+	for i := range results {
+		results[i].InitRatio = ratio(results[i].Init, ref.Init)
+		results[i].TotalRatio = ratio(results[i].Init+results[i].Invoke, ref.Init+ref.Invoke)
+	}
+	rep.Cold = results
+	return nil
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// functionNames lists functions/*, as the Makefile's FUNCTIONS does.
+func functionNames(root string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// quickFunctions keeps one HTTP function and the scan for -quick.
+func quickFunctions(fns []string) []string {
+	var out []string
+	for _, f := range fns {
+		if f == "documents" || f == "expiry-scan" {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 && len(fns) > 0 {
+		out = fns[:1]
+	}
+	return out
+}
+
+// sampleEvent picks the event a function is invoked with: the list of
+// documents for an HTTP function (lambdahttp), the scheduled event for the
+// rest (the expiry scan), an SQS delivery report for an SQS consumer.
+func sampleEvent(root, fn string) string {
+	src, _ := os.ReadFile(filepath.Join(root, "functions", fn, "main.go"))
+	switch s := string(src); {
+	case fn == "ingest" && fileExists(filepath.Join(root, "events", "agency-document-issued.json")):
+		return "agency-document-issued.json"
+	case strings.Contains(s, "lambdahttp"):
+		return "apigw-list-documents.json"
+	case strings.Contains(s, "SQSEvent"):
+		return "sqs-reminder-delivered.json"
+	}
+	return "scheduled-expiry-scan.json"
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// buildFunction builds pkg exactly as `make build` does, but for the host.
+func buildFunction(ctx context.Context, root, pkg, out string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// zippedSize is the size of a deployment zip holding the binary as bootstrap.
+func zippedSize(bin string) (int64, error) {
+	f, err := os.Open(bin)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	cw := &countWriter{}
+	zw := zip.NewWriter(cw)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "bootstrap", Method: zip.Deflate})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.Copy(w, f); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return cw.n, nil
+}
+
+func responseStatus(resp []byte) string {
+	var r struct {
+		StatusCode int `json:"statusCode"`
+	}
+	if string(resp) == `{"functionError":true}` {
+		return "function error"
+	}
+	if json.Unmarshal(resp, &r) == nil && r.StatusCode != 0 {
+		return fmt.Sprintf("HTTP %d", r.StatusCode)
+	}
+	return "ok"
+}
+
+// coldAPI is the least of the Lambda Runtime API a cold start needs: it
+// notes when the runtime first asks for work, hands out one event and takes
+// its answer. Later /next calls wait until the run is over.
+type coldAPI struct {
+	event  []byte
+	ready  chan time.Time // the first GET /next
+	result chan []byte
+	failed chan string
+	once   sync.Once
+	done   chan struct{}
+}
+
+func (a *coldAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	const prefix = "/2018-06-01/runtime/"
+	p := strings.TrimPrefix(r.URL.Path, prefix)
+	switch {
+	case r.Method == http.MethodGet && p == "invocation/next":
+		first := false
+		a.once.Do(func() { first = true; a.ready <- time.Now() })
+		if !first {
+			<-a.done
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		h := w.Header()
+		h.Set("Lambda-Runtime-Aws-Request-Id", "bench-request-1")
+		h.Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(5*time.Minute).UnixMilli()))
+		h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:000000000000:function:bench")
+		h.Set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000;Sampled=0")
+		h.Set("Content-Type", "application/json")
+		_, _ = w.Write(a.event)
+	case r.Method == http.MethodPost && strings.HasSuffix(p, "/response"):
+		body, _ := io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusAccepted)
+		select {
+		case a.result <- body:
+		default:
+		}
+	case r.Method == http.MethodPost && (strings.HasSuffix(p, "/error")):
+		body, _ := io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusAccepted)
+		select {
+		case a.failed <- p + ": " + string(body):
+		default:
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// coldRun starts bin once and returns exec→ready, the first invocation's
+// duration and its response. The process is killed before it returns.
+func coldRun(ctx context.Context, bin string, event []byte, env []string) (time.Duration, time.Duration, []byte, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	api := &coldAPI{event: event, ready: make(chan time.Time, 1), result: make(chan []byte, 1), failed: make(chan string, 1), done: make(chan struct{})}
+	srv := &http.Server{Handler: api}
+	go func() { _ = srv.Serve(l) }()
+	defer func() { close(api.done); _ = srv.Close() }()
+
+	var logs bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = append(env, "AWS_LAMBDA_RUNTIME_API="+l.Addr().String())
+	cmd.Dir = filepath.Dir(bin)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.WaitDelay = time.Second
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+	}()
+	timeout := time.NewTimer(60 * time.Second)
+	defer timeout.Stop()
+	var readyAt time.Time
+	select {
+	case readyAt = <-api.ready:
+	case err := <-exited:
+		exited <- err
+		return 0, 0, nil, fmt.Errorf("exited before asking for work: %v\n%s", err, logs.String())
+	case <-timeout.C:
+		return 0, 0, nil, errors.New("no GET /invocation/next within 60 s")
+	case <-ctx.Done():
+		return 0, 0, nil, ctx.Err()
+	}
+	select {
+	case resp := <-api.result:
+		return readyAt.Sub(t0), time.Since(readyAt), resp, nil
+	case msg := <-api.failed:
+		if strings.HasPrefix(msg, "init/") {
+			return 0, 0, nil, fmt.Errorf("init error %s\n%s", msg, logs.String())
+		}
+		// The function started and handled the event; its answer is an error.
+		return readyAt.Sub(t0), time.Since(readyAt), []byte(`{"functionError":true}`), nil
+	case err := <-exited:
+		exited <- err
+		return 0, 0, nil, fmt.Errorf("exited during the invocation: %v\n%s", err, logs.String())
+	case <-timeout.C:
+		return 0, 0, nil, errors.New("no response within 60 s")
+	case <-ctx.Done():
+		return 0, 0, nil, ctx.Err()
+	}
+}

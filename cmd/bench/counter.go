@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// call is one AWS API call seen by the counter.
+type call struct {
+	Op       string
+	Input    any     // the operation's input, for replays
+	Capacity float64 // consumed capacity units, total; -1 when the answer did not say
+	Read     float64 // read units of Capacity where split, else 0
+	Write    float64
+	Dur      time.Duration
+	Err      bool
+}
+
+// counter counts the calls of the clients it is added to: an Initialize
+// middleware that asks DynamoDB for ReturnConsumedCapacity=TOTAL on every
+// operation that takes it, and records the operation, its capacity and its
+// duration (SDK serialisation, signing, HTTP round trip, deserialisation).
+type counter struct {
+	mu    sync.Mutex
+	on    bool
+	calls []call
+}
+
+func (c *counter) start() {
+	c.mu.Lock()
+	c.on, c.calls = true, nil
+	c.mu.Unlock()
+}
+
+func (c *counter) stop() []call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.calls
+	c.on, c.calls = false, nil
+	return out
+}
+
+// apiOption adds the counting middleware to a client's stack.
+func (c *counter) apiOption(st *middleware.Stack) error {
+	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("kabinet.bench.count",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			askCapacity(in.Parameters)
+			t0 := time.Now()
+			out, md, err := next.HandleInitialize(ctx, in)
+			dur := time.Since(t0)
+			c.mu.Lock()
+			if c.on {
+				cl := call{Op: opName(in.Parameters), Input: in.Parameters, Dur: dur, Err: err != nil, Capacity: -1}
+				if err == nil {
+					cl.Capacity, cl.Read, cl.Write = capacityOf(out.Result)
+					// DynamoDB answers a total only for most calls: by the operation.
+					if cl.Capacity > 0 && cl.Read == 0 && cl.Write == 0 {
+						switch cl.Op {
+						case "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems":
+							cl.Read = cl.Capacity
+						default:
+							cl.Write = cl.Capacity
+						}
+					}
+				}
+				c.calls = append(c.calls, cl)
+			}
+			c.mu.Unlock()
+			return out, md, err
+		}), middleware.After)
+}
+
+func opName(params any) string {
+	s := fmt.Sprintf("%T", params)
+	s = s[strings.LastIndex(s, ".")+1:]
+	return strings.TrimSuffix(s, "Input")
+}
+
+func askCapacity(params any) {
+	t := types.ReturnConsumedCapacityTotal
+	switch in := params.(type) {
+	case *dynamodb.GetItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.QueryInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.ScanInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.PutItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.UpdateItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.DeleteItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.BatchGetItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.BatchWriteItemInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.TransactWriteItemsInput:
+		in.ReturnConsumedCapacity = t
+	case *dynamodb.TransactGetItemsInput:
+		in.ReturnConsumedCapacity = t
+	}
+}
+
+func sumCapacity(cs ...*types.ConsumedCapacity) (total, read, write float64) {
+	if len(cs) == 0 {
+		return -1, 0, 0
+	}
+	seen := false
+	for _, c := range cs {
+		if c == nil || c.CapacityUnits == nil {
+			continue
+		}
+		seen = true
+		total += *c.CapacityUnits
+		if c.ReadCapacityUnits != nil {
+			read += *c.ReadCapacityUnits
+		}
+		if c.WriteCapacityUnits != nil {
+			write += *c.WriteCapacityUnits
+		}
+	}
+	if !seen {
+		return -1, 0, 0
+	}
+	return total, read, write
+}
+
+func capacityOf(result any) (total, read, write float64) {
+	switch o := result.(type) {
+	case *dynamodb.GetItemOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.QueryOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.ScanOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.PutItemOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.UpdateItemOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.DeleteItemOutput:
+		return sumCapacity(o.ConsumedCapacity)
+	case *dynamodb.BatchGetItemOutput:
+		return sumCapacity(ptrs(o.ConsumedCapacity)...)
+	case *dynamodb.BatchWriteItemOutput:
+		return sumCapacity(ptrs(o.ConsumedCapacity)...)
+	case *dynamodb.TransactWriteItemsOutput:
+		return sumCapacity(ptrs(o.ConsumedCapacity)...)
+	case *dynamodb.TransactGetItemsOutput:
+		return sumCapacity(ptrs(o.ConsumedCapacity)...)
+	}
+	return -1, 0, 0
+}
+
+func ptrs(cs []types.ConsumedCapacity) []*types.ConsumedCapacity {
+	out := make([]*types.ConsumedCapacity, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out
+}
+
+// replay sends a recorded input again on db, untouched.
+func replay(ctx context.Context, db *dynamodb.Client, input any) error {
+	var err error
+	switch in := input.(type) {
+	case *dynamodb.GetItemInput:
+		_, err = db.GetItem(ctx, in)
+	case *dynamodb.QueryInput:
+		_, err = db.Query(ctx, in)
+	case *dynamodb.ScanInput:
+		_, err = db.Scan(ctx, in)
+	case *dynamodb.PutItemInput:
+		_, err = db.PutItem(ctx, in)
+	case *dynamodb.UpdateItemInput:
+		_, err = db.UpdateItem(ctx, in)
+	case *dynamodb.DeleteItemInput:
+		_, err = db.DeleteItem(ctx, in)
+	case *dynamodb.BatchGetItemInput:
+		_, err = db.BatchGetItem(ctx, in)
+	case *dynamodb.BatchWriteItemInput:
+		_, err = db.BatchWriteItem(ctx, in)
+	case *dynamodb.TransactWriteItemsInput:
+		_, err = db.TransactWriteItems(ctx, in)
+	case *dynamodb.TransactGetItemsInput:
+		_, err = db.TransactGetItems(ctx, in)
+	default:
+		err = fmt.Errorf("cannot replay %T", input)
+	}
+	return err
+}
+
+// itemSize approximates DynamoDB's item size: attribute names plus values.
+func itemSize(item map[string]types.AttributeValue) int {
+	n := 0
+	for k, v := range item {
+		n += len(k) + avSize(v)
+	}
+	return n
+}
+
+func avSize(v types.AttributeValue) int {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(x.Value)
+	case *types.AttributeValueMemberN:
+		return len(x.Value)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(x.Value)
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range x.Value {
+			n += 1 + avSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		n := 3
+		for k, e := range x.Value {
+			n += 1 + len(k) + avSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, e := range x.Value {
+			n += len(e)
+		}
+		return n
+	}
+	return 0
+}
+
+// writtenItems lists the full items a call writes (puts only).
+func writtenItems(input any) []map[string]types.AttributeValue {
+	switch in := input.(type) {
+	case *dynamodb.PutItemInput:
+		return []map[string]types.AttributeValue{in.Item}
+	case *dynamodb.TransactWriteItemsInput:
+		var out []map[string]types.AttributeValue
+		for _, it := range in.TransactItems {
+			if it.Put != nil {
+				out = append(out, it.Put.Item)
+			}
+		}
+		return out
+	case *dynamodb.BatchWriteItemInput:
+		var out []map[string]types.AttributeValue
+		for _, reqs := range in.RequestItems {
+			for _, r := range reqs {
+				if r.PutRequest != nil {
+					out = append(out, r.PutRequest.Item)
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/kabinet/kabinet/internal/emulators"
+	"github.com/kabinet/kabinet/internal/emulators/emutest"
+)
+
+func TestMain(m *testing.M) { emutest.Main(m) }
+
+// TestQuickReport runs the benchmark end to end in quick mode against the
+// emulators. It asserts no timing, only that every section is there and
+// that the correctness figures hold: bookings equal capacity, the scan reads
+// exactly what is due.
+func TestQuickReport(t *testing.T) {
+	stack := emutest.Need(t)
+	root, err := emulators.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := run(context.Background(), options{Quick: true, Root: root, Env: stack.Env()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := rep.Markdown()
+	for _, s := range sections {
+		if !strings.Contains(md, "\n"+s+"\n") {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	if len(rep.Cold) < 2 || !rep.Cold[0].Reference {
+		t.Errorf("cold start: %+v", rep.Cold)
+	}
+	for _, c := range rep.Cold {
+		if c.Init <= 0 || c.Binary == 0 || c.Zipped == 0 {
+			t.Errorf("cold start of %s not measured: %+v", c.Name, c)
+		}
+	}
+	if len(rep.Requests) != 6 {
+		t.Errorf("%d routes measured, want 6", len(rep.Requests))
+	}
+	for _, q := range rep.Requests {
+		if q.Calls < 1 {
+			t.Errorf("%s: %.2f DynamoDB calls per request", q.Name, q.Calls)
+		}
+	}
+	if len(rep.Scans) == 0 {
+		t.Fatal("no scan measured")
+	}
+	for _, s := range rep.Scans {
+		if s.Due == 0 || s.Read != s.Due || s.Sent != s.Due {
+			t.Errorf("scan of %d documents: read %d, sent %d, due %d", s.Docs, s.Read, s.Sent, s.Due)
+		}
+		if s.NaiveScanned < s.Docs || s.NaiveMatched != s.Due {
+			t.Errorf("naive scan of %d documents read %d, matched %d (due %d)", s.Docs, s.NaiveScanned, s.NaiveMatched, s.Due)
+		}
+	}
+	if len(rep.Contention) == 0 {
+		t.Fatal("no contention measured")
+	}
+	for _, c := range rep.Contention {
+		if c.Booked != c.Capacity || c.Other != 0 {
+			t.Errorf("%d clients on %d slots: %d booked, capacity %d, %d other %v", c.Clients, c.Slots, c.Booked, c.Capacity, c.Other, c.Reasons)
+		}
+	}
+	if rep.Cost.Total[0] <= 0 || rep.Cost.Total[1] <= rep.Cost.Total[0] {
+		t.Errorf("cost on paper: %+v", rep.Cost.Total)
+	}
+}
