@@ -40,3 +40,7 @@ var EventFunctions = []EventFunction{
 	{Name: FnIngest, Bus: "kabinet-agencies", Sources: []string{ingest.SourcePrefix},
 		DetailTypes: []string{ingest.DocumentIssued, ingest.DocumentRevoked}},
 }
+
+// FnOrgDigest sends every organisation its weekly digest of employees'
+// expiring documents.
+const FnOrgDigest = "org-digest"

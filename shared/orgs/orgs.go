@@ -39,6 +39,8 @@ type Store interface {
 	// CreateConsent stores c. Errors: Conflict (reason "consent_exists":
 	// the owner already consents to c.OrgID), Unavailable, Internal.
 	CreateConsent(ctx context.Context, c Consent) error
+	// Organizations lists every organisation that has had a consent.
+	Organizations(ctx context.Context) ([]string, error)
 	// ListConsents returns up to MaxConsents of owner's consents, oldest
 	// first. Errors: Unavailable, Internal.
 	ListConsents(ctx context.Context, owner string) ([]Consent, error)
@@ -376,4 +378,31 @@ func digestBody(sum DigestSummary) string {
 	}
 	return fmt.Sprintf("Сводка за неделю %s, организация %s\n%s\n\nWeekly digest %s, organisation %s\n%s\n",
 		sum.Week, sum.OrgID, strings.Join(ru, "\n"), sum.Week, sum.OrgID, strings.Join(en, "\n"))
+}
+
+// DigestRun is what one weekly run of DigestAll did.
+type DigestRun struct {
+	Organizations int      `json:"organizations"`
+	Published     int      `json:"published"`
+	Failed        []string `json:"failed,omitempty"`
+}
+
+// DigestAll publishes the weekly digest of every organisation, for the
+// scheduled org-digest function. One organisation failing does not stop the
+// others; the run reports it, and the next week's run starts afresh.
+// Errors: Unavailable when the list of organisations cannot be read.
+func (s *Service) DigestAll(ctx context.Context, now time.Time) (DigestRun, error) {
+	list, err := s.Store.Organizations(ctx)
+	if err != nil {
+		return DigestRun{}, err
+	}
+	run := DigestRun{Organizations: len(list)}
+	for _, org := range list {
+		if _, err := s.Digest(ctx, org, now); err != nil {
+			run.Failed = append(run.Failed, org)
+			continue
+		}
+		run.Published++
+	}
+	return run, nil
 }

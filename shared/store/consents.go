@@ -77,11 +77,50 @@ func (s *Store) CreateConsent(ctx context.Context, c orgs.Consent) error {
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{guard, item}})
+	// The organisation joins the list the weekly digest walks (one Query,
+	// never a Scan); rewriting the marker is harmless.
+	marker, err := put(s.Table, orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{guard, item, marker}})
 	if _, failed := conditionFailed(err); len(failed) > 0 {
 		return errs.R(op, errs.Conflict, "consent_exists")
 	}
 	return wrap(op, err)
+}
+
+// orgsPK is the partition listing every organisation that ever received a consent.
+const orgsPK = "ORGS"
+
+type orgMarkerItem struct {
+	PK    string `dynamodbav:"pk"`
+	SK    string `dynamodbav:"sk"`
+	Kind  string `dynamodbav:"kind"`
+	OrgID string `dynamodbav:"orgId"`
+}
+
+// Organizations implements orgs.Store: every organisation with a consent,
+// read from one partition.
+func (s *Store) Organizations(ctx context.Context) ([]string, error) {
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgsPK)}})
+	var out []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("store.Organizations", err)
+		}
+		var items []orgMarkerItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			return nil, errs.E("store.Organizations", errs.Internal, err)
+		}
+		for _, it := range items {
+			out = append(out, it.OrgID)
+		}
+	}
+	return out, nil
 }
 
 // ListConsents implements orgs.Store.
