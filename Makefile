@@ -4,11 +4,17 @@ SHELL := /bin/bash
 GO ?= go
 FUNCTIONS := $(notdir $(wildcard functions/*))
 CDK := .local/tools/node/node_modules/.bin/cdk
+CDKLOCAL := .local/tools/node/node_modules/.bin/cdklocal
+# deploy-localstack's target: your own LocalStack. cdklocal needs the S3
+# endpoint spelled out whenever AWS_ENDPOINT_URL is set.
+AWS_ENDPOINT_URL ?= http://localhost:4566
+AWS_ENDPOINT_URL_S3 ?= http://s3.localhost.localstack.cloud:4566
+LOCALSTACK_REGION ?= us-east-1
 FUZZTIME ?= 30s
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test build invoke synth lint fuzz bench tools reset clean
+.PHONY: run test build invoke synth deploy-localstack lint fuzz bench bench-large tools reset clean
 
 run: tools ## the whole system locally on http://127.0.0.1:8080 (PORT overrides)
 	$(GO) run ./cmd/local
@@ -28,7 +34,17 @@ invoke: ## run one function on a sample event against `make run`'s stack: make i
 	$(GO) run ./cmd/invoke -fn $(FN) -event $(EVENT) -env .local/stack.env
 
 synth: tools build ## the CloudFormation template, into cdk.out/
-	$(CDK) synth --quiet
+	$(CDK) synth --quiet --output cdk.out
+
+deploy-localstack: ## bootstrap and deploy the stack into your own LocalStack at AWS_ENDPOINT_URL (never run by make test)
+	@curl -sf "$(AWS_ENDPOINT_URL)/_localstack/health" >/dev/null || { \
+		echo "deploy-localstack: no LocalStack answers at $(AWS_ENDPOINT_URL)/_localstack/health."; \
+		echo "Start one (e.g. 'localstack start -d'; Cognito and HTTP APIs need LocalStack Pro) or set AWS_ENDPOINT_URL."; \
+		exit 1; }
+	@$(MAKE) --no-print-directory tools build
+	export AWS_ENDPOINT_URL="$(AWS_ENDPOINT_URL)" AWS_ENDPOINT_URL_S3="$(AWS_ENDPOINT_URL_S3)" \
+		AWS_REGION="$(LOCALSTACK_REGION)" AWS_ENVAR_ALLOWLIST=AWS_REGION,AWS_DEFAULT_REGION; \
+	$(CDKLOCAL) bootstrap && $(CDKLOCAL) deploy --require-approval never --outputs-file cdk.out/localstack-outputs.json
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -39,8 +55,11 @@ fuzz: ## each fuzz target for FUZZTIME (default 30s)
 		echo "fuzz $$t"; $(GO) test ./shared/httpapi -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
-bench: tools ## benchmarks
-	KABINET_REQUIRE_EMULATORS=1 $(GO) test -run '^$$' -bench . -benchmem ./...
+bench: tools ## measure against the local stack and write BENCHMARKS.md (under 15 minutes)
+	$(GO) run ./cmd/bench -out BENCHMARKS.md
+
+bench-large: tools ## make bench plus the expiry scan over 1M documents
+	$(GO) run ./cmd/bench -large -out BENCHMARKS.md
 
 tools: ## install the pinned emulators and CDK CLI into .local/tools
 	@bash tools/install.sh

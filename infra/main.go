@@ -12,15 +12,16 @@ import (
 
 	"github.com/kabinet/kabinet/infra/stack"
 	kapp "github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/httpapi"
 )
 
 // Context defaults, used when neither cdk.json nor -c sets a key.
 const (
 	defaultStage = "dev"
-	// defaultIssuer is a placeholder until the stack creates the Cognito user
-	// pool: tokens are refused until a real issuer is configured.
-	defaultIssuer         = "https://cognito-idp.eu-central-1.amazonaws.com/REPLACE_ME"
+	// The API trusts the stack's own Cognito user pool (audience: its app
+	// client) unless jwtIssuer and jwtAudience name an external identity
+	// provider; both are empty by default.
+	defaultIssuer         = ""
+	defaultAudience       = ""
 	defaultAllowedOrigins = "http://localhost:3000"
 	defaultAssetDir       = "bin"
 	// defaultVideoBaseURL is the link prefix the functions fall back to
@@ -35,7 +36,7 @@ func main() {
 	stack.New(app, "Kabinet-"+stage, stack.Props{
 		Stage:          stage,
 		JWTIssuer:      contextString(app, "jwtIssuer", defaultIssuer),
-		JWTAudience:    contextString(app, "jwtAudience", httpapi.TokenAudience),
+		JWTAudience:    contextString(app, "jwtAudience", defaultAudience),
 		AllowedOrigins: splitList(contextString(app, "allowedOrigins", defaultAllowedOrigins)),
 		AssetDir:       contextString(app, "assetDir", defaultAssetDir),
 		VideoBaseURL:   contextString(app, "videoBaseUrl", defaultVideoBaseURL),

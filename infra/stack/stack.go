@@ -1,10 +1,12 @@
 // Package stack is Kabinet's AWS infrastructure as one CDK stack: the
-// DynamoDB table, the SNS topics, one Lambda per function, the HTTP API in
-// front of the HTTP functions, the schedules of the scheduled ones and the
-// alarms watching them. The table's shape comes from store.Schema, the
-// routes from httpapi.Routes, the topics from notify.Topics and the
-// scheduled functions from app.ScheduledFunctions, so nothing the
-// application already declares is declared a second time here.
+// DynamoDB table, the SNS topics, the Cognito user pool, one Lambda per
+// function, the HTTP API in front of the HTTP functions, the schedules of
+// the scheduled ones, the event buses and rules of the event-driven ones,
+// and the alarms watching them. The table's shape comes from store.Schema,
+// the routes from httpapi.Routes, the topics from notify.Topics, the
+// scheduled functions from app.ScheduledFunctions and the event-driven ones
+// from app.EventFunctions, so nothing the application already declares is
+// declared a second time here.
 package stack
 
 import (
@@ -48,9 +50,13 @@ type Props struct {
 	awscdk.StackProps
 	// Stage names the deployment (dev, prod, ...); functions read it as STAGE.
 	Stage string
-	// JWTIssuer is the token issuer the API's JWT authorizer trusts.
+	// JWTIssuer, if set, is the token issuer the API's JWT authorizer
+	// trusts instead of the stack's Cognito user pool (an external identity
+	// provider). Empty (the default) trusts the user pool.
 	JWTIssuer string
-	// JWTAudience is the audience (or Cognito app client id) tokens must carry.
+	// JWTAudience is the audience tokens of JWTIssuer must carry; it is
+	// required with JWTIssuer and refused without it (the user pool's
+	// tokens carry the app client's id).
 	JWTAudience string
 	// AllowedOrigins are the browser origins CORS admits; nothing else is allowed.
 	AllowedOrigins []string
@@ -131,6 +137,13 @@ type topicUse struct {
 var topicUses = []topicUse{
 	{function: httpapi.FnProfile, topic: notify.Reminders, access: subscribe},
 	{function: app.FnExpiryScan, topic: notify.Reminders, access: publish},
+	// Every status change of an application is told on the person's
+	// channels; ingest closes the application an issued document answers.
+	{function: httpapi.FnApplications, topic: notify.Reminders, access: publish},
+	{function: app.FnIngest, topic: notify.Reminders, access: publish},
+	// The weekly organisation digest publishes to the reminders topic
+	// (functions/org-digest refuses to start without it).
+	{function: app.FnOrgDigest, topic: notify.Reminders, access: publish},
 }
 
 // CORS settings of the API: the methods the route table uses plus the headers
@@ -146,9 +159,10 @@ var (
 )
 
 // New builds the Kabinet stack in scope: the table from store.Schema, the
-// topics from notify.Topics, one function per name in the route table and
-// per scheduled function, the API serving the routes, the schedules and the
-// alarms. It panics on invalid props, as CDK constructs do, so a bad
+// topics from notify.Topics, the user pool, one function per name in the
+// route table, per scheduled and per event-driven function, the API serving
+// the routes (trusting the user pool unless p names another issuer), the
+// schedules, the event buses and rules, and the alarms. It panics on invalid props, as CDK constructs do, so a bad
 // configuration fails at synth rather than at deploy.
 func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	if err := p.validate(); err != nil {
@@ -170,6 +184,14 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		}
 		fns[s.Name] = newFunction(st, s.Name, p, table, scheduledMemoryMB, scheduledTimeout)
 	}
+	for _, e := range app.EventFunctions {
+		if _, dup := fns[e.Name]; dup {
+			panic(fmt.Sprintf("stack: function %q is declared twice", e.Name))
+		}
+		// One event per invocation, a few DynamoDB calls: sized like an
+		// HTTP function.
+		fns[e.Name] = newFunction(st, e.Name, p, table, functionMemoryMB, functionTimeout)
+	}
 	names := functionNames()
 	for _, name := range names {
 		table.GrantReadWriteData(fns[name])
@@ -177,7 +199,9 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	grantTopics(fns, topics)
 	configureBooking(fns, p, newTicketSigningSeed(st, p.Stage, key))
 
-	api := newHTTPAPI(st, p)
+	users := newAuth(st, p)
+	issuer, audience := jwtIssuerAndAudience(p, users)
+	api := newHTTPAPI(st, p, issuer, audience)
 	httpFns := map[string]awslambda.IFunction{}
 	for _, name := range httpapi.Functions() {
 		httpFns[name] = fns[name]
@@ -194,6 +218,10 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		}
 		alarms = append(alarms, newDLQAlarm(st, dlq))
 	}
+	buses := newEventBuses(st, p.Stage)
+	for _, e := range app.EventFunctions {
+		alarms = append(alarms, newEventRule(st, e, buses[e.Bus], fns[e.Name], newEventDLQ(st, e)))
+	}
 	toOperators := awscloudwatchactions.NewSnsAction(operators)
 	for _, a := range alarms {
 		a.AddAlarmAction(toOperators)
@@ -208,15 +236,36 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	awscdk.NewCfnOutput(st, jsii.String("OperatorsTopicArn"), &awscdk.CfnOutputProps{
 		Value: operators.TopicArn(), Description: jsii.String("SNS topic the alarms notify; subscribe operators to it"),
 	})
+	awscdk.NewCfnOutput(st, jsii.String("RemindersTopicArn"), &awscdk.CfnOutputProps{
+		Value: topics[notify.Reminders.ID].TopicArn(), Description: jsii.String("SNS topic of the document expiry reminders"),
+	})
+	awscdk.NewCfnOutput(st, jsii.String("UserPoolId"), &awscdk.CfnOutputProps{
+		Value: users.pool.UserPoolId(), Description: jsii.String("Cognito user pool of Kabinet's users"),
+	})
+	awscdk.NewCfnOutput(st, jsii.String("UserPoolClientId"), &awscdk.CfnOutputProps{
+		Value:       users.client.UserPoolClientId(),
+		Description: jsii.String("App client id; its ID tokens are the API's bearer tokens (aud = this id)"),
+	})
+	for _, name := range busNames() {
+		awscdk.NewCfnOutput(st, jsii.String(busID(name)+"Name"), &awscdk.CfnOutputProps{
+			Value: buses[name].EventBusName(), Description: jsii.String("EventBridge bus " + name + " the event-driven functions read"),
+		})
+	}
+	awscdk.NewCfnOutput(st, jsii.String("Region"), &awscdk.CfnOutputProps{
+		Value: st.Region(), Description: jsii.String("Region of the stack (of the user pool and the API)"),
+	})
 	return st
 }
 
 // functionNames lists every function: the HTTP functions of the route table,
-// then the scheduled ones.
+// then the scheduled ones, then the event-driven ones.
 func functionNames() []string {
 	names := httpapi.Functions()
 	for _, s := range app.ScheduledFunctions {
 		names = append(names, s.Name)
+	}
+	for _, e := range app.EventFunctions {
+		names = append(names, e.Name)
 	}
 	return names
 }
@@ -227,8 +276,10 @@ func (p Props) validate() error {
 	switch {
 	case p.Stage == "":
 		return errors.New("stack: Stage is empty")
-	case p.JWTIssuer == "" || p.JWTAudience == "":
-		return errors.New("stack: JWTIssuer and JWTAudience are required")
+	case p.JWTIssuer != "" && p.JWTAudience == "":
+		return errors.New("stack: JWTIssuer needs JWTAudience")
+	case p.JWTIssuer == "" && p.JWTAudience != "":
+		return errors.New("stack: JWTAudience without JWTIssuer; the user pool's tokens carry the app client id")
 	case p.AssetDir == "":
 		return errors.New("stack: AssetDir is empty")
 	case len(p.AllowedOrigins) == 0:
@@ -240,6 +291,12 @@ func (p Props) validate() error {
 	for _, o := range p.AllowedOrigins {
 		if o == "" || o == "*" {
 			return fmt.Errorf("stack: allowed origin %q: CORS must name its origins", o)
+		}
+		// The origins are also the app client's callback URLs, which
+		// Cognito accepts only as https, or http on localhost.
+		u, err := url.Parse(o)
+		if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && u.Hostname() == "localhost") {
+			return fmt.Errorf("stack: allowed origin %q is not an https URL (or http://localhost)", o)
 		}
 	}
 	return nil
@@ -486,8 +543,8 @@ func newScheduleDLQ(scope constructs.Construct) awssqs.Queue {
 // fails is retried by Lambda's own asynchronous retries and shows up in the
 // function's Errors alarm.
 func newSchedule(scope constructs.Construct, s app.Scheduled, fn awslambda.IFunction, dlq awssqs.IQueue) awsevents.Rule {
-	if s.RateMinutes <= 0 || 2*s.RateMinutes > 24*60 {
-		panic(fmt.Sprintf("stack: scheduled function %s: rate of %d minutes is not in (0, 720]", s.Name, s.RateMinutes))
+	if _, _, ok := notRunWindowOf(s.RateMinutes); !ok {
+		panic(fmt.Sprintf("stack: scheduled function %s: rate of %d minutes is neither in (0, 720] nor whole days up to 7", s.Name, s.RateMinutes))
 	}
 	return awsevents.NewRule(scope, jsii.String(constructID(s.Name)+"Schedule"), &awsevents.RuleProps{
 		Description: jsii.String(fmt.Sprintf("Runs the Kabinet %s function every %d minutes", s.Name, s.RateMinutes)),
@@ -538,18 +595,48 @@ func anyAlarm(scope constructs.Construct, id string, m awscloudwatch.IMetric, de
 	})
 }
 
+// Limits of CloudWatch alarms: one period is at most a day, and periods ×
+// evaluation periods at most 7 days.
+const (
+	minutesPerDay  = 24 * 60
+	maxAlarmWindow = 7 * minutesPerDay
+)
+
+// notRunWindowOf is how the not-run alarm of a function scheduled every
+// rate minutes watches it: periods of periodMinutes, all of the last
+// evaluationPeriods without an invocation. Up to 12 hours, one period of
+// notRunWindow or two intervals, whichever is longer; beyond, one-day
+// periods over exactly one interval, which CloudWatch allows for whole days
+// up to a week (every window of that many consecutive days holds one run).
+// ok is false for rates neither form can watch.
+func notRunWindowOf(rate int) (periodMinutes, evaluationPeriods int, ok bool) {
+	switch {
+	case rate <= 0:
+		return 0, 0, false
+	case 2*rate <= minutesPerDay:
+		return max(notRunWindow, 2*rate), 1, true
+	case rate%minutesPerDay == 0 && rate <= maxAlarmWindow:
+		return minutesPerDay, rate / minutesPerDay, true
+	}
+	return 0, 0, false
+}
+
 // newNotRunAlarm alarms when scheduled function s was not invoked within
-// notRunWindow (or two of its intervals, if longer). No data means no
-// invocation, so missing data is breaching: a disabled or deleted schedule
-// is exactly what this alarm is for.
+// its window (see notRunWindowOf). No data means no invocation, so missing
+// data is breaching: a disabled or deleted schedule is exactly what this
+// alarm is for.
 func newNotRunAlarm(scope constructs.Construct, s app.Scheduled, fn awslambda.IFunction) awscloudwatch.Alarm {
-	window := max(notRunWindow, 2*s.RateMinutes)
+	period, periods, ok := notRunWindowOf(s.RateMinutes)
+	if !ok {
+		panic(fmt.Sprintf("stack: scheduled function %s: no not-run alarm for a rate of %d minutes", s.Name, s.RateMinutes))
+	}
+	window := period * periods
 	return awscloudwatch.NewAlarm(scope, jsii.String(constructID(s.Name)+"NotRunAlarm"), &awscloudwatch.AlarmProps{
 		Metric: fn.MetricInvocations(&awscloudwatch.MetricOptions{
-			Period: awscdk.Duration_Minutes(jsii.Number(window)), Statistic: jsii.String("Sum"),
+			Period: awscdk.Duration_Minutes(jsii.Number(period)), Statistic: jsii.String("Sum"),
 		}),
 		Threshold:          jsii.Number(1),
-		EvaluationPeriods:  jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(periods),
 		ComparisonOperator: awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_BREACHING,
 		AlarmDescription:   jsii.String(fmt.Sprintf("Kabinet %s function has not run for %d minutes", s.Name, window)),
@@ -573,13 +660,14 @@ func constructID(name string) string {
 }
 
 // newHTTPAPI creates the HTTP API with CORS for the configured origins and
-// the JWT authorizer as default, so a route is protected unless it says
+// the JWT authorizer (trusting issuer and audience, see
+// jwtIssuerAndAudience) as default, so a route is protected unless it says
 // otherwise. Its default stage is added by newDefaultStage, because the
 // automatically created one cannot be given throttling or access logs.
-func newHTTPAPI(scope constructs.Construct, p Props) awsapigatewayv2.HttpApi {
-	auth := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("JwtAuthorizer"), jsii.String(p.JWTIssuer),
+func newHTTPAPI(scope constructs.Construct, p Props, issuer, audience *string) awsapigatewayv2.HttpApi {
+	auth := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("JwtAuthorizer"), issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{
-			JwtAudience: jsii.Strings(p.JWTAudience),
+			JwtAudience: &[]*string{audience},
 		})
 	return awsapigatewayv2.NewHttpApi(scope, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
 		ApiName:            jsii.String("kabinet-" + p.Stage),

@@ -17,6 +17,7 @@ const FnExpiryScan = "expiry-scan"
 // list them from here. HTTP functions are listed by httpapi.Functions.
 var ScheduledFunctions = []Scheduled{
 	{Name: FnExpiryScan, RateMinutes: 15},
+	{Name: FnOrgDigest, RateMinutes: 7 * 24 * 60},
 }
 
 // EventFunction is a function that runs on events from an EventBridge bus

@@ -11,8 +11,10 @@ import (
 	"github.com/kabinet/kabinet/shared/errs"
 )
 
-// Token settings shared by the local issuer and verifier. The deployed JWT
-// authorizer is configured with the same issuer and audience (infra/).
+// Token settings of the local development issuer and verifier. In AWS the
+// HTTP API's JWT authorizer trusts the Cognito user pool instead (issuer the
+// pool's URL, audience its app client id; infra/stack/cognito.go); both put
+// the same claims in front of the handlers.
 const (
 	LocalIssuer   = "kabinet-local"
 	TokenAudience = "kabinet"

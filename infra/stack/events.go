@@ -1,0 +1,130 @@
+package stack
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/shared/app"
+)
+
+// Delivery of bus events to their function, in two stages, each retried
+// twice for at most an hour: EventBridge's delivery to Lambda (throttling, a
+// missing permission), then Lambda's asynchronous invocation (the function
+// returned an error). An event that still fails waits in the function's
+// dead-letter queue for dlqRetentionDays.
+const (
+	eventRetryAttempts = 2
+	eventMaxEventAge   = 1 // hours
+)
+
+// busPrefix starts every bus name of app.EventFunctions; the deployed name
+// puts the stage after it, as topic names do: kabinet-agencies is deployed
+// as kabinet-<stage>-agencies.
+const busPrefix = "kabinet-"
+
+// busName is the deployed name of bus (an app.EventFunction's Bus) in stage.
+func busName(stage, bus string) string {
+	rest, ok := strings.CutPrefix(bus, busPrefix)
+	if !ok || rest == "" {
+		panic(fmt.Sprintf("stack: event bus %q does not start with %q", bus, busPrefix))
+	}
+	return topicName(stage, rest)
+}
+
+// busNames lists the buses app.EventFunctions names, each once, in order.
+func busNames() []string {
+	var out []string
+	for _, e := range app.EventFunctions {
+		if !slices.Contains(out, e.Bus) {
+			out = append(out, e.Bus)
+		}
+	}
+	return out
+}
+
+// busID is the construct id of bus: kabinet-agencies is AgenciesBus.
+func busID(bus string) string { return constructID(strings.TrimPrefix(bus, busPrefix)) + "Bus" }
+
+// newEventBuses creates every bus of busNames, by its app name.
+func newEventBuses(scope constructs.Construct, stage string) map[string]awsevents.EventBus {
+	out := map[string]awsevents.EventBus{}
+	for _, name := range busNames() {
+		out[name] = awsevents.NewEventBus(scope, jsii.String(busID(name)), &awsevents.EventBusProps{
+			EventBusName: jsii.String(busName(stage, name)),
+			Description:  jsii.String("Kabinet event bus " + name + " (stage " + stage + ")"),
+		})
+	}
+	return out
+}
+
+// newEventDLQ creates the queue keeping the events function e could not
+// handle: those EventBridge could not deliver and those the function still
+// failed on after Lambda's retries (with the error, as an on-failure
+// destination record). Encrypted with an SQS-managed key, which EventBridge
+// and Lambda may use without a key policy.
+func newEventDLQ(scope constructs.Construct, e app.EventFunction) awssqs.Queue {
+	return awssqs.NewQueue(scope, jsii.String(constructID(e.Name)+"DLQ"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(dlqRetentionDays)),
+	})
+}
+
+// sourcePattern matches an event whose source starts with one of prefixes.
+func sourcePattern(prefixes []string) *[]*string {
+	switch len(prefixes) {
+	case 0:
+		return nil
+	case 1:
+		return awsevents.Match_Prefix(jsii.String(prefixes[0]))
+	}
+	var ms []any
+	for _, p := range prefixes {
+		ms = append(ms, awsevents.Match_Prefix(jsii.String(p)))
+	}
+	return awsevents.Match_AnyOf(ms...)
+}
+
+// newEventRule routes the events of e's bus matching its sources and detail
+// types to fn, and sets fn's asynchronous invocation to retry and then park
+// failed events in dlq. It returns the alarm on dlq.
+func newEventRule(scope constructs.Construct, e app.EventFunction, bus awsevents.IEventBus, fn awslambda.Function, dlq awssqs.IQueue) awscloudwatch.Alarm {
+	if len(e.DetailTypes) == 0 {
+		panic(fmt.Sprintf("stack: event function %s matches no detail type", e.Name))
+	}
+	id := constructID(e.Name)
+	awsevents.NewRule(scope, jsii.String(id+"Rule"), &awsevents.RuleProps{
+		Description: jsii.String(fmt.Sprintf("Sends %s events to the Kabinet %s function", strings.Join(e.DetailTypes, ", "), e.Name)),
+		EventBus:    bus,
+		EventPattern: &awsevents.EventPattern{
+			Source:     sourcePattern(e.Sources),
+			DetailType: jsii.Strings(e.DetailTypes...),
+		},
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+			RetryAttempts:   jsii.Number(eventRetryAttempts),
+			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(eventMaxEventAge)),
+			DeadLetterQueue: dlq,
+		})},
+	})
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(eventRetryAttempts),
+		MaxEventAge:   awscdk.Duration_Hours(jsii.Number(eventMaxEventAge)),
+		OnFailure:     awslambdadestinations.NewSqsDestination(dlq),
+	})
+	m := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Maximum"),
+	})
+	return anyAlarm(scope, id+"DLQAlarm", m,
+		fmt.Sprintf("An event for the Kabinet %s function failed and waits in its dead-letter queue", e.Name))
+}
