@@ -40,6 +40,9 @@ func main() {
 		AllowedOrigins: splitList(contextString(app, "allowedOrigins", defaultAllowedOrigins)),
 		AssetDir:       contextString(app, "assetDir", defaultAssetDir),
 		VideoBaseURL:   contextString(app, "videoBaseUrl", defaultVideoBaseURL),
+		// Optional custom domain of the API: both or neither.
+		DomainName:     contextString(app, "domainName", ""),
+		CertificateARN: contextString(app, "certificateArn", ""),
 	})
 	app.Synth(nil)
 }

@@ -66,6 +66,11 @@ type Props struct {
 	// VideoBaseURL prefixes the links of video appointments; the booking
 	// function reads it as VIDEO_BASE_URL. It must be an absolute http(s) URL.
 	VideoBaseURL string
+	// DomainName and CertificateARN, if both set, serve the API's default
+	// stage at that custom domain with that (regional) ACM certificate.
+	// Either without the other is refused.
+	DomainName     string
+	CertificateARN string
 }
 
 // Limits of the default stage: steady requests per second and burst, across
@@ -208,8 +213,14 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	}
 	addRoutes(api, httpapi.Routes(httpapi.Deps{}), httpFns)
 	stage := newDefaultStage(st, api)
+	newCustomDomain(st, p, api, stage)
+	newSMSSettings(st)
+
+	deliveryDLQ := newDeliveryDLQ(st, p.Stage, topics[notify.Reminders.ID])
+	fns[httpapi.FnProfile].AddEnvironment(jsii.String(deliveryDLQEnv), deliveryDLQ.QueueArn(), nil)
 
 	alarms := newAlarms(st, names, fns)
+	alarms = append(alarms, newAPI5xxAlarm(st, api), newDeliveryDLQAlarm(st, deliveryDLQ))
 	if len(app.ScheduledFunctions) > 0 {
 		dlq := newScheduleDLQ(st)
 		for _, s := range app.ScheduledFunctions {
@@ -284,6 +295,8 @@ func (p Props) validate() error {
 		return errors.New("stack: AssetDir is empty")
 	case len(p.AllowedOrigins) == 0:
 		return errors.New("stack: AllowedOrigins is empty")
+	case (p.DomainName == "") != (p.CertificateARN == ""):
+		return errors.New("stack: DomainName and CertificateARN go together")
 	}
 	if u, err := url.Parse(p.VideoBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return fmt.Errorf("stack: VideoBaseURL %q is not an absolute http(s) URL", p.VideoBaseURL)

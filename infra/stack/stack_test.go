@@ -284,9 +284,9 @@ func TestFunctions(t *testing.T) {
 	const typ = "AWS::Lambda::Function"
 	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
 	cases := []assertCase{
-		{"one per HTTP, scheduled and event-driven function", func(t *testing.T) {
+		{"one per HTTP, scheduled and event-driven function, and the SMS settings provider", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(allFunctions())))
+				tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(allFunctions())+1)) // +1: AwsCustomResource's function
 			})
 		}},
 	}
@@ -330,15 +330,16 @@ func TestFunctions(t *testing.T) {
 // GIVEN the stack WHEN its IAM is inspected THEN each function has its own
 // role, the user pool one for sending SMS, and no policy (attached or
 // inline) grants wildcard actions or, except for X-Ray (which has no
-// resource-level permissions) and the SMS role's sns:Publish, wildcard
-// resources.
+// resource-level permissions), the SMS role's sns:Publish and the SMS
+// settings custom resource's sns:SetSMSAttributes, wildcard resources.
 func TestIAM(t *testing.T) {
 	tp, tj := synth(t)
 	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
 	run(t, []assertCase{
-		{"one role per function, and the user pool's SMS role", func(t *testing.T) {
+		{"one role per function, the user pool's SMS role and the SMS settings provider's", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+1)) // +1: the SMS role
+				// +1: the SMS role, +1: the SMS settings custom resource's function
+				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+2))
 			})
 		}},
 		{"roles are for Lambda only, but the SMS role", func(t *testing.T) {
@@ -360,6 +361,14 @@ func TestIAM(t *testing.T) {
 			}
 			for id, p := range policies {
 				for _, s := range statements(p) {
+					// sns:SetSMSAttributes (the SMS settings custom
+					// resource) has no resource-level permissions: it can
+					// only be allowed on "*". Allowed for that policy and
+					// that action alone.
+					if strings.HasPrefix(id, "SmsSettingsCustomResourcePolicy") &&
+						mustJSON(actions(s)) == `["sns:SetSMSAttributes"]` && s["Resource"] == "*" {
+						continue
+					}
 					checkStatement(t, id, s)
 				}
 			}
@@ -832,8 +841,9 @@ func TestAlarms(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
 	cases := []assertCase{
-		{"two per function, one for the DLQ, one per scheduled function, one per event DLQ", func(t *testing.T) {
-			want := 2*len(allFunctions()) + 1 + len(app.ScheduledFunctions) + len(app.EventFunctions)
+		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx", func(t *testing.T) {
+			// +1 schedule DLQ, +1 delivery DLQ, +1 API 5xx
+			want := 2*len(allFunctions()) + 3 + len(app.ScheduledFunctions) + len(app.EventFunctions)
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
 		}},
 		{"every alarm notifies the operators topic", func(t *testing.T) {
@@ -1066,6 +1076,9 @@ func TestPropsValidate(t *testing.T) {
 		"video not http":      func(p *Props) { p.VideoBaseURL = "ftp://video.example/room" },
 		"valid (no change)":   func(p *Props) {},
 		"valid external IdP":  func(p *Props) { p.JWTIssuer, p.JWTAudience = "https://idp.example", "client" },
+		"domain, no cert":     func(p *Props) { p.DomainName = "api.example.test" },
+		"cert, no domain":     func(p *Props) { p.CertificateARN = testCertificateARN },
+		"valid custom domain": func(p *Props) { p.DomainName, p.CertificateARN = "api.example.test", testCertificateARN },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -39,11 +39,16 @@ type Config struct {
 	TicketKey ed25519.PrivateKey
 	// VideoBase prefixes video appointment links (VIDEO_BASE_URL).
 	VideoBase string
+	// DeliveryDLQ is the SQS queue ARN (DELIVERY_DLQ_ARN) contact
+	// subscriptions send undeliverable messages to; "" sets no redrive
+	// policy.
+	DeliveryDLQ string
 }
 
 // ConfigFrom reads Config through getenv.
 func ConfigFrom(getenv func(string) string) (Config, error) {
-	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env), VideoBase: getenv("VIDEO_BASE_URL")}
+	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env), VideoBase: getenv("VIDEO_BASE_URL"),
+		DeliveryDLQ: getenv("DELIVERY_DLQ_ARN")}
 	if c.Table == "" {
 		return c, errors.New("TABLE_NAME is not set")
 	}
@@ -85,7 +90,7 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 	st := newStore(c, cl, now)
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	if c.Reminders != "" {
-		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders}}
+		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ}}
 	}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Renewals: docs, Now: now, NewID: ids.New, Log: log}

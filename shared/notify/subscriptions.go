@@ -48,6 +48,17 @@ func FilterPolicy(userID, channel string) string {
 	return string(b)
 }
 
+// RedrivePolicy is the subscription redrive policy that sends messages SNS
+// could not deliver to the SQS queue deadLetterARN:
+// {"deadLetterTargetArn":deadLetterARN}.
+func RedrivePolicy(deadLetterARN string) string {
+	b, err := json.Marshal(map[string]string{"deadLetterTargetArn": deadLetterARN})
+	if err != nil { // cannot happen: strings always marshal
+		panic(err)
+	}
+	return string(b)
+}
+
 // Subscriptions manages people's contact subscriptions on one topic: one per
 // person and channel (sms → protocol "sms" with an E.164 phone number,
 // email → protocol "email" with the address), each filtered by FilterPolicy
@@ -61,6 +72,10 @@ func FilterPolicy(userID, channel string) string {
 type Subscriptions struct {
 	SNS      *sns.Client
 	TopicARN string
+	// DeadLetterARN, if set, is the SQS queue SNS moves messages it could
+	// not deliver to a subscription to: Subscribe gives every subscription
+	// the RedrivePolicy {"deadLetterTargetArn":DeadLetterARN}.
+	DeadLetterARN string
 }
 
 // Subscribe subscribes endpoint to the topic for userID on channel and
@@ -80,14 +95,18 @@ func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint
 	if err != nil {
 		return "", err
 	}
+	attrs := map[string]string{
+		"FilterPolicy":      FilterPolicy(userID, channel),
+		"FilterPolicyScope": FilterPolicyScope,
+	}
+	if s.DeadLetterARN != "" {
+		attrs["RedrivePolicy"] = RedrivePolicy(s.DeadLetterARN)
+	}
 	out, err := s.SNS.Subscribe(ctx, &sns.SubscribeInput{
-		TopicArn: aws.String(s.TopicARN),
-		Protocol: aws.String(protocol),
-		Endpoint: aws.String(endpoint),
-		Attributes: map[string]string{
-			"FilterPolicy":      FilterPolicy(userID, channel),
-			"FilterPolicyScope": FilterPolicyScope,
-		},
+		TopicArn:              aws.String(s.TopicARN),
+		Protocol:              aws.String(protocol),
+		Endpoint:              aws.String(endpoint),
+		Attributes:            attrs,
 		ReturnSubscriptionArn: true,
 	})
 	if err != nil {

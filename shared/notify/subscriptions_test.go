@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/kabinet/kabinet/shared/errs"
 )
@@ -142,5 +145,58 @@ func TestSubscribeRefusesBadContacts(t *testing.T) {
 				t.Errorf("error %q contains the endpoint", err)
 			}
 		})
+	}
+}
+
+// GIVEN Subscriptions with a DeadLetterARN WHEN a contact subscribes THEN
+// the subscription carries the RedrivePolicy naming that queue, next to its
+// filter policy; without one it carries none.
+func TestSubscribeDeadLetter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	topic := e.topic(t, "subs-dlq")
+	q, err := e.sqs.CreateQueue(e.ctx, &sqs.CreateQueueInput{QueueName: aws.String(unique("subs-dlq"))})
+	if err != nil {
+		t.Fatalf("CreateQueue: %v", err)
+	}
+	t.Cleanup(func() { _, _ = e.sqs.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: q.QueueUrl}) })
+	qa, err := e.sqs.GetQueueAttributes(e.ctx, &sqs.GetQueueAttributesInput{
+		QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn},
+	})
+	if err != nil {
+		t.Fatalf("GetQueueAttributes: %v", err)
+	}
+	dlq := qa.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
+
+	for _, c := range []struct {
+		name, dlq, endpoint, want string
+	}{
+		{"with", dlq, "+15555550110", `{"deadLetterTargetArn":"` + dlq + `"}`},
+		{"without", "", "+15555550111", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Subscriptions{SNS: e.sns, TopicARN: topic, DeadLetterARN: c.dlq}
+			arn, err := s.Subscribe(e.ctx, "u-1", ChannelSMS, c.endpoint)
+			if err != nil {
+				t.Fatalf("Subscribe: %v", err)
+			}
+			attrs, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(arn)})
+			if err != nil {
+				t.Fatalf("GetSubscriptionAttributes: %v", err)
+			}
+			if got := attrs.Attributes["RedrivePolicy"]; got != c.want {
+				t.Errorf("RedrivePolicy = %q, want %q", got, c.want)
+			}
+			if got, want := attrs.Attributes["FilterPolicy"], FilterPolicy("u-1", ChannelSMS); got != want {
+				t.Errorf("FilterPolicy = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestRedrivePolicy(t *testing.T) {
+	const arn = "arn:aws:sqs:eu-west-1:123456789012:kabinet-dev-delivery-dlq"
+	if got, want := RedrivePolicy(arn), `{"deadLetterTargetArn":"`+arn+`"}`; got != want {
+		t.Errorf("RedrivePolicy = %s, want %s", got, want)
 	}
 }
