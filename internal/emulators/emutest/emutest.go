@@ -38,6 +38,12 @@ import (
 // integration suite cannot pass by silently skipping.
 const RequireEnv = "KABINET_REQUIRE_EMULATORS"
 
+// ExternalEnv set to 1 runs the integration tests against an AWS-compatible
+// stack that is already running — LocalStack, say — found through the SDK's
+// own variables (AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_<SERVICE>, region and
+// credentials): nothing is started or stopped.
+const ExternalEnv = "KABINET_EXTERNAL_STACK"
+
 var (
 	mainCalled bool
 	skipReason string // set by Main when Need must skip: the message to skip with
@@ -61,6 +67,9 @@ func run(m *testing.M) int {
 	flag.Parse() // for testing.Short; m.Run does not parse twice
 	if testing.Short() {
 		skipReason = "integration tests skipped in -short mode"
+		return m.Run()
+	}
+	if os.Getenv(ExternalEnv) == "1" {
 		return m.Run()
 	}
 	if _, err := emulators.ToolsDir(); err != nil {
@@ -97,6 +106,9 @@ func Need(t testing.TB) *emulators.Stack {
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
+	if os.Getenv(ExternalEnv) == "1" {
+		return external()
+	}
 	once.Do(func() {
 		var log io.Writer
 		if os.Getenv("KABINET_EMULATOR_LOG") == "1" {
@@ -118,4 +130,15 @@ func Need(t testing.TB) *emulators.Stack {
 		t.Fatalf("emutest: %v", startErr)
 	}
 	return stack
+}
+
+// external describes the stack the environment points at.
+func external() *emulators.Stack {
+	endpoint := func(service string) string {
+		if v := os.Getenv("AWS_ENDPOINT_URL_" + service); v != "" {
+			return v
+		}
+		return os.Getenv("AWS_ENDPOINT_URL")
+	}
+	return &emulators.Stack{DynamoDBEndpoint: endpoint("DYNAMODB"), SNSEndpoint: endpoint("SNS"), SQSEndpoint: endpoint("SQS")}
 }
