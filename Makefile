@@ -50,10 +50,15 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-fuzz: ## each fuzz target for FUZZTIME (default 30s)
-	@for t in $$(grep -ho 'func Fuzz[A-Za-z0-9_]*' shared/httpapi/*_test.go | cut -d' ' -f2); do \
-		echo "fuzz $$t"; $(GO) test ./shared/httpapi -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
-	done
+fuzz: ## every Fuzz* target of the module (go test -list per package), each for FUZZTIME (default 30s)
+	@set -o pipefail; \
+	targets=$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ {f = f " " $$1} /^ok/ {if (f != "") print $$2 f; f = ""}') || exit 1; \
+	test -n "$$targets" || { echo "fuzz: no Fuzz targets found"; exit 1; }; \
+	while read -r pkg names; do \
+		for t in $$names; do \
+			echo "fuzz $$pkg $$t"; $(GO) test $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+		done; \
+	done <<< "$$targets"
 
 bench: tools ## measure against the local stack and write BENCHMARKS.md (under 15 minutes)
 	$(GO) run ./cmd/bench -out BENCHMARKS.md

@@ -203,3 +203,13 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
+
+// ProblemJSON renders err as a problem+json body in lang, for a door that
+// must answer before any handler runs (an API Gateway event the adapter
+// cannot turn into a request).
+func ProblemJSON(err error, lang, instance string) (status int, body []byte) {
+	p := problemFor(err, lang)
+	p.Instance = instance
+	b, _ := json.Marshal(p)
+	return p.Status, b
+}

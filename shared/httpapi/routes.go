@@ -7,6 +7,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/kabinet/kabinet/shared/applications"
@@ -167,6 +168,12 @@ func logger(d Deps) *slog.Logger {
 // problem+json instead of ServeMux's plain text.
 func problemFallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == "" || p[0] != '/' || path.Clean(p) != p {
+			// ServeMux would redirect "..", "." and "//" to the clean path
+			// with an HTML body; no route of ours has such a path.
+			writeError(w, r, errs.R("httpapi.route", errs.NotFound, "route_not_found"))
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)

@@ -21,9 +21,22 @@ import (
 	"github.com/kabinet/kabinet/shared/httpapi"
 )
 
-// Handler returns the Lambda handler serving h.
+// Handler returns the Lambda handler serving h. An event the adapter cannot
+// turn into a request (a bad %-escape in the path, a body flagged base64
+// that is not) is answered 400 problem+json rather than failing the
+// invocation, which API Gateway would show as a bare 5xx.
 func Handler(h http.Handler) func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	return httpadapter.NewV2(withRequestID(h)).ProxyWithContext
+	proxy := httpadapter.NewV2(withRequestID(h)).ProxyWithContext
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		res, err := proxy(ctx, ev)
+		if err == nil {
+			return res, nil
+		}
+		status, body := httpapi.ProblemJSON(errs.E("lambdahttp.Handler", errs.Malformed, err), "en", ev.RawPath)
+		return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: string(body),
+			Headers: map[string]string{"Content-Type": "application/problem+json", "Cache-Control": "no-store",
+				"X-Request-Id": ev.RequestContext.RequestID}}, nil
+	}
 }
 
 // Start serves h as this Lambda's handler; it never returns.

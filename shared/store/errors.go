@@ -12,6 +12,11 @@ import (
 // unavailableCodes are DynamoDB error codes that mean "try again later".
 // The SDK has already retried them with backoff by the time we see them.
 var unavailableCodes = map[string]bool{
+	// A cancelled transaction names its reasons with short codes.
+	"TransactionConflict":           true,
+	"ThrottlingError":               true,
+	"ProvisionedThroughputExceeded": true,
+
 	"ProvisionedThroughputExceededException": true,
 	"ThrottlingException":                    true,
 	"RequestLimitExceeded":                   true,
