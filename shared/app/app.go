@@ -113,6 +113,7 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 		Orgs:         Orgs(c, cl, now),
 		Log:          log,
 		Auth:         auth,
+		Audit:        st,
 	}
 }
 

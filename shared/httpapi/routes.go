@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kabinet/kabinet/shared/applications"
+	"github.com/kabinet/kabinet/shared/audit"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
 	"github.com/kabinet/kabinet/shared/orgs"
@@ -56,6 +57,8 @@ type Deps struct {
 	Orgs *orgs.Service
 	Log  *slog.Logger
 	Auth Authenticator
+	// Audit keeps a record of every state change; nil keeps none.
+	Audit audit.Log
 }
 
 // Routes is the whole API surface.
@@ -143,7 +146,7 @@ func Mount(mux *http.ServeMux, d Deps, fn string) {
 		if fn != "" && r.Function != fn {
 			continue
 		}
-		h := r.Handler
+		h := auditing(d.Audit, r.Pattern, r.Handler)
 		if !r.Public {
 			h = authenticate(d.Auth, h)
 		}
