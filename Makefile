@@ -66,6 +66,10 @@ bench: tools ## measure against the local stack and write BENCHMARKS.md (under 1
 bench-large: tools ## make bench plus the expiry scan over 1M documents
 	$(GO) run ./cmd/bench -large -out BENCHMARKS.md
 
+.PHONY: load
+load: tools ## 60 s of mixed load on the local system (loopback), then the booking consistency check; fails on any 5xx
+	$(GO) run ./cmd/load -duration 60s
+
 tools: ## install the pinned emulators and CDK CLI into .local/tools
 	@bash tools/install.sh
 

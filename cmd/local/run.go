@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/kabinet/kabinet/internal/apidocs"
 	"github.com/kabinet/kabinet/internal/emulators"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
@@ -120,6 +121,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		Issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
 		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
 		Outbox: func() any { return outbox.list() },
+		Docs:   apidocs.Page,
 		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
 			return scanner.Run(ctx, t)
 		},

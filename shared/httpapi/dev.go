@@ -20,6 +20,8 @@ type DevDeps struct {
 	// ExpiryScan runs the scheduled scan as if EventBridge fired at t; nil
 	// until the reminders feature exists (the route answers 501).
 	ExpiryScan func(ctx context.Context, t time.Time) (any, error)
+	// Docs renders an OpenAPI document as HTML (internal/apidocs.Page).
+	Docs func(ctx context.Context, spec []byte) ([]byte, error)
 	// Outbox lists what the reminders topic delivered to the local sink queue.
 	Outbox func() any
 	// Ingest applies an agency event as the ingest function would (POST
@@ -31,8 +33,29 @@ var subPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
 
 // MountDev registers the local development contract on mux:
 // GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
-// POST /dev/events (an EventBridge event for the ingest function).
+// POST /dev/events (an EventBridge event for the ingest function), and the
+// API's description: GET /openapi.yaml and GET /docs (an HTML reference
+// rendered from it).
 func MountDev(mux *http.ServeMux, d DevDeps) {
+	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(OpenAPI)
+	})
+	mux.Handle("GET /docs", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if d.Docs == nil {
+			return errs.E("dev.docs", errs.NotImplemented, nil)
+		}
+		page, err := d.Docs(r.Context(), OpenAPI)
+		if err != nil {
+			return errs.E("dev.docs", errs.Internal, err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		_, _ = w.Write(page)
+		return nil
+	}))
 	mux.Handle("GET /healthz", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		if err := d.Health(r.Context()); err != nil {
 			return errs.E("dev.healthz", errs.Unavailable, err)

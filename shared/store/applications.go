@@ -121,11 +121,7 @@ func (it applicationItem) application() (applications.Application, error) {
 }
 
 func (s *Store) appClaim(owner string, idem *registry.Idempotency, result string) (types.TransactWriteItem, error) {
-	claim := idemItem{PK: userPK(owner), SK: idemSK(idemScopeApps, idem.Key), Kind: kindIdemClaim,
-		Hash: idem.Hash, Result: result, ExpiresAt: idem.Expires.Unix()}
-	// A claim past its expiry may linger until TTL removes it; it no longer counts.
-	return put(s.Table, claim, "attribute_not_exists(pk) OR expiresAt < :now",
-		map[string]types.AttributeValue{":now": num(s.now().Unix())})
+	return s.claimPut(idemScopeApps, owner, idem, result)
 }
 
 // CreateApplication implements applications.Store.
@@ -169,20 +165,11 @@ func (s *Store) replayApp(ctx context.Context, op, owner string, idem *registry.
 
 // ReplayApplication implements applications.Store.
 func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *registry.Idempotency) (applications.Application, bool, error) {
-	const op = "store.ReplayApplication"
-	var claim idemItem
-	err := s.get(ctx, op, userPK(owner), idemSK(idemScopeApps, idem.Key), &claim)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		return applications.Application{}, false, nil
-	case err != nil:
+	id, ok, err := s.claimed(ctx, "store.ReplayApplication", idemScopeApps, owner, idem)
+	if err != nil || !ok {
 		return applications.Application{}, false, err
-	case claim.ExpiresAt < s.now().Unix():
-		return applications.Application{}, false, nil
-	case claim.Hash != idem.Hash:
-		return applications.Application{}, false, errs.R(op, errs.Invalid, "idempotency_key_reused")
 	}
-	a, err := s.GetApplication(ctx, owner, claim.Result)
+	a, err := s.GetApplication(ctx, owner, id)
 	return a, err == nil, err
 }
 

@@ -409,14 +409,11 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	ref, _ := put(s.Table, refItem{PK: bookingRefPK(b.ID), SK: refSK, Kind: "booking_ref", Owner: b.Owner, BookingID: b.ID}, "attribute_not_exists(pk)", nil)
 	items := []types.TransactWriteItem{s.slotDelta(b, 1), s.dayDelta(b, 1, slot.MaxPerDay), s.lockPut(b), conf, bput, ref, s.placePut(b)}
 	if idem != nil {
-		claim := idemItem{PK: userPK(b.Owner), SK: idemSK("bookings", idem.Key), Kind: kindIdemClaim,
-			Hash: idem.Hash, Result: b.ID, ExpiresAt: idem.Expires.Unix()}
-		ip, err := put(s.Table, claim, "attribute_not_exists(pk) OR expiresAt < :now",
-			map[string]types.AttributeValue{":now": num(s.now().Unix())})
+		claim, err := s.claimPut(idemScopeBookings, b.Owner, idem, b.ID)
 		if err != nil {
 			return b, false, errs.E(op, errs.Internal, err)
 		}
-		items = append(items, ip)
+		items = append(items, claim)
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err == nil {
@@ -446,20 +443,11 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 
 // Replay implements booking.Store.
 func (s *Store) Replay(ctx context.Context, owner string, idem *registry.Idempotency) (booking.Booking, bool, error) {
-	const op = "store.Replay"
-	var claim idemItem
-	err := s.get(ctx, op, userPK(owner), idemSK("bookings", idem.Key), &claim)
-	switch {
-	case errs.Is(err, errs.NotFound):
-		return booking.Booking{}, false, nil
-	case err != nil:
+	id, ok, err := s.claimed(ctx, "store.Replay", idemScopeBookings, owner, idem)
+	if err != nil || !ok {
 		return booking.Booking{}, false, err
-	case claim.ExpiresAt < s.now().Unix():
-		return booking.Booking{}, false, nil
-	case claim.Hash != idem.Hash:
-		return booking.Booking{}, false, errs.R(op, errs.Invalid, "idempotency_key_reused")
 	}
-	b, err := s.GetBooking(ctx, owner, claim.Result)
+	b, err := s.GetBooking(ctx, owner, id)
 	return b, err == nil, err
 }
 

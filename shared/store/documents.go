@@ -75,15 +75,6 @@ type historyItem struct {
 	At       time.Time `dynamodbav:"at"`
 }
 
-type idemItem struct {
-	PK        string `dynamodbav:"pk"`
-	SK        string `dynamodbav:"sk"`
-	Kind      string `dynamodbav:"kind"`
-	Hash      string `dynamodbav:"hash"`
-	Result    string `dynamodbav:"result"`
-	ExpiresAt int64  `dynamodbav:"expiresAt"` // epoch seconds, the TTL attribute
-}
-
 func fromDocument(d registry.Document) documentItem {
 	return documentItem{
 		PK: userPK(d.Owner), SK: docSK(d.ID), Kind: kindDocument, ID: d.ID, Type: string(d.Type),
@@ -176,15 +167,11 @@ func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev regi
 	}
 	items := []types.TransactWriteItem{docPut, histPut}
 	if idem != nil {
-		claim := idemItem{PK: userPK(d.Owner), SK: idemSK("documents", idem.Key), Kind: kindIdemClaim,
-			Hash: idem.Hash, Result: d.ID, ExpiresAt: idem.Expires.Unix()}
-		// A claim past its expiry may linger until TTL removes it; it no longer counts.
-		idemPut, err := put(s.Table, claim, "attribute_not_exists(pk) OR expiresAt < :now",
-			map[string]types.AttributeValue{":now": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.now().Unix(), 10)}})
+		claim, err := s.claimPut(idemScopeDocuments, d.Owner, idem, d.ID)
 		if err != nil {
 			return d, false, errs.E(op, errs.Internal, err)
 		}
-		items = append(items, idemPut)
+		items = append(items, claim)
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err == nil {
@@ -199,19 +186,14 @@ func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev regi
 // replay answers a create whose Idempotency-Key was already claimed.
 func (s *Store) replay(ctx context.Context, owner string, idem *registry.Idempotency) (registry.Document, bool, error) {
 	const op = "store.CreateDocument"
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: key(userPK(owner), idemSK("documents", idem.Key)), ConsistentRead: aws.Bool(true)})
+	id, ok, err := s.claimed(ctx, op, idemScopeDocuments, owner, idem)
+	if err == nil && !ok {
+		err = errs.E(op, errs.Unavailable, nil) // claimed and gone in between: let the client retry
+	}
 	if err != nil {
-		return registry.Document{}, false, wrap(op, err)
+		return registry.Document{}, false, err
 	}
-	var claim idemItem
-	if err := attributevalue.UnmarshalMap(out.Item, &claim); err != nil || out.Item == nil {
-		return registry.Document{}, false, errs.E(op, errs.Internal, fmt.Errorf("idempotency claim vanished: %v", err))
-	}
-	if claim.Hash != idem.Hash {
-		return registry.Document{}, false, errs.R(op, errs.Invalid, "idempotency_key_reused")
-	}
-	d, err := s.GetDocument(ctx, owner, claim.Result)
+	d, err := s.GetDocument(ctx, owner, id)
 	return d, true, err
 }
 
