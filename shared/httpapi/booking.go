@@ -26,19 +26,31 @@ func staffOf(id Identity) booking.Staff {
 }
 
 type institutionResponse struct {
-	ID             string            `json:"id"`
-	Name           string            `json:"name"`
-	Type           string            `json:"type"`
-	INN            string            `json:"inn"`
-	Address        string            `json:"address"`
-	City           string            `json:"city"`
-	Phone          string            `json:"phone"`
-	TimeZone       string            `json:"timeZone"`
-	Location       map[string]any    `json:"location"`
-	Hours          []directory.Hours `json:"openingHours"`
-	Licence        directory.Licence `json:"licence"`
-	CancelDeadline string            `json:"cancelDeadline"`
-	DistanceKm     *float64          `json:"distanceKm,omitempty"`
+	ID                    string          `json:"id"`
+	Name                  string          `json:"name"`
+	Type                  string          `json:"type"`
+	INN                   string          `json:"inn"`
+	Address               string          `json:"address"`
+	City                  string          `json:"city"`
+	Phone                 string          `json:"phone"`
+	TimeZone              string          `json:"timeZone"`
+	Location              map[string]any  `json:"location"`
+	Hours                 []hoursResponse `json:"openingHours"`
+	Licence               licenceResponse `json:"licence"`
+	CancelDeadlineMinutes int             `json:"cancelDeadlineMinutes"`
+	DistanceKm            *float64        `json:"distanceKm,omitempty"`
+}
+
+type hoursResponse struct {
+	Weekday string `json:"weekday"` // "monday" ...
+	Open    string `json:"open"`
+	Close   string `json:"close"`
+}
+
+type licenceResponse struct {
+	Number     string  `json:"number,omitempty"`
+	Status     string  `json:"status,omitempty"`
+	ValidUntil *string `json:"validUntil"` // null: indefinite
 }
 
 func toInstitution(in directory.Institution, dist *float64) institutionResponse {
@@ -46,9 +58,18 @@ func toInstitution(in directory.Institution, dist *float64) institutionResponse 
 	if d == 0 {
 		d = booking.DefaultCancelDeadline
 	}
-	return institutionResponse{ID: in.ID, Name: in.Name, Type: in.Type, INN: in.INN, Address: in.Address, City: in.City,
+	out := institutionResponse{ID: in.ID, Name: in.Name, Type: in.Type, INN: in.INN, Address: in.Address, City: in.City,
 		Phone: in.Phone, TimeZone: in.TimeZone, Location: map[string]any{"lat": in.Lat, "lon": in.Lon},
-		Hours: in.Hours, Licence: in.Licence, CancelDeadline: d.String(), DistanceKm: dist}
+		Hours: []hoursResponse{}, Licence: licenceResponse{Number: in.Licence.Number, Status: in.Licence.Status},
+		CancelDeadlineMinutes: int(d.Minutes()), DistanceKm: dist}
+	for _, h := range in.Hours {
+		out.Hours = append(out.Hours, hoursResponse{Weekday: strings.ToLower(h.Weekday.String()), Open: h.Open, Close: h.Close})
+	}
+	if in.Licence.ValidUntil != nil {
+		v := in.Licence.ValidUntil.String()
+		out.Licence.ValidUntil = &v
+	}
+	return out
 }
 
 type specialistResponse struct {
