@@ -2,7 +2,6 @@ package applications
 
 import (
 	"net/mail"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -108,7 +107,7 @@ var formats = map[Format]formatInfo{
 	FormatOMS: {`^\d{16}$`, "", "invalid_oms", func(v string, _ civil.Date) (string, bool) { return digits(v, 16) }},
 	FormatPhone: {`^\+[1-9]\d{7,14}$`, "", "invalid_phone", func(v string, _ civil.Date) (string, bool) {
 		v = strings.TrimSpace(v)
-		return v, e164.MatchString(v)
+		return v, registry.ValidPhone(v)
 	}},
 	FormatEmail: {`^[^@\s]+@[^@\s]+$`, "", "invalid_email", func(v string, _ civil.Date) (string, bool) {
 		v = strings.TrimSpace(v)
@@ -128,8 +127,6 @@ var formats = map[Format]formatInfo{
 		return d.String(), err == nil
 	}},
 }
-
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 
 // digits strips the spaces and dashes people type into numbers and reports
 // whether what is left is n digits.
