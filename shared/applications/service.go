@@ -478,17 +478,20 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 // replaces the field, nil clears it. Each given field must pass its rule.
 // Errors: NotFound, Conflict (not_draft, changed), Precondition (stale
 // version), Invalid (fields.<name>), Unavailable, Internal.
-func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[string]*string, ifMatch int) (Application, error) {
+func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[string]*string, ifMatch *int) (Application, error) {
 	const op = "applications.UpdateDraft"
 	a, err := s.Get(ctx, owner, id)
 	if err != nil {
 		return Application{}, err
 	}
+	if ifMatch == nil {
+		return Application{}, errs.CheckVersion(op, ifMatch, a.Version)
+	}
 	if a.Status != StatusDraft {
 		return Application{}, errs.R(op, errs.Conflict, "not_draft")
 	}
-	if a.Version != ifMatch {
-		return Application{}, errs.R(op, errs.Precondition, "version_mismatch")
+	if err := errs.CheckVersion(op, ifMatch, a.Version); err != nil {
+		return Application{}, err
 	}
 	svc, _ := Lookup(a.ServiceCode)
 	p, err := s.Profiles.GetProfile(ctx, owner)

@@ -142,3 +142,16 @@ func (f *Fields) ErrKind(op string, k Kind) error {
 	sort.SliceStable(l, func(i, j int) bool { return l[i].Field < l[j].Field })
 	return &Error{Kind: k, Op: op, Fields: l}
 }
+
+// CheckVersion judges a conditional update: a client must name the version
+// it read (ifMatch nil → PreconditionRequired), and it must still be the
+// current one (else Precondition, reason version_mismatch).
+func CheckVersion(op string, ifMatch *int, current int) error {
+	switch {
+	case ifMatch == nil:
+		return E(op, PreconditionRequired, nil)
+	case *ifMatch != current:
+		return R(op, Precondition, "version_mismatch")
+	}
+	return nil
+}

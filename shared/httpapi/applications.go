@@ -131,11 +131,7 @@ func handleServices(svc *applications.Service) http.Handler {
 // handleValidateApplication checks an application without saving it: 200
 // with valid and the field errors either way.
 func handleValidateApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in applicationInput
 		if _, err := decode(w, r, &in); err != nil {
 			return err
@@ -161,11 +157,7 @@ func handleValidateApplication(svc *applications.Service) http.Handler {
 // handleCreateApplication saves a draft, prefilled from the profile and
 // documents. An Idempotency-Key header makes a retry return the first draft.
 func handleCreateApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in applicationInput
 		body, err := decode(w, r, &in)
 		if err != nil {
@@ -190,11 +182,7 @@ func handleCreateApplication(svc *applications.Service) http.Handler {
 
 // handleListApplications lists the caller's applications, filtered and paged.
 func handleListApplications(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := applications.ListFilter{Status: q.Get("status"), ServiceCode: q.Get("serviceCode"), From: q.Get("from"), To: q.Get("to"),
@@ -213,11 +201,7 @@ func handleListApplications(svc *applications.Service) http.Handler {
 
 // handleGetApplication returns one of the caller's applications with its timeline.
 func handleGetApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		a, err := svc.Get(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -229,27 +213,14 @@ func handleGetApplication(svc *applications.Service) http.Handler {
 
 // handleUpdateApplication merges fields into a draft; If-Match is required.
 func handleUpdateApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			Fields map[string]*string `json:"fields"`
 		}
 		if _, err := decode(w, r, &in); err != nil {
 			return err
 		}
-		// Look the application up before judging the precondition, so that
-		// someone else's id answers 404 whatever the headers say.
-		if _, err := svc.Get(r.Context(), id.Sub, r.PathValue("id")); err != nil {
-			return err
-		}
-		version, err := ifMatch(r, true)
-		if err != nil {
-			return err
-		}
-		a, err := svc.UpdateDraft(r.Context(), id.Sub, r.PathValue("id"), in.Fields, *version)
+		a, err := svc.UpdateDraft(r.Context(), id.Sub, r.PathValue("id"), in.Fields, ifMatch(r))
 		if err != nil {
 			return err
 		}
@@ -260,11 +231,7 @@ func handleUpdateApplication(svc *applications.Service) http.Handler {
 
 // handleDeleteApplication erases a draft.
 func handleDeleteApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		if err := svc.DeleteDraft(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -277,11 +244,7 @@ func handleDeleteApplication(svc *applications.Service) http.Handler {
 // number. An Idempotency-Key makes concurrent and later retries return the
 // same receipt.
 func handleSubmitApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		body, err := readBody(w, r)
 		if err != nil {
 			return err
@@ -320,11 +283,7 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 // handleWithdrawApplication lets the applicant withdraw before a decision:
 // an optional body {comment}.
 func handleWithdrawApplication(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			Comment string `json:"comment"`
 		}
@@ -342,11 +301,7 @@ func handleWithdrawApplication(svc *applications.Service) http.Handler {
 
 // handleApplicationTransition moves an application, for staff of its agency: {to, comment}.
 func handleApplicationTransition(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			To      string `json:"to"`
 			Comment string `json:"comment"`
@@ -366,11 +321,7 @@ func handleApplicationTransition(svc *applications.Service) http.Handler {
 // handleAgencyQueue lists the caller's agency's applications in a status
 // (received by default), oldest first.
 func handleAgencyQueue(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		limit := queryInt(r, "limit", &fe)
 		if err := fe.ErrKind("httpapi.agencyQueue", errs.Malformed); err != nil {
@@ -389,11 +340,7 @@ func handleAgencyQueue(svc *applications.Service) http.Handler {
 // handleRenewDocument starts the renewal of one of the caller's documents:
 // an application draft linked to it. Idempotency-Key makes retries safe.
 func handleRenewDocument(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		idem, err := idempotencyKey(r, []byte("renew "+r.PathValue("id")), svc.Now())
 		if err != nil {
 			return err

@@ -301,11 +301,7 @@ func (d BookingDeps) write(w http.ResponseWriter, r *http.Request, status int, b
 
 // handleBook books a slot; Idempotency-Key makes retries safe.
 func handleBook(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in booking.BookInput
 		body, err := decode(w, r, &in)
 		if err != nil {
@@ -335,11 +331,7 @@ func journalFilter(r *http.Request) booking.JournalFilter {
 
 // handleJournal lists the caller's bookings: the visit journal.
 func handleJournal(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		list, err := d.Service.Journal(r.Context(), id.Sub, journalFilter(r))
 		if err != nil {
 			return err
@@ -356,11 +348,7 @@ func handleJournal(d BookingDeps) http.Handler {
 
 // handleJournalCSV exports the journal as CSV (UTF-8 with BOM).
 func handleJournalCSV(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		list, err := d.Service.Journal(r.Context(), id.Sub, journalFilter(r))
 		if err != nil {
 			return err
@@ -381,19 +369,10 @@ func handleJournalCSV(d BookingDeps) http.Handler {
 	})
 }
 
-// booking loads one of the caller's bookings.
-func (d BookingDeps) booking(r *http.Request) (booking.Booking, error) {
-	id, err := caller(r)
-	if err != nil {
-		return booking.Booking{}, err
-	}
-	return d.Service.Get(r.Context(), id.Sub, r.PathValue("id"))
-}
-
 // handleGetBooking returns one of the caller's bookings with its record.
 func handleGetBooking(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		b, err := d.booking(r)
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		b, err := d.Service.Get(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -404,8 +383,8 @@ func handleGetBooking(d BookingDeps) http.Handler {
 
 // handleBookingFile serves the QR code, the PDF confirmation or the calendar file.
 func handleBookingFile(d BookingDeps, kind string) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		b, err := d.booking(r)
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		b, err := d.Service.Get(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -443,11 +422,7 @@ func handleBookingFile(d BookingDeps, kind string) http.Handler {
 
 // handleReschedule moves a booking to another slot of the same specialist.
 func handleReschedule(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			SlotID string `json:"slotId"`
 		}
@@ -465,11 +440,7 @@ func handleReschedule(d BookingDeps) http.Handler {
 
 // handleCancel cancels a booking and frees its slot.
 func handleCancel(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			Reason string `json:"reason"`
 		}
@@ -487,11 +458,7 @@ func handleCancel(d BookingDeps) http.Handler {
 
 // handleSetSchedule lets staff set a specialist's schedule and generate slots.
 func handleSetSchedule(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var sc booking.Schedule
 		if _, err := decode(w, r, &sc); err != nil {
 			return err
@@ -507,11 +474,7 @@ func handleSetSchedule(d BookingDeps) http.Handler {
 
 // handleSpecialistBookings lists a specialist's bookings on a date, for staff.
 func handleSpecialistBookings(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		list, err := d.Service.DayBookings(r.Context(), staffOf(id), r.PathValue("id"), r.URL.Query().Get("date"))
 		if err != nil {
 			return err
@@ -528,11 +491,7 @@ func handleSpecialistBookings(d BookingDeps) http.Handler {
 
 // handleVisit records a visit's outcome, for staff.
 func handleVisit(d BookingDeps) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			Outcome string `json:"outcome"`
 			Comment string `json:"comment"`

@@ -110,23 +110,19 @@ func queryInt(r *http.Request, name string, fe *errs.Fields) int {
 	return n
 }
 
-// ifMatch reads the version from an If-Match header ("3" or W/"3").
-// Absent → PreconditionRequired; unparseable → Precondition (it cannot match).
-func ifMatch(r *http.Request, required bool) (*int, error) {
-	const op = "httpapi.ifMatch"
+// ifMatch reads the version from an If-Match header ("3" or W/"3"): nil
+// when absent (the service decides whether it was required), -1 when it
+// cannot be read, which matches no version.
+func ifMatch(r *http.Request) *int {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" {
-		if required {
-			return nil, errs.E(op, errs.PreconditionRequired, nil)
-		}
-		return nil, nil
+		return nil
 	}
-	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	n, err := strconv.Atoi(h)
+	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
 	if err != nil || n < 0 {
-		return nil, errs.R(op, errs.Precondition, "version_mismatch")
+		n = -1
 	}
-	return &n, nil
+	return &n
 }
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }

@@ -85,11 +85,7 @@ func handleDocumentTypes(svc *registry.Service) http.Handler {
 // handleCreateDocument adds a document for the caller. An Idempotency-Key
 // header makes a retry return the first answer instead of a second document.
 func handleCreateDocument(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in registry.CreateInput
 		body, err := decode(w, r, &in)
 		if err != nil {
@@ -138,11 +134,7 @@ func printableASCII(s string) bool {
 
 // handleListDocuments lists the caller's documents, filtered and paged.
 func handleListDocuments(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := registry.ListFilter{Status: registry.Status(q.Get("status")), Type: registry.DocType(q.Get("type")),
@@ -165,11 +157,7 @@ func handleListDocuments(svc *registry.Service) http.Handler {
 
 // handleGetDocument returns one of the caller's documents.
 func handleGetDocument(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		v, err := svc.GetDocument(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -181,25 +169,12 @@ func handleGetDocument(svc *registry.Service) http.Handler {
 
 // handleUpdateDocument applies a merge patch; If-Match is required.
 func handleUpdateDocument(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in registry.DocumentFields
 		if _, err := decode(w, r, &in); err != nil {
 			return err
 		}
-		// Look the document up before judging the precondition, so that
-		// someone else's id answers 404 whatever the headers say.
-		if _, err := svc.GetDocument(r.Context(), id.Sub, r.PathValue("id")); err != nil {
-			return err
-		}
-		version, err := ifMatch(r, true)
-		if err != nil {
-			return err
-		}
-		v, err := svc.UpdateDocument(r.Context(), id.Sub, r.PathValue("id"), in, *version)
+		v, err := svc.UpdateDocument(r.Context(), id.Sub, r.PathValue("id"), in, ifMatch(r))
 		if err != nil {
 			return err
 		}
@@ -210,11 +185,7 @@ func handleUpdateDocument(svc *registry.Service) http.Handler {
 
 // handleDeleteDocument erases a document and its history.
 func handleDeleteDocument(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		if err := svc.DeleteDocument(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -225,11 +196,7 @@ func handleDeleteDocument(svc *registry.Service) http.Handler {
 
 // handleArchive archives (or unarchives) a document.
 func handleArchive(svc *registry.Service, archive bool) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		do := svc.Unarchive
 		if archive {
 			do = svc.Archive
@@ -255,11 +222,7 @@ type eventResponse struct {
 
 // handleHistory lists a document's history, newest first.
 func handleHistory(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		limit := queryInt(r, "limit", &fe)
 		if err := fe.ErrKind("httpapi.history", errs.Malformed); err != nil {

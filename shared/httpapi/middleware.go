@@ -85,6 +85,18 @@ func authenticate(auth Authenticator, next http.Handler) http.Handler {
 	})
 }
 
+// authed is a handler of an authenticated route, given the caller's
+// identity so no handler reads it on its own.
+func authed(f func(w http.ResponseWriter, r *http.Request, id Identity) error) http.Handler {
+	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := caller(r)
+		if err != nil {
+			return err
+		}
+		return f(w, r, id)
+	})
+}
+
 // caller returns the authenticated identity; routes behind authenticate
 // always have one, so a missing one is a wiring bug.
 func caller(r *http.Request) (Identity, error) {

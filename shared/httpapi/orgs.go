@@ -58,11 +58,7 @@ func toOrgDocument(r orgs.Row) orgDocumentResponse {
 
 // handleGrantConsent records the caller's consent to an organisation.
 func handleGrantConsent(svc *orgs.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in orgs.ConsentInput
 		if _, err := decode(w, r, &in); err != nil {
 			return err
@@ -79,11 +75,7 @@ func handleGrantConsent(svc *orgs.Service) http.Handler {
 
 // handleListConsents lists the caller's consents.
 func handleListConsents(svc *orgs.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		list, err := svc.Consents(r.Context(), id.Sub)
 		if err != nil {
 			return err
@@ -99,11 +91,7 @@ func handleListConsents(svc *orgs.Service) http.Handler {
 
 // handleRevokeConsent withdraws one of the caller's consents.
 func handleRevokeConsent(svc *orgs.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		if err := svc.Revoke(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -115,11 +103,7 @@ func handleRevokeConsent(svc *orgs.Service) http.Handler {
 // handleOrgDocuments lists the consented documents of an organisation's
 // employees, for its administrators.
 func handleOrgDocuments(svc *orgs.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := orgs.Filter{Status: registry.Status(q.Get("status")), Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
@@ -144,11 +128,7 @@ func handleOrgDocuments(svc *orgs.Service) http.Handler {
 // BOM, CRLF, every cell guarded against formula injection). A view cut
 // short by the export bound says so in X-Truncated.
 func handleOrgDocumentsCSV(svc *orgs.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		rows, truncated, err := svc.Export(r.Context(), adminOf(id), r.PathValue("orgId"), registry.Status(r.URL.Query().Get("status")))
 		if err != nil {
 			return err

@@ -51,11 +51,7 @@ func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service,
 
 // handleGetProfile returns the caller's profile, with defaults before the first save.
 func handleGetProfile(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		p, err := svc.GetProfile(r.Context(), id.Sub)
 		if err != nil {
 			return err
@@ -66,20 +62,12 @@ func handleGetProfile(svc *registry.Service) http.Handler {
 
 // handlePutProfile replaces the caller's profile; If-Match is honoured when sent.
 func handlePutProfile(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in registry.ProfileInput
 		if _, err := decode(w, r, &in); err != nil {
 			return err
 		}
-		version, err := ifMatch(r, false)
-		if err != nil {
-			return err
-		}
-		p, err := svc.PutProfile(r.Context(), id.Sub, in, version)
+		p, err := svc.PutProfile(r.Context(), id.Sub, in, ifMatch(r))
 		if err != nil {
 			return err
 		}

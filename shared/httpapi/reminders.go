@@ -11,11 +11,7 @@ import (
 
 // handleAckReminder acknowledges the last reminder of a document.
 func handleAckReminder(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		v, err := svc.AckReminder(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -27,11 +23,7 @@ func handleAckReminder(svc *registry.Service) http.Handler {
 
 // handleSnoozeReminder postpones a document's next reminder: {"until": date or instant}.
 func handleSnoozeReminder(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var in struct {
 			Until string `json:"until"`
 		}
@@ -67,11 +59,7 @@ func toNotificationResponse(n inbox.Notification) notificationResponse {
 
 // handleListNotifications lists the caller's inbox, newest first.
 func handleListNotifications(svc *inbox.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		limit := queryInt(r, "limit", &fe)
@@ -101,11 +89,7 @@ func handleListNotifications(svc *inbox.Service) http.Handler {
 
 // handleReadNotification marks one notification read.
 func handleReadNotification(svc *inbox.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
-		if err != nil {
-			return err
-		}
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
 		n, err := svc.MarkRead(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err

@@ -79,8 +79,10 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 	if err != nil {
 		return Profile{}, err
 	}
-	if ifMatch != nil && *ifMatch != cur.Version {
-		return Profile{}, errs.R(op, errs.Precondition, "version_mismatch")
+	if ifMatch != nil {
+		if err := errs.CheckVersion(op, ifMatch, cur.Version); err != nil {
+			return Profile{}, err
+		}
 	}
 	p, err := validProfile(owner, in, s.today(cur))
 	if err != nil {

@@ -210,18 +210,19 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 }
 
 // UpdateDocument applies a partial update if the document is still at
-// version ifMatch. Changing the issue date of a document whose expiry came
+// version ifMatch (required: nil is PreconditionRequired, judged after the
+// lookup so someone else's id is NotFound whatever the headers say). Changing the issue date of a document whose expiry came
 // from its rule recomputes the expiry. An update that changes nothing writes
-// nothing. Errors: NotFound, Invalid, Precondition (stale version), Conflict
+// nothing. Errors: NotFound, Invalid, PreconditionRequired, Precondition (stale version), Conflict
 // (archived), Unavailable, Internal.
-func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in DocumentFields, ifMatch int) (View, error) {
+func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in DocumentFields, ifMatch *int) (View, error) {
 	const op = "registry.UpdateDocument"
 	d, p, err := s.load(ctx, owner, id)
 	if err != nil {
 		return View{}, err
 	}
-	if d.Version != ifMatch {
-		return View{}, errs.R(op, errs.Precondition, "version_mismatch")
+	if err := errs.CheckVersion(op, ifMatch, d.Version); err != nil {
+		return View{}, err
 	}
 	if d.ArchivedAt != nil {
 		return View{}, errs.R(op, errs.Conflict, "archived")

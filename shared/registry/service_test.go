@@ -424,7 +424,7 @@ func TestUpdateDocument(t *testing.T) {
 	t.Run("stale version is a precondition failure and writes nothing", func(t *testing.T) {
 		svc, st := newService(t)
 		d := seedOne(st)
-		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("x")}, d.Version+1)
+		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("x")}, ptr(d.Version+1))
 		assertKind(t, err, errs.Precondition)
 		if w, _, _ := st.counts(); w != 0 {
 			t.Errorf("%d writes, want 0", w)
@@ -437,7 +437,7 @@ func TestUpdateDocument(t *testing.T) {
 		at := now.Add(-time.Hour)
 		d.ArchivedAt = &at
 		st.put(d)
-		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("x")}, d.Version)
+		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("x")}, ptr(d.Version))
 		assertKind(t, err, errs.Conflict)
 		if w, _, _ := st.counts(); w != 0 {
 			t.Errorf("%d writes, want 0", w)
@@ -447,14 +447,14 @@ func TestUpdateDocument(t *testing.T) {
 	t.Run("someone else's document is not found", func(t *testing.T) {
 		svc, st := newService(t)
 		d := seedOne(st)
-		_, err := svc.UpdateDocument(ctx, "bob", d.ID, registry.DocumentFields{Title: opt.Of("x")}, d.Version)
+		_, err := svc.UpdateDocument(ctx, "bob", d.ID, registry.DocumentFields{Title: opt.Of("x")}, ptr(d.Version))
 		assertKind(t, err, errs.NotFound)
 	})
 
 	t.Run("invalid patch writes nothing", func(t *testing.T) {
 		svc, st := newService(t)
 		d := seedOne(st)
-		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{IssuedOn: opt.Of("2999-01-01")}, d.Version)
+		_, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{IssuedOn: opt.Of("2999-01-01")}, ptr(d.Version))
 		assertKind(t, err, errs.Invalid)
 		if w, _, _ := st.counts(); w != 0 {
 			t.Errorf("%d writes, want 0", w)
@@ -472,7 +472,7 @@ func TestUpdateDocument(t *testing.T) {
 		t.Run("no-op writes nothing: "+tc.name, func(t *testing.T) {
 			svc, st := newService(t)
 			d := seedOne(st)
-			v, err := svc.UpdateDocument(ctx, "alice", d.ID, tc.in, d.Version)
+			v, err := svc.UpdateDocument(ctx, "alice", d.ID, tc.in, ptr(d.Version))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -488,7 +488,7 @@ func TestUpdateDocument(t *testing.T) {
 	t.Run("a change writes once, bumps the version and records the fields", func(t *testing.T) {
 		svc, st := newService(t)
 		d := seedOne(st)
-		v, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("Загранпаспорт"), ExpiresOn: opt.Of("2026-08-01")}, d.Version)
+		v, err := svc.UpdateDocument(ctx, "alice", d.ID, registry.DocumentFields{Title: opt.Of("Загранпаспорт"), ExpiresOn: opt.Of("2026-08-01")}, ptr(d.Version))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -647,3 +647,5 @@ func TestCreateDocument(t *testing.T) {
 		})
 	}
 }
+
+func ptr(n int) *int { return &n }
