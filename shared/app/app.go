@@ -93,10 +93,6 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 		docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ}}
 	}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
-	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Renewals: docs, Now: now, NewID: ids.New, Log: log}
-	if c.Reminders != "" {
-		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
-	}
 	video := c.VideoBase
 	if video == "" {
 		video = DefaultVideoBase
@@ -109,8 +105,8 @@ func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth htt
 			Directory: places,
 			Signer:    ticket.Signer{Key: c.TicketKey},
 		},
-		Applications: apps,
-		Orgs:         Orgs(c, cl, now),
+		Applications: applicationsService(c, cl, st, docs, now, log),
+		Orgs:         orgsService(c, cl, st, now),
 		Log:          log,
 		Auth:         auth,
 		Audit:        st,
@@ -124,23 +120,34 @@ const DefaultVideoBase = "https://video.kabinet.example/room"
 // Orgs builds consents and organisations' views; with a reminders topic it
 // can publish organisations' weekly digests (Service.Digest).
 func Orgs(c Config, cl Clients, now func() time.Time) *orgs.Service {
-	svc := &orgs.Service{Store: newStore(c, cl, now), Now: now, NewID: ids.New}
+	return orgsService(c, cl, newStore(c, cl, now), now)
+}
+
+func orgsService(c Config, cl Clients, st *store.Store, now func() time.Time) *orgs.Service {
+	svc := &orgs.Service{Store: st, Now: now, NewID: ids.New}
 	if c.Reminders != "" {
 		svc.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
 	}
 	return svc
 }
 
+// applicationsService is the applications service on st; with a reminders
+// topic it also tells status changes on the person's channels.
+func applicationsService(c Config, cl Clients, st *store.Store, docs *registry.Service, now func() time.Time, log *slog.Logger) *applications.Service {
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Renewals: docs, Now: now, NewID: ids.New, Log: log}
+	if c.Reminders != "" {
+		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
+	}
+	return apps
+}
+
 // Ingest builds the agency-event ingestion (functions/ingest); an issued
 // document closes the application it answers.
 func Ingest(c Config, cl Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
 	st := newStore(c, cl, now)
-	apps := &applications.Service{Store: st, Profiles: &registry.Service{Store: st, Now: now, NewID: ids.New},
-		Documents: st, Now: now, NewID: ids.New, Log: log}
-	if c.Reminders != "" {
-		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
-	}
-	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps}
+	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
+	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log,
+		Applications: applicationsService(c, cl, st, docs, now, log)}
 }
 
 // Scanner builds the expiry scan.

@@ -742,7 +742,7 @@ func (s *Service) publish(ctx context.Context, a Application, p registry.Profile
 		return
 	}
 	var msgs []notify.Message
-	for _, ch := range channels(p) {
+	for _, ch := range p.Reachable() {
 		msgs = append(msgs, notify.Message{
 			ID: a.ID + "." + strconv.Itoa(a.Version) + "." + ch, Subject: title, Body: title + "\n" + body,
 			Attributes: map[string]string{notify.AttrUserID: a.Owner, notify.AttrChannel: ch, notify.AttrKind: KindStatus,
@@ -756,20 +756,4 @@ func (s *Service) publish(ctx context.Context, a Application, p registry.Profile
 		s.log().Warn("applications: status message not published; the inbox has it",
 			"application", a.ID, "status", a.Status, "message", id, "err", err.Error())
 	}
-}
-
-// channels lists where p wants messages and can receive them, as the
-// expiry scan decides.
-func channels(p registry.Profile) []string {
-	var out []string
-	if p.Channels.SMS && p.Phone != "" {
-		out = append(out, registry.ChannelSMS)
-	}
-	if p.Channels.Email && p.Email != "" {
-		out = append(out, registry.ChannelEmail)
-	}
-	if p.Channels.Push {
-		out = append(out, registry.ChannelPush)
-	}
-	return out
 }

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -272,9 +271,9 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 		b.ConfirmationNumber = confirmationNumber()
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
 		switch {
-		case errs.Is(err, errs.Conflict) && (reason(err) == "confirmation_taken" || reason(err) == "place_taken"):
+		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == "confirmation_taken" || errs.ReasonOf(err) == "place_taken"):
 			continue
-		case errs.Is(err, errs.Conflict) && reason(err) == "slot_taken" && idem != nil:
+		case errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == "slot_taken" && idem != nil:
 			// The same key may have won the slot a moment ago.
 			if rb, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
 				return rb, true, nil
@@ -310,14 +309,6 @@ func (s *Service) slot(ctx context.Context, op, specID string, start, now time.T
 
 func fieldErr(op, field, code string) error {
 	return &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: field, Code: code}}}
-}
-
-func reason(err error) string {
-	var e *errs.Error
-	if errors.As(err, &e) {
-		return e.Reason
-	}
-	return ""
 }
 
 func deadline(inst directory.Institution) time.Duration {

@@ -103,6 +103,15 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
+// ReasonOf reports the reason slug of the outermost *Error in err's chain.
+func ReasonOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
+}
+
 // Is reports whether err is of kind k.
 func Is(err error, k Kind) bool { return err != nil && KindOf(err) == k }
 

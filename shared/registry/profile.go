@@ -25,6 +25,23 @@ const (
 	ChannelPush  = "push"
 )
 
+// Reachable lists the channels p wants messages on and can receive them
+// on (a channel needs its contact). The cabinet's inbox is not among them:
+// it always gets every message.
+func (p Profile) Reachable() []string {
+	var out []string
+	if p.Channels.SMS && p.Phone != "" {
+		out = append(out, ChannelSMS)
+	}
+	if p.Channels.Email && p.Email != "" {
+		out = append(out, ChannelEmail)
+	}
+	if p.Channels.Push {
+		out = append(out, ChannelPush)
+	}
+	return out
+}
+
 // ContactState is a contact with the state of its subscription.
 type ContactState struct {
 	Channel      string

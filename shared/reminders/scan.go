@@ -356,39 +356,21 @@ func (r *run) claim(ctx context.Context, j *job, key string) *job {
 		return nil
 	}
 	j.decision = dec
-	for _, ch := range channels(j.profile) {
-		if slices.Contains(dec.SentChannels, ch.name) {
+	for _, ch := range j.profile.Reachable() {
+		if slices.Contains(dec.SentChannels, ch) {
 			continue
 		}
 		body := j.text.body
-		if ch.name == registry.ChannelSMS {
+		if ch == registry.ChannelSMS {
 			body = j.text.sms
 		}
-		attrs := map[string]string{notify.AttrUserID: ref.Owner, notify.AttrChannel: ch.name, notify.AttrKind: kind}
+		attrs := map[string]string{notify.AttrUserID: ref.Owner, notify.AttrChannel: ch, notify.AttrKind: kind}
 		maps.Copy(attrs, j.attrs)
-		j.msgs = append(j.msgs, notify.Message{ID: ref.ID + "." + dec.Key + "." + ch.name,
+		j.msgs = append(j.msgs, notify.Message{ID: ref.ID + "." + dec.Key + "." + ch,
 			Subject: j.text.subject, Body: body, Attributes: attrs})
-		j.channels = append(j.channels, ch.name)
+		j.channels = append(j.channels, ch)
 	}
 	return j
-}
-
-type channel struct{ name string }
-
-// channels lists where p wants reminders and can receive them; the
-// cabinet's inbox is not among them: it always gets one.
-func channels(p registry.Profile) []channel {
-	var out []channel
-	if p.Channels.SMS && p.Phone != "" {
-		out = append(out, channel{registry.ChannelSMS})
-	}
-	if p.Channels.Email && p.Email != "" {
-		out = append(out, channel{registry.ChannelEmail})
-	}
-	if p.Channels.Push {
-		out = append(out, channel{registry.ChannelPush})
-	}
-	return out
 }
 
 // finish records the outcome of a job's publishing.

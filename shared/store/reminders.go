@@ -142,7 +142,7 @@ func decodeKey(c string) (map[string]types.AttributeValue, error) {
 func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) (reminders.Decision, bool, error) {
 	const op = "store.Claim"
 	sk := decisionSK(d.DocID, d.Key)
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	res, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table),
 		Key:       key(userPK(d.Owner), sk),
 		UpdateExpression: aws.String("SET kind = :kind, docId = :doc, #st = :pending, leaseUntil = :lease, " +
@@ -153,20 +153,24 @@ func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) 
 			":kind": str(kindDecision), ":doc": str(d.DocID), ":pending": str(reminders.DecisionPending),
 			":lease": num(d.LeaseUntil.Unix()), ":now": num(now.Unix()), ":ttl": num(now.Add(decisionTTL).Unix()),
 		},
+		ReturnValues: types.ReturnValueAllNew, // the claimed decision, with channels a failed run already sent
 	})
-	if single, _ := conditionFailed(err); !single && err != nil {
+	switch single, _ := conditionFailed(err); {
+	case err == nil:
+	case single: // someone else's decision: read it
+		var it decisionItem
+		if err := s.get(ctx, op, userPK(d.Owner), sk, &it); err != nil {
+			return d, false, err
+		}
+		return it.decision(d.Owner, d.Key), false, nil
+	default:
 		return d, false, wrap(op, err)
 	}
-	claimed := err == nil
-	out, gerr := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(userPK(d.Owner), sk), ConsistentRead: aws.Bool(true)})
-	if gerr != nil {
-		return d, false, wrap(op, gerr)
-	}
 	var it decisionItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
 		return d, false, errs.E(op, errs.Internal, err)
 	}
-	return it.decision(d.Owner, d.Key), claimed, nil
+	return it.decision(d.Owner, d.Key), true, nil
 }
 
 // Complete implements reminders.Store.
