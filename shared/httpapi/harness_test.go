@@ -58,6 +58,13 @@ var defaultNow = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWrapped(t, func(h http.Handler) http.Handler { return h })
+}
+
+// newEnvWrapped is newEnv with the API handler passed through wrap (a
+// validator, a fault injector) before it is served.
+func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
+	t.Helper()
 	emutest.Need(t)
 	ctx := context.Background()
 	cl, err := app.NewClients(ctx)
@@ -85,7 +92,7 @@ func newEnv(t *testing.T) *env {
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	deps := app.Deps(app.Config{Table: table, TicketKey: ticketKey}, cl, clk.Now, log, verifier.Authenticate)
-	e.srv = httptest.NewServer(httpapi.Handler(deps, ""))
+	e.srv = httptest.NewServer(wrap(httpapi.Handler(deps, "")))
 	t.Cleanup(e.srv.Close)
 	return e
 }

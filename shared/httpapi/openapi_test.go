@@ -3,35 +3,23 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"github.com/kabinet/kabinet/internal/apidocs"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/applications"
 	"github.com/kabinet/kabinet/shared/httpapi"
-	"github.com/kabinet/kabinet/shared/store"
 )
 
 // loadSpec loads and validates the embedded OpenAPI document.
@@ -209,36 +197,7 @@ func contractValidator(t *testing.T, rec *contractRecorder, next http.Handler) h
 // newContractEnv is newEnv with the API behind the contract validator.
 func newContractEnv(t *testing.T, rec *contractRecorder) *env {
 	t.Helper()
-	emutest.Need(t)
-	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	table := "test-" + hex.EncodeToString(b[:])
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: defaultNow}
-	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{}, ticketKey: ticketKey, ticketPub: ticketPub,
-		issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
-	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
-	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	deps := app.Deps(app.Config{Table: table, TicketKey: ticketKey}, cl, clk.Now, log, verifier.Authenticate)
-	e.srv = httptest.NewServer(contractValidator(t, rec, httpapi.Handler(deps, "")))
-	t.Cleanup(e.srv.Close)
-	return e
+	return newEnvWrapped(t, func(h http.Handler) http.Handler { return contractValidator(t, rec, h) })
 }
 
 // TestOpenAPIContract drives a realistic session through the validator:
