@@ -38,7 +38,6 @@ type bench struct {
 	issuer *httpapi.TokenIssuer
 	verify *httpapi.TokenVerifier
 	clock  *clock
-	tables []string
 }
 
 // clock is the services' and the tokens' settable clock.

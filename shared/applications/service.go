@@ -447,31 +447,23 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 		return Page{}, err
 	}
 	loc := p.Location()
-	page := Page{Items: []Application{}}
-	examined := 0
-	for {
-		list, next, err := s.Store.ListApplications(ctx, owner, after, limit)
-		if err != nil {
-			return Page{}, err
-		}
-		for _, a := range list {
-			examined++
-			after = a.ID
+	items, last, err := registry.Collect(
+		func(after string) ([]Application, string, error) {
+			return s.Store.ListApplications(ctx, owner, after, limit)
+		},
+		func(a Application) string { return a.ID },
+		func(a Application) bool {
 			day := civil.Of(a.CreatedAt.In(loc))
-			if (f.Status == "" || string(a.Status) == f.Status) && (f.ServiceCode == "" || a.ServiceCode == f.ServiceCode) &&
-				(from == nil || !day.Before(*from)) && (to == nil || !day.After(*to)) {
-				page.Items = append(page.Items, a)
-			}
-			if len(page.Items) == limit || examined >= examineBudget {
-				page.NextCursor = registry.EncodeCursor(a.ID)
-				return page, nil
-			}
-		}
-		if next == "" {
-			return page, nil
-		}
-		after = next
+			return (f.Status == "" || string(a.Status) == f.Status) && (f.ServiceCode == "" || a.ServiceCode == f.ServiceCode) &&
+				(from == nil || !day.Before(*from)) && (to == nil || !day.After(*to))
+		}, after, limit, examineBudget)
+	if err != nil {
+		return Page{}, err
 	}
+	if items == nil {
+		items = []Application{}
+	}
+	return Page{Items: items, NextCursor: registry.EncodeCursor(last)}, nil
 }
 
 // UpdateDraft merges fields into a draft at version ifMatch: a value

@@ -183,30 +183,22 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 	if err != nil {
 		return Page{}, err
 	}
-	var page Page
-	examined := 0
-	for {
-		docs, next, err := s.Store.ListDocuments(ctx, owner, after, limit)
-		if err != nil {
-			return Page{}, err
-		}
-		for _, d := range docs {
-			examined++
-			after = d.ID
-			v := s.view(d, p)
-			if (f.Type == "" || d.Type == f.Type) && (f.Status == "" || v.Status == f.Status) {
-				page.Items = append(page.Items, v)
-			}
-			if len(page.Items) == limit || examined >= examineBudget {
-				page.NextCursor = EncodeCursor(d.ID)
-				return page, nil
-			}
-		}
-		if next == "" {
-			return page, nil
-		}
-		after = next
+	today := s.today(p)
+	docs, last, err := Collect(
+		func(after string) ([]Document, string, error) { return s.Store.ListDocuments(ctx, owner, after, limit) },
+		func(d Document) string { return d.ID },
+		func(d Document) bool {
+			st, _ := d.StatusOn(today)
+			return (f.Type == "" || d.Type == f.Type) && (f.Status == "" || st == f.Status)
+		}, after, limit, examineBudget)
+	if err != nil {
+		return Page{}, err
 	}
+	page := Page{NextCursor: EncodeCursor(last)}
+	for _, d := range docs {
+		page.Items = append(page.Items, s.view(d, p))
+	}
+	return page, nil
 }
 
 // UpdateDocument applies a partial update if the document is still at
@@ -325,6 +317,37 @@ func (s *Service) save(ctx context.Context, d Document, p Profile, ev Event) (Vi
 		return View{}, err
 	}
 	return s.view(d, p), nil
+}
+
+// Collect pages through fetch — a store listing that returns the items after
+// a position and the position to continue from ("" at the end) — keeping
+// the items keep accepts, until limit are kept or budget items were read.
+// It returns the kept items and the id of the last item examined when it
+// stopped early ("" when the listing ran out): a selective filter gets a
+// short page with a cursor rather than a request that reads without bound.
+func Collect[T any](fetch func(after string) ([]T, string, error), id func(T) string, keep func(T) bool,
+	after string, limit, budget int) ([]T, string, error) {
+	var out []T
+	examined := 0
+	for {
+		items, next, err := fetch(after)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, x := range items {
+			examined++
+			if keep(x) {
+				out = append(out, x)
+			}
+			if len(out) == limit || examined >= budget {
+				return out, id(x), nil
+			}
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		after = next
+	}
 }
 
 // ClampLimit turns a requested page size into one the store will serve:

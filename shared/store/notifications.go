@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
+	"github.com/kabinet/kabinet/shared/registry"
 )
 
 var _ inbox.Store = (*Store)(nil)
@@ -47,29 +48,23 @@ func (it notificationItem) notification() inbox.Notification {
 // ListNotifications implements inbox.Store, newest first.
 func (s *Store) ListNotifications(ctx context.Context, owner string, unreadOnly bool, after string, limit int) ([]inbox.Notification, string, error) {
 	const op = "store.ListNotifications"
-	var out []inbox.Notification
-	examined := 0
-	for {
-		var items []notificationItem
-		next, err := s.query(ctx, owner, notifPrefix, after, limit, false, &items)
-		if err != nil {
-			return nil, "", wrap(op, err)
-		}
-		for _, it := range items {
-			examined++
-			after = it.ID
-			if !unreadOnly || it.ReadAt == nil {
-				out = append(out, it.notification())
-			}
-			if len(out) == limit || examined >= unreadBudget {
-				return out, it.ID, nil
-			}
-		}
-		if next == "" {
-			return out, "", nil
-		}
-		after = next
+	items, last, err := registry.Collect(
+		func(after string) ([]notificationItem, string, error) {
+			var page []notificationItem
+			next, err := s.query(ctx, owner, notifPrefix, after, limit, false, &page)
+			return page, next, err
+		},
+		func(it notificationItem) string { return it.ID },
+		func(it notificationItem) bool { return !unreadOnly || it.ReadAt == nil },
+		after, limit, unreadBudget)
+	if err != nil {
+		return nil, "", wrap(op, err)
 	}
+	out := make([]inbox.Notification, len(items))
+	for i, it := range items {
+		out[i] = it.notification()
+	}
+	return out, last, nil
 }
 
 // MarkRead implements inbox.Store.
