@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/shared/errs"
+	"github.com/kabinet/kabinet/shared/registry"
 )
 
 // DevDeps are what the local development routes need. They are mounted by
@@ -28,8 +28,6 @@ type DevDeps struct {
 	// /dev/events); nil answers 501.
 	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
 }
-
-var subPattern = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
 
 // MountDev registers the local development contract on mux:
 // GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
@@ -75,7 +73,7 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 			return err
 		}
 		var fe errs.Fields
-		if !subPattern.MatchString(in.Sub) {
+		if !registry.ValidSubject(in.Sub) {
 			fe.Add("sub", "invalid_text")
 		}
 		if err := fe.Err("dev.token"); err != nil {

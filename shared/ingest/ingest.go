@@ -133,7 +133,6 @@ const (
 
 var (
 	idPattern     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-	subPattern    = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
 	agencyPattern = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
 )
 
@@ -219,7 +218,7 @@ func checkParty(fe *errs.Fields, citizen, agency, fromSource string) {
 	switch {
 	case citizen == "":
 		fe.Add("detail.citizenId", "required")
-	case !subPattern.MatchString(citizen):
+	case !registry.ValidSubject(citizen):
 		fe.Add("detail.citizenId", "invalid_text")
 	}
 	switch {

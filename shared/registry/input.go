@@ -56,6 +56,13 @@ const (
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 
+var subject = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`)
+
+// ValidSubject reports whether s can be a person's id (a token's sub, an
+// agency event's citizenId): it becomes part of storage keys, so only a
+// short, plain alphabet is taken.
+func ValidSubject(s string) bool { return subject.MatchString(s) }
+
 // ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
 // 15 digits), the only form SMS gateways take without guessing.
 func ValidPhone(s string) bool { return e164.MatchString(s) }
