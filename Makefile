@@ -14,13 +14,20 @@ FUZZTIME ?= 30s
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test build invoke synth deploy-localstack lint fuzz bench bench-large tools reset clean
+.PHONY: run test test-e2e web build invoke synth deploy-localstack lint fuzz bench bench-large tools reset clean
 
-run: tools ## the whole system locally on http://127.0.0.1:8080 (PORT overrides)
+run: tools web ## the whole system locally on http://127.0.0.1:8080 (PORT overrides), the web cabinet at /
 	$(GO) run ./cmd/local
 
-test: tools ## every test: unit, integration against the emulators, CDK assertions
+test: tools web ## every test: unit, integration against the emulators, CDK assertions, the web app's; the browser tests when Chromium is installed
 	KABINET_REQUIRE_EMULATORS=1 $(GO) test -count=1 -timeout 20m ./...
+	cd web && npm test
+
+test-e2e: tools web ## the web cabinet's browser tests in Debian's Chromium against the local system (screenshots in web/e2e-screenshots/)
+	KABINET_REQUIRE_EMULATORS=1 KABINET_REQUIRE_CHROMIUM=1 $(GO) test -count=1 -timeout 10m -run '^TestWebCabinetInChromium$$' -v ./cmd/local/
+
+web: ## build the web cabinet into web/dist (npm ci first when the lock file is newer than node_modules)
+	cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
 
 build: ## one bootstrap per function for Lambda's provided.al2023 on arm64
 	@for fn in $(FUNCTIONS); do \
@@ -77,4 +84,4 @@ reset: ## wipe local data and the development signing key
 	rm -rf .local/dynamodb .local/keys .local/stack.env
 
 clean: ## remove build output
-	rm -rf bin cdk.out
+	rm -rf bin cdk.out web/dist

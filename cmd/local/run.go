@@ -129,6 +129,13 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 			return ingestEvent(ctx, ev)
 		},
 	})
+	root, err := emulators.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if err := mountWeb(mux, webDist(root)); err != nil {
+		return err
+	}
 	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
 
 	envFile := filepath.Join(dir, "stack.env")
@@ -214,7 +221,7 @@ func writeEnv(path string, stackEnv []string, topics map[string]string) error {
 
 func banner(out io.Writer, base string, stack *emulators.Stack, envFile, seeded string) {
 	fmt.Fprintf(out, `
-Kabinet is running at %[1]s
+Kabinet is running at %[1]s   (the web cabinet: open it in a browser, sign in as alice)
   DynamoDB Local  %[2]s   (table %[3]s, data in .local/dynamodb; make reset wipes it)
   SNS/SQS fauxqs  %[4]s   (reminders are delivered to the queue %[5]s)
   endpoints for other tools: %[6]s

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -19,28 +20,7 @@ import (
 // TestRunServesTheWholeSystem is `make run` end to end: emulators, table,
 // topic, demo data, the API and the local contract, then a clean stop.
 func TestRunServesTheWholeSystem(t *testing.T) {
-	if _, err := emulators.ToolsDir(); err != nil {
-		if os.Getenv("KABINET_REQUIRE_EMULATORS") == "1" {
-			t.Fatal(err)
-		}
-		t.Skipf("emulators not installed: %v; run make tools", err)
-	}
-	dir := t.TempDir()
-	env := map[string]string{"PORT": "0", "KABINET_LOCAL_DIR": dir}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	var out bytes.Buffer
-	go func() { done <- run(ctx, func(k string) string { return env[k] }, &lockedBuffer{b: &out}, ready) }()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		t.Fatalf("run ended before ready: %v", err)
-	case <-time.After(2 * time.Minute):
-		t.Fatal("not ready after 2 minutes")
-	}
+	base, dir, stop := startLocal(t)
 
 	call := func(method, path, token, body string) (int, map[string]any) {
 		t.Helper()
@@ -126,14 +106,8 @@ func TestRunServesTheWholeSystem(t *testing.T) {
 		t.Errorf("signing key not generated: %v", err)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not stop")
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v", err)
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("server still answers after stop")
@@ -141,6 +115,51 @@ func TestRunServesTheWholeSystem(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "stack.env")); !os.IsNotExist(err) {
 		t.Errorf("stack.env left behind: %v", err)
 	}
+}
+
+// startLocal starts what `make run` starts, on a free port with its data in
+// a temporary folder, and returns the server's base URL, that folder and a
+// stop function that waits for a clean stop.
+func startLocal(t *testing.T) (base, dir string, stop func() error) {
+	t.Helper()
+	if _, err := emulators.ToolsDir(); err != nil {
+		if os.Getenv("KABINET_REQUIRE_EMULATORS") == "1" {
+			t.Fatal(err)
+		}
+		t.Skipf("emulators not installed: %v; run make tools", err)
+	}
+	dir = t.TempDir()
+	env := map[string]string{"PORT": "0", "KABINET_LOCAL_DIR": dir}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- run(ctx, func(k string) string { return env[k] }, &lockedBuffer{b: &out}, ready) }()
+	select {
+	case base = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended before ready: %v", err)
+	case <-time.After(2 * time.Minute):
+		cancel()
+		t.Fatal("not ready after 2 minutes")
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return errors.New("run did not stop within 30 s")
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, dir, stop
 }
 
 type lockedBuffer struct {
