@@ -40,7 +40,7 @@ invoke: ## run one function on a sample event against `make run`'s stack: make i
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<function> EVENT=events/<file>.json"; exit 2; }
 	$(GO) run ./cmd/invoke -fn $(FN) -event $(EVENT) -env .local/stack.env
 
-synth: tools build ## the CloudFormation template, into cdk.out/
+synth: tools build web ## the CloudFormation template, into cdk.out/
 	$(CDK) synth --quiet --output cdk.out
 
 deploy-localstack: ## bootstrap and deploy the stack into your own LocalStack at AWS_ENDPOINT_URL (never run by make test)
@@ -48,7 +48,7 @@ deploy-localstack: ## bootstrap and deploy the stack into your own LocalStack at
 		echo "deploy-localstack: no LocalStack answers at $(AWS_ENDPOINT_URL)/_localstack/health."; \
 		echo "Start one (e.g. 'localstack start -d'; Cognito and HTTP APIs need LocalStack Pro) or set AWS_ENDPOINT_URL."; \
 		exit 1; }
-	@$(MAKE) --no-print-directory tools build
+	@$(MAKE) --no-print-directory tools build web
 	export AWS_ENDPOINT_URL="$(AWS_ENDPOINT_URL)" AWS_ENDPOINT_URL_S3="$(AWS_ENDPOINT_URL_S3)" \
 		AWS_REGION="$(LOCALSTACK_REGION)" AWS_ENVAR_ALLOWLIST=AWS_REGION,AWS_DEFAULT_REGION; \
 	$(CDKLOCAL) bootstrap && $(CDKLOCAL) deploy --require-approval never --outputs-file cdk.out/localstack-outputs.json

@@ -24,6 +24,7 @@ const (
 	defaultAudience       = ""
 	defaultAllowedOrigins = "http://localhost:3000"
 	defaultAssetDir       = "bin"
+	defaultWebDir         = "web/dist"
 	// defaultVideoBaseURL is the link prefix the functions fall back to
 	// themselves (https://video.kabinet.example/room).
 	defaultVideoBaseURL = kapp.DefaultVideoBase
@@ -39,7 +40,10 @@ func main() {
 		JWTAudience:    contextString(app, "jwtAudience", defaultAudience),
 		AllowedOrigins: splitList(contextString(app, "allowedOrigins", defaultAllowedOrigins)),
 		AssetDir:       contextString(app, "assetDir", defaultAssetDir),
-		VideoBaseURL:   contextString(app, "videoBaseUrl", defaultVideoBaseURL),
+		WebDir:         contextString(app, "webDir", defaultWebDir),
+		// The Cognito hosted UI's domain prefix; empty means kabinet-<stage>.
+		AuthDomainPrefix: contextString(app, "authDomainPrefix", ""),
+		VideoBaseURL:     contextString(app, "videoBaseUrl", defaultVideoBaseURL),
 		// Optional custom domain of the API: both or neither.
 		DomainName:     contextString(app, "domainName", ""),
 		CertificateARN: contextString(app, "certificateArn", ""),

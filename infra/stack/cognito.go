@@ -54,7 +54,8 @@ type auth struct {
 }
 
 // newAuth creates the Cognito user pool, its groups and the app client of
-// the web cabinet and the mobile apps.
+// the web cabinet and the mobile apps, which may redirect to origins after
+// sign-in and sign-out.
 //
 // The API's JWT authorizer is given the pool as issuer and the app client's
 // id as audience, so clients send the ID token (not the access token) as
@@ -62,7 +63,7 @@ type auth struct {
 // and only Cognito's ID tokens carry "aud" (= the client id; access tokens
 // carry "client_id" instead). The ID token is also the one carrying the
 // custom:institution/agency/org attributes the handlers read.
-func newAuth(scope constructs.Construct, p Props) auth {
+func newAuth(scope constructs.Construct, p Props, origins *[]*string) auth {
 	custom := map[string]awscognito.ICustomAttribute{}
 	for _, name := range customAttributes {
 		custom[name] = awscognito.NewStringAttribute(&awscognito.StringAttributeProps{
@@ -132,7 +133,6 @@ func newAuth(scope constructs.Construct, p Props) auth {
 	for _, name := range customAttributes {
 		customNames = append(customNames, jsii.String(name))
 	}
-	origins := jsii.Strings(p.AllowedOrigins...)
 	client := pool.AddClient(jsii.String("AppClient"), &awscognito.UserPoolClientOptions{
 		UserPoolClientName: jsii.String("kabinet-" + p.Stage + "-app"),
 		// A public client (browser, mobile): it has no secret to keep, and

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -107,7 +108,8 @@ func TestUserGroups(t *testing.T) {
 
 // GIVEN the stack WHEN its app client is inspected THEN it is a public
 // client (no secret) signing in with SRP and refresh tokens, or with the
-// authorization code grant (never implicit) back to the allowed origins;
+// authorization code grant (never implicit) back to the web cabinet and
+// the allowed origins;
 // tokens last an hour, refresh tokens 30 days; user existence is not
 // revealed; and users can read but not write the custom attributes.
 func TestAppClient(t *testing.T) {
@@ -117,7 +119,7 @@ func TestAppClient(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
 	client := props(resources(tj, typ)[onlyID(t, tj, typ)])
-	origins := toArr(testProps.AllowedOrigins)
+	origins := append(arr{webOrigin(t, tj)}, toArr(testProps.AllowedOrigins)...)
 	cases := []assertCase{
 		{"exactly one app client, in the pool", has(obj{"UserPoolId": obj{"Ref": onlyID(t, tj, "AWS::Cognito::UserPool")}})},
 		{"no secret", has(obj{"GenerateSecret": false})},
@@ -183,7 +185,7 @@ func TestExternalIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := testProps
-	p.AssetDir = assetDir
+	p.AssetDir, p.WebDir = assetDir, filepath.Join(assetDir, "web")
 	p.JWTIssuer, p.JWTAudience = "https://idp.example.test/realm", "external-client"
 	var tp assertions.Template
 	check(t, func() {

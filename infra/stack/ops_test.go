@@ -3,6 +3,7 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -197,7 +198,7 @@ func TestCustomDomain(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := testProps
-	p.AssetDir = assetDir
+	p.AssetDir, p.WebDir = assetDir, filepath.Join(assetDir, "web")
 	p.DomainName, p.CertificateARN = "api.example.test", testCertificateARN
 	var dt assertions.Template
 	check(t, func() {

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -58,8 +59,18 @@ type Props struct {
 	// required with JWTIssuer and refused without it (the user pool's
 	// tokens carry the app client's id).
 	JWTAudience string
-	// AllowedOrigins are the browser origins CORS admits; nothing else is allowed.
+	// AllowedOrigins are browser origins CORS admits and the app client may
+	// redirect to besides the web cabinet's own (its CloudFront domain, always
+	// admitted), e.g. a developer's http://localhost:3000; nothing else is
+	// allowed.
 	AllowedOrigins []string
+	// WebDir is the built web cabinet (`make web` writes web/dist), deployed
+	// to the web bucket behind CloudFront; tests point it at a dummy page.
+	WebDir string
+	// AuthDomainPrefix names the Cognito hosted UI,
+	// https://<prefix>.auth.<region>.amazoncognito.com; unique per region.
+	// Empty means kabinet-<stage>.
+	AuthDomainPrefix string
 	// AssetDir holds one folder per function with its "bootstrap" binary
 	// (what `make build` produces); tests point it at dummy files.
 	AssetDir string
@@ -204,9 +215,13 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	grantTopics(fns, topics)
 	configureBooking(fns, p, newTicketSigningSeed(st, p.Stage, key))
 
-	users := newAuth(st, p)
+	site := newWeb(st, p)
+	origins := &[]*string{site.origin}
+	*origins = append(*origins, *jsii.Strings(p.AllowedOrigins...)...)
+	users := newAuth(st, p, origins)
+	hostedUI := addHostedUI(users.pool, p)
 	issuer, audience := jwtIssuerAndAudience(p, users)
-	api := newHTTPAPI(st, p, issuer, audience)
+	api := newHTTPAPI(st, p, issuer, audience, origins)
 	httpFns := map[string]awslambda.IFunction{}
 	for _, name := range httpapi.Functions() {
 		httpFns[name] = fns[name]
@@ -214,6 +229,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	addRoutes(api, httpapi.Routes(httpapi.Deps{}), httpFns)
 	stage := newDefaultStage(st, api)
 	newCustomDomain(st, p, api, stage)
+	site.deploy(st, p, apiBaseURL(p, api), users)
 	newSMSSettings(st)
 
 	deliveryDLQ := newDeliveryDLQ(st, p.Stage, topics[notify.Reminders.ID])
@@ -240,6 +256,12 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 
 	awscdk.NewCfnOutput(st, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 		Value: stage.Url(), Description: jsii.String("Base URL of the HTTP API"),
+	})
+	awscdk.NewCfnOutput(st, jsii.String("WebUrl"), &awscdk.CfnOutputProps{
+		Value: site.origin, Description: jsii.String("The web cabinet (CloudFront)"),
+	})
+	awscdk.NewCfnOutput(st, jsii.String("HostedUIUrl"), &awscdk.CfnOutputProps{
+		Value: hostedUI.BaseUrl(nil), Description: jsii.String("Cognito hosted UI where the web cabinet signs people in"),
 	})
 	awscdk.NewCfnOutput(st, jsii.String("TableName"), &awscdk.CfnOutputProps{
 		Value: table.TableName(), Description: jsii.String("Name of the DynamoDB table"),
@@ -293,8 +315,10 @@ func (p Props) validate() error {
 		return errors.New("stack: JWTAudience without JWTIssuer; the user pool's tokens carry the app client id")
 	case p.AssetDir == "":
 		return errors.New("stack: AssetDir is empty")
-	case len(p.AllowedOrigins) == 0:
-		return errors.New("stack: AllowedOrigins is empty")
+	case p.WebDir == "":
+		return errors.New("stack: WebDir is empty (make web builds web/dist)")
+	case !validAuthDomainPrefix(p.authDomainPrefix()):
+		return fmt.Errorf("stack: auth domain prefix %q: lower-case letters, digits and inner hyphens, at most 63, without aws, amazon or cognito", p.authDomainPrefix())
 	case (p.DomainName == "") != (p.CertificateARN == ""):
 		return errors.New("stack: DomainName and CertificateARN go together")
 	}
@@ -313,6 +337,28 @@ func (p Props) validate() error {
 		}
 	}
 	return nil
+}
+
+// validAuthDomainPrefix reports whether Cognito accepts s as a domain
+// prefix: lower-case letters, digits and inner hyphens, without the
+// reserved words aws, amazon and cognito.
+func validAuthDomainPrefix(s string) bool {
+	for _, reserved := range []string{"aws", "amazon", "cognito"} {
+		if strings.Contains(s, reserved) {
+			return false
+		}
+	}
+	return authDomainPrefixRE.MatchString(s)
+}
+
+var authDomainPrefixRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// authDomainPrefix is the Cognito hosted UI's domain prefix.
+func (p Props) authDomainPrefix() string {
+	if p.AuthDomainPrefix != "" {
+		return p.AuthDomainPrefix
+	}
+	return "kabinet-" + p.Stage
 }
 
 // newTableKey creates the customer-managed key the table and the topics are
@@ -677,7 +723,7 @@ func constructID(name string) string {
 // jwtIssuerAndAudience) as default, so a route is protected unless it says
 // otherwise. Its default stage is added by newDefaultStage, because the
 // automatically created one cannot be given throttling or access logs.
-func newHTTPAPI(scope constructs.Construct, p Props, issuer, audience *string) awsapigatewayv2.HttpApi {
+func newHTTPAPI(scope constructs.Construct, p Props, issuer, audience *string, origins *[]*string) awsapigatewayv2.HttpApi {
 	auth := awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String("JwtAuthorizer"), issuer,
 		&awsapigatewayv2authorizers.HttpJwtAuthorizerProps{
 			JwtAudience: &[]*string{audience},
@@ -687,13 +733,22 @@ func newHTTPAPI(scope constructs.Construct, p Props, issuer, audience *string) a
 		CreateDefaultStage: jsii.Bool(false),
 		DefaultAuthorizer:  auth,
 		CorsPreflight: &awsapigatewayv2.CorsPreflightOptions{
-			AllowOrigins:  jsii.Strings(p.AllowedOrigins...),
+			AllowOrigins:  origins,
 			AllowMethods:  &corsMethods,
 			AllowHeaders:  jsii.Strings(corsAllowHeaders...),
 			ExposeHeaders: jsii.Strings(corsExposeHeaders...),
 			MaxAge:        awscdk.Duration_Hours(jsii.Number(1)),
 		},
 	})
+}
+
+// apiBaseURL is the API's URL as clients call it, without a trailing slash:
+// the custom domain if there is one, else the default endpoint.
+func apiBaseURL(p Props, api awsapigatewayv2.HttpApi) *string {
+	if p.DomainName != "" {
+		return jsii.String("https://" + p.DomainName)
+	}
+	return api.ApiEndpoint()
 }
 
 // addRoutes adds every route of the route table to api, each integrated with

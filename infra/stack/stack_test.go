@@ -81,6 +81,15 @@ func synth(t *testing.T) (assertions.Template, obj) {
 				return
 			}
 		}
+		webDir := filepath.Join(dir, "web")
+		if err := os.MkdirAll(filepath.Join(webDir, "assets"), 0o755); err != nil {
+			synthErr = err
+			return
+		}
+		if err := os.WriteFile(filepath.Join(webDir, "index.html"), []byte("<!doctype html>"), 0o644); err != nil {
+			synthErr = err
+			return
+		}
 		ctx, err := cdkContext()
 		if err != nil {
 			synthErr = err
@@ -88,6 +97,7 @@ func synth(t *testing.T) (assertions.Template, obj) {
 		}
 		p := testProps
 		p.AssetDir = dir
+		p.WebDir = webDir
 		st := New(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}), "Kabinet-test", p)
 		tpl = assertions.Template_FromStack(st, nil)
 		raw, err := json.Marshal(tpl.ToJSON())
@@ -284,9 +294,10 @@ func TestFunctions(t *testing.T) {
 	const typ = "AWS::Lambda::Function"
 	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
 	cases := []assertCase{
-		{"one per HTTP, scheduled and event-driven function, and the SMS settings provider", func(t *testing.T) {
+		{"one per HTTP, scheduled and event-driven function, the SMS settings provider and the web deployment", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(allFunctions())+1)) // +1: AwsCustomResource's function
+				// +1: AwsCustomResource's function, +1: BucketDeployment's
+				tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(allFunctions())+2))
 			})
 		}},
 	}
@@ -336,10 +347,11 @@ func TestIAM(t *testing.T) {
 	tp, tj := synth(t)
 	tableID := onlyID(t, tj, "AWS::DynamoDB::Table")
 	run(t, []assertCase{
-		{"one role per function, the user pool's SMS role and the SMS settings provider's", func(t *testing.T) {
+		{"one role per function, the user pool's SMS role, the SMS settings provider's and the web deployment's", func(t *testing.T) {
 			check(t, func() {
-				// +1: the SMS role, +1: the SMS settings custom resource's function
-				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+2))
+				// +1: the SMS role, +1: the SMS settings custom resource's
+				// function, +1: the web BucketDeployment's function
+				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+3))
 			})
 		}},
 		{"roles are for Lambda only, but the SMS role", func(t *testing.T) {
@@ -913,7 +925,7 @@ func TestHTTPAPI(t *testing.T) {
 			},
 		})},
 		{"CORS limited to the allowed origins", has("AWS::ApiGatewayV2::Api", obj{"CorsConfiguration": obj{
-			"AllowOrigins":  toArr(testProps.AllowedOrigins),
+			"AllowOrigins":  append(arr{webOrigin(t, tj)}, toArr(testProps.AllowedOrigins)...),
 			"AllowMethods":  arr{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
 			"AllowHeaders":  toArr(corsAllowHeaders),
 			"ExposeHeaders": toArr(corsExposeHeaders),
@@ -968,7 +980,7 @@ func TestHTTPAPI(t *testing.T) {
 func TestAddRoutesPublic(t *testing.T) {
 	synth(t) // share the jsii runtime start-up with the other tests
 	st := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Routes"), nil)
-	api := newHTTPAPI(st, testProps, jsii.String("https://issuer.example.test"), jsii.String("aud"))
+	api := newHTTPAPI(st, testProps, jsii.String("https://issuer.example.test"), jsii.String("aud"), jsii.Strings(testProps.AllowedOrigins...))
 	fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
 		jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
 	addRoutes(api, []httpapi.Route{
@@ -1060,25 +1072,30 @@ func TestRouteKey(t *testing.T) {
 // refused before anything is built.
 func TestPropsValidate(t *testing.T) {
 	valid := testProps
-	valid.AssetDir = "bin"
+	valid.AssetDir, valid.WebDir = "bin", "web/dist"
 	cases := map[string]func(p *Props){
-		"no stage":            func(p *Props) { p.Stage = "" },
-		"issuer, no audience": func(p *Props) { p.JWTIssuer = "https://idp.example" },
-		"audience, no issuer": func(p *Props) { p.JWTAudience = "client" },
-		"http origin":         func(p *Props) { p.AllowedOrigins = []string{"http://app.example"} },
-		"origin not a URL":    func(p *Props) { p.AllowedOrigins = []string{"app.example"} },
-		"no asset dir":        func(p *Props) { p.AssetDir = "" },
-		"no origins":          func(p *Props) { p.AllowedOrigins = nil },
-		"any origin":          func(p *Props) { p.AllowedOrigins = []string{"*"} },
-		"blank origin":        func(p *Props) { p.AllowedOrigins = []string{"https://a.example", ""} },
-		"no video base":       func(p *Props) { p.VideoBaseURL = "" },
-		"relative video":      func(p *Props) { p.VideoBaseURL = "/room" },
-		"video not http":      func(p *Props) { p.VideoBaseURL = "ftp://video.example/room" },
-		"valid (no change)":   func(p *Props) {},
-		"valid external IdP":  func(p *Props) { p.JWTIssuer, p.JWTAudience = "https://idp.example", "client" },
-		"domain, no cert":     func(p *Props) { p.DomainName = "api.example.test" },
-		"cert, no domain":     func(p *Props) { p.CertificateARN = testCertificateARN },
-		"valid custom domain": func(p *Props) { p.DomainName, p.CertificateARN = "api.example.test", testCertificateARN },
+		"no stage":                func(p *Props) { p.Stage = "" },
+		"issuer, no audience":     func(p *Props) { p.JWTIssuer = "https://idp.example" },
+		"audience, no issuer":     func(p *Props) { p.JWTAudience = "client" },
+		"http origin":             func(p *Props) { p.AllowedOrigins = []string{"http://app.example"} },
+		"origin not a URL":        func(p *Props) { p.AllowedOrigins = []string{"app.example"} },
+		"no asset dir":            func(p *Props) { p.AssetDir = "" },
+		"valid, no extra origins": func(p *Props) { p.AllowedOrigins = nil },
+		"no web dir":              func(p *Props) { p.WebDir = "" },
+		"auth prefix upper case":  func(p *Props) { p.AuthDomainPrefix = "Kabinet" },
+		"auth prefix reserved":    func(p *Props) { p.AuthDomainPrefix = "kabinet-cognito" },
+		"auth prefix hyphen end":  func(p *Props) { p.AuthDomainPrefix = "kabinet-" },
+		"valid auth prefix":       func(p *Props) { p.AuthDomainPrefix = "kabinet-prod-7" },
+		"any origin":              func(p *Props) { p.AllowedOrigins = []string{"*"} },
+		"blank origin":            func(p *Props) { p.AllowedOrigins = []string{"https://a.example", ""} },
+		"no video base":           func(p *Props) { p.VideoBaseURL = "" },
+		"relative video":          func(p *Props) { p.VideoBaseURL = "/room" },
+		"video not http":          func(p *Props) { p.VideoBaseURL = "ftp://video.example/room" },
+		"valid (no change)":       func(p *Props) {},
+		"valid external IdP":      func(p *Props) { p.JWTIssuer, p.JWTAudience = "https://idp.example", "client" },
+		"domain, no cert":         func(p *Props) { p.DomainName = "api.example.test" },
+		"cert, no domain":         func(p *Props) { p.CertificateARN = testCertificateARN },
+		"valid custom domain":     func(p *Props) { p.DomainName, p.CertificateARN = "api.example.test", testCertificateARN },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
