@@ -43,12 +43,18 @@ type Store interface {
 	// (atomic; never the same number twice). Errors: Unavailable, Internal.
 	NextReceiptSeq(ctx context.Context, year int) (int64, error)
 	// SaveTransition stores a (its new status and timeline) if it is still
-	// at prevVersion, writes n to the owner's inbox and, with idem set,
-	// claims the key, all in one transaction. A key already claimed for the
-	// same request returns the application it moved and replayed=true.
+	// at prevVersion, writes n to the owner's inbox as an outbox entry due
+	// at retryAt (the expiry scan sends its messages then, unless Delivered
+	// came first) and, with idem set, claims the key, all in one
+	// transaction. A key already claimed for the same request returns the
+	// application it moved and replayed=true.
 	// Errors: Conflict (changed), Invalid (idempotency_key_reused),
 	// Unavailable, Internal.
-	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, idem *registry.Idempotency) (stored Application, replayed bool, err error)
+	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *registry.Idempotency) (stored Application, replayed bool, err error)
+	// Delivered takes notification id of owner, due at retryAt, out of the
+	// outbox: its messages went out. Errors: Conflict (the scan moved it
+	// meanwhile), Unavailable, Internal.
+	Delivered(ctx context.Context, owner, id string, retryAt time.Time) error
 	// ReplayApplication returns the application an Idempotency-Key was
 	// claimed for (ok false when the key is new or expired).
 	// Errors: Invalid (idempotency_key_reused), Unavailable, Internal.
@@ -93,7 +99,8 @@ type Service struct {
 	Documents Documents
 	// Renewals is optional: nil leaves documents without the link.
 	Renewals Renewals
-	// Publisher is optional: nil publishes nothing beyond the cabinet's inbox.
+	// Publisher is optional: nil leaves the messages of every status change
+	// to the expiry scan, which sends what the outbox holds.
 	Publisher Publisher
 	Now       func() time.Time
 	NewID     func() string
@@ -697,12 +704,19 @@ func (s *Service) Queue(ctx context.Context, st Staff, status Status, limit int,
 	return Page{Items: items, NextCursor: next}, nil
 }
 
+// RetryAfter is how long after a status change its messages wait in the
+// outbox before the expiry scan (every 15 minutes) sends them, when the
+// change's own publish did not confirm them: long enough for that publish
+// to finish first, so a message is not sent twice.
+const RetryAfter = 5 * time.Minute
+
 // move writes the transition of cur (as read, at its version) to next
 // (cur with any other changes) into status to: a timeline entry and an
 // inbox notification in the applicant's language in one transaction, then
-// a message per enabled channel on the topic. A failed publish is logged
-// and not returned: the write has happened and the inbox holds the
-// notification, so the person is told either way.
+// a message per reachable channel on the topic. The notification is also
+// an outbox entry: if the publish fails (or the function stops before it),
+// the expiry scan sends the messages after RetryAfter. So the person is
+// told in the cabinet at once and on their channels at least once.
 func (s *Service) move(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string,
 	p registry.Profile, idem *registry.Idempotency) (Application, bool, error) {
 	now := s.Now().UTC()
@@ -711,7 +725,8 @@ func (s *Service) move(ctx context.Context, cur, next Application, to Status, ac
 	svc, _ := Lookup(next.ServiceCode)
 	title, body := render(next, svc, comment, p.Language)
 	n := inbox.Notification{ID: s.NewID(), Owner: next.Owner, Kind: KindStatus, Title: title, Body: body, CreatedAt: now}
-	stored, replayed, err := s.Store.SaveTransition(ctx, next, cur.Version, n, idem)
+	retryAt := now.Add(RetryAfter)
+	stored, replayed, err := s.Store.SaveTransition(ctx, next, cur.Version, n, retryAt, idem)
 	if err != nil {
 		if errs.Is(err, errs.Conflict) && idem != nil {
 			// a concurrent retry with the same key may have won
@@ -721,31 +736,38 @@ func (s *Service) move(ctx context.Context, cur, next Application, to Status, ac
 		}
 		return Application{}, false, err
 	}
-	if !replayed {
-		s.publish(ctx, stored, p, title, body)
+	if !replayed && s.publish(ctx, stored, p, n) {
+		if err := s.Store.Delivered(context.WithoutCancel(ctx), n.Owner, n.ID, retryAt); err != nil && !errs.Is(err, errs.Conflict) {
+			s.log().Warn("applications: status messages sent but still in the outbox; the scan may send them again",
+				"application", stored.ID, "err", err.Error())
+		}
 	}
 	return stored, replayed, nil
 }
 
-// publish sends the status change to each channel the person enabled and
-// can receive on. Best effort: see move.
-func (s *Service) publish(ctx context.Context, a Application, p registry.Profile, title, body string) {
+// publish sends the status change n to each channel the person can be
+// reached on, and reports whether all of them went (true when there is
+// none). What failed stays in the outbox for the scan: see move.
+func (s *Service) publish(ctx context.Context, a Application, p registry.Profile, n inbox.Notification) bool {
 	if s.Publisher == nil {
-		return
+		return false
 	}
+	subject, text := n.Message()
 	var msgs []notify.Message
 	for _, ch := range p.Reachable() {
 		msgs = append(msgs, notify.Message{
-			ID: a.ID + "." + strconv.Itoa(a.Version) + "." + ch, Subject: title, Body: title + "\n" + body,
+			ID: a.ID + "." + strconv.Itoa(a.Version) + "." + ch, Subject: subject, Body: text,
 			Attributes: map[string]string{notify.AttrUserID: a.Owner, notify.AttrChannel: ch, notify.AttrKind: KindStatus,
 				AttrApplicationID: a.ID, AttrStatus: string(a.Status)},
 		})
 	}
 	if len(msgs) == 0 {
-		return
+		return true
 	}
-	for id, err := range s.Publisher.Publish(context.WithoutCancel(ctx), msgs) {
-		s.log().Warn("applications: status message not published; the inbox has it",
+	failed := s.Publisher.Publish(context.WithoutCancel(ctx), msgs)
+	for id, err := range failed {
+		s.log().Warn("applications: status message not published; the expiry scan will retry it",
 			"application", a.ID, "status", a.Status, "message", id, "err", err.Error())
 	}
+	return len(failed) == 0
 }

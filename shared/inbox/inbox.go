@@ -1,5 +1,5 @@
-// Package inbox is the cabinet's own notification inbox: every reminder and,
-// later, every status change a person is told about, whatever channels they
+// Package inbox is the cabinet's own notification inbox: every reminder and
+// every status change a person is told about, whatever channels they
 // enabled. Nothing here knows about AWS.
 package inbox
 
@@ -33,6 +33,12 @@ type Notification struct {
 	DaysLeft  *int
 	CreatedAt time.Time
 	ReadAt    *time.Time
+}
+
+// Message is the notification as a message on another channel (SMS,
+// e-mail): its title as the subject, and the title and body as the text.
+func (n Notification) Message() (subject, body string) {
+	return n.Title, n.Title + "\n" + n.Body
 }
 
 // Store persists notifications under their owner.

@@ -1,5 +1,6 @@
 // Package reminders is the expiry scan: it finds the reminders that are due
-// through the due index (documents expiring, appointments coming up),
+// through the due index (documents expiring, appointments coming up, and
+// status messages whose first publish failed),
 // decides each exactly once, tells the owner in the cabinet and on the
 // channels they enabled, and moves each document or booking to its next
 // step. Nothing here knows about AWS; shared/store and shared/notify are
@@ -44,34 +45,58 @@ const (
 const (
 	KindDocument = "document"
 	KindBooking  = "booking"
+	KindMessage  = "message"
 )
 
-// Due is one item of the due index: a document or a booking, exactly one
-// of them set.
+// Due is one item of the due index: a document, a booking or a message,
+// exactly one of them set.
 type Due struct {
 	Document *registry.Document
 	Booking  *booking.Booking
+	Message  *Message
+}
+
+// Message is an outbox entry of the due index: a notification that is
+// already in its owner's cabinet but whose messages on their channels were
+// not confirmed published (an application's status change whose publish
+// failed, or whose function stopped before it could tell). The scan sends
+// it on the channels the owner can be reached on, once, then takes it out
+// of the index.
+type Message struct {
+	Notification inbox.Notification
+	// Attributes are the message attributes besides userId, channel and kind.
+	Attributes map[string]string
+	// At is when it became due: the index value Advance checks.
+	At time.Time
 }
 
 // Ref names the item a Due is, for Advance.
 func (d Due) Ref() Ref {
-	if d.Booking != nil {
+	switch {
+	case d.Booking != nil:
 		return Ref{Kind: KindBooking, Owner: d.Booking.Owner, ID: d.Booking.ID}
+	case d.Message != nil:
+		return Ref{Kind: KindMessage, Owner: d.Message.Notification.Owner, ID: d.Message.Notification.ID}
 	}
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
 
-// Reminder is the reminder state the item was read with.
+// Reminder is the reminder state the item was read with; a message has
+// only its due time.
 func (d Due) Reminder() registry.Reminder {
-	if d.Booking != nil {
+	switch {
+	case d.Booking != nil:
 		return d.Booking.Reminder
+	case d.Message != nil:
+		at := d.Message.At
+		return registry.Reminder{NextAt: &at}
 	}
 	return d.Document.Reminder
 }
 
-// Ref addresses a document or a booking of one owner.
+// Ref addresses a document, a booking or a notification of one owner.
 type Ref struct {
-	Kind  string // KindDocument or KindBooking
+	Kind  string // KindDocument, KindBooking or KindMessage
 	Owner string
 	ID    string
 }
@@ -89,16 +114,18 @@ type Store interface {
 	// ended before now. claimed is false when another run holds it or it
 	// was sent; current is the stored decision either way.
 	Claim(ctx context.Context, d Decision, now time.Time) (current Decision, claimed bool, err error)
-	// Complete marks the decision sent and writes the inbox notification and
-	// the history entry (none when ev is the zero Event, as for a booking),
-	// in one transaction.
+	// Complete marks the decision sent and writes the inbox notification
+	// (none when n is the zero Notification, as for a message, which is one
+	// already) and the history entry (none when ev is the zero Event, as for
+	// a booking), in one transaction.
 	Complete(ctx context.Context, d Decision, n inbox.Notification, ev registry.Event) error
 	// Release ends the lease of a decision that could not be sent in full,
 	// recording the channels that did go out, so the next run retries the rest.
 	Release(ctx context.Context, d Decision) error
 	// Advance stores the new reminder state of the document or booking ref
 	// if its next reminder is still at `read` (nil: none); otherwise someone
-	// changed it and its own schedule stands.
+	// changed it and its own schedule stands. A message's only next state is
+	// none: out of the index.
 	// Errors: Conflict (changed), Unavailable, Internal.
 	Advance(ctx context.Context, ref Ref, read *time.Time, next registry.Reminder) error
 }

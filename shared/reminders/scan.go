@@ -241,8 +241,11 @@ func (r *run) chunk(ctx context.Context, items []Due) {
 // prepare decides what to do about one due item: nothing (skipped,
 // possibly with its schedule corrected) or a job whose decision it claimed.
 func (r *run) prepare(ctx context.Context, d Due) *job {
-	if d.Booking != nil {
+	switch {
+	case d.Booking != nil:
 		return r.prepareBooking(ctx, d)
+	case d.Message != nil:
+		return r.prepareMessage(ctx, d)
 	}
 	return r.prepareDocument(ctx, d)
 }
@@ -323,6 +326,24 @@ func (r *run) prepareBooking(ctx context.Context, due Due) *job {
 	return r.claim(ctx, j, b.Start.UTC().Format(time.RFC3339)+"#"+string(step.Kind))
 }
 
+// prepareMessage claims the sending of an outbox message on the channels
+// its owner can be reached on now. It ignores the quiet hours, as the first
+// attempt did: it is news of the person's own request, late already.
+func (r *run) prepareMessage(ctx context.Context, due Due) *job {
+	n := due.Message.Notification
+	kind := n.Kind
+	p, err := r.profile(ctx, n.Owner)
+	if err != nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+		return nil
+	}
+	r.count(kind, func(c *Counts) { c.Due++ })
+	subject, body := n.Message()
+	j := &job{due: due, profile: p, text: text{kind: kind, subject: subject, body: body, sms: body}, attrs: due.Message.Attributes}
+	return r.claim(ctx, j, KindMessage)
+}
+
 // names are the booking's specialization and institution, "" where the
 // directory cannot tell.
 func (r *run) names(ctx context.Context, b booking.Booking) (spec, inst string) {
@@ -394,7 +415,10 @@ func (r *run) finish(ctx context.Context, j *job, failed map[string]error) {
 		return
 	}
 	ref := j.due.Ref()
-	n := inbox.Notification{ID: r.NewID(), Owner: ref.Owner, Kind: kind, Title: j.text.subject, Body: j.text.body, CreatedAt: r.now}
+	var n inbox.Notification // none for a message: it is in the inbox already
+	if j.due.Message == nil {
+		n = inbox.Notification{ID: r.NewID(), Owner: ref.Owner, Kind: kind, Title: j.text.subject, Body: j.text.body, CreatedAt: r.now}
+	}
 	var ev registry.Event // none for a booking: its record is its own Events
 	if d := j.due.Document; d != nil {
 		left := civil.Today(r.now, j.profile.Location()).DaysUntil(*d.ExpiresOn)

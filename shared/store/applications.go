@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
 	"github.com/kabinet/kabinet/shared/registry"
+	"github.com/kabinet/kabinet/shared/reminders"
 )
 
 var _ applications.Store = (*Store)(nil)
@@ -279,14 +280,14 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 // condition), the inbox notification and the optional claim in one
 // transaction.
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
-	idem *registry.Idempotency) (applications.Application, bool, error) {
+	retryAt time.Time, idem *registry.Idempotency) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
 	app, err := put(s.Table, fromApplication(a), "attribute_exists(pk) AND version = :v",
 		map[string]types.AttributeValue{":v": num(int64(prevVersion))})
 	if err != nil {
 		return a, false, errs.E(op, errs.Internal, err)
 	}
-	notif, err := s.applicationNotification(a, n)
+	notif, err := put(s.Table, statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil)
 	if err != nil {
 		return a, false, errs.E(op, errs.Internal, err)
 	}
@@ -312,18 +313,21 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 	return a, false, wrap(op, err)
 }
 
-// applicationNotification is the inbox item of a status change: an inbox
-// notification (NOTIF#<id>, as the reminders write them) that also names
-// the application.
-func (s *Store) applicationNotification(a applications.Application, n inbox.Notification) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(fromNotification(n))
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	av["applicationId"] = str(a.ID)
-	av["applicationStatus"] = str(string(a.Status))
-	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")}}, nil
+// statusNotification is the inbox item of a status change (NOTIF#<id>, as
+// the reminders write them) that also names the application, and is an
+// outbox entry of the due index at retryAt until Delivered takes it out.
+func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) notificationItem {
+	it := fromNotification(n)
+	it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
+	it.DuePK, it.NextRemindAt = duePK(dueShard(n.Owner, n.ID)), retryAt.UTC().Format(dueTimeLayout)
+	return it
+}
+
+// Delivered implements applications.Store: the status messages of
+// notification id went out, so it leaves the due index, unless the scan
+// moved it meanwhile (then the scan's outcome stands).
+func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Time) error {
+	return s.Advance(ctx, reminders.Ref{Kind: reminders.KindMessage, Owner: owner, ID: id}, &retryAt, registry.Reminder{})
 }
 
 // AgencyQueue implements applications.Store through gsi1: one partition

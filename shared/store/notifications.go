@@ -32,6 +32,13 @@ type notificationItem struct {
 	DaysLeft  *int       `dynamodbav:"daysLeft,omitempty"`
 	CreatedAt time.Time  `dynamodbav:"createdAt"`
 	ReadAt    *time.Time `dynamodbav:"readAt,omitempty"`
+	// An application's status change names the application and its status.
+	ApplicationID     string `dynamodbav:"applicationId,omitempty"`
+	ApplicationStatus string `dynamodbav:"applicationStatus,omitempty"`
+	// While its messages on the owner's channels are not confirmed sent,
+	// the notification is in the due index (an outbox entry).
+	DuePK        string `dynamodbav:"duePk,omitempty"`
+	NextRemindAt string `dynamodbav:"nextRemindAt,omitempty"`
 }
 
 func fromNotification(n inbox.Notification) notificationItem {

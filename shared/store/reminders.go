@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/applications"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/inbox"
 	"github.com/kabinet/kabinet/shared/registry"
@@ -46,8 +47,8 @@ func num(n int64) types.AttributeValue {
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
 // DueItems implements reminders.Store: one page of one shard of the due
-// index, nextRemindAt <= now, documents and bookings told apart by their
-// kind attribute. It reads only what is due.
+// index, nextRemindAt <= now, documents, bookings and outbox notifications
+// told apart by their kind attribute. It reads only what is due.
 func (s *Store) DueItems(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]reminders.Due, string, int, error) {
 	const op = "store.DueItems"
 	in := &dynamodb.QueryInput{
@@ -106,6 +107,14 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 		}
 		b, err := it.booking()
 		return reminders.Due{Booking: &b}, err
+	case kindNotification:
+		var it notificationItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return reminders.Due{}, err
+		}
+		at, err := time.Parse(dueTimeLayout, it.NextRemindAt)
+		return reminders.Due{Message: &reminders.Message{Notification: it.notification(), At: at,
+			Attributes: map[string]string{applications.AttrApplicationID: it.ApplicationID, applications.AttrStatus: it.ApplicationStatus}}}, err
 	}
 	return reminders.Due{}, fmt.Errorf("due index: unknown item kind %q", kind)
 }
@@ -176,11 +185,14 @@ func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) 
 // Complete implements reminders.Store.
 func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Notification, ev registry.Event) error {
 	const op = "store.Complete"
-	notif, err := put(s.Table, fromNotification(n), "attribute_not_exists(pk)", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
+	var items []types.TransactWriteItem
+	if n.ID != "" { // a message is its notification already
+		notif, err := put(s.Table, fromNotification(n), "attribute_not_exists(pk)", nil)
+		if err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		items = append(items, notif)
 	}
-	items := []types.TransactWriteItem{notif}
 	if ev.ID != "" { // a booking's reminder has no history entry
 		hist, err := put(s.Table, fromEvent(ev), "", nil)
 		if err != nil {
@@ -189,7 +201,7 @@ func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Noti
 		items = append(items, hist)
 	}
 	sent, _ := attributevalue.Marshal(d.SentChannels)
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Update: &types.Update{
 			TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
 			UpdateExpression:         aws.String("SET #st = :sent, sentChannels = :ch"),
@@ -234,6 +246,8 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 		sk = docSK(ref.ID)
 	case reminders.KindBooking:
 		sk = bookSK(ref.ID)
+	case reminders.KindMessage:
+		sk = notifPrefix + ref.ID
 	default:
 		return errs.E(op, errs.Internal, fmt.Errorf("unknown kind %q", ref.Kind))
 	}
