@@ -5,11 +5,8 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/kabinet/kabinet/shared/httpapi"
 )
 
 func TestDocumentLifecycle(t *testing.T) {
@@ -270,108 +267,6 @@ func TestInternalPassportFollowsTheBirthDate(t *testing.T) {
 	d := e.mustCreate("alice", map[string]any{"type": "internal_passport", "number": "4510 123456", "issuedOn": "2020-05-10"})
 	if d["expiresOn"] != "2026-05-01" || d["status"] != "replacement_required" || d["number"] != "4510 123456" {
 		t.Errorf("passport: %v", d)
-	}
-}
-
-func TestIdempotentCreate(t *testing.T) {
-	e := newEnv(t)
-	alice := e.token("alice")
-	body := map[string]any{"type": "snils", "number": "112-233-445 95"}
-	key := map[string]string{"Idempotency-Key": "3f1c-create-snils"}
-	first := e.do(req{method: "POST", path: "/documents", token: alice, body: body, header: key})
-	if first.status != 201 {
-		t.Fatalf("first: %d %s", first.status, first.body)
-	}
-	again := e.do(req{method: "POST", path: "/documents", token: alice, body: body, header: key})
-	if again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || again.json(t)["id"] != first.json(t)["id"] {
-		t.Errorf("replay: %d %s", again.status, again.body)
-	}
-	other := map[string]any{"type": "snils", "number": "112-233-445 95", "title": "mine"}
-	assertProblem(t, e.do(req{method: "POST", path: "/documents", token: alice, body: other, header: key}), 422)
-
-	// ten clients racing with one new key create one document
-	race := map[string]string{"Idempotency-Key": "race-1"}
-	var wg sync.WaitGroup
-	ids := make([]string, 10)
-	for i := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := e.do(req{method: "POST", path: "/documents", token: alice, body: map[string]any{"type": "custom", "title": "race"}, header: race})
-			if r.status == 201 {
-				ids[i] = r.json(t)["id"].(string)
-			}
-		}()
-	}
-	wg.Wait()
-	for _, id := range ids {
-		if id == "" || id != ids[0] {
-			t.Fatalf("racing creates answered ids %v, want ten times the same", ids)
-		}
-	}
-	r := e.do(req{method: "GET", path: "/documents", token: alice})
-	if n := len(r.json(t)["items"].([]any)); n != 2 {
-		t.Errorf("%d documents stored, want 2", n)
-	}
-	// the same key is per person: bob may use it for his own document
-	if r := e.do(req{method: "POST", path: "/documents", token: e.token("bob"), body: body, header: key}); r.status != 201 || r.header.Get("Idempotent-Replayed") != "" {
-		t.Errorf("bob with alice's key: %d %v", r.status, r.header)
-	}
-}
-
-// TestOtherPeoplesDocuments walks every route that takes a document id with
-// another citizen and without a token, and checks the owner's items are
-// byte-for-byte unchanged afterwards.
-func TestOtherPeoplesDocuments(t *testing.T) {
-	e := newEnv(t)
-	d := e.mustCreate("alice", map[string]any{"type": "custom", "title": "secret", "number": "A-1"})
-	id := d["id"].(string)
-	before := e.rawItems("alice")
-
-	bodies := map[string]any{
-		"GET /documents/{id}":                   nil,
-		"PATCH /documents/{id}":                 map[string]any{"title": "mine now"},
-		"DELETE /documents/{id}":                nil,
-		"POST /documents/{id}/archive":          nil,
-		"POST /documents/{id}/unarchive":        nil,
-		"GET /documents/{id}/history":           nil,
-		"POST /documents/{id}/reminders/ack":    nil,
-		"POST /documents/{id}/reminders/snooze": map[string]any{"until": "2026-07-01"},
-		"POST /documents/{id}/renew":            nil,
-	}
-	expired, _ := (&httpapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).Issue(httpapi.Identity{Sub: "alice"})
-	principals := []struct {
-		name   string
-		token  string
-		status int
-	}{
-		{"another citizen", e.token("mallory"), 404},
-		{"no token", "", 401},
-		{"expired token of the owner", expired, 401},
-		{"garbage token", "abc.def.ghi", 401},
-	}
-	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
-		if !strings.Contains(rt.Path(), "{id}") || !strings.HasPrefix(rt.Path(), "/documents/") {
-			continue
-		}
-		body, ok := bodies[rt.Pattern]
-		if !ok {
-			t.Errorf("route %s takes a document id but has no row in this test", rt.Pattern)
-			continue
-		}
-		for _, p := range principals {
-			t.Run(rt.Pattern+"/"+p.name, func(t *testing.T) {
-				r := e.do(req{method: rt.Method(), path: strings.Replace(rt.Path(), "{id}", id, 1), token: p.token, body: body,
-					header: map[string]string{"If-Match": `"1"`}})
-				assertProblem(t, r, p.status)
-			})
-		}
-	}
-	if after := e.rawItems("alice"); !reflect.DeepEqual(before, after) {
-		t.Errorf("alice's items changed:\nbefore %v\nafter  %v", before, after)
-	}
-	if r := e.do(req{method: "GET", path: "/documents/" + id, token: e.token("alice")}); r.status != 200 {
-		t.Errorf("owner lost access: %d", r.status)
 	}
 }
 
