@@ -1,9 +1,8 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -12,33 +11,37 @@ import (
 	"path/filepath"
 )
 
+// devKeyBits is the size of the development signing key: RS256 with a
+// 2048-bit key, as Cognito signs the tokens the deployed API accepts.
+const devKeyBits = 2048
+
 // loadOrCreateKey returns the local development signing key, generating it
 // on first run. It lives in the git-ignored .local folder: no key is ever
-// committed, and each developer's tokens are their own.
-func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
+// committed, and each developer's tokens are their own. A key of an older
+// kind (the ECDSA key of earlier versions) is replaced: it only signed
+// development tokens, which a new key invalidates harmlessly.
+func loadOrCreateKey(path string) (*rsa.PrivateKey, error) {
 	b, err := os.ReadFile(path)
-	if err == nil {
+	switch {
+	case err == nil:
 		blk, _ := pem.Decode(b)
 		if blk == nil {
 			return nil, fmt.Errorf("%s is not PEM; delete it to get a new key", path)
 		}
-		return x509.ParseECPrivateKey(blk.Bytes)
-	}
-	if !errors.Is(err, os.ErrNotExist) {
+		if blk.Type == "RSA PRIVATE KEY" {
+			return x509.ParsePKCS1PrivateKey(blk.Bytes)
+		}
+	case !errors.Is(err, os.ErrNotExist):
 		return nil, err
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalECPrivateKey(key)
+	key, err := rsa.GenerateKey(rand.Reader, devKeyBits)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		return nil, err
 	}

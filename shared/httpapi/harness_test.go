@@ -3,9 +3,8 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -78,10 +77,7 @@ func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := signingKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +104,19 @@ func (e *env) seedDirectory() {
 	}
 }
 
+// testSigningKey is one RSA key for every test of the package: making a
+// 2048-bit key takes a noticeable fraction of a second.
+var testSigningKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+func signingKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	key, err := testSigningKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
 // testIssuer signs tokens its verifier accepts, for tests that need no table.
 type testIssuer struct {
 	*httpapi.TokenIssuer
@@ -116,10 +125,7 @@ type testIssuer struct {
 
 func newEnvIssuer(t *testing.T) testIssuer {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := signingKey(t)
 	now := func() time.Time { return defaultNow }
 	return testIssuer{
 		TokenIssuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: now},

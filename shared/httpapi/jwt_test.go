@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -11,7 +12,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,9 +25,13 @@ import (
 // tokenNow is the instant tokens are issued at; verification clocks are set relative to it.
 var tokenNow = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+// testKey is one RSA key for the package's tests (a 2048-bit key takes a
+// noticeable fraction of a second to make).
+var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+
+func signingKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k, err := testKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +52,15 @@ func b64JSON(t *testing.T, v any) string {
 	return b64(b)
 }
 
-// signES256 signs arbitrary claims with key.
-func signES256(t *testing.T, key *ecdsa.PrivateKey, claims jwt.MapClaims) string {
+// sign signs arbitrary claims with key by method, naming the key kid ("":
+// no kid header).
+func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jwt.MapClaims) string {
 	t.Helper()
-	s, err := jwt.NewWithClaims(jwt.SigningMethodES256, claims).SignedString(key)
+	tok := jwt.NewWithClaims(method, claims)
+	if kid != "" {
+		tok.Header["kid"] = kid
+	}
+	s, err := tok.SignedString(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,10 +75,10 @@ func validClaims() jwt.MapClaims {
 	}
 }
 
-func without(c jwt.MapClaims, key string) jwt.MapClaims {
+func without(c jwt.MapClaims, keys ...string) jwt.MapClaims {
 	out := jwt.MapClaims{}
 	for k, v := range c {
-		if k != key {
+		if !slices.Contains(keys, k) {
 			out[k] = v
 		}
 	}
@@ -107,9 +119,24 @@ func requestWith(authorization string) *http.Request {
 	return r
 }
 
+// TestAuthenticate: the local verifier decides every token as API Gateway's
+// JWT authorizer documents it decides Cognito's ("Authorizing API requests
+// with a JWT authorizer"): RSA signatures only, by the key "kid" names; iss
+// equal; aud containing the audience, or client_id equal to it only when
+// there is no aud; exp after now, nbf and iat not after now, with no
+// clock-skew allowance. So a client (and a test) that passes locally passes
+// deployed. Times are one second either side of each limit.
 func TestAuthenticate(t *testing.T) {
-	key := newKey(t)
-	other := newKey(t)
+	key := signingKey(t)
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs256 := func(c jwt.MapClaims) string { return sign(t, jwt.SigningMethodRS256, key, LocalKeyID, c) }
 	issuer := &TokenIssuer{Key: key, Issuer: LocalIssuer, Audience: TokenAudience, TTL: time.Hour, Now: fixedClock(tokenNow)}
 	full := Identity{Sub: "alice", Groups: []string{"citizen", "institution_staff"}, Institution: "school-17", Agency: "mvd", Org: "org-42"}
 	good, err := issuer.Issue(full)
@@ -126,16 +153,11 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatal(err)
 	}
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
-	hmacWith := func(secret []byte) string {
-		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, validClaims()).SignedString(secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	noneHeader := b64([]byte(`{"alg":"none","typ":"JWT"}`))
+	hmacWith := func(secret []byte) string { return sign(t, jwt.SigningMethodHS256, secret, LocalKeyID, validClaims()) }
+	noneHeader := b64([]byte(`{"alg":"none","typ":"JWT","kid":"` + LocalKeyID + `"}`))
 	noneToken := noneHeader + "." + b64JSON(t, validClaims()) + "."
-	noneUpper := b64([]byte(`{"alg":"None","typ":"JWT"}`)) + "." + b64JSON(t, validClaims()) + "."
+	noneUpper := b64([]byte(`{"alg":"None","typ":"JWT","kid":"`+LocalKeyID+`"}`)) + "." + b64JSON(t, validClaims()) + "."
+	accessToken := with(without(validClaims(), "aud"), "client_id", TokenAudience) // Cognito's access token shape
 
 	exp := tokenNow.Add(time.Hour)
 	for _, tc := range []struct {
@@ -146,10 +168,14 @@ func TestAuthenticate(t *testing.T) {
 	}{
 		{name: "valid token with groups and custom claims", header: "Bearer " + good, want: &full},
 		{name: "valid token with only a subject", header: "Bearer " + minimal, want: &Identity{Sub: "bob"}},
-		{name: "valid token signed directly", header: "Bearer " + signES256(t, key, validClaims()), want: &Identity{Sub: "alice"}},
-		{name: "audience as a list containing ours", header: "Bearer " + signES256(t, key, with(validClaims(), "aud", []string{"other", TokenAudience})), want: &Identity{Sub: "alice"}},
-		{name: "expired, within the 60 s leeway", header: "Bearer " + good, at: exp.Add(59 * time.Second), want: &full},
-		{name: "not yet valid, within the leeway", header: "Bearer " + good, at: tokenNow.Add(-59 * time.Second), want: &full},
+		{name: "RS256 signed directly", header: "Bearer " + rs256(validClaims()), want: &Identity{Sub: "alice"}},
+		{name: "RS384", header: "Bearer " + sign(t, jwt.SigningMethodRS384, key, LocalKeyID, validClaims()), want: &Identity{Sub: "alice"}},
+		{name: "RS512", header: "Bearer " + sign(t, jwt.SigningMethodRS512, key, LocalKeyID, validClaims()), want: &Identity{Sub: "alice"}},
+		{name: "audience as a list containing ours", header: "Bearer " + rs256(with(validClaims(), "aud", []string{"other", TokenAudience})), want: &Identity{Sub: "alice"}},
+		{name: "no aud, client_id ours (an access token)", header: "Bearer " + rs256(accessToken), want: &Identity{Sub: "alice"}},
+		{name: "no nbf and no iat", header: "Bearer " + rs256(without(validClaims(), "nbf", "iat")), want: &Identity{Sub: "alice"}},
+		{name: "a second before exp", header: "Bearer " + good, at: exp.Add(-time.Second), want: &full},
+		{name: "at nbf and iat", header: "Bearer " + good, at: tokenNow, want: &full},
 
 		{name: "no Authorization header", header: ""},
 		{name: "Basic scheme", header: "Basic x"},
@@ -163,23 +189,30 @@ func TestAuthenticate(t *testing.T) {
 		{name: "alg none with the good token's signature", header: "Bearer " + noneHeader + "." + strings.Split(good, ".")[1] + "." + strings.Split(good, ".")[2]},
 		{name: "HS256 keyed with the public key PEM (algorithm confusion)", header: "Bearer " + hmacWith(pubPEM)},
 		{name: "HS256 keyed with the public key DER", header: "Bearer " + hmacWith(pubDER)},
-		{name: "HS256 keyed with the uncompressed point", header: "Bearer " + hmacWith(elliptic.Marshal(elliptic.P256(), key.X, key.Y))}, //nolint:staticcheck // the bytes an attacker would try
-		{name: "signed by another ES256 key", header: "Bearer " + signES256(t, other, validClaims())},
+		{name: "HS256 keyed with the modulus", header: "Bearer " + hmacWith(key.N.Bytes())},
+		{name: "ES256, a valid ECDSA signature (the authorizer takes RSA only)", header: "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, LocalKeyID, validClaims())},
+		{name: "signed by another RSA key under our kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, other, LocalKeyID, validClaims())},
+		{name: "no kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, key, "", validClaims())},
+		{name: "another kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, key, "other-key", validClaims())},
 		{name: "tampered subject, signature kept", header: "Bearer " + tamper(t, good, func(m map[string]any) { m["sub"] = "mallory" })},
 		{name: "tampered groups, signature kept", header: "Bearer " + tamper(t, good, func(m map[string]any) { m["cognito:groups"] = []string{"admin"} })},
 		{name: "tampered expiry, signature kept", header: "Bearer " + tamper(t, good, func(m map[string]any) { m["exp"] = exp.Add(24 * time.Hour).Unix() }), at: exp.Add(2 * time.Hour)},
 		{name: "signature stripped", header: "Bearer " + strings.Join(strings.Split(good, ".")[:2], ".") + "."},
-		{name: "expired beyond the leeway", header: "Bearer " + good, at: exp.Add(61 * time.Second)},
+		{name: "at exp (it must be after now)", header: "Bearer " + good, at: exp},
+		{name: "a second after exp: no leeway", header: "Bearer " + good, at: exp.Add(time.Second)},
 		{name: "expired long ago", header: "Bearer " + good, at: exp.Add(30 * 24 * time.Hour)},
-		{name: "not yet valid beyond the leeway", header: "Bearer " + good, at: tokenNow.Add(-61 * time.Second)},
-		{name: "not yet valid: nbf in the future", header: "Bearer " + signES256(t, key, with(validClaims(), "nbf", tokenNow.Add(10*time.Minute).Unix()))},
-		{name: "wrong issuer", header: "Bearer " + signES256(t, key, with(validClaims(), "iss", "https://evil.example"))},
-		{name: "missing issuer", header: "Bearer " + signES256(t, key, without(validClaims(), "iss"))},
-		{name: "wrong audience", header: "Bearer " + signES256(t, key, with(validClaims(), "aud", "someone-else"))},
-		{name: "missing audience", header: "Bearer " + signES256(t, key, without(validClaims(), "aud"))},
-		{name: "missing exp", header: "Bearer " + signES256(t, key, without(validClaims(), "exp"))},
-		{name: "empty sub", header: "Bearer " + signES256(t, key, with(validClaims(), "sub", ""))},
-		{name: "missing sub", header: "Bearer " + signES256(t, key, without(validClaims(), "sub"))},
+		{name: "a second before nbf and iat: no leeway", header: "Bearer " + good, at: tokenNow.Add(-time.Second)},
+		{name: "nbf in the future", header: "Bearer " + rs256(with(validClaims(), "nbf", tokenNow.Add(time.Second).Unix()))},
+		{name: "iat in the future", header: "Bearer " + rs256(with(without(validClaims(), "nbf"), "iat", tokenNow.Add(time.Second).Unix()))},
+		{name: "wrong issuer", header: "Bearer " + rs256(with(validClaims(), "iss", "https://evil.example"))},
+		{name: "missing issuer", header: "Bearer " + rs256(without(validClaims(), "iss"))},
+		{name: "wrong audience", header: "Bearer " + rs256(with(validClaims(), "aud", "someone-else"))},
+		{name: "wrong aud with our client_id: aud decides", header: "Bearer " + rs256(with(with(validClaims(), "aud", "someone-else"), "client_id", TokenAudience))},
+		{name: "no aud, another client_id", header: "Bearer " + rs256(with(accessToken, "client_id", "someone-else"))},
+		{name: "neither aud nor client_id", header: "Bearer " + rs256(without(validClaims(), "aud"))},
+		{name: "missing exp", header: "Bearer " + rs256(without(validClaims(), "exp"))},
+		{name: "empty sub", header: "Bearer " + rs256(with(validClaims(), "sub", ""))},
+		{name: "missing sub", header: "Bearer " + rs256(without(validClaims(), "sub"))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at := tc.at
@@ -213,7 +246,7 @@ func TestAuthenticate(t *testing.T) {
 // A verifier for one issuer refuses an otherwise valid token of another:
 // the issuer and audience come from the verifier, not the token.
 func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
-	key := newKey(t)
+	key := signingKey(t)
 	tok, err := (&TokenIssuer{Key: key, Issuer: "kabinet-staging", Audience: "kabinet-staging", TTL: time.Hour, Now: fixedClock(tokenNow)}).Issue(Identity{Sub: "alice"})
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +271,7 @@ func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
 }
 
 func TestTokenIssuerClaims(t *testing.T) {
-	key := newKey(t)
+	key := signingKey(t)
 	tok, err := (&TokenIssuer{Key: key, Issuer: LocalIssuer, Audience: TokenAudience, TTL: 15 * time.Minute, Now: fixedClock(tokenNow)}).
 		Issue(Identity{Sub: "alice", Groups: []string{"citizen"}, Org: "o"})
 	if err != nil {
@@ -255,8 +288,8 @@ func TestTokenIssuerClaims(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if header["alg"] != "ES256" {
-		t.Errorf("alg = %v, want ES256", header["alg"])
+	if header["alg"] != "RS256" || header["kid"] != LocalKeyID {
+		t.Errorf("header = %v, want alg RS256 and kid %s (as Cognito signs)", header, LocalKeyID)
 	}
 	want := map[string]any{
 		"sub": "alice", "iss": LocalIssuer, "aud": []any{TokenAudience},
