@@ -42,7 +42,7 @@ func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ sub, org string }{{"anna", "acme"}, {"boris", "acme"}, {"vera", "globex"}} {
-		if _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"drivers_licence"}}); err != nil {
+		if _, _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"drivers_licence"}}); err != nil {
 			t.Fatalf("consent %v: %v", c, err)
 		}
 	}

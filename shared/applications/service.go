@@ -563,6 +563,14 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *registry.I
 		return Application{}, false, err
 	}
 	if err := CheckTransition(a.Status, StatusReceived, RoleApplicant); err != nil {
+		// A concurrent copy of this very request may have submitted it
+		// between the replay check above and the read: then this is a
+		// replay too.
+		if idem != nil {
+			if a, ok, rerr := s.Store.ReplayApplication(ctx, owner, idem); rerr == nil && ok {
+				return a, true, nil
+			}
+		}
 		return Application{}, false, err
 	}
 	svc, _ := Lookup(a.ServiceCode)

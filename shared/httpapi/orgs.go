@@ -63,9 +63,13 @@ func handleGrantConsent(svc *orgs.Service) http.Handler {
 		if _, err := decode(w, r, &in); err != nil {
 			return err
 		}
-		c, err := svc.Grant(r.Context(), id.Sub, in)
+		c, existed, err := svc.Grant(r.Context(), id.Sub, in)
 		if err != nil {
 			return err
+		}
+		if existed {
+			encode(w, http.StatusOK, toConsent(c))
+			return nil
 		}
 		w.Header().Set("Location", "/consents/"+c.ID)
 		encode(w, http.StatusCreated, toConsent(c))

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/civil"
@@ -97,14 +98,21 @@ const KindOrgDigest = "org_digest"
 // AttrOrgID is the message attribute naming the organisation.
 const AttrOrgID = "orgId"
 
-var orgPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// orgPattern is compiled on first use: every function binary links this
+// package, and compiling the counted repetition at package init would add to
+// every cold start.
+var orgPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`) })
 
 // ValidOrgID reports whether id can name an organisation.
-func ValidOrgID(id string) bool { return orgPattern.MatchString(id) }
+func ValidOrgID(id string) bool { return orgPattern().MatchString(id) }
 
-// Grant records owner's consent. Errors: Invalid (organizationId,
-// documentTypes), Conflict (consent_exists, too_many_consents), Unavailable, Internal.
-func (s *Service) Grant(ctx context.Context, owner string, in ConsentInput) (Consent, error) {
+// Grant records owner's consent. Granting a consent that exists already,
+// to the same organisation for the same document types, returns it with
+// existed set: a retry of a grant whose answer was lost, or a concurrent
+// copy of it, gets the consent, not an error. Errors: Invalid
+// (organizationId, documentTypes), Conflict (consent_exists: another
+// consent to that organisation; too_many_consents), Unavailable, Internal.
+func (s *Service) Grant(ctx context.Context, owner string, in ConsentInput) (c Consent, existed bool, err error) {
 	const op = "orgs.Grant"
 	var fe errs.Fields
 	switch {
@@ -127,20 +135,40 @@ func (s *Service) Grant(ctx context.Context, owner string, in ConsentInput) (Con
 		fe.Add("documentTypes", "required")
 	}
 	if err := fe.Err(op); err != nil {
-		return Consent{}, err
+		return Consent{}, false, err
 	}
 	have, err := s.Store.ListConsents(ctx, owner)
 	if err != nil {
-		return Consent{}, err
+		return Consent{}, false, err
+	}
+	if c, ok := same(have, in.OrganizationID, types); ok {
+		return c, true, nil
 	}
 	if len(have) >= MaxConsents {
-		return Consent{}, errs.R(op, errs.Conflict, "too_many_consents")
+		return Consent{}, false, errs.R(op, errs.Conflict, "too_many_consents")
 	}
-	c := Consent{ID: s.NewID(), Owner: owner, OrgID: in.OrganizationID, Types: types, CreatedAt: s.Now().UTC()}
+	c = Consent{ID: s.NewID(), Owner: owner, OrgID: in.OrganizationID, Types: types, CreatedAt: s.Now().UTC()}
 	if err := s.Store.CreateConsent(ctx, c); err != nil {
-		return Consent{}, err
+		if errs.Is(err, errs.Conflict) { // a concurrent grant won: the same one?
+			if have, lerr := s.Store.ListConsents(ctx, owner); lerr == nil {
+				if c, ok := same(have, in.OrganizationID, types); ok {
+					return c, true, nil
+				}
+			}
+		}
+		return Consent{}, false, err
 	}
-	return c, nil
+	return c, false, nil
+}
+
+// same finds, among have, the consent to org for exactly types (in any order).
+func same(have []Consent, org string, types []registry.DocType) (Consent, bool) {
+	for _, c := range have {
+		if c.OrgID == org && len(c.Types) == len(types) && !slices.ContainsFunc(types, func(t registry.DocType) bool { return !slices.Contains(c.Types, t) }) {
+			return c, true
+		}
+	}
+	return Consent{}, false
 }
 
 // Consents lists owner's consents. Errors: Unavailable, Internal.

@@ -78,7 +78,7 @@ func TestDigestPublishesCounts(t *testing.T) {
 	add("carol", "osago", "2027-06-01")                    // valid
 	add("dave", "medical_certificate_086u", "2026-06-01")  // no consent to acme
 	for _, c := range []struct{ sub, org string }{{"bob", "acme"}, {"carol", "acme"}, {"dave", "other"}} {
-		if _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"medical_certificate_086u", "osago"}}); err != nil {
+		if _, _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"medical_certificate_086u", "osago"}}); err != nil {
 			t.Fatal(err)
 		}
 	}

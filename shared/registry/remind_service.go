@@ -94,17 +94,28 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 
 // LinkRenewal records that application appID was started to renew one of
 // owner's documents. The applications feature calls it after creating the
-// draft. Errors: NotFound, Conflict (changed meanwhile), Unavailable, Internal.
+// draft; linking the same draft again changes nothing. Errors: NotFound,
+// Conflict (changed meanwhile, on every re-read), Unavailable, Internal.
 func (s *Service) LinkRenewal(ctx context.Context, owner, docID, appID string) error {
 	const op = "registry.LinkRenewal"
-	d, p, err := s.load(ctx, owner, docID)
-	if err != nil {
-		return err
+	// A concurrent change of the document (another copy of the same renew
+	// linking the same draft, say) makes the save a Conflict: read again
+	// and judge what is there now, a few times.
+	for attempt := 0; ; attempt++ {
+		d, p, err := s.load(ctx, owner, docID)
+		if err != nil {
+			return err
+		}
+		if d.RenewalApplication == appID {
+			return nil
+		}
+		d.RenewalApplication = appID
+		_, err = s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
+		if !errs.Is(err, errs.Conflict) || attempt == linkAttempts-1 {
+			return err
+		}
 	}
-	if d.RenewalApplication == appID {
-		return nil
-	}
-	d.RenewalApplication = appID
-	_, err = s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
-	return err
 }
+
+// linkAttempts bounds LinkRenewal's re-reads after a concurrent change.
+const linkAttempts = 3
