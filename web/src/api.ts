@@ -1,0 +1,266 @@
+// The API client: bearer token, Accept-Language, problem+json errors,
+// ETag/If-Match and Idempotency-Key, authenticated file downloads.
+import type { AppConfig } from './config';
+import type { Lang } from './i18n';
+import type * as T from './types';
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  status: number;
+  title: string;
+  detail?: string;
+  errors: FieldProblem[];
+  requestId?: string;
+  retryAfter?: number;
+  constructor(status: number, title: string, errors: FieldProblem[] = [], detail?: string) {
+    super(title);
+    this.status = status;
+    this.title = title;
+    this.errors = errors;
+    this.detail = detail;
+  }
+  /** Field messages keyed by field name (the first per field). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) if (!(e.field in out)) out[e.field] = e.message || e.code;
+    return out;
+  }
+}
+
+/** Network failure (no HTTP answer). */
+export class NetworkError extends Error {}
+
+export interface ApiHooks {
+  token(): string | null;
+  lang(): Lang;
+  onUnauthorized(): void;
+  onUnavailable(e: ApiError): void;
+}
+
+export function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export async function parseProblem(res: Response): Promise<ApiError> {
+  let title = res.statusText || `HTTP ${res.status}`;
+  let errors: FieldProblem[] = [];
+  let detail: string | undefined;
+  let requestId: string | undefined;
+  try {
+    const ct = res.headers.get('Content-Type') ?? '';
+    if (ct.includes('json')) {
+      const p = await res.json();
+      if (p && typeof p === 'object') {
+        if (typeof p.title === 'string') title = p.title;
+        if (typeof p.detail === 'string') detail = p.detail;
+        if (typeof p.requestId === 'string') requestId = p.requestId;
+        if (Array.isArray(p.errors)) {
+          errors = p.errors.filter((e: unknown) => e && typeof e === 'object') as FieldProblem[];
+        }
+      }
+    }
+  } catch { /* body not JSON */ }
+  const e = new ApiError(res.status, title, errors, detail);
+  e.requestId = requestId ?? res.headers.get('X-Request-Id') ?? undefined;
+  const ra = Number(res.headers.get('Retry-After'));
+  if (Number.isFinite(ra) && ra > 0) e.retryAfter = ra;
+  return e;
+}
+
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface WithETag<V> {
+  body: V;
+  etag: string | null;
+}
+
+interface CallOpts {
+  method?: string;
+  body?: unknown;
+  ifMatch?: string | null;
+  idempotencyKey?: string;
+  accept?: string;
+}
+
+export class Api {
+  constructor(private cfg: AppConfig, private hooks: ApiHooks) {}
+
+  url(path: string): string {
+    return `${this.cfg.apiBase}${path}`;
+  }
+
+  async raw(path: string, opts: CallOpts = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      Accept: opts.accept ?? 'application/json, application/problem+json',
+      'Accept-Language': this.hooks.lang(),
+    };
+    const token = this.hooks.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
+    if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), {
+        method: opts.method ?? 'GET',
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
+    } catch (e) {
+      throw new NetworkError(e instanceof Error ? e.message : String(e));
+    }
+    if (!res.ok) {
+      const err = await parseProblem(res);
+      if (res.status === 401) this.hooks.onUnauthorized();
+      if (res.status === 503) this.hooks.onUnavailable(err);
+      throw err;
+    }
+    return res;
+  }
+
+  async call<V>(path: string, opts: CallOpts = {}): Promise<WithETag<V>> {
+    const res = await this.raw(path, opts);
+    const etag = res.headers.get('ETag');
+    if (res.status === 204) return { body: undefined as V, etag };
+    const body = (await res.json()) as V;
+    return { body, etag };
+  }
+
+  async get<V>(path: string): Promise<V> {
+    return (await this.call<V>(path)).body;
+  }
+
+  async post<V>(path: string, body?: unknown, opts: Omit<CallOpts, 'body' | 'method'> = {}): Promise<V> {
+    return (await this.call<V>(path, { ...opts, method: 'POST', body })).body;
+  }
+
+  /** An authenticated GET of a file, as a Blob with the server's file name. */
+  async blob(path: string): Promise<{ blob: Blob; filename: string | null }> {
+    const res = await this.raw(path, { accept: '*/*' });
+    return { blob: await res.blob(), filename: filenameFrom(res.headers.get('Content-Disposition')) };
+  }
+
+  /** Fetches a file with the token and hands it to the browser as a download. */
+  async download(path: string, fallbackName: string): Promise<void> {
+    const { blob, filename } = await this.blob(path);
+    const href = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = filename ?? fallbackName;
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+  }
+
+  // ---- documents ----
+  documentTypes() { return this.get<T.DocumentTypeList>('/document-types'); }
+  documents(params: { status?: string; type?: string; limit?: number; cursor?: string } = {}) {
+    return this.get<T.DocumentList>(`/documents${query({ limit: 100, ...params })}`);
+  }
+  document(id: string) { return this.call<T.Document>(`/documents/${enc(id)}`); }
+  createDocument(body: Record<string, unknown>, key: string) {
+    return this.post<T.Document>('/documents', body, { idempotencyKey: key });
+  }
+  updateDocument(id: string, patch: Record<string, unknown>, etag: string) {
+    return this.call<T.Document>(`/documents/${enc(id)}`, { method: 'PATCH', body: patch, ifMatch: etag });
+  }
+  deleteDocument(id: string) { return this.call<void>(`/documents/${enc(id)}`, { method: 'DELETE' }); }
+  archive(id: string) { return this.post<T.Document>(`/documents/${enc(id)}/archive`); }
+  unarchive(id: string) { return this.post<T.Document>(`/documents/${enc(id)}/unarchive`); }
+  history(id: string) { return this.get<T.HistoryList>(`/documents/${enc(id)}/history?limit=100`); }
+  ackReminder(id: string) { return this.post<T.Document>(`/documents/${enc(id)}/reminders/ack`); }
+  snoozeReminder(id: string, until: string) {
+    return this.post<T.Document>(`/documents/${enc(id)}/reminders/snooze`, { until });
+  }
+  renew(id: string, key: string) {
+    return this.post<T.Application>(`/documents/${enc(id)}/renew`, undefined, { idempotencyKey: key });
+  }
+
+  // ---- notifications ----
+  notifications(unread?: boolean) {
+    return this.get<T.NotificationList>(`/notifications${query({ unread: unread ? 'true' : undefined, limit: 100 })}`);
+  }
+  readNotification(id: string) { return this.post<T.Notification>(`/notifications/${enc(id)}/read`); }
+
+  // ---- booking ----
+  institutions(params: { q?: string; type?: string; near?: string; radiusKm?: number; limit?: number }) {
+    return this.get<T.InstitutionList>(`/institutions${query({ limit: 50, ...params })}`);
+  }
+  institution(id: string) { return this.get<T.Institution>(`/institutions/${enc(id)}`); }
+  specialists(institutionId: string) {
+    return this.get<T.SpecialistList>(`/institutions/${enc(institutionId)}/specialists`);
+  }
+  specialist(id: string) { return this.get<T.Specialist>(`/specialists/${enc(id)}`); }
+  slots(id: string, params: { from?: string; to?: string; partOfDay?: string }) {
+    return this.get<T.SlotList>(`/specialists/${enc(id)}/slots${query(params)}`);
+  }
+  book(body: T.BookingInput, key: string) { return this.post<T.Booking>('/bookings', body, { idempotencyKey: key }); }
+  bookings(params: T.JournalFilter) { return this.get<T.BookingList>(`/bookings${query({ ...params })}`); }
+  booking(id: string) { return this.get<T.Booking>(`/bookings/${enc(id)}`); }
+  reschedule(id: string, slotId: string) { return this.post<T.Booking>(`/bookings/${enc(id)}/reschedule`, { slotId }); }
+  cancelBooking(id: string, reason: string) {
+    return this.post<T.Booking>(`/bookings/${enc(id)}/cancel`, reason ? { reason } : {});
+  }
+  exportPath(params: T.JournalFilter) { return `/bookings/export.csv${query({ ...params })}`; }
+
+  // ---- profile ----
+  profile() { return this.call<T.Profile>('/profile'); }
+  putProfile(body: T.ProfileInput, etag: string | null) {
+    return this.call<T.Profile>('/profile', { method: 'PUT', body, ifMatch: etag });
+  }
+
+  // ---- applications ----
+  services() { return this.get<T.ServiceList>('/services'); }
+  validateApplication(serviceCode: string, fields: Record<string, string>) {
+    return this.post<T.ValidationResult>('/applications/validate', { serviceCode, fields });
+  }
+  createApplication(serviceCode: string, fields: Record<string, string>, key: string) {
+    return this.call<T.Application>('/applications', {
+      method: 'POST', body: { serviceCode, fields }, idempotencyKey: key,
+    });
+  }
+  applications() { return this.get<T.ApplicationList>('/applications?limit=100'); }
+  application(id: string) { return this.call<T.Application>(`/applications/${enc(id)}`); }
+  patchApplication(id: string, fields: Record<string, string | null>, etag: string) {
+    return this.call<T.Application>(`/applications/${enc(id)}`, { method: 'PATCH', body: { fields }, ifMatch: etag });
+  }
+  deleteApplication(id: string) { return this.call<void>(`/applications/${enc(id)}`, { method: 'DELETE' }); }
+  submitApplication(id: string, key: string) {
+    return this.call<T.Application>(`/applications/${enc(id)}/submit`, { method: 'POST', body: {}, idempotencyKey: key });
+  }
+  withdrawApplication(id: string, comment: string) {
+    return this.post<T.Application>(`/applications/${enc(id)}/withdraw`, comment ? { comment } : {});
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+/** The file name of a Content-Disposition header (filename* first). */
+export function filenameFrom(cd: string | null): string | null {
+  if (!cd) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(cd);
+  if (star) {
+    try { return decodeURIComponent(star[1].trim()); } catch { /* fall through */ }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(cd);
+  return plain ? plain[1].trim() : null;
+}

@@ -1,0 +1,179 @@
+// Sign-in: the dev token route locally, the Cognito hosted UI (authorization
+// code flow with PKCE) in AWS. The bearer token is the ID token: the API
+// Gateway JWT authorizer checks the app client id as audience, which only ID
+// tokens carry.
+import type { AppConfig, CognitoConfig } from './config';
+
+const TOKEN_KEY = 'kabinet.token';
+const PKCE_KEY = 'kabinet.pkce';
+
+export interface Session {
+  token: string;
+  sub: string;
+  exp?: number; // seconds since the epoch
+}
+
+/** Decodes a JWT's payload without checking it (the API does that). */
+export function decodeJwt(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length < 2) return null;
+  try {
+    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const pad = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+    const bin = atob(pad);
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}
+
+export function sessionFromToken(token: string): Session {
+  const claims = decodeJwt(token) ?? {};
+  const sub = String(claims['cognito:username'] ?? claims.sub ?? '');
+  const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
+  return { token, sub, exp };
+}
+
+export function isExpired(s: Session, nowMs = Date.now()): boolean {
+  return s.exp !== undefined && s.exp * 1000 <= nowMs + 5000;
+}
+
+export function loadSession(storage: Storage = sessionStorage): Session | null {
+  const token = storage.getItem(TOKEN_KEY);
+  if (!token) return null;
+  const s = sessionFromToken(token);
+  if (isExpired(s)) {
+    storage.removeItem(TOKEN_KEY);
+    return null;
+  }
+  return s;
+}
+
+export function saveToken(token: string, storage: Storage = sessionStorage): Session {
+  storage.setItem(TOKEN_KEY, token);
+  return sessionFromToken(token);
+}
+
+export function clearSession(storage: Storage = sessionStorage): void {
+  storage.removeItem(TOKEN_KEY);
+}
+
+/** POST /dev/token (local only). */
+export async function devSignIn(cfg: AppConfig, sub: string, groups: string[] = ['citizen']): Promise<Session> {
+  const res = await fetch(`${cfg.apiBase}/dev/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ sub, groups }),
+  });
+  if (!res.ok) {
+    let title = `HTTP ${res.status}`;
+    try {
+      const p = await res.json();
+      if (p && typeof p.title === 'string') title = p.title;
+    } catch { /* not JSON */ }
+    throw new Error(title);
+  }
+  const body = (await res.json()) as { token: string };
+  return saveToken(body.token);
+}
+
+// ---- PKCE (RFC 7636) ----
+
+export function base64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A random string of 43–128 unreserved characters (here 64). */
+export function randomVerifier(len = 64): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
+  const bytes = crypto.getRandomValues(new Uint8Array(len));
+  let out = '';
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+export async function pkceChallenge(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64Url(new Uint8Array(digest));
+}
+
+export function authorizeUrl(c: CognitoConfig, challenge: string, state: string): string {
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: c.clientId,
+    redirect_uri: c.redirectUri,
+    scope: 'openid email phone profile',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+  });
+  // URLSearchParams writes spaces as '+', as the hosted UI expects.
+  return `${c.domain}/oauth2/authorize?${q.toString()}`;
+}
+
+export function tokenRequestBody(c: CognitoConfig, code: string, verifier: string): URLSearchParams {
+  return new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    client_id: c.clientId,
+    redirect_uri: c.redirectUri,
+    code_verifier: verifier,
+  });
+}
+
+export function logoutUrl(c: CognitoConfig): string {
+  const q = new URLSearchParams({ client_id: c.clientId, logout_uri: c.redirectUri });
+  return `${c.domain}/logout?${q.toString()}`;
+}
+
+interface PendingLogin {
+  verifier: string;
+  state: string;
+  returnTo: string;
+}
+
+/** Starts the hosted-UI sign-in: remembers verifier and state, returns the URL to go to. */
+export async function beginCognito(c: CognitoConfig, returnTo: string, storage: Storage = sessionStorage): Promise<string> {
+  const verifier = randomVerifier();
+  const state = randomVerifier(32);
+  const pending: PendingLogin = { verifier, state, returnTo };
+  storage.setItem(PKCE_KEY, JSON.stringify(pending));
+  return authorizeUrl(c, await pkceChallenge(verifier), state);
+}
+
+export class CallbackError extends Error {}
+
+/**
+ * Finishes the hosted-UI sign-in when the page was opened with ?code=&state=.
+ * Returns null when the URL is not a callback, else the session and where to go.
+ */
+export async function completeCognito(
+  c: CognitoConfig,
+  search: string,
+  storage: Storage = sessionStorage,
+  fetchFn: typeof fetch = fetch,
+): Promise<{ session: Session; returnTo: string } | null> {
+  const q = new URLSearchParams(search);
+  const err = q.get('error');
+  if (err) throw new CallbackError(q.get('error_description') ?? err);
+  const code = q.get('code');
+  const state = q.get('state');
+  if (!code) return null;
+  const raw = storage.getItem(PKCE_KEY);
+  storage.removeItem(PKCE_KEY);
+  if (!raw) throw new CallbackError('no sign-in in progress');
+  const pending = JSON.parse(raw) as PendingLogin;
+  if (!state || state !== pending.state) throw new CallbackError('state mismatch');
+  const res = await fetchFn(`${c.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: tokenRequestBody(c, code, pending.verifier).toString(),
+  });
+  if (!res.ok) throw new CallbackError(`token endpoint: HTTP ${res.status}`);
+  const body = (await res.json()) as { id_token?: string };
+  if (!body.id_token) throw new CallbackError('no id_token in the token response');
+  return { session: saveToken(body.id_token, storage), returnTo: pending.returnTo };
+}

@@ -1,0 +1,227 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Api, type ApiError } from '../api';
+import type { AppConfig } from '../config';
+import { clearSession, logoutUrl, type Session } from '../auth';
+import { getLang, hasSavedLang, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
+import { navigate, parseHash, type Route } from '../router';
+import type { Tone } from '../format';
+import { AppCtx, type Ctx } from './common';
+import { SignIn } from './SignIn';
+import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
+import { NotificationsPage } from './Notifications';
+import { AppointmentsPage, BookingPage, InstitutionPage, JournalPage, SpecialistPage } from './Appointments';
+import { ApplicationPage, ApplicationsPage, NewApplicationPage } from './Applications';
+import { ProfilePage } from './Profile';
+
+interface Toast { id: number; msg: string; tone: Tone }
+
+const NAV: { path: string; key: string; name: string[] }[] = [
+  { path: '/documents', key: 'nav.documents', name: ['documents', 'document', 'documentNew', 'documentEdit'] },
+  { path: '/notifications', key: 'nav.notifications', name: ['notifications'] },
+  { path: '/appointments', key: 'nav.appointments', name: ['appointments', 'institution', 'specialist'] },
+  { path: '/journal', key: 'nav.journal', name: ['journal', 'booking'] },
+  { path: '/applications', key: 'nav.applications', name: ['applications', 'application', 'applicationNew'] },
+  { path: '/profile', key: 'nav.profile', name: ['profile'] },
+];
+
+export function App({ cfg, initialSession, initialAuthError }: {
+  cfg: AppConfig; initialSession: Session | null; initialAuthError: string | null;
+}) {
+  const [session, setSession] = useState<Session | null>(initialSession);
+  const [route, setRoute] = useState<Route>(() => parseHash(location.hash));
+  const [lang, setLangState] = useState<Lang>(getLang());
+  const [banner, setBanner] = useState<string | null>(null);
+  const [authMsg, setAuthMsg] = useState<string | null>(initialAuthError ? t('auth.failed', { msg: initialAuthError }) : null);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [unread, setUnread] = useState<number | null>(null);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+
+  useEffect(() => onLangChange((l) => setLangState(l)), []);
+  useEffect(() => {
+    const on = () => setRoute(parseHash(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+
+  const api = useMemo(() => new Api(cfg, {
+    token: () => sessionRef.current?.token ?? null,
+    lang: () => getLang(),
+    onUnauthorized: () => {
+      clearSession();
+      setSession(null);
+      setAuthMsg(t('auth.expired'));
+    },
+    onUnavailable: (e: ApiError) => {
+      setBanner(e.retryAfter ? t('err.unavailableRetry', { n: e.retryAfter }) : t('err.unavailable'));
+    },
+  }), [cfg]);
+
+  const toastSeq = useRef(0);
+  const ctx: Ctx | null = session ? {
+    api,
+    cfg,
+    session,
+    toast: (msg: string, tone: Tone = 'ok') => {
+      const id = ++toastSeq.current;
+      setToasts((ts) => [...ts.slice(-2), { id, msg, tone }]);
+      setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 5000);
+    },
+    refreshBadge: () => { void loadBadge(); },
+  } : null;
+
+  async function loadBadge() {
+    if (!sessionRef.current) return;
+    try {
+      const list = await api.notifications(true);
+      setUnread(list.items.filter((n) => n.unread).length);
+    } catch { /* the badge is best effort */ }
+  }
+
+  // The unread badge: on sign-in, on every screen change, and every minute.
+  useEffect(() => {
+    if (!session) { setUnread(null); return; }
+    void loadBadge();
+    const timer = setInterval(() => { void loadBadge(); }, 60_000);
+    return () => clearInterval(timer);
+  }, [session]);
+  useEffect(() => { if (session) void loadBadge(); }, [route.name]);
+  useEffect(() => { setBanner(null); }, [route.name]);
+
+  // The profile's language is the default until the user picks one here.
+  useEffect(() => {
+    if (!session || hasSavedLang()) return;
+    api.profile().then(({ body }) => {
+      if (body.version > 0 && body.language !== getLang()) setLang(body.language, false);
+    }, () => undefined);
+  }, [session]);
+
+  function onSignedIn(s: Session) {
+    setSession(s);
+    setAuthMsg(null);
+    // Back to where the user was: the signin route's ?return=, or the screen a 401 interrupted.
+    const ret = route.name === 'signin' ? route.query.get('return') : location.hash.replace(/^#/, '');
+    navigate(ret && ret.startsWith('/') && !ret.startsWith('/signin') ? ret : '/documents', undefined, true);
+  }
+
+  function signOut() {
+    clearSession();
+    setSession(null);
+    setAuthMsg(null);
+    if (cfg.auth === 'cognito' && cfg.cognito) {
+      location.assign(logoutUrl(cfg.cognito));
+      return;
+    }
+    navigate('/signin', undefined, true);
+  }
+
+  const langSwitch = (
+    <div class="lang-switch" role="group" aria-label={t('lang.switch')}>
+      {LANGS.map((l) => (
+        <button type="button" key={l} lang={l} class="chip" aria-pressed={lang === l}
+          data-testid={`lang-${l}`} onClick={() => setLang(l)}>
+          {l.toUpperCase()}<span class="sr-only"> — {t(`lang.${l}`)}</span>
+        </button>
+      ))}
+    </div>
+  );
+
+  if (!session || !ctx) {
+    const currentPath = location.hash.replace(/^#/, '');
+    const returnTo = route.name === 'signin' ? route.query.get('return') ?? '' : currentPath;
+    return (
+      <div class="shell shell-signin" data-lang={lang}>
+        <header class="topbar">
+          <span class="brand">{t('app.title')}</span>
+          {langSwitch}
+        </header>
+        <main id="main" class="content">
+          <SignIn cfg={cfg} message={authMsg} returnTo={returnTo} onSignedIn={onSignedIn} />
+        </main>
+      </div>
+    );
+  }
+
+  if (route.name === 'signin') {
+    // Already signed in: go to the registry.
+    setTimeout(() => navigate('/documents', undefined, true), 0);
+  }
+
+  return (
+    <AppCtx.Provider value={ctx}>
+      <div class="shell" data-lang={lang}>
+        <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+          {t('app.skip')}
+        </a>
+        <header class="topbar">
+          <a class="brand" href="#/documents">{t('app.title')}</a>
+          <div class="topbar-right">
+            {langSwitch}
+            <span class="user" data-testid="current-user" title={t('auth.signedInAs', { user: session.sub })}>{session.sub}</span>
+            <button type="button" class="btn btn-ghost" data-testid="sign-out" onClick={signOut}>{t('auth.signOut')}</button>
+          </div>
+        </header>
+        <nav class="mainnav" aria-label={t('nav.main')}>
+          <ul>
+            {NAV.map((n) => {
+              const active = n.name.includes(route.name);
+              return (
+                <li key={n.path}>
+                  <a href={`#${n.path}`} aria-current={active ? 'page' : undefined} data-testid={`nav-${n.path.slice(1)}`}>
+                    {t(n.key)}
+                    {n.path === '/notifications' && unread !== null && unread > 0 && (
+                      <span class="nav-badge" data-testid="unread-badge">
+                        <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+                        <span class="sr-only">{t('nav.unread', { n: unread })}</span>
+                      </span>
+                    )}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        {banner && (
+          <div class="alert alert-warn banner" role="alert" data-testid="unavailable-banner">
+            {banner}
+            <button type="button" class="btn btn-ghost" onClick={() => setBanner(null)}>{t('common.close')}</button>
+          </div>
+        )}
+        <main id="main" class="content" tabIndex={-1}>
+          <Page route={route} />
+        </main>
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+          {toasts.map((x) => <div key={x.id} class={`toast toast-${x.tone}`}>{x.msg}</div>)}
+        </div>
+      </div>
+    </AppCtx.Provider>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  const p = route.params;
+  switch (route.name) {
+    case 'signin':
+    case 'documents': return <DocumentsPage />;
+    case 'documentNew': return <DocumentForm key="new" />;
+    case 'documentEdit': return <DocumentForm key={`edit-${p.id}`} id={p.id} />;
+    case 'document': return <DocumentView key={p.id} id={p.id} />;
+    case 'notifications': return <NotificationsPage />;
+    case 'appointments': return <AppointmentsPage query={route.query} />;
+    case 'institution': return <InstitutionPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
+    case 'specialist': return <SpecialistPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
+    case 'booking': return <BookingPage key={p.id} id={p.id} />;
+    case 'journal': return <JournalPage />;
+    case 'applications': return <ApplicationsPage />;
+    case 'applicationNew': return <NewApplicationPage key={p.code} code={p.code} />;
+    case 'application': return <ApplicationPage key={p.id} id={p.id} />;
+    case 'profile': return <ProfilePage />;
+    default:
+      return (
+        <div>
+          <h1>{t('err.notFound')}</h1>
+          <p><a href="#/documents">{t('nav.documents')}</a></p>
+        </div>
+      );
+  }
+}

@@ -1,0 +1,137 @@
+import { useState } from 'preact/hooks';
+import { t } from '../i18n';
+import { fmtDate, fmtDateTime } from '../format';
+import type { Notification } from '../types';
+import { addDays, isDate, todayISO } from '../validate';
+import { Badge, ErrorBox, Field, Loading, PageHeader, useApp, useLoad } from './common';
+
+export function NotificationsPage() {
+  const { api, refreshBadge } = useApp();
+  const [unreadOnly, setUnreadOnly] = useState(false);
+  const list = useLoad(() => api.notifications(unreadOnly), [unreadOnly]);
+  const [error, setError] = useState<unknown>(null);
+
+  function replace(n: Notification) {
+    if (list.data) list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === n.id ? n : x)) });
+  }
+
+  async function markRead(n: Notification) {
+    setError(null);
+    try {
+      replace(await api.readNotification(n.id));
+      refreshBadge();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const items = list.data?.items ?? [];
+  return (
+    <section data-testid="notifications-page">
+      <PageHeader title={t('notif.title')}>
+        <label class="check">
+          <input type="checkbox" checked={unreadOnly} data-testid="notif-unread-only"
+            onChange={(e) => setUnreadOnly(e.currentTarget.checked)} />
+          {t('notif.unreadOnly')}
+        </label>
+      </PageHeader>
+      <ErrorBox error={list.error || error} />
+      {list.loading && !list.data ? <Loading /> : items.length === 0 ? (
+        <p class="empty" data-testid="notif-empty">{t('notif.empty')}</p>
+      ) : (
+        <ul class="inbox" data-testid="notif-list">
+          {items.map((n) => (
+            <NotificationItem key={n.id} n={n} onRead={() => markRead(n)} onDone={() => { if (n.unread) void markRead(n); }} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): void; onDone(): void }) {
+  const { api, toast } = useApp();
+  const [snoozing, setSnoozing] = useState(false);
+  const tomorrow = addDays(todayISO(), 1);
+  // Never past the expiry date (the API refuses it): a week, or the day before expiry if sooner.
+  const latest = n.daysLeft !== undefined && n.daysLeft > 1 ? addDays(todayISO(), n.daysLeft - 1) : undefined;
+  const [until, setUntil] = useState(() => {
+    const week = addDays(todayISO(), 7);
+    return latest && latest < week ? (latest < tomorrow ? tomorrow : latest) : week;
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const untilErr = !isDate(until) ? t('v.date') : until < tomorrow ? t('v.until') : null;
+
+  async function ack() {
+    if (!n.documentId) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.ackReminder(n.documentId);
+      toast(t('notif.acked'));
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function snooze(e: Event) {
+    e.preventDefault();
+    if (!n.documentId || untilErr) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.snoozeReminder(n.documentId, until);
+      toast(t('notif.snoozed', { date: fmtDate(until) }));
+      setSnoozing(false);
+      onDone();
+    } catch (ex) {
+      setError(ex);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const isReminder = !!n.documentId && n.kind.startsWith('document_');
+  return (
+    <li class={`card notif${n.unread ? ' notif-unread' : ''}`} data-testid="notif-item" data-unread={n.unread}>
+      <div class="notif-head">
+        <h2 class="h3">{n.title}</h2>
+        {n.unread && <Badge tone="info">{t('notif.new')}</Badge>}
+      </div>
+      <p>{n.body}</p>
+      <p class="muted small">
+        {fmtDateTime(n.createdAt)}
+        {n.readAt && <> · {t('notif.read', { date: fmtDateTime(n.readAt) })}</>}
+      </p>
+      <ErrorBox error={error} shownFields={['until']} />
+      <div class="actions">
+        {n.unread && (
+          <button type="button" class="btn btn-small" data-testid="notif-read" onClick={onRead}>{t('notif.markRead')}</button>
+        )}
+        {n.documentId && <a class="btn btn-small btn-ghost" href={`#/documents/${n.documentId}`}>{t('notif.openDoc')}</a>}
+        {isReminder && (
+          <>
+            <button type="button" class="btn btn-small" disabled={busy} data-testid="notif-ack" onClick={ack}>{t('notif.ack')}</button>
+            <button type="button" class="btn btn-small" aria-expanded={snoozing} data-testid="notif-snooze"
+              onClick={() => setSnoozing(!snoozing)}>{t('notif.snooze')}</button>
+          </>
+        )}
+      </div>
+      {snoozing && (
+        <form class="inline-form" onSubmit={snooze} data-testid="snooze-form">
+          <Field label={t('notif.snoozeUntil')} error={untilErr}>
+            {(id, db, invalid) => (
+              <input id={id} type="date" value={until} min={tomorrow} max={latest} aria-describedby={db} aria-invalid={invalid}
+                data-testid="snooze-until" onInput={(e) => setUntil(e.currentTarget.value)} />
+            )}
+          </Field>
+          <button type="submit" class="btn btn-small btn-primary" disabled={busy || !!untilErr}>{t('notif.snoozeSubmit')}</button>
+        </form>
+      )}
+    </li>
+  );
+}
