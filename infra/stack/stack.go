@@ -171,7 +171,7 @@ var (
 		awsapigatewayv2.CorsHttpMethod_DELETE, awsapigatewayv2.CorsHttpMethod_OPTIONS,
 	}
 	corsAllowHeaders  = []string{"Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Accept-Language"}
-	corsExposeHeaders = []string{"ETag", "Location", "X-Request-Id"}
+	corsExposeHeaders = []string{"ETag", "Location", "X-Request-Id", "Content-Disposition", "Retry-After", "Idempotent-Replayed"}
 )
 
 // New builds the Kabinet stack in scope: the table from store.Schema, the

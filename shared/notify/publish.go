@@ -270,7 +270,11 @@ func entryID(pos int, id string) string {
 }
 
 // decimal is a number as SNS's Number data type takes it (no NaN, Inf or hex).
-var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+// It is compiled on first use rather than at every cold start of every
+// function that links this package.
+var decimal = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+})
 
 // prepare validates m against SNS's rules and builds its attributes. The
 // errors name attributes, never their values or the body.
@@ -309,7 +313,7 @@ func prepare(m Message) (prepared, error) {
 		dataType := "String"
 		if name == AttrDaysLeft {
 			dataType = "Number"
-			if !decimal.MatchString(value) {
+			if !decimal().MatchString(value) {
 				return fmt.Errorf("%w: %q is not a number", ErrInvalidAttribute, name)
 			}
 		}

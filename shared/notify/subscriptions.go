@@ -68,7 +68,7 @@ func RedrivePolicy(deadLetterARN string) string {
 // endpoint again with the same person and channel returns the existing
 // subscription, but two people cannot share one phone number or address
 // (SNS refuses the second with "Subscription already exists with different
-// attributes", reported as errs.Internal).
+// attributes", reported as errs.Conflict, reason contact_in_use).
 type Subscriptions struct {
 	SNS      *sns.Client
 	TopicARN string
@@ -86,9 +86,10 @@ type Subscriptions struct {
 // Errors: errs.Invalid (with field errors userId/channel/endpoint) for an
 // empty user id, a channel other than sms or email, or an endpoint that is
 // not an E.164 number or a bare e-mail address, before SNS is called;
-// errs.Unavailable when SNS is unreachable or throttling; errs.Internal for
-// any other SNS failure (missing topic, endpoint already subscribed for
-// someone else). Errors never contain the endpoint.
+// errs.Conflict (reason contact_in_use) when the endpoint is subscribed for
+// someone else; errs.Unavailable when SNS is unreachable or throttling;
+// errs.Internal for any other SNS failure (missing topic). Errors never
+// contain the endpoint.
 func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint string) (subscriptionARN string, err error) {
 	const op = "notify.Subscribe"
 	protocol, err := checkContact(op, userID, channel, endpoint)
@@ -110,6 +111,9 @@ func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint
 		ReturnSubscriptionArn: true,
 	})
 	if err != nil {
+		if takenByAnother(err) {
+			return "", &errs.Error{Kind: errs.Conflict, Op: op, Reason: "contact_in_use", Err: err}
+		}
 		return "", wrap(op, err)
 	}
 	arn := aws.ToString(out.SubscriptionArn)
@@ -164,6 +168,14 @@ func (s *Subscriptions) State(ctx context.Context, subscriptionARN string) (Subs
 		return StatePending, nil
 	}
 	return StateConfirmed, nil
+}
+
+// takenByAnother reports SNS's refusal to subscribe an endpoint that is
+// subscribed already with another filter policy, i.e. for another person.
+func takenByAnother(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "InvalidParameter" &&
+		strings.Contains(api.ErrorMessage(), "already exists with different attributes")
 }
 
 // checkContact validates a Subscribe request and returns the SNS protocol.

@@ -65,8 +65,8 @@ func TestSubscriptionsLifecycle(t *testing.T) {
 			// ...but SNS keeps one subscription per endpoint, so another
 			// person cannot share it.
 			_, err = s.Subscribe(e.ctx, "u-2", c.channel, c.endpoint)
-			if !errs.Is(err, errs.Internal) {
-				t.Errorf("Subscribe of u-1's endpoint for u-2: err = %v, want errs.Internal", err)
+			if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != "contact_in_use" {
+				t.Errorf("Subscribe of u-1's endpoint for u-2: err = %v, want errs.Conflict contact_in_use", err)
 			} else if strings.Contains(err.Error(), c.endpoint) {
 				t.Errorf("error %q contains the endpoint", err)
 			}

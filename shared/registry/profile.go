@@ -89,7 +89,9 @@ func (s *Service) ContactStates(ctx context.Context, p Profile) ([]ContactState,
 // to the reminders topic before the profile is saved, and the old address
 // unsubscribed after; if the save fails the new subscription is undone, so a
 // failure leaves things as they were.
-// Errors: Invalid, Precondition, Unavailable, Internal.
+// Errors: Invalid, Precondition, Conflict (contact_in_use, with the field:
+// the phone or address receives another person's messages already),
+// Unavailable, Internal.
 func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput, ifMatch *int) (Profile, error) {
 	const op = "registry.PutProfile"
 	cur, err := s.Store.GetProfile(ctx, owner)
@@ -109,13 +111,13 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 	p.EmailSubscription, p.PhoneSubscription = cur.EmailSubscription, cur.PhoneSubscription
 
 	type change struct {
-		channel, old, new string
-		sub               *string
-		prevSub           string
+		channel, field, old, new string
+		sub                      *string
+		prevSub                  string
 	}
 	changes := []change{
-		{ChannelEmail, cur.Email, p.Email, &p.EmailSubscription, cur.EmailSubscription},
-		{ChannelSMS, cur.Phone, p.Phone, &p.PhoneSubscription, cur.PhoneSubscription},
+		{ChannelEmail, "email", cur.Email, p.Email, &p.EmailSubscription, cur.EmailSubscription},
+		{ChannelSMS, "phone", cur.Phone, p.Phone, &p.PhoneSubscription, cur.PhoneSubscription},
 	}
 	var created []string
 	undo := func() {
@@ -140,6 +142,10 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 			sub, err := s.Contacts.Subscribe(ctx, owner, c.channel, c.new)
 			if err != nil {
 				undo()
+				if errs.Is(err, errs.Conflict) { // the address is another person's subscription
+					return Profile{}, &errs.Error{Kind: errs.Conflict, Op: op, Reason: "contact_in_use",
+						Fields: []errs.FieldError{{Field: c.field, Code: "contact_in_use"}}, Err: err}
+				}
 				return Profile{}, err
 			}
 			*c.sub = sub

@@ -413,6 +413,7 @@ func TestPutProfileContacts(t *testing.T) {
 		wantCalls []string
 		wantErr   error     // errors.Is target, when the kind is not enough
 		wantKind  errs.Kind // when wantFail
+		wantField string    // "field:code" of the error, when wantFail
 		wantFail  bool
 		// the stored profile afterwards
 		wantEmail, wantEmailSub, wantPhone, wantPhoneSub string
@@ -483,6 +484,13 @@ func TestPutProfileContacts(t *testing.T) {
 			wantFail:  true, wantErr: boom,
 		},
 		{
+			name:      "the phone is another person's subscription: 409 on the field, the first undone",
+			second:    registry.ProfileInput{Email: a, Phone: phone},
+			failOn:    map[string]error{registry.ChannelSMS: errs.R("notify.Subscribe", errs.Conflict, "contact_in_use")},
+			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe sub-1"},
+			wantFail:  true, wantKind: errs.Conflict, wantField: "phone:contact_in_use",
+		},
+		{
 			name:    "saving fails: the new subscription is undone, the old one kept",
 			first:   &registry.ProfileInput{Email: a},
 			second:  registry.ProfileInput{Email: b},
@@ -543,6 +551,12 @@ func TestPutProfileContacts(t *testing.T) {
 				}
 				if tc.wantErr == nil {
 					assertKind(t, err, tc.wantKind)
+				}
+				if tc.wantField != "" {
+					var e *errs.Error
+					if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field+":"+e.Fields[0].Code != tc.wantField {
+						t.Errorf("err = %#v, want the field error %s", err, tc.wantField)
+					}
 				}
 				if !reflect.DeepEqual(stored, before) {
 					t.Errorf("a failed put changed the store:\n  %+v\nwas\n  %+v", stored, before)
