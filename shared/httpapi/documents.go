@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/kabinet/kabinet/shared/applications"
 	"net/http"
 	"time"
 
@@ -77,9 +78,22 @@ func writeDocument(w http.ResponseWriter, status int, v registry.View) {
 // handleDocumentTypes lists the document type catalogue with its rules.
 func handleDocumentTypes(svc *registry.Service) http.Handler {
 	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		encode(w, http.StatusOK, listResponse[registry.TypeInfo]{Items: svc.Types()})
+		types := svc.Types()
+		out := listResponse[documentTypeResponse]{Items: make([]documentTypeResponse, len(types))}
+		for i, t := range types {
+			out.Items[i] = documentTypeResponse{TypeInfo: t, RenewalService: applications.RenewalServices[t.Type]}
+		}
+		encode(w, http.StatusOK, out)
 		return nil
 	})
+}
+
+// documentTypeResponse is a document type with the service that renews it
+// (POST /documents/{id}/renew), if any, so clients offer renewal only where
+// it exists.
+type documentTypeResponse struct {
+	registry.TypeInfo
+	RenewalService string `json:"renewalService,omitempty"`
 }
 
 // handleCreateDocument adds a document for the caller. An Idempotency-Key

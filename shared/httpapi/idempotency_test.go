@@ -59,7 +59,7 @@ var idemNotCreates = map[string]string{
 	"POST /applications/validate":           "stores nothing",
 	"POST /applications/{id}/withdraw":      "a state change: a repeat is 409 invalid-transition",
 	"POST /applications/{id}/transitions":   "a state change: a repeat is 409 invalid-transition",
-"POST /consents": "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
+	"POST /consents":                        "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
 }
 
 // countItems counts the items of a list answer.

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/applications"
 	"github.com/kabinet/kabinet/shared/ingest"
 )
 
@@ -115,4 +117,28 @@ func sampleValue(field string) string {
 		return "biometric_10y"
 	}
 	return "Москва, ул. Тверская, 1"
+}
+
+// TestDocumentTypesNameTheirRenewal: GET /document-types says which service
+// renews each type, exactly the types POST /documents/{id}/renew accepts.
+func TestDocumentTypesNameTheirRenewal(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "GET", path: "/document-types", token: e.token("alice")})
+	if r.status != 200 {
+		t.Fatalf("GET /document-types: %d %s", r.status, r.body)
+	}
+	got := map[string]string{}
+	for _, it := range r.json(t)["items"].([]any) {
+		m := it.(map[string]any)
+		if s, ok := m["renewalService"]; ok {
+			got[m["type"].(string)] = s.(string)
+		}
+	}
+	want := map[string]string{}
+	for typ, svc := range applications.RenewalServices {
+		want[string(typ)] = svc
+	}
+	if !reflect.DeepEqual(got, want) || len(got) == 0 {
+		t.Errorf("renewal services %v, want %v", got, want)
+	}
 }

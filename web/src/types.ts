@@ -12,6 +12,8 @@ export interface DocumentType {
   reminderSteps: number[];
   replacementGraceDays?: number;
   needsTitle?: boolean;
+  /** The service POST /documents/{id}/renew drafts an application for; absent: not renewable here. */
+  renewalService?: string;
 }
 export interface DocumentTypeList { items: DocumentType[] }
 

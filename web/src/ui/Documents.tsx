@@ -12,9 +12,6 @@ import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, Timelin
 const VIEW_KEY = 'kabinet.docView';
 const STATUSES = ['valid', 'expiring', 'expired', 'replacement_required', 'revoked', 'archived'] as const;
 
-// The types POST /documents/{id}/renew accepts (the others answer 409 not_renewable).
-// The API does not say so in GET /document-types; this mirrors applications.RenewalServices.
-export const RENEWABLE = new Set(['internal_passport', 'foreign_passport', 'drivers_licence', 'medical_certificate_086u']);
 
 function narrow(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(max-width: 719px)').matches;
@@ -75,13 +72,18 @@ function useDocActions(onChanged: (d: Document) => void) {
   return { busy, error, run };
 }
 
-function DocActions({ d, busy, run, compact, inView }: {
-  d: Document; busy: string | null; run(id: string, what: 'archive' | 'unarchive' | 'renew'): void; compact?: boolean; inView?: boolean;
+// DocActions are a document's buttons. Renewal is offered for the types
+// GET /document-types gives a renewalService (POST /documents/{id}/renew
+// answers 409 not_renewable for the others).
+function DocActions({ d, types, busy, run, compact, inView }: {
+  d: Document; types: Map<string, DocumentType>; busy: string | null; run(id: string, what: 'archive' | 'unarchive' | 'renew'): void;
+  compact?: boolean; inView?: boolean;
 }) {
   const archived = d.status === 'archived';
+  const renewable = !!types.get(d.type)?.renewalService;
   return (
     <div class={`actions${compact ? ' actions-compact' : ''}`}>
-      {!archived && d.status !== 'revoked' && (RENEWABLE.has(d.type) || d.renewalApplicationId) && (d.renewalApplicationId ? (
+      {!archived && d.status !== 'revoked' && (renewable || d.renewalApplicationId) && (d.renewalApplicationId ? (
         <a class="btn btn-small" href={`#/applications/${d.renewalApplicationId}`} data-testid="doc-renewal">{t('doc.renewOpen')}</a>
       ) : (
         <button type="button" class="btn btn-small btn-primary" data-testid="doc-renew" disabled={busy === `renew-${d.id}`}
@@ -176,7 +178,7 @@ export function DocumentsPage() {
                     <td>{d.expiresOn ? fmtDate(d.expiresOn) : t('doc.indefinite')}</td>
                     <td><DocStatus d={d} /></td>
                     <td class={d.daysLeft !== null && d.daysLeft < 0 ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</td>
-                    <td><DocActions d={d} busy={actions.busy} run={actions.run} compact /></td>
+                    <td><DocActions d={d} types={typeMap} busy={actions.busy} run={actions.run} compact /></td>
                   </tr>
                 );
               })}
@@ -203,7 +205,7 @@ export function DocumentsPage() {
                   <dt>{t('doc.col.daysLeft')}</dt>
                   <dd class={d.daysLeft !== null && d.daysLeft < 0 ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</dd>
                 </dl>
-                <DocActions d={d} busy={actions.busy} run={actions.run} />
+                <DocActions d={d} types={typeMap} busy={actions.busy} run={actions.run} />
               </li>
             );
           })}
@@ -476,7 +478,7 @@ export function DocumentView({ id }: { id: string }) {
           </dl>
           {d.revokedAt && <p class="alert alert-bad">{t('doc.revoked', { date: fmtDateTime(d.revokedAt) })}{d.revokedReason ? `: ${d.revokedReason}` : ''}</p>}
           {d.replacedBy && <p><a href={`#/documents/${d.replacedBy}`}>{t('doc.replacedBy')}</a></p>}
-          <DocActions d={d} busy={actions.busy} run={actions.run} inView />
+          <DocActions d={d} types={typeMap} busy={actions.busy} run={actions.run} inView />
           <div class="danger-zone">
             {!confirmDel ? (
               <button type="button" class="btn btn-small btn-danger" data-testid="doc-delete" onClick={() => setConfirmDel(true)}>
