@@ -3,9 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -66,7 +65,8 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 		DynamoDB: dynamodb.NewFromConfig(base.AWS, func(op *dynamodb.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 		SNS:      sns.NewFromConfig(base.AWS, func(op *sns.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// The local tokens are RS256, as Cognito's (httpapi.TokenIssuer).
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
 	}

@@ -32,17 +32,32 @@ type coldResult struct {
 	Status     string // what the first invocation answered (HTTP status, or "ok")
 	Binary     int64
 	Zipped     int64
-	Reference  bool // the hello-world function
+	Reference  bool // one of the references (hello, hello + SDK)
 	InitRatio  float64
 	TotalRatio float64
+	// SDKRatio is Init ÷ the hello + SDK reference's init, and OwnInit
+	// Init − that reference's init: the part of a function's init that is
+	// Kabinet's own rather than the Go runtime's, aws-lambda-go's or the
+	// AWS SDK's.
+	SDKRatio float64
+	OwnInit  time.Duration
 }
+
+// The cold-start references, built from cmd/bench/testdata. hello is the
+// target's reference; helloSDK also loads the AWS configuration and builds the
+// DynamoDB and SNS clients as every function does, so the table can tell the
+// SDK's share of a function's init from Kabinet's.
+const (
+	helloName    = "hello (reference)"
+	helloSDKName = "hello + SDK (reference)"
+)
 
 // coldRuns is N for the cold start medians.
 func (b *bench) coldRuns() int {
 	if b.o.Quick {
 		return 1
 	}
-	return 7
+	return 15
 }
 
 // coldStart builds every function as `make build` does, for this machine's
@@ -82,14 +97,27 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 		"_HANDLER=bootstrap",
 	)
 
-	type target struct{ name, pkg, event string }
-	targets := []target{{"hello (reference)", "./cmd/bench/testdata/hello", "scheduled-expiry-scan.json"}}
-	for _, fn := range fns {
-		targets = append(targets, target{fn, "./functions/" + fn, sampleEvent(b.o.Root, fn)})
+	// id names the build directory and AWS_LAMBDA_FUNCTION_NAME.
+	type target struct {
+		id, name, pkg, event string
+		ref                  bool
 	}
-	var results []coldResult
-	for _, t := range targets {
-		out := filepath.Join(dir, strings.Fields(t.name)[0], "bootstrap")
+	targets := []target{
+		{"hello", helloName, "./cmd/bench/testdata/hello", "scheduled-expiry-scan.json", true},
+		{"hello-sdk", helloSDKName, "./cmd/bench/testdata/hellosdk", "scheduled-expiry-scan.json", true},
+	}
+	for _, fn := range fns {
+		targets = append(targets, target{fn, fn, "./functions/" + fn, sampleEvent(b.o.Root, fn), false})
+	}
+	// Build everything first, then run the targets round robin: one start
+	// of each per round. The machine is shared, and its load drifts over
+	// the seconds a target's runs take; interleaved, every target sees the
+	// same drift, so the ratios to the references stay fair.
+	results := make([]coldResult, len(targets))
+	bins, events := make([]string, len(targets)), make([][]byte, len(targets))
+	invokes := make([][]time.Duration, len(targets))
+	for i, t := range targets {
+		out := filepath.Join(dir, t.id, "bootstrap")
 		t0 := time.Now()
 		if err := buildFunction(ctx, b.o.Root, t.pkg, out); err != nil {
 			return err
@@ -99,35 +127,40 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 		if err != nil {
 			return err
 		}
-		r := coldResult{Name: t.name, Event: t.event, Reference: strings.HasPrefix(t.name, "hello")}
+		r := coldResult{Name: t.name, Event: t.event, Reference: t.ref}
 		if fi, err := os.Stat(out); err == nil {
 			r.Binary = fi.Size()
 		}
 		if r.Zipped, err = zippedSize(out); err != nil {
 			return err
 		}
-		var invokes []time.Duration
-		for i := range b.coldRuns() {
-			name := strings.Fields(t.name)[0]
-			initD, invD, resp, err := coldRun(ctx, out, event, append(env, "AWS_LAMBDA_FUNCTION_NAME="+name))
+		results[i], bins[i], events[i] = r, out, event
+	}
+	for run := range b.coldRuns() {
+		for i, t := range targets {
+			initD, invD, resp, err := coldRun(ctx, bins[i], events[i], append(env, "AWS_LAMBDA_FUNCTION_NAME="+t.id))
 			if err != nil {
-				return fmt.Errorf("%s run %d: %w", t.name, i+1, err)
+				return fmt.Errorf("%s run %d: %w", t.name, run+1, err)
 			}
-			r.InitRuns = append(r.InitRuns, initD)
-			invokes = append(invokes, invD)
-			if i == 0 {
-				r.Status = responseStatus(resp)
+			results[i].InitRuns = append(results[i].InitRuns, initD)
+			invokes[i] = append(invokes[i], invD)
+			if run == 0 {
+				results[i].Status = responseStatus(resp)
 			}
 		}
-		r.Init, r.Invoke = median(r.InitRuns), median(invokes)
-		b.logf("%s: init %s, first invocation %s (%s), binary %.1f MB, zip %.1f MB", t.name, r.Init, r.Invoke, r.Status,
-			float64(r.Binary)/1e6, float64(r.Zipped)/1e6)
-		results = append(results, r)
 	}
-	ref := results[0]
+	for i := range results {
+		r := &results[i]
+		r.Init, r.Invoke = median(r.InitRuns), median(invokes[i])
+		b.logf("%s: init %s, first invocation %s (%s), binary %.1f MB, zip %.1f MB", r.Name, r.Init, r.Invoke, r.Status,
+			float64(r.Binary)/1e6, float64(r.Zipped)/1e6)
+	}
+	ref, sdk := results[0], results[1]
 	for i := range results {
 		results[i].InitRatio = ratio(results[i].Init, ref.Init)
 		results[i].TotalRatio = ratio(results[i].Init+results[i].Invoke, ref.Init+ref.Invoke)
+		results[i].SDKRatio = ratio(results[i].Init, sdk.Init)
+		results[i].OwnInit = results[i].Init - sdk.Init
 	}
 	rep.Cold = results
 	return nil

@@ -31,8 +31,9 @@ func TestQuickReport(t *testing.T) {
 			t.Errorf("report lacks %q", s)
 		}
 	}
-	if len(rep.Cold) < 2 || !rep.Cold[0].Reference {
-		t.Errorf("cold start: %+v", rep.Cold)
+	if len(rep.Cold) < 3 || rep.Cold[0].Name != helloName || rep.Cold[1].Name != helloSDKName ||
+		!rep.Cold[0].Reference || !rep.Cold[1].Reference || rep.Cold[2].Reference {
+		t.Errorf("cold start: want hello, hello + SDK, then functions: %+v", rep.Cold)
 	}
 	for _, c := range rep.Cold {
 		if c.Init <= 0 || c.Binary == 0 || c.Zipped == 0 {

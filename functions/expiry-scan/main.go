@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/reminders"
 )
 
@@ -28,15 +28,15 @@ func main() {
 }
 
 func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*reminders.Scanner, error) {
-	cfg, err := app.ConfigFrom(getenv)
+	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
 		return nil, err
 	}
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return app.Scanner(cfg, cl, log)
+	return core.Scanner(cfg, cl, log)
 }
 
 // handler runs one scan for a scheduled event.

@@ -18,13 +18,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/ingest"
 )
 
 func main() {
 	ctx := context.Background()
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", app.FnIngest)
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", core.FnIngest)
 	svc, err := build(ctx, os.Getenv, log)
 	if err != nil {
 		log.Error("init failed", "err", err.Error())
@@ -34,13 +34,13 @@ func main() {
 }
 
 func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*ingest.Service, error) {
-	cfg, err := app.ConfigFrom(getenv)
+	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
 		return nil, err
 	}
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return app.Ingest(cfg, cl, time.Now, log), nil
+	return core.Ingest(cfg, cl, time.Now, log), nil
 }

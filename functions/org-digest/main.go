@@ -13,13 +13,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/orgs"
 )
 
 func main() {
 	ctx := context.Background()
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", app.FnOrgDigest)
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", core.FnOrgDigest)
 	svc, err := build(ctx, os.Getenv)
 	if err != nil {
 		log.Error("init failed", "err", err.Error())
@@ -29,18 +29,18 @@ func main() {
 }
 
 func build(ctx context.Context, getenv func(string) string) (*orgs.Service, error) {
-	cfg, err := app.ConfigFrom(getenv)
+	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Reminders == "" {
 		return nil, errors.New("REMINDERS_TOPIC_ARN is not set")
 	}
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return app.Orgs(cfg, cl, time.Now), nil
+	return core.Orgs(cfg, cl, time.Now), nil
 }
 
 // handler runs one weekly digest for a scheduled event.

@@ -1,6 +1,9 @@
 package app
 
-import "github.com/kabinet/kabinet/shared/ingest"
+import (
+	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/ingest"
+)
 
 // Scheduled is a function that runs on a timer rather than behind the HTTP
 // API: functions/<Name> is its Lambda, invoked every RateMinutes minutes.
@@ -10,7 +13,7 @@ type Scheduled struct {
 }
 
 // FnExpiryScan is the function that sends the reminders that have fallen due.
-const FnExpiryScan = "expiry-scan"
+const FnExpiryScan = core.FnExpiryScan
 
 // ScheduledFunctions lists every scheduled function, once: the CDK stack
 // (infra/) creates a Lambda and a schedule for each, and the local runner can
@@ -31,7 +34,7 @@ type EventFunction struct {
 }
 
 // FnIngest applies agency events (a document issued or revoked).
-const FnIngest = "ingest"
+const FnIngest = core.FnIngest
 
 // EventFunctions lists every event-driven function, once. The CDK stack
 // does not read it yet: it needs the bus, a rule per entry targeting the
@@ -44,4 +47,4 @@ var EventFunctions = []EventFunction{
 
 // FnOrgDigest sends every organisation its weekly digest of employees'
 // expiring documents.
-const FnOrgDigest = "org-digest"
+const FnOrgDigest = core.FnOrgDigest

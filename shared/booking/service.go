@@ -22,7 +22,8 @@ type Store interface {
 	PutSlots(ctx context.Context, slots []Slot) (int, error)
 	// RemoveFreeSlots deletes the given slots where nobody has booked them.
 	RemoveFreeSlots(ctx context.Context, slots []Slot) (int, error)
-	// ListSlots returns a specialist's slots starting in [from, to).
+	// ListSlots returns a specialist's slots starting in [from, to), in a
+	// slice the caller owns (FreeSlots filters it in place).
 	ListSlots(ctx context.Context, specialistID string, from, to time.Time) ([]Slot, error)
 	// GetSlot errors: NotFound.
 	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
@@ -169,20 +170,37 @@ func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuer
 		}
 	}
 	now := s.Now()
-	page := SlotsPage{TimeZone: inst.TimeZone, Items: []Slot{}}
+	// The free slots are filtered into slots' own array: the store's list is
+	// this call's alone, and a two-week page is hundreds of slots.
+	page := SlotsPage{TimeZone: inst.TimeZone, Items: slots[:0]}
+	if page.Items == nil {
+		page.Items = []Slot{}
+	}
+	minLen := time.Duration(q.MinDuration) * time.Minute
 	for _, sl := range slots {
-		if full[civil.Of(sl.Start.In(loc))] {
+		local := sl.Start.In(loc)
+		if len(full) > 0 && full[civil.Of(local)] {
 			continue // the day's limit is reached: its free slots cannot be booked
 		}
-		h := sl.Start.In(loc).Hour()
-		part := map[bool]string{true: "morning", false: map[bool]string{true: "afternoon", false: "evening"}[h < 17]}[h < 12]
-		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && part != q.PartOfDay) ||
-			sl.End.Sub(sl.Start) < time.Duration(q.MinDuration)*time.Minute {
+		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && partOfDay(local.Hour()) != q.PartOfDay) ||
+			sl.End.Sub(sl.Start) < minLen {
 			continue
 		}
 		page.Items = append(page.Items, sl)
 	}
 	return page, nil
+}
+
+// partOfDay names the part of the day a local hour falls in: morning before
+// 12:00, afternoon before 17:00, evening after.
+func partOfDay(hour int) string {
+	switch {
+	case hour < 12:
+		return "morning"
+	case hour < 17:
+		return "afternoon"
+	}
+	return "evening"
 }
 
 func (s *Service) specialist(ctx context.Context, id string) (directory.Specialist, directory.Institution, error) {
@@ -318,17 +336,55 @@ func deadline(inst directory.Institution) time.Duration {
 	return DefaultCancelDeadline
 }
 
-// checklist says what to bring or prepare.
+// Checklist items: what to bring or prepare. A booking stores their codes;
+// ChecklistText writes them in the reader's language.
+const (
+	BringPassport   = "passport"
+	BringOMSPolicy  = "oms_policy"
+	BringSNILS      = "snils"
+	BringLicence    = "drivers_licence"
+	BringMedical003 = "medical_certificate_003v"
+	BringDevice     = "video_device"
+)
+
+// checklistTexts are the items in English and Russian.
+var checklistTexts = map[string][2]string{
+	BringPassport:   {"Passport", "Паспорт"},
+	BringOMSPolicy:  {"OMS policy", "Полис ОМС"},
+	BringSNILS:      {"SNILS", "СНИЛС"},
+	BringLicence:    {"Driver's licence", "Водительское удостоверение"},
+	BringMedical003: {"Medical certificate 003-V/u", "Медицинская справка 003-В/у"},
+	BringDevice:     {"A device with a camera and a microphone", "Устройство с камерой и микрофоном"},
+}
+
+// ChecklistText writes checklist items in lang ("ru" or "en"). An item that
+// is no code (bookings made before items were codes kept both languages in
+// one text) is shown as stored.
+func ChecklistText(items []string, lang string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it
+		if t, ok := checklistTexts[it]; ok {
+			out[i] = t[0]
+			if lang == "ru" {
+				out[i] = t[1]
+			}
+		}
+	}
+	return out
+}
+
+// checklist says what to bring or prepare, as codes.
 func checklist(inst directory.Institution, mode Mode) []string {
 	if mode == Video {
-		return []string{"Устройство с камерой и микрофоном / a device with camera and microphone", "Паспорт / passport"}
+		return []string{BringDevice, BringPassport}
 	}
-	list := []string{"Паспорт / passport"}
+	list := []string{BringPassport}
 	switch inst.Type {
 	case "polyclinic", "hospital", "laboratory", "dental":
-		list = append(list, "Полис ОМС / OMS policy", "СНИЛС / SNILS")
+		list = append(list, BringOMSPolicy, BringSNILS)
 	case "traffic_police":
-		list = append(list, "Водительское удостоверение / driver's licence", "Медицинская справка 003-В/у / medical certificate")
+		list = append(list, BringLicence, BringMedical003)
 	}
 	return list
 }

@@ -264,17 +264,15 @@ func (d BookingDeps) view(r *http.Request, b booking.Booking) (bookingResponse, 
 		spec, _ = idx.Specialist(b.SpecialistID)
 	}
 	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	checklist := booking.ChecklistText(b.Checklist, Language(r))
 	out := bookingResponse{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status),
 		Start: ts(b.Start), End: ts(b.End), Date: b.Day().String(), TimeZone: b.TimeZone,
 		Institution: map[string]string{"id": b.InstitutionID, "name": inst.Name, "address": inst.Address},
 		Specialist:  map[string]string{"id": b.SpecialistID, "name": spec.Name, "specialization": spec.Specialization},
-		Mode:        string(b.Mode), VideoLink: b.VideoLink, ContactPhone: b.ContactPhone, Checklist: b.Checklist,
+		Mode:        string(b.Mode), VideoLink: b.VideoLink, ContactPhone: b.ContactPhone, Checklist: checklist,
 		CancelDeadline: ts(b.CancelDeadline), StaffComment: b.StaffComment, History: []bookingEventResponse{},
 		Links: map[string]string{"qr": "/bookings/" + b.ID + "/qr.png", "pdf": "/bookings/" + b.ID + "/confirmation.pdf",
 			"ics": "/bookings/" + b.ID + "/calendar.ics"}}
-	if out.Checklist == nil {
-		out.Checklist = []string{}
-	}
 	for _, e := range b.Events {
 		ev := bookingEventResponse{Action: e.Action, Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339), Reason: e.Reason}
 		if e.From != nil {
@@ -289,7 +287,7 @@ func (d BookingDeps) view(r *http.Request, b booking.Booking) (bookingResponse, 
 	}
 	tb := ticket.Booking{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status), Start: b.Start,
 		End: b.End, TimeZone: b.TimeZone, Institution: inst.Name, Address: inst.Address, Specialist: spec.Name,
-		Specialization: spec.Specialization, Mode: string(b.Mode), VideoLink: b.VideoLink, Checklist: b.Checklist,
+		Specialization: spec.Specialization, Mode: string(b.Mode), VideoLink: b.VideoLink, Checklist: checklist,
 		CancelDeadline: b.CancelDeadline, StaffComment: b.StaffComment}
 	return out, tb
 }

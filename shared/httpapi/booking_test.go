@@ -397,8 +397,12 @@ func TestBookingFlow(t *testing.T) {
 		if sp := b["specialist"].(map[string]any); sp["id"] != spec || sp["name"] == "" {
 			t.Errorf("specialist = %v", sp)
 		}
-		if cl, _ := b["checklist"].([]any); len(cl) == 0 {
-			t.Errorf("checklist is empty")
+		if cl := fmt.Sprint(b["checklist"]); cl != "[Passport OMS policy SNILS]" {
+			t.Errorf("checklist = %s, want a polyclinic's in English", cl)
+		}
+		ru := e.do(req{method: "GET", path: "/bookings/" + id, token: e.token("alice"), header: map[string]string{"Accept-Language": "ru"}})
+		if cl := fmt.Sprint(ru.json(t)["checklist"]); cl != "[Паспорт Полис ОМС СНИЛС]" {
+			t.Errorf("checklist in Russian = %s", cl)
 		}
 		if h := history(b); len(h) != 1 || h[0]["action"] != "booked" || h[0]["actor"] != "alice" {
 			t.Errorf("history = %v", h)

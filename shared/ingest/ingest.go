@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -132,8 +133,12 @@ const (
 )
 
 var (
-	idPattern     = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
-	agencyPattern = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
+	// Compiled on first use rather than at package init: every HTTP
+	// function links this package (through shared/app) but only the ingest
+	// function matches events, and the counted repetitions make these
+	// patterns costly to compile on each cold start.
+	idPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`) })
+	agencyPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_-]{1,64}$`) })
 )
 
 type documentDetail struct {
@@ -174,11 +179,11 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 	var fe errs.Fields
 	if ev.ID == "" {
 		fe.Add("id", "required")
-	} else if !idPattern.MatchString(ev.ID) {
+	} else if !idPattern().MatchString(ev.ID) {
 		fe.Add("id", "invalid_text")
 	}
 	agency, ok := strings.CutPrefix(ev.Source, SourcePrefix)
-	if !ok || !agencyPattern.MatchString(agency) {
+	if !ok || !agencyPattern().MatchString(agency) {
 		fe.Add("source", "unknown_source")
 	}
 	switch ev.DetailType {
@@ -255,7 +260,7 @@ func (s *Service) issued(ctx context.Context, ev Event, agency string, in issued
 			fe.Add("detail.document.issuedOn", "required")
 		}
 	}
-	if in.ApplicationID != "" && !idPattern.MatchString(in.ApplicationID) {
+	if in.ApplicationID != "" && !idPattern().MatchString(in.ApplicationID) {
 		fe.Add("detail.applicationId", "invalid_text")
 	}
 	if !cleanText(in.ReplacesNumber, 64) {

@@ -94,7 +94,9 @@ func Main(ctx context.Context, getenv func(string) string, fn string) {
 }
 
 func build(ctx context.Context, getenv func(string) string, fn string, log *slog.Logger) (http.Handler, error) {
-	cfg, err := app.ConfigFrom(getenv)
+	// Only what fn's routes use is read and built: a function's init is
+	// part of every cold start.
+	cfg, err := app.ConfigFor(fn, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -102,5 +104,5 @@ func build(ctx context.Context, getenv func(string) string, fn string, log *slog
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.Handler(app.Deps(cfg, cl, time.Now, log, Authenticate), fn), nil
+	return httpapi.Handler(app.DepsFor(fn, cfg, cl, time.Now, log, Authenticate), fn), nil
 }
