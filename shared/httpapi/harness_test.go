@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -77,7 +76,7 @@ func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
-	key := signingKey(t)
+	key := httpapi.SharedTestKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -104,19 +103,6 @@ func (e *env) seedDirectory() {
 	}
 }
 
-// testSigningKey is one RSA key for every test of the package: making a
-// 2048-bit key takes a noticeable fraction of a second.
-var testSigningKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
-
-func signingKey(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	key, err := testSigningKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key
-}
-
 // testIssuer signs tokens its verifier accepts, for tests that need no table.
 type testIssuer struct {
 	*httpapi.TokenIssuer
@@ -125,7 +111,7 @@ type testIssuer struct {
 
 func newEnvIssuer(t *testing.T) testIssuer {
 	t.Helper()
-	key := signingKey(t)
+	key := httpapi.SharedTestKey(t)
 	now := func() time.Time { return defaultNow }
 	return testIssuer{
 		TokenIssuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: now},

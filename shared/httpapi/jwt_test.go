@@ -25,11 +25,13 @@ import (
 // tokenNow is the instant tokens are issued at; verification clocks are set relative to it.
 var tokenNow = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 
-// testKey is one RSA key for the package's tests (a 2048-bit key takes a
-// noticeable fraction of a second to make).
+// testKey is one RSA key for every test of the package, internal and
+// external (harness_test.go): a 2048-bit key takes a noticeable fraction of
+// a second to make.
 var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
 
-func signingKey(t *testing.T) *rsa.PrivateKey {
+// SharedTestKey returns testKey to the external tests (package httpapi_test).
+func SharedTestKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
 	k, err := testKey()
 	if err != nil {
@@ -127,7 +129,7 @@ func requestWith(authorization string) *http.Request {
 // clock-skew allowance. So a client (and a test) that passes locally passes
 // deployed. Times are one second either side of each limit.
 func TestAuthenticate(t *testing.T) {
-	key := signingKey(t)
+	key := SharedTestKey(t)
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +248,7 @@ func TestAuthenticate(t *testing.T) {
 // A verifier for one issuer refuses an otherwise valid token of another:
 // the issuer and audience come from the verifier, not the token.
 func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
-	key := signingKey(t)
+	key := SharedTestKey(t)
 	tok, err := (&TokenIssuer{Key: key, Issuer: "kabinet-staging", Audience: "kabinet-staging", TTL: time.Hour, Now: fixedClock(tokenNow)}).Issue(Identity{Sub: "alice"})
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +273,7 @@ func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
 }
 
 func TestTokenIssuerClaims(t *testing.T) {
-	key := signingKey(t)
+	key := SharedTestKey(t)
 	tok, err := (&TokenIssuer{Key: key, Issuer: LocalIssuer, Audience: TokenAudience, TTL: 15 * time.Minute, Now: fixedClock(tokenNow)}).
 		Issue(Identity{Sub: "alice", Groups: []string{"citizen"}, Org: "o"})
 	if err != nil {
