@@ -206,6 +206,18 @@ func (r *run) count(kind string, f func(*Counts)) {
 	f(&r.sum.Counts)
 }
 
+// ownerProfile reads the profile of a due item's owner; when it cannot, it
+// counts the item due and failed (the next run retries it) and says so.
+func (r *run) ownerProfile(ctx context.Context, kind, owner string) (registry.Profile, bool) {
+	p, err := r.profile(ctx, owner)
+	if err != nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+		return registry.Profile{}, false
+	}
+	return p, true
+}
+
 func (r *run) profile(ctx context.Context, owner string) (registry.Profile, error) {
 	if p, ok := r.profiles[owner]; ok {
 		return p, nil
@@ -260,10 +272,8 @@ func (r *run) skip(ctx context.Context, d Due, kind string, next registry.Remind
 func (r *run) prepareDocument(ctx context.Context, due Due) *job {
 	d := *due.Document
 	kind := inbox.KindDocumentExpiring
-	p, err := r.profile(ctx, d.Owner)
-	if err != nil {
-		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
-		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+	p, ok := r.ownerProfile(ctx, kind, d.Owner)
+	if !ok {
 		return nil
 	}
 	loc := p.Location()
@@ -298,10 +308,8 @@ func (r *run) prepareDocument(ctx context.Context, due Due) *job {
 func (r *run) prepareBooking(ctx context.Context, due Due) *job {
 	b := *due.Booking
 	kind := inbox.KindBookingUpcoming
-	p, err := r.profile(ctx, b.Owner)
-	if err != nil {
-		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
-		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+	p, ok := r.ownerProfile(ctx, kind, b.Owner)
+	if !ok {
 		return nil
 	}
 	r.count(kind, func(c *Counts) { c.Due++ })
@@ -332,10 +340,8 @@ func (r *run) prepareBooking(ctx context.Context, due Due) *job {
 func (r *run) prepareMessage(ctx context.Context, due Due) *job {
 	n := due.Message.Notification
 	kind := n.Kind
-	p, err := r.profile(ctx, n.Owner)
-	if err != nil {
-		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
-		r.Log.Warn("expiry scan: profile unreadable", "err", err.Error())
+	p, ok := r.ownerProfile(ctx, kind, n.Owner)
+	if !ok {
 		return nil
 	}
 	r.count(kind, func(c *Counts) { c.Due++ })
