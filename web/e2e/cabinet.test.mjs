@@ -104,6 +104,23 @@ async function devPost(path, body) {
   return res.json();
 }
 
+/** A bearer token of `sub` from the local-only token route, to call the API from the test. */
+async function devToken(sub) {
+  return (await devPost('/dev/token', { sub, groups: ['citizen'] })).token;
+}
+
+/** Calls the API as the holder of `token`; returns { status, body }. */
+async function apiCall(token, method, path, body) {
+  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    headers['Idempotency-Key'] = `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  }
+  const res = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 function isoDaysAgo(days) {
   const d = new Date(Date.now() - days * 86_400_000);
   return d.toISOString().slice(0, 10);
@@ -256,6 +273,74 @@ describe('web cabinet', { concurrency: false }, () => {
     await item.locator('[data-testid="notif-ack"]').click();
     await page.locator('[data-testid="notif-item"][data-unread="false"]').first().waitFor();
     await byTestId(page, 'unread-badge').waitFor({ state: 'detached' });
+    assertClean(page);
+  });
+
+  test('notifications: snoozes a reminder', async () => {
+    // A policy of its own that runs out in about a week, so that the scan reminds of it.
+    const token = await devToken(user);
+    const created = await apiCall(token, 'POST', '/documents', { type: 'osago', issuedOn: isoDaysAgo(355) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const docId = created.body.id;
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await devPost('/dev/expiry-scan', { time: `${tomorrow}T07:00:00Z` });
+    await page.reload();
+    await byTestId(page, 'notifications-page').waitFor();
+    const item = page.locator(`[data-testid="notif-item"][data-doc-id="${docId}"]`);
+    await item.waitFor();
+    assert.equal(await item.getAttribute('data-unread'), 'true');
+    await item.locator('[data-testid="notif-snooze"]').click();
+    await item.locator('[data-testid="snooze-form"]').waitFor();
+    const until = await item.locator('[data-testid="snooze-until"]').inputValue();
+    assert.match(until, /^\d{4}-\d{2}-\d{2}$/);
+    await item.locator('[data-testid="snooze-form"] button[type="submit"]').click();
+    // The item says until when, and is read now.
+    await item.locator('[data-testid="notif-snoozed"]').waitFor();
+    assert.equal(await item.getAttribute('data-snoozed'), until);
+    const [y, m, d] = until.split('-');
+    assert.match((await item.locator('[data-testid="notif-snoozed"]').textContent()) ?? '', new RegExp(`отложено до ${d}\\.${m}\\.${y}`));
+    await page.locator(`[data-testid="notif-item"][data-doc-id="${docId}"][data-unread="false"]`).waitFor();
+    await byTestId(page, 'snooze-form').waitFor({ state: 'detached' });
+    await shoot(page, 'notifications-snoozed');
+    // The API recorded the snooze on the document.
+    const hist = await apiCall(token, 'GET', `/documents/${docId}/history?limit=100`);
+    assert.equal(hist.status, 200);
+    assert.ok(hist.body.items.some((h) => h.action === 'reminder_snoozed' && h.actor === user),
+      `reminder_snoozed in ${JSON.stringify(hist.body.items.map((h) => h.action))}`);
+    // And the document's history on screen says so too.
+    await item.locator('a[href^="#/documents/"]').click();
+    await byTestId(page, 'document-view').waitFor();
+    await page.locator('.timeline-title', { hasText: /отложено/i }).waitFor();
+    assertClean(page);
+  });
+
+  test('deletes a document: confirmed, gone from the list, gone after a reload', async () => {
+    const token = await devToken(user);
+    const created = await apiCall(token, 'POST', '/documents', { type: 'custom', title: 'Удаляемый документ', expiresOn: null });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const docId = created.body.id;
+    await byTestId(page, 'nav-documents').click();
+    await byTestId(page, 'documents-page').waitFor();
+    const row = page.locator(`[data-testid="doc-row"][data-doc-id="${docId}"]`);
+    await row.waitFor();
+    await row.locator('[data-testid="doc-view"]').click();
+    await byTestId(page, 'document-view').waitFor();
+    assert.equal((await byTestId(page, 'page-title').textContent())?.trim(), 'Удаляемый документ');
+    await byTestId(page, 'doc-delete').click();
+    // Nothing is deleted before the confirmation.
+    await byTestId(page, 'doc-delete-confirm').waitFor();
+    assert.equal((await apiCall(token, 'GET', `/documents/${docId}`)).status, 200);
+    await shoot(page, 'document-delete-confirm');
+    await byTestId(page, 'doc-delete-confirm').click();
+    await byTestId(page, 'documents-page').waitFor();
+    await byTestId(page, 'doc-table').waitFor();
+    await row.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="doc-row"][data-doc-type="foreign_passport"]').waitFor();
+    await page.reload();
+    await byTestId(page, 'documents-page').waitFor();
+    await page.locator('[data-testid="doc-row"][data-doc-type="foreign_passport"]').waitFor();
+    assert.equal(await row.count(), 0, 'the deleted document is not listed after a reload');
+    assert.equal((await apiCall(token, 'GET', `/documents/${docId}`)).status, 404);
     assertClean(page);
   });
 
@@ -423,6 +508,42 @@ describe('web cabinet', { concurrency: false }, () => {
       assertClean(p);
     } finally {
       await phone.close();
+    }
+  });
+
+  test('long lists page: "Показать ещё" loads the next page, a filter starts over', async () => {
+    // A user of its own with more documents than one page (20).
+    const pager = `${user}-pages`;
+    const token = await devToken(pager);
+    for (let i = 1; i <= 23; i++) {
+      const r = await apiCall(token, 'POST', '/documents', { type: 'custom', title: `Документ ${i}`, expiresOn: null });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'paging');
+    try {
+      await signIn(p, pager);
+      const rows = byTestId(p, 'doc-row');
+      await byTestId(p, 'show-more').waitFor();
+      assert.equal(await rows.count(), 20);
+      assert.equal((await byTestId(p, 'show-more').textContent())?.trim(), 'Показать ещё');
+      await shoot(p, 'documents-paged');
+      await byTestId(p, 'show-more').click();
+      await byTestId(p, 'show-more').waitFor({ state: 'detached' });
+      assert.equal(await rows.count(), 23);
+      const titles = await p.locator('[data-testid="doc-row"] th a').allTextContents();
+      assert.equal(new Set(titles).size, 23, 'no document twice');
+      // A filter starts again from the first page.
+      await byTestId(p, 'doc-filter-status').selectOption('valid');
+      await byTestId(p, 'show-more').waitFor();
+      assert.equal(await rows.count(), 20);
+      await byTestId(p, 'doc-filter-status').selectOption('archived');
+      await byTestId(p, 'doc-empty').waitFor();
+      assert.equal(await byTestId(p, 'show-more').count(), 0);
+      assertClean(p);
+    } finally {
+      await ctx.close();
     }
   });
 

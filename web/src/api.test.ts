@@ -58,6 +58,44 @@ describe('Api', () => {
     await expect(api.documents()).rejects.toMatchObject({ status: 503, retryAfter: 5 });
     expect(hooks.onUnavailable).toHaveBeenCalledOnce();
   });
+  it('cognito: refreshes an expiring token before the call', async () => {
+    const f = vi.fn(async () => new Response(JSON.stringify({ items: [] }), { status: 200 }));
+    vi.stubGlobal('fetch', f);
+    const hooks = { token: () => 'OLD', validToken: vi.fn(async () => 'NEW'), refreshAfter401: vi.fn(), lang: () => 'ru' as const, onUnauthorized: vi.fn(), onUnavailable: vi.fn() };
+    await new Api({ apiBase: '', auth: 'cognito' }, hooks).documents();
+    expect(((f.mock.calls[0] as unknown as [string, RequestInit])[1].headers as Record<string, string>).Authorization).toBe('Bearer NEW');
+    expect(hooks.refreshAfter401).not.toHaveBeenCalled();
+  });
+  it('cognito: a 401 refreshes once and retries the same request once', async () => {
+    const answers = [problem(401, { title: 'Unauthorized', status: 401 }), new Response(JSON.stringify({ id: 'd1' }), { status: 201 })];
+    const f = vi.fn(async () => answers.shift()!);
+    vi.stubGlobal('fetch', f);
+    const hooks = { token: () => 'OLD', refreshAfter401: vi.fn(async () => 'NEW'), lang: () => 'ru' as const, onUnauthorized: vi.fn(), onUnavailable: vi.fn() };
+    const d = await new Api({ apiBase: '', auth: 'cognito' }, hooks).createDocument({ type: 'snils' }, 'KEY-1');
+    expect(d).toEqual({ id: 'd1' });
+    expect(hooks.refreshAfter401).toHaveBeenCalledExactlyOnceWith('OLD');
+    expect(f).toHaveBeenCalledTimes(2);
+    const [first, second] = f.mock.calls as unknown as [string, RequestInit][];
+    expect((first[1].headers as Record<string, string>).Authorization).toBe('Bearer OLD');
+    const h2 = second[1].headers as Record<string, string>;
+    expect(h2.Authorization).toBe('Bearer NEW');
+    expect(h2['Idempotency-Key']).toBe('KEY-1'); // the same request: no duplicate on the server
+    expect(second[1].body).toBe(first[1].body);
+    expect(hooks.onUnauthorized).not.toHaveBeenCalled();
+  });
+  it('cognito: a second 401, or a failed refresh, goes to sign-in', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => problem(401, { title: 'Unauthorized', status: 401 })));
+    const again = { token: () => 'OLD', refreshAfter401: vi.fn(async () => 'NEW'), lang: () => 'ru' as const, onUnauthorized: vi.fn(), onUnavailable: vi.fn() };
+    await expect(new Api({ apiBase: '', auth: 'cognito' }, again).documents()).rejects.toMatchObject({ status: 401 });
+    expect(again.refreshAfter401).toHaveBeenCalledOnce();
+    expect(again.onUnauthorized).toHaveBeenCalledOnce();
+    const f = vi.fn(async () => problem(401, { title: 'Unauthorized', status: 401 }));
+    vi.stubGlobal('fetch', f);
+    const failed = { token: () => 'OLD', refreshAfter401: vi.fn(async () => null), lang: () => 'ru' as const, onUnauthorized: vi.fn(), onUnavailable: vi.fn() };
+    await expect(new Api({ apiBase: '', auth: 'cognito' }, failed).documents()).rejects.toMatchObject({ status: 401 });
+    expect(f).toHaveBeenCalledOnce();
+    expect(failed.onUnauthorized).toHaveBeenCalledOnce();
+  });
   it('a network failure is a NetworkError', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
     await expect(client().api.documents()).rejects.toBeInstanceOf(NetworkError);

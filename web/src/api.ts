@@ -37,6 +37,10 @@ export class NetworkError extends Error {}
 
 export interface ApiHooks {
   token(): string | null;
+  /** Cognito: the token to send, refreshed first when it is about to expire. Absent: token(). */
+  validToken?(): Promise<string | null>;
+  /** Cognito: a new token after the API refused `usedToken` (401), or null; the call is retried once with it. */
+  refreshAfter401?(usedToken: string | null): Promise<string | null>;
   lang(): Lang;
   onUnauthorized(): void;
   onUnavailable(e: ApiError): void;
@@ -109,20 +113,28 @@ export class Api {
       Accept: opts.accept ?? 'application/json, application/problem+json',
       'Accept-Language': this.hooks.lang(),
     };
-    const token = this.hooks.token();
-    if (token) headers.Authorization = `Bearer ${token}`;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
     if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method: opts.method ?? 'GET',
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      });
-    } catch (e) {
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
+    const send = async (token: string | null): Promise<Response> => {
+      const h = { ...headers };
+      if (token) h.Authorization = `Bearer ${token}`;
+      try {
+        return await fetch(this.url(path), {
+          method: opts.method ?? 'GET',
+          headers: h,
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        });
+      } catch (e) {
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
+    };
+    const token = this.hooks.validToken ? await this.hooks.validToken() : this.hooks.token();
+    let res = await send(token);
+    if (res.status === 401 && this.hooks.refreshAfter401) {
+      // Once: a refreshed token, else sign-in as below.
+      const fresh = await this.hooks.refreshAfter401(token);
+      if (fresh) res = await send(fresh);
     }
     if (!res.ok) {
       const err = await parseProblem(res);
@@ -194,8 +206,8 @@ export class Api {
   }
 
   // ---- notifications ----
-  notifications(unread?: boolean) {
-    return this.get<T.NotificationList>(`/notifications${query({ unread: unread ? 'true' : undefined, limit: 100 })}`);
+  notifications(unread?: boolean, page: { limit?: number; cursor?: string } = {}) {
+    return this.get<T.NotificationList>(`/notifications${query({ unread: unread ? 'true' : undefined, limit: 100, ...page })}`);
   }
   readNotification(id: string) { return this.post<T.Notification>(`/notifications/${enc(id)}/read`); }
 
@@ -212,7 +224,7 @@ export class Api {
     return this.get<T.SlotList>(`/specialists/${enc(id)}/slots${query(params)}`);
   }
   book(body: T.BookingInput, key: string) { return this.post<T.Booking>('/bookings', body, { idempotencyKey: key }); }
-  bookings(params: T.JournalFilter) { return this.get<T.BookingList>(`/bookings${query({ ...params })}`); }
+  bookings(params: T.JournalFilter & { cursor?: string }) { return this.get<T.BookingList>(`/bookings${query({ ...params })}`); }
   booking(id: string) { return this.get<T.Booking>(`/bookings/${enc(id)}`); }
   reschedule(id: string, slotId: string) { return this.post<T.Booking>(`/bookings/${enc(id)}/reschedule`, { slotId }); }
   cancelBooking(id: string, reason: string) {
@@ -236,7 +248,9 @@ export class Api {
       method: 'POST', body: { serviceCode, fields }, idempotencyKey: key,
     });
   }
-  applications() { return this.get<T.ApplicationList>('/applications?limit=100'); }
+  applications(page: { limit?: number; cursor?: string } = {}) {
+    return this.get<T.ApplicationList>(`/applications${query({ limit: 100, ...page })}`);
+  }
   application(id: string) { return this.call<T.Application>(`/applications/${enc(id)}`); }
   patchApplication(id: string, fields: Record<string, string | null>, etag: string) {
     return this.call<T.Application>(`/applications/${enc(id)}`, { method: 'PATCH', body: { fields }, ifMatch: etag });

@@ -6,6 +6,9 @@ import type { AppConfig, CognitoConfig } from './config';
 
 const TOKEN_KEY = 'kabinet.token';
 const PKCE_KEY = 'kabinet.pkce';
+const REFRESH_KEY = 'kabinet.refresh';
+/** Refresh the ID token when it has less than this left. */
+export const REFRESH_MARGIN_MS = 60_000;
 
 export interface Session {
   token: string;
@@ -55,8 +58,19 @@ export function saveToken(token: string, storage: Storage = sessionStorage): Ses
   return sessionFromToken(token);
 }
 
+/** Forgets the ID token and the refresh token. */
 export function clearSession(storage: Storage = sessionStorage): void {
   storage.removeItem(TOKEN_KEY);
+  storage.removeItem(REFRESH_KEY);
+}
+
+/** True when the token is expired or has less than marginMs left. */
+export function expiresSoon(s: Session, nowMs = Date.now(), marginMs = REFRESH_MARGIN_MS): boolean {
+  return s.exp !== undefined && s.exp * 1000 <= nowMs + marginMs;
+}
+
+export function loadRefreshToken(storage: Storage = sessionStorage): string | null {
+  return storage.getItem(REFRESH_KEY);
 }
 
 /** POST /dev/token (local only). */
@@ -173,7 +187,117 @@ export async function completeCognito(
     body: tokenRequestBody(c, code, pending.verifier).toString(),
   });
   if (!res.ok) throw new CallbackError(`token endpoint: HTTP ${res.status}`);
-  const body = (await res.json()) as { id_token?: string };
+  const body = (await res.json()) as { id_token?: string; refresh_token?: string };
   if (!body.id_token) throw new CallbackError('no id_token in the token response');
+  if (body.refresh_token) storage.setItem(REFRESH_KEY, body.refresh_token);
+  else storage.removeItem(REFRESH_KEY);
   return { session: saveToken(body.id_token, storage), returnTo: pending.returnTo };
+}
+
+// ---- keeping the session: refresh and revocation (public client, no secret) ----
+
+export function refreshRequestBody(c: CognitoConfig, refreshToken: string): URLSearchParams {
+  return new URLSearchParams({ grant_type: 'refresh_token', client_id: c.clientId, refresh_token: refreshToken });
+}
+
+export function revokeRequestBody(c: CognitoConfig, refreshToken: string): URLSearchParams {
+  return new URLSearchParams({ token: refreshToken, client_id: c.clientId });
+}
+
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+
+/**
+ * Exchanges the refresh token kept from the sign-in for a new ID token at
+ * {domain}/oauth2/token. Concurrent callers share one exchange. A failed
+ * exchange forgets the refresh token (the session is over: sign in again).
+ */
+export class CognitoSession {
+  private inflight: Promise<Session | null> | null = null;
+
+  constructor(
+    private c: CognitoConfig,
+    private storage: Storage = sessionStorage,
+    private fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  /** The stored session if its token has more than the margin left, else a refreshed one (null: none). */
+  async valid(nowMs = Date.now()): Promise<Session | null> {
+    const token = this.storage.getItem(TOKEN_KEY);
+    if (token) {
+      const s = sessionFromToken(token);
+      if (!expiresSoon(s, nowMs)) return s;
+    }
+    return this.refresh();
+  }
+
+  /**
+   * After the API refused `usedToken` (401): a token refreshed meanwhile by
+   * another call is used as it is; otherwise the refresh token is exchanged.
+   */
+  async afterUnauthorized(usedToken: string | null, nowMs = Date.now()): Promise<Session | null> {
+    const token = this.storage.getItem(TOKEN_KEY);
+    if (token && token !== usedToken) {
+      const s = sessionFromToken(token);
+      if (!isExpired(s, nowMs)) return s;
+    }
+    return this.refresh();
+  }
+
+  /** One exchange at a time; null when there is no refresh token or the exchange fails. */
+  refresh(): Promise<Session | null> {
+    if (!this.inflight) {
+      this.inflight = this.exchange().finally(() => { this.inflight = null; });
+    }
+    return this.inflight;
+  }
+
+  private async exchange(): Promise<Session | null> {
+    const rt = this.storage.getItem(REFRESH_KEY);
+    if (!rt) return null;
+    try {
+      const res = await this.fetchFn(`${this.c.domain}/oauth2/token`, {
+        method: 'POST',
+        headers: FORM,
+        body: refreshRequestBody(this.c, rt).toString(),
+      });
+      if (!res.ok) throw new Error(`token endpoint: HTTP ${res.status}`);
+      const body = (await res.json()) as { id_token?: string; refresh_token?: string };
+      if (!body.id_token) throw new Error('no id_token in the token response');
+      // Cognito keeps the refresh token unless rotation is on; then it sends a new one.
+      if (body.refresh_token) this.storage.setItem(REFRESH_KEY, body.refresh_token);
+      return saveToken(body.id_token, this.storage);
+    } catch {
+      this.storage.removeItem(REFRESH_KEY);
+      this.storage.removeItem(TOKEN_KEY);
+      return null;
+    }
+  }
+}
+
+/**
+ * Revokes a refresh token at {domain}/oauth2/revoke, best effort: errors and
+ * a slow endpoint (timeoutMs) are ignored, sign-out goes on regardless.
+ */
+export async function revokeCognito(
+  c: CognitoConfig,
+  refreshToken: string | null,
+  fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  timeoutMs = 3000,
+): Promise<boolean> {
+  if (!refreshToken) return false;
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = ctl ? setTimeout(() => ctl.abort(), timeoutMs) : null;
+  try {
+    const res = await fetchFn(`${c.domain}/oauth2/revoke`, {
+      method: 'POST',
+      headers: FORM,
+      body: revokeRequestBody(c, refreshToken).toString(),
+      signal: ctl?.signal,
+    });
+    return res.ok;
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
 }

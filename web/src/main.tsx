@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { loadConfig, type AppConfig } from './config';
-import { completeCognito, loadSession, type Session } from './auth';
+import { CognitoSession, completeCognito, loadRefreshToken, loadSession, type Session } from './auth';
 import { initialLang, setLang, t } from './i18n';
 import { App } from './ui/App';
 import './styles.css';
@@ -34,6 +34,10 @@ async function start(): Promise<void> {
       authError = e instanceof Error ? e.message : String(e);
       history.replaceState(null, '', `${location.pathname}#/signin`);
     }
+  }
+  // Cognito: an ID token that ran out (or is about to) while the tab was away is renewed with the refresh token.
+  if (cfg.auth === 'cognito' && cfg.cognito && !authError && loadRefreshToken()) {
+    session = (await new CognitoSession(cfg.cognito).valid()) ?? session;
   }
   render(<App cfg={cfg} initialSession={session} initialAuthError={authError} />, root);
 }

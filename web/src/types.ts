@@ -128,7 +128,7 @@ export interface Booking {
   history: BookingEvent[];
   links: { qr: string; pdf: string; ics: string };
 }
-export interface BookingList { items: Booking[] }
+export interface BookingList { items: Booking[]; nextCursor?: string }
 
 export interface JournalFilter {
   status?: '' | 'upcoming' | 'past' | 'cancelled';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, type ApiError } from '../api';
 import type { AppConfig } from '../config';
-import { clearSession, logoutUrl, type Session } from '../auth';
+import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, revokeCognito, type Session } from '../auth';
 import { getLang, hasSavedLang, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
 import { navigate, parseHash, type Route } from '../router';
 import type { Tone } from '../format';
@@ -44,8 +44,21 @@ export function App({ cfg, initialSession, initialAuthError }: {
     return () => window.removeEventListener('hashchange', on);
   }, []);
 
+  // Cognito: the ID token lasts an hour; the refresh token from sign-in renews it.
+  const cognito = useMemo(() => (cfg.auth === 'cognito' && cfg.cognito ? new CognitoSession(cfg.cognito) : null), [cfg]);
+
   const api = useMemo(() => new Api(cfg, {
     token: () => sessionRef.current?.token ?? null,
+    ...(cognito ? {
+      validToken: async () => {
+        if (!sessionRef.current) return null;
+        return adopt(await cognito.valid())?.token ?? sessionRef.current?.token ?? null;
+      },
+      refreshAfter401: async (used: string | null) => {
+        if (!sessionRef.current) return null;
+        return adopt(await cognito.afterUnauthorized(used))?.token ?? null;
+      },
+    } : {}),
     lang: () => getLang(),
     onUnauthorized: () => {
       clearSession();
@@ -56,6 +69,15 @@ export function App({ cfg, initialSession, initialAuthError }: {
       setBanner(e.retryAfter ? t('err.unavailableRetry', { n: e.retryAfter }) : t('err.unavailable'));
     },
   }), [cfg]);
+
+  /** Takes over a refreshed session (same user, new token). */
+  function adopt(s: Session | null): Session | null {
+    if (s && sessionRef.current && s.token !== sessionRef.current.token) {
+      sessionRef.current = s;
+      setSession(s);
+    }
+    return s;
+  }
 
   const toastSeq = useRef(0);
   const ctx: Ctx | null = session ? {
@@ -104,11 +126,14 @@ export function App({ cfg, initialSession, initialAuthError }: {
     navigate(ret && ret.startsWith('/') && !ret.startsWith('/signin') ? ret : '/documents', undefined, true);
   }
 
-  function signOut() {
+  async function signOut() {
+    const refreshToken = loadRefreshToken();
     clearSession();
     setSession(null);
     setAuthMsg(null);
     if (cfg.auth === 'cognito' && cfg.cognito) {
+      // Best effort: the refresh token is dead even if the hosted UI's cookie outlives the logout.
+      await revokeCognito(cfg.cognito, refreshToken);
       location.assign(logoutUrl(cfg.cognito));
       return;
     }
@@ -158,7 +183,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
           <div class="topbar-right">
             {langSwitch}
             <span class="user" data-testid="current-user" title={t('auth.signedInAs', { user: session.sub })}>{session.sub}</span>
-            <button type="button" class="btn btn-ghost" data-testid="sign-out" onClick={signOut}>{t('auth.signOut')}</button>
+            <button type="button" class="btn btn-ghost" data-testid="sign-out" onClick={() => { void signOut(); }}>{t('auth.signOut')}</button>
           </div>
         </header>
         <nav class="mainnav" aria-label={t('nav.main')}>

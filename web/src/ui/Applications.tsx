@@ -6,7 +6,8 @@ import { appTone, fmtDate, fmtDateTime } from '../format';
 import { navigate } from '../router';
 import type { Application, Document, Profile, Service } from '../types';
 import { todayISO, validateService, type Errors } from '../validate';
-import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, Timeline, useApp, useLoad } from './common';
+import { PAGE_SIZE } from '../paging';
+import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
 function serviceTitle(services: Service[] | undefined, code: string): string {
   const s = services?.find((x) => x.code === code);
@@ -15,9 +16,9 @@ function serviceTitle(services: Service[] | undefined, code: string): string {
 
 export function ApplicationsPage() {
   const { api } = useApp();
-  const apps = useLoad(() => api.applications(), []);
+  const apps = usePaged((cursor) => api.applications({ limit: PAGE_SIZE, cursor }), [], (a) => a.id);
   const services = useLoad(() => api.services(), []);
-  const items = apps.data?.items ?? [];
+  const items = apps.items;
   return (
     <section data-testid="applications-page">
       <PageHeader title={t('apps.title')} />
@@ -25,7 +26,7 @@ export function ApplicationsPage() {
       <div class="grid-2 grid-apps">
         <div>
           <h2>{t('apps.mine')}</h2>
-          {apps.loading && !apps.data ? <Loading /> : items.length === 0 ? <p class="empty" data-testid="apps-empty">{t('apps.empty')}</p> : (
+          {apps.loading && !apps.loaded ? <Loading /> : items.length === 0 ? (apps.error ? null : <p class="empty" data-testid="apps-empty">{t('apps.empty')}</p>) : (<>
             <ul class="cards" data-testid="apps-list">
               {items.map((a) => (
                 <li key={a.id} class="card" data-testid="app-item" data-status={a.status}>
@@ -41,7 +42,8 @@ export function ApplicationsPage() {
                 </li>
               ))}
             </ul>
-          )}
+            <ShowMore list={apps} />
+          </>)}
         </div>
         <div>
           <h2>{t('apps.catalogue')}</h2>

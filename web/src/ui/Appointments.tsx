@@ -5,7 +5,8 @@ import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtTime } from '
 import { href, navigate } from '../router';
 import type { Booking, Institution, JournalFilter, Slot } from '../types';
 import { addDays, checkPhone, todayISO } from '../validate';
-import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, Timeline, useApp, useLoad } from './common';
+import { PAGE_SIZE, windowed } from '../paging';
+import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
 const INSTITUTION_TYPES = [
   'polyclinic', 'hospital', 'dental', 'laboratory', 'mfc', 'passport_office', 'registry_office', 'tax_office', 'traffic_police',
@@ -524,7 +525,8 @@ export function JournalPage() {
   const { api } = useApp();
   const [filter, setFilter] = useState<JournalFilter>({ status: '', from: '', to: '', institution: '' });
   const [applied, setApplied] = useState<JournalFilter>(filter);
-  const list = useLoad(() => api.bookings(applied), [applied]);
+  // GET /bookings answers the whole journal: it is shown a page at a time; a new filter starts again.
+  const list = usePaged(windowed((cursor) => api.bookings({ ...applied, cursor }), PAGE_SIZE), [applied], (b) => b.id);
   const insts = useLoad(() => api.institutions({ limit: 100 }), []);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -541,7 +543,7 @@ export function JournalPage() {
     }
   }
 
-  const items = list.data?.items ?? [];
+  const items = list.items;
   return (
     <section data-testid="journal-page">
       <PageHeader title={t('journal.title')}>
@@ -584,7 +586,7 @@ export function JournalPage() {
         </div>
       </form>
       <ErrorBox error={list.error || error} />
-      {list.loading && !list.data ? <Loading /> : items.length === 0 ? <p class="empty" data-testid="journal-empty">{t('journal.empty')}</p> : (
+      {list.loading && !list.loaded ? <Loading /> : items.length === 0 ? (list.error ? null : <p class="empty" data-testid="journal-empty">{t('journal.empty')}</p>) : (<>
         <ul class="cards journal" data-testid="journal-list">
           {items.map((x) => (
             <li key={x.id} class="card journal-item" data-testid="journal-item" data-booking-id={x.id} data-status={x.status}>
@@ -601,7 +603,8 @@ export function JournalPage() {
             </li>
           ))}
         </ul>
-      )}
+        <ShowMore list={list} />
+      </>)}
     </section>
   );
 }

@@ -7,7 +7,8 @@ import type { Document, DocumentType, HistoryEntry } from '../types';
 import {
   docTypeRules, parseRemindDays, todayISO, validateDocument, type DocumentFormValues, type Errors,
 } from '../validate';
-import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, Timeline, useApp, useLoad } from './common';
+import { PAGE_SIZE } from '../paging';
+import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
 const VIEW_KEY = 'kabinet.docView';
 const STATUSES = ['valid', 'expiring', 'expired', 'replacement_required', 'revoked', 'archived'] as const;
@@ -104,7 +105,8 @@ export function DocumentsPage() {
   const { api } = useApp();
   const types = useTypes();
   const [status, setStatus] = useState('');
-  const docs = useLoad(() => api.documents({ status: status || undefined }), [status]);
+  // A new filter starts again from the first page.
+  const docs = usePaged((cursor) => api.documents({ status: status || undefined, limit: PAGE_SIZE, cursor }), [status], (d) => d.id);
   const [view, setView] = useState<'table' | 'cards'>(() => {
     const saved = localStorage.getItem(VIEW_KEY);
     if (narrow()) return 'cards';
@@ -112,7 +114,7 @@ export function DocumentsPage() {
   });
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
   const actions = useDocActions((d) => {
-    if (docs.data) docs.setData({ ...docs.data, items: docs.data.items.map((x) => (x.id === d.id ? d : x)) });
+    docs.update((items) => items.map((x) => (x.id === d.id ? d : x)));
   });
   const typeMap = types.data ?? new Map<string, DocumentType>();
 
@@ -126,7 +128,7 @@ export function DocumentsPage() {
     setRevealed(next);
   }
 
-  const items = docs.data?.items ?? [];
+  const items = docs.items;
   return (
     <section data-testid="documents-page">
       <PageHeader title={t('doc.title')}>
@@ -151,9 +153,9 @@ export function DocumentsPage() {
         </div>
       </div>
       <ErrorBox error={docs.error || types.error || actions.error} />
-      {docs.loading && !docs.data ? <Loading /> : items.length === 0 ? (
+      {docs.loading && !docs.loaded ? <Loading /> : items.length === 0 ? (docs.error ? null : (
         <p class="empty" data-testid="doc-empty">{t('doc.empty')}</p>
-      ) : view === 'table' ? (
+      )) : view === 'table' ? (
         <div class="table-wrap">
           <table class="table" data-testid="doc-table">
             <thead>
@@ -211,6 +213,7 @@ export function DocumentsPage() {
           })}
         </ul>
       )}
+      {items.length > 0 && <ShowMore list={docs} />}
     </section>
   );
 }

@@ -3,16 +3,18 @@ import { t } from '../i18n';
 import { fmtDate, fmtDateTime } from '../format';
 import type { Notification } from '../types';
 import { addDays, isDate, todayISO } from '../validate';
-import { Badge, ErrorBox, Field, Loading, PageHeader, useApp, useLoad } from './common';
+import { PAGE_SIZE } from '../paging';
+import { Badge, ErrorBox, Field, Loading, PageHeader, ShowMore, useApp, usePaged } from './common';
 
 export function NotificationsPage() {
   const { api, refreshBadge } = useApp();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const list = useLoad(() => api.notifications(unreadOnly), [unreadOnly]);
+  // A new filter starts again from the first page.
+  const list = usePaged((cursor) => api.notifications(unreadOnly, { limit: PAGE_SIZE, cursor }), [unreadOnly], (n) => n.id);
   const [error, setError] = useState<unknown>(null);
 
   function replace(n: Notification) {
-    if (list.data) list.setData({ ...list.data, items: list.data.items.map((x) => (x.id === n.id ? n : x)) });
+    list.update((items) => items.map((x) => (x.id === n.id ? n : x)));
   }
 
   async function markRead(n: Notification) {
@@ -25,7 +27,7 @@ export function NotificationsPage() {
     }
   }
 
-  const items = list.data?.items ?? [];
+  const items = list.items;
   return (
     <section data-testid="notifications-page">
       <PageHeader title={t('notif.title')}>
@@ -36,15 +38,16 @@ export function NotificationsPage() {
         </label>
       </PageHeader>
       <ErrorBox error={list.error || error} />
-      {list.loading && !list.data ? <Loading /> : items.length === 0 ? (
+      {list.loading && !list.loaded ? <Loading /> : items.length === 0 ? (list.error ? null : (
         <p class="empty" data-testid="notif-empty">{t('notif.empty')}</p>
-      ) : (
+      )) : (<>
         <ul class="inbox" data-testid="notif-list">
           {items.map((n) => (
             <NotificationItem key={n.id} n={n} onRead={() => markRead(n)} onDone={() => { if (n.unread) void markRead(n); }} />
           ))}
         </ul>
-      )}
+        <ShowMore list={list} />
+      </>)}
     </section>
   );
 }
@@ -61,6 +64,7 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [snoozedTo, setSnoozedTo] = useState<string | null>(null);
   const untilErr = !isDate(until) ? t('v.date') : until < tomorrow ? t('v.until') : null;
 
   async function ack() {
@@ -86,6 +90,7 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
     try {
       await api.snoozeReminder(n.documentId, until);
       toast(t('notif.snoozed', { date: fmtDate(until) }));
+      setSnoozedTo(until);
       setSnoozing(false);
       onDone();
     } catch (ex) {
@@ -97,7 +102,8 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
 
   const isReminder = !!n.documentId && n.kind.startsWith('document_');
   return (
-    <li class={`card notif${n.unread ? ' notif-unread' : ''}`} data-testid="notif-item" data-unread={n.unread}>
+    <li class={`card notif${n.unread ? ' notif-unread' : ''}`} data-testid="notif-item" data-unread={n.unread}
+      data-doc-id={n.documentId} data-snoozed={snoozedTo ?? undefined}>
       <div class="notif-head">
         <h2 class="h3">{n.title}</h2>
         {n.unread && <Badge tone="info">{t('notif.new')}</Badge>}
@@ -107,6 +113,7 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
         {fmtDateTime(n.createdAt)}
         {n.readAt && <> · {t('notif.read', { date: fmtDateTime(n.readAt) })}</>}
       </p>
+      {snoozedTo && <p class="hint" data-testid="notif-snoozed">{t('notif.snoozed', { date: fmtDate(snoozedTo) })}</p>}
       <ErrorBox error={error} shownFields={['until']} />
       <div class="actions">
         {n.unread && (

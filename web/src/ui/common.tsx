@@ -5,6 +5,7 @@ import type { AppConfig } from '../config';
 import type { Session } from '../auth';
 import { t } from '../i18n';
 import type { Tone } from '../format';
+import { Pager, type PageFetcher, type PagerState } from '../paging';
 
 export interface Ctx {
   api: Api;
@@ -48,6 +49,46 @@ export function useLoad<V>(load: () => Promise<V>, deps: unknown[]): Loaded<V> {
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((x) => x + 1), []);
   return { data, error, loading, reload, setData };
+}
+
+export interface Paged<V> extends PagerState<V> {
+  hasMore: boolean;
+  more(): void;
+  reload(): void;
+  update(fn: (items: V[]) => V[]): void;
+}
+
+/**
+ * A cursor-paged list: the first page on mount and whenever deps change (a
+ * new filter starts from the first page), further pages with more().
+ */
+export function usePaged<V>(fetchPage: PageFetcher<V>, deps: unknown[], key?: (v: V) => string): Paged<V> {
+  const [state, setState] = useState<PagerState<V> | null>(null);
+  const pager = useRef<Pager<V>>();
+  if (!pager.current) pager.current = new Pager<V>(setState, key);
+  const p = pager.current;
+  useEffect(() => { void p.reset(fetchPage); }, deps);
+  const s = state ?? { ...p.state, loading: true };
+  return {
+    ...s,
+    hasMore: s.loaded && !!s.nextCursor,
+    more: () => { void p.more(); },
+    reload: () => { void p.reset(); },
+    update: (fn) => p.update(fn),
+  };
+}
+
+/** "Show more" under a paged list (nothing when the list is complete). */
+export function ShowMore({ list, testid = 'show-more' }: { list: Paged<unknown>; testid?: string }) {
+  if (!list.hasMore) return null;
+  return (
+    <div class="show-more">
+      <button type="button" class="btn" data-testid={testid} disabled={list.loadingMore || list.loading}
+        aria-busy={list.loadingMore} onClick={() => list.more()}>
+        {t(list.loadingMore ? 'common.loadingMore' : 'common.showMore')}
+      </button>
+    </div>
+  );
 }
 
 /** The message to show for an error, or null when it needs none (401 goes to sign-in). */
