@@ -72,8 +72,61 @@ func (s *Service) Journal(ctx context.Context, owner string, f JournalFilter) ([
 		}
 		out = append(out, b)
 	}
-	slices.SortFunc(out, func(a, b Booking) int { return b.Start.Compare(a.Start) })
+	slices.SortFunc(out, journalOrder)
 	return out, nil
+}
+
+// journalOrder is the journal's order: latest appointment first, then by
+// id, so that every booking has one place in it.
+func journalOrder(a, b Booking) int {
+	if c := b.Start.Compare(a.Start); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+// JournalPage is one page of the journal.
+type JournalPage struct {
+	Items      []Booking
+	NextCursor string
+}
+
+// JournalPage returns up to limit (registry.ClampLimit) of owner's bookings
+// matching f, in the journal's order, after cursor ("" from the start),
+// and the cursor of the next page ("" at the end). A cursor is a place in
+// the order, not an index, so bookings made or cancelled between pages
+// neither repeat nor vanish. Errors: Invalid (status, from, to), Malformed
+// (cursor), Unavailable, Internal.
+func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter, limit int, cursor string) (JournalPage, error) {
+	const op = "booking.JournalPage"
+	var after *Booking
+	if pos, err := registry.DecodeCursor(cursor); err != nil {
+		return JournalPage{}, err
+	} else if pos != "" {
+		at, id, ok := strings.Cut(pos, "|")
+		start, perr := time.Parse(time.RFC3339Nano, at)
+		if !ok || perr != nil || id == "" {
+			return JournalPage{}, &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		}
+		after = &Booking{ID: id, Start: start}
+	}
+	all, err := s.Journal(ctx, owner, f)
+	if err != nil {
+		return JournalPage{}, err
+	}
+	if after != nil {
+		i, found := slices.BinarySearchFunc(all, *after, journalOrder)
+		if found {
+			i++
+		}
+		all = all[i:]
+	}
+	limit = registry.ClampLimit(limit)
+	if len(all) <= limit {
+		return JournalPage{Items: all}, nil
+	}
+	last := all[limit-1]
+	return JournalPage{Items: all[:limit], NextCursor: registry.EncodeCursor(last.Start.UTC().Format(time.RFC3339Nano) + "|" + last.ID)}, nil
 }
 
 // Reschedule moves one of owner's confirmed bookings to another free slot

@@ -327,15 +327,21 @@ func journalFilter(r *http.Request) booking.JournalFilter {
 	return booking.JournalFilter{Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Institution: q.Get("institution")}
 }
 
-// handleJournal lists the caller's bookings: the visit journal.
+// handleJournal lists the caller's bookings, a page at a time: the visit
+// journal. The CSV export (handleJournalCSV) has all of them.
 func handleJournal(d BookingDeps) http.Handler {
 	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
-		list, err := d.Service.Journal(r.Context(), id.Sub, journalFilter(r))
+		var fe errs.Fields
+		limit := queryInt(r, "limit", &fe)
+		if err := fe.ErrKind("httpapi.journal", errs.Malformed); err != nil {
+			return err
+		}
+		page, err := d.Service.JournalPage(r.Context(), id.Sub, journalFilter(r), limit, r.URL.Query().Get("cursor"))
 		if err != nil {
 			return err
 		}
-		out := listResponse[bookingResponse]{Items: []bookingResponse{}}
-		for _, b := range list {
+		out := listResponse[bookingResponse]{Items: []bookingResponse{}, NextCursor: page.NextCursor}
+		for _, b := range page.Items {
 			v, _ := d.view(r, b)
 			out.Items = append(out.Items, v)
 		}

@@ -1124,3 +1124,41 @@ func TestBookingZones(t *testing.T) {
 		assertType(t, e.book("kim", late), http.StatusConflict, "one-per-day")
 	})
 }
+
+// TestJournalPages: the journal comes a page at a time, latest appointment
+// first; a cursor is a place in that order, so a booking made between pages
+// is not repeated nor does it shift the next page; a forged cursor is 400.
+func TestJournalPages(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 2))
+	var starts []string
+	for _, d := range []string{"16", "17", "18", "19"} {
+		e.mustBook("pat", kgd(kgdTherapist, "2026-06-"+d+" 09:00"))
+		starts = append([]string{"2026-06-" + d + "T09:00:00+02:00"}, starts...) // latest first
+	}
+	page := func(cursor string) ([]string, string) {
+		t.Helper()
+		r := e.do(req{method: "GET", path: "/bookings?limit=3&cursor=" + cursor, token: e.token("pat")})
+		if r.status != 200 {
+			t.Fatalf("journal page: %d %s", r.status, r.body)
+		}
+		var got []string
+		for _, it := range r.json(t)["items"].([]any) {
+			got = append(got, it.(map[string]any)["start"].(string))
+		}
+		next, _ := r.json(t)["nextCursor"].(string)
+		return got, next
+	}
+	first, next := page("")
+	if !reflect.DeepEqual(first, starts[:3]) || next == "" {
+		t.Fatalf("page 1 = %v next %q, want %v and a cursor", first, next, starts[:3])
+	}
+	// booked between the pages, later than everything: it belongs before page 1
+	e.mustBook("pat", kgd(kgdTherapist, "2026-06-22 09:00"))
+	second, last := page(next)
+	if !reflect.DeepEqual(second, starts[3:]) || last != "" {
+		t.Errorf("page 2 = %v next %q, want %v and no cursor", second, last, starts[3:])
+	}
+	assertProblem(t, e.do(req{method: "GET", path: "/bookings?cursor=djE6bm9uc2Vuc2U", token: e.token("pat")}), 400)
+	assertProblem(t, e.do(req{method: "GET", path: "/bookings?limit=abc", token: e.token("pat")}), 400)
+}

@@ -224,7 +224,7 @@ export class Api {
     return this.get<T.SlotList>(`/specialists/${enc(id)}/slots${query(params)}`);
   }
   book(body: T.BookingInput, key: string) { return this.post<T.Booking>('/bookings', body, { idempotencyKey: key }); }
-  bookings(params: T.JournalFilter & { cursor?: string }) { return this.get<T.BookingList>(`/bookings${query({ ...params })}`); }
+  bookings(params: T.JournalFilter & { limit?: number; cursor?: string }) { return this.get<T.BookingList>(`/bookings${query({ ...params })}`); }
   booking(id: string) { return this.get<T.Booking>(`/bookings/${enc(id)}`); }
   reschedule(id: string, slotId: string) { return this.post<T.Booking>(`/bookings/${enc(id)}/reschedule`, { slotId }); }
   cancelBooking(id: string, reason: string) {

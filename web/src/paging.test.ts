@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pager, windowed, type Page, type PageFetcher } from './paging';
+import { Pager, type Page, type PageFetcher } from './paging';
 
 interface Item { id: string }
 const items = (...ids: string[]): Item[] => ids.map((id) => ({ id }));
@@ -114,40 +114,5 @@ describe('Pager', () => {
     p.update((xs) => xs.map((x) => (x.id === 'b' ? { ...x, read: true } : x)));
     expect(p.state.items[1]).toEqual({ id: 'b', read: true });
     expect(seen.length).toBeGreaterThanOrEqual(3);
-  });
-});
-
-describe('windowed', () => {
-  it('shows a whole answer a page at a time with one request', async () => {
-    const all = items(...'abcdefg'.split(''));
-    let requests = 0;
-    const f = windowed<Item>(async () => { requests++; return { items: all }; }, 3);
-    const p = new Pager<Item>();
-    await p.reset(f);
-    expect(ids(p)).toEqual(['a', 'b', 'c']);
-    await p.more();
-    await p.more();
-    expect(ids(p)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
-    expect(p.hasMore).toBe(false);
-    expect(requests).toBe(1);
-  });
-
-  it('a short answer has no "show more"', async () => {
-    const p = new Pager<Item>();
-    await p.reset(windowed<Item>(async () => ({ items: items('a') }), 3));
-    expect(p.hasMore).toBe(false);
-  });
-
-  it('follows the server\'s cursor should the API page', async () => {
-    const { f, asked } = fakeList(items('a', 'b', 'c', 'd'), 2);
-    const p = new Pager<Item>();
-    await p.reset(windowed(f, 1));
-    expect(ids(p)).toEqual(['a']);
-    await p.more();
-    await p.more();
-    await p.more();
-    expect(ids(p)).toEqual(['a', 'b', 'c', 'd']);
-    expect(p.hasMore).toBe(false);
-    expect(asked).toEqual([undefined, 'c2']);
   });
 });

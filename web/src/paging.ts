@@ -96,26 +96,4 @@ export class Pager<V> {
   }
 }
 
-const LOCAL = /^local:(\d+)$/;
 
-/**
- * Pages a list the API answers whole (GET /bookings has no cursor): the first
- * call fetches it, "Show more" reveals the next `size` items of what arrived.
- * Should the API page it (an answer with nextCursor), its pages are followed.
- */
-export function windowed<V>(fetch: (cursor?: string) => Promise<Page<V>>, size = PAGE_SIZE): PageFetcher<V> {
-  let all: V[] = [];
-  let serverNext: string | undefined;
-  const slice = (from: number): Page<V> => {
-    const end = from + size;
-    return { items: all.slice(from, end), nextCursor: end < all.length ? `local:${end}` : serverNext };
-  };
-  return async (cursor) => {
-    const m = cursor ? LOCAL.exec(cursor) : null;
-    if (m) return slice(Number(m[1]));
-    const page = await fetch(cursor);
-    all = page.items;
-    serverNext = page.nextCursor || undefined;
-    return slice(0);
-  };
-}

@@ -5,7 +5,7 @@ import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtTime } from '
 import { href, navigate } from '../router';
 import type { Booking, Institution, JournalFilter, Slot } from '../types';
 import { addDays, checkPhone, todayISO } from '../validate';
-import { PAGE_SIZE, windowed } from '../paging';
+import { PAGE_SIZE } from '../paging';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
 const INSTITUTION_TYPES = [
@@ -525,8 +525,8 @@ export function JournalPage() {
   const { api } = useApp();
   const [filter, setFilter] = useState<JournalFilter>({ status: '', from: '', to: '', institution: '' });
   const [applied, setApplied] = useState<JournalFilter>(filter);
-  // GET /bookings answers the whole journal: it is shown a page at a time; a new filter starts again.
-  const list = usePaged(windowed((cursor) => api.bookings({ ...applied, cursor }), PAGE_SIZE), [applied], (b) => b.id);
+  // GET /bookings pages the journal; a new filter starts again from the first page.
+  const list = usePaged((cursor) => api.bookings({ ...applied, limit: PAGE_SIZE, cursor }), [applied], (b) => b.id);
   const insts = useLoad(() => api.institutions({ limit: 100 }), []);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
