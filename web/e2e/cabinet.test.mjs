@@ -547,6 +547,37 @@ describe('web cabinet', { concurrency: false }, () => {
     }
   });
 
+  test('finds institutions near me by the browser\'s geolocation and a radius', async () => {
+    const ctx = await newContext(DESKTOP);
+    // Kaliningrad's centre: the demo directory has four institutions there, the rest far away.
+    await ctx.grantPermissions(['geolocation'], { origin: BASE_URL });
+    await ctx.setGeolocation({ latitude: 54.7104, longitude: 20.4522 });
+    const p = await ctx.newPage();
+    watch(p, 'near-me');
+    try {
+      await signIn(p, user);
+      await byTestId(p, 'nav-appointments').click();
+      await byTestId(p, 'appointments-page').waitFor();
+      await byTestId(p, 'inst-item').first().waitFor(); // the whole directory, before "near me"
+      const all = await byTestId(p, 'inst-item').count();
+      await byTestId(p, 'inst-near').check();
+      await byTestId(p, 'inst-radius').waitFor();
+      await byTestId(p, 'inst-radius').selectOption('10');
+      await byTestId(p, 'inst-search').click();
+      await p.waitForFunction((n) => document.querySelectorAll('[data-testid="inst-item"]').length < n, all);
+      const found = await byTestId(p, 'inst-item').allTextContents();
+      assert.ok(found.length > 0, 'nothing found near Kaliningrad');
+      for (const text of found) {
+        assert.match(text, /Калининград/, `not in Kaliningrad: ${text}`);
+        assert.match(text, /км/, `no distance shown: ${text}`);
+      }
+      await shoot(p, 'appointments-near-me');
+      assertClean(p);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('a rejected token (401) goes back to sign-in, then to the same screen', async () => {
     await byTestId(page, 'nav-journal').click();
     await byTestId(page, 'journal-page').waitFor();
