@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateInZone, daysLeftText, docTone, fmtDate, maskNumber } from './format';
+import { dateInZone, daysLeftText, docTone, fmtDate, fmtKm, maskNumber } from './format';
 import { parseConfig } from './config';
 import { parseHash } from './router';
 
@@ -54,5 +54,13 @@ describe('hash routes', () => {
     expect(parseHash('#/appointments/specialists/spec-1?reschedule=b1').query.get('reschedule')).toBe('b1');
     expect(parseHash('#/applications/new/foreign_passport')).toMatchObject({ name: 'applicationNew', params: { code: 'foreign_passport' } });
     expect(parseHash('#/nowhere').name).toBe('notFound');
+  });
+});
+
+describe('fmtKm', () => {
+  it('writes one decimal the language\'s way', () => {
+    expect(fmtKm(2.6349, 'ru')).toBe('2,6');
+    expect(fmtKm(2.6349, 'en')).toBe('2.6');
+    expect(fmtKm(12, 'ru')).toBe('12,0');
   });
 });

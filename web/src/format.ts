@@ -49,6 +49,11 @@ export function fmtDay(iso: string, lang: Lang = getLang()): { weekday: string; 
 }
 
 /** Masks a document number but its last 4 characters: "•••• 4567". */
+/** fmtKm writes a distance with one decimal in the language's way (2,6 in Russian, 2.6 in English). */
+export function fmtKm(km: number, lang: Lang = getLang()): string {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(km);
+}
+
 export function maskNumber(n: string | undefined | null): string {
   if (!n) return '';
   const compact = n.replace(/\s+/g, '');

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey } from '../api';
 import { t } from '../i18n';
-import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtTime } from '../format';
+import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtKm, fmtTime } from '../format';
 import { href, navigate } from '../router';
 import type { Booking, Institution, JournalFilter, Slot } from '../types';
 import { addDays, checkPhone, todayISO } from '../validate';
@@ -130,7 +130,7 @@ export function AppointmentsPage({ query }: { query: URLSearchParams }) {
                 <li key={i.id} class="card inst" data-testid="inst-item">
                   <h2 class="h3"><a href={href(`/appointments/institutions/${i.id}`, { reschedule: reschedule ?? undefined })} data-testid="inst-link">{i.name}</a></h2>
                   <p class="muted">{itype(i.type)} · {i.city}, {i.address}</p>
-                  {i.distanceKm !== undefined && <p><Badge tone="info">{t('appt.km', { km: i.distanceKm.toFixed(1) })}</Badge></p>}
+                  {i.distanceKm !== undefined && <p><Badge tone="info">{t('appt.km', { km: fmtKm(i.distanceKm) })}</Badge></p>}
                 </li>
               ))}
             </ul>
