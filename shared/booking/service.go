@@ -217,7 +217,7 @@ func (s *Service) specialist(ctx context.Context, id string) (directory.Speciali
 // Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
 // key), Conflict (slot_taken, day_full, one_per_day, too_many_bookings),
 // Unavailable, Internal.
-func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *registry.Idempotency) (Booking, bool, error) {
+func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *registry.Idempotency) (booked Booking, replayed bool, err error) {
 	const op = "booking.Book"
 	now := s.Now().UTC()
 	var fe errs.Fields
@@ -241,6 +241,16 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 		if b, ok, err := s.Store.Replay(ctx, owner, idem); err != nil || ok {
 			return b, ok, err
 		}
+		// A concurrent copy of this request may book the slot after that
+		// check, and this one then finds the slot (or the day, or a place)
+		// taken: by that very booking, so it is a replay too.
+		defer func() {
+			if errs.Is(err, errs.Conflict) {
+				if prev, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
+					booked, replayed, err = prev, true, nil
+				}
+			}
+		}()
 	}
 	slot, spec, inst, err := s.slot(ctx, op, specID, start, now)
 	if err != nil {
