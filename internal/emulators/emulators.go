@@ -63,6 +63,30 @@ type Stack struct {
 //
 // ctx bounds only the start: the processes live until Stop.
 func Start(ctx context.Context, opt Options) (*Stack, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, opt)
+		// A port found free can be taken by another process (a parallel
+		// test package, say) before the emulator binds it: then try again
+		// on new ports, when both ports were ours to choose.
+		ours := opt.DynamoDBPort == 0 && opt.FauxqsPort == 0
+		if err == nil || !ours || !portTaken(err) || attempt == portAttempts {
+			return s, err
+		}
+	}
+}
+
+// portAttempts bounds Start's tries on fresh ports.
+const portAttempts = 3
+
+// portTaken reports a start that failed because an emulator's port was in
+// use (Java's BindException, Node's EADDRINUSE, as the error's log tail
+// shows them).
+func portTaken(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Address already in use") || strings.Contains(msg, "EADDRINUSE")
+}
+
+func start(ctx context.Context, opt Options) (*Stack, error) {
 	tools := opt.ToolsDir
 	if tools == "" {
 		var err error
