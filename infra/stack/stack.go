@@ -130,8 +130,10 @@ type topicAccess int
 
 const (
 	// subscribe manages people's contact subscriptions: Subscribe on the
-	// topic, and Unsubscribe and GetSubscriptionAttributes on its
-	// subscriptions (whose ARNs are <topic ARN>:<id>).
+	// topic, and Unsubscribe, GetSubscriptionAttributes and
+	// SetSubscriptionAttributes (a shared phone's or address's filter lists
+	// everyone sharing it) on its subscriptions (whose ARNs are
+	// <topic ARN>:<id>).
 	subscribe topicAccess = iota + 1
 	// publish sends messages (Publish, which also authorizes PublishBatch),
 	// with the use of the topic's KMS key that SNS requires of a publisher.
@@ -437,7 +439,7 @@ func grantTopics(fns map[string]awslambda.Function, topics map[string]awssns.Top
 		case subscribe:
 			topic.GrantSubscribe(fn)
 			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions:   jsii.Strings("sns:Unsubscribe", "sns:GetSubscriptionAttributes"),
+				Actions:   jsii.Strings("sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"),
 				Resources: jsii.Strings(*topic.TopicArn() + ":*"),
 			}))
 		case publish:

@@ -665,13 +665,13 @@ func TestTopicAccess(t *testing.T) {
 			if !granted(stmts, "sns:Subscribe", topicRef) {
 				t.Errorf("no sns:Subscribe on the topic: %v", snsActions(stmts))
 			}
-			for _, a := range []string{"sns:Unsubscribe", "sns:GetSubscriptionAttributes"} {
+			for _, a := range []string{"sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"} {
 				if !granted(stmts, a, subscriptions) {
 					t.Errorf("no %s on the topic's subscriptions (%s)", a, mustJSON(subscriptions))
 				}
 			}
-			if got := snsActions(stmts); slices.Contains(got, "sns:Publish") || len(got) != 3 {
-				t.Errorf("SNS actions %v, want exactly Subscribe, Unsubscribe, GetSubscriptionAttributes", got)
+			if got := snsActions(stmts); slices.Contains(got, "sns:Publish") || len(got) != 4 {
+				t.Errorf("SNS actions %v, want exactly Subscribe, Unsubscribe, Get- and SetSubscriptionAttributes", got)
 			}
 		}},
 	)

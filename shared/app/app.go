@@ -81,7 +81,10 @@ func DepsFor(fn string, c Config, cl Clients, now func() time.Time, log *slog.Lo
 	if all || fn == httpapi.FnDocuments || fn == httpapi.FnProfile || fn == httpapi.FnApplications {
 		docs = &registry.Service{Store: st, Now: now, NewID: ids.New}
 		if c.Reminders != "" {
-			docs.Contacts = contacts{&notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ}}
+			docs.Contacts = &contacts{
+				subs:  &notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ},
+				store: st,
+			}
 		}
 		d.Documents = docs
 	}
@@ -130,12 +133,4 @@ func Ingest(c Config, cl Clients, now func() time.Time, log *slog.Logger) *inges
 // Scanner builds the expiry scan.
 func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error) {
 	return core.Scanner(c, cl, log)
-}
-
-// contacts adapts notify.Subscriptions to the registry's Contacts port.
-type contacts struct{ *notify.Subscriptions }
-
-func (c contacts) State(ctx context.Context, sub string) (string, error) {
-	st, err := c.Subscriptions.State(ctx, sub)
-	return string(st), err
 }

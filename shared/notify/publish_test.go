@@ -123,7 +123,7 @@ func TestPublishFilterPolicyDeliversOnlyOwnChannel(t *testing.T) {
 	// for u-1; a queue stands in for the phone, which fauxqs cannot reach.
 	url, _ := e.queue(t, topic, "filter-u1-sms", map[string]string{
 		"RawMessageDelivery": "true",
-		"FilterPolicy":       FilterPolicy("u-1", ChannelSMS),
+		"FilterPolicy":       FilterPolicy([]string{"u-1"}, ChannelSMS),
 		"FilterPolicyScope":  FilterPolicyScope,
 	})
 	noUser := msg("no-user", "x", ChannelSMS, "to nobody")
@@ -403,4 +403,91 @@ func TestPublishStopsWhenContextEnds(t *testing.T) {
 		}
 		e.expectEmpty(t, url)
 	})
+}
+
+// TestSetFilterPolicyChangesDelivery: people join and leave a shared
+// endpoint by rewriting its one subscription's filter. A queue stands in for
+// the shared phone (fauxqs leaves sms subscriptions pending and delivers
+// nothing to them); what it receives after each SetFilterPolicy shows the
+// emulator, like SNS, filters by the updated policy.
+func TestSetFilterPolicyChangesDelivery(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	topic := e.topic(t, "setfilter")
+	url, sub := e.queue(t, topic, "setfilter-q", map[string]string{
+		"RawMessageDelivery": "true",
+		"FilterPolicy":       FilterPolicy([]string{"u-b"}, ChannelSMS),
+		"FilterPolicyScope":  FilterPolicyScope,
+	})
+	s := &Subscriptions{SNS: e.sns, TopicARN: topic}
+	p := &Publisher{SNS: e.sns, TopicARN: topic}
+	publish := func(t *testing.T, tag string) {
+		t.Helper()
+		msgs := []Message{
+			msg(tag+"-a", "u-a", ChannelSMS, tag+" for a"),
+			msg(tag+"-b", "u-b", ChannelSMS, tag+" for b"),
+			msg(tag+"-a-email", "u-a", ChannelEmail, tag+" for a by email"),
+		}
+		if failed := p.Publish(e.ctx, msgs); failed != nil {
+			t.Fatalf("Publish failed %v", failed)
+		}
+	}
+	for _, step := range []struct {
+		name, tag string
+		users     []string
+		want      []string
+	}{
+		{"widened to a and b: both delivered", "widen", []string{"u-a", "u-b"}, []string{"widen for a", "widen for b"}},
+		{"narrowed to b: a no longer delivered", "narrow", []string{"u-b"}, []string{"narrow for b"}},
+		{"switched to a: only a", "switch", []string{"u-a"}, []string{"switch for a"}},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			if err := s.SetFilterPolicy(e.ctx, sub, step.users, ChannelSMS); err != nil {
+				t.Fatalf("SetFilterPolicy: %v", err)
+			}
+			attrs, err := e.sns.GetSubscriptionAttributes(e.ctx, &sns.GetSubscriptionAttributesInput{SubscriptionArn: aws.String(sub)})
+			if err != nil {
+				t.Fatalf("GetSubscriptionAttributes: %v", err)
+			}
+			if got, want := attrs.Attributes["FilterPolicy"], FilterPolicy(step.users, ChannelSMS); got != want {
+				t.Errorf("FilterPolicy = %s, want %s", got, want)
+			}
+			publish(t, step.tag)
+			got := rawBodies(e.receive(t, url, len(step.want)))
+			slices.Sort(got)
+			if !slices.Equal(got, step.want) {
+				t.Errorf("delivered %q, want %q", got, step.want)
+			}
+			e.expectEmpty(t, url)
+		})
+	}
+}
+
+func TestSetFilterPolicyRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	topic := e.topic(t, "setfilter-bad")
+	_, sub := e.queue(t, topic, "setfilter-bad-q", nil)
+	s := &Subscriptions{SNS: e.sns, TopicARN: topic}
+	if _, err := e.sns.Unsubscribe(e.ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(sub)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		arn   string
+		users []string
+		want  errs.Kind
+	}{
+		{"no users", sub, nil, errs.Invalid},
+		{"a blank user", sub, []string{"u-a", " "}, errs.Invalid},
+		{"an unsubscribed subscription", sub, []string{"u-a"}, errs.NotFound},
+		{"a pending placeholder", "pending confirmation", []string{"u-a"}, errs.NotFound},
+		{"no ARN", "", []string{"u-a"}, errs.NotFound},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := s.SetFilterPolicy(e.ctx, c.arn, c.users, ChannelSMS); !errs.Is(err, c.want) {
+				t.Errorf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,12 +37,15 @@ const (
 const FilterPolicyScope = "MessageAttributes"
 
 // FilterPolicy is the subscription filter policy that lets exactly the
-// messages for userID on channel through: {"channel":[channel],"userId":[userID]}
-// (keys sorted, as encoding/json writes maps), matched against the message
-// attributes Publish sends. Subscribe uses it; so can anything else that
-// subscribes to the topic on a person's behalf (a test queue, say).
-func FilterPolicy(userID, channel string) string {
-	b, err := json.Marshal(map[string][]string{AttrUserID: {userID}, AttrChannel: {channel}})
+// messages for the given users on channel through:
+// {"channel":[channel],"userId":[users...]} (keys sorted, as encoding/json
+// writes maps; users in the order given), matched against the message
+// attributes Publish sends. Several users share one subscription when they
+// share a phone or an address (SNS keeps one per endpoint). Subscribe and
+// SetFilterPolicy use it; so can anything else that subscribes to the topic
+// on a person's behalf (a test queue, say).
+func FilterPolicy(users []string, channel string) string {
+	b, err := json.Marshal(map[string][]string{AttrUserID: users, AttrChannel: {channel}})
 	if err != nil { // cannot happen: strings always marshal
 		panic(err)
 	}
@@ -65,10 +69,12 @@ func RedrivePolicy(deadLetterARN string) string {
 // so the person receives only their own messages on that channel.
 //
 // SNS keeps one subscription per (topic, protocol, endpoint): subscribing an
-// endpoint again with the same person and channel returns the existing
-// subscription, but two people cannot share one phone number or address
-// (SNS refuses the second with "Subscription already exists with different
-// attributes", reported as errs.Conflict, reason contact_in_use).
+// endpoint again with the same people and channel returns the existing
+// subscription, but subscribing it with another filter is refused ("Subscription
+// already exists with different attributes", reported as errs.Conflict,
+// reason contact_in_use). People share an endpoint by widening the one
+// subscription's filter with SetFilterPolicy; who shares it is recorded
+// outside SNS (shared/app composes that with the store).
 type Subscriptions struct {
 	SNS      *sns.Client
 	TopicARN string
@@ -91,13 +97,25 @@ type Subscriptions struct {
 // errs.Internal for any other SNS failure (missing topic). Errors never
 // contain the endpoint.
 func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint string) (subscriptionARN string, err error) {
+	return s.SubscribeUsers(ctx, []string{userID}, channel, endpoint)
+}
+
+// SubscribeUsers is Subscribe for an endpoint shared by several people: the
+// subscription's filter lets through the messages of every one of users
+// (FilterPolicy). SNS treats a subscription with the same filter as the same
+// subscription, so the order of users matters; callers pass them sorted.
+//
+// Errors: as Subscribe; errs.Invalid (field userId) also when users is
+// empty or one of them is empty; errs.Conflict (contact_in_use) when the
+// endpoint is subscribed with another set of users.
+func (s *Subscriptions) SubscribeUsers(ctx context.Context, users []string, channel, endpoint string) (subscriptionARN string, err error) {
 	const op = "notify.Subscribe"
-	protocol, err := checkContact(op, userID, channel, endpoint)
+	protocol, err := checkContact(op, users, channel, endpoint)
 	if err != nil {
 		return "", err
 	}
 	attrs := map[string]string{
-		"FilterPolicy":      FilterPolicy(userID, channel),
+		"FilterPolicy":      FilterPolicy(users, channel),
 		"FilterPolicyScope": FilterPolicyScope,
 	}
 	if s.DeadLetterARN != "" {
@@ -121,6 +139,48 @@ func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint
 		return "", errs.E(op, errs.Internal, errors.New("SNS returned no subscription ARN"))
 	}
 	return arn, nil
+}
+
+// SetFilterPolicy replaces the filter policy of subscription so that it lets
+// through the messages of exactly users on channel (FilterPolicy): how
+// people join or leave an endpoint they share. SNS applies the change to
+// messages published afterwards (on AWS within a few minutes at most).
+//
+// Errors: errs.Invalid (field userId) for no users or an empty one;
+// errs.NotFound when SNS no longer knows the subscription (unsubscribed, an
+// unconfirmed e-mail subscription SNS expired) or subscriptionARN is a
+// "pending confirmation" placeholder; errs.Unavailable when SNS is
+// unreachable or throttling; errs.Internal for any other SNS failure.
+func (s *Subscriptions) SetFilterPolicy(ctx context.Context, subscriptionARN string, users []string, channel string) error {
+	const op = "notify.SetFilterPolicy"
+	var f errs.Fields
+	checkUsers(&f, users)
+	if err := f.Err(op); err != nil {
+		return err
+	}
+	if subscriptionARN == "" || isPendingARN(subscriptionARN) {
+		return errs.E(op, errs.NotFound, errors.New("no subscription ARN"))
+	}
+	_, err := s.SNS.SetSubscriptionAttributes(ctx, &sns.SetSubscriptionAttributesInput{
+		SubscriptionArn: aws.String(subscriptionARN),
+		AttributeName:   aws.String("FilterPolicy"),
+		AttributeValue:  aws.String(FilterPolicy(users, channel)),
+	})
+	if err != nil {
+		if isNotFound(err) {
+			return errs.E(op, errs.NotFound, err)
+		}
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// CheckContact validates a person's contact as Subscribe would, without
+// calling SNS: errs.Invalid with field errors userId/channel/endpoint.
+// Callers that key records by the endpoint check it first.
+func CheckContact(userID, channel, endpoint string) error {
+	_, err := checkContact("notify.CheckContact", []string{userID}, channel, endpoint)
+	return err
 }
 
 // Unsubscribe deletes the subscription. An empty ARN, a "pending
@@ -179,11 +239,9 @@ func takenByAnother(err error) bool {
 }
 
 // checkContact validates a Subscribe request and returns the SNS protocol.
-func checkContact(op, userID, channel, endpoint string) (string, error) {
+func checkContact(op string, users []string, channel, endpoint string) (string, error) {
 	var f errs.Fields
-	if strings.TrimSpace(userID) == "" {
-		f.Add("userId", "required")
-	}
+	checkUsers(&f, users)
 	var protocol string
 	switch channel {
 	case ChannelSMS:
@@ -205,6 +263,14 @@ func checkContact(op, userID, channel, endpoint string) (string, error) {
 		return "", err
 	}
 	return protocol, nil
+}
+
+// checkUsers adds a userId field error unless users is a non-empty list of
+// non-blank ids.
+func checkUsers(f *errs.Fields, users []string) {
+	if len(users) == 0 || slices.ContainsFunc(users, func(u string) bool { return strings.TrimSpace(u) == "" }) {
+		f.Add("userId", "required")
+	}
 }
 
 // isPendingARN reports whether arn is the placeholder SNS returns instead

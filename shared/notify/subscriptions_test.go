@@ -187,7 +187,7 @@ func TestSubscribeDeadLetter(t *testing.T) {
 			if got := attrs.Attributes["RedrivePolicy"]; got != c.want {
 				t.Errorf("RedrivePolicy = %q, want %q", got, c.want)
 			}
-			if got, want := attrs.Attributes["FilterPolicy"], FilterPolicy("u-1", ChannelSMS); got != want {
+			if got, want := attrs.Attributes["FilterPolicy"], FilterPolicy([]string{"u-1"}, ChannelSMS); got != want {
 				t.Errorf("FilterPolicy = %q, want %q", got, want)
 			}
 		})

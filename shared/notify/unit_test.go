@@ -74,11 +74,14 @@ func TestSplit(t *testing.T) {
 }
 
 func TestFilterPolicy(t *testing.T) {
-	if got, want := FilterPolicy("u-1", ChannelSMS), `{"channel":["sms"],"userId":["u-1"]}`; got != want {
+	if got, want := FilterPolicy([]string{"u-1"}, ChannelSMS), `{"channel":["sms"],"userId":["u-1"]}`; got != want {
 		t.Errorf("FilterPolicy = %s, want %s", got, want)
 	}
-	if got, want := FilterPolicy(`a"b`, ChannelEmail), `{"channel":["email"],"userId":["a\"b"]}`; got != want {
+	if got, want := FilterPolicy([]string{`a"b`}, ChannelEmail), `{"channel":["email"],"userId":["a\"b"]}`; got != want {
 		t.Errorf("FilterPolicy escapes badly: %s, want %s", got, want)
+	}
+	if got, want := FilterPolicy([]string{"u-1", "u-2"}, ChannelSMS), `{"channel":["sms"],"userId":["u-1","u-2"]}`; got != want {
+		t.Errorf("FilterPolicy of two users = %s, want %s", got, want)
 	}
 }
 

@@ -7,13 +7,18 @@ import (
 )
 
 // Contacts manages a person's subscriptions to the reminders topic, one per
-// contact channel, each filtered to their own messages.
+// contact channel, each filtered to their own messages. Several people may
+// give the same phone or address (a family sharing a phone): they share its
+// one subscription, up to a limit.
 type Contacts interface {
 	// Subscribe subscribes endpoint (a phone for "sms", an address for
-	// "email") for owner and returns the subscription's id.
+	// "email") for owner and returns the subscription's id. Conflict
+	// (contact_in_use) when the endpoint cannot take another person.
 	Subscribe(ctx context.Context, owner, channel, endpoint string) (string, error)
-	// Unsubscribe removes a subscription; an unknown one is not an error.
-	Unsubscribe(ctx context.Context, subscription string) error
+	// Unsubscribe stops owner receiving on endpoint, whose subscription
+	// Subscribe gave as subscription; others sharing it keep receiving.
+	// Removing what is not there is not an error.
+	Unsubscribe(ctx context.Context, owner, channel, endpoint, subscription string) error
 	// State tells "confirmed", "pending" or "none".
 	State(ctx context.Context, subscription string) (string, error)
 }
@@ -90,7 +95,8 @@ func (s *Service) ContactStates(ctx context.Context, p Profile) ([]ContactState,
 // unsubscribed after; if the save fails the new subscription is undone, so a
 // failure leaves things as they were.
 // Errors: Invalid, Precondition, Conflict (contact_in_use, with the field:
-// the phone or address receives another person's messages already),
+// the phone or address is shared by as many people as it may be, or was
+// subscribed for another person before sharing existed),
 // Unavailable, Internal.
 func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput, ifMatch *int) (Profile, error) {
 	const op = "registry.PutProfile"
@@ -119,10 +125,11 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 		{ChannelEmail, "email", cur.Email, p.Email, &p.EmailSubscription, cur.EmailSubscription},
 		{ChannelSMS, "phone", cur.Phone, p.Phone, &p.PhoneSubscription, cur.PhoneSubscription},
 	}
-	var created []string
+	type subscribed struct{ channel, endpoint, sub string }
+	var created []subscribed
 	undo := func() {
-		for _, sub := range created {
-			_ = s.Contacts.Unsubscribe(context.WithoutCancel(ctx), sub)
+		for _, c := range created {
+			_ = s.Contacts.Unsubscribe(context.WithoutCancel(ctx), owner, c.channel, c.endpoint, c.sub)
 		}
 	}
 	for _, c := range changes {
@@ -149,7 +156,7 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 				return Profile{}, err
 			}
 			*c.sub = sub
-			created = append(created, sub)
+			created = append(created, subscribed{c.channel, c.new, sub})
 		}
 	}
 	if err := s.Store.PutProfile(ctx, p, cur.Version); err != nil {
@@ -159,10 +166,11 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 	if s.Contacts != nil {
 		for _, c := range changes {
 			if c.prevSub != "" && c.prevSub != *c.sub {
-				// Best effort: a stale subscription only receives messages
-				// filtered to this person, and the next change retries nothing,
-				// so report nothing to the caller but leave no reference either.
-				_ = s.Contacts.Unsubscribe(ctx, c.prevSub)
+				// Best effort: if it fails, the old address at worst keeps
+				// receiving this person's messages (people sharing it keep
+				// theirs either way), and the next change retries nothing, so
+				// report nothing to the caller but leave no reference either.
+				_ = s.Contacts.Unsubscribe(ctx, owner, c.channel, c.old, c.prevSub)
 			}
 		}
 	}

@@ -361,8 +361,8 @@ func (c *recordingContacts) Subscribe(_ context.Context, owner, channel, endpoin
 	return sub, nil
 }
 
-func (c *recordingContacts) Unsubscribe(_ context.Context, sub string) error {
-	c.log.add("unsubscribe %s", sub)
+func (c *recordingContacts) Unsubscribe(_ context.Context, owner, channel, endpoint, sub string) error {
+	c.log.add("unsubscribe %s %s %s %s", owner, channel, endpoint, sub)
 	return nil
 }
 
@@ -435,14 +435,14 @@ func TestPutProfileContacts(t *testing.T) {
 			first:  &registry.ProfileInput{Email: a},
 			second: registry.ProfileInput{Email: b},
 			wantCalls: []string{"subscribe alice email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`,
-				"unsubscribe sub-1"},
+				"unsubscribe alice email a@example.ru sub-1"},
 			wantEmail: b, wantEmailSub: "sub-2",
 		},
 		{
 			name:      "removing the phone saves, then unsubscribes it",
 			first:     &registry.ProfileInput{Email: a, Phone: phone},
 			second:    registry.ProfileInput{Email: a},
-			wantCalls: []string{`save email="a@example.ru"/"sub-1" phone=""/""`, "unsubscribe sub-2"},
+			wantCalls: []string{`save email="a@example.ru"/"sub-1" phone=""/""`, "unsubscribe alice sms +79161234567 sub-2"},
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{
@@ -480,14 +480,14 @@ func TestPutProfileContacts(t *testing.T) {
 			name:      "the second subscription fails: the first is undone",
 			second:    registry.ProfileInput{Email: a, Phone: phone},
 			failOn:    map[string]error{registry.ChannelSMS: boom},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe sub-1"},
+			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe alice email a@example.ru sub-1"},
 			wantFail:  true, wantErr: boom,
 		},
 		{
 			name:      "the phone is another person's subscription: 409 on the field, the first undone",
 			second:    registry.ProfileInput{Email: a, Phone: phone},
 			failOn:    map[string]error{registry.ChannelSMS: errs.R("notify.Subscribe", errs.Conflict, "contact_in_use")},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe sub-1"},
+			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe alice email a@example.ru sub-1"},
 			wantFail:  true, wantKind: errs.Conflict, wantField: "phone:contact_in_use",
 		},
 		{
@@ -496,7 +496,7 @@ func TestPutProfileContacts(t *testing.T) {
 			second:  registry.ProfileInput{Email: b},
 			failPut: unavailable,
 			wantCalls: []string{"subscribe alice email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`,
-				"unsubscribe sub-2"},
+				"unsubscribe alice email b@example.ru sub-2"},
 			wantFail: true, wantKind: errs.Unavailable,
 			wantEmail: a, wantEmailSub: "sub-1",
 		},

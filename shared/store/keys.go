@@ -1,6 +1,10 @@
 package store
 
-import "strings"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
 
 // The single-table layout. Every item of a person sits under USER#<sub>; sort
 // key prefixes never nest, so a DOC# query returns only documents:
@@ -22,6 +26,8 @@ import "strings"
 //	                                            gsi1sk = <submittedAt>#<applicationId> (the agency's queue)
 //	APPLICATION#<id> REF                        owner of an application, for staff
 //	RECEIPT#<year>  COUNTER                     the year's receipt number sequence (ADD seq)
+//	CONTACT#<hash>  CONTACT                     who shares one phone or e-mail address (contacts.go);
+//	                                            hash = hex(sha256(channel ":" endpoint))
 //
 // A document or booking (BOOK#, see booking.go) with a reminder due also
 // carries duePk = DUE#<0..15> and nextRemindAt, its keys in the sparse due
@@ -42,6 +48,9 @@ const (
 	kindDecision     = "reminder_decision"
 	eventPrefix      = "EVENT#"
 	kindEventClaim   = "event_claim"
+	contactPrefix    = "CONTACT#"
+	contactSK        = "CONTACT"
+	kindContact      = "contact"
 )
 
 func userPK(sub string) string            { return userPrefix + sub }
@@ -52,6 +61,15 @@ func idemSK(scope, key string) string     { return idemPrefix + scope + "#" + ke
 func decisionSK(docID, key string) string { return remindPrefix + docID + "#" + key }
 func trimPrefix(s, prefix string) string  { return strings.TrimPrefix(s, prefix) }
 func eventSK(eventID string) string       { return eventPrefix + eventID }
+
+// contactPK is the key of the record of who shares one endpoint. It is a
+// hash so the phone number or address, personal data, is not a key (keys
+// show up in metrics, logs of throttled requests and backups' indexes); the
+// profiles that hold the endpoint are the only place it is stored.
+func contactPK(channel, endpoint string) string {
+	h := sha256.Sum256([]byte(channel + ":" + endpoint))
+	return contactPrefix + hex.EncodeToString(h[:])
+}
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
