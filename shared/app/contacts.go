@@ -124,15 +124,10 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 		if arn == rec.SubscriptionARN && len(users) == len(rec.Users) {
 			return arn, nil // nothing to record
 		}
-		err = c.store.UpdateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: users, Version: rec.Version})
-		if errs.Is(err, errs.Precondition) {
-			if arn != rec.SubscriptionARN {
-				c.abandon(ctx, channel, endpoint, arn)
-			}
+		if lost, err := c.record(ctx, channel, endpoint, rec, arn, users); lost {
 			last = err
 			continue
-		}
-		if err != nil {
+		} else if err != nil {
 			return "", err
 		}
 		return arn, nil
@@ -200,11 +195,8 @@ func (c *contacts) Unsubscribe(ctx context.Context, owner, channel, endpoint, su
 		if err != nil {
 			return err
 		}
-		err = c.store.UpdateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: rest, Version: rec.Version})
-		if errs.Is(err, errs.Precondition) {
-			if arn != rec.SubscriptionARN {
-				c.abandon(ctx, channel, endpoint, arn)
-			}
+		lost, err := c.record(ctx, channel, endpoint, rec, arn, rest)
+		if lost {
 			last = err
 			continue
 		}
@@ -233,6 +225,20 @@ func (c *contacts) apply(ctx context.Context, rec store.Contact, users []string,
 		return "", err
 	}
 	return c.subs.SubscribeUsers(ctx, users, channel, endpoint)
+}
+
+// record stores users and arn as the endpoint's record, on condition that
+// it is still rec. lost reports a lost race (err says so): the caller starts
+// over, and a subscription this change made for the record is abandoned.
+func (c *contacts) record(ctx context.Context, channel, endpoint string, rec store.Contact, arn string, users []string) (lost bool, err error) {
+	err = c.store.UpdateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: users, Version: rec.Version})
+	if !errs.Is(err, errs.Precondition) {
+		return false, err
+	}
+	if arn != rec.SubscriptionARN {
+		c.abandon(ctx, channel, endpoint, arn)
+	}
+	return true, err
 }
 
 // abandon removes a subscription this change made but could not record
