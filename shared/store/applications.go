@@ -199,21 +199,7 @@ func (s *Store) FindApplication(ctx context.Context, id string) (applications.Ap
 
 // ListApplications implements applications.Store.
 func (s *Store) ListApplications(ctx context.Context, owner, after string, limit int) ([]applications.Application, string, error) {
-	const op = "store.ListApplications"
-	var items []applicationItem
-	next, err := s.query(ctx, owner, appPrefix, after, limit, true, &items)
-	if err != nil {
-		return nil, "", wrap(op, err)
-	}
-	out := make([]applications.Application, 0, len(items))
-	for _, it := range items {
-		a, err := it.application()
-		if err != nil {
-			return nil, "", errs.E(op, errs.Internal, err)
-		}
-		out = append(out, a)
-	}
-	return out, next, nil
+	return queryAs(ctx, s, "store.ListApplications", owner, appPrefix, after, limit, true, applicationItem.application)
 }
 
 // UpdateDraft implements applications.Store.

@@ -482,18 +482,11 @@ func (s *Store) ListBookings(ctx context.Context, owner string) ([]booking.Booki
 	var out []booking.Booking
 	after := ""
 	for {
-		var items []bookingItem
-		next, err := s.query(ctx, owner, bookPrefix, after, 100, true, &items)
+		page, next, err := queryAs(ctx, s, "store.ListBookings", owner, bookPrefix, after, 100, true, bookingItem.booking)
 		if err != nil {
-			return nil, wrap("store.ListBookings", err)
+			return nil, err
 		}
-		for _, it := range items {
-			b, err := it.booking()
-			if err != nil {
-				return nil, errs.E("store.ListBookings", errs.Internal, err)
-			}
-			out = append(out, b)
-		}
+		out = append(out, page...)
 		if next == "" {
 			return out, nil
 		}

@@ -221,21 +221,7 @@ func (s *Store) GetDocument(ctx context.Context, owner, id string) (registry.Doc
 
 // ListDocuments implements registry.Store.
 func (s *Store) ListDocuments(ctx context.Context, owner, after string, limit int) ([]registry.Document, string, error) {
-	const op = "store.ListDocuments"
-	var items []documentItem
-	next, err := s.query(ctx, owner, docPrefix, after, limit, true, &items)
-	if err != nil {
-		return nil, "", wrap(op, err)
-	}
-	docs := make([]registry.Document, 0, len(items))
-	for _, it := range items {
-		d, err := it.document()
-		if err != nil {
-			return nil, "", errs.E(op, errs.Internal, err)
-		}
-		docs = append(docs, d)
-	}
-	return docs, next, nil
+	return queryAs(ctx, s, "store.ListDocuments", owner, docPrefix, after, limit, true, documentItem.document)
 }
 
 // ListHistory implements registry.Store.
@@ -251,6 +237,26 @@ func (s *Store) ListHistory(ctx context.Context, owner, docID, after string, lim
 		evs[i] = it.event()
 	}
 	return evs, next, nil
+}
+
+// queryAs is query for items of type I, each turned into a T by conv (a
+// failure is Internal: a stored item that does not read back).
+func queryAs[I, T any](ctx context.Context, s *Store, op, owner, prefix, after string, limit int, forward bool,
+	conv func(I) (T, error)) ([]T, string, error) {
+	var items []I
+	next, err := s.query(ctx, owner, prefix, after, limit, forward, &items)
+	if err != nil {
+		return nil, "", wrap(op, err)
+	}
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		x, err := conv(it)
+		if err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		out = append(out, x)
+	}
+	return out, next, nil
 }
 
 // query reads one page of owner's items whose sort key starts with prefix,
