@@ -70,6 +70,55 @@ func fromSlot(sl booking.Slot) slotItem {
 		Start: sl.Start, End: sl.End, Capacity: sl.Capacity, Booked: sl.Booked, MaxPerDay: sl.MaxPerDay}
 }
 
+// slotFromItem reads a stored slot as attributevalue would into slotItem,
+// without reflection: the slots route reads hundreds per request, and
+// reflection was most of the handler's own time (BENCHMARKS.md, request
+// cost). TestSlotFromItem holds the two readings equal.
+func slotFromItem(av map[string]types.AttributeValue) (booking.Slot, error) {
+	var err error // the first attribute that does not read
+	fail := func(name string, why any) {
+		if err == nil {
+			err = fmt.Errorf("slot attribute %s: %v", name, why)
+		}
+	}
+	text := func(name string) string {
+		switch v := av[name].(type) {
+		case nil:
+			return ""
+		case *types.AttributeValueMemberS:
+			return v.Value
+		default:
+			fail(name, fmt.Sprintf("%T, not a string", v))
+			return ""
+		}
+	}
+	number := func(name string) int {
+		switch v := av[name].(type) {
+		case nil:
+			return 0
+		case *types.AttributeValueMemberN:
+			n, perr := strconv.Atoi(v.Value)
+			if perr != nil {
+				fail(name, perr)
+			}
+			return n
+		default:
+			fail(name, fmt.Sprintf("%T, not a number", v))
+			return 0
+		}
+	}
+	instant := func(name string) time.Time {
+		t, perr := time.Parse(time.RFC3339Nano, text(name))
+		if perr != nil {
+			fail(name, perr)
+		}
+		return t
+	}
+	it := slotItem{PK: text("pk"), InstitutionID: text("institutionId"), Start: instant("start"), End: instant("end"),
+		Capacity: number("capacity"), Booked: number("booked"), MaxPerDay: number("maxPerDay")}
+	return it.slot(), err
+}
+
 func (it slotItem) slot() booking.Slot {
 	return booking.Slot{SpecialistID: trimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
 		Start: it.Start.UTC(), End: it.End.UTC(), Capacity: it.Capacity, Booked: it.Booked, MaxPerDay: it.MaxPerDay}
@@ -242,12 +291,12 @@ func (s *Store) ListSlots(ctx context.Context, specialistID string, from, to tim
 		if err != nil {
 			return nil, wrap("store.ListSlots", err)
 		}
-		var items []slotItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
-			return nil, errs.E("store.ListSlots", errs.Internal, err)
-		}
-		for _, it := range items {
-			out = append(out, it.slot())
+		for _, av := range page.Items {
+			sl, err := slotFromItem(av)
+			if err != nil {
+				return nil, errs.E("store.ListSlots", errs.Internal, err)
+			}
+			out = append(out, sl)
 		}
 	}
 	return out, nil
