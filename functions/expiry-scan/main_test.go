@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/opt"
 	"github.com/kabinet/kabinet/shared/registry"
@@ -25,21 +23,10 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 // function's handler, built from the environment as in Lambda: the scan runs
 // at the event's time, not the clock's.
 func TestScheduledEventDrivesTheScan(t *testing.T) {
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "fn-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(table)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": aws.ToString(topic.TopicArn)}
+	cl, table := testenv.Table(t, "fn")
+	topic := testenv.Topic(t, cl, table)
+	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
 	scanner, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/ingest"
@@ -38,16 +38,8 @@ func sample(t *testing.T, name string) events.EventBridgeEvent {
 // handler, built from the environment as in Lambda: the issue replaces
 // alice's old foreign passport, the revocation revokes the new one.
 func TestSampleEventsApply(t *testing.T) {
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "fn-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
+	cl, table := testenv.Table(t, "fn")
 	env := map[string]string{"TABLE_NAME": table}
 	svc, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
 	if err != nil {

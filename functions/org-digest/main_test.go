@@ -7,13 +7,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/ids"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/orgs"
-	"github.com/kabinet/kabinet/shared/store"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }
@@ -22,21 +18,10 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 // environment as in Lambda and runs it on a scheduled event: every
 // organisation that has a consent gets one digest.
 func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "digest-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(table)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": aws.ToString(topic.TopicArn)}
+	cl, table := testenv.Table(t, "digest")
+	topic := testenv.Topic(t, cl, table)
+	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
 	svc, err := build(ctx, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

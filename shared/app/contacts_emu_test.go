@@ -12,14 +12,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/httpapi"
-	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/registry"
 	"github.com/kabinet/kabinet/shared/store"
@@ -39,28 +37,10 @@ type contactsEnv struct {
 
 func newContactsEnv(t *testing.T) contactsEnv {
 	t.Helper()
-	emutest.Need(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "contacts-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = cl.DynamoDB.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(table)})
-	})
-	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("reminders-" + ids.New()[24:])})
-	if err != nil {
-		t.Fatal(err)
-	}
-	topicARN := aws.ToString(topic.TopicArn)
-	t.Cleanup(func() {
-		_, _ = cl.SNS.DeleteTopic(context.Background(), &sns.DeleteTopicInput{TopicArn: aws.String(topicARN)})
-	})
+	cl, table := testenv.Table(t, "contacts")
+	topicARN := testenv.Topic(t, cl, table)
 	cfg := app.Config{Table: table, Reminders: topicARN}
 	d := app.DepsFor(httpapi.FnProfile, cfg, cl, time.Now, slog.New(slog.DiscardHandler), nil)
 	if d.Documents == nil || d.Documents.Contacts == nil {

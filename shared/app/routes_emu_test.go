@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"io"
@@ -12,13 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/httpapi"
-	"github.com/kabinet/kabinet/shared/ids"
-	"github.com/kabinet/kabinet/shared/store"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }
@@ -29,17 +25,7 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 // citizen and for staff: a route whose service DepsFor forgot would reach a
 // nil service and answer 500.
 func TestEveryRouteHasItsDependencies(t *testing.T) {
-	emutest.Need(t)
-	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "deps-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
+	cl, table := testenv.Table(t, "deps")
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

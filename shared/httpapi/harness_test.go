@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/directory"
 	"github.com/kabinet/kabinet/shared/httpapi"
@@ -63,19 +63,7 @@ func newEnv(t *testing.T) *env {
 // validator, a fault injector) before it is served.
 func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
-	emutest.Need(t)
-	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	table := "test-" + hex.EncodeToString(b[:])
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
+	cl, table := testenv.Table(t, "test")
 	key := httpapi.SharedTestKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {

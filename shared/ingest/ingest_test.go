@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/inbox"
@@ -39,17 +39,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "ingest-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
+	cl, table := testenv.Table(t, "ingest")
 	clock := func() time.Time { return now }
 	st := store.New(cl.DynamoDB, table)
 	return &env{t: t, ctx: ctx, db: cl.DynamoDB, table: table, store: st,

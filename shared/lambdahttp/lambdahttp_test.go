@@ -11,11 +11,11 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/errs"
 	"github.com/kabinet/kabinet/shared/httpapi"
 	"github.com/kabinet/kabinet/shared/lambdahttp"
-	"github.com/kabinet/kabinet/shared/store"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }
@@ -43,16 +43,8 @@ func event(method, path, query, body string, claims map[string]string) events.AP
 // events against DynamoDB Local: identity from the authorizer's claims,
 // request id from API Gateway, problem+json on the way out.
 func TestLambdaDoor(t *testing.T) {
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := "lambda-" + time.Now().Format("150405.000000")
-	if err := store.EnsureTable(ctx, cl.DynamoDB, table); err != nil {
-		t.Fatal(err)
-	}
+	cl, table := testenv.Table(t, "lambda")
 	deps := app.Deps(app.Config{Table: table}, cl, time.Now, slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
 	h := lambdahttp.Handler(httpapi.Handler(deps, httpapi.FnDocuments))
 	claims := map[string]string{"sub": "alice", "cognito:groups": "[citizen staff]"}

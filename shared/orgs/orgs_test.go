@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/notify"
 	"github.com/kabinet/kabinet/shared/opt"
@@ -31,21 +30,9 @@ var now = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 // subscribes with a filter on kind and orgId, as an organisation's
 // subscriber would.
 func TestDigestPublishesCounts(t *testing.T) {
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "orgs-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}) })
-	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cl, name := testenv.Table(t, "orgs")
+	topic := testenv.Topic(t, cl, name)
 	sq := sqs.NewFromConfig(cl.AWS)
 	q, err := sq.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
 	if err != nil {
@@ -56,7 +43,7 @@ func TestDigestPublishesCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cl.SNS.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+	if _, err := cl.SNS.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("sqs"),
 		Endpoint:   aws.String(attrs.Attributes["QueueArn"]),
 		Attributes: map[string]string{"FilterPolicy": `{"kind":["org_digest"],"orgId":["acme"]}`}}); err != nil {
 		t.Fatal(err)
@@ -65,7 +52,7 @@ func TestDigestPublishesCounts(t *testing.T) {
 	st := store.New(cl.DynamoDB, name)
 	clock := func() time.Time { return now }
 	docs := &registry.Service{Store: st, Now: clock, NewID: ids.New}
-	svc := &orgs.Service{Store: st, Now: clock, NewID: ids.New, Publisher: &notify.Publisher{SNS: cl.SNS, TopicARN: aws.ToString(topic.TopicArn)}}
+	svc := &orgs.Service{Store: st, Now: clock, NewID: ids.New, Publisher: &notify.Publisher{SNS: cl.SNS, TopicARN: topic}}
 	add := func(sub, typ, exp string) {
 		in := registry.CreateInput{Type: typ, DocumentFields: registry.DocumentFields{Title: opt.Of("x"), ExpiresOn: opt.Of(exp)}}
 		if _, _, err := docs.CreateDocument(ctx, sub, in, nil); err != nil {

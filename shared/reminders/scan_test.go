@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/civil"
 	"github.com/kabinet/kabinet/shared/ids"
@@ -46,24 +46,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "scan-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}) })
+	cl, name := testenv.Table(t, "scan")
 	e := &env{t: t, ctx: ctx, cl: cl, sqs: sqs.NewFromConfig(cl.AWS), store: store.New(cl.DynamoDB, name)}
 	e.docs = &registry.Service{Store: e.store, Now: func() time.Time { return e.clock }, NewID: ids.New}
-	topic, err := cl.SNS.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.topicARN = aws.ToString(topic.TopicArn)
+	topic := testenv.Topic(t, cl, name)
+	e.topicARN = topic
 	q, err := e.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +62,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cl.SNS.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+	if _, err := cl.SNS.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("sqs"),
 		Endpoint: aws.String(attrs.Attributes["QueueArn"])}); err != nil {
 		t.Fatal(err)
 	}

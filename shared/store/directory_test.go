@@ -13,11 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/civil"
 	"github.com/kabinet/kabinet/shared/directory"
 	"github.com/kabinet/kabinet/shared/errs"
-	"github.com/kabinet/kabinet/shared/ids"
 	"github.com/kabinet/kabinet/shared/registry"
 	"github.com/kabinet/kabinet/shared/store"
 )
@@ -27,17 +26,8 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 // newDirStore returns a Store on a fresh table in DynamoDB Local.
 func newDirStore(t *testing.T) (*store.Store, context.Context) {
 	t.Helper()
-	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "dir-" + ids.New()[24:]
-	if err := store.EnsureTable(ctx, cl.DynamoDB, name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = cl.DynamoDB.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}) })
+	cl, name := testenv.Table(t, "dir")
 	return store.New(cl.DynamoDB, name), ctx
 }
 
