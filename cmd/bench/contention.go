@@ -6,8 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/booking"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 )
 
 // contResult is one contention scenario.

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/booking"
-	"github.com/kabinet/kabinet/shared/inbox"
-	"github.com/kabinet/kabinet/shared/registry"
-	"github.com/kabinet/kabinet/shared/reminders"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // reqResult is one route's cost per request.

@@ -11,11 +11,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/civil"
-	"github.com/kabinet/kabinet/shared/ids"
-	"github.com/kabinet/kabinet/shared/registry"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // scanResult is the expiry scan on one table size.

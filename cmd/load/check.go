@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/kabinet/kabinet/shared/booking"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 )
 
-// The table's items the check reads (see shared/store/booking.go).
+// The table's items the check reads (see shared/adapter/store/booking.go).
 type slotRow struct {
 	PK       string `dynamodbav:"pk"`
 	SK       string `dynamodbav:"sk"`

@@ -17,7 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/directory"
+	"github.com/kabinet/kabinet/shared/domain/directory"
 )
 
 // The operations of the mix and their weights (percent).

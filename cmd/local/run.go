@@ -20,16 +20,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/internal/apidocs"
 	"github.com/kabinet/kabinet/internal/emulators"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/httpapi"
-	"github.com/kabinet/kabinet/shared/ingest"
-	"github.com/kabinet/kabinet/shared/notify"
-	"github.com/kabinet/kabinet/shared/reminders"
-	"github.com/kabinet/kabinet/shared/store"
-	"github.com/kabinet/kabinet/shared/ticket"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
+	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
-// Local names. The table and topic shapes come from shared/store and shared/notify.
+// Local names. The table and topic shapes come from shared/adapter/store and shared/adapter/notify.
 const (
 	tableName  = "kabinet-local"
 	outboxName = "kabinet-local-outbox"

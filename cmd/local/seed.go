@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 
-	"github.com/kabinet/kabinet/shared/opt"
-	"github.com/kabinet/kabinet/shared/registry"
+	"github.com/kabinet/kabinet/shared/domain/opt"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // demoUser is the person the demo data belongs to.

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/booking"
-	"github.com/kabinet/kabinet/shared/civil"
-	"github.com/kabinet/kabinet/shared/directory"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/directory"
 )
 
 // demoSchedule is a weekday schedule with a lunch break: 08:00–14:00 and

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/kabinet/kabinet/shared/directory"
-	"github.com/kabinet/kabinet/shared/errs"
-	"github.com/kabinet/kabinet/shared/inbox"
-	"github.com/kabinet/kabinet/shared/notify"
-	"github.com/kabinet/kabinet/shared/registry"
-	"github.com/kabinet/kabinet/shared/reminders"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 var errDown = errs.E("fuzz.store", errs.Unavailable, errors.New("dynamodb unreachable"))

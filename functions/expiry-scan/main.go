@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/shared/app/core"
-	"github.com/kabinet/kabinet/shared/reminders"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 func main() {

@@ -19,7 +19,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/shared/app/core"
-	"github.com/kabinet/kabinet/shared/ingest"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
 
 func main() {

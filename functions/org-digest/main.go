@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/shared/app/core"
-	"github.com/kabinet/kabinet/shared/orgs"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/orgs"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }

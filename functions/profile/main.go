@@ -5,8 +5,8 @@ import (
 	"context"
 	"os"
 
-	"github.com/kabinet/kabinet/shared/httpapi"
-	"github.com/kabinet/kabinet/shared/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 )
 
 func main() { lambdahttp.Main(context.Background(), os.Getenv, httpapi.FnProfile) }

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 )
 
 // GIVEN a TICKET_SIGNING_SEED WHEN each function reads its Config THEN only

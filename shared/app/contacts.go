@@ -6,10 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/errs"
-	"github.com/kabinet/kabinet/shared/notify"
-	"github.com/kabinet/kabinet/shared/registry"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // MaxContactSharers is how many people may share one phone number or

@@ -2,7 +2,7 @@ package app
 
 import (
 	"github.com/kabinet/kabinet/shared/app/core"
-	"github.com/kabinet/kabinet/shared/ingest"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
 
 // Scheduled is a function that runs on a timer rather than behind the HTTP

@@ -13,8 +13,8 @@ import (
 
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/httpapi"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }

@@ -1,4 +1,4 @@
-// The API's schemas (shared/httpapi/openapi.yaml), as the app uses them.
+// The API's schemas (shared/adapter/httpapi/openapi.yaml), as the app uses them.
 
 export type Localized = Record<string, string>;
 

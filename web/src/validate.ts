@@ -14,7 +14,7 @@ export function digitsOnly(s: string, n: number): string | null {
   return out.length === n ? out : null;
 }
 
-/** SNILS control number (shared/registry/numbers.go ValidSNILS). */
+/** SNILS control number (shared/domain/registry/numbers.go ValidSNILS). */
 export function validSnils(d: string): boolean {
   if (!/^\d{11}$/.test(d)) return false;
   if (d.slice(0, 9) <= '001001998') return true;

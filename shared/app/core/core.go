@@ -2,7 +2,7 @@
 // shares — configuration, AWS clients, the store — and the services of the
 // functions that run without the HTTP API (the expiry scan, agency-event
 // ingestion, the organisations' digest). It deliberately does not import
-// shared/httpapi: those functions' binaries then link neither the HTTP
+// shared/adapter/httpapi: those functions' binaries then link neither the HTTP
 // handlers nor what only they use (tickets' PDF, QR and fonts, JWT, the API
 // Gateway adapter), whose package init would otherwise run on each of their
 // cold starts. Package app builds on it and re-exports it for the HTTP side.
@@ -18,16 +18,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/kabinet/kabinet/shared/applications"
-	"github.com/kabinet/kabinet/shared/awsconf"
-	"github.com/kabinet/kabinet/shared/directory"
-	"github.com/kabinet/kabinet/shared/ids"
-	"github.com/kabinet/kabinet/shared/ingest"
-	"github.com/kabinet/kabinet/shared/notify"
-	"github.com/kabinet/kabinet/shared/orgs"
-	"github.com/kabinet/kabinet/shared/registry"
-	"github.com/kabinet/kabinet/shared/reminders"
-	"github.com/kabinet/kabinet/shared/store"
+	"github.com/kabinet/kabinet/shared/adapter/awsconf"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // The functions that run without the HTTP API: functions/<name> each.

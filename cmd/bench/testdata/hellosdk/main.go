@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/kabinet/kabinet/shared/awsconf"
+	"github.com/kabinet/kabinet/shared/adapter/awsconf"
 )
 
 func main() {

@@ -1,0 +1,359 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+func agencyStaffOf(id Identity) applications.Staff {
+	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency}
+}
+
+type optionResponse struct {
+	Value string            `json:"value"`
+	Label map[string]string `json:"label"`
+}
+
+type fieldResponse struct {
+	Name      string            `json:"name"`
+	Label     map[string]string `json:"label"`
+	Type      string            `json:"type"`
+	Required  bool              `json:"required"`
+	Format    string            `json:"format,omitempty"`
+	Pattern   string            `json:"pattern,omitempty"`
+	Checksum  string            `json:"checksum,omitempty"`
+	MaxLength int               `json:"maxLength"`
+	Options   []optionResponse  `json:"options,omitempty"`
+	Prefill   string            `json:"prefill,omitempty"`
+}
+
+type serviceResponse struct {
+	Code         string            `json:"code"`
+	Title        map[string]string `json:"title"`
+	Agency       string            `json:"agency"`
+	DecisionDays int               `json:"decisionDays"`
+	Fields       []fieldResponse   `json:"fields"`
+}
+
+func toServiceResponse(s applications.ServiceInfo) serviceResponse {
+	out := serviceResponse{Code: s.Code, Title: s.Title, Agency: s.Agency, DecisionDays: s.DecisionDays, Fields: []fieldResponse{}}
+	for _, f := range s.Fields {
+		fr := fieldResponse{Name: f.Name, Label: f.Label, Type: string(f.Type), Required: f.Required, Format: string(f.Format),
+			Pattern: f.Pattern(), Checksum: f.Checksum(), MaxLength: f.MaxLen(), Prefill: string(f.Prefill)}
+		for _, o := range f.Options {
+			fr.Options = append(fr.Options, optionResponse{Value: o.Value, Label: o.Label})
+		}
+		out.Fields = append(out.Fields, fr)
+	}
+	return out
+}
+
+type timelineEntryResponse struct {
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+	Role    string    `json:"role"`
+	From    string    `json:"from"`
+	To      string    `json:"to"`
+	Comment string    `json:"comment,omitempty"`
+}
+
+// applicationResponse is an application as clients see it: storage keys
+// and the owner never leave the service.
+type applicationResponse struct {
+	ID                   string                  `json:"id"`
+	ServiceCode          string                  `json:"serviceCode"`
+	Agency               string                  `json:"agency"`
+	Status               string                  `json:"status"`
+	Fields               map[string]string       `json:"fields"`
+	ReceiptNumber        string                  `json:"receiptNumber,omitempty"`
+	DocumentID           string                  `json:"documentId,omitempty"`
+	SubmittedAt          *time.Time              `json:"submittedAt,omitempty"`
+	ExpectedDecisionDate *string                 `json:"expectedDecisionDate"`
+	Timeline             []timelineEntryResponse `json:"timeline"`
+	CreatedAt            time.Time               `json:"createdAt"`
+	UpdatedAt            time.Time               `json:"updatedAt"`
+	Version              int                     `json:"version"`
+}
+
+func toApplicationResponse(a applications.Application) applicationResponse {
+	out := applicationResponse{ID: a.ID, ServiceCode: a.ServiceCode, Agency: a.Agency, Status: string(a.Status), Fields: a.Fields,
+		ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+	if out.Fields == nil {
+		out.Fields = map[string]string{}
+	}
+	if a.ExpectedDecision != nil {
+		s := a.ExpectedDecision.String()
+		out.ExpectedDecisionDate = &s
+	}
+	for _, e := range a.Timeline {
+		out.Timeline = append(out.Timeline, timelineEntryResponse{At: e.At, Actor: e.Actor, Role: string(e.Role),
+			From: string(e.From), To: string(e.To), Comment: e.Comment})
+	}
+	return out
+}
+
+func writeApplication(w http.ResponseWriter, status int, a applications.Application) {
+	w.Header().Set("ETag", etag(a.Version))
+	encode(w, status, toApplicationResponse(a))
+}
+
+func writeApplications(w http.ResponseWriter, page applications.Page) {
+	out := listResponse[applicationResponse]{Items: make([]applicationResponse, len(page.Items)), NextCursor: page.NextCursor}
+	for i, a := range page.Items {
+		out.Items[i] = toApplicationResponse(a)
+	}
+	encode(w, http.StatusOK, out)
+}
+
+// applicationInput is what a client may send to create or validate an
+// application: status, owner, receiptNumber... are unknown fields (400).
+type applicationInput struct {
+	ServiceCode string            `json:"serviceCode"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// handleServices lists the services that take applications, with their fields' rules.
+func handleServices(svc *applications.Service) http.Handler {
+	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		out := listResponse[serviceResponse]{Items: []serviceResponse{}}
+		for _, s := range svc.Services() {
+			out.Items = append(out.Items, toServiceResponse(s))
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleValidateApplication checks an application without saving it: 200
+// with valid and the field errors either way.
+func handleValidateApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in applicationInput
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		fes, err := svc.Validate(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields})
+		if err != nil {
+			return err
+		}
+		lang := Language(r)
+		out := struct {
+			Valid  bool           `json:"valid"`
+			Errors []ProblemField `json:"errors"`
+		}{Valid: len(fes) == 0, Errors: []ProblemField{}}
+		for _, f := range fes {
+			m := fieldMessages[f.Code]
+			out.Errors = append(out.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: pick(lang, m[0], m[1])})
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleCreateApplication saves a draft, prefilled from the profile and
+// documents. An Idempotency-Key header makes a retry return the first draft.
+func handleCreateApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in applicationInput
+		body, err := decode(w, r, &in)
+		if err != nil {
+			return err
+		}
+		idem, err := idempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
+		if err != nil {
+			return err
+		}
+		a, replayed, err := svc.Create(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields}, idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", "/applications/"+a.ID)
+		writeApplication(w, http.StatusCreated, a)
+		return nil
+	})
+}
+
+// handleListApplications lists the caller's applications, filtered and paged.
+func handleListApplications(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var fe errs.Fields
+		q := r.URL.Query()
+		f := applications.ListFilter{Status: q.Get("status"), ServiceCode: q.Get("serviceCode"), From: q.Get("from"), To: q.Get("to"),
+			Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+		if err := fe.ErrKind("httpapi.listApplications", errs.Malformed); err != nil {
+			return err
+		}
+		page, err := svc.List(r.Context(), id.Sub, f)
+		if err != nil {
+			return err
+		}
+		writeApplications(w, page)
+		return nil
+	})
+}
+
+// handleGetApplication returns one of the caller's applications with its timeline.
+func handleGetApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		a, err := svc.Get(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeApplication(w, http.StatusOK, a)
+		return nil
+	})
+}
+
+// handleUpdateApplication merges fields into a draft; If-Match is required.
+func handleUpdateApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in struct {
+			Fields map[string]*string `json:"fields"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		a, err := svc.UpdateDraft(r.Context(), id.Sub, r.PathValue("id"), in.Fields, ifMatch(r))
+		if err != nil {
+			return err
+		}
+		writeApplication(w, http.StatusOK, a)
+		return nil
+	})
+}
+
+// handleDeleteApplication erases a draft.
+func handleDeleteApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		if err := svc.DeleteDraft(r.Context(), id.Sub, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// handleSubmitApplication submits a draft and answers with its receipt
+// number. An Idempotency-Key makes concurrent and later retries return the
+// same receipt.
+func handleSubmitApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		body, err := readBody(w, r)
+		if err != nil {
+			return err
+		}
+		if len(body) > 0 {
+			var none struct{}
+			if err := decodeJSON(body, &none); err != nil {
+				return err
+			}
+		}
+		idem, err := idempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
+		if err != nil {
+			return err
+		}
+		a, replayed, err := svc.Submit(r.Context(), id.Sub, r.PathValue("id"), idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		writeApplication(w, http.StatusOK, a)
+		return nil
+	})
+}
+
+// decodeOptional decodes a body that may be absent.
+func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil || len(body) == 0 {
+		return err
+	}
+	return decodeJSON(body, v)
+}
+
+// handleWithdrawApplication lets the applicant withdraw before a decision:
+// an optional body {comment}.
+func handleWithdrawApplication(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in struct {
+			Comment string `json:"comment"`
+		}
+		if err := decodeOptional(w, r, &in); err != nil {
+			return err
+		}
+		a, err := svc.Withdraw(r.Context(), id.Sub, r.PathValue("id"), in.Comment)
+		if err != nil {
+			return err
+		}
+		writeApplication(w, http.StatusOK, a)
+		return nil
+	})
+}
+
+// handleApplicationTransition moves an application, for staff of its agency: {to, comment}.
+func handleApplicationTransition(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in struct {
+			To      string `json:"to"`
+			Comment string `json:"comment"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		a, err := svc.Transition(r.Context(), agencyStaffOf(id), r.PathValue("id"), applications.Status(in.To), in.Comment)
+		if err != nil {
+			return err
+		}
+		writeApplication(w, http.StatusOK, a)
+		return nil
+	})
+}
+
+// handleAgencyQueue lists the caller's agency's applications in a status
+// (received by default), oldest first.
+func handleAgencyQueue(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var fe errs.Fields
+		limit := queryInt(r, "limit", &fe)
+		if err := fe.ErrKind("httpapi.agencyQueue", errs.Malformed); err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		page, err := svc.Queue(r.Context(), agencyStaffOf(id), applications.Status(q.Get("status")), limit, q.Get("cursor"))
+		if err != nil {
+			return err
+		}
+		writeApplications(w, page)
+		return nil
+	})
+}
+
+// handleRenewDocument starts the renewal of one of the caller's documents:
+// an application draft linked to it. Idempotency-Key makes retries safe.
+func handleRenewDocument(svc *applications.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		idem, err := idempotencyKey(r, []byte("renew "+r.PathValue("id")), svc.Now())
+		if err != nil {
+			return err
+		}
+		a, replayed, err := svc.Renew(r.Context(), id.Sub, r.PathValue("id"), idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", "/applications/"+a.ID)
+		encode(w, http.StatusCreated, toApplicationResponse(a))
+		return nil
+	})
+}

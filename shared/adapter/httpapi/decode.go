@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// MaxBody is the largest request body any route accepts.
+const MaxBody = 64 << 10
+
+// readBody returns the request body, refusing non-JSON media types (415)
+// and bodies over MaxBody (413).
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	const op = "httpapi.readBody"
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !(mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+			return nil, errs.E(op, errs.UnsupportedMedia, err)
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, errs.E(op, errs.TooLarge, err)
+	case err != nil:
+		return nil, errs.E(op, errs.Malformed, err)
+	}
+	return b, nil
+}
+
+// decodeJSON reads exactly one JSON value into v, refusing unknown fields,
+// wrong types and trailing data with field-level errors. Any client-settable
+// field not in v's type (owner, status, version, ...) is an unknown field.
+func decodeJSON(body []byte, v any) error {
+	const op = "httpapi.decode"
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("trailing data after the JSON value")
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var fe errs.Fields
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		// Field is a dotted Go path; an embedded struct shows up by its type
+		// name (DocumentFields.remindDays), so keep the JSON name at the end.
+		field := typeErr.Field[strings.LastIndexByte(typeErr.Field, '.')+1:]
+		if field == "" {
+			field = "body"
+		}
+		fe.Add(field, "wrong_type")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		fe.Add(name, "unknown_field")
+	case errors.Is(err, io.EOF):
+		fe.Add("body", "required")
+	default:
+		fe.Add("body", "invalid_json")
+	}
+	e := fe.ErrKind(op, errs.Malformed).(*errs.Error)
+	e.Err = err
+	return e
+}
+
+// decode reads and decodes the body of r into v.
+func decode(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return body, decodeJSON(body, v)
+}
+
+// encode writes v as JSON with status.
+func encode(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// queryInt reads an optional integer query parameter (0 when absent).
+func queryInt(r *http.Request, name string, fe *errs.Fields) int {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	switch {
+	case err != nil:
+		fe.Add(name, "not_integer")
+	case n < 1:
+		fe.Add(name, "out_of_range")
+	}
+	return n
+}
+
+// ifMatch reads the version from an If-Match header ("3" or W/"3"): nil
+// when absent (the service decides whether it was required), -1 when it
+// cannot be read, which matches no version.
+func ifMatch(r *http.Request) *int {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || n < 0 {
+		n = -1
+	}
+	return &n
+}
+
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }

@@ -1,0 +1,131 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// DevDeps are what the local development routes need. They are mounted by
+// the local runner only and never appear in Routes, so nothing deploys them.
+type DevDeps struct {
+	Issuer *TokenIssuer
+	// Health reports whether DynamoDB and SNS answer.
+	Health func(ctx context.Context) error
+	// ExpiryScan runs the scheduled scan as if EventBridge fired at t; nil
+	// until the reminders feature exists (the route answers 501).
+	ExpiryScan func(ctx context.Context, t time.Time) (any, error)
+	// Docs renders an OpenAPI document as HTML (internal/apidocs.Page).
+	Docs func(ctx context.Context, spec []byte) ([]byte, error)
+	// Outbox lists what the reminders topic delivered to the local sink queue.
+	Outbox func() any
+	// Ingest applies an agency event as the ingest function would (POST
+	// /dev/events); nil answers 501.
+	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
+}
+
+// MountDev registers the local development contract on mux:
+// GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
+// POST /dev/events (an EventBridge event for the ingest function), and the
+// API's description: GET /openapi.yaml and GET /docs (an HTML reference
+// rendered from it).
+func MountDev(mux *http.ServeMux, d DevDeps) {
+	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(OpenAPI)
+	})
+	mux.Handle("GET /docs", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if d.Docs == nil {
+			return errs.E("dev.docs", errs.NotImplemented, nil)
+		}
+		page, err := d.Docs(r.Context(), OpenAPI)
+		if err != nil {
+			return errs.E("dev.docs", errs.Internal, err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		_, _ = w.Write(page)
+		return nil
+	}))
+	mux.Handle("GET /healthz", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if err := d.Health(r.Context()); err != nil {
+			return errs.E("dev.healthz", errs.Unavailable, err)
+		}
+		encode(w, http.StatusOK, map[string]string{"status": "ok"})
+		return nil
+	}))
+	mux.Handle("POST /dev/token", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Sub         string   `json:"sub"`
+			Groups      []string `json:"groups"`
+			Institution string   `json:"institution"`
+			Agency      string   `json:"agency"`
+			Org         string   `json:"org"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		var fe errs.Fields
+		if !registry.ValidSubject(in.Sub) {
+			fe.Add("sub", "invalid_text")
+		}
+		if err := fe.Err("dev.token"); err != nil {
+			return err
+		}
+		tok, err := d.Issuer.Issue(Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, Org: in.Org})
+		if err != nil {
+			return errs.E("dev.token", errs.Internal, err)
+		}
+		encode(w, http.StatusOK, map[string]any{"token": tok, "expiresIn": int(d.Issuer.TTL.Seconds())})
+		return nil
+	}))
+	mux.Handle("POST /dev/expiry-scan", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			Time time.Time `json:"time"`
+		}
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		if d.ExpiryScan == nil {
+			return errs.E("dev.expiryScan", errs.NotImplemented, nil)
+		}
+		out, err := d.ExpiryScan(r.Context(), in.Time)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	}))
+	mux.Handle("GET /dev/outbox", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		encode(w, http.StatusOK, d.Outbox())
+		return nil
+	}))
+	mux.Handle("POST /dev/events", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		var ev events.EventBridgeEvent
+		body, err := readBody(w, r)
+		if err != nil {
+			return err
+		}
+		// EventBridge's envelope has fields this API's strict decoder
+		// would refuse ("detail-type", "resources"); read it as Lambda does.
+		if err := json.Unmarshal(body, &ev); err != nil {
+			return &errs.Error{Kind: errs.Malformed, Op: "dev.events", Fields: []errs.FieldError{{Field: "body", Code: "invalid_json"}}}
+		}
+		if d.Ingest == nil {
+			return errs.E("dev.events", errs.NotImplemented, nil)
+		}
+		out, err := d.Ingest(r.Context(), ev)
+		if err != nil {
+			return err
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	}))
+}

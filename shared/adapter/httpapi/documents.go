@@ -1,0 +1,256 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"net/http"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// documentResponse is a document as clients see it. It lists its fields
+// explicitly: storage keys and the owner never leave the service.
+type documentResponse struct {
+	ID              string     `json:"id"`
+	Type            string     `json:"type"`
+	Title           string     `json:"title,omitempty"`
+	Number          string     `json:"number,omitempty"`
+	IssuedOn        *string    `json:"issuedOn"`
+	ExpiresOn       *string    `json:"expiresOn"`
+	ExpiresOnSource string     `json:"expiresOnSource"`
+	Status          string     `json:"status"`
+	DaysLeft        *int       `json:"daysLeft"`
+	RemindDays      []int      `json:"remindDays"`
+	Source          string     `json:"source"`
+	ArchivedAt      *time.Time `json:"archivedAt,omitempty"`
+	Issuer          string     `json:"issuer,omitempty"`
+	RevokedAt       *time.Time `json:"revokedAt,omitempty"`
+	RevokedReason   string     `json:"revokedReason,omitempty"`
+	ReplacedBy      string     `json:"replacedBy,omitempty"`
+	CreatedAt       time.Time  `json:"createdAt"`
+	UpdatedAt       time.Time  `json:"updatedAt"`
+	Version         int        `json:"version"`
+	// RenewalApplicationID links the application started to renew it.
+	RenewalApplicationID string `json:"renewalApplicationId,omitempty"`
+}
+
+func toDocumentResponse(v registry.View) documentResponse {
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	dr := documentResponse{
+		ID: v.ID, Type: string(v.Type), Title: v.Title, Number: v.Number,
+		ExpiresOnSource: string(v.ExpiresOnSource), Status: string(v.Status), DaysLeft: v.DaysLeft,
+		RemindDays: v.RemindDays, Source: string(v.Source), ArchivedAt: v.ArchivedAt,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
+		Issuer: v.Issuer, RevokedAt: v.RevokedAt, RevokedReason: v.RevokedReason, ReplacedBy: v.ReplacedBy,
+		RenewalApplicationID: v.RenewalApplication,
+	}
+	if v.IssuedOn != nil {
+		dr.IssuedOn = str(v.IssuedOn.String())
+	}
+	if v.ExpiresOn != nil {
+		dr.ExpiresOn = str(v.ExpiresOn.String())
+	}
+	if dr.RemindDays == nil {
+		ti, _ := registry.Lookup(v.Type)
+		dr.RemindDays = ti.ReminderSteps
+	}
+	return dr
+}
+
+type listResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+func writeDocument(w http.ResponseWriter, status int, v registry.View) {
+	w.Header().Set("ETag", etag(v.Version))
+	encode(w, status, toDocumentResponse(v))
+}
+
+// handleDocumentTypes lists the document type catalogue with its rules.
+func handleDocumentTypes(svc *registry.Service) http.Handler {
+	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		types := svc.Types()
+		out := listResponse[documentTypeResponse]{Items: make([]documentTypeResponse, len(types))}
+		for i, t := range types {
+			out.Items[i] = documentTypeResponse{TypeInfo: t, RenewalService: applications.RenewalServices[t.Type]}
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// documentTypeResponse is a document type with the service that renews it
+// (POST /documents/{id}/renew), if any, so clients offer renewal only where
+// it exists.
+type documentTypeResponse struct {
+	registry.TypeInfo
+	RenewalService string `json:"renewalService,omitempty"`
+}
+
+// handleCreateDocument adds a document for the caller. An Idempotency-Key
+// header makes a retry return the first answer instead of a second document.
+func handleCreateDocument(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in registry.CreateInput
+		body, err := decode(w, r, &in)
+		if err != nil {
+			return err
+		}
+		idem, err := idempotencyKey(r, body, svc.Now())
+		if err != nil {
+			return err
+		}
+		v, replayed, err := svc.CreateDocument(r.Context(), id.Sub, in, idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", "/documents/"+v.ID)
+		writeDocument(w, http.StatusCreated, v)
+		return nil
+	})
+}
+
+// idempotencyKey reads the optional Idempotency-Key header. The body's hash
+// tells a retry (same body) from a reuse of the key for something else.
+func idempotencyKey(r *http.Request, body []byte, now time.Time) (*registry.Idempotency, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return nil, nil
+	}
+	if len(k) > 128 || !printableASCII(k) {
+		return nil, &errs.Error{Kind: errs.Malformed, Op: "httpapi.idempotencyKey",
+			Fields: []errs.FieldError{{Field: "Idempotency-Key", Code: "invalid_header"}}}
+	}
+	sum := sha256.Sum256(body)
+	return &registry.Idempotency{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(registry.IdempotencyTTL)}, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// handleListDocuments lists the caller's documents, filtered and paged.
+func handleListDocuments(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var fe errs.Fields
+		q := r.URL.Query()
+		f := registry.ListFilter{Status: registry.Status(q.Get("status")), Type: registry.DocType(q.Get("type")),
+			Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+		if err := fe.ErrKind("httpapi.listDocuments", errs.Malformed); err != nil {
+			return err
+		}
+		page, err := svc.ListDocuments(r.Context(), id.Sub, f)
+		if err != nil {
+			return err
+		}
+		out := listResponse[documentResponse]{Items: make([]documentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		for i, v := range page.Items {
+			out.Items[i] = toDocumentResponse(v)
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleGetDocument returns one of the caller's documents.
+func handleGetDocument(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		v, err := svc.GetDocument(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeDocument(w, http.StatusOK, v)
+		return nil
+	})
+}
+
+// handleUpdateDocument applies a merge patch; If-Match is required.
+func handleUpdateDocument(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in registry.DocumentFields
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		v, err := svc.UpdateDocument(r.Context(), id.Sub, r.PathValue("id"), in, ifMatch(r))
+		if err != nil {
+			return err
+		}
+		writeDocument(w, http.StatusOK, v)
+		return nil
+	})
+}
+
+// handleDeleteDocument erases a document and its history.
+func handleDeleteDocument(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		if err := svc.DeleteDocument(r.Context(), id.Sub, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// handleArchive archives (or unarchives) a document.
+func handleArchive(svc *registry.Service, archive bool) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		do := svc.Unarchive
+		if archive {
+			do = svc.Archive
+		}
+		v, err := do(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeDocument(w, http.StatusOK, v)
+		return nil
+	})
+}
+
+type eventResponse struct {
+	ID     string   `json:"id"`
+	Action string   `json:"action"`
+	Fields []string `json:"fields,omitempty"`
+	// ReplacedBy is the successor document of a "replaced" entry.
+	ReplacedBy string    `json:"replacedBy,omitempty"`
+	Actor      string    `json:"actor"`
+	At         time.Time `json:"at"`
+}
+
+// handleHistory lists a document's history, newest first.
+func handleHistory(svc *registry.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var fe errs.Fields
+		limit := queryInt(r, "limit", &fe)
+		if err := fe.ErrKind("httpapi.history", errs.Malformed); err != nil {
+			return err
+		}
+		page, err := svc.History(r.Context(), id.Sub, r.PathValue("id"), limit, r.URL.Query().Get("cursor"))
+		if err != nil {
+			return err
+		}
+		out := listResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: page.NextCursor}
+		for i, e := range page.Items {
+			out.Items[i] = eventResponse{ID: e.ID, Action: string(e.Action), Fields: e.Fields, ReplacedBy: e.ReplacedBy, Actor: e.Actor, At: e.At}
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}

@@ -1,0 +1,212 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// GroupOrgAdmin is the group of an organisation's administrators; their
+// token's org claim names the organisation.
+const GroupOrgAdmin = "orgadmin"
+
+func adminOf(id Identity) orgs.Admin {
+	return orgs.Admin{Sub: id.Sub, IsOrgAdmin: id.InGroup(GroupOrgAdmin), Org: id.Org}
+}
+
+type consentResponse struct {
+	ID             string    `json:"id"`
+	OrganizationID string    `json:"organizationId"`
+	DocumentTypes  []string  `json:"documentTypes"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+func toConsent(c orgs.Consent) consentResponse {
+	types := make([]string, len(c.Types))
+	for i, t := range c.Types {
+		types[i] = string(t)
+	}
+	return consentResponse{ID: c.ID, OrganizationID: c.OrgID, DocumentTypes: types, CreatedAt: c.CreatedAt}
+}
+
+// orgDocumentResponse is an employee's document as the organisation sees
+// it: never its number or title.
+type orgDocumentResponse struct {
+	EmployeeID   string  `json:"employeeId"`
+	EmployeeName string  `json:"employeeName"`
+	Type         string  `json:"type"`
+	Status       string  `json:"status"`
+	ExpiresOn    *string `json:"expiresOn"`
+	DaysLeft     *int    `json:"daysLeft"`
+}
+
+func toOrgDocument(r orgs.Row) orgDocumentResponse {
+	out := orgDocumentResponse{EmployeeID: r.EmployeeID, EmployeeName: r.EmployeeName, Type: string(r.Type),
+		Status: string(r.Status), DaysLeft: r.DaysLeft}
+	if r.ExpiresOn != nil {
+		s := r.ExpiresOn.String()
+		out.ExpiresOn = &s
+	}
+	return out
+}
+
+// handleGrantConsent records the caller's consent to an organisation.
+func handleGrantConsent(svc *orgs.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var in orgs.ConsentInput
+		if _, err := decode(w, r, &in); err != nil {
+			return err
+		}
+		c, existed, err := svc.Grant(r.Context(), id.Sub, in)
+		if err != nil {
+			return err
+		}
+		if existed {
+			encode(w, http.StatusOK, toConsent(c))
+			return nil
+		}
+		w.Header().Set("Location", "/consents/"+c.ID)
+		encode(w, http.StatusCreated, toConsent(c))
+		return nil
+	})
+}
+
+// handleListConsents lists the caller's consents.
+func handleListConsents(svc *orgs.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		list, err := svc.Consents(r.Context(), id.Sub)
+		if err != nil {
+			return err
+		}
+		out := listResponse[consentResponse]{Items: make([]consentResponse, len(list))}
+		for i, c := range list {
+			out.Items[i] = toConsent(c)
+		}
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleRevokeConsent withdraws one of the caller's consents.
+func handleRevokeConsent(svc *orgs.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		if err := svc.Revoke(r.Context(), id.Sub, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// handleOrgDocuments lists the consented documents of an organisation's
+// employees, for its administrators.
+func handleOrgDocuments(svc *orgs.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		var fe errs.Fields
+		q := r.URL.Query()
+		f := orgs.Filter{Status: registry.Status(q.Get("status")), Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+		if err := fe.ErrKind("httpapi.orgDocuments", errs.Malformed); err != nil {
+			return err
+		}
+		page, err := svc.Documents(r.Context(), adminOf(id), r.PathValue("orgId"), f)
+		if err != nil {
+			return err
+		}
+		out := listResponse[orgDocumentResponse]{Items: make([]orgDocumentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		for i, row := range page.Items {
+			out.Items[i] = toOrgDocument(row)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleOrgDocumentsCSV is handleOrgDocuments as a CSV file (UTF-8 with
+// BOM, CRLF, every cell guarded against formula injection). A view cut
+// short by the export bound says so in X-Truncated.
+func handleOrgDocumentsCSV(svc *orgs.Service) http.Handler {
+	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+		rows, truncated, err := svc.Export(r.Context(), adminOf(id), r.PathValue("orgId"), registry.Status(r.URL.Query().Get("status")))
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := orgCSV(&buf, rows, Language(r)); err != nil {
+			return errs.E("httpapi.orgDocumentsCSV", errs.Internal, err)
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="employee-documents.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		if truncated {
+			w.Header().Set("X-Truncated", "true")
+		}
+		_, _ = w.Write(buf.Bytes())
+		return nil
+	})
+}
+
+var orgStatusWords = map[registry.Status][2]string{
+	registry.StatusValid:               {"valid", "действует"},
+	registry.StatusExpiring:            {"expiring", "истекает"},
+	registry.StatusExpired:             {"expired", "истёк"},
+	registry.StatusReplacementRequired: {"replacement required", "требуется замена"},
+	registry.StatusRevoked:             {"revoked", "аннулирован"},
+	registry.StatusArchived:            {"archived", "в архиве"},
+}
+
+// orgCSV writes the organisation's view: a BOM (Excel reads Cyrillic
+// right only with it), a header in lang, one row per document.
+func orgCSV(buf *bytes.Buffer, rows []orgs.Row, lang string) error {
+	buf.WriteString("\xEF\xBB\xBF")
+	cw := csv.NewWriter(buf)
+	cw.UseCRLF = true
+	header := []string{"Employee", "Document type", "Status", "Expires on", "Days left"}
+	if lang == "ru" {
+		header = []string{"Сотрудник", "Тип документа", "Статус", "Действует до", "Осталось дней"}
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		ti, _ := registry.Lookup(row.Type)
+		words := orgStatusWords[row.Status]
+		exp, left := "", ""
+		if row.ExpiresOn != nil {
+			exp = row.ExpiresOn.String()
+		}
+		if row.DaysLeft != nil {
+			left = strconv.Itoa(*row.DaysLeft)
+		}
+		// Text cells are guarded; the date and the day count are written
+		// here (a negative count is a number, not a formula).
+		rec := []string{csvCell(row.EmployeeName), csvCell(pick(lang, ti.Title["en"], ti.Title["ru"])),
+			csvCell(pick(lang, words[0], words[1])), exp, left}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvCell neutralises a value a spreadsheet would evaluate (OWASP "CSV
+// injection": a name typed as "=HYPERLINK(...)"): a leading apostrophe
+// shows it as text. It runs before encoding/csv, which in CRLF mode would
+// drop a lone carriage return and make "\r=1" a live "=1".
+func csvCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,217 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// ProblemBase prefixes every problem type URI; the slug after it is stable.
+const ProblemBase = "https://kabinet.dev/problems/"
+
+// RetryAfterSeconds is what a 503 asks clients to wait.
+const RetryAfterSeconds = 2
+
+type kindInfo struct {
+	status int
+	slug   string
+	en, ru string
+}
+
+// problems is the one table from an error kind to what a client sees.
+var problems = map[errs.Kind]kindInfo{
+	errs.Invalid:              {http.StatusUnprocessableEntity, "validation", "The request breaks a rule", "Запрос нарушает правила"},
+	errs.Malformed:            {http.StatusBadRequest, "malformed-request", "The request cannot be read", "Запрос не удаётся прочитать"},
+	errs.TooLarge:             {http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large", "Тело запроса слишком большое"},
+	errs.UnsupportedMedia:     {http.StatusUnsupportedMediaType, "unsupported-media-type", "The request body must be JSON", "Тело запроса должно быть в формате JSON"},
+	errs.Unauthorized:         {http.StatusUnauthorized, "unauthorized", "Sign-in required", "Требуется вход"},
+	errs.Forbidden:            {http.StatusForbidden, "forbidden", "Not allowed", "Действие запрещено"},
+	errs.NotFound:             {http.StatusNotFound, "not-found", "Not found", "Не найдено"},
+	errs.Conflict:             {http.StatusConflict, "conflict", "The object's state does not allow this", "Состояние объекта не позволяет это действие"},
+	errs.Precondition:         {http.StatusPreconditionFailed, "precondition-failed", "The object has changed since you read it", "Объект изменился с момента чтения"},
+	errs.PreconditionRequired: {http.StatusPreconditionRequired, "precondition-required", "An If-Match header is required", "Требуется заголовок If-Match"},
+	errs.Unavailable:          {http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable, try again shortly", "Сервис временно недоступен, повторите попытку позже"},
+	errs.MethodNotAllowed:     {http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "Метод не поддерживается"},
+	errs.NotImplemented:       {http.StatusNotImplemented, "not-implemented", "Not implemented yet", "Пока не реализовано"},
+	errs.Internal:             {http.StatusInternalServerError, "internal", "Internal error", "Внутренняя ошибка"},
+}
+
+// reasons refine a kind's title for a specific cause.
+var reasons = map[string][2]string{
+	"version_mismatch":       {"The object has changed since you read it", "Объект изменился с момента чтения"},
+	"already_archived":       {"The document is already archived", "Документ уже в архиве"},
+	"not_archived":           {"The document is not archived", "Документ не в архиве"},
+	"archived":               {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"},
+	"idempotency_key_reused": {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
+	"route_not_found":        {"No such route", "Такого адреса нет"},
+	"invalid_token":          {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
+	"slot_taken":             {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},
+	"day_full":               {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},
+	"one_per_day":            {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},
+	"too_many_bookings":      {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},
+	"deadline_passed":        {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},
+	"not_active":             {"This appointment is no longer active", "Эта запись больше не активна"},
+	"not_started":            {"The appointment has not started yet", "Приём ещё не начался"},
+	"staff_only":             {"Only staff may do this", "Это доступно только сотрудникам"},
+	"other_institution":      {"This belongs to another institution", "Это относится к другому учреждению"},
+	"changed":                {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
+	"not_renewable":          {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},
+	"nothing_to_ack":         {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
+	"nothing_due":            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
+	"invalid_transition":     {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},
+	"not_draft":              {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},
+	"applicant_only":         {"Only the applicant may do this", "Это может сделать только заявитель"},
+	"other_agency":           {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},
+	"contact_in_use":         {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"},
+	"consent_exists":         {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},
+	"too_many_consents":      {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},
+	"org_admin_only":         {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},
+	"other_organization":     {"This belongs to another organisation", "Это относится к другой организации"},
+	"document_not_found":     {"No such document in the person's registry", "Такого документа нет в реестре"},
+}
+
+// fieldMessages explain field error codes to people.
+var fieldMessages = map[string][2]string{
+	"required":             {"is required", "обязательное поле"},
+	"unknown_field":        {"is not a field of this request", "такого поля нет в запросе"},
+	"wrong_type":           {"has the wrong type", "неверный тип значения"},
+	"invalid_date":         {"must be a calendar date YYYY-MM-DD", "должна быть датой в формате ГГГГ-ММ-ДД"},
+	"in_future":            {"cannot be in the future", "не может быть в будущем"},
+	"before_issued":        {"cannot be before the issue date", "не может быть раньше даты выдачи"},
+	"unknown_type":         {"is not a known document type", "неизвестный тип документа"},
+	"unknown_status":       {"is not a known status", "неизвестный статус"},
+	"invalid_text":         {"is too long or has control characters", "слишком длинное или содержит управляющие символы"},
+	"invalid_number":       {"is not a valid number for this document type", "неверный номер для этого типа документа"},
+	"too_many":             {"has too many values", "слишком много значений"},
+	"out_of_range":         {"is out of range", "вне допустимого диапазона"},
+	"duplicate":            {"has duplicate values", "содержит повторы"},
+	"required_for_rule":    {"is needed to compute the expiry date; give it or give expiresOn", "нужна для расчёта срока действия; укажите её или expiresOn"},
+	"birth_date_required":  {"cannot be computed without your birth date in the profile; add it or give expiresOn", "не рассчитать без даты рождения в профиле; добавьте её или укажите expiresOn"},
+	"invalid_time_zone":    {"must be an IANA time zone such as Europe/Moscow", "должен быть часовым поясом IANA, например Europe/Moscow"},
+	"unsupported_language": {"must be ru or en", "должен быть ru или en"},
+	"invalid_email":        {"is not a valid e-mail address", "неверный адрес электронной почты"},
+	"contact_in_use":       {"cannot take on another person's notifications", "не может получать уведомления ещё одного человека"},
+	"invalid_phone":        {"must be in E.164 format, e.g. +79161234567", "должен быть в формате E.164, например +79161234567"},
+	"invalid_cursor":       {"is not a cursor this API issued", "неверный курсор"},
+	"invalid_json":         {"is not valid JSON", "некорректный JSON"},
+	"invalid_header":       {"is not a valid value", "недопустимое значение"},
+	"not_integer":          {"must be an integer", "должно быть целым числом"},
+	"not_boolean":          {"must be true or false", "должно быть true или false"},
+	"invalid_time":         {"must be a date YYYY-MM-DD or an RFC 3339 time", "должно быть датой ГГГГ-ММ-ДД или временем RFC 3339"},
+	"in_past":              {"must be in the future", "должно быть в будущем"},
+	"after_expiry":         {"cannot be after the expiry date", "не может быть позже даты окончания срока действия"},
+	"too_far":              {"is too far ahead", "слишком далеко в будущем"},
+	"unknown_slot":         {"is not a slot of this registry", "нет такого слота"},
+	"unknown_mode":         {"must be in_person or video", "должен быть in_person или video"},
+	"mode_not_offered":     {"is not offered by this specialist", "этот специалист так не принимает"},
+	"other_specialist":     {"belongs to another specialist", "относится к другому специалисту"},
+	"same_slot":            {"is the slot already booked", "это уже ваше время"},
+	"before_from":          {"cannot be before from", "не может быть раньше from"},
+	"range_too_long":       {"makes the range longer than 31 days", "делает диапазон длиннее 31 дня"},
+	"unknown_part_of_day":  {"must be morning, afternoon or evening", "должно быть morning, afternoon или evening"},
+	"invalid_point":        {"must be <lat>,<lon>", "должно быть <широта>,<долгота>"},
+	"not_number":           {"must be a number", "должно быть числом"},
+	"invalid_inn":          {"is not a valid INN", "неверный ИНН"},
+	"invalid_hours":        {"must be HH:MM to HH:MM with the start first", "должно быть ЧЧ:ММ–ЧЧ:ММ, начало раньше конца"},
+	"outside_hours":        {"falls outside working hours", "выходит за рабочие часы"},
+	"overlapping":          {"overlap", "пересекаются"},
+	"unknown_weekday":      {"is not a weekday name", "неизвестный день недели"},
+	"unknown_outcome":      {"must be completed or no_show", "должно быть completed или no_show"},
+	"too_long":             {"is too long", "слишком длинное"},
+	"unsupported":          {"is not supported", "не поддерживается"},
+	"unknown_service":      {"is not a service that takes applications", "нет такой услуги"},
+	"unknown_option":       {"is not one of the field's options", "нет такого варианта"},
+	"invalid_snils":        {"is not a valid SNILS (11 digits with the control number)", "неверный СНИЛС (11 цифр с контрольным числом)"},
+	"invalid_ogrn":         {"is not a valid OGRN (13 digits with the check digit)", "неверный ОГРН (13 цифр с контрольной цифрой)"},
+	"invalid_ogrnip":       {"is not a valid OGRNIP (15 digits with the check digit)", "неверный ОГРНИП (15 цифр с контрольной цифрой)"},
+	"invalid_passport":     {"is not a valid passport series and number", "неверные серия и номер паспорта"},
+	"invalid_licence":      {"is not a valid driver's licence number", "неверный номер водительского удостоверения"},
+	"invalid_oms":          {"must be the 16-digit OMS policy number", "должен быть 16-значным номером полиса ОМС"},
+	"invalid_postal_code":  {"must be a 6-digit postal code", "должен быть почтовым индексом из 6 цифр"},
+	"unknown_detail_type":  {"must be DocumentIssued or DocumentRevoked", "должен быть DocumentIssued или DocumentRevoked"},
+	"unknown_source":       {"must be gov.agency.<agency>", "должен быть gov.agency.<ведомство>"},
+	"source_mismatch":      {"must be the agency the event's source names", "должно совпадать с ведомством в source события"},
+}
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"requestId,omitempty"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+}
+
+// ProblemField is one refused field.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// problemFor builds the problem a client sees for err, in lang.
+func problemFor(err error, lang string) Problem {
+	kind := errs.KindOf(err)
+	ki, ok := problems[kind]
+	if !ok {
+		ki = problems[errs.Internal]
+	}
+	p := Problem{Type: ProblemBase + ki.slug, Title: pick(lang, ki.en, ki.ru), Status: ki.status}
+	var e *errs.Error
+	if errors.As(err, &e) && kind != errs.Internal {
+		if t, ok := reasons[e.Reason]; ok {
+			p.Type = ProblemBase + strings.ReplaceAll(e.Reason, "_", "-")
+			p.Title = pick(lang, t[0], t[1])
+		}
+		for _, f := range e.Fields {
+			m := fieldMessages[f.Code]
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: pick(lang, m[0], m[1])})
+		}
+	}
+	return p
+}
+
+func pick(lang, en, ru string) string {
+	if lang == "ru" && ru != "" {
+		return ru
+	}
+	return en
+}
+
+// writeError answers with err as problem+json. Internal errors are logged
+// with the request id and reach the client only as "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p := problemFor(err, Language(r))
+	p.Instance = r.URL.Path
+	p.RequestID = RequestID(r.Context())
+	switch k := errs.KindOf(err); {
+	case k == errs.Internal:
+		Logger(r.Context()).Error("request failed", "kind", k.String(), "err", err.Error())
+	case k == errs.Unavailable:
+		Logger(r.Context()).Warn("dependency unavailable", "err", err.Error())
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	default:
+		Logger(r.Context()).Debug("request refused", "kind", k.String())
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Language", Language(r))
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// ProblemJSON renders err as a problem+json body in lang, for a door that
+// must answer before any handler runs (an API Gateway event the adapter
+// cannot turn into a request).
+func ProblemJSON(err error, lang, instance string) (status int, body []byte) {
+	p := problemFor(err, lang)
+	p.Instance = instance
+	b, _ := json.Marshal(p)
+	return p.Status, b
+}

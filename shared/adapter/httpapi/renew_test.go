@@ -1,0 +1,144 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+)
+
+// TestRenewalFromDraftToIssuedDocument follows a renewal end to end: the
+// expiring passport starts a linked draft, the person submits it, the
+// agency issues the new passport, and the application is approved while the
+// old passport is archived with a link to the new one.
+func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
+	e := newEnv(t)
+	alice := e.token("alice")
+	if r := e.do(req{method: "PUT", path: "/profile", token: alice, body: map[string]any{"name": "Алиса Тестова", "birthDate": "1990-04-12",
+		"email": "alice@example.test", "phone": "+79990000001"}}); r.status != 200 {
+		t.Fatalf("profile: %d %s", r.status, r.body)
+	}
+	old := e.mustCreate("alice", map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})
+	docID := old["id"].(string)
+
+	key := map[string]string{"Idempotency-Key": "renew-1"}
+	r := e.do(req{method: "POST", path: "/documents/" + docID + "/renew", token: alice, header: key})
+	if r.status != http.StatusCreated {
+		t.Fatalf("renew: %d %s", r.status, r.body)
+	}
+	draft := r.json(t)
+	if draft["serviceCode"] != "foreign_passport" || draft["status"] != "draft" || draft["documentId"] != docID {
+		t.Errorf("draft %v", draft)
+	}
+	doc := e.do(req{method: "GET", path: "/documents/" + docID, token: alice}).json(t)
+	if doc["renewalApplicationId"] != draft["id"] {
+		t.Errorf("document not linked to its renewal: %v", doc)
+	}
+
+	t.Run("refused", func(t *testing.T) {
+		snils := e.mustCreate("alice", map[string]any{"type": "snils", "number": "112-233-445 95"})
+		assertProblem(t, e.do(req{method: "POST", path: "/documents/" + snils["id"].(string) + "/renew", token: alice}), http.StatusConflict)
+		assertProblem(t, e.do(req{method: "POST", path: "/documents/" + docID + "/renew", token: e.token("mallory")}), http.StatusNotFound)
+		assertProblem(t, e.do(req{method: "POST", path: "/documents/" + docID + "/renew"}), http.StatusUnauthorized)
+	})
+
+	// fill what the draft needs and submit; the agency takes it from there
+	appID := draft["id"].(string)
+	// draft values that are already valid stay; submit tells what is missing
+	sub := e.do(req{method: "POST", path: "/applications/" + appID + "/submit", token: alice})
+	if sub.status != http.StatusOK {
+		// complete the required fields the service asks for, from its catalogue
+		patch := map[string]any{}
+		for _, fe := range sub.json(t)["errors"].([]any) {
+			f := strings.TrimPrefix(fe.(map[string]any)["field"].(string), "fields.")
+			patch[f] = sampleValue(f)
+		}
+		cur := e.do(req{method: "GET", path: "/applications/" + appID, token: alice})
+		if r := e.do(req{method: "PATCH", path: "/applications/" + appID, token: alice, body: map[string]any{"fields": patch},
+			header: map[string]string{"If-Match": cur.header.Get("ETag")}}); r.status != 200 {
+			t.Fatalf("patch draft: %d %s", r.status, r.body)
+		}
+		if sub = e.do(req{method: "POST", path: "/applications/" + appID + "/submit", token: alice}); sub.status != http.StatusOK {
+			t.Fatalf("submit: %d %s", sub.status, sub.body)
+		}
+	}
+
+	cl, err := app.NewClients(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := app.Ingest(app.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler))
+	detail, _ := json.Marshal(map[string]any{"citizenId": "alice", "agency": "mvd",
+		"document":       map[string]any{"type": "foreign_passport", "number": "76 7654321", "issuedOn": "2026-06-10"},
+		"replacesNumber": "75 1234567", "applicationId": appID})
+	res, err := ing.Handle(context.Background(), ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
+		Time: e.clock.Now(), Detail: detail})
+	if err != nil || res.Outcome != ingest.OutcomeApplied {
+		t.Fatalf("ingest: %+v %v", res, err)
+	}
+	got := e.do(req{method: "GET", path: "/applications/" + appID, token: alice}).json(t)
+	if got["status"] != "approved" {
+		t.Errorf("application after the document was issued: %v", got["status"])
+	}
+	if st := e.do(req{method: "GET", path: "/documents/" + docID, token: alice}).json(t)["status"]; st != "archived" {
+		t.Errorf("old passport status %v, want archived", st)
+	}
+	// the same event again changes nothing, the application stays approved
+	if res, err := ing.Handle(context.Background(), ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
+		Time: e.clock.Now(), Detail: detail}); err != nil || res.Outcome != ingest.OutcomeDuplicate {
+		t.Errorf("replayed event: %+v %v", res, err)
+	}
+}
+
+// sampleValue gives a valid value for the fields a foreign passport
+// application may ask for.
+func sampleValue(field string) string {
+	switch field {
+	case "birthDate":
+		return "1990-04-12"
+	case "phone":
+		return "+79990000001"
+	case "snils":
+		return "112-233-445 95"
+	case "inn":
+		return "500100732259"
+	case "postalCode":
+		return "101000"
+	case "internalPassport", "passport":
+		return "4510 123456"
+	case "passportKind":
+		return "biometric_10y"
+	}
+	return "Москва, ул. Тверская, 1"
+}
+
+// TestDocumentTypesNameTheirRenewal: GET /document-types says which service
+// renews each type, exactly the types POST /documents/{id}/renew accepts.
+func TestDocumentTypesNameTheirRenewal(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(req{method: "GET", path: "/document-types", token: e.token("alice")})
+	if r.status != 200 {
+		t.Fatalf("GET /document-types: %d %s", r.status, r.body)
+	}
+	got := map[string]string{}
+	for _, it := range r.json(t)["items"].([]any) {
+		m := it.(map[string]any)
+		if s, ok := m["renewalService"]; ok {
+			got[m["type"].(string)] = s.(string)
+		}
+	}
+	want := map[string]string{}
+	for typ, svc := range applications.RenewalServices {
+		want[string(typ)] = svc
+	}
+	if !reflect.DeepEqual(got, want) || len(got) == 0 {
+		t.Errorf("renewal services %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,90 @@
+package httpapi_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/app"
+)
+
+// TestDynamoDBDownAnswers503 points the API at a port where nothing listens:
+// every route must answer 503 problem+json with Retry-After, never 500.
+func TestDynamoDBDownAnswers503(t *testing.T) {
+	emutest.Need(t) // a configured environment (region, credentials); only DynamoDB's endpoint is dead
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+
+	cl, err := app.NewClients(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(dead) })
+	issuer := newEnvIssuer(t)
+	deps := app.Deps(app.Config{Table: "any"}, cl, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
+	srv := httptest.NewServer(httpapi.Handler(deps, ""))
+	t.Cleanup(srv.Close)
+	// staff of an institution, so staff routes reach the database too
+	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin}, Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
+
+	bodies := map[string]string{
+		"POST /documents":                       `{"type":"custom","title":"x"}`,
+		"PATCH /documents/{id}":                 `{"title":"y"}`,
+		"PUT /profile":                          `{"timeZone":"Europe/Moscow"}`,
+		"POST /documents/{id}/reminders/snooze": `{"until":"2026-07-01"}`,
+		"POST /bookings":                        `{"slotId":"spec-msk-01-1~20260701T0600Z","mode":"in_person"}`,
+		"PUT /specialists/{id}/schedule":        `{"slotMinutes":30,"maxPerDay":5,"weekly":[{"weekday":"monday","start":"09:00","end":"12:00"}]}`,
+		"POST /bookings/{id}/reschedule":        `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
+		"POST /bookings/{id}/cancel":            `{"reason":"x"}`,
+		"POST /bookings/{id}/visit":             `{"outcome":"completed"}`,
+		"POST /applications/validate":           `{"serviceCode":"certificate_request","fields":{}}`,
+		"POST /applications":                    `{"serviceCode":"certificate_request","fields":{}}`,
+		"PATCH /applications/{id}":              `{"fields":{"inn":"7707083893"}}`,
+		"POST /applications/{id}/transitions":   `{"to":"processing"}`,
+		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
+	}
+	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
+			continue // needs no database
+		}
+		t.Run(rt.Pattern, func(t *testing.T) {
+			t.Parallel()
+			body := bodies[rt.Pattern]
+			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
+			path = strings.Replace(path, "{orgId}", "acme", 1) // the token's org: its administrator reaches the database
+			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
+				path += "?date=2026-07-01"
+			}
+			req, _ := http.NewRequest(rt.Method(), srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("If-Match", `"1"`)
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if res.StatusCode != http.StatusServiceUnavailable {
+				t.Fatalf("status = %d, want 503", res.StatusCode)
+			}
+			if res.Header.Get("Retry-After") == "" || res.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("headers = %v", res.Header)
+			}
+		})
+	}
+}

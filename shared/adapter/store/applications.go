@@ -1,0 +1,365 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
+)
+
+var _ applications.Store = (*Store)(nil)
+
+// The applications' items:
+//
+//	pk                  sk                 item
+//	USER#<sub>          APP#<id>           an application, its timeline inside (gsi1 once submitted:
+//	                                       AGENCY#<agency>#<status>, <submittedAt>#<id>)
+//	USER#<sub>          IDEM#applications#<key>  an Idempotency-Key claim of a create or a submit
+//	APPLICATION#<id>    REF                owner of an application, for staff
+//	RECEIPT#<year>      COUNTER            the year's receipt sequence (seq, ADD only)
+const (
+	appPrefix         = "APP#"
+	kindApplication   = "application"
+	idemScopeApps     = "applications"
+	counterSK         = "COUNTER"
+	submittedAtLayout = "2006-01-02T15:04:05.000000000Z"
+)
+
+func appSK(id string) string    { return appPrefix + id }
+func appRefPK(id string) string { return "APPLICATION#" + id }
+func receiptPK(year int) string { return "RECEIPT#" + strconv.Itoa(year) }
+func agencyQueuePK(agency string, st applications.Status) string {
+	return "AGENCY#" + agency + "#" + string(st)
+}
+
+type timelineAttr struct {
+	At      time.Time `dynamodbav:"at"`
+	Actor   string    `dynamodbav:"actor"`
+	Role    string    `dynamodbav:"role"`
+	From    string    `dynamodbav:"from"`
+	To      string    `dynamodbav:"to"`
+	Comment string    `dynamodbav:"comment,omitempty"`
+}
+
+type applicationItem struct {
+	PK               string            `dynamodbav:"pk"`
+	SK               string            `dynamodbav:"sk"`
+	Kind             string            `dynamodbav:"kind"`
+	GSI1PK           string            `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK           string            `dynamodbav:"gsi1sk,omitempty"`
+	ID               string            `dynamodbav:"id"`
+	ServiceCode      string            `dynamodbav:"serviceCode"`
+	Agency           string            `dynamodbav:"agency"`
+	Fields           map[string]string `dynamodbav:"fields"`
+	Status           string            `dynamodbav:"status"`
+	ReceiptNumber    string            `dynamodbav:"receiptNumber,omitempty"`
+	DocumentID       string            `dynamodbav:"documentId,omitempty"`
+	SubmittedAt      *time.Time        `dynamodbav:"submittedAt,omitempty"`
+	ExpectedDecision string            `dynamodbav:"expectedDecision,omitempty"`
+	TimeZone         string            `dynamodbav:"timeZone,omitempty"`
+	Timeline         []timelineAttr    `dynamodbav:"timeline"`
+	CreatedAt        time.Time         `dynamodbav:"createdAt"`
+	UpdatedAt        time.Time         `dynamodbav:"updatedAt"`
+	Version          int               `dynamodbav:"version"`
+}
+
+type appRefItem struct {
+	PK            string `dynamodbav:"pk"`
+	SK            string `dynamodbav:"sk"`
+	Kind          string `dynamodbav:"kind"`
+	Owner         string `dynamodbav:"owner"`
+	ApplicationID string `dynamodbav:"applicationId"`
+}
+
+func fromApplication(a applications.Application) applicationItem {
+	it := applicationItem{PK: userPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
+		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt,
+		ExpectedDecision: dateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+	if it.Fields == nil {
+		it.Fields = map[string]string{}
+	}
+	// Only a submitted application is in an agency's queue.
+	if a.Status != applications.StatusDraft && a.SubmittedAt != nil {
+		it.GSI1PK = agencyQueuePK(a.Agency, a.Status)
+		it.GSI1SK = a.SubmittedAt.UTC().Format(submittedAtLayout) + "#" + a.ID
+	}
+	for _, e := range a.Timeline {
+		it.Timeline = append(it.Timeline, timelineAttr{At: e.At, Actor: e.Actor, Role: string(e.Role), From: string(e.From),
+			To: string(e.To), Comment: e.Comment})
+	}
+	return it
+}
+
+func (it applicationItem) application() (applications.Application, error) {
+	a := applications.Application{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
+		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, DocumentID: it.DocumentID, SubmittedAt: it.SubmittedAt,
+		TimeZone: it.TimeZone, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
+	if a.Fields == nil {
+		a.Fields = map[string]string{}
+	}
+	for _, e := range it.Timeline {
+		a.Timeline = append(a.Timeline, applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
+			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment})
+	}
+	d, err := parseDate(it.ExpectedDecision)
+	if err != nil {
+		return a, fmt.Errorf("application %s: %w", it.ID, err)
+	}
+	a.ExpectedDecision = d
+	return a, nil
+}
+
+func (s *Store) appClaim(owner string, idem *registry.Idempotency, result string) (types.TransactWriteItem, error) {
+	return s.claimPut(idemScopeApps, owner, idem, result)
+}
+
+// CreateApplication implements applications.Store.
+func (s *Store) CreateApplication(ctx context.Context, a applications.Application, idem *registry.Idempotency) (applications.Application, bool, error) {
+	const op = "store.CreateApplication"
+	app, err := put(s.Table, fromApplication(a), "attribute_not_exists(pk)", nil)
+	if err != nil {
+		return a, false, errs.E(op, errs.Internal, err)
+	}
+	ref, err := put(s.Table, appRefItem{PK: appRefPK(a.ID), SK: refSK, Kind: "application_ref", Owner: a.Owner, ApplicationID: a.ID},
+		"attribute_not_exists(pk)", nil)
+	if err != nil {
+		return a, false, errs.E(op, errs.Internal, err)
+	}
+	items := []types.TransactWriteItem{app, ref}
+	if idem != nil {
+		claim, err := s.appClaim(a.Owner, idem, a.ID)
+		if err != nil {
+			return a, false, errs.E(op, errs.Internal, err)
+		}
+		items = append(items, claim)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return a, false, nil
+	}
+	if _, failed := conditionFailed(err); idem != nil && slices.Contains(failed, 2) {
+		return s.replayApp(ctx, op, a.Owner, idem)
+	}
+	return a, false, wrap(op, err)
+}
+
+// replayApp answers a write whose Idempotency-Key was already claimed.
+func (s *Store) replayApp(ctx context.Context, op, owner string, idem *registry.Idempotency) (applications.Application, bool, error) {
+	a, ok, err := s.ReplayApplication(ctx, owner, idem)
+	if err == nil && !ok {
+		err = errs.E(op, errs.Unavailable, nil) // claimed and gone: let the client retry
+	}
+	return a, ok, err
+}
+
+// ReplayApplication implements applications.Store.
+func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *registry.Idempotency) (applications.Application, bool, error) {
+	id, ok, err := s.claimed(ctx, "store.ReplayApplication", idemScopeApps, owner, idem)
+	if err != nil || !ok {
+		return applications.Application{}, false, err
+	}
+	a, err := s.GetApplication(ctx, owner, id)
+	return a, err == nil, err
+}
+
+// GetApplication implements applications.Store.
+func (s *Store) GetApplication(ctx context.Context, owner, id string) (applications.Application, error) {
+	const op = "store.GetApplication"
+	var it applicationItem
+	if err := s.get(ctx, op, userPK(owner), appSK(id), &it); err != nil {
+		return applications.Application{}, err
+	}
+	a, err := it.application()
+	if err != nil {
+		return a, errs.E(op, errs.Internal, err)
+	}
+	return a, nil
+}
+
+// FindApplication implements applications.Store.
+func (s *Store) FindApplication(ctx context.Context, id string) (applications.Application, error) {
+	var ref appRefItem
+	if err := s.get(ctx, "store.FindApplication", appRefPK(id), refSK, &ref); err != nil {
+		return applications.Application{}, err
+	}
+	return s.GetApplication(ctx, ref.Owner, id)
+}
+
+// ListApplications implements applications.Store.
+func (s *Store) ListApplications(ctx context.Context, owner, after string, limit int) ([]applications.Application, string, error) {
+	return queryAs(ctx, s, "store.ListApplications", owner, appPrefix, after, limit, true, applicationItem.application)
+}
+
+// UpdateDraft implements applications.Store.
+func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, prevVersion int) error {
+	const op = "store.UpdateDraft"
+	av, err := attributevalue.MarshalMap(fromApplication(a))
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression:      aws.String("version = :v AND #st = :draft"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}})
+	if single, _ := conditionFailed(err); single {
+		return errs.R(op, errs.Conflict, "changed")
+	}
+	return wrap(op, err)
+}
+
+// DeleteDraft implements applications.Store.
+func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
+	const op = "store.DeleteDraft"
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), appSK(id)),
+			ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :draft"),
+			ExpressionAttributeNames: map[string]string{"#st": "status"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":draft": str(string(applications.StatusDraft))}}},
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(appRefPK(id), refSK)}},
+	}})
+	if _, failed := conditionFailed(err); slices.Contains(failed, 0) {
+		if _, gerr := s.GetApplication(ctx, owner, id); gerr != nil {
+			return gerr
+		}
+		return errs.R(op, errs.Conflict, "not_draft")
+	}
+	return wrap(op, err)
+}
+
+// NextReceiptSeq implements applications.Store with an atomic ADD on the
+// year's counter item.
+func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
+	const op = "store.NextReceiptSeq"
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(receiptPK(year), counterSK),
+		UpdateExpression:          aws.String("ADD seq :one SET kind = :kind"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":kind": str("receipt_counter")},
+		ReturnValues:              types.ReturnValueUpdatedNew})
+	if err != nil {
+		return 0, wrap(op, err)
+	}
+	n, ok := out.Attributes["seq"].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0, errs.E(op, errs.Internal, fmt.Errorf("counter returned no seq: %v", out.Attributes))
+	}
+	seq, err := strconv.ParseInt(n.Value, 10, 64)
+	if err != nil {
+		return 0, errs.E(op, errs.Internal, err)
+	}
+	return seq, nil
+}
+
+// SaveTransition implements applications.Store: the application (version
+// condition), the inbox notification and the optional claim in one
+// transaction.
+func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
+	retryAt time.Time, idem *registry.Idempotency) (applications.Application, bool, error) {
+	const op = "store.SaveTransition"
+	app, err := put(s.Table, fromApplication(a), "attribute_exists(pk) AND version = :v",
+		map[string]types.AttributeValue{":v": num(int64(prevVersion))})
+	if err != nil {
+		return a, false, errs.E(op, errs.Internal, err)
+	}
+	notif, err := put(s.Table, statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil)
+	if err != nil {
+		return a, false, errs.E(op, errs.Internal, err)
+	}
+	items := []types.TransactWriteItem{app, notif}
+	if idem != nil {
+		claim, err := s.appClaim(a.Owner, idem, a.ID)
+		if err != nil {
+			return a, false, errs.E(op, errs.Internal, err)
+		}
+		items = append(items, claim)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return a, false, nil
+	}
+	_, failed := conditionFailed(err)
+	switch {
+	case idem != nil && slices.Contains(failed, 2):
+		return s.replayApp(ctx, op, a.Owner, idem)
+	case slices.Contains(failed, 0):
+		return a, false, errs.R(op, errs.Conflict, "changed")
+	}
+	return a, false, wrap(op, err)
+}
+
+// statusNotification is the inbox item of a status change (NOTIF#<id>, as
+// the reminders write them) that also names the application, and is an
+// outbox entry of the due index at retryAt until Delivered takes it out.
+func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) notificationItem {
+	it := fromNotification(n)
+	it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
+	it.DuePK, it.NextRemindAt = duePK(dueShard(n.Owner, n.ID)), retryAt.UTC().Format(dueTimeLayout)
+	return it
+}
+
+// Delivered implements applications.Store: the status messages of
+// notification id went out, so it leaves the due index, unless the scan
+// moved it meanwhile (then the scan's outcome stands).
+func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Time) error {
+	return s.Advance(ctx, reminders.Ref{Kind: reminders.KindMessage, Owner: owner, ID: id}, &retryAt, registry.Reminder{})
+}
+
+// AgencyQueue implements applications.Store through gsi1: one partition
+// per agency and status, sorted by submission time.
+func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.Status, cursor string, limit int) ([]applications.Application, string, error) {
+	const op = "store.AgencyQueue"
+	pk := agencyQueuePK(agency, st)
+	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(GSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str(pk)},
+		ScanIndexForward:          aws.Bool(true),
+		Limit:                     aws.Int32(int32(limit))}
+	if cursor != "" {
+		start, err := decodeKey(cursor)
+		bad := err != nil || len(start) != 4
+		if !bad {
+			k, _ := start["gsi1pk"].(*types.AttributeValueMemberS)
+			_, hasPK := start[Schema.PK]
+			_, hasSK := start[Schema.SK]
+			_, hasGSK := start["gsi1sk"]
+			bad = k == nil || k.Value != pk || !hasPK || !hasSK || !hasGSK
+		}
+		if bad {
+			return nil, "", &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		}
+		in.ExclusiveStartKey = start
+	}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", wrap(op, err)
+	}
+	var items []applicationItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+		return nil, "", errs.E(op, errs.Internal, err)
+	}
+	res := make([]applications.Application, 0, len(items))
+	for _, it := range items {
+		a, err := it.application()
+		if err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		res = append(res, a)
+	}
+	next := ""
+	if len(out.LastEvaluatedKey) > 0 {
+		next = encodeKey(out.LastEvaluatedKey)
+	}
+	return res, next, nil
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+var _ orgs.Store = (*Store)(nil)
+
+const (
+	consentPrefix    = "CONSENT#"
+	consentOrgPrefix = "CONSENTORG#" // not under CONSENT#: a consent query never returns a guard
+	orgPrefix        = "ORG#"
+	kindConsent      = "consent"
+	kindConsentGuard = "consent_guard"
+)
+
+// consentItem is a consent under its owner, indexed on gsi1 by organisation
+// so an organisation lists its consents with a Query.
+type consentItem struct {
+	PK        string    `dynamodbav:"pk"`
+	SK        string    `dynamodbav:"sk"`
+	Kind      string    `dynamodbav:"kind"`
+	ID        string    `dynamodbav:"id"`
+	OrgID     string    `dynamodbav:"orgId"`
+	Types     []string  `dynamodbav:"documentTypes"`
+	CreatedAt time.Time `dynamodbav:"createdAt"`
+	GSI1PK    string    `dynamodbav:"gsi1pk"`
+	GSI1SK    string    `dynamodbav:"gsi1sk"`
+}
+
+// consentGuardItem makes a person's consent to an organisation unique.
+type consentGuardItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Kind      string `dynamodbav:"kind"`
+	ConsentID string `dynamodbav:"consentId"`
+}
+
+func consentGSI1SK(owner, id string) string { return owner + "#" + id }
+
+func fromConsent(c orgs.Consent) consentItem {
+	types := make([]string, len(c.Types))
+	for i, t := range c.Types {
+		types[i] = string(t)
+	}
+	return consentItem{PK: userPK(c.Owner), SK: consentPrefix + c.ID, Kind: kindConsent, ID: c.ID, OrgID: c.OrgID,
+		Types: types, CreatedAt: c.CreatedAt, GSI1PK: orgPrefix + c.OrgID, GSI1SK: consentGSI1SK(c.Owner, c.ID)}
+}
+
+func (it consentItem) consent() orgs.Consent {
+	c := orgs.Consent{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), OrgID: it.OrgID, CreatedAt: it.CreatedAt}
+	for _, t := range it.Types {
+		c.Types = append(c.Types, registry.DocType(t))
+	}
+	return c
+}
+
+// CreateConsent implements orgs.Store.
+func (s *Store) CreateConsent(ctx context.Context, c orgs.Consent) error {
+	const op = "store.CreateConsent"
+	guard, err := put(s.Table, consentGuardItem{PK: userPK(c.Owner), SK: consentOrgPrefix + c.OrgID, Kind: kindConsentGuard, ConsentID: c.ID},
+		"attribute_not_exists(pk)", nil)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	item, err := put(s.Table, fromConsent(c), "attribute_not_exists(pk)", nil)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	// The organisation joins the list the weekly digest walks (one Query,
+	// never a Scan); rewriting the marker is harmless.
+	marker, err := put(s.Table, orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{guard, item, marker}})
+	if _, failed := conditionFailed(err); len(failed) > 0 {
+		return errs.R(op, errs.Conflict, "consent_exists")
+	}
+	return wrap(op, err)
+}
+
+// orgsPK is the partition listing every organisation that ever received a consent.
+const orgsPK = "ORGS"
+
+type orgMarkerItem struct {
+	PK    string `dynamodbav:"pk"`
+	SK    string `dynamodbav:"sk"`
+	Kind  string `dynamodbav:"kind"`
+	OrgID string `dynamodbav:"orgId"`
+}
+
+// Organizations implements orgs.Store: every organisation with a consent,
+// read from one partition.
+func (s *Store) Organizations(ctx context.Context) ([]string, error) {
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgsPK)}})
+	var out []string
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("store.Organizations", err)
+		}
+		var items []orgMarkerItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			return nil, errs.E("store.Organizations", errs.Internal, err)
+		}
+		for _, it := range items {
+			out = append(out, it.OrgID)
+		}
+	}
+	return out, nil
+}
+
+// ListConsents implements orgs.Store.
+func (s *Store) ListConsents(ctx context.Context, owner string) ([]orgs.Consent, error) {
+	const op = "store.ListConsents"
+	var out []orgs.Consent
+	after := ""
+	for len(out) < orgs.MaxConsents {
+		var items []consentItem
+		next, err := s.query(ctx, owner, consentPrefix, after, orgs.MaxConsents, true, &items)
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		for _, it := range items {
+			out = append(out, it.consent())
+		}
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	return out, nil
+}
+
+func (s *Store) getConsent(ctx context.Context, owner, id string) (consentItem, error) {
+	const op = "store.GetConsent"
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
+		Key: key(userPK(owner), consentPrefix+id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return consentItem{}, wrap(op, err)
+	}
+	if out.Item == nil {
+		return consentItem{}, errs.E(op, errs.NotFound, nil)
+	}
+	var it consentItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return consentItem{}, errs.E(op, errs.Internal, err)
+	}
+	return it, nil
+}
+
+// DeleteConsent implements orgs.Store: the consent and its guard go together.
+func (s *Store) DeleteConsent(ctx context.Context, owner, id string) error {
+	const op = "store.DeleteConsent"
+	it, err := s.getConsent(ctx, owner, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentPrefix+id),
+			ConditionExpression: aws.String("attribute_exists(pk)")}},
+		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentOrgPrefix+it.OrgID),
+			ConditionExpression:       aws.String("attribute_not_exists(pk) OR consentId = :id"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(id)}}},
+	}})
+	if _, failed := conditionFailed(err); len(failed) > 0 {
+		return errs.E(op, errs.NotFound, err)
+	}
+	return wrap(op, err)
+}
+
+// OrgConsents implements orgs.Store: a Query of gsi1 by organisation, then
+// one consistent BatchGetItem of the consents themselves, because the index
+// lags the table and a withdrawn consent must stop counting at once.
+func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) ([]orgs.Consent, string, error) {
+	const op = "store.OrgConsents"
+	in := &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		IndexName:              aws.String(GSI1),
+		KeyConditionExpression: aws.String("gsi1pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(orgPrefix + org),
+		},
+		Limit: aws.Int32(int32(limit)),
+	}
+	if after != "" {
+		owner, id, ok := strings.Cut(after, "#")
+		if !ok || owner == "" || id == "" {
+			return nil, "", &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		}
+		in.ExclusiveStartKey = map[string]types.AttributeValue{
+			Schema.PK: str(userPK(owner)), Schema.SK: str(consentPrefix + id),
+			"gsi1pk": str(orgPrefix + org), "gsi1sk": str(after),
+		}
+	}
+	out, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", wrap(op, err)
+	}
+	next := ""
+	if sk, ok := out.LastEvaluatedKey["gsi1sk"].(*types.AttributeValueMemberS); ok {
+		next = sk.Value
+	}
+	if len(out.Items) == 0 {
+		return nil, next, nil
+	}
+	keys := make([]map[string]types.AttributeValue, 0, len(out.Items))
+	order := make([]string, 0, len(out.Items))
+	for _, item := range out.Items {
+		pk, _ := item[Schema.PK].(*types.AttributeValueMemberS)
+		sk, _ := item[Schema.SK].(*types.AttributeValueMemberS)
+		if pk == nil || sk == nil {
+			continue
+		}
+		keys = append(keys, key(pk.Value, sk.Value))
+		order = append(order, pk.Value+"|"+sk.Value)
+	}
+	found := map[string]orgs.Consent{}
+	for start := 0; start < len(keys); start += 100 {
+		pending := map[string]types.KeysAndAttributes{s.Table: {Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}}
+		for attempt := 0; len(pending) > 0 && len(pending[s.Table].Keys) > 0; attempt++ {
+			if attempt == 5 {
+				return nil, "", errs.E(op, errs.Unavailable, nil)
+			}
+			if attempt > 0 {
+				select {
+				case <-ctx.Done():
+					return nil, "", wrap(op, ctx.Err())
+				case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
+				}
+			}
+			res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return nil, "", wrap(op, err)
+			}
+			var items []consentItem
+			if err := attributevalue.UnmarshalListOfMaps(res.Responses[s.Table], &items); err != nil {
+				return nil, "", errs.E(op, errs.Internal, err)
+			}
+			for _, it := range items {
+				if it.OrgID == org { // never trust the index over the item
+					found[it.PK+"|"+it.SK] = it.consent()
+				}
+			}
+			pending = res.UnprocessedKeys
+		}
+	}
+	consents := make([]orgs.Consent, 0, len(found))
+	for _, k := range order {
+		if c, ok := found[k]; ok {
+			consents = append(consents, c)
+		}
+	}
+	return consents, next, nil
+}

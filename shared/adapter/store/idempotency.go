@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Idempotency-Key claims. A create claims its key in the same transaction
+// that writes what it creates, so there is no in-progress state to expire
+// or clean up: either both are written or neither is, and a failed request
+// leaves the key free for the retry. The claim remembers the request's hash
+// (the same key with another body is refused) and what it created (a retry
+// gets it back). It counts until expiresAt; TTL removes it later.
+type idemItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Kind      string `dynamodbav:"kind"`
+	Hash      string `dynamodbav:"hash"`
+	Result    string `dynamodbav:"result"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // epoch seconds, the TTL attribute
+}
+
+// Scopes of Idempotency-Keys: a key is one person's, per kind of create.
+const (
+	idemScopeDocuments = "documents"
+	idemScopeBookings  = "bookings"
+)
+
+// claimPut is the transaction item that claims idem for owner in scope,
+// naming result as what the request creates. An expired claim may linger
+// until TTL removes it; it no longer counts.
+func (s *Store) claimPut(scope, owner string, idem *registry.Idempotency, result string) (types.TransactWriteItem, error) {
+	return put(s.Table, idemItem{PK: userPK(owner), SK: idemSK(scope, idem.Key), Kind: kindIdemClaim,
+		Hash: idem.Hash, Result: result, ExpiresAt: idem.Expires.Unix()},
+		"attribute_not_exists(pk) OR expiresAt < :now", map[string]types.AttributeValue{":now": num(s.now().Unix())})
+}
+
+// claimed reads owner's live claim of idem in scope: ok is false when there
+// is none (or it expired); result is what the first request created.
+// Errors: Invalid (reason idempotency_key_reused) when the key was used for
+// another request; Unavailable, Internal.
+func (s *Store) claimed(ctx context.Context, op, scope, owner string, idem *registry.Idempotency) (result string, ok bool, err error) {
+	var claim idemItem
+	err = s.get(ctx, op, userPK(owner), idemSK(scope, idem.Key), &claim)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	case claim.ExpiresAt < s.now().Unix():
+		return "", false, nil
+	case claim.Hash != idem.Hash:
+		return "", false, errs.R(op, errs.Invalid, "idempotency_key_reused")
+	}
+	return claim.Result, true, nil
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+)
+
+var _ ingest.Store = (*Store)(nil)
+
+// eventClaimItem records that an agency event was applied for a person
+// (USER#<sub> / EVENT#<eventId>). It is kept: an archived event replayed
+// months later must still find it.
+type eventClaimItem struct {
+	PK         string    `dynamodbav:"pk"`
+	SK         string    `dynamodbav:"sk"`
+	Kind       string    `dynamodbav:"kind"`
+	EventID    string    `dynamodbav:"eventId"`
+	DetailType string    `dynamodbav:"detailType"`
+	Outcome    string    `dynamodbav:"outcome"`
+	DocID      string    `dynamodbav:"docId,omitempty"`
+	ReplacedID string    `dynamodbav:"replacedId,omitempty"`
+	At         time.Time `dynamodbav:"at"`
+}
+
+func (it eventClaimItem) claim() ingest.Claim {
+	return ingest.Claim{EventID: it.EventID, Owner: trimPrefix(it.PK, userPrefix), DetailType: it.DetailType,
+		Outcome: it.Outcome, DocID: it.DocID, ReplacedID: it.ReplacedID, At: it.At}
+}
+
+// EventClaim implements ingest.Store.
+func (s *Store) EventClaim(ctx context.Context, owner, eventID string) (ingest.Claim, bool, error) {
+	const op = "store.EventClaim"
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
+		Key: key(userPK(owner), eventSK(eventID)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return ingest.Claim{}, false, wrap(op, err)
+	}
+	if out.Item == nil {
+		return ingest.Claim{}, false, nil
+	}
+	var it eventClaimItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return ingest.Claim{}, false, errs.E(op, errs.Internal, err)
+	}
+	return it.claim(), true, nil
+}
+
+// ApplyEvent implements ingest.Store: the claim first (so its index in the
+// transaction is 0), then the new document, the updated ones (each on its
+// version), their history and the notification, in one TransactWriteItems.
+func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, bool, error) {
+	const op = "store.ApplyEvent"
+	c := w.Claim
+	claim := eventClaimItem{PK: userPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
+		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, At: c.At}
+	var items []types.TransactWriteItem
+	add := func(item any, cond string, values map[string]types.AttributeValue) error {
+		ti, err := put(s.Table, item, cond, values)
+		if err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		items = append(items, ti)
+		return nil
+	}
+	if err := add(claim, "attribute_not_exists(pk)", nil); err != nil {
+		return c, false, err
+	}
+	if w.Create != nil {
+		if err := add(fromDocument(*w.Create), "attribute_not_exists(pk)", nil); err != nil {
+			return c, false, err
+		}
+	}
+	for _, u := range w.Updates {
+		if err := add(fromDocument(u.Doc), "attribute_exists(pk) AND version = :v",
+			map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(u.PrevVersion)}}); err != nil {
+			return c, false, err
+		}
+	}
+	for _, ev := range w.History {
+		if err := add(fromEvent(ev), "", nil); err != nil {
+			return c, false, err
+		}
+	}
+	if w.Notification != nil {
+		if err := add(fromNotification(*w.Notification), "attribute_not_exists(pk)", nil); err != nil {
+			return c, false, err
+		}
+	}
+	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return c, false, nil
+	}
+	_, failed := conditionFailed(err)
+	switch {
+	case slices.Contains(failed, 0):
+		stored, ok, gerr := s.EventClaim(ctx, c.Owner, c.EventID)
+		if gerr != nil {
+			return c, false, gerr
+		}
+		if !ok {
+			return c, false, errs.E(op, errs.Internal, fmt.Errorf("event claim %s vanished", c.EventID))
+		}
+		return stored, true, nil
+	case len(failed) > 0:
+		return c, false, &errs.Error{Kind: errs.Conflict, Op: op, Reason: "changed", Err: err}
+	}
+	return c, false, wrap(op, err)
+}

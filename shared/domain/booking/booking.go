@@ -1,0 +1,136 @@
+// Package booking is the electronic registry's appointment book: a
+// specialist's weekly schedule and the slots it generates, bookings without
+// double booking, rescheduling and cancelling under the institution's
+// deadline, and the visit journal. It decides; shared/adapter/store persists (every
+// booking is one DynamoDB transaction over the slot, the specialist's day and
+// the booking). Nothing here knows about AWS.
+package booking
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Mode is how the appointment takes place.
+type Mode string
+
+// Modes.
+const (
+	InPerson Mode = "in_person"
+	Video    Mode = "video"
+)
+
+// Status is where a booking stands.
+type Status string
+
+// Statuses.
+const (
+	Confirmed Status = "confirmed"
+	Cancelled Status = "cancelled"
+	Completed Status = "completed"
+	NoShow    Status = "no_show"
+)
+
+// Slot is one bookable period of a specialist, stored in UTC.
+type Slot struct {
+	SpecialistID  string
+	InstitutionID string
+	Start, End    time.Time
+	Capacity      int
+	Booked        int
+	MaxPerDay     int // the specialist's daily limit when the slot was made
+}
+
+// ID is the slot's public id: the specialist and the start instant.
+func (s Slot) ID() string { return SlotID(s.SpecialistID, s.Start) }
+
+// Free reports whether the slot can take another booking.
+func (s Slot) Free() bool { return s.Booked < s.Capacity }
+
+const slotTimeLayout = "20060102T1504Z"
+
+// SlotID builds a slot id.
+func SlotID(specialistID string, start time.Time) string {
+	return specialistID + "~" + start.UTC().Format(slotTimeLayout)
+}
+
+// ParseSlotID splits a slot id. Errors: a plain error for a malformed id.
+func ParseSlotID(id string) (specialistID string, start time.Time, err error) {
+	spec, ts, ok := strings.Cut(id, "~")
+	if !ok || spec == "" {
+		return "", time.Time{}, fmt.Errorf("malformed slot id")
+	}
+	start, err = time.Parse(slotTimeLayout, ts)
+	return spec, start, err
+}
+
+// Event is one entry of a booking's record: who did what, when and why.
+type Event struct {
+	Action string // booked, rescheduled, cancelled, visit
+	Actor  string
+	At     time.Time
+	Reason string
+	From   *time.Time // reschedule: the old start
+	To     *time.Time // reschedule: the new start
+}
+
+// Booking is one appointment of one person.
+type Booking struct {
+	ID                 string
+	Owner              string
+	SpecialistID       string
+	InstitutionID      string
+	Start, End         time.Time
+	TimeZone           string
+	Mode               Mode
+	ContactPhone       string
+	ConfirmationNumber string
+	// Place is which of the owner's MaxUpcoming places the booking holds.
+	Place          int
+	Status         Status
+	CancelDeadline time.Time
+	VideoLink      string
+	Checklist      []string
+	StaffComment   string
+	Events         []Event
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Version        int
+	// Reminder is the booking's reminder state: its next step keeps it in
+	// the due index the expiry scan reads (see Schedule).
+	Reminder registry.Reminder
+}
+
+// SlotID is the id of the slot the booking holds.
+func (b Booking) SlotID() string { return SlotID(b.SpecialistID, b.Start) }
+
+// Day is the booking's date in the institution's zone: the specialist's
+// daily limit and the one-per-day rule count by it.
+func (b Booking) Day() civil.Date { return civil.Of(b.Start.In(zone(b.TimeZone))) }
+
+func zone(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	// Only zones that load are kept, so the cache is bounded by the zone
+	// database whatever names reach it.
+	zones.Store(name, loc)
+	return loc
+}
+
+// zones caches time.LoadLocation, which reads and parses the zone file on
+// every call (an open and a read per request on the slots route alone). A
+// *time.Location is immutable and safe to share between goroutines.
+var zones sync.Map // name → *time.Location
+
+// Upcoming reports whether the booking is confirmed and still ahead at now.
+func (b Booking) Upcoming(now time.Time) bool { return b.Status == Confirmed && b.Start.After(now) }

@@ -1,0 +1,344 @@
+package booking
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Get returns one of owner's bookings. Errors: NotFound, Unavailable, Internal.
+func (s *Service) Get(ctx context.Context, owner, id string) (Booking, error) {
+	return s.Store.GetBooking(ctx, owner, id)
+}
+
+// JournalFilter selects bookings of the visit journal.
+type JournalFilter struct {
+	Status      string // upcoming, past, cancelled; "" all
+	From, To    string // local dates, inclusive
+	Institution string
+}
+
+// Journal returns owner's bookings matching f, newest first.
+// Errors: Invalid (status, from, to), Unavailable, Internal.
+func (s *Service) Journal(ctx context.Context, owner string, f JournalFilter) ([]Booking, error) {
+	const op = "booking.Journal"
+	var fe errs.Fields
+	if f.Status != "" && !slices.Contains([]string{"upcoming", "past", "cancelled"}, f.Status) {
+		fe.Add("status", "unknown_status")
+	}
+	var from, to *civil.Date
+	for _, x := range []struct {
+		field, v string
+		dst      **civil.Date
+	}{{"from", f.From, &from}, {"to", f.To, &to}} {
+		if x.v == "" {
+			continue
+		}
+		d, err := civil.Parse(x.v)
+		if err != nil {
+			fe.Add(x.field, "invalid_date")
+			continue
+		}
+		*x.dst = &d
+	}
+	if from != nil && to != nil && to.Before(*from) {
+		fe.Add("to", "before_from")
+	}
+	if err := fe.Err(op); err != nil {
+		return nil, err
+	}
+	all, err := s.Store.ListBookings(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	out := []Booking{}
+	for _, b := range all {
+		day := b.Day()
+		switch {
+		case f.Status == "upcoming" && !b.Upcoming(now),
+			f.Status == "past" && (b.Status == Cancelled || b.Upcoming(now)),
+			f.Status == "cancelled" && b.Status != Cancelled,
+			from != nil && day.Before(*from),
+			to != nil && day.After(*to),
+			f.Institution != "" && b.InstitutionID != f.Institution:
+			continue
+		}
+		out = append(out, b)
+	}
+	slices.SortFunc(out, journalOrder)
+	return out, nil
+}
+
+// journalOrder is the journal's order: latest appointment first, then by
+// id, so that every booking has one place in it.
+func journalOrder(a, b Booking) int {
+	if c := b.Start.Compare(a.Start); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+// JournalPage is one page of the journal.
+type JournalPage struct {
+	Items      []Booking
+	NextCursor string
+}
+
+// JournalPage returns up to limit (registry.ClampLimit) of owner's bookings
+// matching f, in the journal's order, after cursor ("" from the start),
+// and the cursor of the next page ("" at the end). A cursor is a place in
+// the order, not an index, so bookings made or cancelled between pages
+// neither repeat nor vanish. Errors: Invalid (status, from, to), Malformed
+// (cursor), Unavailable, Internal.
+func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter, limit int, cursor string) (JournalPage, error) {
+	const op = "booking.JournalPage"
+	var after *Booking
+	if pos, err := registry.DecodeCursor(cursor); err != nil {
+		return JournalPage{}, err
+	} else if pos != "" {
+		at, id, ok := strings.Cut(pos, "|")
+		start, perr := time.Parse(time.RFC3339Nano, at)
+		if !ok || perr != nil || id == "" {
+			return JournalPage{}, &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		}
+		after = &Booking{ID: id, Start: start}
+	}
+	all, err := s.Journal(ctx, owner, f)
+	if err != nil {
+		return JournalPage{}, err
+	}
+	if after != nil {
+		i, found := slices.BinarySearchFunc(all, *after, journalOrder)
+		if found {
+			i++
+		}
+		all = all[i:]
+	}
+	limit = registry.ClampLimit(limit)
+	if len(all) <= limit {
+		return JournalPage{Items: all}, nil
+	}
+	last := all[limit-1]
+	return JournalPage{Items: all[:limit], NextCursor: registry.EncodeCursor(last.Start.UTC().Format(time.RFC3339Nano) + "|" + last.ID)}, nil
+}
+
+// Reschedule moves one of owner's confirmed bookings to another free slot
+// of the same specialist, before the cancel deadline. The new slot is taken
+// and the old one freed in one transaction, or nothing changes.
+// Errors: NotFound, Invalid (slotId), Conflict (deadline_passed, not_active,
+// slot_taken, day_full, one_per_day), Unavailable, Internal.
+func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Booking, error) {
+	const op = "booking.Reschedule"
+	b, err := s.Store.GetBooking(ctx, owner, id)
+	if err != nil {
+		return Booking{}, err
+	}
+	now := s.Now().UTC()
+	if err := changeable(op, b, now); err != nil {
+		return Booking{}, err
+	}
+	specID, start, perr := ParseSlotID(slotID)
+	switch {
+	case perr != nil:
+		return Booking{}, fieldErr(op, "slotId", "unknown_slot")
+	case specID != b.SpecialistID:
+		return Booking{}, fieldErr(op, "slotId", "other_specialist")
+	case start.Equal(b.Start):
+		return Booking{}, fieldErr(op, "slotId", "same_slot")
+	}
+	slot, _, inst, err := s.slot(ctx, op, specID, start, now)
+	if err != nil {
+		return Booking{}, err
+	}
+	from, to := b.Start, slot.Start
+	next := b
+	next.Start, next.End = slot.Start, slot.End
+	next.CancelDeadline = slot.Start.Add(-deadline(inst))
+	next.Events = append(slices.Clone(b.Events), Event{Action: "rescheduled", Actor: owner, At: now, From: &from, To: &to})
+	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
+	next.Reminder = next.Schedule(now)
+	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
+		return Booking{}, err
+	}
+	return next, nil
+}
+
+// Cancel cancels one of owner's confirmed bookings before the deadline and
+// frees its slot. Errors: NotFound, Invalid (reason), Conflict
+// (deadline_passed, not_active), Unavailable, Internal.
+func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking, error) {
+	const op = "booking.Cancel"
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > maxReason {
+		return Booking{}, fieldErr(op, "reason", "too_long")
+	}
+	b, err := s.Store.GetBooking(ctx, owner, id)
+	if err != nil {
+		return Booking{}, err
+	}
+	now := s.Now().UTC()
+	if err := changeable(op, b, now); err != nil {
+		return Booking{}, err
+	}
+	next := b
+	next.Status = Cancelled
+	next.Events = append(slices.Clone(b.Events), Event{Action: "cancelled", Actor: owner, At: now, Reason: reason})
+	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = next.Schedule(now) // none: cancelled
+	if err := s.Store.Cancel(ctx, b, next); err != nil {
+		return Booking{}, err
+	}
+	return next, nil
+}
+
+func changeable(op string, b Booking, now time.Time) error {
+	switch {
+	case b.Status != Confirmed:
+		return errs.R(op, errs.Conflict, "not_active")
+	case !now.Before(b.CancelDeadline):
+		return errs.R(op, errs.Conflict, "deadline_passed")
+	}
+	return nil
+}
+
+// authorize lets staff of the specialist's institution act on it.
+// Errors: Forbidden, NotFound (specialist).
+func (s *Service) authorize(ctx context.Context, op string, st Staff, specialistID string) error {
+	if !st.IsStaff {
+		return errs.R(op, errs.Forbidden, "staff_only")
+	}
+	spec, err := s.Places.Specialist(ctx, specialistID)
+	if err != nil {
+		return err
+	}
+	if st.Institution == "" || spec.InstitutionID != st.Institution {
+		return errs.R(op, errs.Forbidden, "other_institution")
+	}
+	return nil
+}
+
+// ScheduleResult says what setting a schedule did to the slots.
+type ScheduleResult struct {
+	Created int `json:"created"`
+	Removed int `json:"removed"`
+	Kept    int `json:"kept"`
+}
+
+// SetSchedule replaces a specialist's schedule and generates its slots for
+// the coming weeks: new slots are created, free slots the new schedule no
+// longer has are removed, booked ones are never touched. Staff of the
+// specialist's institution only. Errors: Forbidden, NotFound, Invalid,
+// Unavailable, Internal.
+func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string, sc Schedule) (ScheduleResult, error) {
+	const op = "booking.SetSchedule"
+	if err := s.authorize(ctx, op, st, specialistID); err != nil {
+		return ScheduleResult{}, err
+	}
+	_, inst, err := s.specialist(ctx, specialistID)
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	sc.SpecialistID = specialistID
+	sc, err = sc.Validate()
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	loc := zone(inst.TimeZone)
+	now := s.Now()
+	today := civil.Today(now, loc)
+	want, err := sc.Slots(inst.ID, loc, today, now)
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	// Look as far as any schedule reaches, so a shorter new horizon also
+	// removes the free slots the old one made beyond it.
+	have, err := s.Store.ListSlots(ctx, specialistID, today.In(loc), today.AddDays(MaxWeeksAhead*7+1).In(loc))
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	wanted := map[string]bool{}
+	for _, sl := range want {
+		wanted[sl.ID()] = true
+	}
+	var stale []Slot
+	res := ScheduleResult{}
+	for _, sl := range have {
+		if !wanted[sl.ID()] && sl.Start.After(now) {
+			if sl.Booked > 0 {
+				res.Kept++
+				continue
+			}
+			stale = append(stale, sl)
+		}
+	}
+	if err := s.Store.PutSchedule(ctx, sc); err != nil {
+		return ScheduleResult{}, err
+	}
+	if res.Created, err = s.Store.PutSlots(ctx, want); err != nil {
+		return res, err
+	}
+	res.Removed, err = s.Store.RemoveFreeSlots(ctx, stale)
+	return res, err
+}
+
+// DayBookings lists a specialist's bookings on a local date, for staff of
+// its institution. Errors: Forbidden, NotFound, Invalid (date), Unavailable, Internal.
+func (s *Service) DayBookings(ctx context.Context, st Staff, specialistID, date string) ([]Booking, error) {
+	const op = "booking.DayBookings"
+	if err := s.authorize(ctx, op, st, specialistID); err != nil {
+		return nil, err
+	}
+	day, err := civil.Parse(date)
+	if err != nil {
+		return nil, fieldErr(op, "date", "invalid_date")
+	}
+	return s.Store.DayBookings(ctx, specialistID, day)
+}
+
+// RecordVisit records the outcome of an appointment (completed or no_show)
+// with a staff comment. Staff of the booking's institution only, once the
+// appointment has started. Errors: Forbidden, NotFound, Invalid (outcome,
+// comment), Conflict (not_active, not_started), Unavailable, Internal.
+func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, comment string) (Booking, error) {
+	const op = "booking.RecordVisit"
+	if !st.IsStaff {
+		return Booking{}, errs.R(op, errs.Forbidden, "staff_only")
+	}
+	if outcome != string(Completed) && outcome != string(NoShow) {
+		return Booking{}, fieldErr(op, "outcome", "unknown_outcome")
+	}
+	if utf8.RuneCountInString(comment) > maxComment {
+		return Booking{}, fieldErr(op, "comment", "too_long")
+	}
+	b, err := s.Store.FindBooking(ctx, id)
+	if err != nil {
+		return Booking{}, err
+	}
+	if b.InstitutionID != st.Institution {
+		return Booking{}, errs.E(op, errs.NotFound, nil) // not theirs to see
+	}
+	now := s.Now().UTC()
+	switch {
+	case b.Status != Confirmed:
+		return Booking{}, errs.R(op, errs.Conflict, "not_active")
+	case now.Before(b.Start):
+		return Booking{}, errs.R(op, errs.Conflict, "not_started")
+	}
+	next := b
+	next.Status, next.StaffComment = Status(outcome), strings.TrimSpace(comment)
+	next.Events = append(slices.Clone(b.Events), Event{Action: "visit", Actor: st.Sub, At: now, Reason: outcome})
+	next.UpdatedAt, next.Version = now, b.Version+1
+	next.Reminder = next.Schedule(now) // none: the visit is over
+	if err := s.Store.UpdateBooking(ctx, next, b.Version); err != nil {
+		return Booking{}, err
+	}
+	return next, nil
+}

@@ -1,0 +1,417 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Store persists schedules, slots and bookings.
+type Store interface {
+	// PutSchedule stores a specialist's schedule.
+	PutSchedule(ctx context.Context, s Schedule) error
+	// PutSlots creates the slots that do not exist yet and leaves existing
+	// ones (and their bookings) alone; it returns how many it created.
+	PutSlots(ctx context.Context, slots []Slot) (int, error)
+	// RemoveFreeSlots deletes the given slots where nobody has booked them.
+	RemoveFreeSlots(ctx context.Context, slots []Slot) (int, error)
+	// ListSlots returns a specialist's slots starting in [from, to), in a
+	// slice the caller owns (FreeSlots filters it in place).
+	ListSlots(ctx context.Context, specialistID string, from, to time.Time) ([]Slot, error)
+	// GetSlot errors: NotFound.
+	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
+	// Book takes the slot, counts the specialist's day, holds the person's
+	// one-per-day item, their upcoming place b.Place and the confirmation
+	// number, and stores b, all in one transaction. Errors: Conflict with
+	// reason slot_taken, day_full, one_per_day, place_taken or
+	// confirmation_taken; Invalid (idempotency key reused).
+	Book(ctx context.Context, b Booking, slot Slot, idem *registry.Idempotency) (Booking, bool, error)
+	// Replay returns the booking an Idempotency-Key already made for owner
+	// (ok false when the key is new). Errors: Invalid when the key was used
+	// for another request.
+	Replay(ctx context.Context, owner string, idem *registry.Idempotency) (b Booking, ok bool, err error)
+	// GetBooking errors: NotFound (also for someone else's).
+	GetBooking(ctx context.Context, owner, id string) (Booking, error)
+	// FindBooking finds a booking by id alone, for staff. Errors: NotFound.
+	FindBooking(ctx context.Context, id string) (Booking, error)
+	// ListBookings returns all of a person's bookings.
+	ListBookings(ctx context.Context, owner string) ([]Booking, error)
+	// Reschedule moves old to updated's slot in one transaction: the new
+	// slot taken, the old freed. Errors: Conflict (slot_taken, day_full,
+	// one_per_day, changed).
+	Reschedule(ctx context.Context, old, updated Booking, slot Slot) error
+	// Cancel frees the slot and stores b (status cancelled). Errors: Conflict (changed).
+	Cancel(ctx context.Context, old, updated Booking) error
+	// UpdateBooking stores b if its version is still prev. Errors: Conflict (changed).
+	UpdateBooking(ctx context.Context, b Booking, prev int) error
+	// GetSchedule returns a specialist's schedule; ok is false when none was set.
+	GetSchedule(ctx context.Context, specialistID string) (sc Schedule, ok bool, err error)
+	// DayCounts returns how many bookings a specialist has on each local
+	// day in [from, to].
+	DayCounts(ctx context.Context, specialistID string, from, to civil.Date) (map[civil.Date]int, error)
+	// DayBookings returns a specialist's bookings on a local day.
+	DayBookings(ctx context.Context, specialistID string, day civil.Date) ([]Booking, error)
+}
+
+// Places finds institutions and specialists (the directory).
+type Places interface {
+	Institution(ctx context.Context, id string) (directory.Institution, error)
+	Specialist(ctx context.Context, id string) (directory.Specialist, error)
+}
+
+// Limits of the appointment book.
+const (
+	MaxUpcoming           = 5
+	MaxSlotRangeDays      = 31
+	DefaultCancelDeadline = 2 * time.Hour
+	maxReason             = 500
+	maxComment            = 1000
+)
+
+// Service is the appointment book. Citizen methods act for owner, the
+// authenticated person; staff methods for a member of staff of one
+// institution.
+type Service struct {
+	Store  Store
+	Places Places
+	Now    func() time.Time
+	NewID  func() string
+	// VideoBase prefixes the video room link of a video appointment.
+	VideoBase string
+}
+
+// Staff is the caller of a staff method.
+type Staff struct {
+	Sub         string
+	IsStaff     bool
+	Institution string
+}
+
+// BookInput is what a person sends to book.
+type BookInput struct {
+	SlotID       string `json:"slotId"`
+	Mode         string `json:"mode"`
+	ContactPhone string `json:"contactPhone"`
+}
+
+// SlotQuery selects free slots of a specialist, by local dates of its institution.
+type SlotQuery struct {
+	From, To    string
+	PartOfDay   string
+	MinDuration int // minutes
+}
+
+// SlotsPage is the free slots with the zone they are shown in.
+type SlotsPage struct {
+	TimeZone string
+	Items    []Slot
+}
+
+// FreeSlots returns a specialist's free future slots in [From, To] (local
+// dates, at most 31 days), filtered by part of day and minimum length.
+// Anyone signed in may call it. Errors: NotFound (specialist), Invalid.
+func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuery) (SlotsPage, error) {
+	const op = "booking.FreeSlots"
+	spec, inst, err := s.specialist(ctx, specialistID)
+	if err != nil {
+		return SlotsPage{}, err
+	}
+	loc := zone(inst.TimeZone)
+	today := civil.Today(s.Now(), loc)
+	var fe errs.Fields
+	from, to := today, today.AddDays(13)
+	if q.From != "" {
+		if from, err = civil.Parse(q.From); err != nil {
+			fe.Add("from", "invalid_date")
+		}
+	}
+	if q.To != "" {
+		if to, err = civil.Parse(q.To); err != nil {
+			fe.Add("to", "invalid_date")
+		}
+	}
+	switch {
+	case fe.Has("from") || fe.Has("to"):
+	case to.Before(from):
+		fe.Add("to", "before_from")
+	case from.DaysUntil(to) >= MaxSlotRangeDays:
+		fe.Add("to", "range_too_long")
+	}
+	if q.PartOfDay != "" && !slices.Contains([]string{"morning", "afternoon", "evening"}, q.PartOfDay) {
+		fe.Add("partOfDay", "unknown_part_of_day")
+	}
+	if q.MinDuration < 0 || q.MinDuration > MaxSlotMinutes {
+		fe.Add("minDuration", "out_of_range")
+	}
+	if err := fe.Err(op); err != nil {
+		return SlotsPage{}, err
+	}
+	slots, err := s.Store.ListSlots(ctx, spec.ID, from.In(loc), to.AddDays(1).In(loc))
+	if err != nil {
+		return SlotsPage{}, err
+	}
+	full := map[civil.Date]bool{}
+	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
+		return SlotsPage{}, err
+	} else if ok {
+		counts, err := s.Store.DayCounts(ctx, spec.ID, from, to)
+		if err != nil {
+			return SlotsPage{}, err
+		}
+		for day, n := range counts {
+			full[day] = n >= sc.MaxPerDay
+		}
+	}
+	now := s.Now()
+	// The free slots are filtered into slots' own array: the store's list is
+	// this call's alone, and a two-week page is hundreds of slots.
+	page := SlotsPage{TimeZone: inst.TimeZone, Items: slots[:0]}
+	if page.Items == nil {
+		page.Items = []Slot{}
+	}
+	minLen := time.Duration(q.MinDuration) * time.Minute
+	for _, sl := range slots {
+		local := sl.Start.In(loc)
+		if len(full) > 0 && full[civil.Of(local)] {
+			continue // the day's limit is reached: its free slots cannot be booked
+		}
+		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && partOfDay(local.Hour()) != q.PartOfDay) ||
+			sl.End.Sub(sl.Start) < minLen {
+			continue
+		}
+		page.Items = append(page.Items, sl)
+	}
+	return page, nil
+}
+
+// partOfDay names the part of the day a local hour falls in: morning before
+// 12:00, afternoon before 17:00, evening after.
+func partOfDay(hour int) string {
+	switch {
+	case hour < 12:
+		return "morning"
+	case hour < 17:
+		return "afternoon"
+	}
+	return "evening"
+}
+
+func (s *Service) specialist(ctx context.Context, id string) (directory.Specialist, directory.Institution, error) {
+	spec, err := s.Places.Specialist(ctx, id)
+	if err != nil {
+		return spec, directory.Institution{}, err
+	}
+	inst, err := s.Places.Institution(ctx, spec.InstitutionID)
+	return spec, inst, err
+}
+
+// Book books a free slot for owner. A person holds at most MaxUpcoming
+// upcoming bookings and one per specialist per day.
+// Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
+// key), Conflict (slot_taken, day_full, one_per_day, too_many_bookings),
+// Unavailable, Internal.
+func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *registry.Idempotency) (booked Booking, replayed bool, err error) {
+	const op = "booking.Book"
+	now := s.Now().UTC()
+	var fe errs.Fields
+	specID, start, perr := ParseSlotID(in.SlotID)
+	if perr != nil {
+		fe.Add("slotId", "unknown_slot")
+	}
+	mode := Mode(in.Mode)
+	if mode != InPerson && mode != Video {
+		fe.Add("mode", "unknown_mode")
+	}
+	if in.ContactPhone != "" && !registry.ValidPhone(in.ContactPhone) {
+		fe.Add("contactPhone", "invalid_phone")
+	}
+	if err := fe.Err(op); err != nil {
+		return Booking{}, false, err
+	}
+	if idem != nil {
+		// A retry answers what the first request got, even though the
+		// slot is now taken (by that very booking).
+		if b, ok, err := s.Store.Replay(ctx, owner, idem); err != nil || ok {
+			return b, ok, err
+		}
+		// A concurrent copy of this request may book the slot after that
+		// check, and this one then finds the slot (or the day, or a place)
+		// taken: by that very booking, so it is a replay too.
+		defer func() {
+			if errs.Is(err, errs.Conflict) {
+				if prev, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
+					booked, replayed, err = prev, true, nil
+				}
+			}
+		}()
+	}
+	slot, spec, inst, err := s.slot(ctx, op, specID, start, now)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	if !slices.Contains(spec.Modes, string(mode)) {
+		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
+	}
+	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
+		return Booking{}, false, err
+	} else if ok {
+		slot.MaxPerDay = sc.MaxPerDay // today's limit, not the one the slot was made with
+	}
+	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
+		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
+		Status: Confirmed, CancelDeadline: slot.Start.Add(-deadline(inst)), Checklist: checklist(inst, mode),
+		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if mode == Video {
+		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
+	}
+	b.Reminder = b.Schedule(now)
+	// Each upcoming booking holds one of MaxUpcoming places of its owner,
+	// taken in the booking's transaction: concurrent requests cannot
+	// exceed the cap. A place whose booking has started is free again.
+	for attempt := 0; attempt < MaxUpcoming+3; attempt++ {
+		mine, err := s.Store.ListBookings(ctx, owner)
+		if err != nil {
+			return Booking{}, false, err
+		}
+		held := map[int]bool{}
+		for _, x := range mine {
+			if x.Upcoming(now) {
+				held[x.Place] = true
+			}
+		}
+		b.Place = -1
+		for n := range MaxUpcoming {
+			if !held[n] {
+				b.Place = n
+				break
+			}
+		}
+		if b.Place < 0 {
+			break
+		}
+		b.ConfirmationNumber = confirmationNumber()
+		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
+		switch {
+		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == "confirmation_taken" || errs.ReasonOf(err) == "place_taken"):
+			continue
+		case errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == "slot_taken" && idem != nil:
+			// The same key may have won the slot a moment ago.
+			if rb, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
+				return rb, true, nil
+			}
+		}
+		return stored, replayed, err
+	}
+	return Booking{}, false, errs.R(op, errs.Conflict, "too_many_bookings")
+}
+
+// slot loads a bookable slot: known, in the future, free.
+func (s *Service) slot(ctx context.Context, op, specID string, start, now time.Time) (Slot, directory.Specialist, directory.Institution, error) {
+	spec, inst, err := s.specialist(ctx, specID)
+	if errs.Is(err, errs.NotFound) {
+		return Slot{}, spec, inst, fieldErr(op, "slotId", "unknown_slot")
+	}
+	if err != nil {
+		return Slot{}, spec, inst, err
+	}
+	slot, err := s.Store.GetSlot(ctx, specID, start)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return slot, spec, inst, fieldErr(op, "slotId", "unknown_slot")
+	case err != nil:
+		return slot, spec, inst, err
+	case !slot.Start.After(now):
+		return slot, spec, inst, fieldErr(op, "slotId", "in_past")
+	case !slot.Free():
+		return slot, spec, inst, errs.R(op, errs.Conflict, "slot_taken")
+	}
+	return slot, spec, inst, nil
+}
+
+func fieldErr(op, field, code string) error {
+	return &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: field, Code: code}}}
+}
+
+func deadline(inst directory.Institution) time.Duration {
+	if inst.CancelDeadline > 0 {
+		return inst.CancelDeadline
+	}
+	return DefaultCancelDeadline
+}
+
+// Checklist items: what to bring or prepare. A booking stores their codes;
+// ChecklistText writes them in the reader's language.
+const (
+	BringPassport   = "passport"
+	BringOMSPolicy  = "oms_policy"
+	BringSNILS      = "snils"
+	BringLicence    = "drivers_licence"
+	BringMedical003 = "medical_certificate_003v"
+	BringDevice     = "video_device"
+)
+
+// checklistTexts are the items in English and Russian.
+var checklistTexts = map[string][2]string{
+	BringPassport:   {"Passport", "Паспорт"},
+	BringOMSPolicy:  {"OMS policy", "Полис ОМС"},
+	BringSNILS:      {"SNILS", "СНИЛС"},
+	BringLicence:    {"Driver's licence", "Водительское удостоверение"},
+	BringMedical003: {"Medical certificate 003-V/u", "Медицинская справка 003-В/у"},
+	BringDevice:     {"A device with a camera and a microphone", "Устройство с камерой и микрофоном"},
+}
+
+// ChecklistText writes checklist items in lang ("ru" or "en"). An item that
+// is no code (bookings made before items were codes kept both languages in
+// one text) is shown as stored.
+func ChecklistText(items []string, lang string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it
+		if t, ok := checklistTexts[it]; ok {
+			out[i] = t[0]
+			if lang == "ru" {
+				out[i] = t[1]
+			}
+		}
+	}
+	return out
+}
+
+// checklist says what to bring or prepare, as codes.
+func checklist(inst directory.Institution, mode Mode) []string {
+	if mode == Video {
+		return []string{BringDevice, BringPassport}
+	}
+	list := []string{BringPassport}
+	switch inst.Type {
+	case "polyclinic", "hospital", "laboratory", "dental":
+		list = append(list, BringOMSPolicy, BringSNILS)
+	case "traffic_police":
+		list = append(list, BringLicence, BringMedical003)
+	}
+	return list
+}
+
+// confirmationNumber is short, readable and unambiguous: KB- and eight
+// Crockford base-32 characters (no I, L, O, U), e.g. KB-7F3K-9Q2M.
+func confirmationNumber() string {
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	out := make([]byte, 0, 12)
+	out = append(out, "KB-"...)
+	for i, x := range b {
+		if i == 4 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[x%32])
+	}
+	return string(out)
+}

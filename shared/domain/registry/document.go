@@ -1,0 +1,209 @@
+// Package registry is the document registry: every document a person holds,
+// its status derived from its dates and the owner's today, its history, and
+// the profile facts the rules need. It decides; shared/adapter/store persists and
+// shared/adapter/httpapi speaks HTTP. Nothing here knows about AWS.
+package registry
+
+import (
+	"time"
+	// Zone rules travel inside the binary: Lambda's provided.al2023 image
+	// is not guaranteed to carry /usr/share/zoneinfo.
+	_ "time/tzdata"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+)
+
+// Source says where a value came from.
+type Source string
+
+// Sources of an expiry date and of a document.
+const (
+	SourceUser   Source = "user"   // typed by the owner
+	SourceRule   Source = "rule"   // computed from the type's validity rule
+	SourceAgency Source = "agency" // pushed by an issuing agency
+)
+
+// Document is one document a person holds. Owner is the identity's subject;
+// it is never taken from a request body.
+type Document struct {
+	ID              string
+	Owner           string
+	Type            DocType
+	Title           string
+	Number          string
+	IssuedOn        *civil.Date
+	ExpiresOn       *civil.Date // nil: indefinite
+	ExpiresOnSource Source
+	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
+	Source          Source
+	ArchivedAt      *time.Time
+	// Issuer is the issuing agency of a document pushed by one (Source
+	// agency), "" otherwise.
+	Issuer string
+	// RevokedAt and RevokedReason are set when the issuing agency revoked
+	// the document; it then shows StatusRevoked unless archived.
+	RevokedAt     *time.Time
+	RevokedReason string
+	// ReplacedBy is the id of the document that replaced this one (an
+	// agency issued its successor), "" otherwise.
+	ReplacedBy string
+	Reminder   Reminder
+	// RenewalApplication is the application started to renew this document.
+	RenewalApplication string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Version            int
+}
+
+// Status is a document's state on a given day.
+type Status string
+
+// The statuses, derived, never stored.
+const (
+	StatusValid               Status = "valid"
+	StatusExpiring            Status = "expiring"
+	StatusExpired             Status = "expired"
+	StatusReplacementRequired Status = "replacement_required"
+	StatusArchived            Status = "archived"
+	StatusRevoked             Status = "revoked" // the issuing agency revoked it; wins over all but archived
+)
+
+// Statuses lists every status, for validating filters.
+var Statuses = []Status{StatusValid, StatusExpiring, StatusExpired, StatusReplacementRequired, StatusArchived, StatusRevoked}
+
+// ExpiringWindow is how many days before expiry the document counts as
+// expiring: the largest of its own reminder steps, else its type's default.
+func (d Document) ExpiringWindow() int {
+	if len(d.RemindDays) > 0 {
+		m := d.RemindDays[0]
+		for _, x := range d.RemindDays {
+			m = max(m, x)
+		}
+		return m
+	}
+	ti, _ := Lookup(d.Type)
+	return ti.ExpiringDays
+}
+
+// StatusOn derives the status on day today (the owner's local date) and the
+// days left until expiry (nil when indefinite). A document is valid through
+// its expiry date and expired from the day after. A type with a replacement
+// grace (the internal passport) is "replacement_required" from its expiry
+// date until the grace ends, then expired.
+func (d Document) StatusOn(today civil.Date) (Status, *int) {
+	var left *int
+	if d.ExpiresOn != nil {
+		n := today.DaysUntil(*d.ExpiresOn)
+		left = &n
+	}
+	switch {
+	case d.ArchivedAt != nil:
+		return StatusArchived, left
+	case d.RevokedAt != nil:
+		return StatusRevoked, left
+	case left == nil:
+		return StatusValid, nil
+	}
+	ti, _ := Lookup(d.Type)
+	if ti.ReplacementGraceDays > 0 && *left <= 0 {
+		if -*left <= ti.ReplacementGraceDays {
+			return StatusReplacementRequired, left
+		}
+		return StatusExpired, left
+	}
+	switch {
+	case *left < 0:
+		return StatusExpired, left
+	case *left <= d.ExpiringWindow():
+		return StatusExpiring, left
+	}
+	return StatusValid, left
+}
+
+// Action names a kind of history entry.
+type Action string
+
+// History actions. Later features add reminder_sent, reminder_acked, ...
+const (
+	ActionCreated         Action = "created"
+	ActionUpdated         Action = "updated"
+	ActionArchived        Action = "archived"
+	ActionUnarchived      Action = "unarchived"
+	ActionRenewalStarted  Action = "renewal_started"
+	ActionReminderSent    Action = "reminder_sent"
+	ActionReminderAcked   Action = "reminder_acked"
+	ActionReminderSnoozed Action = "reminder_snoozed"
+	// ActionReplaced: an agency issued a successor (Event.ReplacedBy) and
+	// the document went to the archive. ActionRevoked: the agency revoked it.
+	ActionReplaced Action = "replaced"
+	ActionRevoked  Action = "revoked"
+)
+
+// Event is one entry of a document's history. Fields names what an update
+// changed (never the values: history is personal data too and is kept lean);
+// Step and Channels say which reminder went out where.
+type Event struct {
+	ID       string
+	DocID    string
+	Owner    string
+	Action   Action
+	Fields   []string
+	Step     string
+	Channels []string
+	// ReplacedBy links a "replaced" entry to the successor document.
+	ReplacedBy string
+	Actor      string
+	At         time.Time
+}
+
+// ActorSystem is the actor of what Kabinet does on its own (reminders).
+const ActorSystem = "system"
+
+// Profile holds what the document rules and reminders need about a person.
+type Profile struct {
+	Owner     string
+	Name      string
+	BirthDate *civil.Date
+	TimeZone  string
+	Language  string
+	Email     string
+	Phone     string
+	Channels  Channels
+	// EmailSubscription and PhoneSubscription are the reminders-topic
+	// subscriptions of the current contacts ("" when none).
+	EmailSubscription string
+	PhoneSubscription string
+	Version           int // 0: never saved
+	UpdatedAt         time.Time
+}
+
+// Channels are where a person wants reminders besides the cabinet's own
+// inbox, which always gets them.
+type Channels struct {
+	SMS   bool `json:"sms"`
+	Email bool `json:"email"`
+	Push  bool `json:"push"`
+}
+
+// DefaultChannels: SMS and e-mail wherever a contact is given.
+var DefaultChannels = Channels{SMS: true, Email: true}
+
+// Defaults for a person who has not filled in a profile.
+const (
+	DefaultTimeZone = "Europe/Moscow"
+	DefaultLanguage = "ru"
+)
+
+// Location returns the profile's time zone, Moscow when unset or unknown.
+func (p Profile) Location() *time.Location {
+	if p.TimeZone != "" {
+		if loc, err := time.LoadLocation(p.TimeZone); err == nil {
+			return loc
+		}
+	}
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}

@@ -1,0 +1,272 @@
+package registry
+
+import (
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/opt"
+)
+
+// DocumentFields are the fields of a document its owner may set. It is the
+// whole request type of an update and, with Type, of a create: nothing else
+// (owner, status, version, source, timestamps) can be assigned by a client.
+// Absent fields are left alone; null clears; expiresOn null means indefinite.
+type DocumentFields struct {
+	Title      opt.Value[string] `json:"title"`
+	Number     opt.Value[string] `json:"number"`
+	IssuedOn   opt.Value[string] `json:"issuedOn"`
+	ExpiresOn  opt.Value[string] `json:"expiresOn"`
+	RemindDays opt.Value[[]int]  `json:"remindDays"`
+}
+
+// CreateInput is the body of a new document.
+type CreateInput struct {
+	Type string `json:"type"`
+	DocumentFields
+}
+
+// ProfileInput is the whole profile as PUT replaces it; absent fields are
+// cleared (time zone and language fall back to their defaults).
+type ProfileInput struct {
+	Name      string    `json:"name"`
+	BirthDate string    `json:"birthDate"`
+	TimeZone  string    `json:"timeZone"`
+	Language  string    `json:"language"`
+	Email     string    `json:"email"`
+	Phone     string    `json:"phone"`
+	Channels  *Channels `json:"channels"`
+}
+
+// Limits on what a person can store, so one account cannot grow without bound.
+const (
+	maxTitle      = 200
+	maxNumber     = 64
+	maxName       = 200
+	maxEmail      = 254
+	maxRemindDays = 6
+	maxRemindDay  = 3 * 365
+)
+
+// The patterns are compiled on first use, not at package init: every
+// function binary links this package, and compiling them (the counted
+// repetition {1,128} alone expands to hundreds of instructions) would add to
+// every cold start, including those of functions that never validate input.
+var e164 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`) })
+
+var subject = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`) })
+
+// ValidSubject reports whether s can be a person's id (a token's sub, an
+// agency event's citizenId): it becomes part of storage keys, so only a
+// short, plain alphabet is taken.
+func ValidSubject(s string) bool { return subject().MatchString(s) }
+
+// ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
+// 15 digits), the only form SMS gateways take without guessing.
+func ValidPhone(s string) bool { return e164().MatchString(s) }
+
+// apply merges in into d (a copy of the stored document, or a new one with
+// its Type set) and returns the names of the fields that changed. Validation
+// needs the owner's birth date (for rules) and today (no issue in the future).
+func apply(d *Document, in DocumentFields, creating bool, birth *civil.Date, today civil.Date) ([]string, *errs.Fields) {
+	var fe errs.Fields
+	ti, _ := Lookup(d.Type)
+	before := *d
+
+	if in.Title.Set {
+		d.Title = ""
+		if !in.Title.Null {
+			d.Title = strings.TrimSpace(in.Title.V)
+			if !cleanText(d.Title, maxTitle) {
+				fe.Add("title", "invalid_text")
+			}
+		}
+	}
+	if in.Number.Set {
+		d.Number = ""
+		if !in.Number.Null {
+			n := strings.TrimSpace(in.Number.V)
+			switch {
+			case !cleanText(n, maxNumber):
+				fe.Add("number", "invalid_text")
+			case n == "":
+			case ti.Number != nil:
+				norm, ok := ti.Number(n)
+				if !ok {
+					fe.Add("number", "invalid_number")
+				}
+				n = norm
+			}
+			d.Number = n
+		}
+	}
+	if in.IssuedOn.Set {
+		d.IssuedOn = nil
+		if !in.IssuedOn.Null {
+			if t, err := civil.Parse(in.IssuedOn.V); err != nil {
+				fe.Add("issuedOn", "invalid_date")
+			} else if t.After(today) {
+				fe.Add("issuedOn", "in_future")
+			} else {
+				d.IssuedOn = &t
+			}
+		}
+	}
+	if in.RemindDays.Set {
+		d.RemindDays = nil
+		if !in.RemindDays.Null && len(in.RemindDays.V) > 0 {
+			days := slices.Clone(in.RemindDays.V)
+			slices.Sort(days)
+			slices.Reverse(days)
+			switch {
+			case len(days) > maxRemindDays:
+				fe.Add("remindDays", "too_many")
+			case days[len(days)-1] < 1 || days[0] > maxRemindDay:
+				fe.Add("remindDays", "out_of_range")
+			case len(slices.Compact(slices.Clone(days))) != len(days):
+				fe.Add("remindDays", "duplicate")
+			default:
+				d.RemindDays = days
+			}
+		}
+	}
+	switch {
+	case in.ExpiresOn.Set:
+		d.ExpiresOn, d.ExpiresOnSource = nil, SourceUser
+		if !in.ExpiresOn.Null {
+			if t, err := civil.Parse(in.ExpiresOn.V); err != nil {
+				fe.Add("expiresOn", "invalid_date")
+			} else {
+				d.ExpiresOn = &t
+			}
+		}
+	case ti.Rule != nil && (creating || (d.ExpiresOnSource == SourceRule && in.IssuedOn.Set)):
+		if fe.Has("issuedOn") {
+			break
+		}
+		exp, missing := ti.Rule(d.IssuedOn, birth)
+		switch missing {
+		case "":
+			d.ExpiresOn, d.ExpiresOnSource = exp, SourceRule
+		case "birth_date_required":
+			fe.Add("expiresOn", missing)
+		default:
+			fe.Add("issuedOn", missing)
+		}
+	case creating:
+		d.ExpiresOnSource = SourceUser
+	}
+	if d.ExpiresOn != nil && d.IssuedOn != nil && d.ExpiresOn.Before(*d.IssuedOn) && !fe.Has("expiresOn") {
+		fe.Add("expiresOn", "before_issued")
+	}
+	if ti.NeedsTitle && d.Title == "" && !fe.Has("title") {
+		fe.Add("title", "required")
+	}
+	return changedFields(before, *d), &fe
+}
+
+// cleanText accepts printable text of at most n characters.
+func cleanText(s string, n int) bool {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > n {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func changedFields(a, b Document) []string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add("title", a.Title != b.Title)
+	add("number", a.Number != b.Number)
+	add("issuedOn", !eqDate(a.IssuedOn, b.IssuedOn))
+	add("expiresOn", !eqDate(a.ExpiresOn, b.ExpiresOn) || a.ExpiresOnSource != b.ExpiresOnSource)
+	add("remindDays", !slices.Equal(a.RemindDays, b.RemindDays))
+	return out
+}
+
+func eqDate(a, b *civil.Date) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// validProfile checks in and returns the profile it describes.
+func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, error) {
+	var fe errs.Fields
+	p := Profile{Owner: owner, Name: strings.TrimSpace(in.Name), TimeZone: in.TimeZone,
+		Language: in.Language, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone),
+		Channels: DefaultChannels}
+	if in.Channels != nil {
+		p.Channels = *in.Channels
+	}
+	if !cleanText(p.Name, maxName) {
+		fe.Add("name", "invalid_text")
+	}
+	if in.BirthDate != "" {
+		if d, err := civil.Parse(in.BirthDate); err != nil {
+			fe.Add("birthDate", "invalid_date")
+		} else if d.After(today) {
+			fe.Add("birthDate", "in_future")
+		} else {
+			p.BirthDate = &d
+		}
+	}
+	if p.TimeZone == "" {
+		p.TimeZone = DefaultTimeZone
+	} else if !validZone(p.TimeZone) {
+		fe.Add("timeZone", "invalid_time_zone")
+	}
+	switch p.Language {
+	case "":
+		p.Language = DefaultLanguage
+	case "ru", "en":
+	default:
+		fe.Add("language", "unsupported_language")
+	}
+	if p.Email != "" {
+		a, err := mail.ParseAddress(p.Email)
+		if err != nil || a.Address != p.Email || a.Name != "" || len(p.Email) > maxEmail || !strings.Contains(p.Email[strings.LastIndexByte(p.Email, '@'):], ".") {
+			fe.Add("email", "invalid_email")
+		}
+	}
+	if p.Phone != "" && !e164().MatchString(p.Phone) {
+		fe.Add("phone", "invalid_phone")
+	}
+	return p, fe.Err("registry.PutProfile")
+}
+
+// validZone accepts IANA zone names only: not "Local", not a bare offset,
+// not the host's own zoneinfo folders (posix/, right/, SystemV/), which the
+// zone data built into the Lambda binary does not have.
+func validZone(z string) bool {
+	if z == "UTC" {
+		return true
+	}
+	if !strings.Contains(z, "/") || strings.Contains(z, "..") || z[0] < 'A' || z[0] > 'Z' {
+		return false
+	}
+	for _, host := range []string{"SystemV/"} {
+		if strings.HasPrefix(z, host) {
+			return false
+		}
+	}
+	_, err := time.LoadLocation(z)
+	return err == nil
+}

@@ -1,0 +1,159 @@
+package registry
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+)
+
+// The reminder policy. Reminders fire at ReminderHour local time on their
+// day, never in the quiet hours; after expiry one "expired" reminder, then a
+// repeat every RepeatEveryDays until the document is renewed, archived or
+// the reminder acknowledged.
+const (
+	ReminderHour    = 9
+	QuietFromHour   = 22
+	QuietToHour     = 8
+	RepeatEveryDays = 30
+	// MaxSnoozeDays bounds a snooze of an expired document (one repeat period).
+	MaxSnoozeDays = RepeatEveryDays
+)
+
+// StepKind says which part of the policy a step belongs to.
+type StepKind string
+
+// Step kinds.
+const (
+	StepBefore  StepKind = "before"  // N days before expiry
+	StepExpired StepKind = "expired" // the day after expiry
+	StepRepeat  StepKind = "repeat"  // every RepeatEveryDays after that
+)
+
+// Step is one point of a document's reminder policy.
+type Step struct {
+	Kind StepKind
+	N    int        // before: days before expiry; repeat: which repeat (1, 2, ...)
+	Date civil.Date // the owner's local date it is due on
+}
+
+// Key names the step within one expiry date: "before-30", "expired", "repeat-2".
+func (s Step) Key() string {
+	switch s.Kind {
+	case StepExpired:
+		return "expired"
+	default:
+		return fmt.Sprintf("%s-%d", s.Kind, s.N)
+	}
+}
+
+// Reminder is a document's reminder state, stored with it. NextAt is what
+// the due index is keyed on; nil means nothing is due.
+type Reminder struct {
+	Next         *Step
+	NextAt       *time.Time  // UTC
+	LastDate     *civil.Date // date of the last step sent; steps up to it are done
+	Acked        bool        // the owner acknowledged the last reminder
+	SnoozedUntil *time.Time  // UTC; no reminder before it
+}
+
+// ReminderSteps are the document's own steps, else its type's defaults.
+func (d Document) ReminderSteps() []int {
+	if len(d.RemindDays) > 0 {
+		return d.RemindDays
+	}
+	ti, _ := Lookup(d.Type)
+	return ti.ReminderSteps
+}
+
+// stepsAfter returns the policy's steps in date order, starting after date
+// last (all when nil), up to and including the first step after horizon.
+func (d Document) stepsAfter(last *civil.Date, horizon civil.Date) []Step {
+	exp := *d.ExpiresOn
+	var all []Step
+	for _, n := range d.ReminderSteps() { // descending days: ascending dates
+		all = append(all, Step{Kind: StepBefore, N: n, Date: exp.AddDays(-n)})
+	}
+	all = append(all, Step{Kind: StepExpired, Date: exp.AddDays(1)})
+	var out []Step
+	for _, s := range all {
+		if last == nil || s.Date.After(*last) {
+			out = append(out, s)
+		}
+	}
+	for n := 1; len(out) == 0 || !out[len(out)-1].Date.After(horizon); n++ {
+		s := Step{Kind: StepRepeat, N: n, Date: exp.AddDays(1 + n*RepeatEveryDays)}
+		if last == nil || s.Date.After(*last) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// FireAt is the instant a step is due: ReminderHour on its date in loc.
+func FireAt(s Step, loc *time.Location) time.Time { return atHour(s.Date, loc) }
+
+// atHour is ReminderHour on date d in loc, built as a wall-clock time so a
+// daylight-saving change that day does not move it to 08:00 or 10:00.
+func atHour(d civil.Date, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, ReminderHour, 0, 0, 0, loc).UTC()
+}
+
+// OutOfQuietHours moves t to ReminderHour when it falls in the quiet hours of loc.
+func OutOfQuietHours(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	switch h := l.Hour(); {
+	case h >= QuietFromHour:
+		return atHour(civil.Of(l).AddDays(1), loc)
+	case h < QuietToHour:
+		return atHour(civil.Of(l), loc)
+	}
+	return t.UTC()
+}
+
+// Schedule computes the next reminder of d for an owner in loc at instant
+// now, keeping what was already sent (LastDate), acknowledged and snoozed.
+// A step whose time has passed unsent is due at once, but only the latest
+// such step: someone who adds a passport expiring in 20 days gets one
+// "expires in 20 days", not the 180-, 90- and 30-day reminders in a burst.
+func (d Document) Schedule(loc *time.Location, now time.Time) Reminder {
+	r := d.Reminder
+	r.Next, r.NextAt = nil, nil
+	if d.ArchivedAt != nil || d.RevokedAt != nil || d.ExpiresOn == nil {
+		return r // nothing to renew: archived, revoked by its issuer, or indefinite
+	}
+	if r.Acked && r.LastDate != nil && !r.LastDate.Before(d.ExpiresOn.AddDays(1)) {
+		return r // the owner acknowledged the expiry: no more repeats
+	}
+	today := civil.Today(now, loc)
+	var due, next *Step
+	for _, s := range d.stepsAfter(r.LastDate, today) {
+		s := s
+		if !FireAt(s, loc).After(now) {
+			due = &s
+		} else if next == nil {
+			next = &s
+		}
+	}
+	pick := next
+	if due != nil {
+		pick = due
+	}
+	if pick == nil {
+		return r
+	}
+	at := FireAt(*pick, loc)
+	if r.SnoozedUntil != nil && r.SnoozedUntil.After(at) {
+		at = OutOfQuietHours(*r.SnoozedUntil, loc)
+	}
+	r.Next, r.NextAt = pick, &at
+	return r
+}
+
+// Sent records that step s went out: later steps follow, the snooze and the
+// acknowledgement are spent.
+func (r Reminder) Sent(s Step) Reminder {
+	d := s.Date
+	r.LastDate, r.Acked, r.SnoozedUntil = &d, false, nil
+	return r
+}

@@ -1,0 +1,383 @@
+package registry
+
+import (
+	"context"
+	"encoding/base64"
+	"slices"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// Store persists documents, their history and profiles. Implementations keep
+// every item of a person under that person's key, so a method called with
+// one owner can never see another's data.
+type Store interface {
+	// GetProfile returns the owner's profile, or a zero Profile (Version 0)
+	// when none was saved. Errors: Unavailable, Internal.
+	GetProfile(ctx context.Context, owner string) (Profile, error)
+	// PutProfile saves p if the stored version is still prevVersion (0: none
+	// stored yet). Errors: Precondition, Unavailable, Internal.
+	PutProfile(ctx context.Context, p Profile, prevVersion int) error
+	// CreateDocument stores d and its first history entry in one write. With
+	// idem set, the key is claimed in the same write: a key already used for
+	// the same request returns the document it created and replayed=true; for
+	// another request, an Invalid error with reason "idempotency_key_reused".
+	// Errors: Invalid, Unavailable, Internal.
+	CreateDocument(ctx context.Context, d Document, ev Event, idem *Idempotency) (stored Document, replayed bool, err error)
+	// GetDocument errors: NotFound, Unavailable, Internal.
+	GetDocument(ctx context.Context, owner, id string) (Document, error)
+	// ListDocuments returns up to limit documents with ids after `after`
+	// ("" from the start) in id order, and the id to continue after ("" at
+	// the end). Errors: Unavailable, Internal.
+	ListDocuments(ctx context.Context, owner, after string, limit int) ([]Document, string, error)
+	// UpdateDocument replaces the document if its stored version is still
+	// prevVersion, and adds ev to its history in the same write.
+	// Errors: NotFound, Precondition, Unavailable, Internal.
+	UpdateDocument(ctx context.Context, d Document, prevVersion int, ev Event) error
+	// DeleteDocument erases the document and its history.
+	// Errors: NotFound, Unavailable, Internal.
+	DeleteDocument(ctx context.Context, owner, id string) error
+	// ListHistory returns the document's history newest first, paged like
+	// ListDocuments. Errors: Unavailable, Internal.
+	ListHistory(ctx context.Context, owner, docID, after string, limit int) ([]Event, string, error)
+}
+
+// Idempotency ties a create to a client's Idempotency-Key: Hash identifies
+// the request body, Expires is when the key may be reused.
+type Idempotency struct {
+	Key     string
+	Hash    string
+	Expires time.Time
+}
+
+// IdempotencyTTL is how long a key is remembered.
+const IdempotencyTTL = 24 * time.Hour
+
+// Page sizes.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+	// examineBudget bounds how many stored documents one filtered list
+	// request reads; past it the page ends early with a cursor.
+	examineBudget = 1000
+)
+
+// Service is the document registry. Every method acts for owner, the
+// authenticated person; callers take owner from the verified identity, never
+// from a request. A document of someone else is NotFound, exactly as a
+// missing one.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	NewID func() string
+	// Contacts subscribes a person's phone and e-mail to the reminders
+	// topic; nil where a function has no business with contacts.
+	Contacts Contacts
+}
+
+// View is a document as its owner sees it on a day: with its status.
+type View struct {
+	Document
+	Status   Status
+	DaysLeft *int
+}
+
+// ListFilter selects documents; zero fields select everything.
+type ListFilter struct {
+	Status Status
+	Type   DocType
+	Limit  int
+	Cursor string
+}
+
+// Page is one page of documents.
+type Page struct {
+	Items      []View
+	NextCursor string
+}
+
+// HistoryPage is one page of history.
+type HistoryPage struct {
+	Items      []Event
+	NextCursor string
+}
+
+func (s *Service) today(p Profile) civil.Date { return civil.Today(s.Now(), p.Location()) }
+
+func (s *Service) view(d Document, p Profile) View {
+	st, left := d.StatusOn(s.today(p))
+	return View{Document: d, Status: st, DaysLeft: left}
+}
+
+// Types returns the catalogue of document types. Anyone may call it.
+func (s *Service) Types() []TypeInfo { return Catalogue }
+
+// CreateDocument adds a document for owner. When expiresOn is omitted and the
+// type has a validity rule, the expiry is computed (source "rule").
+// Errors: Invalid (field errors; a reused idempotency key), Unavailable, Internal.
+func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInput, idem *Idempotency) (View, bool, error) {
+	const op = "registry.CreateDocument"
+	ti, ok := Lookup(DocType(in.Type))
+	if !ok {
+		code := "unknown_type"
+		if in.Type == "" {
+			code = "required"
+		}
+		return View{}, false, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "type", Code: code}}}
+	}
+	p, err := s.Store.GetProfile(ctx, owner)
+	if err != nil {
+		return View{}, false, err
+	}
+	now := s.Now().UTC()
+	d := Document{ID: s.NewID(), Owner: owner, Type: ti.Type, Source: SourceUser, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if _, fe := apply(&d, in.DocumentFields, true, p.BirthDate, s.today(p)); fe.Err(op) != nil {
+		return View{}, false, fe.Err(op)
+	}
+	d.Reminder = d.Schedule(p.Location(), now)
+	ev := Event{ID: s.NewID(), DocID: d.ID, Owner: owner, Action: ActionCreated, Actor: owner, At: now}
+	stored, replayed, err := s.Store.CreateDocument(ctx, d, ev, idem)
+	if err != nil {
+		return View{}, false, err
+	}
+	return s.view(stored, p), replayed, nil
+}
+
+// GetDocument returns one of owner's documents. Errors: NotFound, Unavailable, Internal.
+func (s *Service) GetDocument(ctx context.Context, owner, id string) (View, error) {
+	d, err := s.Store.GetDocument(ctx, owner, id)
+	if err != nil {
+		return View{}, err
+	}
+	p, err := s.Store.GetProfile(ctx, owner)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(d, p), nil
+}
+
+// ListDocuments returns owner's documents matching f, oldest first. A page
+// may hold fewer than f.Limit items and still carry a cursor when the
+// filter is selective; an empty cursor means the end.
+// Errors: Invalid (limit, status, type), Malformed (cursor), Unavailable, Internal.
+func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter) (Page, error) {
+	const op = "registry.ListDocuments"
+	var fe errs.Fields
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		fe.Add("status", "unknown_status")
+	}
+	if _, ok := Lookup(f.Type); f.Type != "" && !ok {
+		fe.Add("type", "unknown_type")
+	}
+	if err := fe.Err(op); err != nil {
+		return Page{}, err
+	}
+	after, err := DecodeCursor(f.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	limit := ClampLimit(f.Limit)
+	p, err := s.Store.GetProfile(ctx, owner)
+	if err != nil {
+		return Page{}, err
+	}
+	today := s.today(p)
+	docs, last, err := Collect(
+		func(after string) ([]Document, string, error) { return s.Store.ListDocuments(ctx, owner, after, limit) },
+		func(d Document) string { return d.ID },
+		func(d Document) bool {
+			st, _ := d.StatusOn(today)
+			return (f.Type == "" || d.Type == f.Type) && (f.Status == "" || st == f.Status)
+		}, after, limit, examineBudget)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{NextCursor: EncodeCursor(last)}
+	for _, d := range docs {
+		page.Items = append(page.Items, s.view(d, p))
+	}
+	return page, nil
+}
+
+// UpdateDocument applies a partial update if the document is still at
+// version ifMatch (required: nil is PreconditionRequired, judged after the
+// lookup so someone else's id is NotFound whatever the headers say). Changing the issue date of a document whose expiry came
+// from its rule recomputes the expiry. An update that changes nothing writes
+// nothing. Errors: NotFound, Invalid, PreconditionRequired, Precondition (stale version), Conflict
+// (archived), Unavailable, Internal.
+func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in DocumentFields, ifMatch *int) (View, error) {
+	const op = "registry.UpdateDocument"
+	d, p, err := s.load(ctx, owner, id)
+	if err != nil {
+		return View{}, err
+	}
+	if err := errs.CheckVersion(op, ifMatch, d.Version); err != nil {
+		return View{}, err
+	}
+	if d.ArchivedAt != nil {
+		return View{}, errs.R(op, errs.Conflict, "archived")
+	}
+	changed, fe := apply(&d, in, false, p.BirthDate, s.today(p))
+	if err := fe.Err(op); err != nil {
+		return View{}, err
+	}
+	if len(changed) == 0 {
+		return s.view(d, p), nil
+	}
+	if slices.Contains(changed, "expiresOn") {
+		d.Reminder = Reminder{} // a renewed document starts its reminders afresh
+	}
+	return s.save(ctx, d, p, Event{Action: ActionUpdated, Fields: changed})
+}
+
+// Archive moves a document to the archive: it keeps its history, stops
+// counting towards reminders and shows status "archived".
+// Errors: NotFound, Conflict (already archived), Unavailable, Internal.
+func (s *Service) Archive(ctx context.Context, owner, id string) (View, error) {
+	return s.setArchived(ctx, owner, id, true)
+}
+
+// Unarchive brings an archived document back.
+// Errors: NotFound, Conflict (not archived), Unavailable, Internal.
+func (s *Service) Unarchive(ctx context.Context, owner, id string) (View, error) {
+	return s.setArchived(ctx, owner, id, false)
+}
+
+func (s *Service) setArchived(ctx context.Context, owner, id string, archive bool) (View, error) {
+	const op = "registry.Archive"
+	d, p, err := s.load(ctx, owner, id)
+	if err != nil {
+		return View{}, err
+	}
+	if (d.ArchivedAt != nil) == archive {
+		reason := "not_archived"
+		if archive {
+			reason = "already_archived"
+		}
+		return View{}, errs.R(op, errs.Conflict, reason)
+	}
+	action := ActionUnarchived
+	d.ArchivedAt = nil
+	if archive {
+		now := s.Now().UTC()
+		d.ArchivedAt, action = &now, ActionArchived
+	}
+	v, err := s.save(ctx, d, p, Event{Action: action})
+	if errs.Is(err, errs.Precondition) {
+		// Someone changed it between our read and write; the caller asked
+		// for no particular version, so report the state clash, not a 412.
+		return View{}, errs.E(op, errs.Conflict, err)
+	}
+	return v, err
+}
+
+// DeleteDocument erases a document and its history: the person's right to
+// erasure. Errors: NotFound, Unavailable, Internal.
+func (s *Service) DeleteDocument(ctx context.Context, owner, id string) error {
+	return s.Store.DeleteDocument(ctx, owner, id)
+}
+
+// History returns a document's history, newest first.
+// Errors: NotFound, Malformed (cursor), Unavailable, Internal.
+func (s *Service) History(ctx context.Context, owner, id string, limit int, cursor string) (HistoryPage, error) {
+	after, err := DecodeCursor(cursor)
+	if err != nil {
+		return HistoryPage{}, err
+	}
+	if _, err := s.Store.GetDocument(ctx, owner, id); err != nil {
+		return HistoryPage{}, err
+	}
+	items, next, err := s.Store.ListHistory(ctx, owner, id, after, ClampLimit(limit))
+	if err != nil {
+		return HistoryPage{}, err
+	}
+	return HistoryPage{Items: items, NextCursor: EncodeCursor(next)}, nil
+}
+
+func (s *Service) load(ctx context.Context, owner, id string) (Document, Profile, error) {
+	d, err := s.Store.GetDocument(ctx, owner, id)
+	if err != nil {
+		return Document{}, Profile{}, err
+	}
+	p, err := s.Store.GetProfile(ctx, owner)
+	return d, p, err
+}
+
+// save stores d as its next version with ev in its history, rescheduling
+// its reminders first.
+func (s *Service) save(ctx context.Context, d Document, p Profile, ev Event) (View, error) {
+	now := s.Now().UTC()
+	prev := d.Version
+	d.Version, d.UpdatedAt = prev+1, now
+	d.Reminder = d.Schedule(p.Location(), now)
+	ev.ID, ev.DocID, ev.Owner, ev.Actor, ev.At = s.NewID(), d.ID, d.Owner, d.Owner, now
+	if err := s.Store.UpdateDocument(ctx, d, prev, ev); err != nil {
+		return View{}, err
+	}
+	return s.view(d, p), nil
+}
+
+// Collect pages through fetch — a store listing that returns the items after
+// a position and the position to continue from ("" at the end) — keeping
+// the items keep accepts, until limit are kept or budget items were read.
+// It returns the kept items and the id of the last item examined when it
+// stopped early ("" when the listing ran out): a selective filter gets a
+// short page with a cursor rather than a request that reads without bound.
+func Collect[T any](fetch func(after string) ([]T, string, error), id func(T) string, keep func(T) bool,
+	after string, limit, budget int) ([]T, string, error) {
+	var out []T
+	examined := 0
+	for {
+		items, next, err := fetch(after)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, x := range items {
+			examined++
+			if keep(x) {
+				out = append(out, x)
+			}
+			if len(out) == limit || examined >= budget {
+				return out, id(x), nil
+			}
+		}
+		if next == "" {
+			return out, "", nil
+		}
+		after = next
+	}
+}
+
+// ClampLimit turns a requested page size into one the store will serve:
+// 0 means the default, anything above MaxLimit is MaxLimit.
+func ClampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// EncodeCursor makes a store position opaque to clients.
+func EncodeCursor(after string) string {
+	if after == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte("v1:" + after))
+}
+
+// DecodeCursor reverses EncodeCursor. Errors: Malformed (field "cursor").
+func DecodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 4 || string(b[:3]) != "v1:" || len(b) > 200 {
+		return "", &errs.Error{Kind: errs.Malformed, Op: "registry.DecodeCursor", Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+	}
+	return string(b[3:]), nil
+}

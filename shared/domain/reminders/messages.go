@@ -1,0 +1,153 @@
+package reminders
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// text is a reminder rendered in one language.
+type text struct {
+	kind    string // inbox.KindDocumentExpiring, inbox.KindDocumentExpired or inbox.KindBookingUpcoming
+	subject string
+	body    string
+	sms     string
+}
+
+// render writes the reminder for d on day today in lang. Document numbers
+// are never included: an SMS shows on a locked screen.
+func render(d registry.Document, today civil.Date, lang string) text {
+	ti, _ := registry.Lookup(d.Type)
+	name := d.Title
+	if name == "" {
+		name = ti.Title[lang]
+		if name == "" {
+			name = ti.Title["en"]
+		}
+	}
+	exp := d.ExpiresOn.String()
+	left := today.DaysUntil(*d.ExpiresOn)
+	if lang == "ru" {
+		switch {
+		case left < 0:
+			return text{inbox.KindDocumentExpired, "Срок действия документа истёк",
+				fmt.Sprintf("Срок действия документа «%s» истёк %s. Оформите новый документ или отметьте напоминание как прочитанное в кабинете.", name, exp),
+				fmt.Sprintf("Кабинет: срок действия «%s» истёк %s.", name, exp)}
+		case left == 0:
+			return text{inbox.KindDocumentExpiring, "Документ истекает сегодня",
+				fmt.Sprintf("Срок действия документа «%s» истекает сегодня, %s.", name, exp),
+				fmt.Sprintf("Кабинет: «%s» истекает сегодня.", name)}
+		}
+		return text{inbox.KindDocumentExpiring, "Срок действия документа истекает",
+			fmt.Sprintf("Срок действия документа «%s» истекает %s, через %s.", name, exp, daysRU(left)),
+			fmt.Sprintf("Кабинет: «%s» истекает через %s (%s).", name, daysRU(left), exp)}
+	}
+	switch {
+	case left < 0:
+		return text{inbox.KindDocumentExpired, "Your document has expired",
+			fmt.Sprintf("Your %s expired on %s. Renew it, or acknowledge this reminder in your cabinet.", name, exp),
+			fmt.Sprintf("Kabinet: your %s expired on %s.", name, exp)}
+	case left == 0:
+		return text{inbox.KindDocumentExpiring, "Your document expires today",
+			fmt.Sprintf("Your %s expires today, %s.", name, exp),
+			fmt.Sprintf("Kabinet: your %s expires today.", name)}
+	}
+	return text{inbox.KindDocumentExpiring, "Your document expires soon",
+		fmt.Sprintf("Your %s expires on %s, in %s.", name, exp, daysEN(left)),
+		fmt.Sprintf("Kabinet: your %s expires in %s (%s).", name, daysEN(left), exp)}
+}
+
+func daysEN(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+// daysRU agrees "день" with its number: 1 день, 2 дня, 5 дней, 21 день, 11 дней.
+func daysRU(n int) string {
+	word := "дней"
+	switch m10, m100 := n%10, n%100; {
+	case m100 >= 11 && m100 <= 14:
+	case m10 == 1:
+		word = "день"
+	case m10 >= 2 && m10 <= 4:
+		word = "дня"
+	}
+	return strconv.Itoa(n) + " " + word
+}
+
+// monthsRU are the months in the genitive: "12 декабря".
+var monthsRU = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
+	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
+
+// renderBooking writes the reminder step of booking b, sent at now, in
+// lang. Times are the institution's, with its zone named. spec and inst
+// name the specialization and the institution; "" leaves them out, and the
+// time and the booking's number remain. "In 2 hours" is said only when the
+// start is about that far off (a step sent early, out of the quiet hours,
+// or late, for a booking made at the last minute, says "today").
+func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, inst, lang string) text {
+	start := b.Start.In(b.Location())
+	clock := start.Format("15:04")
+	zone := b.Location().String()
+	var names []string
+	for _, n := range []string{spec, inst} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	what := strings.Join(names, ", ")
+	left := b.Start.Sub(now)
+	twoHours := left >= 100*time.Minute && left <= 140*time.Minute
+	if lang == "ru" {
+		var subject, lead, short string
+		switch {
+		case step.Kind == booking.StepDayBefore:
+			subject = "Напоминание: приём завтра"
+			lead = fmt.Sprintf("Напоминаем: завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
+			short = fmt.Sprintf("приём завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
+		case twoHours:
+			subject = "Приём через 2 часа"
+			lead = fmt.Sprintf("Через 2 часа, в %s (%s)", clock, zone)
+			short = fmt.Sprintf("приём через 2 часа, в %s (%s)", clock, zone)
+		default:
+			subject = "Приём сегодня"
+			lead = fmt.Sprintf("Сегодня, в %s (%s)", clock, zone)
+			short = fmt.Sprintf("приём сегодня, в %s (%s)", clock, zone)
+		}
+		body := lead
+		if what != "" {
+			body += " — приём: " + what
+		}
+		body += ". Номер записи " + b.ConfirmationNumber + "."
+		return text{inbox.KindBookingUpcoming, subject, body, "Кабинет: " + short + ". Запись " + b.ConfirmationNumber + "."}
+	}
+	var subject, lead, short string
+	switch {
+	case step.Kind == booking.StepDayBefore:
+		subject = "Your appointment is tomorrow"
+		lead = fmt.Sprintf("Reminder: tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
+		short = fmt.Sprintf("appointment tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
+	case twoHours:
+		subject = "Your appointment is in 2 hours"
+		lead = fmt.Sprintf("In 2 hours, at %s (%s)", clock, zone)
+		short = fmt.Sprintf("appointment in 2 hours, at %s (%s)", clock, zone)
+	default:
+		subject = "Your appointment is today"
+		lead = fmt.Sprintf("Today, at %s (%s)", clock, zone)
+		short = fmt.Sprintf("appointment today, at %s (%s)", clock, zone)
+	}
+	body := lead
+	if what != "" {
+		body += " — appointment: " + what
+	}
+	body += ". Booking number " + b.ConfirmationNumber + "."
+	return text{inbox.KindBookingUpcoming, subject, body, "Kabinet: " + short + ". Booking " + b.ConfirmationNumber + "."}
+}

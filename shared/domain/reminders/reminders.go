@@ -1,0 +1,145 @@
+// Package reminders is the expiry scan: it finds the reminders that are due
+// through the due index (documents expiring, appointments coming up, and
+// status messages whose first publish failed),
+// decides each exactly once, tells the owner in the cabinet and on the
+// channels they enabled, and moves each document or booking to its next
+// step. Nothing here knows about AWS; shared/adapter/store and shared/adapter/notify are
+// its adapters.
+package reminders
+
+import (
+	"context"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Decision records that one step of one document's (or booking's)
+// reminders is being (or has been) sent. Its key makes a second run, or a
+// concurrent one, find the decision instead of sending again; its lease lets
+// a later run take over a decision whose run died; SentChannels lets a retry
+// skip the channels that already went out.
+type Decision struct {
+	Owner string
+	DocID string // the document's id, or the booking's
+	// Key is "<expiresOn>#<step key>" for a document, so a renewed document
+	// has new keys; "<start RFC 3339 UTC>#<step kind>" for a booking, so a
+	// rescheduled one has new keys too.
+	Key          string
+	Status       string // DecisionPending or DecisionSent
+	LeaseUntil   time.Time
+	SentChannels []string
+}
+
+// Decision states.
+const (
+	DecisionPending = "pending"
+	DecisionSent    = "sent"
+)
+
+// Kinds of item in the due index (Ref.Kind).
+const (
+	KindDocument = "document"
+	KindBooking  = "booking"
+	KindMessage  = "message"
+)
+
+// Due is one item of the due index: a document, a booking or a message,
+// exactly one of them set.
+type Due struct {
+	Document *registry.Document
+	Booking  *booking.Booking
+	Message  *Message
+}
+
+// Message is an outbox entry of the due index: a notification that is
+// already in its owner's cabinet but whose messages on their channels were
+// not confirmed published (an application's status change whose publish
+// failed, or whose function stopped before it could tell). The scan sends
+// it on the channels the owner can be reached on, once, then takes it out
+// of the index.
+type Message struct {
+	Notification inbox.Notification
+	// Attributes are the message attributes besides userId, channel and kind.
+	Attributes map[string]string
+	// At is when it became due: the index value Advance checks.
+	At time.Time
+}
+
+// Ref names the item a Due is, for Advance.
+func (d Due) Ref() Ref {
+	switch {
+	case d.Booking != nil:
+		return Ref{Kind: KindBooking, Owner: d.Booking.Owner, ID: d.Booking.ID}
+	case d.Message != nil:
+		return Ref{Kind: KindMessage, Owner: d.Message.Notification.Owner, ID: d.Message.Notification.ID}
+	}
+	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
+}
+
+// Reminder is the reminder state the item was read with; a message has
+// only its due time.
+func (d Due) Reminder() registry.Reminder {
+	switch {
+	case d.Booking != nil:
+		return d.Booking.Reminder
+	case d.Message != nil:
+		at := d.Message.At
+		return registry.Reminder{NextAt: &at}
+	}
+	return d.Document.Reminder
+}
+
+// Ref addresses a document, a booking or a notification of one owner.
+type Ref struct {
+	Kind  string // KindDocument, KindBooking or KindMessage
+	Owner string
+	ID    string
+}
+
+// Store is what the scan needs from storage.
+type Store interface {
+	// DueItems returns up to limit items of one due-index shard whose next
+	// reminder is at or before now, continuing after cursor ("" first),
+	// with the cursor to continue from ("" at the end) and how many index
+	// items were read. Errors: Unavailable, Internal.
+	DueItems(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]Due, string, int, error)
+	// GetProfile returns the owner's profile (zero Version when none).
+	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
+	// Claim creates the decision, or takes over a pending one whose lease
+	// ended before now. claimed is false when another run holds it or it
+	// was sent; current is the stored decision either way.
+	Claim(ctx context.Context, d Decision, now time.Time) (current Decision, claimed bool, err error)
+	// Complete marks the decision sent and writes the inbox notification
+	// (none when n is the zero Notification, as for a message, which is one
+	// already) and the history entry (none when ev is the zero Event, as for
+	// a booking), in one transaction.
+	Complete(ctx context.Context, d Decision, n inbox.Notification, ev registry.Event) error
+	// Release ends the lease of a decision that could not be sent in full,
+	// recording the channels that did go out, so the next run retries the rest.
+	Release(ctx context.Context, d Decision) error
+	// Advance stores the new reminder state of the document or booking ref
+	// if its next reminder is still at `read` (nil: none); otherwise someone
+	// changed it and its own schedule stands. A message's only next state is
+	// none: out of the index.
+	// Errors: Conflict (changed), Unavailable, Internal.
+	Advance(ctx context.Context, ref Ref, read *time.Time, next registry.Reminder) error
+}
+
+// Places finds the institution and specialist of a booking, for the
+// reminder's text; *directory.Cache is one.
+type Places interface {
+	Institution(ctx context.Context, id string) (directory.Institution, error)
+	Specialist(ctx context.Context, id string) (directory.Specialist, error)
+}
+
+var _ Places = (*directory.Cache)(nil)
+
+// Publisher sends messages and reports the ids of those it could not send.
+type Publisher interface {
+	Publish(ctx context.Context, msgs []notify.Message) map[string]error
+}

@@ -1,0 +1,291 @@
+package ticket
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// payloadPrefix versions the QR payload format: a reader that meets another
+// prefix knows it cannot check the code rather than calling it forged.
+const payloadPrefix = "KB1"
+
+// maxPayload bounds what Verify reads: a real payload is about 150 bytes, and
+// a scanner can hand reception any garbage.
+const maxPayload = 512
+
+// Signer signs the QR payloads printed on confirmations. The booking service
+// holds one (its key from KeyFromSeed on Lambda, LoadOrCreateKey locally);
+// only the public half ever leaves the back end.
+type Signer struct{ Key ed25519.PrivateKey }
+
+// Verifier checks QR payloads at reception, offline: it needs only the public
+// key, which can be shipped to the reception app.
+type Verifier struct{ Key ed25519.PublicKey }
+
+// Claim is what a valid QR code proves: this confirmation number was issued
+// by Kabinet for this booking at this start. It says nothing about whether
+// the booking is still confirmed — reception looks that up, or at least
+// compares Start with the day — because a printed code cannot be revoked.
+type Claim struct {
+	ConfirmationNumber, BookingID string
+	Start                         time.Time
+}
+
+// Payload is the text encoded in the booking's QR code:
+// KB1.<confirmationNumber>.<bookingID>.<start unix>.<base64url(signature)>,
+// the signature covering everything before the last dot. It is compact so
+// the code stays small enough to scan from a phone screen.
+//
+// It returns "" when it cannot make a payload Verify would accept: the key is
+// not an Ed25519 private key (a configuration bug, caught at start-up by
+// KeyFromSeed), or the confirmation number or id is empty or holds a dot,
+// a space or a non-ASCII byte. QRPNG refuses "", so the fault surfaces as an
+// error there rather than as an unverifiable code in a person's hands.
+func (s Signer) Payload(b Booking) string {
+	if len(s.Key) != ed25519.PrivateKeySize || !payloadField(b.ConfirmationNumber) || !payloadField(b.ID) {
+		return ""
+	}
+	msg := payloadPrefix + "." + b.ConfirmationNumber + "." + b.ID + "." + strconv.FormatInt(b.Start.Unix(), 10)
+	return msg + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(s.Key, []byte(msg)))
+}
+
+// Verify checks a scanned payload and returns what it claims. Errors: Invalid
+// with reason "malformed_payload" when the text is not a KB1 payload (wrong
+// prefix, field count, number or base64), "bad_signature" when the signature
+// does not match — a forged or altered code, or one signed with another key;
+// Internal when the Verifier has no usable key. Surrounding white space, which
+// keyboard-wedge scanners add, is ignored.
+func (v Verifier) Verify(payload string) (Claim, error) {
+	const op = "ticket.Verify"
+	if len(v.Key) != ed25519.PublicKeySize {
+		return Claim{}, errs.R(op, errs.Internal, "bad_key")
+	}
+	payload = strings.TrimSpace(payload)
+	malformed := errs.R(op, errs.Invalid, "malformed_payload")
+	if len(payload) > maxPayload {
+		return Claim{}, malformed
+	}
+	parts := strings.Split(payload, ".")
+	if len(parts) != 5 || parts[0] != payloadPrefix || !payloadField(parts[1]) || !payloadField(parts[2]) {
+		return Claim{}, malformed
+	}
+	sec, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil || strconv.FormatInt(sec, 10) != parts[3] {
+		return Claim{}, malformed
+	}
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[4])
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return Claim{}, malformed
+	}
+	msg := payload[:len(payload)-len(parts[4])-1]
+	if !ed25519.Verify(v.Key, []byte(msg), sig) {
+		return Claim{}, errs.R(op, errs.Invalid, "bad_signature")
+	}
+	return Claim{ConfirmationNumber: parts[1], BookingID: parts[2], Start: time.Unix(sec, 0).UTC()}, nil
+}
+
+// payloadField reports whether s can stand between the payload's dots:
+// printable ASCII other than the dot, so the payload splits unambiguously and
+// stays in the QR code's byte mode without any charset question.
+func payloadField(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// maxQRSize bounds QRPNG's image side in pixels.
+const maxQRSize = 4096
+
+// QRPNG draws payload as a QR code PNG of size×size pixels (256 when size is
+// 0 or less) with medium error correction, which survives a creased printout
+// while keeping the code sparse. Every module is a whole number of pixels,
+// centred with the quiet zone included, so cheap scanners read it reliably;
+// when the code needs more pixels than size, the image is as small as the
+// code allows. The API serves it as image/png and PDF embeds it. Errors:
+// Internal for an empty payload (see Signer.Payload) or a failure to encode;
+// Invalid for a size over 4096.
+func QRPNG(payload string, size int) ([]byte, error) {
+	const op = "ticket.QRPNG"
+	if payload == "" {
+		return nil, errs.R(op, errs.Internal, "empty_payload")
+	}
+	if size <= 0 {
+		size = 256
+	}
+	if size > maxQRSize {
+		return nil, errs.R(op, errs.Invalid, "qr_too_large")
+	}
+	q, err := qrcode.New(payload, qrcode.Medium)
+	if err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	bits := q.Bitmap() // includes the four-module quiet zone
+	n := len(bits)
+	px := size / n
+	if px < 1 {
+		px, size = 1, n
+	}
+	off := (size - n*px) / 2
+	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
+	for y, row := range bits {
+		for x, dark := range row {
+			if !dark {
+				continue
+			}
+			for dy := 0; dy < px; dy++ {
+				i := img.PixOffset(off+x*px, off+y*px+dy)
+				for dx := 0; dx < px; dx++ {
+					img.Pix[i+dx] = 1
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// LoadOrCreateKey returns the signing key kept at path as a PKCS#8 PEM,
+// creating it (file 0600, missing directories 0700) when there is none. The
+// local runner uses it so that QR codes stay valid across restarts without
+// any set-up. Creation is atomic: the key is written to a temporary file and
+// linked into place, so a concurrent caller either sees no file or the whole
+// key, and when two race, both end up with the one that won. An existing file
+// that is not an Ed25519 PKCS#8 key is an error, never overwritten.
+// Errors: Internal, without key material in the message.
+func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
+	const op = "ticket.LoadOrCreateKey"
+	key, err := readKey(path)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	_, key, err = ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := writeNew(dir, path, data); err != nil {
+		if errors.Is(err, fs.ErrExist) { // another process created it first: use theirs
+			if key, err = readKey(path); err == nil {
+				return key, nil
+			}
+		}
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	return key, nil
+}
+
+// writeNew puts data at path with mode 0600 unless path exists
+// (fs.ErrExist then). It links a complete temporary file into place; where
+// the file system cannot link, it falls back to an exclusive create.
+func writeNew(dir, path string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, ".ticket-key-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), path)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// readKey reads an Ed25519 key from a PKCS#8 PEM file.
+func readKey(path string) (ed25519.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return nil, fmt.Errorf("%s: not a PKCS#8 PEM private key", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: unreadable private key", path)
+	}
+	key, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%s: private key is %T, not Ed25519", path, k)
+	}
+	return key, nil
+}
+
+// KeyFromSeed makes the signing key from a base64 32-byte Ed25519 seed, as a
+// Lambda gets it from an environment variable or a secret (make one with
+// `head -c 32 /dev/urandom | base64`). Standard and URL alphabets, with or
+// without padding, are accepted and surrounding white space is ignored,
+// because secrets are pasted by hand. Errors: Invalid with reason "bad_seed";
+// the message never repeats the input.
+func KeyFromSeed(b64 string) (ed25519.PrivateKey, error) {
+	s := strings.TrimSpace(b64)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		seed, err := enc.DecodeString(s)
+		if err == nil && len(seed) == ed25519.SeedSize {
+			return ed25519.NewKeyFromSeed(seed), nil
+		}
+	}
+	return nil, errs.R("ticket.KeyFromSeed", errs.Invalid, "bad_seed")
+}
