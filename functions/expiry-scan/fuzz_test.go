@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -56,7 +56,7 @@ func (noPlaces) Specialist(context.Context, string) (directory.Specialist, error
 
 type noPublisher struct{}
 
-func (noPublisher) Publish(_ context.Context, msgs []notify.Message) map[string]error {
+func (noPublisher) Publish(_ context.Context, msgs []message.Message) map[string]error {
 	out := map[string]error{}
 	for _, m := range msgs {
 		out[m.ID] = errDown

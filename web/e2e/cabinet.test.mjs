@@ -360,7 +360,14 @@ describe('web cabinet', { concurrency: false }, () => {
     // Time-of-day filter: only morning slots (before 12:00) remain.
     await byTestId(page, 'pod-morning').click();
     await page.locator('[data-testid="pod-morning"][aria-pressed="true"]').waitFor();
-    await byTestId(page, 'slot').first().waitFor();
+    // The filtered list arrives after the button shows pressed: wait for it
+    // rather than reading the previous, unfiltered one.
+    await page
+      .waitForFunction(() => {
+        const s = [...document.querySelectorAll('[data-testid="slot"]')].map((e) => e.textContent ?? '');
+        return s.length > 0 && s.every((x) => Number(x.slice(0, 2)) < 12);
+      }, null, { timeout: 5000 })
+      .catch(() => {});
     const times = await byTestId(page, 'slot').allTextContents();
     assert.ok(times.length > 0 && times.every((x) => Number(x.slice(0, 2)) < 12), `morning slots: ${times}`);
     await byTestId(page, 'pod-all').click();

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -16,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -186,7 +186,7 @@ func TestObjectLevelAuthorizationTableFollowsRoutes(t *testing.T) {
 // nopPublisher sends every message.
 type nopPublisher struct{}
 
-func (nopPublisher) Publish(context.Context, []notify.Message) map[string]error { return nil }
+func (nopPublisher) Publish(context.Context, []message.Message) map[string]error { return nil }
 
 // remindedDocument creates a document of sub whose 30-day reminder is due
 // and runs the expiry scan, as the schedule would, three hours after the

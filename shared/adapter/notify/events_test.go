@@ -2,6 +2,7 @@ package notify
 
 import (
 	"encoding/json"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"os"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestSubscriberSampleEvent(t *testing.T) {
 	if err := json.Unmarshal([]byte(ev.Records[0].Body), &sns); err != nil {
 		t.Fatalf("body is not an SNS envelope: %v", err)
 	}
-	for _, name := range []string{AttrUserID, AttrChannel, AttrKind, AttrDocumentType, AttrDaysLeft, AttrDedupeID} {
+	for _, name := range []string{message.AttrUserID, message.AttrChannel, message.AttrKind, message.AttrDocumentType, message.AttrDaysLeft, message.AttrDedupeID} {
 		a, ok := sns.MessageAttributes[name].(map[string]any)
 		if !ok || a["Value"] == "" {
 			t.Errorf("attribute %s missing from the sample: %v", name, sns.MessageAttributes)

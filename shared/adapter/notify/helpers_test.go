@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -166,17 +167,17 @@ func rawBodies(msgs []sqstypes.Message) []string {
 }
 
 // msg builds a valid Message for user on channel.
-func msg(id, user, channel, body string) Message {
-	return Message{
+func msg(id, user, channel, body string) message.Message {
+	return message.Message{
 		ID:      id,
 		Subject: "Your document expires soon",
 		Body:    body,
 		Attributes: map[string]string{
-			AttrUserID:       user,
-			AttrChannel:      channel,
-			AttrKind:         "document_expiring",
-			AttrDocumentType: "passport",
-			AttrDaysLeft:     "30",
+			message.AttrUserID:       user,
+			message.AttrChannel:      channel,
+			message.AttrKind:         "document_expiring",
+			message.AttrDocumentType: "passport",
+			message.AttrDaysLeft:     "30",
 		},
 	}
 }

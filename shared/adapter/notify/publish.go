@@ -17,21 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/message"
 )
 
-// Message attribute names Publish and Subscriptions give a meaning to.
-// Subscriptions filter on AttrUserID and AttrChannel; Publish sets
-// AttrDedupeID itself and sends AttrDaysLeft as a Number.
-const (
-	AttrUserID       = "userId"
-	AttrChannel      = "channel"
-	AttrKind         = "kind"
-	AttrDocumentType = "documentType"
-	AttrDaysLeft     = "daysLeft"
-	AttrDedupeID     = "dedupeId"
-)
-
-// Channels a Message is addressed to (the AttrChannel attribute), as the
+// Channels a Message is addressed to (the message.AttrChannel attribute), as the
 // registry names them. Subscriptions supports ChannelSMS and ChannelEmail.
 const (
 	ChannelSMS   = registry.ChannelSMS
@@ -50,25 +39,6 @@ const (
 	maxEntryIDLen      = 80
 	defaultConcurrency = 4
 )
-
-// Message is one notification for one person on one channel.
-type Message struct {
-	// ID is the dedupe id, unique per (reminder, channel). It keys Publish's
-	// result, travels as the dedupeId attribute so consumers can drop
-	// redeliveries, and (sanitised to [A-Za-z0-9_-], at most 80
-	// characters) names the PublishBatch entry.
-	ID string
-	// Subject is the e-mail subject; optional, ignored by SMS.
-	Subject string
-	// Body is the text the person receives. Required.
-	Body string
-	// Attributes become SNS message attributes, which subscription filter
-	// policies match: userId, channel (sms|email|push), kind
-	// (document_expiring|document_expired|...), documentType, daysLeft.
-	// All are sent as String except daysLeft, a Number. dedupeId is always
-	// set to ID. At most 10 including dedupeId; no empty values.
-	Attributes map[string]string
-}
 
 // Publisher publishes Messages to one SNS topic with PublishBatch: ten
 // messages per call and several calls at once, so a reminder run over
@@ -102,7 +72,7 @@ type Publisher struct {
 // A failed call fails all its entries; a partial batch failure fails just
 // the refused entries. Once ctx ends no further batch is started. Publish
 // does not log.
-func (p *Publisher) Publish(ctx context.Context, msgs []Message) map[string]error {
+func (p *Publisher) Publish(ctx context.Context, msgs []message.Message) map[string]error {
 	const op = "notify.Publish"
 	if len(msgs) == 0 {
 		return nil
@@ -278,7 +248,7 @@ var decimal = sync.OnceValue(func() *regexp.Regexp {
 
 // prepare validates m against SNS's rules and builds its attributes. The
 // errors name attributes, never their values or the body.
-func prepare(m Message) (prepared, error) {
+func prepare(m message.Message) (prepared, error) {
 	if m.ID == "" {
 		return prepared{}, ErrEmptyID
 	}
@@ -292,11 +262,11 @@ func prepare(m Message) (prepared, error) {
 		return prepared{}, err
 	}
 	n := len(m.Attributes)
-	if _, ok := m.Attributes[AttrDedupeID]; !ok {
+	if _, ok := m.Attributes[message.AttrDedupeID]; !ok {
 		n++
 	}
 	if n > maxAttributes {
-		return prepared{}, fmt.Errorf("%w: %d including %s", ErrTooManyAttributes, n, AttrDedupeID)
+		return prepared{}, fmt.Errorf("%w: %d including %s", ErrTooManyAttributes, n, message.AttrDedupeID)
 	}
 	attrs := make(map[string]types.MessageAttributeValue, n)
 	size := len(m.Body) + len(m.Subject)
@@ -311,7 +281,7 @@ func prepare(m Message) (prepared, error) {
 			return fmt.Errorf("%w: %q is not UTF-8", ErrInvalidAttribute, name)
 		}
 		dataType := "String"
-		if name == AttrDaysLeft {
+		if name == message.AttrDaysLeft {
 			dataType = "Number"
 			if !decimal().MatchString(value) {
 				return fmt.Errorf("%w: %q is not a number", ErrInvalidAttribute, name)
@@ -322,14 +292,14 @@ func prepare(m Message) (prepared, error) {
 		return nil
 	}
 	for name, value := range m.Attributes {
-		if name == AttrDedupeID {
+		if name == message.AttrDedupeID {
 			continue
 		}
 		if err := add(name, value); err != nil {
 			return prepared{}, err
 		}
 	}
-	if err := add(AttrDedupeID, m.ID); err != nil {
+	if err := add(message.AttrDedupeID, m.ID); err != nil {
 		return prepared{}, err
 	}
 	if size > maxPayloadBytes {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"net"
 	"slices"
 	"strconv"
@@ -22,13 +23,13 @@ import (
 
 // batchOf25 is three batches' worth of messages for three users on two
 // channels, with ids that need sanitising (#) to become entry ids.
-func batchOf25() []Message {
-	msgs := make([]Message, 25)
+func batchOf25() []message.Message {
+	msgs := make([]message.Message, 25)
 	for i := range msgs {
 		channel := []string{ChannelSMS, ChannelEmail}[i%2]
 		m := msg(fmt.Sprintf("reminder#%02d#%s", i, channel), "u-"+strconv.Itoa(i%3), channel, fmt.Sprintf("body %02d", i))
 		m.Subject = fmt.Sprintf("Subject %02d", i)
-		m.Attributes[AttrDaysLeft] = strconv.Itoa(i - 5) // negative for expired ones
+		m.Attributes[message.AttrDaysLeft] = strconv.Itoa(i - 5) // negative for expired ones
 		msgs[i] = m
 	}
 	return msgs
@@ -46,7 +47,7 @@ func TestPublishDeliversEachMessageOnceWithAttributes(t *testing.T) {
 	if failed := p.Publish(e.ctx, msgs); failed != nil {
 		t.Fatalf("Publish failed %v", failed)
 	}
-	want := make(map[string]Message, len(msgs))
+	want := make(map[string]message.Message, len(msgs))
 	for _, m := range msgs {
 		want[m.ID] = m
 	}
@@ -55,7 +56,7 @@ func TestPublishDeliversEachMessageOnceWithAttributes(t *testing.T) {
 		seen := map[string]int{}
 		for _, sm := range e.receive(t, envURL, len(msgs)) {
 			env := parseEnvelope(t, sm)
-			id := env.MessageAttributes[AttrDedupeID].Value
+			id := env.MessageAttributes[message.AttrDedupeID].Value
 			seen[id]++
 			m, ok := want[id]
 			if !ok {
@@ -67,14 +68,14 @@ func TestPublishDeliversEachMessageOnceWithAttributes(t *testing.T) {
 			}
 			for name, value := range m.Attributes {
 				wantType := "String"
-				if name == AttrDaysLeft {
+				if name == message.AttrDaysLeft {
 					wantType = "Number"
 				}
 				if a := env.MessageAttributes[name]; a.Value != value || a.Type != wantType {
 					t.Errorf("%s: attribute %s = %+v, want %s %q", id, name, a, wantType, value)
 				}
 			}
-			if a := env.MessageAttributes[AttrDedupeID]; a.Type != "String" {
+			if a := env.MessageAttributes[message.AttrDedupeID]; a.Type != "String" {
 				t.Errorf("%s: dedupeId type %q, want String", id, a.Type)
 			}
 		}
@@ -89,7 +90,7 @@ func TestPublishDeliversEachMessageOnceWithAttributes(t *testing.T) {
 	t.Run("raw", func(t *testing.T) {
 		seen := map[string]int{}
 		for _, sm := range e.receive(t, rawURL, len(msgs)) {
-			id := aws.ToString(sm.MessageAttributes[AttrDedupeID].StringValue)
+			id := aws.ToString(sm.MessageAttributes[message.AttrDedupeID].StringValue)
 			seen[id]++
 			m := want[id]
 			if aws.ToString(sm.Body) != m.Body {
@@ -97,7 +98,7 @@ func TestPublishDeliversEachMessageOnceWithAttributes(t *testing.T) {
 			}
 			for name, value := range m.Attributes {
 				wantType := "String"
-				if name == AttrDaysLeft {
+				if name == message.AttrDaysLeft {
 					wantType = "Number"
 				}
 				a := sm.MessageAttributes[name]
@@ -127,8 +128,8 @@ func TestPublishFilterPolicyDeliversOnlyOwnChannel(t *testing.T) {
 		"FilterPolicyScope":  FilterPolicyScope,
 	})
 	noUser := msg("no-user", "x", ChannelSMS, "to nobody")
-	delete(noUser.Attributes, AttrUserID)
-	msgs := []Message{
+	delete(noUser.Attributes, message.AttrUserID)
+	msgs := []message.Message{
 		msg("match", "u-1", ChannelSMS, "for u-1 by sms"),
 		msg("other-user", "u-2", ChannelSMS, "for u-2 by sms"),
 		msg("other-channel", "u-1", ChannelEmail, "for u-1 by email"),
@@ -298,33 +299,33 @@ func TestPublishRefusesInvalidMessagesAlone(t *testing.T) {
 	topic := e.topic(t, "invalid")
 	url, _ := e.queue(t, topic, "invalid-q", map[string]string{"RawMessageDelivery": "true"})
 
-	with := func(id string, change func(*Message)) Message {
+	with := func(id string, change func(*message.Message)) message.Message {
 		m := msg(id, "u-1", ChannelSMS, "body of "+id)
 		change(&m)
 		return m
 	}
 	bad := []struct {
-		m    Message
+		m    message.Message
 		want error
 	}{
-		{with("empty-body", func(m *Message) { m.Body = "" }), ErrEmptyBody},
-		{with("empty-attr", func(m *Message) { m.Attributes[AttrDocumentType] = "" }), ErrInvalidAttribute},
-		{with("eleven-attrs", func(m *Message) {
+		{with("empty-body", func(m *message.Message) { m.Body = "" }), ErrEmptyBody},
+		{with("empty-attr", func(m *message.Message) { m.Attributes[message.AttrDocumentType] = "" }), ErrInvalidAttribute},
+		{with("eleven-attrs", func(m *message.Message) {
 			for i := range 6 { // 5 + 6 = 11, dedupeId makes 12
 				m.Attributes["extra"+strconv.Itoa(i)] = "x"
 			}
 		}), ErrTooManyAttributes},
-		{with("days-not-number", func(m *Message) { m.Attributes[AttrDaysLeft] = "soon" }), ErrInvalidAttribute},
-		{with("days-nan", func(m *Message) { m.Attributes[AttrDaysLeft] = "NaN" }), ErrInvalidAttribute},
-		{with("body-not-utf8", func(m *Message) { m.Body = "caf\xe9" }), ErrInvalidBody},
-		{with("reserved-name", func(m *Message) { m.Attributes["AWS.trace"] = "x" }), ErrInvalidAttribute},
-		{with("subject-newline", func(m *Message) { m.Subject = "two\nlines" }), ErrInvalidSubject},
-		{with("too-large", func(m *Message) { m.Body = strings.Repeat("x", maxPayloadBytes) }), ErrTooLarge},
-		{with("", func(*Message) {}), ErrEmptyID},
-		{with("dup", func(*Message) {}), ErrDuplicateID},
-		{with("dup", func(*Message) {}), ErrDuplicateID},
+		{with("days-not-number", func(m *message.Message) { m.Attributes[message.AttrDaysLeft] = "soon" }), ErrInvalidAttribute},
+		{with("days-nan", func(m *message.Message) { m.Attributes[message.AttrDaysLeft] = "NaN" }), ErrInvalidAttribute},
+		{with("body-not-utf8", func(m *message.Message) { m.Body = "caf\xe9" }), ErrInvalidBody},
+		{with("reserved-name", func(m *message.Message) { m.Attributes["AWS.trace"] = "x" }), ErrInvalidAttribute},
+		{with("subject-newline", func(m *message.Message) { m.Subject = "two\nlines" }), ErrInvalidSubject},
+		{with("too-large", func(m *message.Message) { m.Body = strings.Repeat("x", maxPayloadBytes) }), ErrTooLarge},
+		{with("", func(*message.Message) {}), ErrEmptyID},
+		{with("dup", func(*message.Message) {}), ErrDuplicateID},
+		{with("dup", func(*message.Message) {}), ErrDuplicateID},
 	}
-	msgs := []Message{msg("good-1", "u-1", ChannelSMS, "good one")}
+	msgs := []message.Message{msg("good-1", "u-1", ChannelSMS, "good one")}
 	for _, b := range bad {
 		msgs = append(msgs, b.m)
 	}
@@ -423,7 +424,7 @@ func TestSetFilterPolicyChangesDelivery(t *testing.T) {
 	p := &Publisher{SNS: e.sns, TopicARN: topic}
 	publish := func(t *testing.T, tag string) {
 		t.Helper()
-		msgs := []Message{
+		msgs := []message.Message{
 			msg(tag+"-a", "u-a", ChannelSMS, tag+" for a"),
 			msg(tag+"-b", "u-b", ChannelSMS, tag+" for b"),
 			msg(tag+"-a-email", "u-a", ChannelEmail, tag+" for a by email"),

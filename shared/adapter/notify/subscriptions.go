@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"net/mail"
 	"slices"
 	"strings"
@@ -45,7 +46,7 @@ const FilterPolicyScope = "MessageAttributes"
 // SetFilterPolicy use it; so can anything else that subscribes to the topic
 // on a person's behalf (a test queue, say).
 func FilterPolicy(users []string, channel string) string {
-	b, err := json.Marshal(map[string][]string{AttrUserID: users, AttrChannel: {channel}})
+	b, err := json.Marshal(map[string][]string{message.AttrUserID: users, message.AttrChannel: {channel}})
 	if err != nil { // cannot happen: strings always marshal
 		panic(err)
 	}

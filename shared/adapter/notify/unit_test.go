@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"regexp"
 	"strings"
 	"testing"
@@ -87,14 +88,14 @@ func TestFilterPolicy(t *testing.T) {
 
 func TestPrepareAttributes(t *testing.T) {
 	m := msg("r1#sms", "u-1", ChannelSMS, "hi")
-	m.Attributes[AttrDedupeID] = "something else"
+	m.Attributes[message.AttrDedupeID] = "something else"
 	p, err := prepare(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string][2]string{
-		AttrUserID: {"String", "u-1"}, AttrChannel: {"String", "sms"}, AttrKind: {"String", "document_expiring"},
-		AttrDocumentType: {"String", "passport"}, AttrDaysLeft: {"Number", "30"}, AttrDedupeID: {"String", "r1#sms"},
+		message.AttrUserID: {"String", "u-1"}, message.AttrChannel: {"String", "sms"}, message.AttrKind: {"String", "document_expiring"},
+		message.AttrDocumentType: {"String", "passport"}, message.AttrDaysLeft: {"Number", "30"}, message.AttrDedupeID: {"String", "r1#sms"},
 	}
 	if len(p.attrs) != len(want) {
 		t.Errorf("attributes %v, want %v", p.attrs, want)
@@ -110,7 +111,7 @@ func TestPrepareAttributes(t *testing.T) {
 	for i := range 4 {
 		m.Attributes[fmt.Sprint("x", i)] = "v"
 	}
-	m.Attributes[AttrDedupeID] = "ten"
+	m.Attributes[message.AttrDedupeID] = "ten"
 	if _, err := prepare(m); err != nil {
 		t.Errorf("10 attributes including dedupeId: %v", err)
 	}

@@ -3,13 +3,13 @@ package applications
 import (
 	"context"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"maps"
 	"slices"
 	"strconv"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -84,11 +84,6 @@ type Renewals interface {
 	LinkRenewal(ctx context.Context, owner, docID, appID string) error
 }
 
-// Publisher sends messages to the notifications topic; *notify.Publisher is one.
-type Publisher interface {
-	Publish(ctx context.Context, msgs []notify.Message) map[string]error
-}
-
 // Service is applications for government services. Citizen methods act for
 // owner, the authenticated person (another person's application is
 // NotFound, exactly as a missing one); staff methods for a member of staff
@@ -101,7 +96,7 @@ type Service struct {
 	Renewals Renewals
 	// Publisher is optional: nil leaves the messages of every status change
 	// to the expiry scan, which sends what the outbox holds.
-	Publisher Publisher
+	Publisher message.Publisher
 	Now       func() time.Time
 	NewID     func() string
 	Log       *slog.Logger // nil: slog.Default()
@@ -761,11 +756,11 @@ func (s *Service) publish(ctx context.Context, a Application, p registry.Profile
 		return false
 	}
 	subject, text := n.Message()
-	var msgs []notify.Message
+	var msgs []message.Message
 	for _, ch := range p.Reachable() {
-		msgs = append(msgs, notify.Message{
+		msgs = append(msgs, message.Message{
 			ID: a.ID + "." + strconv.Itoa(a.Version) + "." + ch, Subject: subject, Body: text,
-			Attributes: map[string]string{notify.AttrUserID: a.Owner, notify.AttrChannel: ch, notify.AttrKind: KindStatus,
+			Attributes: map[string]string{message.AttrUserID: a.Owner, message.AttrChannel: ch, message.AttrKind: KindStatus,
 				AttrApplicationID: a.ID, AttrStatus: string(a.Status)},
 		})
 	}

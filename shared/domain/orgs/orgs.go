@@ -8,13 +8,13 @@ package orgs
 import (
 	"context"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -58,17 +58,12 @@ type Store interface {
 	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
 }
 
-// Publisher sends the weekly digest; *notify.Publisher is one.
-type Publisher interface {
-	Publish(ctx context.Context, msgs []notify.Message) map[string]error
-}
-
 // Service is consents and organisation views.
 type Service struct {
 	Store     Store
 	Now       func() time.Time
 	NewID     func() string
-	Publisher Publisher // for Digest; nil where a function sends none
+	Publisher message.Publisher // for Digest; nil where a function sends none
 }
 
 // Admin is who asks for an organisation's view: an administrator (group
@@ -380,9 +375,9 @@ func (s *Service) Digest(ctx context.Context, org string, now time.Time) (Digest
 		sum.Counts[r.Type] = c
 	}
 	sum.MessageID = "org-digest." + org + "." + sum.Week
-	msg := notify.Message{ID: sum.MessageID, Subject: "Кабинет: сроки документов сотрудников / employees' document deadlines",
-		Body: digestBody(sum), Attributes: map[string]string{notify.AttrKind: KindOrgDigest, AttrOrgID: org}}
-	if failed := s.Publisher.Publish(ctx, []notify.Message{msg}); failed[msg.ID] != nil {
+	msg := message.Message{ID: sum.MessageID, Subject: "Кабинет: сроки документов сотрудников / employees' document deadlines",
+		Body: digestBody(sum), Attributes: map[string]string{message.AttrKind: KindOrgDigest, AttrOrgID: org}}
+	if failed := s.Publisher.Publish(ctx, []message.Message{msg}); failed[msg.ID] != nil {
 		return sum, errs.E(op, errs.Unavailable, failed[msg.ID])
 	}
 	return sum, nil

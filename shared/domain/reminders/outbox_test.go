@@ -1,6 +1,7 @@
 package reminders_test
 
 import (
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"slices"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestStatusMessagesAreRetriedNotLost(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		publisher applications.Publisher
+		publisher message.Publisher
 		// what the change itself delivers, then a scan just before and
 		// just after RetryAfter, then a later one
 		atOnce, before, after, later int

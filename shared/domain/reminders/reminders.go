@@ -11,7 +11,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -138,8 +137,3 @@ type Places interface {
 }
 
 var _ Places = (*directory.Cache)(nil)
-
-// Publisher sends messages and reports the ids of those it could not send.
-type Publisher interface {
-	Publish(ctx context.Context, msgs []notify.Message) map[string]error
-}

@@ -2,6 +2,7 @@ package reminders
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"maps"
 	"slices"
@@ -9,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -32,7 +32,7 @@ const (
 // by the local runner's /dev/expiry-scan); nobody else.
 type Scanner struct {
 	Store     Store
-	Publisher Publisher
+	Publisher message.Publisher
 	// Places names a booking's institution and specialist in its reminder;
 	// optional: without it (or when they cannot be found) the reminder
 	// gives the time and the booking's number only.
@@ -193,7 +193,7 @@ type job struct {
 	decision Decision
 	text     text
 	attrs    map[string]string // message attributes besides userId, channel and kind
-	msgs     []notify.Message
+	msgs     []message.Message
 	channels []string // the channels of msgs
 }
 
@@ -237,7 +237,7 @@ func (r *run) chunk(ctx context.Context, items []Due) {
 			jobs = append(jobs, j)
 		}
 	}
-	var msgs []notify.Message
+	var msgs []message.Message
 	for _, j := range jobs {
 		msgs = append(msgs, j.msgs...)
 	}
@@ -298,7 +298,7 @@ func (r *run) prepareDocument(ctx context.Context, due Due) *job {
 	after.Reminder = expected.Sent(step)
 	left := today.DaysUntil(*d.ExpiresOn)
 	j := &job{due: due, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language),
-		attrs: map[string]string{notify.AttrDocumentType: string(d.Type), notify.AttrDaysLeft: strconv.Itoa(left)}}
+		attrs: map[string]string{message.AttrDocumentType: string(d.Type), message.AttrDaysLeft: strconv.Itoa(left)}}
 	return r.claim(ctx, j, d.ExpiresOn.String()+"#"+step.Key())
 }
 
@@ -391,9 +391,9 @@ func (r *run) claim(ctx context.Context, j *job, key string) *job {
 		if ch == registry.ChannelSMS {
 			body = j.text.sms
 		}
-		attrs := map[string]string{notify.AttrUserID: ref.Owner, notify.AttrChannel: ch, notify.AttrKind: kind}
+		attrs := map[string]string{message.AttrUserID: ref.Owner, message.AttrChannel: ch, message.AttrKind: kind}
 		maps.Copy(attrs, j.attrs)
-		j.msgs = append(j.msgs, notify.Message{ID: ref.ID + "." + dec.Key + "." + ch,
+		j.msgs = append(j.msgs, message.Message{ID: ref.ID + "." + dec.Key + "." + ch,
 			Subject: j.text.subject, Body: body, Attributes: attrs})
 		j.channels = append(j.channels, ch)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"maps"
 	"slices"
@@ -70,7 +71,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) newScanner(p reminders.Publisher) *reminders.Scanner {
+func (e *env) newScanner(p message.Publisher) *reminders.Scanner {
 	return &reminders.Scanner{Store: e.store, Publisher: p, NewID: ids.New, Shards: store.DueShards,
 		Log: slog.New(slog.DiscardHandler)}
 }
@@ -286,12 +287,12 @@ func TestConcurrentScansSendEachReminderOnce(t *testing.T) {
 // failing publishes nothing for the channels it is told to fail, and
 // passes the rest to the real publisher: faults SNS will not produce on demand.
 type failing struct {
-	next     reminders.Publisher
+	next     message.Publisher
 	channels map[string]bool
 }
 
-func (f failing) Publish(ctx context.Context, msgs []notify.Message) map[string]error {
-	var pass []notify.Message
+func (f failing) Publish(ctx context.Context, msgs []message.Message) map[string]error {
+	var pass []message.Message
 	failed := map[string]error{}
 	for _, m := range msgs {
 		if f.channels[m.Attributes["channel"]] {
