@@ -52,7 +52,7 @@ const (
 	quotaSMS               = 20
 	quotaPartitionWCU      = 1000
 	quotaTableWCU          = 40000 // on-demand table's default maximum write throughput
-	partitionHeadroom      = 0.5 // plan shards for half a partition's write rate
+	partitionHeadroom      = 0.5   // plan shards for half a partition's write rate
 	// documentWindow is how long a zone's 09:00 document reminders may
 	// take: until 10:00, less one dispatch period.
 	documentWindow = 3600.0 - 60
