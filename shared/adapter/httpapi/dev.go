@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 )
 
 // DevDeps are what the local development routes need. They are mounted by
@@ -73,7 +73,7 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 			return err
 		}
 		var fe errs.Fields
-		if !registry.ValidSubject(in.Sub) {
+		if !ids.ValidSubject(in.Sub) {
 			fe.Add("sub", "invalid_text")
 		}
 		if err := fe.Err("dev.token"); err != nil {

@@ -3,11 +3,12 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/kabinet/kabinet/shared/domain/applications"
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -124,7 +125,7 @@ func handleCreateDocument(svc *registry.Service) http.Handler {
 
 // idempotencyKey reads the optional Idempotency-Key header. The body's hash
 // tells a retry (same body) from a reuse of the key for something else.
-func idempotencyKey(r *http.Request, body []byte, now time.Time) (*registry.Idempotency, error) {
+func idempotencyKey(r *http.Request, body []byte, now time.Time) (*idempotency.Key, error) {
 	k := r.Header.Get("Idempotency-Key")
 	if k == "" {
 		return nil, nil
@@ -134,7 +135,7 @@ func idempotencyKey(r *http.Request, body []byte, now time.Time) (*registry.Idem
 			Fields: []errs.FieldError{{Field: "Idempotency-Key", Code: "invalid_header"}}}
 	}
 	sum := sha256.Sum256(body)
-	return &registry.Idempotency{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(registry.IdempotencyTTL)}, nil
+	return &idempotency.Key{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(idempotency.TTL)}, nil
 }
 
 func printableASCII(s string) bool {

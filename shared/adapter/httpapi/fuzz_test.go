@@ -15,6 +15,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -42,7 +43,7 @@ func (s *fuzzStore) PutProfile(_ context.Context, p registry.Profile, prev int) 
 	return nil
 }
 
-func (s *fuzzStore) CreateDocument(_ context.Context, d registry.Document, _ registry.Event, _ *registry.Idempotency) (registry.Document, bool, error) {
+func (s *fuzzStore) CreateDocument(_ context.Context, d registry.Document, _ registry.Event, _ *idempotency.Key) (registry.Document, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.docs[d.Owner+"/"+d.ID] = d

@@ -10,14 +10,14 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
 // Idempotency-Key (store/idempotency.go): a create claims its key in the
 // transaction that writes what it creates, so a failed request leaves the
 // key free; the same key with the same body answers what the first request
 // created (Idempotent-Replayed: true); with another body it is 422
-// idempotency-key-reused; claims count for registry.IdempotencyTTL on the
+// idempotency-key-reused; claims count for idempotency.TTL on the
 // API's clock and are per person. One table over every POST that takes the
 // header; every other POST of the route table says why it needs none.
 
@@ -373,12 +373,12 @@ func TestIdempotency(t *testing.T) {
 				if c.release != nil {
 					c.release(sub, first)
 				}
-				e.clock.Set(start.Add(registry.IdempotencyTTL - time.Second))
+				e.clock.Set(start.Add(idempotency.TTL - time.Second))
 				just := e.do(with(r, sub, "expiry-1"))
 				if created(t, c, just)["id"] != first["id"] || just.header.Get("Idempotent-Replayed") != "true" {
 					t.Errorf("a second before expiry: %s, want the replay of %v", just.body, first["id"])
 				}
-				e.clock.Set(start.Add(registry.IdempotencyTTL + time.Second))
+				e.clock.Set(start.Add(idempotency.TTL + time.Second))
 				late := e.do(with(r, sub, "expiry-1"))
 				if c.expired != c.status {
 					assertType(t, late, c.expired, c.expiredSlug)

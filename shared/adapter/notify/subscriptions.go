@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/kabinet/kabinet/shared/domain/message"
 	"net/mail"
 	"slices"
 	"strings"
@@ -15,7 +14,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
 
 // SubscriptionState is where a contact subscription stands, as State
@@ -247,7 +247,7 @@ func checkContact(op string, users []string, channel, endpoint string) (string, 
 	switch channel {
 	case ChannelSMS:
 		protocol = "sms"
-		if !registry.ValidPhone(endpoint) {
+		if !numbers.ValidPhone(endpoint) {
 			f.Add("endpoint", "invalid_phone")
 		}
 	case ChannelEmail:

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -121,12 +122,12 @@ func (it applicationItem) application() (applications.Application, error) {
 	return a, nil
 }
 
-func (s *Store) appClaim(owner string, idem *registry.Idempotency, result string) (types.TransactWriteItem, error) {
+func (s *Store) appClaim(owner string, idem *idempotency.Key, result string) (types.TransactWriteItem, error) {
 	return s.claimPut(idemScopeApps, owner, idem, result)
 }
 
 // CreateApplication implements applications.Store.
-func (s *Store) CreateApplication(ctx context.Context, a applications.Application, idem *registry.Idempotency) (applications.Application, bool, error) {
+func (s *Store) CreateApplication(ctx context.Context, a applications.Application, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.CreateApplication"
 	app, err := put(s.Table, fromApplication(a), "attribute_not_exists(pk)", nil)
 	if err != nil {
@@ -156,7 +157,7 @@ func (s *Store) CreateApplication(ctx context.Context, a applications.Applicatio
 }
 
 // replayApp answers a write whose Idempotency-Key was already claimed.
-func (s *Store) replayApp(ctx context.Context, op, owner string, idem *registry.Idempotency) (applications.Application, bool, error) {
+func (s *Store) replayApp(ctx context.Context, op, owner string, idem *idempotency.Key) (applications.Application, bool, error) {
 	a, ok, err := s.ReplayApplication(ctx, owner, idem)
 	if err == nil && !ok {
 		err = errs.E(op, errs.Unavailable, nil) // claimed and gone: let the client retry
@@ -165,7 +166,7 @@ func (s *Store) replayApp(ctx context.Context, op, owner string, idem *registry.
 }
 
 // ReplayApplication implements applications.Store.
-func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *registry.Idempotency) (applications.Application, bool, error) {
+func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *idempotency.Key) (applications.Application, bool, error) {
 	id, ok, err := s.claimed(ctx, "store.ReplayApplication", idemScopeApps, owner, idem)
 	if err != nil || !ok {
 		return applications.Application{}, false, err
@@ -266,7 +267,7 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 // condition), the inbox notification and the optional claim in one
 // transaction.
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
-	retryAt time.Time, idem *registry.Idempotency) (applications.Application, bool, error) {
+	retryAt time.Time, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
 	app, err := put(s.Table, fromApplication(a), "attribute_exists(pk) AND version = :v",
 		map[string]types.AttributeValue{":v": num(int64(prevVersion))})

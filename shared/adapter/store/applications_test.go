@@ -9,9 +9,9 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 func TestReceiptCounterIsAtomic(t *testing.T) {
@@ -50,7 +50,7 @@ func TestApplicationStore(t *testing.T) {
 	now := time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 	draft := applications.Application{ID: ids.New(), Owner: "alice", ServiceCode: "certificate_request", Agency: "fns",
 		Fields: map[string]string{"inn": "7707083893"}, Status: applications.StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
-	idem := &registry.Idempotency{Key: "k1", Hash: "h1", Expires: time.Now().Add(time.Hour)}
+	idem := &idempotency.Key{Key: "k1", Hash: "h1", Expires: time.Now().Add(time.Hour)}
 	if _, replayed, err := st.CreateApplication(ctx, draft, idem); err != nil || replayed {
 		t.Fatalf("create: %v %v", replayed, err)
 	}
@@ -61,7 +61,7 @@ func TestApplicationStore(t *testing.T) {
 	if err != nil || !replayed || got.ID != draft.ID {
 		t.Fatalf("replay: %v %v %v", got.ID, replayed, err)
 	}
-	if _, _, err := st.CreateApplication(ctx, again, &registry.Idempotency{Key: "k1", Hash: "other", Expires: time.Now().Add(time.Hour)}); !errs.Is(err, errs.Invalid) {
+	if _, _, err := st.CreateApplication(ctx, again, &idempotency.Key{Key: "k1", Hash: "other", Expires: time.Now().Add(time.Hour)}); !errs.Is(err, errs.Invalid) {
 		t.Errorf("reused key: %v", err)
 	}
 	got, err = st.FindApplication(ctx, draft.ID)

@@ -16,7 +16,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
 var _ booking.Store = (*Store)(nil)
@@ -448,7 +448,7 @@ func (s *Store) DayCounts(ctx context.Context, specialistID string, from, to civ
 }
 
 // Book implements booking.Store.
-func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, idem *registry.Idempotency) (booking.Booking, bool, error) {
+func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, idem *idempotency.Key) (booking.Booking, bool, error) {
 	const op = "store.Book"
 	bput, err := s.bookingPut(b, 0)
 	if err != nil {
@@ -495,7 +495,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 }
 
 // Replay implements booking.Store.
-func (s *Store) Replay(ctx context.Context, owner string, idem *registry.Idempotency) (booking.Booking, bool, error) {
+func (s *Store) Replay(ctx context.Context, owner string, idem *idempotency.Key) (booking.Booking, bool, error) {
 	id, ok, err := s.claimed(ctx, "store.Replay", idemScopeBookings, owner, idem)
 	if err != nil || !ok {
 		return booking.Booking{}, false, err

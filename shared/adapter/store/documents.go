@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -155,7 +156,7 @@ func put(table string, item any, cond string, values map[string]types.AttributeV
 }
 
 // CreateDocument implements registry.Store.
-func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev registry.Event, idem *registry.Idempotency) (registry.Document, bool, error) {
+func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev registry.Event, idem *idempotency.Key) (registry.Document, bool, error) {
 	const op = "store.CreateDocument"
 	docPut, err := put(s.Table, fromDocument(d), "attribute_not_exists(pk)", nil)
 	if err != nil {
@@ -184,7 +185,7 @@ func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev regi
 }
 
 // replay answers a create whose Idempotency-Key was already claimed.
-func (s *Store) replay(ctx context.Context, owner string, idem *registry.Idempotency) (registry.Document, bool, error) {
+func (s *Store) replay(ctx context.Context, owner string, idem *idempotency.Key) (registry.Document, bool, error) {
 	const op = "store.CreateDocument"
 	id, ok, err := s.claimed(ctx, op, idemScopeDocuments, owner, idem)
 	if err == nil && !ok {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
 // Idempotency-Key claims. A create claims its key in the same transaction
@@ -32,7 +32,7 @@ const (
 // claimPut is the transaction item that claims idem for owner in scope,
 // naming result as what the request creates. An expired claim may linger
 // until TTL removes it; it no longer counts.
-func (s *Store) claimPut(scope, owner string, idem *registry.Idempotency, result string) (types.TransactWriteItem, error) {
+func (s *Store) claimPut(scope, owner string, idem *idempotency.Key, result string) (types.TransactWriteItem, error) {
 	return put(s.Table, idemItem{PK: userPK(owner), SK: idemSK(scope, idem.Key), Kind: kindIdemClaim,
 		Hash: idem.Hash, Result: result, ExpiresAt: idem.Expires.Unix()},
 		"attribute_not_exists(pk) OR expiresAt < :now", map[string]types.AttributeValue{":now": num(s.now().Unix())})
@@ -42,7 +42,7 @@ func (s *Store) claimPut(scope, owner string, idem *registry.Idempotency, result
 // is none (or it expired); result is what the first request created.
 // Errors: Invalid (reason idempotency_key_reused) when the key was used for
 // another request; Unavailable, Internal.
-func (s *Store) claimed(ctx context.Context, op, scope, owner string, idem *registry.Idempotency) (result string, ok bool, err error) {
+func (s *Store) claimed(ctx context.Context, op, scope, owner string, idem *idempotency.Key) (result string, ok bool, err error) {
 	var claim idemItem
 	err = s.get(ctx, op, userPK(owner), idemSK(scope, idem.Key), &claim)
 	switch {

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 )
 
 var _ inbox.Store = (*Store)(nil)
@@ -55,7 +55,7 @@ func (it notificationItem) notification() inbox.Notification {
 // ListNotifications implements inbox.Store, newest first.
 func (s *Store) ListNotifications(ctx context.Context, owner string, unreadOnly bool, after string, limit int) ([]inbox.Notification, string, error) {
 	const op = "store.ListNotifications"
-	items, last, err := registry.Collect(
+	items, last, err := paging.Collect(
 		func(after string) ([]notificationItem, string, error) {
 			var page []notificationItem
 			next, err := s.query(ctx, owner, notifPrefix, after, limit, false, &page)

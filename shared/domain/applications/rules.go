@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
 
 // FieldType is how a client shows a field.
@@ -55,14 +55,14 @@ type formatInfo struct {
 var formats = map[Format]formatInfo{
 	FormatSNILS: {`^\d{3}-?\d{3}-?\d{3}[ -]?\d{2}$`, "snils", "invalid_snils", func(v string, _ civil.Date) (string, bool) {
 		d, ok := digits(v, 11)
-		if !ok || !registry.ValidSNILS(d) {
+		if !ok || !numbers.ValidSNILS(d) {
 			return "", false
 		}
 		return d[:3] + "-" + d[3:6] + "-" + d[6:9] + " " + d[9:], true
 	}},
 	FormatINN: {`^(\d{10}|\d{12})$`, "inn", "invalid_inn", func(v string, _ civil.Date) (string, bool) {
 		d := strings.TrimSpace(v)
-		return d, registry.ValidINN(d)
+		return d, numbers.ValidINN(d)
 	}},
 	FormatOGRN: {`^\d{13}$`, "ogrn", "invalid_ogrn", func(v string, _ civil.Date) (string, bool) {
 		d := strings.TrimSpace(v)
@@ -107,7 +107,7 @@ var formats = map[Format]formatInfo{
 	FormatOMS: {`^\d{16}$`, "", "invalid_oms", func(v string, _ civil.Date) (string, bool) { return digits(v, 16) }},
 	FormatPhone: {`^\+[1-9]\d{7,14}$`, "", "invalid_phone", func(v string, _ civil.Date) (string, bool) {
 		v = strings.TrimSpace(v)
-		return v, registry.ValidPhone(v)
+		return v, numbers.ValidPhone(v)
 	}},
 	FormatEmail: {`^[^@\s]+@[^@\s]+$`, "", "invalid_email", func(v string, _ civil.Date) (string, bool) {
 		v = strings.TrimSpace(v)

@@ -3,7 +3,6 @@ package applications
 import (
 	"context"
 	"fmt"
-	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"maps"
 	"slices"
@@ -12,7 +11,10 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -24,7 +26,7 @@ type Store interface {
 	// idem set, claims the key in the same write: a key already used for
 	// the same request returns what it created and replayed=true.
 	// Errors: Invalid (idempotency_key_reused), Unavailable, Internal.
-	CreateApplication(ctx context.Context, a Application, idem *registry.Idempotency) (stored Application, replayed bool, err error)
+	CreateApplication(ctx context.Context, a Application, idem *idempotency.Key) (stored Application, replayed bool, err error)
 	// GetApplication errors: NotFound (also for someone else's), Unavailable, Internal.
 	GetApplication(ctx context.Context, owner, id string) (Application, error)
 	// FindApplication finds an application by id alone, for staff.
@@ -50,7 +52,7 @@ type Store interface {
 	// application it moved and replayed=true.
 	// Errors: Conflict (changed), Invalid (idempotency_key_reused),
 	// Unavailable, Internal.
-	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *registry.Idempotency) (stored Application, replayed bool, err error)
+	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *idempotency.Key) (stored Application, replayed bool, err error)
 	// Delivered takes notification id of owner, due at retryAt, out of the
 	// outbox: its messages went out. Errors: Conflict (the scan moved it
 	// meanwhile), Unavailable, Internal.
@@ -58,7 +60,7 @@ type Store interface {
 	// ReplayApplication returns the application an Idempotency-Key was
 	// claimed for (ok false when the key is new or expired).
 	// Errors: Invalid (idempotency_key_reused), Unavailable, Internal.
-	ReplayApplication(ctx context.Context, owner string, idem *registry.Idempotency) (a Application, ok bool, err error)
+	ReplayApplication(ctx context.Context, owner string, idem *idempotency.Key) (a Application, ok bool, err error)
 	// AgencyQueue returns up to limit of an agency's applications in a
 	// status, oldest submission first, after an opaque cursor ("" from the
 	// start), and the cursor to continue from.
@@ -227,7 +229,7 @@ func (s *Service) Validate(ctx context.Context, owner string, in Input) ([]errs.
 // the service asks for them. With idem, a retry returns the first draft.
 // Errors: Invalid (serviceCode, fields.<name>, idempotency_key_reused),
 // Unavailable, Internal.
-func (s *Service) Create(ctx context.Context, owner string, in Input, idem *registry.Idempotency) (Application, bool, error) {
+func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Create"
 	svc, err := lookupService(op, in.ServiceCode)
 	if err != nil {
@@ -264,7 +266,7 @@ var RenewalServices = map[registry.DocType]string{
 // ways (the document's history records it). With an Idempotency-Key a retry
 // returns the same draft and completes the link.
 // Errors: NotFound, Conflict (not_renewable), Unavailable, Internal.
-func (s *Service) Renew(ctx context.Context, owner, docID string, idem *registry.Idempotency) (Application, bool, error) {
+func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Renew"
 	d, err := s.Documents.GetDocument(ctx, owner, docID)
 	if err != nil {
@@ -439,17 +441,17 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 	if err := fe.Err(op); err != nil {
 		return Page{}, err
 	}
-	after, err := registry.DecodeCursor(f.Cursor)
+	after, err := paging.DecodeCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
-	limit := registry.ClampLimit(f.Limit)
+	limit := paging.ClampLimit(f.Limit)
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
 		return Page{}, err
 	}
 	loc := p.Location()
-	items, last, err := registry.Collect(
+	items, last, err := paging.Collect(
 		func(after string) ([]Application, string, error) {
 			return s.Store.ListApplications(ctx, owner, after, limit)
 		},
@@ -465,7 +467,7 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 	if items == nil {
 		items = []Application{}
 	}
-	return Page{Items: items, NextCursor: registry.EncodeCursor(last)}, nil
+	return Page{Items: items, NextCursor: paging.EncodeCursor(last)}, nil
 }
 
 // UpdateDraft merges fields into a draft at version ifMatch: a value
@@ -546,7 +548,7 @@ func (s *Service) DeleteDraft(ctx context.Context, owner, id string) error {
 // in the transaction that changes the status.
 // Errors: NotFound, Invalid (fields.<name>, idempotency_key_reused),
 // Conflict (invalid_transition: not a draft), Unavailable, Internal.
-func (s *Service) Submit(ctx context.Context, owner, id string, idem *registry.Idempotency) (Application, bool, error) {
+func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Submit"
 	if idem != nil {
 		if a, ok, err := s.Store.ReplayApplication(ctx, owner, idem); err != nil || ok {
@@ -697,7 +699,7 @@ func (s *Service) Queue(ctx context.Context, st Staff, status Status, limit int,
 		fe.Add("status", "unknown_status")
 		return Page{}, fe.Err(op)
 	}
-	items, next, err := s.Store.AgencyQueue(ctx, st.Agency, status, cursor, registry.ClampLimit(limit))
+	items, next, err := s.Store.AgencyQueue(ctx, st.Agency, status, cursor, paging.ClampLimit(limit))
 	if err != nil {
 		return Page{}, err
 	}
@@ -721,7 +723,7 @@ const RetryAfter = 5 * time.Minute
 // the expiry scan sends the messages after RetryAfter. So the person is
 // told in the cabinet at once and on their channels at least once.
 func (s *Service) move(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string,
-	p registry.Profile, idem *registry.Idempotency) (Application, bool, error) {
+	p registry.Profile, idem *idempotency.Key) (Application, bool, error) {
 	now := s.Now().UTC()
 	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actor, Role: role, From: cur.Status, To: to, Comment: comment})
 	next.Status, next.Version, next.UpdatedAt = to, cur.Version+1, now

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -91,7 +92,7 @@ type JournalPage struct {
 	NextCursor string
 }
 
-// JournalPage returns up to limit (registry.ClampLimit) of owner's bookings
+// JournalPage returns up to limit (paging.ClampLimit) of owner's bookings
 // matching f, in the journal's order, after cursor ("" from the start),
 // and the cursor of the next page ("" at the end). A cursor is a place in
 // the order, not an index, so bookings made or cancelled between pages
@@ -100,7 +101,7 @@ type JournalPage struct {
 func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter, limit int, cursor string) (JournalPage, error) {
 	const op = "booking.JournalPage"
 	var after *Booking
-	if pos, err := registry.DecodeCursor(cursor); err != nil {
+	if pos, err := paging.DecodeCursor(cursor); err != nil {
 		return JournalPage{}, err
 	} else if pos != "" {
 		at, id, ok := strings.Cut(pos, "|")
@@ -121,12 +122,12 @@ func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter
 		}
 		all = all[i:]
 	}
-	limit = registry.ClampLimit(limit)
+	limit = paging.ClampLimit(limit)
 	if len(all) <= limit {
 		return JournalPage{Items: all}, nil
 	}
 	last := all[limit-1]
-	return JournalPage{Items: all[:limit], NextCursor: registry.EncodeCursor(last.Start.UTC().Format(time.RFC3339Nano) + "|" + last.ID)}, nil
+	return JournalPage{Items: all[:limit], NextCursor: paging.EncodeCursor(last.Start.UTC().Format(time.RFC3339Nano) + "|" + last.ID)}, nil
 }
 
 // Reschedule moves one of owner's confirmed bookings to another free slot

@@ -10,7 +10,8 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
 
 // Store persists schedules, slots and bookings.
@@ -32,11 +33,11 @@ type Store interface {
 	// number, and stores b, all in one transaction. Errors: Conflict with
 	// reason slot_taken, day_full, one_per_day, place_taken or
 	// confirmation_taken; Invalid (idempotency key reused).
-	Book(ctx context.Context, b Booking, slot Slot, idem *registry.Idempotency) (Booking, bool, error)
+	Book(ctx context.Context, b Booking, slot Slot, idem *idempotency.Key) (Booking, bool, error)
 	// Replay returns the booking an Idempotency-Key already made for owner
 	// (ok false when the key is new). Errors: Invalid when the key was used
 	// for another request.
-	Replay(ctx context.Context, owner string, idem *registry.Idempotency) (b Booking, ok bool, err error)
+	Replay(ctx context.Context, owner string, idem *idempotency.Key) (b Booking, ok bool, err error)
 	// GetBooking errors: NotFound (also for someone else's).
 	GetBooking(ctx context.Context, owner, id string) (Booking, error)
 	// FindBooking finds a booking by id alone, for staff. Errors: NotFound.
@@ -217,7 +218,7 @@ func (s *Service) specialist(ctx context.Context, id string) (directory.Speciali
 // Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
 // key), Conflict (slot_taken, day_full, one_per_day, too_many_bookings),
 // Unavailable, Internal.
-func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *registry.Idempotency) (booked Booking, replayed bool, err error) {
+func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key) (booked Booking, replayed bool, err error) {
 	const op = "booking.Book"
 	now := s.Now().UTC()
 	var fe errs.Fields
@@ -229,7 +230,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *re
 	if mode != InPerson && mode != Video {
 		fe.Add("mode", "unknown_mode")
 	}
-	if in.ContactPhone != "" && !registry.ValidPhone(in.ContactPhone) {
+	if in.ContactPhone != "" && !numbers.ValidPhone(in.ContactPhone) {
 		fe.Add("contactPhone", "invalid_phone")
 	}
 	if err := fe.Err(op); err != nil {

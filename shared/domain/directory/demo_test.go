@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/directory"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
 
 func TestDemo(t *testing.T) {
@@ -39,7 +39,7 @@ func TestDemo(t *testing.T) {
 			ids[in.ID] = true
 			cities[in.City]++
 			types[in.Type] = true
-			if !registry.ValidINN(in.INN) || len(in.INN) != 10 {
+			if !numbers.ValidINN(in.INN) || len(in.INN) != 10 {
 				t.Errorf("INN %q is not a valid organisation INN", in.INN)
 			}
 			if z := wantZones[in.City]; z == "" || z != in.TimeZone {

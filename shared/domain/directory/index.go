@@ -9,7 +9,8 @@ import (
 	"unicode"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 )
 
 // Search radius limits, in kilometres.
@@ -34,7 +35,7 @@ type Query struct {
 	// Without Near, results are ordered by name and RadiusKm is ignored.
 	Near     *Point
 	RadiusKm float64
-	// Limit is the page size, clamped by registry.ClampLimit.
+	// Limit is the page size, clamped by paging.ClampLimit.
 	Limit int
 	// Cursor is Page.NextCursor of the previous page ("" for the first).
 	Cursor string
@@ -170,7 +171,7 @@ func (x *Index) Search(q Query) (Page, error) {
 		fe.Add("type", "unknown_type")
 	}
 	inn := strings.TrimSpace(q.INN)
-	if inn != "" && !registry.ValidINN(inn) {
+	if inn != "" && !numbers.ValidINN(inn) {
 		fe.Add("inn", "invalid_inn")
 	}
 	radius := q.RadiusKm
@@ -214,7 +215,7 @@ func (x *Index) Search(q Query) (Page, error) {
 		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.dist, b.dist) })
 	}
 
-	limit := registry.ClampLimit(q.Limit)
+	limit := paging.ClampLimit(q.Limit)
 	page := Page{Items: []Result{}}
 	if offset >= len(hits) {
 		return page, nil
@@ -229,7 +230,7 @@ func (x *Index) Search(q Query) (Page, error) {
 		page.Items = append(page.Items, r)
 	}
 	if end < len(hits) {
-		page.NextCursor = registry.EncodeCursor(strconv.Itoa(end))
+		page.NextCursor = paging.EncodeCursor(strconv.Itoa(end))
 	}
 	return page, nil
 }
@@ -249,7 +250,7 @@ func decodeOffset(c string) (int, bool) {
 	if c == "" {
 		return 0, true
 	}
-	s, err := registry.DecodeCursor(c)
+	s, err := paging.DecodeCursor(c)
 	if err != nil {
 		return 0, false
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 )
 
 // Two known points: Red Square and the Kazan Kremlin, 717.44 km apart.
@@ -255,7 +255,7 @@ func TestSearchPaging(t *testing.T) {
 		})
 	}
 	t.Run("cursor past the end is an empty last page", func(t *testing.T) {
-		p, err := x.Search(directory.Query{Cursor: registry.EncodeCursor("99")})
+		p, err := x.Search(directory.Query{Cursor: paging.EncodeCursor("99")})
 		if err != nil || len(p.Items) != 0 || p.NextCursor != "" || p.Items == nil {
 			t.Errorf("Search = %+v, %v; want an empty page", p, err)
 		}
@@ -267,9 +267,9 @@ func TestSearchBadCursor(t *testing.T) {
 	for _, tt := range []struct{ name, cursor string }{
 		{"not base64", "!!!"},
 		{"not a cursor", "aGVsbG8"},
-		{"not a number", registry.EncodeCursor("abc")},
-		{"negative", registry.EncodeCursor("-1")},
-		{"leading zero", registry.EncodeCursor("01")},
+		{"not a number", paging.EncodeCursor("abc")},
+		{"negative", paging.EncodeCursor("-1")},
+		{"leading zero", paging.EncodeCursor("01")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := x.Search(directory.Query{Cursor: tt.cursor})

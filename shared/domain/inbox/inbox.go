@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 )
 
 // Kinds of notification.
@@ -68,15 +68,15 @@ type Page struct {
 // List returns owner's notifications, newest first.
 // Errors: Malformed (cursor), Unavailable, Internal.
 func (s *Service) List(ctx context.Context, owner string, unreadOnly bool, limit int, cursor string) (Page, error) {
-	after, err := registry.DecodeCursor(cursor)
+	after, err := paging.DecodeCursor(cursor)
 	if err != nil {
 		return Page{}, err
 	}
-	items, next, err := s.Store.ListNotifications(ctx, owner, unreadOnly, after, registry.ClampLimit(limit))
+	items, next, err := s.Store.ListNotifications(ctx, owner, unreadOnly, after, paging.ClampLimit(limit))
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Items: items, NextCursor: registry.EncodeCursor(next)}, nil
+	return Page{Items: items, NextCursor: paging.EncodeCursor(next)}, nil
 }
 
 // MarkRead marks one of owner's notifications read; marking it again

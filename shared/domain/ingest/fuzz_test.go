@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -28,7 +29,7 @@ func (d *downStore) GetProfile(context.Context, string) (registry.Profile, error
 	return registry.Profile{}, d.fail()
 }
 func (d *downStore) PutProfile(context.Context, registry.Profile, int) error { return d.fail() }
-func (d *downStore) CreateDocument(context.Context, registry.Document, registry.Event, *registry.Idempotency) (registry.Document, bool, error) {
+func (d *downStore) CreateDocument(context.Context, registry.Document, registry.Event, *idempotency.Key) (registry.Document, bool, error) {
 	return registry.Document{}, false, d.fail()
 }
 func (d *downStore) GetDocument(context.Context, string, string) (registry.Document, error) {

@@ -20,8 +20,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/opt"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -223,7 +226,7 @@ func checkParty(fe *errs.Fields, citizen, agency, fromSource string) {
 	switch {
 	case citizen == "":
 		fe.Add("detail.citizenId", "required")
-	case !registry.ValidSubject(citizen):
+	case !ids.ValidSubject(citizen):
 		fe.Add("detail.citizenId", "invalid_text")
 	}
 	switch {
@@ -376,7 +379,7 @@ func (s *Service) replaced(ctx context.Context, owner string, d registry.Documen
 func (s *Service) eachDocument(ctx context.Context, owner string, f func(registry.Document)) error {
 	after, seen := "", 0
 	for {
-		docs, next, err := s.Store.ListDocuments(ctx, owner, after, registry.MaxLimit)
+		docs, next, err := s.Store.ListDocuments(ctx, owner, after, paging.MaxLimit)
 		if err != nil {
 			return err
 		}
@@ -495,7 +498,7 @@ type captureStore struct {
 	ev  registry.Event
 }
 
-func (c *captureStore) CreateDocument(_ context.Context, d registry.Document, ev registry.Event, _ *registry.Idempotency) (registry.Document, bool, error) {
+func (c *captureStore) CreateDocument(_ context.Context, d registry.Document, ev registry.Event, _ *idempotency.Key) (registry.Document, bool, error) {
 	c.doc, c.ev = d, ev
 	return d, false, nil
 }

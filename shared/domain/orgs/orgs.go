@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 	"regexp"
 	"slices"
 	"strings"
@@ -238,7 +239,7 @@ func (s *Service) Documents(ctx context.Context, a Admin, org string, f Filter) 
 	if err := checkFilter(op, f); err != nil {
 		return Page{}, err
 	}
-	after, err := registry.DecodeCursor(f.Cursor)
+	after, err := paging.DecodeCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
@@ -253,7 +254,7 @@ func (s *Service) Documents(ctx context.Context, a Admin, org string, f Filter) 
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Items: rows, NextCursor: registry.EncodeCursor(next)}, nil
+	return Page{Items: rows, NextCursor: paging.EncodeCursor(next)}, nil
 }
 
 // Export is every row of the view (bounded), for the CSV file; truncated
@@ -301,7 +302,7 @@ func (s *Service) page(ctx context.Context, org string, status registry.Status, 
 		today := civil.Today(now, p.Location())
 		pos, read := "", 0
 		for {
-			docs, more, err := s.Store.ListDocuments(ctx, c.Owner, pos, registry.MaxLimit)
+			docs, more, err := s.Store.ListDocuments(ctx, c.Owner, pos, paging.MaxLimit)
 			if err != nil {
 				return nil, "", err
 			}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
 
 // DocType names a kind of document a person can hold.
@@ -57,19 +58,19 @@ type TypeInfo struct {
 var Catalogue = []TypeInfo{
 	{Type: InternalPassport, Title: titles("Паспорт гражданина РФ", "Internal passport"),
 		Rule: passportByAge, RuleText: "replace at 20 and 45 years of age (needs the owner's birth date)",
-		ExpiringDays: 90, ReminderSteps: []int{180, 90, 30, 7}, Number: passportNumber, ReplacementGraceDays: 90},
+		ExpiringDays: 90, ReminderSteps: []int{180, 90, 30, 7}, Number: numbers.Passport, ReplacementGraceDays: 90},
 	{Type: ForeignPassport, Title: titles("Заграничный паспорт", "Foreign passport"),
 		Rule: term(10, 0, 0), RuleText: "10 years from issue",
-		ExpiringDays: 90, ReminderSteps: []int{180, 90, 30, 7}, Number: foreignPassportNumber},
+		ExpiringDays: 90, ReminderSteps: []int{180, 90, 30, 7}, Number: numbers.ForeignPassport},
 	{Type: DriversLicence, Title: titles("Водительское удостоверение", "Driver's licence"),
 		Rule: term(10, 0, 0), RuleText: "10 years from issue",
-		ExpiringDays: 60, ReminderSteps: []int{60, 30, 7}, Number: licenceNumber},
+		ExpiringDays: 60, ReminderSteps: []int{60, 30, 7}, Number: numbers.Licence},
 	{Type: SNILS, Title: titles("СНИЛС", "SNILS"), Rule: indefinite, RuleText: "indefinite",
-		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: snilsNumber},
+		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: numbers.SNILS},
 	{Type: INN, Title: titles("ИНН", "INN"), Rule: indefinite, RuleText: "indefinite",
-		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: personalINN},
+		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: numbers.PersonalINN},
 	{Type: OMSPolicy, Title: titles("Полис ОМС", "OMS health insurance policy"), Rule: indefinite, RuleText: "indefinite",
-		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: omsNumber},
+		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}, Number: numbers.OMS},
 	{Type: OSAGO, Title: titles("Полис ОСАГО", "OSAGO motor insurance"),
 		Rule: term(1, 0, -1), RuleText: "1 year from the start date, ending the day before",
 		ExpiringDays: 30, ReminderSteps: []int{30, 7, 1}},

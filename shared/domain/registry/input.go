@@ -2,16 +2,15 @@ package registry
 
 import (
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 )
 
@@ -54,23 +53,6 @@ const (
 	maxRemindDays = 6
 	maxRemindDay  = 3 * 365
 )
-
-// The patterns are compiled on first use, not at package init: every
-// function binary links this package, and compiling them (the counted
-// repetition {1,128} alone expands to hundreds of instructions) would add to
-// every cold start, including those of functions that never validate input.
-var e164 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`) })
-
-var subject = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._@-]{1,128}$`) })
-
-// ValidSubject reports whether s can be a person's id (a token's sub, an
-// agency event's citizenId): it becomes part of storage keys, so only a
-// short, plain alphabet is taken.
-func ValidSubject(s string) bool { return subject().MatchString(s) }
-
-// ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
-// 15 digits), the only form SMS gateways take without guessing.
-func ValidPhone(s string) bool { return e164().MatchString(s) }
 
 // apply merges in into d (a copy of the stored document, or a new one with
 // its Type set) and returns the names of the fields that changed. Validation
@@ -246,7 +228,7 @@ func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, err
 			fe.Add("email", "invalid_email")
 		}
 	}
-	if p.Phone != "" && !e164().MatchString(p.Phone) {
+	if p.Phone != "" && !numbers.ValidPhone(p.Phone) {
 		fe.Add("phone", "invalid_phone")
 	}
 	return p, fe.Err("registry.PutProfile")

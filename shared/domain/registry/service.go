@@ -2,12 +2,13 @@ package registry
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 )
 
 // Store persists documents, their history and profiles. Implementations keep
@@ -25,7 +26,7 @@ type Store interface {
 	// the same request returns the document it created and replayed=true; for
 	// another request, an Invalid error with reason "idempotency_key_reused".
 	// Errors: Invalid, Unavailable, Internal.
-	CreateDocument(ctx context.Context, d Document, ev Event, idem *Idempotency) (stored Document, replayed bool, err error)
+	CreateDocument(ctx context.Context, d Document, ev Event, idem *idempotency.Key) (stored Document, replayed bool, err error)
 	// GetDocument errors: NotFound, Unavailable, Internal.
 	GetDocument(ctx context.Context, owner, id string) (Document, error)
 	// ListDocuments returns up to limit documents with ids after `after`
@@ -44,25 +45,9 @@ type Store interface {
 	ListHistory(ctx context.Context, owner, docID, after string, limit int) ([]Event, string, error)
 }
 
-// Idempotency ties a create to a client's Idempotency-Key: Hash identifies
-// the request body, Expires is when the key may be reused.
-type Idempotency struct {
-	Key     string
-	Hash    string
-	Expires time.Time
-}
-
-// IdempotencyTTL is how long a key is remembered.
-const IdempotencyTTL = 24 * time.Hour
-
-// Page sizes.
-const (
-	DefaultLimit = 20
-	MaxLimit     = 100
-	// examineBudget bounds how many stored documents one filtered list
-	// request reads; past it the page ends early with a cursor.
-	examineBudget = 1000
-)
+// examineBudget bounds how many stored documents one filtered list
+// request reads; past it the page ends early with a cursor.
+const examineBudget = 1000
 
 // Service is the document registry. Every method acts for owner, the
 // authenticated person; callers take owner from the verified identity, never
@@ -117,7 +102,7 @@ func (s *Service) Types() []TypeInfo { return Catalogue }
 // CreateDocument adds a document for owner. When expiresOn is omitted and the
 // type has a validity rule, the expiry is computed (source "rule").
 // Errors: Invalid (field errors; a reused idempotency key), Unavailable, Internal.
-func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInput, idem *Idempotency) (View, bool, error) {
+func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInput, idem *idempotency.Key) (View, bool, error) {
 	const op = "registry.CreateDocument"
 	ti, ok := Lookup(DocType(in.Type))
 	if !ok {
@@ -174,17 +159,17 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 	if err := fe.Err(op); err != nil {
 		return Page{}, err
 	}
-	after, err := DecodeCursor(f.Cursor)
+	after, err := paging.DecodeCursor(f.Cursor)
 	if err != nil {
 		return Page{}, err
 	}
-	limit := ClampLimit(f.Limit)
+	limit := paging.ClampLimit(f.Limit)
 	p, err := s.Store.GetProfile(ctx, owner)
 	if err != nil {
 		return Page{}, err
 	}
 	today := s.today(p)
-	docs, last, err := Collect(
+	docs, last, err := paging.Collect(
 		func(after string) ([]Document, string, error) { return s.Store.ListDocuments(ctx, owner, after, limit) },
 		func(d Document) string { return d.ID },
 		func(d Document) bool {
@@ -194,7 +179,7 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{NextCursor: EncodeCursor(last)}
+	page := Page{NextCursor: paging.EncodeCursor(last)}
 	for _, d := range docs {
 		page.Items = append(page.Items, s.view(d, p))
 	}
@@ -282,18 +267,18 @@ func (s *Service) DeleteDocument(ctx context.Context, owner, id string) error {
 // History returns a document's history, newest first.
 // Errors: NotFound, Malformed (cursor), Unavailable, Internal.
 func (s *Service) History(ctx context.Context, owner, id string, limit int, cursor string) (HistoryPage, error) {
-	after, err := DecodeCursor(cursor)
+	after, err := paging.DecodeCursor(cursor)
 	if err != nil {
 		return HistoryPage{}, err
 	}
 	if _, err := s.Store.GetDocument(ctx, owner, id); err != nil {
 		return HistoryPage{}, err
 	}
-	items, next, err := s.Store.ListHistory(ctx, owner, id, after, ClampLimit(limit))
+	items, next, err := s.Store.ListHistory(ctx, owner, id, after, paging.ClampLimit(limit))
 	if err != nil {
 		return HistoryPage{}, err
 	}
-	return HistoryPage{Items: items, NextCursor: EncodeCursor(next)}, nil
+	return HistoryPage{Items: items, NextCursor: paging.EncodeCursor(next)}, nil
 }
 
 func (s *Service) load(ctx context.Context, owner, id string) (Document, Profile, error) {
@@ -317,67 +302,4 @@ func (s *Service) save(ctx context.Context, d Document, p Profile, ev Event) (Vi
 		return View{}, err
 	}
 	return s.view(d, p), nil
-}
-
-// Collect pages through fetch — a store listing that returns the items after
-// a position and the position to continue from ("" at the end) — keeping
-// the items keep accepts, until limit are kept or budget items were read.
-// It returns the kept items and the id of the last item examined when it
-// stopped early ("" when the listing ran out): a selective filter gets a
-// short page with a cursor rather than a request that reads without bound.
-func Collect[T any](fetch func(after string) ([]T, string, error), id func(T) string, keep func(T) bool,
-	after string, limit, budget int) ([]T, string, error) {
-	var out []T
-	examined := 0
-	for {
-		items, next, err := fetch(after)
-		if err != nil {
-			return nil, "", err
-		}
-		for _, x := range items {
-			examined++
-			if keep(x) {
-				out = append(out, x)
-			}
-			if len(out) == limit || examined >= budget {
-				return out, id(x), nil
-			}
-		}
-		if next == "" {
-			return out, "", nil
-		}
-		after = next
-	}
-}
-
-// ClampLimit turns a requested page size into one the store will serve:
-// 0 means the default, anything above MaxLimit is MaxLimit.
-func ClampLimit(n int) int {
-	switch {
-	case n <= 0:
-		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
-	}
-	return n
-}
-
-// EncodeCursor makes a store position opaque to clients.
-func EncodeCursor(after string) string {
-	if after == "" {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte("v1:" + after))
-}
-
-// DecodeCursor reverses EncodeCursor. Errors: Malformed (field "cursor").
-func DecodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) < 4 || string(b[:3]) != "v1:" || len(b) > 200 {
-		return "", &errs.Error{Kind: errs.Malformed, Op: "registry.DecodeCursor", Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
-	}
-	return string(b[3:]), nil
 }

@@ -7,14 +7,15 @@ import (
 	"reflect"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/opt"
+	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -68,7 +69,7 @@ func (f *fakeStore) PutProfile(_ context.Context, p registry.Profile, prev int) 
 	return nil
 }
 
-func (f *fakeStore) CreateDocument(_ context.Context, d registry.Document, ev registry.Event, _ *registry.Idempotency) (registry.Document, bool, error) {
+func (f *fakeStore) CreateDocument(_ context.Context, d registry.Document, ev registry.Event, _ *idempotency.Key) (registry.Document, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.docs[d.Owner] == nil {
@@ -258,7 +259,7 @@ func TestListDocumentsFilteredPaging(t *testing.T) {
 			if sizes[0] != tc.wantFirst {
 				t.Errorf("first page has %d items, want %d", sizes[0], tc.wantFirst)
 			}
-			limit := registry.ClampLimit(tc.filter.Limit)
+			limit := paging.ClampLimit(tc.filter.Limit)
 			for i, n := range sizes {
 				if n > limit {
 					t.Errorf("page %d has %d items, over the limit %d", i, n, limit)
@@ -290,13 +291,13 @@ func TestListDocumentsExamineBudget(t *testing.T) {
 	if len(page.Items) != 0 {
 		t.Errorf("first page has %d items, want 0", len(page.Items))
 	}
-	if read > 1000+registry.ClampLimit(f.Limit) {
+	if read > 1000+paging.ClampLimit(f.Limit) {
 		t.Errorf("first page read %d documents, over the budget of 1000", read)
 	}
 	if page.NextCursor == "" {
 		t.Fatal("first page ended the listing, want a cursor to continue")
 	}
-	after, err := registry.DecodeCursor(page.NextCursor)
+	after, err := paging.DecodeCursor(page.NextCursor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,70 +345,6 @@ func assertKind(t *testing.T, err error, want errs.Kind) {
 	}
 	if got := errs.KindOf(err); got != want {
 		t.Fatalf("kind = %v, want %v (err %v)", got, want, err)
-	}
-}
-
-func TestClampLimit(t *testing.T) {
-	for _, tc := range []struct{ in, want int }{
-		{0, 20}, {-1, 20}, {1, 1}, {20, 20}, {99, 99}, {100, 100}, {101, 100}, {1 << 30, 100},
-	} {
-		t.Run(fmt.Sprint(tc.in), func(t *testing.T) {
-			if got := registry.ClampLimit(tc.in); got != tc.want {
-				t.Errorf("ClampLimit(%d) = %d, want %d", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestDecodeCursorRefusesGarbage(t *testing.T) {
-	for _, tc := range []struct{ name, in string }{
-		{"not base64", "%%%"},
-		{"standard base64 with padding", "djE6YQ=="},
-		{"base64 of text without the version", "YWJjZGVm"},            // "abcdef"
-		{"another version", "djI6YWJj"},                               // "v2:abc"
-		{"version only, no position", "djE6"},                         // "v1:"
-		{"spaces", "djE6 YWJj"},                                       // embedded space
-		{"too long", registry.EncodeCursor(strings.Repeat("x", 300))}, // over 200 bytes
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := registry.DecodeCursor(tc.in)
-			assertKind(t, err, errs.Malformed)
-			var e *errs.Error
-			if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0] != (errs.FieldError{Field: "cursor", Code: "invalid_cursor"}) {
-				t.Errorf("err = %v, want one field error cursor:invalid_cursor", err)
-			}
-			if got != "" {
-				t.Errorf("position = %q, want none", got)
-			}
-		})
-	}
-}
-
-func TestCursorRoundTrip(t *testing.T) {
-	for _, tc := range []struct{ name, in string }{
-		{"empty means from the start", ""},
-		{"a uuid", "0199a3b2-6f1e-7c3d-9a4b-0123456789ab"},
-		{"one character", "a"},
-		{"separators", "DOC#x|y:z"},
-		{"unicode", "документ"},
-		{"the longest accepted (197 bytes)", strings.Repeat("x", 197)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := registry.EncodeCursor(tc.in)
-			if tc.in == "" && c != "" {
-				t.Errorf("EncodeCursor(\"\") = %q, want \"\"", c)
-			}
-			if tc.in != "" && strings.Contains(c, tc.in) {
-				t.Errorf("cursor %q shows the position in clear", c)
-			}
-			got, err := registry.DecodeCursor(c)
-			if err != nil {
-				t.Fatalf("DecodeCursor(%q): %v", c, err)
-			}
-			if got != tc.in {
-				t.Errorf("round trip = %q, want %q", got, tc.in)
-			}
-		})
 	}
 }
 

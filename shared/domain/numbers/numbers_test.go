@@ -1,4 +1,4 @@
-package registry
+package numbers
 
 import (
 	"strings"
@@ -86,9 +86,9 @@ func TestSNILSNumber(t *testing.T) {
 		{"112-233-445", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, ok := snilsNumber(tc.in)
+			got, ok := SNILS(tc.in)
 			if ok != tc.ok || got != tc.want {
-				t.Errorf("snilsNumber(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+				t.Errorf("SNILS(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 			}
 		})
 	}
@@ -150,23 +150,23 @@ func TestDocumentNumberFormats(t *testing.T) {
 		want   string
 		ok     bool
 	}{
-		{"passport", passportNumber, "4510123456", "4510 123456", true},
-		{"passport formatted", passportNumber, "4510 123456", "4510 123456", true},
-		{"passport 9 digits", passportNumber, "451012345", "", false},
-		{"passport with a tab", passportNumber, "4510\t123456", "", false},
-		{"foreign passport", foreignPassportNumber, "71 2345678", "71 2345678", true},
-		{"foreign passport 10 digits", foreignPassportNumber, "7123456789", "", false},
-		{"licence digits", licenceNumber, "9908123456", "9908 123456", true},
-		{"licence Cyrillic series", licenceNumber, "77АВ123456", "77АВ 123456", true},
-		{"licence Cyrillic series, lower case", licenceNumber, "77ав 123456", "77АВ 123456", true},
-		{"licence Cyrillic in the first two places", licenceNumber, "А7В7123456", "", false},
-		{"licence Cyrillic in the number", licenceNumber, "7777А23456", "", false},
-		{"licence 11 characters", licenceNumber, "77АВ1234567", "", false},
-		{"OMS 16 digits", omsNumber, "1234567890123456", "1234567890123456", true},
-		{"OMS 15 digits", omsNumber, "123456789012345", "", false},
-		{"personal INN", personalINN, "500100732259", "500100732259", true},
-		{"organisation INN refused for a person", personalINN, "7707083893", "", false},
-		{"SNILS", snilsNumber, "00289464149", "002-894-641 49", true},
+		{"passport", Passport, "4510123456", "4510 123456", true},
+		{"passport formatted", Passport, "4510 123456", "4510 123456", true},
+		{"passport 9 digits", Passport, "451012345", "", false},
+		{"passport with a tab", Passport, "4510\t123456", "", false},
+		{"foreign passport", ForeignPassport, "71 2345678", "71 2345678", true},
+		{"foreign passport 10 digits", ForeignPassport, "7123456789", "", false},
+		{"licence digits", Licence, "9908123456", "9908 123456", true},
+		{"licence Cyrillic series", Licence, "77АВ123456", "77АВ 123456", true},
+		{"licence Cyrillic series, lower case", Licence, "77ав 123456", "77АВ 123456", true},
+		{"licence Cyrillic in the first two places", Licence, "А7В7123456", "", false},
+		{"licence Cyrillic in the number", Licence, "7777А23456", "", false},
+		{"licence 11 characters", Licence, "77АВ1234567", "", false},
+		{"OMS 16 digits", OMS, "1234567890123456", "1234567890123456", true},
+		{"OMS 15 digits", OMS, "123456789012345", "", false},
+		{"personal INN", PersonalINN, "500100732259", "500100732259", true},
+		{"organisation INN refused for a person", PersonalINN, "7707083893", "", false},
+		{"SNILS", SNILS, "00289464149", "002-894-641 49", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := tc.format(tc.in)
@@ -193,6 +193,28 @@ func TestDigitsOnly(t *testing.T) {
 			got, ok := digitsOnly(tc.in, tc.n)
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("digitsOnly(%q, %d) = %q, %v; want %q, %v", tc.in, tc.n, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestValidPhone(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"+79161234567", true},
+		{"+12025550123", true},
+		{"+1234567", false},          // 7 digits: too short
+		{"+1234567890123456", false}, // 16 digits: too long
+		{"79161234567", false},       // no +
+		{"+09161234567", false},      // no country code starts with 0
+		{"+7 916 123-45-67", false},  // only the bare form
+		{"", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := ValidPhone(tc.in); got != tc.want {
+				t.Errorf("ValidPhone(%q) = %v, want %v", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -1,6 +1,17 @@
-package registry
+// Package numbers checks and normalises the national numbers people type:
+// document numbers (passport, foreign passport, driving licence, OMS
+// policy, SNILS, INN) and phone numbers. Each normaliser strips what people
+// add between digits and returns the number in the one form Kabinet stores,
+// so the same document is found whichever way it was typed. Nothing here
+// knows which document type uses which format: the registry's catalogue
+// says so.
+package numbers
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
 
 // digitsOnly strips the spaces and dashes people type into document numbers
 // and reports whether what is left is n digits.
@@ -19,8 +30,9 @@ func digitsOnly(s string, n int) (string, bool) {
 	return out, len(out) == n
 }
 
-// passportNumber is a series of 4 digits and a number of 6, kept as "1234 567890".
-func passportNumber(s string) (string, bool) {
+// Passport checks an internal passport number, a series of 4 digits and a
+// number of 6, and returns it as "1234 567890".
+func Passport(s string) (string, bool) {
 	d, ok := digitsOnly(s, 10)
 	if !ok {
 		return "", false
@@ -28,8 +40,9 @@ func passportNumber(s string) (string, bool) {
 	return d[:4] + " " + d[4:], true
 }
 
-// foreignPassportNumber is 2 + 7 digits, kept as "12 3456789".
-func foreignPassportNumber(s string) (string, bool) {
+// ForeignPassport checks a foreign passport number, 2 + 7 digits, and
+// returns it as "12 3456789".
+func ForeignPassport(s string) (string, bool) {
 	d, ok := digitsOnly(s, 9)
 	if !ok {
 		return "", false
@@ -37,9 +50,10 @@ func foreignPassportNumber(s string) (string, bool) {
 	return d[:2] + " " + d[2:], true
 }
 
-// licenceNumber is 10 characters: a 4-character series (digits, or digits
-// and Cyrillic letters on old licences) and 6 digits, kept as "77АВ 123456".
-func licenceNumber(s string) (string, bool) {
+// Licence checks a driving licence number, 10 characters: a 4-character
+// series (digits, or digits and Cyrillic letters on old licences) and 6
+// digits, returned as "77АВ 123456".
+func Licence(s string) (string, bool) {
 	var rs []rune
 	for _, r := range strings.ToUpper(s) {
 		if r == ' ' || r == '-' {
@@ -60,14 +74,14 @@ func licenceNumber(s string) (string, bool) {
 	return string(rs[:4]) + " " + string(rs[4:]), true
 }
 
-// omsNumber is the 16-digit single-format policy number.
-func omsNumber(s string) (string, bool) { return digitsOnly(s, 16) }
+// OMS checks the 16-digit single-format policy number.
+func OMS(s string) (string, bool) { return digitsOnly(s, 16) }
 
-// snilsNumber checks the 11-digit SNILS and its control number, kept as
+// SNILS checks the 11-digit SNILS and its control number, returned as
 // "123-456-789 64". The control number is the sum of the first nine digits
 // weighted 9..1, taken mod 101 (100 and 101 give 00); numbers up to
 // 001-001-998 carry no control number.
-func snilsNumber(s string) (string, bool) {
+func SNILS(s string) (string, bool) {
 	d, ok := digitsOnly(s, 11)
 	if !ok {
 		return "", false
@@ -105,8 +119,8 @@ func ValidSNILS(d string) bool {
 	return int(d[9]-'0')*10+int(d[10]-'0') == c
 }
 
-// personalINN is a person's 12-digit INN with its two check digits.
-func personalINN(s string) (string, bool) {
+// PersonalINN checks a person's 12-digit INN with its two check digits.
+func PersonalINN(s string) (string, bool) {
 	d, ok := digitsOnly(s, 12)
 	if !ok || !ValidINN(d) {
 		return "", false
@@ -137,3 +151,12 @@ func ValidINN(d string) bool {
 	}
 	return false
 }
+
+// The pattern is compiled on first use, not at package init: every
+// function binary links this package, and compiling it would add to every
+// cold start, including those of functions that never validate input.
+var e164 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`) })
+
+// ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
+// 15 digits), the only form SMS gateways take without guessing.
+func ValidPhone(s string) bool { return e164().MatchString(s) }
