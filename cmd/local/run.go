@@ -20,11 +20,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/internal/apidocs"
 	"github.com/kabinet/kabinet/internal/emulators"
+	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/domain/ingest"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
@@ -104,7 +104,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	ingestEvent := ingest.Handler(app.Ingest(cfg, cl, time.Now, log))
+	ingestEvent := eventbridge.Ingest(app.Ingest(cfg, cl, time.Now, log))
 	seeded, err := seed(ctx, deps.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
@@ -30,7 +31,7 @@ func main() {
 		log.Error("init failed", "err", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(ingest.Handler(svc))
+	lambda.Start(eventbridge.Ingest(svc))
 }
 
 func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*ingest.Service, error) {

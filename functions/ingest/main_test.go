@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
+	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -51,7 +52,7 @@ func TestSampleEventsApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := ingest.Handler(svc)
+	h := eventbridge.Ingest(svc)
 
 	issued := sample(t, "agency-document-issued.json")
 	if issued.DetailType != ingest.DocumentIssued || issued.ID == "" || issued.Time.IsZero() {

@@ -3,7 +3,8 @@
 // replaces goes to the archive) or revoked. Events arrive on an EventBridge
 // bus (functions/ingest); each is applied at most once, in one transaction
 // with its EVENT#<id> claim, and the person is told in the cabinet's inbox.
-// Nothing here knows about AWS; eventbridge.go adapts the Lambda event.
+// Nothing here knows about AWS: shared/adapter/eventbridge adapts the
+// Lambda event.
 package ingest
 
 import (

@@ -1,4 +1,4 @@
-package ingest_test
+package eventbridge_test
 
 import (
 	"context"
@@ -11,11 +11,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
+
+// now is the fuzz target's clock; storage is down, so it only dates what
+// the service would have written.
+var now = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 
 // downStore is an ingest.Store whose every call fails as a store that
 // cannot reach DynamoDB does: Unavailable. It counts the calls.
@@ -86,7 +91,7 @@ func FuzzEventBridgeEvent(f *testing.F) {
 		st := &downStore{}
 		svc := &ingest.Service{Store: st, Now: func() time.Time { return now }, NewID: func() string { return "0190a6b2-0000-7000-8000-000000000000" },
 			Log: slog.New(slog.DiscardHandler)}
-		res, err := ingest.Handler(svc)(context.Background(), ev)
+		res, err := eventbridge.Ingest(svc)(context.Background(), ev)
 		if err == nil {
 			t.Fatalf("storage is down, yet the event was applied: %+v", res)
 		}
