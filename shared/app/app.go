@@ -14,6 +14,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -79,7 +80,7 @@ func DepsFor(fn string, c Config, cl Clients, now func() time.Time, log *slog.Lo
 	// applications reads profiles and renews documents through the
 	// registry, so it needs the document service too.
 	if all || fn == httpapi.FnDocuments || fn == httpapi.FnProfile || fn == httpapi.FnApplications {
-		docs = &registry.Service{Store: st, Now: now, NewID: ids.New}
+		docs = &registry.Service{Store: st, Now: now, NewID: ids.New, Renewal: applications.RenewalService}
 		if c.Reminders != "" {
 			docs.Contacts = &contacts{
 				subs:  &notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ},

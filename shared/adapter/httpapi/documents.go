@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -82,7 +81,7 @@ func handleDocumentTypes(svc *registry.Service) http.Handler {
 		types := svc.Types()
 		out := listResponse[documentTypeResponse]{Items: make([]documentTypeResponse, len(types))}
 		for i, t := range types {
-			out.Items[i] = documentTypeResponse{TypeInfo: t, RenewalService: applications.RenewalServices[t.Type]}
+			out.Items[i] = documentTypeResponse{TypeInfo: t, RenewalService: svc.RenewalService(t.Type)}
 		}
 		encode(w, http.StatusOK, out)
 		return nil

@@ -107,10 +107,11 @@ func OrgsService(c Config, cl Clients, st *store.Store, now func() time.Time) *o
 }
 
 // ApplicationsService is the applications service on st, reading profiles
-// and renewing documents through docs; with a reminders topic it also tells
+// and documents and renewing documents through docs (the registry's
+// service, never its store); with a reminders topic it also tells
 // status changes on the person's channels.
 func ApplicationsService(c Config, cl Clients, st *store.Store, docs *registry.Service, now func() time.Time, log *slog.Logger) *applications.Service {
-	apps := &applications.Service{Store: st, Profiles: docs, Documents: st, Renewals: docs, Now: now, NewID: ids.New, Log: log}
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New, Log: log}
 	if c.Reminders != "" {
 		apps.Publisher = &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
 	}

@@ -74,10 +74,15 @@ type Profiles interface {
 	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
 }
 
-// Documents lists a person's documents, paged; the registry's store is one.
+// Documents reads a person's documents through the registry's service,
+// never its storage, so the registry's rules (status, ownership) stay its
+// own; *registry.Service is one.
 type Documents interface {
-	ListDocuments(ctx context.Context, owner, after string, limit int) ([]registry.Document, string, error)
-	GetDocument(ctx context.Context, owner, id string) (registry.Document, error)
+	// GetDocument errors: NotFound (also for someone else's), Unavailable, Internal.
+	GetDocument(ctx context.Context, owner, id string) (registry.View, error)
+	// ListDocuments returns a page of owner's documents matching f.
+	// Errors: Invalid, Malformed (cursor), Unavailable, Internal.
+	ListDocuments(ctx context.Context, owner string, f registry.ListFilter) (registry.Page, error)
 }
 
 // Renewals records on a document the application renewing it;
@@ -85,6 +90,13 @@ type Documents interface {
 type Renewals interface {
 	LinkRenewal(ctx context.Context, owner, docID, appID string) error
 }
+
+// The registry's service is what composition gives for each port.
+var (
+	_ Profiles  = (*registry.Service)(nil)
+	_ Documents = (*registry.Service)(nil)
+	_ Renewals  = (*registry.Service)(nil)
+)
 
 // Service is applications for government services. Citizen methods act for
 // owner, the authenticated person (another person's application is
@@ -261,6 +273,12 @@ var RenewalServices = map[registry.DocType]string{
 	registry.MedicalCertificate: "medical_certificate",
 }
 
+// RenewalService names the service that renews a document of type t, ""
+// when none does. Composition hands it to the registry (registry.Service's
+// Renewal), which shows it in the type catalogue without importing this
+// package. Anyone may call it.
+func RenewalService(t registry.DocType) string { return RenewalServices[t] }
+
 // Renew starts the renewal of one of owner's documents: a draft of the
 // matching service, prefilled as any draft, linked to the document both
 // ways (the document's history records it). With an Idempotency-Key a retry
@@ -359,24 +377,25 @@ func (s *Service) currentPassport(ctx context.Context, owner string) (string, er
 		return "", nil
 	}
 	var best *registry.Document
-	after := ""
+	cursor := ""
 	for range 20 { // at most 2,000 documents
-		docs, next, err := s.Documents.ListDocuments(ctx, owner, after, 100)
+		page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Limit: paging.MaxLimit, Cursor: cursor})
 		if err != nil {
 			return "", err
 		}
-		for i, d := range docs {
+		for i, v := range page.Items {
+			d := v.Document
 			if d.Type != registry.InternalPassport || d.ArchivedAt != nil || d.Number == "" {
 				continue
 			}
 			if best == nil || issuedAfter(d, *best) {
-				best = &docs[i]
+				best = &page.Items[i].Document
 			}
 		}
-		if next == "" {
+		if page.NextCursor == "" {
 			break
 		}
-		after = next
+		cursor = page.NextCursor
 	}
 	if best == nil {
 		return "", nil

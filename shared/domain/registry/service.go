@@ -60,6 +60,11 @@ type Service struct {
 	// Contacts subscribes a person's phone and e-mail to the reminders
 	// topic; nil where a function has no business with contacts.
 	Contacts Contacts
+	// Renewal names the service that renews a document of type t, "" when
+	// none does. Renewing is the applications domain's business (its
+	// catalogue of services), so the registry does not decide it:
+	// composition sets applications.RenewalService here. nil names none.
+	Renewal func(t DocType) string
 }
 
 // View is a document as its owner sees it on a day: with its status.
@@ -98,6 +103,16 @@ func (s *Service) view(d Document, p Profile) View {
 
 // Types returns the catalogue of document types. Anyone may call it.
 func (s *Service) Types() []TypeInfo { return Catalogue }
+
+// RenewalService names the service that renews documents of type t (the
+// code POST /documents/{id}/renew starts an application of), "" when none
+// does or none is known here. Anyone may call it.
+func (s *Service) RenewalService(t DocType) string {
+	if s.Renewal == nil {
+		return ""
+	}
+	return s.Renewal(t)
+}
 
 // CreateDocument adds a document for owner. When expiresOn is omitted and the
 // type has a validity rule, the expiry is computed (source "rule").

@@ -40,7 +40,7 @@ func TestStatusMessagesAreRetriedNotLost(t *testing.T) {
 			sub := "applicant" + string(rune('a'+i))
 			e.person(sub, "Europe/Moscow")
 			now := start.Add(time.Duration(i) * time.Hour)
-			svc := &applications.Service{Store: e.store, Profiles: e.docs, Documents: e.store, Publisher: tt.publisher,
+			svc := &applications.Service{Store: e.store, Profiles: e.docs, Documents: e.docs, Publisher: tt.publisher,
 				Now: func() time.Time { return now }, NewID: ids.New}
 			draft, _, err := svc.Create(e.ctx, sub, applications.Input{ServiceCode: "certificate_request", Fields: fields}, nil)
 			if err != nil {
