@@ -1,0 +1,246 @@
+package applications
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// validate checks fields against svc's rules and returns them normalised
+// with empty ones dropped. complete demands every required field (submit);
+// otherwise only the given fields are checked (a draft). Field errors name
+// "fields.<name>".
+func validate(svc ServiceInfo, fields map[string]string, complete bool, today civil.Date) (map[string]string, *errs.Fields) {
+	var fe errs.Fields
+	out := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if _, ok := svc.Field(name); !ok {
+			fe.Add("fields."+name, "unknown_field")
+		}
+	}
+	for _, f := range svc.Fields {
+		v, given := fields[f.Name]
+		if !given && !complete {
+			continue
+		}
+		if !complete && v == "" {
+			continue // a draft may clear a field
+		}
+		n, code := f.check(v, today)
+		if code != "" {
+			fe.Add("fields."+f.Name, code)
+			continue
+		}
+		if n != "" {
+			out[f.Name] = n
+		}
+	}
+	return out, &fe
+}
+
+// Validate checks a complete application without saving anything: the
+// field errors it would get on submission (none: valid). owner's zone
+// decides "today" for dates that may not be in the future.
+// Errors: Invalid (field serviceCode), Unavailable, Internal.
+func (s *Service) Validate(ctx context.Context, owner string, in Input) ([]errs.FieldError, error) {
+	const op = "applications.Validate"
+	svc, err := lookupService(op, in.ServiceCode)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	_, fe := validate(svc, in.Fields, true, civil.Today(s.Now(), p.Location()))
+	if err := fe.Err(op); err != nil {
+		return err.(*errs.Error).Fields, nil
+	}
+	return []errs.FieldError{}, nil
+}
+
+// Create saves a draft for owner. Partial fields are allowed, but each
+// given field must pass its rule; empty fields are filled from the profile
+// (name, phone, e-mail, birth date) and the current internal passport where
+// the service asks for them. With idem, a retry returns the first draft.
+// Errors: Invalid (serviceCode, fields.<name>, idempotency_key_reused),
+// Unavailable, Internal.
+func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idempotency.Key) (Application, bool, error) {
+	const op = "applications.Create"
+	svc, err := lookupService(op, in.ServiceCode)
+	if err != nil {
+		return Application{}, false, err
+	}
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return Application{}, false, err
+	}
+	today := civil.Today(s.Now(), p.Location())
+	fields, fe := validate(svc, in.Fields, false, today)
+	if err := fe.Err(op); err != nil {
+		return Application{}, false, err
+	}
+	if err := s.prefill(ctx, svc, p, fields, today); err != nil {
+		return Application{}, false, err
+	}
+	now := s.Now().UTC()
+	a := Application{ID: s.NewID(), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
+		DocumentID: in.documentID, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
+	return s.Store.CreateApplication(ctx, a, idem)
+}
+
+// prefill fills the service's empty fields from the profile and documents;
+// a value that would not pass the field's rule is left out.
+func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profile, fields map[string]string, today civil.Date) error {
+	for _, f := range svc.Fields {
+		if fields[f.Name] != "" || f.Prefill == "" {
+			continue
+		}
+		var v string
+		switch f.Prefill {
+		case FromProfileName:
+			v = p.Name
+		case FromProfilePhone:
+			v = p.Phone
+		case FromProfileEmail:
+			v = p.Email
+		case FromProfileBirthDate:
+			if p.BirthDate != nil {
+				v = p.BirthDate.String()
+			}
+		case FromInternalPassport:
+			var err error
+			if v, err = s.currentPassport(ctx, p.Owner); err != nil {
+				return err
+			}
+		}
+		if v == "" {
+			continue
+		}
+		if n, code := f.check(v, today); code == "" {
+			fields[f.Name] = n
+		}
+	}
+	return nil
+}
+
+// currentPassport returns the number of owner's current internal passport:
+// the unarchived one issued last ("" when none has a number).
+func (s *Service) currentPassport(ctx context.Context, owner string) (string, error) {
+	if s.Documents == nil || owner == "" {
+		return "", nil
+	}
+	var best *registry.Document
+	cursor := ""
+	for range 20 { // at most 2,000 documents
+		page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Limit: paging.MaxLimit, Cursor: cursor})
+		if err != nil {
+			return "", err
+		}
+		for i, v := range page.Items {
+			d := v.Document
+			if d.Type != registry.InternalPassport || d.ArchivedAt != nil || d.Number == "" {
+				continue
+			}
+			if best == nil || issuedAfter(d, *best) {
+				best = &page.Items[i].Document
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	if best == nil {
+		return "", nil
+	}
+	return best.Number, nil
+}
+
+func issuedAfter(a, b registry.Document) bool {
+	switch {
+	case a.IssuedOn != nil && b.IssuedOn != nil && *a.IssuedOn != *b.IssuedOn:
+		return a.IssuedOn.After(*b.IssuedOn)
+	case a.IssuedOn != nil && b.IssuedOn == nil:
+		return true
+	case a.IssuedOn == nil && b.IssuedOn != nil:
+		return false
+	}
+	return a.CreatedAt.After(b.CreatedAt)
+}
+
+// UpdateDraft merges fields into a draft at version ifMatch: a value
+// replaces the field, nil clears it. Each given field must pass its rule.
+// Errors: NotFound, Conflict (not_draft, changed), Precondition (stale
+// version), Invalid (fields.<name>), Unavailable, Internal.
+func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[string]*string, ifMatch *int) (Application, error) {
+	const op = "applications.UpdateDraft"
+	a, err := s.Get(ctx, owner, id)
+	if err != nil {
+		return Application{}, err
+	}
+	if ifMatch == nil {
+		return Application{}, errs.CheckVersion(op, ifMatch, a.Version)
+	}
+	if a.Status != StatusDraft {
+		return Application{}, errs.R(op, errs.Conflict, "not_draft")
+	}
+	if err := errs.CheckVersion(op, ifMatch, a.Version); err != nil {
+		return Application{}, err
+	}
+	svc, _ := Lookup(a.ServiceCode)
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return Application{}, err
+	}
+	given := map[string]string{}
+	for k, v := range fields {
+		if v != nil {
+			given[k] = *v
+		} else {
+			given[k] = ""
+		}
+	}
+	norm, fe := validate(svc, given, false, civil.Today(s.Now(), p.Location()))
+	if err := fe.Err(op); err != nil {
+		return Application{}, err
+	}
+	merged := maps.Clone(a.Fields)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	for k := range given {
+		if v, ok := norm[k]; ok {
+			merged[k] = v
+		} else {
+			delete(merged, k)
+		}
+	}
+	if maps.Equal(merged, a.Fields) {
+		return a, nil
+	}
+	prev := a.Version
+	a.Fields, a.Version, a.UpdatedAt = merged, prev+1, s.Now().UTC()
+	if err := s.Store.UpdateDraft(ctx, a, prev); err != nil {
+		if errs.Is(err, errs.Conflict) {
+			return Application{}, errs.R(op, errs.Precondition, "version_mismatch")
+		}
+		return Application{}, err
+	}
+	return a, nil
+}
+
+// DeleteDraft erases a draft. A submitted application is kept: withdraw it.
+// Errors: NotFound, Conflict (not_draft), Unavailable, Internal.
+func (s *Service) DeleteDraft(ctx context.Context, owner, id string) error {
+	if _, err := s.Get(ctx, owner, id); err != nil {
+		return err
+	}
+	return s.Store.DeleteDraft(ctx, owner, id)
+}

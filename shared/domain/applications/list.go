@@ -1,0 +1,93 @@
+package applications
+
+import (
+	"context"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/paging"
+)
+
+// ListFilter selects a person's applications; zero fields select everything.
+// From and To are dates (YYYY-MM-DD) of creation in the applicant's zone.
+type ListFilter struct {
+	Status      string
+	ServiceCode string
+	From, To    string
+	Limit       int
+	Cursor      string
+}
+
+// Get returns one of owner's applications.
+// Errors: NotFound, Unavailable, Internal.
+func (s *Service) Get(ctx context.Context, owner, id string) (Application, error) {
+	if id == "" {
+		return Application{}, errs.E("applications.Get", errs.NotFound, nil)
+	}
+	return s.Store.GetApplication(ctx, owner, id)
+}
+
+// List returns owner's applications matching f, oldest first. A page may
+// hold fewer than f.Limit items and still carry a cursor when the filter is
+// selective; an empty cursor means the end.
+// Errors: Invalid (status, serviceCode, from, to), Malformed (cursor),
+// Unavailable, Internal.
+func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, error) {
+	const op = "applications.List"
+	var fe errs.Fields
+	if f.Status != "" && !Status(f.Status).Valid() {
+		fe.Add("status", "unknown_status")
+	}
+	if _, ok := Lookup(f.ServiceCode); f.ServiceCode != "" && !ok {
+		fe.Add("serviceCode", "unknown_service")
+	}
+	var from, to *civil.Date
+	for _, x := range []struct {
+		name string
+		val  string
+		dst  **civil.Date
+	}{{"from", f.From, &from}, {"to", f.To, &to}} {
+		if x.val == "" {
+			continue
+		}
+		d, err := civil.Parse(x.val)
+		if err != nil {
+			fe.Add(x.name, "invalid_date")
+			continue
+		}
+		*x.dst = &d
+	}
+	if from != nil && to != nil && to.Before(*from) {
+		fe.Add("to", "before_from")
+	}
+	if err := fe.Err(op); err != nil {
+		return Page{}, err
+	}
+	after, err := paging.DecodeCursor(f.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	limit := paging.ClampLimit(f.Limit)
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return Page{}, err
+	}
+	loc := p.Location()
+	items, last, err := paging.Collect(
+		func(after string) ([]Application, string, error) {
+			return s.Store.ListApplications(ctx, owner, after, limit)
+		},
+		func(a Application) string { return a.ID },
+		func(a Application) bool {
+			day := civil.Of(a.CreatedAt.In(loc))
+			return (f.Status == "" || string(a.Status) == f.Status) && (f.ServiceCode == "" || a.ServiceCode == f.ServiceCode) &&
+				(from == nil || !day.Before(*from)) && (to == nil || !day.After(*to))
+		}, after, limit, examineBudget)
+	if err != nil {
+		return Page{}, err
+	}
+	if items == nil {
+		items = []Application{}
+	}
+	return Page{Items: items, NextCursor: paging.EncodeCursor(last)}, nil
+}

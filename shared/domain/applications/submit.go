@@ -1,0 +1,90 @@
+package applications
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+)
+
+// Submit validates a draft completely and moves it to received: a receipt
+// number KB-<year>-<8 digits> from the year's counter, the submission time
+// and the expected decision date (today in the applicant's zone plus the
+// service's decision days). With idem, concurrent and later retries with
+// the same key return the same receipt (replayed=true): the key is claimed
+// in the transaction that changes the status.
+// Errors: NotFound, Invalid (fields.<name>, idempotency_key_reused),
+// Conflict (invalid_transition: not a draft), Unavailable, Internal.
+func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotency.Key) (Application, bool, error) {
+	const op = "applications.Submit"
+	if idem != nil {
+		if a, ok, err := s.Store.ReplayApplication(ctx, owner, idem); err != nil || ok {
+			return a, ok, err
+		}
+	}
+	a, err := s.Get(ctx, owner, id)
+	if err != nil {
+		return Application{}, false, err
+	}
+	if err := CheckTransition(a.Status, StatusReceived, RoleApplicant); err != nil {
+		// A concurrent copy of this very request may have submitted it
+		// between the replay check above and the read: then this is a
+		// replay too.
+		if idem != nil {
+			if a, ok, rerr := s.Store.ReplayApplication(ctx, owner, idem); rerr == nil && ok {
+				return a, true, nil
+			}
+		}
+		return Application{}, false, err
+	}
+	svc, _ := Lookup(a.ServiceCode)
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return Application{}, false, err
+	}
+	now := s.Now().UTC()
+	loc := p.Location()
+	today := civil.Today(now, loc)
+	fields, fe := validate(svc, a.Fields, true, today)
+	if err := fe.Err(op); err != nil {
+		return Application{}, false, err
+	}
+	seq, err := s.Store.NextReceiptSeq(ctx, today.Year)
+	if err != nil {
+		return Application{}, false, err
+	}
+	next := a
+	next.Fields = fields
+	next.ReceiptNumber = ReceiptNumber(today.Year, seq)
+	next.SubmittedAt = &now
+	due := today.AddDays(svc.DecisionDays)
+	next.ExpectedDecision = &due
+	next.TimeZone = loc.String()
+	return s.move(ctx, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
+}
+
+// ReceiptNumber formats a receipt number: KB-2026-00012345.
+func ReceiptNumber(year int, seq int64) string { return fmt.Sprintf("KB-%04d-%08d", year, seq) }
+
+// Withdraw lets the applicant take back a submitted application before a
+// decision. Errors: NotFound, Conflict (invalid_transition), Invalid
+// (comment), Unavailable, Internal.
+func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Application, error) {
+	a, err := s.Get(ctx, owner, id)
+	if err != nil {
+		return Application{}, err
+	}
+	if err := checkComment("applications.Withdraw", comment, false); err != nil {
+		return Application{}, err
+	}
+	if err := CheckTransition(a.Status, StatusWithdrawn, RoleApplicant); err != nil {
+		return Application{}, err
+	}
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return Application{}, err
+	}
+	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, p, nil)
+	return out, err
+}
