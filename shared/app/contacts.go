@@ -105,7 +105,7 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 		users := rec.Users
 		if !slices.Contains(users, owner) {
 			if len(users) >= MaxContactSharers {
-				return "", errs.R(op, errs.Conflict, "contact_in_use")
+				return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse)
 			}
 			users = append(slices.Clone(users), owner)
 			slices.Sort(users)
@@ -132,8 +132,8 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 		}
 		return arn, nil
 	}
-	if errs.Is(last, errs.Conflict) && errs.ReasonOf(last) == "contact_in_use" {
-		return "", &errs.Error{Kind: errs.Conflict, Op: op, Reason: "contact_in_use", Err: last}
+	if errs.Is(last, errs.Conflict) && errs.ReasonOf(last) == registry.ReasonContactInUse {
+		return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse, last)
 	}
 	return "", errs.E(op, errs.Unavailable, last)
 }

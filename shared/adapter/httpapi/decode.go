@@ -23,14 +23,14 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !(mt == "application/json" || strings.HasSuffix(mt, "+json")) {
-			return nil, errs.E(op, errs.UnsupportedMedia, err)
+			return nil, errs.E(op, KindUnsupportedMedia, err)
 		}
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return nil, errs.E(op, errs.TooLarge, err)
+		return nil, errs.E(op, KindTooLarge, err)
 	case err != nil:
 		return nil, errs.E(op, errs.Malformed, err)
 	}

@@ -42,7 +42,7 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 	})
 	mux.Handle("GET /docs", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		if d.Docs == nil {
-			return errs.E("dev.docs", errs.NotImplemented, nil)
+			return errs.E("dev.docs", KindNotImplemented, nil)
 		}
 		page, err := d.Docs(r.Context(), OpenAPI)
 		if err != nil {
@@ -94,7 +94,7 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 			return err
 		}
 		if d.ExpiryScan == nil {
-			return errs.E("dev.expiryScan", errs.NotImplemented, nil)
+			return errs.E("dev.expiryScan", KindNotImplemented, nil)
 		}
 		out, err := d.ExpiryScan(r.Context(), in.Time)
 		if err != nil {
@@ -116,10 +116,10 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 		// EventBridge's envelope has fields this API's strict decoder
 		// would refuse ("detail-type", "resources"); read it as Lambda does.
 		if err := json.Unmarshal(body, &ev); err != nil {
-			return &errs.Error{Kind: errs.Malformed, Op: "dev.events", Fields: []errs.FieldError{{Field: "body", Code: "invalid_json"}}}
+			return errs.E("dev.events", errs.Malformed, errs.FieldError{Field: "body", Code: "invalid_json"})
 		}
 		if d.Ingest == nil {
-			return errs.E("dev.events", errs.NotImplemented, nil)
+			return errs.E("dev.events", KindNotImplemented, nil)
 		}
 		out, err := d.Ingest(r.Context(), ev)
 		if err != nil {

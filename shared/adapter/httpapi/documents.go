@@ -130,8 +130,7 @@ func idempotencyKey(r *http.Request, body []byte, now time.Time) (*idempotency.K
 		return nil, nil
 	}
 	if len(k) > 128 || !printableASCII(k) {
-		return nil, &errs.Error{Kind: errs.Malformed, Op: "httpapi.idempotencyKey",
-			Fields: []errs.FieldError{{Field: "Idempotency-Key", Code: "invalid_header"}}}
+		return nil, errs.E("httpapi.idempotencyKey", errs.Malformed, errs.FieldError{Field: "Idempotency-Key", Code: "invalid_header"})
 	}
 	sum := sha256.Sum256(body)
 	return &idempotency.Key{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(idempotency.TTL)}, nil

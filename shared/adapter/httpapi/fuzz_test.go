@@ -37,7 +37,7 @@ func (s *fuzzStore) PutProfile(_ context.Context, p registry.Profile, prev int) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.profiles[p.Owner].Version != prev {
-		return errs.R("fuzzStore.PutProfile", errs.Precondition, "version_mismatch")
+		return errs.E("fuzzStore.PutProfile", errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	s.profiles[p.Owner] = p
 	return nil
@@ -61,19 +61,19 @@ func (s *fuzzStore) GetDocument(_ context.Context, owner, id string) (registry.D
 }
 
 func (s *fuzzStore) ListDocuments(context.Context, string, string, int) ([]registry.Document, string, error) {
-	return nil, "", errs.E("fuzzStore.ListDocuments", errs.NotImplemented, nil)
+	return nil, "", errs.E("fuzzStore.ListDocuments", KindNotImplemented, nil)
 }
 
 func (s *fuzzStore) UpdateDocument(context.Context, registry.Document, int, registry.Event) error {
-	return errs.E("fuzzStore.UpdateDocument", errs.NotImplemented, nil)
+	return errs.E("fuzzStore.UpdateDocument", KindNotImplemented, nil)
 }
 
 func (s *fuzzStore) DeleteDocument(context.Context, string, string) error {
-	return errs.E("fuzzStore.DeleteDocument", errs.NotImplemented, nil)
+	return errs.E("fuzzStore.DeleteDocument", KindNotImplemented, nil)
 }
 
 func (s *fuzzStore) ListHistory(context.Context, string, string, string, int) ([]registry.Event, string, error) {
-	return nil, "", errs.E("fuzzStore.ListHistory", errs.NotImplemented, nil)
+	return nil, "", errs.E("fuzzStore.ListHistory", KindNotImplemented, nil)
 }
 
 // fuzzNow is 12:00 in Moscow on 2026-06-15.

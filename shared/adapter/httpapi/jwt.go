@@ -64,7 +64,7 @@ func (v *TokenVerifier) Authenticate(r *http.Request) (Identity, error) {
 	const op = "httpapi.Authenticate"
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || raw == "" {
-		return Identity{}, errs.R(op, errs.Unauthorized, "invalid_token")
+		return Identity{}, errs.E(op, errs.Unauthorized, ReasonInvalidToken)
 	}
 	kid := v.KeyID
 	if kid == "" {
@@ -88,7 +88,7 @@ func (v *TokenVerifier) Authenticate(r *http.Request) (Identity, error) {
 		err = v.audience(c)
 	}
 	if err != nil || c.Subject == "" {
-		return Identity{}, &errs.Error{Kind: errs.Unauthorized, Op: op, Reason: "invalid_token", Err: err}
+		return Identity{}, errs.E(op, errs.Unauthorized, ReasonInvalidToken, err)
 	}
 	return Identity{Sub: c.Subject, Groups: c.Groups, Institution: c.Institution, Agency: c.Agency, Org: c.Org}, nil
 }

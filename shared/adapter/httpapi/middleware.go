@@ -76,7 +76,7 @@ func authenticate(auth Authenticator, next http.Handler) http.Handler {
 		id, err := auth(r)
 		if err != nil {
 			if errs.KindOf(err) == errs.Internal {
-				err = &errs.Error{Kind: errs.Unauthorized, Op: "httpapi.authenticate", Reason: "invalid_token", Err: err}
+				err = errs.E("httpapi.authenticate", errs.Unauthorized, ReasonInvalidToken, err)
 			}
 			return err
 		}
@@ -102,7 +102,7 @@ func authed(f func(w http.ResponseWriter, r *http.Request, id Identity) error) h
 func caller(r *http.Request) (Identity, error) {
 	id, ok := IdentityFrom(r.Context())
 	if !ok {
-		return Identity{}, errs.R("httpapi.caller", errs.Unauthorized, "invalid_token")
+		return Identity{}, errs.E("httpapi.caller", errs.Unauthorized, ReasonInvalidToken)
 	}
 	return id, nil
 }

@@ -7,7 +7,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
 // ProblemBase prefixes every problem type URI; the slug after it is stable.
@@ -15,6 +21,24 @@ const ProblemBase = "https://kabinet.dev/problems/"
 
 // RetryAfterSeconds is what a 503 asks clients to wait.
 const RetryAfterSeconds = 2
+
+// Transport kinds: failures only HTTP decoding and routing have, which the
+// domain never decides. They sit in errs' adapter range so that errs.E,
+// errs.KindOf and the problems table below treat them like any other kind.
+const (
+	KindTooLarge         = errs.AdapterKinds + iota // the body is over MaxBody (413)
+	KindUnsupportedMedia                            // the body is not JSON (415)
+	KindMethodNotAllowed                            // the path exists, the method does not (405)
+	KindNotImplemented                              // the route exists but is not built here (501)
+)
+
+// Reasons the HTTP adapter decides (errs.Reason).
+const (
+	// ReasonRouteNotFound (NotFound): no route has this path.
+	ReasonRouteNotFound errs.Reason = "route_not_found"
+	// ReasonInvalidToken (Unauthorized): the bearer token is missing, expired or invalid.
+	ReasonInvalidToken errs.Reason = "invalid_token"
+)
 
 type kindInfo struct {
 	status int
@@ -26,8 +50,8 @@ type kindInfo struct {
 var problems = map[errs.Kind]kindInfo{
 	errs.Invalid:              {http.StatusUnprocessableEntity, "validation", "The request breaks a rule", "Запрос нарушает правила"},
 	errs.Malformed:            {http.StatusBadRequest, "malformed-request", "The request cannot be read", "Запрос не удаётся прочитать"},
-	errs.TooLarge:             {http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large", "Тело запроса слишком большое"},
-	errs.UnsupportedMedia:     {http.StatusUnsupportedMediaType, "unsupported-media-type", "The request body must be JSON", "Тело запроса должно быть в формате JSON"},
+	KindTooLarge:              {http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large", "Тело запроса слишком большое"},
+	KindUnsupportedMedia:      {http.StatusUnsupportedMediaType, "unsupported-media-type", "The request body must be JSON", "Тело запроса должно быть в формате JSON"},
 	errs.Unauthorized:         {http.StatusUnauthorized, "unauthorized", "Sign-in required", "Требуется вход"},
 	errs.Forbidden:            {http.StatusForbidden, "forbidden", "Not allowed", "Действие запрещено"},
 	errs.NotFound:             {http.StatusNotFound, "not-found", "Not found", "Не найдено"},
@@ -35,43 +59,61 @@ var problems = map[errs.Kind]kindInfo{
 	errs.Precondition:         {http.StatusPreconditionFailed, "precondition-failed", "The object has changed since you read it", "Объект изменился с момента чтения"},
 	errs.PreconditionRequired: {http.StatusPreconditionRequired, "precondition-required", "An If-Match header is required", "Требуется заголовок If-Match"},
 	errs.Unavailable:          {http.StatusServiceUnavailable, "unavailable", "Temporarily unavailable, try again shortly", "Сервис временно недоступен, повторите попытку позже"},
-	errs.MethodNotAllowed:     {http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "Метод не поддерживается"},
-	errs.NotImplemented:       {http.StatusNotImplemented, "not-implemented", "Not implemented yet", "Пока не реализовано"},
+	KindMethodNotAllowed:      {http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", "Метод не поддерживается"},
+	KindNotImplemented:        {http.StatusNotImplemented, "not-implemented", "Not implemented yet", "Пока не реализовано"},
 	errs.Internal:             {http.StatusInternalServerError, "internal", "Internal error", "Внутренняя ошибка"},
 }
 
-// reasons refine a kind's title for a specific cause.
-var reasons = map[string][2]string{
-	"version_mismatch":       {"The object has changed since you read it", "Объект изменился с момента чтения"},
-	"already_archived":       {"The document is already archived", "Документ уже в архиве"},
-	"not_archived":           {"The document is not archived", "Документ не в архиве"},
-	"archived":               {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"},
-	"idempotency_key_reused": {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
-	"route_not_found":        {"No such route", "Такого адреса нет"},
-	"invalid_token":          {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
-	"slot_taken":             {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},
-	"day_full":               {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},
-	"one_per_day":            {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},
-	"too_many_bookings":      {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},
-	"deadline_passed":        {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},
-	"not_active":             {"This appointment is no longer active", "Эта запись больше не активна"},
-	"not_started":            {"The appointment has not started yet", "Приём ещё не начался"},
-	"staff_only":             {"Only staff may do this", "Это доступно только сотрудникам"},
-	"other_institution":      {"This belongs to another institution", "Это относится к другому учреждению"},
-	"changed":                {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
-	"not_renewable":          {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},
-	"nothing_to_ack":         {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
-	"nothing_due":            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
-	"invalid_transition":     {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},
-	"not_draft":              {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},
-	"applicant_only":         {"Only the applicant may do this", "Это может сделать только заявитель"},
-	"other_agency":           {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},
-	"contact_in_use":         {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"},
-	"consent_exists":         {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},
-	"too_many_consents":      {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},
-	"org_admin_only":         {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},
-	"other_organization":     {"This belongs to another organisation", "Это относится к другой организации"},
-	"document_not_found":     {"No such document in the person's registry", "Такого документа нет в реестре"},
+// reasons refine a kind's problem for a specific cause: the type URI is
+// ProblemBase + the reason with dashes, the title the one given here. Every
+// reason some package declares is either here or in internalReasons
+// (TestReasonsHaveProblems).
+var reasons = map[errs.Reason][2]string{
+	errs.ReasonVersionMismatch:           {"The object has changed since you read it", "Объект изменился с момента чтения"},
+	registry.ReasonAlreadyArchived:       {"The document is already archived", "Документ уже в архиве"},
+	registry.ReasonNotArchived:           {"The document is not archived", "Документ не в архиве"},
+	registry.ReasonArchived:              {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"},
+	errs.ReasonIdempotencyKeyReused:      {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
+	ReasonRouteNotFound:                  {"No such route", "Такого адреса нет"},
+	ReasonInvalidToken:                   {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
+	booking.ReasonSlotTaken:              {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},
+	booking.ReasonDayFull:                {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},
+	booking.ReasonOnePerDay:              {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},
+	booking.ReasonTooManyBookings:        {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},
+	booking.ReasonDeadlinePassed:         {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},
+	booking.ReasonNotActive:              {"This appointment is no longer active", "Эта запись больше не активна"},
+	booking.ReasonNotStarted:             {"The appointment has not started yet", "Приём ещё не начался"},
+	errs.ReasonStaffOnly:                 {"Only staff may do this", "Это доступно только сотрудникам"},
+	booking.ReasonOtherInstitution:       {"This belongs to another institution", "Это относится к другому учреждению"},
+	errs.ReasonChanged:                   {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
+	applications.ReasonNotRenewable:      {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},
+	registry.ReasonNothingToAck:          {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
+	registry.ReasonNothingDue:            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
+	applications.ReasonInvalidTransition: {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},
+	applications.ReasonNotDraft:          {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},
+	applications.ReasonApplicantOnly:     {"Only the applicant may do this", "Это может сделать только заявитель"},
+	applications.ReasonOtherAgency:       {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},
+	registry.ReasonContactInUse:          {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"},
+	orgs.ReasonConsentExists:             {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},
+	orgs.ReasonTooManyConsents:           {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},
+	orgs.ReasonOrgAdminOnly:              {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},
+	orgs.ReasonOtherOrganization:         {"This belongs to another organisation", "Это относится к другой организации"},
+	ingest.ReasonDocumentNotFound:        {"No such document in the person's registry", "Такого документа нет в реестре"},
+}
+
+// internalReasons never refine a problem: they steer their caller (a
+// retry with another place or number, a translation into another reason)
+// or name a fault of the server's own set-up, and a client that meets one
+// sees only its kind's problem.
+var internalReasons = map[errs.Reason]bool{
+	booking.ReasonPlaceTaken:        true,
+	booking.ReasonConfirmationTaken: true,
+	ticket.ReasonBadKey:             true,
+	ticket.ReasonMalformedPayload:   true,
+	ticket.ReasonBadSignature:       true,
+	ticket.ReasonEmptyPayload:       true,
+	ticket.ReasonQRTooLarge:         true,
+	ticket.ReasonBadSeed:            true,
 }
 
 // fieldMessages explain field error codes to people.
@@ -166,7 +208,7 @@ func problemFor(err error, lang string) Problem {
 	var e *errs.Error
 	if errors.As(err, &e) && kind != errs.Internal {
 		if t, ok := reasons[e.Reason]; ok {
-			p.Type = ProblemBase + strings.ReplaceAll(e.Reason, "_", "-")
+			p.Type = ProblemBase + strings.ReplaceAll(string(e.Reason), "_", "-")
 			p.Title = pick(lang, t[0], t[1])
 		}
 		for _, f := range e.Fields {
@@ -175,6 +217,15 @@ func problemFor(err error, lang string) Problem {
 		}
 	}
 	return p
+}
+
+// kindName names k in logs: errs names its own kinds, the transport kinds
+// go by their problem slug.
+func kindName(k errs.Kind) string {
+	if ki, ok := problems[k]; ok && k >= errs.AdapterKinds {
+		return ki.slug
+	}
+	return k.String()
 }
 
 func pick(lang, en, ru string) string {
@@ -192,12 +243,12 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p.RequestID = RequestID(r.Context())
 	switch k := errs.KindOf(err); {
 	case k == errs.Internal:
-		Logger(r.Context()).Error("request failed", "kind", k.String(), "err", err.Error())
+		Logger(r.Context()).Error("request failed", "kind", kindName(k), "err", err.Error())
 	case k == errs.Unavailable:
 		Logger(r.Context()).Warn("dependency unavailable", "err", err.Error())
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
 	default:
-		Logger(r.Context()).Debug("request refused", "kind", k.String())
+		Logger(r.Context()).Debug("request refused", "kind", kindName(k))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -174,7 +174,7 @@ func problemFallback(mux *http.ServeMux) http.Handler {
 		if p := r.URL.Path; p == "" || p[0] != '/' || path.Clean(p) != p {
 			// ServeMux would redirect "..", "." and "//" to the clean path
 			// with an HTML body; no route of ours has such a path.
-			writeError(w, r, errs.R("httpapi.route", errs.NotFound, "route_not_found"))
+			writeError(w, r, errs.E("httpapi.route", errs.NotFound, ReasonRouteNotFound))
 			return
 		}
 		h, pattern := mux.Handler(r)
@@ -186,10 +186,10 @@ func problemFallback(mux *http.ServeMux) http.Handler {
 		h.ServeHTTP(probe, r)
 		if probe.code == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", probe.header.Get("Allow"))
-			writeError(w, r, errs.E("httpapi.route", errs.MethodNotAllowed, nil))
+			writeError(w, r, errs.E("httpapi.route", KindMethodNotAllowed, nil))
 			return
 		}
-		writeError(w, r, errs.R("httpapi.route", errs.NotFound, "route_not_found"))
+		writeError(w, r, errs.E("httpapi.route", errs.NotFound, ReasonRouteNotFound))
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // SubscriptionState is where a contact subscription stands, as State
@@ -131,7 +132,7 @@ func (s *Subscriptions) SubscribeUsers(ctx context.Context, users []string, chan
 	})
 	if err != nil {
 		if takenByAnother(err) {
-			return "", &errs.Error{Kind: errs.Conflict, Op: op, Reason: "contact_in_use", Err: err}
+			return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse, err)
 		}
 		return "", wrap(op, err)
 	}

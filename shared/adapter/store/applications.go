@@ -216,7 +216,7 @@ func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, pre
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Conflict, "changed")
+		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)
 }
@@ -236,7 +236,7 @@ func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
 		if _, gerr := s.GetApplication(ctx, owner, id); gerr != nil {
 			return gerr
 		}
-		return errs.R(op, errs.Conflict, "not_draft")
+		return errs.E(op, errs.Conflict, applications.ReasonNotDraft)
 	}
 	return wrap(op, err)
 }
@@ -295,7 +295,7 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 	case idem != nil && slices.Contains(failed, 2):
 		return s.replayApp(ctx, op, a.Owner, idem)
 	case slices.Contains(failed, 0):
-		return a, false, errs.R(op, errs.Conflict, "changed")
+		return a, false, errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return a, false, wrap(op, err)
 }
@@ -338,7 +338,7 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 			bad = k == nil || k.Value != pk || !hasPK || !hasSK || !hasGSK
 		}
 		if bad {
-			return nil, "", &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+			return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		}
 		in.ExclusiveStartKey = start
 	}

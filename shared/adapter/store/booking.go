@@ -481,15 +481,15 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 		}
 		return b, true, err
 	case slices.Contains(failed, 0):
-		return b, false, errs.R(op, errs.Conflict, "slot_taken")
+		return b, false, errs.E(op, errs.Conflict, booking.ReasonSlotTaken)
 	case slices.Contains(failed, 1):
-		return b, false, errs.R(op, errs.Conflict, "day_full")
+		return b, false, errs.E(op, errs.Conflict, booking.ReasonDayFull)
 	case slices.Contains(failed, 2):
-		return b, false, errs.R(op, errs.Conflict, "one_per_day")
+		return b, false, errs.E(op, errs.Conflict, booking.ReasonOnePerDay)
 	case slices.Contains(failed, 6):
-		return b, false, errs.R(op, errs.Conflict, "place_taken")
+		return b, false, errs.E(op, errs.Conflict, booking.ReasonPlaceTaken)
 	case slices.Contains(failed, 3):
-		return b, false, errs.R(op, errs.Conflict, "confirmation_taken")
+		return b, false, errs.E(op, errs.Conflict, booking.ReasonConfirmationTaken)
 	}
 	return b, false, wrap(op, err)
 }
@@ -578,7 +578,7 @@ func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot 
 		items = append(items, s.dayDelta(next, 1, slot.MaxPerDay), s.lockPut(next), s.dayDelta(old, -1, 0), s.lockDelete(old))
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	return s.txConflict(op, err, map[int]string{0: "slot_taken", 1: "changed", 4: "day_full", 5: "one_per_day"})
+	return s.txConflict(op, err, map[int]errs.Reason{0: booking.ReasonSlotTaken, 1: errs.ReasonChanged, 4: booking.ReasonDayFull, 5: booking.ReasonOnePerDay})
 }
 
 // Cancel implements booking.Store.
@@ -590,7 +590,7 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 	}
 	items := []types.TransactWriteItem{bput, s.slotDelta(old, -1), s.dayDelta(old, -1, 0), s.lockDelete(old), s.placeDelete(old)}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	return s.txConflict(op, err, map[int]string{0: "changed"})
+	return s.txConflict(op, err, map[int]errs.Reason{0: errs.ReasonChanged})
 }
 
 // UpdateBooking implements booking.Store.
@@ -603,24 +603,24 @@ func (s *Store) UpdateBooking(ctx context.Context, b booking.Booking, prev int) 
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: bput.Put.TableName, Item: bput.Put.Item,
 		ConditionExpression: bput.Put.ConditionExpression, ExpressionAttributeValues: bput.Put.ExpressionAttributeValues})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Conflict, "changed")
+		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)
 }
 
 // txConflict maps the failed conditions of a transaction to Conflict reasons.
-func (s *Store) txConflict(op string, err error, reasons map[int]string) error {
+func (s *Store) txConflict(op string, err error, reasons map[int]errs.Reason) error {
 	if err == nil {
 		return nil
 	}
 	_, failed := conditionFailed(err)
 	for _, i := range failed {
 		if r, ok := reasons[i]; ok {
-			return errs.R(op, errs.Conflict, r)
+			return errs.E(op, errs.Conflict, r)
 		}
 	}
 	if len(failed) > 0 {
-		return errs.R(op, errs.Conflict, "changed")
+		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)
 }

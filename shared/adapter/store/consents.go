@@ -85,7 +85,7 @@ func (s *Store) CreateConsent(ctx context.Context, c orgs.Consent) error {
 	}
 	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{guard, item, marker}})
 	if _, failed := conditionFailed(err); len(failed) > 0 {
-		return errs.R(op, errs.Conflict, "consent_exists")
+		return errs.E(op, errs.Conflict, orgs.ReasonConsentExists)
 	}
 	return wrap(op, err)
 }
@@ -199,7 +199,7 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 	if after != "" {
 		owner, id, ok := strings.Cut(after, "#")
 		if !ok || owner == "" || id == "" {
-			return nil, "", &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+			return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		}
 		in.ExclusiveStartKey = map[string]types.AttributeValue{
 			Schema.PK: str(userPK(owner)), Schema.SK: str(consentPrefix + id),

@@ -66,8 +66,7 @@ func (s *Store) GetContact(ctx context.Context, channel, endpoint string) (c Con
 
 // CreateContact records the endpoint's subscription and first users at
 // version 1 (c.Version is ignored), only if nobody has recorded the endpoint.
-// Errors: Conflict (reason contact_exists) when someone has, Unavailable,
-// Internal.
+// Errors: Conflict when someone has, Unavailable, Internal.
 func (s *Store) CreateContact(ctx context.Context, channel, endpoint string, c Contact) error {
 	const op = "store.CreateContact"
 	if len(c.Users) == 0 {
@@ -81,7 +80,7 @@ func (s *Store) CreateContact(ctx context.Context, channel, endpoint string, c C
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(pk)")})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Conflict, "contact_exists")
+		return errs.E(op, errs.Conflict)
 	}
 	return wrap(op, err)
 }
@@ -107,7 +106,7 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Precondition, "version_mismatch")
+		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)
 }
@@ -123,7 +122,7 @@ func (s *Store) DeleteContact(ctx context.Context, channel, endpoint string, ver
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Precondition, "version_mismatch")
+		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)
 }

@@ -307,7 +307,7 @@ func (s *Store) UpdateDocument(ctx context.Context, d registry.Document, prevVer
 		if _, gerr := s.GetDocument(ctx, d.Owner, d.ID); gerr != nil {
 			return gerr
 		}
-		return errs.R(op, errs.Precondition, "version_mismatch")
+		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)
 }

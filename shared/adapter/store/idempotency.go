@@ -53,7 +53,7 @@ func (s *Store) claimed(ctx context.Context, op, scope, owner string, idem *idem
 	case claim.ExpiresAt < s.now().Unix():
 		return "", false, nil
 	case claim.Hash != idem.Hash:
-		return "", false, errs.R(op, errs.Invalid, "idempotency_key_reused")
+		return "", false, errs.E(op, errs.Invalid, errs.ReasonIdempotencyKeyReused)
 	}
 	return claim.Result, true, nil
 }

@@ -112,7 +112,7 @@ func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, b
 		}
 		return stored, true, nil
 	case len(failed) > 0:
-		return c, false, &errs.Error{Kind: errs.Conflict, Op: op, Reason: "changed", Err: err}
+		return c, false, errs.E(op, errs.Conflict, errs.ReasonChanged, err)
 	}
 	return c, false, wrap(op, err)
 }

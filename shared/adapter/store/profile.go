@@ -78,7 +78,7 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 	}
 	_, err = s.DB.PutItem(ctx, in)
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Precondition, "version_mismatch")
+		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)
 }

@@ -287,7 +287,7 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	})
 	if single, _ := conditionFailed(err); single {
-		return errs.R(op, errs.Conflict, "changed")
+		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)
 }

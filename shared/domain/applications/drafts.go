@@ -189,7 +189,7 @@ func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[
 		return Application{}, errs.CheckVersion(op, ifMatch, a.Version)
 	}
 	if a.Status != StatusDraft {
-		return Application{}, errs.R(op, errs.Conflict, "not_draft")
+		return Application{}, errs.E(op, errs.Conflict, ReasonNotDraft)
 	}
 	if err := errs.CheckVersion(op, ifMatch, a.Version); err != nil {
 		return Application{}, err
@@ -229,7 +229,7 @@ func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[
 	a.Fields, a.Version, a.UpdatedAt = merged, prev+1, s.Now().UTC()
 	if err := s.Store.UpdateDraft(ctx, a, prev); err != nil {
 		if errs.Is(err, errs.Conflict) {
-			return Application{}, errs.R(op, errs.Precondition, "version_mismatch")
+			return Application{}, errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 		}
 		return Application{}, err
 	}

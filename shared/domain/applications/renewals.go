@@ -35,7 +35,7 @@ func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempote
 	}
 	code, ok := RenewalServices[d.Type]
 	if !ok || d.ArchivedAt != nil {
-		return Application{}, false, errs.R(op, errs.Conflict, "not_renewable")
+		return Application{}, false, errs.E(op, errs.Conflict, ReasonNotRenewable)
 	}
 	a, replayed, err := s.Create(ctx, owner, Input{ServiceCode: code, documentID: d.ID}, idem)
 	if err != nil {

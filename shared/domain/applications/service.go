@@ -154,7 +154,7 @@ func lookupService(op, code string) (ServiceInfo, error) {
 		if code == "" {
 			c = "required"
 		}
-		return svc, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "serviceCode", Code: c}}}
+		return svc, errs.E(op, errs.Invalid, errs.FieldError{Field: "serviceCode", Code: c})
 	}
 	return svc, nil
 }

@@ -28,10 +28,10 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 		if _, err := s.Get(ctx, st.Sub, id); err != nil {
 			return Application{}, err
 		}
-		return Application{}, errs.R(op, errs.Forbidden, "staff_only")
+		return Application{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
 	if st.Agency == "" {
-		return Application{}, errs.R(op, errs.Forbidden, "staff_only")
+		return Application{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
 	if id == "" {
 		return Application{}, errs.E(op, errs.NotFound, nil)
@@ -41,14 +41,14 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 		return Application{}, err
 	}
 	if a.Agency != st.Agency {
-		return Application{}, errs.R(op, errs.Forbidden, "other_agency")
+		return Application{}, errs.E(op, errs.Forbidden, ReasonOtherAgency)
 	}
 	if !to.Valid() {
 		c := "unknown_status"
 		if to == "" {
 			c = "required"
 		}
-		return Application{}, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "to", Code: c}}}
+		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "to", Code: c})
 	}
 	if err := checkComment(op, comment, to == StatusNeedsInfo || to == StatusRejected); err != nil {
 		return Application{}, err
@@ -82,7 +82,7 @@ func checkComment(op, c string, required bool) error {
 func (s *Service) Queue(ctx context.Context, st Staff, status Status, limit int, cursor string) (Page, error) {
 	const op = "applications.Queue"
 	if !st.IsStaff || st.Agency == "" {
-		return Page{}, errs.R(op, errs.Forbidden, "staff_only")
+		return Page{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
 	if status == "" {
 		status = StatusReceived

@@ -85,9 +85,9 @@ func CheckTransition(from, to Status, role Role) error {
 			return nil
 		}
 		if e.By == RoleApplicant {
-			return errs.R(op, errs.Forbidden, "applicant_only")
+			return errs.E(op, errs.Forbidden, ReasonApplicantOnly)
 		}
-		return errs.R(op, errs.Forbidden, "staff_only")
+		return errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
-	return errs.R(op, errs.Conflict, "invalid_transition")
+	return errs.E(op, errs.Conflict, ReasonInvalidTransition)
 }

@@ -107,7 +107,7 @@ func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter
 		at, id, ok := strings.Cut(pos, "|")
 		start, perr := time.Parse(time.RFC3339Nano, at)
 		if !ok || perr != nil || id == "" {
-			return JournalPage{}, &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+			return JournalPage{}, errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		}
 		after = &Booking{ID: id, Start: start}
 	}
@@ -203,9 +203,9 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 func changeable(op string, b Booking, now time.Time) error {
 	switch {
 	case b.Status != Confirmed:
-		return errs.R(op, errs.Conflict, "not_active")
+		return errs.E(op, errs.Conflict, ReasonNotActive)
 	case !now.Before(b.CancelDeadline):
-		return errs.R(op, errs.Conflict, "deadline_passed")
+		return errs.E(op, errs.Conflict, ReasonDeadlinePassed)
 	}
 	return nil
 }
@@ -214,14 +214,14 @@ func changeable(op string, b Booking, now time.Time) error {
 // Errors: Forbidden, NotFound (specialist).
 func (s *Service) authorize(ctx context.Context, op string, st Staff, specialistID string) error {
 	if !st.IsStaff {
-		return errs.R(op, errs.Forbidden, "staff_only")
+		return errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
 	spec, err := s.Places.Specialist(ctx, specialistID)
 	if err != nil {
 		return err
 	}
 	if st.Institution == "" || spec.InstitutionID != st.Institution {
-		return errs.R(op, errs.Forbidden, "other_institution")
+		return errs.E(op, errs.Forbidden, ReasonOtherInstitution)
 	}
 	return nil
 }
@@ -311,7 +311,7 @@ func (s *Service) DayBookings(ctx context.Context, st Staff, specialistID, date 
 func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, comment string) (Booking, error) {
 	const op = "booking.RecordVisit"
 	if !st.IsStaff {
-		return Booking{}, errs.R(op, errs.Forbidden, "staff_only")
+		return Booking{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
 	if outcome != string(Completed) && outcome != string(NoShow) {
 		return Booking{}, fieldErr(op, "outcome", "unknown_outcome")
@@ -329,9 +329,9 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, commen
 	now := s.Now().UTC()
 	switch {
 	case b.Status != Confirmed:
-		return Booking{}, errs.R(op, errs.Conflict, "not_active")
+		return Booking{}, errs.E(op, errs.Conflict, ReasonNotActive)
 	case now.Before(b.Start):
-		return Booking{}, errs.R(op, errs.Conflict, "not_started")
+		return Booking{}, errs.E(op, errs.Conflict, ReasonNotStarted)
 	}
 	next := b
 	next.Status, next.StaffComment = Status(outcome), strings.TrimSpace(comment)

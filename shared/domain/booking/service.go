@@ -300,9 +300,9 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		b.ConfirmationNumber = confirmationNumber()
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
 		switch {
-		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == "confirmation_taken" || errs.ReasonOf(err) == "place_taken"):
+		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonConfirmationTaken || errs.ReasonOf(err) == ReasonPlaceTaken):
 			continue
-		case errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == "slot_taken" && idem != nil:
+		case errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == ReasonSlotTaken && idem != nil:
 			// The same key may have won the slot a moment ago.
 			if rb, ok, rerr := s.Store.Replay(ctx, owner, idem); rerr == nil && ok {
 				return rb, true, nil
@@ -310,7 +310,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		}
 		return stored, replayed, err
 	}
-	return Booking{}, false, errs.R(op, errs.Conflict, "too_many_bookings")
+	return Booking{}, false, errs.E(op, errs.Conflict, ReasonTooManyBookings)
 }
 
 // slot loads a bookable slot: known, in the future, free.
@@ -331,13 +331,13 @@ func (s *Service) slot(ctx context.Context, op, specID string, start, now time.T
 	case !slot.Start.After(now):
 		return slot, spec, inst, fieldErr(op, "slotId", "in_past")
 	case !slot.Free():
-		return slot, spec, inst, errs.R(op, errs.Conflict, "slot_taken")
+		return slot, spec, inst, errs.E(op, errs.Conflict, ReasonSlotTaken)
 	}
 	return slot, spec, inst, nil
 }
 
 func fieldErr(op, field, code string) error {
-	return &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: field, Code: code}}}
+	return errs.E(op, errs.Invalid, errs.FieldError{Field: field, Code: code})
 }
 
 func deadline(inst directory.Institution) time.Duration {

@@ -14,30 +14,30 @@ import (
 // Kind classifies an error by what the caller can do about it.
 type Kind uint8
 
-// The kinds, in the order a client is likely to meet them.
+// The kinds the domain decides, in the order a client is likely to meet them.
 const (
 	Internal             Kind = iota // a bug or an unexpected dependency answer; details only in logs
 	Invalid                          // the request is well-formed but breaks a rule (422)
-	Malformed                        // the request cannot be read: bad JSON, wrong types, unknown fields (400)
-	TooLarge                         // the body is over the limit (413)
-	UnsupportedMedia                 // the body is not JSON (415)
+	Malformed                        // an input cannot be read: a cursor this API never issued, bad JSON (400)
 	Unauthorized                     // no identity or a bad token (401)
 	Forbidden                        // identity known, action not allowed for its role (403)
 	NotFound                         // missing, or someone else's (404)
 	Conflict                         // the object's state does not allow the action (409)
 	Precondition                     // If-Match does not match the current version (412)
-	PreconditionRequired             // a conditional header is required and missing (428)
+	PreconditionRequired             // a conditional update names no version (428)
 	Unavailable                      // a dependency is down or throttling; retry later (503)
-	NotImplemented                   // the route exists but is not built yet (501)
-	MethodNotAllowed                 // the path exists, the method does not (405)
 )
 
+// AdapterKinds is the first Kind an adapter may declare for failures only
+// it can have and the domain never decides: the HTTP adapter's transport
+// kinds (a body too large, a media type it cannot read, a method a route
+// does not take). Kinds below it belong to this package.
+const AdapterKinds Kind = 64
+
 var kindNames = [...]string{
-	Internal: "internal", Invalid: "invalid", Malformed: "malformed", TooLarge: "too_large",
-	UnsupportedMedia: "unsupported_media_type", Unauthorized: "unauthorized", Forbidden: "forbidden",
-	NotFound: "not_found", Conflict: "conflict", Precondition: "precondition_failed",
-	PreconditionRequired: "precondition_required", Unavailable: "unavailable", NotImplemented: "not_implemented",
-	MethodNotAllowed: "method_not_allowed",
+	Internal: "internal", Invalid: "invalid", Malformed: "malformed", Unauthorized: "unauthorized",
+	Forbidden: "forbidden", NotFound: "not_found", Conflict: "conflict", Precondition: "precondition_failed",
+	PreconditionRequired: "precondition_required", Unavailable: "unavailable",
 }
 
 func (k Kind) String() string {
@@ -46,6 +46,29 @@ func (k Kind) String() string {
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
+
+// Reason is a stable slug naming the cause of an error when its kind has
+// more than one ("slot_taken", "version_mismatch"). Each reason is a
+// constant declared by the package that decides it (booking.ReasonSlotTaken);
+// the generic ones shared by several domains are declared here. The HTTP
+// adapter's problem table says, for every declared reason, whether it
+// refines the problem a client sees (its own type URI and title) or stays
+// internal (it steers the caller, and a client meets only its kind).
+type Reason string
+
+// Reasons shared by several domains.
+const (
+	// ReasonVersionMismatch: the caller named a version that is no longer
+	// current (documents, profiles, contacts, applications).
+	ReasonVersionMismatch Reason = "version_mismatch"
+	// ReasonChanged: the object changed between the read and the write of
+	// an action that named no version; reload and try again.
+	ReasonChanged Reason = "changed"
+	// ReasonIdempotencyKeyReused: an Idempotency-Key came back with another request.
+	ReasonIdempotencyKeyReused Reason = "idempotency_key_reused"
+	// ReasonStaffOnly: only staff (of an institution or an agency) may do this.
+	ReasonStaffOnly Reason = "staff_only"
+)
 
 // FieldError names one field of a request and why it was refused. Code is a
 // stable machine-readable reason ("required", "invalid_date", ...); the HTTP
@@ -56,13 +79,13 @@ type FieldError struct {
 }
 
 // Error is a Kabinet error. Op names the operation that failed
-// ("registry.CreateDocument"); Reason is a stable slug for the problem type
-// when a kind has more than one cause ("version_mismatch"); Err is the cause,
-// which is logged and never shown to a client.
+// ("registry.CreateDocument"); Reason refines the kind; Fields name the
+// refused fields of a request; Err is the cause, which is logged and never
+// shown to a client. Build one with E.
 type Error struct {
 	Kind   Kind
 	Op     string
-	Reason string
+	Reason Reason
 	Fields []FieldError
 	Err    error
 }
@@ -74,7 +97,7 @@ func (e *Error) Error() string {
 	}
 	s += e.Kind.String()
 	if e.Reason != "" {
-		s += " (" + e.Reason + ")"
+		s += " (" + string(e.Reason) + ")"
 	}
 	for _, f := range e.Fields {
 		s += fmt.Sprintf(" [%s: %s]", f.Field, f.Code)
@@ -87,11 +110,43 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// E builds an error of kind k for operation op, wrapping cause (may be nil).
-func E(op string, k Kind, cause error) *Error { return &Error{Kind: k, Op: op, Err: cause} }
-
-// R builds an error of kind k with a stable reason slug.
-func R(op string, k Kind, reason string) *Error { return &Error{Kind: k, Op: op, Reason: reason} }
+// E is the one way to build an error: of kind k, for operation op, refined
+// by details, each told apart by its type:
+//
+//	Reason                 the reason (the last one given counts)
+//	FieldError             one refused field (in the order given)
+//	[]FieldError           several
+//	error                  the cause (the last one given counts; a nil error is none)
+//
+// errs.E(op, errs.Unavailable, err), errs.E(op, errs.Conflict,
+// booking.ReasonSlotTaken), errs.E(op, errs.Invalid, errs.FieldError{Field:
+// "slotId", Code: "unknown_slot"}). A detail of any other type is a bug in the
+// caller: it becomes part of the cause, so it shows in the logs rather than
+// vanish (TestEDetails; TestReasonsHaveProblems in the HTTP adapter refuses a
+// bare string where a Reason belongs).
+func E(op string, k Kind, details ...any) *Error {
+	e := &Error{Kind: k, Op: op}
+	var stray error
+	for _, d := range details {
+		switch d := d.(type) {
+		case nil:
+		case Reason:
+			e.Reason = d
+		case FieldError:
+			e.Fields = append(e.Fields, d)
+		case []FieldError:
+			e.Fields = append(e.Fields, d...)
+		case error:
+			e.Err = d
+		default:
+			stray = errors.Join(stray, fmt.Errorf("errs.E: detail of unknown type %T: %v", d, d))
+		}
+	}
+	if stray != nil {
+		e.Err = errors.Join(e.Err, stray)
+	}
+	return e
+}
 
 // KindOf reports the kind of err: the kind of the outermost *Error in its
 // chain, Internal for any other non-nil error.
@@ -103,8 +158,9 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
-// ReasonOf reports the reason slug of the outermost *Error in err's chain.
-func ReasonOf(err error) string {
+// ReasonOf reports the reason of the outermost *Error in err's chain ("" when
+// it has none or err is no *Error).
+func ReasonOf(err error) Reason {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Reason
@@ -149,7 +205,7 @@ func (f *Fields) ErrKind(op string, k Kind) error {
 	}
 	l := append([]FieldError(nil), f.list...)
 	sort.SliceStable(l, func(i, j int) bool { return l[i].Field < l[j].Field })
-	return &Error{Kind: k, Op: op, Fields: l}
+	return E(op, k, l)
 }
 
 // CheckVersion judges a conditional update: a client must name the version
@@ -158,9 +214,9 @@ func (f *Fields) ErrKind(op string, k Kind) error {
 func CheckVersion(op string, ifMatch *int, current int) error {
 	switch {
 	case ifMatch == nil:
-		return E(op, PreconditionRequired, nil)
+		return E(op, PreconditionRequired)
 	case *ifMatch != current:
-		return R(op, Precondition, "version_mismatch")
+		return E(op, Precondition, ReasonVersionMismatch)
 	}
 	return nil
 }

@@ -190,7 +190,7 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 }
 
 func invalidJSON(op string) error {
-	return &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "detail", Code: "invalid_json"}}}
+	return errs.E(op, errs.Invalid, errs.FieldError{Field: "detail", Code: "invalid_json"})
 }
 
 // checkParty validates the citizen and the agency, which must be the one

@@ -32,7 +32,7 @@ func TestRevocationOfADocumentNotHeld(t *testing.T) {
 			if got, want := errs.KindOf(err), errs.NotFound; got != want {
 				t.Fatalf("kind = %v, want %v (%v)", got, want, err)
 			}
-			if got, want := errs.ReasonOf(err), "document_not_found"; got != want {
+			if got, want := string(errs.ReasonOf(err)), "document_not_found"; got != want {
 				t.Errorf("reason = %q, want %q", got, want)
 			}
 			if _, found, err := e.store.EventClaim(e.ctx, tc.citizen, ev.ID); err != nil || found {

@@ -65,7 +65,7 @@ func (s *Service) revoked(ctx context.Context, ev Event, agency string, in revok
 		return Result{}, err
 	}
 	if match == nil {
-		return Result{}, errs.R(op, errs.NotFound, "document_not_found")
+		return Result{}, errs.E(op, errs.NotFound, ReasonDocumentNotFound)
 	}
 	d := *match
 	res := Result{EventID: ev.ID, DetailType: ev.DetailType, DocumentID: d.ID}

@@ -141,7 +141,7 @@ func (s *Service) Grant(ctx context.Context, owner string, in ConsentInput) (c C
 		return c, true, nil
 	}
 	if len(have) >= MaxConsents {
-		return Consent{}, false, errs.R(op, errs.Conflict, "too_many_consents")
+		return Consent{}, false, errs.E(op, errs.Conflict, ReasonTooManyConsents)
 	}
 	c = Consent{ID: s.NewID(), Owner: owner, OrgID: in.OrganizationID, Types: types, CreatedAt: s.Now().UTC()}
 	if err := s.Store.CreateConsent(ctx, c); err != nil {
@@ -209,10 +209,10 @@ type Page struct {
 // authorize lets only an administrator of org through.
 func authorize(op string, a Admin, org string) error {
 	if !a.IsOrgAdmin {
-		return errs.R(op, errs.Forbidden, "org_admin_only")
+		return errs.E(op, errs.Forbidden, ReasonOrgAdminOnly)
 	}
 	if a.Org == "" || a.Org != org {
-		return errs.R(op, errs.Forbidden, "other_organization")
+		return errs.E(op, errs.Forbidden, ReasonOtherOrganization)
 	}
 	return nil
 }
@@ -352,7 +352,7 @@ type DigestSummary struct {
 func (s *Service) Digest(ctx context.Context, org string, now time.Time) (DigestSummary, error) {
 	const op = "orgs.Digest"
 	if !ValidOrgID(org) {
-		return DigestSummary{}, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "orgId", Code: "invalid_text"}}}
+		return DigestSummary{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "orgId", Code: "invalid_text"})
 	}
 	if s.Publisher == nil {
 		return DigestSummary{}, errs.E(op, errs.Internal, fmt.Errorf("no publisher"))

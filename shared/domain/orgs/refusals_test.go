@@ -40,7 +40,7 @@ func checkRefusal(t *testing.T, err error, want errs.Kind, wantReason string) {
 	if got := errs.KindOf(err); got != want {
 		t.Errorf("kind = %v, want %v (%v)", got, want, err)
 	}
-	if got := errs.ReasonOf(err); got != wantReason {
+	if got := string(errs.ReasonOf(err)); got != wantReason {
 		t.Errorf("reason = %q, want %q (%v)", got, wantReason, err)
 	}
 }

@@ -76,7 +76,7 @@ func DecodeCursor(c string) (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) < 4 || string(b[:3]) != "v1:" || len(b) > 200 {
-		return "", &errs.Error{Kind: errs.Malformed, Op: "paging.DecodeCursor", Fields: []errs.FieldError{{Field: "cursor", Code: "invalid_cursor"}}}
+		return "", errs.E("paging.DecodeCursor", errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 	}
 	return string(b[3:]), nil
 }

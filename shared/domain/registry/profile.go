@@ -150,8 +150,8 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 			if err != nil {
 				undo()
 				if errs.Is(err, errs.Conflict) { // the address is another person's subscription
-					return Profile{}, &errs.Error{Kind: errs.Conflict, Op: op, Reason: "contact_in_use",
-						Fields: []errs.FieldError{{Field: c.field, Code: "contact_in_use"}}, Err: err}
+					return Profile{}, errs.E(op, errs.Conflict, ReasonContactInUse,
+						errs.FieldError{Field: c.field, Code: "contact_in_use"}, err)
 				}
 				return Profile{}, err
 			}

@@ -19,7 +19,7 @@ func (s *Service) AckReminder(ctx context.Context, owner, id string) (View, erro
 		return View{}, err
 	}
 	if d.Reminder.LastDate == nil || d.Reminder.Acked || d.ArchivedAt != nil {
-		return View{}, errs.R(op, errs.Conflict, "nothing_to_ack")
+		return View{}, errs.E(op, errs.Conflict, ReasonNothingToAck)
 	}
 	d.Reminder.Acked = true
 	return s.saveReminder(ctx, op, d, p, Event{Action: ActionReminderAcked})
@@ -38,7 +38,7 @@ func (s *Service) SnoozeReminder(ctx context.Context, owner, id, until string) (
 		return View{}, err
 	}
 	if d.Reminder.Next == nil || d.ExpiresOn == nil {
-		return View{}, errs.R(op, errs.Conflict, "nothing_due")
+		return View{}, errs.E(op, errs.Conflict, ReasonNothingDue)
 	}
 	loc, now := p.Location(), s.Now().UTC()
 	exp := *d.ExpiresOn
@@ -56,7 +56,7 @@ func (s *Service) SnoozeReminder(ctx context.Context, owner, id, until string) (
 		}
 	}
 	if code != "" {
-		return View{}, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "until", Code: code}}}
+		return View{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "until", Code: code})
 	}
 	d.Reminder.SnoozedUntil = &at
 	return s.saveReminder(ctx, op, d, p, Event{Action: ActionReminderSnoozed, Step: stepKey(d.Reminder.Next)})

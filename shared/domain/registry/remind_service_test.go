@@ -65,7 +65,7 @@ func remindFields(err error) []string {
 func remindReason(err error) string {
 	var e *errs.Error
 	if errors.As(err, &e) {
-		return e.Reason
+		return string(e.Reason)
 	}
 	return ""
 }
@@ -486,7 +486,7 @@ func TestPutProfileContacts(t *testing.T) {
 		{
 			name:      "the phone is another person's subscription: 409 on the field, the first undone",
 			second:    registry.ProfileInput{Email: a, Phone: phone},
-			failOn:    map[string]error{registry.ChannelSMS: errs.R("notify.Subscribe", errs.Conflict, "contact_in_use")},
+			failOn:    map[string]error{registry.ChannelSMS: errs.E("notify.Subscribe", errs.Conflict, registry.ReasonContactInUse)},
 			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe alice email a@example.ru sub-1"},
 			wantFail:  true, wantKind: errs.Conflict, wantField: "phone:contact_in_use",
 		},

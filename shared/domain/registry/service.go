@@ -125,7 +125,7 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 		if in.Type == "" {
 			code = "required"
 		}
-		return View{}, false, &errs.Error{Kind: errs.Invalid, Op: op, Fields: []errs.FieldError{{Field: "type", Code: code}}}
+		return View{}, false, errs.E(op, errs.Invalid, errs.FieldError{Field: "type", Code: code})
 	}
 	p, err := s.Store.GetProfile(ctx, owner)
 	if err != nil {
@@ -217,7 +217,7 @@ func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in Docum
 		return View{}, err
 	}
 	if d.ArchivedAt != nil {
-		return View{}, errs.R(op, errs.Conflict, "archived")
+		return View{}, errs.E(op, errs.Conflict, ReasonArchived)
 	}
 	changed, fe := apply(&d, in, false, p.BirthDate, s.today(p))
 	if err := fe.Err(op); err != nil {
@@ -252,11 +252,11 @@ func (s *Service) setArchived(ctx context.Context, owner, id string, archive boo
 		return View{}, err
 	}
 	if (d.ArchivedAt != nil) == archive {
-		reason := "not_archived"
+		reason := ReasonNotArchived
 		if archive {
-			reason = "already_archived"
+			reason = ReasonAlreadyArchived
 		}
-		return View{}, errs.R(op, errs.Conflict, reason)
+		return View{}, errs.E(op, errs.Conflict, reason)
 	}
 	action := ActionUnarchived
 	d.ArchivedAt = nil

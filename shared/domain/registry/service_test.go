@@ -62,7 +62,7 @@ func (f *fakeStore) PutProfile(_ context.Context, p registry.Profile, prev int) 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.profiles[p.Owner].Version != prev {
-		return errs.R("fake.PutProfile", errs.Precondition, "version_mismatch")
+		return errs.E("fake.PutProfile", errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	f.profiles[p.Owner] = p
 	f.writes++
@@ -126,7 +126,7 @@ func (f *fakeStore) UpdateDocument(_ context.Context, d registry.Document, prev 
 		return errs.E("fake.UpdateDocument", errs.NotFound, nil)
 	}
 	if cur.Version != prev {
-		return errs.R("fake.UpdateDocument", errs.Precondition, "version_mismatch")
+		return errs.E("fake.UpdateDocument", errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	f.docs[d.Owner][d.ID] = d
 	f.events = append(f.events, ev)

@@ -77,10 +77,10 @@ func (s Signer) Payload(b Booking) string {
 func (v Verifier) Verify(payload string) (Claim, error) {
 	const op = "ticket.Verify"
 	if len(v.Key) != ed25519.PublicKeySize {
-		return Claim{}, errs.R(op, errs.Internal, "bad_key")
+		return Claim{}, errs.E(op, errs.Internal, ReasonBadKey)
 	}
 	payload = strings.TrimSpace(payload)
-	malformed := errs.R(op, errs.Invalid, "malformed_payload")
+	malformed := errs.E(op, errs.Invalid, ReasonMalformedPayload)
 	if len(payload) > maxPayload {
 		return Claim{}, malformed
 	}
@@ -98,7 +98,7 @@ func (v Verifier) Verify(payload string) (Claim, error) {
 	}
 	msg := payload[:len(payload)-len(parts[4])-1]
 	if !ed25519.Verify(v.Key, []byte(msg), sig) {
-		return Claim{}, errs.R(op, errs.Invalid, "bad_signature")
+		return Claim{}, errs.E(op, errs.Invalid, ReasonBadSignature)
 	}
 	return Claim{ConfirmationNumber: parts[1], BookingID: parts[2], Start: time.Unix(sec, 0).UTC()}, nil
 }
@@ -132,13 +132,13 @@ const maxQRSize = 4096
 func QRPNG(payload string, size int) ([]byte, error) {
 	const op = "ticket.QRPNG"
 	if payload == "" {
-		return nil, errs.R(op, errs.Internal, "empty_payload")
+		return nil, errs.E(op, errs.Internal, ReasonEmptyPayload)
 	}
 	if size <= 0 {
 		size = 256
 	}
 	if size > maxQRSize {
-		return nil, errs.R(op, errs.Invalid, "qr_too_large")
+		return nil, errs.E(op, errs.Invalid, ReasonQRTooLarge)
 	}
 	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
@@ -287,5 +287,5 @@ func KeyFromSeed(b64 string) (ed25519.PrivateKey, error) {
 			return ed25519.NewKeyFromSeed(seed), nil
 		}
 	}
-	return nil, errs.R("ticket.KeyFromSeed", errs.Invalid, "bad_seed")
+	return nil, errs.E("ticket.KeyFromSeed", errs.Invalid, ReasonBadSeed)
 }

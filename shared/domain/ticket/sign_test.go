@@ -152,7 +152,7 @@ func TestVerifyRejects(t *testing.T) {
 			if !errs.Is(err, errs.Invalid) {
 				t.Fatalf("err = %v, want Invalid", err)
 			}
-			if r := err.(*errs.Error).Reason; r != tt.reason {
+			if r := err.(*errs.Error).Reason; string(r) != tt.reason {
 				t.Errorf("reason %q, want %q", r, tt.reason)
 			}
 		})

@@ -60,7 +60,7 @@ func withRequestID(h http.Handler) http.Handler {
 func Authenticate(r *http.Request) (httpapi.Identity, error) {
 	rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context())
 	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil || rc.Authorizer.JWT.Claims["sub"] == "" {
-		return httpapi.Identity{}, errs.R("lambdahttp.Authenticate", errs.Unauthorized, "invalid_token")
+		return httpapi.Identity{}, errs.E("lambdahttp.Authenticate", errs.Unauthorized, httpapi.ReasonInvalidToken)
 	}
 	c := rc.Authorizer.JWT.Claims
 	return httpapi.Identity{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]),

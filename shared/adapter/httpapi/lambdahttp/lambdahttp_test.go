@@ -98,7 +98,7 @@ func TestGroupsClaimForms(t *testing.T) {
 			h := lambdahttp.Handler(httpapi.Handler(httpapi.Deps{Log: slog.New(slog.DiscardHandler), Auth: func(r *http.Request) (httpapi.Identity, error) {
 				id, _ := lambdahttp.Authenticate(r)
 				got = id.Groups
-				return id, errs.R("test", errs.Forbidden, "")
+				return id, errs.E("test", errs.Forbidden)
 			}}, httpapi.FnDocuments))
 			if _, err := h(context.Background(), ev); err != nil {
 				t.Fatal(err)

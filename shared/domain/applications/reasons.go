@@ -1,0 +1,17 @@
+package applications
+
+import "github.com/kabinet/kabinet/shared/domain/errs"
+
+// Reasons the applications service decides (errs.Reason).
+const (
+	// ReasonInvalidTransition (Conflict): the status does not allow the change.
+	ReasonInvalidTransition errs.Reason = "invalid_transition"
+	// ReasonNotDraft (Conflict): only a draft can be changed or deleted.
+	ReasonNotDraft errs.Reason = "not_draft"
+	// ReasonApplicantOnly (Forbidden): only the applicant may do this.
+	ReasonApplicantOnly errs.Reason = "applicant_only"
+	// ReasonOtherAgency (Forbidden): another agency handles the application.
+	ReasonOtherAgency errs.Reason = "other_agency"
+	// ReasonNotRenewable (Conflict): the document cannot be renewed here.
+	ReasonNotRenewable errs.Reason = "not_renewable"
+)

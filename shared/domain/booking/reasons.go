@@ -1,0 +1,32 @@
+package booking
+
+import "github.com/kabinet/kabinet/shared/domain/errs"
+
+// Reasons the appointment book decides (errs.Reason). Those a client can
+// meet have a problem type and title in the HTTP adapter's table; the
+// internal ones say so.
+const (
+	// ReasonSlotTaken (Conflict): the slot is full.
+	ReasonSlotTaken errs.Reason = "slot_taken"
+	// ReasonDayFull (Conflict): the specialist's daily limit is reached.
+	ReasonDayFull errs.Reason = "day_full"
+	// ReasonOnePerDay (Conflict): the person already has a booking with
+	// this specialist that day.
+	ReasonOnePerDay errs.Reason = "one_per_day"
+	// ReasonTooManyBookings (Conflict): the person holds MaxUpcoming upcoming bookings.
+	ReasonTooManyBookings errs.Reason = "too_many_bookings"
+	// ReasonDeadlinePassed (Conflict): too late to reschedule or cancel.
+	ReasonDeadlinePassed errs.Reason = "deadline_passed"
+	// ReasonNotActive (Conflict): the booking is cancelled or closed.
+	ReasonNotActive errs.Reason = "not_active"
+	// ReasonNotStarted (Conflict): an outcome before the appointment began.
+	ReasonNotStarted errs.Reason = "not_started"
+	// ReasonOtherInstitution (Forbidden): staff of another institution.
+	ReasonOtherInstitution errs.Reason = "other_institution"
+	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
+	// was taken meanwhile; Service.Book picks another.
+	ReasonPlaceTaken errs.Reason = "place_taken"
+	// ReasonConfirmationTaken (Conflict, internal): the random confirmation
+	// number is in use; Service.Book draws another.
+	ReasonConfirmationTaken errs.Reason = "confirmation_taken"
+)

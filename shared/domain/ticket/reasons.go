@@ -1,0 +1,21 @@
+package ticket
+
+import "github.com/kabinet/kabinet/shared/domain/errs"
+
+// Reasons the ticket signer decides (errs.Reason). All are internal: the
+// callers (check-in, the local runner's key set-up) act on them, and a client
+// meets only their kind.
+const (
+	// ReasonBadKey (Internal): the signing key is not an Ed25519 key.
+	ReasonBadKey errs.Reason = "bad_key"
+	// ReasonMalformedPayload (Invalid): the text is not a KB1 payload.
+	ReasonMalformedPayload errs.Reason = "malformed_payload"
+	// ReasonBadSignature (Invalid): the signature does not verify.
+	ReasonBadSignature errs.Reason = "bad_signature"
+	// ReasonEmptyPayload (Internal): nothing to encode in a QR code.
+	ReasonEmptyPayload errs.Reason = "empty_payload"
+	// ReasonQRTooLarge (Invalid): the payload does not fit a QR code.
+	ReasonQRTooLarge errs.Reason = "qr_too_large"
+	// ReasonBadSeed (Invalid): TICKET_SIGNING_SEED is not a valid seed.
+	ReasonBadSeed errs.Reason = "bad_seed"
+)
