@@ -12,7 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
 
-// The table's items the check reads (see shared/adapter/store/booking.go).
+// The table's items the check reads (see shared/adapter/store/booking_items.go).
 type slotRow struct {
 	PK       string `dynamodbav:"pk"`
 	SK       string `dynamodbav:"sk"`

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -122,38 +122,21 @@ func (it applicationItem) application() (applications.Application, error) {
 	return a, nil
 }
 
-func (s *Store) appClaim(owner string, idem *idempotency.Key, result string) (types.TransactWriteItem, error) {
-	return s.claimPut(idemScopeApps, owner, idem, result)
-}
-
 // CreateApplication implements applications.Store.
 func (s *Store) CreateApplication(ctx context.Context, a applications.Application, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.CreateApplication"
-	app, err := put(s.Table, fromApplication(a), "attribute_not_exists(pk)", nil)
-	if err != nil {
-		return a, false, errs.E(op, errs.Internal, err)
-	}
-	ref, err := put(s.Table, appRefItem{PK: appRefPK(a.ID), SK: refSK, Kind: "application_ref", Owner: a.Owner, ApplicationID: a.ID},
-		"attribute_not_exists(pk)", nil)
-	if err != nil {
-		return a, false, errs.E(op, errs.Internal, err)
-	}
-	items := []types.TransactWriteItem{app, ref}
+	t := s.tx()
+	t.put(fromApplication(a), "attribute_not_exists(pk)", nil, nil) // a fresh id: a clash is a bug
+	t.put(appRefItem{PK: appRefPK(a.ID), SK: refSK, Kind: "application_ref", Owner: a.Owner, ApplicationID: a.ID},
+		"attribute_not_exists(pk)", nil, nil)
 	if idem != nil {
-		claim, err := s.appClaim(a.Owner, idem, a.ID)
-		if err != nil {
-			return a, false, errs.E(op, errs.Internal, err)
-		}
-		items = append(items, claim)
+		s.claimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return a, false, nil
-	}
-	if _, failed := conditionFailed(err); idem != nil && slices.Contains(failed, 2) {
+	err := t.run(ctx, s.DB, op)
+	if errors.Is(err, errClaimed) {
 		return s.replayApp(ctx, op, a.Owner, idem)
 	}
-	return a, false, wrap(op, err)
+	return a, false, err
 }
 
 // replayApp answers a write whose Idempotency-Key was already claimed.
@@ -215,7 +198,7 @@ func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, pre
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)
@@ -224,21 +207,21 @@ func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, pre
 // DeleteDraft implements applications.Store.
 func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
 	const op = "store.DeleteDraft"
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), appSK(id)),
-			ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :draft"),
-			ExpressionAttributeNames: map[string]string{"#st": "status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":draft": str(string(applications.StatusDraft))}}},
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(appRefPK(id), refSK)}},
-	}})
-	if _, failed := conditionFailed(err); slices.Contains(failed, 0) {
+	t := s.tx()
+	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), appSK(id)),
+		ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :draft"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":draft": str(string(applications.StatusDraft))}}}, failNotDraft)
+	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(appRefPK(id), refSK)}}, nil)
+	err := t.run(ctx, s.DB, op)
+	if errs.ReasonOf(err) == applications.ReasonNotDraft {
+		// Missing (or someone else's) fails the same condition: tell them apart.
 		if _, gerr := s.GetApplication(ctx, owner, id); gerr != nil {
 			return gerr
 		}
-		return errs.E(op, errs.Conflict, applications.ReasonNotDraft)
 	}
-	return wrap(op, err)
+	return err
 }
 
 // NextReceiptSeq implements applications.Store with an atomic ADD on the
@@ -269,35 +252,18 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
 	retryAt time.Time, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
-	app, err := put(s.Table, fromApplication(a), "attribute_exists(pk) AND version = :v",
-		map[string]types.AttributeValue{":v": num(int64(prevVersion))})
-	if err != nil {
-		return a, false, errs.E(op, errs.Internal, err)
-	}
-	notif, err := put(s.Table, statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil)
-	if err != nil {
-		return a, false, errs.E(op, errs.Internal, err)
-	}
-	items := []types.TransactWriteItem{app, notif}
+	t := s.tx()
+	t.first(failClaimed, failChanged)
+	t.put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": num(int64(prevVersion))}, failChanged)
+	t.put(statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil, nil) // a fresh id
 	if idem != nil {
-		claim, err := s.appClaim(a.Owner, idem, a.ID)
-		if err != nil {
-			return a, false, errs.E(op, errs.Internal, err)
-		}
-		items = append(items, claim)
+		s.claimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return a, false, nil
-	}
-	_, failed := conditionFailed(err)
-	switch {
-	case idem != nil && slices.Contains(failed, 2):
+	err := t.run(ctx, s.DB, op)
+	if errors.Is(err, errClaimed) {
 		return s.replayApp(ctx, op, a.Owner, idem)
-	case slices.Contains(failed, 0):
-		return a, false, errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
-	return a, false, wrap(op, err)
+	return a, false, err
 }
 
 // statusNotification is the inbox item of a status change (NOTIF#<id>, as
@@ -360,7 +326,9 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 	}
 	next := ""
 	if len(out.LastEvaluatedKey) > 0 {
-		next = encodeKey(out.LastEvaluatedKey)
+		if next, err = encodeKey(out.LastEvaluatedKey); err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
 	}
 	return res, next, nil
 }

@@ -67,27 +67,14 @@ func (it consentItem) consent() orgs.Consent {
 
 // CreateConsent implements orgs.Store.
 func (s *Store) CreateConsent(ctx context.Context, c orgs.Consent) error {
-	const op = "store.CreateConsent"
-	guard, err := put(s.Table, consentGuardItem{PK: userPK(c.Owner), SK: consentOrgPrefix + c.OrgID, Kind: kindConsentGuard, ConsentID: c.ID},
-		"attribute_not_exists(pk)", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	item, err := put(s.Table, fromConsent(c), "attribute_not_exists(pk)", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
+	t := s.tx()
+	t.put(consentGuardItem{PK: userPK(c.Owner), SK: consentOrgPrefix + c.OrgID, Kind: kindConsentGuard, ConsentID: c.ID},
+		"attribute_not_exists(pk)", nil, failConsentExists)
+	t.put(fromConsent(c), "attribute_not_exists(pk)", nil, failConsentExists)
 	// The organisation joins the list the weekly digest walks (one Query,
 	// never a Scan); rewriting the marker is harmless.
-	marker, err := put(s.Table, orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{guard, item, marker}})
-	if _, failed := conditionFailed(err); len(failed) > 0 {
-		return errs.E(op, errs.Conflict, orgs.ReasonConsentExists)
-	}
-	return wrap(op, err)
+	t.put(orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil, nil)
+	return t.run(ctx, s.DB, "store.CreateConsent")
 }
 
 // orgsPK is the partition listing every organisation that ever received a consent.
@@ -169,17 +156,13 @@ func (s *Store) DeleteConsent(ctx context.Context, owner, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentPrefix+id),
-			ConditionExpression: aws.String("attribute_exists(pk)")}},
-		{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentOrgPrefix+it.OrgID),
-			ConditionExpression:       aws.String("attribute_not_exists(pk) OR consentId = :id"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(id)}}},
-	}})
-	if _, failed := conditionFailed(err); len(failed) > 0 {
-		return errs.E(op, errs.NotFound, err)
-	}
-	return wrap(op, err)
+	t := s.tx()
+	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentPrefix+id),
+		ConditionExpression: aws.String("attribute_exists(pk)")}}, failNotFound)
+	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentOrgPrefix+it.OrgID),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR consentId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(id)}}}, failNotFound)
+	return t.run(ctx, s.DB, op)
 }
 
 // OrgConsents implements orgs.Store: a Query of gsi1 by organisation, then

@@ -79,7 +79,7 @@ func (s *Store) CreateContact(ctx context.Context, channel, endpoint string, c C
 	}
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict)
 	}
 	return wrap(op, err)
@@ -105,7 +105,7 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)
@@ -121,7 +121,7 @@ func (s *Store) DeleteContact(ctx context.Context, channel, endpoint string, ver
 		Key:                       key(contactPK(channel, endpoint), contactSK),
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)

@@ -26,7 +26,7 @@ var _ directory.Store = (*Store)(nil)
 // The directory is small (thousands of items at most) and read through
 // directory.Cache, a few queries per warm container every few minutes, so
 // the single partition is not hot. SPEC# here is a sort key in DIR; the
-// appointment book's SPEC#<specId> partitions (booking.go) are unrelated.
+// appointment book's SPEC#<specId> partitions (booking_items.go) are unrelated.
 const (
 	dirPK              = "DIR"
 	dirInstPrefix      = "INST#"

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -142,46 +142,20 @@ func key(pk, sk string) map[string]types.AttributeValue {
 	}
 }
 
-func put(table string, item any, cond string, values map[string]types.AttributeValue) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return types.TransactWriteItem{}, err
-	}
-	p := &types.Put{TableName: aws.String(table), Item: av}
-	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-		p.ExpressionAttributeValues = values
-	}
-	return types.TransactWriteItem{Put: p}, nil
-}
-
 // CreateDocument implements registry.Store.
 func (s *Store) CreateDocument(ctx context.Context, d registry.Document, ev registry.Event, idem *idempotency.Key) (registry.Document, bool, error) {
 	const op = "store.CreateDocument"
-	docPut, err := put(s.Table, fromDocument(d), "attribute_not_exists(pk)", nil)
-	if err != nil {
-		return d, false, errs.E(op, errs.Internal, err)
-	}
-	histPut, err := put(s.Table, fromEvent(ev), "", nil)
-	if err != nil {
-		return d, false, errs.E(op, errs.Internal, err)
-	}
-	items := []types.TransactWriteItem{docPut, histPut}
+	t := s.tx()
+	t.put(fromDocument(d), "attribute_not_exists(pk)", nil, nil) // a fresh id: a clash is a bug
+	t.put(fromEvent(ev), "", nil, nil)
 	if idem != nil {
-		claim, err := s.claimPut(idemScopeDocuments, d.Owner, idem, d.ID)
-		if err != nil {
-			return d, false, errs.E(op, errs.Internal, err)
-		}
-		items = append(items, claim)
+		s.claimIdem(t, idemScopeDocuments, d.Owner, idem, d.ID)
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return d, false, nil
-	}
-	if _, failed := conditionFailed(err); idem != nil && slices.Contains(failed, 2) {
+	err := t.run(ctx, s.DB, op)
+	if errors.Is(err, errClaimed) {
 		return s.replay(ctx, d.Owner, idem)
 	}
-	return d, false, wrap(op, err)
+	return d, false, err
 }
 
 // replay answers a create whose Idempotency-Key was already claimed.
@@ -293,23 +267,18 @@ func (s *Store) query(ctx context.Context, owner, prefix, after string, limit in
 // UpdateDocument implements registry.Store.
 func (s *Store) UpdateDocument(ctx context.Context, d registry.Document, prevVersion int, ev registry.Event) error {
 	const op = "store.UpdateDocument"
-	docPut, err := put(s.Table, fromDocument(d), "attribute_exists(pk) AND version = :v",
-		map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}})
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	histPut, err := put(s.Table, fromEvent(ev), "", nil)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{docPut, histPut}})
-	if _, failed := conditionFailed(err); slices.Contains(failed, 0) {
+	t := s.tx()
+	t.put(fromDocument(d), "attribute_exists(pk) AND version = :v",
+		map[string]types.AttributeValue{":v": num(int64(prevVersion))}, failVersionMismatch)
+	t.put(fromEvent(ev), "", nil, nil)
+	err := t.run(ctx, s.DB, op)
+	if errs.ReasonOf(err) == errs.ReasonVersionMismatch {
+		// A missing document fails the same condition: tell them apart.
 		if _, gerr := s.GetDocument(ctx, d.Owner, d.ID); gerr != nil {
 			return gerr
 		}
-		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
-	return wrap(op, err)
+	return err
 }
 
 // DeleteDocument implements registry.Store. The history goes first, then
@@ -330,7 +299,7 @@ func (s *Store) DeleteDocument(ctx context.Context, owner, id string) error {
 		TableName: aws.String(s.Table), Key: key(userPK(owner), docSK(id)),
 		ConditionExpression: aws.String("attribute_exists(pk)"),
 	})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.NotFound, nil)
 	}
 	return wrap(op, err)

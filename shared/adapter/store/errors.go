@@ -62,20 +62,9 @@ func wrap(op string, err error) error {
 	}
 }
 
-// conditionFailed reports whether err is a failed condition of a single
-// write, or which items of a transaction failed theirs (by index).
-func conditionFailed(err error) (single bool, txItems []int) {
+// conditionFailed reports whether err is the failed condition of a single
+// write (PutItem, UpdateItem, DeleteItem); a transaction's are told by tx.
+func conditionFailed(err error) bool {
 	var cc *types.ConditionalCheckFailedException
-	if errors.As(err, &cc) {
-		return true, nil
-	}
-	var tc *types.TransactionCanceledException
-	if errors.As(err, &tc) {
-		for i, r := range tc.CancellationReasons {
-			if r.Code != nil && *r.Code == "ConditionalCheckFailed" {
-				txItems = append(txItems, i)
-			}
-		}
-	}
-	return false, txItems
+	return errors.As(err, &cc)
 }

@@ -29,13 +29,14 @@ const (
 	idemScopeBookings  = "bookings"
 )
 
-// claimPut is the transaction item that claims idem for owner in scope,
-// naming result as what the request creates. An expired claim may linger
-// until TTL removes it; it no longer counts.
-func (s *Store) claimPut(scope, owner string, idem *idempotency.Key, result string) (types.TransactWriteItem, error) {
-	return put(s.Table, idemItem{PK: userPK(owner), SK: idemSK(scope, idem.Key), Kind: kindIdemClaim,
+// claimIdem adds to t the item that claims idem for owner in scope, naming
+// result as what the request creates; its condition failing is
+// failClaimed. An expired claim may linger until TTL removes it; it no
+// longer counts.
+func (s *Store) claimIdem(t *tx, scope, owner string, idem *idempotency.Key, result string) {
+	t.put(idemItem{PK: userPK(owner), SK: idemSK(scope, idem.Key), Kind: kindIdemClaim,
 		Hash: idem.Hash, Result: result, ExpiresAt: idem.Expires.Unix()},
-		"attribute_not_exists(pk) OR expiresAt < :now", map[string]types.AttributeValue{":now": num(s.now().Unix())})
+		"attribute_not_exists(pk) OR expiresAt < :now", map[string]types.AttributeValue{":now": num(s.now().Unix())}, failClaimed)
 }
 
 // claimed reads owner's live claim of idem in scope: ok is false when there

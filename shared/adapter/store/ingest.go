@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,64 +54,41 @@ func (s *Store) EventClaim(ctx context.Context, owner, eventID string) (ingest.C
 	return it.claim(), true, nil
 }
 
-// ApplyEvent implements ingest.Store: the claim first (so its index in the
-// transaction is 0), then the new document, the updated ones (each on its
-// version), their history and the notification, in one TransactWriteItems.
+// ApplyEvent implements ingest.Store: the claim, the new document, the
+// updated ones (each on its version), their history and the notification,
+// in one TransactWriteItems. A failed claim is a duplicate event, told
+// before anything else that failed with it.
 func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, bool, error) {
 	const op = "store.ApplyEvent"
 	c := w.Claim
-	claim := eventClaimItem{PK: userPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
-		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, At: c.At}
-	var items []types.TransactWriteItem
-	add := func(item any, cond string, values map[string]types.AttributeValue) error {
-		ti, err := put(s.Table, item, cond, values)
-		if err != nil {
-			return errs.E(op, errs.Internal, err)
-		}
-		items = append(items, ti)
-		return nil
-	}
-	if err := add(claim, "attribute_not_exists(pk)", nil); err != nil {
-		return c, false, err
-	}
+	t := s.tx()
+	t.first(failClaimed)
+	t.put(eventClaimItem{PK: userPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
+		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, At: c.At},
+		"attribute_not_exists(pk)", nil, failClaimed)
 	if w.Create != nil {
-		if err := add(fromDocument(*w.Create), "attribute_not_exists(pk)", nil); err != nil {
-			return c, false, err
-		}
+		t.put(fromDocument(*w.Create), "attribute_not_exists(pk)", nil, failChanged)
 	}
 	for _, u := range w.Updates {
-		if err := add(fromDocument(u.Doc), "attribute_exists(pk) AND version = :v",
-			map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(u.PrevVersion)}}); err != nil {
-			return c, false, err
-		}
+		t.put(fromDocument(u.Doc), "attribute_exists(pk) AND version = :v",
+			map[string]types.AttributeValue{":v": num(int64(u.PrevVersion))}, failChanged)
 	}
 	for _, ev := range w.History {
-		if err := add(fromEvent(ev), "", nil); err != nil {
-			return c, false, err
-		}
+		t.put(fromEvent(ev), "", nil, nil)
 	}
 	if w.Notification != nil {
-		if err := add(fromNotification(*w.Notification), "attribute_not_exists(pk)", nil); err != nil {
-			return c, false, err
-		}
+		t.put(fromNotification(*w.Notification), "attribute_not_exists(pk)", nil, failChanged)
 	}
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return c, false, nil
+	err := t.run(ctx, s.DB, op)
+	if !errors.Is(err, errClaimed) {
+		return c, false, err
 	}
-	_, failed := conditionFailed(err)
-	switch {
-	case slices.Contains(failed, 0):
-		stored, ok, gerr := s.EventClaim(ctx, c.Owner, c.EventID)
-		if gerr != nil {
-			return c, false, gerr
-		}
-		if !ok {
-			return c, false, errs.E(op, errs.Internal, fmt.Errorf("event claim %s vanished", c.EventID))
-		}
-		return stored, true, nil
-	case len(failed) > 0:
-		return c, false, errs.E(op, errs.Conflict, errs.ReasonChanged, err)
+	stored, ok, gerr := s.EventClaim(ctx, c.Owner, c.EventID)
+	if gerr != nil {
+		return c, false, gerr
 	}
-	return c, false, wrap(op, err)
+	if !ok {
+		return c, false, errs.E(op, errs.Internal, fmt.Errorf("event claim %s vanished", c.EventID))
+	}
+	return stored, true, nil
 }

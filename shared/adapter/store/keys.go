@@ -29,7 +29,7 @@ import (
 //	CONTACT#<hash>  CONTACT                     who shares one phone or e-mail address (contacts.go);
 //	                                            hash = hex(sha256(channel ":" endpoint))
 //
-// A document or booking (BOOK#, see booking.go) with a reminder due also
+// A document or booking (BOOK#, see booking_items.go) with a reminder due also
 // carries duePk = DUE#<0..15> and nextRemindAt, its keys in the sparse due
 // index; its kind attribute tells the scan which it is.
 const (

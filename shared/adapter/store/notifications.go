@@ -77,7 +77,10 @@ func (s *Store) ListNotifications(ctx context.Context, owner string, unreadOnly 
 // MarkRead implements inbox.Store.
 func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (inbox.Notification, error) {
 	const op = "store.MarkRead"
-	ts, _ := attributevalue.Marshal(at)
+	ts, err := attributevalue.Marshal(at)
+	if err != nil {
+		return inbox.Notification{}, errs.E(op, errs.Internal, err)
+	}
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table), Key: key(userPK(owner), notifPrefix+id),
 		UpdateExpression:          aws.String("SET readAt = if_not_exists(readAt, :at)"),
@@ -85,7 +88,7 @@ func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (i
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": ts},
 		ReturnValues:              types.ReturnValueAllNew,
 	})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return inbox.Notification{}, errs.E(op, errs.NotFound, nil)
 	}
 	if err != nil {

@@ -77,7 +77,7 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}}
 	}
 	_, err = s.DB.PutItem(ctx, in)
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
 	return wrap(op, err)

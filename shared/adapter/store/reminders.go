@@ -81,7 +81,9 @@ func (s *Store) DueItems(ctx context.Context, shard int, now time.Time, limit in
 	}
 	next := ""
 	if len(out.LastEvaluatedKey) > 0 {
-		next = encodeKey(out.LastEvaluatedKey)
+		if next, err = encodeKey(out.LastEvaluatedKey); err != nil {
+			return nil, "", 0, errs.E(op, errs.Internal, err)
+		}
 	}
 	return due, next, int(out.ScannedCount), nil
 }
@@ -120,15 +122,18 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 }
 
 // encodeKey makes an index position (string attributes only) a cursor.
-func encodeKey(k map[string]types.AttributeValue) string {
+func encodeKey(k map[string]types.AttributeValue) (string, error) {
 	m := map[string]string{}
 	for name, v := range k {
 		if s, ok := v.(*types.AttributeValueMemberS); ok {
 			m[name] = s.Value
 		}
 	}
-	b, _ := json.Marshal(m)
-	return base64.RawURLEncoding.EncodeToString(b)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 func decodeKey(c string) (map[string]types.AttributeValue, error) {
@@ -164,7 +169,7 @@ func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) 
 		},
 		ReturnValues: types.ReturnValueAllNew, // the claimed decision, with channels a failed run already sent
 	})
-	switch single, _ := conditionFailed(err); {
+	switch single := conditionFailed(err); {
 	case err == nil:
 	case single: // someone else's decision: read it
 		var it decisionItem
@@ -185,44 +190,39 @@ func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) 
 // Complete implements reminders.Store.
 func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Notification, ev registry.Event) error {
 	const op = "store.Complete"
-	var items []types.TransactWriteItem
+	sent, err := attributevalue.Marshal(d.SentChannels)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	// Another run finished (or released) the decision meanwhile, or wrote
+	// the same notification: a Conflict the caller leaves to that run.
+	t := s.tx()
+	t.add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
+		UpdateExpression:         aws.String("SET #st = :sent, sentChannels = :ch"),
+		ConditionExpression:      aws.String("#st = :pending"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":sent": str(reminders.DecisionSent), ":pending": str(reminders.DecisionPending), ":ch": sent,
+		},
+	}}, failConflict)
 	if n.ID != "" { // a message is its notification already
-		notif, err := put(s.Table, fromNotification(n), "attribute_not_exists(pk)", nil)
-		if err != nil {
-			return errs.E(op, errs.Internal, err)
-		}
-		items = append(items, notif)
+		t.put(fromNotification(n), "attribute_not_exists(pk)", nil, failConflict)
 	}
 	if ev.ID != "" { // a booking's reminder has no history entry
-		hist, err := put(s.Table, fromEvent(ev), "", nil)
-		if err != nil {
-			return errs.E(op, errs.Internal, err)
-		}
-		items = append(items, hist)
+		t.put(fromEvent(ev), "", nil, nil)
 	}
-	sent, _ := attributevalue.Marshal(d.SentChannels)
-	_, err := s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
-			UpdateExpression:         aws.String("SET #st = :sent, sentChannels = :ch"),
-			ConditionExpression:      aws.String("#st = :pending"),
-			ExpressionAttributeNames: map[string]string{"#st": "status"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":sent": str(reminders.DecisionSent), ":pending": str(reminders.DecisionPending), ":ch": sent,
-			},
-		}},
-	}, items...)})
-	if _, failed := conditionFailed(err); len(failed) > 0 {
-		return errs.E(op, errs.Conflict, err)
-	}
-	return wrap(op, err)
+	return t.run(ctx, s.DB, op)
 }
 
 // Release implements reminders.Store.
 func (s *Store) Release(ctx context.Context, d reminders.Decision) error {
 	const op = "store.Release"
-	sent, _ := attributevalue.Marshal(append([]string{}, d.SentChannels...))
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	sent, err := attributevalue.Marshal(append([]string{}, d.SentChannels...))
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
 		UpdateExpression:         aws.String("SET leaseUntil = :zero, sentChannels = :ch"),
 		ConditionExpression:      aws.String("#st = :pending"),
@@ -231,7 +231,7 @@ func (s *Store) Release(ctx context.Context, d reminders.Decision) error {
 			":zero": num(0), ":ch": sent, ":pending": str(reminders.DecisionPending),
 		},
 	})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict, err)
 	}
 	return wrap(op, err)
@@ -286,7 +286,7 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
 	})
-	if single, _ := conditionFailed(err); single {
+	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return wrap(op, err)

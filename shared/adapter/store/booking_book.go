@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+)
+
+// Booking an appointment, and the transaction items that booking,
+// rescheduling and cancelling share.
+
+// slotDelta takes (+1) or frees (-1) a place in a slot.
+func (s *Store) slotDelta(b booking.Booking, delta int) types.TransactWriteItem {
+	u := &types.Update{TableName: aws.String(s.Table), Key: key(specPK(b.SpecialistID), slotSK(b.Start)),
+		UpdateExpression: aws.String("SET booked = booked + :d"), ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(int64(delta))}}
+	if delta > 0 {
+		u.ConditionExpression = aws.String("attribute_exists(pk) AND booked < #cap")
+		u.ExpressionAttributeNames = map[string]string{"#cap": "capacity"} // a reserved word
+	} else {
+		u.ConditionExpression = aws.String("booked > :zero")
+		u.ExpressionAttributeValues[":zero"] = num(0)
+	}
+	return types.TransactWriteItem{Update: u}
+}
+
+// dayDelta counts a booking in (or out of) the specialist's day, within its limit.
+func (s *Store) dayDelta(b booking.Booking, delta, maxPerDay int) types.TransactWriteItem {
+	u := &types.Update{TableName: aws.String(s.Table), Key: key(specPK(b.SpecialistID), daySK(b.Day())),
+		UpdateExpression:          aws.String("SET booked = if_not_exists(booked, :zero) + :d"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(int64(delta)), ":zero": num(0)}}
+	if delta > 0 && maxPerDay > 0 {
+		u.ConditionExpression = aws.String("attribute_not_exists(booked) OR booked < :max")
+		u.ExpressionAttributeValues[":max"] = num(int64(maxPerDay))
+	}
+	return types.TransactWriteItem{Update: u}
+}
+
+// lockPut adds b's person-and-day lock: one booking per person, specialist and day.
+func (t *tx) lockPut(b booking.Booking) {
+	t.put(refItem{PK: userPK(b.Owner), SK: dayLockSK(b), Kind: "booking_day", Owner: b.Owner, BookingID: b.ID},
+		"attribute_not_exists(pk)", nil, failOnePerDay)
+}
+
+func (s *Store) lockDelete(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(b.Owner), dayLockSK(b))}}
+}
+
+// bookingPut adds b, new (prevVersion 0) or replacing prevVersion; onFail
+// is what a clash means to the caller.
+func (t *tx) bookingPut(b booking.Booking, prevVersion int, onFail *errs.Error) {
+	if prevVersion == 0 {
+		t.put(fromBooking(b), "attribute_not_exists(pk)", nil, onFail)
+		return
+	}
+	t.put(fromBooking(b), "version = :v", map[string]types.AttributeValue{":v": num(int64(prevVersion))}, onFail)
+}
+
+// placeSK is one of a person's MaxUpcoming places for upcoming bookings.
+func placeSK(n int) string { return "BOOKPLACE#" + strconv.Itoa(n) }
+
+// placePut takes place b.Place for b until its start; a place whose
+// booking has started (holdUntil passed) is free for the taking.
+func (s *Store) placePut(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table),
+		Item: map[string]types.AttributeValue{
+			Schema.PK: str(userPK(b.Owner)), Schema.SK: str(placeSK(b.Place)), "kind": str("booking_place"),
+			"bookingId": str(b.ID), "holdUntil": num(b.Start.Unix()),
+		},
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR holdUntil <= :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(b.CreatedAt.Unix())},
+	}}
+}
+
+// placeMove holds b's place until its new start.
+func (s *Store) placeMove(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: key(userPK(b.Owner), placeSK(b.Place)),
+		UpdateExpression:    aws.String("SET holdUntil = :h, bookingId = :id, kind = :k"),
+		ConditionExpression: aws.String("attribute_not_exists(pk) OR bookingId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": num(b.Start.Unix()), ":id": str(b.ID),
+			":k": str("booking_place")},
+	}}
+}
+
+// placeDelete frees b's place, if b still holds it.
+func (s *Store) placeDelete(b booking.Booking) types.TransactWriteItem {
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(b.Owner), placeSK(b.Place)),
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR bookingId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(b.ID)},
+	}}
+}
+
+// Book implements booking.Store.
+func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, idem *idempotency.Key) (booking.Booking, bool, error) {
+	const op = "store.Book"
+	t := s.tx()
+	// A duplicate racing the first request may be cancelled with only the
+	// slot's (or day's, or place's) condition reported, not the claim's
+	// (seen on DynamoDB Local): booking.Service.Book replays any conflict
+	// whose key turns out claimed. When the claim is reported, it wins; a
+	// taken place or confirmation number, which the service retries, is
+	// told only when nothing final failed.
+	t.first(failClaimed, failSlotTaken, failDayFull, failOnePerDay, failPlaceTaken, failConfirmationTaken)
+	t.add(s.slotDelta(b, 1), failSlotTaken)
+	t.add(s.dayDelta(b, 1, slot.MaxPerDay), failDayFull)
+	t.lockPut(b)
+	t.put(refItem{PK: confPK(b.ConfirmationNumber), SK: refSK, Kind: "confirmation", Owner: b.Owner, BookingID: b.ID},
+		"attribute_not_exists(pk)", nil, failConfirmationTaken)
+	t.bookingPut(b, 0, nil) // a fresh id: a clash is a bug
+	t.put(refItem{PK: bookingRefPK(b.ID), SK: refSK, Kind: "booking_ref", Owner: b.Owner, BookingID: b.ID},
+		"attribute_not_exists(pk)", nil, nil)
+	t.add(s.placePut(b), failPlaceTaken)
+	if idem != nil {
+		s.claimIdem(t, idemScopeBookings, b.Owner, idem, b.ID)
+	}
+	err := t.run(ctx, s.DB, op)
+	if errors.Is(err, errClaimed) {
+		b, ok, err := s.Replay(ctx, b.Owner, idem)
+		if err == nil && !ok {
+			err = errs.E(op, errs.Unavailable) // claimed and gone: let the client retry
+		}
+		return b, true, err
+	}
+	return b, false, err
+}
+
+// Replay implements booking.Store.
+func (s *Store) Replay(ctx context.Context, owner string, idem *idempotency.Key) (booking.Booking, bool, error) {
+	id, ok, err := s.claimed(ctx, "store.Replay", idemScopeBookings, owner, idem)
+	if err != nil || !ok {
+		return booking.Booking{}, false, err
+	}
+	b, err := s.GetBooking(ctx, owner, id)
+	return b, err == nil, err
+}

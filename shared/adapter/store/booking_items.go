@@ -1,0 +1,199 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+)
+
+var _ booking.Store = (*Store)(nil)
+
+// The appointment book's items:
+//
+//	pk                 sk                          item
+//	SPEC#<specId>      SCHEDULE                    the specialist's schedule
+//	SPEC#<specId>      SLOT#<start UTC>            a slot: capacity, booked
+//	SPEC#<specId>      DAY#<local date>            the specialist's bookings that day (daily limit)
+//	USER#<sub>         BOOK#<bookingId>            a booking (gsi1: SPECDAY#<specId>#<date>, start)
+//	USER#<sub>         BOOKDAY#<specId>#<date>     the person's one booking with that specialist that day
+//	BOOKING#<id>       REF                         owner of a booking, for staff
+//	CONF#<number>      REF                         a confirmation number in use
+const (
+	specPrefix    = "SPEC#"
+	slotPrefix    = "SLOT#"
+	bookPrefix    = "BOOK#"
+	slotKeyLayout = "2006-01-02T15:04Z"
+	kindSlot      = "slot"
+	kindBooking   = "booking"
+	scheduleSK    = "SCHEDULE"
+	refSK         = "REF"
+)
+
+func specPK(id string) string            { return specPrefix + id }
+func slotSK(start time.Time) string      { return slotPrefix + start.UTC().Format(slotKeyLayout) }
+func daySK(d civil.Date) string          { return "DAY#" + d.String() }
+func bookSK(id string) string            { return bookPrefix + id }
+func dayLockSK(b booking.Booking) string { return "BOOKDAY#" + b.SpecialistID + "#" + b.Day().String() }
+func bookingRefPK(id string) string      { return "BOOKING#" + id }
+func confPK(n string) string             { return "CONF#" + n }
+func specDayKey(b booking.Booking) string {
+	return "SPECDAY#" + b.SpecialistID + "#" + b.Day().String()
+}
+
+type slotItem struct {
+	PK            string    `dynamodbav:"pk"`
+	SK            string    `dynamodbav:"sk"`
+	Kind          string    `dynamodbav:"kind"`
+	InstitutionID string    `dynamodbav:"institutionId"`
+	Start         time.Time `dynamodbav:"start"`
+	End           time.Time `dynamodbav:"end"`
+	Capacity      int       `dynamodbav:"capacity"`
+	Booked        int       `dynamodbav:"booked"`
+	MaxPerDay     int       `dynamodbav:"maxPerDay"`
+}
+
+func fromSlot(sl booking.Slot) slotItem {
+	return slotItem{PK: specPK(sl.SpecialistID), SK: slotSK(sl.Start), Kind: kindSlot, InstitutionID: sl.InstitutionID,
+		Start: sl.Start, End: sl.End, Capacity: sl.Capacity, Booked: sl.Booked, MaxPerDay: sl.MaxPerDay}
+}
+
+// slotFromItem reads a stored slot as attributevalue would into slotItem,
+// without reflection: the slots route reads hundreds per request, and
+// reflection was most of the handler's own time (BENCHMARKS.md, request
+// cost). TestSlotFromItem holds the two readings equal.
+func slotFromItem(av map[string]types.AttributeValue) (booking.Slot, error) {
+	var err error // the first attribute that does not read
+	fail := func(name string, why any) {
+		if err == nil {
+			err = fmt.Errorf("slot attribute %s: %v", name, why)
+		}
+	}
+	text := func(name string) string {
+		switch v := av[name].(type) {
+		case nil:
+			return ""
+		case *types.AttributeValueMemberS:
+			return v.Value
+		default:
+			fail(name, fmt.Sprintf("%T, not a string", v))
+			return ""
+		}
+	}
+	number := func(name string) int {
+		switch v := av[name].(type) {
+		case nil:
+			return 0
+		case *types.AttributeValueMemberN:
+			n, perr := strconv.Atoi(v.Value)
+			if perr != nil {
+				fail(name, perr)
+			}
+			return n
+		default:
+			fail(name, fmt.Sprintf("%T, not a number", v))
+			return 0
+		}
+	}
+	instant := func(name string) time.Time {
+		t, perr := time.Parse(time.RFC3339Nano, text(name))
+		if perr != nil {
+			fail(name, perr)
+		}
+		return t
+	}
+	it := slotItem{PK: text("pk"), InstitutionID: text("institutionId"), Start: instant("start"), End: instant("end"),
+		Capacity: number("capacity"), Booked: number("booked"), MaxPerDay: number("maxPerDay")}
+	return it.slot(), err
+}
+
+func (it slotItem) slot() booking.Slot {
+	return booking.Slot{SpecialistID: trimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
+		Start: it.Start.UTC(), End: it.End.UTC(), Capacity: it.Capacity, Booked: it.Booked, MaxPerDay: it.MaxPerDay}
+}
+
+type eventAttr struct {
+	Action string     `dynamodbav:"action"`
+	Actor  string     `dynamodbav:"actor"`
+	At     time.Time  `dynamodbav:"at"`
+	Reason string     `dynamodbav:"reason,omitempty"`
+	From   *time.Time `dynamodbav:"from,omitempty"`
+	To     *time.Time `dynamodbav:"to,omitempty"`
+}
+
+type bookingItem struct {
+	PK                 string      `dynamodbav:"pk"`
+	SK                 string      `dynamodbav:"sk"`
+	Kind               string      `dynamodbav:"kind"`
+	GSI1PK             string      `dynamodbav:"gsi1pk"`
+	GSI1SK             string      `dynamodbav:"gsi1sk"`
+	ID                 string      `dynamodbav:"id"`
+	SpecialistID       string      `dynamodbav:"specialistId"`
+	InstitutionID      string      `dynamodbav:"institutionId"`
+	Start              time.Time   `dynamodbav:"start"`
+	End                time.Time   `dynamodbav:"end"`
+	TimeZone           string      `dynamodbav:"timeZone"`
+	Mode               string      `dynamodbav:"mode"`
+	ContactPhone       string      `dynamodbav:"contactPhone,omitempty"`
+	ConfirmationNumber string      `dynamodbav:"confirmationNumber"`
+	Place              int         `dynamodbav:"place"`
+	Status             string      `dynamodbav:"status"`
+	CancelDeadline     time.Time   `dynamodbav:"cancelDeadline"`
+	VideoLink          string      `dynamodbav:"videoLink,omitempty"`
+	Checklist          []string    `dynamodbav:"checklist,omitempty"`
+	StaffComment       string      `dynamodbav:"staffComment,omitempty"`
+	Events             []eventAttr `dynamodbav:"events"`
+	CreatedAt          time.Time   `dynamodbav:"createdAt"`
+	UpdatedAt          time.Time   `dynamodbav:"updatedAt"`
+	Version            int         `dynamodbav:"version"`
+	reminderAttrs                  // duePk and nextRemindAt while a reminder is due: the due index
+}
+
+func fromBooking(b booking.Booking) bookingItem {
+	it := bookingItem{PK: userPK(b.Owner), SK: bookSK(b.ID), Kind: kindBooking, GSI1PK: specDayKey(b),
+		GSI1SK: b.Start.UTC().Format(time.RFC3339), ID: b.ID, SpecialistID: b.SpecialistID, InstitutionID: b.InstitutionID,
+		Start: b.Start.UTC(), End: b.End.UTC(), TimeZone: b.TimeZone, Mode: string(b.Mode), ContactPhone: b.ContactPhone,
+		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
+		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
+		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
+		reminderAttrs: fromReminder(b.Owner, b.ID, b.Reminder)}
+	for _, e := range b.Events {
+		it.Events = append(it.Events, eventAttr{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
+	}
+	return it
+}
+
+func (it bookingItem) booking() (booking.Booking, error) {
+	b := booking.Booking{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), SpecialistID: it.SpecialistID,
+		InstitutionID: it.InstitutionID, Start: it.Start.UTC(), End: it.End.UTC(), TimeZone: it.TimeZone,
+		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
+		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,
+		Checklist: it.Checklist, StaffComment: it.StaffComment, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
+	for _, e := range it.Events {
+		b.Events = append(b.Events, booking.Event{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
+	}
+	r, err := it.reminder()
+	if err != nil {
+		return b, fmt.Errorf("booking %s: %w", it.ID, err)
+	}
+	b.Reminder = r
+	return b, nil
+}
+
+type scheduleItem struct {
+	PK       string `dynamodbav:"pk"`
+	SK       string `dynamodbav:"sk"`
+	Kind     string `dynamodbav:"kind"`
+	Schedule string `dynamodbav:"schedule"` // JSON: read whole, written whole
+}
+
+type refItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Kind      string `dynamodbav:"kind"`
+	Owner     string `dynamodbav:"owner"`
+	BookingID string `dynamodbav:"bookingId"`
+}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// A specialist's schedule, slots and daily counts: what staff set and
+// everyone reads to find a free slot.
+
+// PutSchedule implements booking.Store.
+func (s *Store) PutSchedule(ctx context.Context, sc booking.Schedule) error {
+	b, err := json.Marshal(sc)
+	if err != nil {
+		return errs.E("store.PutSchedule", errs.Internal, err)
+	}
+	av, err := attributevalue.MarshalMap(scheduleItem{PK: specPK(sc.SpecialistID), SK: scheduleSK, Kind: "schedule", Schedule: string(b)})
+	if err != nil {
+		return errs.E("store.PutSchedule", errs.Internal, err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av})
+	return wrap("store.PutSchedule", err)
+}
+
+// PutSlots implements booking.Store with conditional puts, eight at a time.
+func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error) {
+	const op = "store.PutSlots"
+	var (
+		mu       sync.Mutex
+		created  int
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, 8)
+	)
+	for _, sl := range slots {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			av, err := attributevalue.MarshalMap(fromSlot(sl))
+			if err != nil {
+				err = errs.E(op, errs.Internal, err) // wrap keeps it Internal
+			} else {
+				_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+					ConditionExpression: aws.String("attribute_not_exists(pk)")})
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				created++
+			} else if !conditionFailed(err) && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	return created, wrap(op, firstErr)
+}
+
+// ImportSlots writes slots in bulk without conditions, for seeding a fresh
+// table; schedules set by staff go through PutSlots, which never touches an
+// existing (possibly booked) slot.
+func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
+	return bulkPut(ctx, s, "store.ImportSlots", slots, func(sl booking.Slot) any { return fromSlot(sl) })
+}
+
+// RemoveFreeSlots implements booking.Store.
+func (s *Store) RemoveFreeSlots(ctx context.Context, slots []booking.Slot) (int, error) {
+	removed := 0
+	for _, sl := range slots {
+		_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
+			Key: key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0)}})
+		if conditionFailed(err) {
+			continue // booked meanwhile: kept
+		}
+		if err != nil {
+			return removed, wrap("store.RemoveFreeSlots", err)
+		}
+		removed++
+	}
+	return removed, nil
+}
+
+// ListSlots implements booking.Store.
+func (s *Store) ListSlots(ctx context.Context, specialistID string, from, to time.Time) ([]booking.Slot, error) {
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(specPK(specialistID)), ":from": str(slotSK(from)), ":to": str(slotSK(to.Add(-time.Minute))),
+		},
+	})
+	var out []booking.Slot
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("store.ListSlots", err)
+		}
+		for _, av := range page.Items {
+			sl, err := slotFromItem(av)
+			if err != nil {
+				return nil, errs.E("store.ListSlots", errs.Internal, err)
+			}
+			out = append(out, sl)
+		}
+	}
+	return out, nil
+}
+
+// GetSlot implements booking.Store.
+func (s *Store) GetSlot(ctx context.Context, specialistID string, start time.Time) (booking.Slot, error) {
+	var it slotItem
+	if err := s.get(ctx, "store.GetSlot", specPK(specialistID), slotSK(start), &it); err != nil {
+		return booking.Slot{}, err
+	}
+	return it.slot(), nil
+}
+
+// GetSchedule implements booking.Store.
+func (s *Store) GetSchedule(ctx context.Context, specialistID string) (booking.Schedule, bool, error) {
+	var it scheduleItem
+	err := s.get(ctx, "store.GetSchedule", specPK(specialistID), scheduleSK, &it)
+	if errs.Is(err, errs.NotFound) {
+		return booking.Schedule{}, false, nil
+	}
+	if err != nil {
+		return booking.Schedule{}, false, err
+	}
+	var sc booking.Schedule
+	if err := json.Unmarshal([]byte(it.Schedule), &sc); err != nil {
+		return sc, false, errs.E("store.GetSchedule", errs.Internal, err)
+	}
+	sc.SpecialistID = specialistID
+	return sc, true, nil
+}
+
+// DayCounts implements booking.Store: the DAY# counters sit beside the
+// slots in the specialist's partition.
+func (s *Store) DayCounts(ctx context.Context, specialistID string, from, to civil.Date) (map[civil.Date]int, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": str(specPK(specialistID)), ":from": str(daySK(from)), ":to": str(daySK(to)),
+		}})
+	if err != nil {
+		return nil, wrap("store.DayCounts", err)
+	}
+	counts := map[civil.Date]int{}
+	for _, item := range out.Items {
+		var it struct {
+			SK     string `dynamodbav:"sk"`
+			Booked int    `dynamodbav:"booked"`
+		}
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, errs.E("store.DayCounts", errs.Internal, err)
+		}
+		if d, err := civil.Parse(trimPrefix(it.SK, "DAY#")); err == nil {
+			counts[d] = it.Booked
+		}
+	}
+	return counts, nil
+}

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// What staff read: a booking by id alone, and a specialist's day.
+
+// FindBooking implements booking.Store.
+func (s *Store) FindBooking(ctx context.Context, id string) (booking.Booking, error) {
+	var ref refItem
+	if err := s.get(ctx, "store.FindBooking", bookingRefPK(id), refSK, &ref); err != nil {
+		return booking.Booking{}, err
+	}
+	return s.GetBooking(ctx, ref.Owner, id)
+}
+
+// DayBookings implements booking.Store through gsi1.
+func (s *Store) DayBookings(ctx context.Context, specialistID string, day civil.Date) ([]booking.Booking, error) {
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(GSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str("SPECDAY#" + specialistID + "#" + day.String())}})
+	if err != nil {
+		return nil, wrap("store.DayBookings", err)
+	}
+	var items []bookingItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
+		return nil, errs.E("store.DayBookings", errs.Internal, err)
+	}
+	res := make([]booking.Booking, len(items))
+	for i, it := range items {
+		b, err := it.booking()
+		if err != nil {
+			return nil, errs.E("store.DayBookings", errs.Internal, err)
+		}
+		res[i] = b
+	}
+	return res, nil
+}
