@@ -164,7 +164,7 @@ func (b *bench) scanOne(ctx context.Context, size int, topicARN string) (scanRes
 	t0 = time.Now()
 	sum, err := sc.Run(ctx, scanNow)
 	r.Wall = time.Since(t0)
-	calls := b.count.stop()
+	calls := b.count.stop().calls
 	if err != nil {
 		return r, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Store persists schedules, slots and bookings.
@@ -154,18 +155,32 @@ func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuer
 	if err := fe.Err(op); err != nil {
 		return SlotsPage{}, err
 	}
-	slots, err := s.Store.ListSlots(ctx, spec.ID, from.In(loc), to.AddDays(1).In(loc))
+	// The slots, the schedule (for the daily limit) and the day counts are
+	// read at once, one round trip. The counts matter only when there is a
+	// schedule: they are read regardless, and their failure counts only then.
+	var (
+		slots     []Slot
+		sc        Schedule
+		hasSc     bool
+		counts    map[civil.Date]int
+		countsErr error
+	)
+	err = parallel.Do(
+		func() (err error) {
+			slots, err = s.Store.ListSlots(ctx, spec.ID, from.In(loc), to.AddDays(1).In(loc))
+			return err
+		},
+		func() (err error) { sc, hasSc, err = s.Store.GetSchedule(ctx, spec.ID); return err },
+		func() error { counts, countsErr = s.Store.DayCounts(ctx, spec.ID, from, to); return nil },
+	)
+	if err == nil && hasSc {
+		err = countsErr
+	}
 	if err != nil {
 		return SlotsPage{}, err
 	}
 	full := map[civil.Date]bool{}
-	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
-		return SlotsPage{}, err
-	} else if ok {
-		counts, err := s.Store.DayCounts(ctx, spec.ID, from, to)
-		if err != nil {
-			return SlotsPage{}, err
-		}
+	if hasSc {
 		for day, n := range counts {
 			full[day] = n >= sc.MaxPerDay
 		}
@@ -236,11 +251,41 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	if err := fe.Err(op); err != nil {
 		return Booking{}, false, err
 	}
+	// Everything Book reads before its transaction is read at once, one
+	// round trip: the Idempotency-Key's claim, the slot (with its
+	// specialist), the schedule and the person's bookings. It is then judged
+	// in the order it was once read in, one after another, so the answer is
+	// the same; a replay or a refusal merely leaves some reads unused.
+	var (
+		prev      Booking
+		replay    bool
+		replayErr error
+		slot      Slot
+		spec      directory.Specialist
+		inst      directory.Institution
+		slotErr   error
+		sc        Schedule
+		hasSc     bool
+		scErr     error
+		mine      []Booking
+		mineErr   error
+	)
+	_ = parallel.Do(
+		func() error {
+			if idem != nil {
+				prev, replay, replayErr = s.Store.Replay(ctx, owner, idem)
+			}
+			return nil
+		},
+		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
+		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
+		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
+	)
 	if idem != nil {
 		// A retry answers what the first request got, even though the
 		// slot is now taken (by that very booking).
-		if b, ok, err := s.Store.Replay(ctx, owner, idem); err != nil || ok {
-			return b, ok, err
+		if replayErr != nil || replay {
+			return prev, replay, replayErr
 		}
 		// A concurrent copy of this request may book the slot after that
 		// check, and this one then finds the slot (or the day, or a place)
@@ -253,16 +298,15 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 			}
 		}()
 	}
-	slot, spec, inst, err := s.slot(ctx, op, specID, start, now)
-	if err != nil {
-		return Booking{}, false, err
+	if slotErr != nil {
+		return Booking{}, false, slotErr
 	}
 	if !slices.Contains(spec.Modes, string(mode)) {
 		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
 	}
-	if sc, ok, err := s.Store.GetSchedule(ctx, spec.ID); err != nil {
-		return Booking{}, false, err
-	} else if ok {
+	if scErr != nil {
+		return Booking{}, false, scErr
+	} else if hasSc {
 		slot.MaxPerDay = sc.MaxPerDay // today's limit, not the one the slot was made with
 	}
 	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
@@ -277,9 +321,11 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	// taken in the booking's transaction: concurrent requests cannot
 	// exceed the cap. A place whose booking has started is free again.
 	for attempt := 0; attempt < MaxUpcoming+3; attempt++ {
-		mine, err := s.Store.ListBookings(ctx, owner)
-		if err != nil {
-			return Booking{}, false, err
+		if attempt > 0 { // the place or number was taken meanwhile: look again
+			mine, mineErr = s.Store.ListBookings(ctx, owner)
+		}
+		if mineErr != nil {
+			return Booking{}, false, mineErr
 		}
 		held := map[int]bool{}
 		for _, x := range mine {

@@ -9,6 +9,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Store persists documents, their history and profiles. Implementations keep
@@ -145,13 +146,18 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 	return s.view(stored, p), replayed, nil
 }
 
-// GetDocument returns one of owner's documents. Errors: NotFound, Unavailable, Internal.
+// GetDocument returns one of owner's documents. The document and the
+// profile (whose zone decides the status) are read at once: one round trip.
+// Errors: NotFound, Unavailable, Internal.
 func (s *Service) GetDocument(ctx context.Context, owner, id string) (View, error) {
-	d, err := s.Store.GetDocument(ctx, owner, id)
-	if err != nil {
-		return View{}, err
-	}
-	p, err := s.Store.GetProfile(ctx, owner)
+	var (
+		d Document
+		p Profile
+	)
+	err := parallel.Do(
+		func() (err error) { d, err = s.Store.GetDocument(ctx, owner, id); return err },
+		func() (err error) { p, err = s.Store.GetProfile(ctx, owner); return err },
+	)
 	if err != nil {
 		return View{}, err
 	}
@@ -179,13 +185,34 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 		return Page{}, err
 	}
 	limit := paging.ClampLimit(f.Limit)
-	p, err := s.Store.GetProfile(ctx, owner)
+	// The profile (for today's date in the owner's zone, which the filter
+	// and the statuses need) and the first page are read at once: an
+	// unfiltered list is one round trip.
+	var (
+		p         Profile
+		first     []Document
+		firstNext string
+	)
+	err = parallel.Do(
+		func() (err error) { p, err = s.Store.GetProfile(ctx, owner); return err },
+		func() (err error) {
+			first, firstNext, err = s.Store.ListDocuments(ctx, owner, after, limit)
+			return err
+		},
+	)
 	if err != nil {
 		return Page{}, err
 	}
 	today := s.today(p)
+	fetched := false
 	docs, last, err := paging.Collect(
-		func(after string) ([]Document, string, error) { return s.Store.ListDocuments(ctx, owner, after, limit) },
+		func(from string) ([]Document, string, error) {
+			if !fetched && from == after {
+				fetched = true
+				return first, firstNext, nil
+			}
+			return s.Store.ListDocuments(ctx, owner, from, limit)
+		},
 		func(d Document) string { return d.ID },
 		func(d Document) bool {
 			st, _ := d.StatusOn(today)
