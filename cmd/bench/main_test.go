@@ -47,6 +47,9 @@ func TestQuickReport(t *testing.T) {
 		if q.Calls < 1 {
 			t.Errorf("%s: %.2f DynamoDB calls per request", q.Name, q.Calls)
 		}
+		if q.Trips < 1 || q.Trips > q.Calls {
+			t.Errorf("%s: %.2f sequential round trips for %.2f calls per request", q.Name, q.Trips, q.Calls)
+		}
 	}
 	if len(rep.Scans) == 0 {
 		t.Fatal("no scan measured")

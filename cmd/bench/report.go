@@ -179,6 +179,11 @@ func (r *report) Markdown() string {
 	p("Capacity is what DynamoDB Local returns for `ReturnConsumedCapacity=TOTAL` (it follows DynamoDB's rules: 4 KB")
 	p("reads, 1 KB writes, transactions at twice the units); where a call returned none the column says so. Bytes put")
 	p("approximates DynamoDB's item size (names + values + 100 bytes) of every item a request puts whole.")
+	p("Round trips: a read route reads what it needs at once (`parallel.Do`), so GET routes take one; a write reads in")
+	p("one and writes its transaction in one, then the audit entry is written on its own after the change (by design")
+	p("outside the change's transaction), which makes create document and book three. A mean a little above a whole")
+	p("number is requests in which one of the calls made at once began only after another had already returned (this")
+	p("shared machine's scheduling); `TestRoundTrips` holds the routes to their round trips without timing.")
 	p("")
 
 	// 3
