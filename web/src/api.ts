@@ -187,10 +187,10 @@ export class Api {
     return this.get<T.DocumentList>(`/documents${query({ limit: 100, ...params })}`);
   }
   document(id: string) { return this.call<T.Document>(`/documents/${enc(id)}`); }
-  createDocument(body: Record<string, unknown>, key: string) {
+  createDocument(body: T.DocumentCreate, key: string) {
     return this.post<T.Document>('/documents', body, { idempotencyKey: key });
   }
-  updateDocument(id: string, patch: Record<string, unknown>, etag: string) {
+  updateDocument(id: string, patch: T.DocumentPatch, etag: string) {
     return this.call<T.Document>(`/documents/${enc(id)}`, { method: 'PATCH', body: patch, ifMatch: etag });
   }
   deleteDocument(id: string) { return this.call<void>(`/documents/${enc(id)}`, { method: 'DELETE' }); }

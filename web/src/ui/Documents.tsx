@@ -3,7 +3,7 @@ import { idempotencyKey } from '../api';
 import { loc, t } from '../i18n';
 import { daysLeftText, docStatusLabel, docTone, fmtDate, fmtDateTime, maskNumber } from '../format';
 import { navigate } from '../router';
-import type { Document, DocumentType, HistoryEntry } from '../types';
+import type { Document, DocumentCreate, DocumentPatch, DocumentType, HistoryEntry } from '../types';
 import {
   docTypeRules, parseRemindDays, todayISO, validateDocument, type DocumentFormValues, type Errors,
 } from '../validate';
@@ -26,7 +26,7 @@ function useTypes() {
   const { api } = useApp();
   return useLoad(async () => {
     const list = await api.documentTypes();
-    return new Map(list.items.map((x) => [x.type, x]));
+    return new Map<string, DocumentType>(list.items.map((x) => [x.type, x]));
   }, []);
 }
 
@@ -273,19 +273,24 @@ export function DocumentForm({ id }: { id?: string }) {
     return null;
   }
 
-  function body(): Record<string, unknown> {
+  // What POST /documents gets: only what was filled in.
+  function createBody(): DocumentCreate {
     const userExpiry = !rules.hasRule || v.manualExpiry;
-    const out: Record<string, unknown> = {};
+    const out: DocumentCreate = { type: v.type as DocumentCreate['type'] };
     const rd = parseRemindDays(v.remindDays) ?? [];
-    if (!editing) {
-      out.type = v.type;
-      if (v.title.trim()) out.title = v.title.trim();
-      if (v.number.trim()) out.number = v.number.trim();
-      if (v.issuedOn) out.issuedOn = v.issuedOn;
-      if (userExpiry) out.expiresOn = v.indefinite ? null : v.expiresOn;
-      if (rd.length) out.remindDays = rd;
-      return out;
-    }
+    if (v.title.trim()) out.title = v.title.trim();
+    if (v.number.trim()) out.number = v.number.trim();
+    if (v.issuedOn) out.issuedOn = v.issuedOn;
+    if (userExpiry) out.expiresOn = v.indefinite ? null : v.expiresOn;
+    if (rd.length) out.remindDays = rd;
+    return out;
+  }
+
+  // What PATCH /documents/{id} gets: only what changed (null clears).
+  function patchBody(): DocumentPatch {
+    const userExpiry = !rules.hasRule || v.manualExpiry;
+    const out: DocumentPatch = {};
+    const rd = parseRemindDays(v.remindDays) ?? [];
     const d = orig!.doc;
     if (v.title.trim() !== (d.title ?? '')) out.title = v.title.trim() || null;
     if (v.number.trim() !== (d.number ?? '')) out.number = v.number.trim() || null;
@@ -311,12 +316,12 @@ export function DocumentForm({ id }: { id?: string }) {
     try {
       let saved: Document;
       if (editing) {
-        const patch = body();
+        const patch = patchBody();
         if (Object.keys(patch).length === 0) { navigate(`/documents/${id}`); return; }
         saved = (await api.updateDocument(id!, patch, orig!.etag)).body;
         toast(t('doc.updated'));
       } else {
-        saved = await api.createDocument(body(), key);
+        saved = await api.createDocument(createBody(), key);
         toast(t('doc.created'));
       }
       navigate(editing ? `/documents/${saved.id}` : '/documents');
