@@ -1,6 +1,11 @@
-// Display helpers: dates, times, masked numbers, status tones.
+// Display helpers: dates, times, phones, masked numbers, status tones.
+// Times of the person's own events are shown in the profile's zone
+// (prefs.ts) unless a zone is given: an appointment's are in the
+// institution's, labelled with its city (zoneNote).
 import { days, getLang, t, type Lang } from './i18n';
+import { getZone } from './prefs';
 import type { DocStatus } from './types';
+import { zoneCity } from './zones';
 
 const locale = (l: Lang) => (l === 'ru' ? 'ru-RU' : 'en-GB');
 
@@ -16,8 +21,8 @@ export function fmtDate(iso: string | null | undefined, lang: Lang = getLang()):
   return new Intl.DateTimeFormat(locale(lang), opts).format(d);
 }
 
-/** An instant in a zone: "23.11.2026, 08:00". */
-export function fmtDateTime(iso: string | null | undefined, timeZone?: string, lang: Lang = getLang()): string {
+/** An instant in a zone (the person's by default): "23.11.2026, 08:00". */
+export function fmtDateTime(iso: string | null | undefined, timeZone: string | undefined = getZone(), lang: Lang = getLang()): string {
   if (!iso) return t('common.none');
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -26,12 +31,13 @@ export function fmtDateTime(iso: string | null | undefined, timeZone?: string, l
   }).format(d);
 }
 
-export function fmtTime(iso: string, timeZone?: string, lang: Lang = getLang()): string {
+/** The time of an instant in a zone (the person's by default): "08:00". */
+export function fmtTime(iso: string, timeZone: string | undefined = getZone(), lang: Lang = getLang()): string {
   return new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
 }
 
-/** The civil date of an instant in a zone (YYYY-MM-DD). */
-export function dateInZone(iso: string, timeZone?: string): string {
+/** The civil date of an instant in a zone (YYYY-MM-DD; the person's zone by default). */
+export function dateInZone(iso: string, timeZone: string | undefined = getZone()): string {
   const parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone })
     .formatToParts(new Date(iso));
   const get = (k: string) => parts.find((p) => p.type === k)?.value ?? '';
@@ -48,12 +54,32 @@ export function fmtDay(iso: string, lang: Lang = getLang()): { weekday: string; 
   };
 }
 
-/** Masks a document number but its last 4 characters: "•••• 4567". */
-/** fmtKm writes a distance with one decimal in the language's way (2,6 in Russian, 2.6 in English). */
-export function fmtKm(km: number, lang: Lang = getLang()): string {
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(km);
+/** "время учреждения: Калининград": says whose clock an appointment's times are on. */
+export function zoneNote(timeZone: string, lang: Lang = getLang()): string {
+  return t('appt.tz', { tz: zoneCity(timeZone, lang) }, lang);
 }
 
+/**
+ * A phone number for reading: a Russian one as "+7 999 000-00-01", any
+ * other E.164 number as it is. Links keep the E.164 form (tel:+7...).
+ */
+export function fmtPhone(p: string | null | undefined): string {
+  if (!p) return '';
+  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(p.replace(/[\s\-()]/g, ''));
+  return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : p;
+}
+
+/** fmtKm writes a distance with one decimal in the language's way (2,6 in Russian, 2.6 in English). */
+export function fmtKm(km: number, lang: Lang = getLang()): string {
+  return fmtDecimal(km, lang);
+}
+
+/** A number with one decimal in the language's way: a rating «4,8», a distance «2,6». */
+export function fmtDecimal(n: number, lang: Lang = getLang()): string {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+}
+
+/** Masks a document number but its last 4 characters: "•••• 4567". */
 export function maskNumber(n: string | undefined | null): string {
   if (!n) return '';
   const compact = n.replace(/\s+/g, '');

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { days, dictionaries, loc, ruPlural, t } from './i18n';
+import { agencyName, count, days, dictionaries, duration, loc, pluralCategory, t } from './i18n';
+import { fieldText } from './messages';
+import { fieldMessages } from './field-messages';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -79,13 +81,48 @@ describe('t', () => {
 
 describe('plurals', () => {
   it('follows Russian rules', () => {
-    expect([1, 2, 5, 11, 12, 14, 21, 22, 25, 101, 111, 0].map(ruPlural)).toEqual(
-      ['one', 'few', 'many', 'many', 'many', 'many', 'one', 'few', 'many', 'one', 'many', 'many']);
+    // CLDR's examples for ru (Intl.PluralRules).
+    expect([1, 2, 5, 11, 12, 14, 21, 22, 25, 101, 111, 0, 1.5].map((n) => pluralCategory(n, 'ru'))).toEqual(
+      ['one', 'few', 'many', 'many', 'many', 'many', 'one', 'few', 'many', 'one', 'many', 'many', 'other']);
+    expect([1, 2, 0, 21].map((n) => pluralCategory(n, 'en'))).toEqual(['one', 'other', 'other', 'other']);
     expect(days(1, 'ru')).toBe('1 день');
     expect(days(3, 'ru')).toBe('3 дня');
     expect(days(18, 'ru')).toBe('18 дней');
     expect(days(1, 'en')).toBe('1 day');
     expect(days(7, 'en')).toBe('7 days');
+    expect(days(-21, 'ru')).toBe('-21 день');
+  });
+  it('counts every counted word', () => {
+    expect(count('reviews', 74, 'ru')).toBe('74 отзыва');
+    expect(count('reviews', 1, 'ru')).toBe('1 отзыв');
+    expect(count('reviews', 11, 'ru')).toBe('11 отзывов');
+    expect(count('reviews', 1, 'en')).toBe('1 review');
+    expect(count('reviews', 74, 'en')).toBe('74 reviews');
+    expect(count('reviews', 1234, 'ru')).toBe('1\u00a0234 отзыва');
+    for (const w of ['days', 'hours', 'minutes', 'reviews']) {
+      for (const c of ['one', 'few', 'many', 'other']) expect(dictionaries.ru[`${w}.${c}`], `${w}.${c}`).toContain('{n}');
+    }
+  });
+  it('says a deadline in hours or minutes', () => {
+    expect(duration(120, 'ru')).toBe('2 часа');
+    expect(duration(60, 'ru')).toBe('1 час');
+    expect(duration(300, 'ru')).toBe('5 часов');
+    expect(duration(90, 'ru')).toBe('90 минут');
+    expect(duration(120, 'en')).toBe('2 hours');
+  });
+});
+
+describe('words from the server', () => {
+  it('field errors read as the server\'s problem+json says them', () => {
+    expect(fieldText('required', 'ru')).toBe(fieldMessages.required.ru);
+    expect(fieldText('required', 'en')).toBe(fieldMessages.required.en);
+    expect(fieldText('invalid_phone', 'ru')).toBe(fieldMessages.invalid_phone.ru);
+    expect(fieldText('v.remindDays.format', 'ru')).toBe('Введите целые числа через запятую');
+  });
+  it('agencies by name', () => {
+    expect(agencyName('gibdd', 'ru')).toBe('Госавтоинспекция');
+    expect(agencyName('mvd', 'en')).toBe('Ministry of Internal Affairs');
+    expect(agencyName('xyz', 'ru')).toBe('XYZ');
   });
 });
 

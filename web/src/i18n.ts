@@ -19,8 +19,6 @@ const ru = {
   'nav.main': 'Основное меню',
   'nav.unread': 'непрочитанных: {n}',
   'lang.switch': 'Язык',
-  'lang.ru': 'Русский',
-  'lang.en': 'English',
   'auth.title': 'Вход в личный кабинет',
   'auth.user': 'Идентификатор пользователя',
   'auth.role': 'Роль',
@@ -70,6 +68,19 @@ const ru = {
   'days.one': '{n} день',
   'days.few': '{n} дня',
   'days.many': '{n} дней',
+  'days.other': '{n} дня',
+  'hours.one': '{n} час',
+  'hours.few': '{n} часа',
+  'hours.many': '{n} часов',
+  'hours.other': '{n} часа',
+  'minutes.one': '{n} минута',
+  'minutes.few': '{n} минуты',
+  'minutes.many': '{n} минут',
+  'minutes.other': '{n} минуты',
+  'reviews.one': '{n} отзыв',
+  'reviews.few': '{n} отзыва',
+  'reviews.many': '{n} отзывов',
+  'reviews.other': '{n} отзыва',
   'doc.title': 'Мои документы',
   'doc.add': 'Добавить документ',
   'doc.view.table': 'Таблица',
@@ -162,30 +173,21 @@ const ru = {
   'field.issuedOn': 'дата выдачи',
   'field.expiresOn': 'срок действия',
   'field.remindDays': 'напоминания',
-  'v.required': 'Заполните это поле',
-  'v.tooLong': 'Слишком длинное значение',
-  'v.date': 'Введите дату в формате ГГГГ-ММ-ДД',
-  'v.inFuture': 'Дата не может быть в будущем',
-  'v.pastDate': 'Дата не может быть позже сегодняшней',
-  'v.requiredForRule': 'Нужна дата выдачи, чтобы рассчитать срок',
+  'field.until': 'дата',
+  'field.name': 'имя',
+  'field.birthDate': 'дата рождения',
+  'field.timeZone': 'часовой пояс',
+  'field.email': 'электронная почта',
+  'field.phone': 'телефон',
+  'field.contactPhone': 'телефон для связи',
+  'field.slotId': 'время приёма',
+  'field.mode': 'формат приёма',
+  'field.type': 'тип документа',
+  'field.comment': 'комментарий',
+  'field.reason': 'причина',
   'v.requiredOrIndefinite': 'Укажите дату или отметьте «Бессрочный документ»',
-  'v.beforeIssued': 'Срок действия не может быть раньше даты выдачи',
   'v.remindDays.format': 'Введите целые числа через запятую',
-  'v.remindDays.tooMany': 'Не больше 6 напоминаний',
-  'v.remindDays.range': 'Каждое значение — от 1 до 1095 дней',
-  'v.remindDays.duplicate': 'Значения не должны повторяться',
-  'v.number.internal_passport': 'Серия (4 цифры) и номер (6 цифр)',
-  'v.number.foreign_passport': 'Нужно 9 цифр',
-  'v.number.drivers_licence': 'Нужно 10 знаков: 2 цифры, 2 цифры или буквы, 6 цифр',
-  'v.number.snils': 'Нужно 11 цифр',
-  'v.number.inn': 'Нужно 12 цифр',
-  'v.number.oms_policy': 'Нужно 16 цифр',
-  'v.checksum': 'Неверное контрольное число',
-  'v.phone': 'Телефон в международном формате: +79161234567',
-  'v.email': 'Неверный адрес электронной почты',
   'v.format': 'Неверный формат',
-  'v.option': 'Выберите значение из списка',
-  'v.until': 'Дата должна быть не раньше завтрашнего дня',
   'notif.title': 'Уведомления',
   'notif.empty': 'Уведомлений нет',
   'notif.unreadOnly': 'Только непрочитанные',
@@ -214,13 +216,13 @@ const ru = {
   'appt.choose': 'Выбрать',
   'appt.specialists': 'Специалисты',
   'appt.noSpecialists': 'В этом учреждении нет специалистов для записи',
-  'appt.rating': 'Рейтинг {r} ({n} отзывов)',
+  'appt.rating': 'Рейтинг {r} ({n})',
   'appt.free': 'Бесплатно',
   'appt.price': '{p} ₽',
   'appt.modes': 'Форматы приёма',
   'appt.hours': 'Часы работы',
   'appt.phone': 'Телефон',
-  'appt.cancelRule': 'Отменить или перенести запись можно не позднее чем за {h} ч до начала',
+  'appt.cancelRule': 'Отменить или перенести запись можно не позднее чем за {h} до начала',
   'appt.slots': 'Свободное время',
   'appt.noSlots': 'На выбранный день нет свободного времени',
   'appt.noSlotsRange': 'Свободного времени нет в ближайшие две недели',
@@ -243,7 +245,7 @@ const ru = {
   'appt.rescheduleConfirm': 'Перенести на это время',
   'appt.rescheduling': 'Перенос записи {n}: выберите новое время',
   'appt.selected': 'Выбрано: {when}',
-  'appt.tz': 'Время учреждения ({tz})',
+  'appt.tz': 'время учреждения: {tz}',
   'appt.minutes': '{n} мин',
   'itype.hospital': 'Больница',
   'itype.polyclinic': 'Поликлиника',
@@ -270,7 +272,7 @@ const ru = {
   'book.qr': 'QR-код записи: покажите его в учреждении',
   'book.qrAlt': 'QR-код записи {n}',
   'book.pdf': 'Подтверждение (PDF)',
-  'book.ics': 'Добавить в календарь (.ics)',
+  'book.ics': 'Добавить в календарь',
   'book.cancel': 'Отменить запись',
   'book.cancelReason': 'Причина отмены',
   'book.cancelConfirm': 'Подтвердить отмену',
@@ -304,6 +306,10 @@ const ru = {
   'apps.apply': 'Подать заявление',
   'apps.decisionDays': 'Срок рассмотрения: {d}',
   'apps.agency': 'Ведомство: {a}',
+  'agency.mvd': 'МВД России',
+  'agency.gibdd': 'Госавтоинспекция',
+  'agency.minzdrav': 'Минздрав России',
+  'agency.fns': 'ФНС России',
   'apps.empty': 'Заявлений пока нет',
   'apps.receipt': 'Номер заявления',
   'apps.expected': 'Ожидаемая дата решения',
@@ -348,13 +354,14 @@ const ru = {
   'profile.channels': 'Каналы напоминаний',
   'profile.ch.sms': 'SMS',
   'profile.ch.email': 'Электронная почта',
-  'profile.ch.push': 'Push-уведомления',
+  'profile.ch.push': 'Пуш-уведомления',
   'profile.contacts': 'Контакты',
   'profile.noContacts': 'Контакты не указаны',
   'profile.sub.confirmed': 'подтверждён',
   'profile.sub.pending': 'ожидает подтверждения',
   'profile.sub.none': 'нет подписки',
   'profile.saved': 'Профиль сохранён',
+  'profile.phoneHint': 'Например, +7 916 123-45-67 или 8 916 123-45-67',
   'profile.defaults': 'Профиль ещё не сохранялся: показаны значения по умолчанию',
 } as const;
 
@@ -374,8 +381,6 @@ const en: Record<Key, string> = {
   'nav.main': 'Main menu',
   'nav.unread': 'unread: {n}',
   'lang.switch': 'Language',
-  'lang.ru': 'Русский',
-  'lang.en': 'English',
   'auth.title': 'Sign in to your cabinet',
   'auth.user': 'User id',
   'auth.role': 'Role',
@@ -425,6 +430,19 @@ const en: Record<Key, string> = {
   'days.one': '{n} day',
   'days.few': '{n} days',
   'days.many': '{n} days',
+  'days.other': '{n} days',
+  'hours.one': '{n} hour',
+  'hours.few': '{n} hours',
+  'hours.many': '{n} hours',
+  'hours.other': '{n} hours',
+  'minutes.one': '{n} minute',
+  'minutes.few': '{n} minutes',
+  'minutes.many': '{n} minutes',
+  'minutes.other': '{n} minutes',
+  'reviews.one': '{n} review',
+  'reviews.few': '{n} reviews',
+  'reviews.many': '{n} reviews',
+  'reviews.other': '{n} reviews',
   'doc.title': 'My documents',
   'doc.add': 'Add a document',
   'doc.view.table': 'Table',
@@ -517,30 +535,21 @@ const en: Record<Key, string> = {
   'field.issuedOn': 'issue date',
   'field.expiresOn': 'expiry date',
   'field.remindDays': 'reminders',
-  'v.required': 'Please fill in this field',
-  'v.tooLong': 'Too long',
-  'v.date': 'Enter a date as YYYY-MM-DD',
-  'v.inFuture': 'The date cannot be in the future',
-  'v.pastDate': 'The date cannot be after today',
-  'v.requiredForRule': 'The issue date is needed to compute the expiry date',
+  'field.until': 'date',
+  'field.name': 'name',
+  'field.birthDate': 'date of birth',
+  'field.timeZone': 'time zone',
+  'field.email': 'e-mail',
+  'field.phone': 'phone',
+  'field.contactPhone': 'contact phone',
+  'field.slotId': 'appointment time',
+  'field.mode': 'format',
+  'field.type': 'document type',
+  'field.comment': 'comment',
+  'field.reason': 'reason',
   'v.requiredOrIndefinite': 'Enter a date or tick "No expiry date"',
-  'v.beforeIssued': 'The expiry date cannot be before the issue date',
   'v.remindDays.format': 'Enter whole numbers separated by commas',
-  'v.remindDays.tooMany': 'At most 6 reminders',
-  'v.remindDays.range': 'Each value must be 1 to 1095 days',
-  'v.remindDays.duplicate': 'Values must not repeat',
-  'v.number.internal_passport': 'Series (4 digits) and number (6 digits)',
-  'v.number.foreign_passport': '9 digits are needed',
-  'v.number.drivers_licence': '10 characters: 2 digits, 2 digits or letters, 6 digits',
-  'v.number.snils': '11 digits are needed',
-  'v.number.inn': '12 digits are needed',
-  'v.number.oms_policy': '16 digits are needed',
-  'v.checksum': 'Wrong check digits',
-  'v.phone': 'Phone in international form: +79161234567',
-  'v.email': 'Not a valid e-mail address',
   'v.format': 'Wrong format',
-  'v.option': 'Choose a value from the list',
-  'v.until': 'The date must be tomorrow or later',
   'notif.title': 'Notifications',
   'notif.empty': 'No notifications',
   'notif.unreadOnly': 'Unread only',
@@ -569,13 +578,13 @@ const en: Record<Key, string> = {
   'appt.choose': 'Choose',
   'appt.specialists': 'Specialists',
   'appt.noSpecialists': 'No specialists take bookings here',
-  'appt.rating': 'Rating {r} ({n} reviews)',
+  'appt.rating': 'Rating {r} ({n})',
   'appt.free': 'Free of charge',
   'appt.price': '{p} ₽',
   'appt.modes': 'Formats',
   'appt.hours': 'Opening hours',
   'appt.phone': 'Phone',
-  'appt.cancelRule': 'Bookings can be cancelled or moved until {h} h before the start',
+  'appt.cancelRule': 'Bookings can be cancelled or moved until {h} before the start',
   'appt.slots': 'Free time',
   'appt.noSlots': 'No free time on this day',
   'appt.noSlotsRange': 'No free time in the next two weeks',
@@ -598,7 +607,7 @@ const en: Record<Key, string> = {
   'appt.rescheduleConfirm': 'Move to this time',
   'appt.rescheduling': 'Moving booking {n}: choose a new time',
   'appt.selected': 'Selected: {when}',
-  'appt.tz': 'Institution time ({tz})',
+  'appt.tz': 'institution\'s time: {tz}',
   'appt.minutes': '{n} min',
   'itype.hospital': 'Hospital',
   'itype.polyclinic': 'Polyclinic',
@@ -625,7 +634,7 @@ const en: Record<Key, string> = {
   'book.qr': 'Booking QR code: show it at the institution',
   'book.qrAlt': 'QR code of booking {n}',
   'book.pdf': 'Confirmation (PDF)',
-  'book.ics': 'Add to calendar (.ics)',
+  'book.ics': 'Add to calendar',
   'book.cancel': 'Cancel the booking',
   'book.cancelReason': 'Reason',
   'book.cancelConfirm': 'Confirm cancellation',
@@ -659,6 +668,10 @@ const en: Record<Key, string> = {
   'apps.apply': 'Apply',
   'apps.decisionDays': 'Decision within {d}',
   'apps.agency': 'Agency: {a}',
+  'agency.mvd': 'Ministry of Internal Affairs',
+  'agency.gibdd': 'State Traffic Inspectorate',
+  'agency.minzdrav': 'Ministry of Health',
+  'agency.fns': 'Federal Tax Service',
   'apps.empty': 'No applications yet',
   'apps.receipt': 'Receipt number',
   'apps.expected': 'Expected decision date',
@@ -710,6 +723,7 @@ const en: Record<Key, string> = {
   'profile.sub.pending': 'awaiting confirmation',
   'profile.sub.none': 'not subscribed',
   'profile.saved': 'Profile saved',
+  'profile.phoneHint': 'For example, +7 916 123-45-67 or 8 916 123-45-67',
   'profile.defaults': 'The profile has not been saved yet: defaults are shown',
 };
 
@@ -764,19 +778,50 @@ export function t(key: Key | string, params: Record<string, string | number> = {
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 
-/** Russian plural category of n: one (1, 21), few (2–4, 22–24), many (5–20, 0). */
-export function ruPlural(n: number): 'one' | 'few' | 'many' {
-  const a = Math.abs(n) % 100;
-  const b = a % 10;
-  if (a >= 11 && a <= 14) return 'many';
-  if (b === 1) return 'one';
-  if (b >= 2 && b <= 4) return 'few';
-  return 'many';
+/**
+ * The plural category of n in lang by the CLDR rules the browser carries
+ * (Intl.PluralRules): ru one (1, 21), few (2–4, 22–24), many (0, 5–20),
+ * other (fractions); en one (1), other.
+ */
+export function pluralCategory(n: number, lang: Lang = current): 'one' | 'few' | 'many' | 'other' {
+  const c = pluralRules(lang).select(Math.abs(n));
+  return c === 'one' || c === 'few' || c === 'many' ? c : 'other';
 }
 
+const rules = new Map<Lang, Intl.PluralRules>();
+function pluralRules(lang: Lang): Intl.PluralRules {
+  let r = rules.get(lang);
+  if (!r) { r = new Intl.PluralRules(lang); rules.set(lang, r); }
+  return r;
+}
+
+/**
+ * n with the form of a counted word that agrees with it: count('reviews', 74)
+ * is «74 отзыва». The word has the keys word.one, .few, .many and .other in
+ * both dictionaries ({n} in each).
+ */
+export function count(word: 'days' | 'hours' | 'minutes' | 'reviews', n: number, lang: Lang = current): string {
+  return t(`${word}.${pluralCategory(n, lang)}`, { n: n.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB') }, lang);
+}
+
+/** «3 дня», "1 day". */
 export function days(n: number, lang: Lang = current): string {
-  const cat = lang === 'ru' ? ruPlural(n) : Math.abs(n) === 1 ? 'one' : 'many';
-  return t(`days.${cat}`, { n }, lang);
+  return count('days', n, lang);
+}
+
+/** A duration in minutes in words: whole hours as hours («2 часа»), else minutes («90 минут»). */
+export function duration(minutes: number, lang: Lang = current): string {
+  return minutes % 60 === 0 ? count('hours', minutes / 60, lang) : count('minutes', minutes, lang);
+}
+
+/** The languages by their own names, whatever the interface's language is (lang="…" marks them). */
+export const LANG_NAMES: Record<Lang, string> = { ru: 'Русский', en: 'English' };
+
+/** An agency by its name in lang ("mvd" → «МВД России»); an unknown code as its capitals. */
+export function agencyName(code: string, lang: Lang = current): string {
+  const k = `agency.${code}`;
+  const s = t(k, {}, lang);
+  return s === k ? code.toUpperCase() : s;
 }
 
 /** The text of a {ru, en} object in the current language. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays, checkDocumentNumber, checkEmail, checkPhone, checkRemindDays, checkServiceField, docTypeRules, isDate,
-  parseRemindDays, validateDocument, validateService, validInn, validOgrn, validOgrnip, validSnils,
+  normalisePhone, parseRemindDays, todayISO, validateDocument, validateService, validInn, validOgrn, validOgrnip, validSnils,
   type DocumentFormValues,
 } from './validate';
 import type { ServiceField } from './types';
@@ -31,28 +31,31 @@ describe('document numbers, as the server normalises them', () => {
   it.each([
     ['internal_passport', '4510 123456', null],
     ['internal_passport', '4510-123456', null],
-    ['internal_passport', '4510 12345', 'v.number.internal_passport'],
+    ['internal_passport', '4510 12345', 'invalid_number'],
     ['foreign_passport', '75 1234567', null],
     ['foreign_passport', '751234567', null],
-    ['foreign_passport', '12345', 'v.number.foreign_passport'],
+    ['foreign_passport', '12345', 'invalid_number'],
     ['drivers_licence', '77АВ 123456', null],
     ['drivers_licence', '77ав123456', null],
     ['drivers_licence', '7712 123456', null],
-    ['drivers_licence', 'АВ77 123456', 'v.number.drivers_licence'],
+    ['drivers_licence', 'АВ77 123456', 'invalid_number'],
+    ['drivers_licence', '77AB 123456', null], // Latin look-alikes are the Cyrillic letters
+    ['drivers_licence', '99 12 345678', null],
+    ['drivers_licence', '77QW 123456', 'invalid_number'],
     ['snils', '112-233-445 95', null],
-    ['snils', '112-233-445 96', 'v.checksum'],
-    ['snils', '112-233', 'v.number.snils'],
+    ['snils', '112-233-445 96', 'invalid_number'],
+    ['snils', '112-233', 'invalid_number'],
     ['inn', '500100732259', null],
-    ['inn', '7719045677', 'v.number.inn'],
+    ['inn', '7719045677', 'invalid_number'],
     ['oms_policy', '1234567890123456', null],
-    ['oms_policy', '123', 'v.number.oms_policy'],
+    ['oms_policy', '123', 'invalid_number'],
     ['contract', 'Д-17/2024', null],
     ['custom', '', null],
   ])('%s %s', (type, value, want) => {
     expect(checkDocumentNumber(type, value)).toBe(want);
   });
   it('caps the length at 64', () => {
-    expect(checkDocumentNumber('contract', 'x'.repeat(65))).toBe('v.tooLong');
+    expect(checkDocumentNumber('contract', 'x'.repeat(65))).toBe('invalid_text');
   });
 });
 
@@ -62,10 +65,10 @@ describe('remind days', () => {
     expect(parseRemindDays('')).toEqual([]);
     expect(checkRemindDays('180, 30')).toBeNull();
     expect(checkRemindDays('a')).toBe('v.remindDays.format');
-    expect(checkRemindDays('1,2,3,4,5,6,7')).toBe('v.remindDays.tooMany');
-    expect(checkRemindDays('0')).toBe('v.remindDays.range');
-    expect(checkRemindDays('1096')).toBe('v.remindDays.range');
-    expect(checkRemindDays('30, 30')).toBe('v.remindDays.duplicate');
+    expect(checkRemindDays('1,2,3,4,5,6,7')).toBe('too_many');
+    expect(checkRemindDays('0')).toBe('out_of_range');
+    expect(checkRemindDays('1096')).toBe('out_of_range');
+    expect(checkRemindDays('30, 30')).toBe('duplicate');
   });
 });
 
@@ -80,21 +83,21 @@ describe('validateDocument', () => {
     expect(validateDocument(base, rule, today)).toEqual({});
   });
   it('needs the issue date for a rule counted from it', () => {
-    expect(validateDocument({ ...base, issuedOn: '' }, rule, today).issuedOn).toBe('v.requiredForRule');
+    expect(validateDocument({ ...base, issuedOn: '' }, rule, today).issuedOn).toBe('required_for_rule');
   });
   it('refuses an issue date in the future', () => {
-    expect(validateDocument({ ...base, issuedOn: '2026-11-23' }, rule, today).issuedOn).toBe('v.inFuture');
+    expect(validateDocument({ ...base, issuedOn: '2026-11-23' }, rule, today).issuedOn).toBe('in_future');
   });
   it('needs a title for custom documents', () => {
     const r = docTypeRules('custom', true, undefined);
     const e = validateDocument({ ...base, type: 'custom', number: '', indefinite: true }, r, today);
-    expect(e.title).toBe('v.required');
+    expect(e.title).toBe('required');
   });
   it('needs an expiry date or "indefinite" when the type has no rule', () => {
     const r = docTypeRules('contract', false, undefined);
     expect(validateDocument({ ...base, type: 'contract' }, r, today).expiresOn).toBe('v.requiredOrIndefinite');
     expect(validateDocument({ ...base, type: 'contract', indefinite: true }, r, today)).toEqual({});
-    expect(validateDocument({ ...base, type: 'contract', expiresOn: '2019-01-01' }, r, today).expiresOn).toBe('v.beforeIssued');
+    expect(validateDocument({ ...base, type: 'contract', expiresOn: '2019-01-01' }, r, today).expiresOn).toBe('before_issued');
   });
   it('an indefinite rule needs no issue date', () => {
     const r = docTypeRules('snils', false, 'indefinite');
@@ -103,20 +106,43 @@ describe('validateDocument', () => {
 });
 
 describe('contacts', () => {
-  it('phone is E.164', () => {
+  it('phone is E.164, or a Russian number as people write it', () => {
     expect(checkPhone('+79161234567')).toBeNull();
-    expect(checkPhone('89161234567')).toBe('v.phone');
-    expect(checkPhone('', true)).toBe('v.required');
+    expect(checkPhone('89161234567')).toBeNull();
+    expect(checkPhone('8 (916) 123-45-67')).toBeNull();
+    expect(checkPhone('+7 916 123-45-67')).toBeNull();
+    expect(checkPhone('8916123456')).toBe('invalid_phone'); // 10 digits
+    expect(checkPhone('12345')).toBe('invalid_phone');
+    expect(checkPhone('', true)).toBe('required');
     expect(checkPhone('')).toBeNull();
+  });
+  it.each([
+    ['89161234567', '+79161234567'],
+    ['8 916 123-45-67', '+79161234567'],
+    ['8 (916) 123 45 67', '+79161234567'],
+    ['79161234567', '+79161234567'],
+    ['+7 916 123-45-67', '+79161234567'],
+    ['+44 20 7946 0958', '+442079460958'],
+    ['  +79161234567 ', '+79161234567'],
+    ['8916', '8916'],
+    ['not a phone', 'not a phone'],
+  ])('normalises %s to %s', (typed, want) => {
+    expect(normalisePhone(typed)).toBe(want);
   });
   it('e-mail', () => {
     expect(checkEmail('anna@example.ru')).toBeNull();
-    expect(checkEmail('anna@example')).toBe('v.email');
-    expect(checkEmail('not an email')).toBe('v.email');
+    expect(checkEmail('anna@example')).toBe('invalid_email');
+    expect(checkEmail('not an email')).toBe('invalid_email');
   });
 });
 
 describe('dates', () => {
+  it('today is the day in the person\'s zone', () => {
+    const at = new Date('2026-11-30T20:30:00Z'); // 23:30 in Moscow, already 01.12 in Vladivostok
+    expect(todayISO(at, 'Europe/Moscow')).toBe('2026-11-30');
+    expect(todayISO(at, 'Asia/Vladivostok')).toBe('2026-12-01');
+    expect(todayISO(at, 'Europe/Kaliningrad')).toBe('2026-11-30');
+  });
   it('isDate and addDays', () => {
     expect(isDate('2024-02-29')).toBe(true);
     expect(isDate('2023-02-29')).toBe(false);
@@ -142,14 +168,15 @@ describe('service fields (rules from GET /services)', () => {
     expect(validateService(fields, good, today)).toEqual({});
   });
   it('flags each rule', () => {
-    expect(validateService(fields, {}, today)).toEqual({ fullName: 'v.required', birthDate: 'v.required', snils: 'v.required', kind: 'v.required', phone: 'v.required' });
-    expect(checkServiceField(fields[1], '2026-11-23', today)).toBe('v.pastDate');
+    expect(validateService(fields, {}, today)).toEqual({ fullName: 'required', birthDate: 'required', snils: 'required', kind: 'required', phone: 'required' });
+    expect(checkServiceField(fields[1], '2026-11-23', today)).toBe('in_future');
     expect(checkServiceField(fields[1], '2026-11-22', today)).toBeNull();
-    expect(checkServiceField(fields[2], '112-233-445 96', today)).toBe('v.checksum');
-    expect(checkServiceField(fields[2], '112 233', today)).toBe('v.format');
-    expect(checkServiceField(fields[3], '77AB 123456', today)).toBe('v.format'); // Latin letters
-    expect(checkServiceField(fields[4], 'other', today)).toBe('v.option');
-    expect(checkServiceField(fields[5], '8916', today)).toBe('v.phone');
-    expect(checkServiceField(fields[6], '1010001', today)).toBe('v.tooLong');
+    expect(checkServiceField(fields[2], '112-233-445 96', today)).toBe('invalid_snils');
+    expect(checkServiceField(fields[2], '112 233', today)).toBe('invalid_snils');
+    expect(checkServiceField(fields[3], '77AB 123456', today)).toBe('invalid_licence'); // the service's own pattern: Cyrillic only
+    expect(checkServiceField(fields[4], 'other', today)).toBe('unknown_option');
+    expect(checkServiceField(fields[5], '8916', today)).toBe('invalid_phone');
+    expect(checkServiceField(fields[6], '1010001', today)).toBe('too_long');
+    expect(checkServiceField({ ...fields[0], pattern: '^[А-Я]+$', format: 'mystery' }, 'abc', today)).toBe('v.format');
   });
 });

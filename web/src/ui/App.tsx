@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, type ApiError } from '../api';
 import type { AppConfig } from '../config';
 import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, revokeCognito, type Session } from '../auth';
-import { getLang, hasSavedLang, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
+import { getLang, hasSavedLang, LANG_NAMES, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
+import { getZone, onZoneChange, setZone } from '../prefs';
 import { navigate, parseHash, type Route } from '../router';
 import type { Tone } from '../format';
 import { AppCtx, type Ctx } from './common';
@@ -37,7 +38,10 @@ export function App({ cfg, initialSession, initialAuthError }: {
   const sessionRef = useRef(session);
   sessionRef.current = session;
 
+  const [zone, setZoneState] = useState<string | undefined>(getZone());
   useEffect(() => onLangChange((l) => setLangState(l)), []);
+  // Every screen shows times in the profile's zone: a new zone renders them again.
+  useEffect(() => onZoneChange((z) => setZoneState(z)), []);
   useEffect(() => {
     const on = () => setRoute(parseHash(location.hash));
     window.addEventListener('hashchange', on);
@@ -110,11 +114,13 @@ export function App({ cfg, initialSession, initialAuthError }: {
   useEffect(() => { if (session) void loadBadge(); }, [route.name]);
   useEffect(() => { setBanner(null); }, [route.name]);
 
-  // The profile's language is the default until the user picks one here.
+  // The profile's zone is the one times are shown in; its language is the
+  // default until the user picks one here.
   useEffect(() => {
-    if (!session || hasSavedLang()) return;
+    if (!session) { setZone(undefined); return; }
     api.profile().then(({ body }) => {
-      if (body.version > 0 && body.language !== getLang()) setLang(body.language, false);
+      setZone(body.timeZone);
+      if (!hasSavedLang() && body.version > 0 && body.language !== getLang()) setLang(body.language, false);
     }, () => undefined);
   }, [session]);
 
@@ -145,7 +151,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
       {LANGS.map((l) => (
         <button type="button" key={l} lang={l} class="chip" aria-pressed={lang === l}
           data-testid={`lang-${l}`} onClick={() => setLang(l)}>
-          {l.toUpperCase()}<span class="sr-only"> — {t(`lang.${l}`)}</span>
+          {l.toUpperCase()}<span class="sr-only"> — {LANG_NAMES[l]}</span>
         </button>
       ))}
     </div>
@@ -174,7 +180,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
 
   return (
     <AppCtx.Provider value={ctx}>
-      <div class="shell" data-lang={lang}>
+      <div class="shell" data-lang={lang} data-zone={zone}>
         <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
           {t('app.skip')}
         </a>

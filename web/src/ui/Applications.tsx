@@ -1,7 +1,8 @@
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { idempotencyKey, type WithETag } from '../api';
-import { days, loc, t } from '../i18n';
+import { agencyName, days, loc, t } from '../i18n';
+import { fieldText } from '../messages';
 import { appTone, fmtDate, fmtDateTime } from '../format';
 import { navigate } from '../router';
 import type { Application, Document, Profile, Service } from '../types';
@@ -52,7 +53,7 @@ export function ApplicationsPage() {
               {(services.data?.items ?? []).map((s) => (
                 <li key={s.code} class="card" data-testid="service-item" data-code={s.code}>
                   <h3 class="h3">{loc(s.title)}</h3>
-                  <p class="muted small">{t('apps.agency', { a: s.agency.toUpperCase() })} · {t('apps.decisionDays', { d: days(s.decisionDays) })}</p>
+                  <p class="muted small">{t('apps.agency', { a: agencyName(s.agency) })} · {t('apps.decisionDays', { d: days(s.decisionDays) })}</p>
                   <a class="btn btn-primary btn-small" href={`#/applications/new/${s.code}`} data-testid="service-apply">{t('apps.apply')}</a>
                 </li>
               ))}
@@ -127,7 +128,7 @@ function ApplicationForm({ service, initial, app, onSubmitted }: {
     const show = submitted || touched.has(name);
     if (serverFields[name] || serverFields[`fields.${name}`]) return serverFields[name] ?? serverFields[`fields.${name}`];
     if (!show) return null;
-    if (clientErr[name]) return t(clientErr[name]);
+    if (clientErr[name]) return fieldText(clientErr[name]);
     return remote.errors[name] ?? remote.errors[`fields.${name}`] ?? null;
   }
 
@@ -196,7 +197,7 @@ function ApplicationForm({ service, initial, app, onSubmitted }: {
       <PageHeader title={t('apps.formTitle', { s: loc(service.title) })}>
         <a class="btn btn-ghost" href="#/applications">{t('common.back')}</a>
       </PageHeader>
-      <p class="muted">{t('apps.agency', { a: service.agency.toUpperCase() })} · {t('apps.decisionDays', { d: days(service.decisionDays) })}</p>
+      <p class="muted">{t('apps.agency', { a: agencyName(service.agency) })} · {t('apps.decisionDays', { d: days(service.decisionDays) })}</p>
       <form class="card form" onSubmit={submit} novalidate>
         <ErrorBox error={error} shownFields={service.fields.flatMap((f) => [f.name, `fields.${f.name}`])} />
         {service.fields.map((f) => (

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey } from '../api';
-import { t } from '../i18n';
-import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtKm, fmtTime } from '../format';
+import { count, duration, t } from '../i18n';
+import { fieldText } from '../messages';
+import { bookingTone, dateInZone, fmtDate, fmtDateTime, fmtDay, fmtDecimal, fmtKm, fmtPhone, fmtTime, zoneNote } from '../format';
 import { href, navigate } from '../router';
 import type { Booking, Institution, JournalFilter, Slot } from '../types';
-import { addDays, checkPhone, todayISO } from '../validate';
+import { addDays, checkPhone, normalisePhone, todayISO } from '../validate';
 import { PAGE_SIZE } from '../paging';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
@@ -152,7 +153,7 @@ function InstitutionInfo({ i }: { i: Institution }) {
     <div class="card">
       <p class="muted">{itype(i.type)} · {i.city}, {i.address}</p>
       <dl class="kv">
-        <dt>{t('appt.phone')}</dt><dd><a href={`tel:${i.phone}`}>{i.phone}</a></dd>
+        <dt>{t('appt.phone')}</dt><dd><a href={`tel:${i.phone}`}>{fmtPhone(i.phone)}</a></dd>
         <dt>{t('appt.hours')}</dt>
         <dd>
           <ul class="plain">
@@ -160,7 +161,7 @@ function InstitutionInfo({ i }: { i: Institution }) {
           </ul>
         </dd>
       </dl>
-      <p class="hint">{t('appt.cancelRule', { h: Math.round(i.cancelDeadlineMinutes / 60) })}</p>
+      <p class="hint">{t('appt.cancelRule', { h: duration(i.cancelDeadlineMinutes) })}</p>
     </div>
   );
 }
@@ -188,7 +189,7 @@ export function InstitutionPage({ id, reschedule }: { id: string; reschedule: st
               <h3 class="h3">{s.name}</h3>
               <p>{s.specialization}</p>
               <p class="muted small">
-                {t('appt.rating', { r: s.rating.toFixed(1), n: s.reviews })} · {s.price ? t('appt.price', { p: s.price }) : t('appt.free')}
+                {t('appt.rating', { r: fmtDecimal(s.rating), n: count('reviews', s.reviews) })} · {s.price ? t('appt.price', { p: s.price }) : t('appt.free')}
               </p>
               <p class="small">{t('appt.modes')}: {(s.modes ?? ['in_person']).map((m) => t(`appt.mode.${m}`)).join(', ')}</p>
               <a class="btn btn-primary btn-small" data-testid="spec-choose"
@@ -260,7 +261,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
         b = await api.reschedule(reschedule, slot.id);
         toast(t('book.rescheduled'));
       } else {
-        b = await api.book({ slotId: slot.id, mode, contactPhone: phone.trim() || undefined }, key);
+        b = await api.book({ slotId: slot.id, mode, contactPhone: phone.trim() ? normalisePhone(phone) : undefined }, key);
       }
       navigate(`/bookings/${b.id}`);
     } catch (ex) {
@@ -289,7 +290,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
       <div class="card">
         <div class="slots-head">
           <h2 class="h3">{t('appt.slots')}</h2>
-          {tz && <span class="muted small">{t('appt.tz', { tz })}</span>}
+          {tz && <span class="muted small" data-testid="slots-zone">{zoneNote(tz)}</span>}
         </div>
         <div class="segmented" role="group" aria-label={t('appt.partOfDay')}>
           {PARTS.map((p) => (
@@ -339,7 +340,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
         <form class="card form confirm-panel" onSubmit={confirm} data-testid="booking-confirm-form" novalidate>
           <h2 class="h3">{t('appt.confirmTitle')}</h2>
           <p data-testid="selected-slot">{t('appt.selected', { when: fmtDateTime(slot.start, tz) })} ({t('appt.minutes', { n: slot.durationMinutes })})</p>
-          {inst.data && <p class="hint">{t('appt.cancelRule', { h: Math.round(inst.data.cancelDeadlineMinutes / 60) })}</p>}
+          {inst.data && <p class="hint">{t('appt.cancelRule', { h: duration(inst.data.cancelDeadlineMinutes) })}</p>}
           <ErrorBox error={error} shownFields={['contactPhone', 'mode']} />
           {!reschedule && (
             <>
@@ -354,7 +355,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
                 {serverFields.mode && <p class="field-error">{serverFields.mode}</p>}
               </fieldset>
               <Field label={t('appt.contactPhone')} hint={t('appt.contactHint')}
-                error={serverFields.contactPhone ?? (phoneTouched && phoneErr ? t(phoneErr) : null)}>
+                error={serverFields.contactPhone ?? (phoneTouched && phoneErr ? fieldText(phoneErr) : null)}>
                 {(fid, db, invalid) => (
                   <input id={fid} type="tel" value={phone} autocomplete="tel" placeholder="+79161234567" aria-describedby={db}
                     aria-invalid={invalid} data-testid="contact-phone" onInput={(e) => setPhone(e.currentTarget.value)}
@@ -453,12 +454,13 @@ export function BookingPage({ id }: { id: string }) {
           <p><Badge tone={bookingTone(x.status)} testid="booking-status">{t(`bstatus.${x.status}`)}</Badge></p>
           <dl class="kv">
             <dt>{t('book.when')}</dt>
-            <dd data-testid="booking-when">{fmtDateTime(x.start, x.timeZone)}–{fmtTime(x.end, x.timeZone)} <span class="muted small">({x.timeZone})</span></dd>
+            <dd><span data-testid="booking-when">{fmtDateTime(x.start, x.timeZone)}–{fmtTime(x.end, x.timeZone)}</span>{' '}
+              <span class="muted small" data-testid="booking-zone">({zoneNote(x.timeZone)})</span></dd>
             <dt>{t('book.where')}</dt><dd>{x.institution.name}<br /><span class="muted">{x.institution.address}</span></dd>
             <dt>{t('book.who')}</dt><dd>{x.specialist.name}, {x.specialist.specialization}</dd>
             <dt>{t('book.mode')}</dt><dd>{t(`appt.mode.${x.mode}`)}</dd>
             {x.videoLink && <><dt>{t('book.video')}</dt><dd><a href={x.videoLink} target="_blank" rel="noopener noreferrer">{x.videoLink}</a></dd></>}
-            {x.contactPhone && <><dt>{t('book.contact')}</dt><dd>{x.contactPhone}</dd></>}
+            {x.contactPhone && <><dt>{t('book.contact')}</dt><dd>{fmtPhone(x.contactPhone)}</dd></>}
             {x.staffComment && <><dt>{t('book.staffComment')}</dt><dd>{x.staffComment}</dd></>}
           </dl>
           {x.checklist.length > 0 && (
@@ -511,7 +513,8 @@ export function BookingPage({ id }: { id: string }) {
           <h2 class="h3">{t('book.history')}</h2>
           <Timeline items={x.history.map((h, i) => ({
             key: `${h.at}-${i}`,
-            at: fmtDateTime(h.at, x.timeZone),
+            // When something happened is the person's clock; the appointment's times are the institution's.
+            at: fmtDateTime(h.at),
             title: t(`book.event.${h.action}`),
             sub: [h.from && h.to ? `${fmtDateTime(h.from, x.timeZone)} → ${fmtDateTime(h.to, x.timeZone)}` : '', h.reason ?? ''].filter(Boolean).join(' · ') || undefined,
           }))} />
@@ -591,7 +594,8 @@ export function JournalPage() {
           {items.map((x) => (
             <li key={x.id} class="card journal-item" data-testid="journal-item" data-booking-id={x.id} data-status={x.status}>
               <div class="doc-card-head">
-                <h2 class="h3"><a href={`#/bookings/${x.id}`}>{fmtDateTime(x.start, x.timeZone)}</a></h2>
+                <h2 class="h3"><a href={`#/bookings/${x.id}`}>{fmtDateTime(x.start, x.timeZone)}</a>{' '}
+                  <span class="muted small">({zoneNote(x.timeZone)})</span></h2>
                 <Badge tone={bookingTone(x.status)} testid="journal-status-badge">{t(`bstatus.${x.status}`)}</Badge>
               </div>
               <p>{x.institution.name} · {x.specialist.name}, {x.specialist.specialization}</p>

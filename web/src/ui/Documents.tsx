@@ -8,6 +8,8 @@ import {
   docTypeRules, parseRemindDays, todayISO, validateDocument, type DocumentFormValues, type Errors,
 } from '../validate';
 import { PAGE_SIZE } from '../paging';
+import { renewalDue, sortForAction } from '../docorder';
+import { fieldText } from '../messages';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
 
 const VIEW_KEY = 'kabinet.docView';
@@ -43,6 +45,11 @@ function DocNumber({ d, name, revealed, toggle }: { d: Document; name: string; r
   );
 }
 
+/** Overdue and still in use: an archived or revoked document's past date is history, not an alarm. */
+function overdue(d: Document): boolean {
+  return d.daysLeft !== null && d.daysLeft < 0 && d.status !== 'archived' && d.status !== 'revoked';
+}
+
 function DocStatus({ d }: { d: Document }) {
   return <Badge tone={docTone(d.status)} testid="doc-status">{docStatusLabel(d.status)}</Badge>;
 }
@@ -75,7 +82,9 @@ function useDocActions(onChanged: (d: Document) => void) {
 
 // DocActions are a document's buttons. Renewal is offered for the types
 // GET /document-types gives a renewalService (POST /documents/{id}/renew
-// answers 409 not_renewable for the others).
+// answers 409 not_renewable for the others): as the primary button when it
+// is due (expired, expiring, needing replacement), else as a plain one, so
+// that the one loud button on the screen is the one to press.
 function DocActions({ d, types, busy, run, compact, inView }: {
   d: Document; types: Map<string, DocumentType>; busy: string | null; run(id: string, what: 'archive' | 'unarchive' | 'renew'): void;
   compact?: boolean; inView?: boolean;
@@ -87,7 +96,8 @@ function DocActions({ d, types, busy, run, compact, inView }: {
       {!archived && d.status !== 'revoked' && (renewable || d.renewalApplicationId) && (d.renewalApplicationId ? (
         <a class="btn btn-small" href={`#/applications/${d.renewalApplicationId}`} data-testid="doc-renewal">{t('doc.renewOpen')}</a>
       ) : (
-        <button type="button" class="btn btn-small btn-primary" data-testid="doc-renew" disabled={busy === `renew-${d.id}`}
+        <button type="button" class={`btn btn-small${renewalDue(d.status) ? ' btn-primary' : ''}`} data-testid="doc-renew"
+          data-due={renewalDue(d.status)} disabled={busy === `renew-${d.id}`}
           onClick={() => run(d.id, 'renew')}>{t('doc.renew')}</button>
       ))}
       {!inView && <a class="btn btn-small" href={`#/documents/${d.id}`} data-testid="doc-view">{t('doc.view')}</a>}
@@ -128,7 +138,9 @@ export function DocumentsPage() {
     setRevealed(next);
   }
 
-  const items = docs.items;
+  // What needs action first (docorder.ts). The API pages oldest first; the
+  // order is of the pages loaded so far, which for most people is all of them.
+  const items = useMemo(() => sortForAction(docs.items), [docs.items]);
   return (
     <section data-testid="documents-page">
       <PageHeader title={t('doc.title')}>
@@ -179,7 +191,7 @@ export function DocumentsPage() {
                     <td>{fmtDate(d.issuedOn)}</td>
                     <td>{d.expiresOn ? fmtDate(d.expiresOn) : t('doc.indefinite')}</td>
                     <td><DocStatus d={d} /></td>
-                    <td class={d.daysLeft !== null && d.daysLeft < 0 ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</td>
+                    <td class={overdue(d) ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</td>
                     <td><DocActions d={d} types={typeMap} busy={actions.busy} run={actions.run} compact /></td>
                   </tr>
                 );
@@ -205,7 +217,7 @@ export function DocumentsPage() {
                   <dt>{t('doc.col.validUntil')}</dt>
                   <dd>{d.expiresOn ? fmtDate(d.expiresOn) : t('doc.indefinite')}</dd>
                   <dt>{t('doc.col.daysLeft')}</dt>
-                  <dd class={d.daysLeft !== null && d.daysLeft < 0 ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</dd>
+                  <dd class={overdue(d) ? 'text-bad' : ''}>{daysLeftText(d.daysLeft)}</dd>
                 </dl>
                 <DocActions d={d} types={typeMap} busy={actions.busy} run={actions.run} />
               </li>
@@ -269,7 +281,7 @@ export function DocumentForm({ id }: { id?: string }) {
   }
   function err(k: string): string | null {
     if (serverFields[k]) return serverFields[k];
-    if (clientErr[k] && (submitted || touched.has(k))) return t(clientErr[k]);
+    if (clientErr[k] && (submitted || touched.has(k))) return fieldText(clientErr[k]);
     return null;
   }
 

@@ -4,6 +4,7 @@ import { fmtDate, fmtDateTime } from '../format';
 import type { Notification } from '../types';
 import { addDays, isDate, todayISO } from '../validate';
 import { PAGE_SIZE } from '../paging';
+import { fieldText } from '../messages';
 import { Badge, ErrorBox, Field, Loading, PageHeader, ShowMore, useApp, usePaged } from './common';
 
 export function NotificationsPage() {
@@ -65,7 +66,8 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [snoozedTo, setSnoozedTo] = useState<string | null>(null);
-  const untilErr = !isDate(until) ? t('v.date') : until < tomorrow ? t('v.until') : null;
+  // The codes POST .../reminders/snooze answers for the same dates, in its words.
+  const untilErr = !isDate(until) ? fieldText('invalid_date') : until < tomorrow ? fieldText('in_past') : null;
 
   async function ack() {
     if (!n.documentId) return;

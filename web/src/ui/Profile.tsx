@@ -1,15 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { getLang, setLang, t, type Lang } from '../i18n';
+import { getLang, LANG_NAMES, setLang, t, type Lang } from '../i18n';
+import { fmtPhone } from '../format';
+import { fieldText } from '../messages';
+import { setZone } from '../prefs';
 import type { Channels, Profile, ProfileInput } from '../types';
-import { checkEmail, checkPhone, isDate, todayISO, type Errors } from '../validate';
+import { checkEmail, checkPhone, isDate, normalisePhone, todayISO, type Errors } from '../validate';
+import { ZONE_CHOICES, zoneLabel } from '../zones';
 import { ErrorBox, Field, Loading, PageHeader, serverFieldErrors, useApp } from './common';
-
-// Russia's zones first, then a few common ones; the saved zone is added if missing.
-const ZONES = [
-  'Europe/Kaliningrad', 'Europe/Moscow', 'Europe/Samara', 'Asia/Yekaterinburg', 'Asia/Omsk', 'Asia/Novosibirsk',
-  'Asia/Krasnoyarsk', 'Asia/Irkutsk', 'Asia/Yakutsk', 'Asia/Vladivostok', 'Asia/Magadan', 'Asia/Kamchatka',
-  'UTC', 'Europe/London', 'Europe/Berlin', 'Asia/Almaty', 'Asia/Dubai',
-];
 
 interface Form {
   name: string;
@@ -23,10 +20,10 @@ interface Form {
 
 export function validateProfile(f: Form, today: string): Errors {
   const e: Errors = {};
-  if ([...f.name.trim()].length > 200) e.name = 'v.tooLong';
+  if ([...f.name.trim()].length > 200) e.name = 'invalid_text';
   if (f.birthDate) {
-    if (!isDate(f.birthDate)) e.birthDate = 'v.date';
-    else if (f.birthDate > today) e.birthDate = 'v.inFuture';
+    if (!isDate(f.birthDate)) e.birthDate = 'invalid_date';
+    else if (f.birthDate > today) e.birthDate = 'in_future';
   }
   const em = checkEmail(f.email);
   if (em) e.email = em;
@@ -71,7 +68,7 @@ export function ProfilePage() {
   }
   function err(k: string): string | null {
     if (serverFields[k] && !touched.has(k)) return serverFields[k];
-    if (clientErr[k] && (submitted || touched.has(k))) return t(clientErr[k]);
+    if (clientErr[k] && (submitted || touched.has(k))) return fieldText(clientErr[k]);
     return serverFields[k] ?? null;
   }
 
@@ -89,12 +86,14 @@ export function ProfilePage() {
     if (form.name.trim()) body.name = form.name.trim();
     if (form.birthDate) body.birthDate = form.birthDate;
     if (form.email.trim()) body.email = form.email.trim();
-    if (form.phone.trim()) body.phone = form.phone.trim();
+    // 8 916 123-45-67 is sent as +79161234567, as the server stores it.
+    if (form.phone.trim()) body.phone = normalisePhone(form.phone);
     setBusy(true);
     try {
       const res = await api.putProfile(body, loaded!.p.version > 0 ? loaded!.etag : null);
       fill(res.body, res.etag);
       setLang(res.body.language);
+      setZone(res.body.timeZone);
       toast(t('profile.saved'));
     } catch (ex) {
       setError(ex);
@@ -103,7 +102,9 @@ export function ProfilePage() {
     }
   }
 
-  const zones = ZONES.includes(form.timeZone) ? ZONES : [form.timeZone, ...ZONES];
+  // Russia's zones west to east, then those abroad; a saved zone not in the list first.
+  const zones = ZONE_CHOICES.includes(form.timeZone) ? ZONE_CHOICES : [form.timeZone, ...ZONE_CHOICES];
+  const lang = getLang();
   const shown = ['name', 'birthDate', 'timeZone', 'language', 'email', 'phone', 'channels'];
   return (
     <section data-testid="profile-page">
@@ -124,7 +125,7 @@ export function ProfilePage() {
             {(id, db, inv) => (
               <select id={id} value={form.timeZone} aria-describedby={db} aria-invalid={inv} data-testid="profile-tz"
                 onChange={(e) => set('timeZone', e.currentTarget.value)}>
-                {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+                {zones.map((z) => <option key={z} value={z}>{zoneLabel(z, lang)}</option>)}
               </select>
             )}
           </Field>
@@ -132,8 +133,8 @@ export function ProfilePage() {
             {(id, db, inv) => (
               <select id={id} value={form.language} aria-describedby={db} aria-invalid={inv} data-testid="profile-lang"
                 onChange={(e) => set('language', e.currentTarget.value as Lang)}>
-                <option value="ru" lang="ru">{t('lang.ru')}</option>
-                <option value="en" lang="en">{t('lang.en')}</option>
+                <option value="ru" lang="ru">{LANG_NAMES.ru}</option>
+                <option value="en" lang="en">{LANG_NAMES.en}</option>
               </select>
             )}
           </Field>
@@ -141,7 +142,7 @@ export function ProfilePage() {
             {(id, db, inv) => <input id={id} type="email" value={form.email} maxLength={254} autocomplete="email" aria-describedby={db}
               aria-invalid={inv} data-testid="profile-email" onInput={(e) => set('email', e.currentTarget.value)} />}
           </Field>
-          <Field label={t('profile.phone')} error={err('phone')} hint="+79161234567">
+          <Field label={t('profile.phone')} error={err('phone')} hint={t('profile.phoneHint')}>
             {(id, db, inv) => <input id={id} type="tel" value={form.phone} autocomplete="tel" aria-describedby={db} aria-invalid={inv}
               data-testid="profile-phone" onInput={(e) => set('phone', e.currentTarget.value)} />}
           </Field>
@@ -165,7 +166,7 @@ export function ProfilePage() {
             <ul class="plain contacts" data-testid="profile-contacts">
               {loaded.p.contacts.map((c) => (
                 <li key={c.channel + c.address}>
-                  <strong>{t(`profile.ch.${c.channel}`)}</strong>: {c.address}{' '}
+                  <strong>{t(`profile.ch.${c.channel}`)}</strong>: {c.channel === 'sms' ? fmtPhone(c.address) : c.address}{' '}
                   <span class="muted small">({t(`profile.sub.${c.subscription}`)})</span>
                 </li>
               ))}

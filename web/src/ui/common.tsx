@@ -4,6 +4,7 @@ import { ApiError, NetworkError, type Api } from '../api';
 import type { AppConfig } from '../config';
 import type { Session } from '../auth';
 import { t } from '../i18n';
+import { fieldText } from '../messages';
 import type { Tone } from '../format';
 import { Pager, type PageFetcher, type PagerState } from '../paging';
 
@@ -115,11 +116,18 @@ export function ErrorBox({ error, shownFields = [] }: { error: unknown; shownFie
       <strong data-testid="error-title">{msg}</strong>
       {rest.length > 0 && (
         <ul>
-          {rest.map((f) => <li key={f.field + f.code}><code>{f.field}</code>: {f.message || f.code}</li>)}
+          {rest.map((f) => <li key={f.field + f.code}>{fieldName(f.field)}: {f.message || fieldText(f.code)}</li>)}
         </ul>
       )}
     </div>
   );
+}
+
+/** A field of a request by its name in the reader's language ("issuedOn" → «дата выдачи»); unknown ones as they are. */
+export function fieldName(field: string): string {
+  const k = `field.${field}`;
+  const s = t(k);
+  return s === k ? field : s;
 }
 
 export function Loading() {
