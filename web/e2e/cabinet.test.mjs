@@ -8,12 +8,26 @@
 // depend on each other or on the seeded user's data (institutions are shared
 // seed data). Screenshots of every main screen, at desktop and phone size,
 // go to SCREENSHOT_DIR (default web/e2e-screenshots/).
+//
+// Accessibility: axe-core (the package's single-file build, injected into
+// every page; no bundler step) checks every main screen in Russian and in
+// English, at desktop and at phone size, against WCAG 2.1 A and AA. A
+// serious or critical violation fails the test of that screen; the minor and
+// moderate findings, and axe's best-practice ones, are written to
+// SCREENSHOT_DIR/axe-report.json and printed at the end (web/README.md lists
+// them with the reasons they stay).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** axe's tags for WCAG 2.1 level A and AA, and its best practices (reported, never failing). */
+const WCAG21AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const FAILING = new Set(['serious', 'critical']);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE_URL = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -37,6 +51,12 @@ let context;
 let page;
 /** Console errors and page errors seen so far, per page. */
 const problems = new Map();
+/** Every axe finding that does not fail a test, by rule: { impact, wcag, help, screens }. */
+const axeFindings = new Map();
+/** What axe could not decide by itself (its "incomplete": needs a person's look), by rule. */
+const axeUndecided = new Map();
+/** The screens axe checked: "documents ru desktop", ... */
+const axeChecked = [];
 
 function watch(p, label) {
   const list = [];
@@ -69,17 +89,73 @@ async function newContext(viewport) {
     acceptDownloads: true,
   });
   ctx.setDefaultTimeout(TIMEOUT);
+  // Through the DevTools protocol, so the app's Content-Security-Policy
+  // (no inline scripts) stays as it is and the app is tested as served.
+  await ctx.addInitScript({ path: AXE });
   return ctx;
 }
 
-/** Screenshots the current screen at desktop and phone size. */
+/**
+ * Runs axe on the current screen: WCAG 2.1 A/AA rules and best practices.
+ * Fails on a serious or critical WCAG violation, with each offending node;
+ * records the rest for the report.
+ */
+async function checkA11y(p, screen) {
+  const { violations, incomplete } = await p.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] });
+    const brief = (v) => ({
+      id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join('; ')}`),
+    });
+    return { violations: r.violations.map(brief), incomplete: r.incomplete.map(brief) };
+  }, [...WCAG21AA, 'best-practice']);
+  axeChecked.push(screen);
+  for (const v of incomplete) {
+    const f = axeUndecided.get(v.id) ?? { help: v.help, nodes: new Set(), screens: [] };
+    for (const n of v.nodes) f.nodes.add(n);
+    f.screens.push(screen);
+    axeUndecided.set(v.id, f);
+  }
+  const failing = [];
+  for (const v of violations) {
+    const wcag = v.tags.some((t) => WCAG21AA.includes(t));
+    if (wcag && FAILING.has(v.impact)) {
+      failing.push(`${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`);
+      continue;
+    }
+    const f = axeFindings.get(v.id) ?? { impact: v.impact, wcag, help: v.help, screens: [] };
+    f.screens.push(screen);
+    axeFindings.set(v.id, f);
+  }
+  assert.deepEqual(failing, [], `axe: serious or critical WCAG 2.1 AA violations on ${screen}:\n${failing.join('\n')}`);
+}
+
+/** The other language of the two. */
+const other = (lang) => (lang === 'ru' ? 'en' : 'ru');
+
+/**
+ * Screenshots the current screen at desktop and phone size and checks it
+ * with axe at both sizes in both languages (switching with the app's own
+ * language buttons and back).
+ */
 async function shoot(p, name) {
   const original = p.viewportSize() ?? DESKTOP;
-  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
-    await p.setViewportSize(size);
-    await p.waitForTimeout(150);
-    await p.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
+  const lang = await p.getAttribute('html', 'lang');
+  for (const l of [lang, other(lang)]) {
+    if (l !== lang) {
+      await byTestId(p, `lang-${l}`).click();
+      await p.waitForFunction((x) => document.documentElement.lang === x, l);
+    }
+    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      await p.setViewportSize(size);
+      await p.waitForTimeout(150);
+      if (l === lang) await p.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
+      await checkA11y(p, `${name} ${l} ${label}`);
+    }
   }
+  await byTestId(p, `lang-${lang}`).click();
+  await p.waitForFunction((x) => document.documentElement.lang === x, lang);
   await p.setViewportSize(original);
 }
 
@@ -110,8 +186,8 @@ async function devToken(sub) {
 }
 
 /** Calls the API as the holder of `token`; returns { status, body }. */
-async function apiCall(token, method, path, body) {
-  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+async function apiCall(token, method, path, body, extra = {}) {
+  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json', ...extra };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     headers['Idempotency-Key'] = `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -119,6 +195,31 @@ async function apiCall(token, method, path, body) {
   const res = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * The server's message for `field` when it refuses `body` (problem+json, in
+ * Russian): what the form's live validation must say for the same value.
+ */
+async function serverMessage(token, method, path, body, field) {
+  const r = await apiCall(token, method, path, body, { 'Accept-Language': 'ru' });
+  assert.equal(r.status, 422, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(r.body)}`);
+  const e = r.body.errors.find((x) => x.field === field);
+  assert.ok(e?.message, `no message for ${field} in ${JSON.stringify(r.body)}`);
+  return e.message;
+}
+
+/** The field error on screen whose text is exactly `text` (the server's words). */
+async function fieldErrorSaying(p, text) {
+  const err = p.locator('.field-error').filter({ hasText: text }).first();
+  await err.waitFor();
+  assert.equal((await err.textContent())?.trim(), text);
+}
+
+/** +7 916 123-45-67, as the app shows a Russian number. */
+function readablePhone(e164) {
+  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(e164);
+  return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : e164;
 }
 
 function isoDaysAgo(days) {
@@ -140,10 +241,37 @@ before(async () => {
 after(async () => {
   await context?.close();
   await browser?.close();
+  const report = {
+    checked: axeChecked,
+    findings: Object.fromEntries([...axeFindings].map(([id, f]) => [id, { ...f, screens: [...new Set(f.screens)] }])),
+    undecided: Object.fromEntries([...axeUndecided].map(([id, f]) => [id, { help: f.help, screens: f.screens.length, nodes: [...f.nodes].slice(0, 40) }])),
+  };
+  writeFileSync(join(SHOTS, 'axe-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`axe: ${axeChecked.length} screens checked (WCAG 2.1 A/AA and best practices); not failing:`);
+  for (const [id, f] of Object.entries(report.findings)) {
+    console.log(`  ${id} (${f.impact}${f.wcag ? ', WCAG' : ', best practice'}): ${f.help} — ${f.screens.length} screens, e.g. ${f.screens[0]}`);
+  }
+  console.log('axe: undecided (a person\'s look needed):');
+  for (const [id, f] of Object.entries(report.undecided)) console.log(`  ${id}: ${f.help} — ${f.screens} screens, ${f.nodes.length} kinds of node`);
 });
 
 describe('web cabinet', { concurrency: false }, () => {
   let bookingId = '';
+
+  test('axe is live: it fails a page with a nameless button and an image without text', async () => {
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    try {
+      await p.setContent('<!doctype html><html lang="ru"><head><title>т</title></head><body><main><h1>т</h1><button></button><img src="data:image/png;base64,iVBORw0KGgo="></main></body></html>');
+      const err = await checkA11y(p, 'a broken page').then(() => null, (e) => e);
+      assert.ok(err, 'axe passed a page with a nameless button');
+      assert.match(err.message, /button-name \(critical\)/);
+      assert.match(err.message, /image-alt \(critical\)/);
+    } finally {
+      axeChecked.pop();
+      await ctx.close();
+    }
+  });
 
   test('serves the app and its config', async () => {
     const res = await fetch(`${BASE_URL}/`);
@@ -167,11 +295,14 @@ describe('web cabinet', { concurrency: false }, () => {
     await byTestId(page, 'document-form').waitFor();
     await byTestId(page, 'doc-type').selectOption('foreign_passport');
     await byTestId(page, 'doc-rule').waitFor();
-    // A wrong number is flagged as it is typed, before anything is sent.
+    // A wrong number is flagged as it is typed, before anything is sent, in
+    // the words the server uses for the same number.
+    const says = await serverMessage(await devToken(user), 'POST', '/documents',
+      { type: 'foreign_passport', number: '12345', issuedOn: isoDaysAgo(30) }, 'number');
     await byTestId(page, 'doc-number-input').fill('12345');
-    await page.locator('.field-error', { hasText: 'Нужно 9 цифр' }).waitFor();
+    await fieldErrorSaying(page, says);
     await byTestId(page, 'doc-number-input').fill('75 1234567');
-    assert.equal(await page.locator('.field-error', { hasText: 'Нужно 9 цифр' }).count(), 0);
+    assert.equal(await page.locator('.field-error', { hasText: says }).count(), 0);
     await byTestId(page, 'doc-issued').fill(isoDaysAgo(2 * 365));
     await shoot(page, 'document-form');
     await byTestId(page, 'doc-submit').click();
@@ -192,6 +323,8 @@ describe('web cabinet', { concurrency: false }, () => {
     const osago = page.locator('[data-testid="doc-row"][data-doc-type="osago"]');
     await osago.waitFor();
     assert.equal((await osago.locator('[data-testid="doc-status"]').textContent())?.trim(), 'Истекает');
+    // What needs action comes first, though it was added last.
+    assert.deepEqual(await byTestId(page, 'doc-row').evaluateAll((rows) => rows.map((r) => r.dataset.docType)), ['osago', 'foreign_passport']);
 
     await byTestId(page, 'view-cards').click();
     await byTestId(page, 'doc-cards').waitFor();
@@ -247,15 +380,24 @@ describe('web cabinet', { concurrency: false }, () => {
   test('profile: contacts, channels, birth date', async () => {
     await byTestId(page, 'nav-profile').click();
     await byTestId(page, 'profile-form').waitFor();
+    // The live check says what the server says for the same number.
+    const token = await devToken(user);
     await byTestId(page, 'profile-phone').fill('12345');
-    await page.locator('.field-error', { hasText: '+79161234567' }).waitFor();
-    await byTestId(page, 'profile-phone').fill(phoneNumber);
+    await fieldErrorSaying(page, await serverMessage(token, 'PUT', '/profile', { phone: '12345' }, 'phone'));
+    // A number written the Russian way (8 916 ...) is taken and saved as +7 916 ...
+    await byTestId(page, 'profile-phone').fill(`8 ${phoneNumber.slice(2, 5)} ${phoneNumber.slice(5, 8)}-${phoneNumber.slice(8, 10)}-${phoneNumber.slice(10)}`);
+    assert.equal(await page.locator('.field-error').count(), 0);
     await byTestId(page, 'profile-email').fill(`${user}@example.ru`);
     await byTestId(page, 'profile-name').fill('Тестовый Пользователь');
     await byTestId(page, 'profile-birth').fill('1990-04-12');
     await byTestId(page, 'profile-save').click();
     await byTestId(page, 'profile-contacts').waitFor();
-    assert.ok(((await byTestId(page, 'profile-contacts').textContent()) ?? '').includes(phoneNumber));
+    assert.ok(((await byTestId(page, 'profile-contacts').textContent()) ?? '').includes(readablePhone(phoneNumber)),
+      `${readablePhone(phoneNumber)} in ${await byTestId(page, 'profile-contacts').textContent()}`);
+    assert.equal((await apiCall(token, 'GET', '/profile')).body.phone, phoneNumber);
+    // Zones are offered by city, not by IANA id.
+    const zones = await byTestId(page, 'profile-tz').locator('option').allTextContents();
+    assert.ok(zones.includes('Владивосток (МСК+7)') && zones.every((z) => !z.includes('/')), zones.join(', '));
     await shoot(page, 'profile');
     assertClean(page);
   });
@@ -354,6 +496,16 @@ describe('web cabinet', { concurrency: false }, () => {
     await shoot(page, 'appointments');
     await byTestId(page, 'inst-link').first().click();
     await byTestId(page, 'institution-page').waitFor();
+    await byTestId(page, 'spec-item').first().waitFor();
+    // «74 отзыва», «1 отзыв», «11 отзывов»: Russian's plural forms by CLDR's rules.
+    const forms = { one: 'отзыв', few: 'отзыва', many: 'отзывов' };
+    const plural = new Intl.PluralRules('ru');
+    for (const text of await byTestId(page, 'spec-item').allTextContents()) {
+      const m = /\((\d+) (отзыв\S*)\)/.exec(text);
+      assert.ok(m, `no review count in ${text}`);
+      assert.equal(m[2], forms[plural.select(Number(m[1]))], text);
+    }
+    await shoot(page, 'institution');
     await byTestId(page, 'spec-choose').first().click();
     await byTestId(page, 'slots-page').waitFor();
     await page.locator('[data-testid="slot-day"]:not([disabled])').first().waitFor();
@@ -376,6 +528,8 @@ describe('web cabinet', { concurrency: false }, () => {
     await byTestId(page, 'slot').first().click();
     await byTestId(page, 'booking-confirm-form').waitFor();
     assert.equal(await byTestId(page, 'contact-phone').inputValue(), phoneNumber);
+    // The slots are on the institution's clock, and say which, by city.
+    assert.match((await byTestId(page, 'slots-zone').textContent()) ?? '', /^время учреждения: [А-Я][а-я -]+$/);
     await shoot(page, 'slots');
     await byTestId(page, 'booking-submit').click();
 
@@ -393,6 +547,7 @@ describe('web cabinet', { concurrency: false }, () => {
     });
     assert.ok(await qr.evaluate((img) => img.naturalWidth) > 0);
     assert.match((await qr.getAttribute('src')) ?? '', /^blob:/);
+    assert.match((await byTestId(page, 'booking-zone').textContent()) ?? '', /^\(время учреждения: [А-Я][а-я -]+\)$/);
     // The PDF confirmation downloads with the token.
     const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'booking-pdf').click()]);
     assert.match(download.suggestedFilename(), /\.pdf$/);
@@ -508,6 +663,7 @@ describe('web cabinet', { concurrency: false }, () => {
       assert.ok(await card.locator('[data-testid="doc-renewal"]').isVisible());
       const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+      await checkA11y(p, 'documents ru phone (touch device)');
       // Keyboard: Tab reaches the skip link first, then real links and buttons with visible focus.
       await p.keyboard.press('Tab');
       assert.equal(await p.evaluate(() => document.activeElement?.className), 'skip-link');
@@ -515,6 +671,59 @@ describe('web cabinet', { concurrency: false }, () => {
       assertClean(p);
     } finally {
       await phone.close();
+    }
+  });
+
+  test('the documents list: what needs action first, Renew loud only when due, the archive never red', async () => {
+    const owner = `${user}-order`;
+    const token = await devToken(owner);
+    const add = async (body) => {
+      const r = await apiCall(token, 'POST', '/documents', body);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body;
+    };
+    // Added in the opposite of the order they are to be listed in.
+    const archived = await add({ type: 'custom', title: 'Старый пропуск', expiresOn: isoDaysAgo(40) });
+    assert.equal((await apiCall(token, 'POST', `/documents/${archived.id}/archive`)).status, 200);
+    await add({ type: 'custom', title: 'Бессрочный', expiresOn: null });
+    const valid = await add({ type: 'foreign_passport', number: '75 7654321', issuedOn: isoDaysAgo(2 * 365) });
+    const sixMonthsAgo = new Date();
+    sixMonthsAgo.setUTCMonth(sixMonthsAgo.getUTCMonth() - 6);
+    sixMonthsAgo.setUTCDate(sixMonthsAgo.getUTCDate() + 12);
+    const expiring = await add({ type: 'medical_certificate_086u', issuedOn: sixMonthsAgo.toISOString().slice(0, 10) });
+    assert.equal(expiring.status, 'expiring');
+    const expired = await add({ type: 'custom', title: 'Просроченный договор', expiresOn: isoDaysAgo(10) });
+    assert.equal(expired.status, 'expired');
+
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'order');
+    try {
+      await signIn(p, owner);
+      await byTestId(p, 'doc-table').waitFor();
+      await p.locator('[data-testid="doc-row"]').nth(4).waitFor();
+      const ids = await byTestId(p, 'doc-row').evaluateAll((rows) => rows.map((r) => r.dataset.docId));
+      assert.deepEqual(ids, [expired.id, expiring.id, valid.id, ids[3], archived.id], 'expired, expiring, valid, indefinite, archived');
+      // Renewal: the primary button when due, a plain one when not.
+      const renew = (id) => p.locator(`[data-testid="doc-row"][data-doc-id="${id}"] [data-testid="doc-renew"]`);
+      assert.match((await renew(expiring.id).getAttribute('class')) ?? '', /\bbtn-primary\b/);
+      assert.doesNotMatch((await renew(valid.id).getAttribute('class')) ?? '', /\bbtn-primary\b/);
+      // The archived document ran out 40 days ago: said in words, not in red.
+      const row = p.locator(`[data-testid="doc-row"][data-doc-id="${archived.id}"]`);
+      const color = (l) => l.evaluate((el) => getComputedStyle(el).color);
+      const cells = row.locator('td');
+      const red = await color(p.locator(`[data-testid="doc-row"][data-doc-id="${expired.id}"] td.text-bad`));
+      for (let i = 0; i < await cells.count(); i++) assert.notEqual(await color(cells.nth(i)), red, `archived cell ${i} in red`);
+      await byTestId(p, 'view-cards').click();
+      const card = p.locator(`[data-testid="doc-card"][data-doc-id="${archived.id}"]`);
+      await card.waitFor();
+      assert.match((await card.getAttribute('class')) ?? '', /\btone-muted\b/);
+      assert.equal(await card.locator('.text-bad').count(), 0);
+      await shoot(p, 'documents-order');
+      await byTestId(p, 'view-table').click();
+      assertClean(p);
+    } finally {
+      await ctx.close();
     }
   });
 
