@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Api, ApiError, filenameFrom, NetworkError, parseProblem, query } from './api';
+import { fieldText } from './messages';
 
 function problem(status: number, body: unknown, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json', ...headers } });
@@ -22,6 +23,13 @@ describe('problem+json', () => {
     expect(e.title).toBe('Запрос нарушает правила');
     expect(e.fieldErrors()).toEqual({ number: 'неверный номер' });
     expect(e.requestId).toBe('r1');
+  });
+  it('shows the server\'s message as it is; only a message left out is filled from the code', async () => {
+    const e = await parseProblem(problem(422, {
+      type: 'https://kabinet.dev/problems/validation', title: 'Запрос нарушает правила', status: 422,
+      errors: [{ field: 'phone', code: 'invalid_phone', message: 'как сервер сказал' }, { field: 'email', code: 'invalid_email', message: '' }],
+    }));
+    expect(e.fieldErrors()).toEqual({ phone: 'как сервер сказал', email: fieldText('invalid_email') });
   });
   it('survives a body that is not JSON', async () => {
     const e = await parseProblem(new Response('oops', { status: 502, statusText: 'Bad Gateway' }));

@@ -2,6 +2,7 @@
 // ETag/If-Match and Idempotency-Key, authenticated file downloads.
 import type { AppConfig } from './config';
 import type { Lang } from './i18n';
+import { fieldText } from './messages';
 import type * as T from './types';
 
 export interface FieldProblem {
@@ -24,10 +25,14 @@ export class ApiError extends Error {
     this.errors = errors;
     this.detail = detail;
   }
-  /** Field messages keyed by field name (the first per field). */
+  /**
+   * Field messages keyed by field name (the first per field): the server's
+   * message as it is (it is in the request's Accept-Language), else the
+   * same words for its code from the generated table.
+   */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const e of this.errors) if (!(e.field in out)) out[e.field] = e.message || e.code;
+    for (const e of this.errors) if (!(e.field in out)) out[e.field] = e.message || fieldText(e.code);
     return out;
   }
 }

@@ -116,7 +116,7 @@ function ApplicationForm({ service, initial, app, onSubmitted }: {
       api.validateApplication(service.code, nonEmpty(values)).then((res) => {
         if (my !== seq.current) return;
         const errors: Record<string, string> = {};
-        for (const e of res.errors) if (!(e.field in errors)) errors[e.field] = e.message || e.code;
+        for (const e of res.errors) if (!(e.field in errors)) errors[e.field] = e.message || fieldText(e.code);
         setRemote({ busy: false, errors, valid: res.valid });
       }, () => { if (my === seq.current) setRemote((r) => ({ ...r, busy: false })); });
     }, 400);
