@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { idempotencyKey, type WithETag } from '../api';
 import { agencyName, days, loc, t } from '../i18n';
 import { fieldText } from '../messages';
-import { appTone, fmtDate, fmtDateTime } from '../format';
+import { appTone, fmtDate, fmtDateTime, fmtPhone } from '../format';
 import { navigate } from '../router';
 import type { Application, Document, Profile, Service } from '../types';
 import { todayISO, validateService, type Errors } from '../validate';
@@ -307,12 +307,12 @@ export function ApplicationPage({ id }: { id: string }) {
           </dl>
           <h2 class="h3">{t('apps.fields')}</h2>
           <dl class="kv">
-            {(svc?.fields ?? Object.keys(a.fields).map((name) => ({ name, label: { ru: name, en: name }, options: undefined as undefined | { value: string; label: Record<string, string> }[] })))
+            {(svc?.fields ?? Object.keys(a.fields).map((name) => ({ name, label: { ru: name, en: name }, options: undefined as undefined | { value: string; label: Record<string, string> }[], format: undefined as string | undefined })))
               .filter((f) => a.fields[f.name])
               .map((f) => (
                 <Fragment key={f.name}>
                   <dt>{loc(f.label)}</dt>
-                  <dd>{loc(f.options?.find((o) => o.value === a.fields[f.name])?.label) || (/^\d{4}-\d{2}-\d{2}$/.test(a.fields[f.name]) ? fmtDate(a.fields[f.name]) : a.fields[f.name])}</dd>
+                  <dd>{fieldValue(f, a.fields[f.name])}</dd>
                 </Fragment>
               ))}
           </dl>
@@ -346,6 +346,15 @@ export function ApplicationPage({ id }: { id: string }) {
       </div>
     </section>
   );
+}
+
+/** A submitted value for reading: an option by its label, a date as 31.12.2026, a phone as +7 999 000-00-01. */
+function fieldValue(f: { options?: { value: string; label: Record<string, string> }[]; format?: string }, v: string): string {
+  const option = loc(f.options?.find((o) => o.value === v)?.label);
+  if (option) return option;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return fmtDate(v);
+  if (f.format === 'phone') return fmtPhone(v);
+  return v;
 }
 
 function roleName(role: string): string {
