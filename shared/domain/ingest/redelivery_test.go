@@ -13,25 +13,35 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
-// lockstep is the real store whose EventClaim holds every caller until all
-// n have read: so every delivery finds no claim and goes on to write, the
-// interleaving that only the claim's condition can resolve. Left to the
-// scheduler, most copies would see the first one's claim and never race.
+// lockstep is the real store whose first n EventClaim calls are each held
+// until all n have read: so every delivery finds no claim and goes on to
+// write, the interleaving that only the claim's condition can resolve. Left
+// to the scheduler, most copies would see the first one's claim and never
+// race. Later calls (a copy re-checking the claim) pass straight through.
 type lockstep struct {
 	ingest.Store
-	wg sync.WaitGroup
+	mu    sync.Mutex
+	n     int
+	calls int
+	all   chan struct{}
 }
 
 func newLockstep(s ingest.Store, n int) *lockstep {
-	l := &lockstep{Store: s}
-	l.wg.Add(n)
-	return l
+	return &lockstep{Store: s, n: n, all: make(chan struct{})}
 }
 
 func (l *lockstep) EventClaim(ctx context.Context, owner, eventID string) (ingest.Claim, bool, error) {
 	c, ok, err := l.Store.EventClaim(ctx, owner, eventID)
-	l.wg.Done()
-	l.wg.Wait()
+	l.mu.Lock()
+	l.calls++
+	held := l.calls <= l.n
+	if l.calls == l.n {
+		close(l.all)
+	}
+	l.mu.Unlock()
+	if held {
+		<-l.all
+	}
 	return c, ok, err
 }
 

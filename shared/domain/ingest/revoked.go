@@ -70,6 +70,13 @@ func (s *Service) revoked(ctx context.Context, ev Event, agency string, in revok
 	d := *match
 	res := Result{EventID: ev.ID, DetailType: ev.DetailType, DocumentID: d.ID}
 	if d.RevokedAt != nil {
+		// A copy of this very event may have revoked it since the claim
+		// was read: then its claim is there, and this copy is a duplicate.
+		if c, ok, err := s.Store.EventClaim(ctx, owner, ev.ID); err != nil {
+			return Result{}, err
+		} else if ok {
+			return duplicate(ev, c), nil
+		}
 		res.Outcome = OutcomeUnchanged
 		return res, nil
 	}
