@@ -10,6 +10,7 @@
 //	go run ./cmd/bench -out BENCHMARKS.md          # make bench (about 5-10 minutes)
 //	go run ./cmd/bench -large -out BENCHMARKS.md   # make bench-large: adds the 1M-document scan
 //	go run ./cmd/bench -quick                      # tiny sizes, seconds; what the unit test runs
+//	go run ./cmd/bench -only cold                  # one part (cold, requests, scan, contention), to stdout
 package main
 
 import (
@@ -20,6 +21,8 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kabinet/kabinet/internal/emulators"
@@ -29,15 +32,19 @@ import (
 type options struct {
 	Quick bool
 	Large bool
-	Root  string    // repository root (go.mod of the module)
-	Env   []string  // the emulator stack's AWS_* variables
-	Log   io.Writer // progress
+	// Only names the steps to run (stepNames); empty runs them all.
+	Only []string
+	Root string    // repository root (go.mod of the module)
+	Env  []string  // the emulator stack's AWS_* variables
+	Log  io.Writer // progress
 }
 
 func main() {
 	large := flag.Bool("large", false, "add the 1M-document expiry scan")
 	quick := flag.Bool("quick", false, "tiny sizes: checks the code path in seconds, figures mean nothing")
 	out := flag.String("out", "", "write the report to this file (default: stdout)")
+	only := flag.String("only", "", "run only these parts, comma-separated: "+strings.Join(stepNames, ", ")+
+		" (a partial report; keep it out of BENCHMARKS.md)")
 	flag.Parse()
 	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -56,7 +63,16 @@ func main() {
 		_ = stack.Stop()
 		log.Fatal(err)
 	}
-	rep, err := run(ctx, options{Quick: *quick, Large: *large, Root: root, Env: stack.Env(), Log: os.Stderr})
+	var parts []string
+	if *only != "" {
+		parts = strings.Split(*only, ",")
+		for _, p := range parts {
+			if !slices.Contains(stepNames, p) {
+				log.Fatalf("-only %s: no such part (want %s)", p, strings.Join(stepNames, ", "))
+			}
+		}
+	}
+	rep, err := run(ctx, options{Quick: *quick, Large: *large, Only: parts, Root: root, Env: stack.Env(), Log: os.Stderr})
 	if serr := stack.Stop(); serr != nil && err == nil {
 		err = serr
 	}
@@ -74,7 +90,10 @@ func main() {
 	fmt.Fprintf(os.Stderr, "bench: wrote %s in %s\n", *out, rep.Elapsed.Round(time.Second))
 }
 
-// run measures everything; the AWS environment must already point at the
+// stepNames name the parts of a run for -only, in the order they run.
+var stepNames = []string{"cold", "requests", "scan", "contention"}
+
+// run measures everything (or o.Only); the AWS environment must already point at the
 // emulators (o.Env is what the function binaries get).
 func run(ctx context.Context, o options) (*report, error) {
 	start := time.Now()
@@ -84,15 +103,18 @@ func run(ctx context.Context, o options) (*report, error) {
 		return nil, err
 	}
 	steps := []struct {
-		name string
-		fn   func(context.Context, *report) error
+		part, name string // part is its name for -only (stepNames)
+		fn         func(context.Context, *report) error
 	}{
-		{"cold start", b.coldStart},
-		{"request cost", b.requestCost},
-		{"expiry scan scaling", b.scanScaling},
-		{"booking contention", b.contention},
+		{"cold", "cold start", b.coldStart},
+		{"requests", "request cost", b.requestCost},
+		{"scan", "expiry scan scaling", b.scanScaling},
+		{"contention", "booking contention", b.contention},
 	}
 	for _, s := range steps {
+		if len(o.Only) > 0 && !slices.Contains(o.Only, s.part) {
+			continue
+		}
 		t0 := time.Now()
 		b.logf("== %s", s.name)
 		if err := s.fn(ctx, rep); err != nil {
