@@ -2,7 +2,7 @@
 # install the pinned local tools first (DynamoDB Local, fauxqs, the CDK CLI).
 SHELL := /bin/bash
 GO ?= go
-FUNCTIONS := $(notdir $(wildcard functions/*))
+FUNCTIONS := $(patsubst functions/%/main.go,%,$(wildcard functions/*/main.go))
 CDK := .local/tools/node/node_modules/.bin/cdk
 CDKLOCAL := .local/tools/node/node_modules/.bin/cdklocal
 # deploy-localstack's target: your own LocalStack. cdklocal needs the S3

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/kabinet/kabinet/infra/stack"
-	kapp "github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // Context defaults, used when neither cdk.json nor -c sets a key.
@@ -27,7 +27,7 @@ const (
 	defaultWebDir         = "web/dist"
 	// defaultVideoBaseURL is the link prefix the functions fall back to
 	// themselves (https://video.kabinet.example/room).
-	defaultVideoBaseURL = kapp.DefaultVideoBase
+	defaultVideoBaseURL = core.DefaultVideoBase
 )
 
 func main() {

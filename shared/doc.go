@@ -20,8 +20,12 @@
 // never another adapter nor shared/app. Two adapters that must cooperate
 // meet in composition, through a domain port.
 //
-// Composition: shared/app/... (shared/app/core for the functions without
-// the HTTP API), functions/... (one Lambda each) and cmd/... (the local
-// runner, the benchmark). They read configuration, build adapters, hand
-// them to services and start the handlers; they may import everything.
+// Composition: functions/<name> (one Lambda each, whose run builds its own
+// configuration, clients, store, services and handler from shared/app/core),
+// shared/app (every function at once, for the local runner and the tests)
+// and cmd/... (the local runner, the benchmark). They read configuration,
+// build adapters, hand them to services and start the handlers; they may
+// import everything. The list of functions itself (package functions:
+// names, triggers and routes, sizes, grants) is plain data that any layer
+// may read.
 package shared

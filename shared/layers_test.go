@@ -22,13 +22,7 @@ type edge struct{ from, to string }
 // Each entry is exactly one edge, with why and until when; TestLayers
 // fails when an entry no longer matches an import, so none outlives its
 // reason.
-var allowed = map[edge]string{
-	// TEMPORARY: the Lambda door builds its function's dependencies with
-	// shared/app (and so, through it, reaches the store, notify and awsconf
-	// adapters). It is being rewritten into a pure adapter that composition
-	// (functions/<name>) hands a ready http.Handler; remove this entry then.
-	{"shared/adapter/httpapi/lambdahttp", "shared/app"}: "lambdahttp is being rewritten into a pure adapter",
-}
+var allowed = map[edge]string{}
 
 // pkg is what the rule needs of `go list -json` output.
 type pkg struct {

@@ -22,19 +22,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 )
 
 // bench holds what every measurement shares.
 type bench struct {
 	o      options
-	cl     app.Clients // DynamoDB and SNS clients with the counter installed
+	cl     core.Clients // DynamoDB and SNS clients with the counter installed
 	raw    *dynamodb.Client
 	count  *counter
-	issuer *httpapi.TokenIssuer
+	issuer *devapi.TokenIssuer
 	verify *httpapi.TokenVerifier
 	clock  *clock
 }
@@ -56,23 +58,23 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	base, err := app.NewClients(ctx)
+	base, err := core.NewClients(ctx)
 	if err != nil {
 		return nil, err
 	}
 	cnt := &counter{}
-	cl := app.Clients{AWS: base.AWS,
+	cl := core.Clients{AWS: base.AWS,
 		DynamoDB: dynamodb.NewFromConfig(base.AWS, func(op *dynamodb.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 		SNS:      sns.NewFromConfig(base.AWS, func(op *sns.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 	}
-	// The local tokens are RS256, as Cognito's (httpapi.TokenIssuer).
+	// The local tokens are RS256, as Cognito's (devapi.TokenIssuer).
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
 	}
 	clk := &clock{t: benchMonday}
 	return &bench{o: o, cl: cl, raw: base.DynamoDB, count: cnt, clock: clk,
-		issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: 24 * time.Hour, Now: clk.Now},
+		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: 24 * time.Hour, Now: clk.Now},
 		verify: &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now},
 	}, nil
 }
@@ -106,8 +108,8 @@ func (b *bench) handler(table string, withDirectory bool, ctx context.Context) (
 	}
 	_, ticketKey, _ := ed25519Key()
 	log := slog.New(slog.DiscardHandler)
-	deps := app.Deps(app.Config{Table: table, TicketKey: ticketKey}, b.cl, b.clock.Now, log, b.verify.Authenticate)
-	return httpapi.Handler(deps, ""), nil
+	h, _, err := app.Handler(core.Config{Table: table}, b.cl, ticketKey, b.clock.Now, log, b.verify.Authenticate)
+	return h, err
 }
 
 func (b *bench) token(sub string, groups ...string) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -155,7 +156,7 @@ func (b *bench) scanOne(ctx context.Context, size int, topicARN string) (scanRes
 	}
 	r.NaiveWall = time.Since(t0)
 	b.logf("scan %d: naive Scan read %d items (%d matched) in %d pages, %s", size, r.NaiveScanned, r.NaiveMatched, r.NaivePages, r.NaiveWall.Round(time.Millisecond))
-	sc, err := app.Scanner(app.Config{Table: table, Reminders: topicARN}, b.cl, slog.New(slog.DiscardHandler))
+	sc, err := app.Scanner(core.Config{Table: table, Reminders: topicARN}, b.cl, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return r, err
 	}

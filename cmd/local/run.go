@@ -19,12 +19,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/internal/apidocs"
+	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
@@ -68,7 +70,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		return err
 	}
 
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return err
 	}
@@ -98,27 +100,30 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		log = slog.New(slog.NewJSONHandler(out, nil))
 	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
-	cfg := app.Config{Table: tableName, Reminders: topics[notify.Reminders.Env], TicketKey: ticketKey}
-	deps := app.Deps(cfg, cl, time.Now, log, verifier.Authenticate)
+	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
+	st := core.NewStore(cfg, cl, time.Now)
+	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
 	scanner, err := app.Scanner(cfg, cl, log)
 	if err != nil {
 		return err
 	}
 	ingestEvent := eventbridge.Ingest(app.Ingest(cfg, cl, time.Now, log))
-	seeded, err := seed(ctx, deps.Documents)
+	seeded, err := seed(ctx, svcs.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
-	seededRegistry, err := seedRegistry(ctx, store.New(cl.DynamoDB, tableName), deps.Booking.Service)
+	seededRegistry, err := seedRegistry(ctx, store.New(cl.DynamoDB, tableName), svcs.Booking.Service)
 	if err != nil {
 		return fmt.Errorf("seed demo registry: %w", err)
 	}
 	seeded += "\n" + seededRegistry
 
 	mux := http.NewServeMux()
-	httpapi.Mount(mux, deps, "")
-	httpapi.MountDev(mux, httpapi.DevDeps{
-		Issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
+	if err := svcs.Mount(mux, httpapi.API{Log: log, Auth: verifier.Authenticate, Audit: st}); err != nil {
+		return err
+	}
+	devapi.Mount(mux, devapi.Deps{
+		Issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
 		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
 		Outbox: func() any { return outbox.list() },
 		Docs:   apidocs.Page,

@@ -4,10 +4,51 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
+	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
-func main() { lambdahttp.Main(context.Background(), os.Getenv, httpapi.FnDocuments) }
+func main() {
+	if err := run(context.Background(), os.Getenv, lambdahttp.Start); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.Documents, "err", err.Error())
+		os.Exit(1)
+	}
+}
+
+// run composes the function from its environment — configuration, clients,
+// store, services, handler — and hands the handler to start
+// (lambdahttp.Start, which serves it and never returns; a test passes its
+// own). Errors: configuration, and a handler not serving exactly the
+// function's routes.
+func run(ctx context.Context, getenv func(string) string, start func(http.Handler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.Documents)
+	cfg, err := core.ReadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cl, err := core.NewClients(ctx)
+	if err != nil {
+		return err
+	}
+	st := core.NewStore(cfg, cl, time.Now)
+	// The type catalogue names the service renewing each type.
+	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Renewal: renewal.Service}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
+	h, err := api.Handler(functions.Documents, documents.Handlers(docs))
+	if err != nil {
+		return err
+	}
+	start(h)
+	return nil
+}

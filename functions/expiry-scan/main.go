@@ -9,38 +9,61 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
+// eventHandler is what the function does with a scheduled event.
+type eventHandler = func(context.Context, events.EventBridgeEvent) (reminders.Summary, error)
+
 func main() {
-	ctx := context.Background()
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", "expiry-scan")
-	scanner, err := build(ctx, os.Getenv, log)
-	if err != nil {
-		log.Error("init failed", "err", err.Error())
+	if err := run(context.Background(), os.Getenv, func(h eventHandler) { lambda.Start(h) }); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.ExpiryScan, "err", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(handler(scanner))
 }
 
-func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*reminders.Scanner, error) {
+// run composes the scan from its environment — configuration, clients,
+// store, publisher, scanner — and hands its handler to start (lambda.Start,
+// which never returns; a test passes its own).
+// Errors: configuration, REMINDERS_TOPIC_ARN unset.
+func run(ctx context.Context, getenv func(string) string, start func(eventHandler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.ExpiryScan)
 	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if cfg.Reminders == "" {
+		return errors.New(notify.Reminders.Env + " is not set")
 	}
 	cl, err := core.NewClients(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return core.Scanner(cfg, cl, log)
+	st := core.NewStore(cfg, cl, time.Now)
+	scanner := &reminders.Scanner{
+		Store:     st,
+		Publisher: core.Publisher(cfg, cl),
+		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		NewID:     ids.New,
+		Log:       log,
+		Shards:    store.DueShards,
+	}
+	start(handler(scanner))
+	return nil
 }
 
 // handler runs one scan for a scheduled event.
-func handler(s *reminders.Scanner) func(context.Context, events.EventBridgeEvent) (reminders.Summary, error) {
+func handler(s *reminders.Scanner) eventHandler {
 	return func(ctx context.Context, ev events.EventBridgeEvent) (reminders.Summary, error) {
 		if ev.Time.IsZero() {
 			return reminders.Summary{}, errors.New("scheduled event without a time")

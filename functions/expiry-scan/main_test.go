@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"testing"
 	"time"
@@ -20,16 +19,16 @@ import (
 func TestMain(m *testing.M) { emutest.Main(m) }
 
 // TestScheduledEventDrivesTheScan feeds the sample EventBridge event to the
-// function's handler, built from the environment as in Lambda: the scan runs
+// function's handler, composed from the environment as in Lambda (run): the scan runs
 // at the event's time, not the clock's.
 func TestScheduledEventDrivesTheScan(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "fn")
 	topic := testenv.Topic(t, cl, table)
 	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
-	scanner, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+	var h eventHandler
+	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	// a document whose 30-day reminder is due at the sample event's time (09:00 in Moscow)
 	svc := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New,
@@ -47,25 +46,25 @@ func TestScheduledEventDrivesTheScan(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := handler(scanner)(ctx, ev)
+	sum, err := h(ctx, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Now != ev.Time || sum.Due != 1 || sum.Sent != 1 {
 		t.Errorf("summary %+v, want one reminder sent at %s", sum, ev.Time)
 	}
-	if _, err := handler(scanner)(ctx, events.EventBridgeEvent{}); err == nil {
+	if _, err := h(ctx, events.EventBridgeEvent{}); err == nil {
 		t.Error("an event without a time was accepted")
 	}
 }
 
-func TestBuildNeedsItsConfiguration(t *testing.T) {
+func TestRunNeedsItsConfiguration(t *testing.T) {
 	for _, env := range []map[string]string{
 		{},
 		{"TABLE_NAME": "t"},
 	} {
-		if _, err := build(context.Background(), func(k string) string { return env[k] }, slog.New(slog.DiscardHandler)); err == nil {
-			t.Errorf("build with %v succeeded", env)
+		if err := run(context.Background(), func(k string) string { return env[k] }, func(eventHandler) { t.Error("started") }); err == nil {
+			t.Errorf("run with %v succeeded", env)
 		}
 	}
 }

@@ -17,31 +17,46 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
+// eventHandler is what the function does with a bus event.
+type eventHandler = func(context.Context, events.EventBridgeEvent) (ingest.Result, error)
+
 func main() {
-	ctx := context.Background()
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", core.FnIngest)
-	svc, err := build(ctx, os.Getenv, log)
-	if err != nil {
-		log.Error("init failed", "err", err.Error())
+	if err := run(context.Background(), os.Getenv, func(h eventHandler) { lambda.Start(h) }); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.Ingest, "err", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(eventbridge.Ingest(svc))
 }
 
-func build(ctx context.Context, getenv func(string) string, log *slog.Logger) (*ingest.Service, error) {
+// run composes the ingestion from its environment — configuration,
+// clients, store, the registry and applications services (an issued
+// document closes the application it answers, which tells the person), the
+// ingest service — and hands its handler to start (lambda.Start, which
+// never returns; a test passes its own). Errors: configuration.
+func run(ctx context.Context, getenv func(string) string, start func(eventHandler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.Ingest)
 	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cl, err := core.NewClients(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return core.Ingest(cfg, cl, time.Now, log), nil
+	st := core.NewStore(cfg, cl, time.Now)
+	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
+		Log: log, Publisher: core.Publisher(cfg, cl)}
+	start(eventbridge.Ingest(&ingest.Service{Store: st, Now: time.Now, NewID: ids.New, Log: log, Applications: apps}))
+	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -36,15 +34,15 @@ func sample(t *testing.T, name string) events.EventBridgeEvent {
 }
 
 // TestSampleEventsApply feeds the sample agency events to the function's
-// handler, built from the environment as in Lambda: the issue replaces
+// handler, composed from the environment as in Lambda (run): the issue replaces
 // alice's old foreign passport, the revocation revokes the new one.
 func TestSampleEventsApply(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "fn")
 	env := map[string]string{"TABLE_NAME": table}
-	svc, err := build(ctx, func(k string) string { return env[k] }, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+	var h eventHandler
+	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	docs := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New, Now: time.Now}
 	old, _, err := docs.CreateDocument(ctx, "alice", registry.CreateInput{Type: "foreign_passport",
@@ -52,8 +50,6 @@ func TestSampleEventsApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := eventbridge.Ingest(svc)
-
 	issued := sample(t, "agency-document-issued.json")
 	if issued.DetailType != ingest.DocumentIssued || issued.ID == "" || issued.Time.IsZero() {
 		t.Fatalf("sample decoded as %+v", issued)
@@ -84,8 +80,8 @@ func TestSampleEventsApply(t *testing.T) {
 	}
 }
 
-func TestBuildNeedsItsConfiguration(t *testing.T) {
-	if _, err := build(context.Background(), func(string) string { return "" }, slog.New(slog.DiscardHandler)); err == nil {
-		t.Error("build without TABLE_NAME succeeded")
+func TestRunNeedsItsConfiguration(t *testing.T) {
+	if err := run(context.Background(), func(string) string { return "" }, func(eventHandler) { t.Error("started") }); err == nil {
+		t.Error("run without TABLE_NAME succeeded")
 	}
 }

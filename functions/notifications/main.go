@@ -4,10 +4,48 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/notifications"
+	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
 )
 
-func main() { lambdahttp.Main(context.Background(), os.Getenv, httpapi.FnNotifications) }
+func main() {
+	if err := run(context.Background(), os.Getenv, lambdahttp.Start); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.Notifications, "err", err.Error())
+		os.Exit(1)
+	}
+}
+
+// run composes the function from its environment — configuration, clients,
+// store, services, handler — and hands the handler to start
+// (lambdahttp.Start, which serves it and never returns; a test passes its
+// own). Errors: configuration, and a handler not serving exactly the
+// function's routes.
+func run(ctx context.Context, getenv func(string) string, start func(http.Handler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.Notifications)
+	cfg, err := core.ReadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cl, err := core.NewClients(ctx)
+	if err != nil {
+		return err
+	}
+	st := core.NewStore(cfg, cl, time.Now)
+	svc := &inbox.Service{Store: st, Now: time.Now}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
+	h, err := api.Handler(functions.Notifications, notifications.Handlers(svc))
+	if err != nil {
+		return err
+	}
+	start(h)
+	return nil
+}

@@ -13,38 +13,47 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
 
+// eventHandler is what the function does with a scheduled event.
+type eventHandler = func(context.Context, events.EventBridgeEvent) (orgs.DigestRun, error)
+
 func main() {
-	ctx := context.Background()
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", core.FnOrgDigest)
-	svc, err := build(ctx, os.Getenv)
-	if err != nil {
-		log.Error("init failed", "err", err.Error())
+	if err := run(context.Background(), os.Getenv, func(h eventHandler) { lambda.Start(h) }); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.OrgDigest, "err", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(handler(svc, log))
 }
 
-func build(ctx context.Context, getenv func(string) string) (*orgs.Service, error) {
+// run composes the digest from its environment — configuration, clients,
+// store, publisher, the organisations' service — and hands its handler to
+// start (lambda.Start, which never returns; a test passes its own).
+// Errors: configuration, REMINDERS_TOPIC_ARN unset.
+func run(ctx context.Context, getenv func(string) string, start func(eventHandler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.OrgDigest)
 	cfg, err := core.ReadConfig(getenv)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if cfg.Reminders == "" {
-		return nil, errors.New("REMINDERS_TOPIC_ARN is not set")
+		return errors.New("REMINDERS_TOPIC_ARN is not set")
 	}
 	cl, err := core.NewClients(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return core.Orgs(cfg, cl, time.Now), nil
+	st := core.NewStore(cfg, cl, time.Now)
+	svc := &orgs.Service{Store: st, Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
+	start(handler(svc, log))
+	return nil
 }
 
 // handler runs one weekly digest for a scheduled event.
-func handler(svc *orgs.Service, log *slog.Logger) func(context.Context, events.EventBridgeEvent) (orgs.DigestRun, error) {
+func handler(svc *orgs.Service, log *slog.Logger) eventHandler {
 	return func(ctx context.Context, ev events.EventBridgeEvent) (orgs.DigestRun, error) {
 		if ev.Time.IsZero() {
 			return orgs.DigestRun{}, errors.New("scheduled event without a time")

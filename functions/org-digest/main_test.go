@@ -2,46 +2,49 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }
 
-// TestWeeklyEventDigestsEveryOrganisation builds the function from its
-// environment as in Lambda and runs it on a scheduled event: every
+// TestWeeklyEventDigestsEveryOrganisation composes the function from its
+// environment as in Lambda (run) and runs it on a scheduled event: every
 // organisation that has a consent gets one digest.
 func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "digest")
 	topic := testenv.Topic(t, cl, table)
 	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
-	svc, err := build(ctx, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
+	var h eventHandler
+	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
+	// The people's consents, through a service of the test's own.
+	svc := &orgs.Service{Store: store.New(cl.DynamoDB, table), Now: time.Now, NewID: ids.New}
 	for _, c := range []struct{ sub, org string }{{"anna", "acme"}, {"boris", "acme"}, {"vera", "globex"}} {
 		if _, _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"drivers_licence"}}); err != nil {
 			t.Fatalf("consent %v: %v", c, err)
 		}
 	}
-	run, err := handler(svc, slog.New(slog.DiscardHandler))(ctx, events.EventBridgeEvent{Time: time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)})
+	res, err := h(ctx, events.EventBridgeEvent{Time: time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Organizations != 2 || run.Published != 2 || len(run.Failed) != 0 {
-		t.Errorf("run %+v, want 2 organisations digested", run)
+	if res.Organizations != 2 || res.Published != 2 || len(res.Failed) != 0 {
+		t.Errorf("run %+v, want 2 organisations digested", res)
 	}
-	if _, err := handler(svc, slog.New(slog.DiscardHandler))(ctx, events.EventBridgeEvent{}); err == nil {
+	if _, err := h(ctx, events.EventBridgeEvent{}); err == nil {
 		t.Error("an event without a time was accepted")
 	}
-	if _, err := build(ctx, func(k string) string { return map[string]string{"TABLE_NAME": table}[k] }); err == nil {
-		t.Error("built without a topic")
+	if err := run(ctx, func(k string) string { return map[string]string{"TABLE_NAME": table}[k] }, func(eventHandler) {}); err == nil {
+		t.Error("composed without a topic")
 	}
 }

@@ -3,10 +3,50 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
+	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
-func main() { lambdahttp.Main(context.Background(), os.Getenv, httpapi.FnProfile) }
+func main() {
+	if err := run(context.Background(), os.Getenv, lambdahttp.Start); err != nil {
+		slog.New(slog.NewJSONHandler(os.Stdout, nil)).Error("init failed", "function", functions.Profile, "err", err.Error())
+		os.Exit(1)
+	}
+}
+
+// run composes the function from its environment — configuration, clients,
+// store, services, handler — and hands the handler to start
+// (lambdahttp.Start, which serves it and never returns; a test passes its
+// own). Errors: configuration, and a handler not serving exactly the
+// function's routes.
+func run(ctx context.Context, getenv func(string) string, start func(http.Handler)) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.Profile)
+	cfg, err := core.ReadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	cl, err := core.NewClients(ctx)
+	if err != nil {
+		return err
+	}
+	st := core.NewStore(cfg, cl, time.Now)
+	// The profile subscribes people's contacts to the reminders topic.
+	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
+	h, err := api.Handler(functions.Profile, profile.Handlers(docs))
+	if err != nil {
+		return err
+	}
+	start(h)
+	return nil
+}

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/functions"
 )
 
 // Delivery of bus events to their function, in two stages, each retried
@@ -28,12 +28,12 @@ const (
 	eventMaxEventAge   = 1 // hours
 )
 
-// busPrefix starts every bus name of app.EventFunctions; the deployed name
+// busPrefix starts every bus name of functions.All; the deployed name
 // puts the stage after it, as topic names do: kabinet-agencies is deployed
 // as kabinet-<stage>-agencies.
 const busPrefix = "kabinet-"
 
-// busName is the deployed name of bus (an app.EventFunction's Bus) in stage.
+// busName is the deployed name of bus (a functions.Events's Bus) in stage.
 func busName(stage, bus string) string {
 	rest, ok := strings.CutPrefix(bus, busPrefix)
 	if !ok || rest == "" {
@@ -42,12 +42,13 @@ func busName(stage, bus string) string {
 	return topicName(stage, rest)
 }
 
-// busNames lists the buses app.EventFunctions names, each once, in order.
+// busNames lists the buses the event-driven functions name, each once, in
+// order.
 func busNames() []string {
 	var out []string
-	for _, e := range app.EventFunctions {
-		if !slices.Contains(out, e.Bus) {
-			out = append(out, e.Bus)
+	for _, f := range functions.EventDriven() {
+		if !slices.Contains(out, f.Events.Bus) {
+			out = append(out, f.Events.Bus)
 		}
 	}
 	return out
@@ -73,7 +74,7 @@ func newEventBuses(scope constructs.Construct, stage string) map[string]awsevent
 // failed on after Lambda's retries (with the error, as an on-failure
 // destination record). Encrypted with an SQS-managed key, which EventBridge
 // and Lambda may use without a key policy.
-func newEventDLQ(scope constructs.Construct, e app.EventFunction) awssqs.Queue {
+func newEventDLQ(scope constructs.Construct, e functions.Function) awssqs.Queue {
 	return awssqs.NewQueue(scope, jsii.String(constructID(e.Name)+"DLQ"), &awssqs.QueueProps{
 		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 		EnforceSSL:      jsii.Bool(true),
@@ -99,13 +100,17 @@ func sourcePattern(prefixes []string) *[]*string {
 // newEventRule routes the events of e's bus matching its sources and detail
 // types to fn, and sets fn's asynchronous invocation to retry and then park
 // failed events in dlq. It returns the alarm on dlq.
-func newEventRule(scope constructs.Construct, e app.EventFunction, bus awsevents.IEventBus, fn awslambda.Function, dlq awssqs.IQueue) awscloudwatch.Alarm {
-	if len(e.DetailTypes) == 0 {
-		panic(fmt.Sprintf("stack: event function %s matches no detail type", e.Name))
+func newEventRule(scope constructs.Construct, f functions.Function, bus awsevents.IEventBus, fn awslambda.Function, dlq awssqs.IQueue) awscloudwatch.Alarm {
+	if f.Events == nil {
+		panic(fmt.Sprintf("stack: function %s has no event rule", f.Name))
 	}
-	id := constructID(e.Name)
+	e := f.Events
+	if len(e.DetailTypes) == 0 {
+		panic(fmt.Sprintf("stack: event function %s matches no detail type", f.Name))
+	}
+	id := constructID(f.Name)
 	awsevents.NewRule(scope, jsii.String(id+"Rule"), &awsevents.RuleProps{
-		Description: jsii.String(fmt.Sprintf("Sends %s events to the Kabinet %s function", strings.Join(e.DetailTypes, ", "), e.Name)),
+		Description: jsii.String(fmt.Sprintf("Sends %s events to the Kabinet %s function", strings.Join(e.DetailTypes, ", "), f.Name)),
 		EventBus:    bus,
 		EventPattern: &awsevents.EventPattern{
 			Source:     sourcePattern(e.Sources),
@@ -126,5 +131,5 @@ func newEventRule(scope constructs.Construct, e app.EventFunction, bus awsevents
 		Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Maximum"),
 	})
 	return anyAlarm(scope, id+"DLQAlarm", m,
-		fmt.Sprintf("An event for the Kabinet %s function failed and waits in its dead-letter queue", e.Name))
+		fmt.Sprintf("An event for the Kabinet %s function failed and waits in its dead-letter queue", f.Name))
 }

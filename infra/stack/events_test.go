@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/functions"
 )
 
 // busLogicalID returns the logical id of the bus deployed as name.
@@ -35,7 +35,7 @@ func eventDLQ(t *testing.T, tj obj, name string) string {
 }
 
 // GIVEN the stack WHEN its event buses and rules are inspected THEN each bus
-// of app.EventFunctions exists once, named for the stage, and each event
+// of the event-driven functions exists once, named for the stage, and each event
 // function gets the events of its sources and detail types, delivered and
 // invoked with two retries within an hour, failures parked in its own
 // encrypted queue (kept 14 days) that alarms on any message.
@@ -48,15 +48,16 @@ func TestEventFunctions(t *testing.T) {
 		}},
 		{"one event invoke config per event function", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(len(app.EventFunctions)))
+				tp.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(len(functions.EventDriven())))
 			})
 		}},
 	}
-	for _, e := range app.EventFunctions {
-		fnARN := obj{"Fn::GetAtt": arr{ids[e.Name], "Arn"}}
-		cases = append(cases, assertCase{e.Name, func(t *testing.T) {
+	for _, f := range functions.EventDriven() {
+		e := *f.Events
+		fnARN := obj{"Fn::GetAtt": arr{ids[f.Name], "Arn"}}
+		cases = append(cases, assertCase{f.Name, func(t *testing.T) {
 			bus := busLogicalID(t, tj, busName(testProps.Stage, e.Bus))
-			dlq := eventDLQ(t, tj, e.Name)
+			dlq := eventDLQ(t, tj, f.Name)
 			dlqARN := obj{"Fn::GetAtt": arr{dlq, "Arn"}}
 			var sources arr
 			for _, s := range e.Sources {
@@ -76,7 +77,7 @@ func TestEventFunctions(t *testing.T) {
 			})
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), obj{
-					"FunctionName":             obj{"Ref": ids[e.Name]},
+					"FunctionName":             obj{"Ref": ids[f.Name]},
 					"MaximumRetryAttempts":     2,
 					"MaximumEventAgeInSeconds": 3600,
 					"DestinationConfig":        obj{"OnFailure": obj{"Destination": dlqARN}},
@@ -94,8 +95,8 @@ func TestEventFunctions(t *testing.T) {
 			if got := q["MessageRetentionPeriod"]; got != float64(dlqRetentionDays*24*3600) {
 				t.Errorf("MessageRetentionPeriod %v, want %d days", got, dlqRetentionDays)
 			}
-			if !granted(functionPolicy(t, tj, ids[e.Name]), "sqs:SendMessage", dlqARN) {
-				t.Errorf("%s may not send its failures to %s", e.Name, dlq)
+			if !granted(functionPolicy(t, tj, ids[f.Name]), "sqs:SendMessage", dlqARN) {
+				t.Errorf("%s may not send its failures to %s", f.Name, dlq)
 			}
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), obj{

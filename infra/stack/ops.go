@@ -8,11 +8,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/functions"
 )
 
 // api5xxThreshold is how many 5xx answers of the API within alarmPeriod
@@ -36,10 +39,21 @@ func newAPI5xxAlarm(scope constructs.Construct, api awsapigatewayv2.HttpApi) aws
 	})
 }
 
-// deliveryDLQEnv is the variable the profile function reads the delivery
-// dead-letter queue's ARN from (see app.ConfigFrom); it sets the queue as
-// the RedrivePolicy of the contact subscriptions it makes.
+// deliveryDLQEnv is the variable a function managing subscriptions (the
+// profile function) reads the delivery dead-letter queue's ARN from (see
+// core.ReadConfig); it sets the queue as the RedrivePolicy of the contact
+// subscriptions it makes.
 const deliveryDLQEnv = "DELIVERY_DLQ_ARN"
+
+// giveDeliveryDLQ puts the delivery dead-letter queue's ARN in the
+// environment of every function that manages subscriptions, and of no other.
+func giveDeliveryDLQ(fns map[string]awslambda.Function, dlq awssqs.IQueue) {
+	for _, f := range functions.All {
+		if len(f.Needs.Subscriptions) > 0 {
+			fns[f.Name].AddEnvironment(jsii.String(deliveryDLQEnv), dlq.QueueArn(), nil)
+		}
+	}
+}
 
 // newDeliveryDLQ creates the queue SNS moves messages to that it could not
 // deliver to a contact subscription, named kabinet-<stage>-delivery-dlq.

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 )
 
@@ -165,17 +164,25 @@ func TestDeliveryDLQ(t *testing.T) {
 				})
 			})
 		}},
-		{"DELIVERY_DLQ_ARN only on profile", func(t *testing.T) {
+		{"DELIVERY_DLQ_ARN only on the functions managing subscriptions (profile)", func(t *testing.T) {
 			ids := functionIDs(t, tj)
+			managers := 0
 			for _, name := range allFunctions() {
 				vars, _ := props(resources(tj, "AWS::Lambda::Function")[ids[name]])["Environment"].(obj)["Variables"].(obj)
 				v, ok := vars[deliveryDLQEnv]
+				manages := len(entry(t, name).Needs.Subscriptions) > 0
 				switch {
-				case name == httpapi.FnProfile && mustJSON(v) != mustJSON(dlqARN):
-					t.Errorf("profile: %s = %s, want %s", deliveryDLQEnv, mustJSON(v), mustJSON(dlqARN))
-				case name != httpapi.FnProfile && ok:
-					t.Errorf("%s has %s, which only profile uses", name, deliveryDLQEnv)
+				case manages && mustJSON(v) != mustJSON(dlqARN):
+					t.Errorf("%s: %s = %s, want %s", name, deliveryDLQEnv, mustJSON(v), mustJSON(dlqARN))
+				case !manages && ok:
+					t.Errorf("%s has %s, which only a function managing subscriptions uses", name, deliveryDLQEnv)
 				}
+				if manages {
+					managers++
+				}
+			}
+			if managers == 0 {
+				t.Error("no function manages subscriptions: the table lost profile's")
 			}
 		}},
 	})

@@ -15,10 +15,9 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
-	"github.com/kabinet/kabinet/shared/app"
 )
 
 // obj and arr keep the matcher literals short.
@@ -165,26 +164,28 @@ func onlyID(t *testing.T, tj obj, typ string) string {
 
 func props(r obj) obj { p, _ := r["Properties"].(obj); return p }
 
-// allFunctions lists every function name: the route table's, then the
-// scheduled ones, then the event-driven ones.
-func allFunctions() []string {
-	names := httpapi.Functions()
-	for _, s := range app.ScheduledFunctions {
-		names = append(names, s.Name)
+// allFunctions lists every function name of functions.All.
+func allFunctions() []string { return functions.Names() }
+
+// entry is the table's entry of function name.
+func entry(t *testing.T, name string) functions.Function {
+	t.Helper()
+	f, ok := functions.Get(name)
+	if !ok {
+		t.Fatalf("no function %q in functions.All", name)
 	}
-	for _, e := range app.EventFunctions {
-		names = append(names, e.Name)
-	}
-	return names
+	return f
 }
 
-// scheduled returns the scheduled function called name, if it is one.
-func scheduled(name string) (app.Scheduled, bool) {
-	i := slices.IndexFunc(app.ScheduledFunctions, func(s app.Scheduled) bool { return s.Name == name })
-	if i < 0 {
-		return app.Scheduled{}, false
+// functionsWith lists the functions whose entry satisfies has.
+func functionsWith(has func(functions.Function) bool) []string {
+	var out []string
+	for _, f := range functions.All {
+		if has(f) {
+			out = append(out, f.Name)
+		}
 	}
-	return app.ScheduledFunctions[i], true
+	return out
 }
 
 // functionIDs maps each function name to the logical id of its Lambda.
@@ -285,10 +286,9 @@ func TestKey(t *testing.T) {
 }
 
 // GIVEN the stack WHEN its Lambdas are inspected THEN there is one per
-// function of the route table and per scheduled function, each an arm64
-// custom-runtime Go binary with tracing, the table's name, its sizing
-// (scheduled functions get more, and no reserved concurrency) and a log
-// group with retention.
+// entry of functions.All, each an arm64 custom-runtime Go binary with
+// tracing, the table's name, the memory and timeout of its entry (and no
+// reserved concurrency) and a log group with retention.
 func TestFunctions(t *testing.T) {
 	tp, tj := synth(t)
 	const typ = "AWS::Lambda::Function"
@@ -304,10 +304,8 @@ func TestFunctions(t *testing.T) {
 	ids := functionIDs(t, tj)
 	for _, name := range allFunctions() {
 		cases = append(cases, assertCase{name, func(t *testing.T) {
-			memory, timeout := functionMemoryMB, functionTimeout
-			if _, ok := scheduled(name); ok {
-				memory, timeout = scheduledMemoryMB, scheduledTimeout
-			}
+			f := entry(t, name)
+			memory, timeout := f.MemoryMB, int(f.Timeout.Seconds())
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String(typ), obj{
 					"Description":                  functionDescription(name, testProps.Stage),
@@ -407,7 +405,7 @@ func TestIAM(t *testing.T) {
 				t.Errorf("SMS role assume-role policy %s", got)
 			}
 		}},
-		{"every function reads and writes the table, and only the table", func(t *testing.T) {
+		{"every function whose entry asks reads and writes the table, and only the table", func(t *testing.T) {
 			granted := 0
 			for id, p := range policies(tj) {
 				for _, s := range statements(p) {
@@ -425,8 +423,9 @@ func TestIAM(t *testing.T) {
 					}
 				}
 			}
-			if granted != len(allFunctions()) {
-				t.Errorf("DynamoDB statements: got %d, want one per function (%d)", granted, len(allFunctions()))
+			want := len(functionsWith(func(f functions.Function) bool { return f.Needs.Table == functions.ReadWrite }))
+			if granted != want || want == 0 {
+				t.Errorf("DynamoDB statements: got %d, want one per function with table access (%d)", granted, want)
 			}
 		}},
 	})
@@ -629,11 +628,11 @@ func mustJSON(v any) string {
 }
 
 // GIVEN the stack WHEN each function's environment and IAM policy are
-// inspected THEN only profile and the publishers (expiry-scan, applications,
-// ingest, org-digest) know the reminders topic: profile may manage
-// subscriptions but not publish, the publishers may publish (with the key)
-// but not manage subscriptions, and every other function has no SNS
-// permission at all.
+// inspected THEN only the functions whose entry of functions.All names the
+// reminders topic know it: those managing subscriptions (profile) may do
+// that but not publish, the publishers (expiry-scan, applications, ingest,
+// org-digest) may publish (with the key) but not manage subscriptions, and
+// every other function has no SNS permission at all.
 func TestTopicAccess(t *testing.T) {
 	_, tj := synth(t)
 	ids := functionIDs(t, tj)
@@ -641,8 +640,20 @@ func TestTopicAccess(t *testing.T) {
 	topicRef := obj{"Ref": topic}
 	subscriptions := obj{"Fn::Join": arr{"", arr{topicRef, ":*"}}}
 	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
-	publishers := []string{app.FnExpiryScan, httpapi.FnApplications, app.FnIngest, app.FnOrgDigest}
-	users := append([]string{httpapi.FnProfile}, publishers...)
+	names := func(topics func(functions.Function) []string) []string {
+		return functionsWith(func(f functions.Function) bool { return slices.Contains(topics(f), notify.Reminders.Name) })
+	}
+	subscribers := names(func(f functions.Function) []string { return f.Needs.Subscriptions })
+	publishers := names(func(f functions.Function) []string { return f.Needs.Publish })
+	users := append(slices.Clone(subscribers), publishers...)
+	if len(subscribers) == 0 || len(publishers) == 0 {
+		t.Fatalf("subscribers %v, publishers %v: the table lost the reminders topic", subscribers, publishers)
+	}
+	for _, name := range subscribers {
+		if slices.Contains(publishers, name) {
+			t.Fatalf("%s both publishes and manages subscriptions; extend this test for that", name)
+		}
+	}
 
 	cases := []assertCase{}
 	for _, name := range allFunctions() {
@@ -659,9 +670,9 @@ func TestTopicAccess(t *testing.T) {
 			}
 		}})
 	}
-	cases = append(cases,
-		assertCase{"profile manages subscriptions and does not publish", func(t *testing.T) {
-			stmts := functionPolicy(t, tj, ids[httpapi.FnProfile])
+	for _, name := range subscribers {
+		cases = append(cases, assertCase{name + " manages subscriptions and does not publish", func(t *testing.T) {
+			stmts := functionPolicy(t, tj, ids[name])
 			if !granted(stmts, "sns:Subscribe", topicRef) {
 				t.Errorf("no sns:Subscribe on the topic: %v", snsActions(stmts))
 			}
@@ -673,8 +684,8 @@ func TestTopicAccess(t *testing.T) {
 			if got := snsActions(stmts); slices.Contains(got, "sns:Publish") || len(got) != 4 {
 				t.Errorf("SNS actions %v, want exactly Subscribe, Unsubscribe, Get- and SetSubscriptionAttributes", got)
 			}
-		}},
-	)
+		}})
+	}
 	for _, name := range publishers {
 		cases = append(cases, assertCase{name + " publishes with the key and does not manage subscriptions", func(t *testing.T) {
 			stmts := functionPolicy(t, tj, ids[name])
@@ -730,7 +741,7 @@ func TestSchedule(t *testing.T) {
 	cases := []assertCase{
 		{"one rule per scheduled and per event-driven function", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(len(app.ScheduledFunctions)+len(app.EventFunctions)))
+				tp.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(len(functions.Scheduled())+len(functions.EventDriven())))
 			})
 		}},
 		{"dead-letter queue encrypted, kept 14 days", func(t *testing.T) {
@@ -743,9 +754,10 @@ func TestSchedule(t *testing.T) {
 			}
 		}},
 	}
-	for _, s := range app.ScheduledFunctions {
-		fnARN := obj{"Fn::GetAtt": arr{ids[s.Name], "Arn"}}
-		cases = append(cases, assertCase{s.Name, func(t *testing.T) {
+	for _, f := range functions.Scheduled() {
+		s := f.Schedule
+		fnARN := obj{"Fn::GetAtt": arr{ids[f.Name], "Arn"}}
+		cases = append(cases, assertCase{f.Name, func(t *testing.T) {
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj{
 					"ScheduleExpression": rateExpression(s.RateMinutes),
@@ -801,7 +813,7 @@ func TestScheduleRefusesBadRate(t *testing.T) {
 			st := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Schedule"), nil)
 			fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
 				jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
-			newSchedule(st, app.Scheduled{Name: "fake", RateMinutes: rate}, fn, newScheduleDLQ(st))
+			newSchedule(st, functions.Function{Name: "fake", Schedule: &functions.Schedule{RateMinutes: rate}}, fn, newScheduleDLQ(st))
 		})
 	}
 }
@@ -816,7 +828,7 @@ func TestScheduleDailyAndWeekly(t *testing.T) {
 			st := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Schedule"), nil)
 			fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
 				jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
-			s := app.Scheduled{Name: "fake", RateMinutes: days * 24 * 60}
+			s := functions.Function{Name: "fake", Schedule: &functions.Schedule{RateMinutes: days * 24 * 60}}
 			check(t, func() {
 				newSchedule(st, s, fn, newScheduleDLQ(st))
 				newNotRunAlarm(st, s, fn)
@@ -855,7 +867,7 @@ func TestAlarms(t *testing.T) {
 	cases := []assertCase{
 		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx", func(t *testing.T) {
 			// +1 schedule DLQ, +1 delivery DLQ, +1 API 5xx
-			want := 2*len(allFunctions()) + 3 + len(app.ScheduledFunctions) + len(app.EventFunctions)
+			want := 2*len(allFunctions()) + 3 + len(functions.Scheduled()) + len(functions.EventDriven())
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
 		}},
 		{"every alarm notifies the operators topic", func(t *testing.T) {
@@ -882,14 +894,15 @@ func TestAlarms(t *testing.T) {
 			})})
 		}
 	}
-	for _, s := range app.ScheduledFunctions {
+	for _, f := range functions.Scheduled() {
+		s := f.Schedule
 		period, periods := max(3600, 2*60*s.RateMinutes), 1
 		if s.RateMinutes > 720 { // whole days: one-day periods over one interval
 			period, periods = 24*3600, s.RateMinutes/(24*60)
 		}
-		cases = append(cases, assertCase{s.Name + " not run", has(obj{
+		cases = append(cases, assertCase{f.Name + " not run", has(obj{
 			"Namespace": "AWS/Lambda", "MetricName": "Invocations",
-			"Dimensions": arr{obj{"Name": "FunctionName", "Value": obj{"Ref": ids[s.Name]}}},
+			"Dimensions": arr{obj{"Name": "FunctionName", "Value": obj{"Ref": ids[f.Name]}}},
 			"Statistic":  "Sum", "Period": period,
 			"ComparisonOperator": "LessThanThreshold", "Threshold": 1, "EvaluationPeriods": periods,
 			"TreatMissingData": "breaching",
@@ -903,7 +916,7 @@ func TestAlarms(t *testing.T) {
 // the JWT authorizer unless public; CORS, throttling and access logs are set.
 func TestHTTPAPI(t *testing.T) {
 	tp, tj := synth(t)
-	routes := httpapi.Routes(httpapi.Deps{})
+	routes := functions.Routes()
 	has := func(typ string, p obj) func(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
@@ -913,7 +926,7 @@ func TestHTTPAPI(t *testing.T) {
 		}},
 		{"one integration per function", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(len(httpapi.Functions())))
+				tp.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(len(functions.HTTP())))
 			})
 		}},
 		{"JWT authorizer trusting the user pool's ID tokens for the app client", has("AWS::ApiGatewayV2::Authorizer", obj{
@@ -956,7 +969,7 @@ func TestHTTPAPI(t *testing.T) {
 	fnIDs := functionIDs(t, tj)
 	for _, r := range routes {
 		cases = append(cases, assertCase{r.Pattern, func(t *testing.T) {
-			method, path := routeKey(r)
+			method, path := routeKey(r.Route)
 			var want obj
 			if !r.Public {
 				want = obj{"RouteKey": method + " " + path, "AuthorizationType": "JWT",
@@ -983,9 +996,9 @@ func TestAddRoutesPublic(t *testing.T) {
 	api := newHTTPAPI(st, testProps, jsii.String("https://issuer.example.test"), jsii.String("aud"), jsii.Strings(testProps.AllowedOrigins...))
 	fn := awslambda.Function_FromFunctionArn(st, jsii.String("Fn"),
 		jsii.String("arn:aws:lambda:eu-central-1:123456789012:function:fake"))
-	addRoutes(api, []httpapi.Route{
-		{Function: "fake", Pattern: "GET /health", Public: true},
-		{Function: "fake", Pattern: "GET /files/{path...}"},
+	addRoutes(api, []functions.FunctionRoute{
+		{Function: "fake", Route: functions.Route{Pattern: "GET /health", Public: true}},
+		{Function: "fake", Route: functions.Route{Pattern: "GET /files/{path...}"}},
 	}, map[string]awslambda.IFunction{"fake": fn})
 	tp := assertions.Template_FromStack(st, nil)
 	run(t, []assertCase{
@@ -1060,7 +1073,7 @@ func TestRouteKey(t *testing.T) {
 					t.Errorf("panic = %v, want panic %v", r, c.panics)
 				}
 			}()
-			m, p := routeKey(httpapi.Route{Pattern: c.pattern})
+			m, p := routeKey(functions.Route{Pattern: c.pattern})
 			if m != c.method || p != c.path {
 				t.Errorf("got %q %q, want %q %q", m, p, c.method, c.path)
 			}
@@ -1178,17 +1191,21 @@ func TestTicketSigningSeed(t *testing.T) {
 			vars, _ := props(resources(tj, "AWS::Lambda::Function")[ids[name]])["Environment"].(obj)["Variables"].(obj)
 			seed, hasSeed := vars[ticketSeedEnv]
 			video, hasVideo := vars["VIDEO_BASE_URL"]
-			if name != httpapi.FnBooking {
-				if hasSeed || hasVideo {
-					t.Errorf("%s has %s or VIDEO_BASE_URL, which only booking uses", name, ticketSeedEnv)
+			needs := entry(t, name).Needs
+			switch {
+			case !needs.VideoLinks && hasVideo:
+				t.Errorf("%s has VIDEO_BASE_URL, which its entry does not ask for", name)
+			case needs.VideoLinks && video != testProps.VideoBaseURL:
+				t.Errorf("VIDEO_BASE_URL = %v, want %q", video, testProps.VideoBaseURL)
+			}
+			if !needs.TicketSeed {
+				if hasSeed {
+					t.Errorf("%s has %s, which its entry does not ask for", name, ticketSeedEnv)
 				}
 				return
 			}
-			if video != testProps.VideoBaseURL {
-				t.Errorf("VIDEO_BASE_URL = %v, want %q", video, testProps.VideoBaseURL)
-			}
 			if !hasSeed {
-				t.Fatalf("booking lacks %s", ticketSeedEnv)
+				t.Fatalf("%s lacks %s", name, ticketSeedEnv)
 			}
 			// {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": <secret>}, ":SecretString:::}}"]]}
 			join, ok := seed.(obj)["Fn::Join"].([]any)

@@ -1,8 +1,8 @@
 // Package testenv gives an integration test what most of them start from:
 // the AWS clients built as the functions build them, pointed at the local
 // emulators (emutest), and a DynamoDB table and SNS topic of the test's own.
-// Tests of packages that shared/app is built from may use it only from
-// their external test packages (package x_test): it imports shared/app.
+// Tests of packages that shared/app/core is built from may use it only from
+// their external test packages (package x_test): it imports shared/app/core.
 package testenv
 
 import (
@@ -16,18 +16,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/store"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // Table makes a table of store.Schema named prefix-<random> and deletes it
 // when the test ends, and returns the clients and the table's name. Like
 // emutest.Need, it skips the test (or fails it, under
 // KABINET_REQUIRE_EMULATORS=1) when the emulators are missing.
-func Table(t *testing.T, prefix string) (app.Clients, string) {
+func Table(t *testing.T, prefix string) (core.Clients, string) {
 	t.Helper()
 	emutest.Need(t)
 	ctx := context.Background()
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func Table(t *testing.T, prefix string) (app.Clients, string) {
 
 // Topic makes an SNS topic called name, deleted when the test ends, and
 // returns its ARN.
-func Topic(t *testing.T, cl app.Clients, name string) string {
+func Topic(t *testing.T, cl core.Clients, name string) string {
 	t.Helper()
 	out, err := cl.SNS.CreateTopic(context.Background(), &sns.CreateTopicInput{Name: aws.String(name)})
 	if err != nil {

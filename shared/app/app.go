@@ -1,20 +1,33 @@
-// Package app composes Kabinet's services from configuration. Every entry
-// point (each Lambda's main, the local runner) builds its dependencies here,
-// so wiring is written once. What the functions without the HTTP API need is
-// in app/core, which they import alone so as not to link the HTTP handlers;
-// this package re-exports it.
+// Package app composes every function in one process: the local runner
+// (cmd/local), the tests and the benchmark serve every route from Services,
+// and run the expiry scan and the agency-event ingestion from Scanner and
+// Ingest. The wiring is the functions' own: each Lambda composes its
+// services in its main (functions/<name>) from package core in the same
+// way, and never imports this package, which links every function's
+// handlers.
 package app
 
 import (
-	"context"
+	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	applicationshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/applications"
+	bookinghttp "github.com/kabinet/kabinet/shared/adapter/httpapi/booking"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/notifications"
+	orgshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/orgs"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -26,112 +39,129 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
-// Config is what a function reads from its environment (core.Config).
-type Config = core.Config
-
-// Clients are the AWS clients the services use (core.Clients).
-type Clients = core.Clients
-
-// ConfigFrom reads Config through getenv, all of it: what every function
-// needs (the local runner serves every route). A function's own main reads
-// ConfigFor its name instead.
-func ConfigFrom(getenv func(string) string) (Config, error) { return ConfigFor("", getenv) }
-
-// ConfigFor reads the Config function fn uses ("" for all functions). Only
-// the functions that sign tickets (booking, or "") read TICKET_SIGNING_SEED:
-// deriving the Ed25519 key is the costliest step of reading a Config (the
-// first key derivation in a process takes about a millisecond), the stack
-// gives the seed to booking alone, and another function must not fail to
-// start on a variable it never uses.
-func ConfigFor(fn string, getenv func(string) string) (Config, error) {
-	c, err := core.ReadConfig(getenv)
-	if err != nil || !signsTickets(fn) {
-		return c, err
-	}
-	if seed := getenv("TICKET_SIGNING_SEED"); seed != "" {
-		key, err := ticket.KeyFromSeed(seed)
-		if err != nil {
-			return c, fmt.Errorf("TICKET_SIGNING_SEED: %w", err)
-		}
-		c.TicketKey = key
-	}
-	return c, nil
+// Services are the services of every HTTP function.
+type Services struct {
+	Documents    *registry.Service // documents and profile
+	Inbox        *inbox.Service
+	Booking      bookinghttp.Deps
+	Applications *applications.Service
+	Orgs         *orgs.Service
 }
 
-// NewClients loads AWS configuration from the environment.
-func NewClients(ctx context.Context) (Clients, error) { return core.NewClients(ctx) }
-
-// Deps builds the HTTP dependencies of every route on the given clients.
-// now is the clock every service reads; auth decides who is calling.
-func Deps(c Config, cl Clients, now func() time.Time, log *slog.Logger, auth httpapi.Authenticator) httpapi.Deps {
-	return DepsFor("", c, cl, now, log, auth)
-}
-
-// DepsFor builds only what the routes of function fn use ("" builds
-// everything, as Deps does); the other services stay nil, which
-// httpapi.Handler(d, fn) never reaches since it mounts fn's routes alone.
-// A Lambda composes per function so that, say, documents builds no
-// directory cache, booking service or ticket signer.
-func DepsFor(fn string, c Config, cl Clients, now func() time.Time, log *slog.Logger, auth httpapi.Authenticator) httpapi.Deps {
-	st := core.NewStore(c, cl, now)
-	d := httpapi.Deps{Log: log, Auth: auth, Audit: st}
-	all := fn == ""
-	var docs *registry.Service
-	// applications reads profiles and renews documents through the
-	// registry, so it needs the document service too.
-	if all || fn == httpapi.FnDocuments || fn == httpapi.FnProfile || fn == httpapi.FnApplications {
-		docs = &registry.Service{Store: st, Now: now, NewID: ids.New, Renewal: applications.RenewalService}
-		if c.Reminders != "" {
-			docs.Contacts = &contacts{
-				subs:  &notify.Subscriptions{SNS: cl.SNS, TopicARN: c.Reminders, DeadLetterARN: c.DeliveryDLQ},
-				store: st,
-			}
-		}
-		d.Documents = docs
+// NewServices builds every HTTP function's services on st, as the
+// functions' mains do; now is the clock every service reads. ticketKey signs
+// booking QR codes; without one the QR and PDF routes fail, as the booking
+// function does without its seed.
+func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
+	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st),
+		Renewal: renewal.Service}
+	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
+	video := c.VideoBase
+	if video == "" {
+		video = core.DefaultVideoBase
 	}
-	if all || fn == httpapi.FnNotifications {
-		d.Inbox = &inbox.Service{Store: st, Now: now}
-	}
-	if all || fn == httpapi.FnBooking {
-		places := &directory.Cache{Load: st.LoadDirectory, Now: now}
-		video := c.VideoBase
-		if video == "" {
-			video = DefaultVideoBase
-		}
-		d.Booking = httpapi.BookingDeps{
+	return Services{
+		Documents: docs,
+		Inbox:     &inbox.Service{Store: st, Now: now},
+		Booking: bookinghttp.Deps{
 			Service:   &booking.Service{Store: st, Places: places, Now: now, NewID: ids.New, VideoBase: video},
 			Directory: places,
-			Signer:    ticket.Signer{Key: c.TicketKey},
+			Signer:    ticket.Signer{Key: ticketKey},
+		},
+		// applications reads profiles and documents and renews documents
+		// through the registry's service, never its store.
+		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
+			Log: log, Publisher: core.Publisher(c, cl)},
+		Orgs: &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
+	}
+}
+
+// Handlers are every HTTP function's handlers, by function name.
+func (s Services) Handlers() map[string]httpapi.Handlers {
+	return map[string]httpapi.Handlers{
+		functions.Documents:     documents.Handlers(s.Documents),
+		functions.Notifications: notifications.Handlers(s.Inbox),
+		functions.Booking:       bookinghttp.Handlers(s.Booking),
+		functions.Profile:       profile.Handlers(s.Documents),
+		functions.Applications:  applicationshttp.Handlers(s.Applications),
+		functions.Orgs:          orgshttp.Handlers(s.Orgs),
+	}
+}
+
+// Mount registers every HTTP function's routes on mux, served through api
+// (httpapi.API.Mount each), without the outer middleware, for a server that
+// adds routes of its own and then httpapi.Wrap. Errors: an HTTP function of
+// functions.All without handlers here, handlers of a function that serves
+// no routes, or what httpapi.API.Mount refuses.
+func (s Services) Mount(mux *http.ServeMux, api httpapi.API) error {
+	hs := s.Handlers()
+	for name := range hs {
+		if f, ok := functions.Get(name); !ok || len(f.Routes) == 0 {
+			return fmt.Errorf("app: handlers for %q, which is no HTTP function of functions.All", name)
 		}
 	}
-	if all || fn == httpapi.FnApplications {
-		d.Applications = core.ApplicationsService(c, cl, st, docs, now, log)
+	for _, f := range functions.HTTP() {
+		h, ok := hs[f.Name]
+		if !ok {
+			return fmt.Errorf("app: no handlers for the %s function", f.Name)
+		}
+		if err := api.Mount(mux, f.Name, h); err != nil {
+			return err
+		}
 	}
-	if all || fn == httpapi.FnOrgs {
-		d.Orgs = core.OrgsService(c, cl, st, now)
-	}
-	return d
+	return nil
 }
 
-// signsTickets reports whether function fn ("" for all) serves the routes
-// that sign booking QR codes.
-func signsTickets(fn string) bool { return fn == "" || fn == httpapi.FnBooking }
-
-// DefaultVideoBase is where video appointments take place when
-// VIDEO_BASE_URL is not set.
-const DefaultVideoBase = "https://video.kabinet.example/room"
-
-// Orgs builds consents and organisations' views; with a reminders topic it
-// can publish organisations' weekly digests (Service.Digest).
-func Orgs(c Config, cl Clients, now func() time.Time) *orgs.Service { return core.Orgs(c, cl, now) }
-
-// Ingest builds the agency-event ingestion (functions/ingest); an issued
-// document closes the application it answers.
-func Ingest(c Config, cl Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
-	return core.Ingest(c, cl, now, log)
+// Handler serves every HTTP function's routes through api, with the outer
+// middleware. Errors: as Mount.
+func (s Services) Handler(api httpapi.API) (http.Handler, error) {
+	mux := http.NewServeMux()
+	if err := s.Mount(mux, api); err != nil {
+		return nil, err
+	}
+	log := api.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return httpapi.Wrap(log, mux), nil
 }
 
-// Scanner builds the expiry scan.
-func Scanner(c Config, cl Clients, log *slog.Logger) (*reminders.Scanner, error) {
-	return core.Scanner(c, cl, log)
+// Handler is every route of the API on c's table, as the local server
+// serves it: NewServices on the store, audited in it, authenticating with
+// auth. The tests and the benchmark serve it. Errors: as Services.Mount.
+func Handler(c core.Config, cl core.Clients, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger,
+	auth httpapi.Authenticator) (http.Handler, Services, error) {
+	st := core.NewStore(c, cl, now)
+	s := NewServices(c, cl, st, ticketKey, now, log)
+	h, err := s.Handler(httpapi.API{Log: log, Auth: auth, Audit: st})
+	return h, s, err
+}
+
+// Scanner builds the expiry scan as functions/expiry-scan does.
+// Errors: no reminders topic in c.
+func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scanner, error) {
+	pub := core.Publisher(c, cl)
+	if pub == nil {
+		return nil, errors.New(notify.Reminders.Env + " is not set")
+	}
+	st := core.NewStore(c, cl, time.Now)
+	return &reminders.Scanner{
+		Store:     st,
+		Publisher: pub,
+		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		NewID:     ids.New,
+		Log:       log,
+		Shards:    store.DueShards,
+	}, nil
+}
+
+// Ingest builds the agency-event ingestion as functions/ingest does: an
+// issued document closes the application it answers, which tells the
+// person.
+func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
+	st := core.NewStore(c, cl, now)
+	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
+	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
+		Log: log, Publisher: core.Publisher(c, cl)}
+	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps}
 }

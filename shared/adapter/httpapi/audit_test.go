@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/functions"
 )
 
 // TestEveryStateChangeIsAudited makes changes, reads, and refused requests,
@@ -78,7 +78,7 @@ func TestEveryStateChangeIsAudited(t *testing.T) {
 	}); len(mal.Items) != 0 {
 		t.Errorf("a refused request was audited: %v", mal.Items)
 	}
-	for _, r := range httpapi.Routes(httpapi.Deps{}) {
+	for _, r := range functions.Routes() {
 		if strings.Contains(strings.ToLower(r.Path()), "audit") {
 			t.Errorf("route %s reaches the audit trail", r.Pattern)
 		}

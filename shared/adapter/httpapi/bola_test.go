@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"github.com/kabinet/kabinet/shared/domain/message"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -11,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/devapi"
+	"github.com/kabinet/kabinet/shared/domain/message"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -23,7 +26,7 @@ import (
 )
 
 // Object-level authorization (OWASP API1, BOLA): one table, keyed by route
-// pattern, for every route of httpapi.Routes whose path has a {parameter}.
+// pattern, for every route of functions.Routes whose path has a {parameter}.
 // A route with a parameter and no row fails the suite, and so does a row
 // whose route is gone.
 
@@ -130,7 +133,7 @@ var bolaRows = map[string]bolaRow{
 // bolaCoverage lists what is wrong between the route table and the rows: a
 // route with a parameter and no row, a row whose route is gone or takes no
 // parameter, a row of no known class.
-func bolaCoverage(routes []httpapi.Route, rows map[string]bolaRow) []string {
+func bolaCoverage(routes []functions.FunctionRoute, rows map[string]bolaRow) []string {
 	var problems []string
 	withParam := map[string]bool{}
 	for _, rt := range routes {
@@ -144,7 +147,7 @@ func bolaCoverage(routes []httpapi.Route, rows map[string]bolaRow) []string {
 	}
 	for p, row := range rows {
 		if !withParam[p] {
-			problems = append(problems, fmt.Sprintf("bolaRows has %s, which is not a route with a parameter in httpapi.Routes any more", p))
+			problems = append(problems, fmt.Sprintf("bolaRows has %s, which is not a route with a parameter in functions.Routes any more", p))
 		}
 		if row.class != bolaOwned && row.class != bolaDirectory && row.class != bolaStaff {
 			problems = append(problems, fmt.Sprintf("bolaRows[%s] has no class", p))
@@ -164,15 +167,15 @@ func bolaCoverage(routes []httpapi.Route, rows map[string]bolaRow) []string {
 // TestObjectLevelAuthorization: a new route with a parameter and no row,
 // and a row whose route is gone, are reported.
 func TestObjectLevelAuthorizationTableFollowsRoutes(t *testing.T) {
-	routes := httpapi.Routes(httpapi.Deps{})
+	routes := functions.Routes()
 	if p := bolaCoverage(routes, bolaRows); len(p) != 0 {
 		t.Errorf("the real table: %v", p)
 	}
-	added := append(slices.Clone(routes), httpapi.Route{Function: httpapi.FnDocuments, Pattern: "GET /documents/{id}/scan.pdf"})
+	added := append(slices.Clone(routes), functions.FunctionRoute{Function: functions.Documents, Route: functions.Route{Pattern: "GET /documents/{id}/scan.pdf"}})
 	if p := bolaCoverage(added, bolaRows); len(p) != 1 || !strings.Contains(p[0], "GET /documents/{id}/scan.pdf") || !strings.Contains(p[0], "no row") {
 		t.Errorf("a new route without a row: %v", p)
 	}
-	var removed []httpapi.Route
+	var removed []functions.FunctionRoute
 	for _, rt := range routes {
 		if rt.Pattern != "POST /bookings/{id}/cancel" {
 			removed = append(removed, rt)
@@ -247,7 +250,7 @@ func problemShape(t *testing.T, r resp) map[string]any {
 	return p
 }
 
-// TestObjectLevelAuthorization walks every route of httpapi.Routes that
+// TestObjectLevelAuthorization walks every route of functions.Routes that
 // takes a parameter (bolaRows). The owner, alice, has one of everything;
 // then, for each route and each object it applies to:
 //
@@ -263,7 +266,7 @@ func problemShape(t *testing.T, r resp) map[string]any {
 // each route and get its success status, on a fresh object where the call
 // changes or removes it.
 func TestObjectLevelAuthorization(t *testing.T) {
-	routes := httpapi.Routes(httpapi.Deps{})
+	routes := functions.Routes()
 	for _, p := range bolaCoverage(routes, bolaRows) {
 		t.Error(p)
 	}
@@ -339,7 +342,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			}
 		}
 	}
-	path := func(rt httpapi.Route, id string) string {
+	path := func(rt functions.FunctionRoute, id string) string {
 		p := rt.Path()
 		if strings.Count(p, "{") != 1 {
 			t.Fatalf("%s has %d parameters: teach the suite how to fill them", rt.Pattern, strings.Count(p, "{"))
@@ -355,7 +358,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	}
 	ifMatch := map[string]string{"If-Match": `"1"`}
 
-	expired, err := (&httpapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).
+	expired, err := (&devapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).
 		Issue(httpapi.Identity{Sub: owner, Groups: []string{"citizen"}})
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,10 @@ type Identity struct {
 	Org         string
 }
 
+// GroupOrgAdmin is the group of an organisation's administrators; their
+// token's org claim names the organisation.
+const GroupOrgAdmin = "orgadmin"
+
 // InGroup reports whether the identity belongs to group g.
 func (id Identity) InGroup(g string) bool {
 	for _, x := range id.Groups {

@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,16 +11,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
 // MaxBody is the largest request body any route accepts.
 const MaxBody = 64 << 10
 
-// readBody returns the request body, refusing non-JSON media types (415)
+// ReadBody returns the request body, refusing non-JSON media types (415)
 // and bodies over MaxBody (413).
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	const op = "httpapi.readBody"
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -37,10 +41,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// decodeJSON reads exactly one JSON value into v, refusing unknown fields,
+// DecodeJSON reads exactly one JSON value into v, refusing unknown fields,
 // wrong types and trailing data with field-level errors. Any client-settable
 // field not in v's type (owner, status, version, ...) is an unknown field.
-func decodeJSON(body []byte, v any) error {
+func DecodeJSON(body []byte, v any) error {
 	const op = "httpapi.decode"
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -77,25 +81,25 @@ func decodeJSON(body []byte, v any) error {
 	return e
 }
 
-// decode reads and decodes the body of r into v.
-func decode(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
-	body, err := readBody(w, r)
+// Decode reads and decodes the body of r into v.
+func Decode(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := ReadBody(w, r)
 	if err != nil {
 		return nil, err
 	}
-	return body, decodeJSON(body, v)
+	return body, DecodeJSON(body, v)
 }
 
-// encode writes v as JSON with status.
-func encode(w http.ResponseWriter, status int, v any) {
+// Encode writes v as JSON with status.
+func Encode(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// queryInt reads an optional integer query parameter (0 when absent).
-func queryInt(r *http.Request, name string, fe *errs.Fields) int {
+// QueryInt reads an optional integer query parameter (0 when absent).
+func QueryInt(r *http.Request, name string, fe *errs.Fields) int {
 	s := r.URL.Query().Get(name)
 	if s == "" {
 		return 0
@@ -110,10 +114,10 @@ func queryInt(r *http.Request, name string, fe *errs.Fields) int {
 	return n
 }
 
-// ifMatch reads the version from an If-Match header ("3" or W/"3"): nil
+// IfMatch reads the version from an If-Match header ("3" or W/"3"): nil
 // when absent (the service decides whether it was required), -1 when it
 // cannot be read, which matches no version.
-func ifMatch(r *http.Request) *int {
+func IfMatch(r *http.Request) *int {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" {
 		return nil
@@ -125,4 +129,35 @@ func ifMatch(r *http.Request) *int {
 	return &n
 }
 
-func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+// ETag is the entity tag of version (the If-Match header IfMatch reads).
+func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// ListResponse is a page of a list: its items and the cursor of the next
+// page ("" on the last).
+type ListResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+// IdempotencyKey reads the optional Idempotency-Key header. The body's hash
+// tells a retry (same body) from a reuse of the key for something else.
+func IdempotencyKey(r *http.Request, body []byte, now time.Time) (*idempotency.Key, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return nil, nil
+	}
+	if len(k) > 128 || !printableASCII(k) {
+		return nil, errs.E("httpapi.idempotencyKey", errs.Malformed, errs.FieldError{Field: "Idempotency-Key", Code: "invalid_header"})
+	}
+	sum := sha256.Sum256(body)
+	return &idempotency.Key{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(idempotency.TTL)}, nil
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

@@ -18,7 +18,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/shared/adapter/awsconf"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // fault makes one DynamoDB operation fail before it reaches DynamoDB
@@ -112,7 +112,7 @@ func TestDynamoDBFaults(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := &fault{op: c.op, err: c.err, times: c.times}
-			cl, err := app.NewClients(ctx)
+			cl, err := core.NewClients(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,8 +122,7 @@ func TestDynamoDBFaults(t *testing.T) {
 			var b [4]byte
 			_, _ = rand.Read(b[:])
 			sub := "fault-" + hex.EncodeToString(b[:])
-			deps := app.Deps(app.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate)
-			srv := httptest.NewServer(httpapi.Handler(deps, ""))
+			srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
 			defer srv.Close()
 			fe := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
 

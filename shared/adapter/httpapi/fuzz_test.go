@@ -214,7 +214,7 @@ func FuzzDecodeCreateDocument(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in registry.CreateInput
-		if err := decodeJSON(body, &in); err != nil {
+		if err := DecodeJSON(body, &in); err != nil {
 			assertDecodeError(t, body, err)
 			return
 		}
@@ -261,7 +261,7 @@ func FuzzDecodeProfile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in registry.ProfileInput
-		if err := decodeJSON(body, &in); err != nil {
+		if err := DecodeJSON(body, &in); err != nil {
 			assertDecodeError(t, body, err)
 			return
 		}

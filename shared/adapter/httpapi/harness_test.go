@@ -18,11 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 )
 
@@ -42,7 +44,7 @@ type env struct {
 	t      *testing.T
 	srv    *httptest.Server
 	clock  *clock
-	issuer *httpapi.TokenIssuer
+	issuer *devapi.TokenIssuer
 	db     *dynamodb.Client
 	table  string
 	logs   *bytes.Buffer
@@ -64,20 +66,31 @@ func newEnv(t *testing.T) *env {
 func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
 	cl, table := testenv.Table(t, "test")
-	key := httpapi.SharedTestKey(t)
+	key := sharedTestKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk := &clock{t: defaultNow}
 	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{}, ticketKey: ticketKey, ticketPub: ticketPub,
-		issuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
+		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	deps := app.Deps(app.Config{Table: table, TicketKey: ticketKey}, cl, clk.Now, log, verifier.Authenticate)
-	e.srv = httptest.NewServer(wrap(httpapi.Handler(deps, "")))
+	e.srv = httptest.NewServer(wrap(apiHandler(t, core.Config{Table: table}, cl, ticketKey, clk.Now, log, verifier.Authenticate)))
 	t.Cleanup(e.srv.Close)
 	return e
+}
+
+// apiHandler is every route of the API on c's table, composed as the local
+// server composes it (app.Handler).
+func apiHandler(t *testing.T, c core.Config, cl core.Clients, ticketKey ed25519.PrivateKey, now func() time.Time,
+	log *slog.Logger, auth httpapi.Authenticator) http.Handler {
+	t.Helper()
+	h, _, err := app.Handler(c, cl, ticketKey, now, log, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 // seedDirectory writes the demo directory (directory.Demo) to the env's
@@ -93,16 +106,16 @@ func (e *env) seedDirectory() {
 
 // testIssuer signs tokens its verifier accepts, for tests that need no table.
 type testIssuer struct {
-	*httpapi.TokenIssuer
+	*devapi.TokenIssuer
 	verifier *httpapi.TokenVerifier
 }
 
 func newEnvIssuer(t *testing.T) testIssuer {
 	t.Helper()
-	key := httpapi.SharedTestKey(t)
+	key := sharedTestKey(t)
 	now := func() time.Time { return defaultNow }
 	return testIssuer{
-		TokenIssuer: &httpapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: now},
+		TokenIssuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: now},
 		verifier:    &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: now},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
@@ -194,7 +194,7 @@ func TestIdempotency(t *testing.T) {
 
 	t.Run("every POST is classified", func(t *testing.T) {
 		posts := map[string]bool{}
-		for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+		for _, rt := range functions.Routes() {
 			if rt.Method() != "POST" {
 				continue
 			}

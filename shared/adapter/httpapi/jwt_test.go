@@ -1,4 +1,4 @@
-package httpapi
+package httpapi_test
 
 import (
 	"crypto/ecdsa"
@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabinet/kabinet/internal/devapi"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
@@ -25,13 +28,12 @@ import (
 // tokenNow is the instant tokens are issued at; verification clocks are set relative to it.
 var tokenNow = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
 
-// testKey is one RSA key for every test of the package, internal and
-// external (harness_test.go): a 2048-bit key takes a noticeable fraction of
-// a second to make.
+// testKey is one RSA key for every test of the package (harness_test.go's
+// too): a 2048-bit key takes a noticeable fraction of a second to make.
 var testKey = sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
 
-// SharedTestKey returns testKey to the external tests (package httpapi_test).
-func SharedTestKey(t *testing.T) *rsa.PrivateKey {
+// sharedTestKey returns testKey.
+func sharedTestKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
 	k, err := testKey()
 	if err != nil {
@@ -72,7 +74,7 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jw
 // validClaims are the registered claims of a good token at tokenNow.
 func validClaims() jwt.MapClaims {
 	return jwt.MapClaims{
-		"sub": "alice", "iss": LocalIssuer, "aud": TokenAudience,
+		"sub": "alice", "iss": httpapi.LocalIssuer, "aud": httpapi.TokenAudience,
 		"iat": tokenNow.Unix(), "nbf": tokenNow.Unix(), "exp": tokenNow.Add(time.Hour).Unix(),
 	}
 }
@@ -129,7 +131,7 @@ func requestWith(authorization string) *http.Request {
 // clock-skew allowance. So a client (and a test) that passes locally passes
 // deployed. Times are one second either side of each limit.
 func TestAuthenticate(t *testing.T) {
-	key := SharedTestKey(t)
+	key := sharedTestKey(t)
 	other, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -138,14 +140,14 @@ func TestAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs256 := func(c jwt.MapClaims) string { return sign(t, jwt.SigningMethodRS256, key, LocalKeyID, c) }
-	issuer := &TokenIssuer{Key: key, Issuer: LocalIssuer, Audience: TokenAudience, TTL: time.Hour, Now: fixedClock(tokenNow)}
-	full := Identity{Sub: "alice", Groups: []string{"citizen", "institution_staff"}, Institution: "school-17", Agency: "mvd", Org: "org-42"}
+	rs256 := func(c jwt.MapClaims) string { return sign(t, jwt.SigningMethodRS256, key, httpapi.LocalKeyID, c) }
+	issuer := &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: fixedClock(tokenNow)}
+	full := httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "institution_staff"}, Institution: "school-17", Agency: "mvd", Org: "org-42"}
 	good, err := issuer.Issue(full)
 	if err != nil {
 		t.Fatal(err)
 	}
-	minimal, err := issuer.Issue(Identity{Sub: "bob"})
+	minimal, err := issuer.Issue(httpapi.Identity{Sub: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,27 +157,29 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatal(err)
 	}
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
-	hmacWith := func(secret []byte) string { return sign(t, jwt.SigningMethodHS256, secret, LocalKeyID, validClaims()) }
-	noneHeader := b64([]byte(`{"alg":"none","typ":"JWT","kid":"` + LocalKeyID + `"}`))
+	hmacWith := func(secret []byte) string {
+		return sign(t, jwt.SigningMethodHS256, secret, httpapi.LocalKeyID, validClaims())
+	}
+	noneHeader := b64([]byte(`{"alg":"none","typ":"JWT","kid":"` + httpapi.LocalKeyID + `"}`))
 	noneToken := noneHeader + "." + b64JSON(t, validClaims()) + "."
-	noneUpper := b64([]byte(`{"alg":"None","typ":"JWT","kid":"`+LocalKeyID+`"}`)) + "." + b64JSON(t, validClaims()) + "."
-	accessToken := with(without(validClaims(), "aud"), "client_id", TokenAudience) // Cognito's access token shape
+	noneUpper := b64([]byte(`{"alg":"None","typ":"JWT","kid":"`+httpapi.LocalKeyID+`"}`)) + "." + b64JSON(t, validClaims()) + "."
+	accessToken := with(without(validClaims(), "aud"), "client_id", httpapi.TokenAudience) // Cognito's access token shape
 
 	exp := tokenNow.Add(time.Hour)
 	for _, tc := range []struct {
 		name   string
 		header string
-		at     time.Time // verification time; zero: tokenNow
-		want   *Identity // nil: refused with Unauthorized
+		at     time.Time         // verification time; zero: tokenNow
+		want   *httpapi.Identity // nil: refused with Unauthorized
 	}{
 		{name: "valid token with groups and custom claims", header: "Bearer " + good, want: &full},
-		{name: "valid token with only a subject", header: "Bearer " + minimal, want: &Identity{Sub: "bob"}},
-		{name: "RS256 signed directly", header: "Bearer " + rs256(validClaims()), want: &Identity{Sub: "alice"}},
-		{name: "RS384", header: "Bearer " + sign(t, jwt.SigningMethodRS384, key, LocalKeyID, validClaims()), want: &Identity{Sub: "alice"}},
-		{name: "RS512", header: "Bearer " + sign(t, jwt.SigningMethodRS512, key, LocalKeyID, validClaims()), want: &Identity{Sub: "alice"}},
-		{name: "audience as a list containing ours", header: "Bearer " + rs256(with(validClaims(), "aud", []string{"other", TokenAudience})), want: &Identity{Sub: "alice"}},
-		{name: "no aud, client_id ours (an access token)", header: "Bearer " + rs256(accessToken), want: &Identity{Sub: "alice"}},
-		{name: "no nbf and no iat", header: "Bearer " + rs256(without(validClaims(), "nbf", "iat")), want: &Identity{Sub: "alice"}},
+		{name: "valid token with only a subject", header: "Bearer " + minimal, want: &httpapi.Identity{Sub: "bob"}},
+		{name: "RS256 signed directly", header: "Bearer " + rs256(validClaims()), want: &httpapi.Identity{Sub: "alice"}},
+		{name: "RS384", header: "Bearer " + sign(t, jwt.SigningMethodRS384, key, httpapi.LocalKeyID, validClaims()), want: &httpapi.Identity{Sub: "alice"}},
+		{name: "RS512", header: "Bearer " + sign(t, jwt.SigningMethodRS512, key, httpapi.LocalKeyID, validClaims()), want: &httpapi.Identity{Sub: "alice"}},
+		{name: "audience as a list containing ours", header: "Bearer " + rs256(with(validClaims(), "aud", []string{"other", httpapi.TokenAudience})), want: &httpapi.Identity{Sub: "alice"}},
+		{name: "no aud, client_id ours (an access token)", header: "Bearer " + rs256(accessToken), want: &httpapi.Identity{Sub: "alice"}},
+		{name: "no nbf and no iat", header: "Bearer " + rs256(without(validClaims(), "nbf", "iat")), want: &httpapi.Identity{Sub: "alice"}},
 		{name: "a second before exp", header: "Bearer " + good, at: exp.Add(-time.Second), want: &full},
 		{name: "at nbf and iat", header: "Bearer " + good, at: tokenNow, want: &full},
 
@@ -192,8 +196,8 @@ func TestAuthenticate(t *testing.T) {
 		{name: "HS256 keyed with the public key PEM (algorithm confusion)", header: "Bearer " + hmacWith(pubPEM)},
 		{name: "HS256 keyed with the public key DER", header: "Bearer " + hmacWith(pubDER)},
 		{name: "HS256 keyed with the modulus", header: "Bearer " + hmacWith(key.N.Bytes())},
-		{name: "ES256, a valid ECDSA signature (the authorizer takes RSA only)", header: "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, LocalKeyID, validClaims())},
-		{name: "signed by another RSA key under our kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, other, LocalKeyID, validClaims())},
+		{name: "ES256, a valid ECDSA signature (the authorizer takes RSA only)", header: "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, httpapi.LocalKeyID, validClaims())},
+		{name: "signed by another RSA key under our kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, other, httpapi.LocalKeyID, validClaims())},
 		{name: "no kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, key, "", validClaims())},
 		{name: "another kid", header: "Bearer " + sign(t, jwt.SigningMethodRS256, key, "other-key", validClaims())},
 		{name: "tampered subject, signature kept", header: "Bearer " + tamper(t, good, func(m map[string]any) { m["sub"] = "mallory" })},
@@ -209,7 +213,7 @@ func TestAuthenticate(t *testing.T) {
 		{name: "wrong issuer", header: "Bearer " + rs256(with(validClaims(), "iss", "https://evil.example"))},
 		{name: "missing issuer", header: "Bearer " + rs256(without(validClaims(), "iss"))},
 		{name: "wrong audience", header: "Bearer " + rs256(with(validClaims(), "aud", "someone-else"))},
-		{name: "wrong aud with our client_id: aud decides", header: "Bearer " + rs256(with(with(validClaims(), "aud", "someone-else"), "client_id", TokenAudience))},
+		{name: "wrong aud with our client_id: aud decides", header: "Bearer " + rs256(with(with(validClaims(), "aud", "someone-else"), "client_id", httpapi.TokenAudience))},
 		{name: "no aud, another client_id", header: "Bearer " + rs256(with(accessToken, "client_id", "someone-else"))},
 		{name: "neither aud nor client_id", header: "Bearer " + rs256(without(validClaims(), "aud"))},
 		{name: "missing exp", header: "Bearer " + rs256(without(validClaims(), "exp"))},
@@ -221,7 +225,7 @@ func TestAuthenticate(t *testing.T) {
 			if at.IsZero() {
 				at = tokenNow
 			}
-			v := &TokenVerifier{Key: &key.PublicKey, Issuer: LocalIssuer, Audience: TokenAudience, Now: fixedClock(at)}
+			v := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: fixedClock(at)}
 			got, err := v.Authenticate(requestWith(tc.header))
 			if tc.want == nil {
 				if err == nil {
@@ -230,7 +234,7 @@ func TestAuthenticate(t *testing.T) {
 				if k := errs.KindOf(err); k != errs.Unauthorized {
 					t.Errorf("kind = %v, want unauthorized (err %v)", k, err)
 				}
-				if !reflect.DeepEqual(got, Identity{}) {
+				if !reflect.DeepEqual(got, httpapi.Identity{}) {
 					t.Errorf("identity = %+v alongside an error, want zero", got)
 				}
 				return
@@ -248,8 +252,8 @@ func TestAuthenticate(t *testing.T) {
 // A verifier for one issuer refuses an otherwise valid token of another:
 // the issuer and audience come from the verifier, not the token.
 func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
-	key := SharedTestKey(t)
-	tok, err := (&TokenIssuer{Key: key, Issuer: "kabinet-staging", Audience: "kabinet-staging", TTL: time.Hour, Now: fixedClock(tokenNow)}).Issue(Identity{Sub: "alice"})
+	key := sharedTestKey(t)
+	tok, err := (&devapi.TokenIssuer{Key: key, Issuer: "kabinet-staging", Audience: "kabinet-staging", TTL: time.Hour, Now: fixedClock(tokenNow)}).Issue(httpapi.Identity{Sub: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,47 +263,16 @@ func TestAuthenticateUsesTheVerifiersIssuerAndAudience(t *testing.T) {
 		ok               bool
 	}{
 		{"matching", "kabinet-staging", "kabinet-staging", true},
-		{"local issuer", LocalIssuer, "kabinet-staging", false},
-		{"local audience", "kabinet-staging", TokenAudience, false},
+		{"local issuer", httpapi.LocalIssuer, "kabinet-staging", false},
+		{"local audience", "kabinet-staging", httpapi.TokenAudience, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := &TokenVerifier{Key: &key.PublicKey, Issuer: tc.issuer, Audience: tc.audience, Now: fixedClock(tokenNow)}
+			v := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: tc.issuer, Audience: tc.audience, Now: fixedClock(tokenNow)}
 			_, err := v.Authenticate(requestWith("Bearer " + tok))
 			if (err == nil) != tc.ok {
 				t.Errorf("err = %v, want ok %v", err, tc.ok)
 			}
 		})
-	}
-}
-
-func TestTokenIssuerClaims(t *testing.T) {
-	key := SharedTestKey(t)
-	tok, err := (&TokenIssuer{Key: key, Issuer: LocalIssuer, Audience: TokenAudience, TTL: 15 * time.Minute, Now: fixedClock(tokenNow)}).
-		Issue(Identity{Sub: "alice", Groups: []string{"citizen"}, Org: "o"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.Split(tok, ".")
-	var header, payload map[string]any
-	for i, dst := range []*map[string]any{&header, &payload} {
-		raw, err := base64.RawURLEncoding.DecodeString(parts[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if header["alg"] != "RS256" || header["kid"] != LocalKeyID {
-		t.Errorf("header = %v, want alg RS256 and kid %s (as Cognito signs)", header, LocalKeyID)
-	}
-	want := map[string]any{
-		"sub": "alice", "iss": LocalIssuer, "aud": []any{TokenAudience},
-		"iat": float64(tokenNow.Unix()), "nbf": float64(tokenNow.Unix()), "exp": float64(tokenNow.Add(15 * time.Minute).Unix()),
-		"cognito:groups": []any{"citizen"}, "custom:org": "o",
-	}
-	if !reflect.DeepEqual(payload, want) {
-		t.Errorf("payload = %v,\nwant %v", payload, want)
 	}
 }
 
@@ -328,7 +301,7 @@ func TestLanguage(t *testing.T) {
 			if tc.header != "" {
 				r.Header.Set("Accept-Language", tc.header)
 			}
-			if got := Language(r); got != tc.want {
+			if got := httpapi.Language(r); got != tc.want {
 				t.Errorf("Language(%q) = %q, want %q", tc.header, got, tc.want)
 			}
 		})
@@ -348,7 +321,7 @@ func TestLanguageWeightSyntax(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.Header.Set("Accept-Language", tc.header)
-			if got := Language(r); got != tc.want {
+			if got := httpapi.Language(r); got != tc.want {
 				t.Errorf("Language(%q) = %q, want %q", tc.header, got, tc.want)
 			}
 		})

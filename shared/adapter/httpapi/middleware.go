@@ -14,10 +14,11 @@ import (
 // claims API Gateway's JWT authorizer already verified.
 type Authenticator func(*http.Request) (Identity, error)
 
-// handlerFunc is a handler that returns its error for one place to render.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+// HandlerFunc is a handler that returns its error for one place to render.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (h handlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP runs h and answers its error as problem+json.
+func (h HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h(w, r); err != nil {
 		writeError(w, r, err)
 	}
@@ -72,7 +73,7 @@ func observe(log *slog.Logger, next http.Handler) http.Handler {
 
 // authenticate runs auth and puts the identity into the context.
 func authenticate(auth Authenticator, next http.Handler) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		id, err := auth(r)
 		if err != nil {
 			if errs.KindOf(err) == errs.Internal {
@@ -85,11 +86,11 @@ func authenticate(auth Authenticator, next http.Handler) http.Handler {
 	})
 }
 
-// authed is a handler of an authenticated route, given the caller's
+// Authed is a handler of an authenticated route, given the caller's
 // identity so no handler reads it on its own.
-func authed(f func(w http.ResponseWriter, r *http.Request, id Identity) error) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		id, err := caller(r)
+func Authed(f func(w http.ResponseWriter, r *http.Request, id Identity) error) http.Handler {
+	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		id, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -97,9 +98,9 @@ func authed(f func(w http.ResponseWriter, r *http.Request, id Identity) error) h
 	})
 }
 
-// caller returns the authenticated identity; routes behind authenticate
+// Caller returns the authenticated identity; routes behind authenticate
 // always have one, so a missing one is a wiring bug.
-func caller(r *http.Request) (Identity, error) {
+func Caller(r *http.Request) (Identity, error) {
 	id, ok := IdentityFrom(r.Context())
 	if !ok {
 		return Identity{}, errs.E("httpapi.caller", errs.Unauthorized, ReasonInvalidToken)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/kabinet/kabinet/internal/apidocs"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/apidocs"
+	"github.com/kabinet/kabinet/internal/devapi"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -66,7 +69,7 @@ func TestOpenAPISpecValid(t *testing.T) {
 func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 	doc := loadSpec(t)
 	inTable := map[string]bool{}
-	for _, r := range httpapi.Routes(httpapi.Deps{}) {
+	for _, r := range functions.Routes() {
 		key := r.Method() + " " + r.Path()
 		inTable[key] = true
 		item := doc.Paths.Value(r.Path())
@@ -95,7 +98,7 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 // TestOpenAPIDevRoutes checks the local server's spec and docs page.
 func TestOpenAPIDevRoutes(t *testing.T) {
 	mux := http.NewServeMux()
-	httpapi.MountDev(mux, httpapi.DevDeps{Docs: apidocs.Page})
+	devapi.Mount(mux, devapi.Deps{Docs: apidocs.Page})
 	get := func(path string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
@@ -119,7 +122,7 @@ func TestOpenAPIDevRoutes(t *testing.T) {
 	if !strings.Contains(page, `<html lang="en">`) || strings.Contains(page, "<script") || strings.Contains(page, "http://") {
 		t.Error("docs page must be self-contained html lang=en, without scripts")
 	}
-	for _, r := range httpapi.Routes(httpapi.Deps{}) {
+	for _, r := range functions.Routes() {
 		if !strings.Contains(page, r.Method()+"</span> <code>"+strings.ReplaceAll(r.Path(), "&", "&amp;")+"</code>") {
 			t.Errorf("docs page lacks %s", r.Pattern)
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
@@ -192,7 +193,7 @@ func TestDevEventsRunsTheIngest(t *testing.T) {
 	}
 	var got events.EventBridgeEvent
 	mux := http.NewServeMux()
-	httpapi.MountDev(mux, httpapi.DevDeps{Ingest: func(_ context.Context, ev events.EventBridgeEvent) (any, error) {
+	devapi.Mount(mux, devapi.Deps{Ingest: func(_ context.Context, ev events.EventBridgeEvent) (any, error) {
 		got = ev
 		if ev.DetailType != "DocumentIssued" {
 			return nil, &errs.Error{Kind: errs.Invalid, Fields: []errs.FieldError{{Field: "detail-type", Code: "unknown_detail_type"}}}

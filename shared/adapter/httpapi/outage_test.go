@@ -17,7 +17,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -38,7 +38,7 @@ func TestDynamoDBStoppedMidRun(t *testing.T) {
 	u, _ := url.Parse(stack.DynamoDBEndpoint)
 	port, _ := strconv.Atoi(u.Port())
 
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +47,7 @@ func TestDynamoDBStoppedMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuer := newEnvIssuer(t)
-	deps := app.Deps(app.Config{Table: "outage"}, cl, time.Now, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
-	srv := httptest.NewServer(httpapi.Handler(deps, ""))
+	srv := httptest.NewServer(apiHandler(t, core.Config{Table: "outage"}, cl, nil, time.Now, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate))
 	defer srv.Close()
 	e := &env{t: t, srv: srv}
 

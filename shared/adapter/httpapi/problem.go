@@ -204,16 +204,16 @@ func problemFor(err error, lang string) Problem {
 	if !ok {
 		ki = problems[errs.Internal]
 	}
-	p := Problem{Type: ProblemBase + ki.slug, Title: pick(lang, ki.en, ki.ru), Status: ki.status}
+	p := Problem{Type: ProblemBase + ki.slug, Title: Pick(lang, ki.en, ki.ru), Status: ki.status}
 	var e *errs.Error
 	if errors.As(err, &e) && kind != errs.Internal {
 		if t, ok := reasons[e.Reason]; ok {
 			p.Type = ProblemBase + strings.ReplaceAll(string(e.Reason), "_", "-")
-			p.Title = pick(lang, t[0], t[1])
+			p.Title = Pick(lang, t[0], t[1])
 		}
 		for _, f := range e.Fields {
 			m := fieldMessages[f.Code]
-			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: pick(lang, m[0], m[1])})
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: Pick(lang, m[0], m[1])})
 		}
 	}
 	return p
@@ -228,11 +228,18 @@ func kindName(k errs.Kind) string {
 	return k.String()
 }
 
-func pick(lang, en, ru string) string {
+// Pick is en, or ru when lang is "ru" and there is a Russian text.
+func Pick(lang, en, ru string) string {
 	if lang == "ru" && ru != "" {
 		return ru
 	}
 	return en
+}
+
+// FieldMessage explains field error code to people, in lang.
+func FieldMessage(code, lang string) string {
+	m := fieldMessages[code]
+	return Pick(lang, m[0], m[1])
 }
 
 // writeError answers with err as problem+json. Internal errors are logged

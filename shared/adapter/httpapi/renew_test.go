@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/kabinet/kabinet/shared/app"
-	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
 
@@ -70,11 +71,11 @@ func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
 		}
 	}
 
-	cl, err := app.NewClients(context.Background())
+	cl, err := core.NewClients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ing := app.Ingest(app.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler))
+	ing := app.Ingest(core.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler))
 	detail, _ := json.Marshal(map[string]any{"citizenId": "alice", "agency": "mvd",
 		"document":       map[string]any{"type": "foreign_passport", "number": "76 7654321", "issuedOn": "2026-06-10"},
 		"replacesNumber": "75 1234567", "applicationId": appID})
@@ -135,7 +136,7 @@ func TestDocumentTypesNameTheirRenewal(t *testing.T) {
 		}
 	}
 	want := map[string]string{}
-	for typ, svc := range applications.RenewalServices {
+	for typ, svc := range renewal.Services {
 		want[string(typ)] = svc
 	}
 	if !reflect.DeepEqual(got, want) || len(got) == 0 {

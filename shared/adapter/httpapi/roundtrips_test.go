@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // waves groups a client's DynamoDB calls into sequential round trips
@@ -105,14 +105,13 @@ func TestRoundTrips(t *testing.T) {
 	e := newBookingEnv(t)
 	ctx := context.Background()
 	w := &waves{}
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, w.middleware) })
 	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
-	deps := app.Deps(app.Config{Table: e.table, TicketKey: e.ticketKey}, cl, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate)
-	srv := httptest.NewServer(httpapi.Handler(deps, ""))
+	srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, e.ticketKey, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
 	defer srv.Close()
 	c := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
 

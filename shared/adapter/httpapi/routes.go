@@ -1,157 +1,80 @@
-// Package httpapi is Kabinet's HTTP surface: the route table, the handlers,
-// problem+json errors, request decoding and identity. The same handlers are
-// served by each Lambda (through an API Gateway adapter) and, all together,
-// by the local server.
+// Package httpapi is the core of Kabinet's HTTP surface: serving a
+// function's routes (functions.All) with their handlers, problem+json
+// errors, request decoding and encoding, identity, middleware and the
+// development token verifier. The handlers live in a package per function
+// (httpapi/documents, httpapi/booking, ...), so each Lambda links only its
+// own; each Lambda serves its function's routes (through the API Gateway
+// adapter, httpapi/lambdahttp) and the local server mounts them all.
 package httpapi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"path"
-	"strings"
+	"slices"
 
-	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/domain/audit"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/orgs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
-// Function names: one Lambda each, functions/<name>.
-const (
-	FnDocuments     = "documents"
-	FnProfile       = "profile"
-	FnNotifications = "notifications"
-	FnBooking       = "booking"
-	FnApplications  = "applications"
-	FnOrgs          = "orgs"
-)
+// Handlers are one function's handlers by route pattern
+// (functions.Route.Pattern): what a handler package (httpapi/documents,
+// httpapi/booking, ...) returns for its function's routes.
+type Handlers map[string]http.Handler
 
-// Route is one entry of the API: which function serves it, its method and
-// path pattern (Go ServeMux syntax, which API Gateway shares for {param}),
-// whether it is public, and its handler. The CDK stack reads Function and
-// Pattern from the same table, so a route exists in one place only.
-type Route struct {
-	Function string
-	Pattern  string
-	Public   bool
-	Handler  http.Handler
-}
-
-// Method is the HTTP method of the route.
-func (r Route) Method() string { m, _, _ := strings.Cut(r.Pattern, " "); return m }
-
-// Path is the path pattern of the route.
-func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p }
-
-// Deps are what the handlers need. A zero Deps is enough to list routes
-// (the CDK stack does that); handlers only touch their services when called.
-type Deps struct {
-	Documents *registry.Service
-	Inbox     *inbox.Service
-	Booking   BookingDeps
-	// Applications is applications for services and their status.
-	Applications *applications.Service
-	// Orgs is consents and organisations' views of their employees' documents.
-	Orgs *orgs.Service
+// API is what serves every route, whichever function's: the log, who is
+// calling and the audit trail. Each Lambda serves its own function's routes
+// through it (Handler); the local runner and the tests mount every
+// function's on one mux (Mount, then Wrap).
+type API struct {
 	Log  *slog.Logger
 	Auth Authenticator
 	// Audit keeps a record of every state change; nil keeps none.
 	Audit audit.Log
 }
 
-// Routes is the whole API surface.
-func Routes(d Deps) []Route {
-	docs := d.Documents
-	return []Route{
-		{Function: FnDocuments, Pattern: "GET /document-types", Handler: handleDocumentTypes(docs)},
-		{Function: FnDocuments, Pattern: "POST /documents", Handler: handleCreateDocument(docs)},
-		{Function: FnDocuments, Pattern: "GET /documents", Handler: handleListDocuments(docs)},
-		{Function: FnDocuments, Pattern: "GET /documents/{id}", Handler: handleGetDocument(docs)},
-		{Function: FnDocuments, Pattern: "PATCH /documents/{id}", Handler: handleUpdateDocument(docs)},
-		{Function: FnDocuments, Pattern: "DELETE /documents/{id}", Handler: handleDeleteDocument(docs)},
-		{Function: FnDocuments, Pattern: "POST /documents/{id}/archive", Handler: handleArchive(docs, true)},
-		{Function: FnDocuments, Pattern: "POST /documents/{id}/unarchive", Handler: handleArchive(docs, false)},
-		{Function: FnDocuments, Pattern: "GET /documents/{id}/history", Handler: handleHistory(docs)},
-		{Function: FnDocuments, Pattern: "POST /documents/{id}/reminders/ack", Handler: handleAckReminder(docs)},
-		{Function: FnDocuments, Pattern: "POST /documents/{id}/reminders/snooze", Handler: handleSnoozeReminder(docs)},
-		{Function: FnNotifications, Pattern: "GET /notifications", Handler: handleListNotifications(d.Inbox)},
-		{Function: FnNotifications, Pattern: "POST /notifications/{id}/read", Handler: handleReadNotification(d.Inbox)},
-		{Function: FnBooking, Pattern: "GET /institutions", Handler: handleSearchInstitutions(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /institutions/{id}", Handler: handleGetInstitution(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /institutions/{id}/specialists", Handler: handleInstitutionSpecialists(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /specialists/{id}", Handler: handleGetSpecialist(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /specialists/{id}/slots", Handler: handleSlots(d.Booking)},
-		{Function: FnBooking, Pattern: "PUT /specialists/{id}/schedule", Handler: handleSetSchedule(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /specialists/{id}/bookings", Handler: handleSpecialistBookings(d.Booking)},
-		{Function: FnBooking, Pattern: "POST /bookings", Handler: handleBook(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /bookings", Handler: handleJournal(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /bookings/export.csv", Handler: handleJournalCSV(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /bookings/{id}", Handler: handleGetBooking(d.Booking)},
-		{Function: FnBooking, Pattern: "GET /bookings/{id}/qr.png", Handler: handleBookingFile(d.Booking, "qr")},
-		{Function: FnBooking, Pattern: "GET /bookings/{id}/confirmation.pdf", Handler: handleBookingFile(d.Booking, "pdf")},
-		{Function: FnBooking, Pattern: "GET /bookings/{id}/calendar.ics", Handler: handleBookingFile(d.Booking, "ics")},
-		{Function: FnBooking, Pattern: "POST /bookings/{id}/reschedule", Handler: handleReschedule(d.Booking)},
-		{Function: FnBooking, Pattern: "POST /bookings/{id}/cancel", Handler: handleCancel(d.Booking)},
-		{Function: FnBooking, Pattern: "POST /bookings/{id}/visit", Handler: handleVisit(d.Booking)},
-		{Function: FnProfile, Pattern: "GET /profile", Handler: handleGetProfile(docs)},
-		{Function: FnProfile, Pattern: "PUT /profile", Handler: handlePutProfile(docs)},
-		{Function: FnApplications, Pattern: "POST /documents/{id}/renew", Handler: handleRenewDocument(d.Applications)},
-		{Function: FnApplications, Pattern: "GET /services", Handler: handleServices(d.Applications)},
-		{Function: FnApplications, Pattern: "POST /applications/validate", Handler: handleValidateApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "POST /applications", Handler: handleCreateApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "GET /applications", Handler: handleListApplications(d.Applications)},
-		{Function: FnApplications, Pattern: "GET /applications/{id}", Handler: handleGetApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "PATCH /applications/{id}", Handler: handleUpdateApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "DELETE /applications/{id}", Handler: handleDeleteApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "POST /applications/{id}/submit", Handler: handleSubmitApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "POST /applications/{id}/withdraw", Handler: handleWithdrawApplication(d.Applications)},
-		{Function: FnApplications, Pattern: "POST /applications/{id}/transitions", Handler: handleApplicationTransition(d.Applications)},
-		{Function: FnApplications, Pattern: "GET /agency/applications", Handler: handleAgencyQueue(d.Applications)},
-		{Function: FnOrgs, Pattern: "POST /consents", Handler: handleGrantConsent(d.Orgs)},
-		{Function: FnOrgs, Pattern: "GET /consents", Handler: handleListConsents(d.Orgs)},
-		{Function: FnOrgs, Pattern: "DELETE /consents/{id}", Handler: handleRevokeConsent(d.Orgs)},
-		{Function: FnOrgs, Pattern: "GET /organizations/{orgId}/documents", Handler: handleOrgDocuments(d.Orgs)},
-		{Function: FnOrgs, Pattern: "GET /organizations/{orgId}/documents.csv", Handler: handleOrgDocumentsCSV(d.Orgs)},
-	}
-}
-
-// Functions lists the function names in the route table, in order of first appearance.
-func Functions() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, r := range Routes(Deps{}) {
-		if !seen[r.Function] {
-			seen[r.Function] = true
-			out = append(out, r.Function)
-		}
-	}
-	return out
-}
-
-// Handler serves the routes of function fn (all routes when fn is ""),
-// each behind authentication unless public, with request ids, access logs
-// and problem+json for unknown routes and methods.
-func Handler(d Deps, fn string) http.Handler {
+// Handler serves the routes of function fn (functions.All), each by its
+// handler in h, behind authentication unless public, with request ids,
+// access logs and problem+json for unknown routes and methods.
+// Errors: as Mount.
+func (a API) Handler(fn string, h Handlers) (http.Handler, error) {
 	mux := http.NewServeMux()
-	Mount(mux, d, fn)
-	return observe(logger(d), problemFallback(mux))
+	if err := a.Mount(mux, fn, h); err != nil {
+		return nil, err
+	}
+	return Wrap(a.logger(), mux), nil
 }
 
-// Mount registers fn's routes (all when fn is "") on mux without the outer
-// middleware, for a server that adds routes of its own.
-func Mount(mux *http.ServeMux, d Deps, fn string) {
-	for _, r := range Routes(d) {
-		if fn != "" && r.Function != fn {
-			continue
-		}
-		h := auditing(d.Audit, r.Pattern, r.Handler)
-		if !r.Public {
-			h = authenticate(d.Auth, h)
-		}
-		mux.Handle(r.Pattern, h)
+// Mount registers function fn's routes on mux, each served by h[pattern]
+// behind auditing and, unless public, authentication, without the outer
+// middleware (Wrap adds it), for a server that mounts several functions or
+// routes of its own. Errors: fn is not an HTTP function of functions.All, a
+// route of fn has no handler in h, or h has a handler for no route of fn.
+func (a API) Mount(mux *http.ServeMux, fn string, h Handlers) error {
+	f, ok := functions.Get(fn)
+	if !ok || len(f.Routes) == 0 {
+		return fmt.Errorf("httpapi: %q is not an HTTP function of functions.All", fn)
 	}
+	for _, r := range f.Routes {
+		if h[r.Pattern] == nil {
+			return fmt.Errorf("httpapi: function %s has no handler for %q", fn, r.Pattern)
+		}
+	}
+	for pattern := range h {
+		if !slices.ContainsFunc(f.Routes, func(r functions.Route) bool { return r.Pattern == pattern }) {
+			return fmt.Errorf("httpapi: function %s has a handler for %q, which is not one of its routes", fn, pattern)
+		}
+	}
+	for _, r := range f.Routes {
+		handler := auditing(a.Audit, r.Pattern, h[r.Pattern])
+		if !r.Public {
+			handler = authenticate(a.Auth, handler)
+		}
+		mux.Handle(r.Pattern, handler)
+	}
+	return nil
 }
 
 // Wrap adds the outer middleware (request id, access log, panic recovery,
@@ -160,9 +83,9 @@ func Wrap(log *slog.Logger, mux *http.ServeMux) http.Handler {
 	return observe(log, problemFallback(mux))
 }
 
-func logger(d Deps) *slog.Logger {
-	if d.Log != nil {
-		return d.Log
+func (a API) logger() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
 	}
 	return slog.Default()
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
@@ -33,7 +34,7 @@ type staffRoute struct {
 	body      any
 }
 
-// staffRoutes is every route of httpapi.Routes a citizen is refused with
+// staffRoutes is every route of functions.Routes a citizen is refused with
 // 403. A route added to that set without a row here fails
 // TestStaffRoutesAuthorization, as does a row whose route is gone.
 var staffRoutes = map[string]staffRoute{
@@ -61,8 +62,8 @@ var staffRoutes = map[string]staffRoute{
 // of another institution, agency or organisation is refused (or told
 // nothing), and the right role passes authorization.
 func TestStaffRoutesAuthorization(t *testing.T) {
-	all := map[string]httpapi.Route{}
-	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+	all := map[string]functions.FunctionRoute{}
+	for _, rt := range functions.Routes() {
 		all[rt.Pattern] = rt
 	}
 	for p := range staffRoutes {
@@ -185,7 +186,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 			"POST /consents":                        map[string]any{"organizationId": org, "documentTypes": []string{"osago"}},
 		}
 		var refused []string
-		for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+		for _, rt := range functions.Routes() {
 			if rt.Public {
 				continue
 			}

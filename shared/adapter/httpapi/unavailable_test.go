@@ -12,9 +12,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // TestDynamoDBDownAnswers503 points the API at a port where nothing listens:
@@ -28,14 +29,13 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	dead := "http://" + ln.Addr().String()
 	ln.Close()
 
-	cl, err := app.NewClients(context.Background())
+	cl, err := core.NewClients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(dead) })
 	issuer := newEnvIssuer(t)
-	deps := app.Deps(app.Config{Table: "any"}, cl, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate)
-	srv := httptest.NewServer(httpapi.Handler(deps, ""))
+	srv := httptest.NewServer(apiHandler(t, core.Config{Table: "any"}, cl, nil, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate))
 	t.Cleanup(srv.Close)
 	// staff of an institution, so staff routes reach the database too
 	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin}, Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
@@ -56,7 +56,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /applications/{id}/transitions":   `{"to":"processing"}`,
 		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
 	}
-	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+	for _, rt := range functions.Routes() {
 		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
 			continue // needs no database
 		}

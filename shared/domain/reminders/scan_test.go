@@ -20,7 +20,7 @@ import (
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -35,7 +35,7 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 type env struct {
 	t        *testing.T
 	ctx      context.Context
-	cl       app.Clients
+	cl       core.Clients
 	sqs      *sqs.Client
 	store    *store.Store
 	docs     *registry.Service

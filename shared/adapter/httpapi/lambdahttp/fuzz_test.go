@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,15 +18,26 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // deadClients are AWS clients pointed at a closed port with one attempt
 // each: everything that reaches storage answers 503 at once, with no
 // emulator running.
-func deadClients(t testing.TB) app.Clients {
+// everyRoute is every route of the API (app.Handler) behind the Lambda
+// door's authenticator, on a table called fuzz.
+func everyRoute(t testing.TB, cl core.Clients, now func() time.Time) http.Handler {
+	t.Helper()
+	h, _, err := app.Handler(core.Config{Table: "fuzz"}, cl, nil, now, slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func deadClients(t testing.TB) core.Clients {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -35,7 +47,7 @@ func deadClients(t testing.TB) app.Clients {
 	ln.Close()
 	cfg := aws.Config{Region: "eu-central-1", Credentials: credentials.NewStaticCredentialsProvider("fuzz", "fuzz", ""),
 		Retryer: func() aws.Retryer { return retry.AddWithMaxAttempts(retry.NewStandard(), 1) }}
-	return app.Clients{AWS: cfg,
+	return core.Clients{AWS: cfg,
 		DynamoDB: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = aws.String(dead) }),
 		SNS:      sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = aws.String(dead) })}
 }
@@ -62,9 +74,7 @@ func FuzzAPIGatewayEvent(f *testing.F) {
 	f.Add([]byte(`{}`))
 
 	cl := deadClients(f)
-	deps := app.Deps(app.Config{Table: "fuzz"}, cl, func() time.Time { return time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC) },
-		slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
-	h := lambdahttp.Handler(httpapi.Handler(deps, ""))
+	h := lambdahttp.Handler(everyRoute(f, cl, func() time.Time { return time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC) }))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		var ev events.APIGatewayV2HTTPRequest
 		if err := json.Unmarshal(raw, &ev); err != nil {
@@ -112,8 +122,7 @@ func FuzzAPIGatewayEvent(f *testing.F) {
 // text/html body, past problemFallback, which means to answer every route
 // it does not serve with problem+json.
 func TestDotSegmentsAnswerProblemJSON(t *testing.T) {
-	deps := app.Deps(app.Config{Table: "fuzz"}, deadClients(t), time.Now, slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
-	h := lambdahttp.Handler(httpapi.Handler(deps, ""))
+	h := lambdahttp.Handler(everyRoute(t, deadClients(t), time.Now))
 	for _, path := range []string{"/documents/x/../../profile", "/documents//x"} {
 		ev := events.APIGatewayV2HTTPRequest{RawPath: path, RequestContext: events.APIGatewayV2HTTPRequestContext{
 			HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path},
@@ -134,8 +143,7 @@ func TestDotSegmentsAnswerProblemJSON(t *testing.T) {
 // 504, so the client gets API Gateway's own error instead of a 400
 // problem+json.
 func TestUnconvertibleEventIsAProblem(t *testing.T) {
-	deps := app.Deps(app.Config{Table: "fuzz"}, deadClients(t), time.Now, slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
-	h := lambdahttp.Handler(httpapi.Handler(deps, ""))
+	h := lambdahttp.Handler(everyRoute(t, deadClients(t), time.Now))
 	claims := &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: map[string]string{"sub": "alice"}}}
 	for name, ev := range map[string]events.APIGatewayV2HTTPRequest{
 		"bad escape": {RawPath: "/documents/%zz", RequestContext: events.APIGatewayV2HTTPRequestContext{Authorizer: claims,

@@ -1,23 +1,21 @@
 // Package lambdahttp is the Lambda door to Kabinet's http.Handlers: it turns
 // API Gateway HTTP API (payload v2) events into requests with a maintained
 // adapter (aws-lambda-go-api-proxy) and reads the caller's identity from the
-// claims API Gateway's JWT authorizer has already verified.
+// claims API Gateway's JWT authorizer has already verified. It composes
+// nothing: each HTTP function's main builds its handler and hands it to
+// Start, with Authenticate as the handler's authenticator.
 package lambdahttp
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"os"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
@@ -78,31 +76,4 @@ func parseGroups(s string) []string {
 		}
 	}
 	return out
-}
-
-// Main is the whole body of an HTTP function's main: it composes the
-// function's routes from the environment and serves them; on a
-// configuration error it logs and exits non-zero (Lambda reports an init error).
-func Main(ctx context.Context, getenv func(string) string, fn string) {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", fn)
-	h, err := build(ctx, getenv, fn, log)
-	if err != nil {
-		log.Error("init failed", "err", err.Error())
-		os.Exit(1)
-	}
-	Start(h)
-}
-
-func build(ctx context.Context, getenv func(string) string, fn string, log *slog.Logger) (http.Handler, error) {
-	// Only what fn's routes use is read and built: a function's init is
-	// part of every cold start.
-	cfg, err := app.ConfigFor(fn, getenv)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := app.NewClients(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return httpapi.Handler(app.DepsFor(fn, cfg, cl, time.Now, log, Authenticate), fn), nil
 }

@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 func TestMain(m *testing.M) { emutest.Main(m) }
@@ -45,8 +49,14 @@ func event(method, path, query, body string, claims map[string]string) events.AP
 func TestLambdaDoor(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "lambda")
-	deps := app.Deps(app.Config{Table: table}, cl, time.Now, slog.New(slog.DiscardHandler), lambdahttp.Authenticate)
-	h := lambdahttp.Handler(httpapi.Handler(deps, httpapi.FnDocuments))
+	// composed as functions/documents composes it
+	st := core.NewStore(core.Config{Table: table}, cl, time.Now)
+	api := httpapi.API{Log: slog.New(slog.DiscardHandler), Auth: lambdahttp.Authenticate, Audit: st}
+	dh, err := api.Handler(functions.Documents, documents.Handlers(&registry.Service{Store: st, Now: time.Now, NewID: ids.New}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := lambdahttp.Handler(dh)
 	claims := map[string]string{"sub": "alice", "cognito:groups": "[citizen staff]"}
 
 	res, err := h(ctx, event("POST", "/documents", "", `{"type":"foreign_passport","issuedOn":"2020-01-15"}`, claims))
@@ -95,11 +105,16 @@ func TestGroupsClaimForms(t *testing.T) {
 		t.Run(tc.in, func(t *testing.T) {
 			ev := event("GET", "/documents", "", "", map[string]string{"sub": "a", "cognito:groups": tc.in})
 			var got []string
-			h := lambdahttp.Handler(httpapi.Handler(httpapi.Deps{Log: slog.New(slog.DiscardHandler), Auth: func(r *http.Request) (httpapi.Identity, error) {
+			api := httpapi.API{Log: slog.New(slog.DiscardHandler), Auth: func(r *http.Request) (httpapi.Identity, error) {
 				id, _ := lambdahttp.Authenticate(r)
 				got = id.Groups
 				return id, errs.E("test", errs.Forbidden)
-			}}, httpapi.FnDocuments))
+			}}
+			dh, err := api.Handler(functions.Documents, documents.Handlers(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := lambdahttp.Handler(dh)
 			if _, err := h(context.Background(), ev); err != nil {
 				t.Fatal(err)
 			}

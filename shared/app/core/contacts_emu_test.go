@@ -1,10 +1,9 @@
-package app_test
+package core_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -15,11 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -41,12 +40,14 @@ func newContactsEnv(t *testing.T) contactsEnv {
 	t.Cleanup(cancel)
 	cl, table := testenv.Table(t, "contacts")
 	topicARN := testenv.Topic(t, cl, table)
-	cfg := app.Config{Table: table, Reminders: topicARN}
-	d := app.DepsFor(httpapi.FnProfile, cfg, cl, time.Now, slog.New(slog.DiscardHandler), nil)
-	if d.Documents == nil || d.Documents.Contacts == nil {
+	cfg := core.Config{Table: table, Reminders: topicARN}
+	// as functions/profile composes it
+	st := core.NewStore(cfg, cl, time.Now)
+	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	if docs.Contacts == nil {
 		t.Fatal("the profile function was composed without contacts")
 	}
-	return contactsEnv{ctx: ctx, docs: d.Documents, st: store.New(cl.DynamoDB, table), sns: cl.SNS,
+	return contactsEnv{ctx: ctx, docs: docs, st: store.New(cl.DynamoDB, table), sns: cl.SNS,
 		subs: &notify.Subscriptions{SNS: cl.SNS, TopicARN: topicARN}, topic: topicARN}
 }
 
@@ -189,7 +190,7 @@ func TestContactSharingCap(t *testing.T) {
 	c := sharedContacts[0]
 	var users []string
 	var arn string
-	for i := range app.MaxContactSharers {
+	for i := range core.MaxContactSharers {
 		u := fmt.Sprintf("user-%02d", i)
 		users = append(users, u)
 		arn = e.put(t, u, c, c.endpoint)

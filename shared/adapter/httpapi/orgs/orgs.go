@@ -1,4 +1,4 @@
-package httpapi
+package orgs
 
 import (
 	"bytes"
@@ -7,17 +7,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
-// GroupOrgAdmin is the group of an organisation's administrators; their
-// token's org claim names the organisation.
-const GroupOrgAdmin = "orgadmin"
-
-func adminOf(id Identity) orgs.Admin {
-	return orgs.Admin{Sub: id.Sub, IsOrgAdmin: id.InGroup(GroupOrgAdmin), Org: id.Org}
+func adminOf(id httpapi.Identity) orgs.Admin {
+	return orgs.Admin{Sub: id.Sub, IsOrgAdmin: id.InGroup(httpapi.GroupOrgAdmin), Org: id.Org}
 }
 
 type consentResponse struct {
@@ -58,9 +55,9 @@ func toOrgDocument(r orgs.Row) orgDocumentResponse {
 
 // handleGrantConsent records the caller's consent to an organisation.
 func handleGrantConsent(svc *orgs.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in orgs.ConsentInput
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
 		c, existed, err := svc.Grant(r.Context(), id.Sub, in)
@@ -68,34 +65,34 @@ func handleGrantConsent(svc *orgs.Service) http.Handler {
 			return err
 		}
 		if existed {
-			encode(w, http.StatusOK, toConsent(c))
+			httpapi.Encode(w, http.StatusOK, toConsent(c))
 			return nil
 		}
 		w.Header().Set("Location", "/consents/"+c.ID)
-		encode(w, http.StatusCreated, toConsent(c))
+		httpapi.Encode(w, http.StatusCreated, toConsent(c))
 		return nil
 	})
 }
 
 // handleListConsents lists the caller's consents.
 func handleListConsents(svc *orgs.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		list, err := svc.Consents(r.Context(), id.Sub)
 		if err != nil {
 			return err
 		}
-		out := listResponse[consentResponse]{Items: make([]consentResponse, len(list))}
+		out := httpapi.ListResponse[consentResponse]{Items: make([]consentResponse, len(list))}
 		for i, c := range list {
 			out.Items[i] = toConsent(c)
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
 
 // handleRevokeConsent withdraws one of the caller's consents.
 func handleRevokeConsent(svc *orgs.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		if err := svc.Revoke(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -107,10 +104,10 @@ func handleRevokeConsent(svc *orgs.Service) http.Handler {
 // handleOrgDocuments lists the consented documents of an organisation's
 // employees, for its administrators.
 func handleOrgDocuments(svc *orgs.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
-		f := orgs.Filter{Status: registry.Status(q.Get("status")), Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+		f := orgs.Filter{Status: registry.Status(q.Get("status")), Limit: httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
 		if err := fe.ErrKind("httpapi.orgDocuments", errs.Malformed); err != nil {
 			return err
 		}
@@ -118,12 +115,12 @@ func handleOrgDocuments(svc *orgs.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := listResponse[orgDocumentResponse]{Items: make([]orgDocumentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[orgDocumentResponse]{Items: make([]orgDocumentResponse, len(page.Items)), NextCursor: page.NextCursor}
 		for i, row := range page.Items {
 			out.Items[i] = toOrgDocument(row)
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -132,13 +129,13 @@ func handleOrgDocuments(svc *orgs.Service) http.Handler {
 // BOM, CRLF, every cell guarded against formula injection). A view cut
 // short by the export bound says so in X-Truncated.
 func handleOrgDocumentsCSV(svc *orgs.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		rows, truncated, err := svc.Export(r.Context(), adminOf(id), r.PathValue("orgId"), registry.Status(r.URL.Query().Get("status")))
 		if err != nil {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := orgCSV(&buf, rows, Language(r)); err != nil {
+		if err := orgCSV(&buf, rows, httpapi.Language(r)); err != nil {
 			return errs.E("httpapi.orgDocumentsCSV", errs.Internal, err)
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -186,8 +183,8 @@ func orgCSV(buf *bytes.Buffer, rows []orgs.Row, lang string) error {
 		}
 		// Text cells are guarded; the date and the day count are written
 		// here (a negative count is a number, not a formula).
-		rec := []string{csvCell(row.EmployeeName), csvCell(pick(lang, ti.Title["en"], ti.Title["ru"])),
-			csvCell(pick(lang, words[0], words[1])), exp, left}
+		rec := []string{csvCell(row.EmployeeName), csvCell(httpapi.Pick(lang, ti.Title["en"], ti.Title["ru"])),
+			csvCell(httpapi.Pick(lang, words[0], words[1])), exp, left}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

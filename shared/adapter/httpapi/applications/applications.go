@@ -1,14 +1,15 @@
-package httpapi
+package applications
 
 import (
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
-func agencyStaffOf(id Identity) applications.Staff {
+func agencyStaffOf(id httpapi.Identity) applications.Staff {
 	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency}
 }
 
@@ -97,16 +98,16 @@ func toApplicationResponse(a applications.Application) applicationResponse {
 }
 
 func writeApplication(w http.ResponseWriter, status int, a applications.Application) {
-	w.Header().Set("ETag", etag(a.Version))
-	encode(w, status, toApplicationResponse(a))
+	w.Header().Set("ETag", httpapi.ETag(a.Version))
+	httpapi.Encode(w, status, toApplicationResponse(a))
 }
 
 func writeApplications(w http.ResponseWriter, page applications.Page) {
-	out := listResponse[applicationResponse]{Items: make([]applicationResponse, len(page.Items)), NextCursor: page.NextCursor}
+	out := httpapi.ListResponse[applicationResponse]{Items: make([]applicationResponse, len(page.Items)), NextCursor: page.NextCursor}
 	for i, a := range page.Items {
 		out.Items[i] = toApplicationResponse(a)
 	}
-	encode(w, http.StatusOK, out)
+	httpapi.Encode(w, http.StatusOK, out)
 }
 
 // applicationInput is what a client may send to create or validate an
@@ -118,12 +119,12 @@ type applicationInput struct {
 
 // handleServices lists the services that take applications, with their fields' rules.
 func handleServices(svc *applications.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		out := listResponse[serviceResponse]{Items: []serviceResponse{}}
+	return httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		out := httpapi.ListResponse[serviceResponse]{Items: []serviceResponse{}}
 		for _, s := range svc.Services() {
 			out.Items = append(out.Items, toServiceResponse(s))
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -131,25 +132,24 @@ func handleServices(svc *applications.Service) http.Handler {
 // handleValidateApplication checks an application without saving it: 200
 // with valid and the field errors either way.
 func handleValidateApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in applicationInput
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
 		fes, err := svc.Validate(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields})
 		if err != nil {
 			return err
 		}
-		lang := Language(r)
+		lang := httpapi.Language(r)
 		out := struct {
-			Valid  bool           `json:"valid"`
-			Errors []ProblemField `json:"errors"`
-		}{Valid: len(fes) == 0, Errors: []ProblemField{}}
+			Valid  bool                   `json:"valid"`
+			Errors []httpapi.ProblemField `json:"errors"`
+		}{Valid: len(fes) == 0, Errors: []httpapi.ProblemField{}}
 		for _, f := range fes {
-			m := fieldMessages[f.Code]
-			out.Errors = append(out.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: pick(lang, m[0], m[1])})
+			out.Errors = append(out.Errors, httpapi.ProblemField{Field: f.Field, Code: f.Code, Message: httpapi.FieldMessage(f.Code, lang)})
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -157,13 +157,13 @@ func handleValidateApplication(svc *applications.Service) http.Handler {
 // handleCreateApplication saves a draft, prefilled from the profile and
 // documents. An Idempotency-Key header makes a retry return the first draft.
 func handleCreateApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in applicationInput
-		body, err := decode(w, r, &in)
+		body, err := httpapi.Decode(w, r, &in)
 		if err != nil {
 			return err
 		}
-		idem, err := idempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
+		idem, err := httpapi.IdempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
 		if err != nil {
 			return err
 		}
@@ -182,11 +182,11 @@ func handleCreateApplication(svc *applications.Service) http.Handler {
 
 // handleListApplications lists the caller's applications, filtered and paged.
 func handleListApplications(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := applications.ListFilter{Status: q.Get("status"), ServiceCode: q.Get("serviceCode"), From: q.Get("from"), To: q.Get("to"),
-			Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+			Limit: httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
 		if err := fe.ErrKind("httpapi.listApplications", errs.Malformed); err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func handleListApplications(svc *applications.Service) http.Handler {
 
 // handleGetApplication returns one of the caller's applications with its timeline.
 func handleGetApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		a, err := svc.Get(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -213,14 +213,14 @@ func handleGetApplication(svc *applications.Service) http.Handler {
 
 // handleUpdateApplication merges fields into a draft; If-Match is required.
 func handleUpdateApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in struct {
 			Fields map[string]*string `json:"fields"`
 		}
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		a, err := svc.UpdateDraft(r.Context(), id.Sub, r.PathValue("id"), in.Fields, ifMatch(r))
+		a, err := svc.UpdateDraft(r.Context(), id.Sub, r.PathValue("id"), in.Fields, httpapi.IfMatch(r))
 		if err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func handleUpdateApplication(svc *applications.Service) http.Handler {
 
 // handleDeleteApplication erases a draft.
 func handleDeleteApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		if err := svc.DeleteDraft(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -244,18 +244,18 @@ func handleDeleteApplication(svc *applications.Service) http.Handler {
 // number. An Idempotency-Key makes concurrent and later retries return the
 // same receipt.
 func handleSubmitApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
-		body, err := readBody(w, r)
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		body, err := httpapi.ReadBody(w, r)
 		if err != nil {
 			return err
 		}
 		if len(body) > 0 {
 			var none struct{}
-			if err := decodeJSON(body, &none); err != nil {
+			if err := httpapi.DecodeJSON(body, &none); err != nil {
 				return err
 			}
 		}
-		idem, err := idempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
+		idem, err := httpapi.IdempotencyKey(r, append([]byte(r.Method+" "+r.URL.Path+"\n"), body...), svc.Now())
 		if err != nil {
 			return err
 		}
@@ -273,17 +273,17 @@ func handleSubmitApplication(svc *applications.Service) http.Handler {
 
 // decodeOptional decodes a body that may be absent.
 func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
-	body, err := readBody(w, r)
+	body, err := httpapi.ReadBody(w, r)
 	if err != nil || len(body) == 0 {
 		return err
 	}
-	return decodeJSON(body, v)
+	return httpapi.DecodeJSON(body, v)
 }
 
 // handleWithdrawApplication lets the applicant withdraw before a decision:
 // an optional body {comment}.
 func handleWithdrawApplication(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in struct {
 			Comment string `json:"comment"`
 		}
@@ -301,12 +301,12 @@ func handleWithdrawApplication(svc *applications.Service) http.Handler {
 
 // handleApplicationTransition moves an application, for staff of its agency: {to, comment}.
 func handleApplicationTransition(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in struct {
 			To      string `json:"to"`
 			Comment string `json:"comment"`
 		}
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
 		a, err := svc.Transition(r.Context(), agencyStaffOf(id), r.PathValue("id"), applications.Status(in.To), in.Comment)
@@ -321,9 +321,9 @@ func handleApplicationTransition(svc *applications.Service) http.Handler {
 // handleAgencyQueue lists the caller's agency's applications in a status
 // (received by default), oldest first.
 func handleAgencyQueue(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
-		limit := queryInt(r, "limit", &fe)
+		limit := httpapi.QueryInt(r, "limit", &fe)
 		if err := fe.ErrKind("httpapi.agencyQueue", errs.Malformed); err != nil {
 			return err
 		}
@@ -340,8 +340,8 @@ func handleAgencyQueue(svc *applications.Service) http.Handler {
 // handleRenewDocument starts the renewal of one of the caller's documents:
 // an application draft linked to it. Idempotency-Key makes retries safe.
 func handleRenewDocument(svc *applications.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
-		idem, err := idempotencyKey(r, []byte("renew "+r.PathValue("id")), svc.Now())
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		idem, err := httpapi.IdempotencyKey(r, []byte("renew "+r.PathValue("id")), svc.Now())
 		if err != nil {
 			return err
 		}
@@ -353,7 +353,7 @@ func handleRenewDocument(svc *applications.Service) http.Handler {
 			w.Header().Set("Idempotent-Replayed", "true")
 		}
 		w.Header().Set("Location", "/applications/"+a.ID)
-		encode(w, http.StatusCreated, toApplicationResponse(a))
+		httpapi.Encode(w, http.StatusCreated, toApplicationResponse(a))
 		return nil
 	})
 }

@@ -1,9 +1,10 @@
-package httpapi
+package profile
 
 import (
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -44,14 +45,14 @@ func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service,
 	if !p.UpdatedAt.IsZero() {
 		out.UpdatedAt = &p.UpdatedAt
 	}
-	w.Header().Set("ETag", etag(p.Version))
-	encode(w, http.StatusOK, out)
+	w.Header().Set("ETag", httpapi.ETag(p.Version))
+	httpapi.Encode(w, http.StatusOK, out)
 	return nil
 }
 
 // handleGetProfile returns the caller's profile, with defaults before the first save.
 func handleGetProfile(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		p, err := svc.GetProfile(r.Context(), id.Sub)
 		if err != nil {
 			return err
@@ -62,12 +63,12 @@ func handleGetProfile(svc *registry.Service) http.Handler {
 
 // handlePutProfile replaces the caller's profile; If-Match is honoured when sent.
 func handlePutProfile(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in registry.ProfileInput
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		p, err := svc.PutProfile(r.Context(), id.Sub, in, ifMatch(r))
+		p, err := svc.PutProfile(r.Context(), id.Sub, in, httpapi.IfMatch(r))
 		if err != nil {
 			return err
 		}

@@ -1,13 +1,12 @@
-package httpapi
+package documents
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -65,25 +64,20 @@ func toDocumentResponse(v registry.View) documentResponse {
 	return dr
 }
 
-type listResponse[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
-}
-
 func writeDocument(w http.ResponseWriter, status int, v registry.View) {
-	w.Header().Set("ETag", etag(v.Version))
-	encode(w, status, toDocumentResponse(v))
+	w.Header().Set("ETag", httpapi.ETag(v.Version))
+	httpapi.Encode(w, status, toDocumentResponse(v))
 }
 
 // handleDocumentTypes lists the document type catalogue with its rules.
 func handleDocumentTypes(svc *registry.Service) http.Handler {
-	return handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	return httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		types := svc.Types()
-		out := listResponse[documentTypeResponse]{Items: make([]documentTypeResponse, len(types))}
+		out := httpapi.ListResponse[documentTypeResponse]{Items: make([]documentTypeResponse, len(types))}
 		for i, t := range types {
 			out.Items[i] = documentTypeResponse{TypeInfo: t, RenewalService: svc.RenewalService(t.Type)}
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
@@ -99,13 +93,13 @@ type documentTypeResponse struct {
 // handleCreateDocument adds a document for the caller. An Idempotency-Key
 // header makes a retry return the first answer instead of a second document.
 func handleCreateDocument(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in registry.CreateInput
-		body, err := decode(w, r, &in)
+		body, err := httpapi.Decode(w, r, &in)
 		if err != nil {
 			return err
 		}
-		idem, err := idempotencyKey(r, body, svc.Now())
+		idem, err := httpapi.IdempotencyKey(r, body, svc.Now())
 		if err != nil {
 			return err
 		}
@@ -122,36 +116,13 @@ func handleCreateDocument(svc *registry.Service) http.Handler {
 	})
 }
 
-// idempotencyKey reads the optional Idempotency-Key header. The body's hash
-// tells a retry (same body) from a reuse of the key for something else.
-func idempotencyKey(r *http.Request, body []byte, now time.Time) (*idempotency.Key, error) {
-	k := r.Header.Get("Idempotency-Key")
-	if k == "" {
-		return nil, nil
-	}
-	if len(k) > 128 || !printableASCII(k) {
-		return nil, errs.E("httpapi.idempotencyKey", errs.Malformed, errs.FieldError{Field: "Idempotency-Key", Code: "invalid_header"})
-	}
-	sum := sha256.Sum256(body)
-	return &idempotency.Key{Key: k, Hash: hex.EncodeToString(sum[:]), Expires: now.Add(idempotency.TTL)}, nil
-}
-
-func printableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
-}
-
 // handleListDocuments lists the caller's documents, filtered and paged.
 func handleListDocuments(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := registry.ListFilter{Status: registry.Status(q.Get("status")), Type: registry.DocType(q.Get("type")),
-			Limit: queryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+			Limit: httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
 		if err := fe.ErrKind("httpapi.listDocuments", errs.Malformed); err != nil {
 			return err
 		}
@@ -159,18 +130,18 @@ func handleListDocuments(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := listResponse[documentResponse]{Items: make([]documentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[documentResponse]{Items: make([]documentResponse, len(page.Items)), NextCursor: page.NextCursor}
 		for i, v := range page.Items {
 			out.Items[i] = toDocumentResponse(v)
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
 
 // handleGetDocument returns one of the caller's documents.
 func handleGetDocument(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		v, err := svc.GetDocument(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -182,12 +153,12 @@ func handleGetDocument(svc *registry.Service) http.Handler {
 
 // handleUpdateDocument applies a merge patch; If-Match is required.
 func handleUpdateDocument(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in registry.DocumentFields
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		v, err := svc.UpdateDocument(r.Context(), id.Sub, r.PathValue("id"), in, ifMatch(r))
+		v, err := svc.UpdateDocument(r.Context(), id.Sub, r.PathValue("id"), in, httpapi.IfMatch(r))
 		if err != nil {
 			return err
 		}
@@ -198,7 +169,7 @@ func handleUpdateDocument(svc *registry.Service) http.Handler {
 
 // handleDeleteDocument erases a document and its history.
 func handleDeleteDocument(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		if err := svc.DeleteDocument(r.Context(), id.Sub, r.PathValue("id")); err != nil {
 			return err
 		}
@@ -209,7 +180,7 @@ func handleDeleteDocument(svc *registry.Service) http.Handler {
 
 // handleArchive archives (or unarchives) a document.
 func handleArchive(svc *registry.Service, archive bool) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		do := svc.Unarchive
 		if archive {
 			do = svc.Archive
@@ -235,9 +206,9 @@ type eventResponse struct {
 
 // handleHistory lists a document's history, newest first.
 func handleHistory(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
-		limit := queryInt(r, "limit", &fe)
+		limit := httpapi.QueryInt(r, "limit", &fe)
 		if err := fe.ErrKind("httpapi.history", errs.Malformed); err != nil {
 			return err
 		}
@@ -245,11 +216,11 @@ func handleHistory(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := listResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: page.NextCursor}
 		for i, e := range page.Items {
 			out.Items[i] = eventResponse{ID: e.ID, Action: string(e.Action), Fields: e.Fields, ReplacedBy: e.ReplacedBy, Actor: e.Actor, At: e.At}
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }

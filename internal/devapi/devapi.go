@@ -1,4 +1,9 @@
-package httpapi
+// Package devapi is what only the local runner (cmd/local) serves: the
+// development token issuer and the /dev routes (tokens, the expiry scan on
+// demand, the outbox, agency events), the health check and the API's
+// description. No Lambda imports it (functions/links_test.go checks), so
+// none links a token issuer or a route nothing deploys.
+package devapi
 
 import (
 	"context"
@@ -6,14 +11,17 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 )
 
-// DevDeps are what the local development routes need. They are mounted by
-// the local runner only and never appear in Routes, so nothing deploys them.
-type DevDeps struct {
+// Deps are what the local development routes need. They are mounted by the
+// local runner only and are no route of functions.All, so nothing deploys
+// them.
+type Deps struct {
 	Issuer *TokenIssuer
 	// Health reports whether DynamoDB and SNS answer.
 	Health func(ctx context.Context) error
@@ -29,22 +37,22 @@ type DevDeps struct {
 	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
 }
 
-// MountDev registers the local development contract on mux:
+// Mount registers the local development contract on mux:
 // GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
 // POST /dev/events (an EventBridge event for the ingest function), and the
 // API's description: GET /openapi.yaml and GET /docs (an HTML reference
 // rendered from it).
-func MountDev(mux *http.ServeMux, d DevDeps) {
+func Mount(mux *http.ServeMux, d Deps) {
 	mux.HandleFunc("GET /openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Header().Set("Cache-Control", "no-cache")
-		_, _ = w.Write(OpenAPI)
+		_, _ = w.Write(httpapi.OpenAPI)
 	})
-	mux.Handle("GET /docs", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /docs", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		if d.Docs == nil {
-			return errs.E("dev.docs", KindNotImplemented, nil)
+			return errs.E("dev.docs", httpapi.KindNotImplemented, nil)
 		}
-		page, err := d.Docs(r.Context(), OpenAPI)
+		page, err := d.Docs(r.Context(), httpapi.OpenAPI)
 		if err != nil {
 			return errs.E("dev.docs", errs.Internal, err)
 		}
@@ -54,14 +62,14 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 		_, _ = w.Write(page)
 		return nil
 	}))
-	mux.Handle("GET /healthz", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("GET /healthz", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		if err := d.Health(r.Context()); err != nil {
 			return errs.E("dev.healthz", errs.Unavailable, err)
 		}
-		encode(w, http.StatusOK, map[string]string{"status": "ok"})
+		httpapi.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
 		return nil
 	}))
-	mux.Handle("POST /dev/token", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("POST /dev/token", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Sub         string   `json:"sub"`
 			Groups      []string `json:"groups"`
@@ -69,7 +77,7 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 			Agency      string   `json:"agency"`
 			Org         string   `json:"org"`
 		}
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
 		var fe errs.Fields
@@ -79,37 +87,37 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 		if err := fe.Err("dev.token"); err != nil {
 			return err
 		}
-		tok, err := d.Issuer.Issue(Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, Org: in.Org})
+		tok, err := d.Issuer.Issue(httpapi.Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, Org: in.Org})
 		if err != nil {
 			return errs.E("dev.token", errs.Internal, err)
 		}
-		encode(w, http.StatusOK, map[string]any{"token": tok, "expiresIn": int(d.Issuer.TTL.Seconds())})
+		httpapi.Encode(w, http.StatusOK, map[string]any{"token": tok, "expiresIn": int(d.Issuer.TTL.Seconds())})
 		return nil
 	}))
-	mux.Handle("POST /dev/expiry-scan", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("POST /dev/expiry-scan", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var in struct {
 			Time time.Time `json:"time"`
 		}
-		if _, err := decode(w, r, &in); err != nil {
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
 		if d.ExpiryScan == nil {
-			return errs.E("dev.expiryScan", KindNotImplemented, nil)
+			return errs.E("dev.expiryScan", httpapi.KindNotImplemented, nil)
 		}
 		out, err := d.ExpiryScan(r.Context(), in.Time)
 		if err != nil {
 			return err
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}))
-	mux.Handle("GET /dev/outbox", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		encode(w, http.StatusOK, d.Outbox())
+	mux.Handle("GET /dev/outbox", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		httpapi.Encode(w, http.StatusOK, d.Outbox())
 		return nil
 	}))
-	mux.Handle("POST /dev/events", handlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	mux.Handle("POST /dev/events", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var ev events.EventBridgeEvent
-		body, err := readBody(w, r)
+		body, err := httpapi.ReadBody(w, r)
 		if err != nil {
 			return err
 		}
@@ -119,13 +127,13 @@ func MountDev(mux *http.ServeMux, d DevDeps) {
 			return errs.E("dev.events", errs.Malformed, errs.FieldError{Field: "body", Code: "invalid_json"})
 		}
 		if d.Ingest == nil {
-			return errs.E("dev.events", KindNotImplemented, nil)
+			return errs.E("dev.events", httpapi.KindNotImplemented, nil)
 		}
 		out, err := d.Ingest(r.Context(), ev)
 		if err != nil {
 			return err
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	}))
 }

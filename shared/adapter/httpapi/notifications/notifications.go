@@ -1,43 +1,13 @@
-package httpapi
+package notifications
 
 import (
 	"net/http"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/registry"
 )
-
-// handleAckReminder acknowledges the last reminder of a document.
-func handleAckReminder(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
-		v, err := svc.AckReminder(r.Context(), id.Sub, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		writeDocument(w, http.StatusOK, v)
-		return nil
-	})
-}
-
-// handleSnoozeReminder postpones a document's next reminder: {"until": date or instant}.
-func handleSnoozeReminder(svc *registry.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
-		var in struct {
-			Until string `json:"until"`
-		}
-		if _, err := decode(w, r, &in); err != nil {
-			return err
-		}
-		v, err := svc.SnoozeReminder(r.Context(), id.Sub, r.PathValue("id"), in.Until)
-		if err != nil {
-			return err
-		}
-		writeDocument(w, http.StatusOK, v)
-		return nil
-	})
-}
 
 type notificationResponse struct {
 	ID           string     `json:"id"`
@@ -59,10 +29,10 @@ func toNotificationResponse(n inbox.Notification) notificationResponse {
 
 // handleListNotifications lists the caller's inbox, newest first.
 func handleListNotifications(svc *inbox.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
-		limit := queryInt(r, "limit", &fe)
+		limit := httpapi.QueryInt(r, "limit", &fe)
 		unread := false
 		switch q.Get("unread") {
 		case "", "false":
@@ -78,23 +48,23 @@ func handleListNotifications(svc *inbox.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := listResponse[notificationResponse]{Items: make([]notificationResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[notificationResponse]{Items: make([]notificationResponse, len(page.Items)), NextCursor: page.NextCursor}
 		for i, n := range page.Items {
 			out.Items[i] = toNotificationResponse(n)
 		}
-		encode(w, http.StatusOK, out)
+		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
 }
 
 // handleReadNotification marks one notification read.
 func handleReadNotification(svc *inbox.Service) http.Handler {
-	return authed(func(w http.ResponseWriter, r *http.Request, id Identity) error {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		n, err := svc.MarkRead(r.Context(), id.Sub, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		encode(w, http.StatusOK, toNotificationResponse(n))
+		httpapi.Encode(w, http.StatusOK, toNotificationResponse(n))
 		return nil
 	})
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"net/http"
+	"testing"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/functest"
+)
+
+// GIVEN the environment the stack gives the booking function WHEN run composes
+// it THEN it starts a handler that serves each of its routes through the
+// Lambda door with its service wired (503 with the database down, never 500).
+func TestRunServesEveryRoute(t *testing.T) {
+	var h http.Handler
+	if err := run(context.Background(), functest.Env(t, functions.Booking), func(x http.Handler) { h = x }); err != nil {
+		t.Fatal(err)
+	}
+	functest.Routes(t, functions.Booking, h)
+}
+
+// GIVEN no TABLE_NAME WHEN run composes the function THEN it refuses to start.
+func TestRunNeedsTheTable(t *testing.T) {
+	env := functest.Env(t, functions.Booking)
+	err := run(context.Background(), func(k string) string {
+		if k == "TABLE_NAME" {
+			return ""
+		}
+		return env(k)
+	}, func(http.Handler) { t.Error("started") })
+	if err == nil {
+		t.Error("run without TABLE_NAME succeeded")
+	}
+}
+
+// GIVEN a ticket signing seed WHEN booking reads it THEN its key is the
+// seed's; GIVEN a malformed one THEN booking refuses to start (the other
+// functions never read it: functest.Env gives them a malformed one).
+func TestRunReadsTheTicketSeed(t *testing.T) {
+	seed := make([]byte, ed25519.SeedSize)
+	seed[0] = 7
+	key, err := ticketKey(func(string) string { return base64.StdEncoding.EncodeToString(seed) })
+	if err != nil || !key.Equal(ed25519.NewKeyFromSeed(seed)) {
+		t.Errorf("key %v, err %v; want the seed's", key, err)
+	}
+	env := functest.Env(t, functions.Booking)
+	err = run(context.Background(), func(k string) string {
+		if k == "TICKET_SIGNING_SEED" {
+			return "not a seed"
+		}
+		return env(k)
+	}, func(http.Handler) { t.Error("started") })
+	if err == nil {
+		t.Error("a malformed seed was accepted")
+	}
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/functest"
+)
+
+// GIVEN the environment the stack gives the documents function WHEN run composes
+// it THEN it starts a handler that serves each of its routes through the
+// Lambda door with its service wired (503 with the database down, never 500).
+func TestRunServesEveryRoute(t *testing.T) {
+	var h http.Handler
+	if err := run(context.Background(), functest.Env(t, functions.Documents), func(x http.Handler) { h = x }); err != nil {
+		t.Fatal(err)
+	}
+	functest.Routes(t, functions.Documents, h)
+}
+
+// GIVEN no TABLE_NAME WHEN run composes the function THEN it refuses to start.
+func TestRunNeedsTheTable(t *testing.T) {
+	env := functest.Env(t, functions.Documents)
+	err := run(context.Background(), func(k string) string {
+		if k == "TABLE_NAME" {
+			return ""
+		}
+		return env(k)
+	}, func(http.Handler) { t.Error("started") })
+	if err == nil {
+		t.Error("run without TABLE_NAME succeeded")
+	}
+}

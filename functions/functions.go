@@ -1,0 +1,283 @@
+// Package functions is the list of Kabinet's Lambdas, once: for each, its
+// name (functions/<name>/main.go is its code), what triggers it (the HTTP
+// routes it serves, a schedule, or the events of a bus), its memory and
+// timeout, and what it needs from the stack (table access, topics,
+// secrets). The CDK stack (infra/stack) creates one Lambda per entry with
+// exactly these settings and grants, each function's main mounts its
+// entry's routes, the local runner serves every route, and a test keeps the
+// list and the functions/ directory equal.
+//
+// The package is data only and imports nothing of Kabinet's, so the CDK app
+// and every function may import it without linking handlers, services or
+// AWS clients. Adding a function is one entry here and its directory.
+package functions
+
+import (
+	"strings"
+	"time"
+)
+
+// The functions' names: functions/<name> each.
+const (
+	Documents     = "documents"
+	Profile       = "profile"
+	Notifications = "notifications"
+	Booking       = "booking"
+	Applications  = "applications"
+	Orgs          = "orgs"
+	// ExpiryScan sends the reminders that have fallen due.
+	ExpiryScan = "expiry-scan"
+	// Ingest applies agency events (a document issued or revoked).
+	Ingest = "ingest"
+	// OrgDigest sends every organisation its weekly digest of employees'
+	// expiring documents.
+	OrgDigest = "org-digest"
+)
+
+// Function is one Lambda. Exactly one of Routes, Schedule and Events is set.
+type Function struct {
+	Name string
+	// Routes are the HTTP routes the function serves behind the API.
+	Routes []Route
+	// Schedule runs the function on a timer.
+	Schedule *Schedule
+	// Events runs the function on the events of an EventBridge bus.
+	Events *Events
+	// MemoryMB and Timeout size the Lambda.
+	MemoryMB int
+	Timeout  time.Duration
+	// Needs is what the stack gives the function besides its code.
+	Needs Needs
+}
+
+// Route is one route of the HTTP API: its method and path pattern (Go
+// ServeMux syntax, which API Gateway shares for {param}) and whether it is
+// public (served without a token; every route today requires one).
+type Route struct {
+	Pattern string
+	Public  bool
+}
+
+// Method is the HTTP method of the route.
+func (r Route) Method() string { m, _, _ := strings.Cut(r.Pattern, " "); return m }
+
+// Path is the path pattern of the route.
+func (r Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p }
+
+// FunctionRoute is a route with the function serving it.
+type FunctionRoute struct {
+	Function string
+	Route
+}
+
+// Schedule is a timer trigger: an EventBridge rule invoking the function
+// every RateMinutes minutes with a scheduled event whose time is "now".
+type Schedule struct {
+	RateMinutes int
+}
+
+// Events is an EventBridge trigger: a rule on Bus matching Sources
+// (prefixes) and DetailTypes targets the function.
+type Events struct {
+	Bus         string   // the event bus's name
+	Sources     []string // source prefixes the rule matches
+	DetailTypes []string
+}
+
+// TableAccess is what a function may do with the table.
+type TableAccess int
+
+// ReadWrite reads and writes items (the zero value grants nothing).
+const ReadWrite TableAccess = 1
+
+// Needs is what a function gets from the stack: grants and the variables
+// that go with them. Anything not listed it does not get.
+type Needs struct {
+	// Table is its access to the table (TABLE_NAME).
+	Table TableAccess
+	// Publish names the topics (notify.Topics, by Name) it publishes to
+	// (<topic>_TOPIC_ARN).
+	Publish []string
+	// Subscriptions names the topics whose subscriptions it manages
+	// (people's contacts); it also gets the dead-letter queue those
+	// subscriptions redrive to (DELIVERY_DLQ_ARN).
+	Subscriptions []string
+	// TicketSeed gives it the seed of the key signing booking QR codes
+	// (TICKET_SIGNING_SEED).
+	TicketSeed bool
+	// VideoLinks gives it the link prefix of video appointments
+	// (VIDEO_BASE_URL).
+	VideoLinks bool
+}
+
+// RemindersTopic is the name of the topic people's reminders and status
+// messages go through (notify.Reminders).
+const RemindersTopic = "reminders"
+
+// Sizing of an HTTP function: a small Go binary doing a few DynamoDB calls
+// per request, so 256 MB and 10 s are ample and keep a stuck call cheap.
+const (
+	httpMemoryMB = 256
+	httpTimeout  = 10 * time.Second
+)
+
+// Sizing of a scheduled function. A scheduled run works through a batch
+// (the expiry scan queries every shard of the due index and publishes in
+// batches), so it gets more time and memory. Concurrency stays unreserved:
+// a run must be safe alongside an overlapping or retried one.
+const (
+	scheduledMemoryMB = 512
+	scheduledTimeout  = 60 * time.Second
+)
+
+// Sizing of an event-driven function: one event per invocation, a few
+// DynamoDB calls, so sized like an HTTP function.
+const (
+	eventMemoryMB = httpMemoryMB
+	eventTimeout  = httpTimeout
+)
+
+// All is every function, HTTP ones first, in the order their routes are
+// listed.
+var All = []Function{
+	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+		Routes: []Route{
+			{Pattern: "GET /document-types"},
+			{Pattern: "POST /documents"},
+			{Pattern: "GET /documents"},
+			{Pattern: "GET /documents/{id}"},
+			{Pattern: "PATCH /documents/{id}"},
+			{Pattern: "DELETE /documents/{id}"},
+			{Pattern: "POST /documents/{id}/archive"},
+			{Pattern: "POST /documents/{id}/unarchive"},
+			{Pattern: "GET /documents/{id}/history"},
+			{Pattern: "POST /documents/{id}/reminders/ack"},
+			{Pattern: "POST /documents/{id}/reminders/snooze"},
+		}},
+	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+		Routes: []Route{
+			{Pattern: "GET /notifications"},
+			{Pattern: "POST /notifications/{id}/read"},
+		}},
+	// Booking alone signs tickets and links video appointments.
+	{Name: Booking, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{Table: ReadWrite, TicketSeed: true, VideoLinks: true},
+		Routes: []Route{
+			{Pattern: "GET /institutions"},
+			{Pattern: "GET /institutions/{id}"},
+			{Pattern: "GET /institutions/{id}/specialists"},
+			{Pattern: "GET /specialists/{id}"},
+			{Pattern: "GET /specialists/{id}/slots"},
+			{Pattern: "PUT /specialists/{id}/schedule"},
+			{Pattern: "GET /specialists/{id}/bookings"},
+			{Pattern: "POST /bookings"},
+			{Pattern: "GET /bookings"},
+			{Pattern: "GET /bookings/export.csv"},
+			{Pattern: "GET /bookings/{id}"},
+			{Pattern: "GET /bookings/{id}/qr.png"},
+			{Pattern: "GET /bookings/{id}/confirmation.pdf"},
+			{Pattern: "GET /bookings/{id}/calendar.ics"},
+			{Pattern: "POST /bookings/{id}/reschedule"},
+			{Pattern: "POST /bookings/{id}/cancel"},
+			{Pattern: "POST /bookings/{id}/visit"},
+		}},
+	// Profile manages people's contact subscriptions to the reminders
+	// topic (and never publishes).
+	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{Table: ReadWrite, Subscriptions: []string{RemindersTopic}},
+		Routes: []Route{
+			{Pattern: "GET /profile"},
+			{Pattern: "PUT /profile"},
+		}},
+	// Every status change of an application is told on the person's
+	// channels.
+	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Routes: []Route{
+			{Pattern: "POST /documents/{id}/renew"},
+			{Pattern: "GET /services"},
+			{Pattern: "POST /applications/validate"},
+			{Pattern: "POST /applications"},
+			{Pattern: "GET /applications"},
+			{Pattern: "GET /applications/{id}"},
+			{Pattern: "PATCH /applications/{id}"},
+			{Pattern: "DELETE /applications/{id}"},
+			{Pattern: "POST /applications/{id}/submit"},
+			{Pattern: "POST /applications/{id}/withdraw"},
+			{Pattern: "POST /applications/{id}/transitions"},
+			{Pattern: "GET /agency/applications"},
+		}},
+	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+		Routes: []Route{
+			{Pattern: "POST /consents"},
+			{Pattern: "GET /consents"},
+			{Pattern: "DELETE /consents/{id}"},
+			{Pattern: "GET /organizations/{orgId}/documents"},
+			{Pattern: "GET /organizations/{orgId}/documents.csv"},
+		}},
+	{Name: ExpiryScan, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
+		Needs:    Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Schedule: &Schedule{RateMinutes: 15}},
+	// The weekly digest publishes to the reminders topic (org-digest
+	// refuses to start without it).
+	{Name: OrgDigest, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
+		Needs:    Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
+	// Ingest closes the application an issued document answers, which
+	// tells the person. Its rule matches ingest.SourcePrefix,
+	// ingest.DocumentIssued and ingest.DocumentRevoked (a test keeps them
+	// equal: this package imports no domain package).
+	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
+		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Events: &Events{Bus: "kabinet-agencies", Sources: []string{"gov.agency."},
+			DetailTypes: []string{"DocumentIssued", "DocumentRevoked"}}},
+}
+
+// Get returns the function called name.
+func Get(name string) (Function, bool) {
+	for _, f := range All {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// Names lists every function's name, in the order of All.
+func Names() []string {
+	out := make([]string, len(All))
+	for i, f := range All {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// HTTP lists the functions that serve routes, in the order of All.
+func HTTP() []Function { return filter(func(f Function) bool { return len(f.Routes) > 0 }) }
+
+// Scheduled lists the functions run by a schedule, in the order of All.
+func Scheduled() []Function { return filter(func(f Function) bool { return f.Schedule != nil }) }
+
+// EventDriven lists the functions run by bus events, in the order of All.
+func EventDriven() []Function { return filter(func(f Function) bool { return f.Events != nil }) }
+
+// Routes is the whole API surface: every function's routes, in order.
+func Routes() []FunctionRoute {
+	var out []FunctionRoute
+	for _, f := range All {
+		for _, r := range f.Routes {
+			out = append(out, FunctionRoute{Function: f.Name, Route: r})
+		}
+	}
+	return out
+}
+
+func filter(keep func(Function) bool) []Function {
+	var out []Function
+	for _, f := range All {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,31 @@
+// Package applications is the applications function's HTTP handlers:
+// applications for government services and their status, renewals of
+// documents, and the agency staff's queue. Routes are functions.All's;
+// Handlers maps each to its handler. (Inside this package, applications
+// names the domain package shared/domain/applications.)
+package applications
+
+import (
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+)
+
+// Handlers are the applications function's handlers, by route: the
+// service catalogue, drafts, submission, status, withdrawal, renewals and
+// the agency staff's queue and transitions.
+func Handlers(svc *applications.Service) httpapi.Handlers {
+	return httpapi.Handlers{
+		"POST /documents/{id}/renew":          handleRenewDocument(svc),
+		"GET /services":                       handleServices(svc),
+		"POST /applications/validate":         handleValidateApplication(svc),
+		"POST /applications":                  handleCreateApplication(svc),
+		"GET /applications":                   handleListApplications(svc),
+		"GET /applications/{id}":              handleGetApplication(svc),
+		"PATCH /applications/{id}":            handleUpdateApplication(svc),
+		"DELETE /applications/{id}":           handleDeleteApplication(svc),
+		"POST /applications/{id}/submit":      handleSubmitApplication(svc),
+		"POST /applications/{id}/withdraw":    handleWithdrawApplication(svc),
+		"POST /applications/{id}/transitions": handleApplicationTransition(svc),
+		"GET /agency/applications":            handleAgencyQueue(svc),
+	}
+}

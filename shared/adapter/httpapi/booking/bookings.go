@@ -1,0 +1,170 @@
+package booking
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/ticket"
+)
+
+// Deps are what the electronic registry's handlers need.
+type Deps struct {
+	Service   *booking.Service
+	Directory *directory.Cache
+	Signer    ticket.Signer
+}
+
+func staffOf(id httpapi.Identity) booking.Staff {
+	return booking.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Institution: id.Institution}
+}
+
+type bookingEventResponse struct {
+	Action string  `json:"action"`
+	Actor  string  `json:"actor"`
+	At     string  `json:"at"`
+	Reason string  `json:"reason,omitempty"`
+	From   *string `json:"from,omitempty"`
+	To     *string `json:"to,omitempty"`
+}
+
+type bookingResponse struct {
+	ID                 string                 `json:"id"`
+	ConfirmationNumber string                 `json:"confirmationNumber"`
+	Status             string                 `json:"status"`
+	Start              string                 `json:"start"`
+	End                string                 `json:"end"`
+	Date               string                 `json:"date"`
+	TimeZone           string                 `json:"timeZone"`
+	Institution        map[string]string      `json:"institution"`
+	Specialist         map[string]string      `json:"specialist"`
+	Mode               string                 `json:"mode"`
+	VideoLink          string                 `json:"videoLink,omitempty"`
+	ContactPhone       string                 `json:"contactPhone,omitempty"`
+	Checklist          []string               `json:"checklist"`
+	CancelDeadline     string                 `json:"cancelDeadline"`
+	StaffComment       string                 `json:"staffComment,omitempty"`
+	History            []bookingEventResponse `json:"history"`
+	Links              map[string]string      `json:"links"`
+}
+
+// view resolves a booking's institution and specialist for display.
+func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.Booking) {
+	loc, err := time.LoadLocation(b.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var inst directory.Institution
+	var spec directory.Specialist
+	if idx, err := d.Directory.Index(r.Context()); err == nil {
+		inst, _ = idx.Institution(b.InstitutionID)
+		spec, _ = idx.Specialist(b.SpecialistID)
+	}
+	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	checklist := booking.ChecklistText(b.Checklist, httpapi.Language(r))
+	out := bookingResponse{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status),
+		Start: ts(b.Start), End: ts(b.End), Date: b.Day().String(), TimeZone: b.TimeZone,
+		Institution: map[string]string{"id": b.InstitutionID, "name": inst.Name, "address": inst.Address},
+		Specialist:  map[string]string{"id": b.SpecialistID, "name": spec.Name, "specialization": spec.Specialization},
+		Mode:        string(b.Mode), VideoLink: b.VideoLink, ContactPhone: b.ContactPhone, Checklist: checklist,
+		CancelDeadline: ts(b.CancelDeadline), StaffComment: b.StaffComment, History: []bookingEventResponse{},
+		Links: map[string]string{"qr": "/bookings/" + b.ID + "/qr.png", "pdf": "/bookings/" + b.ID + "/confirmation.pdf",
+			"ics": "/bookings/" + b.ID + "/calendar.ics"}}
+	for _, e := range b.Events {
+		ev := bookingEventResponse{Action: e.Action, Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339), Reason: e.Reason}
+		if e.From != nil {
+			f := ts(*e.From)
+			ev.From = &f
+		}
+		if e.To != nil {
+			t := ts(*e.To)
+			ev.To = &t
+		}
+		out.History = append(out.History, ev)
+	}
+	tb := ticket.Booking{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status), Start: b.Start,
+		End: b.End, TimeZone: b.TimeZone, Institution: inst.Name, Address: inst.Address, Specialist: spec.Name,
+		Specialization: spec.Specialization, Mode: string(b.Mode), VideoLink: b.VideoLink, Checklist: checklist,
+		CancelDeadline: b.CancelDeadline, StaffComment: b.StaffComment}
+	return out, tb
+}
+
+func (d Deps) write(w http.ResponseWriter, r *http.Request, status int, b booking.Booking) {
+	v, _ := d.view(r, b)
+	httpapi.Encode(w, status, v)
+}
+
+// handleBook books a slot; Idempotency-Key makes retries safe.
+func handleBook(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in booking.BookInput
+		body, err := httpapi.Decode(w, r, &in)
+		if err != nil {
+			return err
+		}
+		idem, err := httpapi.IdempotencyKey(r, body, d.Service.Now())
+		if err != nil {
+			return err
+		}
+		b, replayed, err := d.Service.Book(r.Context(), id.Sub, in, idem)
+		if err != nil {
+			return err
+		}
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+		}
+		w.Header().Set("Location", "/bookings/"+b.ID)
+		d.write(w, r, http.StatusCreated, b)
+		return nil
+	})
+}
+
+// handleGetBooking returns one of the caller's bookings with its record.
+func handleGetBooking(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		b, err := d.Service.Get(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		d.write(w, r, http.StatusOK, b)
+		return nil
+	})
+}
+
+// handleReschedule moves a booking to another slot of the same specialist.
+func handleReschedule(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in struct {
+			SlotID string `json:"slotId"`
+		}
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		b, err := d.Service.Reschedule(r.Context(), id.Sub, r.PathValue("id"), in.SlotID)
+		if err != nil {
+			return err
+		}
+		d.write(w, r, http.StatusOK, b)
+		return nil
+	})
+}
+
+// handleCancel cancels a booking and frees its slot.
+func handleCancel(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		b, err := d.Service.Cancel(r.Context(), id.Sub, r.PathValue("id"), in.Reason)
+		if err != nil {
+			return err
+		}
+		d.write(w, r, http.StatusOK, b)
+		return nil
+	})
+}

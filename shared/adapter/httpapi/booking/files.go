@@ -1,0 +1,49 @@
+package booking
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/ticket"
+)
+
+// handleBookingFile serves the QR code, the PDF confirmation or the calendar file.
+func handleBookingFile(d Deps, kind string) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		b, err := d.Service.Get(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		_, tb := d.view(r, b)
+		if kind != "ics" && d.Signer.Key == nil {
+			return errs.E("httpapi.bookingFile", errs.Internal, errors.New("ticket signing key not configured"))
+		}
+		var body []byte
+		var ctype, name string
+		qr := func() ([]byte, error) { return ticket.QRPNG(d.Signer.Payload(tb), 256) }
+		switch kind {
+		case "qr":
+			body, err = qr()
+			ctype, name = "image/png", "booking-"+b.ConfirmationNumber+".png"
+		case "pdf":
+			var png []byte
+			if png, err = qr(); err == nil {
+				body, err = ticket.PDF(tb, png, httpapi.Language(r))
+			}
+			ctype, name = "application/pdf", "booking-"+b.ConfirmationNumber+".pdf"
+		case "ics":
+			body, err = ticket.ICS(tb, d.Service.Now(), httpapi.Language(r))
+			ctype, name = "text/calendar; charset=utf-8", "booking-"+b.ConfirmationNumber+".ics"
+		}
+		if err != nil {
+			return errs.E("httpapi.bookingFile", errs.Internal, err)
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+		w.Header().Set("Cache-Control", "private, no-store")
+		_, _ = w.Write(body)
+		return nil
+	})
+}

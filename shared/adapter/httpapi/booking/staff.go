@@ -1,0 +1,60 @@
+package booking
+
+import (
+	"net/http"
+
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/booking"
+)
+
+// handleSetSchedule lets staff set a specialist's schedule and generate slots.
+func handleSetSchedule(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var sc booking.Schedule
+		if _, err := httpapi.Decode(w, r, &sc); err != nil {
+			return err
+		}
+		res, err := d.Service.SetSchedule(r.Context(), staffOf(id), r.PathValue("id"), sc)
+		if err != nil {
+			return err
+		}
+		httpapi.Encode(w, http.StatusOK, res)
+		return nil
+	})
+}
+
+// handleSpecialistBookings lists a specialist's bookings on a date, for staff.
+func handleSpecialistBookings(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		list, err := d.Service.DayBookings(r.Context(), staffOf(id), r.PathValue("id"), r.URL.Query().Get("date"))
+		if err != nil {
+			return err
+		}
+		out := httpapi.ListResponse[bookingResponse]{Items: []bookingResponse{}}
+		for _, b := range list {
+			v, _ := d.view(r, b)
+			out.Items = append(out.Items, v)
+		}
+		httpapi.Encode(w, http.StatusOK, out)
+		return nil
+	})
+}
+
+// handleVisit records a visit's outcome, for staff.
+func handleVisit(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in struct {
+			Outcome string `json:"outcome"`
+			Comment string `json:"comment"`
+		}
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		b, err := d.Service.RecordVisit(r.Context(), staffOf(id), r.PathValue("id"), in.Outcome, in.Comment)
+		if err != nil {
+			return err
+		}
+		d.write(w, r, http.StatusOK, b)
+		return nil
+	})
+}

@@ -1,0 +1,22 @@
+// Package orgs is the orgs function's HTTP handlers: consents and
+// organisations' views of their employees' documents. Routes are
+// functions.All's; Handlers maps each to its handler. (Inside this package,
+// orgs names the domain package shared/domain/orgs.)
+package orgs
+
+import (
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/orgs"
+)
+
+// Handlers are the orgs function's handlers, by route: consents and
+// organisations' views of their employees' documents.
+func Handlers(svc *orgs.Service) httpapi.Handlers {
+	return httpapi.Handlers{
+		"POST /consents":                           handleGrantConsent(svc),
+		"GET /consents":                            handleListConsents(svc),
+		"DELETE /consents/{id}":                    handleRevokeConsent(svc),
+		"GET /organizations/{orgId}/documents":     handleOrgDocuments(svc),
+		"GET /organizations/{orgId}/documents.csv": handleOrgDocumentsCSV(svc),
+	}
+}

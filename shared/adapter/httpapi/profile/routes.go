@@ -1,0 +1,18 @@
+// Package profile is the profile function's HTTP handlers: a person's
+// profile and contacts. Routes are functions.All's; Handlers maps each to
+// its handler.
+package profile
+
+import (
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// Handlers are the profile function's handlers, by route: the person's
+// profile and contacts.
+func Handlers(svc *registry.Service) httpapi.Handlers {
+	return httpapi.Handlers{
+		"GET /profile": handleGetProfile(svc),
+		"PUT /profile": handlePutProfile(svc),
+	}
+}
