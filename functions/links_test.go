@@ -1,0 +1,176 @@
+package functions
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// What each Lambda links, by `go list -deps`: a package linked is a package
+// whose init runs on every cold start and whose code ships in the zip, so
+// "links only what it serves" is checked on the import graph, not on what
+// the linker happens to drop.
+
+const module = "github.com/kabinet/kabinet/"
+
+// pkg is one package of a function's build: its import path and its
+// imports (non-test).
+type pkg struct {
+	path    string
+	imports []string
+}
+
+// graph is what `go list -deps` reports for ./functions/<name>: every
+// package the function links, with its imports.
+type graph map[string]pkg
+
+// deps lists what function name links.
+func deps(t *testing.T, name string) graph {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./"+name).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list -deps ./functions/%s: %v\n%s", name, err, stderr)
+	}
+	g := graph{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 0 {
+			g[f[0]] = pkg{path: f[0], imports: f[1:]}
+		}
+	}
+	return g
+}
+
+// links reports whether g holds a package whose path is prefix or starts
+// with prefix + "/".
+func (g graph) links(prefix string) []string {
+	var out []string
+	for p := range g {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// reaches reports whether target is reachable from root without passing
+// through any package of skip.
+func (g graph) reaches(root, target string, skip ...string) []string {
+	type step struct {
+		at   string
+		path []string
+	}
+	seen := map[string]bool{root: true}
+	queue := []step{{root, []string{root}}}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if s.at == target {
+			return s.path
+		}
+		for _, next := range g[s.at].imports {
+			if seen[next] || slices.Contains(skip, next) {
+				continue
+			}
+			seen[next] = true
+			queue = append(queue, step{next, append(slices.Clone(s.path), next)})
+		}
+	}
+	return nil
+}
+
+var (
+	graphsOnce sync.Once
+	graphs     map[string]graph
+)
+
+// all is every function's graph, listed once for the package's tests.
+func all(t *testing.T) map[string]graph {
+	t.Helper()
+	graphsOnce.Do(func() {
+		graphs = map[string]graph{}
+		for _, f := range All {
+			graphs[f.Name] = deps(t, f.Name)
+		}
+	})
+	if len(graphs) != len(All) {
+		t.Fatal("listing the functions' builds failed in an earlier test")
+	}
+	return graphs
+}
+
+// GIVEN every function WHEN its build is listed THEN none links the
+// development routes, the token issuer, the local runner's or the tests'
+// helpers: that code exists only in cmd/local (and tests).
+func TestNoFunctionLinksDevelopmentCode(t *testing.T) {
+	for name, g := range all(t) {
+		for _, dev := range []string{"internal/devapi", "internal/apidocs", "internal/emulators", "internal/testenv",
+			"internal/functest", "cmd"} {
+			if got := g.links(module + dev); len(got) > 0 {
+				t.Errorf("%s links %v", name, got)
+			}
+		}
+	}
+}
+
+// GIVEN every function WHEN its build is listed THEN an HTTP function links
+// its own handler package and no other function's, and a function without
+// routes links no HTTP code at all.
+func TestEachFunctionLinksOnlyItsHandlers(t *testing.T) {
+	gs := all(t)
+	for _, f := range All {
+		g := gs[f.Name]
+		got := g.links(module + "shared/adapter/httpapi")
+		if len(f.Routes) == 0 {
+			if len(got) > 0 {
+				t.Errorf("%s serves no route but links %v", f.Name, got)
+			}
+			continue
+		}
+		own := module + "shared/adapter/httpapi/" + f.Name
+		if !slices.Contains(got, own) {
+			t.Errorf("%s does not link its handlers (%s)", f.Name, own)
+		}
+		for _, p := range got {
+			if p != own && p != module+"shared/adapter/httpapi" && p != module+"shared/adapter/httpapi/lambdahttp" {
+				t.Errorf("%s links %s, another function's handlers", f.Name, p)
+			}
+		}
+	}
+}
+
+// ticketRoutes are the routes that render a booking's ticket: its QR code
+// and its PDF confirmation.
+var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf"}
+
+// GIVEN every HTTP function WHEN its build is listed THEN only one serving a
+// ticket route links the PDF and QR libraries (and their fonts and
+// encoders' init).
+func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
+	gs := all(t)
+	servers := 0
+	for _, f := range All {
+		serves := slices.ContainsFunc(f.Routes, func(r Route) bool { return slices.Contains(ticketRoutes, r.Pattern) })
+		if serves {
+			servers++
+		}
+		for _, lib := range []string{"github.com/go-pdf/fpdf", "github.com/skip2/go-qrcode"} {
+			if linked := len(gs[f.Name].links(lib)) > 0; linked && !serves {
+				t.Errorf("%s serves no ticket route but links %s", f.Name, lib)
+			}
+		}
+	}
+	if servers == 0 {
+		t.Error("no function serves a ticket route: ticketRoutes is stale")
+	}
+}
