@@ -174,3 +174,18 @@ func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 		t.Error("no function serves a ticket route: ticketRoutes is stale")
 	}
 }
+
+// GIVEN the documents function WHEN its build is listed THEN it reaches
+// neither the booking nor the applications domain but through the store,
+// which implements every domain's ports in one package (splitting it per
+// domain is the store's own change; until then that one edge is allowed
+// here, and only it).
+func TestDocumentsLinksNoBookingOrApplications(t *testing.T) {
+	g := deps(t, Documents)
+	store := module + "shared/adapter/store"
+	for _, domain := range []string{"shared/domain/booking", "shared/domain/applications"} {
+		if path := g.reaches(module+"functions/"+Documents, module+domain, store); path != nil {
+			t.Errorf("documents links %s: %s", domain, strings.Join(path, " → "))
+		}
+	}
+}
