@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/kabinet/kabinet/functions"
@@ -42,7 +43,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	// Only booking signs tickets: it alone gets (and reads) the seed.
-	key, err := ticketKey(getenv)
+	signer, err := ticketSigner(getenv)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	d := bookinghttp.Deps{
 		Service:   &booking.Service{Store: st, Places: places, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
 		Directory: places,
-		Signer:    ticket.Signer{Key: key},
+		Signer:    signer,
 	}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
 	h, err := api.Handler(functions.Booking, bookinghttp.Handlers(d))
@@ -66,17 +67,19 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	return nil
 }
 
-// ticketKey derives the key signing booking QR codes from
-// TICKET_SIGNING_SEED (base64); none without the variable, and the QR and
-// PDF routes then fail. Errors: a malformed seed.
-func ticketKey(getenv func(string) string) (ed25519.PrivateKey, error) {
-	seed := getenv("TICKET_SIGNING_SEED")
-	if seed == "" {
-		return nil, nil
+// ticketSigner checks TICKET_SIGNING_SEED (base64) and returns the signer
+// of booking QR codes, which makes its key from the seed the first time it
+// is asked for (ticket.SeedFrom says why not now). Without the variable the
+// signer has no key, and the QR and PDF routes fail. Errors: a malformed
+// seed.
+func ticketSigner(getenv func(string) string) (func() ticket.Signer, error) {
+	b64 := getenv("TICKET_SIGNING_SEED")
+	if b64 == "" {
+		return func() ticket.Signer { return ticket.Signer{} }, nil
 	}
-	key, err := ticket.KeyFromSeed(seed)
+	seed, err := ticket.SeedFrom(b64)
 	if err != nil {
 		return nil, fmt.Errorf("TICKET_SIGNING_SEED: %w", err)
 	}
-	return key, nil
+	return sync.OnceValue(func() ticket.Signer { return ticket.Signer{Key: ed25519.NewKeyFromSeed(seed)} }), nil
 }

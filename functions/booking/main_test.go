@@ -42,9 +42,9 @@ func TestRunNeedsTheTable(t *testing.T) {
 func TestRunReadsTheTicketSeed(t *testing.T) {
 	seed := make([]byte, ed25519.SeedSize)
 	seed[0] = 7
-	key, err := ticketKey(func(string) string { return base64.StdEncoding.EncodeToString(seed) })
-	if err != nil || !key.Equal(ed25519.NewKeyFromSeed(seed)) {
-		t.Errorf("key %v, err %v; want the seed's", key, err)
+	signer, err := ticketSigner(func(string) string { return base64.StdEncoding.EncodeToString(seed) })
+	if err != nil || !signer().Key.Equal(ed25519.NewKeyFromSeed(seed)) {
+		t.Errorf("err %v; want the seed's key", err)
 	}
 	env := functest.Env(t, functions.Booking)
 	err = run(context.Background(), func(k string) string {

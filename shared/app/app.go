@@ -66,7 +66,7 @@ func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25
 		Booking: bookinghttp.Deps{
 			Service:   &booking.Service{Store: st, Places: places, Now: now, NewID: ids.New, VideoBase: video},
 			Directory: places,
-			Signer:    ticket.Signer{Key: ticketKey},
+			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 		},
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store.

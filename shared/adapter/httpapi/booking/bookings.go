@@ -14,7 +14,11 @@ import (
 type Deps struct {
 	Service   *booking.Service
 	Directory *directory.Cache
-	Signer    ticket.Signer
+	// Signer signs the QR codes of confirmations. It is called when a
+	// ticket is first drawn rather than at start-up, so making the key
+	// stays out of the function's cold start (see ticket.SeedFrom); nil, or
+	// a signer without a key, fails the QR and PDF routes.
+	Signer func() ticket.Signer
 }
 
 func staffOf(id httpapi.Identity) booking.Staff {

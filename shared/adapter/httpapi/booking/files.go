@@ -17,12 +17,16 @@ func handleBookingFile(d Deps, kind string) http.Handler {
 			return err
 		}
 		_, tb := d.view(r, b)
-		if kind != "ics" && d.Signer.Key == nil {
+		var signer ticket.Signer
+		if kind != "ics" && d.Signer != nil {
+			signer = d.Signer()
+		}
+		if kind != "ics" && signer.Key == nil {
 			return errs.E("httpapi.bookingFile", errs.Internal, errors.New("ticket signing key not configured"))
 		}
 		var body []byte
 		var ctype, name string
-		qr := func() ([]byte, error) { return ticket.QRPNG(d.Signer.Payload(tb), 256) }
+		qr := func() ([]byte, error) { return ticket.QRPNG(signer.Payload(tb), 256) }
 		switch kind {
 		case "qr":
 			body, err = qr()
