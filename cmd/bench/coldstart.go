@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/functions"
 )
 
 // coldResult is one function's cold start.
@@ -52,21 +53,20 @@ const (
 	helloSDKName = "hello + SDK (reference)"
 )
 
-// coldRuns is N for the cold start medians.
+// coldRuns is N for the cold start medians. A start takes milliseconds, so
+// many rounds cost seconds, and on a shared machine a function's median
+// moved by ±10% between runs of 15 (the gap the 1.10× target measures).
 func (b *bench) coldRuns() int {
 	if b.o.Quick {
 		return 1
 	}
-	return 15
+	return 41
 }
 
 // coldStart builds every function as `make build` does, for this machine's
 // architecture, and times start-to-ready and the first invocation.
 func (b *bench) coldStart(ctx context.Context, rep *report) error {
-	fns, err := functionNames(b.o.Root)
-	if err != nil {
-		return err
-	}
+	fns := functions.Names()
 	if b.o.Quick {
 		fns = quickFunctions(fns)
 	}
@@ -173,21 +173,6 @@ func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(b)
 }
 
-// functionNames lists functions/*, as the Makefile's FUNCTIONS does.
-func functionNames(root string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(root, "functions"))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, e := range entries {
-		if e.IsDir() {
-			out = append(out, e.Name())
-		}
-	}
-	return out, nil
-}
-
 // quickFunctions keeps one HTTP function and the scan for -quick.
 func quickFunctions(fns []string) []string {
 	var out []string
@@ -202,17 +187,19 @@ func quickFunctions(fns []string) []string {
 	return out
 }
 
-// sampleEvent picks the event a function is invoked with: the list of
-// documents for an HTTP function (lambdahttp), the scheduled event for the
-// rest (the expiry scan), an SQS delivery report for an SQS consumer.
+// sampleEvent picks the event a function is invoked with, by its trigger in
+// functions.All: the list of documents for an HTTP function (lambdahttp), an
+// agency event for a bus-driven one, the scheduled event for a scheduled
+// one, an SQS delivery report for an SQS consumer.
 func sampleEvent(root, fn string) string {
+	f, _ := functions.Get(fn)
 	src, _ := os.ReadFile(filepath.Join(root, "functions", fn, "main.go"))
-	switch s := string(src); {
-	case fn == "ingest" && fileExists(filepath.Join(root, "events", "agency-document-issued.json")):
-		return "agency-document-issued.json"
-	case strings.Contains(s, "lambdahttp"):
+	switch {
+	case len(f.Routes) > 0:
 		return "apigw-list-documents.json"
-	case strings.Contains(s, "SQSEvent"):
+	case f.Events != nil && fileExists(filepath.Join(root, "events", "agency-document-issued.json")):
+		return "agency-document-issued.json"
+	case f.Schedule == nil && strings.Contains(string(src), "SQSEvent"):
 		return "sqs-reminder-delivered.json"
 	}
 	return "scheduled-expiry-scan.json"
