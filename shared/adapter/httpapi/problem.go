@@ -7,13 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kabinet/kabinet/shared/domain/applications"
-	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/ingest"
-	"github.com/kabinet/kabinet/shared/domain/orgs"
-	"github.com/kabinet/kabinet/shared/domain/registry"
-	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
 // ProblemBase prefixes every problem type URI; the slug after it is stable.
@@ -67,53 +61,58 @@ var problems = map[errs.Kind]kindInfo{
 // reasons refine a kind's problem for a specific cause: the type URI is
 // ProblemBase + the reason with dashes, the title the one given here. Every
 // reason some package declares is either here or in internalReasons
-// (TestReasonsHaveProblems).
+// (TestReasonsHaveProblems). A domain's reasons are keyed by their value
+// (the problem type's wire name) with their constant beside them, not by the
+// constant itself: this table is part of every HTTP function, and naming
+// booking.ReasonSlotTaken here would link every domain, and the ticket PDF
+// and QR libraries, into each one; the test holds values and constants
+// together.
 var reasons = map[errs.Reason][2]string{
-	errs.ReasonVersionMismatch:           {"The object has changed since you read it", "Объект изменился с момента чтения"},
-	registry.ReasonAlreadyArchived:       {"The document is already archived", "Документ уже в архиве"},
-	registry.ReasonNotArchived:           {"The document is not archived", "Документ не в архиве"},
-	registry.ReasonArchived:              {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"},
-	errs.ReasonIdempotencyKeyReused:      {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
-	ReasonRouteNotFound:                  {"No such route", "Такого адреса нет"},
-	ReasonInvalidToken:                   {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
-	booking.ReasonSlotTaken:              {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},
-	booking.ReasonDayFull:                {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},
-	booking.ReasonOnePerDay:              {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},
-	booking.ReasonTooManyBookings:        {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},
-	booking.ReasonDeadlinePassed:         {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},
-	booking.ReasonNotActive:              {"This appointment is no longer active", "Эта запись больше не активна"},
-	booking.ReasonNotStarted:             {"The appointment has not started yet", "Приём ещё не начался"},
-	errs.ReasonStaffOnly:                 {"Only staff may do this", "Это доступно только сотрудникам"},
-	booking.ReasonOtherInstitution:       {"This belongs to another institution", "Это относится к другому учреждению"},
-	errs.ReasonChanged:                   {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
-	applications.ReasonNotRenewable:      {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},
-	registry.ReasonNothingToAck:          {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},
-	registry.ReasonNothingDue:            {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},
-	applications.ReasonInvalidTransition: {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},
-	applications.ReasonNotDraft:          {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},
-	applications.ReasonApplicantOnly:     {"Only the applicant may do this", "Это может сделать только заявитель"},
-	applications.ReasonOtherAgency:       {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},
-	registry.ReasonContactInUse:          {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"},
-	orgs.ReasonConsentExists:             {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},
-	orgs.ReasonTooManyConsents:           {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},
-	orgs.ReasonOrgAdminOnly:              {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},
-	orgs.ReasonOtherOrganization:         {"This belongs to another organisation", "Это относится к другой организации"},
-	ingest.ReasonDocumentNotFound:        {"No such document in the person's registry", "Такого документа нет в реестре"},
+	errs.ReasonVersionMismatch:      {"The object has changed since you read it", "Объект изменился с момента чтения"},
+	"already_archived":              {"The document is already archived", "Документ уже в архиве"},                                                                      // registry.ReasonAlreadyArchived
+	"not_archived":                  {"The document is not archived", "Документ не в архиве"},                                                                           // registry.ReasonNotArchived
+	"archived":                      {"An archived document cannot be changed; unarchive it first", "Документ в архиве нельзя изменить; сначала верните его из архива"}, // registry.ReasonArchived
+	errs.ReasonIdempotencyKeyReused: {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
+	ReasonRouteNotFound:             {"No such route", "Такого адреса нет"},
+	ReasonInvalidToken:              {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
+	"slot_taken":                    {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},  // booking.ReasonSlotTaken
+	"day_full":                      {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},                         // booking.ReasonDayFull
+	"one_per_day":                   {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"}, // booking.ReasonOnePerDay
+	"too_many_bookings":             {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},                    // booking.ReasonTooManyBookings
+	"deadline_passed":               {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},                                             // booking.ReasonDeadlinePassed
+	"not_active":                    {"This appointment is no longer active", "Эта запись больше не активна"},                                                    // booking.ReasonNotActive
+	"not_started":                   {"The appointment has not started yet", "Приём ещё не начался"},                                                             // booking.ReasonNotStarted
+	errs.ReasonStaffOnly:            {"Only staff may do this", "Это доступно только сотрудникам"},
+	"other_institution":             {"This belongs to another institution", "Это относится к другому учреждению"}, // booking.ReasonOtherInstitution
+	errs.ReasonChanged:              {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
+	"not_renewable":                 {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},                                                                                                                  // applications.ReasonNotRenewable
+	"nothing_to_ack":                {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},                                                                                                                                        // registry.ReasonNothingToAck
+	"nothing_due":                   {"No reminder is scheduled for this document", "Для этого документа нет запланированных напоминаний"},                                                                                                                              // registry.ReasonNothingDue
+	"invalid_transition":            {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},                                                                                                                            // applications.ReasonInvalidTransition
+	"not_draft":                     {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},                                                              // applications.ReasonNotDraft
+	"applicant_only":                {"Only the applicant may do this", "Это может сделать только заявитель"},                                                                                                                                                           // applications.ReasonApplicantOnly
+	"other_agency":                  {"This application is handled by another agency", "Это заявление рассматривает другое ведомство"},                                                                                                                                  // applications.ReasonOtherAgency
+	"contact_in_use":                {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"}, // registry.ReasonContactInUse
+	"consent_exists":                {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},                                                                            // orgs.ReasonConsentExists
+	"too_many_consents":             {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},                                                                                                                                           // orgs.ReasonTooManyConsents
+	"org_admin_only":                {"Only an organisation's administrators may do this", "Это доступно только администраторам организации"},                                                                                                                           // orgs.ReasonOrgAdminOnly
+	"other_organization":            {"This belongs to another organisation", "Это относится к другой организации"},                                                                                                                                                     // orgs.ReasonOtherOrganization
+	"document_not_found":            {"No such document in the person's registry", "Такого документа нет в реестре"},                                                                                                                                                    // ingest.ReasonDocumentNotFound
 }
 
-// internalReasons never refine a problem: they steer their caller (a
+// internalReasons never refine a problem (keyed by value, as reasons): they steer their caller (a
 // retry with another place or number, a translation into another reason)
 // or name a fault of the server's own set-up, and a client that meets one
 // sees only its kind's problem.
 var internalReasons = map[errs.Reason]bool{
-	booking.ReasonPlaceTaken:        true,
-	booking.ReasonConfirmationTaken: true,
-	ticket.ReasonBadKey:             true,
-	ticket.ReasonMalformedPayload:   true,
-	ticket.ReasonBadSignature:       true,
-	ticket.ReasonEmptyPayload:       true,
-	ticket.ReasonQRTooLarge:         true,
-	ticket.ReasonBadSeed:            true,
+	"place_taken":        true, // booking.ReasonPlaceTaken
+	"confirmation_taken": true, // booking.ReasonConfirmationTaken
+	"bad_key":            true, // ticket.ReasonBadKey
+	"malformed_payload":  true, // ticket.ReasonMalformedPayload
+	"bad_signature":      true, // ticket.ReasonBadSignature
+	"empty_payload":      true, // ticket.ReasonEmptyPayload
+	"qr_too_large":       true, // ticket.ReasonQRTooLarge
+	"bad_seed":           true, // ticket.ReasonBadSeed
 }
 
 // fieldMessages explain field error codes to people.
