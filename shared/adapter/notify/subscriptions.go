@@ -76,7 +76,7 @@ func RedrivePolicy(deadLetterARN string) string {
 // already exists with different attributes", reported as errs.Conflict,
 // reason contact_in_use). People share an endpoint by widening the one
 // subscription's filter with SetFilterPolicy; who shares it is recorded
-// outside SNS (shared/app composes that with the store).
+// outside SNS (shared/app/core composes that with the store).
 type Subscriptions struct {
 	SNS      *sns.Client
 	TopicARN string

@@ -134,7 +134,7 @@ const (
 
 var (
 	// Compiled on first use rather than at package init: every HTTP
-	// function links this package (through shared/app) but only the ingest
+	// function links this package (through the store) but only the ingest
 	// function matches events, and the counted repetitions make these
 	// patterns costly to compile on each cold start.
 	idPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`) })
