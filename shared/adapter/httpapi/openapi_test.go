@@ -243,6 +243,15 @@ func TestOpenAPIContract(t *testing.T) {
 		body: map[string]any{"type": "osago", "title": "ОСАГО", "issuedOn": "2025-07-01", "remindDays": []int{30, 7}}}), 201, "create document")
 	id := doc["id"].(string)
 	want(e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "snils", "number": "112-233-445 95"}}), 201, "create snils")
+	want(e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "drivers_licence", "number": "99 12 345678",
+		"issuedOn": "2014-07-15"}}), 201, "create an extended licence")
+	want(e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "birth_certificate", "number": "IV-МЮ 123456",
+		"issuedOn": "2013-02-20", "holderBirthDate": "2013-02-10"}}), 201, "create a birth certificate")
+	std := want(e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "foreign_passport", "variant": "standard_5y",
+		"issuedOn": "2022-09-01"}}), 201, "create a standard foreign passport")
+	got0 := e.do(req{method: "GET", path: "/documents/" + std["id"].(string), token: tok})
+	want(e.do(req{method: "PATCH", path: "/documents/" + std["id"].(string), token: tok, header: map[string]string{"If-Match": got0.header.Get("ETag")},
+		body: map[string]any{"variant": nil}}), 200, "patch a variant")
 	want(e.do(req{method: "GET", path: "/documents?status=expiring&limit=10", token: tok}), 200, "list documents")
 	want(e.do(req{method: "GET", path: "/documents", token: tok}), 200, "list documents")
 	got := e.do(req{method: "GET", path: "/documents/" + id, token: tok})

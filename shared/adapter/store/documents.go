@@ -47,6 +47,8 @@ type documentItem struct {
 	IssuedOn        string     `dynamodbav:"issuedOn,omitempty"`
 	ExpiresOn       string     `dynamodbav:"expiresOn,omitempty"`
 	ExpiresOnSource string     `dynamodbav:"expiresOnSource"`
+	Variant         string     `dynamodbav:"variant,omitempty"`
+	HolderBirthDate string     `dynamodbav:"holderBirthDate,omitempty"`
 	RemindDays      []int      `dynamodbav:"remindDays,omitempty"`
 	Source          string     `dynamodbav:"source"`
 	ArchivedAt      *time.Time `dynamodbav:"archivedAt,omitempty"`
@@ -81,6 +83,7 @@ func fromDocument(d registry.Document) documentItem {
 		PK: userPK(d.Owner), SK: docSK(d.ID), Kind: kindDocument, ID: d.ID, Type: string(d.Type),
 		Title: d.Title, Number: d.Number, IssuedOn: dateString(d.IssuedOn), ExpiresOn: dateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
+		Variant: d.Variant, HolderBirthDate: dateString(d.HolderBirthDate),
 		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder), RenewalApplication: d.RenewalApplication,
 		Issuer: d.Issuer, RevokedAt: d.RevokedAt, RevokedReason: d.RevokedReason, ReplacedBy: d.ReplacedBy,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
@@ -91,7 +94,8 @@ func (it documentItem) document() (registry.Document, error) {
 	d := registry.Document{
 		ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), Type: registry.DocType(it.Type), Title: it.Title,
 		Number: it.Number, ExpiresOnSource: registry.Source(it.ExpiresOnSource), RemindDays: it.RemindDays,
-		Source: registry.Source(it.Source), ArchivedAt: it.ArchivedAt, CreatedAt: it.CreatedAt,
+		Variant: it.Variant,
+		Source:  registry.Source(it.Source), ArchivedAt: it.ArchivedAt, CreatedAt: it.CreatedAt,
 		UpdatedAt: it.UpdatedAt, Version: it.Version,
 		Issuer: it.Issuer, RevokedAt: it.RevokedAt, RevokedReason: it.RevokedReason, ReplacedBy: it.ReplacedBy,
 		RenewalApplication: it.RenewalApplication,
@@ -101,6 +105,9 @@ func (it documentItem) document() (registry.Document, error) {
 		return d, err
 	}
 	if d.ExpiresOn, err = parseDate(it.ExpiresOn); err != nil {
+		return d, err
+	}
+	if d.HolderBirthDate, err = parseDate(it.HolderBirthDate); err != nil {
 		return d, err
 	}
 	d.Reminder, err = it.reminderAttrs.reminder()

@@ -1,5 +1,7 @@
 package applications
 
+import "github.com/kabinet/kabinet/shared/domain/registry"
+
 // Option is one choice of a select field.
 type Option struct {
 	Value string
@@ -96,6 +98,18 @@ var (
 
 func required(f Field) Field { f.Required = true; return f }
 
+// variantOptions offers the variants of a document type as a select's
+// options, so an application's choice (a 5-year or a 10-year foreign
+// passport) and the registry's rule for the document it yields are one list.
+func variantOptions(t registry.DocType) []Option {
+	ti, _ := registry.Lookup(t)
+	out := make([]Option, len(ti.Variants))
+	for i, v := range ti.Variants {
+		out[i] = Option{Value: v.Value, Label: v.Title}
+	}
+	return out
+}
+
 // Catalogue is every service that takes applications.
 var Catalogue = []ServiceInfo{
 	{
@@ -114,9 +128,8 @@ var Catalogue = []ServiceInfo{
 		Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30,
 		Title: l("Оформление заграничного паспорта", "Foreign passport"),
 		Fields: []Field{fullName, birthDate, internalPassport,
-			{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("biometric_10y", "Биометрический, на 10 лет", "Biometric, 10 years"),
-				opt("standard_5y", "Старого образца, на 5 лет", "Standard, 5 years")}},
+			{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true,
+				Options: variantOptions(registry.ForeignPassport)},
 			{Name: "previousPassport", Label: l("Номер прежнего загранпаспорта", "Previous foreign passport number"), Type: TypeString,
 				Format: FormatForeign, MaxLength: 10},
 			snils, phone, email, postalCode, address},

@@ -18,6 +18,9 @@ type documentDetail struct {
 	IssuedOn  string            `json:"issuedOn"`
 	ExpiresOn opt.Value[string] `json:"expiresOn"`
 	Title     string            `json:"title"`
+	// Variant is the kind of the document where its type has several
+	// (a foreign passport: "biometric_10y" or "standard_5y").
+	Variant string `json:"variant"`
 }
 
 type issuedDetail struct {
@@ -67,6 +70,9 @@ func (s *Service) issued(ctx context.Context, ev Event, agency string, in issued
 	fields := registry.DocumentFields{Number: opt.Of(doc.Number), IssuedOn: opt.Of(doc.IssuedOn), ExpiresOn: doc.ExpiresOn}
 	if doc.Title != "" {
 		fields.Title = opt.Of(doc.Title)
+	}
+	if doc.Variant != "" {
+		fields.Variant = opt.Of(doc.Variant)
 	}
 	if _, _, err := reg.CreateDocument(ctx, owner, registry.CreateInput{Type: doc.Type, DocumentFields: fields}, nil); err != nil {
 		return Result{}, prefixFields(err, "detail.document.")

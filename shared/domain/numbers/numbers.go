@@ -1,6 +1,7 @@
 // Package numbers checks and normalises the national numbers people type:
 // document numbers (passport, foreign passport, driving licence, OMS
-// policy, SNILS, INN) and phone numbers. Each normaliser strips what people
+// policy, SNILS, INN, military ID, vehicle documents, birth certificate)
+// and phone numbers. Each normaliser strips what people
 // add between digits and returns the number in the one form Kabinet stores,
 // so the same document is found whichever way it was typed. Nothing here
 // knows which document type uses which format: the registry's catalogue

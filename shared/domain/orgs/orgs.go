@@ -196,7 +196,7 @@ type Row struct {
 	EmployeeName string
 	Type         registry.DocType
 	Status       registry.Status
-	ExpiresOn    *civil.Date
+	ExpiresOn    *civil.Date // the last valid day, a legal extension included
 	DaysLeft     *int
 }
 
@@ -315,7 +315,7 @@ func (s *Service) page(ctx context.Context, org string, status registry.Status, 
 					continue
 				}
 				rows = append(rows, Row{EmployeeID: c.Owner, EmployeeName: p.Name, Type: d.Type, Status: st,
-					ExpiresOn: d.ExpiresOn, DaysLeft: left})
+					ExpiresOn: d.ValidUntil(), DaysLeft: left})
 			}
 			read += len(docs)
 			if more == "" || read >= docBudget {

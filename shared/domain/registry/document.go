@@ -34,6 +34,12 @@ type Document struct {
 	IssuedOn        *civil.Date
 	ExpiresOn       *civil.Date // nil: indefinite
 	ExpiresOnSource Source
+	// Variant is the kind of the type whose rule applies (TypeInfo.Variants),
+	// "" for the type's default.
+	Variant string
+	// HolderBirthDate is the birth date of the holder printed on a document
+	// that carries it (a child's birth certificate), nil otherwise.
+	HolderBirthDate *civil.Date
 	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
 	Source          Source
 	ArchivedAt      *time.Time
@@ -85,15 +91,68 @@ func (d Document) ExpiringWindow() int {
 	return ti.ExpiringDays
 }
 
+// Extension returns the law's extension of d's validity beyond its own
+// expiry date (a driver's licence under decree No. 353), nil when none applies.
+func (d Document) Extension() *Extension {
+	if d.ExpiresOn == nil {
+		return nil
+	}
+	ti, _ := Lookup(d.Type)
+	if ti.Extend == nil {
+		return nil
+	}
+	return ti.Extend(*d.ExpiresOn)
+}
+
+// ValidUntil is the last day d is valid: the extension's date when the law
+// extended it, else its own expiry date; nil when indefinite.
+func (d Document) ValidUntil() *civil.Date {
+	if x := d.Extension(); x != nil {
+		return &x.Until
+	}
+	return d.ExpiresOn
+}
+
+// Milestone returns the date d's holder must act on although d does not
+// expire (a birth certificate's holder turning 14), nil when d's type has
+// none or the holder's birth date is unknown.
+func (d Document) Milestone() *Milestone {
+	ti, _ := Lookup(d.Type)
+	if ti.Milestone == nil || d.ExpiresOn != nil {
+		return nil
+	}
+	return ti.Milestone(d.HolderBirthDate)
+}
+
+// Deadline is the date d's reminders count towards: the end of its validity
+// or, for a document that does not expire, a milestone (Kind says which).
+type Deadline struct {
+	Date civil.Date
+	// Milestone is "" for the end of validity.
+	Milestone MilestoneKind
+}
+
+// Deadline returns what d's reminders count towards, false when nothing.
+func (d Document) Deadline() (Deadline, bool) {
+	if v := d.ValidUntil(); v != nil {
+		return Deadline{Date: *v}, true
+	}
+	if m := d.Milestone(); m != nil {
+		return Deadline{Date: m.On, Milestone: m.Kind}, true
+	}
+	return Deadline{}, false
+}
+
 // StatusOn derives the status on day today (the owner's local date) and the
-// days left until expiry (nil when indefinite). A document is valid through
-// its expiry date and expired from the day after. A type with a replacement
-// grace (the internal passport) is "replacement_required" from its expiry
-// date until the grace ends, then expired.
+// days left until the end of validity (nil when indefinite), which follows
+// a legal extension. A document is valid through its last valid day and
+// expired from the day after. A type with a replacement grace (the
+// internal passport) is "replacement_required" from its expiry date until
+// the grace ends, then expired.
 func (d Document) StatusOn(today civil.Date) (Status, *int) {
 	var left *int
-	if d.ExpiresOn != nil {
-		n := today.DaysUntil(*d.ExpiresOn)
+	if v := d.ValidUntil(); v != nil {
+		n := today.DaysUntil(*v)
 		left = &n
 	}
 	switch {

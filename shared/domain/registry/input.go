@@ -24,6 +24,10 @@ type DocumentFields struct {
 	IssuedOn   opt.Value[string] `json:"issuedOn"`
 	ExpiresOn  opt.Value[string] `json:"expiresOn"`
 	RemindDays opt.Value[[]int]  `json:"remindDays"`
+	// Variant picks the kind of a type with variants (TypeInfo.Variants).
+	Variant opt.Value[string] `json:"variant"`
+	// HolderBirthDate is the holder's birth date on a type that carries it.
+	HolderBirthDate opt.Value[string] `json:"holderBirthDate"`
 }
 
 // CreateInput is the body of a new document.
@@ -101,6 +105,37 @@ func apply(d *Document, in DocumentFields, creating bool, birth *civil.Date, tod
 			}
 		}
 	}
+	if in.Variant.Set {
+		d.Variant = ""
+		if v := strings.TrimSpace(in.Variant.V); !in.Variant.Null && v != "" {
+			switch _, ok := ti.variant(v); {
+			case len(ti.Variants) == 0:
+				fe.Add("variant", "not_for_type")
+			case !ok:
+				fe.Add("variant", "unknown_variant")
+			default:
+				d.Variant = v
+			}
+		}
+	}
+	if in.HolderBirthDate.Set {
+		d.HolderBirthDate = nil
+		if !in.HolderBirthDate.Null {
+			switch t, err := civil.Parse(in.HolderBirthDate.V); {
+			case !ti.HolderBirthDate:
+				fe.Add("holderBirthDate", "not_for_type")
+			case err != nil:
+				fe.Add("holderBirthDate", "invalid_date")
+			case t.After(today):
+				fe.Add("holderBirthDate", "in_future")
+			default:
+				d.HolderBirthDate = &t
+			}
+		}
+	}
+	if d.HolderBirthDate != nil && d.IssuedOn != nil && d.IssuedOn.Before(*d.HolderBirthDate) && !fe.Has("issuedOn") {
+		fe.Add("issuedOn", "before_birth")
+	}
 	if in.RemindDays.Set {
 		d.RemindDays = nil
 		if !in.RemindDays.Null && len(in.RemindDays.V) > 0 {
@@ -129,19 +164,19 @@ func apply(d *Document, in DocumentFields, creating bool, birth *civil.Date, tod
 				d.ExpiresOn = &t
 			}
 		}
-	case ti.Rule != nil && (creating || (d.ExpiresOnSource == SourceRule && in.IssuedOn.Set)):
-		if fe.Has("issuedOn") {
+	case ti.Rule != nil && (creating || (d.ExpiresOnSource == SourceRule && (in.IssuedOn.Set || in.Variant.Set))):
+		if fe.Has("issuedOn") || fe.Has("variant") {
 			break
 		}
-		exp, missing := ti.Rule(d.IssuedOn, birth)
-		switch missing {
-		case "":
-			d.ExpiresOn, d.ExpiresOnSource = exp, SourceRule
-		case "birth_date_required":
-			fe.Add("expiresOn", missing)
-		default:
-			fe.Add("issuedOn", missing)
+		if ti.HolderBirthDate && d.HolderBirthDate != nil {
+			birth = d.HolderBirthDate
 		}
+		exp, missing := ti.Rule(RuleInput{Issued: d.IssuedOn, Birth: birth, Variant: d.Variant})
+		if missing != "" {
+			fe.Add(missingField(missing), missing)
+			break
+		}
+		d.ExpiresOn, d.ExpiresOnSource = exp, SourceRule
 	case creating:
 		d.ExpiresOnSource = SourceUser
 	}
@@ -179,6 +214,8 @@ func changedFields(a, b Document) []string {
 	add("issuedOn", !eqDate(a.IssuedOn, b.IssuedOn))
 	add("expiresOn", !eqDate(a.ExpiresOn, b.ExpiresOn) || a.ExpiresOnSource != b.ExpiresOnSource)
 	add("remindDays", !slices.Equal(a.RemindDays, b.RemindDays))
+	add("variant", a.Variant != b.Variant)
+	add("holderBirthDate", !eqDate(a.HolderBirthDate, b.HolderBirthDate))
 	return out
 }
 

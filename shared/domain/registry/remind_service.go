@@ -37,12 +37,13 @@ func (s *Service) SnoozeReminder(ctx context.Context, owner, id, until string) (
 	if err != nil {
 		return View{}, err
 	}
-	if d.Reminder.Next == nil || d.ExpiresOn == nil {
+	dl, ok := d.Deadline()
+	if d.Reminder.Next == nil || !ok {
 		return View{}, errs.E(op, errs.Conflict, ReasonNothingDue)
 	}
 	loc, now := p.Location(), s.Now().UTC()
-	exp := *d.ExpiresOn
-	expired := civil.Today(now, loc).After(exp)
+	exp := dl.Date // a legal extension's date, or a milestone: never snoozed past it
+	expired := dl.Milestone == "" && civil.Today(now, loc).After(exp)
 	at, code := parseUntil(until, loc)
 	if code == "" {
 		at = OutOfQuietHours(at, loc)

@@ -66,20 +66,26 @@ func (d Document) ReminderSteps() []int {
 	return ti.ReminderSteps
 }
 
-// stepsAfter returns the policy's steps in date order, starting after date
-// last (all when nil), up to and including the first step after horizon.
-func (d Document) stepsAfter(last *civil.Date, horizon civil.Date) []Step {
-	exp := *d.ExpiresOn
+// stepsAfter returns the policy's steps towards dl in date order, starting
+// after date last (all when nil), up to and including the first step after
+// horizon. A milestone has only the steps before it: nothing expires.
+func (d Document) stepsAfter(dl Deadline, last *civil.Date, horizon civil.Date) []Step {
+	exp := dl.Date
 	var all []Step
 	for _, n := range d.ReminderSteps() { // descending days: ascending dates
 		all = append(all, Step{Kind: StepBefore, N: n, Date: exp.AddDays(-n)})
 	}
-	all = append(all, Step{Kind: StepExpired, Date: exp.AddDays(1)})
+	if dl.Milestone == "" {
+		all = append(all, Step{Kind: StepExpired, Date: exp.AddDays(1)})
+	}
 	var out []Step
 	for _, s := range all {
 		if last == nil || s.Date.After(*last) {
 			out = append(out, s)
 		}
+	}
+	if dl.Milestone != "" {
+		return out
 	}
 	for n := 1; len(out) == 0 || !out[len(out)-1].Date.After(horizon); n++ {
 		s := Step{Kind: StepRepeat, N: n, Date: exp.AddDays(1 + n*RepeatEveryDays)}
@@ -116,18 +122,26 @@ func OutOfQuietHours(t time.Time, loc *time.Location) time.Time {
 // A step whose time has passed unsent is due at once, but only the latest
 // such step: someone who adds a passport expiring in 20 days gets one
 // "expires in 20 days", not the 180-, 90- and 30-day reminders in a burst.
+// The steps count towards the end of validity, a legal extension included
+// (a driver's licence under decree No. 353 is reminded about before its
+// extended date, not "expired" after its printed one), or towards a
+// milestone of a document that does not expire, until that day.
 func (d Document) Schedule(loc *time.Location, now time.Time) Reminder {
 	r := d.Reminder
 	r.Next, r.NextAt = nil, nil
-	if d.ArchivedAt != nil || d.RevokedAt != nil || d.ExpiresOn == nil {
+	dl, ok := d.Deadline()
+	if d.ArchivedAt != nil || d.RevokedAt != nil || !ok {
 		return r // nothing to renew: archived, revoked by its issuer, or indefinite
 	}
-	if r.Acked && r.LastDate != nil && !r.LastDate.Before(d.ExpiresOn.AddDays(1)) {
+	if r.Acked && r.LastDate != nil && !r.LastDate.Before(dl.Date.AddDays(1)) {
 		return r // the owner acknowledged the expiry: no more repeats
 	}
 	today := civil.Today(now, loc)
+	if dl.Milestone != "" && today.After(dl.Date) {
+		return r // the milestone has passed: nothing left to remind of
+	}
 	var due, next *Step
-	for _, s := range d.stepsAfter(r.LastDate, today) {
+	for _, s := range d.stepsAfter(dl, r.LastDate, today) {
 		s := s
 		if !FireAt(s, loc).After(now) {
 			due = &s

@@ -67,7 +67,7 @@ func TestCatalogueRules(t *testing.T) {
 		{"internal passport without issue date", InternalPassport, "", "1990-05-15", "", "required_for_rule"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, missing := rule(t, tc.typ)(dayPtr(t, tc.issued), dayPtr(t, tc.birth))
+			got, missing := rule(t, tc.typ)(RuleInput{Issued: dayPtr(t, tc.issued), Birth: dayPtr(t, tc.birth)})
 			if missing != tc.wantMissing {
 				t.Errorf("missing = %q, want %q", missing, tc.wantMissing)
 			}
@@ -131,6 +131,33 @@ func TestCatalogueEntries(t *testing.T) {
 			if (ti.Rule == nil) != (ti.RuleText == "") {
 				t.Errorf("Rule set = %v but RuleText = %q: clients would be told the wrong thing", ti.Rule != nil, ti.RuleText)
 			}
+			if ti.Rule != nil {
+				// A rule says where it comes from, in both languages.
+				for _, lang := range []string{"ru", "en"} {
+					if ti.RuleTitle[lang] == "" || ti.Source[lang] == "" {
+						t.Errorf("rule without its %s words or source: %q, %q", lang, ti.RuleTitle[lang], ti.Source[lang])
+					}
+				}
+			}
+			if ti.Number != nil {
+				if got, ok := ti.Number(ti.NumberExample); !ok || got != ti.NumberExample {
+					t.Errorf("Number(%q) = %q, %v; the example must be a valid number in its kept form", ti.NumberExample, got, ok)
+				}
+			} else if ti.NumberExample != "" {
+				t.Errorf("NumberExample %q for a free-text number", ti.NumberExample)
+			}
+			if ti.DefaultVariant != "" {
+				if _, ok := ti.variant(ti.DefaultVariant); !ok {
+					t.Errorf("DefaultVariant %q is not among the variants", ti.DefaultVariant)
+				}
+			}
+			values := map[string]bool{}
+			for _, v := range ti.Variants {
+				if v.Value == "" || values[v.Value] || v.Rule == nil || v.Title["ru"] == "" || v.Title["en"] == "" {
+					t.Errorf("variant %+v: needs a unique value, a rule and ru/en titles", v)
+				}
+				values[v.Value] = true
+			}
 			got, ok := Lookup(ti.Type)
 			if !ok || got.Type != ti.Type {
 				t.Errorf("Lookup(%q) = %q, %v", ti.Type, got.Type, ok)
@@ -138,7 +165,9 @@ func TestCatalogueEntries(t *testing.T) {
 		})
 	}
 	// Every declared type constant is in the catalogue.
-	for _, typ := range []DocType{InternalPassport, ForeignPassport, DriversLicence, SNILS, INN, OMSPolicy, OSAGO, MedicalCertificate, Contract, Custom} {
+	for _, typ := range []DocType{InternalPassport, ForeignPassport, DriversLicence, SNILS, INN, OMSPolicy, OSAGO, MedicalCertificate,
+		BirthCertificate, MilitaryID, VehicleRegistration, VehiclePassport, DiagnosticCard, DriversMedicalCertificate, ResidencePermit,
+		TemporaryResidencePermit, WorkPatent, VHIPolicy, MedicalBook, WeaponPermit, HuntingLicence, Contract, Custom} {
 		if !slices.ContainsFunc(Catalogue, func(ti TypeInfo) bool { return ti.Type == typ }) {
 			t.Errorf("type %q is not in the catalogue", typ)
 		}

@@ -540,7 +540,8 @@ func TestStepKey(t *testing.T) {
 	// Keys name steps uniquely within one expiry date: the scan's decisions rely on it.
 	seen := map[string]Step{}
 	doc := schedDoc(t, "2026-03-07", []int{180, 90, 30, 7, 1})
-	for _, s := range doc.stepsAfter(nil, schedDate(t, "2028-01-01")) {
+	dl, _ := doc.Deadline()
+	for _, s := range doc.stepsAfter(dl, nil, schedDate(t, "2028-01-01")) {
 		if prev, dup := seen[s.Key()]; dup {
 			t.Errorf("key %q names both %+v and %+v", s.Key(), prev, s)
 		}

@@ -68,11 +68,14 @@ type Service struct {
 	Renewal func(t DocType) string
 }
 
-// View is a document as its owner sees it on a day: with its status.
+// View is a document as its owner sees it on a day: with its status and,
+// for a document that does not expire, the milestone still ahead.
 type View struct {
 	Document
 	Status   Status
 	DaysLeft *int
+	// Upcoming is the document's milestone when it is today or later.
+	Upcoming *Milestone
 }
 
 // ListFilter selects documents; zero fields select everything.
@@ -98,8 +101,13 @@ type HistoryPage struct {
 func (s *Service) today(p Profile) civil.Date { return civil.Today(s.Now(), p.Location()) }
 
 func (s *Service) view(d Document, p Profile) View {
-	st, left := d.StatusOn(s.today(p))
-	return View{Document: d, Status: st, DaysLeft: left}
+	today := s.today(p)
+	st, left := d.StatusOn(today)
+	v := View{Document: d, Status: st, DaysLeft: left}
+	if m := d.Milestone(); m != nil && !m.On.Before(today) {
+		v.Upcoming = m
+	}
+	return v
 }
 
 // Types returns the catalogue of document types. Anyone may call it.

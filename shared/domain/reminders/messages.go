@@ -2,12 +2,12 @@ package reminders
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -21,7 +21,8 @@ type text struct {
 }
 
 // render writes the reminder for d on day today in lang. Document numbers
-// are never included: an SMS shows on a locked screen.
+// are never included: an SMS shows on a locked screen. Dates, counts and
+// plurals come from i18n, in the reader's language.
 func render(d registry.Document, today civil.Date, lang string) text {
 	ti, _ := registry.Lookup(d.Type)
 	name := d.Title
@@ -31,56 +32,70 @@ func render(d registry.Document, today civil.Date, lang string) text {
 			name = ti.Title["en"]
 		}
 	}
-	exp := d.ExpiresOn.String()
-	left := today.DaysUntil(*d.ExpiresOn)
-	if lang == "ru" {
+	dl, _ := d.Deadline()
+	if dl.Milestone == registry.MilestoneFirstPassport {
+		return renderFirstPassport(name, dl.Date, today, lang)
+	}
+	exp := i18n.Date(lang, dl.Date)
+	left := today.DaysUntil(dl.Date)
+	// A legal extension is named where the date is: the owner sees a later
+	// date than the one printed on the document.
+	var ext string
+	if x := d.Extension(); x != nil {
+		ext = " (" + x.Note[lang] + ")"
+	}
+	if lang == i18n.RU {
 		switch {
 		case left < 0:
 			return text{inbox.KindDocumentExpired, "Срок действия документа истёк",
-				fmt.Sprintf("Срок действия документа «%s» истёк %s. Оформите новый документ или отметьте напоминание как прочитанное в кабинете.", name, exp),
+				fmt.Sprintf("Срок действия документа «%s» истёк %s%s. Оформите новый документ или отметьте напоминание как прочитанное в кабинете.", name, exp, ext),
 				fmt.Sprintf("Кабинет: срок действия «%s» истёк %s.", name, exp)}
 		case left == 0:
 			return text{inbox.KindDocumentExpiring, "Документ истекает сегодня",
-				fmt.Sprintf("Срок действия документа «%s» истекает сегодня, %s.", name, exp),
+				fmt.Sprintf("Срок действия документа «%s» истекает сегодня, %s%s.", name, exp, ext),
 				fmt.Sprintf("Кабинет: «%s» истекает сегодня.", name)}
 		}
 		return text{inbox.KindDocumentExpiring, "Срок действия документа истекает",
-			fmt.Sprintf("Срок действия документа «%s» истекает %s, через %s.", name, exp, daysRU(left)),
-			fmt.Sprintf("Кабинет: «%s» истекает через %s (%s).", name, daysRU(left), exp)}
+			fmt.Sprintf("Срок действия документа «%s» истекает %s%s, через %s.", name, exp, ext, i18n.Days(lang, left)),
+			fmt.Sprintf("Кабинет: «%s» истекает через %s (%s).", name, i18n.Days(lang, left), exp)}
 	}
 	switch {
 	case left < 0:
 		return text{inbox.KindDocumentExpired, "Your document has expired",
-			fmt.Sprintf("Your %s expired on %s. Renew it, or acknowledge this reminder in your cabinet.", name, exp),
+			fmt.Sprintf("Your %s expired on %s%s. Renew it, or acknowledge this reminder in your cabinet.", name, exp, ext),
 			fmt.Sprintf("Kabinet: your %s expired on %s.", name, exp)}
 	case left == 0:
 		return text{inbox.KindDocumentExpiring, "Your document expires today",
-			fmt.Sprintf("Your %s expires today, %s.", name, exp),
+			fmt.Sprintf("Your %s expires today, %s%s.", name, exp, ext),
 			fmt.Sprintf("Kabinet: your %s expires today.", name)}
 	}
 	return text{inbox.KindDocumentExpiring, "Your document expires soon",
-		fmt.Sprintf("Your %s expires on %s, in %s.", name, exp, daysEN(left)),
-		fmt.Sprintf("Kabinet: your %s expires in %s (%s).", name, daysEN(left), exp)}
+		fmt.Sprintf("Your %s expires on %s%s, in %s.", name, exp, ext, i18n.Days(lang, left)),
+		fmt.Sprintf("Kabinet: your %s expires in %s (%s).", name, i18n.Days(lang, left), exp)}
 }
 
-func daysEN(n int) string {
-	if n == 1 {
-		return "1 day"
+// renderFirstPassport reminds that the holder of a birth certificate
+// turns 14 on day on and must then get an internal passport.
+func renderFirstPassport(name string, on, today civil.Date, lang string) text {
+	date, left := i18n.Date(lang, on), today.DaysUntil(on)
+	if lang == i18n.RU {
+		if left <= 0 {
+			return text{inbox.KindDocumentExpiring, "Пора оформить паспорт",
+				fmt.Sprintf("Сегодня, %s, владельцу документа «%s» исполняется 14 лет: нужно оформить паспорт гражданина РФ.", date, name),
+				"Кабинет: сегодня 14 лет — пора оформить паспорт."}
+		}
+		return text{inbox.KindDocumentExpiring, "Скоро нужно оформить паспорт",
+			fmt.Sprintf("Через %s, %s, владельцу документа «%s» исполнится 14 лет: с этого дня нужно оформить паспорт гражданина РФ.", i18n.Days(lang, left), date, name),
+			fmt.Sprintf("Кабинет: через %s (%s) — 14 лет, пора оформить паспорт.", i18n.Days(lang, left), date)}
 	}
-	return strconv.Itoa(n) + " days"
-}
-
-// daysRU agrees "день" with its number: 1 день, 2 дня, 5 дней, 21 день, 11 дней.
-func daysRU(n int) string {
-	word := "дней"
-	switch m10, m100 := n%10, n%100; {
-	case m100 >= 11 && m100 <= 14:
-	case m10 == 1:
-		word = "день"
-	case m10 >= 2 && m10 <= 4:
-		word = "дня"
+	if left <= 0 {
+		return text{inbox.KindDocumentExpiring, "Time to get a passport",
+			fmt.Sprintf("Today, %s, the holder of the %s turns 14 and must get an internal passport.", date, name),
+			"Kabinet: 14 today, time to get a passport."}
 	}
-	return strconv.Itoa(n) + " " + word
+	return text{inbox.KindDocumentExpiring, "A passport is due soon",
+		fmt.Sprintf("In %s, on %s, the holder of the %s turns 14 and must then get an internal passport.", i18n.Days(lang, left), date, name),
+		fmt.Sprintf("Kabinet: 14 in %s (%s), time to get a passport.", i18n.Days(lang, left), date)}
 }
 
 // monthsRU are the months in the genitive: "12 декабря".

@@ -278,7 +278,10 @@ func (r *run) prepareDocument(ctx context.Context, due Due) *job {
 	}
 	loc := p.Location()
 	today := civil.Today(r.now, loc)
-	if d.ExpiresOn != nil && today.After(*d.ExpiresOn) {
+	// Reminders count towards the deadline: the end of validity, a legal
+	// extension included, or the milestone of a document that never expires.
+	dl, hasDeadline := d.Deadline()
+	if hasDeadline && dl.Milestone == "" && today.After(dl.Date) {
 		kind = inbox.KindDocumentExpired
 	}
 	r.count(kind, func(c *Counts) { c.Due++ })
@@ -296,10 +299,10 @@ func (r *run) prepareDocument(ctx context.Context, due Due) *job {
 	step := *expected.Next
 	after := d
 	after.Reminder = expected.Sent(step)
-	left := today.DaysUntil(*d.ExpiresOn)
+	left := today.DaysUntil(dl.Date)
 	j := &job{due: due, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language),
 		attrs: map[string]string{message.AttrDocumentType: string(d.Type), message.AttrDaysLeft: strconv.Itoa(left)}}
-	return r.claim(ctx, j, d.ExpiresOn.String()+"#"+step.Key())
+	return r.claim(ctx, j, dl.Date.String()+"#"+step.Key())
 }
 
 // prepareBooking decides about a booking's reminder. Its times are the
@@ -427,7 +430,8 @@ func (r *run) finish(ctx context.Context, j *job, failed map[string]error) {
 	}
 	var ev registry.Event // none for a booking: its record is its own Events
 	if d := j.due.Document; d != nil {
-		left := civil.Today(r.now, j.profile.Location()).DaysUntil(*d.ExpiresOn)
+		dl, _ := d.Deadline()
+		left := civil.Today(r.now, j.profile.Location()).DaysUntil(dl.Date)
 		n.DocID, n.DocType, n.DaysLeft = d.ID, string(d.Type), &left
 		ev = registry.Event{ID: r.NewID(), DocID: d.ID, Owner: d.Owner, Action: registry.ActionReminderSent,
 			Step: j.step.Key(), Channels: append([]string{"cabinet"}, dec.SentChannels...), Actor: registry.ActorSystem, At: r.now}

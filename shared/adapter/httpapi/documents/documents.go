@@ -13,27 +13,49 @@ import (
 // documentResponse is a document as clients see it. It lists its fields
 // explicitly: storage keys and the owner never leave the service.
 type documentResponse struct {
-	ID              string     `json:"id"`
-	Type            string     `json:"type"`
-	Title           string     `json:"title,omitempty"`
-	Number          string     `json:"number,omitempty"`
-	IssuedOn        *string    `json:"issuedOn"`
-	ExpiresOn       *string    `json:"expiresOn"`
-	ExpiresOnSource string     `json:"expiresOnSource"`
-	Status          string     `json:"status"`
-	DaysLeft        *int       `json:"daysLeft"`
-	RemindDays      []int      `json:"remindDays"`
-	Source          string     `json:"source"`
-	ArchivedAt      *time.Time `json:"archivedAt,omitempty"`
-	Issuer          string     `json:"issuer,omitempty"`
-	RevokedAt       *time.Time `json:"revokedAt,omitempty"`
-	RevokedReason   string     `json:"revokedReason,omitempty"`
-	ReplacedBy      string     `json:"replacedBy,omitempty"`
-	CreatedAt       time.Time  `json:"createdAt"`
-	UpdatedAt       time.Time  `json:"updatedAt"`
-	Version         int        `json:"version"`
+	ID              string  `json:"id"`
+	Type            string  `json:"type"`
+	Title           string  `json:"title,omitempty"`
+	Number          string  `json:"number,omitempty"`
+	IssuedOn        *string `json:"issuedOn"`
+	ExpiresOn       *string `json:"expiresOn"`
+	ExpiresOnSource string  `json:"expiresOnSource"`
+	Variant         string  `json:"variant,omitempty"`
+	HolderBirthDate *string `json:"holderBirthDate,omitempty"`
+	// Extension is the law's extension beyond expiresOn, which status and
+	// daysLeft follow; Milestone a date to act on for a document that does
+	// not expire.
+	Extension     *extensionResponse `json:"extension,omitempty"`
+	Milestone     *milestoneResponse `json:"milestone,omitempty"`
+	Status        string             `json:"status"`
+	DaysLeft      *int               `json:"daysLeft"`
+	RemindDays    []int              `json:"remindDays"`
+	Source        string             `json:"source"`
+	ArchivedAt    *time.Time         `json:"archivedAt,omitempty"`
+	Issuer        string             `json:"issuer,omitempty"`
+	RevokedAt     *time.Time         `json:"revokedAt,omitempty"`
+	RevokedReason string             `json:"revokedReason,omitempty"`
+	ReplacedBy    string             `json:"replacedBy,omitempty"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	UpdatedAt     time.Time          `json:"updatedAt"`
+	Version       int                `json:"version"`
 	// RenewalApplicationID links the application started to renew it.
 	RenewalApplicationID string `json:"renewalApplicationId,omitempty"`
+}
+
+// extensionResponse is a legal extension of a document's validity: the
+// date it now runs to, the reason's code and the note to show, by language.
+type extensionResponse struct {
+	Until  string            `json:"until"`
+	Reason string            `json:"reason"`
+	Note   map[string]string `json:"note"`
+}
+
+// milestoneResponse is a date the holder must act on and what to do.
+type milestoneResponse struct {
+	Kind string            `json:"kind"`
+	Date string            `json:"date"`
+	Note map[string]string `json:"note"`
 }
 
 func toDocumentResponse(v registry.View) documentResponse {
@@ -49,7 +71,16 @@ func toDocumentResponse(v registry.View) documentResponse {
 		RemindDays: v.RemindDays, Source: string(v.Source), ArchivedAt: v.ArchivedAt,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
 		Issuer: v.Issuer, RevokedAt: v.RevokedAt, RevokedReason: v.RevokedReason, ReplacedBy: v.ReplacedBy,
-		RenewalApplicationID: v.RenewalApplication,
+		RenewalApplicationID: v.RenewalApplication, Variant: v.Variant,
+	}
+	if v.HolderBirthDate != nil {
+		dr.HolderBirthDate = str(v.HolderBirthDate.String())
+	}
+	if x := v.Extension(); x != nil {
+		dr.Extension = &extensionResponse{Until: x.Until.String(), Reason: x.Reason, Note: x.Note}
+	}
+	if m := v.Upcoming; m != nil {
+		dr.Milestone = &milestoneResponse{Kind: string(m.Kind), Date: m.On.String(), Note: m.Note}
 	}
 	if v.IssuedOn != nil {
 		dr.IssuedOn = str(v.IssuedOn.String())
