@@ -139,7 +139,7 @@ var Catalogue = []ServiceInfo{
 		Title: l("Замена водительского удостоверения", "Driver's licence exchange"),
 		Fields: []Field{fullName, birthDate, internalPassport,
 			{Name: "licenceNumber", Label: l("Номер водительского удостоверения", "Driver's licence number"), Type: TypeString,
-				Required: true, Format: FormatLicence, MaxLength: 11},
+				Required: true, Format: FormatLicence, MaxLength: 14},
 			{Name: "reason", Label: l("Причина замены", "Reason for exchange"), Type: TypeSelect, Required: true, Options: []Option{
 				opt("expiry", "Истечение срока", "Expiry"), opt("name_change", "Смена ФИО", "Change of name"),
 				opt("damaged", "Повреждение", "Damaged"), opt("lost", "Утеря", "Lost")}},

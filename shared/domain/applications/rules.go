@@ -2,7 +2,6 @@ package applications
 
 import (
 	"net/mail"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,48 +65,29 @@ var formats = map[Format]formatInfo{
 	}},
 	FormatOGRN: {`^\d{13}$`, "ogrn", "invalid_ogrn", func(v string, _ civil.Date) (string, bool) {
 		d := strings.TrimSpace(v)
-		return d, ValidOGRN(d)
+		return d, numbers.ValidOGRN(d)
 	}},
 	FormatOGRNIP: {`^\d{15}$`, "ogrnip", "invalid_ogrnip", func(v string, _ civil.Date) (string, bool) {
 		d := strings.TrimSpace(v)
-		return d, ValidOGRNIP(d)
+		return d, numbers.ValidOGRNIP(d)
 	}},
+	// The document formats are the registry's own (shared/domain/numbers),
+	// so a number the registry keeps is one an application takes, and back.
 	FormatPassport: {`^\d{4} ?\d{6}$`, "", "invalid_passport", func(v string, _ civil.Date) (string, bool) {
-		d, ok := digits(v, 10)
-		if !ok {
-			return "", false
-		}
-		return d[:4] + " " + d[4:], true
+		return numbers.Passport(v)
 	}},
 	FormatForeign: {`^\d{2} ?\d{7}$`, "", "invalid_passport", func(v string, _ civil.Date) (string, bool) {
-		d, ok := digits(v, 9)
-		if !ok {
-			return "", false
-		}
-		return d[:2] + " " + d[2:], true
+		return numbers.ForeignPassport(v)
 	}},
-	FormatLicence: {`^\d{2}[0-9А-Я]{2} ?\d{6}$`, "", "invalid_licence", func(v string, _ civil.Date) (string, bool) {
-		var rs []rune
-		for _, r := range strings.ToUpper(v) {
-			if r != ' ' && r != '-' {
-				rs = append(rs, r)
-			}
-		}
-		if len(rs) != 10 {
-			return "", false
-		}
-		for i, r := range rs {
-			isDigit := r >= '0' && r <= '9'
-			if !(isDigit || (i >= 2 && i < 4 && r >= 'А' && r <= 'Я')) {
-				return "", false
-			}
-		}
-		return string(rs[:4]) + " " + string(rs[4:]), true
+	// A licence number as printed ("99 12 345678") or as kept ("9912
+	// 345678"); series letters typed in Latin look-alikes are taken as
+	// the Cyrillic ones.
+	FormatLicence: {`^\d{2} ?[0-9А-ЯA-Za-zа-я]{2} ?\d{6}$`, "", "invalid_licence", func(v string, _ civil.Date) (string, bool) {
+		return numbers.Licence(v)
 	}},
 	FormatOMS: {`^\d{16}$`, "", "invalid_oms", func(v string, _ civil.Date) (string, bool) { return digits(v, 16) }},
-	FormatPhone: {`^\+[1-9]\d{7,14}$`, "", "invalid_phone", func(v string, _ civil.Date) (string, bool) {
-		v = strings.TrimSpace(v)
-		return v, numbers.ValidPhone(v)
+	FormatPhone: {`^(\+[1-9]\d{7,14}|8\d{10})$`, "", "invalid_phone", func(v string, _ civil.Date) (string, bool) {
+		return numbers.Phone(v) // 8XXXXXXXXXX is kept as +7XXXXXXXXXX
 	}},
 	FormatEmail: {`^[^@\s]+@[^@\s]+$`, "", "invalid_email", func(v string, _ civil.Date) (string, bool) {
 		v = strings.TrimSpace(v)
@@ -151,26 +131,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// ValidOGRN checks a 13-digit OGRN (primary state registration number of an
-// organisation): the last digit is the first twelve, as a number, mod 11,
-// then mod 10.
-func ValidOGRN(d string) bool { return ogrnCheck(d, 13, 11) }
-
-// ValidOGRNIP checks a 15-digit OGRNIP (of an individual entrepreneur): the
-// last digit is the first fourteen mod 13, then mod 10.
-func ValidOGRNIP(d string) bool { return ogrnCheck(d, 15, 13) }
-
-func ogrnCheck(d string, n int, mod uint64) bool {
-	if len(d) != n || !allDigits(d) {
-		return false
-	}
-	head, err := strconv.ParseUint(d[:n-1], 10, 64)
-	if err != nil {
-		return false
-	}
-	return (head%mod)%10 == uint64(d[n-1]-'0')
 }
 
 // check validates one value against f and returns it normalised, or the

@@ -40,10 +40,17 @@ func TestFieldRules(t *testing.T) {
 		{"passport letters", f(FormatPassport), "45AB 123456", "", "invalid_passport"},
 		{"foreign passport", f(FormatForeign), "75 1234567", "75 1234567", ""},
 		{"licence", f(FormatLicence), "77АВ 123456", "77АВ 123456", ""},
-		{"licence latin letters", f(FormatLicence), "77AB 123456", "", "invalid_licence"},
+		{"licence latin look-alike letters", f(FormatLicence), "77AB 123456", "77АВ 123456", ""},
+		{"licence as the registry prints it", f(FormatLicence), "99 12 345678", "9912 345678", ""},
+		{"licence with a Latin letter that looks like none", f(FormatLicence), "77AZ 123456", "", "invalid_licence"},
+		{"ogrn starting with 0, right check digit", f(FormatOGRN), "0027700132196", "", "invalid_ogrn"},
+		{"inn all zeros", f(FormatINN), "000000000000", "", "invalid_inn"},
+		{"passport of a region that does not exist", f(FormatPassport), "0212 345678", "", "invalid_passport"},
 		{"oms", f(FormatOMS), "1234567890123456", "1234567890123456", ""},
 		{"phone", f(FormatPhone), "+79161234567", "+79161234567", ""},
-		{"phone without plus", f(FormatPhone), "89161234567", "", "invalid_phone"},
+		{"phone the domestic way, 8 and ten digits", f(FormatPhone), "89161234567", "+79161234567", ""},
+		{"phone formatted", f(FormatPhone), "8 (916) 123-45-67", "+79161234567", ""},
+		{"phone without plus, not Russian", f(FormatPhone), "4915112345678", "", "invalid_phone"},
 		{"phone too long", f(FormatPhone), "+7916123456789012", "", "invalid_phone"},
 		{"email", f(FormatEmail), "alice@example.test", "alice@example.test", ""},
 		{"email with name", f(FormatEmail), "Alice <alice@example.test>", "", "invalid_email"},
@@ -70,19 +77,6 @@ func TestFieldRules(t *testing.T) {
 				t.Errorf("check(%q) = %q, %q; want %q, %q", c.in, got, code, c.want, c.code)
 			}
 		})
-	}
-}
-
-func TestValidOGRN(t *testing.T) {
-	for _, s := range []string{"1027700132195", "1027739609391"} {
-		if !ValidOGRN(s) {
-			t.Errorf("ValidOGRN(%s) = false", s)
-		}
-	}
-	for _, s := range []string{"1027700132196", "", "102770013219a", "10277001321950"} {
-		if ValidOGRN(s) {
-			t.Errorf("ValidOGRN(%s) = true", s)
-		}
 	}
 }
 

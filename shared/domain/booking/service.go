@@ -245,8 +245,12 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	if mode != InPerson && mode != Video {
 		fe.Add("mode", "unknown_mode")
 	}
-	if in.ContactPhone != "" && !numbers.ValidPhone(in.ContactPhone) {
-		fe.Add("contactPhone", "invalid_phone")
+	if in.ContactPhone != "" {
+		phone, ok := numbers.Phone(in.ContactPhone) // 8XXXXXXXXXX is kept as +7XXXXXXXXXX
+		if !ok {
+			fe.Add("contactPhone", "invalid_phone")
+		}
+		in.ContactPhone = phone
 	}
 	if err := fe.Err(op); err != nil {
 		return Booking{}, false, err

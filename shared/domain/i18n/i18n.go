@@ -74,6 +74,8 @@ var (
 	MonthsEN = Word{One: "month", Other: "months"}
 	YearsRU  = Word{One: "год", Few: "года", Many: "лет", Other: "года"}
 	YearsEN  = Word{One: "year", Other: "years"}
+	HoursRU  = Word{One: "час", Few: "часа", Many: "часов", Other: "часа"}
+	HoursEN  = Word{One: "hour", Other: "hours"}
 )
 
 // Days is "3 дня" or "3 days".
@@ -81,6 +83,9 @@ func Days(lang string, n int) string { return pick(lang, DaysRU, DaysEN).Count(l
 
 // Months is "5 месяцев" or "5 months".
 func Months(lang string, n int) string { return pick(lang, MonthsRU, MonthsEN).Count(lang, n) }
+
+// Hours is "2 часа" or "2 hours".
+func Hours(lang string, n int) string { return pick(lang, HoursRU, HoursEN).Count(lang, n) }
 
 // Years is "10 лет" or "10 years".
 func Years(lang string, n int) string { return pick(lang, YearsRU, YearsEN).Count(lang, n) }

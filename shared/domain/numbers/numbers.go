@@ -31,11 +31,12 @@ func digitsOnly(s string, n int) (string, bool) {
 	return out, len(out) == n
 }
 
-// Passport checks an internal passport number, a series of 4 digits and a
-// number of 6, and returns it as "1234 567890".
+// Passport checks an internal passport number, a series of 4 digits (its
+// first two a region's OKATO code) and a number of 6, and returns it as
+// "1234 567890".
 func Passport(s string) (string, bool) {
 	d, ok := digitsOnly(s, 10)
-	if !ok {
+	if !ok || !passportRegion(d[:4]) {
 		return "", false
 	}
 	return d[:4] + " " + d[4:], true
@@ -52,25 +53,14 @@ func ForeignPassport(s string) (string, bool) {
 }
 
 // Licence checks a driving licence number, 10 characters: a 4-character
-// series (digits, or digits and Cyrillic letters on old licences) and 6
-// digits, returned as "77АВ 123456".
+// series (the region's two digits, then two digits, or two Cyrillic letters
+// on old licences) and 6 digits, returned as "77АВ 123456". It takes the
+// spaced form printed on the licence and the registry's ("99 12 345678"),
+// and letters typed on a Latin keyboard («77AB»).
 func Licence(s string) (string, bool) {
-	var rs []rune
-	for _, r := range strings.ToUpper(s) {
-		if r == ' ' || r == '-' {
-			continue
-		}
-		rs = append(rs, r)
-	}
-	if len(rs) != 10 {
+	rs := compact(s)
+	if !lettersDigits(rs, "DDXXDDDDDD") || string(rs[:2]) == "00" {
 		return "", false
-	}
-	for i, r := range rs {
-		isDigit := r >= '0' && r <= '9'
-		isCyr := r >= 'А' && r <= 'Я'
-		if !(isDigit || (i >= 2 && i < 4 && isCyr)) {
-			return "", false
-		}
 	}
 	return string(rs[:4]) + " " + string(rs[4:]), true
 }
@@ -97,6 +87,9 @@ func SNILS(s string) (string, bool) {
 func ValidSNILS(d string) bool {
 	if len(d) != 11 {
 		return false
+	}
+	if allZero(d[:9]) {
+		return false // 000-000-000 was never given: numbering starts at 001-001-001
 	}
 	if d[:9] <= "001001998" {
 		return true
@@ -129,8 +122,13 @@ func PersonalINN(s string) (string, bool) {
 	return d, true
 }
 
-// ValidINN checks a 10-digit (organisation) or 12-digit (person) INN.
+// ValidINN checks a 10-digit (organisation) or 12-digit (person) INN: its
+// check digits, and that its first two digits are a region's code (which
+// rules out the all-zero number, whose check digits are right).
 func ValidINN(d string) bool {
+	if len(d) < 2 || !taxRegion(d[:2]) {
+		return false
+	}
 	check := func(w []int, n int) bool {
 		sum := 0
 		for i, k := range w {
@@ -161,3 +159,27 @@ var e164 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+
 // ValidPhone reports whether s is a phone number in E.164 form (+ and 8 to
 // 15 digits), the only form SMS gateways take without guessing.
 func ValidPhone(s string) bool { return e164().MatchString(s) }
+
+// Phone normalises a phone number to E.164, the form it is stored and sent
+// in: the spaces, dashes, dots and brackets people type go, and a Russian
+// number written the domestic way, 8 and ten digits ("8 (916) 123-45-67"),
+// becomes +7 and those ten digits. It reports false for anything else that
+// is not E.164 after that; 8 followed by other than ten digits is not
+// guessed at.
+func Phone(s string) (string, bool) {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '0' && r <= '9', r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ', r == '-', r == '.', r == '(', r == ')', r == '\u00a0':
+		default:
+			return "", false
+		}
+	}
+	out := b.String()
+	if len(out) == 11 && out[0] == '8' {
+		out = "+7" + out[1:]
+	}
+	return out, ValidPhone(out)
+}

@@ -111,8 +111,13 @@ func TestValidINN(t *testing.T) {
 		{"personal INN, computed: first sum mod 11 is 10, check digit 0", "770000051802", true},
 		{"personal INN, computed", "772807592828", true},
 		{"personal INN with a leading zero, computed", "026504247480", true},
-		{"all zeros, 10 digits (sum 0, check 0)", "0000000000", true},
-		{"all zeros, 12 digits (sum 0, checks 0)", "000000000000", true},
+		// Right check digits, but no region opens them: never issued.
+		{"all zeros, 10 digits (sum 0, check 0) cannot exist", "0000000000", false},
+		{"all zeros, 12 digits (sum 0, checks 0) cannot exist", "000000000000", false},
+		{"region 00 with right check digits", "0012345673", false},
+		{"region 96 with right check digits", "9612345671", false},
+		{"region 99 (Baikonur) with right check digits", "9912345672", true},
+		{"region 95 with right check digits", "9512345678", true},
 		{"personal INN, first check digit wrong", "500100732269", false},
 		{"personal INN, second check digit wrong", "500100732258", false},
 		{"organisation INN, check digit wrong", "7707083894", false},
@@ -162,6 +167,16 @@ func TestDocumentNumberFormats(t *testing.T) {
 		{"licence Cyrillic in the first two places", Licence, "А7В7123456", "", false},
 		{"licence Cyrillic in the number", Licence, "7777А23456", "", false},
 		{"licence 11 characters", Licence, "77АВ1234567", "", false},
+		{"licence in the printed spaced form", Licence, "99 12 345678", "9912 345678", true},
+		{"licence with dashes", Licence, "99-12-345678", "9912 345678", true},
+		{"licence series in Latin look-alikes", Licence, "77AB 123456", "77АВ 123456", true},
+		{"licence series mixing Latin and Cyrillic", Licence, "77Aв 123456", "77АВ 123456", true},
+		{"licence series with a Latin letter that looks like no Cyrillic one", Licence, "77AZ 123456", "", false},
+		{"licence of region 00", Licence, "0012 345678", "", false},
+		{"passport of an OKATO code no region has", Passport, "0212 345678", "", false},
+		{"passport of series 00", Passport, "0012 345678", "", false},
+		{"passport of Sevastopol (67)", Passport, "6714 123456", "6714 123456", true},
+		{"passport of Crimea (35)", Passport, "3514 123456", "3514 123456", true},
 		{"OMS 16 digits", OMS, "1234567890123456", "1234567890123456", true},
 		{"OMS 15 digits", OMS, "123456789012345", "", false},
 		{"personal INN", PersonalINN, "500100732259", "500100732259", true},
@@ -217,5 +232,30 @@ func TestValidPhone(t *testing.T) {
 				t.Errorf("ValidPhone(%q) = %v, want %v", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestPhone(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"+79161234567", "+79161234567", true},
+		{"89161234567", "+79161234567", true},
+		{"8 (916) 123-45-67", "+79161234567", true},
+		{"+7 916 123-45-67", "+79161234567", true},
+		{" 8-916-123-45-67 ", "+79161234567", true},
+		{"+4915112345678", "+4915112345678", true},
+		{"8916123456", "", false},   // 8 and nine digits: not guessed at
+		{"891612345678", "", false}, // 8 and eleven
+		{"79161234567", "", false},  // no plus: which country is not guessed
+		{"+7 916 12a-45-67", "", false},
+		{"9161234567+", "", false},
+		{"", "", false},
+	} {
+		got, ok := Phone(tc.in)
+		if ok != tc.ok || (ok && got != tc.want) {
+			t.Errorf("Phone(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
 	}
 }

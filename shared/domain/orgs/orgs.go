@@ -18,6 +18,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -376,32 +377,53 @@ func (s *Service) Digest(ctx context.Context, org string, now time.Time) (Digest
 		sum.Counts[r.Type] = c
 	}
 	sum.MessageID = "org-digest." + org + "." + sum.Week
-	msg := message.Message{ID: sum.MessageID, Subject: "Кабинет: сроки документов сотрудников / employees' document deadlines",
-		Body: digestBody(sum), Attributes: map[string]string{message.AttrKind: KindOrgDigest, AttrOrgID: org}}
+	msg := message.Message{ID: sum.MessageID, Subject: digestSubjectRU + " / " + digestSubjectEN,
+		Body: digestBody(sum, now), Attributes: map[string]string{message.AttrKind: KindOrgDigest, AttrOrgID: org}}
 	if failed := s.Publisher.Publish(ctx, []message.Message{msg}); failed[msg.ID] != nil {
 		return sum, errs.E(op, errs.Unavailable, failed[msg.ID])
 	}
 	return sum, nil
 }
 
+// The digest goes to an organisation's subscribers, whose language
+// Kabinet does not know: it is written in Russian, then in English, each
+// part in its own words.
+const (
+	digestSubjectRU = "Кабинет: сроки документов сотрудников"
+	digestSubjectEN = "Kabinet: employees' document deadlines"
+)
+
+// Verbs agreeing with a count of documents: «1 истекает, 3 истекают».
+var (
+	expiringRU = i18n.Word{One: "истекает", Few: "истекают", Many: "истекают", Other: "истекают"}
+	expiredRU  = i18n.Word{One: "истёк", Few: "истекли", Many: "истекли", Other: "истекли"}
+)
+
 // digestBody writes the counts in Russian and English, one line a type in
-// catalogue order; documents that are neither expiring nor expired are not counted.
-func digestBody(sum DigestSummary) string {
+// catalogue order, for the ISO week of now (its Monday to Sunday, dates as
+// each reader writes them); documents that are neither expiring nor
+// expired are not counted.
+func digestBody(sum DigestSummary, now time.Time) string {
 	var ru, en []string
 	for _, ti := range registry.Catalogue {
 		c, ok := sum.Counts[ti.Type]
 		if !ok {
 			continue
 		}
-		ru = append(ru, fmt.Sprintf("%s: истекает %d, истёк %d", ti.Title["ru"], c.Expiring, c.Expired))
+		ru = append(ru, fmt.Sprintf("%s: %d %s, %d %s", ti.Title["ru"],
+			c.Expiring, expiringRU.Form(i18n.RU, c.Expiring), c.Expired, expiredRU.Form(i18n.RU, c.Expired)))
 		en = append(en, fmt.Sprintf("%s: %d expiring, %d expired", ti.Title["en"], c.Expiring, c.Expired))
 	}
 	if len(ru) == 0 {
 		ru = []string{"Нет документов, срок которых истекает или истёк."}
 		en = []string{"No document is expiring or expired."}
 	}
-	return fmt.Sprintf("Сводка за неделю %s, организация %s\n%s\n\nWeekly digest %s, organisation %s\n%s\n",
-		sum.Week, sum.OrgID, strings.Join(ru, "\n"), sum.Week, sum.OrgID, strings.Join(en, "\n"))
+	mon := civil.Of(now.UTC()).AddDays(-(int(now.UTC().Weekday()) + 6) % 7)
+	sun := mon.AddDays(6)
+	return fmt.Sprintf("Сводка за неделю с %s по %s, организация %s\n%s\n",
+		i18n.Date(i18n.RU, mon), i18n.Date(i18n.RU, sun), sum.OrgID, strings.Join(ru, "\n")) + "\n" +
+		fmt.Sprintf("Weekly digest, %s to %s, organisation %s\n%s\n",
+			i18n.Date(i18n.EN, mon), i18n.Date(i18n.EN, sun), sum.OrgID, strings.Join(en, "\n"))
 }
 
 // DigestRun is what one weekly run of DigestAll did.

@@ -101,7 +101,7 @@ func TestDigestPublishesCounts(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("delivered %d digests", len(got))
 	}
-	if !strings.Contains(got[0], "истекает 1, истёк 1") || !strings.Contains(got[0], "1 expiring, 1 expired") {
+	if !strings.Contains(got[0], "1 истекает, 1 истёк") || !strings.Contains(got[0], "1 expiring, 1 expired") {
 		t.Errorf("digest = %q", got[0])
 	}
 	if _, err := svc.Digest(ctx, "bad org!", now); err == nil {

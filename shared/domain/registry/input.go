@@ -265,8 +265,13 @@ func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, err
 			fe.Add("email", "invalid_email")
 		}
 	}
-	if p.Phone != "" && !numbers.ValidPhone(p.Phone) {
-		fe.Add("phone", "invalid_phone")
+	if p.Phone != "" {
+		// Kept in E.164, which SMS takes: «8 916 123-45-67» is +79161234567.
+		phone, ok := numbers.Phone(p.Phone)
+		if !ok {
+			fe.Add("phone", "invalid_phone")
+		}
+		p.Phone = phone
 	}
 	return p, fe.Err("registry.PutProfile")
 }

@@ -491,8 +491,18 @@ func TestValidProfile(t *testing.T) {
 		{"zone /etc/localtime", with(func(p *ProfileInput) { p.TimeZone = "/etc/localtime" }), []string{"timeZone:invalid_time_zone"}, nil},
 		{"zone Europe/../Europe/Moscow", with(func(p *ProfileInput) { p.TimeZone = "Europe/../Europe/Moscow" }), []string{"timeZone:invalid_time_zone"}, nil},
 		{"phone E.164", with(func(p *ProfileInput) { p.Phone = "+4915112345678" }), nil, nil},
-		{"phone without plus", with(func(p *ProfileInput) { p.Phone = "89990000000" }), []string{"phone:invalid_phone"}, nil},
-		{"phone with spaces", with(func(p *ProfileInput) { p.Phone = "+7 999 000 00 00" }), []string{"phone:invalid_phone"}, nil},
+		{"phone the domestic way is kept as +7", with(func(p *ProfileInput) { p.Phone = "89990000000" }), nil, func(t *testing.T, p Profile) {
+			if p.Phone != "+79990000000" {
+				t.Errorf("phone = %q, want +79990000000", p.Phone)
+			}
+		}},
+		{"phone with spaces and brackets is kept in E.164", with(func(p *ProfileInput) { p.Phone = "+7 (999) 000-00-00" }), nil, func(t *testing.T, p Profile) {
+			if p.Phone != "+79990000000" {
+				t.Errorf("phone = %q, want +79990000000", p.Phone)
+			}
+		}},
+		{"phone without plus, not 8 and ten digits", with(func(p *ProfileInput) { p.Phone = "79990000000" }), []string{"phone:invalid_phone"}, nil},
+		{"phone with a letter", with(func(p *ProfileInput) { p.Phone = "+7 999 000 00 0O" }), []string{"phone:invalid_phone"}, nil},
 		{"phone too short", with(func(p *ProfileInput) { p.Phone = "+7999000" }), []string{"phone:invalid_phone"}, nil},
 		{"phone too long", with(func(p *ProfileInput) { p.Phone = "+7999000000000000" }), []string{"phone:invalid_phone"}, nil},
 		{"phone with leading zero", with(func(p *ProfileInput) { p.Phone = "+07990000000" }), []string{"phone:invalid_phone"}, nil},

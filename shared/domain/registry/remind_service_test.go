@@ -512,7 +512,7 @@ func TestPutProfileContacts(t *testing.T) {
 		{
 			name:      "an invalid profile: refused before any subscription",
 			first:     &registry.ProfileInput{Email: a},
-			second:    registry.ProfileInput{Email: b, Phone: "8-916-123-45-67"},
+			second:    registry.ProfileInput{Email: b, Phone: "8-916-123-45"}, // 8 and eight digits: no number
 			wantCalls: nil,
 			wantFail:  true, wantKind: errs.Invalid,
 			wantEmail: a, wantEmailSub: "sub-1",

@@ -140,8 +140,8 @@ func TestBookingRemindersTheDayBeforeAndTwoHoursBefore(t *testing.T) {
 		})
 	}
 	wantBodies := []string{
-		"Reminder: tomorrow, 12 December, at 10:30 (Europe/Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
-		"In 2 hours, at 10:30 (Europe/Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
+		"Reminder: tomorrow, 12 December, at 10:30 (Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
+		"In 2 hours, at 10:30 (Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
 	}
 	if !slices.Equal(bodies, wantBodies) {
 		t.Errorf("e-mail bodies\n%q\nwant\n%q", bodies, wantBodies)
@@ -225,8 +225,8 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 		})
 	}
 	wantBodies := []string{
-		"Кабинет: приём завтра, 16 декабря, в 11:00 (Europe/Kaliningrad). Запись " + moved.ConfirmationNumber + ".",
-		"Кабинет: приём через 2 часа, в 11:00 (Europe/Kaliningrad). Запись " + moved.ConfirmationNumber + ".",
+		"Кабинет: приём завтра, 16 декабря, в 11:00 (Калининград). Запись " + moved.ConfirmationNumber + ".",
+		"Кабинет: приём через 2 часа, в 11:00 (Калининград). Запись " + moved.ConfirmationNumber + ".",
 	}
 	if !slices.Equal(bodies, wantBodies) {
 		t.Errorf("SMS bodies\n%q\nwant\n%q", bodies, wantBodies)
@@ -235,7 +235,7 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Europe/Kaliningrad) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
+	if len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Калининград) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
 		t.Errorf("vera's inbox: %+v", page.Items)
 	}
 	if page, _ := (&inbox.Service{Store: e.store, Now: time.Now}).List(e.ctx, "boris", false, 100, ""); len(page.Items) != 0 {

@@ -98,10 +98,6 @@ func renderFirstPassport(name string, on, today civil.Date, lang string) text {
 		fmt.Sprintf("Kabinet: 14 in %s (%s), time to get a passport.", i18n.Days(lang, left), date)}
 }
 
-// monthsRU are the months in the genitive: "12 декабря".
-var monthsRU = [...]string{"января", "февраля", "марта", "апреля", "мая", "июня",
-	"июля", "августа", "сентября", "октября", "ноября", "декабря"}
-
 // renderBooking writes the reminder step of booking b, sent at now, in
 // lang. Times are the institution's, with its zone named. spec and inst
 // name the specialization and the institution; "" leaves them out, and the
@@ -111,7 +107,9 @@ var monthsRU = [...]string{"января", "февраля", "марта", "ап
 func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, inst, lang string) text {
 	start := b.Start.In(b.Location())
 	clock := start.Format("15:04")
-	zone := b.Location().String()
+	zone := i18n.ZoneName(lang, b.Location().String()) // the institution's city, not its IANA id
+	day := i18n.DayMonth(lang, start)
+	hours := i18n.Hours(lang, 2)
 	var names []string
 	for _, n := range []string{spec, inst} {
 		if n != "" {
@@ -126,12 +124,12 @@ func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, i
 		switch {
 		case step.Kind == booking.StepDayBefore:
 			subject = "Напоминание: приём завтра"
-			lead = fmt.Sprintf("Напоминаем: завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
-			short = fmt.Sprintf("приём завтра, %d %s, в %s (%s)", start.Day(), monthsRU[start.Month()-1], clock, zone)
+			lead = fmt.Sprintf("Напоминаем: завтра, %s, в %s (%s)", day, clock, zone)
+			short = fmt.Sprintf("приём завтра, %s, в %s (%s)", day, clock, zone)
 		case twoHours:
-			subject = "Приём через 2 часа"
-			lead = fmt.Sprintf("Через 2 часа, в %s (%s)", clock, zone)
-			short = fmt.Sprintf("приём через 2 часа, в %s (%s)", clock, zone)
+			subject = "Приём через " + hours
+			lead = fmt.Sprintf("Через %s, в %s (%s)", hours, clock, zone)
+			short = fmt.Sprintf("приём через %s, в %s (%s)", hours, clock, zone)
 		default:
 			subject = "Приём сегодня"
 			lead = fmt.Sprintf("Сегодня, в %s (%s)", clock, zone)
@@ -148,12 +146,12 @@ func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, i
 	switch {
 	case step.Kind == booking.StepDayBefore:
 		subject = "Your appointment is tomorrow"
-		lead = fmt.Sprintf("Reminder: tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
-		short = fmt.Sprintf("appointment tomorrow, %d %s, at %s (%s)", start.Day(), start.Month(), clock, zone)
+		lead = fmt.Sprintf("Reminder: tomorrow, %s, at %s (%s)", day, clock, zone)
+		short = fmt.Sprintf("appointment tomorrow, %s, at %s (%s)", day, clock, zone)
 	case twoHours:
-		subject = "Your appointment is in 2 hours"
-		lead = fmt.Sprintf("In 2 hours, at %s (%s)", clock, zone)
-		short = fmt.Sprintf("appointment in 2 hours, at %s (%s)", clock, zone)
+		subject = "Your appointment is in " + hours
+		lead = fmt.Sprintf("In %s, at %s (%s)", hours, clock, zone)
+		short = fmt.Sprintf("appointment in %s, at %s (%s)", hours, clock, zone)
 	default:
 		subject = "Your appointment is today"
 		lead = fmt.Sprintf("Today, at %s (%s)", clock, zone)

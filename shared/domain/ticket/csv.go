@@ -75,7 +75,7 @@ func CSV(w io.Writer, rows []Booking, lang string) error {
 		rec := []string{
 			start.Format(words.dateLayout),
 			span,
-			loc.String() + " (" + utcOffset(start) + ")",
+			words.zone(start, loc),
 			b.Institution,
 			b.Specialist,
 			b.Specialization,

@@ -43,16 +43,16 @@ func TestCSV(t *testing.T) {
 		{"ru",
 			[]string{"Дата", "Время", "Часовой пояс", "Учреждение", "Специалист", "Специализация", "Формат", "Статус", "Номер подтверждения", "Комментарий"},
 			[][]string{
-				{"12.12.2026", "10:30–11:00", "Europe/Kaliningrad (UTC+02:00)", kal.Institution, kal.Specialist, kal.Specialization, "Очный приём", "Подтверждена", "KB-7F3K-9Q2M", "повторный приём"},
-				{"12.12.2026", "20:30–21:00", "Asia/Kamchatka (UTC+12:00)", kal.Institution, kal.Specialist, kal.Specialization, "Видеоконсультация", "Неявка", "KB-AAAA-BBBB", "повторный приём"},
-				{"12.12.2026", "23:30–13.12.2026 00:30", "Europe/Moscow (UTC+03:00)", kal.Institution, kal.Specialist, kal.Specialization, "Очный приём", "Отменена", "KB-7F3K-9Q2M", ""},
+				{"12.12.2026", "10:30–11:00", "Калининград, UTC+02:00", kal.Institution, kal.Specialist, kal.Specialization, "Очный приём", "Подтверждена", "KB-7F3K-9Q2M", "повторный приём"},
+				{"12.12.2026", "20:30–21:00", "Петропавловск-Камчатский, UTC+12:00", kal.Institution, kal.Specialist, kal.Specialization, "Видеоконсультация", "Неявка", "KB-AAAA-BBBB", "повторный приём"},
+				{"12.12.2026", "23:30–13.12.2026 00:30", "Москва, UTC+03:00", kal.Institution, kal.Specialist, kal.Specialization, "Очный приём", "Отменена", "KB-7F3K-9Q2M", ""},
 			}},
 		{"en",
 			[]string{"Date", "Time", "Time zone", "Institution", "Specialist", "Specialization", "Mode", "Status", "Confirmation number", "Comment"},
 			[][]string{
-				{"2026-12-12", "10:30–11:00", "Europe/Kaliningrad (UTC+02:00)", kal.Institution, kal.Specialist, kal.Specialization, "In person", "Confirmed", "KB-7F3K-9Q2M", "повторный приём"},
-				{"2026-12-12", "20:30–21:00", "Asia/Kamchatka (UTC+12:00)", kal.Institution, kal.Specialist, kal.Specialization, "Video consultation", "No-show", "KB-AAAA-BBBB", "повторный приём"},
-				{"2026-12-12", "23:30–2026-12-13 00:30", "Europe/Moscow (UTC+03:00)", kal.Institution, kal.Specialist, kal.Specialization, "In person", "Cancelled", "KB-7F3K-9Q2M", ""},
+				{"2026-12-12", "10:30–11:00", "Kaliningrad, UTC+02:00", kal.Institution, kal.Specialist, kal.Specialization, "In person", "Confirmed", "KB-7F3K-9Q2M", "повторный приём"},
+				{"2026-12-12", "20:30–21:00", "Petropavlovsk-Kamchatsky, UTC+12:00", kal.Institution, kal.Specialist, kal.Specialization, "Video consultation", "No-show", "KB-AAAA-BBBB", "повторный приём"},
+				{"2026-12-12", "23:30–2026-12-13 00:30", "Moscow, UTC+03:00", kal.Institution, kal.Specialist, kal.Specialization, "In person", "Cancelled", "KB-7F3K-9Q2M", ""},
 			}},
 	}
 	for _, tt := range tests {

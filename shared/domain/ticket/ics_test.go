@@ -145,7 +145,7 @@ func TestICSTextEscapingAndFolding(t *testing.T) {
 	desc, _ := icsValue(lines, "DESCRIPTION")
 	d := icsUnescape(desc)
 	for _, want := range []string{"Номер подтверждения: KB-7F3K-9Q2M", "— Паспорт, СНИЛС", "— Направление;\nесли есть",
-		"Отменить или перенести запись можно до 11 декабря 2026, 10:30 (Europe/Kaliningrad, UTC+02:00)"} {
+		"Отменить или перенести запись можно до 11 декабря 2026, 10:30 (Калининград, UTC+02:00)"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("DESCRIPTION lacks %q:\n%s", want, d)
 		}

@@ -13,6 +13,7 @@ package ticket
 
 import (
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"net/url"
 	"strings"
 	"time"
@@ -172,11 +173,17 @@ func (w *words) longDate(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), w.months[t.Month()-1], t.Year())
 }
 
-// when is t in loc with the zone named and its offset at that instant:
-// "12 декабря 2026, 10:30 (Europe/Kaliningrad, UTC+02:00)".
+// when is t in loc with the zone named by its city and its offset at that
+// instant: "12 декабря 2026, 10:30 (Калининград, UTC+02:00)".
 func (w *words) when(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
-	return fmt.Sprintf("%s, %s (%s, %s)", w.longDate(t), t.Format("15:04"), loc.String(), utcOffset(t))
+	return fmt.Sprintf("%s, %s (%s)", w.longDate(t), t.Format("15:04"), w.zone(t, loc))
+}
+
+// zone names loc by its city in the reader's language, with t's offset:
+// "Калининград, UTC+02:00". The IANA id is for machines (the ICS TZID).
+func (w *words) zone(t time.Time, loc *time.Location) string {
+	return i18n.ZoneName(w.code, loc.String()) + ", " + utcOffset(t.In(loc))
 }
 
 // utcOffset is t's offset as "UTC+02:00".
