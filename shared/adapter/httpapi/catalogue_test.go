@@ -113,3 +113,17 @@ func hasFieldError(p map[string]any, field, code string) bool {
 	}
 	return false
 }
+
+// TestProfilePhoneTheDomesticWay: a Russian number written 8 and ten
+// digits, with spaces and dashes, is kept and shown as +7 and ten digits.
+func TestProfilePhoneTheDomesticWay(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("alice")
+	r := e.do(req{method: "PUT", path: "/profile", token: tok, body: map[string]any{"phone": "8 (916) 123-45-67"}})
+	if r.status != 200 {
+		t.Fatalf("put profile: %d %s", r.status, r.body)
+	}
+	if got := e.do(req{method: "GET", path: "/profile", token: tok}).json(t)["phone"]; got != "+79161234567" {
+		t.Errorf("phone = %v, want +79161234567", got)
+	}
+}
