@@ -57,6 +57,9 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		Service:   &booking.Service{Store: st, Places: places, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
 		Directory: places,
 		Signer:    signer,
+		// The caller's language for downloads and checklists when the
+		// request names none: the profile's.
+		Profiles: st,
 	}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
 	h, err := api.Handler(functions.Booking, bookinghttp.Handlers(d))

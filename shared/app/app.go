@@ -46,6 +46,10 @@ type Services struct {
 	Booking      bookinghttp.Deps
 	Applications *applications.Service
 	Orgs         *orgs.Service
+	// Profiles gives downloads and bookings the caller's language when a
+	// request names none (the store, as in the booking and orgs
+	// functions).
+	Profiles httpapi.Profiles
 }
 
 // NewServices builds every HTTP function's services on st, as the
@@ -67,12 +71,14 @@ func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25
 			Service:   &booking.Service{Store: st, Places: places, Now: now, NewID: ids.New, VideoBase: video},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
+			Profiles:  st,
 		},
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
 			Log: log, Publisher: core.Publisher(c, cl)},
-		Orgs: &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
+		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
+		Profiles: st,
 	}
 }
 
@@ -84,7 +90,7 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
 		functions.Profile:       profile.Handlers(s.Documents),
 		functions.Applications:  applicationshttp.Handlers(s.Applications),
-		functions.Orgs:          orgshttp.Handlers(s.Orgs),
+		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles),
 	}
 }
 

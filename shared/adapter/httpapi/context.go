@@ -5,9 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net/http"
-	"strconv"
-	"strings"
 )
 
 type ctxKey int
@@ -77,26 +74,6 @@ func newRequestID() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// Language picks "ru" or "en" from Accept-Language by quality, English when
-// neither is asked for.
-func Language(r *http.Request) string {
-	best, bestQ := "en", -1.0
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(params)), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		if (base == "ru" || base == "en") && q > bestQ && q > 0 {
-			best, bestQ = base, q
-		}
-	}
-	return best
 }
 
 func contextWithLogger(ctx context.Context, l *slog.Logger) context.Context {

@@ -119,7 +119,7 @@ func TestRoundTrips(t *testing.T) {
 	doc := c.mustCreate("rt-alice", map[string]any{"type": "custom", "title": "Pass", "expiresOn": "2027-01-01"})
 	c.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
 	slots := c.freeOn(kgdPediatric, "2026-06-16")
-	if len(slots) < 2 {
+	if len(slots) < 3 {
 		t.Fatalf("free slots: %v", slots)
 	}
 
@@ -145,12 +145,18 @@ func TestRoundTrips(t *testing.T) {
 		{"GET /notifications: one query",
 			req{method: "GET", path: "/notifications", token: c.token("rt-alice")}, http.StatusOK,
 			[][]string{{"Query"}}},
-		{"POST /bookings: the claim, slot, schedule and bookings at once; one transaction; the audit entry",
+		// The request names no language, so the booking's checklist is
+		// written in the profile's: read with the booking's own reads.
+		{"POST /bookings: the claim, slot, schedule, bookings and the profile (the reader's language) at once; one transaction; the audit entry",
 			req{method: "POST", path: "/bookings", token: c.token("rt-bob"), body: bookBody(slots[0], "in_person"),
 				header: map[string]string{"Idempotency-Key": "rt-1"}}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"PutItem (audit)"}}},
-		{"POST /bookings without a key: slot, schedule and bookings at once; one transaction; the audit entry",
+			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"PutItem (audit)"}}},
+		{"POST /bookings without a key: slot, schedule, bookings and the profile at once; one transaction; the audit entry",
 			req{method: "POST", path: "/bookings", token: c.token("rt-carol"), body: bookBody(slots[1], "in_person")}, http.StatusCreated,
+			[][]string{{"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"PutItem (audit)"}}},
+		{"POST /bookings in a named language: no profile read",
+			req{method: "POST", path: "/bookings", token: c.token("rt-dan"), body: bookBody(slots[2], "in_person"),
+				header: map[string]string{"Accept-Language": "en"}}, http.StatusCreated,
 			[][]string{{"GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"PutItem (audit)"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

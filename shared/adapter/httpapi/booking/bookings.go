@@ -19,6 +19,10 @@ type Deps struct {
 	// stays out of the function's cold start (see ticket.SeedFrom); nil, or
 	// a signer without a key, fails the QR and PDF routes.
 	Signer func() ticket.Signer
+	// Profiles gives the caller's language to downloads and bookings when
+	// the request names none (httpapi.WithReaderLanguage); nil gives the
+	// default language.
+	Profiles httpapi.Profiles
 }
 
 func staffOf(id httpapi.Identity) booking.Staff {
@@ -67,7 +71,7 @@ func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.
 		spec, _ = idx.Specialist(b.SpecialistID)
 	}
 	ts := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	checklist := booking.ChecklistText(b.Checklist, httpapi.Language(r))
+	checklist := booking.ChecklistText(b.Checklist, httpapi.ReaderLanguage(r))
 	out := bookingResponse{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status),
 		Start: ts(b.Start), End: ts(b.End), Date: b.Day().String(), TimeZone: b.TimeZone,
 		Institution: map[string]string{"id": b.InstitutionID, "name": inst.Name, "address": inst.Address},

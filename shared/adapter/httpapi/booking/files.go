@@ -34,11 +34,11 @@ func handleBookingFile(d Deps, kind string) http.Handler {
 		case "pdf":
 			var png []byte
 			if png, err = qr(); err == nil {
-				body, err = ticket.PDF(tb, png, httpapi.Language(r))
+				body, err = ticket.PDF(tb, png, httpapi.ReaderLanguage(r))
 			}
 			ctype, name = "application/pdf", "booking-"+b.ConfirmationNumber+".pdf"
 		case "ics":
-			body, err = ticket.ICS(tb, d.Service.Now(), httpapi.Language(r))
+			body, err = ticket.ICS(tb, d.Service.Now(), httpapi.ReaderLanguage(r))
 			ctype, name = "text/calendar; charset=utf-8", "booking-"+b.ConfirmationNumber+".ics"
 		}
 		if err != nil {

@@ -50,7 +50,7 @@ func handleJournalCSV(d Deps) http.Handler {
 			_, rows[i] = d.view(r, b)
 		}
 		var buf bytes.Buffer
-		if err := ticket.CSV(&buf, rows, httpapi.Language(r)); err != nil {
+		if err := ticket.CSV(&buf, rows, httpapi.ReaderLanguage(r)); err != nil {
 			return errs.E("httpapi.journalCSV", errs.Internal, err)
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -9,13 +9,21 @@
 package booking
 
 import (
+	"net/http"
+
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 )
 
 // Handlers are the booking function's handlers, by route: the directory,
 // free slots, bookings with their files, the visit journal and the staff's
 // routes.
+//
+// The routes whose answer is text for the caller to read (a booking with
+// its checklist, the PDF, the calendar file, the journal and its CSV) are
+// in the caller's language: the request's, else the profile's, read
+// alongside the route's own first reads (httpapi.WithReaderLanguage).
 func Handlers(d Deps) httpapi.Handlers {
+	lang := func(h http.Handler) http.Handler { return httpapi.WithReaderLanguage(d.Profiles, h) }
 	return httpapi.Handlers{
 		"GET /institutions":                   handleSearchInstitutions(d),
 		"GET /institutions/{id}":              handleGetInstitution(d),
@@ -23,16 +31,16 @@ func Handlers(d Deps) httpapi.Handlers {
 		"GET /specialists/{id}":               handleGetSpecialist(d),
 		"GET /specialists/{id}/slots":         handleSlots(d),
 		"PUT /specialists/{id}/schedule":      handleSetSchedule(d),
-		"GET /specialists/{id}/bookings":      handleSpecialistBookings(d),
-		"POST /bookings":                      handleBook(d),
-		"GET /bookings":                       handleJournal(d),
-		"GET /bookings/export.csv":            handleJournalCSV(d),
-		"GET /bookings/{id}":                  handleGetBooking(d),
+		"GET /specialists/{id}/bookings":      lang(handleSpecialistBookings(d)),
+		"POST /bookings":                      lang(handleBook(d)),
+		"GET /bookings":                       lang(handleJournal(d)),
+		"GET /bookings/export.csv":            lang(handleJournalCSV(d)),
+		"GET /bookings/{id}":                  lang(handleGetBooking(d)),
 		"GET /bookings/{id}/qr.png":           handleBookingFile(d, "qr"),
-		"GET /bookings/{id}/confirmation.pdf": handleBookingFile(d, "pdf"),
-		"GET /bookings/{id}/calendar.ics":     handleBookingFile(d, "ics"),
-		"POST /bookings/{id}/reschedule":      handleReschedule(d),
-		"POST /bookings/{id}/cancel":          handleCancel(d),
-		"POST /bookings/{id}/visit":           handleVisit(d),
+		"GET /bookings/{id}/confirmation.pdf": lang(handleBookingFile(d, "pdf")),
+		"GET /bookings/{id}/calendar.ics":     lang(handleBookingFile(d, "ics")),
+		"POST /bookings/{id}/reschedule":      lang(handleReschedule(d)),
+		"POST /bookings/{id}/cancel":          lang(handleCancel(d)),
+		"POST /bookings/{id}/visit":           lang(handleVisit(d)),
 	}
 }

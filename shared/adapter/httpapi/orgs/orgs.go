@@ -9,6 +9,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -135,7 +136,7 @@ func handleOrgDocumentsCSV(svc *orgs.Service) http.Handler {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := orgCSV(&buf, rows, httpapi.Language(r)); err != nil {
+		if err := orgCSV(&buf, rows, httpapi.ReaderLanguage(r)); err != nil {
 			return errs.E("httpapi.orgDocumentsCSV", errs.Internal, err)
 		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -159,7 +160,8 @@ var orgStatusWords = map[registry.Status][2]string{
 }
 
 // orgCSV writes the organisation's view: a BOM (Excel reads Cyrillic
-// right only with it), a header in lang, one row per document.
+// right only with it), a header in lang, one row per document, dates as a
+// reader of lang writes them.
 func orgCSV(buf *bytes.Buffer, rows []orgs.Row, lang string) error {
 	buf.WriteString("\xEF\xBB\xBF")
 	cw := csv.NewWriter(buf)
@@ -176,7 +178,7 @@ func orgCSV(buf *bytes.Buffer, rows []orgs.Row, lang string) error {
 		words := orgStatusWords[row.Status]
 		exp, left := "", ""
 		if row.ExpiresOn != nil {
-			exp = row.ExpiresOn.String()
+			exp = i18n.Date(lang, *row.ExpiresOn) // 31.12.2026 for a Russian reader
 		}
 		if row.DaysLeft != nil {
 			left = strconv.Itoa(*row.DaysLeft)

@@ -10,13 +10,15 @@ import (
 )
 
 // Handlers are the orgs function's handlers, by route: consents and
-// organisations' views of their employees' documents.
-func Handlers(svc *orgs.Service) httpapi.Handlers {
+// organisations' views of their employees' documents. profiles gives the
+// CSV download the caller's language when the request names none
+// (httpapi.WithReaderLanguage); nil gives the default language.
+func Handlers(svc *orgs.Service, profiles httpapi.Profiles) httpapi.Handlers {
 	return httpapi.Handlers{
 		"POST /consents":                           handleGrantConsent(svc),
 		"GET /consents":                            handleListConsents(svc),
 		"DELETE /consents/{id}":                    handleRevokeConsent(svc),
 		"GET /organizations/{orgId}/documents":     handleOrgDocuments(svc),
-		"GET /organizations/{orgId}/documents.csv": handleOrgDocumentsCSV(svc),
+		"GET /organizations/{orgId}/documents.csv": httpapi.WithReaderLanguage(profiles, handleOrgDocumentsCSV(svc)),
 	}
 }
