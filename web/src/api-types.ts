@@ -742,6 +742,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Text by language (ru, en). */
+        Texts: {
+            ru: string;
+            en: string;
+        };
+        /**
+         * @description A document type of the catalogue (GET /document-types).
+         * @enum {string}
+         */
+        DocTypeCode: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "birth_certificate" | "military_id" | "vehicle_registration" | "vehicle_passport" | "diagnostic_card" | "drivers_medical_certificate" | "residence_permit" | "temporary_residence_permit" | "work_patent" | "vhi_policy" | "medical_book" | "weapon_permit" | "hunting_licence" | "contract" | "custom";
         /** @description RFC 9457 problem details. */
         Problem: {
             /**
@@ -767,14 +777,31 @@ export interface components {
             message: string;
         };
         DocumentType: {
-            /** @enum {string} */
-            type: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom";
+            type: components["schemas"]["DocTypeCode"];
             /** @description Text by language (ru, en). */
             title: {
                 [key: string]: string;
             };
-            /** @description The validity rule in words; absent when the user gives the dates. */
+            /** @description The validity rule in words, in English (kept for clients that key their own text on it); absent when the user gives the dates. */
             rule?: string;
+            ruleTitle?: components["schemas"]["Texts"];
+            /** @description The act of law the rule comes from, by language. */
+            source?: components["schemas"]["Texts"];
+            /** @description Kinds of the type whose terms differ; a document's variant picks one. */
+            variants?: {
+                /** @example standard_5y */
+                value: string;
+                title: components["schemas"]["Texts"];
+            }[];
+            /** @description The variant of a document that names none; absent when a variant (or the expiry date) is needed. */
+            defaultVariant?: string;
+            /** @description The type takes the holder's birth date (a child's birth certificate, for the first passport at 14). */
+            holderBirthDate?: boolean;
+            /**
+             * @description A number in the form Kabinet keeps it; absent when the number is free text.
+             * @example 4510 123456
+             */
+            numberExample?: string;
             /**
              * @description The service (GET /services) whose application POST /documents/{id}/renew drafts for this type; absent when the type cannot be renewed through Kabinet.
              * @example passport_replacement
@@ -790,8 +817,7 @@ export interface components {
         };
         /** @description A new document. Only these fields may be set; owner, status, version, source... are unknown fields (400). */
         DocumentCreate: {
-            /** @enum {string} */
-            type: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom";
+            type: components["schemas"]["DocTypeCode"];
             title?: string | null;
             /** @description Checked and normalised per type (passport, SNILS, INN, OMS, driver's licence). */
             number?: string | null;
@@ -804,6 +830,13 @@ export interface components {
             expiresOn?: string | null;
             /** @description Days before expiry to remind. */
             remindDays?: number[] | null;
+            /** @description The kind of a type with variants (GET /document-types), e.g. standard_5y for a 5-year foreign passport; the rule of the type's default applies when absent. */
+            variant?: string | null;
+            /**
+             * Format: date
+             * @description The holder's birth date on a type that takes it (a birth certificate).
+             */
+            holderBirthDate?: string | null;
         };
         /** @description JSON merge patch: absent fields are kept, null clears. */
         DocumentPatch: {
@@ -814,22 +847,47 @@ export interface components {
             /** Format: date */
             expiresOn?: string | null;
             remindDays?: number[] | null;
+            /** @description The kind of a type with variants (GET /document-types), e.g. standard_5y for a 5-year foreign passport; the rule of the type's default applies when absent. */
+            variant?: string | null;
+            /**
+             * Format: date
+             * @description The holder's birth date on a type that takes it (a birth certificate).
+             */
+            holderBirthDate?: string | null;
         };
         Document: {
             id: string;
-            /** @enum {string} */
-            type: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom";
+            type: components["schemas"]["DocTypeCode"];
             title?: string;
             number?: string;
             /** Format: date */
             issuedOn: string | null;
             /**
              * Format: date
-             * @description null: indefinite.
+             * @description The expiry date of the document itself (printed on it); null: indefinite. Where the law extended it, extension.until is the last valid day.
              */
             expiresOn: string | null;
             /** @enum {string} */
             expiresOnSource: "user" | "rule" | "agency";
+            variant?: string;
+            /** Format: date */
+            holderBirthDate?: string;
+            /** @description The law extended the document beyond expiresOn (a driver's licence under Government decree No. 353); status and daysLeft follow until. */
+            extension?: {
+                /** Format: date */
+                until: string;
+                /** @enum {string} */
+                reason: "pp353";
+                note: components["schemas"]["Texts"];
+            };
+            /** @description A date still ahead that the holder must act on although the document does not expire (a birth certificate's holder turns 14 and must get a passport); reminders count towards it. */
+            milestone?: {
+                /** @enum {string} */
+                kind: "first_passport";
+                /** Format: date */
+                date: string;
+                note: components["schemas"]["Texts"];
+            };
             /** @enum {string} */
             status: "valid" | "expiring" | "expired" | "replacement_required" | "revoked" | "archived";
             /** @description null when indefinite. */
@@ -896,7 +954,10 @@ export interface components {
             language?: "ru" | "en";
             /** Format: email */
             email?: string;
-            /** @description E.164. */
+            /**
+             * @description A phone number in E.164 (+79161234567), or a Russian one written the domestic way (8 916 123-45-67), which is kept as +7 and ten digits; spaces, dashes and brackets are dropped.
+             * @example 8 916 123-45-67
+             */
             phone?: string;
             channels?: components["schemas"]["Channels"];
         };
@@ -1049,6 +1110,7 @@ export interface components {
             slotId: string;
             /** @enum {string} */
             mode: "in_person" | "video";
+            /** @description As the profile's phone; kept in E.164. */
             contactPhone?: string;
         };
         BookingEvent: {
@@ -1217,7 +1279,7 @@ export interface components {
         };
         ConsentInput: {
             organizationId: string;
-            documentTypes: ("internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom")[];
+            documentTypes: components["schemas"]["DocTypeCode"][];
         };
         Consent: {
             id: string;
@@ -1233,8 +1295,7 @@ export interface components {
         OrgDocument: {
             employeeId: string;
             employeeName: string;
-            /** @enum {string} */
-            type: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom";
+            type: components["schemas"]["DocTypeCode"];
             /** @enum {string} */
             status: "valid" | "expiring" | "expired" | "replacement_required" | "revoked" | "archived";
             /** Format: date */
@@ -1417,7 +1478,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "valid" | "expiring" | "expired" | "replacement_required" | "revoked" | "archived";
-                type?: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "contract" | "custom";
+                type?: components["schemas"]["DocTypeCode"];
                 /** @description Page size (default 20); larger values are clamped to 100. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from nextCursor. */
