@@ -50,6 +50,7 @@ const (
 	quotaLambdaConcurrency = 1000
 	quotaSNSPublish        = 9000 // eu-west-1, the nearest Region with the middle tier
 	quotaSMS               = 20
+	quotaEmail             = 10 // SNS e-mail deliveries a second
 	quotaPartitionWCU      = 1000
 	quotaTableWCU          = 40000 // on-demand table's default maximum write throughput
 	partitionHeadroom      = 0.5   // plan shards for half a partition's write rate
@@ -72,6 +73,7 @@ type nationalInputs struct {
 	PerWorker            float64 // reminders a second one worker sends (measured)
 	MessagesPerReminder  float64 // SNS publishes per reminder (one per channel)
 	SMSPerReminder       float64 // SMS per reminder (worst case: every reminder also by SMS)
+	EmailPerReminder     float64 // e-mails per reminder
 	WRUPerReminder       float64 // DynamoDB write units per reminder (measured)
 	IndexWritesPerRemind float64 // due-index (GSI) writes per reminder: an advance moves the item
 }
@@ -84,6 +86,7 @@ type zonePeak struct {
 	Rate      float64 // reminders a second needed to finish by 10:00
 	Workers   int     // concurrent workers for Rate
 	SMSRate   float64 // SMS a second at Rate
+	EmailRate float64 // e-mails a second at Rate
 	Publishes float64 // SNS publishes a second at Rate
 	Shards    int     // due-index shards so no partition passes its write headroom
 	// DrainDefault is the drain time in seconds at default quotas (the
@@ -99,6 +102,7 @@ type nationalRow struct {
 	Worst        zonePeak // the zone that takes longest at default quotas
 	OnTime       bool     // every zone done by 10:00 at default quotas
 	NeedSMS      float64  // SMS a second the busiest zone needs
+	NeedEmail    float64  // e-mails a second the busiest zone needs
 	NeedWorkers  int
 	NeedShards   int
 	NeedPublish  float64
@@ -122,6 +126,7 @@ func nationalModel(in nationalInputs, populations []float64) []nationalRow {
 			zp.Rate = zp.Reminders / documentWindow
 			zp.Workers = int(math.Ceil(zp.Rate / in.PerWorker))
 			zp.SMSRate = zp.Rate * in.SMSPerReminder
+			zp.EmailRate = zp.Rate * in.EmailPerReminder
 			zp.Publishes = zp.Rate * in.MessagesPerReminder
 			zp.Shards = max(1, int(math.Ceil(zp.Rate*in.IndexWritesPerRemind/(quotaPartitionWCU*partitionHeadroom))))
 			limits := []struct {
@@ -131,6 +136,7 @@ func nationalModel(in nationalInputs, populations []float64) []nationalRow {
 				{"Lambda concurrency", quotaLambdaConcurrency * docShare * in.PerWorker},
 				{"SNS publish rate", quotaSNSPublish * docShare / in.MessagesPerReminder},
 				{"SMS rate", quotaSMS * docShare / math.Max(in.SMSPerReminder, 1e-9)},
+				{"e-mail rate", quotaEmail * docShare / math.Max(in.EmailPerReminder, 1e-9)},
 				{"DynamoDB table writes", quotaTableWCU * docShare / math.Max(in.WRUPerReminder, 1e-9)},
 			}
 			slices.SortFunc(limits, func(a, b struct {
@@ -147,6 +153,7 @@ func nationalModel(in nationalInputs, populations []float64) []nationalRow {
 				row.Worst = zp
 			}
 			row.NeedSMS = math.Max(row.NeedSMS, zp.SMSRate/docShare)
+			row.NeedEmail = math.Max(row.NeedEmail, zp.EmailRate/docShare)
 			row.NeedPublish = math.Max(row.NeedPublish, zp.Publishes/docShare)
 			row.NeedWorkers = max(row.NeedWorkers, int(math.Ceil(float64(zp.Workers)/docShare)))
 			row.NeedShards = max(row.NeedShards, zp.Shards)
@@ -157,6 +164,9 @@ func nationalModel(in nationalInputs, populations []float64) []nationalRow {
 		row.UrgentPerSec = pop * 4 / 365.25 / (12 * 3600) * 3
 		if row.NeedSMS > quotaSMS {
 			row.Raise = append(row.Raise, fmtf("SNS SMS messages per second %d → %s", quotaSMS, roundUp(row.NeedSMS+row.UrgentPerSec*in.SMSPerReminder)))
+		}
+		if row.NeedEmail > quotaEmail {
+			row.Raise = append(row.Raise, fmtf("SNS e-mail deliveries per second %d → %s (or e-mail through SES)", quotaEmail, roundUp(row.NeedEmail+row.UrgentPerSec*in.EmailPerReminder)))
 		}
 		if row.NeedPublish > quotaSNSPublish {
 			row.Raise = append(row.Raise, fmtf("SNS Publish %d/s → %s", quotaSNSPublish, roundUp(row.NeedPublish)))
@@ -193,21 +203,21 @@ func roundUp(v float64) string {
 func nationalMarkdown(in nationalInputs, rows []nationalRow, measuredFrom string) []string {
 	var out []string
 	p := func(format string, args ...any) { out = append(out, fmtf(format, args...)) }
-	p("Inputs measured in this run (%s): one worker sends **%.0f reminders/s**; %.1f SNS publishes, up to %.1f SMS,",
-		measuredFrom, in.PerWorker, in.MessagesPerReminder, in.SMSPerReminder)
+	p("Inputs measured in this run (%s): one worker sends **%.0f reminders/s**; %.1f SNS publishes, up to %.1f SMS and %.1f e-mails,",
+		measuredFrom, in.PerWorker, in.MessagesPerReminder, in.SMSPerReminder, in.EmailPerReminder)
 	p("%.2f WRU and %.0f due-index writes per reminder. Population by zone: the 2021 census's regional totals summed",
 		in.WRUPerReminder, in.IndexWritesPerRemind)
 	p("by the zone each region keeps (Moscow time %.0f%% of the country). Document reminders: 4 documents a citizen,",
 		100*russianZones[1].Millions/sumMillions())
 	p("3 reminders per ~10-year validity, all at 09:00 local; a **peak day is %.0f× the average day**. The document", peakDay)
 	p("class may use %.0f%% of every rate; the rest is reserved for booking reminders and status messages (urgent", 100*(1-urgentShare))
-	p("class, own queue and shards). Default quotas: Lambda %d concurrent, SNS Publish %d/s (eu-west-1 tier), SMS %d/s,",
-		quotaLambdaConcurrency, quotaSNSPublish, quotaSMS)
+	p("class, own queue and shards). Default quotas: Lambda %d concurrent, SNS Publish %d/s (eu-west-1 tier), SMS %d/s, e-mail %d/s,",
+		quotaLambdaConcurrency, quotaSNSPublish, quotaSMS, quotaEmail)
 	p("a DynamoDB partition %d WCU/s (shards planned at %.0f%% of it), an on-demand table %d WCU/s.", quotaPartitionWCU,
 		100*partitionHeadroom, quotaTableWCU)
 	p("")
-	p("| citizens | busiest zone's 09:00 (reminders) | needed by 10:00 | workers | due-index shards | SMS/s | SNS publishes/s | at default quotas | booking reminders/s (busiest hour) | quota increases for the target |")
-	p("|---|---|---|---|---|---|---|---|---|---|")
+	p("| citizens | busiest zone's 09:00 (reminders) | needed by 10:00 | workers | due-index shards | SMS/s | e-mail/s | SNS publishes/s | at default quotas | booking reminders/s (busiest hour) | quota increases for the target |")
+	p("|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		busiest := slices.MaxFunc(r.Zones, func(a, b zonePeak) int { return cmpFloat(a.Reminders, b.Reminders) })
 		def := fmtf("%s: %s (%s binds)", r.Worst.Zone.Name, duration(r.Worst.DrainDefault), r.Worst.Limit)
@@ -220,8 +230,8 @@ func nationalMarkdown(in nationalInputs, rows []nationalRow, measuredFrom string
 		if len(r.Raise) > 0 {
 			raise = joinComma(r.Raise)
 		}
-		p("| %s | %s: %.0f | %.1f/s | %d | %d | %.1f | %.1f | %s | %.2f | %s |", millions(r.Citizens), busiest.Zone.Name,
-			busiest.Reminders, busiest.Rate, r.NeedWorkers, r.NeedShards, r.NeedSMS, r.NeedPublish, def, r.UrgentPerSec, raise)
+		p("| %s | %s: %.0f | %.1f/s | %d | %d | %.1f | %.1f | %.1f | %s | %.2f | %s |", millions(r.Citizens), busiest.Zone.Name,
+			busiest.Reminders, busiest.Rate, r.NeedWorkers, r.NeedShards, r.NeedSMS, r.NeedEmail, r.NeedPublish, def, r.UrgentPerSec, raise)
 	}
 	last := rows[len(rows)-1]
 	p("")

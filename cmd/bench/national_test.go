@@ -6,7 +6,7 @@ import (
 )
 
 func TestNationalModel(t *testing.T) {
-	in := nationalInputs{PerWorker: 50, MessagesPerReminder: 2, SMSPerReminder: 1, WRUPerReminder: 8, IndexWritesPerRemind: 2}
+	in := nationalInputs{PerWorker: 50, MessagesPerReminder: 2, SMSPerReminder: 1, EmailPerReminder: 1, WRUPerReminder: 8, IndexWritesPerRemind: 2}
 	rows := nationalModel(in, []float64{1e6, 10e6, 112e6})
 	if len(rows) != 3 {
 		t.Fatalf("rows = %d, want 3", len(rows))
@@ -32,12 +32,13 @@ func TestNationalModel(t *testing.T) {
 			t.Errorf("112M/10M Moscow reminders = %.2f, want 11.2", r)
 		}
 	})
-	t.Run("at 112M the SMS quota binds and its increase is named", func(t *testing.T) {
+	t.Run("at 112M the e-mail quota binds and the SMS and e-mail increases are named", func(t *testing.T) {
 		r := rows[2]
-		if r.OnTime || r.Worst.Limit != "SMS rate" {
-			t.Errorf("onTime=%v worst=%s, want late on the SMS rate", r.OnTime, r.Worst.Limit)
+		if r.OnTime || r.Worst.Limit != "e-mail rate" {
+			t.Errorf("onTime=%v worst=%s, want late on the e-mail rate (10/s, the lowest)", r.OnTime, r.Worst.Limit)
 		}
-		if len(r.Raise) == 0 || !strings.HasPrefix(r.Raise[0], "SNS SMS messages per second 20 → ") {
+		if len(r.Raise) < 2 || !strings.HasPrefix(r.Raise[0], "SNS SMS messages per second 20 → ") ||
+			!strings.HasPrefix(r.Raise[1], "SNS e-mail deliveries per second 10 → ") {
 			t.Errorf("raise = %v", r.Raise)
 		}
 		// The rate asked for drains Moscow's peak within the window.
@@ -46,9 +47,9 @@ func TestNationalModel(t *testing.T) {
 			t.Errorf("at the asked SMS rate Moscow takes %.0f s", secs)
 		}
 	})
-	t.Run("without SMS nothing needs raising at 1M", func(t *testing.T) {
+	t.Run("without SMS and e-mail nothing needs raising at 1M", func(t *testing.T) {
 		noSMS := in
-		noSMS.SMSPerReminder = 0
+		noSMS.SMSPerReminder, noSMS.EmailPerReminder = 0, 0
 		r := nationalModel(noSMS, []float64{1e6})[0]
 		if !r.OnTime || len(r.Raise) != 0 {
 			t.Errorf("onTime=%v raise=%v", r.OnTime, r.Raise)
