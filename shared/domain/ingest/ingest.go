@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -113,6 +114,26 @@ type Service struct {
 	// Applications is optional: nil skips closing applications.
 	Applications ApplicationCloser
 	Log          *slog.Logger
+	// Issuers says which party issues which document types; nil is
+	// issuers.Default.
+	Issuers issuers.Table
+}
+
+func (s *Service) issuers() issuers.Table {
+	if s.Issuers != nil {
+		return s.Issuers
+	}
+	return issuers.Default
+}
+
+// checkIssuer refuses a document type the agency does not issue: the
+// traffic police cannot issue or revoke a passport. An unknown type is left
+// to the registry's own check, which names it.
+func (s *Service) checkIssuer(fe *errs.Fields, field, agency, docType string) {
+	t := registry.DocType(docType)
+	if _, known := registry.Lookup(t); known && !s.issuers().Issues(agency, t) {
+		fe.Add(field, "not_issued_by_agency")
+	}
 }
 
 // Result is what Handle did, returned by the Lambda and by POST /dev/events.
@@ -145,11 +166,13 @@ var (
 // the second time (Outcome "duplicate").
 //
 // Errors: Invalid (field errors naming what is wrong: no citizen id, an
-// unknown detail-type or source, document fields the registry refuses) for
+// unknown detail-type or source, document fields the registry refuses, a
+// document type the agency does not issue: not_issued_by_agency) for
 // an event that can never apply — retrying it is pointless and nothing was
 // written; NotFound (reason "document_not_found") for a revocation of a
-// document Kabinet does not hold, which a retry may still find when the
-// issue arrives late; Conflict, Unavailable, Internal (retry).
+// document Kabinet does not hold as issued by that agency (a document the
+// owner typed is no agency's to revoke), which a retry may still find when
+// the issue arrives late; Conflict, Unavailable, Internal (retry).
 func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 	const op = "ingest.Handle"
 	var fe errs.Fields

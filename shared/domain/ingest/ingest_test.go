@@ -141,6 +141,21 @@ func (e *env) create(sub, number string) registry.View {
 	return v
 }
 
+// issue has mvd issue alice's foreign passport number: only documents an
+// agency issued are its to revoke.
+func (e *env) issue(sub, number string) registry.View {
+	e.t.Helper()
+	res, err := e.svc.Handle(e.ctx, event("issue-"+sub+"-"+strings.ReplaceAll(number, " ", ""), ingest.DocumentIssued, issued(sub, number, "")))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	v, err := e.docs.GetDocument(e.ctx, sub, res.DocumentID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return v
+}
+
 func TestIssuedReplacesTheOldOne(t *testing.T) {
 	for _, tc := range []struct{ name, replaces string }{{"by number", "751234567"}, {"the current one", ""}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -189,7 +204,7 @@ func TestIssuedReplacesTheOldOne(t *testing.T) {
 
 func TestRevoked(t *testing.T) {
 	e := newEnv(t)
-	v := e.create("alice", "75 1234567")
+	v := e.issue("alice", "75 1234567")
 	ev := event("ev-rv", ingest.DocumentRevoked, map[string]any{"citizenId": "alice", "agency": "mvd",
 		"type": "foreign_passport", "number": "75 1234567", "reason": "Утрачен"})
 	res, err := e.svc.Handle(e.ctx, ev)
@@ -206,7 +221,7 @@ func TestRevoked(t *testing.T) {
 	if p, _ := e.docs.ListDocuments(e.ctx, "alice", registry.ListFilter{Status: registry.StatusRevoked}); len(p.Items) != 1 {
 		t.Errorf("status filter revoked: %d", len(p.Items))
 	}
-	if n := e.notifications("alice"); len(n) != 1 || n[0].Kind != ingest.KindDocumentRevoked {
+	if n := e.notifications("alice"); len(n) != 2 || n[0].Kind != ingest.KindDocumentRevoked { // newest first, after the issue's
 		t.Errorf("notifications = %+v", n)
 	}
 	if again, err := e.svc.Handle(e.ctx, ev); err != nil || again.Outcome != ingest.OutcomeDuplicate {

@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -44,6 +45,7 @@ func (s *Service) issued(ctx context.Context, ev Event, agency string, in issued
 		if in.Document.IssuedOn == "" {
 			fe.Add("detail.document.issuedOn", "required")
 		}
+		s.checkIssuer(&fe, "detail.document.type", agency, in.Document.Type)
 	}
 	if in.ApplicationID != "" && !idPattern().MatchString(in.ApplicationID) {
 		fe.Add("detail.applicationId", "invalid_text")
@@ -88,7 +90,7 @@ func (s *Service) issued(ctx context.Context, ev Event, agency string, in issued
 	created.Actor = actor
 
 	w := Write{Create: &d, History: []registry.Event{created}}
-	old, found, err := s.replaced(ctx, owner, d, in.ReplacesNumber)
+	old, found, err := s.replaced(ctx, owner, agency, d, in.ReplacesNumber)
 	if err != nil {
 		return Result{}, err
 	}
@@ -134,8 +136,11 @@ func (s *Service) closeApplication(ctx context.Context, owner, appID, docID stri
 // replaced finds the document an issue replaces: the same type with number
 // replacesNumber, or, when that is omitted, the type's current document
 // (the newest not archived). Contracts and custom documents are many per
-// person: they are replaced only by number. found is false when none matches.
-func (s *Service) replaced(ctx context.Context, owner string, d registry.Document, replacesNumber string) (registry.Document, bool, error) {
+// person: they are replaced only by number. Only a document this agency
+// issued or one the owner typed is replaced (archived with a link, never
+// revoked); another agency's document stays as it is. found is false when
+// none matches.
+func (s *Service) replaced(ctx context.Context, owner, agency string, d registry.Document, replacesNumber string) (registry.Document, bool, error) {
 	if replacesNumber == "" && (d.Type == registry.Contract || d.Type == registry.Custom) {
 		return registry.Document{}, false, nil
 	}
@@ -143,6 +148,9 @@ func (s *Service) replaced(ctx context.Context, owner string, d registry.Documen
 	var best *registry.Document
 	err := s.eachDocument(ctx, owner, func(x registry.Document) {
 		if x.Type != d.Type || x.ArchivedAt != nil || x.ID == d.ID {
+			return
+		}
+		if !issuers.MayChange(agency, x) && !issuers.UserEntered(x) {
 			return
 		}
 		if replacesNumber != "" && x.Number != want {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -26,6 +27,8 @@ func (s *Service) revoked(ctx context.Context, ev Event, agency string, in revok
 		fe.Add("detail.type", "required")
 	case !ok:
 		fe.Add("detail.type", "unknown_type")
+	default:
+		s.checkIssuer(&fe, "detail.type", agency, in.Type)
 	}
 	switch {
 	case strings.TrimSpace(in.Number) == "":
@@ -53,7 +56,9 @@ func (s *Service) revoked(ctx context.Context, ev Event, agency string, in revok
 	want := normalNumber(t, in.Number)
 	var match *registry.Document
 	err := s.eachDocument(ctx, owner, func(x registry.Document) {
-		if x.Type != t || x.Number != want {
+		// Only what this agency issued: a document the owner typed, or one
+		// another agency issued, is not the sender's to revoke.
+		if x.Type != t || x.Number != want || !issuers.MayChange(agency, x) {
 			return
 		}
 		if match == nil || (match.ArchivedAt != nil && x.ArchivedAt == nil) {
