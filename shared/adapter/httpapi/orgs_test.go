@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/csvsafe"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
@@ -219,4 +220,32 @@ func TestDevEventsRunsTheIngest(t *testing.T) {
 	}
 	assertProblem(t, post(`{"detail-type":"Nope","detail":{}}`), 422, "detail-type:unknown_detail_type")
 	assertProblem(t, post(`not json`), 400)
+}
+
+// TestOrganisationCSVHasNoLiveFormula (issue 15, point 5): an employee's
+// name with a formula after a separator Excel may split on (";" in ru-RU,
+// ",", tab, "|") is no live formula in the organisation's export, in
+// either language.
+func TestOrganisationCSVHasNoLiveFormula(t *testing.T) {
+	e := newEnv(t)
+	for sub, name := range map[string]string{"bob": "Петров;=1+2", "carol": "Сидорова,@SUM(A1:A9)", "dave": "Иванов| -2+3;+cmd"} {
+		if r := e.do(req{method: "PUT", path: "/profile", token: e.token(sub), body: map[string]any{"name": name}}); r.status != 200 {
+			t.Fatalf("profile: %d %s", r.status, r.body)
+		}
+		e.mustCreate(sub, map[string]any{"type": "medical_certificate_086u", "number": "A-1", "issuedOn": "2025-10-01"})
+		e.consent(sub, "acme", "medical_certificate_086u")
+	}
+	boss := e.admin("boss", "acme")
+	for _, lang := range []string{"ru", "en"} {
+		r := e.do(req{method: "GET", path: "/organizations/acme/documents.csv", token: boss, header: map[string]string{"Accept-Language": lang}})
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", lang, r.status, r.body)
+		}
+		if live := csvsafe.Live(string(r.body)); len(live) != 0 {
+			t.Errorf("%s: live formulas %q in\n%s", lang, live, r.body)
+		}
+		if !strings.Contains(string(r.body), "Петров;'=1+2") {
+			t.Errorf("%s: the name is not kept as text: %s", lang, r.body)
+		}
+	}
 }

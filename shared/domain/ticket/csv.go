@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/csvsafe"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
@@ -21,10 +22,12 @@ const bom = "\xEF\xBB\xBF"
 // status (localised), confirmation number and the staff comment. Records end
 // in CRLF (RFC 4180) and encoding/csv quotes commas, quotes and line breaks.
 //
-// Every cell is guarded against formula injection: one that starts with
-// '=', '+', '-', '@', a tab or a carriage return — which a spreadsheet would
-// run as a formula, a person having typed it into a comment or a name — gets
-// a leading apostrophe so it shows as text.
+// Every cell is guarded against formula injection (csvsafe.Cell): a piece
+// that starts with '=', '+', '-', '@', a tab or a carriage return at the
+// start of the cell or after any separator a spreadsheet may split on
+// (",", ";" as Excel in ru-RU does, tab, "|", line breaks) — which it would
+// run as a formula, a person having typed it into a comment or a name —
+// gets an apostrophe so it shows as text.
 //
 // All rows are checked before anything is written. Errors: Invalid (fields
 // named "rows[i].time_zone" and the like) for a row without a start or valid
@@ -85,7 +88,7 @@ func CSV(w io.Writer, rows []Booking, lang string) error {
 			b.StaffComment,
 		}
 		for j := range rec {
-			rec[j] = cell(rec[j])
+			rec[j] = csvsafe.Cell(rec[j])
 		}
 		if err := cw.Write(rec); err != nil {
 			return errs.E(op, errs.Internal, err)
@@ -96,19 +99,4 @@ func CSV(w io.Writer, rows []Booking, lang string) error {
 		return errs.E(op, errs.Internal, err)
 	}
 	return nil
-}
-
-// cell neutralises a value a spreadsheet would evaluate (OWASP "CSV
-// injection"): a leading apostrophe makes Excel and LibreOffice show it as
-// text. It must run before encoding/csv, which in CRLF mode drops a lone
-// carriage return and would turn "\r=1" into a live "=1".
-func cell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

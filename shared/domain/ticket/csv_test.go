@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/csvsafe"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
@@ -98,10 +99,15 @@ func TestCSVCells(t *testing.T) {
 		{"plus", "+1+1", "'+1+1"},
 		{"minus", "-2+3", "'-2+3"},
 		{"at", "@SUM(A1:A2)", "'@SUM(A1:A2)"},
-		{"tab", "\t=1", "'\t=1"},
+		// A tab is a trigger and a separator: the piece after it is guarded too.
+		{"tab", "\t=1", "'\t'=1"},
 		// With CRLF records encoding/csv drops a lone CR, which would leave
 		// a bare "=1": the guard runs before that.
-		{"carriage return", "\r=1", "'=1"},
+		{"carriage return", "\r=1", "''=1"},
+		// ru-RU Excel splits on ';': the piece after it would be a formula.
+		{"formula after a semicolon", "Петров;=1+2", "Петров;'=1+2"},
+		{"formula after a comma", "опоздал,=1+2", "опоздал,'=1+2"},
+		{"formula after a pipe and spaces", "x| @SUM(A1)", "x| '@SUM(A1)"},
 		{"formula later is harmless", "a=1", "a=1"},
 		{"comma, quote and newline", "опоздал, \"очень\"\nсказал: перенести", "опоздал, \"очень\"\nсказал: перенести"},
 		{"plain", "всё хорошо", "всё хорошо"},
@@ -157,3 +163,19 @@ func TestCSVErrors(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestCSVNoFormulaAfterAnySeparator (issue 15, point 5): whatever separator
+// the reader's Excel splits on (";" in ru-RU), no piece of the journal is a
+// live formula, in any text column.
+func TestCSVNoFormulaAfterAnySeparator(t *testing.T) {
+	b := sample(t)
+	b.Institution, b.Specialist, b.Specialization = "Поликлиника;=1+2", "Петров,@SUM(A1:A9)", "x|+1+1"
+	b.ConfirmationNumber, b.StaffComment = "A;-2+3", "пришёл\t=cmd|' /C calc'!A0\nушёл; ＝1"
+	var buf bytes.Buffer
+	if err := CSV(&buf, []Booking{b}, "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if live := csvsafe.Live(buf.String()); len(live) != 0 {
+		t.Errorf("live formulas %q in\n%s", live, buf.String())
+	}
+}

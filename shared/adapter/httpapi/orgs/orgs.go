@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/csvsafe"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -127,7 +128,8 @@ func handleOrgDocuments(svc *orgs.Service) http.Handler {
 }
 
 // handleOrgDocumentsCSV is handleOrgDocuments as a CSV file (UTF-8 with
-// BOM, CRLF, every cell guarded against formula injection). A view cut
+// BOM, CRLF, every text cell guarded against formula injection after any
+// separator, csvsafe.Cell). A view cut
 // short by the export bound says so in X-Truncated.
 func handleOrgDocumentsCSV(svc *orgs.Service) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
@@ -185,27 +187,12 @@ func orgCSV(buf *bytes.Buffer, rows []orgs.Row, lang string) error {
 		}
 		// Text cells are guarded; the date and the day count are written
 		// here (a negative count is a number, not a formula).
-		rec := []string{csvCell(row.EmployeeName), csvCell(httpapi.Pick(lang, ti.Title["en"], ti.Title["ru"])),
-			csvCell(httpapi.Pick(lang, words[0], words[1])), exp, left}
+		rec := []string{csvsafe.Cell(row.EmployeeName), csvsafe.Cell(httpapi.Pick(lang, ti.Title["en"], ti.Title["ru"])),
+			csvsafe.Cell(httpapi.Pick(lang, words[0], words[1])), exp, left}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvCell neutralises a value a spreadsheet would evaluate (OWASP "CSV
-// injection": a name typed as "=HYPERLINK(...)"): a leading apostrophe
-// shows it as text. It runs before encoding/csv, which in CRLF mode would
-// drop a lone carriage return and make "\r=1" a live "=1".
-func csvCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
