@@ -256,10 +256,11 @@ func TestApplicationWithdrawAndStaffRules(t *testing.T) {
 	assertType(t, e.do(req{method: "POST", path: "/applications/" + id + "/withdraw", token: alice}), 409, "invalid-transition")
 	e.mustSubmit("alice", id)
 
-	// a citizen is not staff; staff of another agency may not touch it
+	// a citizen is not staff; staff of another agency may not touch it, nor
+	// learn that it exists
 	assertType(t, e.move(alice, id, "processing", ""), 403, "staff-only")
 	assertType(t, e.do(req{method: "GET", path: "/agency/applications", token: alice}), 403, "staff-only")
-	assertType(t, e.move(mvd, id, "processing", ""), 403, "other-agency")
+	assertType(t, e.move(mvd, id, "processing", ""), 404, "not-found")
 	// staff cannot withdraw, nor skip processing
 	assertType(t, e.move(fns, id, "withdrawn", ""), 403, "applicant-only")
 	assertType(t, e.move(fns, id, "approved", ""), 409, "invalid-transition")

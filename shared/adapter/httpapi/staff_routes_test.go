@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -48,8 +49,8 @@ var staffRoutes = map[string]staffRoute{
 		body: map[string]any{"outcome": "completed", "comment": "x"}},
 	"GET /agency/applications": {role: roleAgencyStaff, other: 200,
 		why: "the queue is the caller's own agency's (from the token): another agency sees its own queue, without this application"},
-	"POST /applications/{id}/transitions": {role: roleAgencyStaff, other: 403, otherSlug: "other-agency",
-		why:  "staff of any agency may learn an application exists; its content is not shown",
+	"POST /applications/{id}/transitions": {role: roleAgencyStaff, other: 404, otherSlug: "not-found",
+		why:  "an application id is a person's: another agency learns nothing, not even that it exists",
 		body: map[string]any{"to": "processing"}},
 	"GET /organizations/{orgId}/documents": {role: roleOrgAdmin, other: 403, otherSlug: "other-organization",
 		why: "organisation ids are not secret"},
@@ -143,6 +144,17 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 			})
 			t.Run("another scope", func(t *testing.T) {
 				r := e.do(req{method: method, path: path, token: tokens[row.role][1], body: row.body})
+				if row.other == http.StatusNotFound {
+					// exactly the answer for an id that does not exist
+					missing := strings.NewReplacer(appID, "0190a6b2-0000-7000-8000-00000000dead", bookingID, "0190a6b2-0000-7000-8000-00000000dead").Replace(path)
+					m := e.do(req{method: method, path: missing, token: tokens[row.role][1], body: row.body})
+					got, want := r.json(t), m.json(t)
+					for _, k := range []string{"type", "title", "status", "detail", "errors"} {
+						if !reflect.DeepEqual(got[k], want[k]) {
+							t.Errorf("%s = %v, for a missing id %v", k, got[k], want[k])
+						}
+					}
+				}
 				if row.other >= 400 {
 					assertType(t, r, row.other, row.otherSlug)
 					return

@@ -10,8 +10,6 @@ const (
 	ReasonNotDraft errs.Reason = "not_draft"
 	// ReasonApplicantOnly (Forbidden): only the applicant may do this.
 	ReasonApplicantOnly errs.Reason = "applicant_only"
-	// ReasonOtherAgency (Forbidden): another agency handles the application.
-	ReasonOtherAgency errs.Reason = "other_agency"
 	// ReasonNotRenewable (Conflict): the document cannot be renewed here.
 	ReasonNotRenewable errs.Reason = "not_renewable"
 )

@@ -14,11 +14,20 @@ type Staff struct {
 	Agency  string
 }
 
+// handles reports whether st may see a: staff see only their own agency's
+// applications. Every staff read of an application by id decides through
+// it, and anything else is NotFound, exactly as a missing id: another
+// agency learns nothing, not even that the id exists (issue 15, point 6).
+func (st Staff) handles(a Application) bool {
+	return st.IsStaff && st.Agency != "" && a.Agency == st.Agency
+}
+
 // Transition moves an application as its agency's staff: to processing,
 // needs_info, approved or rejected (a comment is required for needs_info
 // and rejected). A citizen gets Forbidden for their own application and
-// NotFound for anyone else's; staff of another agency get Forbidden.
-// Errors: Forbidden (staff_only, other_agency, applicant_only), NotFound,
+// NotFound for anyone else's; staff of another agency get NotFound, as for
+// an id that does not exist.
+// Errors: Forbidden (staff_only, applicant_only), NotFound,
 // Invalid (to, comment), Conflict (invalid_transition, changed),
 // Unavailable, Internal.
 func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status, comment string) (Application, error) {
@@ -40,8 +49,8 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 	if err != nil {
 		return Application{}, err
 	}
-	if a.Agency != st.Agency {
-		return Application{}, errs.E(op, errs.Forbidden, ReasonOtherAgency)
+	if !st.handles(a) {
+		return Application{}, errs.E(op, errs.NotFound, nil)
 	}
 	if !to.Valid() {
 		c := "unknown_status"
