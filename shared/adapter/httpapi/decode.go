@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
@@ -37,6 +38,10 @@ func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, errs.E(op, KindTooLarge, err)
 	case err != nil:
 		return nil, errs.E(op, errs.Malformed, err)
+	case !utf8.Valid(b):
+		// encoding/json would store each bad byte as U+FFFD, silently
+		// changing what the person sent: refuse it instead.
+		return nil, &errs.Error{Kind: errs.Malformed, Op: op, Fields: []errs.FieldError{{Field: "body", Code: "invalid_utf8"}}}
 	}
 	return b, nil
 }

@@ -3,11 +3,11 @@ package applications
 import (
 	"net/mail"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 // FieldType is how a client shows a field.
@@ -145,11 +145,11 @@ func (f Field) check(v string, today civil.Date) (string, string) {
 	if utf8.RuneCountInString(v) > f.maxLength() {
 		return "", "too_long"
 	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return "", "invalid_text"
-		}
+	n, ok := usertext.Line(v, f.maxLength())
+	if !ok {
+		return "", "invalid_text"
 	}
+	v = n
 	switch f.Type {
 	case TypeSelect:
 		for _, o := range f.Options {

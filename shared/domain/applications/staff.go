@@ -2,9 +2,11 @@ package applications
 
 import (
 	"context"
+	"math"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 // Staff is the caller of a staff method, as the token says.
@@ -59,7 +61,8 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 		}
 		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "to", Code: c})
 	}
-	if err := checkComment(op, comment, to == StatusNeedsInfo || to == StatusRejected); err != nil {
+	comment, err = checkComment(op, comment, to == StatusNeedsInfo || to == StatusRejected)
+	if err != nil {
 		return Application{}, err
 	}
 	if err := CheckTransition(a.Status, to, RoleStaff); err != nil {
@@ -73,15 +76,20 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 	return out, err
 }
 
-func checkComment(op, c string, required bool) error {
+// checkComment returns c NFC-normalised (usertext.Lines), refusing format
+// and bidi characters.
+func checkComment(op, c string, required bool) (string, error) {
 	var fe errs.Fields
+	n, ok := usertext.Lines(c, math.MaxInt)
 	switch {
 	case required && c == "":
 		fe.Add("comment", "required")
 	case len([]rune(c)) > maxComment:
 		fe.Add("comment", "too_long")
+	case !ok:
+		fe.Add("comment", "invalid_text")
 	}
-	return fe.Err(op)
+	return n, fe.Err(op)
 }
 
 // Queue lists an agency's applications in a status (received when empty),

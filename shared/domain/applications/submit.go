@@ -75,7 +75,8 @@ func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Appl
 	if err != nil {
 		return Application{}, err
 	}
-	if err := checkComment("applications.Withdraw", comment, false); err != nil {
+	comment, err = checkComment("applications.Withdraw", comment, false)
+	if err != nil {
 		return Application{}, err
 	}
 	if err := CheckTransition(a.Status, StatusWithdrawn, RoleApplicant); err != nil {

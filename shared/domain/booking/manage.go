@@ -11,6 +11,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 // Get returns one of owner's bookings. Errors: NotFound, Unavailable, Internal.
@@ -177,9 +178,12 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 // (deadline_passed, not_active), Unavailable, Internal.
 func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking, error) {
 	const op = "booking.Cancel"
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > maxReason {
+	if utf8.RuneCountInString(strings.TrimSpace(reason)) > maxReason {
 		return Booking{}, fieldErr(op, "reason", "too_long")
+	}
+	reason, ok := usertext.Lines(reason, maxReason)
+	if !ok {
+		return Booking{}, fieldErr(op, "reason", "invalid_text")
 	}
 	b, err := s.Store.GetBooking(ctx, owner, id)
 	if err != nil {
@@ -318,6 +322,10 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, commen
 	}
 	if utf8.RuneCountInString(comment) > maxComment {
 		return Booking{}, fieldErr(op, "comment", "too_long")
+	}
+	comment, ok := usertext.Lines(comment, maxComment)
+	if !ok {
+		return Booking{}, fieldErr(op, "comment", "invalid_text")
 	}
 	b, err := s.Store.FindBooking(ctx, id)
 	if err != nil {

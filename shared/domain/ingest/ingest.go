@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -24,6 +22,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 // Detail types an agency sends.
@@ -275,15 +274,9 @@ func normalNumber(t registry.DocType, n string) string {
 	return n
 }
 
-// cleanText accepts printable text of at most n characters.
+// cleanText accepts text of at most n characters as the registry does
+// (usertext.Line: valid UTF-8, no controls, format or bidi characters).
 func cleanText(s string, n int) bool {
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > n {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+	_, ok := usertext.Line(s, n)
+	return ok
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 type revokedDetail struct {
@@ -36,12 +37,12 @@ func (s *Service) revoked(ctx context.Context, ev Event, agency string, in revok
 	case !cleanText(in.Number, 64):
 		fe.Add("detail.number", "invalid_text")
 	}
-	reason := strings.TrimSpace(in.Reason)
+	reason, ok := usertext.Line(in.Reason, maxReason)
 	switch {
+	case !ok:
+		fe.Add("detail.reason", "invalid_text")
 	case reason == "":
 		fe.Add("detail.reason", "required")
-	case !cleanText(reason, maxReason):
-		fe.Add("detail.reason", "invalid_text")
 	}
 	if err := fe.Err(op); err != nil {
 		return Result{}, err

@@ -5,13 +5,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/opt"
+	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
 // DocumentFields are the fields of a document its owner may set. It is the
@@ -69,18 +68,19 @@ func apply(d *Document, in DocumentFields, creating bool, birth *civil.Date, tod
 	if in.Title.Set {
 		d.Title = ""
 		if !in.Title.Null {
-			d.Title = strings.TrimSpace(in.Title.V)
-			if !cleanText(d.Title, maxTitle) {
+			t, ok := usertext.Line(in.Title.V, maxTitle)
+			if !ok {
 				fe.Add("title", "invalid_text")
 			}
+			d.Title = t
 		}
 	}
 	if in.Number.Set {
 		d.Number = ""
 		if !in.Number.Null {
-			n := strings.TrimSpace(in.Number.V)
+			n, ok := usertext.Line(in.Number.V, maxNumber)
 			switch {
-			case !cleanText(n, maxNumber):
+			case !ok:
 				fe.Add("number", "invalid_text")
 			case n == "":
 			case ti.Number != nil:
@@ -189,19 +189,6 @@ func apply(d *Document, in DocumentFields, creating bool, birth *civil.Date, tod
 	return changedFields(before, *d), &fe
 }
 
-// cleanText accepts printable text of at most n characters.
-func cleanText(s string, n int) bool {
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > n {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
-}
-
 func changedFields(a, b Document) []string {
 	var out []string
 	add := func(name string, changed bool) {
@@ -235,7 +222,9 @@ func validProfile(owner string, in ProfileInput, today civil.Date) (Profile, err
 	if in.Channels != nil {
 		p.Channels = *in.Channels
 	}
-	if !cleanText(p.Name, maxName) {
+	if name, ok := usertext.Line(in.Name, maxName); ok {
+		p.Name = name
+	} else {
 		fe.Add("name", "invalid_text")
 	}
 	if in.BirthDate != "" {
