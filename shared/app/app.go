@@ -75,7 +75,7 @@ func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25
 		},
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store.
-		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
+		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Now: now, NewID: ids.New,
 			Log: log, Publisher: core.Publisher(c, cl)},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
 		Profiles: st,

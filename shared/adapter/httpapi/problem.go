@@ -75,13 +75,14 @@ var reasons = map[errs.Reason][2]string{
 	errs.ReasonIdempotencyKeyReused: {"This Idempotency-Key was used for a different request", "Этот Idempotency-Key уже использован для другого запроса"},
 	ReasonRouteNotFound:             {"No such route", "Такого адреса нет"},
 	ReasonInvalidToken:              {"The token is missing, expired or invalid", "Токен отсутствует, просрочен или недействителен"},
-	"slot_taken":                    {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},  // booking.ReasonSlotTaken
-	"day_full":                      {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},                         // booking.ReasonDayFull
-	"one_per_day":                   {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"}, // booking.ReasonOnePerDay
-	"too_many_bookings":             {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},                    // booking.ReasonTooManyBookings
-	"deadline_passed":               {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},                                             // booking.ReasonDeadlinePassed
-	"not_active":                    {"This appointment is no longer active", "Эта запись больше не активна"},                                                    // booking.ReasonNotActive
-	"not_started":                   {"The appointment has not started yet", "Приём ещё не начался"},                                                             // booking.ReasonNotStarted
+	"slot_taken":                    {"This slot has just been taken; refresh the free slots", "Это время только что заняли; обновите список свободных слотов"},                                               // booking.ReasonSlotTaken
+	"day_full":                      {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},                                                                      // booking.ReasonDayFull
+	"one_per_day":                   {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},                                              // booking.ReasonOnePerDay
+	"too_many_bookings":             {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},                                                                 // booking.ReasonTooManyBookings
+	"daily_limit":                   {"You have reached today's limit of actions that send you an SMS; try again tomorrow", "Достигнут дневной лимит действий, после которых приходит SMS; повторите завтра"}, // dailycap.ReasonDailyLimit
+	"deadline_passed":               {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},                                                                                          // booking.ReasonDeadlinePassed
+	"not_active":                    {"This appointment is no longer active", "Эта запись больше не активна"},                                                                                                 // booking.ReasonNotActive
+	"not_started":                   {"The appointment has not started yet", "Приём ещё не начался"},                                                                                                          // booking.ReasonNotStarted
 	errs.ReasonStaffOnly:            {"Only staff may do this", "Это доступно только сотрудникам"},
 	"other_institution":             {"This belongs to another institution", "Это относится к другому учреждению"}, // booking.ReasonOtherInstitution
 	errs.ReasonChanged:              {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},

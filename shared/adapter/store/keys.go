@@ -18,6 +18,7 @@ import (
 //	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>  the decision to send one reminder step (TTL expiresAt)
 //	USER#<sub>      REMIND#<bookingId>#<start>#<step>  the same for a booking's reminder
 //	USER#<sub>      EVENT#<eventId>             an agency event applied to this person (ingest.go), kept
+//	USER#<sub>      CAP#<name>#<date>           a daily counter of costly actions, n (dailycap.go, TTL expiresAt)
 //	USER#<sub>      CONSENT#<consentId>         a consent for an organisation to see documents (consents.go);
 //	                                            gsi1pk = ORG#<orgId>, gsi1sk = <sub>#<consentId>
 //	USER#<sub>      CONSENTORG#<orgId>          guards one consent per person and organisation

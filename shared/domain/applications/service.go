@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -105,9 +106,12 @@ type Service struct {
 	// Publisher is optional: nil leaves the messages of every status change
 	// to the expiry scan, which sends what the outbox holds.
 	Publisher message.Publisher
-	Now       func() time.Time
-	NewID     func() string
-	Log       *slog.Logger // nil: slog.Default()
+	// Caps counts the applicant's SMS-generating actions (submit,
+	// withdraw) per day; nil counts nothing.
+	Caps  dailycap.Counter
+	Now   func() time.Time
+	NewID func() string
+	Log   *slog.Logger // nil: slog.Default()
 }
 
 // Input is what a client sends to create or validate an application.

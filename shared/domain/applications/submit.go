@@ -3,9 +3,13 @@ package applications
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/dailycap"
+	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // Submit validates a draft completely and moves it to received: a receipt
@@ -14,8 +18,11 @@ import (
 // service's decision days). With idem, concurrent and later retries with
 // the same key return the same receipt (replayed=true): the key is claimed
 // in the transaction that changes the status.
+// A submission sends a status message on every channel: one reaching the
+// applicant by SMS counts against dailycap.SMSActionsPerDay.
 // Errors: NotFound, Invalid (fields.<name>, idempotency_key_reused),
-// Conflict (invalid_transition: not a draft), Unavailable, Internal.
+// Conflict (invalid_transition: not a draft; daily_limit), Unavailable,
+// Internal.
 func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Submit"
 	if idem != nil {
@@ -50,6 +57,9 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	if err := fe.Err(op); err != nil {
 		return Application{}, false, err
 	}
+	if err := s.takeSMSAction(ctx, op, owner, p, today); err != nil {
+		return Application{}, false, err
+	}
 	seq, err := s.Store.NextReceiptSeq(ctx, today.Year)
 	if err != nil {
 		return Application{}, false, err
@@ -68,7 +78,8 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 func ReceiptNumber(year int, seq int64) string { return fmt.Sprintf("KB-%04d-%08d", year, seq) }
 
 // Withdraw lets the applicant take back a submitted application before a
-// decision. Errors: NotFound, Conflict (invalid_transition), Invalid
+// decision. Like Submit it counts against the daily SMS cap.
+// Errors: NotFound, Conflict (invalid_transition, daily_limit), Invalid
 // (comment), Unavailable, Internal.
 func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Application, error) {
 	a, err := s.Get(ctx, owner, id)
@@ -86,6 +97,24 @@ func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Appl
 	if err != nil {
 		return Application{}, err
 	}
+	if err := s.takeSMSAction(ctx, "applications.Withdraw", owner, p, civil.Today(s.Now(), p.Location())); err != nil {
+		return Application{}, err
+	}
 	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, p, nil)
 	return out, err
+}
+
+// takeSMSAction counts an applicant's action that will send them an SMS
+// (it reaches them by SMS), refusing it at the day's cap. The count is
+// taken before the change and not given back if the change then fails:
+// it caps attempts, which is what costs.
+func (s *Service) takeSMSAction(ctx context.Context, op, owner string, p registry.Profile, today civil.Date) error {
+	if s.Caps == nil || !slices.Contains(p.Reachable(), registry.ChannelSMS) {
+		return nil
+	}
+	err := s.Caps.Take(ctx, owner, dailycap.SMSActions, today, dailycap.SMSActionsPerDay)
+	if errs.Is(err, errs.Conflict) {
+		return dailycap.ErrLimit(op)
+	}
+	return err
 }
