@@ -11,6 +11,9 @@ AWS_ENDPOINT_URL ?= http://localhost:4566
 AWS_ENDPOINT_URL_S3 ?= http://s3.localhost.localstack.cloud:4566
 LOCALSTACK_REGION ?= us-east-1
 FUZZTIME ?= 30s
+# staticcheck, pinned, built from the Go module proxy into .local/tools/bin.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := .local/tools/bin/staticcheck-$(STATICCHECK_VERSION)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
@@ -53,9 +56,16 @@ deploy-localstack: ## bootstrap and deploy the stack into your own LocalStack at
 		AWS_REGION="$(LOCALSTACK_REGION)" AWS_ENVAR_ALLOWLIST=AWS_REGION,AWS_DEFAULT_REGION; \
 	$(CDKLOCAL) bootstrap && $(CDKLOCAL) deploy --require-approval never --outputs-file cdk.out/localstack-outputs.json
 
-lint: ## gofmt and go vet
+lint: $(STATICCHECK) ## gofmt, go vet, staticcheck and go mod tidy (go.mod and go.sum as tidy leaves them)
 	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+$(STATICCHECK):
+	mkdir -p $(@D)
+	GOBIN=$(abspath $(@D)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(@D)/staticcheck $@
 
 fuzz: ## every Fuzz* target of the module (go test -list per package), each for FUZZTIME (default 30s)
 	@set -o pipefail; \
@@ -77,7 +87,7 @@ bench-large: tools ## make bench plus the expiry scan over 1M documents
 load: tools ## 60 s of mixed load on the local system (loopback), then the booking consistency check; fails on any 5xx
 	$(GO) run ./cmd/load -duration 60s
 
-tools: ## install the pinned emulators and CDK CLI into .local/tools
+tools: $(STATICCHECK) ## install the pinned emulators, CDK CLI and staticcheck into .local/tools
 	@bash tools/install.sh
 
 reset: ## wipe local data and the development signing key
