@@ -113,6 +113,8 @@ var internalReasons = map[errs.Reason]bool{
 	"empty_payload":      true, // ticket.ReasonEmptyPayload
 	"qr_too_large":       true, // ticket.ReasonQRTooLarge
 	"bad_seed":           true, // ticket.ReasonBadSeed
+	"bad_key_ring":       true, // ticket.ReasonBadKeyRing
+	"unknown_key":        true, // ticket.ReasonUnknownKey
 }
 
 // fieldMessages explain field error codes to people.

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"crypto/ed25519"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -23,6 +24,34 @@ func FuzzVerify(f *testing.F) {
 		c, err := v.Verify(s)
 		if err == nil {
 			if strings.TrimSpace(s) != good || c.BookingID != b.ID {
+				t.Fatalf("accepted %q", s)
+			}
+			return
+		}
+		if !errs.Is(err, errs.Invalid) {
+			t.Fatalf("%q: %v", s, err)
+		}
+	})
+}
+
+// FuzzVerifyKeyRing: FuzzVerify with a key ring in rotation: only the two
+// codes signed by its keys verify, whatever else arrives.
+func FuzzVerifyKeyRing(f *testing.F) {
+	r := KeyRing{Current: "new", Keys: map[string]ed25519.PrivateKey{"old": newKey(f), "new": newKey(f)}}
+	b := sample(f)
+	good := map[string]bool{r.Signer().Payload(b): true, Signer{Key: r.Keys["old"], ID: "old"}.Payload(b): true}
+	for s := range good {
+		f.Add(s)
+		f.Add(strings.Replace(s, ".new.", ".old.", 1))
+	}
+	for _, s := range []string{"KB2......", "KB2.x.a.b.1.AAAA", "KB2..a.b.1.AAAA", "KB1.a.b.1.AAAA"} {
+		f.Add(s)
+	}
+	v := r.Verifier()
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := v.Verify(s)
+		if err == nil {
+			if !good[strings.TrimSpace(s)] || c.BookingID != b.ID {
 				t.Fatalf("accepted %q", s)
 			}
 			return

@@ -18,4 +18,9 @@ const (
 	ReasonQRTooLarge errs.Reason = "qr_too_large"
 	// ReasonBadSeed (Invalid): TICKET_SIGNING_SEED is not a valid seed.
 	ReasonBadSeed errs.Reason = "bad_seed"
+	// ReasonBadKeyRing (Invalid): the key ring's JSON is not usable.
+	ReasonBadKeyRing errs.Reason = "bad_key_ring"
+	// ReasonUnknownKey (Invalid): the payload names a key the verifier
+	// does not hold (retired after a rotation, or never Kabinet's).
+	ReasonUnknownKey errs.Reason = "unknown_key"
 )

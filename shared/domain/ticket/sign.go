@@ -25,21 +25,35 @@ import (
 )
 
 // payloadPrefix versions the QR payload format: a reader that meets another
-// prefix knows it cannot check the code rather than calling it forged.
-const payloadPrefix = "KB1"
+// prefix knows it cannot check the code rather than calling it forged. KB1
+// has no key id (signed by LegacyKeyID's key, or the only key a Verifier
+// has); KB2 names its key.
+const (
+	payloadPrefix      = "KB1"
+	payloadPrefixKeyed = "KB2"
+)
 
 // maxPayload bounds what Verify reads: a real payload is about 150 bytes, and
 // a scanner can hand reception any garbage.
 const maxPayload = 512
 
 // Signer signs the QR payloads printed on confirmations. The booking service
-// holds one (its key from KeyFromSeed on Lambda, LoadOrCreateKey locally);
-// only the public half ever leaves the back end.
-type Signer struct{ Key ed25519.PrivateKey }
+// holds one (its key ring's current key, KeyRing.Signer; LoadOrCreateKey
+// locally); only the public half ever leaves the back end. With an ID the
+// payload names the key (KB2), so the key can be rotated.
+type Signer struct {
+	Key ed25519.PrivateKey
+	ID  string
+}
 
 // Verifier checks QR payloads at reception, offline: it needs only the public
-// key, which can be shipped to the reception app.
-type Verifier struct{ Key ed25519.PublicKey }
+// keys, which can be shipped to the reception app. Key alone verifies KB1
+// payloads (one key, no ids); Keys by id verify KB2 payloads, and KB1 ones
+// with LegacyKeyID's key. During a rotation Keys holds two.
+type Verifier struct {
+	Key  ed25519.PublicKey
+	Keys map[string]ed25519.PublicKey
+}
 
 // Claim is what a valid QR code proves: this confirmation number was issued
 // by Kabinet for this booking at this start. It says nothing about whether
@@ -52,7 +66,8 @@ type Claim struct {
 
 // Payload is the text encoded in the booking's QR code:
 // KB1.<confirmationNumber>.<bookingID>.<start unix>.<base64url(signature)>,
-// the signature covering everything before the last dot. It is compact so
+// or with the signer's key id KB2.<keyID>.<confirmationNumber>..., the
+// signature covering everything before the last dot. It is compact so
 // the code stays small enough to scan from a phone screen.
 //
 // It returns "" when it cannot make a payload Verify would accept: the key is
@@ -61,22 +76,29 @@ type Claim struct {
 // a space or a non-ASCII byte. QRPNG refuses "", so the fault surfaces as an
 // error there rather than as an unverifiable code in a person's hands.
 func (s Signer) Payload(b Booking) string {
-	if len(s.Key) != ed25519.PrivateKeySize || !payloadField(b.ConfirmationNumber) || !payloadField(b.ID) {
+	if len(s.Key) != ed25519.PrivateKeySize || !payloadField(b.ConfirmationNumber) || !payloadField(b.ID) ||
+		(s.ID != "" && !keyIDPattern.MatchString(s.ID)) {
 		return ""
 	}
-	msg := payloadPrefix + "." + b.ConfirmationNumber + "." + b.ID + "." + strconv.FormatInt(b.Start.Unix(), 10)
+	head := payloadPrefix
+	if s.ID != "" {
+		head = payloadPrefixKeyed + "." + s.ID
+	}
+	msg := head + "." + b.ConfirmationNumber + "." + b.ID + "." + strconv.FormatInt(b.Start.Unix(), 10)
 	return msg + "." + base64.RawURLEncoding.EncodeToString(ed25519.Sign(s.Key, []byte(msg)))
 }
 
 // Verify checks a scanned payload and returns what it claims. Errors: Invalid
 // with reason "malformed_payload" when the text is not a KB1 payload (wrong
 // prefix, field count, number or base64), "bad_signature" when the signature
-// does not match — a forged or altered code, or one signed with another key;
-// Internal when the Verifier has no usable key. Surrounding white space, which
+// does not match — a forged or altered code, or one signed with another key
+// — or names a key the Verifier does not have ("unknown_key": a key retired
+// after a rotation, or never Kabinet's); Internal when the Verifier has no
+// usable key. Surrounding white space, which
 // keyboard-wedge scanners add, is ignored.
 func (v Verifier) Verify(payload string) (Claim, error) {
 	const op = "ticket.Verify"
-	if len(v.Key) != ed25519.PublicKeySize {
+	if len(v.Key) != ed25519.PublicKeySize && len(v.Keys) == 0 {
 		return Claim{}, errs.E(op, errs.Internal, ReasonBadKey)
 	}
 	payload = strings.TrimSpace(payload)
@@ -85,8 +107,27 @@ func (v Verifier) Verify(payload string) (Claim, error) {
 		return Claim{}, malformed
 	}
 	parts := strings.Split(payload, ".")
-	if len(parts) != 5 || parts[0] != payloadPrefix || !payloadField(parts[1]) || !payloadField(parts[2]) {
+	key := v.Key
+	switch {
+	case len(parts) == 5 && parts[0] == payloadPrefix:
+		if k, ok := v.Keys[LegacyKeyID]; ok && len(key) == 0 {
+			key = k
+		}
+	case len(parts) == 6 && parts[0] == payloadPrefixKeyed && keyIDPattern.MatchString(parts[1]):
+		k, ok := v.Keys[parts[1]]
+		if !ok {
+			return Claim{}, errs.E(op, errs.Invalid, ReasonUnknownKey)
+		}
+		key = k
+		parts = append(parts[:1], parts[2:]...) // the rest reads as KB1's
+	default:
 		return Claim{}, malformed
+	}
+	if !payloadField(parts[1]) || !payloadField(parts[2]) {
+		return Claim{}, malformed
+	}
+	if len(key) != ed25519.PublicKeySize {
+		return Claim{}, errs.E(op, errs.Invalid, ReasonUnknownKey)
 	}
 	sec, err := strconv.ParseInt(parts[3], 10, 64)
 	if err != nil || strconv.FormatInt(sec, 10) != parts[3] {
@@ -97,7 +138,7 @@ func (v Verifier) Verify(payload string) (Claim, error) {
 		return Claim{}, malformed
 	}
 	msg := payload[:len(payload)-len(parts[4])-1]
-	if !ed25519.Verify(v.Key, []byte(msg), sig) {
+	if !ed25519.Verify(key, []byte(msg), sig) {
 		return Claim{}, errs.E(op, errs.Invalid, ReasonBadSignature)
 	}
 	return Claim{ConfirmationNumber: parts[1], BookingID: parts[2], Start: time.Unix(sec, 0).UTC()}, nil
