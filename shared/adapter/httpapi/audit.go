@@ -7,28 +7,39 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/audit"
 )
 
-// audit records every successful state change of route after it is made.
-// The entry is written after the change and not in its transaction: a
-// failure to write it is logged (with the request id) for operators, and
-// the client's answer stands.
+// auditing records every state change of route. A changing request (any
+// method but GET, HEAD, OPTIONS, by a known caller) opens an entry and
+// carries it in its context; the store writes it in the same transaction
+// as the request's first write, so a change is never stored without its
+// entry, and a failure to write the entry fails the change (503). After the
+// handler, the entry gets the status answered: for a success, or for a
+// request whose write went through and whose answer then failed. A success
+// that wrote nothing of its own (a replay) gets its entry then. A failure
+// of that last step is logged with the request id; the client's answer
+// stands, and the entry, written with the change, stays without a status.
 func auditing(log audit.Log, route string, next http.Handler) http.Handler {
 	if log == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
 			return
 		}
 		id, ok := IdentityFrom(r.Context())
-		if !ok || rec.status < 200 || rec.status > 299 {
+		if !ok {
+			next.ServeHTTP(w, r)
 			return
 		}
-		e := audit.Entry{Actor: id.Sub, Route: route, Path: r.URL.Path, Status: rec.status, RequestID: RequestID(r.Context())}
-		if err := log.RecordAudit(context.WithoutCancel(r.Context()), e); err != nil {
-			Logger(r.Context()).Error("audit entry not written", "route", route, "err", err.Error())
+		p := log.OpenAudit(audit.Entry{Actor: id.Sub, Route: route, Path: r.URL.Path, RequestID: RequestID(r.Context())})
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(audit.With(r.Context(), p)))
+		if success := rec.status >= 200 && rec.status <= 299; !success && !p.Written() {
+			return
+		}
+		if err := log.FinishAudit(context.WithoutCancel(r.Context()), p, rec.status); err != nil {
+			Logger(r.Context()).Error("audit entry not completed", "route", route, "err", err.Error())
 		}
 	})
 }

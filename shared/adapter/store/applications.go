@@ -193,11 +193,11 @@ func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, pre
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression:      aws.String("version = :v AND #st = :draft"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}})
+			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}}})
 	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/audit"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -29,23 +31,109 @@ type auditItem struct {
 	Actor     string    `dynamodbav:"actor"`
 	Route     string    `dynamodbav:"route"`
 	Path      string    `dynamodbav:"path"`
-	Status    int       `dynamodbav:"status"`
+	Status    int       `dynamodbav:"status,omitempty"`
 	RequestID string    `dynamodbav:"requestId"`
 	At        time.Time `dynamodbav:"at"`
 	ExpiresAt int64     `dynamodbav:"expiresAt"`
 }
 
-// RecordAudit implements audit.Log. Entries are only ever created
-// (the condition refuses to overwrite one).
-func (s *Store) RecordAudit(ctx context.Context, e audit.Entry) error {
-	at := s.now().UTC()
-	av, err := attributevalue.MarshalMap(auditItem{PK: auditPrefix + e.Actor, SK: at.Format(time.RFC3339Nano) + "#" + ids.New(),
-		Kind: "audit", Actor: e.Actor, Route: e.Route, Path: e.Path, Status: e.Status, RequestID: e.RequestID, At: at,
-		ExpiresAt: at.Add(auditRetention).Unix()})
-	if err != nil {
-		return errs.E("store.RecordAudit", errs.Internal, err)
+func auditKey(p *audit.Pending) (string, string) {
+	return auditPrefix + p.Actor, p.At.UTC().Format(time.RFC3339Nano) + "#" + p.ID
+}
+
+func fromPending(p *audit.Pending, status int) auditItem {
+	pk, sk := auditKey(p)
+	return auditItem{PK: pk, SK: sk, Kind: "audit", Actor: p.Actor, Route: p.Route, Path: p.Path, Status: status,
+		RequestID: p.RequestID, At: p.At.UTC(), ExpiresAt: p.At.Add(auditRetention).Unix()}
+}
+
+// auditPut is the Put of the entry ctx carries, for a write of the request
+// to include in its transaction; ok false when there is none or a
+// committed write carried it already. The entry's key is the request's, so
+// two writes of one request that both carry it (parallel writes) write one
+// item. Entries are never changed by another request: the condition lets
+// only the same request id write the item.
+func (s *Store) auditPut(ctx context.Context) (types.TransactWriteItem, *audit.Pending, bool, error) {
+	p := audit.From(ctx)
+	if p == nil || p.Written() {
+		return types.TransactWriteItem{}, nil, false, nil
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")})
-	return wrap("store.RecordAudit", err)
+	put, err := auditPutItem(s.Table, p)
+	return put, p, err == nil, err
+}
+
+// auditPutItem is the Put of p's entry, without its status.
+func auditPutItem(table string, p *audit.Pending) (types.TransactWriteItem, error) {
+	av, err := attributevalue.MarshalMap(fromPending(p, 0))
+	if err != nil {
+		return types.TransactWriteItem{}, err
+	}
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: av,
+		ConditionExpression:       aws.String("attribute_not_exists(pk) OR requestId = :rid"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":rid": str(p.RequestID)}}}, nil
+}
+
+// OpenAudit implements audit.Log.
+func (s *Store) OpenAudit(e audit.Entry) *audit.Pending {
+	return &audit.Pending{Entry: e, ID: ids.New(), At: s.now().UTC()}
+}
+
+// FinishAudit implements audit.Log.
+func (s *Store) FinishAudit(ctx context.Context, p *audit.Pending, status int) error {
+	const op = "store.FinishAudit"
+	if !p.Written() {
+		av, err := attributevalue.MarshalMap(fromPending(p, status))
+		if err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")})
+		return wrap(op, err)
+	}
+	pk, sk := auditKey(p)
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pk, sk),
+		UpdateExpression:          aws.String("SET #st = :st"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND requestId = :rid"),
+		ExpressionAttributeNames:  map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":st": num(int64(status)), ":rid": str(p.RequestID)}})
+	return wrap(op, err)
+}
+
+// write runs one single-item write (a Put, Update or Delete built by the
+// caller) as the request's audited change: alone when ctx carries no
+// pending entry (or one already written), else in one transaction with the
+// entry. A failed condition of the item comes back as the single call's
+// ConditionalCheckFailedException, so callers map it as before
+// (conditionFailed).
+func (s *Store) write(ctx context.Context, item types.TransactWriteItem) error {
+	put, p, ok, err := s.auditPut(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		switch {
+		case item.Put != nil:
+			pi := item.Put
+			_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: pi.TableName, Item: pi.Item, ConditionExpression: pi.ConditionExpression,
+				ExpressionAttributeNames: pi.ExpressionAttributeNames, ExpressionAttributeValues: pi.ExpressionAttributeValues})
+		case item.Update != nil:
+			u := item.Update
+			_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: u.TableName, Key: u.Key, UpdateExpression: u.UpdateExpression,
+				ConditionExpression: u.ConditionExpression, ExpressionAttributeNames: u.ExpressionAttributeNames, ExpressionAttributeValues: u.ExpressionAttributeValues})
+		case item.Delete != nil:
+			d := item.Delete
+			_, err = s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: d.TableName, Key: d.Key, ConditionExpression: d.ConditionExpression,
+				ExpressionAttributeNames: d.ExpressionAttributeNames, ExpressionAttributeValues: d.ExpressionAttributeValues})
+		}
+		return err
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{item, put}})
+	var tc *types.TransactionCanceledException
+	if errors.As(err, &tc) && len(tc.CancellationReasons) > 0 && aws.ToString(tc.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+		return &types.ConditionalCheckFailedException{Message: aws.String("the item's condition failed (audited write)")}
+	}
+	if err == nil {
+		p.MarkWritten()
+	}
+	return err
 }

@@ -28,7 +28,7 @@ func (s *Store) PutSchedule(ctx context.Context, sc booking.Schedule) error {
 	if err != nil {
 		return errs.E("store.PutSchedule", errs.Internal, err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av})
+	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av}})
 	return wrap("store.PutSchedule", err)
 }
 
@@ -51,6 +51,9 @@ func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error)
 			if err != nil {
 				err = errs.E(op, errs.Internal, err) // wrap keeps it Internal
 			} else {
+				// Never the audited write: slots are written in parallel, and
+				// concurrent transactions on one audit item would conflict.
+				// PutSchedule, written first, carries the entry.
 				_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 					ConditionExpression: aws.String("attribute_not_exists(pk)")})
 			}
@@ -78,9 +81,9 @@ func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
 func (s *Store) RemoveFreeSlots(ctx context.Context, slots []booking.Slot) (int, error) {
 	removed := 0
 	for _, sl := range slots {
-		_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
+		err := s.write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
 			Key: key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0)}})
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0)}}})
 		if conditionFailed(err) {
 			continue // booked meanwhile: kept
 		}

@@ -77,8 +77,8 @@ func (s *Store) CreateContact(ctx context.Context, channel, endpoint string, c C
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 	if conditionFailed(err) {
 		return errs.E(op, errs.Conflict)
 	}
@@ -102,9 +102,9 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression:       aws.String("version = :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}}})
 	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
@@ -117,10 +117,10 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 // is gone, Unavailable, Internal.
 func (s *Store) DeleteContact(ctx context.Context, channel, endpoint string, version int) error {
 	const op = "store.DeleteContact"
-	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
+	err := s.write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
 		Key:                       key(contactPK(channel, endpoint), contactSK),
 		ConditionExpression:       aws.String("version = :v"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}}})
 	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}

@@ -302,10 +302,10 @@ func (s *Store) DeleteDocument(ctx context.Context, owner, id string) error {
 			return wrap(op, err)
 		}
 	}
-	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+	err := s.write(ctx, types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(s.Table), Key: key(userPK(owner), docSK(id)),
 		ConditionExpression: aws.String("attribute_exists(pk)"),
-	})
+	}})
 	if conditionFailed(err) {
 		return errs.E(op, errs.NotFound, nil)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/audit"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/paging"
@@ -81,13 +82,31 @@ func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (i
 	if err != nil {
 		return inbox.Notification{}, errs.E(op, errs.Internal, err)
 	}
-	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	upd := &types.Update{
 		TableName: aws.String(s.Table), Key: key(userPK(owner), notifPrefix+id),
 		UpdateExpression:          aws.String("SET readAt = if_not_exists(readAt, :at)"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": ts},
-		ReturnValues:              types.ReturnValueAllNew,
-	})
+	}
+	if p := audit.From(ctx); p != nil && !p.Written() {
+		// A transaction returns no values: write with the audit entry,
+		// then read what was written.
+		err := s.write(ctx, types.TransactWriteItem{Update: upd})
+		if conditionFailed(err) {
+			return inbox.Notification{}, errs.E(op, errs.NotFound, nil)
+		}
+		if err != nil {
+			return inbox.Notification{}, wrap(op, err)
+		}
+		var it notificationItem
+		if err := s.get(ctx, op, userPK(owner), notifPrefix+id, &it); err != nil {
+			return inbox.Notification{}, err
+		}
+		return it.notification(), nil
+	}
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: upd.TableName, Key: upd.Key,
+		UpdateExpression: upd.UpdateExpression, ConditionExpression: upd.ConditionExpression,
+		ExpressionAttributeValues: upd.ExpressionAttributeValues, ReturnValues: types.ReturnValueAllNew})
 	if conditionFailed(err) {
 		return inbox.Notification{}, errs.E(op, errs.NotFound, nil)
 	}

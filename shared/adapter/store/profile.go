@@ -70,13 +70,13 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	in := &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+	in := &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(pk)")}
 	if prevVersion > 0 {
 		in.ConditionExpression = aws.String("version = :v")
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}}
 	}
-	_, err = s.DB.PutItem(ctx, in)
+	err = s.write(ctx, types.TransactWriteItem{Put: in})
 	if conditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}

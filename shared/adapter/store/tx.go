@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/audit"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -57,6 +58,9 @@ var (
 	failClaimed = errs.E("", errs.Conflict, errClaimed)
 )
 
+// maxTxItems is DynamoDB's limit on the items of one transaction.
+const maxTxItems = 100
+
 // errClaimed marks a transaction cancelled because its claim item's
 // condition failed: the request was made before.
 var errClaimed = errors.New("already claimed")
@@ -100,7 +104,24 @@ func (t *tx) run(ctx context.Context, db *dynamodb.Client, op string) error {
 	if t.err != nil {
 		return errs.E(op, errs.Internal, t.err)
 	}
-	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
+	// The request's audit entry goes in its first committed transaction:
+	// the change and its record are written together or not at all. Its
+	// condition cannot fail but for a bug (nil: Internal).
+	items := t.items
+	p := audit.From(ctx)
+	if p != nil && !p.Written() && len(items) < maxTxItems {
+		put, err := auditPutItem(t.table, p)
+		if err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		items = append(slices.Clip(items), put)
+	} else {
+		p = nil
+	}
+	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil && p != nil {
+		p.MarkWritten()
+	}
 	return t.cancelled(op, err)
 }
 
