@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -46,4 +47,37 @@ func loadOrCreateKey(path string) (*rsa.PrivateKey, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// loadOrCreateSecret returns the n random bytes kept at path (mode 0600),
+// creating them on first run, as the stack's secret does in AWS: the
+// cursor key, so that cursors stay valid across restarts.
+func loadOrCreateSecret(path string, n int) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		if len(b) != n {
+			return nil, fmt.Errorf("%s: want %d bytes, found %d (make reset removes it)", path, n, len(b))
+		}
+		return b, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return loadOrCreateSecret(path, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return b, f.Close()
 }

@@ -94,6 +94,10 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
+	cursorKey, err := loadOrCreateSecret(filepath.Join(dir, "keys", "cursor.key"), 32)
+	if err != nil {
+		return err
+	}
 
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if getenv("KABINET_LOG") != "" {
@@ -119,7 +123,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	seeded += "\n" + seededRegistry
 
 	mux := http.NewServeMux()
-	if err := svcs.Mount(mux, httpapi.API{Log: log, Auth: verifier.Authenticate, Audit: st}); err != nil {
+	if err := svcs.Mount(mux, httpapi.API{Log: log, Auth: verifier.Authenticate, Audit: st, CursorKey: cursorKey}); err != nil {
 		return err
 	}
 	devapi.Mount(mux, devapi.Deps{

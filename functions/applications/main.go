@@ -49,7 +49,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &orgs.Service{Store: st, Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Orgs, orgshttp.Handlers(svc, st))
 	if err != nil {
 		return err

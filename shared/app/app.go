@@ -139,7 +139,7 @@ func Handler(c core.Config, cl core.Clients, ticketKey ed25519.PrivateKey, now f
 	auth httpapi.Authenticator) (http.Handler, Services, error) {
 	st := core.NewStore(c, cl, now)
 	s := NewServices(c, cl, st, ticketKey, now, log)
-	h, err := s.Handler(httpapi.API{Log: log, Auth: auth, Audit: st})
+	h, err := s.Handler(httpapi.API{Log: log, Auth: auth, Audit: st, CursorKey: c.CursorKey})
 	return h, s, err
 }
 

@@ -76,7 +76,10 @@ func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.srv = httptest.NewServer(wrap(apiHandler(t, core.Config{Table: table}, cl, ticketKey, clk.Now, log, verifier.Authenticate)))
+	// Every test runs with sealed cursors, as the deployed API does.
+	cursorKey := make([]byte, httpapi.CursorKeySize)
+	_, _ = rand.Read(cursorKey)
+	e.srv = httptest.NewServer(wrap(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey}, cl, ticketKey, clk.Now, log, verifier.Authenticate)))
 	t.Cleanup(e.srv.Close)
 	return e
 }

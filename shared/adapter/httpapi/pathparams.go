@@ -17,7 +17,7 @@ import (
 // exists, so it is answered as a missing object (404), exactly like one.
 const (
 	maxParam  = 128
-	maxCursor = 512
+	maxCursor = 1024
 )
 
 var (
@@ -44,8 +44,10 @@ func paramNames(pattern string) []string {
 
 // checkInput refuses, before the handler (and so before any store call), a
 // path parameter that cannot be an id (404 not-found) and a cursor that
-// cannot be one Kabinet issued (400 cursor:invalid_cursor).
-func checkInput(pattern string, next http.Handler) http.Handler {
+// cannot be one Kabinet issued (400 cursor:invalid_cursor): too long, not
+// base64url, or, with sealed cursors (sealer not nil), not sealed for this
+// caller and query.
+func checkInput(pattern string, sealer *cursorSealer, next http.Handler) http.Handler {
 	names := paramNames(pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, n := range names {
@@ -54,9 +56,17 @@ func checkInput(pattern string, next http.Handler) http.Handler {
 				return
 			}
 		}
+		bad := errs.E("httpapi.checkInput", errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		if q := r.URL.Query(); q.Has("cursor") {
 			if c := q.Get("cursor"); len(c) > maxCursor || (c != "" && !cursorPattern().MatchString(c)) {
-				writeError(w, r, errs.E("httpapi.checkInput", errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"}))
+				writeError(w, r, bad)
+				return
+			}
+		}
+		if sealer != nil {
+			var ok bool
+			if r, ok = openCursor(sealer, pattern, r); !ok {
+				writeError(w, r, bad)
 				return
 			}
 		}

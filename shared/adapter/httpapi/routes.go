@@ -33,6 +33,9 @@ type API struct {
 	Auth Authenticator
 	// Audit keeps a record of every state change; nil keeps none.
 	Audit audit.Log
+	// CursorKey (CursorKeySize bytes) seals the cursors clients get (see
+	// cursor.go); nil leaves them as the domain makes them.
+	CursorKey []byte
 }
 
 // Handler serves the routes of function fn (functions.All), each by its
@@ -67,8 +70,15 @@ func (a API) Mount(mux *http.ServeMux, fn string, h Handlers) error {
 			return fmt.Errorf("httpapi: function %s has a handler for %q, which is not one of its routes", fn, pattern)
 		}
 	}
+	var sealer *cursorSealer
+	if a.CursorKey != nil {
+		var err error
+		if sealer, err = newCursorSealer(a.CursorKey); err != nil {
+			return fmt.Errorf("httpapi: %w", err)
+		}
+	}
 	for _, r := range f.Routes {
-		handler := checkInput(r.Pattern, auditing(a.Audit, r.Pattern, h[r.Pattern]))
+		handler := checkInput(r.Pattern, sealer, auditing(a.Audit, r.Pattern, h[r.Pattern]))
 		if !r.Public {
 			handler = authenticate(a.Auth, handler)
 		}

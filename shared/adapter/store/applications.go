@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
@@ -309,6 +310,13 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 		in.ExclusiveStartKey = start
 	}
 	out, err := s.DB.Query(ctx, in)
+	var api smithy.APIError
+	if cursor != "" && errors.As(err, &api) && api.ErrorCode() == "ValidationException" {
+		// A start key of the right shape that is not a position of this
+		// query ("The provided starting key is invalid"): the client's
+		// cursor, not a fault of ours.
+		return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"}, err)
+	}
 	if err != nil {
 		return nil, "", wrap(op, err)
 	}

@@ -10,6 +10,7 @@ package core
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"time"
 
@@ -35,6 +36,9 @@ type Config struct {
 	// subscriptions send undeliverable messages to; "" sets no redrive
 	// policy.
 	DeliveryDLQ string
+	// CursorKey seals the cursors clients get (CURSOR_KEY, base64 of 32
+	// bytes; see httpapi.API.CursorKey); nil when unset.
+	CursorKey []byte
 }
 
 // DefaultVideoBase is where video appointments take place when
@@ -52,6 +56,13 @@ func ReadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Table == "" {
 		return c, errors.New("TABLE_NAME is not set")
+	}
+	if k := getenv("CURSOR_KEY"); k != "" {
+		b, err := base64.StdEncoding.DecodeString(k)
+		if err != nil || len(b) != 32 {
+			return c, errors.New("CURSOR_KEY is not base64 of 32 bytes")
+		}
+		c.CursorKey = b
 	}
 	return c, nil
 }

@@ -102,8 +102,8 @@ func writeApplication(w http.ResponseWriter, status int, a applications.Applicat
 	httpapi.Encode(w, status, toApplicationResponse(a))
 }
 
-func writeApplications(w http.ResponseWriter, page applications.Page) {
-	out := httpapi.ListResponse[applicationResponse]{Items: make([]applicationResponse, len(page.Items)), NextCursor: page.NextCursor}
+func writeApplications(w http.ResponseWriter, r *http.Request, page applications.Page) {
+	out := httpapi.ListResponse[applicationResponse]{Items: make([]applicationResponse, len(page.Items)), NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 	for i, a := range page.Items {
 		out.Items[i] = toApplicationResponse(a)
 	}
@@ -194,7 +194,7 @@ func handleListApplications(svc *applications.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		writeApplications(w, page)
+		writeApplications(w, r, page)
 		return nil
 	})
 }
@@ -332,7 +332,7 @@ func handleAgencyQueue(svc *applications.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		writeApplications(w, page)
+		writeApplications(w, r, page)
 		return nil
 	})
 }

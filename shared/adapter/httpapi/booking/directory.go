@@ -110,7 +110,7 @@ func handleSearchInstitutions(d Deps) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[institutionResponse]{Items: []institutionResponse{}, NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[institutionResponse]{Items: []institutionResponse{}, NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for _, res := range page.Items {
 			out.Items = append(out.Items, toInstitution(res.Institution, res.DistanceKm))
 		}

@@ -28,7 +28,7 @@ func handleJournal(d Deps) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[bookingResponse]{Items: []bookingResponse{}, NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[bookingResponse]{Items: []bookingResponse{}, NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for _, b := range page.Items {
 			v, _ := d.view(r, b)
 			out.Items = append(out.Items, v)

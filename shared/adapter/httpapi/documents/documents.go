@@ -161,7 +161,7 @@ func handleListDocuments(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[documentResponse]{Items: make([]documentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[documentResponse]{Items: make([]documentResponse, len(page.Items)), NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for i, v := range page.Items {
 			out.Items[i] = toDocumentResponse(v)
 		}
@@ -247,7 +247,7 @@ func handleHistory(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[eventResponse]{Items: make([]eventResponse, len(page.Items)), NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for i, e := range page.Items {
 			out.Items[i] = eventResponse{ID: e.ID, Action: string(e.Action), Fields: e.Fields, ReplacedBy: e.ReplacedBy, Actor: e.Actor, At: e.At}
 		}

@@ -48,7 +48,7 @@ func handleListNotifications(svc *inbox.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[notificationResponse]{Items: make([]notificationResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[notificationResponse]{Items: make([]notificationResponse, len(page.Items)), NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for i, n := range page.Items {
 			out.Items[i] = toNotificationResponse(n)
 		}

@@ -117,7 +117,7 @@ func handleOrgDocuments(svc *orgs.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		out := httpapi.ListResponse[orgDocumentResponse]{Items: make([]orgDocumentResponse, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpapi.ListResponse[orgDocumentResponse]{Items: make([]orgDocumentResponse, len(page.Items)), NextCursor: httpapi.NextCursor(r, page.NextCursor)}
 		for i, row := range page.Items {
 			out.Items[i] = toOrgDocument(row)
 		}
