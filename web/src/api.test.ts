@@ -66,6 +66,20 @@ describe('Api', () => {
     await expect(api.documents()).rejects.toMatchObject({ status: 503, retryAfter: 5 });
     expect(hooks.onUnavailable).toHaveBeenCalledOnce();
   });
+  it('API Gateway\'s own answers: the authorizer\'s 401 signs out, throttling\'s 429 says try later', async () => {
+    const gateway = (status: number, message: string) =>
+      new Response(JSON.stringify({ message }), { status, headers: { 'Content-Type': 'application/json' } });
+    const { api, hooks } = client();
+    vi.stubGlobal('fetch', vi.fn(async () => gateway(401, 'Unauthorized')));
+    await expect(api.documents()).rejects.toMatchObject({ status: 401 });
+    expect(hooks.onUnauthorized).toHaveBeenCalledOnce();
+    vi.stubGlobal('fetch', vi.fn(async () => gateway(429, 'Too Many Requests')));
+    await expect(api.documents()).rejects.toMatchObject({ status: 429 });
+    expect(hooks.onUnavailable).toHaveBeenCalledOnce();
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 429 })));
+    await expect(api.documents()).rejects.toMatchObject({ status: 429 });
+    expect(hooks.onUnavailable).toHaveBeenCalledTimes(2);
+  });
   it('cognito: refreshes an expiring token before the call', async () => {
     const f = vi.fn(async () => new Response(JSON.stringify({ items: [] }), { status: 200 }));
     vi.stubGlobal('fetch', f);

@@ -144,7 +144,11 @@ export class Api {
     if (!res.ok) {
       const err = await parseProblem(res);
       if (res.status === 401) this.hooks.onUnauthorized();
-      if (res.status === 503) this.hooks.onUnavailable(err);
+      // 429 comes from API Gateway's throttling or the per-caller rate
+      // rule in front of it, not from Kabinet: application/json
+      // {"message": ...} or nothing, maybe without Retry-After. Like a 503,
+      // the person is told to try again shortly.
+      if (res.status === 503 || res.status === 429) this.hooks.onUnavailable(err);
       throw err;
     }
     return res;
