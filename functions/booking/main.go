@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,7 +71,8 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	return nil
 }
 
-// ticketSigner checks TICKET_SIGNING_SEED (base64) and returns the signer
+// ticketSigner checks TICKET_SIGNING_SEED (a base64 seed, or a key ring's
+// JSON, see ticket.ParseKeyRing) and returns the signer
 // of booking QR codes, which makes its key from the seed the first time it
 // is asked for (ticket.SeedFrom says why not now). Without the variable the
 // signer has no key, and the QR and PDF routes fail. Errors: a malformed
@@ -79,6 +81,15 @@ func ticketSigner(getenv func(string) string) (func() ticket.Signer, error) {
 	b64 := getenv("TICKET_SIGNING_SEED")
 	if b64 == "" {
 		return func() ticket.Signer { return ticket.Signer{} }, nil
+	}
+	if strings.HasPrefix(strings.TrimSpace(b64), "{") {
+		// A key ring in rotation (ticket.ParseKeyRing): its current key
+		// signs, under its id. Rings are rare and small: derived now.
+		ring, err := ticket.ParseKeyRing(b64)
+		if err != nil {
+			return nil, fmt.Errorf("TICKET_SIGNING_SEED: %w", err)
+		}
+		return func() ticket.Signer { return ring.Signer() }, nil
 	}
 	seed, err := ticket.SeedFrom(b64)
 	if err != nil {

@@ -57,3 +57,22 @@ func TestRunReadsTheTicketSeed(t *testing.T) {
 		t.Error("a malformed seed was accepted")
 	}
 }
+
+// TestRunReadsATicketKeyRing: GIVEN a key ring in rotation as
+// TICKET_SIGNING_SEED THEN its current key signs, under its id (issue 15,
+// point 10).
+func TestRunReadsATicketKeyRing(t *testing.T) {
+	old, cur := make([]byte, ed25519.SeedSize), make([]byte, ed25519.SeedSize)
+	old[0], cur[0] = 1, 2
+	ring := `{"current":"2026-12","keys":{"2026-06":"` + base64.StdEncoding.EncodeToString(old) + `","2026-12":"` + base64.StdEncoding.EncodeToString(cur) + `"}}`
+	signer, err := ticketSigner(func(string) string { return ring })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := signer(); s.ID != "2026-12" || !s.Key.Equal(ed25519.NewKeyFromSeed(cur)) {
+		t.Errorf("signer id %q, the current key: %v", s.ID, s.Key.Equal(ed25519.NewKeyFromSeed(cur)))
+	}
+	if _, err := ticketSigner(func(string) string { return `{"current":"x","keys":{}}` }); err == nil {
+		t.Error("a ring without keys was accepted")
+	}
+}
