@@ -44,6 +44,8 @@ func main() {
 		// The Cognito hosted UI's domain prefix; empty means kabinet-<stage>.
 		AuthDomainPrefix: contextString(app, "authDomainPrefix", ""),
 		VideoBaseURL:     contextString(app, "videoBaseUrl", defaultVideoBaseURL),
+		// Agencies' AWS accounts by issuing party: "mvd=111111111111,gibdd=222222222222".
+		AgencyAccounts: pairs(contextString(app, "agencyAccounts", "")),
 		// Optional custom domain of the API: both or neither.
 		DomainName:     contextString(app, "domainName", ""),
 		CertificateARN: contextString(app, "certificateArn", ""),
@@ -79,6 +81,17 @@ func splitList(s string) []string {
 	for _, part := range strings.Split(s, ",") {
 		if part = strings.TrimSpace(part); part != "" {
 			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// pairs reads "k=v,k=v" (spaces around items ignored); "" is none.
+func pairs(s string) map[string]string {
+	out := map[string]string{}
+	for _, item := range splitList(s) {
+		if k, v, ok := strings.Cut(item, "="); ok {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}
 	}
 	return out

@@ -2,6 +2,8 @@ package stack
 
 import (
 	"fmt"
+	"github.com/kabinet/kabinet/shared/domain/ingest"
+	"github.com/kabinet/kabinet/shared/domain/issuers"
 	"slices"
 	"strings"
 
@@ -132,4 +134,39 @@ func newEventRule(scope constructs.Construct, f functions.Function, bus awsevent
 	})
 	return anyAlarm(scope, id+"DLQAlarm", m,
 		fmt.Sprintf("An event for the Kabinet %s function failed and waits in its dead-letter queue", f.Name))
+}
+
+// agenciesBus is the bus the agencies put their events on (functions.All).
+const agenciesBus = "kabinet-agencies"
+
+// agencyBusPolicy lets each agency account put events on the agencies bus
+// only with its own source: an events:source condition, so that an agency
+// cannot speak as another (ingest then decides, by the issuer table, what
+// that source may issue or revoke). Parties are taken in the issuer
+// table's order; an account not for a party of the table is refused at
+// synth, a party without an account gets no statement.
+func agencyBusPolicy(scope constructs.Construct, bus awsevents.EventBus, accounts map[string]string) {
+	for party := range accounts {
+		if !slices.Contains(issuers.Default.Parties(), party) {
+			panic(fmt.Sprintf("stack: agency account given for %q, which is not a party of the issuer table", party))
+		}
+	}
+	for _, party := range issuers.Default.Parties() {
+		account, ok := accounts[party]
+		if !ok {
+			continue
+		}
+		awsevents.NewCfnEventBusPolicy(scope, jsii.String(constructID(party)+"AgencyPutEvents"), &awsevents.CfnEventBusPolicyProps{
+			EventBusName: bus.EventBusName(),
+			StatementId:  jsii.String("agency-" + party),
+			Statement: map[string]any{
+				"Sid":       "agency-" + party,
+				"Effect":    "Allow",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
+				"Action":    "events:PutEvents",
+				"Resource":  bus.EventBusArn(),
+				"Condition": map[string]any{"StringEquals": map[string]any{"events:source": ingest.SourcePrefix + party}},
+			},
+		})
+	}
 }

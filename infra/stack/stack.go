@@ -37,6 +37,12 @@ type Props struct {
 	awscdk.StackProps
 	// Stage names the deployment (dev, prod, ...); functions read it as STAGE.
 	Stage string
+	// AgencyAccounts maps an issuing party of the issuer table
+	// (issuers.Default: mvd, gibdd, ...) to the AWS account it puts its
+	// events from. The agencies bus lets each account put events with its
+	// own source gov.agency.<party> only; a party without an account puts
+	// nothing.
+	AgencyAccounts map[string]string
 	// JWTIssuer, if set, is the token issuer the API's JWT authorizer
 	// trusts instead of the stack's Cognito user pool (an external identity
 	// provider). Empty (the default) trusts the user pool.
@@ -129,6 +135,9 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		alarms = append(alarms, newDLQAlarm(st, dlq))
 	}
 	buses := newEventBuses(st, p.Stage)
+	if bus, ok := buses[agenciesBus]; ok {
+		agencyBusPolicy(st, bus, p.AgencyAccounts)
+	}
 	for _, f := range functions.EventDriven() {
 		alarms = append(alarms, newEventRule(st, f, buses[f.Events.Bus], fns[f.Name], newEventDLQ(st, f)))
 	}

@@ -34,6 +34,7 @@ var testProps = Props{
 	Stage:          "test",
 	AllowedOrigins: []string{"https://app.example.test", "http://localhost:3000"},
 	VideoBaseURL:   "https://video.example.test/room",
+	AgencyAccounts: map[string]string{"mvd": "111111111111", "gibdd": "222222222222"},
 }
 
 // The stack is synthesized once for the whole package: a synth costs seconds.
