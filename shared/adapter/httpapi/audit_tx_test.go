@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // auditWatch sees every DynamoDB write of the API's client: whether a
@@ -109,13 +109,13 @@ func TestAuditEntryIsInTheChangesTransaction(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	w := &auditWatch{}
-	cl, err := app.NewClients(ctx)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, w.middleware) })
 	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
-	srv := httptest.NewServer(httpapi.Handler(app.Deps(app.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate), ""))
+	srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
 	defer srv.Close()
 	ae := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
 

@@ -1,9 +1,9 @@
 package httpapi_test
 
 import (
+	"github.com/kabinet/kabinet/functions"
 	"testing"
 
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 )
 
 // TestOpenAPIDescribesGatewayAnswers (issue 15, point 11): the answers API
@@ -14,7 +14,7 @@ import (
 func TestOpenAPIDescribesGatewayAnswers(t *testing.T) {
 	doc := loadSpec(t)
 	public := map[string]bool{}
-	for _, r := range httpapi.Routes(httpapi.Deps{}) {
+	for _, r := range functions.Routes() {
 		public[r.Method()+" "+r.Path()] = r.Public
 	}
 	for path, item := range doc.Paths.Map() {

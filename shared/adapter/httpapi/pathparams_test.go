@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"github.com/kabinet/kabinet/functions"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,7 +33,7 @@ func TestEveryRouteRefusesIdsOutsideTheKeyLimits(t *testing.T) {
 		"empty":            "",
 	}
 	bodies := `{"title":"x","reason":"x","comment":"x","outcome":"completed","to":"processing","slotId":"x","until":"2026-07-01"}`
-	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+	for _, rt := range functions.Routes() {
 		path := rt.Path()
 		if !strings.Contains(path, "{") {
 			continue
@@ -59,7 +60,7 @@ func TestEveryRouteRefusesIdsOutsideTheKeyLimits(t *testing.T) {
 			}
 		}
 	}
-	for _, rt := range httpapi.Routes(httpapi.Deps{}) {
+	for _, rt := range functions.Routes() {
 		if rt.Method() != http.MethodGet {
 			continue
 		}
