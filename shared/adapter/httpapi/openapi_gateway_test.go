@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"github.com/kabinet/kabinet/functions"
 	"testing"
-
 )
 
 // TestOpenAPIDescribesGatewayAnswers (issue 15, point 11): the answers API
