@@ -55,7 +55,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	places := &directory.Cache{Load: st.LoadDirectory, Now: time.Now}
 	d := bookinghttp.Deps{
-		Service:   &booking.Service{Store: st, Places: places, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
+		Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
 		Directory: places,
 		Signer:    signer,
 		// The caller's language for downloads and checklists when the

@@ -23,7 +23,7 @@ var errDown = errs.E("fuzz.store", errs.Unavailable, errors.New("dynamodb unreac
 // downStore fails every call at once, as a store that cannot reach DynamoDB.
 type downStore struct{ calls int }
 
-func (d *downStore) DueItems(context.Context, int, time.Time, int, string) ([]reminders.Due, string, int, error) {
+func (d *downStore) DueItems(context.Context, reminders.Class, int, time.Time, int, string) ([]reminders.Due, string, int, error) {
 	d.calls++
 	return nil, "", 0, errDown
 }
@@ -84,7 +84,8 @@ func FuzzScheduledEvent(f *testing.F) {
 		}
 		st := &downStore{}
 		s := &reminders.Scanner{Store: st, Publisher: noPublisher{}, Places: noPlaces{},
-			NewID: func() string { return "id" }, Log: slog.New(slog.DiscardHandler), Shards: 2}
+			NewID: func() string { return "id" }, Log: slog.New(slog.DiscardHandler),
+			Shards: map[reminders.Class]int{reminders.ClassUrgent: 1, reminders.ClassDocument: 1}}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		sum, err := handler(s)(ctx, ev)

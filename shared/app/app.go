@@ -68,7 +68,7 @@ func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25
 		Documents: docs,
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
-			Service:   &booking.Service{Store: st, Places: places, Now: now, NewID: ids.New, VideoBase: video},
+			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,

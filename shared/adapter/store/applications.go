@@ -273,7 +273,7 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) notificationItem {
 	it := fromNotification(n)
 	it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
-	it.DuePK, it.NextRemindAt = duePK(dueShard(n.Owner, n.ID)), retryAt.UTC().Format(dueTimeLayout)
+	it.DuePK, it.NextRemindAt = dueKey(reminders.KindMessage, n.Owner, n.ID), retryAt.UTC().Format(dueTimeLayout)
 	return it
 }
 

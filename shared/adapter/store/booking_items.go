@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 var _ booking.Store = (*Store)(nil)
@@ -159,7 +160,7 @@ func fromBooking(b booking.Booking) bookingItem {
 		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
-		reminderAttrs: fromReminder(b.Owner, b.ID, b.Reminder)}
+		reminderAttrs: fromReminder(reminders.KindBooking, b.Owner, b.ID, b.Reminder)}
 	for _, e := range b.Events {
 		it.Events = append(it.Events, eventAttr{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}

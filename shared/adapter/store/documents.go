@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // Store is the DynamoDB implementation of registry.Store.
@@ -84,7 +85,7 @@ func fromDocument(d registry.Document) documentItem {
 		Title: d.Title, Number: d.Number, IssuedOn: dateString(d.IssuedOn), ExpiresOn: dateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
 		Variant: d.Variant, HolderBirthDate: dateString(d.HolderBirthDate),
-		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(d.Owner, d.ID, d.Reminder), RenewalApplication: d.RenewalApplication,
+		ArchivedAt: d.ArchivedAt, reminderAttrs: fromReminder(reminders.KindDocument, d.Owner, d.ID, d.Reminder), RenewalApplication: d.RenewalApplication,
 		Issuer: d.Issuer, RevokedAt: d.RevokedAt, RevokedReason: d.RevokedReason, ReplacedBy: d.ReplacedBy,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
 	}

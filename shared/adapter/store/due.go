@@ -7,6 +7,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // dueTimeLayout writes instants in UTC with a fixed width, so the due
@@ -24,20 +25,37 @@ type reminderAttrs struct {
 	SnoozedUntil *time.Time `dynamodbav:"snoozedUntil,omitempty"`
 }
 
-// dueShard spreads documents over the due index's partitions by a stable
-// hash, so one busy day never lands on one partition.
-func dueShard(owner, docID string) int {
+// dueShard spreads a class's items over its partitions of the due index by
+// a stable hash, so one busy day never lands on one partition.
+func dueShard(class reminders.Class, owner, id string) int {
 	h := fnv.New32a()
-	h.Write([]byte(owner + "/" + docID))
-	return int(h.Sum32() % DueShards)
+	h.Write([]byte(owner + "/" + id))
+	return int(h.Sum32() % uint32(DueShards[class]))
 }
 
-func duePK(shard int) string { return fmt.Sprintf("DUE#%d", shard) }
+// duePK is the due-index partition of one shard of a class: "DUE#U#<n>"
+// (urgent) or "DUE#D#<n>" (documents). Items written before there were
+// classes carry "DUE#<n>"; MoveLegacyDue moves them.
+func duePK(class reminders.Class, shard int) string {
+	if class == reminders.ClassUrgent {
+		return fmt.Sprintf("DUE#U#%d", shard)
+	}
+	return fmt.Sprintf("DUE#D#%d", shard)
+}
 
-func fromReminder(owner, docID string, r registry.Reminder) reminderAttrs {
+// dueKey is the due-index partition of the item of kind (a reminders
+// Kind) owner/id.
+func dueKey(kind, owner, id string) string {
+	class := reminders.ClassOf(kind)
+	return duePK(class, dueShard(class, owner, id))
+}
+
+// fromReminder is the reminder state of owner's item id of kind (a
+// reminders Kind: its class picks the due-index partitions).
+func fromReminder(kind, owner, id string, r registry.Reminder) reminderAttrs {
 	a := reminderAttrs{LastRemindOn: dateString(r.LastDate), RemindAcked: r.Acked, SnoozedUntil: r.SnoozedUntil}
 	if r.Next != nil && r.NextAt != nil {
-		a.DuePK = duePK(dueShard(owner, docID))
+		a.DuePK = dueKey(kind, owner, id)
 		a.NextRemindAt = r.NextAt.UTC().Format(dueTimeLayout)
 		a.RemindStep = fmt.Sprintf("%s/%d/%s", r.Next.Kind, r.Next.N, r.Next.Date)
 	}

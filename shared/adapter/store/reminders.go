@@ -46,17 +46,20 @@ func num(n int64) types.AttributeValue {
 }
 func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
 
-// DueItems implements reminders.Store: one page of one shard of the due
-// index, nextRemindAt <= now, documents, bookings and outbox notifications
-// told apart by their kind attribute. It reads only what is due.
-func (s *Store) DueItems(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]reminders.Due, string, int, error) {
+// DueItems implements reminders.Store: one page of one shard of a class's
+// part of the due index, nextRemindAt <= now, documents, bookings and outbox
+// notifications told apart by their kind attribute. It reads only what is due.
+func (s *Store) DueItems(ctx context.Context, class reminders.Class, shard int, now time.Time, limit int, cursor string) ([]reminders.Due, string, int, error) {
 	const op = "store.DueItems"
+	if !class.Valid() || shard < 0 || shard >= DueShards[class] {
+		return nil, "", 0, errs.E(op, errs.Invalid, fmt.Errorf("no shard %d of class %q", shard, class))
+	}
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
 		IndexName:              aws.String(DueIndex),
 		KeyConditionExpression: aws.String("duePk = :shard AND nextRemindAt <= :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":shard": str(duePK(shard)), ":now": str(now.UTC().Format(dueTimeLayout)),
+			":shard": str(duePK(class, shard)), ":now": str(now.UTC().Format(dueTimeLayout)),
 		},
 		Limit: aws.Int32(int32(limit)),
 	}
@@ -75,6 +78,9 @@ func (s *Store) DueItems(ctx context.Context, shard int, now time.Time, limit in
 	for _, item := range out.Items {
 		d, err := dueItem(item)
 		if err != nil {
+			return nil, "", 0, errs.E(op, errs.Internal, err)
+		}
+		if d.Pos, err = encodeKey(indexPosition(item)); err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
 		due = append(due, d)
@@ -119,6 +125,16 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 			Attributes: map[string]string{applications.AttrApplicationID: it.ApplicationID, applications.AttrStatus: it.ApplicationStatus}}}, err
 	}
 	return reminders.Due{}, fmt.Errorf("due index: unknown item kind %q", kind)
+}
+
+// indexPosition is where item stands in the due index: the key of the
+// index and of the table, which ExclusiveStartKey takes.
+func indexPosition(item map[string]types.AttributeValue) map[string]types.AttributeValue {
+	pos := map[string]types.AttributeValue{}
+	for _, name := range []string{"duePk", "nextRemindAt", "pk", "sk"} {
+		pos[name] = item[name]
+	}
+	return pos
 }
 
 // encodeKey makes an index position (string attributes only) a cursor.
@@ -251,7 +267,7 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 	default:
 		return errs.E(op, errs.Internal, fmt.Errorf("unknown kind %q", ref.Kind))
 	}
-	a := fromReminder(ref.Owner, ref.ID, next)
+	a := fromReminder(ref.Kind, ref.Owner, ref.ID, next)
 	av, err := attributevalue.MarshalMap(a)
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
@@ -297,4 +313,73 @@ func sep(s string) string {
 		return ""
 	}
 	return ", "
+}
+
+// legacyDueShards is how many "DUE#<n>" partitions the due index had before
+// it had classes.
+const legacyDueShards = 16
+
+// MoveLegacyDue moves the items written before the due index had classes
+// (duePk "DUE#<n>") into their class's partitions and returns how many it
+// moved. It reads only those partitions of the sparse index, never the
+// table; each move is conditional on the item still being where it was
+// read, so it is safe beside the workers and to run again. The local runner
+// calls it at start (its data outlives the code); a deployed stage had no
+// such items when classes came.
+// Errors: Unavailable, Internal.
+func (s *Store) MoveLegacyDue(ctx context.Context) (int, error) {
+	const op = "store.MoveLegacyDue"
+	moved := 0
+	for n := range legacyDueShards {
+		old := fmt.Sprintf("DUE#%d", n)
+		var start map[string]types.AttributeValue
+		for {
+			out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+				TableName: aws.String(s.Table), IndexName: aws.String(DueIndex),
+				KeyConditionExpression:    aws.String("duePk = :old"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":old": str(old)},
+				ExclusiveStartKey:         start,
+			})
+			if err != nil {
+				return moved, wrap(op, err)
+			}
+			for _, item := range out.Items {
+				var it struct {
+					PK   string `dynamodbav:"pk"`
+					SK   string `dynamodbav:"sk"`
+					Kind string `dynamodbav:"kind"`
+				}
+				if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+					return moved, errs.E(op, errs.Internal, err)
+				}
+				ref := reminders.KindDocument
+				switch it.Kind {
+				case kindBooking:
+					ref = reminders.KindBooking
+				case kindNotification:
+					ref = reminders.KindMessage
+				}
+				_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+					TableName: aws.String(s.Table), Key: key(it.PK, it.SK),
+					UpdateExpression:    aws.String("SET duePk = :new"),
+					ConditionExpression: aws.String("duePk = :old"),
+					ExpressionAttributeValues: map[string]types.AttributeValue{
+						":old": str(old), ":new": str(dueKey(ref, it.PK, it.SK)),
+					},
+				})
+				if conditionFailed(err) {
+					continue // moved or changed meanwhile
+				}
+				if err != nil {
+					return moved, wrap(op, err)
+				}
+				moved++
+			}
+			if len(out.LastEvaluatedKey) == 0 {
+				break
+			}
+			start = out.LastEvaluatedKey
+		}
+	}
+	return moved, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // Index is a global secondary index of the table. Every key attribute is a string.
@@ -32,16 +33,24 @@ type TableSchema struct {
 // Names of the indexes.
 const (
 	// DueIndex is sparse: only items with something due carry duePk, a
-	// write-sharded "DUE#<n>" partition, and nextRemindAt, an RFC 3339 UTC
-	// instant. The expiry scan queries each shard for nextRemindAt <= now, so
-	// its cost follows what is due, not the size of the table.
+	// write-sharded partition of their priority class ("DUE#U#<n>" urgent,
+	// "DUE#D#<n>" documents), and nextRemindAt, an RFC 3339 UTC instant.
+	// The reminder workers query one shard each for nextRemindAt <= now, so
+	// their cost follows what is due, not the size of the table.
 	DueIndex = "due"
 	// GSI1 is a general-purpose index for the queues later features need
 	// (an agency's applications, an organisation's staff).
 	GSI1 = "gsi1"
-	// DueShards is how many partitions the due index spreads over.
-	DueShards = 16
+	// UrgentShards and DocumentShards are how many partitions each class
+	// of the due index spreads over. A shard is drained by one worker at a
+	// time, so they bound each class's parallelism; changing one moves
+	// items to other partitions, which needs a migration like MoveLegacyDue.
+	UrgentShards   = 8
+	DocumentShards = 32
 )
+
+// DueShards is the number of due-index shards of each reminders class.
+var DueShards = map[reminders.Class]int{reminders.ClassUrgent: UrgentShards, reminders.ClassDocument: DocumentShards}
 
 // Schema is the one table of Kabinet.
 var Schema = TableSchema{

@@ -165,8 +165,12 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	next.CancelDeadline = slot.Start.Add(-deadline(inst))
 	next.Events = append(slices.Clone(b.Events), Event{Action: "rescheduled", Actor: owner, At: now, From: &from, To: &to})
 	next.UpdatedAt, next.Version = now, b.Version+1
+	person, err := s.personZone(ctx, owner)
+	if err != nil {
+		return Booking{}, err
+	}
 	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
-	next.Reminder = next.Schedule(now)
+	next.Reminder = next.Schedule(now, person)
 	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
 		return Booking{}, err
 	}
@@ -197,7 +201,7 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 	next.Status = Cancelled
 	next.Events = append(slices.Clone(b.Events), Event{Action: "cancelled", Actor: owner, At: now, Reason: reason})
 	next.UpdatedAt, next.Version = now, b.Version+1
-	next.Reminder = next.Schedule(now) // none: cancelled
+	next.Reminder = next.Schedule(now, nil) // none: cancelled
 	if err := s.Store.Cancel(ctx, b, next); err != nil {
 		return Booking{}, err
 	}
@@ -345,7 +349,7 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, commen
 	next.Status, next.StaffComment = Status(outcome), strings.TrimSpace(comment)
 	next.Events = append(slices.Clone(b.Events), Event{Action: "visit", Actor: st.Sub, At: now, Reason: outcome})
 	next.UpdatedAt, next.Version = now, b.Version+1
-	next.Reminder = next.Schedule(now) // none: the visit is over
+	next.Reminder = next.Schedule(now, nil) // none: the visit is over
 	if err := s.Store.UpdateBooking(ctx, next, b.Version); err != nil {
 		return Booking{}, err
 	}

@@ -1,52 +1,79 @@
 package booking
 
 import (
+	"context"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/remindtime"
 )
 
 // Reminder steps of a booking, in the order they fire.
 const (
 	// StepDayBefore is "your appointment is tomorrow", at
-	// registry.ReminderHour the day before, in the institution's zone.
+	// remindtime.ReminderHour on the person's day before the start, in the
+	// person's zone.
 	StepDayBefore registry.StepKind = "day_before"
 	// StepTwoHours is "your appointment is in 2 hours", two hours before
-	// the start (out of the quiet hours where that still precedes the start).
+	// the start, timed by remindtime.BeforeStart in the person's zone: out
+	// of their quiet hours, or not at all (merged into the day-before
+	// message).
 	StepTwoHours registry.StepKind = "two_hours"
 )
+
+// TwoHours is how long before the start StepTwoHours is due.
+const TwoHours = 2 * time.Hour
 
 // CatchUpWindow is how long after its time a step that was never sent (the
 // booking was made, or the scan ran, too late) is still worth sending.
 const CatchUpWindow = 12 * time.Hour
 
 // Location is the institution's zone, in which the booking's day and its
-// reminders are reckoned; UTC when the zone is unknown.
+// start are shown ("when to come"); UTC when the zone is unknown. When to
+// send its reminders is the person's zone: see Schedule.
 func (b Booking) Location() *time.Location { return zone(b.TimeZone) }
 
-// Schedule computes the booking's next reminder at instant now, keeping
-// what was already sent (Reminder.LastDate). Nothing is due unless the
-// booking is confirmed and still ahead. A step whose time has passed is
-// sent at once only if it is the latest passed step, passed less than
-// CatchUpWindow ago: a booking made 3 hours before its start gets no
-// "tomorrow" message, one made 90 minutes before gets "in 2 hours" at once.
-func (b Booking) Schedule(now time.Time) registry.Reminder {
+// Profiles reads the profile of a booking's owner, for the zone its
+// reminders are timed in; the store is one.
+type Profiles interface {
+	// GetProfile returns owner's profile (defaults when none was saved).
+	// Errors: Unavailable, Internal.
+	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
+}
+
+// Schedule computes the booking's next reminder at instant now for its
+// owner living in zone person (nil: the institution's zone), keeping what
+// was already sent (Reminder.LastDate). The times are the person's: "when to
+// send" follows where they are, while the messages show the start in the
+// institution's zone ("when to come"). Nothing is due unless the booking is
+// confirmed and still ahead. A step whose time has passed is sent at once
+// only if it is the latest passed step, passed less than CatchUpWindow ago:
+// a booking made 3 hours before its start gets no "tomorrow" message, one
+// made 90 minutes before gets "in 2 hours" at once. A "two hours" step that
+// would fall in the person's quiet hours is moved or merged as
+// remindtime.BeforeStart says.
+//
+// The steps' dates (Step.Date, compared with Reminder.LastDate) are the
+// institution's day before and day of the appointment, whatever the zone
+// they are sent in: they name the step, so a change of the person's zone
+// never makes a sent step due again.
+func (b Booking) Schedule(now time.Time, person *time.Location) registry.Reminder {
 	r := b.Reminder
 	r.Next, r.NextAt = nil, nil
 	if !b.Upcoming(now) {
 		return r
 	}
-	loc := b.Location()
+	if person == nil {
+		person = b.Location()
+	}
 	day := b.Day()
 	type timed struct {
 		step registry.Step
 		at   time.Time
 	}
-	dayBefore := registry.Step{Kind: StepDayBefore, Date: day.AddDays(-1)}
-	all := []timed{
-		{dayBefore, registry.FireAt(dayBefore, loc)},
-		{registry.Step{Kind: StepTwoHours, Date: day}, twoHoursAt(b.Start, loc)},
+	all := []timed{{registry.Step{Kind: StepDayBefore, Date: day.AddDays(-1)}, remindtime.DayBefore(b.Start, person)}}
+	if at, ok := remindtime.BeforeStart(b.Start, TwoHours, person); ok {
+		all = append(all, timed{registry.Step{Kind: StepTwoHours, Date: day}, at})
 	}
 	var due, next *timed
 	for i := range all {
@@ -72,21 +99,15 @@ func (b Booking) Schedule(now time.Time) registry.Reminder {
 	return r
 }
 
-// twoHoursAt is two hours before start; when that falls in the quiet hours
-// of loc, the end of the quiet hours if that is still before the start.
-func twoHoursAt(start time.Time, loc *time.Location) time.Time {
-	t := start.Add(-2 * time.Hour)
-	l := t.In(loc)
-	d := civil.Of(l)
-	switch h := l.Hour(); {
-	case h >= registry.QuietFromHour:
-		d = d.AddDays(1)
-	case h >= registry.QuietToHour:
-		return t.UTC()
+// personZone is the zone owner's reminders are timed in: their profile's,
+// or the institution's (nil) when the service has no Profiles.
+func (s *Service) personZone(ctx context.Context, owner string) (*time.Location, error) {
+	if s.Profiles == nil {
+		return nil, nil
 	}
-	quietEnd := time.Date(d.Year, d.Month, d.Day, registry.QuietToHour, 0, 0, 0, loc)
-	if quietEnd.Before(start) {
-		return quietEnd.UTC()
+	p, err := s.Profiles.GetProfile(ctx, owner)
+	if err != nil {
+		return nil, err
 	}
-	return t.UTC()
+	return p.Location(), nil
 }

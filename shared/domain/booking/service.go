@@ -83,8 +83,11 @@ const (
 type Service struct {
 	Store  Store
 	Places Places
-	Now    func() time.Time
-	NewID  func() string
+	// Profiles gives the zone a person's reminders are timed in; nil
+	// times them in the institution's zone (tests of the book alone).
+	Profiles Profiles
+	Now      func() time.Time
+	NewID    func() string
 	// VideoBase prefixes the video room link of a video appointment.
 	VideoBase string
 }
@@ -320,7 +323,11 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	b.Reminder = b.Schedule(now)
+	person, err := s.personZone(ctx, owner)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	b.Reminder = b.Schedule(now, person)
 	// Each upcoming booking holds one of MaxUpcoming places of its owner,
 	// taken in the booking's transaction: concurrent requests cannot
 	// exceed the cap. A place whose booking has started is free again.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/remindtime"
 )
 
 // AckReminder acknowledges the last reminder of a document: an expired
@@ -26,7 +27,7 @@ func (s *Service) AckReminder(ctx context.Context, owner, id string) (View, erro
 }
 
 // SnoozeReminder postpones a document's next reminder to until: an RFC 3339
-// instant, or a date (then ReminderHour local time on it). A snooze lands
+// instant, or a date (then remindtime.ReminderHour local time on it). A snooze lands
 // outside the quiet hours, never in the past, never after the expiry date of
 // a document still valid, and at most MaxSnoozeDays ahead for an expired
 // one. Errors: NotFound, Invalid (field "until"), Conflict (nothing is
@@ -46,7 +47,7 @@ func (s *Service) SnoozeReminder(ctx context.Context, owner, id, until string) (
 	expired := dl.Milestone == "" && civil.Today(now, loc).After(exp)
 	at, code := parseUntil(until, loc)
 	if code == "" {
-		at = OutOfQuietHours(at, loc)
+		at = remindtime.OutOfQuietHours(at, loc)
 		switch {
 		case !at.After(now):
 			code = "in_past"
@@ -78,7 +79,7 @@ func stepKey(s *Step) string {
 	return s.Key()
 }
 
-// parseUntil reads an RFC 3339 instant or a date at ReminderHour in loc.
+// parseUntil reads an RFC 3339 instant or a date at remindtime.ReminderHour in loc.
 func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	if s == "" {
 		return time.Time{}, "required"
@@ -90,7 +91,7 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	if err != nil {
 		return time.Time{}, "invalid_time"
 	}
-	return atHour(d, loc), ""
+	return remindtime.FireAt(d, loc), ""
 }
 
 // LinkRenewal records that application appID was started to renew one of

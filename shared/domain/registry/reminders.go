@@ -5,16 +5,15 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/remindtime"
 )
 
-// The reminder policy. Reminders fire at ReminderHour local time on their
-// day, never in the quiet hours; after expiry one "expired" reminder, then a
-// repeat every RepeatEveryDays until the document is renewed, archived or
-// the reminder acknowledged.
+// The document reminder policy. Reminders fire at remindtime.ReminderHour
+// local time on their day, never in the quiet hours (package remindtime
+// times every message); after expiry one "expired" reminder, then a repeat
+// every RepeatEveryDays until the document is renewed, archived or the
+// reminder acknowledged.
 const (
-	ReminderHour    = 9
-	QuietFromHour   = 22
-	QuietToHour     = 8
 	RepeatEveryDays = 30
 	// MaxSnoozeDays bounds a snooze of an expired document (one repeat period).
 	MaxSnoozeDays = RepeatEveryDays
@@ -96,27 +95,6 @@ func (d Document) stepsAfter(dl Deadline, last *civil.Date, horizon civil.Date) 
 	return out
 }
 
-// FireAt is the instant a step is due: ReminderHour on its date in loc.
-func FireAt(s Step, loc *time.Location) time.Time { return atHour(s.Date, loc) }
-
-// atHour is ReminderHour on date d in loc, built as a wall-clock time so a
-// daylight-saving change that day does not move it to 08:00 or 10:00.
-func atHour(d civil.Date, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, ReminderHour, 0, 0, 0, loc).UTC()
-}
-
-// OutOfQuietHours moves t to ReminderHour when it falls in the quiet hours of loc.
-func OutOfQuietHours(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	switch h := l.Hour(); {
-	case h >= QuietFromHour:
-		return atHour(civil.Of(l).AddDays(1), loc)
-	case h < QuietToHour:
-		return atHour(civil.Of(l), loc)
-	}
-	return t.UTC()
-}
-
 // Schedule computes the next reminder of d for an owner in loc at instant
 // now, keeping what was already sent (LastDate), acknowledged and snoozed.
 // A step whose time has passed unsent is due at once, but only the latest
@@ -143,7 +121,7 @@ func (d Document) Schedule(loc *time.Location, now time.Time) Reminder {
 	var due, next *Step
 	for _, s := range d.stepsAfter(dl, r.LastDate, today) {
 		s := s
-		if !FireAt(s, loc).After(now) {
+		if !remindtime.FireAt(s.Date, loc).After(now) {
 			due = &s
 		} else if next == nil {
 			next = &s
@@ -156,9 +134,9 @@ func (d Document) Schedule(loc *time.Location, now time.Time) Reminder {
 	if pick == nil {
 		return r
 	}
-	at := FireAt(*pick, loc)
+	at := remindtime.FireAt(pick.Date, loc)
 	if r.SnoozedUntil != nil && r.SnoozedUntil.After(at) {
-		at = OutOfQuietHours(*r.SnoozedUntil, loc)
+		at = remindtime.OutOfQuietHours(*r.SnoozedUntil, loc)
 	}
 	r.Next, r.NextAt = pick, &at
 	return r

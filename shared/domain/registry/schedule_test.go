@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/remindtime"
 )
 
 // schedNow is noon in Moscow on 2026-06-15, the "now" of most cases below.
@@ -439,7 +440,7 @@ func TestScheduleNeverFiresBeforeItsLocalDay(t *testing.T) {
 						t.Errorf("expiry %s at %s: nothing scheduled", exp, at)
 						continue
 					}
-					fire := FireAt(*r.Next, loc)
+					fire := remindtime.FireAt(r.Next.Date, loc)
 					if !r.NextAt.Equal(fire) {
 						t.Errorf("expiry %s at %s: NextAt %v, want FireAt %v", exp, at, r.NextAt, fire)
 					}
@@ -447,8 +448,8 @@ func TestScheduleNeverFiresBeforeItsLocalDay(t *testing.T) {
 					if got := civil.Of(local); got != r.Next.Date {
 						t.Errorf("expiry %s at %s: %s fires on local day %s, want %s", exp, at, r.Next.Key(), got, r.Next.Date)
 					}
-					if local.Hour() != ReminderHour || local.Minute() != 0 {
-						t.Errorf("expiry %s at %s: %s fires at %s local, want %02d:00", exp, at, r.Next.Key(), local.Format("15:04"), ReminderHour)
+					if local.Hour() != remindtime.ReminderHour || local.Minute() != 0 {
+						t.Errorf("expiry %s at %s: %s fires at %s local, want %02d:00", exp, at, r.Next.Key(), local.Format("15:04"), remindtime.ReminderHour)
 					}
 					if r.NextAt.After(now) && r.Next.Date.Before(civil.Today(now, loc)) {
 						t.Errorf("expiry %s at %s: a step of a past day %s is scheduled in the future", exp, at, r.Next.Date)
@@ -457,61 +458,6 @@ func TestScheduleNeverFiresBeforeItsLocalDay(t *testing.T) {
 						t.Errorf("expiry %s at %s: %s due before its local day %s (today %s)", exp, at, r.Next.Key(), r.Next.Date, civil.Today(now, loc))
 					}
 				}
-			}
-		})
-	}
-}
-
-// The policy says 09:00 local time on the step's day; on a daylight saving
-// change the day is 23 or 25 hours long, and 09:00 is not midnight + 9h.
-// Profiles accept any IANA zone, so a citizen living in Berlin has such days.
-func TestFireAtIsNineLocalAcrossDaylightSaving(t *testing.T) {
-	berlin := schedZone(t, "Europe/Berlin")
-	for _, tc := range []struct {
-		name, date, want string
-	}{
-		{"an ordinary winter day", "2026-03-28", "2026-03-28T08:00:00Z"},
-		{"clocks go forward at 02:00", "2026-03-29", "2026-03-29T07:00:00Z"},
-		{"an ordinary summer day", "2026-03-30", "2026-03-30T07:00:00Z"},
-		{"clocks go back at 03:00", "2026-10-25", "2026-10-25T08:00:00Z"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := Step{Kind: StepBefore, N: 30, Date: schedDate(t, tc.date)}
-			got := FireAt(s, berlin)
-			if want := schedTime(t, tc.want); !got.Equal(want) {
-				t.Errorf("FireAt(%s, Berlin) = %s (%s local), want %s (09:00 local)", tc.date,
-					got.Format(time.RFC3339), got.In(berlin).Format("15:04 MST"), tc.want)
-			}
-		})
-	}
-}
-
-func TestOutOfQuietHours(t *testing.T) {
-	for _, tc := range []struct {
-		name, zone, in, want string
-	}{
-		{"21:59 stays", "Europe/Moscow", "2026-06-15T18:59:00Z", "2026-06-15T18:59:00Z"},
-		{"22:00 moves to 09:00 next day", "Europe/Moscow", "2026-06-15T19:00:00Z", "2026-06-16T06:00:00Z"},
-		{"23:30 moves to 09:00 next day", "Europe/Moscow", "2026-06-15T20:30:00Z", "2026-06-16T06:00:00Z"},
-		{"23:59:59 on the last day of the year moves into the next year", "Europe/Moscow", "2026-12-31T20:59:59Z", "2027-01-01T06:00:00Z"},
-		{"midnight moves to 09:00 the same day", "Europe/Moscow", "2026-06-15T21:00:00Z", "2026-06-16T06:00:00Z"},
-		{"03:00 moves to 09:00 the same day", "Europe/Moscow", "2026-06-15T00:00:00Z", "2026-06-15T06:00:00Z"},
-		{"07:59 moves to 09:00 the same day", "Europe/Moscow", "2026-06-15T04:59:00Z", "2026-06-15T06:00:00Z"},
-		{"08:00 stays", "Europe/Moscow", "2026-06-15T05:00:00Z", "2026-06-15T05:00:00Z"},
-		{"noon stays", "Europe/Moscow", "2026-06-15T09:00:00Z", "2026-06-15T09:00:00Z"},
-		{"quiet hours are local: 22:00 in Vladivostok is noon UTC", "Asia/Vladivostok", "2026-06-15T12:00:00Z", "2026-06-15T23:00:00Z"},
-		{"quiet hours are local: 21:00Z is 23:00 in Kaliningrad", "Europe/Kaliningrad", "2026-06-15T21:00:00Z", "2026-06-16T07:00:00Z"},
-		{"quiet hours are local: 21:00Z is 10:00 in Pago Pago and stays", "Pacific/Pago_Pago", "2026-06-15T21:00:00Z", "2026-06-15T21:00:00Z"},
-		{"22:30 on the eve of a daylight saving change moves to 09:00 local", "Europe/Berlin", "2026-03-28T21:30:00Z", "2026-03-29T07:00:00Z"},
-		{"an instant given in another zone is read in loc", "Europe/Moscow", "2026-06-16T08:30:00+10:00", "2026-06-16T06:00:00Z"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := OutOfQuietHours(schedTime(t, tc.in), schedZone(t, tc.zone))
-			if want := schedTime(t, tc.want); !got.Equal(want) {
-				t.Errorf("OutOfQuietHours(%s, %s) = %s, want %s", tc.in, tc.zone, got.Format(time.RFC3339), tc.want)
-			}
-			if got.Location() != time.UTC {
-				t.Errorf("result %v is not in UTC", got)
 			}
 		})
 	}

@@ -31,7 +31,7 @@ func bookingEnv(t *testing.T) (*env, *booking.Service) {
 	clock := func() time.Time { return e.clock }
 	places := &directory.Cache{Load: e.store.LoadDirectory, Now: clock}
 	e.scanner.Places = places
-	return e, &booking.Service{Store: e.store, Places: places, Now: clock, NewID: ids.New}
+	return e, &booking.Service{Store: e.store, Places: places, Profiles: e.store, Now: clock, NewID: ids.New}
 }
 
 // slots opens 30-minute slots of kgdTherapist at the given UTC instants.
@@ -91,13 +91,14 @@ func (e *env) dueAttrs(owner, id string) (duePk, nextRemindAt string) {
 
 func TestBookingRemindersTheDayBeforeAndTwoHoursBefore(t *testing.T) {
 	e, svc := bookingEnv(t)
-	// Moscow (UTC+3) is the person's zone; the reminders keep the
-	// institution's (Kaliningrad, UTC+2).
+	// Moscow (UTC+3) is the person's zone: the reminders are sent by
+	// Moscow's clock and show the institution's (Kaliningrad, UTC+2) time
+	// with the person's own.
 	e.person("anna", "Europe/Moscow")
 	e.slots("2026-12-12T08:30:00Z") // Saturday 12 December, 10:30 in Kaliningrad
 	b := e.book(svc, "anna", "2026-12-12T08:30:00Z", "2026-12-05T10:00:00Z")
-	if pk, at := e.dueAttrs("anna", b.ID); !strings.HasPrefix(pk, "DUE#") || at != "2026-12-11T07:00:00Z" {
-		t.Fatalf("after booking: duePk %q, nextRemindAt %q; want DUE#n and the day before, 09:00 Kaliningrad", pk, at)
+	if pk, at := e.dueAttrs("anna", b.ID); !strings.HasPrefix(pk, "DUE#U#") || at != "2026-12-11T06:00:00Z" {
+		t.Fatalf("after booking: duePk %q, nextRemindAt %q; want an urgent shard DUE#U#n and the day before, 09:00 Moscow", pk, at)
 	}
 	want := func(step string) []string {
 		return []string{"anna/email/booking_upcoming/", "anna/sms/booking_upcoming/"}
@@ -107,13 +108,13 @@ func TestBookingRemindersTheDayBeforeAndTwoHoursBefore(t *testing.T) {
 		at   string
 		want []string
 	}{
-		{"2026-12-11T06:00:00Z", nil}, // 09:00 in Moscow, 08:00 in Kaliningrad
-		{"2026-12-11T06:59:00Z", nil},
-		{"2026-12-11T07:00:00Z", want("day_before")}, // 09:00 in Kaliningrad
-		{"2026-12-11T07:00:00Z", nil},                // the same moment again
+		{"2026-12-11T05:59:00Z", nil},                // 08:59 in Moscow
+		{"2026-12-11T06:00:00Z", want("day_before")}, // 09:00 in Moscow, 08:00 in Kaliningrad
+		{"2026-12-11T06:00:00Z", nil},                // the same moment again
+		{"2026-12-11T07:00:00Z", nil},                // 09:00 in Kaliningrad: nothing more
 		{"2026-12-11T07:15:00Z", nil},
 		{"2026-12-12T06:29:00Z", nil},
-		{"2026-12-12T06:30:00Z", want("two_hours")}, // 08:30, two hours before
+		{"2026-12-12T06:30:00Z", want("two_hours")}, // 08:30 in Kaliningrad, 09:30 in Moscow: two hours before
 		{"2026-12-12T06:45:00Z", nil},
 		{"2026-12-12T09:00:00Z", nil}, // after the start
 	} {
@@ -140,8 +141,8 @@ func TestBookingRemindersTheDayBeforeAndTwoHoursBefore(t *testing.T) {
 		})
 	}
 	wantBodies := []string{
-		"Reminder: tomorrow, 12 December, at 10:30 (Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
-		"In 2 hours, at 10:30 (Kaliningrad) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
+		"Reminder: tomorrow, 12 December, at 10:30 (Kaliningrad; 11:30 your time) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
+		"In 2 hours, at 10:30 (Kaliningrad; 11:30 your time) — appointment: Терапевт, Городская поликлиника № 3. Booking number " + b.ConfirmationNumber + ".",
 	}
 	if !slices.Equal(bodies, wantBodies) {
 		t.Errorf("e-mail bodies\n%q\nwant\n%q", bodies, wantBodies)
@@ -192,8 +193,9 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if _, err := svc.Reschedule(e.ctx, "vera", moved.ID, booking.SlotID(kgdTherapist, mustTime(t, "2026-12-16T09:00:00Z"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, at := e.dueAttrs("vera", moved.ID); at != "2026-12-15T07:00:00Z" {
-		t.Errorf("rescheduled: nextRemindAt %q, want 2026-12-15T07:00:00Z", at)
+	// 11:00 in Kaliningrad is 19:00 in Vladivostok: tomorrow at 09:00 there
+	if _, at := e.dueAttrs("vera", moved.ID); at != "2026-12-14T23:00:00Z" {
+		t.Errorf("rescheduled: nextRemindAt %q, want 2026-12-14T23:00:00Z", at)
 	}
 
 	var bodies []string
@@ -201,12 +203,12 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 		at   string
 		want []string
 	}{
-		{"2026-12-11T07:00:00Z", nil}, // the cancelled booking's day before
+		{"2026-12-10T23:00:00Z", nil}, // the cancelled booking's day before, 09:00 in Vladivostok
 		{"2026-12-12T06:30:00Z", nil}, // and two hours before it
-		{"2026-12-13T07:00:00Z", nil}, // the old time's day before
+		{"2026-12-12T23:00:00Z", nil}, // the old time's day before
 		{"2026-12-14T06:30:00Z", nil}, // and two hours before it
-		{"2026-12-15T06:59:00Z", nil},
-		{"2026-12-15T07:00:00Z", []string{"vera/email/booking_upcoming/", "vera/sms/booking_upcoming/"}},
+		{"2026-12-14T22:59:00Z", nil},
+		{"2026-12-14T23:00:00Z", []string{"vera/email/booking_upcoming/", "vera/sms/booking_upcoming/"}},
 		{"2026-12-16T06:59:00Z", nil},
 		{"2026-12-16T07:00:00Z", []string{"vera/email/booking_upcoming/", "vera/sms/booking_upcoming/"}},
 		{"2026-12-16T10:00:00Z", nil},
@@ -225,8 +227,8 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 		})
 	}
 	wantBodies := []string{
-		"Кабинет: приём завтра, 16 декабря, в 11:00 (Калининград). Запись " + moved.ConfirmationNumber + ".",
-		"Кабинет: приём через 2 часа, в 11:00 (Калининград). Запись " + moved.ConfirmationNumber + ".",
+		"Кабинет: приём завтра, 16 декабря, в 11:00 (Калининград; по вашему времени 19:00). Запись " + moved.ConfirmationNumber + ".",
+		"Кабинет: приём через 2 часа, в 11:00 (Калининград; по вашему времени 19:00). Запись " + moved.ConfirmationNumber + ".",
 	}
 	if !slices.Equal(bodies, wantBodies) {
 		t.Errorf("SMS bodies\n%q\nwant\n%q", bodies, wantBodies)
@@ -235,7 +237,7 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Калининград) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
+	if len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Калининград; по вашему времени 19:00) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
 		t.Errorf("vera's inbox: %+v", page.Items)
 	}
 	if page, _ := (&inbox.Service{Store: e.store, Now: time.Now}).List(e.ctx, "boris", false, 100, ""); len(page.Items) != 0 {

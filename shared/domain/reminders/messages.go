@@ -98,16 +98,20 @@ func renderFirstPassport(name string, on, today civil.Date, lang string) text {
 		fmt.Sprintf("Kabinet: 14 in %s (%s), time to get a passport.", i18n.Days(lang, left), date)}
 }
 
-// renderBooking writes the reminder step of booking b, sent at now, in
-// lang. Times are the institution's, with its zone named. spec and inst
-// name the specialization and the institution; "" leaves them out, and the
-// time and the booking's number remain. "In 2 hours" is said only when the
-// start is about that far off (a step sent early, out of the quiet hours,
-// or late, for a booking made at the last minute, says "today").
-func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, inst, lang string) text {
+// renderBooking writes the reminder step of booking b, sent at now to a
+// person in zone person, in lang. The start is shown in the institution's
+// zone, which is named by its city ("when to come"); when the person's
+// clock differs there at the start, their own time follows ("11:30 your
+// time"). spec and inst name the specialization and the institution; ""
+// leaves them out, and the time and the booking's number remain. "In 2
+// hours" is said only when the start is about that far off (a step sent
+// early, out of the quiet hours, or late, for a booking made at the last
+// minute, says "today").
+func renderBooking(b booking.Booking, step registry.Step, now time.Time, person *time.Location, spec, inst, lang string) text {
 	start := b.Start.In(b.Location())
 	clock := start.Format("15:04")
-	zone := i18n.ZoneName(lang, b.Location().String()) // the institution's city, not its IANA id
+	// the institution's city, not its IANA id, and the person's own time
+	zone := i18n.ZoneName(lang, b.Location().String()) + yourTime(b, person, lang)
 	day := i18n.DayMonth(lang, start)
 	hours := i18n.Hours(lang, 2)
 	var names []string
@@ -163,4 +167,31 @@ func renderBooking(b booking.Booking, step registry.Step, now time.Time, spec, i
 	}
 	body += ". Booking number " + b.ConfirmationNumber + "."
 	return text{inbox.KindBookingUpcoming, subject, body, "Kabinet: " + short + ". Booking " + b.ConfirmationNumber + "."}
+}
+
+// yourTime is "; 11:30 your time" when the person's clock at the start of
+// b differs from the institution's (with the date when that differs too),
+// "" when they agree.
+func yourTime(b booking.Booking, person *time.Location, lang string) string {
+	if person == nil {
+		return ""
+	}
+	there, here := b.Start.In(b.Location()), b.Start.In(person)
+	_, offThere := there.Zone()
+	_, offHere := here.Zone()
+	if offThere == offHere {
+		return ""
+	}
+	clock := here.Format("15:04")
+	sameDay := civil.Of(there) == civil.Of(here)
+	if lang == i18n.RU {
+		if sameDay {
+			return "; по вашему времени " + clock
+		}
+		return "; по вашему времени " + clock + ", " + i18n.DayMonth(lang, here)
+	}
+	if sameDay {
+		return "; " + clock + " your time"
+	}
+	return "; " + clock + " on " + i18n.DayMonth(lang, here) + " your time"
 }

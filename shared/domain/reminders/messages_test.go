@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,8 @@ func TestRenderedRussianReminders(t *testing.T) {
 	born := civil.Date{Year: 2012, Month: time.July, Day: 8}
 	child := render(registry.Document{Type: registry.BirthCertificate, HolderBirthDate: &born}, today, "ru")
 	texts = append(texts, lic, child)
+	msk, _ := time.LoadLocation("Europe/Moscow")
+	var cross []text
 	for _, zone := range []string{"Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
 		"Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka"} {
 		b := booking.Booking{TimeZone: zone, Start: time.Date(2026, 12, 16, 8, 0, 0, 0, time.UTC), ConfirmationNumber: "KB-7F3K-9Q2M"}
@@ -38,10 +41,13 @@ func TestRenderedRussianReminders(t *testing.T) {
 			if step.Kind == booking.StepDayBefore {
 				at = b.Start.Add(-24 * time.Hour)
 			}
-			texts = append(texts, renderBooking(b, step, at, "Терапевт", "Городская поликлиника № 3", "ru"))
+			own, _ := time.LoadLocation(zone)
+			texts = append(texts, renderBooking(b, step, at, own, "Терапевт", "Городская поликлиника № 3", "ru"))
+			// a person in Moscow is told their own time as well
+			cross = append(cross, renderBooking(b, step, at, msk, "Терапевт", "Городская поликлиника № 3", "ru"))
 		}
 	}
-	for _, x := range texts {
+	for _, x := range append(slices.Clone(texts), cross...) {
 		for _, s := range []string{x.subject, x.body, x.sms} {
 			if w := wordscan.Latin(s); len(w) > 0 {
 				t.Errorf("%q has Latin words %q", s, w)
@@ -60,6 +66,9 @@ func TestRenderedRussianReminders(t *testing.T) {
 		{child.body, "Через 23 дня, 08.07.2026, владельцу документа «Свидетельство о рождении» исполнится 14 лет"},
 		{texts[len(texts)-2].body, "(Петропавловск-Камчатский)"},
 		{texts[len(texts)-1].sms, "приём через 2 часа"},
+		// 08:00Z is 20:00 in Kamchatka, 11:00 in Moscow
+		{cross[len(cross)-1].sms, "в 20:00 (Петропавловск-Камчатский; по вашему времени 11:00)"},
+		{cross[2].sms, "(Москва)"}, // the same clock: no second time
 	} {
 		if !strings.Contains(tc.got, tc.want) {
 			t.Errorf("%q lacks %q", tc.got, tc.want)

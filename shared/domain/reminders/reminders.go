@@ -1,10 +1,43 @@
-// Package reminders is the expiry scan: it finds the reminders that are due
-// through the due index (documents expiring, appointments coming up, and
-// status messages whose first publish failed),
-// decides each exactly once, tells the owner in the cabinet and on the
-// channels they enabled, and moves each document or booking to its next
-// step. Nothing here knows about AWS; shared/adapter/store and shared/adapter/notify are
-// its adapters.
+// Package reminders delivers what falls due: it finds the reminders that
+// are due through the due index (documents expiring, appointments coming
+// up, and status messages whose first publish failed), decides each exactly
+// once, tells the owner in the cabinet and on the channels they enabled,
+// and moves each document or booking to its next step. Nothing here knows
+// about AWS; shared/adapter/store, shared/adapter/notify and
+// shared/adapter/queue are its adapters.
+//
+// # The pipeline
+//
+// A Dispatcher, run every minute, only decides what work exists: for each
+// priority Class and each shard of the due index it looks whether anything
+// is due at the minute's instant and enqueues a Job for that shard on the
+// class's queue. A Worker drains one Job: the items of its shard due at the
+// job's instant, in due order, paced to the send rates, until it is done or
+// its time is nearly up; then it enqueues the Job's continuation (its cursor)
+// itself, so nothing due waits for the next minute.
+//
+// Time-critical messages (a booking's "tomorrow" and "in 2 hours", a status
+// message waiting for its retry) are ClassUrgent: their own due-index
+// partitions, their own queue and their own workers, so their lateness does
+// not depend on how many document reminders are due. Document reminders are
+// ClassDocument.
+//
+// # Who owns a shard
+//
+// One worker drains a shard at a time, and that is the queue's doing: the
+// class queues are SQS FIFO queues whose message group is the shard, and
+// SQS hands out a group's next message only once the one in flight is done.
+// There is no lease item to write or to lose on a clock: a Job is a message,
+// its continuation is the next message of its group, and the dispatcher's
+// job for the next minute waits behind it instead of racing it through the
+// same items. Items are still claimed one by one (a Decision, as before
+// there was a pipeline), because nothing else makes "never sent twice" hold
+// when SQS delivers a message twice (at-least-once), when a worker outlives
+// its visibility timeout, or when a Scanner (the single loop, kept for
+// /dev/expiry-scan's reference and the benchmark) runs beside the workers.
+// The claims cost one conditional write per item, which the item's
+// recording needs anyway; the group ordering saves the reads and the failed
+// claims that two workers racing through one shard would spend.
 package reminders
 
 import (
@@ -53,6 +86,9 @@ type Due struct {
 	Document *registry.Document
 	Booking  *booking.Booking
 	Message  *Message
+	// Pos is the position in the due index just after this item: a cursor
+	// for DueItems that continues with the next one.
+	Pos string
 }
 
 // Message is an outbox entry of the due index: a notification that is
@@ -80,6 +116,9 @@ func (d Due) Ref() Ref {
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
 
+// Class is the priority class the item is due in.
+func (d Due) Class() Class { return ClassOf(d.Ref().Kind) }
+
 // Reminder is the reminder state the item was read with; a message has
 // only its due time.
 func (d Due) Reminder() registry.Reminder {
@@ -102,16 +141,19 @@ type Ref struct {
 
 // Store is what the scan needs from storage.
 type Store interface {
-	// DueItems returns up to limit items of one due-index shard whose next
-	// reminder is at or before now, continuing after cursor ("" first),
-	// with the cursor to continue from ("" at the end) and how many index
-	// items were read. Errors: Unavailable, Internal.
-	DueItems(ctx context.Context, shard int, now time.Time, limit int, cursor string) ([]Due, string, int, error)
+	// DueItems returns up to limit items of one shard of class's part of
+	// the due index whose next reminder is at or before now, oldest first,
+	// continuing after cursor ("" first), with the cursor to continue from
+	// ("" at the end) and how many index items were read. Each item's Pos
+	// continues after it. Errors: Unavailable, Internal.
+	DueItems(ctx context.Context, class Class, shard int, now time.Time, limit int, cursor string) ([]Due, string, int, error)
 	// GetProfile returns the owner's profile (zero Version when none).
 	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
 	// Claim creates the decision, or takes over a pending one whose lease
-	// ended before now. claimed is false when another run holds it or it
-	// was sent; current is the stored decision either way.
+	// ended before now, the claiming run's wall clock (never a scheduled
+	// instant: a late run of an old event must not take over a lease a new
+	// one took a second ago). claimed is false when another run holds it or
+	// it was sent; current is the stored decision either way.
 	Claim(ctx context.Context, d Decision, now time.Time) (current Decision, claimed bool, err error)
 	// Complete marks the decision sent and writes the inbox notification
 	// (none when n is the zero Notification, as for a message, which is one

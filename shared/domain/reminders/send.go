@@ -1,0 +1,368 @@
+package reminders
+
+import (
+	"context"
+	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/remindtime"
+)
+
+// sender decides, publishes and records due items at one instant: the
+// work of a Scanner run and of a Worker's job alike.
+type sender struct {
+	store   Store
+	publish func(ctx context.Context, msgs []message.Message) map[string]error
+	places  Places
+	newID   func() string
+	log     *slog.Logger
+	lease   time.Duration
+	// clock is the wall clock of the process doing the work: a claim's
+	// lease is measured on it, never on now.
+	clock func() time.Time
+	// now is the instant the work is for (the scheduled event's time):
+	// what is due, what the messages say, what the records are stamped.
+	now time.Time
+
+	mu       sync.Mutex
+	profiles map[string]registry.Profile
+	sum      *Summary
+}
+
+// Counts are a run's outcomes for one kind of reminder.
+type Counts struct {
+	Due     int `json:"due"`
+	Sent    int `json:"sent"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+func (c *Counts) add(o Counts) {
+	c.Due += o.Due
+	c.Sent += o.Sent
+	c.Failed += o.Failed
+	c.Skipped += o.Skipped
+}
+
+// Summary is what a run or a job did. Read counts due-index items read: the
+// cost, which follows what is due, not the size of the table.
+type Summary struct {
+	Now       time.Time         `json:"now"`
+	Read      int               `json:"read"`
+	Counts                      // all kinds
+	ByKind    map[string]Counts `json:"byKind"`
+	Complete  bool              `json:"complete"` // false: stopped early (deadline, MaxPerRun, throttling); a continuation or the next run goes on
+	ElapsedMs int64             `json:"elapsedMs"`
+}
+
+// Add counts o's work into s (not its instant, completeness or time).
+func (s *Summary) Add(o Summary) {
+	s.Read += o.Read
+	s.Counts.add(o.Counts)
+	if s.ByKind == nil {
+		s.ByKind = map[string]Counts{}
+	}
+	for k, c := range o.ByKind {
+		sc := s.ByKind[k]
+		sc.add(c)
+		s.ByKind[k] = sc
+	}
+}
+
+func newSender(now time.Time, sum *Summary) *sender {
+	return &sender{now: now, profiles: map[string]registry.Profile{}, sum: sum}
+}
+
+// item is one due reminder being sent.
+type item struct {
+	due      Due
+	profile  registry.Profile
+	step     registry.Step
+	next     registry.Reminder // the state after this step is sent
+	decision Decision
+	text     text
+	attrs    map[string]string // message attributes besides userId, channel and kind
+	msgs     []message.Message
+	channels []string // the channels of msgs
+}
+
+func (r *sender) count(kind string, f func(*Counts)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.sum.ByKind[kind]
+	f(&c)
+	r.sum.ByKind[kind] = c
+	f(&r.sum.Counts)
+}
+
+// ownerProfile reads the profile of a due item's owner; when it cannot, it
+// counts the item due and failed (the next run retries it) and says so.
+func (r *sender) ownerProfile(ctx context.Context, kind, owner string) (registry.Profile, bool) {
+	p, err := r.profile(ctx, owner)
+	if err != nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.log.Warn("reminders: profile unreadable", "err", err.Error())
+		return registry.Profile{}, false
+	}
+	return p, true
+}
+
+func (r *sender) profile(ctx context.Context, owner string) (registry.Profile, error) {
+	if p, ok := r.profiles[owner]; ok {
+		return p, nil
+	}
+	p, err := r.store.GetProfile(ctx, owner)
+	if err == nil {
+		r.profiles[owner] = p
+	}
+	return p, err
+}
+
+// chunk decides, publishes and records one chunk of due items. It returns
+// how many of them could not be sent because the publisher was unavailable
+// or throttled (they stay due), so a paced caller can back off.
+func (r *sender) chunk(ctx context.Context, items []Due) (unavailable int) {
+	var todo []*item
+	for _, d := range items {
+		if it := r.prepare(ctx, d); it != nil {
+			todo = append(todo, it)
+		}
+	}
+	var msgs []message.Message
+	for _, it := range todo {
+		msgs = append(msgs, it.msgs...)
+	}
+	failed := map[string]error{}
+	if len(msgs) > 0 {
+		failed = r.publish(ctx, msgs)
+	}
+	for _, it := range todo {
+		if r.finish(ctx, it, failed) {
+			unavailable++
+		}
+	}
+	return unavailable
+}
+
+// prepare decides what to do about one due item: nothing (skipped,
+// possibly with its schedule corrected) or an item whose decision it claimed.
+func (r *sender) prepare(ctx context.Context, d Due) *item {
+	switch {
+	case d.Booking != nil:
+		return r.prepareBooking(ctx, d)
+	case d.Message != nil:
+		return r.prepareMessage(ctx, d)
+	}
+	return r.prepareDocument(ctx, d)
+}
+
+// skip counts a due item skipped and moves it to next.
+func (r *sender) skip(ctx context.Context, d Due, kind string, next registry.Reminder) *item {
+	r.count(kind, func(c *Counts) { c.Skipped++ })
+	r.advance(ctx, d, next)
+	return nil
+}
+
+func (r *sender) prepareDocument(ctx context.Context, due Due) *item {
+	d := *due.Document
+	kind := inbox.KindDocumentExpiring
+	p, ok := r.ownerProfile(ctx, kind, d.Owner)
+	if !ok {
+		return nil
+	}
+	loc := p.Location()
+	today := civil.Today(r.now, loc)
+	// Reminders count towards the deadline: the end of validity, a legal
+	// extension included, or the milestone of a document that never expires.
+	dl, hasDeadline := d.Deadline()
+	if hasDeadline && dl.Milestone == "" && today.After(dl.Date) {
+		kind = inbox.KindDocumentExpired
+	}
+	r.count(kind, func(c *Counts) { c.Due++ })
+	// The schedule is recomputed with today's profile: a time zone changed
+	// since the reminder was scheduled moves it, and never earlier than its
+	// local day.
+	expected := d.Schedule(loc, r.now)
+	if expected.Next == nil || expected.NextAt.After(r.now) {
+		return r.skip(ctx, due, kind, expected)
+	}
+	if at := remindtime.OutOfQuietHours(r.now, loc); at.After(r.now) {
+		expected.NextAt = &at
+		return r.skip(ctx, due, kind, expected)
+	}
+	step := *expected.Next
+	after := d
+	after.Reminder = expected.Sent(step)
+	left := today.DaysUntil(dl.Date)
+	it := &item{due: due, profile: p, step: step, next: after.Schedule(loc, r.now), text: render(d, today, p.Language),
+		attrs: map[string]string{message.AttrDocumentType: string(d.Type), message.AttrDaysLeft: strconv.Itoa(left)}}
+	return r.claim(ctx, it, dl.Date.String()+"#"+step.Key())
+}
+
+// prepareBooking decides about a booking's reminder. When to send is the
+// owner's zone (booking.Schedule); the message shows the start in the
+// institution's, and in the owner's too when their clocks differ.
+func (r *sender) prepareBooking(ctx context.Context, due Due) *item {
+	b := *due.Booking
+	kind := inbox.KindBookingUpcoming
+	p, ok := r.ownerProfile(ctx, kind, b.Owner)
+	if !ok {
+		return nil
+	}
+	loc := p.Location()
+	r.count(kind, func(c *Counts) { c.Due++ })
+	expected := b.Schedule(r.now, loc)
+	if expected.Next == nil || expected.NextAt.After(r.now) {
+		return r.skip(ctx, due, kind, expected)
+	}
+	// "Tomorrow" waits out the quiet hours; "in 2 hours" cannot wait past
+	// the start, and its time already avoids them (remindtime.BeforeStart).
+	if expected.Next.Kind == booking.StepDayBefore {
+		if at := remindtime.OutOfQuietHours(r.now, loc); at.After(r.now) {
+			expected.NextAt = &at
+			return r.skip(ctx, due, kind, expected)
+		}
+	}
+	step := *expected.Next
+	after := b
+	after.Reminder = expected.Sent(step)
+	spec, inst := r.names(ctx, b)
+	it := &item{due: due, profile: p, step: step, next: after.Schedule(r.now, loc),
+		text: renderBooking(b, step, r.now, loc, spec, inst, p.Language)}
+	return r.claim(ctx, it, b.Start.UTC().Format(time.RFC3339)+"#"+string(step.Kind))
+}
+
+// prepareMessage claims the sending of an outbox message on the channels
+// its owner can be reached on now. It ignores the quiet hours, as the first
+// attempt did: it is news of the person's own request, late already.
+func (r *sender) prepareMessage(ctx context.Context, due Due) *item {
+	n := due.Message.Notification
+	kind := n.Kind
+	p, ok := r.ownerProfile(ctx, kind, n.Owner)
+	if !ok {
+		return nil
+	}
+	r.count(kind, func(c *Counts) { c.Due++ })
+	subject, body := n.Message()
+	it := &item{due: due, profile: p, text: text{kind: kind, subject: subject, body: body, sms: body}, attrs: due.Message.Attributes}
+	return r.claim(ctx, it, KindMessage)
+}
+
+// names are the booking's specialization and institution, "" where the
+// directory cannot tell.
+func (r *sender) names(ctx context.Context, b booking.Booking) (spec, inst string) {
+	if r.places == nil {
+		return "", ""
+	}
+	if s, err := r.places.Specialist(ctx, b.SpecialistID); err == nil {
+		spec = s.Specialization
+	}
+	if i, err := r.places.Institution(ctx, b.InstitutionID); err == nil {
+		inst = i.Name
+	}
+	return spec, inst
+}
+
+// claim takes it's decision, keyed key, and writes its messages: one per
+// channel not yet sent. nil when there is nothing to send. The lease runs
+// from the wall clock, not from r.now: two runs for different instants
+// (a late retry of an old event next to a new one) then see each other's
+// claims as held.
+func (r *sender) claim(ctx context.Context, it *item, key string) *item {
+	kind, ref := it.text.kind, it.due.Ref()
+	wall := r.clock().UTC()
+	dec, claimed, err := r.store.Claim(ctx, Decision{Owner: ref.Owner, DocID: ref.ID, Key: key,
+		LeaseUntil: wall.Add(r.lease)}, wall)
+	switch {
+	case err != nil:
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.log.Warn("reminders: claim failed", "err", err.Error())
+		return nil
+	case !claimed && dec.Status == DecisionSent:
+		return r.skip(ctx, it.due, kind, it.next) // sent by an earlier run that stopped before moving on
+	case !claimed:
+		r.count(kind, func(c *Counts) { c.Skipped++ }) // another run holds it
+		return nil
+	}
+	it.decision = dec
+	for _, ch := range it.profile.Reachable() {
+		if slices.Contains(dec.SentChannels, ch) {
+			continue
+		}
+		body := it.text.body
+		if ch == registry.ChannelSMS {
+			body = it.text.sms
+		}
+		attrs := map[string]string{message.AttrUserID: ref.Owner, message.AttrChannel: ch, message.AttrKind: kind}
+		maps.Copy(attrs, it.attrs)
+		it.msgs = append(it.msgs, message.Message{ID: ref.ID + "." + dec.Key + "." + ch,
+			Subject: it.text.subject, Body: body, Attributes: attrs})
+		it.channels = append(it.channels, ch)
+	}
+	return it
+}
+
+// finish records the outcome of an item's publishing. It reports whether
+// a message of it failed because the publisher was unavailable (or
+// throttled): the item stays due and is retried.
+func (r *sender) finish(ctx context.Context, it *item, failed map[string]error) (unavailable bool) {
+	kind := it.text.kind
+	dec := it.decision
+	var lost []string
+	for i, m := range it.msgs {
+		if err, bad := failed[m.ID]; bad {
+			lost = append(lost, it.channels[i])
+			unavailable = unavailable || errs.Is(err, errs.Unavailable)
+			r.log.Warn("reminders: publish failed", "channel", it.channels[i], "err", err.Error())
+		} else {
+			dec.SentChannels = append(dec.SentChannels, it.channels[i])
+		}
+	}
+	if len(lost) > 0 {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		if err := r.store.Release(ctx, dec); err != nil {
+			r.log.Warn("reminders: release failed; the lease will lapse", "err", err.Error())
+		}
+		return unavailable
+	}
+	ref := it.due.Ref()
+	var n inbox.Notification // none for a message: it is in the inbox already
+	if it.due.Message == nil {
+		n = inbox.Notification{ID: r.newID(), Owner: ref.Owner, Kind: kind, Title: it.text.subject, Body: it.text.body, CreatedAt: r.now}
+	}
+	var ev registry.Event // none for a booking: its record is its own Events
+	if d := it.due.Document; d != nil {
+		dl, _ := d.Deadline()
+		left := civil.Today(r.now, it.profile.Location()).DaysUntil(dl.Date)
+		n.DocID, n.DocType, n.DaysLeft = d.ID, string(d.Type), &left
+		ev = registry.Event{ID: r.newID(), DocID: d.ID, Owner: d.Owner, Action: registry.ActionReminderSent,
+			Step: it.step.Key(), Channels: append([]string{"cabinet"}, dec.SentChannels...), Actor: registry.ActorSystem, At: r.now}
+	}
+	if err := r.store.Complete(ctx, dec, n, ev); err != nil {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.log.Warn("reminders: could not record a sent reminder", "err", err.Error())
+		return false
+	}
+	r.count(kind, func(c *Counts) { c.Sent++ })
+	r.advance(ctx, it.due, it.next)
+	return false
+}
+
+// advance moves the document or booking to its next reminder unless it
+// changed since it was read; then its own new schedule stands.
+func (r *sender) advance(ctx context.Context, d Due, next registry.Reminder) {
+	err := r.store.Advance(ctx, d.Ref(), d.Reminder().NextAt, next)
+	if err != nil && !errs.Is(err, errs.Conflict) {
+		r.log.Warn("reminders: could not move an item to its next reminder", "err", err.Error())
+	}
+}
