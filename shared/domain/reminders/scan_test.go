@@ -43,6 +43,25 @@ type env struct {
 	topicARN string
 	queueURL string
 	scanner  *reminders.Scanner
+
+	// wall is the wall clock of the runs, on which claims' leases are
+	// measured; scan sets it to the event's time unless a test set it
+	// apart (scanAt).
+	wallMu sync.Mutex
+	wall   time.Time
+}
+
+// wallClock reads e.wall.
+func (e *env) wallClock() time.Time {
+	e.wallMu.Lock()
+	defer e.wallMu.Unlock()
+	return e.wall
+}
+
+func (e *env) setWall(t time.Time) {
+	e.wallMu.Lock()
+	defer e.wallMu.Unlock()
+	e.wall = t
 }
 
 func newEnv(t *testing.T) *env {
@@ -73,7 +92,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) newScanner(p message.Publisher) *reminders.Scanner {
 	return &reminders.Scanner{Store: e.store, Publisher: p, NewID: ids.New, Shards: store.DueShards,
-		Log: slog.New(slog.DiscardHandler)}
+		Log: slog.New(slog.DiscardHandler), Clock: e.wallClock}
 }
 
 // person saves a profile with both contacts.
@@ -97,12 +116,15 @@ func (e *env) document(sub, exp string, created time.Time) registry.View {
 	return v
 }
 
+// scan runs the scanner for the event time at, on a wall clock that reads
+// the same.
 func (e *env) scan(at string) reminders.Summary {
 	e.t.Helper()
 	now, err := time.Parse(time.RFC3339, at)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.setWall(now)
 	sum, err := e.scanner.Run(e.ctx, now)
 	if err != nil {
 		e.t.Fatal(err)
