@@ -32,9 +32,15 @@ const (
 	// OrgDigest sends every organisation its weekly digest of employees'
 	// expiring documents.
 	OrgDigest = "org-digest"
+	// ReminderDispatch decides, every minute, which shards of the due index
+	// have work and enqueues a job for each on its class's queue.
+	ReminderDispatch = "reminder-dispatch"
+	// ReminderWorker drains the jobs of the reminder job queues.
+	ReminderWorker = "reminder-worker"
 )
 
-// Function is one Lambda. Exactly one of Routes, Schedule and Events is set.
+// Function is one Lambda. Exactly one of Routes, Schedule, Events and Queues
+// is set.
 type Function struct {
 	Name string
 	// Routes are the HTTP routes the function serves behind the API.
@@ -43,6 +49,8 @@ type Function struct {
 	Schedule *Schedule
 	// Events runs the function on the events of an EventBridge bus.
 	Events *Events
+	// Queues runs the function on the messages of SQS queues.
+	Queues []Queue
 	// MemoryMB and Timeout size the Lambda.
 	MemoryMB int
 	Timeout  time.Duration
@@ -84,6 +92,15 @@ type Events struct {
 	DetailTypes []string
 }
 
+// Queue is an SQS trigger: an event source mapping from the queue Name
+// (shared/adapter/queue.Queues, deployed as kabinet-<stage>-<Name>) to the
+// function, one message a batch with partial batch responses, at most
+// MaxConcurrency invocations at once.
+type Queue struct {
+	Name           string
+	MaxConcurrency int
+}
+
 // TableAccess is what a function may do with the table.
 type TableAccess int
 
@@ -108,6 +125,15 @@ type Needs struct {
 	// VideoLinks gives it the link prefix of video appointments
 	// (VIDEO_BASE_URL).
 	VideoLinks bool
+	// JobQueues gives it the reminder job queues' URLs
+	// (URGENT_JOBS_QUEUE_URL, DOCUMENT_JOBS_QUEUE_URL) and leave to send to
+	// them (a worker enqueues its jobs' continuations).
+	JobQueues bool
+	// SendRates gives it the account's send rates (SMS_PER_SECOND,
+	// EMAIL_PER_SECOND, PUBLISH_PER_SECOND: stack parameters) and the
+	// WORKER_CONCURRENCY they are divided over (the sum of its Queues'
+	// MaxConcurrency).
+	SendRates bool
 }
 
 // RemindersTopic is the name of the topic people's reminders and status
@@ -218,6 +244,19 @@ var All = []Function{
 	{Name: ExpiryScan, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
 		Needs:    Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 15}},
+	// The reminder pipeline (shared/domain/reminders), which is to replace
+	// expiry-scan: the dispatcher every minute, the worker on the job
+	// queues (2 urgent and 8 document workers at most). The stack does not
+	// deploy JobQueues, SendRates or Queues triggers yet.
+	{Name: ReminderDispatch, MemoryMB: eventMemoryMB, Timeout: scheduledTimeout,
+		Needs:    Needs{Table: ReadWrite, JobQueues: true},
+		Schedule: &Schedule{RateMinutes: 1}},
+	{Name: ReminderWorker, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
+		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
+		Queues: []Queue{
+			{Name: "reminder-jobs-urgent.fifo", MaxConcurrency: 2},
+			{Name: "reminder-jobs-document.fifo", MaxConcurrency: 8},
+		}},
 	// The weekly digest publishes to the reminders topic (org-digest
 	// refuses to start without it).
 	{Name: OrgDigest, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
@@ -260,6 +299,9 @@ func Scheduled() []Function { return filter(func(f Function) bool { return f.Sch
 
 // EventDriven lists the functions run by bus events, in the order of All.
 func EventDriven() []Function { return filter(func(f Function) bool { return f.Events != nil }) }
+
+// QueueFed lists the functions run by SQS queues, in the order of All.
+func QueueFed() []Function { return filter(func(f Function) bool { return len(f.Queues) > 0 }) }
 
 // Routes is the whole API surface: every function's routes, in order.
 func Routes() []FunctionRoute {

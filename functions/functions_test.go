@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kabinet/kabinet/shared/adapter/queue"
+	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
 
@@ -45,13 +47,13 @@ func TestTableIsWellFormed(t *testing.T) {
 		}
 		names[f.Name] = true
 		triggers := 0
-		for _, set := range []bool{len(f.Routes) > 0, f.Schedule != nil, f.Events != nil} {
+		for _, set := range []bool{len(f.Routes) > 0, f.Schedule != nil, f.Events != nil, len(f.Queues) > 0} {
 			if set {
 				triggers++
 			}
 		}
 		if triggers != 1 {
-			t.Errorf("%s has %d triggers, want exactly one of routes, schedule, events", f.Name, triggers)
+			t.Errorf("%s has %d triggers, want exactly one of routes, schedule, events, queues", f.Name, triggers)
 		}
 		if f.MemoryMB < 128 || f.Timeout <= 0 {
 			t.Errorf("%s: memory %d MB, timeout %s", f.Name, f.MemoryMB, f.Timeout)
@@ -89,5 +91,34 @@ func TestIngestRuleMatchesTheDomain(t *testing.T) {
 	}
 	if want := []string{ingest.DocumentIssued, ingest.DocumentRevoked}; !slices.Equal(f.Events.DetailTypes, want) {
 		t.Errorf("detail types %v, want %v", f.Events.DetailTypes, want)
+	}
+}
+
+// GIVEN the reminder worker's queues WHEN compared with the queue adapter's
+// definitions THEN they are the same queues, each at least 2 at once (SQS
+// event sources' minimum), summing to the concurrency the send rates are
+// divided over by default.
+func TestReminderQueuesMatchTheAdapter(t *testing.T) {
+	f, ok := Get(ReminderWorker)
+	if !ok {
+		t.Fatalf("no %s function", ReminderWorker)
+	}
+	var got, want []string
+	sum := 0
+	for _, q := range f.Queues {
+		got = append(got, q.Name)
+		if q.MaxConcurrency < 2 {
+			t.Errorf("%s: concurrency %d", q.Name, q.MaxConcurrency)
+		}
+		sum += q.MaxConcurrency
+	}
+	for _, q := range queue.Queues {
+		want = append(want, q.Name)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("queues %v, want %v", got, want)
+	}
+	if sum != core.DefaultWorkers {
+		t.Errorf("concurrency %d in all, core.DefaultWorkers %d", sum, core.DefaultWorkers)
 	}
 }

@@ -57,17 +57,23 @@ func (c *Counts) add(o Counts) {
 // Summary is what a run or a job did. Read counts due-index items read: the
 // cost, which follows what is due, not the size of the table.
 type Summary struct {
-	Now       time.Time         `json:"now"`
-	Read      int               `json:"read"`
-	Counts                      // all kinds
-	ByKind    map[string]Counts `json:"byKind"`
-	Complete  bool              `json:"complete"` // false: stopped early (deadline, MaxPerRun, throttling); a continuation or the next run goes on
-	ElapsedMs int64             `json:"elapsedMs"`
+	Now      time.Time         `json:"now"`
+	Read     int               `json:"read"`
+	Counts                     // all kinds
+	ByKind   map[string]Counts `json:"byKind"`
+	Complete bool              `json:"complete"` // false: stopped early (deadline, MaxPerRun, throttling); a continuation or the next run goes on
+	// Throttled counts the chunks a worker had to back off after (the
+	// publisher throttled or was down); Continued says a worker enqueued
+	// its job's continuation.
+	Throttled int   `json:"throttled,omitempty"`
+	Continued bool  `json:"continued,omitempty"`
+	ElapsedMs int64 `json:"elapsedMs"`
 }
 
 // Add counts o's work into s (not its instant, completeness or time).
 func (s *Summary) Add(o Summary) {
 	s.Read += o.Read
+	s.Throttled += o.Throttled
 	s.Counts.add(o.Counts)
 	if s.ByKind == nil {
 		s.ByKind = map[string]Counts{}
