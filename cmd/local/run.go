@@ -24,6 +24,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -77,12 +78,21 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err := store.EnsureTable(ctx, cl.DynamoDB, tableName); err != nil {
 		return err
 	}
+	// Data of an older checkout keeps its due items in the partitions the
+	// due index had before it had classes.
+	if _, err := store.New(cl.DynamoDB, tableName).MoveLegacyDue(ctx); err != nil {
+		return err
+	}
 	snsc, sqsc := sns.NewFromConfig(cl.AWS), sqs.NewFromConfig(cl.AWS)
 	topics, err := ensureTopics(ctx, snsc)
 	if err != nil {
 		return err
 	}
 	outbox, err := newOutbox(ctx, snsc, sqsc, topics[notify.Reminders.Env], outboxName, out)
+	if err != nil {
+		return err
+	}
+	queues, err := queue.Ensure(ctx, sqsc, "kabinet-local-")
 	if err != nil {
 		return err
 	}
@@ -107,10 +117,15 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
 	st := core.NewStore(cfg, cl, time.Now)
 	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
-	scanner, err := app.Scanner(cfg, cl, log)
+	// The goroutine workers of this one process share one pace: the
+	// account's whole rates, as if WORKER_CONCURRENCY were 1.
+	pipeline := core.Pipeline{Queues: queues, Rates: reminders.DefaultRates, Workers: 1}
+	dispatcher := app.Dispatcher(cfg, pipeline, cl, log)
+	worker, err := app.Worker(cfg, pipeline, cl, log)
 	if err != nil {
 		return err
 	}
+	worker.Budget = localJobBudget
 	ingestEvent := eventbridge.Ingest(app.Ingest(cfg, cl, time.Now, log))
 	seeded, err := seed(ctx, svcs.Documents)
 	if err != nil {
@@ -131,8 +146,10 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
 		Outbox: func() any { return outbox.list() },
 		Docs:   apidocs.Page,
+		// The pipeline at t in this request: the dispatch, then every job
+		// drained, continuations included; the answer says what they did.
 		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
-			return scanner.Run(ctx, t)
+			return reminders.RunAll(ctx, dispatcher, worker, t)
 		},
 		Ingest: func(ctx context.Context, ev events.EventBridgeEvent) (any, error) {
 			return ingestEvent(ctx, ev)
@@ -148,13 +165,20 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
 
 	envFile := filepath.Join(dir, "stack.env")
-	if err := writeEnv(envFile, stack.Env(), topics); err != nil {
+	if err := writeEnv(envFile, stack.Env(), topics, queues); err != nil {
 		return err
 	}
 	defer os.Remove(envFile)
 
 	go outbox.poll(ctx)
-	go scanEveryMinute(ctx, scanner, out)
+	go dispatchEveryMinute(ctx, dispatcher, out)
+	workCtx, stopWorkers := context.WithCancel(ctx)
+	workersDone := make(chan struct{})
+	go func() {
+		defer close(workersDone)
+		runWorkers(workCtx, &queue.Jobs{SQS: sqsc, URLs: queues}, worker, out, log)
+	}()
+	defer func() { stopWorkers(); <-workersDone }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
@@ -173,6 +197,8 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopWorkers() // before the emulators they read go
+	<-workersDone
 	return stack.Stop()
 }
 
@@ -219,11 +245,14 @@ func health(ctx context.Context, db *dynamodb.Client, c *sns.Client, topic strin
 
 // writeEnv records where the local stack listens, for `make invoke` and for
 // running the AWS CLI or a function binary by hand against it.
-func writeEnv(path string, stackEnv []string, topics map[string]string) error {
+func writeEnv(path string, stackEnv []string, topics map[string]string, queues map[reminders.Class]string) error {
 	lines := append([]string{"# written by make run; removed when it stops"}, stackEnv...)
 	lines = append(lines, "TABLE_NAME="+tableName)
 	for env, arn := range topics {
 		lines = append(lines, env+"="+arn)
+	}
+	for _, q := range queue.Queues {
+		lines = append(lines, q.Env+"="+queues[q.Class])
 	}
 	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600)
 }
@@ -233,6 +262,7 @@ func banner(out io.Writer, base string, stack *emulators.Stack, envFile, seeded 
 Kabinet is running at %[1]s   (the web cabinet: open it in a browser, sign in as alice)
   DynamoDB Local  %[2]s   (table %[3]s, data in .local/dynamodb; make reset wipes it)
   SNS/SQS fauxqs  %[4]s   (reminders are delivered to the queue %[5]s)
+  reminders       dispatched every minute to the job queues, drained by %[8]d workers per class
   endpoints for other tools: %[6]s
 
 Get a token and call the API:
@@ -241,31 +271,10 @@ Get a token and call the API:
   curl -s -X POST %[1]s/documents -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
        -d '{"type":"foreign_passport","issuedOn":"2017-06-20"}'
 
-Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan · GET /dev/outbox (reminders delivered)
+Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan (the pipeline at a time, in the request)
+              GET /dev/outbox (reminders delivered)
               POST /dev/events (an agency's EventBridge event, e.g. events/agency-document-issued.json)
 %[7]s
 Press Ctrl-C to stop; nothing is left running.
-`, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded)
-}
-
-// scanEveryMinute runs the expiry scan each minute of real time, as the
-// deployed schedule does every 15 minutes, and prints what it sent.
-func scanEveryMinute(ctx context.Context, s *reminders.Scanner, out io.Writer) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			sum, err := s.Run(ctx, now)
-			switch {
-			case err != nil:
-				fmt.Fprintln(out, "expiry scan failed:", err)
-			case sum.Due > 0:
-				fmt.Fprintf(out, "expiry scan %s: due %d, sent %d, failed %d, skipped %d\n",
-					now.Format(time.TimeOnly), sum.Due, sum.Sent, sum.Failed, sum.Skipped)
-			}
-		}
-	}
+`, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded, localWorkers)
 }

@@ -171,3 +171,28 @@ func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logg
 		Log: log, Publisher: core.Publisher(c, cl)}
 	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps}
 }
+
+// Dispatcher builds the reminder pipeline's dispatcher as
+// functions/reminder-dispatch does.
+func Dispatcher(c core.Config, p core.Pipeline, cl core.Clients, log *slog.Logger) *reminders.Dispatcher {
+	return &reminders.Dispatcher{Store: core.NewStore(c, cl, time.Now), Queue: core.Jobs(p, cl), Shards: store.DueShards, Log: log}
+}
+
+// Worker builds a reminder worker as functions/reminder-worker does,
+// keeping to its share of p.Rates. Errors: no reminders topic in c.
+func Worker(c core.Config, p core.Pipeline, cl core.Clients, log *slog.Logger) (*reminders.Worker, error) {
+	pub := core.Publisher(c, cl)
+	if pub == nil {
+		return nil, errors.New(notify.Reminders.Env + " is not set")
+	}
+	st := core.NewStore(c, cl, time.Now)
+	return &reminders.Worker{
+		Store:     st,
+		Publisher: pub,
+		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		NewID:     ids.New,
+		Log:       log,
+		Queue:     core.Jobs(p, cl),
+		Limits:    p.Rates.Share(p.Workers).Limits(),
+	}, nil
+}
