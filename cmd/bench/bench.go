@@ -66,6 +66,7 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 	cl := core.Clients{AWS: base.AWS,
 		DynamoDB: dynamodb.NewFromConfig(base.AWS, func(op *dynamodb.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 		SNS:      sns.NewFromConfig(base.AWS, func(op *sns.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
+		SQS:      base.SQS,
 	}
 	// The local tokens are RS256, as Cognito's (devapi.TokenIssuer).
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

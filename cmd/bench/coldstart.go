@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/queue"
 )
 
 // coldResult is one function's cold start.
@@ -85,6 +86,11 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 	if err != nil {
 		return err
 	}
+	// the reminder pipeline's job queues, for reminder-dispatch and reminder-worker
+	queues, err := queue.Ensure(ctx, b.cl.SQS, "bench-cold-")
+	if err != nil {
+		return err
+	}
 	env := append(append([]string{}, b.o.Env...),
 		"TABLE_NAME="+table,
 		"REMINDERS_TOPIC_ARN="+aws.ToString(topic.TopicArn),
@@ -96,6 +102,9 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 		"AWS_LAMBDA_LOG_STREAM_NAME=bench",
 		"_HANDLER=bootstrap",
 	)
+	for _, q := range queue.Queues {
+		env = append(env, q.Env+"="+queues[q.Class])
+	}
 
 	// id names the build directory and AWS_LAMBDA_FUNCTION_NAME.
 	type target struct {
