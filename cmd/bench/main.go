@@ -91,7 +91,7 @@ func main() {
 }
 
 // stepNames name the parts of a run for -only, in the order they run.
-var stepNames = []string{"cold", "requests", "scan", "contention"}
+var stepNames = []string{"cold", "requests", "scan", "contention", "pipeline", "lateness"}
 
 // run measures everything (or o.Only); the AWS environment must already point at the
 // emulators (o.Env is what the function binaries get).
@@ -110,6 +110,8 @@ func run(ctx context.Context, o options) (*report, error) {
 		{"requests", "request cost", b.requestCost},
 		{"scan", "expiry scan scaling", b.scanScaling},
 		{"contention", "booking contention", b.contention},
+		{"pipeline", "reminder pipeline scale-out", b.pipelineScaling},
+		{"lateness", "reminder lateness under a peak", b.pipelineLateness},
 	}
 	for _, s := range steps {
 		if len(o.Only) > 0 && !slices.Contains(o.Only, s.part) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kabinet/kabinet/internal/emulators"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
@@ -72,5 +73,25 @@ func TestQuickReport(t *testing.T) {
 	}
 	if rep.Cost.Total[0] <= 0 || rep.Cost.Total[1] <= rep.Cost.Total[0] {
 		t.Errorf("cost on paper: %+v", rep.Cost.Total)
+	}
+	if len(rep.Pipeline) < 2 || rep.Pipeline[0].Workers != 0 {
+		t.Errorf("scale-out: want the single loop, then the pipeline: %+v", rep.Pipeline)
+	}
+	for _, q := range rep.Pipeline {
+		if q.Sent != q.Due || q.Jobs < 1 {
+			t.Errorf("%s: sent %d of %d in %d jobs", q.Name, q.Sent, q.Due, q.Jobs)
+		}
+	}
+	late := map[string]lateRow{}
+	for _, l := range rep.Lateness {
+		late[l.Design+"/"+l.Class] = l
+		if l.N == 0 || l.Sent != l.N {
+			t.Errorf("lateness %s/%s: sent %d of %d", l.Design, l.Class, l.Sent, l.N)
+		}
+	}
+	// on the simulated clock: the pipeline sends bookings within the next
+	// minute's dispatch; the single loop makes them wait for its next run
+	if p, s := late["pipeline/urgent"], late["single loop/urgent"]; p.P99 > 2*time.Minute || p.P99 >= s.P99 {
+		t.Errorf("booking reminders p99 late: pipeline %s, single loop %s", p.P99, s.P99)
 	}
 }

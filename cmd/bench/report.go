@@ -27,6 +27,8 @@ type report struct {
 	Scans        []scanResult
 	Contention   []contResult
 	Cost         costTable
+	Pipeline     []pipeResult // section 6, pipeline.go
+	Lateness     []lateRow
 }
 
 // Section titles; the unit test checks that each is present.
@@ -37,6 +39,7 @@ var sections = []string{
 	"## 3. Expiry scan scaling",
 	"## 4. Booking contention",
 	"## 5. Cost on paper",
+	"## 6. Reminder pipeline",
 }
 
 // initTarget is the most a function's init may take, as a multiple of the
@@ -279,6 +282,7 @@ func (r *report) Markdown() string {
 		p("- %s", n)
 	}
 	p("")
+	r.pipelineMarkdown(p)
 	return b.String()
 }
 

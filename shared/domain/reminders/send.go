@@ -33,6 +33,9 @@ type sender struct {
 	// now is the instant the work is for (the scheduled event's time):
 	// what is due, what the messages say, what the records are stamped.
 	now time.Time
+	// parallel is how many items of a chunk are prepared (and recorded)
+	// at once; 1 when 0. Their messages are published in the chunk's order.
+	parallel int
 
 	mu       sync.Mutex
 	profiles map[string]registry.Profile
@@ -124,39 +127,67 @@ func (r *sender) ownerProfile(ctx context.Context, kind, owner string) (registry
 }
 
 func (r *sender) profile(ctx context.Context, owner string) (registry.Profile, error) {
-	if p, ok := r.profiles[owner]; ok {
+	r.mu.Lock()
+	p, ok := r.profiles[owner]
+	r.mu.Unlock()
+	if ok {
 		return p, nil
 	}
 	p, err := r.store.GetProfile(ctx, owner)
 	if err == nil {
+		r.mu.Lock()
 		r.profiles[owner] = p
+		r.mu.Unlock()
 	}
 	return p, err
+}
+
+// each runs f on every index of n, up to r.parallel at once.
+func (r *sender) each(n int, f func(i int)) {
+	if r.parallel <= 1 || n <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	sem := make(chan struct{}, r.parallel)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			f(i)
+		})
+	}
+	wg.Wait()
 }
 
 // chunk decides, publishes and records one chunk of due items. It returns
 // how many of them could not be sent because the publisher was unavailable
 // or throttled (they stay due), so a paced caller can back off.
 func (r *sender) chunk(ctx context.Context, items []Due) (unavailable int) {
+	prepared := make([]*item, len(items))
+	r.each(len(items), func(i int) { prepared[i] = r.prepare(ctx, items[i]) })
 	var todo []*item
-	for _, d := range items {
-		if it := r.prepare(ctx, d); it != nil {
-			todo = append(todo, it)
-		}
-	}
 	var msgs []message.Message
-	for _, it := range todo {
-		msgs = append(msgs, it.msgs...)
+	for _, it := range prepared {
+		if it != nil {
+			todo = append(todo, it)
+			msgs = append(msgs, it.msgs...)
+		}
 	}
 	failed := map[string]error{}
 	if len(msgs) > 0 {
 		failed = r.publish(ctx, msgs)
 	}
-	for _, it := range todo {
-		if r.finish(ctx, it, failed) {
+	var mu sync.Mutex
+	r.each(len(todo), func(i int) {
+		if r.finish(ctx, todo[i], failed) {
+			mu.Lock()
 			unavailable++
+			mu.Unlock()
 		}
-	}
+	})
 	return unavailable
 }
 

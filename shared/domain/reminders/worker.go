@@ -72,8 +72,12 @@ type Worker struct {
 	// nil sends as fast as the publisher goes.
 	Limits *pace.Limits
 
-	PageSize int           // items per due-index query
-	Chunk    int           // due items decided and published together
+	PageSize int // items per due-index query
+	Chunk    int // due items decided and published together
+	// Parallel is how many items of a chunk are claimed and recorded at
+	// once (DefaultParallel when 0): a reminder is four DynamoDB calls in a
+	// row, and a worker that waits for each in turn spends its time waiting.
+	Parallel int
 	Lease    time.Duration // how long a claimed decision is this worker's alone
 	// MaxItems bounds the due items one job takes on (0: no bound): then
 	// it continues in a new job, as when its time is up.
@@ -91,6 +95,8 @@ const (
 	// DefaultWorkerChunk is smaller than a run's: a chunk is what a job
 	// finishes before it can stop, paced.
 	DefaultWorkerChunk = 20
+	// DefaultParallel is a Worker's Parallel when unset.
+	DefaultParallel = 8
 	// maxBackoff bounds the wait after the publisher throttled.
 	maxBackoff = 30 * time.Second
 )
@@ -154,6 +160,10 @@ func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	stop := w.stopAt(ctx, start)
 	r := newSender(sum.Now, &sum)
 	r.store, r.places, r.newID, r.log, r.lease, r.clock = w.Store, w.Places, w.NewID, log, lease, w.clock
+	r.parallel = w.Parallel
+	if r.parallel <= 0 {
+		r.parallel = DefaultParallel
+	}
 	p := &pacer{w: w, stop: stop}
 	r.publish = p.publish
 	if w.Limits == nil {
