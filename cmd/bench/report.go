@@ -195,7 +195,7 @@ func (r *report) Markdown() string {
 	p("Tables bulk-loaded with `store.PutDocuments`: 1%% of the documents due now, half of the rest due in a year")
 	p("(in the sparse due index but not yet due), the other half indefinite (not in the index). The due owners have a")
 	p("profile with e-mail and SMS on, so each reminder is two SNS messages. One run of the real scan")
-	p("(`app.Scanner`, 16 shards; `MaxPerRun` raised above the due count so one run takes everything — the default")
+	p("(`app.Scanner`, the single loop over 8 urgent and 32 document shards; `MaxPerRun` raised above the due count so one run takes everything — the default")
 	p("cap of 2,000 would stop a run early) is compared with the naive alternative: a full `Scan` with")
 	p("`FilterExpression nextRemindAt <= :now` over the same table.")
 	if !r.Large && !r.Quick {
