@@ -129,8 +129,10 @@ func (w *Worker) sleep(ctx context.Context, d time.Duration) error {
 // chunk it finished, so nothing due waits for the next dispatch. When the
 // publisher throttles (or is down), the chunk's unsent items stay due: the
 // worker slows its pace, waits (doubling up to 30 s) and reads them again,
-// in order, before anything after them. Summary.Complete is false when a
-// continuation was enqueued.
+// in order, before anything after them. Summary.Complete is false when the
+// job stopped early; Summary.Continued says it enqueued its continuation
+// (not when it had no time to start, or met only a throttling publisher:
+// then the next minute's job takes the shard up).
 //
 // Errors: Invalid (job), Unavailable or Internal when the shard could not
 // be read before any work was done, or the continuation could not be
