@@ -99,7 +99,9 @@ func (b *bench) pipelineScaling(ctx context.Context, rep *report) error {
 			if err != nil {
 				return err
 			}
-			sc.MaxPerRun = due + 1000
+			// one run takes everything: MaxPerRun is split evenly over the
+			// shards, and one shard may hold any part of the backlog
+			sc.MaxPerRun = due * (store.UrgentShards + store.DocumentShards)
 			sum, err := sc.Run(ctx, scanNow)
 			if err != nil {
 				return err
