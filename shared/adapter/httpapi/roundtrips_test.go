@@ -151,18 +151,20 @@ func TestRoundTrips(t *testing.T) {
 			req{method: "GET", path: "/notifications", token: c.token("rt-alice")}, http.StatusOK,
 			[][]string{{"Query"}}},
 		// The request names no language, so the booking's checklist is
-		// written in the profile's: read with the booking's own reads.
-		{"POST /bookings: the claim, slot, schedule, bookings and the profile (the reader's language) at once; one transaction; the audit entry",
+		// written in the profile's; the booking's reminders are timed in
+		// the profile's zone. Both read it with the booking's own reads
+		// (twice: the HTTP layer for the language, the domain for the zone).
+		{"POST /bookings: the claim, slot, schedule, bookings and the profile (language, zone) at once; one transaction; the audit entry",
 			req{method: "POST", path: "/bookings", token: c.token("rt-bob"), body: bookBody(slots[0], "in_person"),
 				header: map[string]string{"Idempotency-Key": "rt-1"}}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
+			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
 		{"POST /bookings without a key: slot, schedule, bookings and the profile at once; one transaction; the audit entry",
 			req{method: "POST", path: "/bookings", token: c.token("rt-carol"), body: bookBody(slots[1], "in_person")}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
-		{"POST /bookings in a named language: no profile read",
+			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
+		{"POST /bookings in a named language: the profile for the zone only",
 			req{method: "POST", path: "/bookings", token: c.token("rt-dan"), body: bookBody(slots[2], "in_person"),
 				header: map[string]string{"Accept-Language": "en"}}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
+			[][]string{{"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"UpdateItem (audit status)"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var expect []int

@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
@@ -155,9 +157,22 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	case start.Equal(b.Start):
 		return Booking{}, fieldErr(op, "slotId", "same_slot")
 	}
-	slot, _, inst, err := s.slot(ctx, op, specID, start, now)
-	if err != nil {
-		return Booking{}, err
+	// the new slot and the zone the person's reminders are timed in, at once
+	var (
+		slot               Slot
+		inst               directory.Institution
+		person             *time.Location
+		slotErr, personErr error
+	)
+	_ = parallel.Do(
+		func() error { slot, _, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
+		func() error { person, personErr = s.personZone(ctx, owner); return nil },
+	)
+	if slotErr != nil {
+		return Booking{}, slotErr
+	}
+	if personErr != nil {
+		return Booking{}, personErr
 	}
 	from, to := b.Start, slot.Start
 	next := b
@@ -165,10 +180,6 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	next.CancelDeadline = slot.Start.Add(-deadline(inst))
 	next.Events = append(slices.Clone(b.Events), Event{Action: "rescheduled", Actor: owner, At: now, From: &from, To: &to})
 	next.UpdatedAt, next.Version = now, b.Version+1
-	person, err := s.personZone(ctx, owner)
-	if err != nil {
-		return Booking{}, err
-	}
 	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
 	next.Reminder = next.Schedule(now, person)
 	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {

@@ -260,7 +260,8 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	}
 	// Everything Book reads before its transaction is read at once, one
 	// round trip: the Idempotency-Key's claim, the slot (with its
-	// specialist), the schedule and the person's bookings. It is then judged
+	// specialist), the schedule, the person's bookings and the zone their
+	// reminders are timed in (their profile's). It is then judged
 	// in the order it was once read in, one after another, so the answer is
 	// the same; a replay or a refusal merely leaves some reads unused.
 	var (
@@ -276,6 +277,8 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		scErr     error
 		mine      []Booking
 		mineErr   error
+		person    *time.Location
+		personErr error
 	)
 	_ = parallel.Do(
 		func() error {
@@ -287,6 +290,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
 		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
+		func() error { person, personErr = s.personZone(ctx, owner); return nil },
 	)
 	if idem != nil {
 		// A retry answers what the first request got, even though the
@@ -323,9 +327,8 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	person, err := s.personZone(ctx, owner)
-	if err != nil {
-		return Booking{}, false, err
+	if personErr != nil {
+		return Booking{}, false, personErr
 	}
 	b.Reminder = b.Schedule(now, person)
 	// Each upcoming booking holds one of MaxUpcoming places of its owner,
