@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/kabinet/kabinet/shared/adapter/queue"
-	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
 
@@ -118,7 +118,7 @@ func TestReminderQueuesMatchTheAdapter(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("queues %v, want %v", got, want)
 	}
-	if sum != core.DefaultWorkers {
-		t.Errorf("concurrency %d in all, core.DefaultWorkers %d", sum, core.DefaultWorkers)
+	if sum != pipeline.DefaultWorkers {
+		t.Errorf("concurrency %d in all, pipeline.DefaultWorkers %d", sum, pipeline.DefaultWorkers)
 	}
 }

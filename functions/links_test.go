@@ -189,3 +189,17 @@ func TestDocumentsLinksNoBookingOrApplications(t *testing.T) {
 		}
 	}
 }
+
+// GIVEN every function WHEN its build is listed THEN only the reminder
+// pipeline's links its job queues' adapter and the SQS client (the other
+// functions never enqueue a job).
+func TestOnlyThePipelineLinksTheJobQueues(t *testing.T) {
+	for name, g := range all(t) {
+		pipeline := name == ReminderDispatch || name == ReminderWorker
+		for _, p := range []string{module + "shared/adapter/queue", module + "shared/app/pipeline", "github.com/aws/aws-sdk-go-v2/service/sqs"} {
+			if linked := len(g.links(p)) > 0; linked != pipeline {
+				t.Errorf("%s links %s: %v, want %v", name, p, linked, pipeline)
+			}
+		}
+	}
+}

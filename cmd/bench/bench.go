@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
@@ -35,6 +36,7 @@ type bench struct {
 	o      options
 	cl     core.Clients // DynamoDB and SNS clients with the counter installed
 	raw    *dynamodb.Client
+	sqs    *sqs.Client // the reminder pipeline's job queues (not counted)
 	count  *counter
 	issuer *devapi.TokenIssuer
 	verify *httpapi.TokenVerifier
@@ -66,7 +68,6 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 	cl := core.Clients{AWS: base.AWS,
 		DynamoDB: dynamodb.NewFromConfig(base.AWS, func(op *dynamodb.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
 		SNS:      sns.NewFromConfig(base.AWS, func(op *sns.Options) { op.APIOptions = append(op.APIOptions, cnt.apiOption) }),
-		SQS:      base.SQS,
 	}
 	// The local tokens are RS256, as Cognito's (devapi.TokenIssuer).
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -74,7 +75,7 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 		return nil, err
 	}
 	clk := &clock{t: benchMonday}
-	return &bench{o: o, cl: cl, raw: base.DynamoDB, count: cnt, clock: clk,
+	return &bench{o: o, cl: cl, raw: base.DynamoDB, sqs: sqs.NewFromConfig(base.AWS), count: cnt, clock: clk,
 		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: 24 * time.Hour, Now: clk.Now},
 		verify: &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now},
 	}, nil

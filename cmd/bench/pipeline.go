@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -142,16 +143,16 @@ func (b *bench) pipelineScaling(ctx context.Context, rep *report) error {
 // workers as goroutines on them until both are empty; it returns the
 // reminders sent and the jobs drained.
 func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix string, k int) (int, int, error) {
-	urls, err := queue.Ensure(ctx, b.cl.SQS, prefix)
+	urls, err := queue.Ensure(ctx, b.sqs, prefix)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer func() {
 		for _, u := range urls {
-			_, _ = b.cl.SQS.DeleteQueue(context.WithoutCancel(ctx), &sqs.DeleteQueueInput{QueueUrl: aws.String(u)})
+			_, _ = b.sqs.DeleteQueue(context.WithoutCancel(ctx), &sqs.DeleteQueueInput{QueueUrl: aws.String(u)})
 		}
 	}()
-	p := core.Pipeline{Queues: urls, Rates: reminders.Rates{}, Workers: k}
+	p := pipeline.Config{Queues: urls, Rates: reminders.Rates{}, Workers: k}
 	log := slog.New(slog.DiscardHandler)
 	if _, err := app.Dispatcher(cfg, p, b.cl, log).Dispatch(ctx, scanNow); err != nil {
 		return 0, 0, err
@@ -161,7 +162,7 @@ func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix st
 		return 0, 0, err
 	}
 	w.Limits = nil
-	jobs := &queue.Jobs{SQS: b.cl.SQS, URLs: urls}
+	jobs := &queue.Jobs{SQS: b.sqs, URLs: urls}
 	var (
 		mu         sync.Mutex
 		sent, runs int

@@ -28,6 +28,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
@@ -119,9 +120,9 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
 	// The goroutine workers of this one process share one pace: the
 	// account's whole rates, as if WORKER_CONCURRENCY were 1.
-	pipeline := core.Pipeline{Queues: queues, Rates: reminders.DefaultRates, Workers: 1}
-	dispatcher := app.Dispatcher(cfg, pipeline, cl, log)
-	worker, err := app.Worker(cfg, pipeline, cl, log)
+	pipe := pipeline.Config{Queues: queues, Rates: reminders.DefaultRates, Workers: 1}
+	dispatcher := app.Dispatcher(cfg, pipe, cl, log)
+	worker, err := app.Worker(cfg, pipe, cl, log)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
@@ -40,7 +41,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	if err != nil {
 		return err
 	}
-	p, err := core.ReadPipeline(getenv)
+	p, err := pipeline.Read(getenv)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	if err != nil {
 		return err
 	}
-	d := &reminders.Dispatcher{Store: core.NewStore(cfg, cl, time.Now), Queue: core.Jobs(p, cl), Shards: store.DueShards, Log: log}
+	d := &reminders.Dispatcher{Store: core.NewStore(cfg, cl, time.Now), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
 	start(handler(d))
 	return nil
 }

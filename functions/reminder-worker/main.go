@@ -20,6 +20,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -50,7 +51,7 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 	if cfg.Reminders == "" {
 		return errors.New(notify.Reminders.Env + " is not set")
 	}
-	p, err := core.ReadPipeline(getenv)
+	p, err := pipeline.Read(getenv)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
 		NewID:     ids.New,
 		Log:       log,
-		Queue:     core.Jobs(p, cl),
+		Queue:     pipeline.Jobs(p, cl),
 		Limits:    p.Rates.Share(p.Workers).Limits(),
 	}
 	start(handler(w, log))

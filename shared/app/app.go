@@ -26,6 +26,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/booking"
@@ -174,13 +175,13 @@ func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logg
 
 // Dispatcher builds the reminder pipeline's dispatcher as
 // functions/reminder-dispatch does.
-func Dispatcher(c core.Config, p core.Pipeline, cl core.Clients, log *slog.Logger) *reminders.Dispatcher {
-	return &reminders.Dispatcher{Store: core.NewStore(c, cl, time.Now), Queue: core.Jobs(p, cl), Shards: store.DueShards, Log: log}
+func Dispatcher(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger) *reminders.Dispatcher {
+	return &reminders.Dispatcher{Store: core.NewStore(c, cl, time.Now), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
 }
 
 // Worker builds a reminder worker as functions/reminder-worker does,
 // keeping to its share of p.Rates. Errors: no reminders topic in c.
-func Worker(c core.Config, p core.Pipeline, cl core.Clients, log *slog.Logger) (*reminders.Worker, error) {
+func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger) (*reminders.Worker, error) {
 	pub := core.Publisher(c, cl)
 	if pub == nil {
 		return nil, errors.New(notify.Reminders.Env + " is not set")
@@ -192,7 +193,7 @@ func Worker(c core.Config, p core.Pipeline, cl core.Clients, log *slog.Logger) (
 		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
 		NewID:     ids.New,
 		Log:       log,
-		Queue:     core.Jobs(p, cl),
+		Queue:     pipeline.Jobs(p, cl),
 		Limits:    p.Rates.Share(p.Workers).Limits(),
 	}, nil
 }

@@ -4,31 +4,25 @@
 // builds its own services and handler from these, visibly; the local runner
 // and the tests compose every function at once with package app.
 //
-// It imports no domain package but the registry (the contacts port) and
-// the reminders' vocabulary (the pipeline's classes and rates), and no HTTP
-// code, so a function links only the services it builds itself.
+// It imports no domain package but the registry (the contacts port), and no
+// HTTP code, so a function links only the services it builds itself. The
+// reminder pipeline's own configuration is package pipeline.
 package core
 
 import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/shared/adapter/awsconf"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
-	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
-	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 // Config is what a function reads from its environment. Which variables a
@@ -79,7 +73,6 @@ type Clients struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
 	SNS      *sns.Client
-	SQS      *sqs.Client
 }
 
 // NewClients loads AWS configuration from the environment.
@@ -88,7 +81,7 @@ func NewClients(ctx context.Context) (Clients, error) {
 	if err != nil {
 		return Clients{}, err
 	}
-	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg), SQS: sqs.NewFromConfig(cfg)}, nil
+	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, nil
 }
 
 // NewStore is the store on c's table with clock now.
@@ -106,58 +99,6 @@ func Publisher(c Config, cl Clients) message.Publisher {
 	}
 	return &notify.Publisher{SNS: cl.SNS, TopicARN: c.Reminders}
 }
-
-// Pipeline is the reminder pipeline's configuration: where its job queues
-// are and the send rates its workers keep to.
-type Pipeline struct {
-	// Queues are the job queues' URLs by class (queue.Queues' variables).
-	Queues map[reminders.Class]string
-	// Rates are the account's send rates (SMS_PER_SECOND,
-	// EMAIL_PER_SECOND, PUBLISH_PER_SECOND; reminders.DefaultRates where
-	// unset), which the workers share.
-	Rates reminders.Rates
-	// Workers is how many workers run at once, the classes together
-	// (WORKER_CONCURRENCY, DefaultWorkers when unset: the sum of the
-	// worker function's event sources' maximum concurrency). Each worker
-	// keeps to Rates.Share(Workers).
-	Workers int
-}
-
-// DefaultWorkers is the worker concurrency the rates are divided over when
-// WORKER_CONCURRENCY is unset: 2 urgent and 8 document workers.
-const DefaultWorkers = 10
-
-// ReadPipeline reads Pipeline through getenv. Errors: a rate or the
-// concurrency that is not a non-negative number, a class without its
-// queue's URL.
-func ReadPipeline(getenv func(string) string) (Pipeline, error) {
-	p := Pipeline{Queues: queue.URLsFrom(getenv), Rates: reminders.DefaultRates, Workers: DefaultWorkers}
-	for _, q := range queue.Queues {
-		if p.Queues[q.Class] == "" {
-			return p, errors.New(q.Env + " is not set")
-		}
-	}
-	for env, rate := range map[string]*float64{"SMS_PER_SECOND": &p.Rates.SMS, "EMAIL_PER_SECOND": &p.Rates.Email, "PUBLISH_PER_SECOND": &p.Rates.Publish} {
-		if v := getenv(env); v != "" {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-				return p, fmt.Errorf("%s=%q: want a rate per second, 0 for none", env, v)
-			}
-			*rate = f
-		}
-	}
-	if v := getenv("WORKER_CONCURRENCY"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return p, fmt.Errorf("WORKER_CONCURRENCY=%q: want a whole number of at least 1", v)
-		}
-		p.Workers = n
-	}
-	return p, nil
-}
-
-// Jobs is the reminder pipeline's job queues on SQS.
-func Jobs(p Pipeline, cl Clients) *queue.Jobs { return &queue.Jobs{SQS: cl.SQS, URLs: p.Queues} }
 
 // Contacts subscribes people's phones and e-mail addresses to the reminders
 // topic, sharing a subscription between the people who give the same one

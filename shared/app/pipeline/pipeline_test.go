@@ -1,4 +1,4 @@
-package core
+package pipeline
 
 import (
 	"testing"
@@ -9,10 +9,10 @@ import (
 // GIVEN the queues' URLs and no rates WHEN the pipeline's configuration is
 // read THEN the rates are SNS's defaults divided over DefaultWorkers; given
 // rates and a concurrency, those; malformed ones are refused.
-func TestReadPipeline(t *testing.T) {
+func TestRead(t *testing.T) {
 	env := map[string]string{"URGENT_JOBS_QUEUE_URL": "u", "DOCUMENT_JOBS_QUEUE_URL": "d"}
 	getenv := func(k string) string { return env[k] }
-	p, err := ReadPipeline(getenv)
+	p, err := Read(getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func TestReadPipeline(t *testing.T) {
 		t.Errorf("defaults: %+v", p)
 	}
 	env["SMS_PER_SECOND"], env["EMAIL_PER_SECOND"], env["PUBLISH_PER_SECOND"], env["WORKER_CONCURRENCY"] = "200", "0", "9000", "40"
-	if p, err = ReadPipeline(getenv); err != nil {
+	if p, err = Read(getenv); err != nil {
 		t.Fatal(err)
 	}
 	if want := (reminders.Rates{SMS: 200, Email: 0, Publish: 9000}); p.Rates != want || p.Workers != 40 {
@@ -37,7 +37,7 @@ func TestReadPipeline(t *testing.T) {
 			bad[kk] = vv
 		}
 		bad[k] = v
-		if _, err := ReadPipeline(func(k string) string { return bad[k] }); err == nil {
+		if _, err := Read(func(k string) string { return bad[k] }); err == nil {
 			t.Errorf("%s=%q accepted", k, v)
 		}
 	}
