@@ -246,8 +246,7 @@ var All = []Function{
 		Schedule: &Schedule{RateMinutes: 15}},
 	// The reminder pipeline (shared/domain/reminders), which is to replace
 	// expiry-scan: the dispatcher every minute, the worker on the job
-	// queues (2 urgent and 8 document workers at most). The stack does not
-	// deploy JobQueues, SendRates or Queues triggers yet.
+	// queues (2 urgent and 8 document workers at most).
 	{Name: ReminderDispatch, MemoryMB: eventMemoryMB, Timeout: scheduledTimeout,
 		Needs:    Needs{Table: ReadWrite, JobQueues: true},
 		Schedule: &Schedule{RateMinutes: 1}},

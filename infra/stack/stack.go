@@ -103,6 +103,8 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	grantTable(fns, table)
 	grantTopics(fns, topics)
 	configureTickets(fns, p, newTicketSigningSeed(st, p.Stage, key))
+	jobs := newJobQueues(st, p.Stage)
+	wireJobQueues(st, fns, jobs)
 
 	site := newWeb(st, p)
 	origins := &[]*string{site.origin}
@@ -126,6 +128,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 
 	alarms := newAlarms(st, functions.Names(), fns)
 	alarms = append(alarms, newAPI5xxAlarm(st, api), newDeliveryDLQAlarm(st, deliveryDLQ))
+	alarms = append(alarms, newJobQueueAlarms(st, jobs)...)
 	if scheduled := functions.Scheduled(); len(scheduled) > 0 {
 		dlq := newScheduleDLQ(st)
 		for _, f := range scheduled {
