@@ -118,9 +118,9 @@ func TestReminderPipeline(t *testing.T) {
 					limit = jobAgeAlarmUrgentSeconds
 				}
 				tpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{
-					"MetricName": "ApproximateAgeOfOldestMessage",
-					"Threshold":  limit,
-					"Dimensions": []any{map[string]any{"Name": "QueueName", "Value": map[string]any{"Fn::GetAtt": []any{queueIDs[q.Name], "QueueName"}}}},
+					"MetricName":   "ApproximateAgeOfOldestMessage",
+					"Threshold":    limit,
+					"Dimensions":   []any{map[string]any{"Name": "QueueName", "Value": map[string]any{"Fn::GetAtt": []any{queueIDs[q.Name], "QueueName"}}}},
 					"AlarmActions": assertions.Match_AnyValue(),
 				})
 			}
