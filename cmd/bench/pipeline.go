@@ -551,7 +551,8 @@ func (r *report) nationalInputs() (nationalInputs, bool) {
 			return nationalInputs{
 				PerWorker:           q.PerSecond(),
 				MessagesPerReminder: float64(q.Published) / float64(q.Sent),
-				SMSPerReminder:      1, // every reminder also by SMS: the worst case
+				SMSPerReminder:      1, // every reminder also by SMS and e-mail: the worst case
+				EmailPerReminder:    1,
 				WRUPerReminder:      q.WRU / float64(q.Sent),
 				// an advance moves the item in the due index: its old entry
 				// out, its new one in
