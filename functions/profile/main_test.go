@@ -21,15 +21,4 @@ func TestRunServesEveryRoute(t *testing.T) {
 }
 
 // GIVEN no TABLE_NAME WHEN run composes the function THEN it refuses to start.
-func TestRunNeedsTheTable(t *testing.T) {
-	env := functest.Env(t, functions.Profile)
-	err := run(context.Background(), func(k string) string {
-		if k == "TABLE_NAME" {
-			return ""
-		}
-		return env(k)
-	}, func(http.Handler) { t.Error("started") })
-	if err == nil {
-		t.Error("run without TABLE_NAME succeeded")
-	}
-}
+func TestRunNeedsTheTable(t *testing.T) { functest.RefusesWithoutTable(t, functions.Profile, run) }

@@ -136,3 +136,24 @@ func Routes(t *testing.T, fn string, h http.Handler) {
 		t.Errorf("no route of %s reached its service (every answer was a refusal)", fn)
 	}
 }
+
+// Run is an HTTP function's run: it composes the function from getenv and
+// hands its handler to start.
+type Run func(ctx context.Context, getenv func(string) string, start func(http.Handler)) error
+
+// RefusesWithoutTable checks that run, given function fn's environment
+// without TABLE_NAME, refuses to start: it returns an error and never calls
+// start.
+func RefusesWithoutTable(t *testing.T, fn string, run Run) {
+	t.Helper()
+	env := Env(t, fn)
+	err := run(context.Background(), func(k string) string {
+		if k == "TABLE_NAME" {
+			return ""
+		}
+		return env(k)
+	}, func(http.Handler) { t.Error("started") })
+	if err == nil {
+		t.Error("run without TABLE_NAME succeeded")
+	}
+}
