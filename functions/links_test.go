@@ -176,16 +176,74 @@ func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 }
 
 // GIVEN the documents function WHEN its build is listed THEN it reaches
-// neither the booking nor the applications domain but through the store,
-// which implements every domain's ports in one package (splitting it per
-// domain is the store's own change; until then that one edge is allowed
-// here, and only it).
+// neither the booking nor the applications domain, by any path: the store
+// is split per domain (shared/adapter/store/docstore is all of it the
+// documents function builds).
 func TestDocumentsLinksNoBookingOrApplications(t *testing.T) {
 	g := deps(t, Documents)
-	store := module + "shared/adapter/store"
 	for _, domain := range []string{"shared/domain/booking", "shared/domain/applications"} {
-		if path := g.reaches(module+"functions/"+Documents, module+domain, store); path != nil {
+		if path := g.reaches(module+"functions/"+Documents, module+domain); path != nil {
 			t.Errorf("documents links %s: %s", domain, strings.Join(path, " → "))
+		}
+	}
+}
+
+// partitioned are the packages a function links only when it serves them:
+// the domains beyond the registry every domain builds on (its profile,
+// documents and validity rules), and each domain's store.
+var partitioned = []string{
+	"shared/domain/booking", "shared/domain/directory", "shared/domain/ticket",
+	"shared/domain/applications", "shared/domain/inbox", "shared/domain/orgs",
+	"shared/domain/ingest", "shared/domain/issuers", "shared/domain/reminders", "shared/domain/pace",
+	"shared/adapter/store/docstore", "shared/adapter/store/bookingstore", "shared/adapter/store/appstore",
+	"shared/adapter/store/inboxstore", "shared/adapter/store/orgstore", "shared/adapter/store/ingeststore",
+	"shared/adapter/store/remindstore", "shared/adapter/store/allstore", "shared/adapter/store/storetest",
+}
+
+// reminderPipeline is what the reminder pipeline's functions serve: the due index
+// holds documents, bookings and applications' messages, and a reminder
+// lands in the inbox.
+var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox",
+	"remindstore", "docstore", "bookingstore", "inboxstore"}
+
+// serves is, for each function, the partitioned packages it serves (by
+// their last path elements): what its routes, schedule or events are for.
+var serves = map[string][]string{
+	Documents:        {"docstore"},
+	Profile:          {"docstore"},
+	Notifications:    {"inbox", "inboxstore"},
+	Booking:          {"booking", "directory", "ticket", "bookingstore"},
+	Applications:     {"applications", "inbox", "appstore", "docstore", "inboxstore"},
+	Orgs:             {"orgs", "orgstore", "docstore"},
+	OrgDigest:        {"orgs", "orgstore", "docstore"},
+	Ingest:           {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore"},
+	ExpiryScan:       reminderPipeline,
+	ReminderDispatch: reminderPipeline,
+	ReminderWorker:   reminderPipeline,
+}
+
+// GIVEN every function WHEN its build is listed THEN of the domains and
+// domain stores it links exactly those it serves: a function never carries
+// another domain's rules or items (nor allstore, every store at once, which
+// only the local runner and the tests use).
+func TestEachFunctionLinksOnlyTheDomainsItServes(t *testing.T) {
+	gs := all(t)
+	for _, f := range All {
+		want, ok := serves[f.Name]
+		if !ok {
+			t.Errorf("%s: not in serves", f.Name)
+			continue
+		}
+		var got []string
+		for _, p := range partitioned {
+			if _, linked := gs[f.Name][module+p]; linked {
+				got = append(got, p[strings.LastIndex(p, "/")+1:])
+			}
+		}
+		slices.Sort(got)
+		want = slices.Sorted(slices.Values(want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s links %v, want %v", f.Name, got, want)
 		}
 	}
 }

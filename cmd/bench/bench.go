@@ -26,6 +26,7 @@ import (
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -104,7 +105,7 @@ func (b *bench) table(ctx context.Context, prefix string) (string, func(), error
 func (b *bench) handler(table string, withDirectory bool, ctx context.Context) (http.Handler, error) {
 	if withDirectory {
 		insts, specs := directory.Demo()
-		if err := store.New(b.raw, table).PutDirectory(ctx, insts, specs); err != nil {
+		if err := allstore.New(b.raw, table).PutDirectory(ctx, insts, specs); err != nil {
 			return nil, err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
 
@@ -58,7 +58,7 @@ func (b *bench) contendOnce(ctx context.Context, clients, nslots int) (contResul
 		return r, err
 	}
 	b.clock.Set(benchMonday)
-	st := store.New(b.raw, table)
+	st := allstore.New(b.raw, table)
 	// 100 five-minute slots on Tuesday; the daily limit (200) is above them.
 	slots := slotsOn(contentionSpec, benchInst, benchMonday.AddDate(0, 0, 1), "08:00", 5, nslots)
 	if err := st.ImportSlots(ctx, slots); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
@@ -79,7 +80,7 @@ func (b *bench) pipelineScaling(ctx context.Context, rep *report) error {
 		return err
 	}
 	cfg := core.Config{Table: table, Reminders: aws.ToString(topic.TopicArn)}
-	st := store.New(b.raw, table)
+	st := allstore.New(b.raw, table)
 	owners := make([]string, due)
 	for i := range owners {
 		owners[i] = fmt.Sprintf("p%06d", i)
@@ -204,7 +205,7 @@ func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix st
 	return sent, runs, firstErr
 }
 
-func putProfiles(ctx context.Context, st *store.Store, owners []string) error {
+func putProfiles(ctx context.Context, st *allstore.Store, owners []string) error {
 	return parallel(ctx, 8, len(owners), func(i int) error {
 		return st.PutProfile(ctx, registry.Profile{Owner: owners[i], TimeZone: "Europe/Moscow", Language: "ru",
 			Email: owners[i] + "@example.test", Phone: "+79990000001", Channels: registry.Channels{SMS: true, Email: true},
@@ -214,7 +215,7 @@ func putProfiles(ctx context.Context, st *store.Store, owners []string) error {
 
 // putDueDocuments gives each owner a new document whose 30-day reminder is
 // due at at (plus i*step for the i-th), in bulk.
-func putDueDocuments(ctx context.Context, st *store.Store, owners []string, at time.Time, step time.Duration) error {
+func putDueDocuments(ctx context.Context, st *allstore.Store, owners []string, at time.Time, step time.Duration) error {
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	exp := civil.Date{Year: 2026, Month: 12, Day: 31}
 	docs := make([]registry.Document, 0, len(owners))
@@ -340,7 +341,7 @@ func (b *bench) latenessOf(ctx context.Context, design string) ([]lateRow, error
 	if err != nil {
 		return nil, err
 	}
-	st := store.New(b.raw, table)
+	st := allstore.New(b.raw, table)
 	clock := &simClock{t: scanNow.Add(-3 * time.Hour)}
 	// Documents: the 30-day reminder of each, due at 09:00 Moscow.
 	docOwners := make([]string, nDocs)

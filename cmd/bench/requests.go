@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -68,7 +68,7 @@ func slotsOn(spec, inst string, day time.Time, from string, step, n int) []booki
 
 // seedSchedule gives spec a schedule with the largest daily limit, so the
 // limit never refuses a benchmark booking.
-func seedSchedule(ctx context.Context, st *store.Store, spec string, slotMinutes int) error {
+func seedSchedule(ctx context.Context, st *allstore.Store, spec string, slotMinutes int) error {
 	var weekly []booking.Day
 	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
 		weekly = append(weekly, booking.Day{Weekday: d, Start: "08:00", End: "20:00"})
@@ -89,7 +89,7 @@ func (b *bench) requestCost(ctx context.Context, rep *report) error {
 	if err != nil {
 		return err
 	}
-	st := store.New(b.raw, table)
+	st := allstore.New(b.raw, table)
 	b.clock.Set(benchMonday)
 	n := b.reqN()
 

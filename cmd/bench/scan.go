@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/civil"
@@ -87,7 +87,7 @@ func (b *bench) scanOne(ctx context.Context, size int, topicARN string) (scanRes
 		return r, err
 	}
 	defer done()
-	st := store.New(b.raw, table)
+	st := allstore.New(b.raw, table)
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	dueExp := civil.Date{Year: 2026, Month: 12, Day: 31}
 	laterExp := civil.Date{Year: 2028, Month: 1, Day: 1}

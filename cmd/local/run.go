@@ -26,6 +26,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
@@ -81,7 +82,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	}
 	// Data of an older checkout keeps its due items in the partitions the
 	// due index had before it had classes.
-	if _, err := store.New(cl.DynamoDB, tableName).MoveLegacyDue(ctx); err != nil {
+	if _, err := allstore.New(cl.DynamoDB, tableName).MoveLegacyDue(ctx); err != nil {
 		return err
 	}
 	snsc, sqsc := sns.NewFromConfig(cl.AWS), sqs.NewFromConfig(cl.AWS)
@@ -116,7 +117,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
 	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
-	st := core.NewStore(cfg, cl, time.Now)
+	st := allstore.Of(core.NewStore(cfg, cl, time.Now))
 	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
 	// The goroutine workers of this one process share one pace: the
 	// account's whole rates, as if WORKER_CONCURRENCY were 1.
@@ -132,7 +133,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
-	seededRegistry, err := seedRegistry(ctx, store.New(cl.DynamoDB, tableName), svcs.Booking.Service)
+	seededRegistry, err := seedRegistry(ctx, allstore.New(cl.DynamoDB, tableName), svcs.Booking.Service)
 	if err != nil {
 		return fmt.Errorf("seed demo registry: %w", err)
 	}

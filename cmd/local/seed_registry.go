@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -28,7 +28,7 @@ var demoSchedule = booking.Schedule{
 // seedRegistry writes the demo directory, gives every specialist the demo
 // schedule (slots for two weeks), and a few past visits to the demo user.
 // Like seed, it runs once: a directory already in place is left alone.
-func seedRegistry(ctx context.Context, st *store.Store, svc *booking.Service) (string, error) {
+func seedRegistry(ctx context.Context, st *allstore.Store, svc *booking.Service) (string, error) {
 	have, _, err := st.LoadDirectory(ctx)
 	if err != nil {
 		return "", err
@@ -74,7 +74,7 @@ func seedRegistry(ctx context.Context, st *store.Store, svc *booking.Service) (s
 // seedPastVisits gives the demo user a journal: two completed visits and a
 // no-show in the past weeks, written straight to the store (the service
 // rightly refuses to book the past).
-func seedPastVisits(ctx context.Context, st *store.Store, insts []directory.Institution, specs []directory.Specialist, now time.Time) error {
+func seedPastVisits(ctx context.Context, st *allstore.Store, insts []directory.Institution, specs []directory.Specialist, now time.Time) error {
 	zoneOf := map[string]string{}
 	for _, in := range insts {
 		zoneOf[in.ID] = in.TimeZone

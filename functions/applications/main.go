@@ -15,6 +15,8 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	applicationshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/applications"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -46,8 +48,8 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	// Applications reads profiles and renews documents through the
 	// registry, and tells every status change on the person's channels.
-	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
-	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
+	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))

@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	bookinghttp "github.com/kabinet/kabinet/shared/adapter/httpapi/booking"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -53,9 +54,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	places := &directory.Cache{Load: st.LoadDirectory, Now: time.Now}
+	bk := bookingstore.New(st)
+	places := &directory.Cache{Load: bk.LoadDirectory, Now: time.Now}
 	d := bookinghttp.Deps{
-		Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
+		Service:   &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase},
 		Directory: places,
 		Signer:    signer,
 		// The caller's language for downloads and checklists when the

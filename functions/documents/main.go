@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -43,7 +44,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// The type catalogue names the service renewing each type.
-	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Renewal: renewal.Service}
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Renewal: renewal.Service}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Documents, documents.Handlers(docs))
 	if err != nil {

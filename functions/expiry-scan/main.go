@@ -16,6 +16,8 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -51,9 +53,9 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	scanner := &reminders.Scanner{
-		Store:     st,
+		Store:     remindstore.New(st),
 		Publisher: core.Publisher(cfg, cl),
-		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -31,7 +31,7 @@ func TestScheduledEventDrivesTheScan(t *testing.T) {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	// a document whose 30-day reminder is due at the sample event's time (09:00 in Moscow)
-	svc := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New,
+	svc := &registry.Service{Store: allstore.New(cl.DynamoDB, table), NewID: ids.New,
 		Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }}
 	if _, _, err := svc.CreateDocument(ctx, "alice", registry.CreateInput{Type: "custom",
 		DocumentFields: registry.DocumentFields{Title: opt.Of("Pass"), ExpiresOn: opt.Of("2026-12-31")}}, nil); err != nil {

@@ -21,6 +21,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
+	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/ingeststore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -53,10 +56,10 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	if err != nil {
 		return err
 	}
-	st := core.NewStore(cfg, cl, time.Now)
+	st := docstore.New(core.NewStore(cfg, cl, time.Now))
 	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
-	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
+	apps := &applications.Service{Store: appstore.New(st.Store), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
-	start(eventbridge.Ingest(&ingest.Service{Store: st, Now: time.Now, NewID: ids.New, Log: log, Applications: apps}))
+	start(eventbridge.Ingest(&ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps}))
 	return nil
 }

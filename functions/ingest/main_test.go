@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
@@ -44,7 +44,7 @@ func TestSampleEventsApply(t *testing.T) {
 	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
-	docs := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New, Now: time.Now}
+	docs := &registry.Service{Store: allstore.New(cl.DynamoDB, table), NewID: ids.New, Now: time.Now}
 	old, _, err := docs.CreateDocument(ctx, "alice", registry.CreateInput{Type: "foreign_passport",
 		DocumentFields: registry.DocumentFields{Number: opt.Of("75 1234567"), IssuedOn: opt.Of("2017-06-20")}}, nil)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/notifications"
+	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 )
@@ -40,7 +41,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	svc := &inbox.Service{Store: st, Now: time.Now}
+	svc := &inbox.Service{Store: inboxstore.New(st), Now: time.Now}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Notifications, notifications.Handlers(svc))
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -47,7 +49,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	svc := &orgs.Service{Store: st, Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
+	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
 	start(handler(svc, log))
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
@@ -28,7 +28,7 @@ func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	// The people's consents, through a service of the test's own.
-	svc := &orgs.Service{Store: store.New(cl.DynamoDB, table), Now: time.Now, NewID: ids.New}
+	svc := &orgs.Service{Store: allstore.New(cl.DynamoDB, table), Now: time.Now, NewID: ids.New}
 	for _, c := range []struct{ sub, org string }{{"anna", "acme"}, {"boris", "acme"}, {"vera", "globex"}} {
 		if _, _, err := svc.Grant(ctx, c.sub, orgs.ConsentInput{OrganizationID: c.org, DocumentTypes: []string{"drivers_licence"}}); err != nil {
 			t.Fatalf("consent %v: %v", c, err)

@@ -13,6 +13,8 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	orgshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/orgs"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -41,7 +43,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	svc := &orgs.Service{Store: st, Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
+	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Orgs, orgshttp.Handlers(svc, st))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -41,7 +42,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// The profile subscribes people's contacts to the reminders topic.
-	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
 	h, err := api.Handler(functions.Profile, profile.Handlers(docs))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -49,7 +50,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	if err != nil {
 		return err
 	}
-	d := &reminders.Dispatcher{Store: core.NewStore(cfg, cl, time.Now), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
+	d := &reminders.Dispatcher{Store: remindstore.New(core.NewStore(cfg, cl, time.Now)), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
 	start(handler(d))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -40,7 +41,7 @@ func TestScheduledEventDispatchesJobs(t *testing.T) {
 	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
-	svc := &registry.Service{Store: store.New(cl.DynamoDB, table), NewID: ids.New,
+	svc := &registry.Service{Store: allstore.New(cl.DynamoDB, table), NewID: ids.New,
 		Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }}
 	if _, _, err := svc.CreateDocument(ctx, "alice", registry.CreateInput{Type: "custom",
 		DocumentFields: registry.DocumentFields{Title: opt.Of("Pass"), ExpiresOn: opt.Of("2026-12-31")}}, nil); err != nil {

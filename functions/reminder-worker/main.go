@@ -19,6 +19,8 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
+	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -61,9 +63,9 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	w := &reminders.Worker{
-		Store:     st,
+		Store:     remindstore.New(st),
 		Publisher: core.Publisher(cfg, cl),
-		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -41,7 +42,7 @@ func TestSQSBatchDrainsJobs(t *testing.T) {
 	if err := run(ctx, func(k string) string { return env[k] }, func(x sqsHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
-	st := store.New(cl.DynamoDB, table)
+	st := allstore.New(cl.DynamoDB, table)
 	svc := &registry.Service{Store: st, NewID: ids.New,
 		Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }}
 	v, _, err := svc.CreateDocument(ctx, "alice", registry.CreateInput{Type: "custom",

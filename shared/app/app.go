@@ -25,6 +25,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/applications"
@@ -57,8 +58,8 @@ type Services struct {
 // functions' mains do; now is the clock every service reads. ticketKey signs
 // booking QR codes; without one the QR and PDF routes fail, as the booking
 // function does without its seed.
-func NewServices(c core.Config, cl core.Clients, st *store.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
-	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st),
+func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
+	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
 		Renewal: renewal.Service}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	video := c.VideoBase
@@ -138,7 +139,7 @@ func (s Services) Handler(api httpapi.API) (http.Handler, error) {
 // auth. The tests and the benchmark serve it. Errors: as Services.Mount.
 func Handler(c core.Config, cl core.Clients, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger,
 	auth httpapi.Authenticator) (http.Handler, Services, error) {
-	st := core.NewStore(c, cl, now)
+	st := allstore.Of(core.NewStore(c, cl, now))
 	s := NewServices(c, cl, st, ticketKey, now, log)
 	h, err := s.Handler(httpapi.API{Log: log, Auth: auth, Audit: st, CursorKey: c.CursorKey})
 	return h, s, err
@@ -151,7 +152,7 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 	if pub == nil {
 		return nil, errors.New(notify.Reminders.Env + " is not set")
 	}
-	st := core.NewStore(c, cl, time.Now)
+	st := allstore.Of(core.NewStore(c, cl, time.Now))
 	return &reminders.Scanner{
 		Store:     st,
 		Publisher: pub,
@@ -166,7 +167,7 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 // issued document closes the application it answers, which tells the
 // person.
 func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
-	st := core.NewStore(c, cl, now)
+	st := allstore.Of(core.NewStore(c, cl, now))
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(c, cl)}
@@ -176,7 +177,7 @@ func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logg
 // Dispatcher builds the reminder pipeline's dispatcher as
 // functions/reminder-dispatch does.
 func Dispatcher(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger) *reminders.Dispatcher {
-	return &reminders.Dispatcher{Store: core.NewStore(c, cl, time.Now), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
+	return &reminders.Dispatcher{Store: allstore.Of(core.NewStore(c, cl, time.Now)), Queue: pipeline.Jobs(p, cl), Shards: store.DueShards, Log: log}
 }
 
 // Worker builds a reminder worker as functions/reminder-worker does,
@@ -186,7 +187,7 @@ func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger)
 	if pub == nil {
 		return nil, errors.New(notify.Reminders.Env + " is not set")
 	}
-	st := core.NewStore(c, cl, time.Now)
+	st := allstore.Of(core.NewStore(c, cl, time.Now))
 	return &reminders.Worker{
 		Store:     st,
 		Publisher: pub,

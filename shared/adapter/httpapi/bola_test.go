@@ -21,6 +21,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
@@ -199,7 +200,7 @@ func (e *env) remindedDocument(sub string) (docID, notificationID string) {
 	e.t.Helper()
 	docID = e.mustCreate(sub, map[string]any{"type": "custom", "title": "Пропуск", "expiresOn": "2026-07-05"})["id"].(string)
 	at := e.clock.Now().Add(3 * time.Hour)
-	st := store.New(e.db, e.table)
+	st := allstore.New(e.db, e.table)
 	st.Now = func() time.Time { return at }
 	sc := &reminders.Scanner{Store: st, Publisher: nopPublisher{}, NewID: ids.New, Shards: store.DueShards, Log: slog.New(slog.DiscardHandler)}
 	if _, err := sc.Run(context.Background(), at); err != nil {

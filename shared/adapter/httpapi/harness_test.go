@@ -22,7 +22,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -102,7 +102,7 @@ func apiHandler(t *testing.T, c core.Config, cl core.Clients, ticketKey ed25519.
 func (e *env) seedDirectory() {
 	e.t.Helper()
 	insts, specs := directory.Demo()
-	if err := store.New(e.db, e.table).PutDirectory(context.Background(), insts, specs); err != nil {
+	if err := allstore.New(e.db, e.table).PutDirectory(context.Background(), insts, specs); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -23,7 +23,7 @@ import (
 func inboxSeed(t *testing.T, e *env, owner string, n int) []inbox.Notification {
 	t.Helper()
 	ctx := context.Background()
-	st := store.New(e.db, e.table)
+	st := allstore.New(e.db, e.table)
 	doc := e.mustCreate(owner, map[string]any{"type": "custom", "title": "Договор аренды", "expiresOn": "2026-12-31"})
 	docID := doc["id"].(string)
 	now := e.clock.Now()

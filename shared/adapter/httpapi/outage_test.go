@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -123,7 +124,7 @@ func TestDynamoDBStoppedMidRun(t *testing.T) {
 	if noRetry > 0 {
 		t.Errorf("%d answers were 503 without Retry-After", noRetry)
 	}
-	st := store.New(cl.DynamoDB, "outage")
+	st := allstore.New(cl.DynamoDB, "outage")
 	for w := range writers {
 		owner := fmt.Sprintf("w%d", w)
 		docs, _, err := st.ListDocuments(ctx, owner, "", 100)

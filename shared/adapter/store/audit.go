@@ -47,13 +47,13 @@ func fromPending(p *audit.Pending, status int) auditItem {
 		RequestID: p.RequestID, At: p.At.UTC(), ExpiresAt: p.At.Add(auditRetention).Unix()}
 }
 
-// auditPut is the Put of the entry ctx carries, for a write of the request
+// AuditPut is the Put of the entry ctx carries, for a write of the request
 // to include in its transaction; ok false when there is none or a
 // committed write carried it already. The entry's key is the request's, so
 // two writes of one request that both carry it (parallel writes) write one
 // item. Entries are never changed by another request: the condition lets
 // only the same request id write the item.
-func (s *Store) auditPut(ctx context.Context) (types.TransactWriteItem, *audit.Pending, bool, error) {
+func (s *Store) AuditPut(ctx context.Context) (types.TransactWriteItem, *audit.Pending, bool, error) {
 	p := audit.From(ctx)
 	if p == nil || p.Written() {
 		return types.TransactWriteItem{}, nil, false, nil
@@ -70,12 +70,12 @@ func auditPutItem(table string, p *audit.Pending) (types.TransactWriteItem, erro
 	}
 	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: av,
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR requestId = :rid"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":rid": str(p.RequestID)}}}, nil
+		ExpressionAttributeValues: map[string]types.AttributeValue{":rid": Str(p.RequestID)}}}, nil
 }
 
 // OpenAudit implements audit.Log.
 func (s *Store) OpenAudit(e audit.Entry) *audit.Pending {
-	return &audit.Pending{Entry: e, ID: ids.New(), At: s.now().UTC()}
+	return &audit.Pending{Entry: e, ID: ids.New(), At: s.Time().UTC()}
 }
 
 // FinishAudit implements audit.Log.
@@ -88,25 +88,25 @@ func (s *Store) FinishAudit(ctx context.Context, p *audit.Pending, status int) e
 		}
 		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
 			ConditionExpression: aws.String("attribute_not_exists(pk)")})
-		return wrap(op, err)
+		return Wrap(op, err)
 	}
 	pk, sk := auditKey(p)
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(pk, sk),
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: Key(pk, sk),
 		UpdateExpression:          aws.String("SET #st = :st"),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND requestId = :rid"),
 		ExpressionAttributeNames:  map[string]string{"#st": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":st": num(int64(status)), ":rid": str(p.RequestID)}})
-	return wrap(op, err)
+		ExpressionAttributeValues: map[string]types.AttributeValue{":st": Num(int64(status)), ":rid": Str(p.RequestID)}})
+	return Wrap(op, err)
 }
 
-// write runs one single-item write (a Put, Update or Delete built by the
+// Write runs one single-item write (a Put, Update or Delete built by the
 // caller) as the request's audited change: alone when ctx carries no
 // pending entry (or one already written), else in one transaction with the
 // entry. A failed condition of the item comes back as the single call's
 // ConditionalCheckFailedException, so callers map it as before
 // (conditionFailed).
-func (s *Store) write(ctx context.Context, item types.TransactWriteItem) error {
-	put, p, ok, err := s.auditPut(ctx)
+func (s *Store) Write(ctx context.Context, item types.TransactWriteItem) error {
+	put, p, ok, err := s.AuditPut(ctx)
 	if err != nil {
 		return err
 	}

@@ -50,9 +50,9 @@ func fromContact(channel, endpoint string, c Contact) contactItem {
 func (s *Store) GetContact(ctx context.Context, channel, endpoint string) (c Contact, found bool, err error) {
 	const op = "store.GetContact"
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: key(contactPK(channel, endpoint), contactSK), ConsistentRead: aws.Bool(true)})
+		Key: Key(contactPK(channel, endpoint), contactSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return Contact{}, false, wrap(op, err)
+		return Contact{}, false, Wrap(op, err)
 	}
 	if out.Item == nil {
 		return Contact{}, false, nil
@@ -77,12 +77,12 @@ func (s *Store) CreateContact(ctx context.Context, channel, endpoint string, c C
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
-	if conditionFailed(err) {
+	if ConditionFailed(err) {
 		return errs.E(op, errs.Conflict)
 	}
-	return wrap(op, err)
+	return Wrap(op, err)
 }
 
 // UpdateContact replaces the endpoint's subscription and users, only if the
@@ -102,13 +102,13 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prev)}}}})
-	if conditionFailed(err) {
+	if ConditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
-	return wrap(op, err)
+	return Wrap(op, err)
 }
 
 // DeleteContact deletes the endpoint's record, only if it is still at
@@ -117,12 +117,12 @@ func (s *Store) UpdateContact(ctx context.Context, channel, endpoint string, c C
 // is gone, Unavailable, Internal.
 func (s *Store) DeleteContact(ctx context.Context, channel, endpoint string, version int) error {
 	const op = "store.DeleteContact"
-	err := s.write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
-		Key:                       key(contactPK(channel, endpoint), contactSK),
+	err := s.Write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
+		Key:                       Key(contactPK(channel, endpoint), contactSK),
 		ConditionExpression:       aws.String("version = :v"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)}}}})
-	if conditionFailed(err) {
+	if ConditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
-	return wrap(op, err)
+	return Wrap(op, err)
 }

@@ -27,13 +27,13 @@ func (s *Store) Take(ctx context.Context, owner, name string, day civil.Date, li
 	const op = "store.TakeDailyCap"
 	expires := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, time.UTC).Add(72 * time.Hour)
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
-		Key:                 key(userPK(owner), capPrefix+name+"#"+day.String()),
+		Key:                 Key(UserPK(owner), capPrefix+name+"#"+day.String()),
 		UpdateExpression:    aws.String("ADD n :one SET kind = :kind, expiresAt = :exp"),
 		ConditionExpression: aws.String("attribute_not_exists(n) OR n < :limit"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":kind": str(kindCap),
-			":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(expires.Unix(), 10)}, ":limit": num(int64(limit))}})
-	if conditionFailed(err) {
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": Num(1), ":kind": Str(kindCap),
+			":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(expires.Unix(), 10)}, ":limit": Num(int64(limit))}})
+	if ConditionFailed(err) {
 		return dailycap.ErrLimit(op)
 	}
-	return wrap(op, err)
+	return Wrap(op, err)
 }

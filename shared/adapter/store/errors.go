@@ -31,7 +31,7 @@ var unavailableCodes = map[string]bool{
 // that cannot be reached or that throttles is Unavailable (the client gets a
 // 503 with Retry-After), anything else Internal. Conditions are mapped by the
 // caller, which knows what the condition meant.
-func wrap(op string, err error) error {
+func Wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -64,7 +64,7 @@ func wrap(op string, err error) error {
 
 // conditionFailed reports whether err is the failed condition of a single
 // write (PutItem, UpdateItem, DeleteItem); a transaction's are told by tx.
-func conditionFailed(err error) bool {
+func ConditionFailed(err error) bool {
 	var cc *types.ConditionalCheckFailedException
 	return errors.As(err, &cc)
 }

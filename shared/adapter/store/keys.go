@@ -17,12 +17,12 @@ import (
 //	USER#<sub>      NOTIF#<notificationId>      a notification in the cabinet's inbox
 //	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>  the decision to send one reminder step (TTL expiresAt)
 //	USER#<sub>      REMIND#<bookingId>#<start>#<step>  the same for a booking's reminder
-//	USER#<sub>      EVENT#<eventId>             an agency event applied to this person (ingest.go), kept
+//	USER#<sub>      EVENT#<eventId>             an agency event applied to this person (ingeststore), kept
 //	USER#<sub>      CAP#<name>#<date>           a daily counter of costly actions, n (dailycap.go, TTL expiresAt)
-//	USER#<sub>      CONSENT#<consentId>         a consent for an organisation to see documents (consents.go);
+//	USER#<sub>      CONSENT#<consentId>         a consent for an organisation to see documents (orgstore);
 //	                                            gsi1pk = ORG#<orgId>, gsi1sk = <sub>#<consentId>
 //	USER#<sub>      CONSENTORG#<orgId>          guards one consent per person and organisation
-//	USER#<sub>      APP#<applicationId>         an application with its timeline (applications.go); once
+//	USER#<sub>      APP#<applicationId>         an application with its timeline (appstore); once
 //	                                            submitted gsi1pk = AGENCY#<agency>#<status>,
 //	                                            gsi1sk = <submittedAt>#<applicationId> (the agency's queue)
 //	APPLICATION#<id> REF                        owner of an application, for staff
@@ -33,35 +33,38 @@ import (
 // A document or booking (BOOK#, see booking_items.go) with a reminder due also
 // carries duePk = DUE#<0..15> and nextRemindAt, its keys in the sparse due
 // index; its kind attribute tells the scan which it is.
+//
+// This package (the core every domain's store embeds) owns USER#, PROFILE,
+// IDEM#, REMIND#'s key, AUDIT#, CAP# and CONTACT#; each domain's package
+// declares its own items' keys in one file: docstore/keys.go (DOC#, HIST#),
+// bookingstore/booking_items.go (BOOK#, SPEC#, SLOT#, ...),
+// appstore/applications.go (APP#, APPLICATION#, RECEIPT#),
+// inboxstore/notifications.go (NOTIF#), orgstore/consents.go (CONSENT#),
+// ingeststore/ingest.go (EVENT#), remindstore/reminders.go (the decision).
 const (
-	userPrefix       = "USER#"
-	docPrefix        = "DOC#"
-	histPrefix       = "HIST#"
-	idemPrefix       = "IDEM#"
-	notifPrefix      = "NOTIF#"
-	remindPrefix     = "REMIND#"
-	profileSK        = "PROFILE"
-	kindDocument     = "document"
-	kindHistory      = "history"
-	kindProfile      = "profile"
-	kindIdemClaim    = "idempotency"
-	kindNotification = "notification"
-	kindDecision     = "reminder_decision"
-	eventPrefix      = "EVENT#"
-	kindEventClaim   = "event_claim"
-	contactPrefix    = "CONTACT#"
-	contactSK        = "CONTACT"
-	kindContact      = "contact"
+	UserPrefix    = "USER#"
+	idemPrefix    = "IDEM#"
+	RemindPrefix  = "REMIND#"
+	profileSK     = "PROFILE"
+	kindProfile   = "profile"
+	kindIdemClaim = "idempotency"
+	contactPrefix = "CONTACT#"
+	contactSK     = "CONTACT"
+	kindContact   = "contact"
 )
 
-func userPK(sub string) string            { return userPrefix + sub }
-func docSK(id string) string              { return docPrefix + id }
-func histPrefixFor(docID string) string   { return histPrefix + docID + "#" }
-func histSK(docID, evID string) string    { return histPrefixFor(docID) + evID }
-func idemSK(scope, key string) string     { return idemPrefix + scope + "#" + key }
-func decisionSK(docID, key string) string { return remindPrefix + docID + "#" + key }
-func trimPrefix(s, prefix string) string  { return strings.TrimPrefix(s, prefix) }
-func eventSK(eventID string) string       { return eventPrefix + eventID }
+// UserPK is the partition of everything of person sub.
+func UserPK(sub string) string { return UserPrefix + sub }
+
+func idemSK(scope, key string) string { return idemPrefix + scope + "#" + key }
+
+// DecisionSK is the key of the decision to send one reminder step of the
+// document or booking docID (remindstore writes it; deleting a document
+// removes its decisions with it).
+func DecisionSK(docID, key string) string { return RemindPrefix + docID + "#" + key }
+
+// TrimPrefix is strings.TrimPrefix, for reading ids back out of keys.
+func TrimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) }
 
 // contactPK is the key of the record of who shares one endpoint. It is a
 // hash so the phone number or address, personal data, is not a key (keys

@@ -34,9 +34,9 @@ type profileItem struct {
 func (s *Store) GetProfile(ctx context.Context, owner string) (registry.Profile, error) {
 	const op = "store.GetProfile"
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: key(userPK(owner), profileSK), ConsistentRead: aws.Bool(true)})
+		Key: Key(UserPK(owner), profileSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return registry.Profile{}, wrap(op, err)
+		return registry.Profile{}, Wrap(op, err)
 	}
 	if out.Item == nil {
 		return registry.Profile{Owner: owner}, nil
@@ -45,7 +45,7 @@ func (s *Store) GetProfile(ctx context.Context, owner string) (registry.Profile,
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return registry.Profile{}, errs.E(op, errs.Internal, err)
 	}
-	birth, err := parseDate(it.BirthDate)
+	birth, err := ParseDate(it.BirthDate)
 	if err != nil {
 		return registry.Profile{}, errs.E(op, errs.Internal, err)
 	}
@@ -62,8 +62,8 @@ func (s *Store) GetProfile(ctx context.Context, owner string) (registry.Profile,
 // PutProfile implements registry.Store.
 func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion int) error {
 	const op = "store.PutProfile"
-	av, err := attributevalue.MarshalMap(profileItem{PK: userPK(p.Owner), SK: profileSK, Kind: kindProfile,
-		Name: p.Name, BirthDate: dateString(p.BirthDate), TimeZone: p.TimeZone, Language: p.Language,
+	av, err := attributevalue.MarshalMap(profileItem{PK: UserPK(p.Owner), SK: profileSK, Kind: kindProfile,
+		Name: p.Name, BirthDate: DateString(p.BirthDate), TimeZone: p.TimeZone, Language: p.Language,
 		Email: p.Email, Phone: p.Phone, Version: p.Version, UpdatedAt: p.UpdatedAt,
 		Channels: &channelsAttr{SMS: p.Channels.SMS, Email: p.Channels.Email, Push: p.Channels.Push},
 		EmailSub: p.EmailSubscription, PhoneSub: p.PhoneSubscription})
@@ -76,11 +76,11 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 		in.ConditionExpression = aws.String("version = :v")
 		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}}
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: in})
-	if conditionFailed(err) {
+	err = s.Write(ctx, types.TransactWriteItem{Put: in})
+	if ConditionFailed(err) {
 		return errs.E(op, errs.Precondition, errs.ReasonVersionMismatch)
 	}
-	return wrap(op, err)
+	return Wrap(op, err)
 }
 
 type channelsAttr struct {

@@ -1,7 +1,13 @@
-// Package store is the DynamoDB adapter: it implements the domain's Store
-// ports on one table (single-table design) and owns that table's shape.
-// Schema is read by the CDK stack (infra/) and by the local runner, so the
-// table is declared once.
+// Package store is the core of the DynamoDB adapter: the one table's shape
+// (single-table design; Schema is read by the CDK stack in infra/ and by the
+// local runner, so the table is declared once), the transaction builder
+// (Tx), error mapping, read helpers, and what every domain shares: the
+// person's profile, the audit trail, Idempotency-Key claims, daily caps,
+// contact records and due-index attributes. Each domain's ports are
+// implemented in a subpackage embedding Store (docstore, bookingstore,
+// appstore, inboxstore, orgstore, ingeststore, remindstore), so a function
+// links the store code of the domains it serves and no other;
+// allstore is all of them at once, for the local runner and the tests.
 package store
 
 import (
@@ -13,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/kabinet/kabinet/shared/domain/reminders"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 )
 
 // Index is a global secondary index of the table. Every key attribute is a string.
@@ -50,7 +56,7 @@ const (
 )
 
 // DueShards is the number of due-index shards of each reminders class.
-var DueShards = map[reminders.Class]int{reminders.ClassUrgent: UrgentShards, reminders.ClassDocument: DocumentShards}
+var DueShards = map[dueclass.Class]int{dueclass.Urgent: UrgentShards, dueclass.Document: DocumentShards}
 
 // Schema is the one table of Kabinet.
 var Schema = TableSchema{

@@ -9,25 +9,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/audit"
-	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/orgs"
 )
 
-// tx builds one TransactWriteItems in which every item carries what its
+// Tx builds one TransactWriteItems in which every item carries what its
 // condition stands for, so that a cancelled transaction is told to the
 // caller by the item that failed, never by its position: reordering,
 // adding or dropping items cannot change what a client hears.
 //
-//	t := s.tx()
-//	t.add(s.slotDelta(b, 1), failSlotTaken)
-//	t.put(lock, "attribute_not_exists(pk)", nil, failOnePerDay)
-//	err := t.run(ctx, s.DB, op)
+//	t := s.Tx()
+//	t.Add(s.slotDelta(b, 1), failSlotTaken)
+//	t.Put(lock, "attribute_not_exists(pk)", nil, failOnePerDay)
+//	err := t.Run(ctx, s.DB, op)
 //
-// Every TransactWriteItems of the store goes through it.
-type tx struct {
+// Every TransactWriteItems of the store, in every domain's package, goes
+// through it. A domain declares the failures its items stand for next to
+// its items (bookingstore's failSlotTaken, ...); the ones every domain
+// shares are below.
+type Tx struct {
 	table string
 	items []types.TransactWriteItem
 	fails []*errs.Error // per item: what its failed condition means; nil: it must not fail (Internal)
@@ -35,39 +35,32 @@ type tx struct {
 	err   error         // the first item that could not be built
 }
 
-// tx starts a transaction on the store's table.
-func (s *Store) tx() *tx { return &tx{table: s.Table} }
+// Tx starts a transaction on the store's table.
+func (s *Store) Tx() *Tx { return &Tx{table: s.Table} }
 
 // The failures a transaction item's condition can stand for. Each is a
 // template: run tells it with the operation and the cancellation as cause.
 var (
-	failChanged           = errs.E("", errs.Conflict, errs.ReasonChanged)
-	failVersionMismatch   = errs.E("", errs.Precondition, errs.ReasonVersionMismatch)
-	failNotFound          = errs.E("", errs.NotFound)
-	failConflict          = errs.E("", errs.Conflict)
-	failSlotTaken         = errs.E("", errs.Conflict, booking.ReasonSlotTaken)
-	failDayFull           = errs.E("", errs.Conflict, booking.ReasonDayFull)
-	failOnePerDay         = errs.E("", errs.Conflict, booking.ReasonOnePerDay)
-	failPlaceTaken        = errs.E("", errs.Conflict, booking.ReasonPlaceTaken)
-	failConfirmationTaken = errs.E("", errs.Conflict, booking.ReasonConfirmationTaken)
-	failNotDraft          = errs.E("", errs.Conflict, applications.ReasonNotDraft)
-	failConsentExists     = errs.E("", errs.Conflict, orgs.ReasonConsentExists)
-	// failClaimed: an Idempotency-Key (or an agency event) is claimed
+	FailChanged         = errs.E("", errs.Conflict, errs.ReasonChanged)
+	FailVersionMismatch = errs.E("", errs.Precondition, errs.ReasonVersionMismatch)
+	FailNotFound        = errs.E("", errs.NotFound)
+	FailConflict        = errs.E("", errs.Conflict)
+	// FailClaimed: an Idempotency-Key (or an agency event) is claimed
 	// already. The caller answers with what the first request made
-	// (errors.Is(err, errClaimed)); should it not, the client gets a 409.
-	failClaimed = errs.E("", errs.Conflict, errClaimed)
+	// (errors.Is(err, ErrClaimed)); should it not, the client gets a 409.
+	FailClaimed = errs.E("", errs.Conflict, ErrClaimed)
 )
 
 // maxTxItems is DynamoDB's limit on the items of one transaction.
 const maxTxItems = 100
 
-// errClaimed marks a transaction cancelled because its claim item's
+// ErrClaimed marks a transaction cancelled because its claim item's
 // condition failed: the request was made before.
-var errClaimed = errors.New("already claimed")
+var ErrClaimed = errors.New("already claimed")
 
-// put adds a Put of item, marshalled, under condition cond ("" for none)
+// Put adds a Put of item, marshalled, under condition cond ("" for none)
 // with its values; onFail is what cond failing means.
-func (t *tx) put(item any, cond string, values map[string]types.AttributeValue, onFail *errs.Error) {
+func (t *Tx) Put(item any, cond string, values map[string]types.AttributeValue, onFail *errs.Error) {
 	av, err := attributevalue.MarshalMap(item)
 	if err != nil {
 		if t.err == nil {
@@ -80,27 +73,27 @@ func (t *tx) put(item any, cond string, values map[string]types.AttributeValue, 
 		p.ConditionExpression = aws.String(cond)
 		p.ExpressionAttributeValues = values
 	}
-	t.add(types.TransactWriteItem{Put: p}, onFail)
+	t.Add(types.TransactWriteItem{Put: p}, onFail)
 }
 
-// add adds an item built by the caller (an Update, a Delete, a ready Put);
+// Add adds an item built by the caller (an Update, a Delete, a ready Put);
 // onFail is what its condition failing means.
-func (t *tx) add(item types.TransactWriteItem, onFail *errs.Error) {
+func (t *Tx) Add(item types.TransactWriteItem, onFail *errs.Error) {
 	t.items = append(t.items, item)
 	t.fails = append(t.fails, onFail)
 }
 
-// first says which failure is told when several conditions fail at once
+// First says which failure is told when several conditions fail at once
 // (DynamoDB reports every failed condition): the earliest of these that
 // failed, else the first failed item. A duplicate of a booking fails on the
 // claim and on the slot it took, and must be told as the duplicate it is.
-func (t *tx) first(order ...*errs.Error) { t.order = order }
+func (t *Tx) First(order ...*errs.Error) { t.order = order }
 
-// run writes the transaction. Errors: the failure of the item whose
-// condition failed (see first); Unavailable when DynamoDB cancelled it for
+// Run writes the transaction. Errors: the failure of the item whose
+// condition failed (see First); Unavailable when DynamoDB cancelled it for
 // a conflicting transaction or throttling, or cannot be reached; Internal
 // for an item that could not be built or any other cancellation.
-func (t *tx) run(ctx context.Context, db *dynamodb.Client, op string) error {
+func (t *Tx) Run(ctx context.Context, db *dynamodb.Client, op string) error {
 	if t.err != nil {
 		return errs.E(op, errs.Internal, t.err)
 	}
@@ -130,13 +123,13 @@ func (t *tx) run(ctx context.Context, db *dynamodb.Client, op string) error {
 // TransactionConflict (or throttling) is Unavailable, for the client to
 // retry; any other reason, or a failed condition of an item that must not
 // fail, is Internal. Other errors are mapped as wrap maps them.
-func (t *tx) cancelled(op string, err error) error {
+func (t *Tx) cancelled(op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var tc *types.TransactionCanceledException
 	if !errors.As(err, &tc) {
-		return wrap(op, err)
+		return Wrap(op, err)
 	}
 	var failed []*errs.Error
 	transient := false

@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -43,7 +44,7 @@ func newContactsEnv(t *testing.T) contactsEnv {
 	cfg := core.Config{Table: table, Reminders: topicARN}
 	// as functions/profile composes it
 	st := core.NewStore(cfg, cl, time.Now)
-	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
 	if docs.Contacts == nil {
 		t.Fatal("the profile function was composed without contacts")
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -32,7 +32,7 @@ type env struct {
 	ctx   context.Context
 	db    *dynamodb.Client
 	table string
-	store *store.Store
+	store *allstore.Store
 	docs  *registry.Service
 	svc   *ingest.Service
 }
@@ -42,7 +42,7 @@ func newEnv(t *testing.T) *env {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "ingest")
 	clock := func() time.Time { return now }
-	st := store.New(cl.DynamoDB, table)
+	st := allstore.New(cl.DynamoDB, table)
 	return &env{t: t, ctx: ctx, db: cl.DynamoDB, table: table, store: st,
 		docs: &registry.Service{Store: st, Now: clock, NewID: ids.New},
 		svc:  &ingest.Service{Store: st, Now: clock, NewID: ids.New, Log: slog.New(slog.DiscardHandler)}}

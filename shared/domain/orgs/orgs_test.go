@@ -14,7 +14,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -49,7 +49,7 @@ func TestDigestPublishesCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st := store.New(cl.DynamoDB, name)
+	st := allstore.New(cl.DynamoDB, name)
 	clock := func() time.Time { return now }
 	docs := &registry.Service{Store: st, Now: clock, NewID: ids.New}
 	svc := &orgs.Service{Store: st, Now: clock, NewID: ids.New, Publisher: &notify.Publisher{SNS: cl.SNS, TopicARN: topic}}

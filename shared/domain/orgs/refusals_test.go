@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -18,7 +18,7 @@ import (
 func newService(t *testing.T) (*orgs.Service, context.Context) {
 	t.Helper()
 	cl, name := testenv.Table(t, "orgs")
-	return &orgs.Service{Store: store.New(cl.DynamoDB, name), Now: func() time.Time { return now }, NewID: ids.New}, context.Background()
+	return &orgs.Service{Store: allstore.New(cl.DynamoDB, name), Now: func() time.Time { return now }, NewID: ids.New}, context.Background()
 }
 
 // mustGrant grants sub's consent to org for types or fails the test.

@@ -1,30 +1,26 @@
 package reminders
 
+import "github.com/kabinet/kabinet/shared/domain/dueclass"
+
 // Class is a priority class of the due index: each has its own partitions
-// of the index, its own job queue and its own workers.
-type Class string
+// of the index, its own job queue and its own workers. It is declared in
+// package dueclass, which the stores writing due-index keys share with the
+// pipeline.
+type Class = dueclass.Class
 
 // Classes.
 const (
 	// ClassUrgent is what must arrive on time whatever else is due: a
 	// booking's reminders and status messages waiting for their retry.
-	ClassUrgent Class = "urgent"
+	ClassUrgent = dueclass.Urgent
 	// ClassDocument is document expiry reminders, which fall due together
 	// at 09:00 local time and may take a while to drain.
-	ClassDocument Class = "document"
+	ClassDocument = dueclass.Document
 )
 
 // Classes lists every class, the most urgent first.
-var Classes = []Class{ClassUrgent, ClassDocument}
+var Classes = dueclass.Classes
 
 // ClassOf is the class items of kind (KindDocument, KindBooking,
 // KindMessage) are due in.
-func ClassOf(kind string) Class {
-	if kind == KindDocument {
-		return ClassDocument
-	}
-	return ClassUrgent
-}
-
-// Valid reports whether c is one of Classes.
-func (c Class) Valid() bool { return c == ClassUrgent || c == ClassDocument }
+func ClassOf(kind string) Class { return dueclass.Of(kind) }

@@ -42,6 +42,7 @@ package reminders
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
@@ -73,11 +74,11 @@ const (
 	DecisionSent    = "sent"
 )
 
-// Kinds of item in the due index (Ref.Kind).
+// Kinds of item in the due index (Ref.Kind), declared in package dueclass.
 const (
-	KindDocument = "document"
-	KindBooking  = "booking"
-	KindMessage  = "message"
+	KindDocument = dueclass.KindDocument
+	KindBooking  = dueclass.KindBooking
+	KindMessage  = dueclass.KindMessage
 )
 
 // Due is one item of the due index: a document, a booking or a message,

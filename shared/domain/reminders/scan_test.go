@@ -20,6 +20,7 @@ import (
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -37,7 +38,7 @@ type env struct {
 	ctx      context.Context
 	cl       core.Clients
 	sqs      *sqs.Client
-	store    *store.Store
+	store    *allstore.Store
 	docs     *registry.Service
 	clock    time.Time
 	topicARN string
@@ -68,7 +69,7 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	cl, name := testenv.Table(t, "scan")
-	e := &env{t: t, ctx: ctx, cl: cl, sqs: sqs.NewFromConfig(cl.AWS), store: store.New(cl.DynamoDB, name)}
+	e := &env{t: t, ctx: ctx, cl: cl, sqs: sqs.NewFromConfig(cl.AWS), store: allstore.New(cl.DynamoDB, name)}
 	e.docs = &registry.Service{Store: e.store, Now: func() time.Time { return e.clock }, NewID: ids.New}
 	topic := testenv.Topic(t, cl, name)
 	e.topicARN = topic

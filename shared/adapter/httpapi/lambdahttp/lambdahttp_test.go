@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -52,7 +53,7 @@ func TestLambdaDoor(t *testing.T) {
 	// composed as functions/documents composes it
 	st := core.NewStore(core.Config{Table: table}, cl, time.Now)
 	api := httpapi.API{Log: slog.New(slog.DiscardHandler), Auth: lambdahttp.Authenticate, Audit: st}
-	dh, err := api.Handler(functions.Documents, documents.Handlers(&registry.Service{Store: st, Now: time.Now, NewID: ids.New}))
+	dh, err := api.Handler(functions.Documents, documents.Handlers(&registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,8 @@
-package store
+package inboxstore
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,7 +21,10 @@ var _ inbox.Store = (*Store)(nil)
 // skips before it returns what it has with a cursor.
 const unreadBudget = 1000
 
-type notificationItem struct {
+// NotificationItem is a notification of the inbox as stored; an
+// application's status change (appstore) and a message waiting for its
+// retry (remindstore) write and read it too.
+type NotificationItem struct {
 	PK        string     `dynamodbav:"pk"`
 	SK        string     `dynamodbav:"sk"`
 	Kind      string     `dynamodbav:"kind"`
@@ -42,14 +46,16 @@ type notificationItem struct {
 	NextRemindAt string `dynamodbav:"nextRemindAt,omitempty"`
 }
 
-func fromNotification(n inbox.Notification) notificationItem {
-	return notificationItem{PK: userPK(n.Owner), SK: notifPrefix + n.ID, Kind: kindNotification, ID: n.ID,
+// FromNotification is n's item.
+func FromNotification(n inbox.Notification) NotificationItem {
+	return NotificationItem{PK: store.UserPK(n.Owner), SK: NotifPrefix + n.ID, Kind: KindNotification, ID: n.ID,
 		Type: n.Kind, Title: n.Title, Body: n.Body, DocID: n.DocID, DocType: n.DocType, DaysLeft: n.DaysLeft,
 		CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
 }
 
-func (it notificationItem) notification() inbox.Notification {
-	return inbox.Notification{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), Kind: it.Type, Title: it.Title,
+// Notification is the notification the item stores.
+func (it NotificationItem) Notification() inbox.Notification {
+	return inbox.Notification{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), Kind: it.Type, Title: it.Title,
 		Body: it.Body, DocID: it.DocID, DocType: it.DocType, DaysLeft: it.DaysLeft, CreatedAt: it.CreatedAt, ReadAt: it.ReadAt}
 }
 
@@ -57,20 +63,20 @@ func (it notificationItem) notification() inbox.Notification {
 func (s *Store) ListNotifications(ctx context.Context, owner string, unreadOnly bool, after string, limit int) ([]inbox.Notification, string, error) {
 	const op = "store.ListNotifications"
 	items, last, err := paging.Collect(
-		func(after string) ([]notificationItem, string, error) {
-			var page []notificationItem
-			next, err := s.query(ctx, owner, notifPrefix, after, limit, false, &page)
+		func(after string) ([]NotificationItem, string, error) {
+			var page []NotificationItem
+			next, err := s.Query(ctx, owner, NotifPrefix, after, limit, false, &page)
 			return page, next, err
 		},
-		func(it notificationItem) string { return it.ID },
-		func(it notificationItem) bool { return !unreadOnly || it.ReadAt == nil },
+		func(it NotificationItem) string { return it.ID },
+		func(it NotificationItem) bool { return !unreadOnly || it.ReadAt == nil },
 		after, limit, unreadBudget)
 	if err != nil {
-		return nil, "", wrap(op, err)
+		return nil, "", store.Wrap(op, err)
 	}
 	out := make([]inbox.Notification, len(items))
 	for i, it := range items {
-		out[i] = it.notification()
+		out[i] = it.Notification()
 	}
 	return out, last, nil
 }
@@ -83,7 +89,7 @@ func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (i
 		return inbox.Notification{}, errs.E(op, errs.Internal, err)
 	}
 	upd := &types.Update{
-		TableName: aws.String(s.Table), Key: key(userPK(owner), notifPrefix+id),
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), NotifPrefix+id),
 		UpdateExpression:          aws.String("SET readAt = if_not_exists(readAt, :at)"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":at": ts},
@@ -91,31 +97,31 @@ func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (i
 	if p := audit.From(ctx); p != nil && !p.Written() {
 		// A transaction returns no values: write with the audit entry,
 		// then read what was written.
-		err := s.write(ctx, types.TransactWriteItem{Update: upd})
-		if conditionFailed(err) {
+		err := s.Write(ctx, types.TransactWriteItem{Update: upd})
+		if store.ConditionFailed(err) {
 			return inbox.Notification{}, errs.E(op, errs.NotFound, nil)
 		}
 		if err != nil {
-			return inbox.Notification{}, wrap(op, err)
+			return inbox.Notification{}, store.Wrap(op, err)
 		}
-		var it notificationItem
-		if err := s.get(ctx, op, userPK(owner), notifPrefix+id, &it); err != nil {
+		var it NotificationItem
+		if err := s.Get(ctx, op, store.UserPK(owner), NotifPrefix+id, &it); err != nil {
 			return inbox.Notification{}, err
 		}
-		return it.notification(), nil
+		return it.Notification(), nil
 	}
 	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: upd.TableName, Key: upd.Key,
 		UpdateExpression: upd.UpdateExpression, ConditionExpression: upd.ConditionExpression,
 		ExpressionAttributeValues: upd.ExpressionAttributeValues, ReturnValues: types.ReturnValueAllNew})
-	if conditionFailed(err) {
+	if store.ConditionFailed(err) {
 		return inbox.Notification{}, errs.E(op, errs.NotFound, nil)
 	}
 	if err != nil {
-		return inbox.Notification{}, wrap(op, err)
+		return inbox.Notification{}, store.Wrap(op, err)
 	}
-	var it notificationItem
+	var it NotificationItem
 	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
 		return inbox.Notification{}, errs.E(op, errs.Internal, err)
 	}
-	return it.notification(), nil
+	return it.Notification(), nil
 }

@@ -1,8 +1,9 @@
-package store
+package bookingstore
 
 import (
 	"context"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"slices"
 	"time"
 
@@ -90,7 +91,7 @@ func fromDirInstitution(in directory.Institution) dirInstitutionItem {
 		it.Hours = append(it.Hours, dirHoursAttr{Weekday: int(h.Weekday), Open: h.Open, Close: h.Close})
 	}
 	if l := in.Licence; l != (directory.Licence{}) {
-		it.Licence = &dirLicenceAttr{Number: l.Number, Status: l.Status, ValidUntil: dateString(l.ValidUntil)}
+		it.Licence = &dirLicenceAttr{Number: l.Number, Status: l.Status, ValidUntil: store.DateString(l.ValidUntil)}
 	}
 	return it
 }
@@ -103,7 +104,7 @@ func (it dirInstitutionItem) institution() (directory.Institution, error) {
 		in.Hours = append(in.Hours, directory.Hours{Weekday: time.Weekday(h.Weekday), Open: h.Open, Close: h.Close})
 	}
 	if l := it.Licence; l != nil {
-		until, err := parseDate(l.ValidUntil)
+		until, err := store.ParseDate(l.ValidUntil)
 		if err != nil {
 			return directory.Institution{}, fmt.Errorf("institution %s: licence validUntil: %w", it.ID, err)
 		}
@@ -159,8 +160,8 @@ func (s *Store) PutDirectory(ctx context.Context, insts []directory.Institution,
 		}
 	}
 	for chunk := range slices.Chunk(reqs, 25) {
-		if err := s.batchWrite(ctx, chunk); err != nil {
-			return wrap(op, err)
+		if err := s.BatchWrite(ctx, chunk); err != nil {
+			return store.Wrap(op, err)
 		}
 	}
 	return nil
@@ -182,7 +183,7 @@ func (s *Store) LoadDirectory(ctx context.Context) ([]directory.Institution, []d
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, nil, wrap(op, err)
+			return nil, nil, store.Wrap(op, err)
 		}
 		for _, av := range page.Items {
 			kind, _ := av["kind"].(*types.AttributeValueMemberS)
@@ -240,9 +241,9 @@ func (s *Store) GetSpecialist(ctx context.Context, id string) (directory.Special
 
 // getDirItem reads the DIR item with sort key sk into out.
 func (s *Store) getDirItem(ctx context.Context, op, sk string, out any) error {
-	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: key(dirPK, sk)})
+	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: store.Key(dirPK, sk)})
 	if err != nil {
-		return wrap(op, err)
+		return store.Wrap(op, err)
 	}
 	if res.Item == nil {
 		return errs.E(op, errs.NotFound, nil)

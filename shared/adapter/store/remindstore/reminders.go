@@ -1,11 +1,12 @@
-package store
+package remindstore
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"strconv"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,7 +20,22 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
+// Store is the DynamoDB implementation of reminders.Store: it reads the
+// due index (documents, bookings, messages) and keeps the decisions to
+// send each reminder step.
+type Store struct{ *store.Store }
+
+// New is the reminder pipeline's store on base's table.
+func New(base *store.Store) *Store { return &Store{base} }
+
 var _ reminders.Store = (*Store)(nil)
+
+// A decision to send one reminder step, under the person's partition
+// (store.DecisionSK):
+//
+//	USER#<sub>      REMIND#<docId>#<expiresOn>#<step>     a document's step (TTL expiresAt)
+//	USER#<sub>      REMIND#<bookingId>#<start>#<step>     a booking's
+const kindDecision = "reminder_decision"
 
 // decisionTTL is how long a reminder decision is kept: past any repeat of
 // the same expiry date, which is the only time its key can come up again.
@@ -41,30 +57,25 @@ func (it decisionItem) decision(owner, key string) reminders.Decision {
 		LeaseUntil: time.Unix(it.LeaseUntil, 0).UTC(), SentChannels: it.SentChannels}
 }
 
-func num(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
-func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
-
 // DueItems implements reminders.Store: one page of one shard of a class's
 // part of the due index, nextRemindAt <= now, documents, bookings and outbox
 // notifications told apart by their kind attribute. It reads only what is due.
 func (s *Store) DueItems(ctx context.Context, class reminders.Class, shard int, now time.Time, limit int, cursor string) ([]reminders.Due, string, int, error) {
 	const op = "store.DueItems"
-	if !class.Valid() || shard < 0 || shard >= DueShards[class] {
+	if !class.Valid() || shard < 0 || shard >= store.DueShards[class] {
 		return nil, "", 0, errs.E(op, errs.Invalid, fmt.Errorf("no shard %d of class %q", shard, class))
 	}
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
-		IndexName:              aws.String(DueIndex),
+		IndexName:              aws.String(store.DueIndex),
 		KeyConditionExpression: aws.String("duePk = :shard AND nextRemindAt <= :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":shard": str(duePK(class, shard)), ":now": str(now.UTC().Format(dueTimeLayout)),
+			":shard": store.Str(store.DuePK(class, shard)), ":now": store.Str(now.UTC().Format(store.DueTimeLayout)),
 		},
 		Limit: aws.Int32(int32(limit)),
 	}
 	if cursor != "" {
-		start, err := decodeKey(cursor)
+		start, err := store.DecodeKey(cursor)
 		if err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
@@ -72,7 +83,7 @@ func (s *Store) DueItems(ctx context.Context, class reminders.Class, shard int, 
 	}
 	out, err := s.DB.Query(ctx, in)
 	if err != nil {
-		return nil, "", 0, wrap(op, err)
+		return nil, "", 0, store.Wrap(op, err)
 	}
 	due := make([]reminders.Due, 0, len(out.Items))
 	for _, item := range out.Items {
@@ -80,14 +91,14 @@ func (s *Store) DueItems(ctx context.Context, class reminders.Class, shard int, 
 		if err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
-		if d.Pos, err = encodeKey(indexPosition(item)); err != nil {
+		if d.Pos, err = store.EncodeKey(indexPosition(item)); err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
 		due = append(due, d)
 	}
 	next := ""
 	if len(out.LastEvaluatedKey) > 0 {
-		if next, err = encodeKey(out.LastEvaluatedKey); err != nil {
+		if next, err = store.EncodeKey(out.LastEvaluatedKey); err != nil {
 			return nil, "", 0, errs.E(op, errs.Internal, err)
 		}
 	}
@@ -101,27 +112,19 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 		kind = k.Value
 	}
 	switch kind {
-	case kindDocument:
-		var it documentItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return reminders.Due{}, err
-		}
-		d, err := it.document()
+	case docstore.KindDocument:
+		d, err := docstore.Document(item)
 		return reminders.Due{Document: &d}, err
-	case kindBooking:
-		var it bookingItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return reminders.Due{}, err
-		}
-		b, err := it.booking()
+	case bookingstore.KindBooking:
+		b, err := bookingstore.Booking(item)
 		return reminders.Due{Booking: &b}, err
-	case kindNotification:
-		var it notificationItem
+	case inboxstore.KindNotification:
+		var it inboxstore.NotificationItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return reminders.Due{}, err
 		}
-		at, err := time.Parse(dueTimeLayout, it.NextRemindAt)
-		return reminders.Due{Message: &reminders.Message{Notification: it.notification(), At: at,
+		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
+		return reminders.Due{Message: &reminders.Message{Notification: it.Notification(), At: at,
 			Attributes: map[string]string{applications.AttrApplicationID: it.ApplicationID, applications.AttrStatus: it.ApplicationStatus}}}, err
 	}
 	return reminders.Due{}, fmt.Errorf("due index: unknown item kind %q", kind)
@@ -137,64 +140,33 @@ func indexPosition(item map[string]types.AttributeValue) map[string]types.Attrib
 	return pos
 }
 
-// encodeKey makes an index position (string attributes only) a cursor.
-func encodeKey(k map[string]types.AttributeValue) (string, error) {
-	m := map[string]string{}
-	for name, v := range k {
-		if s, ok := v.(*types.AttributeValueMemberS); ok {
-			m[name] = s.Value
-		}
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-func decodeKey(c string) (map[string]types.AttributeValue, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	k := map[string]types.AttributeValue{}
-	for name, v := range m {
-		k[name] = str(v)
-	}
-	return k, nil
-}
-
 // Claim implements reminders.Store.
 func (s *Store) Claim(ctx context.Context, d reminders.Decision, now time.Time) (reminders.Decision, bool, error) {
 	const op = "store.Claim"
-	sk := decisionSK(d.DocID, d.Key)
+	sk := store.DecisionSK(d.DocID, d.Key)
 	res, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table),
-		Key:       key(userPK(d.Owner), sk),
+		Key:       store.Key(store.UserPK(d.Owner), sk),
 		UpdateExpression: aws.String("SET kind = :kind, docId = :doc, #st = :pending, leaseUntil = :lease, " +
 			"expiresAt = if_not_exists(expiresAt, :ttl)"),
 		ConditionExpression:      aws.String("attribute_not_exists(pk) OR (#st = :pending AND leaseUntil < :now)"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":kind": str(kindDecision), ":doc": str(d.DocID), ":pending": str(reminders.DecisionPending),
-			":lease": num(d.LeaseUntil.Unix()), ":now": num(now.Unix()), ":ttl": num(now.Add(decisionTTL).Unix()),
+			":kind": store.Str(kindDecision), ":doc": store.Str(d.DocID), ":pending": store.Str(reminders.DecisionPending),
+			":lease": store.Num(d.LeaseUntil.Unix()), ":now": store.Num(now.Unix()), ":ttl": store.Num(now.Add(decisionTTL).Unix()),
 		},
 		ReturnValues: types.ReturnValueAllNew, // the claimed decision, with channels a failed run already sent
 	})
-	switch single := conditionFailed(err); {
+	switch single := store.ConditionFailed(err); {
 	case err == nil:
 	case single: // someone else's decision: read it
 		var it decisionItem
-		if err := s.get(ctx, op, userPK(d.Owner), sk, &it); err != nil {
+		if err := s.Get(ctx, op, store.UserPK(d.Owner), sk, &it); err != nil {
 			return d, false, err
 		}
 		return it.decision(d.Owner, d.Key), false, nil
 	default:
-		return d, false, wrap(op, err)
+		return d, false, store.Wrap(op, err)
 	}
 	var it decisionItem
 	if err := attributevalue.UnmarshalMap(res.Attributes, &it); err != nil {
@@ -212,23 +184,23 @@ func (s *Store) Complete(ctx context.Context, d reminders.Decision, n inbox.Noti
 	}
 	// Another run finished (or released) the decision meanwhile, or wrote
 	// the same notification: a Conflict the caller leaves to that run.
-	t := s.tx()
-	t.add(types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
+	t := s.Tx()
+	t.Add(types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(d.Owner), store.DecisionSK(d.DocID, d.Key)),
 		UpdateExpression:         aws.String("SET #st = :sent, sentChannels = :ch"),
 		ConditionExpression:      aws.String("#st = :pending"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":sent": str(reminders.DecisionSent), ":pending": str(reminders.DecisionPending), ":ch": sent,
+			":sent": store.Str(reminders.DecisionSent), ":pending": store.Str(reminders.DecisionPending), ":ch": sent,
 		},
-	}}, failConflict)
+	}}, store.FailConflict)
 	if n.ID != "" { // a message is its notification already
-		t.put(fromNotification(n), "attribute_not_exists(pk)", nil, failConflict)
+		t.Put(inboxstore.FromNotification(n), "attribute_not_exists(pk)", nil, store.FailConflict)
 	}
 	if ev.ID != "" { // a booking's reminder has no history entry
-		t.put(fromEvent(ev), "", nil, nil)
+		t.Put(docstore.FromEvent(ev), "", nil, nil)
 	}
-	return t.run(ctx, s.DB, op)
+	return t.Run(ctx, s.DB, op)
 }
 
 // Release implements reminders.Store.
@@ -239,18 +211,18 @@ func (s *Store) Release(ctx context.Context, d reminders.Decision) error {
 		return errs.E(op, errs.Internal, err)
 	}
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.Table), Key: key(userPK(d.Owner), decisionSK(d.DocID, d.Key)),
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(d.Owner), store.DecisionSK(d.DocID, d.Key)),
 		UpdateExpression:         aws.String("SET leaseUntil = :zero, sentChannels = :ch"),
 		ConditionExpression:      aws.String("#st = :pending"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":zero": num(0), ":ch": sent, ":pending": str(reminders.DecisionPending),
+			":zero": store.Num(0), ":ch": sent, ":pending": store.Str(reminders.DecisionPending),
 		},
 	})
-	if conditionFailed(err) {
+	if store.ConditionFailed(err) {
 		return errs.E(op, errs.Conflict, err)
 	}
-	return wrap(op, err)
+	return store.Wrap(op, err)
 }
 
 // Advance implements reminders.Store.
@@ -259,60 +231,15 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 	var sk string
 	switch ref.Kind {
 	case reminders.KindDocument:
-		sk = docSK(ref.ID)
+		sk = docstore.DocSK(ref.ID)
 	case reminders.KindBooking:
-		sk = bookSK(ref.ID)
+		sk = bookingstore.BookSK(ref.ID)
 	case reminders.KindMessage:
-		sk = notifPrefix + ref.ID
+		sk = inboxstore.NotifPrefix + ref.ID
 	default:
 		return errs.E(op, errs.Internal, fmt.Errorf("unknown kind %q", ref.Kind))
 	}
-	a := fromReminder(ref.Kind, ref.Owner, ref.ID, next)
-	av, err := attributevalue.MarshalMap(a)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	names := map[string]string{}
-	values := map[string]types.AttributeValue{}
-	set, remove := "", ""
-	for i, attr := range []string{"duePk", "nextRemindAt", "remindStep", "lastRemindOn", "remindAcked", "snoozedUntil"} {
-		ph := "#a" + strconv.Itoa(i)
-		names[ph] = attr
-		if v, ok := av[attr]; ok {
-			values[":v"+strconv.Itoa(i)] = v
-			set += sep(set) + ph + " = :v" + strconv.Itoa(i)
-		} else {
-			remove += sep(remove) + ph
-		}
-	}
-	expr := ""
-	if set != "" {
-		expr = "SET " + set
-	}
-	if remove != "" {
-		expr += " REMOVE " + remove
-	}
-	cond := "attribute_exists(pk) AND attribute_not_exists(nextRemindAt)"
-	if read != nil {
-		cond = "nextRemindAt = :read"
-		values[":read"] = str(read.UTC().Format(dueTimeLayout))
-	}
-	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.Table), Key: key(userPK(ref.Owner), sk),
-		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
-		ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-	})
-	if conditionFailed(err) {
-		return errs.E(op, errs.Conflict, errs.ReasonChanged)
-	}
-	return wrap(op, err)
-}
-
-func sep(s string) string {
-	if s == "" {
-		return ""
-	}
-	return ", "
+	return s.SetReminder(ctx, op, ref.Kind, ref.Owner, ref.ID, sk, read, next)
 }
 
 // legacyDueShards is how many "DUE#<n>" partitions the due index had before
@@ -335,13 +262,13 @@ func (s *Store) MoveLegacyDue(ctx context.Context) (int, error) {
 		var start map[string]types.AttributeValue
 		for {
 			out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-				TableName: aws.String(s.Table), IndexName: aws.String(DueIndex),
+				TableName: aws.String(s.Table), IndexName: aws.String(store.DueIndex),
 				KeyConditionExpression:    aws.String("duePk = :old"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":old": str(old)},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":old": store.Str(old)},
 				ExclusiveStartKey:         start,
 			})
 			if err != nil {
-				return moved, wrap(op, err)
+				return moved, store.Wrap(op, err)
 			}
 			for _, item := range out.Items {
 				var it struct {
@@ -354,24 +281,24 @@ func (s *Store) MoveLegacyDue(ctx context.Context) (int, error) {
 				}
 				ref := reminders.KindDocument
 				switch it.Kind {
-				case kindBooking:
+				case bookingstore.KindBooking:
 					ref = reminders.KindBooking
-				case kindNotification:
+				case inboxstore.KindNotification:
 					ref = reminders.KindMessage
 				}
 				_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-					TableName: aws.String(s.Table), Key: key(it.PK, it.SK),
+					TableName: aws.String(s.Table), Key: store.Key(it.PK, it.SK),
 					UpdateExpression:    aws.String("SET duePk = :new"),
 					ConditionExpression: aws.String("duePk = :old"),
 					ExpressionAttributeValues: map[string]types.AttributeValue{
-						":old": str(old), ":new": str(dueKey(ref, it.PK, it.SK)),
+						":old": store.Str(old), ":new": store.Str(store.DueKey(ref, it.PK, it.SK)),
 					},
 				})
-				if conditionFailed(err) {
+				if store.ConditionFailed(err) {
 					continue // moved or changed meanwhile
 				}
 				if err != nil {
-					return moved, wrap(op, err)
+					return moved, store.Wrap(op, err)
 				}
 				moved++
 			}

@@ -1,4 +1,4 @@
-package store_test
+package remindstore_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -19,7 +20,7 @@ import (
 
 // dueIn finds which class and shard of the due index holds owner's item at
 // now, with the item's position.
-func dueIn(t *testing.T, st *store.Store, now time.Time, owner string) (reminders.Class, int, reminders.Due, bool) {
+func dueIn(t *testing.T, st *allstore.Store, now time.Time, owner string) (reminders.Class, int, reminders.Due, bool) {
 	t.Helper()
 	for _, c := range reminders.Classes {
 		for n := range store.DueShards[c] {
@@ -42,7 +43,7 @@ func dueIn(t *testing.T, st *store.Store, now time.Time, owner string) (reminder
 func TestDueItemsByClassAndPosition(t *testing.T) {
 	ctx := context.Background()
 	cl, name := testenv.Table(t, "due")
-	st := store.New(cl.DynamoDB, name)
+	st := allstore.New(cl.DynamoDB, name)
 	at := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
 	exp := civil.Date{Year: 2026, Month: 12, Day: 31}
 	var docs []registry.Document
@@ -87,7 +88,7 @@ func TestDueItemsByClassAndPosition(t *testing.T) {
 func TestMoveLegacyDue(t *testing.T) {
 	ctx := context.Background()
 	cl, name := testenv.Table(t, "legacy")
-	st := store.New(cl.DynamoDB, name)
+	st := allstore.New(cl.DynamoDB, name)
 	at := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
 	exp := civil.Date{Year: 2026, Month: 12, Day: 31}
 	d := registry.Document{ID: ids.New(), Owner: "old", Type: registry.Custom, Title: "x", ExpiresOn: &exp,

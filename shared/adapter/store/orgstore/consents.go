@@ -1,7 +1,8 @@
-package store
+package orgstore
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"strings"
 	"time"
 
@@ -53,12 +54,12 @@ func fromConsent(c orgs.Consent) consentItem {
 	for i, t := range c.Types {
 		types[i] = string(t)
 	}
-	return consentItem{PK: userPK(c.Owner), SK: consentPrefix + c.ID, Kind: kindConsent, ID: c.ID, OrgID: c.OrgID,
+	return consentItem{PK: store.UserPK(c.Owner), SK: consentPrefix + c.ID, Kind: kindConsent, ID: c.ID, OrgID: c.OrgID,
 		Types: types, CreatedAt: c.CreatedAt, GSI1PK: orgPrefix + c.OrgID, GSI1SK: consentGSI1SK(c.Owner, c.ID)}
 }
 
 func (it consentItem) consent() orgs.Consent {
-	c := orgs.Consent{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), OrgID: it.OrgID, CreatedAt: it.CreatedAt}
+	c := orgs.Consent{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), OrgID: it.OrgID, CreatedAt: it.CreatedAt}
 	for _, t := range it.Types {
 		c.Types = append(c.Types, registry.DocType(t))
 	}
@@ -67,14 +68,14 @@ func (it consentItem) consent() orgs.Consent {
 
 // CreateConsent implements orgs.Store.
 func (s *Store) CreateConsent(ctx context.Context, c orgs.Consent) error {
-	t := s.tx()
-	t.put(consentGuardItem{PK: userPK(c.Owner), SK: consentOrgPrefix + c.OrgID, Kind: kindConsentGuard, ConsentID: c.ID},
+	t := s.Tx()
+	t.Put(consentGuardItem{PK: store.UserPK(c.Owner), SK: consentOrgPrefix + c.OrgID, Kind: kindConsentGuard, ConsentID: c.ID},
 		"attribute_not_exists(pk)", nil, failConsentExists)
-	t.put(fromConsent(c), "attribute_not_exists(pk)", nil, failConsentExists)
+	t.Put(fromConsent(c), "attribute_not_exists(pk)", nil, failConsentExists)
 	// The organisation joins the list the weekly digest walks (one Query,
 	// never a Scan); rewriting the marker is harmless.
-	t.put(orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil, nil)
-	return t.run(ctx, s.DB, "store.CreateConsent")
+	t.Put(orgMarkerItem{PK: orgsPK, SK: "ORG#" + c.OrgID, Kind: "organization", OrgID: c.OrgID}, "", nil, nil)
+	return t.Run(ctx, s.DB, "store.CreateConsent")
 }
 
 // orgsPK is the partition listing every organisation that ever received a consent.
@@ -92,12 +93,12 @@ type orgMarkerItem struct {
 func (s *Store) Organizations(ctx context.Context) ([]string, error) {
 	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(orgsPK)}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": store.Str(orgsPK)}})
 	var out []string
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrap("store.Organizations", err)
+			return nil, store.Wrap("store.Organizations", err)
 		}
 		var items []orgMarkerItem
 		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
@@ -117,9 +118,9 @@ func (s *Store) ListConsents(ctx context.Context, owner string) ([]orgs.Consent,
 	after := ""
 	for len(out) < orgs.MaxConsents {
 		var items []consentItem
-		next, err := s.query(ctx, owner, consentPrefix, after, orgs.MaxConsents, true, &items)
+		next, err := s.Query(ctx, owner, consentPrefix, after, orgs.MaxConsents, true, &items)
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, store.Wrap(op, err)
 		}
 		for _, it := range items {
 			out = append(out, it.consent())
@@ -135,9 +136,9 @@ func (s *Store) ListConsents(ctx context.Context, owner string) ([]orgs.Consent,
 func (s *Store) getConsent(ctx context.Context, owner, id string) (consentItem, error) {
 	const op = "store.GetConsent"
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: key(userPK(owner), consentPrefix+id), ConsistentRead: aws.Bool(true)})
+		Key: store.Key(store.UserPK(owner), consentPrefix+id), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return consentItem{}, wrap(op, err)
+		return consentItem{}, store.Wrap(op, err)
 	}
 	if out.Item == nil {
 		return consentItem{}, errs.E(op, errs.NotFound, nil)
@@ -156,13 +157,13 @@ func (s *Store) DeleteConsent(ctx context.Context, owner, id string) error {
 	if err != nil {
 		return err
 	}
-	t := s.tx()
-	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentPrefix+id),
-		ConditionExpression: aws.String("attribute_exists(pk)")}}, failNotFound)
-	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), consentOrgPrefix+it.OrgID),
+	t := s.Tx()
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), consentPrefix+id),
+		ConditionExpression: aws.String("attribute_exists(pk)")}}, store.FailNotFound)
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), consentOrgPrefix+it.OrgID),
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR consentId = :id"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(id)}}}, failNotFound)
-	return t.run(ctx, s.DB, op)
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": store.Str(id)}}}, store.FailNotFound)
+	return t.Run(ctx, s.DB, op)
 }
 
 // OrgConsents implements orgs.Store: a Query of gsi1 by organisation, then
@@ -172,10 +173,10 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 	const op = "store.OrgConsents"
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
-		IndexName:              aws.String(GSI1),
+		IndexName:              aws.String(store.GSI1),
 		KeyConditionExpression: aws.String("gsi1pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(orgPrefix + org),
+			":pk": store.Str(orgPrefix + org),
 		},
 		Limit: aws.Int32(int32(limit)),
 	}
@@ -185,13 +186,13 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 			return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		}
 		in.ExclusiveStartKey = map[string]types.AttributeValue{
-			Schema.PK: str(userPK(owner)), Schema.SK: str(consentPrefix + id),
-			"gsi1pk": str(orgPrefix + org), "gsi1sk": str(after),
+			store.Schema.PK: store.Str(store.UserPK(owner)), store.Schema.SK: store.Str(consentPrefix + id),
+			"gsi1pk": store.Str(orgPrefix + org), "gsi1sk": store.Str(after),
 		}
 	}
 	out, err := s.DB.Query(ctx, in)
 	if err != nil {
-		return nil, "", wrap(op, err)
+		return nil, "", store.Wrap(op, err)
 	}
 	next := ""
 	if sk, ok := out.LastEvaluatedKey["gsi1sk"].(*types.AttributeValueMemberS); ok {
@@ -203,12 +204,12 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 	keys := make([]map[string]types.AttributeValue, 0, len(out.Items))
 	order := make([]string, 0, len(out.Items))
 	for _, item := range out.Items {
-		pk, _ := item[Schema.PK].(*types.AttributeValueMemberS)
-		sk, _ := item[Schema.SK].(*types.AttributeValueMemberS)
+		pk, _ := item[store.Schema.PK].(*types.AttributeValueMemberS)
+		sk, _ := item[store.Schema.SK].(*types.AttributeValueMemberS)
 		if pk == nil || sk == nil {
 			continue
 		}
-		keys = append(keys, key(pk.Value, sk.Value))
+		keys = append(keys, store.Key(pk.Value, sk.Value))
 		order = append(order, pk.Value+"|"+sk.Value)
 	}
 	found := map[string]orgs.Consent{}
@@ -221,13 +222,13 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 			if attempt > 0 {
 				select {
 				case <-ctx.Done():
-					return nil, "", wrap(op, ctx.Err())
+					return nil, "", store.Wrap(op, ctx.Err())
 				case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
 				}
 			}
 			res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
 			if err != nil {
-				return nil, "", wrap(op, err)
+				return nil, "", store.Wrap(op, err)
 			}
 			var items []consentItem
 			if err := attributevalue.UnmarshalListOfMaps(res.Responses[s.Table], &items); err != nil {

@@ -1,4 +1,4 @@
-package store_test
+package bookingstore_test
 
 import (
 	"cmp"
@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -24,11 +24,11 @@ import (
 func TestMain(m *testing.M) { emutest.Main(m) }
 
 // newDirStore returns a Store on a fresh table in DynamoDB Local.
-func newDirStore(t *testing.T) (*store.Store, context.Context) {
+func newDirStore(t *testing.T) (*allstore.Store, context.Context) {
 	t.Helper()
 	ctx := context.Background()
 	cl, name := testenv.Table(t, "dir")
-	return store.New(cl.DynamoDB, name), ctx
+	return allstore.New(cl.DynamoDB, name), ctx
 }
 
 func byInstID(a, b directory.Institution) int { return cmp.Compare(a.ID, b.ID) }

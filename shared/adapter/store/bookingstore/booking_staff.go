@@ -1,7 +1,8 @@
-package store
+package bookingstore
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -17,7 +18,7 @@ import (
 // FindBooking implements booking.Store.
 func (s *Store) FindBooking(ctx context.Context, id string) (booking.Booking, error) {
 	var ref refItem
-	if err := s.get(ctx, "store.FindBooking", bookingRefPK(id), refSK, &ref); err != nil {
+	if err := s.Get(ctx, "store.FindBooking", bookingRefPK(id), refSK, &ref); err != nil {
 		return booking.Booking{}, err
 	}
 	return s.GetBooking(ctx, ref.Owner, id)
@@ -25,11 +26,11 @@ func (s *Store) FindBooking(ctx context.Context, id string) (booking.Booking, er
 
 // DayBookings implements booking.Store through gsi1.
 func (s *Store) DayBookings(ctx context.Context, specialistID string, day civil.Date) ([]booking.Booking, error) {
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(GSI1),
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str("SPECDAY#" + specialistID + "#" + day.String())}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": store.Str("SPECDAY#" + specialistID + "#" + day.String())}})
 	if err != nil {
-		return nil, wrap("store.DayBookings", err)
+		return nil, store.Wrap("store.DayBookings", err)
 	}
 	var items []bookingItem
 	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {

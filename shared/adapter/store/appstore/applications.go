@@ -1,9 +1,11 @@
-package store
+package appstore
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"strconv"
 	"time"
 
@@ -13,11 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
-	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
 
 var _ applications.Store = (*Store)(nil)
@@ -32,6 +34,7 @@ var _ applications.Store = (*Store)(nil)
 //	RECEIPT#<year>      COUNTER            the year's receipt sequence (seq, ADD only)
 const (
 	appPrefix         = "APP#"
+	refSK             = "REF" // an application's owner record, APPLICATION#<id>
 	kindApplication   = "application"
 	idemScopeApps     = "applications"
 	counterSK         = "COUNTER"
@@ -85,9 +88,9 @@ type appRefItem struct {
 }
 
 func fromApplication(a applications.Application) applicationItem {
-	it := applicationItem{PK: userPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
+	it := applicationItem{PK: store.UserPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
 		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt,
-		ExpectedDecision: dateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
+		ExpectedDecision: store.DateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 	if it.Fields == nil {
 		it.Fields = map[string]string{}
@@ -105,7 +108,7 @@ func fromApplication(a applications.Application) applicationItem {
 }
 
 func (it applicationItem) application() (applications.Application, error) {
-	a := applications.Application{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
+	a := applications.Application{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
 		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, DocumentID: it.DocumentID, SubmittedAt: it.SubmittedAt,
 		TimeZone: it.TimeZone, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
 	if a.Fields == nil {
@@ -115,7 +118,7 @@ func (it applicationItem) application() (applications.Application, error) {
 		a.Timeline = append(a.Timeline, applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
 			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment})
 	}
-	d, err := parseDate(it.ExpectedDecision)
+	d, err := store.ParseDate(it.ExpectedDecision)
 	if err != nil {
 		return a, fmt.Errorf("application %s: %w", it.ID, err)
 	}
@@ -126,15 +129,15 @@ func (it applicationItem) application() (applications.Application, error) {
 // CreateApplication implements applications.Store.
 func (s *Store) CreateApplication(ctx context.Context, a applications.Application, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.CreateApplication"
-	t := s.tx()
-	t.put(fromApplication(a), "attribute_not_exists(pk)", nil, nil) // a fresh id: a clash is a bug
-	t.put(appRefItem{PK: appRefPK(a.ID), SK: refSK, Kind: "application_ref", Owner: a.Owner, ApplicationID: a.ID},
+	t := s.Tx()
+	t.Put(fromApplication(a), "attribute_not_exists(pk)", nil, nil) // a fresh id: a clash is a bug
+	t.Put(appRefItem{PK: appRefPK(a.ID), SK: refSK, Kind: "application_ref", Owner: a.Owner, ApplicationID: a.ID},
 		"attribute_not_exists(pk)", nil, nil)
 	if idem != nil {
-		s.claimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
+		s.ClaimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
 	}
-	err := t.run(ctx, s.DB, op)
-	if errors.Is(err, errClaimed) {
+	err := t.Run(ctx, s.DB, op)
+	if errors.Is(err, store.ErrClaimed) {
 		return s.replayApp(ctx, op, a.Owner, idem)
 	}
 	return a, false, err
@@ -151,7 +154,7 @@ func (s *Store) replayApp(ctx context.Context, op, owner string, idem *idempoten
 
 // ReplayApplication implements applications.Store.
 func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *idempotency.Key) (applications.Application, bool, error) {
-	id, ok, err := s.claimed(ctx, "store.ReplayApplication", idemScopeApps, owner, idem)
+	id, ok, err := s.Claimed(ctx, "store.ReplayApplication", idemScopeApps, owner, idem)
 	if err != nil || !ok {
 		return applications.Application{}, false, err
 	}
@@ -163,7 +166,7 @@ func (s *Store) ReplayApplication(ctx context.Context, owner string, idem *idemp
 func (s *Store) GetApplication(ctx context.Context, owner, id string) (applications.Application, error) {
 	const op = "store.GetApplication"
 	var it applicationItem
-	if err := s.get(ctx, op, userPK(owner), appSK(id), &it); err != nil {
+	if err := s.Get(ctx, op, store.UserPK(owner), appSK(id), &it); err != nil {
 		return applications.Application{}, err
 	}
 	a, err := it.application()
@@ -176,7 +179,7 @@ func (s *Store) GetApplication(ctx context.Context, owner, id string) (applicati
 // FindApplication implements applications.Store.
 func (s *Store) FindApplication(ctx context.Context, id string) (applications.Application, error) {
 	var ref appRefItem
-	if err := s.get(ctx, "store.FindApplication", appRefPK(id), refSK, &ref); err != nil {
+	if err := s.Get(ctx, "store.FindApplication", appRefPK(id), refSK, &ref); err != nil {
 		return applications.Application{}, err
 	}
 	return s.GetApplication(ctx, ref.Owner, id)
@@ -184,7 +187,7 @@ func (s *Store) FindApplication(ctx context.Context, id string) (applications.Ap
 
 // ListApplications implements applications.Store.
 func (s *Store) ListApplications(ctx context.Context, owner, after string, limit int) ([]applications.Application, string, error) {
-	return queryAs(ctx, s, "store.ListApplications", owner, appPrefix, after, limit, true, applicationItem.application)
+	return store.QueryAs(ctx, s.Store, "store.ListApplications", owner, appPrefix, after, limit, true, applicationItem.application)
 }
 
 // UpdateDraft implements applications.Store.
@@ -194,28 +197,28 @@ func (s *Store) UpdateDraft(ctx context.Context, a applications.Application, pre
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
 		ConditionExpression:      aws.String("version = :v AND #st = :draft"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":v": num(int64(prevVersion)), ":draft": str(string(applications.StatusDraft))}}})
-	if conditionFailed(err) {
+			":v": store.Num(int64(prevVersion)), ":draft": store.Str(string(applications.StatusDraft))}}})
+	if store.ConditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
-	return wrap(op, err)
+	return store.Wrap(op, err)
 }
 
 // DeleteDraft implements applications.Store.
 func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
 	const op = "store.DeleteDraft"
-	t := s.tx()
-	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(userPK(owner), appSK(id)),
+	t := s.Tx()
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), appSK(id)),
 		ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :draft"),
 		ExpressionAttributeNames: map[string]string{"#st": "status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":draft": str(string(applications.StatusDraft))}}}, failNotDraft)
-	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: key(appRefPK(id), refSK)}}, nil)
-	err := t.run(ctx, s.DB, op)
+			":draft": store.Str(string(applications.StatusDraft))}}}, failNotDraft)
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(appRefPK(id), refSK)}}, nil)
+	err := t.Run(ctx, s.DB, op)
 	if errs.ReasonOf(err) == applications.ReasonNotDraft {
 		// Missing (or someone else's) fails the same condition: tell them apart.
 		if _, gerr := s.GetApplication(ctx, owner, id); gerr != nil {
@@ -229,12 +232,12 @@ func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
 // year's counter item.
 func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 	const op = "store.NextReceiptSeq"
-	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: key(receiptPK(year), counterSK),
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: store.Key(receiptPK(year), counterSK),
 		UpdateExpression:          aws.String("ADD seq :one SET kind = :kind"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": num(1), ":kind": str("receipt_counter")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":one": store.Num(1), ":kind": store.Str("receipt_counter")},
 		ReturnValues:              types.ReturnValueUpdatedNew})
 	if err != nil {
-		return 0, wrap(op, err)
+		return 0, store.Wrap(op, err)
 	}
 	n, ok := out.Attributes["seq"].(*types.AttributeValueMemberN)
 	if !ok {
@@ -253,15 +256,15 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
 	retryAt time.Time, idem *idempotency.Key) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
-	t := s.tx()
-	t.first(failClaimed, failChanged)
-	t.put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": num(int64(prevVersion))}, failChanged)
-	t.put(statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil, nil) // a fresh id
+	t := s.Tx()
+	t.First(store.FailClaimed, store.FailChanged)
+	t.Put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": store.Num(int64(prevVersion))}, store.FailChanged)
+	t.Put(statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil, nil) // a fresh id
 	if idem != nil {
-		s.claimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
+		s.ClaimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
 	}
-	err := t.run(ctx, s.DB, op)
-	if errors.Is(err, errClaimed) {
+	err := t.Run(ctx, s.DB, op)
+	if errors.Is(err, store.ErrClaimed) {
 		return s.replayApp(ctx, op, a.Owner, idem)
 	}
 	return a, false, err
@@ -270,10 +273,10 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 // statusNotification is the inbox item of a status change (NOTIF#<id>, as
 // the reminders write them) that also names the application, and is an
 // outbox entry of the due index at retryAt until Delivered takes it out.
-func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) notificationItem {
-	it := fromNotification(n)
+func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) inboxstore.NotificationItem {
+	it := inboxstore.FromNotification(n)
 	it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
-	it.DuePK, it.NextRemindAt = dueKey(reminders.KindMessage, n.Owner, n.ID), retryAt.UTC().Format(dueTimeLayout)
+	it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindMessage, n.Owner, n.ID), retryAt.UTC().Format(store.DueTimeLayout)
 	return it
 }
 
@@ -281,7 +284,7 @@ func statusNotification(a applications.Application, n inbox.Notification, retryA
 // notification id went out, so it leaves the due index, unless the scan
 // moved it meanwhile (then the scan's outcome stands).
 func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Time) error {
-	return s.Advance(ctx, reminders.Ref{Kind: reminders.KindMessage, Owner: owner, ID: id}, &retryAt, registry.Reminder{})
+	return s.SetReminder(ctx, "store.Delivered", dueclass.KindMessage, owner, id, inboxstore.NotifPrefix+id, &retryAt, registry.Reminder{})
 }
 
 // AgencyQueue implements applications.Store through gsi1: one partition
@@ -289,18 +292,18 @@ func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Ti
 func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.Status, cursor string, limit int) ([]applications.Application, string, error) {
 	const op = "store.AgencyQueue"
 	pk := agencyQueuePK(agency, st)
-	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(GSI1),
+	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :k"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str(pk)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": store.Str(pk)},
 		ScanIndexForward:          aws.Bool(true),
 		Limit:                     aws.Int32(int32(limit))}
 	if cursor != "" {
-		start, err := decodeKey(cursor)
+		start, err := store.DecodeKey(cursor)
 		bad := err != nil || len(start) != 4
 		if !bad {
 			k, _ := start["gsi1pk"].(*types.AttributeValueMemberS)
-			_, hasPK := start[Schema.PK]
-			_, hasSK := start[Schema.SK]
+			_, hasPK := start[store.Schema.PK]
+			_, hasSK := start[store.Schema.SK]
 			_, hasGSK := start["gsi1sk"]
 			bad = k == nil || k.Value != pk || !hasPK || !hasSK || !hasGSK
 		}
@@ -318,7 +321,7 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 		return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"}, err)
 	}
 	if err != nil {
-		return nil, "", wrap(op, err)
+		return nil, "", store.Wrap(op, err)
 	}
 	var items []applicationItem
 	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
@@ -334,7 +337,7 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 	}
 	next := ""
 	if len(out.LastEvaluatedKey) > 0 {
-		if next, err = encodeKey(out.LastEvaluatedKey); err != nil {
+		if next, err = store.EncodeKey(out.LastEvaluatedKey); err != nil {
 			return nil, "", errs.E(op, errs.Internal, err)
 		}
 	}

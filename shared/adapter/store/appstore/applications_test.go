@@ -1,4 +1,4 @@
-package store_test
+package appstore_test
 
 import (
 	"reflect"

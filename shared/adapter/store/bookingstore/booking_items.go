@@ -1,14 +1,16 @@
-package store
+package bookingstore
 
 import (
 	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
-	"github.com/kabinet/kabinet/shared/domain/reminders"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 )
 
 var _ booking.Store = (*Store)(nil)
@@ -29,15 +31,16 @@ const (
 	bookPrefix    = "BOOK#"
 	slotKeyLayout = "2006-01-02T15:04Z"
 	kindSlot      = "slot"
-	kindBooking   = "booking"
-	scheduleSK    = "SCHEDULE"
-	refSK         = "REF"
+	// KindBooking is a booking item's kind attribute.
+	KindBooking = "booking"
+	scheduleSK  = "SCHEDULE"
+	refSK       = "REF"
 )
 
 func specPK(id string) string            { return specPrefix + id }
 func slotSK(start time.Time) string      { return slotPrefix + start.UTC().Format(slotKeyLayout) }
 func daySK(d civil.Date) string          { return "DAY#" + d.String() }
-func bookSK(id string) string            { return bookPrefix + id }
+func BookSK(id string) string            { return bookPrefix + id } // BookSK is the sort key of booking id.
 func dayLockSK(b booking.Booking) string { return "BOOKDAY#" + b.SpecialistID + "#" + b.Day().String() }
 func bookingRefPK(id string) string      { return "BOOKING#" + id }
 func confPK(n string) string             { return "CONF#" + n }
@@ -112,7 +115,7 @@ func slotFromItem(av map[string]types.AttributeValue) (booking.Slot, error) {
 }
 
 func (it slotItem) slot() booking.Slot {
-	return booking.Slot{SpecialistID: trimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
+	return booking.Slot{SpecialistID: store.TrimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
 		Start: it.Start.UTC(), End: it.End.UTC(), Capacity: it.Capacity, Booked: it.Booked, MaxPerDay: it.MaxPerDay}
 }
 
@@ -126,49 +129,59 @@ type eventAttr struct {
 }
 
 type bookingItem struct {
-	PK                 string      `dynamodbav:"pk"`
-	SK                 string      `dynamodbav:"sk"`
-	Kind               string      `dynamodbav:"kind"`
-	GSI1PK             string      `dynamodbav:"gsi1pk"`
-	GSI1SK             string      `dynamodbav:"gsi1sk"`
-	ID                 string      `dynamodbav:"id"`
-	SpecialistID       string      `dynamodbav:"specialistId"`
-	InstitutionID      string      `dynamodbav:"institutionId"`
-	Start              time.Time   `dynamodbav:"start"`
-	End                time.Time   `dynamodbav:"end"`
-	TimeZone           string      `dynamodbav:"timeZone"`
-	Mode               string      `dynamodbav:"mode"`
-	ContactPhone       string      `dynamodbav:"contactPhone,omitempty"`
-	ConfirmationNumber string      `dynamodbav:"confirmationNumber"`
-	Place              int         `dynamodbav:"place"`
-	Status             string      `dynamodbav:"status"`
-	CancelDeadline     time.Time   `dynamodbav:"cancelDeadline"`
-	VideoLink          string      `dynamodbav:"videoLink,omitempty"`
-	Checklist          []string    `dynamodbav:"checklist,omitempty"`
-	StaffComment       string      `dynamodbav:"staffComment,omitempty"`
-	Events             []eventAttr `dynamodbav:"events"`
-	CreatedAt          time.Time   `dynamodbav:"createdAt"`
-	UpdatedAt          time.Time   `dynamodbav:"updatedAt"`
-	Version            int         `dynamodbav:"version"`
-	reminderAttrs                  // duePk and nextRemindAt while a reminder is due: the due index
+	PK                  string      `dynamodbav:"pk"`
+	SK                  string      `dynamodbav:"sk"`
+	Kind                string      `dynamodbav:"kind"`
+	GSI1PK              string      `dynamodbav:"gsi1pk"`
+	GSI1SK              string      `dynamodbav:"gsi1sk"`
+	ID                  string      `dynamodbav:"id"`
+	SpecialistID        string      `dynamodbav:"specialistId"`
+	InstitutionID       string      `dynamodbav:"institutionId"`
+	Start               time.Time   `dynamodbav:"start"`
+	End                 time.Time   `dynamodbav:"end"`
+	TimeZone            string      `dynamodbav:"timeZone"`
+	Mode                string      `dynamodbav:"mode"`
+	ContactPhone        string      `dynamodbav:"contactPhone,omitempty"`
+	ConfirmationNumber  string      `dynamodbav:"confirmationNumber"`
+	Place               int         `dynamodbav:"place"`
+	Status              string      `dynamodbav:"status"`
+	CancelDeadline      time.Time   `dynamodbav:"cancelDeadline"`
+	VideoLink           string      `dynamodbav:"videoLink,omitempty"`
+	Checklist           []string    `dynamodbav:"checklist,omitempty"`
+	StaffComment        string      `dynamodbav:"staffComment,omitempty"`
+	Events              []eventAttr `dynamodbav:"events"`
+	CreatedAt           time.Time   `dynamodbav:"createdAt"`
+	UpdatedAt           time.Time   `dynamodbav:"updatedAt"`
+	Version             int         `dynamodbav:"version"`
+	store.ReminderAttrs             // duePk and nextRemindAt while a reminder is due: the due index
 }
 
 func fromBooking(b booking.Booking) bookingItem {
-	it := bookingItem{PK: userPK(b.Owner), SK: bookSK(b.ID), Kind: kindBooking, GSI1PK: specDayKey(b),
+	it := bookingItem{PK: store.UserPK(b.Owner), SK: BookSK(b.ID), Kind: KindBooking, GSI1PK: specDayKey(b),
 		GSI1SK: b.Start.UTC().Format(time.RFC3339), ID: b.ID, SpecialistID: b.SpecialistID, InstitutionID: b.InstitutionID,
 		Start: b.Start.UTC(), End: b.End.UTC(), TimeZone: b.TimeZone, Mode: string(b.Mode), ContactPhone: b.ContactPhone,
 		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
-		reminderAttrs: fromReminder(reminders.KindBooking, b.Owner, b.ID, b.Reminder)}
+		ReminderAttrs: store.FromReminder(dueclass.KindBooking, b.Owner, b.ID, b.Reminder)}
 	for _, e := range b.Events {
 		it.Events = append(it.Events, eventAttr{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
 	return it
 }
 
+// Booking reads a booking item (remindstore reads them off the due index).
+// Errors: an item that does not unmarshal or parse.
+func Booking(av map[string]types.AttributeValue) (booking.Booking, error) {
+	var it bookingItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return booking.Booking{}, err
+	}
+	return it.booking()
+}
+
 func (it bookingItem) booking() (booking.Booking, error) {
-	b := booking.Booking{ID: it.ID, Owner: trimPrefix(it.PK, userPrefix), SpecialistID: it.SpecialistID,
+	b := booking.Booking{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), SpecialistID: it.SpecialistID,
 		InstitutionID: it.InstitutionID, Start: it.Start.UTC(), End: it.End.UTC(), TimeZone: it.TimeZone,
 		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
 		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,
@@ -176,7 +189,7 @@ func (it bookingItem) booking() (booking.Booking, error) {
 	for _, e := range it.Events {
 		b.Events = append(b.Events, booking.Event{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
-	r, err := it.reminder()
+	r, err := it.Reminder()
 	if err != nil {
 		return b, fmt.Errorf("booking %s: %w", it.ID, err)
 	}

@@ -1,4 +1,4 @@
-package store_test
+package remindstore_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/internal/testenv"
-	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -21,7 +21,7 @@ import (
 func TestClaimTakesOnlyAPendingDecision(t *testing.T) {
 	ctx := context.Background()
 	cl, name := testenv.Table(t, "claim")
-	st := store.New(cl.DynamoDB, name)
+	st := allstore.New(cl.DynamoDB, name)
 	const lease = 5 * time.Minute
 	t0 := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) time.Time { return t0.Add(d) }

@@ -1,8 +1,9 @@
-package store
+package bookingstore
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"sync"
 	"time"
 
@@ -28,8 +29,8 @@ func (s *Store) PutSchedule(ctx context.Context, sc booking.Schedule) error {
 	if err != nil {
 		return errs.E("store.PutSchedule", errs.Internal, err)
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av}})
-	return wrap("store.PutSchedule", err)
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av}})
+	return store.Wrap("store.PutSchedule", err)
 }
 
 // PutSlots implements booking.Store with conditional puts, eight at a time.
@@ -61,34 +62,34 @@ func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error)
 			defer mu.Unlock()
 			if err == nil {
 				created++
-			} else if !conditionFailed(err) && firstErr == nil {
+			} else if !store.ConditionFailed(err) && firstErr == nil {
 				firstErr = err
 			}
 		}()
 	}
 	wg.Wait()
-	return created, wrap(op, firstErr)
+	return created, store.Wrap(op, firstErr)
 }
 
 // ImportSlots writes slots in bulk without conditions, for seeding a fresh
 // table; schedules set by staff go through PutSlots, which never touches an
 // existing (possibly booked) slot.
 func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
-	return bulkPut(ctx, s, "store.ImportSlots", slots, func(sl booking.Slot) any { return fromSlot(sl) })
+	return store.BulkPut(ctx, s.Store, "store.ImportSlots", slots, func(sl booking.Slot) any { return fromSlot(sl) })
 }
 
 // RemoveFreeSlots implements booking.Store.
 func (s *Store) RemoveFreeSlots(ctx context.Context, slots []booking.Slot) (int, error) {
 	removed := 0
 	for _, sl := range slots {
-		err := s.write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
-			Key: key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": num(0)}}})
-		if conditionFailed(err) {
+		err := s.Write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
+			Key: store.Key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}}})
+		if store.ConditionFailed(err) {
 			continue // booked meanwhile: kept
 		}
 		if err != nil {
-			return removed, wrap("store.RemoveFreeSlots", err)
+			return removed, store.Wrap("store.RemoveFreeSlots", err)
 		}
 		removed++
 	}
@@ -101,14 +102,14 @@ func (s *Store) ListSlots(ctx context.Context, specialistID string, from, to tim
 		TableName:              aws.String(s.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(specPK(specialistID)), ":from": str(slotSK(from)), ":to": str(slotSK(to.Add(-time.Minute))),
+			":pk": store.Str(specPK(specialistID)), ":from": store.Str(slotSK(from)), ":to": store.Str(slotSK(to.Add(-time.Minute))),
 		},
 	})
 	var out []booking.Slot
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, wrap("store.ListSlots", err)
+			return nil, store.Wrap("store.ListSlots", err)
 		}
 		for _, av := range page.Items {
 			sl, err := slotFromItem(av)
@@ -124,7 +125,7 @@ func (s *Store) ListSlots(ctx context.Context, specialistID string, from, to tim
 // GetSlot implements booking.Store.
 func (s *Store) GetSlot(ctx context.Context, specialistID string, start time.Time) (booking.Slot, error) {
 	var it slotItem
-	if err := s.get(ctx, "store.GetSlot", specPK(specialistID), slotSK(start), &it); err != nil {
+	if err := s.Get(ctx, "store.GetSlot", specPK(specialistID), slotSK(start), &it); err != nil {
 		return booking.Slot{}, err
 	}
 	return it.slot(), nil
@@ -133,7 +134,7 @@ func (s *Store) GetSlot(ctx context.Context, specialistID string, start time.Tim
 // GetSchedule implements booking.Store.
 func (s *Store) GetSchedule(ctx context.Context, specialistID string) (booking.Schedule, bool, error) {
 	var it scheduleItem
-	err := s.get(ctx, "store.GetSchedule", specPK(specialistID), scheduleSK, &it)
+	err := s.Get(ctx, "store.GetSchedule", specPK(specialistID), scheduleSK, &it)
 	if errs.Is(err, errs.NotFound) {
 		return booking.Schedule{}, false, nil
 	}
@@ -154,10 +155,10 @@ func (s *Store) DayCounts(ctx context.Context, specialistID string, from, to civ
 	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(s.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": str(specPK(specialistID)), ":from": str(daySK(from)), ":to": str(daySK(to)),
+			":pk": store.Str(specPK(specialistID)), ":from": store.Str(daySK(from)), ":to": store.Str(daySK(to)),
 		}})
 	if err != nil {
-		return nil, wrap("store.DayCounts", err)
+		return nil, store.Wrap("store.DayCounts", err)
 	}
 	counts := map[civil.Date]int{}
 	for _, item := range out.Items {
@@ -168,7 +169,7 @@ func (s *Store) DayCounts(ctx context.Context, specialistID string, from, to civ
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 			return nil, errs.E("store.DayCounts", errs.Internal, err)
 		}
-		if d, err := civil.Parse(trimPrefix(it.SK, "DAY#")); err == nil {
+		if d, err := civil.Parse(store.TrimPrefix(it.SK, "DAY#")); err == nil {
 			counts[d] = it.Booked
 		}
 	}

@@ -1,9 +1,12 @@
-package store
+package ingeststore
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +18,16 @@ import (
 )
 
 var _ ingest.Store = (*Store)(nil)
+
+// An agency event applied to a person, under their partition:
+//
+//	USER#<sub>      EVENT#<eventId>             the event's claim and outcome, kept
+const (
+	eventPrefix    = "EVENT#"
+	kindEventClaim = "event_claim"
+)
+
+func eventSK(eventID string) string { return eventPrefix + eventID }
 
 // eventClaimItem records that an agency event was applied for a person
 // (USER#<sub> / EVENT#<eventId>). It is kept: an archived event replayed
@@ -32,7 +45,7 @@ type eventClaimItem struct {
 }
 
 func (it eventClaimItem) claim() ingest.Claim {
-	return ingest.Claim{EventID: it.EventID, Owner: trimPrefix(it.PK, userPrefix), DetailType: it.DetailType,
+	return ingest.Claim{EventID: it.EventID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), DetailType: it.DetailType,
 		Outcome: it.Outcome, DocID: it.DocID, ReplacedID: it.ReplacedID, At: it.At}
 }
 
@@ -40,9 +53,9 @@ func (it eventClaimItem) claim() ingest.Claim {
 func (s *Store) EventClaim(ctx context.Context, owner, eventID string) (ingest.Claim, bool, error) {
 	const op = "store.EventClaim"
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: key(userPK(owner), eventSK(eventID)), ConsistentRead: aws.Bool(true)})
+		Key: store.Key(store.UserPK(owner), eventSK(eventID)), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return ingest.Claim{}, false, wrap(op, err)
+		return ingest.Claim{}, false, store.Wrap(op, err)
 	}
 	if out.Item == nil {
 		return ingest.Claim{}, false, nil
@@ -61,26 +74,26 @@ func (s *Store) EventClaim(ctx context.Context, owner, eventID string) (ingest.C
 func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, bool, error) {
 	const op = "store.ApplyEvent"
 	c := w.Claim
-	t := s.tx()
-	t.first(failClaimed)
-	t.put(eventClaimItem{PK: userPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
+	t := s.Tx()
+	t.First(store.FailClaimed)
+	t.Put(eventClaimItem{PK: store.UserPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
 		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, At: c.At},
-		"attribute_not_exists(pk)", nil, failClaimed)
+		"attribute_not_exists(pk)", nil, store.FailClaimed)
 	if w.Create != nil {
-		t.put(fromDocument(*w.Create), "attribute_not_exists(pk)", nil, failChanged)
+		t.Put(docstore.FromDocument(*w.Create), "attribute_not_exists(pk)", nil, store.FailChanged)
 	}
 	for _, u := range w.Updates {
-		t.put(fromDocument(u.Doc), "attribute_exists(pk) AND version = :v",
-			map[string]types.AttributeValue{":v": num(int64(u.PrevVersion))}, failChanged)
+		t.Put(docstore.FromDocument(u.Doc), "attribute_exists(pk) AND version = :v",
+			map[string]types.AttributeValue{":v": store.Num(int64(u.PrevVersion))}, store.FailChanged)
 	}
 	for _, ev := range w.History {
-		t.put(fromEvent(ev), "", nil, nil)
+		t.Put(docstore.FromEvent(ev), "", nil, nil)
 	}
 	if w.Notification != nil {
-		t.put(fromNotification(*w.Notification), "attribute_not_exists(pk)", nil, failChanged)
+		t.Put(inboxstore.FromNotification(*w.Notification), "attribute_not_exists(pk)", nil, store.FailChanged)
 	}
-	err := t.run(ctx, s.DB, op)
-	if !errors.Is(err, errClaimed) {
+	err := t.Run(ctx, s.DB, op)
+	if !errors.Is(err, store.ErrClaimed) {
 		return c, false, err
 	}
 	stored, ok, gerr := s.EventClaim(ctx, c.Owner, c.EventID)

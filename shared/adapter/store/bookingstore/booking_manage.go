@@ -1,7 +1,8 @@
-package store
+package bookingstore
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -16,7 +17,7 @@ import (
 // GetBooking implements booking.Store.
 func (s *Store) GetBooking(ctx context.Context, owner, id string) (booking.Booking, error) {
 	var it bookingItem
-	if err := s.get(ctx, "store.GetBooking", userPK(owner), bookSK(id), &it); err != nil {
+	if err := s.Get(ctx, "store.GetBooking", store.UserPK(owner), BookSK(id), &it); err != nil {
 		return booking.Booking{}, err
 	}
 	b, err := it.booking()
@@ -31,7 +32,7 @@ func (s *Store) ListBookings(ctx context.Context, owner string) ([]booking.Booki
 	var out []booking.Booking
 	after := ""
 	for {
-		page, next, err := queryAs(ctx, s, "store.ListBookings", owner, bookPrefix, after, 100, true, bookingItem.booking)
+		page, next, err := store.QueryAs(ctx, s.Store, "store.ListBookings", owner, bookPrefix, after, 100, true, bookingItem.booking)
 		if err != nil {
 			return nil, err
 		}
@@ -50,30 +51,30 @@ var failChangedMeanwhile = errs.E("", errs.Conflict, errs.ReasonChanged)
 
 // Reschedule implements booking.Store.
 func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot booking.Slot) error {
-	t := s.tx()
-	t.first(failSlotTaken, failChanged, failDayFull, failOnePerDay)
-	t.add(s.slotDelta(next, 1), failSlotTaken)
-	t.bookingPut(next, old.Version, failChanged)
-	t.add(s.slotDelta(old, -1), failChangedMeanwhile)
-	t.add(s.placeMove(next), failChangedMeanwhile)
+	t := s.Tx()
+	t.First(failSlotTaken, store.FailChanged, failDayFull, failOnePerDay)
+	t.Add(s.slotDelta(next, 1), failSlotTaken)
+	bookingPut(t, next, old.Version, store.FailChanged)
+	t.Add(s.slotDelta(old, -1), failChangedMeanwhile)
+	t.Add(s.placeMove(next), failChangedMeanwhile)
 	if old.Day() != next.Day() {
-		t.add(s.dayDelta(next, 1, slot.MaxPerDay), failDayFull)
-		t.lockPut(next)
-		t.add(s.dayDelta(old, -1, 0), nil)
-		t.add(s.lockDelete(old), nil)
+		t.Add(s.dayDelta(next, 1, slot.MaxPerDay), failDayFull)
+		lockPut(t, next)
+		t.Add(s.dayDelta(old, -1, 0), nil)
+		t.Add(s.lockDelete(old), nil)
 	}
-	return t.run(ctx, s.DB, "store.Reschedule")
+	return t.Run(ctx, s.DB, "store.Reschedule")
 }
 
 // Cancel implements booking.Store.
 func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
-	t := s.tx()
-	t.bookingPut(next, old.Version, failChanged)
-	t.add(s.slotDelta(old, -1), failChanged)
-	t.add(s.dayDelta(old, -1, 0), nil)
-	t.add(s.lockDelete(old), nil)
-	t.add(s.placeDelete(old), failChanged)
-	return t.run(ctx, s.DB, "store.Cancel")
+	t := s.Tx()
+	bookingPut(t, next, old.Version, store.FailChanged)
+	t.Add(s.slotDelta(old, -1), store.FailChanged)
+	t.Add(s.dayDelta(old, -1, 0), nil)
+	t.Add(s.lockDelete(old), nil)
+	t.Add(s.placeDelete(old), store.FailChanged)
+	return t.Run(ctx, s.DB, "store.Cancel")
 }
 
 // UpdateBooking implements booking.Store.
@@ -83,10 +84,10 @@ func (s *Store) UpdateBooking(ctx context.Context, b booking.Booking, prev int) 
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
 	}
-	err = s.write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(int64(prev))}}})
-	if conditionFailed(err) {
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("version = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": store.Num(int64(prev))}}})
+	if store.ConditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
-	return wrap(op, err)
+	return store.Wrap(op, err)
 }

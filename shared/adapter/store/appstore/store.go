@@ -1,0 +1,21 @@
+// Package appstore is the applications' DynamoDB adapter
+// (applications.Store): drafts, submitted applications with their
+// timeline, the agencies' queues and the receipt number sequence, on the
+// one table. A status change writes its inbox notification
+// (inboxstore's item) in the same transaction.
+package appstore
+
+import (
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+// Store is the DynamoDB implementation of applications.Store.
+type Store struct{ *store.Store }
+
+// New is the applications' store on base's table.
+func New(base *store.Store) *Store { return &Store{base} }
+
+// failNotDraft: the application is no longer a draft.
+var failNotDraft = errs.E("", errs.Conflict, applications.ReasonNotDraft)

@@ -1,0 +1,46 @@
+// Package dueclass is what the due index is partitioned by: the kinds of
+// item that fall due (a document's reminder, a booking's, a message waiting
+// for its retry) and the priority class each kind is due in. It is its own
+// package, importing nothing, because both sides of the index need it: the
+// stores that write an item's due-index key (documents, bookings,
+// applications' messages) and the reminder pipeline that drains it; a
+// store importing the pipeline (package reminders) would link booking into
+// every function that writes a document.
+package dueclass
+
+// Class is a priority class of the due index: each has its own partitions
+// of the index, its own job queue and its own workers.
+type Class string
+
+// Classes.
+const (
+	// Urgent is what must arrive on time whatever else is due: a booking's
+	// reminders and status messages waiting for their retry.
+	Urgent Class = "urgent"
+	// Document is document expiry reminders, which fall due together at
+	// 09:00 local time and may take a while to drain.
+	Document Class = "document"
+)
+
+// Classes lists every class, the most urgent first.
+var Classes = []Class{Urgent, Document}
+
+// Kinds of item in the due index (reminders.Ref.Kind, the items' kind
+// attribute).
+const (
+	KindDocument = "document"
+	KindBooking  = "booking"
+	KindMessage  = "message"
+)
+
+// Of is the class items of kind (KindDocument, KindBooking, KindMessage)
+// are due in.
+func Of(kind string) Class {
+	if kind == KindDocument {
+		return Document
+	}
+	return Urgent
+}
+
+// Valid reports whether c is one of Classes.
+func (c Class) Valid() bool { return c == Urgent || c == Document }
