@@ -80,6 +80,11 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 		if tag := item.GetOperation(r.Method()).Tags; len(tag) != 1 || tag[0] != r.Function {
 			t.Errorf("%s: tags %v, want [%s]", key, tag, r.Function)
 		}
+		// The audit entry written with a change carries the route's
+		// success status: it must be one the document answers.
+		if op := item.GetOperation(r.Method()); op.Responses.Status(r.Success()) == nil {
+			t.Errorf("%s: the route table's success status %d is not among its responses", key, r.Success())
+		}
 	}
 	n := 0
 	for path, item := range doc.Paths.Map() {

@@ -78,7 +78,7 @@ func (a API) Mount(mux *http.ServeMux, fn string, h Handlers) error {
 		}
 	}
 	for _, r := range f.Routes {
-		handler := checkInput(r.Pattern, sealer, auditing(a.Audit, r.Pattern, h[r.Pattern]))
+		handler := checkInput(r.Pattern, sealer, auditing(a.Audit, r, h[r.Pattern]))
 		if !r.Public {
 			handler = authenticate(a.Auth, handler)
 		}

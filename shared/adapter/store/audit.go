@@ -62,9 +62,12 @@ func (s *Store) AuditPut(ctx context.Context) (types.TransactWriteItem, *audit.P
 	return put, p, err == nil, err
 }
 
-// auditPutItem is the Put of p's entry, without its status.
+// auditPutItem is the Put of p's entry with the status it was opened with:
+// the route's success status, which the request answers once its write
+// went through (httpapi's auditing corrects it in the rare case it does
+// not).
 func auditPutItem(table string, p *audit.Pending) (types.TransactWriteItem, error) {
-	av, err := attributevalue.MarshalMap(fromPending(p, 0))
+	av, err := attributevalue.MarshalMap(fromPending(p, p.Status))
 	if err != nil {
 		return types.TransactWriteItem{}, err
 	}
