@@ -119,11 +119,36 @@ type Queue struct {
 	MaxConcurrency int
 }
 
-// TableAccess is what a function may do with the table.
-type TableAccess int
+// The DynamoDB actions a function may be granted on the table, by their
+// IAM names. IAM has no action for a transaction as such: an item of a
+// TransactWriteItems needs the action of its kind (a Put needs PutItem, a
+// condition check ConditionCheckItem) and TransactGetItems needs GetItem.
+// Scan, DeleteTable and the other control-plane actions are not here on
+// purpose: no function may have them.
+const (
+	GetItem            = "dynamodb:GetItem"
+	BatchGetItem       = "dynamodb:BatchGetItem"
+	Query              = "dynamodb:Query"
+	PutItem            = "dynamodb:PutItem"
+	UpdateItem         = "dynamodb:UpdateItem"
+	DeleteItem         = "dynamodb:DeleteItem"
+	ConditionCheckItem = "dynamodb:ConditionCheckItem"
+	BatchWriteItem     = "dynamodb:BatchWriteItem"
+)
 
-// ReadWrite reads and writes items (the zero value grants nothing).
-const ReadWrite TableAccess = 1
+// TableActions lists every table action of the constants above, the only
+// ones an entry may declare.
+var TableActions = []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem}
+
+// TableAccess is what a function may do with the table: exactly the
+// actions its code calls (a test records the calls of each function's code
+// paths on DynamoDB Local and fails on one not listed here), on the table,
+// and Query on the indexes it names (store.Schema's index names) alone. The
+// zero value grants nothing.
+type TableAccess struct {
+	Actions []string
+	Indexes []string
+}
 
 // Needs is what a function gets from the stack: grants and the variables
 // that go with them. Anything not listed it does not get.
@@ -153,6 +178,35 @@ type Needs struct {
 	// MaxConcurrency).
 	SendRates bool
 }
+
+// Actions is every IAM action function f's code calls (what the recording
+// test holds its calls to): its table actions, sns:Publish for the topics it
+// publishes to (PublishBatch included), the subscription actions for the
+// topics whose subscriptions it manages, sqs:SendMessage for the job queues.
+// The stack grants these and nothing else, each on its own resources.
+func (f Function) Actions() []string {
+	out := append([]string(nil), f.Needs.Table.Actions...)
+	if len(f.Needs.Publish) > 0 {
+		out = append(out, PublishActions...)
+	}
+	if len(f.Needs.Subscriptions) > 0 {
+		out = append(out, SubscriptionActions...)
+	}
+	if f.Needs.JobQueues {
+		out = append(out, JobQueueActions...)
+	}
+	return out
+}
+
+// The SNS and SQS actions that go with a function's needs: publishing to a
+// topic, managing people's subscriptions to it (a shared phone's or
+// address's filter lists everyone sharing it, so attributes are read and
+// set), and sending reminder jobs.
+var (
+	PublishActions      = []string{"sns:Publish"}
+	SubscriptionActions = []string{"sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"}
+	JobQueueActions     = []string{"sqs:SendMessage"}
+)
 
 // RemindersTopic is the name of the topic people's reminders and status
 // messages go through (notify.Reminders).
@@ -184,7 +238,7 @@ const (
 // All is every function, HTTP ones first, in the order their routes are
 // listed.
 var All = []Function{
-	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}}},
 		Routes: []Route{
 			{Pattern: "GET /document-types"},
 			{Pattern: "POST /documents", Status: http.StatusCreated},
@@ -198,14 +252,14 @@ var All = []Function{
 			{Pattern: "POST /documents/{id}/reminders/ack"},
 			{Pattern: "POST /documents/{id}/reminders/snooze"},
 		}},
-	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}}},
 		Routes: []Route{
 			{Pattern: "GET /notifications"},
 			{Pattern: "POST /notifications/{id}/read"},
 		}},
 	// Booking alone signs tickets and links video appointments.
 	{Name: Booking, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: ReadWrite, TicketSeed: true, VideoLinks: true},
+		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}, TicketSeed: true, VideoLinks: true},
 		Routes: []Route{
 			{Pattern: "GET /institutions"},
 			{Pattern: "GET /institutions/{id}"},
@@ -228,7 +282,7 @@ var All = []Function{
 	// Profile manages people's contact subscriptions to the reminders
 	// topic (and never publishes).
 	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: ReadWrite, Subscriptions: []string{RemindersTopic}},
+		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, PutItem, UpdateItem, DeleteItem}}, Subscriptions: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
 			{Pattern: "PUT /profile"},
@@ -236,7 +290,7 @@ var All = []Function{
 	// Every status change of an application is told on the person's
 	// channels.
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
 			{Pattern: "GET /services"},
@@ -251,7 +305,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
 		}},
-	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: ReadWrite},
+	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}},
 		Routes: []Route{
 			{Pattern: "POST /consents", Status: http.StatusCreated},
 			{Pattern: "GET /consents"},
@@ -260,16 +314,16 @@ var All = []Function{
 			{Pattern: "GET /organizations/{orgId}/documents.csv"},
 		}},
 	{Name: ExpiryScan, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Needs:    Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}}, Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 15}},
 	// The reminder pipeline (shared/domain/reminders), which is to replace
 	// expiry-scan: the dispatcher every minute, the worker on the job
 	// queues (2 urgent and 8 document workers at most).
 	{Name: ReminderDispatch, MemoryMB: eventMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: ReadWrite, JobQueues: true},
+		Needs:    Needs{Table: TableAccess{Actions: []string{Query}, Indexes: []string{"due"}}, JobQueues: true},
 		Schedule: &Schedule{RateMinutes: 1}},
 	{Name: ReminderWorker, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
+		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}}, Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
 		Queues: []Queue{
 			{Name: "reminder-jobs-urgent.fifo", MaxConcurrency: 2},
 			{Name: "reminder-jobs-document.fifo", MaxConcurrency: 8},
@@ -277,14 +331,14 @@ var All = []Function{
 	// The weekly digest publishes to the reminders topic (org-digest
 	// refuses to start without it).
 	{Name: OrgDigest, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Needs:    Needs{Table: TableAccess{Actions: []string{GetItem, BatchGetItem, Query}, Indexes: []string{"gsi1"}}, Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
 	// tells the person. Its rule matches ingest.SourcePrefix,
 	// ingest.DocumentIssued and ingest.DocumentRevoked (a test keeps them
 	// equal: this package imports no domain package).
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
-		Needs: Needs{Table: ReadWrite, Publish: []string{RemindersTopic}},
+		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}}, Publish: []string{RemindersTopic}},
 		Events: &Events{Bus: "kabinet-agencies", Sources: []string{"gov.agency."},
 			DetailTypes: []string{"DocumentIssued", "DocumentRevoked"}}},
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"github.com/kabinet/kabinet/internal/actions"
 	"net/http"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 // Lambda door with its service wired (503 with the database down, never 500).
 func TestRunServesEveryRoute(t *testing.T) {
 	var h http.Handler
-	if err := run(context.Background(), functest.Env(t, functions.Booking), func(x http.Handler) { h = x }); err != nil {
+	if err := run(actions.Recording(t, context.Background(), functions.Booking), functest.Env(t, functions.Booking), func(x http.Handler) { h = x }); err != nil {
 		t.Fatal(err)
 	}
 	functest.Routes(t, functions.Booking, h)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"os"
 	"testing"
 	"time"
@@ -27,7 +29,7 @@ func TestScheduledEventDrivesTheScan(t *testing.T) {
 	topic := testenv.Topic(t, cl, table)
 	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
 	var h eventHandler
-	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+	if err := run(actions.Recording(t, ctx, functions.ExpiryScan), func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	// a document whose 30-day reminder is due at the sample event's time (09:00 in Moscow)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"os"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func TestSampleEventsApply(t *testing.T) {
 	cl, table := testenv.Table(t, "fn")
 	env := map[string]string{"TABLE_NAME": table}
 	var h eventHandler
-	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+	if err := run(actions.Recording(t, ctx, functions.Ingest), func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	docs := &registry.Service{Store: allstore.New(cl.DynamoDB, table), NewID: ids.New, Now: time.Now}

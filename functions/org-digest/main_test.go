@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
 	topic := testenv.Topic(t, cl, table)
 	env := map[string]string{"TABLE_NAME": table, "REMINDERS_TOPIC_ARN": topic}
 	var h eventHandler
-	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+	if err := run(actions.Recording(t, ctx, functions.OrgDigest), func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	// The people's consents, through a service of the test's own.

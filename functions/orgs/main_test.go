@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/internal/actions"
 	"net/http"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // Lambda door with its service wired (503 with the database down, never 500).
 func TestRunServesEveryRoute(t *testing.T) {
 	var h http.Handler
-	if err := run(context.Background(), functest.Env(t, functions.Orgs), func(x http.Handler) { h = x }); err != nil {
+	if err := run(actions.Recording(t, context.Background(), functions.Orgs), functest.Env(t, functions.Orgs), func(x http.Handler) { h = x }); err != nil {
 		t.Fatal(err)
 	}
 	functest.Routes(t, functions.Orgs, h)

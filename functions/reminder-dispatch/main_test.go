@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"os"
 	"testing"
 	"time"
@@ -38,7 +40,7 @@ func TestScheduledEventDispatchesJobs(t *testing.T) {
 		env[q.Env] = urls[q.Class]
 	}
 	var h eventHandler
-	if err := run(ctx, func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
+	if err := run(actions.Recording(t, ctx, functions.ReminderDispatch), func(k string) string { return env[k] }, func(x eventHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	svc := &registry.Service{Store: allstore.New(cl.DynamoDB, table), NewID: ids.New,

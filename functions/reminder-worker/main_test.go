@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"slices"
 	"testing"
 	"time"
@@ -39,7 +41,7 @@ func TestSQSBatchDrainsJobs(t *testing.T) {
 		env[q.Env] = urls[q.Class]
 	}
 	var h sqsHandler
-	if err := run(ctx, func(k string) string { return env[k] }, func(x sqsHandler) { h = x }); err != nil || h == nil {
+	if err := run(actions.Recording(t, ctx, functions.ReminderWorker), func(k string) string { return env[k] }, func(x sqsHandler) { h = x }); err != nil || h == nil {
 		t.Fatalf("run: %v (handler %v)", err, h != nil)
 	}
 	st := allstore.New(cl.DynamoDB, table)

@@ -19,8 +19,10 @@ import (
 
 // newFunction creates the Lambda of function f, sized as f says, from the
 // binary at <AssetDir>/<name>/bootstrap, with its own log group so that
-// retention is set without CDK's log-retention custom resource. Its grants
-// come after (grantTable, grantTopics, configureTickets, giveDeliveryDLQ).
+// retention is set without CDK's log-retention custom resource, and its own
+// role (newFunctionRole: writing to that log group and nothing else yet).
+// Its grants come after (grantTable, grantTopics, configureTickets,
+// giveDeliveryDLQ).
 func newFunction(scope constructs.Construct, f functions.Function, p Props, table awsdynamodb.ITable) awslambda.Function {
 	name := f.Name
 	if f.MemoryMB <= 0 || f.Timeout < time.Second || f.Timeout%time.Second != 0 {
@@ -36,6 +38,7 @@ func newFunction(scope constructs.Construct, f functions.Function, p Props, tabl
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
 	return awslambda.NewFunction(scope, jsii.String(id+"Function"), &awslambda.FunctionProps{
+		Role:         newFunctionRole(scope, id, logs),
 		Description:  jsii.String(functionDescription(name, p.Stage)),
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
@@ -50,20 +53,6 @@ func newFunction(scope constructs.Construct, f functions.Function, p Props, tabl
 			"STAGE":      jsii.String(p.Stage),
 		},
 	})
-}
-
-// grantTable gives every function that needs the table read and write access
-// to it; TABLE_NAME is in every function's environment (newFunction).
-func grantTable(fns map[string]awslambda.Function, table awsdynamodb.ITable) {
-	for _, f := range functions.All {
-		switch f.Needs.Table {
-		case 0:
-		case functions.ReadWrite:
-			table.GrantReadWriteData(fns[f.Name])
-		default:
-			panic(fmt.Sprintf("stack: function %s: unknown table access %d", f.Name, f.Needs.Table))
-		}
-	}
 }
 
 // functionDescription is the description of function name's Lambda. It names

@@ -100,7 +100,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		}
 		fns[f.Name] = newFunction(st, f, p, table)
 	}
-	grantTable(fns, table)
+	grantTable(fns, table, key)
 	grantTopics(fns, topics)
 	configureTickets(fns, p, newTicketSigningSeed(st, p.Stage, key))
 	jobs := newJobQueues(st, p.Stage)

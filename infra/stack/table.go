@@ -18,8 +18,14 @@ import (
 //
 // CloudWatch must be allowed to use the key in its key policy: an alarm
 // publishing to the encrypted operators topic needs kms:GenerateDataKey* and
-// kms:Decrypt, and without them the alarm's action fails silently.
+// kms:Decrypt, and without them the alarm's action fails silently. The
+// grant holds only for this account's alarms in this region
+// (aws:SourceAccount, aws:SourceArn), so no other account's CloudWatch can
+// use the key through the service (the confused deputy). No other service
+// principal is in the key policy: functions use the key through DynamoDB,
+// SNS and Secrets Manager with their own roles' permissions (iam.go).
 func newTableKey(scope constructs.Construct) awskms.Key {
+	st := awscdk.Stack_Of(scope)
 	key := awskms.NewKey(scope, jsii.String("TableKey"), &awskms.KeyProps{
 		Description:       jsii.String("Encrypts the Kabinet DynamoDB table and SNS topics"),
 		EnableKeyRotation: jsii.Bool(true),
@@ -30,6 +36,11 @@ func newTableKey(scope constructs.Construct) awskms.Key {
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
 		Resources:  jsii.Strings("*"), // in a key policy, "*" is this key
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": st.Account()},
+			"ArnLike": map[string]any{"aws:SourceArn": awscdk.Fn_Join(jsii.String(""), &[]*string{
+				jsii.String("arn:"), st.Partition(), jsii.String(":cloudwatch:"), st.Region(), jsii.String(":"), st.Account(), jsii.String(":alarm:*")})},
+		},
 	}), nil)
 	return key
 }

@@ -59,10 +59,17 @@ var (
 // does not return: it exits with m's status, or 1 if stopping the stack
 // failed (an emulator that crashed during the tests).
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(run(m, nil))
 }
 
-func run(m *testing.M) int {
+// MainThen is Main running then after the tests, when they passed, before
+// the emulators stop; its result (non-zero fails the run) is the exit
+// code. A package checks something its tests collected together with it.
+func MainThen(m *testing.M, then func() int) {
+	os.Exit(run(m, then))
+}
+
+func run(m *testing.M, then func() int) int {
 	mainCalled = true
 	flag.Parse() // for testing.Short; m.Run does not parse twice
 	if testing.Short() {
@@ -70,7 +77,11 @@ func run(m *testing.M) int {
 		return m.Run()
 	}
 	if os.Getenv(ExternalEnv) == "1" {
-		return m.Run()
+		code := m.Run()
+		if code == 0 && then != nil {
+			code = then()
+		}
+		return code
 	}
 	if _, err := emulators.ToolsDir(); err != nil {
 		if os.Getenv(RequireEnv) == "1" {
@@ -82,6 +93,9 @@ func run(m *testing.M) int {
 		return m.Run()
 	}
 	code := m.Run()
+	if code == 0 && then != nil {
+		code = then()
+	}
 	if stack != nil {
 		if err := stack.Stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "emutest: %v\n", err)

@@ -6,10 +6,12 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
@@ -28,7 +33,59 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/directory"
 )
 
-func TestMain(m *testing.M) { emutest.Main(m) }
+// TestMain runs the package's tests and then holds every function to its
+// declared table actions: each call the suites made through a route is
+// recorded as its function's (functions.Routes) by the SDK middleware on
+// the clients (recorded), and a call its entry of functions.All does not
+// declare fails the run (the stack grants exactly what is declared, so
+// that call would be refused in AWS).
+func TestMain(m *testing.M) {
+	emutest.MainThen(m, func() int {
+		bad := recorded.Undeclared()
+		for _, msg := range bad {
+			fmt.Fprintln(os.Stderr, "FAIL: least privilege:", msg)
+		}
+		if os.Getenv("KABINET_ACTIONS_REPORT") == "1" {
+			for _, fn := range recorded.Functions() {
+				fmt.Fprintf(os.Stderr, "actions %s: %v indexes %v unused %v\n", fn, recorded.Actions(fn), recorded.Indexes(fn), recorded.Unused(fn))
+			}
+		}
+		if len(bad) > 0 {
+			return 1
+		}
+		return 0
+	})
+}
+
+// recorded collects the IAM actions every function's calls needed, across
+// the package's tests (see TestMain).
+var recorded = &actions.Recorder{}
+
+// byFunction attributes each request's SDK calls to the function serving
+// its route, as in AWS, where each function has its own role.
+func byFunction(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range functions.Routes() {
+		fn := r.Function
+		mux.HandleFunc(r.Pattern, func(w http.ResponseWriter, req *http.Request) {
+			h.ServeHTTP(w, req.WithContext(actions.WithFunction(req.Context(), fn)))
+		})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if _, pattern := mux.Handler(req); pattern != "" {
+			mux.ServeHTTP(w, req)
+			return
+		}
+		h.ServeHTTP(w, req)
+	})
+}
+
+// recording is cl with the recorder on its DynamoDB and SNS clients.
+func recording(cl core.Clients) core.Clients {
+	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, recorded.Middleware) })
+	cl.SNS = sns.NewFromConfig(cl.AWS, func(o *sns.Options) { o.APIOptions = append(o.APIOptions, recorded.Middleware) })
+	return cl
+}
 
 // clock is a settable clock shared by the services and the token verifier.
 type clock struct {
@@ -66,6 +123,7 @@ func newEnv(t *testing.T) *env {
 func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
 	cl, table := testenv.Table(t, "test")
+	cl = recording(cl)
 	key := sharedTestKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -79,7 +137,7 @@ func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	// Every test runs with sealed cursors, as the deployed API does.
 	cursorKey := make([]byte, httpapi.CursorKeySize)
 	_, _ = rand.Read(cursorKey)
-	e.srv = httptest.NewServer(wrap(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey}, cl, ticketKey, clk.Now, log, verifier.Authenticate)))
+	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey}, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -3,6 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -75,11 +78,17 @@ func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ing := app.Ingest(core.Config{Table: e.table}, cl, e.clock.Now, slog.New(slog.DiscardHandler))
+	// ingest's calls count as its own (least privilege, TestMain): this is
+	// the path where an issued document closes an application.
+	// It publishes the application's status messages, as in AWS (then
+	// marks them delivered).
+	topic := testenv.Topic(t, cl, "renew-"+e.table)
+	ing := app.Ingest(core.Config{Table: e.table, Reminders: topic}, recording(cl), e.clock.Now, slog.New(slog.DiscardHandler))
+	ingestCtx := actions.WithFunction(context.Background(), functions.Ingest)
 	detail, _ := json.Marshal(map[string]any{"citizenId": "alice", "agency": "mvd",
 		"document":       map[string]any{"type": "foreign_passport", "number": "76 7654321", "issuedOn": "2026-06-10"},
 		"replacesNumber": "75 1234567", "applicationId": appID})
-	res, err := ing.Handle(context.Background(), ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
+	res, err := ing.Handle(ingestCtx, ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
 		Time: e.clock.Now(), Detail: detail})
 	if err != nil || res.Outcome != ingest.OutcomeApplied {
 		t.Fatalf("ingest: %+v %v", res, err)
@@ -92,7 +101,7 @@ func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
 		t.Errorf("old passport status %v, want archived", st)
 	}
 	// the same event again changes nothing, the application stays approved
-	if res, err := ing.Handle(context.Background(), ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
+	if res, err := ing.Handle(ingestCtx, ingest.Event{ID: "ev-renew-1", Source: "gov.agency.mvd", DetailType: "DocumentIssued",
 		Time: e.clock.Now(), Detail: detail}); err != nil || res.Outcome != ingest.OutcomeDuplicate {
 		t.Errorf("replayed event: %+v %v", res, err)
 	}

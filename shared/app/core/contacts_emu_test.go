@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"slices"
 	"strings"
 	"sync"
@@ -42,9 +44,14 @@ func newContactsEnv(t *testing.T) contactsEnv {
 	cl, table := testenv.Table(t, "contacts")
 	topicARN := testenv.Topic(t, cl, table)
 	cfg := core.Config{Table: table, Reminders: topicARN}
-	// as functions/profile composes it
-	st := core.NewStore(cfg, cl, time.Now)
-	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	// as functions/profile composes it, on clients whose every call is
+	// held to the profile function's declared actions
+	fcl, err := core.NewClients(actions.Recording(t, context.Background(), functions.Profile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := core.NewStore(cfg, fcl, time.Now)
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, fcl, st)}
 	if docs.Contacts == nil {
 		t.Fatal("the profile function was composed without contacts")
 	}
