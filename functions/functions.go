@@ -162,9 +162,14 @@ type Needs struct {
 	// (people's contacts); it also gets the dead-letter queue those
 	// subscriptions redrive to (DELIVERY_DLQ_ARN).
 	Subscriptions []string
-	// TicketSeed gives it the seed of the key signing booking QR codes
-	// (TICKET_SIGNING_SEED).
+	// TicketSeed gives it the secret holding the keys signing booking QR
+	// codes (TICKET_SIGNING_SECRET_ARN, read at start with
+	// secretsmanager:GetSecretValue).
 	TicketSeed bool
+	// CursorKey gives it the secret holding the key sealing the cursors of
+	// its listings (CURSOR_KEY_SECRET_ARN, read at start with
+	// secretsmanager:GetSecretValue): every function with a paged GET.
+	CursorKey bool
 	// VideoLinks gives it the link prefix of video appointments
 	// (VIDEO_BASE_URL).
 	VideoLinks bool
@@ -182,7 +187,8 @@ type Needs struct {
 // Actions is every IAM action function f's code calls (what the recording
 // test holds its calls to): its table actions, sns:Publish for the topics it
 // publishes to (PublishBatch included), the subscription actions for the
-// topics whose subscriptions it manages, sqs:SendMessage for the job queues.
+// topics whose subscriptions it manages, sqs:SendMessage for the job queues,
+// secretsmanager:GetSecretValue for the secrets it reads at start.
 // The stack grants these and nothing else, each on its own resources.
 func (f Function) Actions() []string {
 	out := append([]string(nil), f.Needs.Table.Actions...)
@@ -195,6 +201,9 @@ func (f Function) Actions() []string {
 	if f.Needs.JobQueues {
 		out = append(out, JobQueueActions...)
 	}
+	if f.Needs.TicketSeed || f.Needs.CursorKey {
+		out = append(out, SecretActions...)
+	}
 	return out
 }
 
@@ -206,6 +215,7 @@ var (
 	PublishActions      = []string{"sns:Publish"}
 	SubscriptionActions = []string{"sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"}
 	JobQueueActions     = []string{"sqs:SendMessage"}
+	SecretActions       = []string{"secretsmanager:GetSecretValue"}
 )
 
 // RemindersTopic is the name of the topic people's reminders and status
@@ -238,7 +248,10 @@ const (
 // All is every function, HTTP ones first, in the order their routes are
 // listed.
 var All = []Function{
-	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}}},
+	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}},
+			CursorKey: true},
 		Routes: []Route{
 			{Pattern: "GET /document-types"},
 			{Pattern: "POST /documents", Status: http.StatusCreated},
@@ -252,14 +265,19 @@ var All = []Function{
 			{Pattern: "POST /documents/{id}/reminders/ack"},
 			{Pattern: "POST /documents/{id}/reminders/snooze"},
 		}},
-	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}}},
+	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
+			CursorKey: true},
 		Routes: []Route{
 			{Pattern: "GET /notifications"},
 			{Pattern: "POST /notifications/{id}/read"},
 		}},
 	// Booking alone signs tickets and links video appointments.
 	{Name: Booking, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}, TicketSeed: true, VideoLinks: true},
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			CursorKey: true, TicketSeed: true, VideoLinks: true},
 		Routes: []Route{
 			{Pattern: "GET /institutions"},
 			{Pattern: "GET /institutions/{id}"},
@@ -282,7 +300,9 @@ var All = []Function{
 	// Profile manages people's contact subscriptions to the reminders
 	// topic (and never publishes).
 	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, PutItem, UpdateItem, DeleteItem}}, Subscriptions: []string{RemindersTopic}},
+		Needs: Needs{
+			Table:         TableAccess{Actions: []string{GetItem, PutItem, UpdateItem, DeleteItem}},
+			Subscriptions: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
 			{Pattern: "PUT /profile"},
@@ -290,7 +310,9 @@ var All = []Function{
 	// Every status change of an application is told on the person's
 	// channels.
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
-		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}, Publish: []string{RemindersTopic}},
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			CursorKey: true, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
 			{Pattern: "GET /services"},
@@ -305,7 +327,10 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
 		}},
-	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout, Needs: Needs{Table: TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}}},
+	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			CursorKey: true},
 		Routes: []Route{
 			{Pattern: "POST /consents", Status: http.StatusCreated},
 			{Pattern: "GET /consents"},
@@ -314,16 +339,22 @@ var All = []Function{
 			{Pattern: "GET /organizations/{orgId}/documents.csv"},
 		}},
 	{Name: ExpiryScan, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}}, Publish: []string{RemindersTopic}},
+		Needs: Needs{
+			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}},
+			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 15}},
 	// The reminder pipeline (shared/domain/reminders), which is to replace
 	// expiry-scan: the dispatcher every minute, the worker on the job
 	// queues (2 urgent and 8 document workers at most).
 	{Name: ReminderDispatch, MemoryMB: eventMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: TableAccess{Actions: []string{Query}, Indexes: []string{"due"}}, JobQueues: true},
+		Needs: Needs{
+			Table:     TableAccess{Actions: []string{Query}, Indexes: []string{"due"}},
+			JobQueues: true},
 		Schedule: &Schedule{RateMinutes: 1}},
 	{Name: ReminderWorker, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}}, Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
+		Needs: Needs{
+			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}},
+			Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
 		Queues: []Queue{
 			{Name: "reminder-jobs-urgent.fifo", MaxConcurrency: 2},
 			{Name: "reminder-jobs-document.fifo", MaxConcurrency: 8},
@@ -331,14 +362,18 @@ var All = []Function{
 	// The weekly digest publishes to the reminders topic (org-digest
 	// refuses to start without it).
 	{Name: OrgDigest, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
-		Needs:    Needs{Table: TableAccess{Actions: []string{GetItem, BatchGetItem, Query}, Indexes: []string{"gsi1"}}, Publish: []string{RemindersTopic}},
+		Needs: Needs{
+			Table:   TableAccess{Actions: []string{GetItem, BatchGetItem, Query}, Indexes: []string{"gsi1"}},
+			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
 	// tells the person. Its rule matches ingest.SourcePrefix,
 	// ingest.DocumentIssued and ingest.DocumentRevoked (a test keeps them
 	// equal: this package imports no domain package).
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
-		Needs: Needs{Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}}, Publish: []string{RemindersTopic}},
+		Needs: Needs{
+			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
+			Publish: []string{RemindersTopic}},
 		Events: &Events{Bus: "kabinet-agencies", Sources: []string{"gov.agency."},
 			DetailTypes: []string{"DocumentIssued", "DocumentRevoked"}}},
 }

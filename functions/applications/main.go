@@ -45,6 +45,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
+	// The keys the stack keeps in Secrets Manager: read once, at start.
+	if err := core.LoadSecrets(ctx, getenv, cl, &cfg); err != nil {
+		return err
+	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// Applications reads profiles and renews documents through the
 	// registry, and tells every status change on the person's channels.

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"github.com/kabinet/kabinet/internal/actions"
 	"net/http"
 	"testing"
 
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/functest"
 )
 

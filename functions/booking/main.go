@@ -44,12 +44,16 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
-	// Only booking signs tickets: it alone gets (and reads) the seed.
-	signer, err := ticketSigner(getenv)
+	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return err
 	}
-	cl, err := core.NewClients(ctx)
+	// The keys the stack keeps in Secrets Manager: read once, at start.
+	if err := core.LoadSecrets(ctx, getenv, cl, &cfg); err != nil {
+		return err
+	}
+	// Only booking signs tickets: it alone gets (and reads) the seed.
+	signer, err := ticketSigner(cfg.TicketSecret)
 	if err != nil {
 		return err
 	}
@@ -73,14 +77,14 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	return nil
 }
 
-// ticketSigner checks TICKET_SIGNING_SEED (a base64 seed, or a key ring's
-// JSON, see ticket.ParseKeyRing) and returns the signer
+// ticketSigner checks the ticket signing secret b64 (TICKET_SIGNING_SEED,
+// or the secret TICKET_SIGNING_SECRET_ARN names: a base64 seed, or a key
+// ring's JSON, see ticket.ParseKeyRing) and returns the signer
 // of booking QR codes, which makes its key from the seed the first time it
 // is asked for (ticket.SeedFrom says why not now). Without the variable the
 // signer has no key, and the QR and PDF routes fail. Errors: a malformed
-// seed.
-func ticketSigner(getenv func(string) string) (func() ticket.Signer, error) {
-	b64 := getenv("TICKET_SIGNING_SEED")
+// seed (named TICKET_SIGNING_SEED whichever way it came).
+func ticketSigner(b64 string) (func() ticket.Signer, error) {
 	if b64 == "" {
 		return func() ticket.Signer { return ticket.Signer{} }, nil
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
-	"github.com/kabinet/kabinet/internal/actions"
 	"net/http"
 	"testing"
 
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/functest"
 )
 
@@ -32,7 +32,7 @@ func TestRunNeedsTheTable(t *testing.T) { functest.RefusesWithoutTable(t, functi
 func TestRunReadsTheTicketSeed(t *testing.T) {
 	seed := make([]byte, ed25519.SeedSize)
 	seed[0] = 7
-	signer, err := ticketSigner(func(string) string { return base64.StdEncoding.EncodeToString(seed) })
+	signer, err := ticketSigner(base64.StdEncoding.EncodeToString(seed))
 	if err != nil || !signer().Key.Equal(ed25519.NewKeyFromSeed(seed)) {
 		t.Errorf("err %v; want the seed's key", err)
 	}
@@ -55,14 +55,19 @@ func TestRunReadsATicketKeyRing(t *testing.T) {
 	old, cur := make([]byte, ed25519.SeedSize), make([]byte, ed25519.SeedSize)
 	old[0], cur[0] = 1, 2
 	ring := `{"current":"2026-12","keys":{"2026-06":"` + base64.StdEncoding.EncodeToString(old) + `","2026-12":"` + base64.StdEncoding.EncodeToString(cur) + `"}}`
-	signer, err := ticketSigner(func(string) string { return ring })
+	signer, err := ticketSigner(ring)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s := signer(); s.ID != "2026-12" || !s.Key.Equal(ed25519.NewKeyFromSeed(cur)) {
 		t.Errorf("signer id %q, the current key: %v", s.ID, s.Key.Equal(ed25519.NewKeyFromSeed(cur)))
 	}
-	if _, err := ticketSigner(func(string) string { return `{"current":"x","keys":{}}` }); err == nil {
+	if _, err := ticketSigner(`{"current":"x","keys":{}}`); err == nil {
 		t.Error("a ring without keys was accepted")
 	}
 }
+
+// GIVEN Secrets Manager failing at cold start WHEN run composes the
+// function THEN it refuses to start (Lambda retries the start) and says
+// which secret, never a value.
+func TestRunNeedsItsSecrets(t *testing.T) { functest.SecretsDown(t, functions.Booking, run) }

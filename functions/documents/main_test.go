@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"github.com/kabinet/kabinet/internal/actions"
 	"net/http"
 	"testing"
 
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/functest"
 )
 
@@ -23,3 +23,8 @@ func TestRunServesEveryRoute(t *testing.T) {
 
 // GIVEN no TABLE_NAME WHEN run composes the function THEN it refuses to start.
 func TestRunNeedsTheTable(t *testing.T) { functest.RefusesWithoutTable(t, functions.Documents, run) }
+
+// GIVEN Secrets Manager failing at cold start WHEN run composes the
+// function THEN it refuses to start (Lambda retries the start) and says
+// which secret, never a value.
+func TestRunNeedsItsSecrets(t *testing.T) { functest.SecretsDown(t, functions.Documents, run) }

@@ -40,6 +40,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
+	// The keys the stack keeps in Secrets Manager: read once, at start.
+	if err := core.LoadSecrets(ctx, getenv, cl, &cfg); err != nil {
+		return err
+	}
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &inbox.Service{Store: inboxstore.New(st), Now: time.Now}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"github.com/kabinet/kabinet/functions"
-	"github.com/kabinet/kabinet/internal/actions"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"

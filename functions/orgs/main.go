@@ -42,6 +42,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
+	// The keys the stack keeps in Secrets Manager: read once, at start.
+	if err := core.LoadSecrets(ctx, getenv, cl, &cfg); err != nil {
+		return err
+	}
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}

@@ -40,6 +40,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
+	// The keys the stack keeps in Secrets Manager: read once, at start.
+	if err := core.LoadSecrets(ctx, getenv, cl, &cfg); err != nil {
+		return err
+	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// The profile subscribes people's contacts to the reminders topic.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}

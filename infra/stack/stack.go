@@ -10,7 +10,8 @@
 // Files by use case: table.go (the table and its key), topics.go (topics and
 // who may use them), functions.go (the Lambdas and their grants), api.go
 // (the HTTP API), schedules.go and events.go (the other triggers),
-// tickets.go (the ticket signing seed), alarms.go, ops.go, cognito.go,
+// tickets.go (the ticket signing seed), secrets.go (the secrets the
+// functions read at start), iam.go (least privilege), alarms.go, ops.go, cognito.go,
 // web.go.
 package stack
 
@@ -102,7 +103,8 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	}
 	grantTable(fns, table, key)
 	grantTopics(fns, topics)
-	configureTickets(fns, p, newTicketSigningSeed(st, p.Stage, key))
+	configureVideoLinks(fns, p)
+	giveSecrets(fns, key, newTicketSigningSeed(st, p.Stage, key), newCursorKey(st, p.Stage, key))
 	jobs := newJobQueues(st, p.Stage)
 	wireJobQueues(st, fns, jobs)
 

@@ -18,10 +18,6 @@ import (
 // ticket.KeyFromSeed accepts. 43 draws from 62 symbols carry about 254 bits.
 const ticketSeedLength = 43
 
-// ticketSeedEnv is the variable the booking function reads its ticket
-// signing seed from (functions/booking's run).
-const ticketSeedEnv = "TICKET_SIGNING_SEED"
-
 // ticketSeedSecretName is the name of the secret holding stage's ticket
 // signing seed.
 func ticketSeedSecretName(stage string) string { return "kabinet/" + stage + "/ticket-signing-seed" }
@@ -33,10 +29,11 @@ func ticketSeedSecretName(stage string) string { return "kabinet/" + stage + "/t
 // stack's key.
 //
 // The secret is retained and has no rotation schedule, on purpose: QR codes
-// already handed out are verified with this key, so a new value would make
-// every issued confirmation fail at reception. Do not add automatic rotation;
-// a key change has to be planned with reception (which would have to accept
-// the old and the new public key for a while).
+// already handed out are verified with this key, so a value that drops it
+// would make every issued confirmation fail at reception. A rotation is a
+// key ring put by hand (README "Rotating the ticket-signing key"): the new
+// key signs, the old one still verifies. The booking function reads it at
+// start (secrets.go).
 func newTicketSigningSeed(scope constructs.Construct, stage string, key awskms.IKey) awssecretsmanager.Secret {
 	return awssecretsmanager.NewSecret(scope, jsii.String("TicketSigningSeed"), &awssecretsmanager.SecretProps{
 		SecretName:    jsii.String(ticketSeedSecretName(stage)),
@@ -51,27 +48,12 @@ func newTicketSigningSeed(scope constructs.Construct, stage string, key awskms.I
 	})
 }
 
-// configureTickets gives the functions whose entry asks for them (booking
-// alone) the link prefix of video appointments and the ticket signing seed.
-//
-// The seed is passed as an environment variable holding a CloudFormation
-// dynamic reference ({{resolve:secretsmanager:...}}), because the function
-// reads its configuration from the environment once, at init
-// (functions/booking's run). CloudFormation resolves the reference at deploy
-// time with the deployer's permissions, so the value never appears in the
-// template and the function's role needs no Secrets Manager or KMS
-// permission; the value is however visible to whoever may read the
-// function's configuration, and a changed secret only reaches the function
-// on its next deployment. A follow-up may move to reading the secret at run
-// time (with caching), which would then need secret.GrantRead on the
-// booking function alone.
-func configureTickets(fns map[string]awslambda.Function, p Props, seed awssecretsmanager.ISecret) {
+// configureVideoLinks gives the functions whose entry asks for them
+// (booking alone) the link prefix of video appointments.
+func configureVideoLinks(fns map[string]awslambda.Function, p Props) {
 	for _, f := range functions.All {
 		if f.Needs.VideoLinks {
 			fns[f.Name].AddEnvironment(jsii.String("VIDEO_BASE_URL"), jsii.String(p.VideoBaseURL), nil)
-		}
-		if f.Needs.TicketSeed {
-			fns[f.Name].AddEnvironment(jsii.String(ticketSeedEnv), seed.SecretValue().UnsafeUnwrap(), nil)
 		}
 	}
 }

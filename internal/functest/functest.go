@@ -22,13 +22,16 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // Env returns the variables the stack gives function fn (TABLE_NAME, and
 // what its entry's Needs names), and points the AWS SDK's own variables (the
 // process environment, which the SDK reads itself) at a dead endpoint for
-// the rest of the test. A variable fn does not get holds garbage
-// (TICKET_SIGNING_SEED), so a run that read it would fail.
+// the rest of the test, but for Secrets Manager: the secrets fn's needs name
+// (by ARN, as deployed) are served by a fake Secrets Manager endpoint
+// (Secrets), which counts the reads. A variable fn does not get holds
+// garbage (TICKET_SIGNING_SEED), so a run that read it would fail.
 func Env(t *testing.T, fn string) func(string) string {
 	t.Helper()
 	f, ok := functions.Get(fn)
@@ -56,11 +59,19 @@ func Env(t *testing.T, fn string) func(string) string {
 	if len(f.Needs.Subscriptions) > 0 {
 		env["DELIVERY_DLQ_ARN"] = "arn:aws:sqs:eu-central-1:123456789012:kabinet-test-delivery-dlq"
 	}
+	sm := newFakeSecrets(t)
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", sm.srv.URL)
 	if f.Needs.TicketSeed {
 		seed := make([]byte, ed25519.SeedSize)
 		seed[0] = 7
-		env["TICKET_SIGNING_SEED"] = base64.StdEncoding.EncodeToString(seed)
+		env["TICKET_SIGNING_SEED"] = ""
+		env[core.TicketSigningSecretEnv] = sm.add("ticket-signing-seed", base64.StdEncoding.EncodeToString(seed))
 	}
+	if f.Needs.CursorKey {
+		// as the stack generates it: 43 characters of [A-Za-z0-9]
+		env[core.CursorKeySecretEnv] = sm.add("cursor-key", strings.Repeat("Kabinet7", 6)[:43])
+	}
+	secretsOf.Store(t, sm)
 	if f.Needs.VideoLinks {
 		env["VIDEO_BASE_URL"] = "https://video.example.test/room"
 	}
@@ -134,6 +145,41 @@ func Routes(t *testing.T, fn string, h http.Handler) {
 	wg.Wait()
 	if reached.Load() == 0 {
 		t.Errorf("no route of %s reached its service (every answer was a refusal)", fn)
+	}
+	// The secrets were read at start, once each, and never for a request.
+	if sm, ok := secretsOf.Load(t); ok {
+		for id, n := range sm.(*fakeSecrets).counts() {
+			if n != 1 {
+				t.Errorf("secret %s read %d times by run and %d requests, want once, at start", id, n, 2*len(f.Routes))
+			}
+		}
+	}
+}
+
+// SecretsDown checks that run, given function fn's environment with Secrets
+// Manager failing (it answers every read with a 500), refuses to start, with
+// an error naming the secret's variable and never a secret's value. Only for
+// a function whose needs name a secret.
+func SecretsDown(t *testing.T, fn string, run Run) {
+	t.Helper()
+	env := Env(t, fn)
+	sm, _ := secretsOf.Load(t)
+	fake := sm.(*fakeSecrets)
+	if len(fake.counts()) == 0 {
+		t.Fatalf("%s's needs name no secret", fn)
+	}
+	fake.fail.Store(true)
+	err := run(context.Background(), env, func(http.Handler) { t.Error("started with Secrets Manager down") })
+	if err == nil {
+		t.Fatal("run with Secrets Manager down succeeded")
+	}
+	if !strings.Contains(err.Error(), "_SECRET_ARN") {
+		t.Errorf("error %q does not name the secret's variable", err)
+	}
+	for _, v := range fake.values() {
+		if strings.Contains(err.Error(), v) {
+			t.Errorf("error %q carries a secret's value", err)
+		}
 	}
 }
 

@@ -3,15 +3,15 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/kabinet/kabinet/functions"
-	"github.com/kabinet/kabinet/internal/actions"
-	"github.com/kabinet/kabinet/internal/testenv"
 	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/actions"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"

@@ -13,13 +13,17 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/shared/adapter/awsconf"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/secrets"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -38,16 +42,30 @@ type Config struct {
 	// policy.
 	DeliveryDLQ string
 	// CursorKey seals the cursors clients get (CURSOR_KEY, base64 of 32
-	// bytes; see httpapi.API.CursorKey); nil when unset.
+	// bytes, as the local runner passes it; deployed, LoadSecrets reads it
+	// from the secret CURSOR_KEY_SECRET_ARN names; see
+	// httpapi.API.CursorKey); nil when neither is set.
 	CursorKey []byte
+	// TicketSecret is the ticket signing secret's value, a seed or a key
+	// ring (ticket.ParseKeyRing): TICKET_SIGNING_SEED locally, deployed
+	// read by LoadSecrets from TICKET_SIGNING_SECRET_ARN; "" when neither
+	// is set. Only booking uses it.
+	TicketSecret string
 }
+
+// The variables naming the secrets a deployed function reads at start
+// (LoadSecrets); the stack sets them from the function's needs.
+const (
+	CursorKeySecretEnv     = "CURSOR_KEY_SECRET_ARN"
+	TicketSigningSecretEnv = "TICKET_SIGNING_SECRET_ARN"
+)
 
 // DefaultVideoBase is where video appointments take place when
 // VIDEO_BASE_URL is not set.
 const DefaultVideoBase = "https://video.kabinet.example/room"
 
-// ReadConfig reads Config through getenv. The ticket signing seed is not
-// part of it: only booking reads that (functions/booking).
+// ReadConfig reads Config through getenv: the values it is given; the
+// secrets named by ARN are LoadSecrets' (after NewClients).
 // Errors: TABLE_NAME unset.
 func ReadConfig(getenv func(string) string) (Config, error) {
 	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env), VideoBase: getenv("VIDEO_BASE_URL"),
@@ -59,13 +77,56 @@ func ReadConfig(getenv func(string) string) (Config, error) {
 		return c, errors.New("TABLE_NAME is not set")
 	}
 	if k := getenv("CURSOR_KEY"); k != "" {
-		b, err := base64.StdEncoding.DecodeString(k)
-		if err != nil || len(b) != 32 {
+		b, err := cursorKey(k)
+		if err != nil {
 			return c, errors.New("CURSOR_KEY is not base64 of 32 bytes")
 		}
 		c.CursorKey = b
 	}
+	c.TicketSecret = getenv("TICKET_SIGNING_SEED")
 	return c, nil
+}
+
+// cursorKey decodes a cursor key: 32 bytes in base64, padded or not (the
+// stack generates 43 characters of [A-Za-z0-9], which decode unpadded to
+// 32 bytes).
+func cursorKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) == 32 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("not base64 of 32 bytes")
+}
+
+// LoadSecrets reads, once, the keys a deployed function keeps in Secrets
+// Manager, into c: the cursor key from the secret CURSOR_KEY_SECRET_ARN
+// names (unless CURSOR_KEY gave one), the ticket signing secret from
+// TICKET_SIGNING_SECRET_ARN (unless TICKET_SIGNING_SEED did). A function
+// calls it in its run, at cold start, so no request reads a secret and a
+// rotated value reaches new instances (README "Rotating keys"). Errors:
+// Secrets Manager refusing or unreachable, a cursor key that is not 32
+// bytes; they name the variable and the secret, never a value.
+func LoadSecrets(ctx context.Context, getenv func(string) string, cl Clients, c *Config) error {
+	read := secrets.Reader{SM: cl.Secrets}
+	if arn := getenv(CursorKeySecretEnv); arn != "" && c.CursorKey == nil {
+		v, err := read.Read(ctx, arn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", CursorKeySecretEnv, err)
+		}
+		if c.CursorKey, err = cursorKey(v); err != nil {
+			return fmt.Errorf("%s: the secret %s is %w", CursorKeySecretEnv, arn, err)
+		}
+	}
+	if arn := getenv(TicketSigningSecretEnv); arn != "" && c.TicketSecret == "" {
+		v, err := read.Read(ctx, arn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", TicketSigningSecretEnv, err)
+		}
+		c.TicketSecret = v
+	}
+	return nil
 }
 
 // Clients are the AWS clients the services use.
@@ -73,6 +134,8 @@ type Clients struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
 	SNS      *sns.Client
+	// Secrets reads the keys of LoadSecrets, once at start.
+	Secrets *secretsmanager.Client
 }
 
 // NewClients loads AWS configuration from the environment.
@@ -81,7 +144,7 @@ func NewClients(ctx context.Context) (Clients, error) {
 	if err != nil {
 		return Clients{}, err
 	}
-	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, nil
+	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg), Secrets: secretsmanager.NewFromConfig(cfg)}, nil
 }
 
 // NewStore is the store on c's table with clock now.
