@@ -61,11 +61,15 @@ type Function struct {
 
 // Route is one route of the HTTP API: its method and path pattern (Go
 // ServeMux syntax, which API Gateway shares for {param}), whether it is
-// public (served without a token; every route today requires one), and
-// the status a success answers when it is not the usual one (Success).
+// public (served without a token; every route today requires one), the
+// status a success answers when it is not the usual one (Success), and
+// whether it is costly: it sends SMS or e-mail, subscribes a contact or
+// reserves capacity, so the edge allows each caller fewer of them (the WAF
+// rule PerTokenCostly, infra/stack/waf.go) on top of the domain's own caps.
 type Route struct {
 	Pattern string
 	Public  bool
+	Costly  bool
 	// Status is what a success answers: 0 for 200, or 204 for a DELETE;
 	// a route that creates says 201. The audit entry a change writes in
 	// its own transaction carries it, so the entry needs no second write
@@ -201,7 +205,8 @@ func (f Function) Actions() []string {
 	if f.Needs.JobQueues {
 		out = append(out, JobQueueActions...)
 	}
-	if f.Needs.TicketSeed || f.Needs.CursorKey {
+	if f.Needs.TicketSeed || f.Needs.CursorKey || len(f.Routes) > 0 {
+		// An HTTP function reads the origin secret (CloudFront's header).
 		out = append(out, SecretActions...)
 	}
 	return out
@@ -286,14 +291,14 @@ var All = []Function{
 			{Pattern: "GET /specialists/{id}/slots"},
 			{Pattern: "PUT /specialists/{id}/schedule"},
 			{Pattern: "GET /specialists/{id}/bookings"},
-			{Pattern: "POST /bookings", Status: http.StatusCreated},
+			{Pattern: "POST /bookings", Status: http.StatusCreated, Costly: true},
 			{Pattern: "GET /bookings"},
 			{Pattern: "GET /bookings/export.csv"},
 			{Pattern: "GET /bookings/{id}"},
 			{Pattern: "GET /bookings/{id}/qr.png"},
 			{Pattern: "GET /bookings/{id}/confirmation.pdf"},
 			{Pattern: "GET /bookings/{id}/calendar.ics"},
-			{Pattern: "POST /bookings/{id}/reschedule"},
+			{Pattern: "POST /bookings/{id}/reschedule", Costly: true},
 			{Pattern: "POST /bookings/{id}/cancel"},
 			{Pattern: "POST /bookings/{id}/visit"},
 		}},
@@ -305,7 +310,7 @@ var All = []Function{
 			Subscriptions: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
-			{Pattern: "PUT /profile"},
+			{Pattern: "PUT /profile", Costly: true},
 		}},
 	// Every status change of an application is told on the person's
 	// channels.
@@ -322,8 +327,8 @@ var All = []Function{
 			{Pattern: "GET /applications/{id}"},
 			{Pattern: "PATCH /applications/{id}"},
 			{Pattern: "DELETE /applications/{id}"},
-			{Pattern: "POST /applications/{id}/submit"},
-			{Pattern: "POST /applications/{id}/withdraw"},
+			{Pattern: "POST /applications/{id}/submit", Costly: true},
+			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
 		}},

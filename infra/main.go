@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -34,7 +35,23 @@ func main() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
 	stage := contextString(app, "stage", defaultStage)
+	// CloudFront's web ACL lives in us-east-1 (stack.NewEdge); the main
+	// stack refers to it across regions, which CDK allows only between
+	// stacks that name their account and region: the deployer's
+	// (CDK_DEFAULT_ACCOUNT/REGION, set by the CDK CLI from the profile) or
+	// the context's.
+	account := contextString(app, "account", os.Getenv("CDK_DEFAULT_ACCOUNT"))
+	region := contextString(app, "region", os.Getenv("CDK_DEFAULT_REGION"))
+	if region == "" {
+		fmt.Fprintln(os.Stderr, "infra: no region: set AWS_REGION / a profile's region, or -c region=<region>")
+		os.Exit(1)
+	}
+	edge := stack.NewEdge(app, "Kabinet-"+stage+"-edge", stack.EdgeProps{Stage: stage, StackProps: awscdk.StackProps{
+		Env: &awscdk.Environment{Account: optional(account), Region: jsii.String("us-east-1")}, CrossRegionReferences: jsii.Bool(true)}})
 	stack.New(app, "Kabinet-"+stage, stack.Props{
+		StackProps: awscdk.StackProps{Env: &awscdk.Environment{Account: optional(account), Region: jsii.String(region)},
+			CrossRegionReferences: jsii.Bool(true)},
+		WebACLArn:      *edge.WebACLArn,
 		Stage:          stage,
 		JWTIssuer:      contextString(app, "jwtIssuer", defaultIssuer),
 		JWTAudience:    contextString(app, "jwtAudience", defaultAudience),
@@ -51,6 +68,14 @@ func main() {
 		CertificateARN: contextString(app, "certificateArn", ""),
 	})
 	app.Synth(nil)
+}
+
+// optional is s, or nil when empty (an environment-agnostic account).
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return jsii.String(s)
 }
 
 // contextString reads a context value as a string; a list (possible in

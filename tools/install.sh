@@ -111,6 +111,14 @@ need npm "install npm"
 mkdir -p "$TOOLS"
 TOOLS="$(cd "$TOOLS" && pwd)"
 check_java
+# cfn-lint checks the synthesized templates (infra TestCfnLint, which fails
+# under make test without it). It is a pip package: neither Debian nor the
+# registries this machine reaches ship it, so it cannot be installed here.
+if command -v cfn-lint >/dev/null 2>&1; then
+	step "cfn-lint $(cfn-lint --version 2>/dev/null | awk '{print $2}') found"
+else
+	die "cfn-lint is not on PATH: pip install cfn-lint (the infra tests lint the templates with it)"
+fi
 install_dynamodb_local
 install_node_tools
 {

@@ -55,7 +55,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))
 	if err != nil {
 		return err

@@ -68,7 +68,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		// request names none: the profile's.
 		Profiles: st,
 	}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Booking, bookinghttp.Handlers(d))
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &inbox.Service{Store: inboxstore.New(st), Now: time.Now}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Notifications, notifications.Handlers(svc))
 	if err != nil {
 		return err

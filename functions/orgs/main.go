@@ -48,7 +48,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Orgs, orgshttp.Handlers(svc, st))
 	if err != nil {
 		return err

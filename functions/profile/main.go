@@ -47,7 +47,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	// The profile subscribes people's contacts to the reminders topic.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
-	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey}
+	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Profile, profile.Handlers(docs))
 	if err != nil {
 		return err

@@ -61,15 +61,6 @@ func newHTTPAPI(scope constructs.Construct, p Props, issuer, audience *string, o
 	})
 }
 
-// apiBaseURL is the API's URL as clients call it, without a trailing slash:
-// the custom domain if there is one, else the default endpoint.
-func apiBaseURL(p Props, api awsapigatewayv2.HttpApi) *string {
-	if p.DomainName != "" {
-		return jsii.String("https://" + p.DomainName)
-	}
-	return api.ApiEndpoint()
-}
-
 // addRoutes adds every route of the route table to api, each integrated with
 // its function. Integrations are created once per function and shared by
 // its routes; public routes opt out of the default JWT authorizer.

@@ -47,11 +47,42 @@ func newCursorKey(scope constructs.Construct, stage string, key awskms.IKey) aws
 	})
 }
 
-// giveSecrets gives each function the secrets its needs name: the ARN in
-// its variable, the read, and the key's use through Secrets Manager; then
-// limits each secret's readers to those functions' roles.
-func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, ticket, cursor awssecretsmanager.ISecret) {
-	st := awscdk.Stack_Of(ticket)
+// originSecretName is the name of the secret CloudFront sends the API in
+// httpapi.OriginHeader.
+func originSecretName(stage string) string { return "kabinet/" + stage + "/origin-verify" }
+
+// newOriginSecret creates the secret CloudFront adds to every request it
+// forwards to the API (web.go) and the HTTP functions check (httpapi's
+// throughOrigin): 43 generated letters and digits. CloudFormation resolves
+// it into the distribution's origin header at deploy time with the
+// deployer's permissions, so unlike the other secrets its resource policy
+// does not deny other readers (it would deny CloudFormation); whoever may
+// read the distribution's configuration can read it anyway.
+func newOriginSecret(scope constructs.Construct, stage string, key awskms.IKey) awssecretsmanager.Secret {
+	return awssecretsmanager.NewSecret(scope, jsii.String("OriginSecret"), &awssecretsmanager.SecretProps{
+		SecretName:    jsii.String(originSecretName(stage)),
+		Description:   jsii.String("Header value CloudFront sends the Kabinet API; requests without it are refused"),
+		EncryptionKey: key,
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:     jsii.Number(ticketSeedLength),
+			ExcludePunctuation: jsii.Bool(true),
+			IncludeSpace:       jsii.Bool(false),
+		},
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+}
+
+// stackSecrets are the secrets the functions read at start.
+type stackSecrets struct {
+	ticket, cursor, origin awssecretsmanager.ISecret
+}
+
+// giveSecrets gives each function the secrets its needs name (and every
+// HTTP function the origin secret): the ARN in its variable, the read, and
+// the key's use through Secrets Manager; then limits the ticket and cursor
+// secrets' readers to those functions' roles.
+func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, s stackSecrets) {
+	st := awscdk.Stack_Of(s.ticket)
 	viaSecrets := &map[string]any{"StringEquals": map[string]any{
 		"kms:ViaService": awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("secretsmanager."), st.Region(), jsii.String("."), st.UrlSuffix()}),
 	}}
@@ -67,13 +98,17 @@ func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, ticket, cur
 		readers[secret] = append(readers[secret], fn.Role().RoleArn())
 	}
 	for _, f := range functions.All {
+		http := len(f.Routes) > 0
 		if f.Needs.TicketSeed {
-			give(f, core.TicketSigningSecretEnv, ticket, "TicketSigningSecret")
+			give(f, core.TicketSigningSecretEnv, s.ticket, "TicketSigningSecret")
 		}
 		if f.Needs.CursorKey {
-			give(f, core.CursorKeySecretEnv, cursor, "CursorKeySecret")
+			give(f, core.CursorKeySecretEnv, s.cursor, "CursorKeySecret")
 		}
-		if f.Needs.TicketSeed || f.Needs.CursorKey {
+		if http {
+			give(f, core.OriginSecretEnv, s.origin, "OriginSecret")
+		}
+		if f.Needs.TicketSeed || f.Needs.CursorKey || http {
 			fns[f.Name].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:        jsii.String("SecretsKeyThroughSecretsManager"),
 				Actions:    jsii.Strings("kms:Decrypt"),
@@ -82,7 +117,7 @@ func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, ticket, cur
 			}))
 		}
 	}
-	for _, secret := range []awssecretsmanager.ISecret{ticket, cursor} {
+	for _, secret := range []awssecretsmanager.ISecret{s.ticket, s.cursor} {
 		roles := readers[secret]
 		if len(roles) == 0 {
 			panic(fmt.Sprintf("stack: no function reads the secret %s", *secret.Node().Id()))

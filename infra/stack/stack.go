@@ -75,6 +75,10 @@ type Props struct {
 	// Either without the other is refused.
 	DomainName     string
 	CertificateARN string
+	// WebACLArn is the ARN of the edge stack's WAF web ACL (NewEdge:
+	// CloudFront's web ACLs live in us-east-1), attached to the
+	// distribution serving the web cabinet and the API. Required.
+	WebACLArn string
 }
 
 // New builds the Kabinet stack in scope: the table from store.Schema, the
@@ -104,7 +108,9 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	grantTable(fns, table, key)
 	grantTopics(fns, topics)
 	configureVideoLinks(fns, p)
-	giveSecrets(fns, key, newTicketSigningSeed(st, p.Stage, key), newCursorKey(st, p.Stage, key))
+	secrets := stackSecrets{ticket: newTicketSigningSeed(st, p.Stage, key), cursor: newCursorKey(st, p.Stage, key),
+		origin: newOriginSecret(st, p.Stage, key)}
+	giveSecrets(fns, key, secrets)
 	jobs := newJobQueues(st, p.Stage)
 	wireJobQueues(st, fns, jobs)
 
@@ -114,7 +120,10 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	users := newAuth(st, p, origins)
 	hostedUI := addHostedUI(users.pool, p)
 	issuer, audience := jwtIssuerAndAudience(p, users)
-	api := newHTTPAPI(st, p, issuer, audience, origins)
+	// The web cabinet calls the API on its own origin (CloudFront, waf.go),
+	// so CORS admits only the other origins (a developer's localhost); the
+	// distribution's own would make a cycle (it names the API).
+	api := newHTTPAPI(st, p, issuer, audience, jsii.Strings(p.AllowedOrigins...))
 	httpFns := map[string]awslambda.IFunction{}
 	for _, f := range functions.HTTP() {
 		httpFns[f.Name] = fns[f.Name]
@@ -122,7 +131,8 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	addRoutes(api, functions.Routes(), httpFns)
 	stage := newDefaultStage(st, api)
 	newCustomDomain(st, p, api, stage)
-	site.deploy(st, p, apiBaseURL(p, api), users)
+	site.serveAPI(st, api, functions.Routes(), secrets.origin)
+	site.deploy(st, p, jsii.String(""), users)
 	newSMSSettings(st)
 
 	deliveryDLQ := newDeliveryDLQ(st, p.Stage, topics[notify.Reminders.ID])
@@ -205,6 +215,8 @@ func (p Props) validate() error {
 		return fmt.Errorf("stack: auth domain prefix %q: lower-case letters, digits and inner hyphens, at most 63, without aws, amazon or cognito", p.authDomainPrefix())
 	case (p.DomainName == "") != (p.CertificateARN == ""):
 		return errors.New("stack: DomainName and CertificateARN go together")
+	case p.WebACLArn == "":
+		return errors.New("stack: WebACLArn is empty (NewEdge makes the web ACL in us-east-1)")
 	}
 	if u, err := url.Parse(p.VideoBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return fmt.Errorf("stack: VideoBaseURL %q is not an absolute http(s) URL", p.VideoBaseURL)

@@ -1,14 +1,23 @@
 package stack
 
 import (
+	"fmt"
+	"sort"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 )
 
 // The web cabinet (web/, built by `make web` into web/dist) is static files:
@@ -45,13 +54,11 @@ func authDomainURL(scope constructs.Construct, prefix string) *string {
 	})
 }
 
-// newWeb creates the bucket and the distribution of the web cabinet. The
-// app may call only its own origin, the stage's API (any execute-api host
-// of the region: naming the API itself would make a cycle, since the API's
-// CORS names the distribution), the custom API domain if any, and the
-// Cognito hosted UI's token endpoint.
+// newWeb creates the bucket and the distribution of the web cabinet, which
+// also serves the API (serveAPI) behind the stage's web ACL. The app may
+// call only its own origin, the custom API domain if any, and the Cognito
+// hosted UI's token endpoint.
 func newWeb(scope constructs.Construct, p Props) web {
-	st := awscdk.Stack_Of(scope)
 	bucket := awss3.NewBucket(scope, jsii.String("WebBucket"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
@@ -61,9 +68,9 @@ func newWeb(scope constructs.Construct, p Props) web {
 		// deleting the stack leaves the bucket, to delete by hand.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
-	connect := []*string{jsii.String("'self'"),
-		awscdk.Fn_Join(jsii.String(""), &[]*string{jsii.String("https://*.execute-api."), st.Region(), jsii.String("."), st.UrlSuffix()}),
-		authDomainURL(scope, p.authDomainPrefix())}
+	// The API is on the cabinet's own origin (serveAPI), so 'self' covers
+	// it; its execute-api host is not allowed (it would go around the WAF).
+	connect := []*string{jsii.String("'self'"), authDomainURL(scope, p.authDomainPrefix())}
 	if p.DomainName != "" {
 		connect = append(connect, jsii.String("https://"+p.DomainName))
 	}
@@ -84,7 +91,10 @@ func newWeb(scope constructs.Construct, p Props) web {
 		},
 	})
 	dist := awscloudfront.NewDistribution(scope, jsii.String("WebDistribution"), &awscloudfront.DistributionProps{
-		Comment:           jsii.String("kabinet-" + p.Stage + " web cabinet"),
+		Comment: jsii.String("kabinet-" + p.Stage + " web cabinet and API"),
+		// The edge stack's web ACL (waf.go): per-caller limits and
+		// managed rules before anything of ours runs.
+		WebAclId:          jsii.String(p.WebACLArn),
 		DefaultRootObject: jsii.String("index.html"),
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
 		// Europe and North America edges: where the portal's users are,
@@ -141,4 +151,49 @@ func addHostedUI(pool awscognito.UserPool, p Props) awscognito.UserPoolDomain {
 	return pool.AddDomain(jsii.String("HostedUI"), &awscognito.UserPoolDomainOptions{
 		CognitoDomain: &awscognito.CognitoDomainOptions{DomainPrefix: jsii.String(p.authDomainPrefix())},
 	})
+}
+
+// serveAPI serves the API through the distribution: one behavior per first
+// path segment of the route table (/documents*, /bookings*, ...; the web
+// cabinet's own paths are index.html, config.json and assets/, and its
+// screens are # routes, so nothing collides), every method, nothing cached,
+// every viewer header but Host forwarded (Authorization, If-Match,
+// Idempotency-Key, Accept-Language), and the origin secret added in
+// httpapi.OriginHeader, without which the functions answer 403: so the API
+// is used through CloudFront and its WAF, not around them.
+func (w web) serveAPI(scope constructs.Construct, api awsapigatewayv2.HttpApi, routes []functions.FunctionRoute, origin awssecretsmanager.ISecret) {
+	st := awscdk.Stack_Of(scope)
+	domain := awscdk.Fn_Join(jsii.String(""), &[]*string{api.ApiId(), jsii.String(".execute-api."), st.Region(), jsii.String("."), st.UrlSuffix()})
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(domain, &awscloudfrontorigins.HttpOriginProps{
+		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+		CustomHeaders:      &map[string]*string{httpapi.OriginHeader: origin.SecretValue().UnsafeUnwrap()},
+	})
+	for _, seg := range apiSegments(routes) {
+		w.distribution.AddBehavior(jsii.String("/"+seg+"*"), apiOrigin, &awscloudfront.AddBehaviorOptions{
+			AllowedMethods:       awscloudfront.AllowedMethods_ALLOW_ALL(),
+			ViewerProtocolPolicy: awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+			CachePolicy:          awscloudfront.CachePolicy_CACHING_DISABLED(),
+			OriginRequestPolicy:  awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+			Compress:             jsii.Bool(true),
+		})
+	}
+}
+
+// apiSegments are the distinct first path segments of routes, sorted.
+func apiSegments(routes []functions.FunctionRoute) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range routes {
+		seg, _, _ := strings.Cut(strings.TrimPrefix(r.Path(), "/"), "/")
+		if seg == "" || strings.Contains(seg, "{") {
+			panic(fmt.Sprintf("stack: route %q: the first path segment must be a literal to be served through CloudFront", r.Pattern))
+		}
+		if !seen[seg] {
+			seen[seg] = true
+			out = append(out, seg)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

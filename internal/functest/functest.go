@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -71,12 +72,19 @@ func Env(t *testing.T, fn string) func(string) string {
 		// as the stack generates it: 43 characters of [A-Za-z0-9]
 		env[core.CursorKeySecretEnv] = sm.add("cursor-key", strings.Repeat("Kabinet7", 6)[:43])
 	}
+	if len(f.Routes) > 0 {
+		env[core.OriginSecretEnv] = sm.add("origin-verify", testOriginSecret)
+	}
 	secretsOf.Store(t, sm)
 	if f.Needs.VideoLinks {
 		env["VIDEO_BASE_URL"] = "https://video.example.test/room"
 	}
 	return func(k string) string { return env[k] }
 }
+
+// testOriginSecret is the origin secret Env's fake serves: Routes sends it
+// in httpapi.OriginHeader, as CloudFront would.
+const testOriginSecret = "CloudFrontOriginSecretForTests1234567890"
 
 // callers are who calls every route: a citizen, and staff of an
 // institution, an agency and an organisation (so staff routes reach their
@@ -120,7 +128,8 @@ func Routes(t *testing.T, fn string, h http.Handler) {
 				defer wg.Done()
 				ev := events.APIGatewayV2HTTPRequest{
 					Version: "2.0", RouteKey: r.Method() + " " + r.Path(), RawPath: path, Body: "{}",
-					Headers: map[string]string{"content-type": "application/json", "if-match": `"1"`},
+					Headers: map[string]string{"content-type": "application/json", "if-match": `"1"`,
+						strings.ToLower(httpapi.OriginHeader): testOriginSecret},
 					RequestContext: events.APIGatewayV2HTTPRequestContext{
 						RequestID: "functest", HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: r.Method(), Path: path},
 						Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
@@ -143,6 +152,24 @@ func Routes(t *testing.T, fn string, h http.Handler) {
 		}
 	}
 	wg.Wait()
+	// Not through CloudFront (no origin header, or a wrong one): 403
+	// before any handler.
+	for _, origin := range []string{"", "CloudFrontOriginSecretForTests1234567891"} {
+		r := f.Routes[0]
+		path := strings.NewReplacer("{id}", "x1", "{orgId}", "x1").Replace(r.Path())
+		hdr := map[string]string{}
+		if origin != "" {
+			hdr[strings.ToLower(httpapi.OriginHeader)] = origin
+		}
+		res, err := door(context.Background(), events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: r.Method() + " " + r.Path(), RawPath: path,
+			Headers: hdr, RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "functest",
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: r.Method(), Path: path},
+				Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+					JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: callers["citizen"]}}}})
+		if err != nil || res.StatusCode != http.StatusForbidden || res.Headers["Content-Type"] != "application/problem+json" {
+			t.Errorf("%s with origin header %q: %d %s %v, want 403 problem+json", r.Pattern, origin, res.StatusCode, res.Body, err)
+		}
+	}
 	if reached.Load() == 0 {
 		t.Errorf("no route of %s reached its service (every answer was a refusal)", fn)
 	}

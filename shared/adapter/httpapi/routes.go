@@ -8,6 +8,7 @@
 package httpapi
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -36,18 +37,45 @@ type API struct {
 	// CursorKey (CursorKeySize bytes) seals the cursors clients get (see
 	// cursor.go); nil leaves them as the domain makes them.
 	CursorKey []byte
+	// OriginSecret, if set, is the value CloudFront puts in OriginHeader
+	// of every request it forwards: a request without it did not pass
+	// CloudFront and its WAF (per-caller limits, managed rules), and is
+	// refused 403 before routing, authentication or any store call. The
+	// deployed functions read it at start (ORIGIN_SECRET_ARN); locally
+	// there is no CloudFront and it is empty.
+	OriginSecret string
 }
+
+// OriginHeader is the header carrying API.OriginSecret from CloudFront.
+const OriginHeader = "X-Kabinet-Origin"
 
 // Handler serves the routes of function fn (functions.All), each by its
 // handler in h, behind authentication unless public, with request ids,
-// access logs and problem+json for unknown routes and methods.
+// access logs and problem+json for unknown routes and methods, and only
+// for requests carrying the origin secret when there is one.
 // Errors: as Mount.
 func (a API) Handler(fn string, h Handlers) (http.Handler, error) {
 	mux := http.NewServeMux()
 	if err := a.Mount(mux, fn, h); err != nil {
 		return nil, err
 	}
-	return Wrap(a.logger(), mux), nil
+	if a.OriginSecret == "" {
+		return Wrap(a.logger(), mux), nil
+	}
+	return observe(a.logger(), throughOrigin(a.OriginSecret, problemFallback(mux))), nil
+}
+
+// throughOrigin refuses (403 problem+json) a request whose OriginHeader is
+// not secret, compared in constant time.
+func throughOrigin(secret string, next http.Handler) http.Handler {
+	want := []byte(secret)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(OriginHeader)), want) != 1 {
+			writeError(w, r, errs.E("httpapi.origin", errs.Forbidden, nil))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Mount registers function fn's routes on mux, each served by h[pattern]

@@ -51,6 +51,10 @@ type Config struct {
 	// read by LoadSecrets from TICKET_SIGNING_SECRET_ARN; "" when neither
 	// is set. Only booking uses it.
 	TicketSecret string
+	// OriginSecret is what CloudFront sends in httpapi.OriginHeader
+	// (read by LoadSecrets from ORIGIN_SECRET_ARN; see
+	// httpapi.API.OriginSecret); "" locally, where no CloudFront is.
+	OriginSecret string
 }
 
 // The variables naming the secrets a deployed function reads at start
@@ -58,6 +62,7 @@ type Config struct {
 const (
 	CursorKeySecretEnv     = "CURSOR_KEY_SECRET_ARN"
 	TicketSigningSecretEnv = "TICKET_SIGNING_SECRET_ARN"
+	OriginSecretEnv        = "ORIGIN_SECRET_ARN"
 )
 
 // DefaultVideoBase is where video appointments take place when
@@ -103,7 +108,8 @@ func cursorKey(s string) ([]byte, error) {
 // LoadSecrets reads, once, the keys a deployed function keeps in Secrets
 // Manager, into c: the cursor key from the secret CURSOR_KEY_SECRET_ARN
 // names (unless CURSOR_KEY gave one), the ticket signing secret from
-// TICKET_SIGNING_SECRET_ARN (unless TICKET_SIGNING_SEED did). A function
+// TICKET_SIGNING_SECRET_ARN (unless TICKET_SIGNING_SEED did), the origin
+// secret from ORIGIN_SECRET_ARN (an HTTP function's). A function
 // calls it in its run, at cold start, so no request reads a secret and a
 // rotated value reaches new instances (README "Rotating keys"). Errors:
 // Secrets Manager refusing or unreachable, a cursor key that is not 32
@@ -125,6 +131,16 @@ func LoadSecrets(ctx context.Context, getenv func(string) string, cl Clients, c 
 			return fmt.Errorf("%s: %w", TicketSigningSecretEnv, err)
 		}
 		c.TicketSecret = v
+	}
+	if arn := getenv(OriginSecretEnv); arn != "" {
+		v, err := read.Read(ctx, arn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", OriginSecretEnv, err)
+		}
+		if len(v) < 32 {
+			return fmt.Errorf("%s: the secret %s is shorter than 32 characters", OriginSecretEnv, arn)
+		}
+		c.OriginSecret = v
 	}
 	return nil
 }
