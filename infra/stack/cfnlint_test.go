@@ -20,6 +20,10 @@ var cfnLintWarnings = map[string]string{
 	// role, so the policy exists before the function is invoked; the role
 	// dependency is also implied by Role's GetAtt, which cfn-lint notes.
 	"W3005": "a function's DependsOn its role, which its Role GetAtt already implies (CDK writes both)",
+	// CloudFront's standard logs are written through the log bucket's ACL
+	// (CDK sets AccessControl LogDeliveryWrite for them); a bucket policy
+	// cannot grant CloudFront's log delivery.
+	"W3045": "the access-log bucket's AccessControl, which CloudFront's standard logging needs",
 }
 
 // GIVEN the synthesized templates (the main stack and the edge stack) WHEN

@@ -161,6 +161,8 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		a.AddAlarmAction(toOperators)
 	}
 
+	suppressNag(st)
+
 	awscdk.NewCfnOutput(st, jsii.String("ApiUrl"), &awscdk.CfnOutputProps{
 		Value: stage.Url(), Description: jsii.String("Base URL of the HTTP API"),
 	})

@@ -32,6 +32,7 @@ const (
 	webAssetsCache = "public, max-age=31536000, immutable"
 	webEntryCache  = "no-cache"
 	hstsSeconds    = 2 * 365 * 24 * 3600
+	accessLogDays  = 90
 )
 
 // web is the hosting of the web cabinet.
@@ -59,10 +60,24 @@ func authDomainURL(scope constructs.Construct, prefix string) *string {
 // call only its own origin, the custom API domain if any, and the Cognito
 // hosted UI's token endpoint.
 func newWeb(scope constructs.Construct, p Props) web {
-	bucket := awss3.NewBucket(scope, jsii.String("WebBucket"), &awss3.BucketProps{
+	// Access logs of the web bucket and of the distribution (which also
+	// serves the API): one private bucket, SSE-S3 (what S3 and
+	// CloudFront's standard logs can write to), ACLs for CloudFront's log
+	// delivery, kept 90 days (they hold client IPs).
+	logs := awss3.NewBucket(scope, jsii.String("AccessLogs"), &awss3.BucketProps{
 		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
 		Encryption:        awss3.BucketEncryption_S3_MANAGED,
 		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
+		LifecycleRules:    &[]*awss3.LifecycleRule{{Expiration: awscdk.Duration_Days(jsii.Number(accessLogDays))}},
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+	})
+	bucket := awss3.NewBucket(scope, jsii.String("WebBucket"), &awss3.BucketProps{
+		ServerAccessLogsBucket: logs,
+		ServerAccessLogsPrefix: jsii.String("web-bucket/"),
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
 		// Only build output lives here, but S3 refuses to delete a bucket
 		// with objects and emptying it would take another custom resource:
 		// deleting the stack leaves the bucket, to delete by hand.
@@ -95,6 +110,9 @@ func newWeb(scope constructs.Construct, p Props) web {
 		// The edge stack's web ACL (waf.go): per-caller limits and
 		// managed rules before anything of ours runs.
 		WebAclId:          jsii.String(p.WebACLArn),
+		EnableLogging:     jsii.Bool(true),
+		LogBucket:         logs,
+		LogFilePrefix:     jsii.String("cloudfront/"),
 		DefaultRootObject: jsii.String("index.html"),
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
 		// Europe and North America edges: where the portal's users are,

@@ -26,7 +26,12 @@ func TestWebCabinetHosting(t *testing.T) {
 	has := func(typ string, p obj) func(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
-	bucketID := onlyID(t, tj, "AWS::S3::Bucket")
+	var bucketID string
+	for id := range resources(tj, "AWS::S3::Bucket") {
+		if strings.HasPrefix(id, "WebBucket") {
+			bucketID = id
+		}
+	}
 	distID := onlyID(t, tj, "AWS::CloudFront::Distribution")
 	deployments := resources(tj, "Custom::CDKBucketDeployment")
 	byCache := map[string]obj{}
@@ -100,6 +105,27 @@ func TestWebCabinetHosting(t *testing.T) {
 			// execute-api endpoint
 			if strings.Contains(cfg, "ApiEndpoint") {
 				t.Errorf("config.json names the execute-api endpoint: %s", cfg)
+			}
+		}},
+		{"access logs of the bucket and the distribution go to a private log bucket kept 90 days", func(t *testing.T) {
+			var logsID string
+			for id := range resources(tj, "AWS::S3::Bucket") {
+				if strings.HasPrefix(id, "AccessLogs") {
+					logsID = id
+				}
+			}
+			logs := props(resources(tj, "AWS::S3::Bucket")[logsID])
+			if logsID == "" || mustJSON(logs["LifecycleConfiguration"]) != `{"Rules":[{"ExpirationInDays":90,"Status":"Enabled"}]}` ||
+				logs["PublicAccessBlockConfiguration"].(obj)["BlockPublicPolicy"] != true {
+				t.Errorf("log bucket %s: %s", logsID, mustJSON(logs))
+			}
+			web := props(resources(tj, "AWS::S3::Bucket")[bucketID])
+			if mustJSON(web["LoggingConfiguration"]) != mustJSON(obj{"DestinationBucketName": obj{"Ref": logsID}, "LogFilePrefix": "web-bucket/"}) {
+				t.Errorf("web bucket logging %s", mustJSON(web["LoggingConfiguration"]))
+			}
+			dist := props(resources(tj, "AWS::CloudFront::Distribution")[distID])["DistributionConfig"].(obj)
+			if l := mustJSON(dist["Logging"]); !strings.Contains(l, logsID) || !strings.Contains(l, `"cloudfront/"`) {
+				t.Errorf("distribution logging %s", l)
 			}
 		}},
 		{"hosted UI domain", has("AWS::Cognito::UserPoolDomain", obj{

@@ -1,0 +1,104 @@
+package stack
+
+import (
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/notify"
+)
+
+// cdk-nag's AwsSolutions pack checks both stacks (TestCdkNag). What it
+// found and was a real gap is fixed where the resource is made (the web
+// bucket's access logs and CloudFront's, web.go; each function's own role
+// and log group, iam.go). What stays is suppressed below, on its resource
+// by path and, for wildcard findings, only for the exact wildcards named,
+// each with the reason it stays; a path that no longer exists fails the
+// synth, so a suppression cannot outlive its resource.
+
+// nagSuppression is one rule suppressed on one resource (by path under
+// the stack), for the findings appliesTo names (all of the rule's findings
+// on that resource when empty).
+type nagSuppression struct {
+	path, rule, reason string
+	appliesTo          []string
+}
+
+// suppressNag applies the main stack's suppressions.
+func suppressNag(st awscdk.Stack) {
+	var s []nagSuppression
+	for _, f := range functions.All {
+		id := constructID(f.Name)
+		applies := []string{
+			// X-Ray (tracing on every function) has no resource-level
+			// permissions.
+			"Resource::*",
+		}
+		if len(f.Needs.Table.Actions) > 0 || len(f.Needs.Publish) > 0 {
+			// kms:GenerateDataKey* and kms:ReEncrypt* are the names of
+			// those actions' families (GenerateDataKey,
+			// GenerateDataKeyWithoutPlaintext, ...), on the one key, and
+			// for the table only through DynamoDB (kms:ViaService).
+			applies = append(applies, "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*")
+		}
+		if len(f.Needs.Subscriptions) > 0 {
+			// a subscription's ARN is <topic ARN>:<id>, made by SNS
+			applies = append(applies, `/^Resource::<`+notify.Reminders.ID+`[0-9A-F]{8}>:\*$/g`)
+		}
+		s = append(s, nagSuppression{id + "Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+			"only the wildcards with no narrower form: X-Ray's resource, KMS action families on the stack's key, subscription ARNs under the function's topic", applies})
+	}
+	cdkFunction := "CDK's own deploy-time function (provider of a custom resource), whose role, managed policy and runtime CDK controls; it runs only during deployments"
+	for _, p := range []string{"Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", "AWS679f53fac002430cb0da5b7982bd2287"} {
+		s = append(s,
+			nagSuppression{p + "/ServiceRole/Resource", "AwsSolutions-IAM4", cdkFunction,
+				[]string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}},
+			nagSuppression{p + "/Resource", "AwsSolutions-L1", cdkFunction, nil})
+	}
+	s = append(s,
+		nagSuppression{"Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/ServiceRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+			"CDK's BucketDeployment copies the built web cabinet from the asset bucket into the web bucket: object wildcards under those two buckets", nil},
+		nagSuppression{"SmsSettings/CustomResourcePolicy/Resource", "AwsSolutions-IAM5",
+			"sns:SetSMSAttributes (the account's SMS settings) has no resource-level permissions", []string{"Resource::*"}},
+		nagSuppression{"UserPool/smsRole/Resource", "AwsSolutions-IAM5",
+			"Cognito sends SMS by publishing to phone numbers, which have no ARN; the role is for Cognito alone, with an external id", []string{"Resource::*"}},
+		nagSuppression{"TicketSigningSeed/Resource", "AwsSolutions-SMG4",
+			"never rotated automatically: printed QR codes verify with it; a rotation is a key ring put by hand (README 'Rotating the ticket-signing key')", nil},
+		nagSuppression{"CursorKey/Resource", "AwsSolutions-SMG4",
+			"rotated by hand (README 'Keys from the stack'): a rotation only voids open cursors, and needs no rotation function", nil},
+		nagSuppression{"OriginSecret/Resource", "AwsSolutions-SMG4",
+			"rotated by hand with a redeployment: CloudFront's origin header and the functions must change together", nil},
+		nagSuppression{"DeliveryDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the contact subscriptions)", nil},
+		nagSuppression{"ScheduleDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the schedules)", nil},
+		nagSuppression{"IngestDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the agency events)", nil},
+		nagSuppression{"WebDistribution/Resource", "AwsSolutions-CFR4",
+			"the distribution uses CloudFront's default certificate (*.cloudfront.net), whose minimum protocol CloudFront fixes; a custom domain with an ACM certificate would set TLSv1.2_2021", nil},
+		nagSuppression{"WebDistribution/Resource", "AwsSolutions-CFR1",
+			"no geo restriction: citizens use the cabinet from abroad (consulates, travel)", nil},
+		nagSuppression{"AccessLogs/Resource", "AwsSolutions-S1",
+			"the access-log bucket itself: logging its own access would log the log writes", nil},
+	)
+	apply(st, s)
+}
+
+func apply(st awscdk.Stack, s []nagSuppression) {
+	for _, x := range s {
+		sup := &cdknag.NagPackSuppression{Id: jsii.String(x.rule), Reason: jsii.String(x.reason)}
+		if len(x.appliesTo) > 0 {
+			var to []any
+			for _, a := range x.appliesTo {
+				if strings.HasPrefix(a, "/") { // an ECMA-262 regex
+					to = append(to, &cdknag.RegexAppliesTo{Regex: jsii.String(a)})
+					continue
+				}
+				to = append(to, a)
+			}
+			sup.AppliesTo = &to
+		}
+		cdknag.NagSuppressions_AddResourceSuppressionsByPath(st, jsii.String("/"+*st.Node().Path()+"/"+x.path),
+			&[]*cdknag.NagPackSuppression{sup}, jsii.Bool(false))
+	}
+}
