@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -43,6 +45,15 @@ type coldResult struct {
 	// AWS SDK's.
 	SDKRatio float64
 	OwnInit  time.Duration
+	// Instr is the median count of instructions the process executes from
+	// exec to its first GET .../invocation/next (callgrind, see
+	// coldInstructions), InstrRuns every count, InstrRatio Instr ÷ the
+	// hello + SDK reference's, and GC whether a garbage collection ran
+	// during that init (in the median run). 0 when valgrind is missing.
+	Instr      int64
+	InstrRuns  []int64
+	InstrRatio float64
+	GC         bool
 }
 
 // The cold-start references, built from cmd/bench/testdata. hello is the
@@ -164,8 +175,34 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 		b.logf("%s: init %s, first invocation %s (%s), binary %.1f MB, zip %.1f MB", r.Name, r.Init, r.Invoke, r.Status,
 			float64(r.Binary)/1e6, float64(r.Zipped)/1e6)
 	}
+	// Instructions, where valgrind is installed: the target's measure (the
+	// wall-clock medians above move with the shared machine's load).
+	if vg, err := exec.LookPath("valgrind"); err == nil {
+		gcs := make([][]bool, len(targets))
+		for run := range b.instrRuns() {
+			for i, t := range targets {
+				n, gc, err := coldInstructions(ctx, vg, bins[i], append(env, "AWS_LAMBDA_FUNCTION_NAME="+t.id))
+				if err != nil {
+					return fmt.Errorf("%s instructions, run %d: %w", t.name, run+1, err)
+				}
+				results[i].InstrRuns = append(results[i].InstrRuns, n)
+				gcs[i] = append(gcs[i], gc)
+			}
+		}
+		for i := range results {
+			results[i].Instr = medianInt(results[i].InstrRuns)
+			results[i].GC = gcs[i][slices.Index(results[i].InstrRuns, results[i].Instr)]
+			b.logf("%s: init %.1f M instructions (runs %v), GC in init %v", results[i].Name, float64(results[i].Instr)/1e6,
+				results[i].InstrRuns, results[i].GC)
+		}
+	} else {
+		b.logf("valgrind not found: no instruction counts")
+	}
 	ref, sdk := results[0], results[1]
 	for i := range results {
+		if sdk.Instr > 0 {
+			results[i].InstrRatio = float64(results[i].Instr) / float64(sdk.Instr)
+		}
 		results[i].InitRatio = ratio(results[i].Init, ref.Init)
 		results[i].TotalRatio = ratio(results[i].Init+results[i].Invoke, ref.Init+ref.Invoke)
 		results[i].SDKRatio = ratio(results[i].Init, sdk.Init)
@@ -173,6 +210,66 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 	}
 	rep.Cold = results
 	return nil
+}
+
+// instrRuns is N for the instruction count medians: counts repeat to a
+// fraction of a percent (a garbage collection during init, when the heap
+// reaches its first goal, is the one thing that moves them), so a few runs do.
+func (b *bench) instrRuns() int {
+	if b.o.Quick {
+		return 1
+	}
+	return 5
+}
+
+// coldInstructions counts the instructions bin executes from exec until it
+// first asks for work, under valgrind's callgrind (the machine has no
+// hardware counters for perf stat). Wall-clock starts on a shared 2-core
+// machine move by ±10% between runs — the size of the 1.10× gap the target
+// measures — while the instructions a start executes do not depend on the
+// load. The Runtime API address given is one nobody listens on: the first
+// GET .../invocation/next is refused and aws-lambda-go exits, so the count
+// ends where Init ends (plus the refused dial, a log line and the exit,
+// the same for every target). GOMAXPROCS=1 and no asynchronous preemption
+// keep the runtime's idle spinning and signals out of the count (callgrind
+// also serialises threads); the GC stays as it is, and gctrace tells whether
+// a collection ran. Errors: valgrind failing, or no count in its output.
+func coldInstructions(ctx context.Context, valgrind, bin string, env []string) (int64, bool, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, false, err
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	cmd := exec.CommandContext(ctx, valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", bin)
+	cmd.Env = append(env, "AWS_LAMBDA_RUNTIME_API="+addr, "GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1,gctrace=1")
+	cmd.Dir = filepath.Dir(bin)
+	out, _ := cmd.CombinedOutput() // exit status 1: the refused GET /next
+	const mark = "Collected : "
+	i := bytes.Index(out, []byte(mark))
+	if i < 0 {
+		return 0, false, fmt.Errorf("no instruction count from callgrind:\n%s", out)
+	}
+	rest := out[i+len(mark):]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(rest)), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("callgrind count %q: %w", rest, err)
+	}
+	gc := bytes.HasPrefix(out, []byte("gc ")) || bytes.Contains(out, []byte("\ngc "))
+	return n, gc, nil
+}
+
+// medianInt is the median of xs (the lower middle of an even count).
+func medianInt(xs []int64) int64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
 }
 
 func ratio(a, b time.Duration) float64 {

@@ -25,7 +25,7 @@ func TestDocumentTypesListTheCatalogue(t *testing.T) {
 		order = append(order, code)
 	}
 	var want []string
-	for _, ti := range registry.Catalogue {
+	for _, ti := range registry.Catalogue() {
 		want = append(want, string(ti.Type))
 	}
 	if !slices.Equal(order, want) {

@@ -1,6 +1,10 @@
 package applications
 
-import "github.com/kabinet/kabinet/shared/domain/registry"
+import (
+	"sync"
+
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
 
 // Option is one choice of a select field.
 type Option struct {
@@ -110,82 +114,86 @@ func variantOptions(t registry.DocType) []Option {
 	return out
 }
 
-// Catalogue is every service that takes applications.
-var Catalogue = []ServiceInfo{
-	{
-		Code: "passport_replacement", Agency: AgencyMVD, DecisionDays: 10,
-		Title: l("Замена паспорта гражданина РФ", "Replacement of the internal passport"),
-		Fields: []Field{fullName, birthDate,
-			{Name: "birthPlace", Label: l("Место рождения", "Place of birth"), Type: TypeString, Required: true, MaxLength: 200},
-			internalPassport,
-			{Name: "reason", Label: l("Причина замены", "Reason for replacement"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("age_20", "Достижение 20 лет", "Turned 20"), opt("age_45", "Достижение 45 лет", "Turned 45"),
-				opt("name_change", "Смена ФИО", "Change of name"), opt("damaged", "Непригоден", "Damaged"),
-				opt("error", "Ошибка в паспорте", "Error in the passport")}},
-			snils, phone, email, postalCode, address},
-	},
-	{
-		Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30,
-		Title: l("Оформление заграничного паспорта", "Foreign passport"),
-		Fields: []Field{fullName, birthDate, internalPassport,
-			{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true,
-				Options: variantOptions(registry.ForeignPassport)},
-			{Name: "previousPassport", Label: l("Номер прежнего загранпаспорта", "Previous foreign passport number"), Type: TypeString,
-				Format: FormatForeign, MaxLength: 10},
-			snils, phone, email, postalCode, address},
-	},
-	{
-		Code: "drivers_licence_exchange", Agency: AgencyGIBDD, DecisionDays: 3,
-		Title: l("Замена водительского удостоверения", "Driver's licence exchange"),
-		Fields: []Field{fullName, birthDate, internalPassport,
-			{Name: "licenceNumber", Label: l("Номер водительского удостоверения", "Driver's licence number"), Type: TypeString,
-				Required: true, Format: FormatLicence, MaxLength: 14},
-			{Name: "reason", Label: l("Причина замены", "Reason for exchange"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("expiry", "Истечение срока", "Expiry"), opt("name_change", "Смена ФИО", "Change of name"),
-				opt("damaged", "Повреждение", "Damaged"), opt("lost", "Утеря", "Lost")}},
-			{Name: "medicalCertificate", Label: l("Номер медицинского заключения", "Medical certificate number"), Type: TypeString,
-				Required: true, MaxLength: 30},
-			inn, phone, email},
-	},
-	{
-		Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5,
-		Title: l("Медицинская справка", "Medical certificate"),
-		Fields: []Field{fullName, birthDate, required(snils),
-			{Name: "omsPolicy", Label: l("Полис ОМС", "OMS policy"), Type: TypeString, Format: FormatOMS, MaxLength: 19},
-			{Name: "certificateType", Label: l("Вид справки", "Kind of certificate"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("086u", "086/у (для учёбы и работы)", "086/u (study and work)"),
-				opt("003vu", "003-В/у (для водителей)", "003-V/u (drivers)"),
-				opt("046_1", "046-1 (на оружие)", "046-1 (firearms)")}},
-			phone, email},
-	},
-	{
-		Code: "residence_registration", Agency: AgencyMVD, DecisionDays: 8,
-		Title: l("Регистрация по месту жительства", "Residence registration"),
-		Fields: []Field{fullName, birthDate, internalPassport,
-			{Name: "registrationType", Label: l("Вид регистрации", "Kind of registration"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("permanent", "По месту жительства", "Permanent"), opt("temporary", "По месту пребывания", "Temporary")}},
-			postalCode, address,
-			{Name: "until", Label: l("Срок регистрации (для временной)", "Until (temporary registration)"), Type: TypeDate, Format: FormatDate},
-			{Name: "ownerInn", Label: l("ИНН собственника жилья", "Owner's INN"), Type: TypeString, Format: FormatINN, MaxLength: 12},
-			phone, email},
-	},
-	{
-		Code: "certificate_request", Agency: AgencyFNS, DecisionDays: 10,
-		Title: l("Справка из налоговой службы", "Tax service certificate"),
-		Fields: []Field{fullName, required(inn),
-			{Name: "certificateType", Label: l("Вид справки", "Kind of certificate"), Type: TypeSelect, Required: true, Options: []Option{
-				opt("no_tax_debt", "Об отсутствии задолженности", "No tax debt"),
-				opt("tax_status", "О статусе налогоплательщика", "Taxpayer status"),
-				opt("egrul_extract", "Выписка из ЕГРЮЛ/ЕГРИП", "Register extract")}},
-			{Name: "ogrn", Label: l("ОГРН организации", "Organisation's OGRN"), Type: TypeString, Format: FormatOGRN, MaxLength: 13},
-			{Name: "ogrnip", Label: l("ОГРНИП предпринимателя", "Entrepreneur's OGRNIP"), Type: TypeString, Format: FormatOGRNIP, MaxLength: 15},
-			snils, email, postalCode},
-	},
-}
+// Catalogue is every service that takes applications. It is built on first
+// use, not by init: its labels are maps and its document variants come from
+// the registry's catalogue, which is itself built on first use.
+var Catalogue = sync.OnceValue(func() []ServiceInfo {
+	return []ServiceInfo{
+		{
+			Code: "passport_replacement", Agency: AgencyMVD, DecisionDays: 10,
+			Title: l("Замена паспорта гражданина РФ", "Replacement of the internal passport"),
+			Fields: []Field{fullName, birthDate,
+				{Name: "birthPlace", Label: l("Место рождения", "Place of birth"), Type: TypeString, Required: true, MaxLength: 200},
+				internalPassport,
+				{Name: "reason", Label: l("Причина замены", "Reason for replacement"), Type: TypeSelect, Required: true, Options: []Option{
+					opt("age_20", "Достижение 20 лет", "Turned 20"), opt("age_45", "Достижение 45 лет", "Turned 45"),
+					opt("name_change", "Смена ФИО", "Change of name"), opt("damaged", "Непригоден", "Damaged"),
+					opt("error", "Ошибка в паспорте", "Error in the passport")}},
+				snils, phone, email, postalCode, address},
+		},
+		{
+			Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30,
+			Title: l("Оформление заграничного паспорта", "Foreign passport"),
+			Fields: []Field{fullName, birthDate, internalPassport,
+				{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true,
+					Options: variantOptions(registry.ForeignPassport)},
+				{Name: "previousPassport", Label: l("Номер прежнего загранпаспорта", "Previous foreign passport number"), Type: TypeString,
+					Format: FormatForeign, MaxLength: 10},
+				snils, phone, email, postalCode, address},
+		},
+		{
+			Code: "drivers_licence_exchange", Agency: AgencyGIBDD, DecisionDays: 3,
+			Title: l("Замена водительского удостоверения", "Driver's licence exchange"),
+			Fields: []Field{fullName, birthDate, internalPassport,
+				{Name: "licenceNumber", Label: l("Номер водительского удостоверения", "Driver's licence number"), Type: TypeString,
+					Required: true, Format: FormatLicence, MaxLength: 14},
+				{Name: "reason", Label: l("Причина замены", "Reason for exchange"), Type: TypeSelect, Required: true, Options: []Option{
+					opt("expiry", "Истечение срока", "Expiry"), opt("name_change", "Смена ФИО", "Change of name"),
+					opt("damaged", "Повреждение", "Damaged"), opt("lost", "Утеря", "Lost")}},
+				{Name: "medicalCertificate", Label: l("Номер медицинского заключения", "Medical certificate number"), Type: TypeString,
+					Required: true, MaxLength: 30},
+				inn, phone, email},
+		},
+		{
+			Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5,
+			Title: l("Медицинская справка", "Medical certificate"),
+			Fields: []Field{fullName, birthDate, required(snils),
+				{Name: "omsPolicy", Label: l("Полис ОМС", "OMS policy"), Type: TypeString, Format: FormatOMS, MaxLength: 19},
+				{Name: "certificateType", Label: l("Вид справки", "Kind of certificate"), Type: TypeSelect, Required: true, Options: []Option{
+					opt("086u", "086/у (для учёбы и работы)", "086/u (study and work)"),
+					opt("003vu", "003-В/у (для водителей)", "003-V/u (drivers)"),
+					opt("046_1", "046-1 (на оружие)", "046-1 (firearms)")}},
+				phone, email},
+		},
+		{
+			Code: "residence_registration", Agency: AgencyMVD, DecisionDays: 8,
+			Title: l("Регистрация по месту жительства", "Residence registration"),
+			Fields: []Field{fullName, birthDate, internalPassport,
+				{Name: "registrationType", Label: l("Вид регистрации", "Kind of registration"), Type: TypeSelect, Required: true, Options: []Option{
+					opt("permanent", "По месту жительства", "Permanent"), opt("temporary", "По месту пребывания", "Temporary")}},
+				postalCode, address,
+				{Name: "until", Label: l("Срок регистрации (для временной)", "Until (temporary registration)"), Type: TypeDate, Format: FormatDate},
+				{Name: "ownerInn", Label: l("ИНН собственника жилья", "Owner's INN"), Type: TypeString, Format: FormatINN, MaxLength: 12},
+				phone, email},
+		},
+		{
+			Code: "certificate_request", Agency: AgencyFNS, DecisionDays: 10,
+			Title: l("Справка из налоговой службы", "Tax service certificate"),
+			Fields: []Field{fullName, required(inn),
+				{Name: "certificateType", Label: l("Вид справки", "Kind of certificate"), Type: TypeSelect, Required: true, Options: []Option{
+					opt("no_tax_debt", "Об отсутствии задолженности", "No tax debt"),
+					opt("tax_status", "О статусе налогоплательщика", "Taxpayer status"),
+					opt("egrul_extract", "Выписка из ЕГРЮЛ/ЕГРИП", "Register extract")}},
+				{Name: "ogrn", Label: l("ОГРН организации", "Organisation's OGRN"), Type: TypeString, Format: FormatOGRN, MaxLength: 13},
+				{Name: "ogrnip", Label: l("ОГРНИП предпринимателя", "Entrepreneur's OGRNIP"), Type: TypeString, Format: FormatOGRNIP, MaxLength: 15},
+				snils, email, postalCode},
+		},
+	}
+})
 
 // Lookup finds a service by code.
 func Lookup(code string) (ServiceInfo, bool) {
-	for _, s := range Catalogue {
+	for _, s := range Catalogue() {
 		if s.Code == code {
 			return s, true
 		}

@@ -13,7 +13,7 @@ import (
 // words only, the expected decision as 31.12.2026.
 func TestStatusTextsInRussian(t *testing.T) {
 	due := civil.Date{Year: 2026, Month: time.December, Day: 31}
-	for _, svc := range Catalogue {
+	for _, svc := range Catalogue() {
 		for st := range statusNames {
 			title, body := render(Application{Status: st, ReceiptNumber: "KB-2026-000123", ExpectedDecision: &due}, svc, "", "ru")
 			for _, s := range []string{title, body} {

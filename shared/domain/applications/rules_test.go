@@ -114,7 +114,7 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 	codes := map[string]bool{}
-	for _, s := range Catalogue {
+	for _, s := range Catalogue() {
 		if codes[s.Code] {
 			t.Errorf("service %s twice", s.Code)
 		}

@@ -149,7 +149,7 @@ func (s *Service) log() *slog.Logger {
 }
 
 // Services returns the catalogue. Anyone may call it.
-func (s *Service) Services() []ServiceInfo { return Catalogue }
+func (s *Service) Services() []ServiceInfo { return Catalogue() }
 
 func lookupService(op, code string) (ServiceInfo, error) {
 	svc, ok := Lookup(code)

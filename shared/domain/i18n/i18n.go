@@ -1,6 +1,9 @@
 // Package i18n puts numbers, counted nouns and dates into the words of the
-// reader's language ("ru" or "en"): plural forms by the CLDR rules
-// (golang.org/x/text, not hand-written endings), dates as a Russian reader
+// reader's language ("ru" or "en"): plural forms by the CLDR cardinal rules
+// of the two languages (pluralForm; a test holds them equal to
+// golang.org/x/text's CLDR tables for every count up to 100 000, so no
+// Lambda links x/text/language, whose init builds its matching tables on
+// every cold start), dates as a Russian reader
 // writes them (31.12.2026), the names of agencies. Every citizen-facing
 // template in the domain goes through it; it knows nothing of HTTP or AWS.
 package i18n
@@ -9,9 +12,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 )
@@ -33,18 +33,16 @@ type Word struct {
 // Form returns the form of w that agrees with n in lang, chosen by the
 // CLDR cardinal rules.
 func (w Word) Form(lang string, n int) string {
-	var f plural.Form
 	if n < 0 {
 		n = -n
 	}
-	f = plural.Cardinal.MatchPlural(tag(lang), n, 0, 0, 0, 0)
 	var s string
-	switch f {
-	case plural.One:
+	switch pluralForm(lang, n) {
+	case one:
 		s = w.One
-	case plural.Few:
+	case few:
 		s = w.Few
-	case plural.Many:
+	case many:
 		s = w.Many
 	}
 	if s == "" {
@@ -53,17 +51,46 @@ func (w Word) Form(lang string, n int) string {
 	return s
 }
 
+// The CLDR plural categories a count can fall in.
+type form int
+
+const (
+	other form = iota
+	one
+	few
+	many
+)
+
+// pluralForm is the CLDR cardinal category of the whole number n ≥ 0 in
+// lang (plurals.xml; a whole number has no visible fraction digits, v = 0):
+//
+//	ru  one   i % 10 = 1 and i % 100 != 11
+//	    few   i % 10 = 2..4 and i % 100 != 12..14
+//	    many  i % 10 = 0 or i % 10 = 5..9 or i % 100 = 11..14
+//	en  one   i = 1 and v = 0
+//
+// Any language but Russian reads English.
+func pluralForm(lang string, n int) form {
+	if lang != RU {
+		if n == 1 {
+			return one
+		}
+		return other
+	}
+	switch d, dd := n%10, n%100; {
+	case d == 1 && dd != 11:
+		return one
+	case d >= 2 && d <= 4 && (dd < 12 || dd > 14):
+		return few
+	default:
+		return many
+	}
+}
+
 // Count is n followed by the form of w that agrees with it: "74 отзыва",
 // "3 дня", "1 day".
 func (w Word) Count(lang string, n int) string {
 	return strconv.Itoa(n) + " " + w.Form(lang, n)
-}
-
-func tag(lang string) language.Tag {
-	if lang == RU {
-		return language.Russian
-	}
-	return language.English
 }
 
 // Words used across the templates.

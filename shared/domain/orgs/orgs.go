@@ -405,7 +405,7 @@ var (
 // expired are not counted.
 func digestBody(sum DigestSummary, now time.Time) string {
 	var ru, en []string
-	for _, ti := range registry.Catalogue {
+	for _, ti := range registry.Catalogue() {
 		c, ok := sum.Counts[ti.Type]
 		if !ok {
 			continue

@@ -99,7 +99,7 @@ func TestUserDatedTypesHaveNoRule(t *testing.T) {
 
 func TestCatalogueEntries(t *testing.T) {
 	seen := map[DocType]bool{}
-	for _, ti := range Catalogue {
+	for _, ti := range Catalogue() {
 		t.Run(string(ti.Type), func(t *testing.T) {
 			if ti.Type == "" {
 				t.Fatal("entry without a type")
@@ -168,7 +168,7 @@ func TestCatalogueEntries(t *testing.T) {
 	for _, typ := range []DocType{InternalPassport, ForeignPassport, DriversLicence, SNILS, INN, OMSPolicy, OSAGO, MedicalCertificate,
 		BirthCertificate, MilitaryID, VehicleRegistration, VehiclePassport, DiagnosticCard, DriversMedicalCertificate, ResidencePermit,
 		TemporaryResidencePermit, WorkPatent, VHIPolicy, MedicalBook, WeaponPermit, HuntingLicence, Contract, Custom} {
-		if !slices.ContainsFunc(Catalogue, func(ti TypeInfo) bool { return ti.Type == typ }) {
+		if !slices.ContainsFunc(Catalogue(), func(ti TypeInfo) bool { return ti.Type == typ }) {
 			t.Errorf("type %q is not in the catalogue", typ)
 		}
 	}

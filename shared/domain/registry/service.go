@@ -111,7 +111,7 @@ func (s *Service) view(d Document, p Profile) View {
 }
 
 // Types returns the catalogue of document types. Anyone may call it.
-func (s *Service) Types() []TypeInfo { return Catalogue }
+func (s *Service) Types() []TypeInfo { return Catalogue() }
 
 // RenewalService names the service that renews documents of type t (the
 // code POST /documents/{id}/renew starts an application of), "" when none

@@ -20,7 +20,7 @@ import (
 func TestRenderedRussianReminders(t *testing.T) {
 	today := civil.Date{Year: 2026, Month: time.June, Day: 15}
 	var texts []text
-	for _, ti := range registry.Catalogue {
+	for _, ti := range registry.Catalogue() {
 		for _, left := range []int{-31, -1, 0, 1, 3, 5, 21, 22, 74} {
 			exp := today.AddDays(left)
 			texts = append(texts, render(registry.Document{Type: ti.Type, Title: ti.Title["ru"], ExpiresOn: &exp}, today, "ru"))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
@@ -30,7 +31,9 @@ const LegacyKeyID = "k0"
 // are still in people's hands, and room for the next one being added.
 const MaxKeys = 3
 
-var keyIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+// keyIDPattern is what a key id may be; compiled on first use, not on
+// every cold start.
+var keyIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`) })
 
 // KeyRing is the set of signing keys by id and which one signs.
 type KeyRing struct {
@@ -62,7 +65,7 @@ func ParseKeyRing(secret string) (KeyRing, error) {
 	}
 	r := KeyRing{Current: raw.Current, Keys: map[string]ed25519.PrivateKey{}}
 	for id, seed := range raw.Keys {
-		if !keyIDPattern.MatchString(id) {
+		if !keyIDPattern().MatchString(id) {
 			return KeyRing{}, bad
 		}
 		k, err := KeyFromSeed(seed)

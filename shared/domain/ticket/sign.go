@@ -77,7 +77,7 @@ type Claim struct {
 // error there rather than as an unverifiable code in a person's hands.
 func (s Signer) Payload(b Booking) string {
 	if len(s.Key) != ed25519.PrivateKeySize || !payloadField(b.ConfirmationNumber) || !payloadField(b.ID) ||
-		(s.ID != "" && !keyIDPattern.MatchString(s.ID)) {
+		(s.ID != "" && !keyIDPattern().MatchString(s.ID)) {
 		return ""
 	}
 	head := payloadPrefix
@@ -113,7 +113,7 @@ func (v Verifier) Verify(payload string) (Claim, error) {
 		if k, ok := v.Keys[LegacyKeyID]; ok && len(key) == 0 {
 			key = k
 		}
-	case len(parts) == 6 && parts[0] == payloadPrefixKeyed && keyIDPattern.MatchString(parts[1]):
+	case len(parts) == 6 && parts[0] == payloadPrefixKeyed && keyIDPattern().MatchString(parts[1]):
 		k, ok := v.Keys[parts[1]]
 		if !ok {
 			return Claim{}, errs.E(op, errs.Invalid, ReasonUnknownKey)
