@@ -687,7 +687,7 @@ func TestBookingPersonLimits(t *testing.T) {
 		{"first", "pat", "book", "", kgd(s1, "2026-06-16 09:00"), 201, ""},
 		{"same specialist same day", "pat", "book", "", kgd(s1, "2026-06-16 10:00"), 409, "one-per-day"},
 		{"another person may", "quinn", "book", "", kgd(s1, "2026-06-16 10:00"), 201, ""},
-		{"another specialist same day", "pat", "book", "", kgd(s2, "2026-06-16 09:00"), 201, ""},
+		{"another specialist same day", "pat", "book", "", kgd(s2, "2026-06-16 09:30"), 201, ""}, // not at the same time: TestNoOverlappingAppointmentsAnywhere
 		{"third", "pat", "book", "", kgd(s1, "2026-06-17 09:00"), 201, ""},
 		{"fourth", "pat", "book", "", kgd(s1, "2026-06-18 09:00"), 201, ""},
 		{"fifth", "pat", "book", "", kgd(s1, "2026-06-19 09:00"), 201, ""},
@@ -730,8 +730,9 @@ func TestBookingUpcomingLimitUnderConcurrency(t *testing.T) {
 	// ten bookings of one person at once, each allowed on its own
 	var reqs []req
 	for _, d := range []string{"16", "17", "18", "19", "22"} {
-		for _, s := range []string{kgdTherapist, kgdPediatric} {
-			reqs = append(reqs, req{method: "POST", path: "/bookings", token: e.token("pat"), body: bookBody(kgd(s, "2026-06-"+d+" 09:00"), "in_person")})
+		for i, s := range []string{kgdTherapist, kgdPediatric} {
+			at := []string{" 09:00", " 10:00"}[i] // not overlapping: TestNoOverlappingAppointmentsAnywhere
+			reqs = append(reqs, req{method: "POST", path: "/bookings", token: e.token("pat"), body: bookBody(kgd(s, "2026-06-"+d+at), "in_person")})
 		}
 	}
 	rs := e.sendAll(reqs)

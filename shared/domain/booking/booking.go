@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -104,6 +105,11 @@ type Booking struct {
 	// Reminder is the booking's reminder state: its next step keeps it in
 	// the due index the expiry scan reads (see Schedule).
 	Reminder registry.Reminder
+	// Outbox is the confirmation a change of the booking sends (nil: none).
+	// It is not part of the booking: the store writes it, in the change's
+	// own transaction, into the owner's inbox as an outbox entry due at
+	// once, which the reminder pipeline delivers on their channels.
+	Outbox *inbox.Notification
 }
 
 // SlotID is the id of the slot the booking holds.

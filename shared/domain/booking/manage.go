@@ -137,7 +137,7 @@ func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter
 // of the same specialist, before the cancel deadline. The new slot is taken
 // and the old one freed in one transaction, or nothing changes.
 // Errors: NotFound, Invalid (slotId), Conflict (deadline_passed, not_active,
-// slot_taken, day_full, one_per_day), Unavailable, Internal.
+// slot_taken, day_full, one_per_day, overlapping_booking), Unavailable, Internal.
 func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Booking, error) {
 	const op = "booking.Reschedule"
 	b, err := s.Store.GetBooking(ctx, owner, id)
@@ -160,19 +160,30 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	// the new slot and the zone the person's reminders are timed in, at once
 	var (
 		slot               Slot
+		spec               directory.Specialist
 		inst               directory.Institution
 		person             *time.Location
+		language           string
+		mine               []Booking
 		slotErr, personErr error
+		mineErr            error
 	)
 	_ = parallel.Do(
-		func() error { slot, _, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
-		func() error { person, personErr = s.personZone(ctx, owner); return nil },
+		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
+		func() error { person, language, personErr = s.person(ctx, owner); return nil },
+		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
 	)
 	if slotErr != nil {
 		return Booking{}, slotErr
 	}
 	if personErr != nil {
 		return Booking{}, personErr
+	}
+	if mineErr != nil {
+		return Booking{}, mineErr
+	}
+	if err := noOverlap(op, mine, b.ID, slot.Start, slot.End, now); err != nil {
+		return Booking{}, err
 	}
 	from, to := b.Start, slot.Start
 	next := b
@@ -182,9 +193,12 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	next.UpdatedAt, next.Version = now, b.Version+1
 	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
 	next.Reminder = next.Schedule(now, person)
+	n := Notice(s.NewID(), now, NoticeInput{Change: ChangeRescheduled, Booking: next, Previous: &b, Inst: inst, Spec: spec, Language: language})
+	next.Outbox = &n
 	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
 		return Booking{}, err
 	}
+	next.Outbox = nil
 	return next, nil
 }
 
@@ -200,12 +214,28 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 	if !ok {
 		return Booking{}, fieldErr(op, "reason", "invalid_text")
 	}
-	b, err := s.Store.GetBooking(ctx, owner, id)
-	if err != nil {
-		return Booking{}, err
+	// the booking and the language of the person's confirmation, at once
+	var (
+		b                 Booking
+		language          string
+		getErr, personErr error
+	)
+	_ = parallel.Do(
+		func() error { b, getErr = s.Store.GetBooking(ctx, owner, id); return nil },
+		func() error { _, language, personErr = s.person(ctx, owner); return nil },
+	)
+	if getErr != nil {
+		return Booking{}, getErr
 	}
 	now := s.Now().UTC()
 	if err := changeable(op, b, now); err != nil {
+		return Booking{}, err
+	}
+	if personErr != nil {
+		return Booking{}, personErr
+	}
+	spec, inst, err := s.specialist(ctx, b.SpecialistID)
+	if err != nil && !errs.Is(err, errs.NotFound) { // a specialist gone from the directory: the message names no one
 		return Booking{}, err
 	}
 	next := b
@@ -213,9 +243,12 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 	next.Events = append(slices.Clone(b.Events), Event{Action: "cancelled", Actor: owner, At: now, Reason: reason})
 	next.UpdatedAt, next.Version = now, b.Version+1
 	next.Reminder = next.Schedule(now, nil) // none: cancelled
+	n := Notice(s.NewID(), now, NoticeInput{Change: ChangeCancelled, Booking: next, Inst: inst, Spec: spec, Language: language})
+	next.Outbox = &n
 	if err := s.Store.Cancel(ctx, b, next); err != nil {
 		return Booking{}, err
 	}
+	next.Outbox = nil
 	return next, nil
 }
 
@@ -254,7 +287,8 @@ type ScheduleResult struct {
 
 // SetSchedule replaces a specialist's schedule and generates its slots for
 // the coming weeks: new slots are created, free slots the new schedule no
-// longer has are removed, booked ones are never touched. Staff of the
+// longer has are removed, booked ones are never touched, and no new slot
+// overlaps a kept booking. Staff of the
 // specialist's institution only. Errors: Forbidden, NotFound, Invalid,
 // Unavailable, Internal.
 func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string, sc Schedule) (ScheduleResult, error) {
@@ -284,6 +318,7 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 	if err != nil {
 		return ScheduleResult{}, err
 	}
+	want = clearOfBooked(want, have)
 	wanted := map[string]bool{}
 	for _, sl := range want {
 		wanted[sl.ID()] = true

@@ -13,6 +13,9 @@ const (
 	// ReasonOnePerDay (Conflict): the person already has a booking with
 	// this specialist that day.
 	ReasonOnePerDay errs.Reason = "one_per_day"
+	// ReasonOverlapping (Conflict): the person holds another appointment
+	// at an overlapping time, anywhere.
+	ReasonOverlapping errs.Reason = "overlapping_booking"
 	// ReasonTooManyBookings (Conflict): the person holds MaxUpcoming upcoming bookings.
 	ReasonTooManyBookings errs.Reason = "too_many_bookings"
 	// ReasonDeadlinePassed (Conflict): too late to reschedule or cancel.

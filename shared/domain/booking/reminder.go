@@ -102,12 +102,20 @@ func (b Booking) Schedule(now time.Time, person *time.Location) registry.Reminde
 // personZone is the zone owner's reminders are timed in: their profile's,
 // or the institution's (nil) when the service has no Profiles.
 func (s *Service) personZone(ctx context.Context, owner string) (*time.Location, error) {
+	loc, _, err := s.person(ctx, owner)
+	return loc, err
+}
+
+// person is the zone owner's reminders are timed in and the language
+// their messages are written in, from their profile; nil and "" when the
+// service has no Profiles (the institution's zone, the default language).
+func (s *Service) person(ctx context.Context, owner string) (*time.Location, string, error) {
 	if s.Profiles == nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return p.Location(), nil
+	return p.Location(), p.Language, nil
 }

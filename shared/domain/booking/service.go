@@ -70,11 +70,10 @@ type Places interface {
 
 // Limits of the appointment book.
 const (
-	MaxUpcoming           = 5
-	MaxSlotRangeDays      = 31
-	DefaultCancelDeadline = 2 * time.Hour
-	maxReason             = 500
-	maxComment            = 1000
+	MaxUpcoming      = 5
+	MaxSlotRangeDays = 31
+	maxReason        = 500
+	maxComment       = 1000
 )
 
 // Service is the appointment book. Citizen methods act for owner, the
@@ -233,8 +232,10 @@ func (s *Service) specialist(ctx context.Context, id string) (directory.Speciali
 
 // Book books a free slot for owner. A person holds at most MaxUpcoming
 // upcoming bookings and one per specialist per day.
+// A person cannot hold two appointments overlapping in time, anywhere.
 // Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
-// key), Conflict (slot_taken, day_full, one_per_day, too_many_bookings),
+// key), Conflict (slot_taken, day_full, one_per_day, overlapping_booking,
+// too_many_bookings),
 // Unavailable, Internal.
 func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key) (booked Booking, replayed bool, err error) {
 	const op = "booking.Book"
@@ -278,6 +279,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		mine      []Booking
 		mineErr   error
 		person    *time.Location
+		language  string
 		personErr error
 	)
 	_ = parallel.Do(
@@ -290,7 +292,7 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
 		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
-		func() error { person, personErr = s.personZone(ctx, owner); return nil },
+		func() error { person, language, personErr = s.person(ctx, owner); return nil },
 	)
 	if idem != nil {
 		// A retry answers what the first request got, even though the
@@ -330,6 +332,11 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 	if personErr != nil {
 		return Booking{}, false, personErr
 	}
+	if mineErr == nil {
+		if err := noOverlap(op, mine, "", slot.Start, slot.End, now); err != nil {
+			return Booking{}, false, err
+		}
+	}
 	b.Reminder = b.Schedule(now, person)
 	// Each upcoming booking holds one of MaxUpcoming places of its owner,
 	// taken in the booking's transaction: concurrent requests cannot
@@ -358,7 +365,10 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 			break
 		}
 		b.ConfirmationNumber = confirmationNumber()
+		n := Notice(s.NewID(), now, NoticeInput{Change: ChangeBooked, Booking: b, Inst: inst, Spec: spec, Language: language})
+		b.Outbox = &n
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
+		stored.Outbox = nil
 		switch {
 		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonConfirmationTaken || errs.ReasonOf(err) == ReasonPlaceTaken):
 			continue
@@ -400,12 +410,10 @@ func fieldErr(op, field, code string) error {
 	return errs.E(op, errs.Invalid, errs.FieldError{Field: field, Code: code})
 }
 
-func deadline(inst directory.Institution) time.Duration {
-	if inst.CancelDeadline > 0 {
-		return inst.CancelDeadline
-	}
-	return DefaultCancelDeadline
-}
+// deadline is how long before the start a booking at inst may still be
+// cancelled or moved: the institution's own, else its type's default (a
+// polyclinic's is the start itself).
+func deadline(inst directory.Institution) time.Duration { return inst.Deadline() }
 
 // Checklist items: what to bring or prepare. A booking stores their codes;
 // ChecklistText writes them in the reader's language.

@@ -77,7 +77,7 @@ func demo() []demoInst {
 		{Institution{ID: "inst-msk-01", Name: "Городская поликлиника № 1", Type: TypePolyclinic, INN: "7719012343",
 			Address: "Семёновская пл., 3", City: "Москва", Phone: "+74953661201", TimeZone: zoneMoscow,
 			Lat: 55.78297, Lon: 37.71921, Hours: polyclinicHours(),
-			Licence: licence("Л041-01137-77/00368259"), CancelDeadline: 2 * time.Hour},
+			Licence: licence("Л041-01137-77/00368259")}, // no deadline of its own: a polyclinic's, until the start
 			[]Specialist{
 				{Name: "Смирнова Ольга Викторовна", Specialization: "Терапевт", Rating: 4.8, Reviews: 312,
 					Certificates: []string{"Сертификат специалиста «Терапия», 2023"}, Modes: both},

@@ -58,7 +58,8 @@ func TestDemo(t *testing.T) {
 			if !strings.HasPrefix(in.Phone, "+7") || len(in.Phone) != 12 {
 				t.Errorf("phone %q is not +7 and 10 digits", in.Phone)
 			}
-			if in.Name == "" || in.Address == "" || in.Lat == 0 || in.Lon == 0 || len(in.Hours) == 0 || in.CancelDeadline <= 0 {
+			if in.Name == "" || in.Address == "" || in.Lat == 0 || in.Lon == 0 || len(in.Hours) == 0 ||
+				in.CancelDeadline < 0 || (in.CancelDeadline == 0 && in.Type != directory.TypePolyclinic) { // a polyclinic may leave it to the type's default
 				t.Errorf("incomplete: %+v", in)
 			}
 			for _, h := range in.Hours {

@@ -58,9 +58,30 @@ const (
 	LicenceRevoked   = "revoked"
 )
 
-// DefaultCancelDeadline is Institution.CancelDeadline when none is set:
-// NewIndex fills it in, so institutions read from an Index always carry it.
+// DefaultCancelDeadline is Institution.CancelDeadline when none is set,
+// for every type but polyclinics (see DefaultCancelDeadlineFor): NewIndex
+// fills it in, so institutions read from an Index carry their deadline.
 const DefaultCancelDeadline = 2 * time.Hour
+
+// DefaultCancelDeadlineFor is the cancel deadline of an institution of type
+// typ that sets none. A polyclinic's appointments may be cancelled or moved
+// until they start (0), as the large registries allow; the others keep
+// DefaultCancelDeadline.
+func DefaultCancelDeadlineFor(typ string) time.Duration {
+	if typ == TypePolyclinic {
+		return 0
+	}
+	return DefaultCancelDeadline
+}
+
+// Deadline is how long before the start a booking at in may still be
+// cancelled or moved: its own CancelDeadline, else its type's default.
+func (in Institution) Deadline() time.Duration {
+	if in.CancelDeadline > 0 {
+		return in.CancelDeadline
+	}
+	return DefaultCancelDeadlineFor(in.Type)
+}
 
 // Institution is one place that serves citizens.
 type Institution struct {
@@ -76,7 +97,8 @@ type Institution struct {
 	Hours    []Hours // opening hours, one entry per open weekday
 	Licence  Licence
 	// CancelDeadline is how long before its start a booking may still be
-	// cancelled or rescheduled; 0 means DefaultCancelDeadline.
+	// cancelled or rescheduled, as the institution set it; 0 means its
+	// type's default (DefaultCancelDeadlineFor; read it through Deadline).
 	CancelDeadline time.Duration
 }
 

@@ -71,7 +71,7 @@ type entry struct {
 }
 
 // NewIndex validates insts and specs (see Validate) and builds an index of
-// copies of them, filling in DefaultCancelDeadline where none is set.
+// copies of them, filling in the type's default cancel deadline where none is set.
 // Cache calls it on every load; tests and tools may call it directly.
 // Errors: Invalid.
 func NewIndex(insts []Institution, specs []Specialist) (*Index, error) {
@@ -87,7 +87,7 @@ func NewIndex(insts []Institution, specs []Specialist) (*Index, error) {
 	for _, in := range insts {
 		in = in.clone()
 		if in.CancelDeadline == 0 {
-			in.CancelDeadline = DefaultCancelDeadline
+			in.CancelDeadline = DefaultCancelDeadlineFor(in.Type) // 0 for a polyclinic: until the start
 		}
 		words := append(strings.Fields(fold(in.Name)), strings.Fields(fold(in.Address))...)
 		x.insts = append(x.insts, entry{inst: in, words: words, key: collate(in.Name)})

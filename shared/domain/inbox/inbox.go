@@ -18,18 +18,26 @@ const (
 	// KindBookingUpcoming reminds of an appointment: the day before, and
 	// two hours before it starts.
 	KindBookingUpcoming = "booking_upcoming"
+	// KindBookingConfirmed, KindBookingRescheduled and KindBookingCancelled
+	// confirm a booking made, moved or cancelled (by the person or by the
+	// institution); they name the booking (BookingID).
+	KindBookingConfirmed   = "booking_confirmed"
+	KindBookingRescheduled = "booking_rescheduled"
+	KindBookingCancelled   = "booking_cancelled"
 )
 
 // Notification is one message in a person's inbox, written in their language
 // when it was created.
 type Notification struct {
-	ID        string
-	Owner     string
-	Kind      string
-	Title     string
-	Body      string
-	DocID     string
-	DocType   string
+	ID      string
+	Owner   string
+	Kind    string
+	Title   string
+	Body    string
+	DocID   string
+	DocType string
+	// BookingID names the booking a confirmation is about ("" otherwise).
+	BookingID string
 	DaysLeft  *int
 	CreatedAt time.Time
 	ReadAt    *time.Time

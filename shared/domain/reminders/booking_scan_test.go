@@ -57,7 +57,32 @@ func (e *env) book(svc *booking.Service, sub, start, at string) booking.Booking 
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.confirmed(sub, inbox.KindBookingConfirmed, at)
 	return b
+}
+
+// confirmed runs the pipeline's single loop at instant at and checks that
+// it sends sub's confirmation of kind (and nothing else) on both channels:
+// a booking's change is confirmed at once, before any reminder.
+func (e *env) confirmed(sub, kind, at string) {
+	e.t.Helper()
+	e.scan(at)
+	want := []string{sub + "/email/" + kind + "/", sub + "/sms/" + kind + "/"}
+	if got := summarize(e.drain()); !slices.Equal(got, want) {
+		e.t.Fatalf("at %s delivered %v, want the confirmation %v", at, got, want)
+	}
+}
+
+// upcoming keeps the reminders of an inbox page (the confirmations are
+// tested in confirm_test.go).
+func upcoming(items []inbox.Notification) []inbox.Notification {
+	var out []inbox.Notification
+	for _, n := range items {
+		if n.Kind == inbox.KindBookingUpcoming {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func mustTime(t *testing.T, s string) time.Time {
@@ -158,8 +183,8 @@ func TestBookingRemindersTheDayBeforeAndTwoHoursBefore(t *testing.T) {
 	for _, n := range page.Items {
 		kinds = append(kinds, n.Kind)
 	}
-	if !slices.Equal(kinds, []string{inbox.KindBookingUpcoming, inbox.KindBookingUpcoming}) {
-		t.Errorf("inbox kinds %v, want two booking_upcoming", kinds)
+	if !slices.Equal(kinds, []string{inbox.KindBookingUpcoming, inbox.KindBookingUpcoming, inbox.KindBookingConfirmed}) {
+		t.Errorf("inbox kinds %v, want two booking_upcoming after the booking_confirmed", kinds)
 	}
 	got, err := svc.Get(e.ctx, "anna", b.ID)
 	if err != nil {
@@ -186,6 +211,7 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if _, err := svc.Cancel(e.ctx, "boris", cancelled.ID, "plans changed"); err != nil {
 		t.Fatal(err)
 	}
+	e.confirmed("boris", inbox.KindBookingCancelled, "2026-12-08T10:00:00Z")
 	if pk, at := e.dueAttrs("boris", cancelled.ID); pk != "" || at != "" {
 		t.Errorf("cancelled: duePk %q, nextRemindAt %q; want none", pk, at)
 	}
@@ -193,6 +219,7 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if _, err := svc.Reschedule(e.ctx, "vera", moved.ID, booking.SlotID(kgdTherapist, mustTime(t, "2026-12-16T09:00:00Z"))); err != nil {
 		t.Fatal(err)
 	}
+	e.confirmed("vera", inbox.KindBookingRescheduled, "2026-12-08T10:00:00Z")
 	// 11:00 in Kaliningrad is 19:00 in Vladivostok: tomorrow at 09:00 there
 	if _, at := e.dueAttrs("vera", moved.ID); at != "2026-12-14T23:00:00Z" {
 		t.Errorf("rescheduled: nextRemindAt %q, want 2026-12-14T23:00:00Z", at)
@@ -237,10 +264,10 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Калининград; по вашему времени 19:00) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
+	if page.Items = upcoming(page.Items); len(page.Items) != 2 || !strings.HasPrefix(page.Items[1].Body, "Напоминаем: завтра, 16 декабря, в 11:00 (Калининград; по вашему времени 19:00) — приём: Терапевт, Городская поликлиника № 3. Номер записи KB-") {
 		t.Errorf("vera's inbox: %+v", page.Items)
 	}
-	if page, _ := (&inbox.Service{Store: e.store, Now: time.Now}).List(e.ctx, "boris", false, 100, ""); len(page.Items) != 0 {
-		t.Errorf("boris was told about a cancelled booking: %+v", page.Items)
+	if page, _ := (&inbox.Service{Store: e.store, Now: time.Now}).List(e.ctx, "boris", false, 100, ""); len(upcoming(page.Items)) != 0 {
+		t.Errorf("boris was reminded of a cancelled booking: %+v", page.Items)
 	}
 }

@@ -106,6 +106,10 @@ type Message struct {
 	At time.Time
 }
 
+// AttrBookingID is the message attribute naming the booking a
+// confirmation (an outbox message of a booking's change) is about.
+const AttrBookingID = "bookingId"
+
 // Ref names the item a Due is, for Advance.
 func (d Due) Ref() Ref {
 	switch {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
@@ -40,10 +39,7 @@ type licenceResponse struct {
 }
 
 func toInstitution(in directory.Institution, dist *float64) institutionResponse {
-	d := in.CancelDeadline
-	if d == 0 {
-		d = booking.DefaultCancelDeadline
-	}
+	d := in.Deadline() // 0: until the start
 	out := institutionResponse{ID: in.ID, Name: in.Name, Type: in.Type, INN: in.INN, Address: in.Address, City: in.City,
 		Phone: in.Phone, TimeZone: in.TimeZone, Location: map[string]any{"lat": in.Lat, "lon": in.Lon},
 		Hours: []hoursResponse{}, Licence: licenceResponse{Number: in.Licence.Number, Status: in.Licence.Status},

@@ -116,6 +116,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	t.Put(refItem{PK: bookingRefPK(b.ID), SK: refSK, Kind: "booking_ref", Owner: b.Owner, BookingID: b.ID},
 		"attribute_not_exists(pk)", nil, nil)
 	t.Add(s.placePut(b), failPlaceTaken)
+	outbox(t, b)
 	if idem != nil {
 		s.ClaimIdem(t, idemScopeBookings, b.Owner, idem, b.ID)
 	}

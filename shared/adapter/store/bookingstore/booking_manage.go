@@ -63,6 +63,7 @@ func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot 
 		t.Add(s.dayDelta(old, -1, 0), nil)
 		t.Add(s.lockDelete(old), nil)
 	}
+	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.Reschedule")
 }
 
@@ -74,6 +75,7 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 	t.Add(s.dayDelta(old, -1, 0), nil)
 	t.Add(s.lockDelete(old), nil)
 	t.Add(s.placeDelete(old), store.FailChanged)
+	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.Cancel")
 }
 

@@ -124,8 +124,15 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 			return reminders.Due{}, err
 		}
 		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
-		return reminders.Due{Message: &reminders.Message{Notification: it.Notification(), At: at,
-			Attributes: map[string]string{applications.AttrApplicationID: it.ApplicationID, applications.AttrStatus: it.ApplicationStatus}}}, err
+		// only the attributes the entry has: SNS refuses an empty value
+		attrs := map[string]string{}
+		for name, v := range map[string]string{applications.AttrApplicationID: it.ApplicationID,
+			applications.AttrStatus: it.ApplicationStatus, reminders.AttrBookingID: it.BookingID} {
+			if v != "" {
+				attrs[name] = v
+			}
+		}
+		return reminders.Due{Message: &reminders.Message{Notification: it.Notification(), At: at, Attributes: attrs}}, err
 	}
 	return reminders.Due{}, fmt.Errorf("due index: unknown item kind %q", kind)
 }

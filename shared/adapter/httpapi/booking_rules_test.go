@@ -1,0 +1,145 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/booking"
+)
+
+const (
+	mskPoly      = "inst-msk-01"   // Moscow polyclinic with no deadline of its own: until the start
+	mskTherapist = "spec-msk-01-1" // in person and video
+	zoneMsk      = "Europe/Moscow"
+)
+
+// TestScheduleChangeKeepsBookingsClear: a schedule change keeps a confirmed
+// 12:00–12:30 booking and never opens a free slot overlapping it (20-minute
+// slots would start one at 12:20); slots clear of it are made.
+func TestScheduleChangeKeepsBookingsClear(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	kept := e.mustBook("kept-12", kgd(kgdTherapist, "2026-06-16 12:00"))
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1)) // 12:00, 12:20, 12:40...
+	keptStart, keptEnd := local(zoneKgd, "2026-06-16 12:00"), local(zoneKgd, "2026-06-16 12:30")
+	var starts []string
+	for _, s := range e.freeSlots(kgdTherapist, "from=2026-06-16&to=2026-06-16").Items {
+		start, _ := time.Parse(time.RFC3339, s.Start)
+		end, _ := time.Parse(time.RFC3339, s.End)
+		if start.Before(keptEnd) && keptStart.Before(end) {
+			t.Errorf("free slot %s–%s overlaps the kept booking 12:00–12:30", s.Start, s.End)
+		}
+		starts = append(starts, start.In(mustZone(zoneKgd)).Format("15:04"))
+	}
+	if got := strings.Join(starts, " "); !strings.Contains(got, "11:40") || !strings.Contains(got, "12:40") || strings.Contains(got, "12:20") ||
+		strings.Contains(got, "12:00") {
+		t.Errorf("free slots %s: want 11:40 and 12:40, not 12:00 (booked) nor 12:20", got)
+	}
+	// the kept booking still stands, and the slot it holds is not free
+	if r := e.do(req{method: "GET", path: "/bookings/" + kept["id"].(string), token: e.token("kept-12")}); r.status != http.StatusOK ||
+		r.json(t)["status"] != "confirmed" {
+		t.Errorf("the kept booking: %d %s", r.status, r.body)
+	}
+	if r := e.book("someone-else", kgd(kgdTherapist, "2026-06-16 12:20")); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("booking 12:20 next to the kept booking: %d %s, want 422 (no such slot)", r.status, r.body)
+	}
+}
+
+// TestNoOverlappingAppointmentsAnywhere: a person cannot hold two
+// appointments overlapping in time, at one institution or two, by booking
+// or by moving one; touching ones are fine, and so is another person.
+func TestNoOverlappingAppointmentsAnywhere(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1))
+	first := e.mustBook("overlap", kgd(kgdTherapist, "2026-06-16 10:00")) // 10:00–10:30
+	for _, tc := range []struct {
+		name, sub, slot string
+		status          int
+	}{
+		{"another institution, 10:20–10:40", "overlap", kgd(kgdEyes, "2026-06-16 10:20"), http.StatusConflict},
+		{"another institution, 10:00–10:20", "overlap", kgd(kgdEyes, "2026-06-16 10:00"), http.StatusConflict},
+		{"another person at that time", "other", kgd(kgdEyes, "2026-06-16 10:20"), http.StatusCreated},
+		{"touching it: 10:40–11:00", "overlap", kgd(kgdEyes, "2026-06-16 10:40"), http.StatusCreated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.book(tc.sub, tc.slot)
+			if tc.status == http.StatusConflict {
+				assertType(t, r, http.StatusConflict, "overlapping-booking")
+				return
+			}
+			if r.status != tc.status {
+				t.Errorf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+		})
+	}
+	t.Run("moving one onto the other", func(t *testing.T) {
+		r := e.do(req{method: "POST", path: "/bookings/" + first["id"].(string) + "/reschedule", token: e.token("overlap"),
+			body: map[string]any{"slotId": kgd(kgdTherapist, "2026-06-16 10:30")}}) // 10:30–11:00 against 10:40–11:00
+		assertType(t, r, http.StatusConflict, "overlapping-booking")
+		r = e.do(req{method: "POST", path: "/bookings/" + first["id"].(string) + "/reschedule", token: e.token("overlap"),
+			body: map[string]any{"slotId": kgd(kgdTherapist, "2026-06-16 11:30")}})
+		if r.status != http.StatusOK {
+			t.Errorf("moving it clear: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// TestPolyclinicCancelsUntilTheStart: a polyclinic that sets no deadline
+// lets its appointments be cancelled and moved until they start; the
+// booking and its confirmation say so; an institution's own deadline
+// stands (TestBookingDeadline).
+func TestPolyclinicCancelsUntilTheStart(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(mskPoly, mskTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	r := e.do(req{method: "GET", path: "/institutions/" + mskPoly, token: e.token("browser")})
+	if r.status != http.StatusOK || r.json(t)["cancelDeadlineMinutes"].(float64) != 0 {
+		t.Errorf("institution: %d %s; want cancelDeadlineMinutes 0", r.status, r.body)
+	}
+	for i, tc := range []struct {
+		name   string
+		before time.Duration
+		action string
+		status int
+	}{
+		{"cancel a minute before", time.Minute, "cancel", http.StatusOK},
+		{"reschedule a minute before", time.Minute, "reschedule", http.StatusOK},
+		{"cancel at the start", 0, "cancel", http.StatusConflict},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.clock.Set(bookingMonday)
+			sub := "until-start-" + tc.action + string(rune('a'+i))
+			start := local(zoneMsk, "2026-06-16 09:00").Add(time.Duration(i) * 30 * time.Minute)
+			b := e.mustBook(sub, booking.SlotID(mskTherapist, start))
+			if got, want := b["cancelDeadline"], start.In(mustZone(zoneMsk)).Format(time.RFC3339); got != want {
+				t.Errorf("cancelDeadline %v, want the start %s", got, want)
+			}
+			e.clock.Set(start.Add(-tc.before))
+			var r resp
+			if tc.action == "cancel" {
+				r = e.do(req{method: "POST", path: "/bookings/" + b["id"].(string) + "/cancel", token: e.token(sub), body: map[string]any{"reason": ""}})
+			} else {
+				r = e.do(req{method: "POST", path: "/bookings/" + b["id"].(string) + "/reschedule", token: e.token(sub),
+					body: map[string]any{"slotId": booking.SlotID(mskTherapist, local(zoneMsk, "2026-06-17 12:30"))}})
+			}
+			if r.status != tc.status {
+				t.Fatalf("%s: %d %s, want %d", tc.action, r.status, r.body, tc.status)
+			}
+			if tc.status == http.StatusConflict {
+				assertType(t, r, http.StatusConflict, "deadline-passed")
+			}
+		})
+	}
+	t.Run("the confirmation names the deadline", func(t *testing.T) {
+		e.clock.Set(bookingMonday)
+		e.mustBook("until-start-text", booking.SlotID(mskTherapist, local(zoneMsk, "2026-06-18 10:00")))
+		r := e.do(req{method: "GET", path: "/notifications", token: e.token("until-start-text")})
+		list := items(r.json(t))
+		if len(list) != 1 || list[0]["kind"] != "booking_confirmed" || list[0]["bookingId"] == nil ||
+			!strings.Contains(list[0]["body"].(string), "until it starts") && !strings.Contains(list[0]["body"].(string), "до начала приёма") {
+			t.Errorf("inbox %v: want the confirmation saying it may be cancelled until the start", list)
+		}
+	})
+}
