@@ -301,6 +301,8 @@ var All = []Function{
 			{Pattern: "POST /bookings/{id}/reschedule", Costly: true},
 			{Pattern: "POST /bookings/{id}/cancel"},
 			{Pattern: "POST /bookings/{id}/visit"},
+			{Pattern: "POST /bookings/{id}/rebook"},
+			{Pattern: "POST /specialists/{id}/absences"},
 		}},
 	// Profile manages people's contact subscriptions to the reminders
 	// topic (and never publishes).

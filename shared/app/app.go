@@ -70,7 +70,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		Documents: docs,
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
-			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video},
+			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,

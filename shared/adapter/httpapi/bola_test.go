@@ -79,6 +79,7 @@ const (
 	fxRenewable    = "renewable document"
 	fxNotification = "notification"
 	fxBooking      = "booking"
+	fxInstCancel   = "booking the institution cancelled"
 	fxDraft        = "application draft"
 	fxSubmitted    = "submitted application"
 	fxConsent      = "consent"
@@ -89,6 +90,10 @@ const (
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
 var bolaRescheduleTarget = kgd(kgdTherapist, "2026-06-19 10:00")
+
+// bolaRebookTarget is the free slot the rebook row asks for: the same
+// specialization as the booking the institution cancelled.
+var bolaRebookTarget = kgd(kgdPediatric, "2026-06-19 11:00")
 
 var bolaRows = map[string]bolaRow{
 	// documents
@@ -117,6 +122,8 @@ var bolaRows = map[string]bolaRow{
 	"POST /bookings/{id}/reschedule":      {class: bolaOwned, object: fxBooking, body: map[string]any{"slotId": bolaRescheduleTarget}, status: 200, mutates: true},
 	"POST /bookings/{id}/cancel":          {class: bolaOwned, object: fxBooking, body: map[string]any{"reason": "not mine"}, status: 200, mutates: true},
 	"POST /bookings/{id}/visit":           {class: bolaStaff, object: fxBooking, why: "staff of the booking's institution record the visit"},
+	"POST /bookings/{id}/rebook":          {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
+	"POST /specialists/{id}/absences":     {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
 	// applications
 	"GET /applications/{id}":           {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
 	"PATCH /applications/{id}":         {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, status: 200, mutates: true},
@@ -279,7 +286,9 @@ func TestObjectLevelAuthorization(t *testing.T) {
 
 	e := newBookingEnv(t)
 	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
+	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
 	const owner, other = "alice", "bob"
+	cancelDays := []string{"2026-06-16", "2026-06-17", "2026-06-18"} // the rebook target is on the 19th
 
 	bookingDays := []string{"2026-06-16", "2026-06-17", "2026-06-18"} // the reschedule target is on the 19th
 	consents := 0
@@ -303,6 +312,13 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			day := bookingDays[0]
 			bookingDays = bookingDays[1:]
 			return e.mustBook(owner, kgd(kgdTherapist, day+" 10:00"))["id"].(string)
+		},
+		fxInstCancel: func() string {
+			day := cancelDays[0]
+			cancelDays = cancelDays[1:]
+			id := e.mustBook(owner, kgd(kgdPediatric, day+" 11:00"))["id"].(string)
+			e.absence(kgdPoly, kgdPediatric, day, day)
+			return id
 		},
 		fxDraft: func() string { return e.mustDraft(owner, "certificate_request", certificateFields())["id"].(string) },
 		fxSubmitted: func() string {
@@ -328,11 +344,11 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	orgAdmin, instStaff, agencyStaff := e.admin("boss", "acme"), e.staff(kgdPoly), e.agencyStaff("fns")
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
-		fxConsent: orgAdmin, fxBooking: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
+		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
 	}
 
 	shared := map[string]string{}
-	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxDraft, fxSubmitted,
+	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
 		fxInstitution, fxSpecialist, fxOrganisation} {
 		shared[k] = makers[k]()
 	}

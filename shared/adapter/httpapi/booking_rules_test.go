@@ -143,3 +143,15 @@ func TestPolyclinicCancelsUntilTheStart(t *testing.T) {
 		}
 	})
 }
+
+// absence declares spec of inst absent from one local date to another as
+// its staff, and returns the absence.
+func (e *env) absence(inst, spec, from, to string) map[string]any {
+	e.t.Helper()
+	r := e.do(req{method: "POST", path: "/specialists/" + spec + "/absences", token: e.staff(inst),
+		body: map[string]any{"from": from, "to": to, "reason": "Врач заболел"}})
+	if r.status != http.StatusCreated {
+		e.t.Fatalf("absence of %s %s..%s: %d %s", spec, from, to, r.status, r.body)
+	}
+	return r.json(e.t)
+}

@@ -79,6 +79,8 @@ var reasons = map[errs.Reason][2]string{
 	"day_full":                      {"The specialist has no more appointments that day", "У специалиста больше нет приёма в этот день"},                                                                      // booking.ReasonDayFull
 	"one_per_day":                   {"You already have an appointment with this specialist that day", "У вас уже есть запись к этому специалисту на этот день"},                                              // booking.ReasonOnePerDay
 	"overlapping_booking":           {"You already have an appointment at an overlapping time", "У вас уже есть запись на пересекающееся время"},                                                              // booking.ReasonOverlapping
+	"absence_overlaps":              {"The specialist already has an absence overlapping this one", "У специалиста уже есть отсутствие, пересекающееся с этим"},                                               // booking.ReasonAbsenceOverlaps
+	"not_rebookable":                {"Only an appointment the institution cancelled can be rebooked this way", "Так можно перезаписаться только на приём, отменённый учреждением"},                           // booking.ReasonNotRebookable
 	"too_many_bookings":             {"You hold the maximum number of upcoming appointments", "У вас максимальное число предстоящих записей"},                                                                 // booking.ReasonTooManyBookings
 	"daily_limit":                   {"You have reached today's limit of actions that send you an SMS; try again tomorrow", "Достигнут дневной лимит действий, после которых приходит SMS; повторите завтра"}, // dailycap.ReasonDailyLimit
 	"deadline_passed":               {"It is too late to change this appointment", "Изменить эту запись уже нельзя"},                                                                                          // booking.ReasonDeadlinePassed
@@ -155,6 +157,7 @@ var fieldMessages = map[string][2]string{
 	"unknown_mode":         {"must be in_person or video", "должен быть очным приёмом или видеоконсультацией"},
 	"mode_not_offered":     {"is not offered by this specialist", "этот специалист так не принимает"},
 	"other_specialist":     {"belongs to another specialist", "относится к другому специалисту"},
+	"other_specialization": {"is not a slot of the same specialization at the same institution", "не относится к специалистам того же профиля в этом учреждении"},
 	"same_slot":            {"is the slot already booked", "это уже ваше время"},
 	"before_from":          {"cannot be before from", "не может быть раньше начала периода"},
 	"range_too_long":       {"makes the range longer than 31 days", "делает диапазон длиннее 31 дня"},

@@ -37,6 +37,10 @@ const (
 	NoShow    Status = "no_show"
 )
 
+// CancelledByInstitution is Booking.CancelledBy of a booking the
+// institution cancelled.
+const CancelledByInstitution = "institution"
+
 // Slot is one bookable period of a specialist, stored in UTC.
 type Slot struct {
 	SpecialistID  string
@@ -98,10 +102,18 @@ type Booking struct {
 	VideoLink      string
 	Checklist      []string
 	StaffComment   string
-	Events         []Event
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	Version        int
+	// CancelledBy is CancelledByInstitution when the institution cancelled
+	// the booking (an absence of the specialist), "" otherwise.
+	CancelledBy string
+	// AbsenceID names the absence that cancelled it.
+	AbsenceID string
+	// Offers are the free slots offered instead when the institution
+	// cancelled it, earliest first (Rebook takes one).
+	Offers    []Slot
+	Events    []Event
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
 	// Reminder is the booking's reminder state: its next step keeps it in
 	// the due index the expiry scan reads (see Schedule).
 	Reminder registry.Reminder

@@ -318,6 +318,13 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 	if err != nil {
 		return ScheduleResult{}, err
 	}
+	if s.Absences != nil {
+		absences, err := s.Absences.ListAbsences(ctx, specialistID)
+		if err != nil {
+			return ScheduleResult{}, err
+		}
+		want = outsideAbsences(want, absences)
+	}
 	want = clearOfBooked(want, have)
 	wanted := map[string]bool{}
 	for _, sl := range want {

@@ -26,6 +26,12 @@ const (
 	ReasonNotStarted errs.Reason = "not_started"
 	// ReasonOtherInstitution (Forbidden): staff of another institution.
 	ReasonOtherInstitution errs.Reason = "other_institution"
+	// ReasonAbsenceOverlaps (Conflict): the specialist has an absence
+	// overlapping the one declared.
+	ReasonAbsenceOverlaps errs.Reason = "absence_overlaps"
+	// ReasonNotRebookable (Conflict): only a booking its institution
+	// cancelled is rebooked.
+	ReasonNotRebookable errs.Reason = "not_rebookable"
 	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
 	// was taken meanwhile; Service.Book picks another.
 	ReasonPlaceTaken errs.Reason = "place_taken"

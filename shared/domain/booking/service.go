@@ -66,6 +66,8 @@ type Store interface {
 type Places interface {
 	Institution(ctx context.Context, id string) (directory.Institution, error)
 	Specialist(ctx context.Context, id string) (directory.Specialist, error)
+	// Specialists lists an institution's specialists of one specialization.
+	Specialists(ctx context.Context, institutionID, specialization string) ([]directory.Specialist, error)
 }
 
 // Limits of the appointment book.
@@ -89,6 +91,9 @@ type Service struct {
 	NewID    func() string
 	// VideoBase prefixes the video room link of a video appointment.
 	VideoBase string
+	// Absences keeps specialists' absences and cancels their bookings;
+	// nil refuses DeclareAbsence (Internal).
+	Absences AbsenceStore
 }
 
 // Staff is the caller of a staff method.

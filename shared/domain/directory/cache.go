@@ -145,6 +145,17 @@ func (c *Cache) Specialist(ctx context.Context, id string) (Specialist, error) {
 	return x.Specialist(id)
 }
 
+// Specialists is Index(ctx) then Index.Specialists, so a Cache serves as
+// booking's Places (the offers of an institution's cancellation).
+// Errors: NotFound, and those of Index.
+func (c *Cache) Specialists(ctx context.Context, institutionID, specialization string) ([]Specialist, error) {
+	x, err := c.Index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return x.Specialists(institutionID, specialization)
+}
+
 func (c *Cache) now() time.Time {
 	if c.Now != nil {
 		return c.Now()

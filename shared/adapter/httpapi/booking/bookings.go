@@ -38,6 +38,16 @@ type bookingEventResponse struct {
 	To     *string `json:"to,omitempty"`
 }
 
+// offeredSlotResponse is a slot offered instead of a booking the
+// institution cancelled: one tap rebooks into it.
+type offeredSlotResponse struct {
+	ID             string `json:"id"`
+	Start          string `json:"start"`
+	End            string `json:"end"`
+	SpecialistID   string `json:"specialistId"`
+	SpecialistName string `json:"specialistName"`
+}
+
 type bookingResponse struct {
 	ID                 string                 `json:"id"`
 	ConfirmationNumber string                 `json:"confirmationNumber"`
@@ -54,6 +64,8 @@ type bookingResponse struct {
 	Checklist          []string               `json:"checklist"`
 	CancelDeadline     string                 `json:"cancelDeadline"`
 	StaffComment       string                 `json:"staffComment,omitempty"`
+	CancelledBy        string                 `json:"cancelledBy,omitempty"`
+	OfferedSlots       []offeredSlotResponse  `json:"offeredSlots,omitempty"`
 	History            []bookingEventResponse `json:"history"`
 	Links              map[string]string      `json:"links"`
 }
@@ -77,9 +89,19 @@ func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.
 		Institution: map[string]string{"id": b.InstitutionID, "name": inst.Name, "address": inst.Address},
 		Specialist:  map[string]string{"id": b.SpecialistID, "name": spec.Name, "specialization": spec.Specialization},
 		Mode:        string(b.Mode), VideoLink: b.VideoLink, ContactPhone: b.ContactPhone, Checklist: checklist,
-		CancelDeadline: ts(b.CancelDeadline), StaffComment: b.StaffComment, History: []bookingEventResponse{},
+		CancelDeadline: ts(b.CancelDeadline), StaffComment: b.StaffComment, CancelledBy: b.CancelledBy, History: []bookingEventResponse{},
 		Links: map[string]string{"qr": "/bookings/" + b.ID + "/qr.png", "pdf": "/bookings/" + b.ID + "/confirmation.pdf",
 			"ics": "/bookings/" + b.ID + "/calendar.ics"}}
+	for _, o := range b.Offers {
+		var name string
+		if idx, err := d.Directory.Index(r.Context()); err == nil {
+			if sp, err := idx.Specialist(o.SpecialistID); err == nil {
+				name = sp.Name
+			}
+		}
+		out.OfferedSlots = append(out.OfferedSlots, offeredSlotResponse{ID: o.ID(), Start: ts(o.Start), End: ts(o.End),
+			SpecialistID: o.SpecialistID, SpecialistName: name})
+	}
 	for _, e := range b.Events {
 		ev := bookingEventResponse{Action: e.Action, Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339), Reason: e.Reason}
 		if e.From != nil {
@@ -173,6 +195,30 @@ func handleCancel(d Deps) http.Handler {
 			return err
 		}
 		d.write(w, r, http.StatusOK, b)
+		return nil
+	})
+}
+
+// handleRebook books a slot in place of a booking its institution cancelled.
+func handleRebook(d Deps) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in struct {
+			SlotID string `json:"slotId"`
+		}
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		b, replayed, err := d.Service.Rebook(r.Context(), id.Sub, r.PathValue("id"), in.SlotID)
+		if err != nil {
+			return err
+		}
+		status := http.StatusCreated
+		if replayed {
+			w.Header().Set("Idempotent-Replayed", "true")
+			status = http.StatusOK
+		}
+		w.Header().Set("Location", "/bookings/"+b.ID)
+		d.write(w, r, status, b)
 		return nil
 	})
 }

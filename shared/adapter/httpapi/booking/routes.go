@@ -42,5 +42,7 @@ func Handlers(d Deps) httpapi.Handlers {
 		"POST /bookings/{id}/reschedule":      lang(handleReschedule(d)),
 		"POST /bookings/{id}/cancel":          lang(handleCancel(d)),
 		"POST /bookings/{id}/visit":           lang(handleVisit(d)),
+		"POST /bookings/{id}/rebook":          lang(handleRebook(d)),
+		"POST /specialists/{id}/absences":     handleDeclareAbsence(d),
 	}
 }

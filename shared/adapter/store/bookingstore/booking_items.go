@@ -128,6 +128,14 @@ type eventAttr struct {
 	To     *time.Time `dynamodbav:"to,omitempty"`
 }
 
+// offerAttr is a slot offered instead of a booking the institution cancelled.
+type offerAttr struct {
+	SpecialistID  string    `dynamodbav:"specialistId"`
+	InstitutionID string    `dynamodbav:"institutionId"`
+	Start         time.Time `dynamodbav:"start"`
+	End           time.Time `dynamodbav:"end"`
+}
+
 type bookingItem struct {
 	PK                  string      `dynamodbav:"pk"`
 	SK                  string      `dynamodbav:"sk"`
@@ -149,6 +157,9 @@ type bookingItem struct {
 	VideoLink           string      `dynamodbav:"videoLink,omitempty"`
 	Checklist           []string    `dynamodbav:"checklist,omitempty"`
 	StaffComment        string      `dynamodbav:"staffComment,omitempty"`
+	CancelledBy         string      `dynamodbav:"cancelledBy,omitempty"`
+	AbsenceID           string      `dynamodbav:"absenceId,omitempty"`
+	Offers              []offerAttr `dynamodbav:"offers,omitempty"`
 	Events              []eventAttr `dynamodbav:"events"`
 	CreatedAt           time.Time   `dynamodbav:"createdAt"`
 	UpdatedAt           time.Time   `dynamodbav:"updatedAt"`
@@ -163,7 +174,11 @@ func fromBooking(b booking.Booking) bookingItem {
 		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
+		CancelledBy: b.CancelledBy, AbsenceID: b.AbsenceID,
 		ReminderAttrs: store.FromReminder(dueclass.KindBooking, b.Owner, b.ID, b.Reminder)}
+	for _, o := range b.Offers {
+		it.Offers = append(it.Offers, offerAttr{SpecialistID: o.SpecialistID, InstitutionID: o.InstitutionID, Start: o.Start.UTC(), End: o.End.UTC()})
+	}
 	for _, e := range b.Events {
 		it.Events = append(it.Events, eventAttr{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
@@ -185,7 +200,11 @@ func (it bookingItem) booking() (booking.Booking, error) {
 		InstitutionID: it.InstitutionID, Start: it.Start.UTC(), End: it.End.UTC(), TimeZone: it.TimeZone,
 		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
 		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,
-		Checklist: it.Checklist, StaffComment: it.StaffComment, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
+		Checklist: it.Checklist, StaffComment: it.StaffComment, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version,
+		CancelledBy: it.CancelledBy, AbsenceID: it.AbsenceID}
+	for _, o := range it.Offers {
+		b.Offers = append(b.Offers, booking.Slot{SpecialistID: o.SpecialistID, InstitutionID: o.InstitutionID, Start: o.Start.UTC(), End: o.End.UTC()})
+	}
 	for _, e := range it.Events {
 		b.Events = append(b.Events, booking.Event{Action: e.Action, Actor: e.Actor, At: e.At, Reason: e.Reason, From: e.From, To: e.To})
 	}
