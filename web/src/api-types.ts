@@ -474,6 +474,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bookings/{id}/rebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebook an appointment the institution cancelled
+         * @description Books any free slot of the same specialization at the same institution (an offered one or another) under every rule of POST /bookings, in place of a booking the institution cancelled. Once per cancelled booking: asking again answers the first rebooking (200, Idempotent-Replayed). A slot of another specialization is 422 other_specialization; a booking the institution did not cancel is 409 not_rebookable.
+         */
+        post: operations["rebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/specialists/{id}/absences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare a specialist absent (staff)
+         * @description Staff of the specialist's institution only (another institution's is 403). Local dates (the whole day; `to` inclusive) or RFC 3339 instants (`to` exclusive), at most 92 days; an absence overlapping another is 409 absence_overlaps. The specialist's free slots in the period are closed and every confirmed booking in it is cancelled in a transaction of its own, its person told once with the reason and offered the earliest free slots of the same specialization there. Declaring the same period again finishes a run that stopped midway (200).
+         */
+        post: operations["declareAbsence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/profile": {
         parameters: {
             query?: never;
@@ -993,12 +1033,14 @@ export interface components {
         };
         Notification: {
             id: string;
-            /** @description document_expiring, document_expired, booking_upcoming, application_status... */
+            /** @description document_expiring, document_expired, booking_upcoming, booking_confirmed, booking_rescheduled, booking_cancelled, application_status... */
             kind: string;
             title: string;
             body: string;
             documentId?: string;
             documentType?: string;
+            /** @description the booking a confirmation (booking_confirmed, booking_rescheduled, booking_cancelled) is about */
+            bookingId?: string;
             daysLeft?: number;
             /** Format: date-time */
             createdAt: string;
@@ -1044,7 +1086,7 @@ export interface components {
             openingHours: components["schemas"]["OpeningHours"][];
             licence: components["schemas"]["Licence"];
             /**
-             * @description How many minutes before the start a booking can still be rescheduled or cancelled.
+             * @description How many minutes before the start a booking can still be rescheduled or cancelled; 0 until the start (a polyclinic that sets no deadline of its own).
              * @example 120
              */
             cancelDeadlineMinutes: number;
@@ -1134,6 +1176,35 @@ export interface components {
             /** Format: date-time */
             to?: string;
         };
+        AbsenceInput: {
+            /** @description a local date (YYYY-MM-DD) or an RFC 3339 instant */
+            from: string;
+            /** @description a local date (inclusive) or an RFC 3339 instant (exclusive) */
+            to: string;
+            reason: string;
+        };
+        Absence: {
+            id: string;
+            specialistId: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            reason: string;
+            /** @enum {string} */
+            status: "running" | "done";
+            /** @description bookings this absence cancelled */
+            cancelled: number;
+        };
+        OfferedSlot: {
+            id: string;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            specialistId: string;
+            specialistName: string;
+        };
         Booking: {
             id: string;
             confirmationNumber: string;
@@ -1164,6 +1235,13 @@ export interface components {
             /** Format: date-time */
             cancelDeadline: string;
             staffComment?: string;
+            /**
+             * @description set when the institution cancelled the booking
+             * @enum {string}
+             */
+            cancelledBy?: "institution";
+            /** @description when the institution cancelled it, the free slots offered instead, earliest first (POST /bookings/{id}/rebook) */
+            offeredSlots?: components["schemas"]["OfferedSlot"][];
             history: components["schemas"]["BookingEvent"][];
             links: {
                 qr: string;
@@ -2519,6 +2597,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    rebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "slotId": "spec-msk-01-1~20261214T0730Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RescheduleInput"];
+            };
+        };
+        responses: {
+            /** @description Rebooked before (the first rebooking) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            /** @description Booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    declareAbsence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "2026-12-14",
+                 *       "to": "2026-12-14",
+                 *       "reason": "Врач заболел"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AbsenceInput"];
+            };
+        };
+        responses: {
+            /** @description The same period again (a stopped run finished) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Absence"];
+                };
+            };
+            /** @description Declared; its bookings cancelled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Absence"];
                 };
             };
             400: components["responses"]["BadRequest"];

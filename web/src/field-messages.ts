@@ -39,6 +39,7 @@ export const fieldMessages = {
   "unknown_mode": { en: "must be in_person or video", ru: "должен быть очным приёмом или видеоконсультацией" },
   "mode_not_offered": { en: "is not offered by this specialist", ru: "этот специалист так не принимает" },
   "other_specialist": { en: "belongs to another specialist", ru: "относится к другому специалисту" },
+  "other_specialization": { en: "is not a slot of the same specialization at the same institution", ru: "не относится к специалистам того же профиля в этом учреждении" },
   "same_slot": { en: "is the slot already booked", ru: "это уже ваше время" },
   "before_from": { en: "cannot be before from", ru: "не может быть раньше начала периода" },
   "range_too_long": { en: "makes the range longer than 31 days", ru: "делает диапазон длиннее 31 дня" },
