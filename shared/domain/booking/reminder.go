@@ -99,13 +99,6 @@ func (b Booking) Schedule(now time.Time, person *time.Location) registry.Reminde
 	return r
 }
 
-// personZone is the zone owner's reminders are timed in: their profile's,
-// or the institution's (nil) when the service has no Profiles.
-func (s *Service) personZone(ctx context.Context, owner string) (*time.Location, error) {
-	loc, _, err := s.person(ctx, owner)
-	return loc, err
-}
-
 // person is the zone owner's reminders are timed in and the language
 // their messages are written in, from their profile; nil and "" when the
 // service has no Profiles (the institution's zone, the default language).
