@@ -212,7 +212,7 @@ var serves = map[string][]string{
 	Documents:        {"docstore"},
 	Profile:          {"docstore"},
 	Notifications:    {"inbox", "inboxstore"},
-	Booking:          {"booking", "directory", "ticket", "bookingstore"},
+	Booking:          {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore"}, // a booking's change writes its confirmation into the inbox
 	Applications:     {"applications", "inbox", "appstore", "docstore", "inboxstore"},
 	Orgs:             {"orgs", "orgstore", "docstore"},
 	OrgDigest:        {"orgs", "orgstore", "docstore"},

@@ -56,6 +56,8 @@ var idemNotCreates = map[string]string{
 	"POST /bookings/{id}/reschedule":        "moves the one booking: a repeat is 422 same_slot",
 	"POST /bookings/{id}/cancel":            "a state change: a repeat is 409 not-active",
 	"POST /bookings/{id}/visit":             "a state change: a repeat is 409 not-active",
+	"POST /bookings/{id}/rebook":            "once per cancelled booking, by a claim of its own: a repeat answers the first rebooking (200)",
+	"POST /specialists/{id}/absences":       "the same period again finishes or answers its absence (200); an overlapping one is 409",
 	"POST /applications/validate":           "stores nothing",
 	"POST /applications/{id}/withdraw":      "a state change: a repeat is 409 invalid-transition",
 	"POST /applications/{id}/transitions":   "a state change: a repeat is 409 invalid-transition",

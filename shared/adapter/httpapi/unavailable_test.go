@@ -50,6 +50,8 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /bookings/{id}/reschedule":        `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
 		"POST /bookings/{id}/cancel":            `{"reason":"x"}`,
 		"POST /bookings/{id}/visit":             `{"outcome":"completed"}`,
+		"POST /bookings/{id}/rebook":            `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
+		"POST /specialists/{id}/absences":       `{"from":"2026-07-01","to":"2026-07-01","reason":"x"}`,
 		"POST /applications/validate":           `{"serviceCode":"certificate_request","fields":{}}`,
 		"POST /applications":                    `{"serviceCode":"certificate_request","fields":{}}`,
 		"PATCH /applications/{id}":              `{"fields":{"inn":"7707083893"}}`,
