@@ -301,8 +301,8 @@ var All = []Function{
 			{Pattern: "POST /bookings/{id}/reschedule", Costly: true},
 			{Pattern: "POST /bookings/{id}/cancel"},
 			{Pattern: "POST /bookings/{id}/visit"},
-			{Pattern: "POST /bookings/{id}/rebook"},
-			{Pattern: "POST /specialists/{id}/absences"},
+			{Pattern: "POST /bookings/{id}/rebook", Status: http.StatusCreated},      // 200 when it answers the first rebooking
+			{Pattern: "POST /specialists/{id}/absences", Status: http.StatusCreated}, // 200 for the same period again
 		}},
 	// Profile manages people's contact subscriptions to the reminders
 	// topic (and never publishes).
