@@ -331,6 +331,8 @@ var All = []Function{
 			{Pattern: "DELETE /applications/{id}"},
 			{Pattern: "POST /applications/{id}/submit", Costly: true},
 			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
+			{Pattern: "POST /applications/{id}/respond"},
+			{Pattern: "POST /applications/{id}/assign"},
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
 		}},

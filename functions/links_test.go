@@ -201,22 +201,26 @@ var partitioned = []string{
 }
 
 // reminderPipeline is what the reminder pipeline's functions serve: the due index
-// holds documents, bookings and applications' messages, and a reminder
+// holds documents, bookings, applications' messages and their deadlines
+// (which the applications domain decides, on its store), and a reminder
 // lands in the inbox.
 var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox",
-	"remindstore", "docstore", "bookingstore", "inboxstore"}
+	"remindstore", "docstore", "bookingstore", "inboxstore", "appstore"}
 
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
 var serves = map[string][]string{
-	Documents:        {"docstore"},
-	Profile:          {"docstore"},
-	Notifications:    {"inbox", "inboxstore"},
-	Booking:          {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore"}, // a booking's change writes its confirmation into the inbox
-	Applications:     {"applications", "inbox", "appstore", "docstore", "inboxstore"},
-	Orgs:             {"orgs", "orgstore", "docstore"},
-	OrgDigest:        {"orgs", "orgstore", "docstore"},
-	Ingest:           {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore"},
+	Documents:     {"docstore"},
+	Profile:       {"docstore"},
+	Notifications: {"inbox", "inboxstore"},
+	Booking:       {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore"}, // a booking's change writes its confirmation into the inbox
+	// an invitation names an office of the electronic registry's
+	// directory (bookingstore keeps it) and links to booking there
+	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking"},
+	Orgs:         {"orgs", "orgstore", "docstore"},
+	OrgDigest:    {"orgs", "orgstore", "docstore"},
+	// directory: the applications domain's Places port speaks its types
+	Ingest:           {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore", "directory"},
 	ExpiryScan:       reminderPipeline,
 	ReminderDispatch: reminderPipeline,
 	ReminderWorker:   reminderPipeline,

@@ -16,11 +16,15 @@ import (
 	applicationshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/applications"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/workdays"
 )
 
 func main() {
@@ -41,6 +45,11 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	if err != nil {
 		return err
 	}
+	// A decision term reaching a year the production calendar lacks stops
+	// the start, not a citizen's submission (CheckTerms).
+	if err := applications.CheckTerms(workdays.MustRussia(), civil.Of(time.Now().UTC())); err != nil {
+		return err
+	}
 	cl, err := core.NewClients(ctx)
 	if err != nil {
 		return err
@@ -51,10 +60,11 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// Applications reads profiles and renews documents through the
-	// registry, and tells every status change on the person's channels.
+	// registry, tells every status change on the person's channels, and
+	// checks an invitation's office against the directory.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
-		Log: log, Publisher: core.Publisher(cfg, cl)}
+		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))
 	if err != nil {

@@ -16,9 +16,12 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -35,7 +38,8 @@ func main() {
 }
 
 // run composes the scan from its environment — configuration, clients,
-// store, publisher, scanner — and hands its handler to start (lambda.Start,
+// store, publisher, the applications service for response deadlines,
+// scanner — and hands its handler to start (lambda.Start,
 // which never returns; a test passes its own).
 // Errors: configuration, REMINDERS_TOPIC_ARN unset.
 func run(ctx context.Context, getenv func(string) string, start func(eventHandler)) error {
@@ -52,10 +56,12 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
+	pub := core.Publisher(cfg, cl)
 	scanner := &reminders.Scanner{
 		Store:     remindstore.New(st),
-		Publisher: core.Publisher(cfg, cl),
+		Publisher: pub,
 		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
+		Deadlines: deadlines.On(appstore.New(st), docstore.New(st), log),
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,

@@ -19,9 +19,12 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
+	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -66,6 +69,7 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 		Store:     remindstore.New(st),
 		Publisher: core.Publisher(cfg, cl),
 		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
+		Deadlines: deadlines.On(appstore.New(st), docstore.New(st), log),
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

@@ -23,11 +23,13 @@ const (
 
 // customAttributes are the user attributes Kabinet reads from the ID token
 // as custom:<name> (see httpapi.Claims and lambdahttp): the institution a
-// staff member works at, the agency an official belongs to and the
-// organisation an orgadmin administers. Only administrators set them
+// staff member works at, the agency an official belongs to, an official's
+// role in it ("lead": a lead clerk, who reassigns the agency's
+// applications) and the organisation an orgadmin administers. Only
+// administrators set them
 // (AdminUpdateUserAttributes); the app client cannot write them, so a user
 // cannot grant themselves staff scope.
-var customAttributes = []string{"institution", "agency", "org"}
+var customAttributes = []string{"institution", "agency", "agencyRole", "org"}
 
 // userGroup is a Cognito group; group membership arrives in the
 // cognito:groups claim and is what httpapi.Identity.InGroup checks.

@@ -75,6 +75,7 @@ func Mount(mux *http.ServeMux, d Deps) {
 			Groups      []string `json:"groups"`
 			Institution string   `json:"institution"`
 			Agency      string   `json:"agency"`
+			AgencyRole  string   `json:"agencyRole"`
 			Org         string   `json:"org"`
 		}
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
@@ -87,7 +88,7 @@ func Mount(mux *http.ServeMux, d Deps) {
 		if err := fe.Err("dev.token"); err != nil {
 			return err
 		}
-		tok, err := d.Issuer.Issue(httpapi.Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, Org: in.Org})
+		tok, err := d.Issuer.Issue(httpapi.Identity{Sub: in.Sub, Groups: in.Groups, Institution: in.Institution, Agency: in.Agency, AgencyRole: in.AgencyRole, Org: in.Org})
 		if err != nil {
 			return errs.E("dev.token", errs.Internal, err)
 		}

@@ -26,7 +26,7 @@ func (t *TokenIssuer) Issue(id httpapi.Identity) (string, error) {
 	if t.Now != nil {
 		now = t.Now()
 	}
-	c := httpapi.Claims{Groups: id.Groups, Institution: id.Institution, Agency: id.Agency, Org: id.Org,
+	c := httpapi.Claims{Groups: id.Groups, Institution: id.Institution, Agency: id.Agency, AgencyRole: id.AgencyRole, Org: id.Org,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject: id.Sub, Issuer: t.Issuer, Audience: jwt.ClaimStrings{t.Audience},
 			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),

@@ -27,6 +27,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
@@ -76,9 +77,10 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 			Profiles:  st,
 		},
 		// applications reads profiles and documents and renews documents
-		// through the registry's service, never its store.
+		// through the registry's service, never its store; an invitation's
+		// office is checked against the directory.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Now: now, NewID: ids.New,
-			Log: log, Publisher: core.Publisher(c, cl)},
+			Log: log, Publisher: core.Publisher(c, cl), Places: places},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
 		Profiles: st,
 	}
@@ -157,6 +159,7 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 		Store:     st,
 		Publisher: pub,
 		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Deadlines: deadlines.On(st, st, log),
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,
@@ -192,6 +195,7 @@ func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger)
 		Store:     st,
 		Publisher: pub,
 		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Deadlines: deadlines.On(st, st, log),
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

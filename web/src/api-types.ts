@@ -666,6 +666,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the agency's request for information (needs_info)
+         * @description The applicant only (another person's application is 404). Back to processing, on the timeline; the clerk who asked is notified. 409 when not in needs_info (invalid-transition) or after the response deadline (response-overdue); 422 for fields the service does not have.
+         */
+        post: operations["respondApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an application to another clerk of the agency (lead clerk)
+         * @description Group staff with the claim custom:agencyRole=lead, of the application's agency; the clerk must be on that agency's roster (otherwise 422, a field error not_of_agency on clerk). Staff of another agency, like a citizen, get 404.
+         */
+        post: operations["assignApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{id}/transitions": {
         parameters: {
             query?: never;
@@ -1325,14 +1365,24 @@ export interface components {
             role: string;
             from: string;
             to: string;
+            /** @description What a person wrote, as written. */
             comment?: string;
+            /**
+             * @description A text Kabinet wrote, by code; noteText gives it in both languages.
+             * @enum {string}
+             */
+            note?: "response_overdue" | "document_issued";
+            noteText?: {
+                ru: string;
+                en: string;
+            };
         };
         Application: {
             id: string;
             serviceCode: string;
             agency: string;
             /** @enum {string} */
-            status: "draft" | "received" | "processing" | "needs_info" | "approved" | "rejected" | "withdrawn";
+            status: "draft" | "awaiting_payment" | "received" | "processing" | "needs_info" | "invited" | "approved" | "ready_for_pickup" | "rejected" | "withdrawn";
             fields: {
                 [key: string]: string;
             };
@@ -1344,6 +1394,28 @@ export interface components {
             /** Format: date */
             expectedDecisionDate: string | null;
             timeline: components["schemas"]["TimelineEntry"][];
+            /** @description The clerk of the agency the application is assigned to. */
+            assignee?: string;
+            /** @description In invited, when and where to come with the originals. */
+            invitation?: {
+                /** Format: date-time */
+                at: string;
+                place: string;
+                institutionId?: string;
+                /** @description The cabinet's page to book a slot at that office. */
+                bookingPath?: string;
+            };
+            /** @description In ready_for_pickup, where to collect it and until when. */
+            pickup?: {
+                place: string;
+                /** Format: date */
+                until: string;
+            };
+            /**
+             * Format: date-time
+             * @description In needs_info, when the time to answer ends; then the application is refused automatically (a reminder goes three days before).
+             */
+            responseDue?: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1355,13 +1427,41 @@ export interface components {
             /** @description Opaque cursor of the next page; absent on the last page. */
             nextCursor?: string;
         };
+        AssignInput: {
+            /** @description The clerk's subject. */
+            clerk: string;
+        };
+        RespondInput: {
+            /** @description Fields to change, merged over the application's; the whole application is validated as on submission. */
+            fields?: {
+                [key: string]: string;
+            };
+            comment?: string;
+            /** @description Electronic copies of the answer; not accepted yet (422 files not_supported). */
+            files?: string[];
+        };
         WithdrawInput: {
             comment?: string;
         };
         TransitionInput: {
             /** @enum {string} */
-            to: "draft" | "received" | "processing" | "needs_info" | "approved" | "rejected" | "withdrawn";
+            to: "draft" | "awaiting_payment" | "received" | "processing" | "needs_info" | "invited" | "approved" | "ready_for_pickup" | "rejected" | "withdrawn";
+            /** @description Required for needs_info and rejected (also the refusal at acceptance, from received). */
             comment?: string;
+            /** @description Required for invited. */
+            invitation?: {
+                /** Format: date-time */
+                at: string;
+                place: string;
+                /** @description The office as an institution of the electronic registry; the application then carries the cabinet's booking path for it. */
+                institutionId?: string;
+            };
+            /** @description Required for ready_for_pickup. */
+            pickup?: {
+                place: string;
+                /** Format: date */
+                until: string;
+            };
         };
         ConsentInput: {
             organizationId: string;
@@ -2897,7 +2997,7 @@ export interface operations {
     listApplications: {
         parameters: {
             query?: {
-                status?: "draft" | "received" | "processing" | "needs_info" | "approved" | "rejected" | "withdrawn";
+                status?: "draft" | "awaiting_payment" | "received" | "processing" | "needs_info" | "invited" | "approved" | "ready_for_pickup" | "rejected" | "withdrawn";
                 serviceCode?: string;
                 from?: string;
                 to?: string;
@@ -3166,6 +3266,94 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    respondApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fields": {
+                 *         "snils": "112-233-445 95"
+                 *       },
+                 *       "comment": "Добавил СНИЛС"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RespondInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    assignApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "clerk": "officer@fns"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
     transitionApplication: {
         parameters: {
             query?: never;
@@ -3214,7 +3402,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default received. */
-                status?: "draft" | "received" | "processing" | "needs_info" | "approved" | "rejected" | "withdrawn";
+                status?: "draft" | "awaiting_payment" | "received" | "processing" | "needs_info" | "invited" | "approved" | "ready_for_pickup" | "rejected" | "withdrawn";
+                /** @description me — only the applications assigned to the caller (a clerk is put on the agency's roster by their first staff request; submissions go to the clerk with the fewest open applications). */
+                assignee?: "me";
                 /** @description Page size (default 20); larger values are clamped to 100. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from nextCursor. */

@@ -20,6 +20,11 @@ func (e *env) agencyStaff(agency string) string {
 	return e.tokenFor(httpapi.Identity{Sub: "officer@" + agency, Groups: []string{"staff"}, Agency: agency})
 }
 
+// agencyLead is a lead clerk of agency (claim agencyRole=lead).
+func (e *env) agencyLead(agency string) string {
+	return e.tokenFor(httpapi.Identity{Sub: "lead@" + agency, Groups: []string{"staff"}, Agency: agency, AgencyRole: "lead"})
+}
+
 // certificateFields is a complete certificate_request.
 func certificateFields() map[string]any {
 	return map[string]any{"fullName": "Иванов Иван Иванович", "inn": "7707083893", "certificateType": "no_tax_debt",

@@ -82,6 +82,7 @@ const (
 	fxInstCancel   = "booking the institution cancelled"
 	fxDraft        = "application draft"
 	fxSubmitted    = "submitted application"
+	fxNeedsInfo    = "application the agency asked more of"
 	fxConsent      = "consent"
 	fxInstitution  = "institution"
 	fxSpecialist   = "specialist"
@@ -129,7 +130,10 @@ var bolaRows = map[string]bolaRow{
 	"PATCH /applications/{id}":         {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, status: 200, mutates: true},
 	"DELETE /applications/{id}":        {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 204, mutates: true},
 	"POST /applications/{id}/submit":   {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200, mutates: true},
+	"POST /applications/{id}/respond":  {class: bolaOwned, object: fxNeedsInfo, alsoOn: []string{fxSubmitted, fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
 	"POST /applications/{id}/withdraw": {class: bolaOwned, object: fxSubmitted, alsoOn: []string{fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
+	"POST /applications/{id}/assign": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
+		why: "a lead clerk of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404"},
 	"POST /applications/{id}/transitions": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
 		why: "staff of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404 like a missing one"},
 	// consents and organisations
@@ -326,6 +330,17 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			e.mustSubmit(owner, id)
 			return id
 		},
+		fxNeedsInfo: func() string {
+			id := e.mustDraft(owner, "certificate_request", certificateFields())["id"].(string)
+			e.mustSubmit(owner, id)
+			fns := e.agencyStaff("fns")
+			for _, to := range []string{"processing", "needs_info"} {
+				if r := e.move(fns, id, to, "Нужна фотография"); r.status != http.StatusOK {
+					e.t.Fatalf("to %s: %d %s", to, r.status, r.body)
+				}
+			}
+			return id
+		},
 		fxConsent: func() string {
 			consents++
 			org := "acme"
@@ -345,11 +360,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
+		fxNeedsInfo: agencyStaff,
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxInstitution, fxSpecialist, fxOrganisation} {
+		fxNeedsInfo, fxInstitution, fxSpecialist, fxOrganisation} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

@@ -23,7 +23,10 @@ type Identity struct {
 	Groups      []string
 	Institution string
 	Agency      string
-	Org         string
+	// AgencyRole is the claim custom:agencyRole: "lead" for a lead clerk,
+	// who may reassign the agency's applications; "" for any other.
+	AgencyRole string
+	Org        string
 }
 
 // GroupOrgAdmin is the group of an organisation's administrators; their

@@ -43,6 +43,10 @@ type idemCreate struct {
 	// object the first request already changed.
 	expired     int
 	expiredSlug string
+	// expiredSame: once the key expired the same request returns the first
+	// object again, because the route allows one open at a time (a
+	// document's renewal draft).
+	expiredSame bool
 }
 
 // idemNotCreates are the POSTs that do not take Idempotency-Key, and why
@@ -60,6 +64,8 @@ var idemNotCreates = map[string]string{
 	"POST /specialists/{id}/absences":       "the same period again finishes or answers its absence (200); an overlapping one is 409",
 	"POST /applications/validate":           "stores nothing",
 	"POST /applications/{id}/withdraw":      "a state change: a repeat is 409 invalid-transition",
+	"POST /applications/{id}/respond":       "a state change: a repeat is 409 invalid-transition",
+	"POST /applications/{id}/assign":        "sets the assignee: a repeat assigns the same clerk again, a no-op",
 	"POST /applications/{id}/transitions":   "a state change: a repeat is 409 invalid-transition",
 	"POST /consents":                        "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
 }
@@ -140,7 +146,7 @@ func idemCreates(e *env) []idemCreate {
 			},
 		},
 		{
-			pattern: "POST /documents/{id}/renew", status: http.StatusCreated, expired: http.StatusCreated,
+			pattern: "POST /documents/{id}/renew", status: http.StatusCreated, expired: http.StatusCreated, expiredSame: true,
 			request: func(sub string, v int) req {
 				return once(fmt.Sprintf("renew %s %d", sub, v), func() req { return post("/documents/"+renewable(sub)+"/renew", nil) })
 			},
@@ -390,6 +396,12 @@ func TestIdempotency(t *testing.T) {
 					return
 				}
 				got := created(t, c, late)
+				if c.expiredSame {
+					if got["id"] != first["id"] || c.count(sub) != 1 {
+						t.Errorf("a second after expiry: %s, want %v again, alone", late.body, first["id"])
+					}
+					return
+				}
 				if got["id"] == first["id"] || late.header.Get("Idempotent-Replayed") != "" {
 					t.Errorf("a second after expiry: %s, want a new object", late.body)
 				}

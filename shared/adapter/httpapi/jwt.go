@@ -37,6 +37,7 @@ type Claims struct {
 	Groups      []string `json:"cognito:groups,omitempty"`
 	Institution string   `json:"custom:institution,omitempty"`
 	Agency      string   `json:"custom:agency,omitempty"`
+	AgencyRole  string   `json:"custom:agencyRole,omitempty"`
 	Org         string   `json:"custom:org,omitempty"`
 	// ClientID is what Cognito's access tokens carry instead of "aud".
 	ClientID string `json:"client_id,omitempty"`
@@ -90,7 +91,7 @@ func (v *TokenVerifier) Authenticate(r *http.Request) (Identity, error) {
 	if err != nil || c.Subject == "" {
 		return Identity{}, errs.E(op, errs.Unauthorized, ReasonInvalidToken, err)
 	}
-	return Identity{Sub: c.Subject, Groups: c.Groups, Institution: c.Institution, Agency: c.Agency, Org: c.Org}, nil
+	return Identity{Sub: c.Subject, Groups: c.Groups, Institution: c.Institution, Agency: c.Agency, AgencyRole: c.AgencyRole, Org: c.Org}, nil
 }
 
 // audience checks "aud", or "client_id" when there is no "aud", as the

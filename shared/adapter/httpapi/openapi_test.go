@@ -337,6 +337,14 @@ func TestOpenAPIContract(t *testing.T) {
 	want(e.do(req{method: "GET", path: "/agency/applications?status=received&limit=10", token: officer}), 200, "agency queue")
 	want(e.do(req{method: "POST", path: "/applications/" + aid + "/transitions", token: officer,
 		body: map[string]any{"to": "processing", "comment": "Checking"}}), 200, "transition")
+	want(e.do(req{method: "POST", path: "/applications/" + aid + "/transitions", token: officer,
+		body: map[string]any{"to": "needs_info", "comment": "Нужен СНИЛС"}}), 200, "ask for information")
+	want(e.do(req{method: "POST", path: "/applications/" + aid + "/respond", token: tok,
+		body: map[string]any{"fields": map[string]any{"snils": "112-233-445 95"}, "comment": "Добавил"}}), 200, "respond")
+	want(e.do(req{method: "POST", path: "/applications/" + aid + "/respond", token: tok, body: map[string]any{"comment": "again"}}), 409, "respond again")
+	want(e.do(req{method: "GET", path: "/agency/applications?status=processing&assignee=me", token: officer}), 200, "my queue")
+	want(e.do(req{method: "POST", path: "/applications/" + aid + "/assign", token: e.agencyLead(applications.AgencyFNS),
+		body: map[string]any{"clerk": "officer@fns"}}), 200, "assign")
 	want(e.do(req{method: "POST", path: "/applications/" + aid + "/withdraw", token: tok, body: map[string]any{"comment": "Not needed"}}), 200, "withdraw")
 	draft := want(e.do(req{method: "POST", path: "/applications", token: tok,
 		body: map[string]any{"serviceCode": "certificate_request", "fields": map[string]any{}}}), 201, "second draft")

@@ -95,6 +95,9 @@ var reasons = map[errs.Reason][2]string{
 	"invalid_transition":            {"The application's status does not allow this change", "Статус заявления не допускает этого перехода"},                                                                                                                            // applications.ReasonInvalidTransition
 	"not_draft":                     {"Only a draft can be changed or deleted; withdraw a submitted application instead", "Изменить или удалить можно только черновик; поданное заявление можно отозвать"},                                                              // applications.ReasonNotDraft
 	"applicant_only":                {"Only the applicant may do this", "Это может сделать только заявитель"},                                                                                                                                                           // applications.ReasonApplicantOnly
+	"bad_uin":                       {"This is not a valid UIN (unique accrual identifier)", "Это не УИН: неверная длина или контрольный разряд"},                                                                                                                       // fees.ReasonBadUIN
+	"lead_only":                     {"Only a lead clerk of the agency may do this", "Это может сделать только старший специалист ведомства"},                                                                                                                           // applications.ReasonLeadOnly
+	"response_overdue":              {"The time to answer the request for information has ended", "Срок ответа на запрос дополнительных сведений истёк"},                                                                                                                // applications.ReasonResponseOverdue
 	"contact_in_use":                {"This contact cannot take on another person's notifications (it is shared by too many people); use another one", "Этот контакт не может получать уведомления ещё одного человека (им пользуются слишком многие); укажите другой"}, // registry.ReasonContactInUse
 	"consent_exists":                {"You already consent to this organisation; withdraw that consent to change it", "Вы уже дали согласие этой организации; отзовите его, чтобы изменить"},                                                                            // orgs.ReasonConsentExists
 	"too_many_consents":             {"You have given the maximum number of consents", "Вы дали максимальное число согласий"},                                                                                                                                           // orgs.ReasonTooManyConsents
@@ -118,6 +121,8 @@ var internalReasons = map[errs.Reason]bool{
 	"bad_seed":           true, // ticket.ReasonBadSeed
 	"bad_key_ring":       true, // ticket.ReasonBadKeyRing
 	"unknown_key":        true, // ticket.ReasonUnknownKey
+	"no_calendar":        true, // workdays.ReasonNoCalendar
+	"assign_race":        true, // applications.ReasonAssignRace
 }
 
 // fieldMessages explain field error codes to people.
@@ -148,6 +153,11 @@ var fieldMessages = map[string][2]string{
 	"invalid_json":         {"is not valid JSON", "данные не в формате JSON"},
 	"invalid_header":       {"is not a valid value", "недопустимое значение"},
 	"not_integer":          {"must be an integer", "должно быть целым числом"},
+	"not_supported":        {"cannot be given yet", "пока нельзя указать"},
+	"not_positive":         {"must be greater than zero", "должно быть больше нуля"},
+	"bad_uin":              {"is not a valid UIN (20 or 25 digits with the control digit)", "не УИН: 20 или 25 цифр с контрольным разрядом"},
+	"not_of_agency":        {"is not a clerk of this agency", "не специалист этого ведомства"},
+	"unknown_institution":  {"is not an institution of the electronic registry", "такого учреждения нет в электронной регистратуре"},
 	"not_boolean":          {"must be true or false", "должно быть логическим значением (да или нет)"},
 	"invalid_time":         {"must be a date YYYY-MM-DD or an RFC 3339 time", "должно быть датой ГГГГ-ММ-ДД или моментом времени с часовым поясом"},
 	"in_past":              {"must be in the future", "должно быть в будущем"},

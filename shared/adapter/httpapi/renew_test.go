@@ -97,6 +97,16 @@ func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
 	if got["status"] != "approved" {
 		t.Errorf("application after the document was issued: %v", got["status"])
 	}
+	// the approval is a translated note, never "document <id> issued"
+	tl, _ := got["timeline"].([]any)
+	if len(tl) == 0 {
+		t.Fatal("no timeline")
+	}
+	last, _ := tl[len(tl)-1].(map[string]any)
+	text, _ := last["noteText"].(map[string]any)
+	if last["note"] != "document_issued" || last["comment"] != nil || text["ru"] != "Ведомство выдало документ." {
+		t.Errorf("approval entry %v", last)
+	}
 	if st := e.do(req{method: "GET", path: "/documents/" + docID, token: alice}).json(t)["status"]; st != "archived" {
 		t.Errorf("old passport status %v, want archived", st)
 	}
@@ -150,5 +160,42 @@ func TestDocumentTypesNameTheirRenewal(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) || len(got) == 0 {
 		t.Errorf("renewal services %v, want %v", got, want)
+	}
+}
+
+// TestOneOpenRenewal: renewing a document twice returns the first draft,
+// prefilled with the old document's number; deleting that draft takes the
+// link off the document, and the next renewal is a new draft.
+func TestOneOpenRenewal(t *testing.T) {
+	e := newEnv(t)
+	alice := e.token("alice")
+	old := e.mustCreate("alice", map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})
+	docID := old["id"].(string)
+	renew := func() map[string]any {
+		t.Helper()
+		r := e.do(req{method: "POST", path: "/documents/" + docID + "/renew", token: alice})
+		if r.status != http.StatusCreated {
+			t.Fatalf("renew: %d %s", r.status, r.body)
+		}
+		return r.json(t)
+	}
+	first := renew()
+	if f, _ := first["fields"].(map[string]any); f["previousPassport"] != "75 1234567" {
+		t.Errorf("renewal draft fields %v, want the old number in previousPassport", first["fields"])
+	}
+	if second := renew(); second["id"] != first["id"] {
+		t.Errorf("a second renewal %v, want the open one %v", second["id"], first["id"])
+	}
+	if n := e.countItems("alice", "/applications?limit=100"); n != 1 {
+		t.Errorf("%d applications, want 1", n)
+	}
+	if r := e.do(req{method: "DELETE", path: "/applications/" + first["id"].(string), token: alice}); r.status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if doc := e.do(req{method: "GET", path: "/documents/" + docID, token: alice}).json(t); doc["renewalApplicationId"] != nil {
+		t.Errorf("the document still links the deleted draft: %v", doc["renewalApplicationId"])
+	}
+	if third := renew(); third["id"] == first["id"] {
+		t.Error("the deleted draft came back")
 	}
 }

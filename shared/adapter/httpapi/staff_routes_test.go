@@ -18,6 +18,7 @@ type staffRole string
 const (
 	roleInstitutionStaff staffRole = "staff of the specialist's institution"
 	roleAgencyStaff      staffRole = "staff of the application's agency"
+	roleAgencyLead       staffRole = "lead clerk of the application's agency"
 	roleOrgAdmin         staffRole = "administrator of the organisation"
 )
 
@@ -55,6 +56,9 @@ var staffRoutes = map[string]staffRoute{
 	"POST /applications/{id}/transitions": {role: roleAgencyStaff, other: 404, otherSlug: "not-found",
 		why:  "an application id is a person's: another agency learns nothing, not even that it exists",
 		body: map[string]any{"to": "processing"}},
+	"POST /applications/{id}/assign": {role: roleAgencyLead, other: 404, otherSlug: "not-found",
+		why:  "as transitions: another agency's lead learns nothing, not even that it exists",
+		body: map[string]any{"clerk": "lead@fns"}},
 	"GET /organizations/{orgId}/documents": {role: roleOrgAdmin, other: 403, otherSlug: "other-organization",
 		why: "organisation ids are not secret"},
 	"GET /organizations/{orgId}/documents.csv": {role: roleOrgAdmin, other: 403, otherSlug: "other-organization",
@@ -120,6 +124,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 	tokens := map[staffRole][2]string{ // the right one, one of another scope
 		roleInstitutionStaff: {e.staff(inst), e.staff(otherInst)},
 		roleAgencyStaff:      {e.agencyStaff(agency), e.agencyStaff(other)},
+		roleAgencyLead:       {e.agencyLead(agency), e.agencyLead(other)},
 		roleOrgAdmin:         {e.admin("boss", org), e.admin("boss2", otherOrg)},
 	}
 	citizen := e.token("alice") // the booking's and the application's owner, and the consenting employee

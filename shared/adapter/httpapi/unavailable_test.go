@@ -56,6 +56,8 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /applications":                    `{"serviceCode":"certificate_request","fields":{}}`,
 		"PATCH /applications/{id}":              `{"fields":{"inn":"7707083893"}}`,
 		"POST /applications/{id}/transitions":   `{"to":"processing"}`,
+		"POST /applications/{id}/respond":       `{"comment":"x"}`,
+		"POST /applications/{id}/assign":        `{"clerk":"clerk@fns"}`,
 		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
 	}
 	for _, rt := range functions.Routes() {

@@ -29,9 +29,22 @@ type Application struct {
 	ExpectedDecision *civil.Date // submit date in TimeZone + the service's DecisionDays
 	TimeZone         string      // the applicant's zone when submitted
 	Timeline         []Entry     // every transition, oldest first
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	Version          int
+	// ResponseDue is, while the application is in needs_info, when the
+	// applicant's time to answer ends: then the scheduled pipeline refuses
+	// it (Service.DeadlineDue). ResponseReminded says the reminder three
+	// days before went.
+	ResponseDue      *time.Time
+	ResponseReminded bool
+	// Invitation is, in invited, when and where to come with the originals.
+	Invitation *Invitation
+	// Pickup is, in ready_for_pickup, where and until when to collect it.
+	Pickup *Pickup
+	// Assignee is the clerk of the agency the application is assigned to
+	// ("" before submission, or when the agency's roster was empty).
+	Assignee  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int
 }
 
 // Entry is one transition in an application's timeline.
@@ -41,5 +54,43 @@ type Entry struct {
 	Role    Role
 	From    Status
 	To      Status
-	Comment string
+	Comment string // what a person wrote, as written
+	// Note names a text Kabinet wrote (NoteResponseOverdue...), shown in the
+	// reader's language from its template (NoteText), never stored as text.
+	Note Note
+}
+
+// RemindBefore is how long before the response deadline the applicant is
+// reminded.
+const RemindBefore = 3 * 24 * time.Hour
+
+// NextDue is when the scheduled pipeline must next look at a: RemindBefore
+// the response deadline (the reminder), then at it (the refusal); nil when
+// nothing is due. The store keeps a in the due index at this time.
+func (a Application) NextDue() *time.Time {
+	if a.Status != StatusNeedsInfo || a.ResponseDue == nil {
+		return nil
+	}
+	at := *a.ResponseDue
+	if !a.ResponseReminded {
+		at = at.Add(-RemindBefore)
+	}
+	return &at
+}
+
+// Invitation asks the applicant to come to an office with the originals.
+type Invitation struct {
+	At    time.Time
+	Place string
+	// InstitutionID is the office when it is an institution of the
+	// electronic registry; BookingPath is then the cabinet's page to book a
+	// slot there, so the invitation and the registry meet.
+	InstitutionID string
+	BookingPath   string
+}
+
+// Pickup is where a ready document is collected, and until when.
+type Pickup struct {
+	Place string
+	Until civil.Date
 }

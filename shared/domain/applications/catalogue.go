@@ -54,7 +54,15 @@ type ServiceInfo struct {
 	Code         string
 	Title        map[string]string // by language: "ru", "en"
 	Agency       string            // the agency whose staff handle it (the token's agency claim)
-	DecisionDays int               // calendar days from submission to the expected decision
+	DecisionDays int               // days from submission to the expected decision
+	// WorkingDays says DecisionDays are working days of the production
+	// calendar (false: calendar days). Either way the decision date is
+	// moved off a day off onto the next working day.
+	WorkingDays bool
+	// ResponseDays is how long the applicant has to answer a request for
+	// information (needs_info) before the application is refused; 0 is
+	// DefaultResponseDays.
+	ResponseDays int
 	Fields       []Field
 }
 
@@ -155,7 +163,7 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 				inn, phone, email},
 		},
 		{
-			Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5,
+			Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5, ResponseDays: 14,
 			Title: l("Медицинская справка", "Medical certificate"),
 			Fields: []Field{fullName, birthDate, required(snils),
 				{Name: "omsPolicy", Label: l("Полис ОМС", "OMS policy"), Type: TypeString, Format: FormatOMS, MaxLength: 19},
@@ -177,7 +185,7 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 				phone, email},
 		},
 		{
-			Code: "certificate_request", Agency: AgencyFNS, DecisionDays: 10,
+			Code: "certificate_request", Agency: AgencyFNS, DecisionDays: 10, WorkingDays: true,
 			Title: l("Справка из налоговой службы", "Tax service certificate"),
 			Fields: []Field{fullName, required(inn),
 				{Name: "certificateType", Label: l("Вид справки", "Kind of certificate"), Type: TypeSelect, Required: true, Options: []Option{

@@ -239,8 +239,19 @@ func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[
 // DeleteDraft erases a draft. A submitted application is kept: withdraw it.
 // Errors: NotFound, Conflict (not_draft), Unavailable, Internal.
 func (s *Service) DeleteDraft(ctx context.Context, owner, id string) error {
-	if _, err := s.Get(ctx, owner, id); err != nil {
+	a, err := s.Get(ctx, owner, id)
+	if err != nil {
 		return err
 	}
-	return s.Store.DeleteDraft(ctx, owner, id)
+	if err := s.Store.DeleteDraft(ctx, owner, id); err != nil {
+		return err
+	}
+	if a.DocumentID != "" && s.Renewals != nil {
+		// the document no longer points at a deleted draft; a failure
+		// here only leaves a stale link, which Renew reads as none
+		if err := s.Renewals.UnlinkRenewal(context.WithoutCancel(ctx), owner, a.DocumentID, id); err != nil && !errs.Is(err, errs.NotFound) {
+			s.log().Warn("applications: deleted renewal draft still linked from its document", "application", id, "err", err.Error())
+		}
+	}
+	return nil
 }

@@ -1,20 +1,28 @@
 package applications
 
-import "github.com/kabinet/kabinet/shared/domain/i18n"
+import (
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
+)
 
 var statusNames = map[Status][2]string{ // en, ru
-	StatusDraft:      {"draft", "черновик"},
-	StatusReceived:   {"received", "принято"},
-	StatusProcessing: {"in processing", "на рассмотрении"},
-	StatusNeedsInfo:  {"more information needed", "требуются дополнительные сведения"},
-	StatusApproved:   {"approved", "одобрено"},
-	StatusRejected:   {"rejected", "отказано"},
-	StatusWithdrawn:  {"withdrawn", "отозвано"},
+	StatusDraft:           {"draft", "черновик"},
+	StatusAwaitingPayment: {"awaiting payment of the state fee", "ожидает оплаты госпошлины"},
+	StatusInvited:         {"you are invited to the office", "приглашение на приём"},
+	StatusReadyForPickup:  {"ready for pickup", "готово к выдаче"},
+	StatusReceived:        {"received", "принято"},
+	StatusProcessing:      {"in processing", "на рассмотрении"},
+	StatusNeedsInfo:       {"more information needed", "требуются дополнительные сведения"},
+	StatusApproved:        {"approved", "одобрено"},
+	StatusRejected:        {"rejected", "отказано"},
+	StatusWithdrawn:       {"withdrawn", "отозвано"},
 }
 
 // render writes the notification of a's new status in lang ("ru" or "en"),
 // dates as the reader writes them (31.12.2026 in Russian).
-func render(a Application, svc ServiceInfo, comment, lang string) (title, body string) {
+func render(a Application, svc ServiceInfo, comment string, note Note, lang string) (title, body string) {
 	name := statusNames[a.Status]
 	ref := a.ReceiptNumber
 	if lang == "en" {
@@ -23,8 +31,23 @@ func render(a Application, svc ServiceInfo, comment, lang string) (title, body s
 		if a.Status == StatusReceived && a.ExpectedDecision != nil {
 			body += " Expected decision by " + i18n.Date(i18n.EN, *a.ExpectedDecision) + "."
 		}
+		if a.Status == StatusNeedsInfo && a.ResponseDue != nil {
+			body += " Please answer by " + dueDate(a, i18n.EN) + "."
+		}
+		if a.Status == StatusInvited && a.Invitation != nil {
+			body += " Please come with the originals on " + localTime(a, a.Invitation.At, i18n.EN) + " to " + a.Invitation.Place + "."
+			if a.Invitation.BookingPath != "" {
+				body += " You can book a time there in the cabinet: " + a.Invitation.BookingPath
+			}
+		}
+		if a.Status == StatusReadyForPickup && a.Pickup != nil {
+			body += " Collect it at " + a.Pickup.Place + " by " + i18n.Date(i18n.EN, a.Pickup.Until) + "."
+		}
 		if comment != "" {
 			body += " Comment: " + comment
+		}
+		if t := NoteText(note, lang); t != "" {
+			body += " " + t
 		}
 		return title, body
 	}
@@ -33,8 +56,45 @@ func render(a Application, svc ServiceInfo, comment, lang string) (title, body s
 	if a.Status == StatusReceived && a.ExpectedDecision != nil {
 		body += " Ожидаемый срок решения — " + i18n.Date(i18n.RU, *a.ExpectedDecision) + "."
 	}
+	if a.Status == StatusNeedsInfo && a.ResponseDue != nil {
+		body += " Ответьте до " + dueDate(a, i18n.RU) + "."
+	}
+	if a.Status == StatusInvited && a.Invitation != nil {
+		body += " Приходите с оригиналами документов " + localTime(a, a.Invitation.At, i18n.RU) + " по адресу: " + a.Invitation.Place + "."
+		if a.Invitation.BookingPath != "" {
+			body += " Записаться на удобное время можно в кабинете: " + a.Invitation.BookingPath
+		}
+	}
+	if a.Status == StatusReadyForPickup && a.Pickup != nil {
+		body += " Получить можно по адресу: " + a.Pickup.Place + " до " + i18n.Date(i18n.RU, a.Pickup.Until) + "."
+	}
 	if comment != "" {
 		body += " Комментарий: " + comment
 	}
+	if t := NoteText(note, lang); t != "" {
+		body += " " + t
+	}
 	return title, body
+}
+
+// dueDate is a's response deadline as the date it falls on in the
+// applicant's zone (the zone they submitted in), written for lang
+// (i18n.Date: 31.12.2026 in Russian).
+func dueDate(a Application, lang string) string {
+	return i18n.Date(lang, civil.Of(a.ResponseDue.In(zone(a))))
+}
+
+// localTime is t in the applicant's zone, its date written for lang
+// (31.12.2026 10:00 in Russian, 2026-12-31 10:00 in English).
+func localTime(a Application, t time.Time, lang string) string {
+	t = t.In(zone(a))
+	return i18n.Day(lang, t) + " " + t.Format("15:04")
+}
+
+func zone(a Application) *time.Location {
+	loc, err := time.LoadLocation(a.TimeZone)
+	if err != nil || a.TimeZone == "" {
+		return time.UTC
+	}
+	return loc
 }

@@ -12,4 +12,9 @@ const (
 	ReasonApplicantOnly errs.Reason = "applicant_only"
 	// ReasonNotRenewable (Conflict): the document cannot be renewed here.
 	ReasonNotRenewable errs.Reason = "not_renewable"
+	// ReasonResponseOverdue (Conflict): the time to answer the request for
+	// information has ended.
+	ReasonResponseOverdue errs.Reason = "response_overdue"
+	// ReasonLeadOnly (Forbidden): only a lead clerk (claim agencyRole=lead) may do this.
+	ReasonLeadOnly errs.Reason = "lead_only"
 )

@@ -3,14 +3,17 @@ package applications
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/dailycap"
+	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/workdays"
 )
 
 // Store persists applications under their owner, with a reference item per
@@ -47,7 +50,22 @@ type Store interface {
 	// application it moved and replayed=true.
 	// Errors: Conflict (changed), Invalid (idempotency_key_reused),
 	// Unavailable, Internal.
-	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *idempotency.Key) (stored Application, replayed bool, err error)
+	// The effects (a clerk's notification, a clerk's open count: see
+	// Effect) are written in the same transaction; a ClerkDelta whose
+	// count moved fails it with Conflict (assign_race).
+	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *idempotency.Key,
+		effects ...Effect) (stored Application, replayed bool, err error)
+	// RegisterClerk puts sub on agency's roster (open 0) unless there.
+	// Errors: Unavailable, Internal.
+	RegisterClerk(ctx context.Context, agency, sub string) error
+	// Clerks returns agency's roster with each clerk's open count.
+	// Errors: Unavailable, Internal.
+	Clerks(ctx context.Context, agency string) ([]Clerk, error)
+	// Reassign stores a (its new Assignee) if still at prevVersion, one
+	// open application less for clerk from ("" none) and one more for
+	// a.Assignee, in one transaction.
+	// Errors: Conflict (changed), Unavailable, Internal.
+	Reassign(ctx context.Context, a Application, prevVersion int, from string) error
 	// Delivered takes notification id of owner, due at retryAt, out of the
 	// outbox: its messages went out. Errors: Conflict (the scan moved it
 	// meanwhile), Unavailable, Internal.
@@ -60,7 +78,9 @@ type Store interface {
 	// status, oldest submission first, after an opaque cursor ("" from the
 	// start), and the cursor to continue from.
 	// Errors: Malformed (cursor), Unavailable, Internal.
-	AgencyQueue(ctx context.Context, agency string, status Status, cursor string, limit int) ([]Application, string, error)
+	// With assignee set, only that clerk's (a page may then hold fewer than
+	// limit and still have a cursor).
+	AgencyQueue(ctx context.Context, agency string, status Status, assignee, cursor string, limit int) ([]Application, string, error)
 }
 
 // Profiles reads a person's profile (defaults when none was saved);
@@ -84,7 +104,19 @@ type Documents interface {
 // *registry.Service is one.
 type Renewals interface {
 	LinkRenewal(ctx context.Context, owner, docID, appID string) error
+	// UnlinkRenewal takes appID off the document when it is the one linked
+	// (a deleted draft); another link stays.
+	UnlinkRenewal(ctx context.Context, owner, docID, appID string) error
 }
+
+// Places finds an institution of the electronic registry;
+// *directory.Cache is one.
+type Places interface {
+	// Institution errors: NotFound, Unavailable, Internal.
+	Institution(ctx context.Context, id string) (directory.Institution, error)
+}
+
+var _ Places = (*directory.Cache)(nil)
 
 // The registry's service is what composition gives for each port.
 var (
@@ -103,15 +135,23 @@ type Service struct {
 	Documents Documents
 	// Renewals is optional: nil leaves documents without the link.
 	Renewals Renewals
+	// Places checks an invitation's office in the electronic registry;
+	// optional: without it an invitation names a place only.
+	Places Places
 	// Publisher is optional: nil leaves the messages of every status change
 	// to the expiry scan, which sends what the outbox holds.
 	Publisher message.Publisher
 	// Caps counts the applicant's SMS-generating actions (submit,
 	// withdraw) per day; nil counts nothing.
-	Caps  dailycap.Counter
-	Now   func() time.Time
-	NewID func() string
-	Log   *slog.Logger // nil: slog.Default()
+	Caps dailycap.Counter
+	// Calendar is the production calendar decision terms are counted on;
+	// nil is workdays.Russia, the embedded data.
+	Calendar *workdays.Calendar
+	Now      func() time.Time
+	NewID    func() string
+	// registered remembers the clerks this process put on their roster.
+	registered sync.Map
+	Log        *slog.Logger // nil: slog.Default()
 }
 
 // Input is what a client sends to create or validate an application.

@@ -3,7 +3,10 @@ package applications
 import (
 	"context"
 	"math"
+	"strings"
+	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/usertext"
@@ -14,6 +17,8 @@ type Staff struct {
 	Sub     string
 	IsStaff bool
 	Agency  string
+	// Lead: a lead clerk (claim agencyRole=lead), who may reassign.
+	Lead bool
 }
 
 // handles reports whether st may see a: staff see only their own agency's
@@ -26,14 +31,35 @@ func (st Staff) handles(a Application) bool {
 
 // Transition moves an application as its agency's staff: to processing,
 // needs_info, approved or rejected (a comment is required for needs_info
-// and rejected). A citizen gets Forbidden for their own application and
-// NotFound for anyone else's; staff of another agency get NotFound, as for
-// an id that does not exist.
+// and rejected). needs_info starts the applicant's response term (the
+// service's ResponseDays, default 30): the scheduled pipeline reminds them
+// three days before it ends and refuses the application when it has. A
+// citizen gets Forbidden for their own application and NotFound for anyone
+// else's; staff of another agency get NotFound, as for an id that does not
+// exist.
 // Errors: Forbidden (staff_only, applicant_only), NotFound,
 // Invalid (to, comment), Conflict (invalid_transition, changed),
 // Unavailable, Internal.
 func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status, comment string) (Application, error) {
+	return s.Move(ctx, st, id, StaffMove{To: to, Comment: comment})
+}
+
+// StaffMove is a staff transition with what its target status needs:
+// invited needs Invitation (a time after now and a place), ready_for_pickup
+// needs Pickup (a place and a date from today on).
+type StaffMove struct {
+	To         Status
+	Comment    string
+	Invitation *Invitation
+	Pickup     *Pickup
+}
+
+// Move is Transition with the details of invited and ready_for_pickup.
+// Errors: as Transition, and Invalid (invitation.at, invitation.place,
+// invitation.institutionId, pickup.place, pickup.until).
+func (s *Service) Move(ctx context.Context, st Staff, id string, m StaffMove) (Application, error) {
 	const op = "applications.Transition"
+	to, comment := m.To, m.Comment
 	if !st.IsStaff {
 		// a citizen learns nothing of other people's ids: 404 as anywhere else
 		if _, err := s.Get(ctx, st.Sub, id); err != nil {
@@ -54,6 +80,9 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 	if !st.handles(a) {
 		return Application{}, errs.E(op, errs.NotFound, nil)
 	}
+	if err := s.register(ctx, st); err != nil {
+		return Application{}, err
+	}
 	if !to.Valid() {
 		c := "unknown_status"
 		if to == "" {
@@ -72,7 +101,18 @@ func (s *Service) Transition(ctx context.Context, st Staff, id string, to Status
 	if err != nil {
 		return Application{}, err
 	}
-	out, _, err := s.move(ctx, a, a, to, st.Sub, RoleStaff, comment, p, nil)
+	next := a
+	next.Invitation, next.Pickup = nil, nil
+	if err := s.details(ctx, op, &next, m); err != nil {
+		return Application{}, err
+	}
+	if to == StatusNeedsInfo {
+		// the applicant's time to answer, in whole days of the service's term
+		svc, _ := Lookup(a.ServiceCode)
+		due := s.Now().UTC().Add(time.Duration(svc.ResponseDeadlineDays()) * 24 * time.Hour)
+		next.ResponseDue, next.ResponseReminded = &due, false
+	}
+	out, _, err := s.move(ctx, a, next, to, st.Sub, RoleStaff, comment, "", p, nil)
 	return out, err
 }
 
@@ -97,9 +137,16 @@ func checkComment(op, c string, required bool) (string, error) {
 // Errors: Forbidden (staff_only), Invalid (status), Malformed (cursor),
 // Unavailable, Internal.
 func (s *Service) Queue(ctx context.Context, st Staff, status Status, limit int, cursor string) (Page, error) {
+	return s.queue(ctx, st, status, limit, cursor, false)
+}
+
+func (s *Service) queue(ctx context.Context, st Staff, status Status, limit int, cursor string, mine bool) (Page, error) {
 	const op = "applications.Queue"
 	if !st.IsStaff || st.Agency == "" {
 		return Page{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
+	}
+	if err := s.register(ctx, st); err != nil {
+		return Page{}, err
 	}
 	if status == "" {
 		status = StatusReceived
@@ -109,7 +156,11 @@ func (s *Service) Queue(ctx context.Context, st Staff, status Status, limit int,
 		fe.Add("status", "unknown_status")
 		return Page{}, fe.Err(op)
 	}
-	items, next, err := s.Store.AgencyQueue(ctx, st.Agency, status, cursor, paging.ClampLimit(limit))
+	assignee := ""
+	if mine {
+		assignee = st.Sub
+	}
+	items, next, err := s.Store.AgencyQueue(ctx, st.Agency, status, assignee, cursor, paging.ClampLimit(limit))
 	if err != nil {
 		return Page{}, err
 	}
@@ -141,9 +192,69 @@ func (s *Service) CloseApplication(ctx context.Context, owner, applicationID, do
 		if a.Status.Final() || CheckTransition(a.Status, to, RoleStaff) != nil {
 			continue
 		}
-		if a, _, err = s.move(ctx, a, a, to, "agency:"+a.Agency, RoleStaff, "document "+docID+" issued", p, nil); err != nil {
+		if a, _, err = s.move(ctx, a, a, to, "agency:"+a.Agency, RoleStaff, "", NoteDocumentIssued, p, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// details checks and sets what invited and ready_for_pickup carry.
+func (s *Service) details(ctx context.Context, op string, next *Application, m StaffMove) error {
+	var fe errs.Fields
+	now := s.Now().UTC()
+	switch m.To {
+	case StatusInvited:
+		inv := m.Invitation
+		if inv == nil {
+			fe.Add("invitation", "required")
+			return fe.Err(op)
+		}
+		if inv.At.IsZero() {
+			fe.Add("invitation.at", "required")
+		} else if !inv.At.After(now) {
+			fe.Add("invitation.at", "out_of_range")
+		}
+		if strings.TrimSpace(inv.Place) == "" {
+			fe.Add("invitation.place", "required")
+		} else if len([]rune(inv.Place)) > 300 {
+			fe.Add("invitation.place", "too_long")
+		}
+		out := Invitation{At: inv.At.UTC(), Place: strings.TrimSpace(inv.Place), InstitutionID: inv.InstitutionID}
+		if inv.InstitutionID != "" && s.Places != nil {
+			if _, err := s.Places.Institution(ctx, inv.InstitutionID); errs.Is(err, errs.NotFound) {
+				fe.Add("invitation.institutionId", "unknown_institution")
+			} else if err != nil {
+				return err
+			} else {
+				out.BookingPath = "/appointments/institutions/" + inv.InstitutionID
+			}
+		}
+		next.Invitation = &out
+	case StatusReadyForPickup:
+		p := m.Pickup
+		if p == nil {
+			fe.Add("pickup", "required")
+			return fe.Err(op)
+		}
+		if strings.TrimSpace(p.Place) == "" {
+			fe.Add("pickup.place", "required")
+		} else if len([]rune(p.Place)) > 300 {
+			fe.Add("pickup.place", "too_long")
+		}
+		if p.Until.IsZero() {
+			fe.Add("pickup.until", "required")
+		} else if p.Until.Before(civil.Of(now)) {
+			fe.Add("pickup.until", "out_of_range")
+		}
+		next.Pickup = &Pickup{Place: strings.TrimSpace(p.Place), Until: p.Until}
+	default:
+		if m.Invitation != nil {
+			fe.Add("invitation", "unknown_field")
+		}
+		if m.Pickup != nil {
+			fe.Add("pickup", "unknown_field")
+		}
+	}
+	return fe.Err(op)
 }

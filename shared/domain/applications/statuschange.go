@@ -26,16 +26,33 @@ const RetryAfter = 5 * time.Minute
 // an outbox entry: if the publish fails (or the function stops before it),
 // the expiry scan sends the messages after RetryAfter. So the person is
 // told in the cabinet at once and on their channels at least once.
-func (s *Service) move(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string,
-	p registry.Profile, idem *idempotency.Key) (Application, bool, error) {
+func (s *Service) move(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string, note Note,
+	p registry.Profile, idem *idempotency.Key, effects ...Effect) (Application, bool, error) {
 	now := s.Now().UTC()
-	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actor, Role: role, From: cur.Status, To: to, Comment: comment})
-	next.Status, next.Version, next.UpdatedAt = to, cur.Version+1, now
+	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actor, Role: role, From: cur.Status, To: to, Comment: comment, Note: note})
+	next.Status = to
+	if to != StatusNeedsInfo {
+		next.ResponseDue, next.ResponseReminded = nil, false
+	}
 	svc, _ := Lookup(next.ServiceCode)
-	title, body := render(next, svc, comment, p.Language)
+	title, body := render(next, svc, comment, note, p.Language)
 	n := inbox.Notification{ID: s.NewID(), Owner: next.Owner, Kind: KindStatus, Title: title, Body: body, CreatedAt: now}
+	if to.Final() && cur.Assignee != "" {
+		// a decided application no longer weighs on its clerk
+		effects = append(effects, Effect{Clerk: &ClerkDelta{Agency: cur.Agency, Sub: cur.Assignee, Seen: -1, Delta: -1}})
+	}
+	return s.save(ctx, cur, next, n, p, idem, effects...)
+}
+
+// save stores next (cur changed, at cur's version) with the notification n
+// to its owner, which is also an outbox entry, and the effects (a clerk's
+// notification or open count), then publishes n: see move.
+func (s *Service) save(ctx context.Context, cur, next Application, n inbox.Notification, p registry.Profile,
+	idem *idempotency.Key, effects ...Effect) (Application, bool, error) {
+	now := s.Now().UTC()
+	next.Version, next.UpdatedAt = cur.Version+1, now
 	retryAt := now.Add(RetryAfter)
-	stored, replayed, err := s.Store.SaveTransition(ctx, next, cur.Version, n, retryAt, idem)
+	stored, replayed, err := s.Store.SaveTransition(ctx, next, cur.Version, n, retryAt, idem, effects...)
 	if err != nil {
 		if errs.Is(err, errs.Conflict) && idem != nil {
 			// a concurrent retry with the same key may have won

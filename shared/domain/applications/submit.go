@@ -15,14 +15,15 @@ import (
 // Submit validates a draft completely and moves it to received: a receipt
 // number KB-<year>-<8 digits> from the year's counter, the submission time
 // and the expected decision date (today in the applicant's zone plus the
-// service's decision days). With idem, concurrent and later retries with
+// service's term, in calendar or working days, never on a day off:
+// DecisionDate). With idem, concurrent and later retries with
 // the same key return the same receipt (replayed=true): the key is claimed
 // in the transaction that changes the status.
 // A submission sends a status message on every channel: one reaching the
 // applicant by SMS counts against dailycap.SMSActionsPerDay.
 // Errors: NotFound, Invalid (fields.<name>, idempotency_key_reused),
 // Conflict (invalid_transition: not a draft; daily_limit), Unavailable,
-// Internal.
+// Internal (also workdays no_calendar).
 func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Submit"
 	if idem != nil {
@@ -68,10 +69,33 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	next.Fields = fields
 	next.ReceiptNumber = ReceiptNumber(today.Year, seq)
 	next.SubmittedAt = &now
-	due := today.AddDays(svc.DecisionDays)
+	due, err := DecisionDate(s.calendar(), svc, today)
+	if err != nil {
+		return Application{}, false, err
+	}
 	next.ExpectedDecision = &due
 	next.TimeZone = loc.String()
-	return s.move(ctx, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
+	// Assigned to the agency's clerk with the fewest open applications, in
+	// the transaction that submits: the pick's count is its condition, so
+	// two submissions at once cannot both take the same clerk's last
+	// "fewest" — the loser picks again.
+	for attempt := 1; ; attempt++ {
+		var effects []Effect
+		c, ok, err := s.pick(ctx, a.Agency)
+		if err != nil {
+			return Application{}, false, err
+		}
+		next.Assignee = ""
+		if ok {
+			next.Assignee = c.Sub
+			effects = append(effects, Effect{Clerk: &ClerkDelta{Agency: c.Agency, Sub: c.Sub, Seen: c.Open, Delta: 1}})
+		}
+		out, replayed, err := s.move(ctx, a, next, StatusReceived, owner, RoleApplicant, "", "", p, idem, effects...)
+		if err != nil && ok && retryable(err) && attempt < assignAttempts {
+			continue
+		}
+		return out, replayed, err
+	}
 }
 
 // ReceiptNumber formats a receipt number: KB-2026-00012345.
@@ -100,7 +124,7 @@ func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Appl
 	if err := s.takeSMSAction(ctx, "applications.Withdraw", owner, p, civil.Today(s.Now(), p.Location())); err != nil {
 		return Application{}, err
 	}
-	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, p, nil)
+	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, "", p, nil)
 	return out, err
 }
 

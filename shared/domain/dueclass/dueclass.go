@@ -1,6 +1,6 @@
 // Package dueclass is what the due index is partitioned by: the kinds of
 // item that fall due (a document's reminder, a booking's, a message waiting
-// for its retry) and the priority class each kind is due in. It is its own
+// for its retry, an application's deadline) and the priority class each kind is due in. It is its own
 // package, importing nothing, because both sides of the index need it: the
 // stores that write an item's due-index key (documents, bookings,
 // applications' messages) and the reminder pipeline that drains it; a
@@ -31,6 +31,10 @@ const (
 	KindDocument = "document"
 	KindBooking  = "booking"
 	KindMessage  = "message"
+	// KindDeadline is an application's deadline (to answer a request for
+	// information, to pay its fee) and the reminder before it: urgent, as
+	// an application is refused at it.
+	KindDeadline = "application_deadline"
 )
 
 // Of is the class items of kind (KindDocument, KindBooking, KindMessage)

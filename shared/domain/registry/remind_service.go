@@ -119,5 +119,28 @@ func (s *Service) LinkRenewal(ctx context.Context, owner, docID, appID string) e
 	}
 }
 
+// UnlinkRenewal takes application appID off one of owner's documents when
+// it is the renewal linked there (its draft was deleted); a document linked
+// to another application is left as it is. Errors: NotFound, Conflict
+// (changed meanwhile, on every re-read), Unavailable, Internal.
+func (s *Service) UnlinkRenewal(ctx context.Context, owner, docID, appID string) error {
+	const op = "registry.UnlinkRenewal"
+	for attempt := 0; ; attempt++ {
+		d, p, err := s.load(ctx, owner, docID)
+		if err != nil {
+			return err
+		}
+		if d.RenewalApplication != appID {
+			return nil
+		}
+		d.RenewalApplication = ""
+		// history says "updated": the renewal link is a field of the document
+		_, err = s.saveReminder(ctx, op, d, p, Event{Action: ActionUpdated})
+		if !errs.Is(err, errs.Conflict) || attempt == linkAttempts-1 {
+			return err
+		}
+	}
+}
+
 // linkAttempts bounds LinkRenewal's re-reads after a concurrent change.
 const linkAttempts = 3

@@ -79,17 +79,55 @@ const (
 	KindDocument = dueclass.KindDocument
 	KindBooking  = dueclass.KindBooking
 	KindMessage  = dueclass.KindMessage
+	// KindDeadline is an application's deadline (Deadlines).
+	KindDeadline = dueclass.KindDeadline
 )
 
-// Due is one item of the due index: a document, a booking or a message,
-// exactly one of them set.
+// Due is one item of the due index: a document, a booking, a message or an
+// application's deadline, exactly one of them set.
 type Due struct {
 	Document *registry.Document
 	Booking  *booking.Booking
 	Message  *Message
+	Deadline *Deadline
 	// Pos is the position in the due index just after this item: a cursor
 	// for DueItems that continues with the next one.
 	Pos string
+}
+
+// Deadline is an application whose response deadline (or the reminder
+// before it) is due at At.
+type Deadline struct {
+	Owner, ID string
+	At        time.Time
+}
+
+// Deadlines decides an application's due deadline: the applications
+// domain owns the rule and the state, the pipeline the timing and the
+// sending. *applications.Service is one (composition gives it).
+type Deadlines interface {
+	// DeadlineDue acts on owner's application id, in the due index at
+	// `at`, at instant now. At its response deadline it refuses the
+	// application itself, through its one transition path (the status
+	// message goes out through the outbox), and returns nil. Before the
+	// deadline it returns the reminder to send in lang, which the pipeline
+	// claims, sends and records exactly once like any other reminder, and
+	// then moves the application on to its deadline (Advance). nil too when
+	// the application moved on (answered, withdrawn, another due time).
+	// Errors: Conflict (changed meanwhile), Unavailable, Internal.
+	DeadlineDue(ctx context.Context, owner, id string, at, now time.Time, lang string) (*DeadlineReminder, error)
+}
+
+// DeadlineReminder is the reminder before an application's deadline.
+type DeadlineReminder struct {
+	// Key is the decision key, unique per deadline and step (a new
+	// deadline, after another request for information, has new keys).
+	Key           string
+	Kind          string // inbox and message kind
+	Subject, Body string
+	SMS           string // the SMS text: Body when empty
+	// Next is the application's next due time once it is sent: its deadline.
+	Next time.Time
 }
 
 // Message is an outbox entry of the due index: a notification that is
@@ -117,6 +155,8 @@ func (d Due) Ref() Ref {
 		return Ref{Kind: KindBooking, Owner: d.Booking.Owner, ID: d.Booking.ID}
 	case d.Message != nil:
 		return Ref{Kind: KindMessage, Owner: d.Message.Notification.Owner, ID: d.Message.Notification.ID}
+	case d.Deadline != nil:
+		return Ref{Kind: KindDeadline, Owner: d.Deadline.Owner, ID: d.Deadline.ID}
 	}
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
@@ -133,13 +173,17 @@ func (d Due) Reminder() registry.Reminder {
 	case d.Message != nil:
 		at := d.Message.At
 		return registry.Reminder{NextAt: &at}
+	case d.Deadline != nil:
+		at := d.Deadline.At
+		return registry.Reminder{NextAt: &at}
 	}
 	return d.Document.Reminder
 }
 
-// Ref addresses a document, a booking or a notification of one owner.
+// Ref addresses a document, a booking, a notification or an application
+// of one owner.
 type Ref struct {
-	Kind  string // KindDocument, KindBooking or KindMessage
+	Kind  string // KindDocument, KindBooking, KindMessage or KindDeadline
 	Owner string
 	ID    string
 }
@@ -171,7 +215,8 @@ type Store interface {
 	// Advance stores the new reminder state of the document or booking ref
 	// if its next reminder is still at `read` (nil: none); otherwise someone
 	// changed it and its own schedule stands. A message's only next state is
-	// none: out of the index.
+	// none: out of the index. An application's (KindDeadline) next state is
+	// its deadline, next.NextAt, with the reminder before it recorded sent.
 	// Errors: Conflict (changed), Unavailable, Internal.
 	Advance(ctx context.Context, ref Ref, read *time.Time, next registry.Reminder) error
 }

@@ -33,8 +33,11 @@ type Scanner struct {
 	// optional: without it (or when they cannot be found) the reminder
 	// gives the time and the booking's number only.
 	Places Places
-	NewID  func() string
-	Log    *slog.Logger
+	// Deadlines refuses (or reminds about) applications whose response
+	// deadline is due; optional: without it they stay due, counted failed.
+	Deadlines Deadlines
+	NewID     func() string
+	Log       *slog.Logger
 	// Clock is the wall clock claims' leases are measured on; time.Now
 	// when nil.
 	Clock     func() time.Time
@@ -84,6 +87,7 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	sum.Complete = complete
 	r := newSender(now, &sum)
 	r.store, r.publish, r.places, r.newID, r.log, r.lease, r.clock = s.Store, s.Publisher.Publish, s.Places, s.NewID, s.Log, s.Lease, s.Clock
+	r.deadlines = s.Deadlines
 	for chunk := range slices.Chunk(due, s.Chunk) {
 		if nearDeadline(ctx, s.Clock) {
 			sum.Complete = false

@@ -24,9 +24,12 @@ type sender struct {
 	store   Store
 	publish func(ctx context.Context, msgs []message.Message) map[string]error
 	places  Places
-	newID   func() string
-	log     *slog.Logger
-	lease   time.Duration
+	// deadlines decides applications' deadlines; nil leaves them due,
+	// counted failed.
+	deadlines Deadlines
+	newID     func() string
+	log       *slog.Logger
+	lease     time.Duration
 	// clock is the wall clock of the process doing the work: a claim's
 	// lease is measured on it, never on now.
 	clock func() time.Time
@@ -199,6 +202,8 @@ func (r *sender) prepare(ctx context.Context, d Due) *item {
 		return r.prepareBooking(ctx, d)
 	case d.Message != nil:
 		return r.prepareMessage(ctx, d)
+	case d.Deadline != nil:
+		return r.prepareDeadline(ctx, d)
 	}
 	return r.prepareDocument(ctx, d)
 }
@@ -293,6 +298,53 @@ func (r *sender) prepareMessage(ctx context.Context, due Due) *item {
 	subject, body := n.Message()
 	it := &item{due: due, profile: p, text: text{kind: kind, subject: subject, body: body, sms: body}, attrs: due.Message.Attributes}
 	return r.claim(ctx, it, KindMessage)
+}
+
+// prepareDeadline hands an application's due deadline to the applications
+// domain, which refuses the application itself at its deadline; before it,
+// the reminder it returns is claimed, sent and recorded here like any
+// other, once, out of the owner's quiet hours.
+func (r *sender) prepareDeadline(ctx context.Context, due Due) *item {
+	d := *due.Deadline
+	kind := KindDeadline
+	if r.deadlines == nil {
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.log.Warn("reminders: an application deadline is due but no Deadlines is set")
+		return nil
+	}
+	p, ok := r.ownerProfile(ctx, kind, d.Owner)
+	if !ok {
+		return nil
+	}
+	// A refusal counts as KindDeadline; a reminder as its own kind, as the
+	// claim and the record count it.
+	rem, err := r.deadlines.DeadlineDue(ctx, d.Owner, d.ID, d.At, r.now, p.Language)
+	switch {
+	case errs.Is(err, errs.Conflict):
+		r.count(kind, func(c *Counts) { c.Due++; c.Skipped++ }) // changed meanwhile: its new state is in the index
+		return nil
+	case err != nil:
+		r.count(kind, func(c *Counts) { c.Due++; c.Failed++ })
+		r.log.Warn("reminders: application deadline failed; it stays due", "err", err.Error())
+		return nil
+	case rem == nil:
+		r.count(kind, func(c *Counts) { c.Due++; c.Sent++ }) // refused (or moved on) by the applications domain
+		return nil
+	}
+	kind = rem.Kind
+	r.count(kind, func(c *Counts) { c.Due++ })
+	next := rem.Next
+	if at := remindtime.OutOfQuietHours(r.now, p.Location()); at.After(r.now) {
+		return r.skip(ctx, due, kind, registry.Reminder{Next: &registry.Step{Kind: registry.StepBefore}, NextAt: &at})
+	}
+	sms := rem.SMS
+	if sms == "" {
+		sms = rem.Body
+	}
+	// after it, the application is due at its deadline (StepExpired)
+	it := &item{due: due, profile: p, next: registry.Reminder{Next: &registry.Step{Kind: registry.StepExpired}, NextAt: &next},
+		text: text{kind: rem.Kind, subject: rem.Subject, body: rem.Body, sms: sms}, attrs: map[string]string{}}
+	return r.claim(ctx, it, rem.Key)
 }
 
 // names are the booking's specialization and institution, "" where the

@@ -58,8 +58,12 @@ type Worker struct {
 	Publisher message.Publisher
 	// Places names a booking's institution and specialist; optional.
 	Places Places
-	NewID  func() string
-	Log    *slog.Logger
+	// Deadlines decides applications' response deadlines (the reminder
+	// before one, the refusal at it); optional: without it they stay due,
+	// counted failed.
+	Deadlines Deadlines
+	NewID     func() string
+	Log       *slog.Logger
 	// Queue takes the continuation of a job that stops before it is done.
 	Queue JobQueue
 	// Clock is the wall clock: leases, pacing and the job's time budget.
@@ -162,6 +166,7 @@ func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	stop := w.stopAt(ctx, start)
 	r := newSender(sum.Now, &sum)
 	r.store, r.places, r.newID, r.log, r.lease, r.clock = w.Store, w.Places, w.NewID, log, lease, w.clock
+	r.deadlines = w.Deadlines
 	r.parallel = w.Parallel
 	if r.parallel <= 0 {
 		r.parallel = DefaultParallel

@@ -6,11 +6,12 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
 func agencyStaffOf(id httpapi.Identity) applications.Staff {
-	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency}
+	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency, Lead: id.AgencyRole == "lead"}
 }
 
 type optionResponse struct {
@@ -59,6 +60,10 @@ type timelineEntryResponse struct {
 	From    string    `json:"from"`
 	To      string    `json:"to"`
 	Comment string    `json:"comment,omitempty"`
+	// Note is a text Kabinet wrote (response_overdue, document_issued...),
+	// given as its code and in both languages for the reader's to be shown.
+	Note     string            `json:"note,omitempty"`
+	NoteText map[string]string `json:"noteText,omitempty"`
 }
 
 // applicationResponse is an application as clients see it: storage keys
@@ -74,25 +79,57 @@ type applicationResponse struct {
 	SubmittedAt          *time.Time              `json:"submittedAt,omitempty"`
 	ExpectedDecisionDate *string                 `json:"expectedDecisionDate"`
 	Timeline             []timelineEntryResponse `json:"timeline"`
-	CreatedAt            time.Time               `json:"createdAt"`
-	UpdatedAt            time.Time               `json:"updatedAt"`
-	Version              int                     `json:"version"`
+	// ResponseDue is, in needs_info, when the time to answer ends.
+	ResponseDue *time.Time `json:"responseDue,omitempty"`
+	Assignee    string     `json:"assignee,omitempty"`
+	Invitation  *struct {
+		At            time.Time `json:"at"`
+		Place         string    `json:"place"`
+		InstitutionID string    `json:"institutionId,omitempty"`
+		BookingPath   string    `json:"bookingPath,omitempty"`
+	} `json:"invitation,omitempty"`
+	Pickup *struct {
+		Place string `json:"place"`
+		Until string `json:"until"`
+	} `json:"pickup,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	Version   int       `json:"version"`
 }
 
 func toApplicationResponse(a applications.Application) applicationResponse {
 	out := applicationResponse{ID: a.ID, ServiceCode: a.ServiceCode, Agency: a.Agency, Status: string(a.Status), Fields: a.Fields,
 		ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, ResponseDue: a.ResponseDue, Assignee: a.Assignee}
 	if out.Fields == nil {
 		out.Fields = map[string]string{}
+	}
+	if v := a.Invitation; v != nil {
+		out.Invitation = &struct {
+			At            time.Time `json:"at"`
+			Place         string    `json:"place"`
+			InstitutionID string    `json:"institutionId,omitempty"`
+			BookingPath   string    `json:"bookingPath,omitempty"`
+		}{v.At, v.Place, v.InstitutionID, v.BookingPath}
+	}
+	if p := a.Pickup; p != nil {
+		out.Pickup = &struct {
+			Place string `json:"place"`
+			Until string `json:"until"`
+		}{p.Place, p.Until.String()}
 	}
 	if a.ExpectedDecision != nil {
 		s := a.ExpectedDecision.String()
 		out.ExpectedDecisionDate = &s
 	}
 	for _, e := range a.Timeline {
-		out.Timeline = append(out.Timeline, timelineEntryResponse{At: e.At, Actor: e.Actor, Role: string(e.Role),
-			From: string(e.From), To: string(e.To), Comment: e.Comment})
+		te := timelineEntryResponse{At: e.At, Actor: e.Actor, Role: string(e.Role),
+			From: string(e.From), To: string(e.To), Comment: e.Comment}
+		if e.Note != "" {
+			te.Note = string(e.Note)
+			te.NoteText = map[string]string{"ru": applications.NoteText(e.Note, "ru"), "en": applications.NoteText(e.Note, "en")}
+		}
+		out.Timeline = append(out.Timeline, te)
 	}
 	return out
 }
@@ -303,13 +340,29 @@ func handleWithdrawApplication(svc *applications.Service) http.Handler {
 func handleApplicationTransition(svc *applications.Service) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in struct {
-			To      string `json:"to"`
-			Comment string `json:"comment"`
+			To         string `json:"to"`
+			Comment    string `json:"comment"`
+			Invitation *struct {
+				At            time.Time `json:"at"`
+				Place         string    `json:"place"`
+				InstitutionID string    `json:"institutionId"`
+			} `json:"invitation"`
+			Pickup *struct {
+				Place string     `json:"place"`
+				Until civil.Date `json:"until"`
+			} `json:"pickup"`
 		}
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		a, err := svc.Transition(r.Context(), agencyStaffOf(id), r.PathValue("id"), applications.Status(in.To), in.Comment)
+		m := applications.StaffMove{To: applications.Status(in.To), Comment: in.Comment}
+		if v := in.Invitation; v != nil {
+			m.Invitation = &applications.Invitation{At: v.At, Place: v.Place, InstitutionID: v.InstitutionID}
+		}
+		if in.Pickup != nil {
+			m.Pickup = &applications.Pickup{Place: in.Pickup.Place, Until: in.Pickup.Until}
+		}
+		a, err := svc.Move(r.Context(), agencyStaffOf(id), r.PathValue("id"), m)
 		if err != nil {
 			return err
 		}
@@ -328,7 +381,16 @@ func handleAgencyQueue(svc *applications.Service) http.Handler {
 			return err
 		}
 		q := r.URL.Query()
-		page, err := svc.Queue(r.Context(), agencyStaffOf(id), applications.Status(q.Get("status")), limit, q.Get("cursor"))
+		queue := svc.Queue
+		switch q.Get("assignee") {
+		case "":
+		case "me": // the clerks' own share of the queue
+			queue = svc.AssignedQueue
+		default:
+			fe.Add("assignee", "unknown_option")
+			return fe.Err("httpapi.agencyQueue")
+		}
+		page, err := queue(r.Context(), agencyStaffOf(id), applications.Status(q.Get("status")), limit, q.Get("cursor"))
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,9 @@ import (
 )
 
 // Handlers are the applications function's handlers, by route: the
-// service catalogue, drafts, submission, status, withdrawal, renewals and
+// service catalogue, drafts, submission, status, withdrawal, the
+// applicant's answer to a request for information, a lead clerk's
+// reassignment, renewals and
 // the agency staff's queue and transitions.
 func Handlers(svc *applications.Service) httpapi.Handlers {
 	return httpapi.Handlers{
@@ -25,6 +27,8 @@ func Handlers(svc *applications.Service) httpapi.Handlers {
 		"DELETE /applications/{id}":           handleDeleteApplication(svc),
 		"POST /applications/{id}/submit":      handleSubmitApplication(svc),
 		"POST /applications/{id}/withdraw":    handleWithdrawApplication(svc),
+		"POST /applications/{id}/respond":     handleRespondApplication(svc),
+		"POST /applications/{id}/assign":      handleAssignApplication(svc),
 		"POST /applications/{id}/transitions": handleApplicationTransition(svc),
 		"GET /agency/applications":            handleAgencyQueue(svc),
 	}

@@ -62,7 +62,7 @@ func Authenticate(r *http.Request) (httpapi.Identity, error) {
 	}
 	c := rc.Authorizer.JWT.Claims
 	return httpapi.Identity{Sub: c["sub"], Groups: parseGroups(c["cognito:groups"]),
-		Institution: c["custom:institution"], Agency: c["custom:agency"], Org: c["custom:org"]}, nil
+		Institution: c["custom:institution"], Agency: c["custom:agency"], AgencyRole: c["custom:agencyRole"], Org: c["custom:org"]}, nil
 }
 
 // parseGroups reads the groups claim as HTTP APIs flatten it: "[a b]", or a

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
@@ -41,7 +42,14 @@ const (
 	submittedAtLayout = "2006-01-02T15:04:05.000000000Z"
 )
 
-func appSK(id string) string    { return appPrefix + id }
+func appSK(id string) string { return appPrefix + id }
+
+// KindApplication is an application item's kind attribute: the due index
+// holds one while its deadline is due (remindstore reads it there).
+const KindApplication = kindApplication
+
+// SK is the sort key of application id under its owner's partition.
+func SK(id string) string       { return appSK(id) }
 func appRefPK(id string) string { return "APPLICATION#" + id }
 func receiptPK(year int) string { return "RECEIPT#" + strconv.Itoa(year) }
 func agencyQueuePK(agency string, st applications.Status) string {
@@ -55,6 +63,7 @@ type timelineAttr struct {
 	From    string    `dynamodbav:"from"`
 	To      string    `dynamodbav:"to"`
 	Comment string    `dynamodbav:"comment,omitempty"`
+	Note    string    `dynamodbav:"note,omitempty"`
 }
 
 type applicationItem struct {
@@ -74,9 +83,30 @@ type applicationItem struct {
 	ExpectedDecision string            `dynamodbav:"expectedDecision,omitempty"`
 	TimeZone         string            `dynamodbav:"timeZone,omitempty"`
 	Timeline         []timelineAttr    `dynamodbav:"timeline"`
-	CreatedAt        time.Time         `dynamodbav:"createdAt"`
-	UpdatedAt        time.Time         `dynamodbav:"updatedAt"`
-	Version          int               `dynamodbav:"version"`
+	ResponseDue      *time.Time        `dynamodbav:"responseDue,omitempty"`
+	ResponseReminded bool              `dynamodbav:"responseReminded,omitempty"`
+	Assignee         string            `dynamodbav:"assignee,omitempty"`
+	Invitation       *invitationAttr   `dynamodbav:"invitation,omitempty"`
+	Pickup           *pickupAttr       `dynamodbav:"pickup,omitempty"`
+	// DuePK and NextRemindAt keep the application in the due index while
+	// something is due (Application.NextDue: the response deadline).
+	DuePK        string    `dynamodbav:"duePk,omitempty"`
+	NextRemindAt string    `dynamodbav:"nextRemindAt,omitempty"`
+	CreatedAt    time.Time `dynamodbav:"createdAt"`
+	UpdatedAt    time.Time `dynamodbav:"updatedAt"`
+	Version      int       `dynamodbav:"version"`
+}
+
+type invitationAttr struct {
+	At            time.Time `dynamodbav:"at"`
+	Place         string    `dynamodbav:"place"`
+	InstitutionID string    `dynamodbav:"institutionId,omitempty"`
+	BookingPath   string    `dynamodbav:"bookingPath,omitempty"`
+}
+
+type pickupAttr struct {
+	Place string `dynamodbav:"place"`
+	Until string `dynamodbav:"until"`
 }
 
 type appRefItem struct {
@@ -91,7 +121,16 @@ func fromApplication(a applications.Application) applicationItem {
 	it := applicationItem{PK: store.UserPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
 		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt,
 		ExpectedDecision: store.DateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, ResponseDue: a.ResponseDue, ResponseReminded: a.ResponseReminded, Assignee: a.Assignee}
+	if v := a.Invitation; v != nil {
+		it.Invitation = &invitationAttr{At: v.At, Place: v.Place, InstitutionID: v.InstitutionID, BookingPath: v.BookingPath}
+	}
+	if p := a.Pickup; p != nil {
+		it.Pickup = &pickupAttr{Place: p.Place, Until: p.Until.String()}
+	}
+	if at := a.NextDue(); at != nil {
+		it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindDeadline, a.Owner, a.ID), at.UTC().Format(store.DueTimeLayout)
+	}
 	if it.Fields == nil {
 		it.Fields = map[string]string{}
 	}
@@ -102,7 +141,7 @@ func fromApplication(a applications.Application) applicationItem {
 	}
 	for _, e := range a.Timeline {
 		it.Timeline = append(it.Timeline, timelineAttr{At: e.At, Actor: e.Actor, Role: string(e.Role), From: string(e.From),
-			To: string(e.To), Comment: e.Comment})
+			To: string(e.To), Comment: e.Comment, Note: string(e.Note)})
 	}
 	return it
 }
@@ -110,17 +149,28 @@ func fromApplication(a applications.Application) applicationItem {
 func (it applicationItem) application() (applications.Application, error) {
 	a := applications.Application{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
 		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, DocumentID: it.DocumentID, SubmittedAt: it.SubmittedAt,
-		TimeZone: it.TimeZone, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}
+		TimeZone: it.TimeZone, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version,
+		ResponseDue: it.ResponseDue, ResponseReminded: it.ResponseReminded, Assignee: it.Assignee}
 	if a.Fields == nil {
 		a.Fields = map[string]string{}
 	}
 	for _, e := range it.Timeline {
 		a.Timeline = append(a.Timeline, applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
-			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment})
+			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment, Note: applications.Note(e.Note)})
 	}
 	d, err := store.ParseDate(it.ExpectedDecision)
 	if err != nil {
 		return a, fmt.Errorf("application %s: %w", it.ID, err)
+	}
+	if v := it.Invitation; v != nil {
+		a.Invitation = &applications.Invitation{At: v.At, Place: v.Place, InstitutionID: v.InstitutionID, BookingPath: v.BookingPath}
+	}
+	if p := it.Pickup; p != nil {
+		u, err := civil.Parse(p.Until)
+		if err != nil {
+			return a, fmt.Errorf("application %s pickup: %w", it.ID, err)
+		}
+		a.Pickup = &applications.Pickup{Place: p.Place, Until: u}
 	}
 	a.ExpectedDecision = d
 	return a, nil
@@ -254,12 +304,22 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 // condition), the inbox notification and the optional claim in one
 // transaction.
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
-	retryAt time.Time, idem *idempotency.Key) (applications.Application, bool, error) {
+	retryAt time.Time, idem *idempotency.Key, effects ...applications.Effect) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
 	t := s.Tx()
-	t.First(store.FailClaimed, store.FailChanged)
+	t.First(store.FailClaimed, store.FailChanged, failAssignRace)
 	t.Put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": store.Num(int64(prevVersion))}, store.FailChanged)
 	t.Put(statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil, nil) // a fresh id
+	for _, e := range effects {
+		if e.Notify != nil {
+			it := inboxstore.FromNotification(*e.Notify)
+			it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
+			t.Put(it, "attribute_not_exists(pk)", nil, nil) // a fresh id
+		}
+		if e.Clerk != nil {
+			t.Add(s.clerkDelta(*e.Clerk), failAssignRace)
+		}
+	}
 	if idem != nil {
 		s.ClaimIdem(t, idemScopeApps, a.Owner, idem, a.ID)
 	}
@@ -289,7 +349,7 @@ func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Ti
 
 // AgencyQueue implements applications.Store through gsi1: one partition
 // per agency and status, sorted by submission time.
-func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.Status, cursor string, limit int) ([]applications.Application, string, error) {
+func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.Status, assignee, cursor string, limit int) ([]applications.Application, string, error) {
 	const op = "store.AgencyQueue"
 	pk := agencyQueuePK(agency, st)
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
@@ -297,6 +357,12 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": store.Str(pk)},
 		ScanIndexForward:          aws.Bool(true),
 		Limit:                     aws.Int32(int32(limit))}
+	if assignee != "" {
+		// a filter over the agency's partition: a clerk's queue is a share
+		// of it, and the partition is read in pages of limit either way
+		in.FilterExpression = aws.String("assignee = :me")
+		in.ExpressionAttributeValues[":me"] = store.Str(assignee)
+	}
 	if cursor != "" {
 		start, err := store.DecodeKey(cursor)
 		bad := err != nil || len(start) != 4

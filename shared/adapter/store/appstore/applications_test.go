@@ -94,18 +94,18 @@ func TestApplicationStore(t *testing.T) {
 	}
 	b := submit(later, now.Add(2*time.Second))
 	a := submit(draft, now.Add(time.Second))
-	queue, next, err := st.AgencyQueue(ctx, "fns", applications.StatusReceived, "", 1)
+	queue, next, err := st.AgencyQueue(ctx, "fns", applications.StatusReceived, "", "", 1)
 	if err != nil || len(queue) != 1 || queue[0].ID != a.ID || next == "" {
 		t.Fatalf("queue page 1: %v %q %v", queue, next, err)
 	}
-	queue, _, err = st.AgencyQueue(ctx, "fns", applications.StatusReceived, next, 10)
+	queue, _, err = st.AgencyQueue(ctx, "fns", applications.StatusReceived, "", next, 10)
 	if err != nil || len(queue) != 1 || queue[0].ID != b.ID {
 		t.Fatalf("queue page 2: %v %v", queue, err)
 	}
-	if _, _, err := st.AgencyQueue(ctx, "mvd", applications.StatusReceived, next, 10); !errs.Is(err, errs.Malformed) {
+	if _, _, err := st.AgencyQueue(ctx, "mvd", applications.StatusReceived, "", next, 10); !errs.Is(err, errs.Malformed) {
 		t.Errorf("cursor of another queue: %v", err)
 	}
-	if _, _, err := st.AgencyQueue(ctx, "fns", applications.StatusReceived, "garbage", 10); !errs.Is(err, errs.Malformed) {
+	if _, _, err := st.AgencyQueue(ctx, "fns", applications.StatusReceived, "", "garbage", 10); !errs.Is(err, errs.Malformed) {
 		t.Errorf("garbage cursor: %v", err)
 	}
 	// a stale version loses

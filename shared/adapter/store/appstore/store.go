@@ -19,3 +19,6 @@ func New(base *store.Store) *Store { return &Store{base} }
 
 // failNotDraft: the application is no longer a draft.
 var failNotDraft = errs.E("", errs.Conflict, applications.ReasonNotDraft)
+
+// failAssignRace: a clerk's open count moved between the pick and the write.
+var failAssignRace = errs.E("", errs.Conflict, applications.ReasonAssignRace)

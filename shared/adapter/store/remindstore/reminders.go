@@ -2,8 +2,10 @@ package remindstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
@@ -118,6 +120,17 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 	case bookingstore.KindBooking:
 		b, err := bookingstore.Booking(item)
 		return reminders.Due{Booking: &b}, err
+	case appstore.KindApplication:
+		var it struct {
+			PK           string `dynamodbav:"pk"`
+			ID           string `dynamodbav:"id"`
+			NextRemindAt string `dynamodbav:"nextRemindAt"`
+		}
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return reminders.Due{}, err
+		}
+		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
+		return reminders.Due{Deadline: &reminders.Deadline{Owner: store.TrimPrefix(it.PK, store.UserPrefix), ID: it.ID, At: at}}, err
 	case inboxstore.KindNotification:
 		var it inboxstore.NotificationItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
@@ -243,6 +256,8 @@ func (s *Store) Advance(ctx context.Context, ref reminders.Ref, read *time.Time,
 		sk = bookingstore.BookSK(ref.ID)
 	case reminders.KindMessage:
 		sk = inboxstore.NotifPrefix + ref.ID
+	case reminders.KindDeadline:
+		return s.advanceDeadline(ctx, ref, read, next)
 	default:
 		return errs.E(op, errs.Internal, fmt.Errorf("unknown kind %q", ref.Kind))
 	}
@@ -316,4 +331,35 @@ func (s *Store) MoveLegacyDue(ctx context.Context) (int, error) {
 		}
 	}
 	return moved, nil
+}
+
+// advanceDeadline moves an application in the due index to next.NextAt
+// if it is still at read: its deadline once the reminder before it went
+// (next's step StepExpired, recorded as responseReminded), or a later time
+// for that reminder (out of the quiet hours). The application's version
+// stays: this is the pipeline's bookkeeping, and a change the applicant or
+// the agency makes meanwhile rewrites both attributes from its own state.
+func (s *Store) advanceDeadline(ctx context.Context, ref reminders.Ref, read *time.Time, next registry.Reminder) error {
+	const op = "store.Advance"
+	if read == nil || next.NextAt == nil || next.Next == nil {
+		return errs.E(op, errs.Internal, errors.New("an application's deadline moves from one due time to another"))
+	}
+	expr := "SET duePk = :pk, nextRemindAt = :at"
+	values := map[string]types.AttributeValue{
+		":pk": store.Str(store.DueKey(ref.Kind, ref.Owner, ref.ID)), ":at": store.Str(next.NextAt.UTC().Format(store.DueTimeLayout)),
+		":read": store.Str(read.UTC().Format(store.DueTimeLayout)),
+	}
+	if next.Next.Kind == registry.StepExpired {
+		expr += ", responseReminded = :true"
+		values[":true"] = &types.AttributeValueMemberBOOL{Value: true}
+	}
+	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(ref.Owner), appstore.SK(ref.ID)),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String("nextRemindAt = :read"),
+		ExpressionAttributeValues: values,
+	})
+	if store.ConditionFailed(err) {
+		return errs.E(op, errs.Conflict, errs.ReasonChanged)
+	}
+	return store.Wrap(op, err)
 }

@@ -1,0 +1,57 @@
+package applications
+
+import (
+	"fmt"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/workdays"
+)
+
+// DefaultResponseDays is how many days an applicant has to answer a
+// request for information when the service names none.
+const DefaultResponseDays = 30
+
+// ResponseDeadlineDays is s's response term in days.
+func (s ServiceInfo) ResponseDeadlineDays() int {
+	if s.ResponseDays > 0 {
+		return s.ResponseDays
+	}
+	return DefaultResponseDays
+}
+
+// DecisionDate is the expected decision date of an application to svc
+// submitted on day: DecisionDays calendar or working days later, never on a
+// day off (a calendar-day term ending on one moves to the next working
+// day). Errors: Internal (workdays no_calendar) when the term reaches a
+// year the calendar lacks — never a silent calendar-day answer.
+func DecisionDate(cal *workdays.Calendar, svc ServiceInfo, day civil.Date) (civil.Date, error) {
+	if svc.WorkingDays {
+		return cal.AddWorking(day, svc.DecisionDays)
+	}
+	return cal.NextWorking(day.AddDays(svc.DecisionDays))
+}
+
+// CheckTerms computes every service's decision date from today, so a
+// deployment whose calendar lacks a year the catalogue's terms reach fails
+// at start-up instead of at the first submission. Composition calls it.
+// Errors: Internal (workdays no_calendar), naming the service.
+func CheckTerms(cal *workdays.Calendar, today civil.Date) error {
+	for _, svc := range Catalogue() {
+		// tomorrow too: an applicant east of UTC may already be there
+		if _, err := DecisionDate(cal, svc, today.AddDays(1)); err != nil {
+			return errs.E("applications.CheckTerms", errs.Internal, errs.ReasonOf(err),
+				fmt.Errorf("service %s from %s: %w", svc.Code, today, err))
+		}
+	}
+	return nil
+}
+
+func (s *Service) calendar() *workdays.Calendar {
+	if s.Calendar != nil {
+		return s.Calendar
+	}
+	return defaultCalendar
+}
+
+var defaultCalendar = workdays.MustRussia()

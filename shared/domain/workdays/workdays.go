@@ -1,0 +1,203 @@
+// Package workdays is the Russian production calendar: which days are
+// worked, by the Labour Code's holidays and the Government's yearly decree
+// moving days off. The calendar is data (ru/<year>.txt, each naming its
+// source) embedded in the binary; a date in a year the data lacks is an
+// error, never a guess, because a decision date counted on the wrong
+// calendar is a promise the agency cannot keep.
+package workdays
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+)
+
+//go:embed ru/*.txt
+var data embed.FS
+
+// Year is one year's calendar: the weekdays not worked and the weekend
+// days worked.
+type Year struct {
+	Year  int
+	Draft bool // the data follows a draft decree, not the signed one
+	off   map[civil.Date]bool
+	work  map[civil.Date]bool
+}
+
+// Calendar is the production calendar for the years it holds. The zero
+// Calendar holds none. It is read-only once built, so safe for concurrent use.
+type Calendar struct {
+	years map[int]Year
+}
+
+// Russia returns the calendar built from the embedded data.
+// Errors: Internal (malformed data).
+func Russia() (*Calendar, error) { return Parse(data) }
+
+// MustRussia is Russia for package-level defaults; the embedded data is
+// checked by the package's tests, so a panic here is a build fault.
+func MustRussia() *Calendar {
+	c, err := Russia()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Parse reads every ru/<year>.txt of fsys. Errors: Internal (a line that
+// is not "status official|draft", "off <weekday>" or "work <weekend day>"
+// of the file's year).
+func Parse(fsys fs.FS) (*Calendar, error) {
+	const op = "workdays.Parse"
+	names, err := fs.Glob(fsys, "ru/*.txt")
+	if err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	c := &Calendar{years: map[int]Year{}}
+	for _, name := range names {
+		y, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "ru/"), ".txt"))
+		if err != nil {
+			return nil, errs.E(op, errs.Internal, fmt.Errorf("%s: not a year", name))
+		}
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, errs.E(op, errs.Internal, err)
+		}
+		yr, err := parseYear(y, f)
+		f.Close()
+		if err != nil {
+			return nil, errs.E(op, errs.Internal, fmt.Errorf("%s: %w", name, err))
+		}
+		c.years[y] = yr
+	}
+	return c, nil
+}
+
+func parseYear(y int, f fs.File) (Year, error) {
+	yr := Year{Year: y, off: map[civil.Date]bool{}, work: map[civil.Date]bool{}}
+	sc := bufio.NewScanner(f)
+	status := false
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		word, arg, _ := strings.Cut(line, " ")
+		if word == "status" {
+			if arg != "official" && arg != "draft" {
+				return yr, fmt.Errorf("line %d: status %q", n, arg)
+			}
+			yr.Draft, status = arg == "draft", true
+			continue
+		}
+		d, err := civil.Parse(arg)
+		if err != nil || d.Year != y {
+			return yr, fmt.Errorf("line %d: date %q not of %d", n, arg, y)
+		}
+		weekend := weekday(d) == time.Saturday || weekday(d) == time.Sunday
+		switch {
+		case word == "off" && !weekend:
+			yr.off[d] = true
+		case word == "work" && weekend:
+			yr.work[d] = true
+		default:
+			return yr, fmt.Errorf("line %d: %q (off is for a weekday, work for a weekend day)", n, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return yr, err
+	}
+	if !status {
+		return yr, fmt.Errorf("no status line")
+	}
+	return yr, nil
+}
+
+func weekday(d civil.Date) time.Weekday { return d.In(time.UTC).Weekday() }
+
+// Years lists the years the calendar holds, in order.
+func (c *Calendar) Years() []int {
+	var ys []int
+	for y := range c.years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	return ys
+}
+
+// Year returns one year's data (ok false when the calendar lacks it).
+func (c *Calendar) Year(y int) (Year, bool) {
+	yr, ok := c.years[y]
+	return yr, ok
+}
+
+// Working reports whether d is a working day.
+// Errors: Internal (no_calendar) when d's year is not held.
+func (c *Calendar) Working(d civil.Date) (bool, error) {
+	yr, ok := c.years[d.Year]
+	if !ok {
+		return false, errs.E("workdays.Working", errs.Internal, ReasonNoCalendar,
+			fmt.Errorf("no production calendar for %d (date %s): add shared/domain/workdays/ru/%d.txt", d.Year, d, d.Year))
+	}
+	if yr.off[d] {
+		return false, nil
+	}
+	if yr.work[d] {
+		return true, nil
+	}
+	wd := weekday(d)
+	return wd != time.Saturday && wd != time.Sunday, nil
+}
+
+// NextWorking returns d when it is a working day, else the first working
+// day after it. Errors: Internal (no_calendar).
+func (c *Calendar) NextWorking(d civil.Date) (civil.Date, error) {
+	for {
+		ok, err := c.Working(d)
+		if err != nil || ok {
+			return d, err
+		}
+		d = d.AddDays(1)
+	}
+}
+
+// AddWorking returns the n-th working day after d (d itself not counted;
+// n >= 1), as agencies count a term "in working days" from the day after
+// the application. Errors: Internal (no_calendar).
+func (c *Calendar) AddWorking(d civil.Date, n int) (civil.Date, error) {
+	for n > 0 {
+		d = d.AddDays(1)
+		ok, err := c.Working(d)
+		if err != nil {
+			return d, err
+		}
+		if ok {
+			n--
+		}
+	}
+	return d, nil
+}
+
+// MonthTotals counts the working days of each month of year y.
+// Errors: Internal (no_calendar).
+func (c *Calendar) MonthTotals(y int) ([12]int, error) {
+	var m [12]int
+	for d := (civil.Date{Year: y, Month: time.January, Day: 1}); d.Year == y; d = d.AddDays(1) {
+		ok, err := c.Working(d)
+		if err != nil {
+			return m, err
+		}
+		if ok {
+			m[d.Month-1]++
+		}
+	}
+	return m, nil
+}
