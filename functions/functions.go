@@ -332,6 +332,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/submit", Costly: true},
 			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
 			{Pattern: "POST /applications/{id}/respond"},
+			{Pattern: "GET /applications/{id}/payment-qr.png"},
 			{Pattern: "POST /applications/{id}/assign"},
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
@@ -377,14 +378,15 @@ var All = []Function{
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
 	// tells the person. Its rule matches ingest.SourcePrefix,
-	// ingest.DocumentIssued and ingest.DocumentRevoked (a test keeps them
+	// ingest.DocumentIssued, ingest.DocumentRevoked and
+	// ingest.PaymentConfirmed (the treasury's, gov.agency.treasury; a test keeps them
 	// equal: this package imports no domain package).
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
 		Needs: Needs{
 			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
 			Publish: []string{RemindersTopic}},
 		Events: &Events{Bus: "kabinet-agencies", Sources: []string{"gov.agency."},
-			DetailTypes: []string{"DocumentIssued", "DocumentRevoked"}}},
+			DetailTypes: []string{"DocumentIssued", "DocumentRevoked", "PaymentConfirmed"}}},
 }
 
 // Get returns the function called name.

@@ -89,7 +89,7 @@ func TestIngestRuleMatchesTheDomain(t *testing.T) {
 	if want := []string{ingest.SourcePrefix}; !slices.Equal(f.Events.Sources, want) {
 		t.Errorf("sources %v, want %v", f.Events.Sources, want)
 	}
-	if want := []string{ingest.DocumentIssued, ingest.DocumentRevoked}; !slices.Equal(f.Events.DetailTypes, want) {
+	if want := []string{ingest.DocumentIssued, ingest.DocumentRevoked, ingest.PaymentConfirmed}; !slices.Equal(f.Events.DetailTypes, want) {
 		t.Errorf("detail types %v, want %v", f.Events.DetailTypes, want)
 	}
 }

@@ -151,7 +151,8 @@ func TestEachFunctionLinksOnlyItsHandlers(t *testing.T) {
 
 // ticketRoutes are the routes that render a booking's ticket: its QR code
 // and its PDF confirmation.
-var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf"}
+var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf",
+	"GET /applications/{id}/payment-qr.png"}
 
 // GIVEN every HTTP function WHEN its build is listed THEN only one serving a
 // ticket route links the PDF and QR libraries (and their fonts and
@@ -215,8 +216,9 @@ var serves = map[string][]string{
 	Notifications: {"inbox", "inboxstore"},
 	Booking:       {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore"}, // a booking's change writes its confirmation into the inbox
 	// an invitation names an office of the electronic registry's
-	// directory (bookingstore keeps it) and links to booking there
-	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking"},
+	// directory (bookingstore keeps it) and links to booking there; the
+	// state fee's payment QR code is drawn by ticket's QR encoder
+	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking", "ticket"},
 	Orgs:         {"orgs", "orgstore", "docstore"},
 	OrgDigest:    {"orgs", "orgstore", "docstore"},
 	// directory: the applications domain's Places port speaks its types

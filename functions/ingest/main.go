@@ -60,6 +60,6 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st.Store), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
-	start(eventbridge.Ingest(&ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps}))
+	start(eventbridge.Ingest(&ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps, Payments: apps}))
 	return nil
 }

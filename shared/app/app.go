@@ -174,7 +174,7 @@ func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logg
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(c, cl)}
-	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps}
+	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps, Payments: apps}
 }
 
 // Dispatcher builds the reminder pipeline's dispatcher as

@@ -622,6 +622,93 @@ describe('web cabinet', { concurrency: false }, () => {
     assertClean(page);
   });
 
+  /** A submitted application of the signed-in user, made through the API. */
+  async function submittedApplication(serviceCode, fields) {
+    const me = await devToken(user);
+    const draft = await apiCall(me, 'POST', '/applications', { serviceCode, fields });
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    const sub = await apiCall(me, 'POST', `/applications/${draft.body.id}/submit`, {});
+    assert.equal(sub.status, 200, JSON.stringify(sub.body));
+    return sub.body;
+  }
+  /** A clerk of `agency` moves application id on, as the agency's system would. */
+  async function clerkMoves(agency, id, body) {
+    const clerk = (await devPost('/dev/token', { sub: `clerk@${agency}`, groups: ['staff'], agency })).token;
+    const r = await apiCall(clerk, 'POST', `/applications/${id}/transitions`, body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body;
+  }
+  const certificate = { fullName: 'Тестовый Пользователь', inn: '7707083893', certificateType: 'no_tax_debt', email: 'e2e@example.test', postalCode: '101000' };
+
+  test('answers the agency\'s request for information', async () => {
+    const a = await submittedApplication('certificate_request', certificate);
+    await clerkMoves('fns', a.id, { to: 'processing' });
+    await clerkMoves('fns', a.id, { to: 'needs_info', comment: 'Укажите СНИЛС' });
+    await page.goto(`${BASE_URL}/#/applications/${a.id}`);
+    await byTestId(page, 'app-needs-info').waitFor();
+    assert.equal((await byTestId(page, 'app-request').textContent())?.trim(), 'Укажите СНИЛС');
+    await byTestId(page, 'app-response-due').waitFor();
+    await checkA11y(page, 'application-needs-info');
+    await byTestId(page, 'respond-field').selectOption('snils');
+    await byTestId(page, 'respond-value').fill('112-233-445 95');
+    await byTestId(page, 'respond-comment').fill('Добавил СНИЛС');
+    await shoot(page, 'application-respond');
+    await byTestId(page, 'respond-submit').click();
+    await byTestId(page, 'app-needs-info').waitFor({ state: 'detached' });
+    assert.equal((await byTestId(page, 'app-status').textContent())?.trim(), 'На рассмотрении');
+    await page.locator('[data-testid="app-timeline"]', { hasText: 'Добавил СНИЛС' }).waitFor();
+    assertClean(page);
+  });
+
+  test('sees the invitation to the office and books a time there', async () => {
+    const insts = await apiCall(await devToken(user), 'GET', '/institutions?limit=1');
+    assert.equal(insts.status, 200, JSON.stringify(insts.body));
+    const inst = insts.body.items[0];
+    const a = await submittedApplication('certificate_request', certificate);
+    await clerkMoves('fns', a.id, { to: 'processing' });
+    const at = new Date(Date.now() + 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await clerkMoves('fns', a.id, { to: 'invited', comment: 'Нужен оригинал паспорта', invitation: { at, place: 'Окно 3', institutionId: inst.id } });
+    await page.goto(`${BASE_URL}/#/applications/${a.id}`);
+    await byTestId(page, 'app-invitation').waitFor();
+    assert.equal((await byTestId(page, 'app-status').textContent())?.trim(), 'Приглашение на приём');
+    assert.equal((await byTestId(page, 'invitation-place').textContent())?.trim(), 'Окно 3');
+    await checkA11y(page, 'application-invited');
+    await shoot(page, 'application-invited');
+    await byTestId(page, 'invitation-book').click();
+    await page.waitForURL(new RegExp(`#/appointments/institutions/${inst.id}`));
+    assertClean(page);
+  });
+
+  test('pays the state fee: sees the QR code, then the status after the treasury\'s confirmation', async () => {
+    const a = await submittedApplication('drivers_licence_exchange', {
+      fullName: 'Тестовый Пользователь', birthDate: '1990-04-12', internalPassport: '4510 123456', licenceNumber: '99 01 123456',
+      reason: 'expiry', medicalCertificate: 'МЗ-12345', phone: phoneNumber,
+    });
+    assert.equal(a.status, 'awaiting_payment');
+    await page.goto(`${BASE_URL}/#/applications/${a.id}`);
+    await byTestId(page, 'app-fee').waitFor();
+    assert.equal((await byTestId(page, 'app-status').textContent())?.trim(), 'Ожидает оплаты');
+    assert.equal((await byTestId(page, 'fee-uin').textContent())?.trim(), a.fee.uin);
+    const qr = byTestId(page, 'fee-qr');
+    await qr.waitFor();
+    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code image did not load');
+    await checkA11y(page, 'application-fee');
+    await shoot(page, 'application-fee');
+    // the Treasury confirms the payment on the agencies' bus (locally: POST /dev/events)
+    const res = await devPost('/dev/events', {
+      id: `e2e-pay-${Date.now()}`, source: 'gov.agency.treasury', 'detail-type': 'PaymentConfirmed', time: new Date().toISOString(),
+      detail: { uin: a.fee.uin, amount: a.fee.amount, paidAt: new Date().toISOString(), payer: 'Тестовый Пользователь' },
+    });
+    assert.equal(res.payment, 'paid', JSON.stringify(res));
+    await page.reload();
+    await byTestId(page, 'application-view').waitFor();
+    await page.locator('[data-testid="app-status"]', { hasText: 'Принято' }).waitFor();
+    await byTestId(page, 'fee-qr').waitFor({ state: 'detached' });
+    await byTestId(page, 'fee-payments').waitFor();
+    await shoot(page, 'application-paid');
+    assertClean(page);
+  });
+
   test('switches the whole UI to English', async () => {
     await byTestId(page, 'nav-documents').click();
     await byTestId(page, 'documents-page').waitFor();

@@ -686,6 +686,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/payment-qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The state fee's payment QR code (ГОСТ Р 56042-2014) while anything is owed
+         * @description The applicant only (another person's application is 404, as is one with nothing to pay). The PNG encodes the text in fee.qr, which a bank's app reads.
+         */
+        get: operations["applicationPaymentQR"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{id}/assign": {
         parameters: {
             query?: never;
@@ -1377,6 +1397,53 @@ export interface components {
                 en: string;
             };
         };
+        /** @description The state fee's accrual (a service with a fee, from submission on). Amounts in kopecks. Until paid in full the application is awaiting_payment and not in the agency's queue. */
+        Fee: {
+            /** Format: int64 */
+            amount: number;
+            /**
+             * Format: int64
+             * @description What the Treasury confirmed paid (PaymentConfirmed events).
+             */
+            paid: number;
+            /** Format: int64 */
+            owed: number;
+            /**
+             * Format: int64
+             * @description Paid beyond the amount, to be claimed back from the agency.
+             */
+            surplus: number;
+            /** @description УИН, 20 digits, the last its control digit. */
+            uin: string;
+            purpose: string;
+            /**
+             * Format: date-time
+             * @description The payment deadline (the start of the day after the last day to pay, in the applicant's zone); then the application is refused.
+             */
+            payBy: string;
+            payee: {
+                name: string;
+                inn: string;
+                kpp: string;
+                account: string;
+                bankName: string;
+                bic: string;
+                corrAccount: string;
+                cbc: string;
+                oktmo: string;
+            };
+            payments: {
+                /** Format: int64 */
+                amount: number;
+                /** Format: date-time */
+                paidAt: string;
+                payer?: string;
+            }[];
+            /** @description While anything is owed, the payment's ГОСТ Р 56042-2014 text (ST00012|Name=...|PersonalAcc=...|BankName=...|BIC=...|CorrespAcc=...|Sum=...|Purpose=...|PayeeINN=...|KPP=...|CBC=...|OKTMO=...|UIN=...). */
+            qr?: string;
+            /** @description The path of the QR code's PNG. */
+            qrPath?: string;
+        };
         Application: {
             id: string;
             serviceCode: string;
@@ -1411,6 +1478,7 @@ export interface components {
                 /** Format: date */
                 until: string;
             };
+            fee?: components["schemas"]["Fee"];
             /**
              * Format: date-time
              * @description In needs_info, when the time to answer ends; then the application is refused automatically (a reminder goes three days before).
@@ -3306,6 +3374,35 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    applicationPaymentQR: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG image. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

@@ -271,6 +271,10 @@ export class Api {
   withdrawApplication(id: string, comment: string) {
     return this.post<T.Application>(`/applications/${enc(id)}/withdraw`, comment ? { comment } : {});
   }
+  /** Answers the agency's request for information (needs_info). */
+  respondApplication(id: string, answer: { fields?: Record<string, string>; comment?: string }) {
+    return this.post<T.Application>(`/applications/${enc(id)}/respond`, answer);
+  }
 }
 
 function enc(s: string): string {

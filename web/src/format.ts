@@ -79,6 +79,11 @@ export function fmtDecimal(n: number, lang: Lang = getLang()): string {
   return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
 }
 
+/** An amount in kopecks as money: "4 000,00 ₽" in Russian, "RUB 4,000.00" in English. */
+export function fmtMoney(kopecks: number, lang: Lang = getLang()): string {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
+}
+
 /** Masks a document number but its last 4 characters: "•••• 4567". */
 export function maskNumber(n: string | undefined | null): string {
   if (!n) return '';

@@ -83,6 +83,7 @@ const (
 	fxDraft        = "application draft"
 	fxSubmitted    = "submitted application"
 	fxNeedsInfo    = "application the agency asked more of"
+	fxUnpaid       = "application awaiting its state fee"
 	fxConsent      = "consent"
 	fxInstitution  = "institution"
 	fxSpecialist   = "specialist"
@@ -126,12 +127,13 @@ var bolaRows = map[string]bolaRow{
 	"POST /bookings/{id}/rebook":          {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
 	"POST /specialists/{id}/absences":     {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
 	// applications
-	"GET /applications/{id}":           {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
-	"PATCH /applications/{id}":         {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, status: 200, mutates: true},
-	"DELETE /applications/{id}":        {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 204, mutates: true},
-	"POST /applications/{id}/submit":   {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200, mutates: true},
-	"POST /applications/{id}/respond":  {class: bolaOwned, object: fxNeedsInfo, alsoOn: []string{fxSubmitted, fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
-	"POST /applications/{id}/withdraw": {class: bolaOwned, object: fxSubmitted, alsoOn: []string{fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
+	"GET /applications/{id}":                {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
+	"GET /applications/{id}/payment-qr.png": {class: bolaOwned, object: fxUnpaid, status: 200},
+	"PATCH /applications/{id}":              {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, status: 200, mutates: true},
+	"DELETE /applications/{id}":             {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 204, mutates: true},
+	"POST /applications/{id}/submit":        {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200, mutates: true},
+	"POST /applications/{id}/respond":       {class: bolaOwned, object: fxNeedsInfo, alsoOn: []string{fxSubmitted, fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
+	"POST /applications/{id}/withdraw":      {class: bolaOwned, object: fxSubmitted, alsoOn: []string{fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
 	"POST /applications/{id}/assign": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
 		why: "a lead clerk of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404"},
 	"POST /applications/{id}/transitions": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
@@ -330,6 +332,11 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			e.mustSubmit(owner, id)
 			return id
 		},
+		fxUnpaid: func() string {
+			id := e.mustDraft(owner, "drivers_licence_exchange", licenceFields())["id"].(string)
+			e.mustSubmit(owner, id)
+			return id
+		},
 		fxNeedsInfo: func() string {
 			id := e.mustDraft(owner, "certificate_request", certificateFields())["id"].(string)
 			e.mustSubmit(owner, id)
@@ -360,12 +367,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
-		fxNeedsInfo: agencyStaff,
+		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff,
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxInstitution, fxSpecialist, fxOrganisation} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

@@ -32,13 +32,17 @@ type Application struct {
 	// ResponseDue is, while the application is in needs_info, when the
 	// applicant's time to answer ends: then the scheduled pipeline refuses
 	// it (Service.DeadlineDue). ResponseReminded says the reminder three
-	// days before went.
+	// days before the current deadline went (the response's, or in
+	// awaiting_payment the fee's Accrual.PayBy).
 	ResponseDue      *time.Time
 	ResponseReminded bool
 	// Invitation is, in invited, when and where to come with the originals.
 	Invitation *Invitation
 	// Pickup is, in ready_for_pickup, where and until when to collect it.
 	Pickup *Pickup
+	// Fee is the state fee's accrual, for a service with a fee (from
+	// submission on).
+	Fee *Accrual
 	// Assignee is the clerk of the agency the application is assigned to
 	// ("" before submission, or when the agency's roster was empty).
 	Assignee  string
@@ -60,18 +64,32 @@ type Entry struct {
 	Note Note
 }
 
-// RemindBefore is how long before the response deadline the applicant is
-// reminded.
+// RemindBefore is how long before a deadline (to answer, to pay) the
+// applicant is reminded.
 const RemindBefore = 3 * 24 * time.Hour
 
+// Deadline is a's current deadline: in needs_info the time to answer
+// (ResponseDue), in awaiting_payment the time to pay (Fee.PayBy); nil in
+// every other status. At it the application is refused.
+func (a Application) Deadline() *time.Time {
+	switch {
+	case a.Status == StatusNeedsInfo && a.ResponseDue != nil:
+		return a.ResponseDue
+	case a.Status == StatusAwaitingPayment && a.Fee != nil:
+		return &a.Fee.PayBy
+	}
+	return nil
+}
+
 // NextDue is when the scheduled pipeline must next look at a: RemindBefore
-// the response deadline (the reminder), then at it (the refusal); nil when
-// nothing is due. The store keeps a in the due index at this time.
+// its Deadline (the reminder), then at it (the refusal); nil when nothing
+// is due. The store keeps a in the due index at this time.
 func (a Application) NextDue() *time.Time {
-	if a.Status != StatusNeedsInfo || a.ResponseDue == nil {
+	d := a.Deadline()
+	if d == nil {
 		return nil
 	}
-	at := *a.ResponseDue
+	at := *d
 	if !a.ResponseReminded {
 		at = at.Add(-RemindBefore)
 	}

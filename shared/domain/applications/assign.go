@@ -27,6 +27,9 @@ type Clerk struct {
 type Effect struct {
 	Notify *inbox.Notification
 	Clerk  *ClerkDelta
+	// Accrual is a УИН made for the application: the store records which
+	// application it names, for the Treasury's payments (FindByUIN).
+	Accrual string
 }
 
 // ClerkDelta adds Delta to a clerk's open count; with Seen ≥ 0 only if the

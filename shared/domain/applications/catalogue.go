@@ -63,7 +63,11 @@ type ServiceInfo struct {
 	// information (needs_info) before the application is refused; 0 is
 	// DefaultResponseDays.
 	ResponseDays int
-	Fields       []Field
+	// Fee is the state fee, nil for a service without one: it is accrued
+	// on submission and the application waits in awaiting_payment until
+	// the Treasury confirms it paid.
+	Fee    *FeeRule
+	Fields []Field
 }
 
 // Field returns the service's field called name.
@@ -151,6 +155,8 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 		},
 		{
 			Code: "drivers_licence_exchange", Agency: AgencyGIBDD, DecisionDays: 3,
+			Fee: &FeeRule{Kopecks: 400000, Purpose: "Госпошлина за выдачу водительского удостоверения",
+				Source: "НК РФ, ст. 333.33, п. 1, пп. 42 (ред. Федерального закона от 12.07.2024 № 176-ФЗ)"},
 			Title: l("Замена водительского удостоверения", "Driver's licence exchange"),
 			Fields: []Field{fullName, birthDate, internalPassport,
 				{Name: "licenceNumber", Label: l("Номер водительского удостоверения", "Driver's licence number"), Type: TypeString,

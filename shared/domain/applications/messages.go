@@ -1,6 +1,9 @@
 package applications
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
@@ -34,6 +37,9 @@ func render(a Application, svc ServiceInfo, comment string, note Note, lang stri
 		if a.Status == StatusNeedsInfo && a.ResponseDue != nil {
 			body += " Please answer by " + dueDate(a, i18n.EN) + "."
 		}
+		if a.Status == StatusAwaitingPayment && a.Fee != nil {
+			body += " The state fee is " + Rubles(a.Fee.Kopecks-a.Fee.Paid(), i18n.EN) + " (UIN " + a.Fee.UIN + "), to be paid by " + payByDate(a, i18n.EN) + "."
+		}
 		if a.Status == StatusInvited && a.Invitation != nil {
 			body += " Please come with the originals on " + localTime(a, a.Invitation.At, i18n.EN) + " to " + a.Invitation.Place + "."
 			if a.Invitation.BookingPath != "" {
@@ -59,6 +65,9 @@ func render(a Application, svc ServiceInfo, comment string, note Note, lang stri
 	if a.Status == StatusNeedsInfo && a.ResponseDue != nil {
 		body += " Ответьте до " + dueDate(a, i18n.RU) + "."
 	}
+	if a.Status == StatusAwaitingPayment && a.Fee != nil {
+		body += " Госпошлина — " + Rubles(a.Fee.Kopecks-a.Fee.Paid(), i18n.RU) + " (УИН " + a.Fee.UIN + "), оплатить до " + payByDate(a, i18n.RU) + " включительно."
+	}
 	if a.Status == StatusInvited && a.Invitation != nil {
 		body += " Приходите с оригиналами документов " + localTime(a, a.Invitation.At, i18n.RU) + " по адресу: " + a.Invitation.Place + "."
 		if a.Invitation.BookingPath != "" {
@@ -82,6 +91,37 @@ func render(a Application, svc ServiceInfo, comment string, note Note, lang stri
 // (i18n.Date: 31.12.2026 in Russian).
 func dueDate(a Application, lang string) string {
 	return i18n.Date(lang, civil.Of(a.ResponseDue.In(zone(a))))
+}
+
+// payByDate is the last day to pay a's fee in the applicant's zone (PayBy
+// is the start of the next day there), written for lang.
+func payByDate(a Application, lang string) string {
+	return i18n.Date(lang, civil.Of(a.Fee.PayBy.Add(-time.Nanosecond).In(zone(a))))
+}
+
+// Rubles writes an amount in kopecks as the reader writes money:
+// "4 000,00 ₽" in Russian, "4,000.00 RUB" in English.
+func Rubles(kopecks int64, lang string) string {
+	neg := kopecks < 0
+	if neg {
+		kopecks = -kopecks
+	}
+	whole := strconv.FormatInt(kopecks/100, 10)
+	sep, dec, unit := " ", ",", " ₽"
+	if lang == i18n.EN {
+		sep, dec, unit = ",", ".", " RUB"
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("-")
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + dec + fmt.Sprintf("%02d", kopecks%100) + unit
 }
 
 // localTime is t in the applicant's zone, its date written for lang

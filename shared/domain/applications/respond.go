@@ -112,15 +112,19 @@ type DeadlineReminder struct {
 	Next          time.Time // the deadline: when the application is next due
 }
 
-// KindResponseDue is the inbox and message kind of the reminder that the
-// deadline to answer a request for information is near.
-const KindResponseDue = "application_response_due"
+// Inbox and message kinds of the reminders before an application's
+// deadline: to answer a request for information, to pay the state fee.
+const (
+	KindResponseDue = "application_response_due"
+	KindPaymentDue  = "application_payment_due"
+)
 
 // DeadlineDue is called by the reminder pipeline (a reminder worker, or the
 // single-loop scan) for an application in the due index at `at`
-// (Application.NextDue), at the pipeline's instant now. At or after the
-// response deadline it refuses the application (system, needs_info →
-// rejected, the NoteResponseOverdue text) through the one transition path,
+// (Application.NextDue), at the pipeline's instant now. At or after its
+// Deadline (to answer in needs_info, to pay in awaiting_payment) it
+// refuses the application (system → rejected, the NoteResponseOverdue or
+// NotePaymentOverdue text) through the one transition path,
 // so the timeline, the inbox, the outbox and whoever watches status changes
 // see it as any other change; it returns nil. Before the deadline, and not
 // yet reminded, it returns the reminder in lang for the pipeline to send
@@ -136,23 +140,28 @@ func (s *Service) DeadlineDue(ctx context.Context, owner, id string, at, now tim
 	if err != nil {
 		return nil, err
 	}
-	if a.Status != StatusNeedsInfo || a.ResponseDue == nil || now.Before(at) {
+	d := a.Deadline()
+	if d == nil || now.Before(at) {
 		return nil, nil
 	}
-	due := *a.ResponseDue
+	due := *d
+	remind, overdue, kind, step := NoteResponseReminder, NoteResponseOverdue, KindResponseDue, "#remind"
+	if a.Status == StatusAwaitingPayment {
+		remind, overdue, kind, step = NotePaymentReminder, NotePaymentOverdue, KindPaymentDue, "#pay"
+	}
 	if now.Before(due) {
 		if a.ResponseReminded {
 			return nil, nil
 		}
 		svc, _ := Lookup(a.ServiceCode)
-		title, body := render(a, svc, "", NoteResponseReminder, lang)
-		return &DeadlineReminder{Key: due.UTC().Format(time.RFC3339) + "#remind", Kind: KindResponseDue,
+		title, body := render(a, svc, "", remind, lang)
+		return &DeadlineReminder{Key: due.UTC().Format(time.RFC3339) + step, Kind: kind,
 			Subject: title, Body: body, Next: due}, nil
 	}
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.move(ctx, a, a, StatusRejected, "system", RoleSystem, "", NoteResponseOverdue, p, nil)
+	_, _, err = s.move(ctx, a, a, StatusRejected, "system", RoleSystem, "", overdue, p, nil)
 	return nil, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/message"
@@ -81,6 +82,13 @@ type Store interface {
 	// With assignee set, only that clerk's (a page may then hold fewer than
 	// limit and still have a cursor).
 	AgencyQueue(ctx context.Context, agency string, status Status, assignee, cursor string, limit int) ([]Application, string, error)
+	// FindByUIN finds the application whose fee's accrual has the УИН.
+	// Errors: NotFound, Unavailable, Internal.
+	FindByUIN(ctx context.Context, uin string) (owner, id string, err error)
+	// RecordUnmatchedPayment keeps a payment whose УИН no accrual has,
+	// once per event id (duplicate true the second time), received at at.
+	// Errors: Unavailable, Internal.
+	RecordUnmatchedPayment(ctx context.Context, p fees.Payment, at time.Time) (duplicate bool, err error)
 }
 
 // Profiles reads a person's profile (defaults when none was saved);

@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -35,7 +36,12 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	if err != nil {
 		return Application{}, false, err
 	}
-	if err := CheckTransition(a.Status, StatusReceived, RoleApplicant); err != nil {
+	svc, _ := Lookup(a.ServiceCode)
+	to := StatusReceived
+	if svc.Fee != nil {
+		to = StatusAwaitingPayment
+	}
+	if err := CheckTransition(a.Status, to, RoleApplicant); err != nil {
 		// A concurrent copy of this very request may have submitted it
 		// between the replay check above and the read: then this is a
 		// replay too.
@@ -46,7 +52,6 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 		}
 		return Application{}, false, err
 	}
-	svc, _ := Lookup(a.ServiceCode)
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
 		return Application{}, false, err
@@ -75,13 +80,33 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	}
 	next.ExpectedDecision = &due
 	next.TimeZone = loc.String()
-	// Assigned to the agency's clerk with the fewest open applications, in
-	// the transaction that submits: the pick's count is its condition, so
-	// two submissions at once cannot both take the same clerk's last
-	// "fewest" — the loser picks again.
+	if f := svc.Fee; f != nil {
+		// The accrual: its УИН from the receipt's number (unique for ever),
+		// payable to the end of the PayDays-th day in the applicant's zone.
+		// Not the agency's yet: no clerk until it is paid (ApplyPayment).
+		payee, ok := Payee(svc.Agency)
+		if !ok {
+			return Application{}, false, errs.E(op, errs.Internal, fmt.Errorf("service %s has a fee but agency %s no payee", svc.Code, svc.Agency))
+		}
+		uin, err := fees.NewUIN(payee.URN, accrualNumber(today.Year, seq))
+		if err != nil {
+			return Application{}, false, err
+		}
+		next.Fee = &Accrual{UIN: uin, Kopecks: f.Kopecks, Purpose: f.Purpose, PayBy: today.AddDays(f.payDays() + 1).In(loc).UTC()}
+		return s.move(ctx, a, next, StatusAwaitingPayment, owner, RoleApplicant, "", "", p, idem, Effect{Accrual: uin})
+	}
+	return s.assignAndMove(ctx, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
+}
+
+// assignAndMove moves cur to next in status to (see move), assigned to the
+// agency's clerk with the fewest open applications in the same
+// transaction: the pick's count is its condition, so two moves at once
+// cannot both take the same clerk's last "fewest" — the loser picks again.
+func (s *Service) assignAndMove(ctx context.Context, cur, next Application, to Status, actor string, role Role, note Note,
+	p registry.Profile, idem *idempotency.Key) (Application, bool, error) {
 	for attempt := 1; ; attempt++ {
 		var effects []Effect
-		c, ok, err := s.pick(ctx, a.Agency)
+		c, ok, err := s.pick(ctx, cur.Agency)
 		if err != nil {
 			return Application{}, false, err
 		}
@@ -90,7 +115,7 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 			next.Assignee = c.Sub
 			effects = append(effects, Effect{Clerk: &ClerkDelta{Agency: c.Agency, Sub: c.Sub, Seen: c.Open, Delta: 1}})
 		}
-		out, replayed, err := s.move(ctx, a, next, StatusReceived, owner, RoleApplicant, "", "", p, idem, effects...)
+		out, replayed, err := s.move(ctx, cur, next, to, actor, role, "", note, p, idem, effects...)
 		if err != nil && ok && retryable(err) && attempt < assignAttempts {
 			continue
 		}

@@ -25,7 +25,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
-// Detail types an agency sends.
+// Detail types an agency sends (and PaymentConfirmed, the Treasury's).
 const (
 	DocumentIssued  = "DocumentIssued"
 	DocumentRevoked = "DocumentRevoked"
@@ -112,7 +112,10 @@ type Service struct {
 	NewID func() string
 	// Applications is optional: nil skips closing applications.
 	Applications ApplicationCloser
-	Log          *slog.Logger
+	// Payments applies the Treasury's PaymentConfirmed; nil refuses them
+	// (Internal: the event is retried, never dropped).
+	Payments Payments
+	Log      *slog.Logger
 	// Issuers says which party issues which document types; nil is
 	// issuers.Default.
 	Issuers issuers.Table
@@ -142,6 +145,11 @@ type Result struct {
 	DetailType string `json:"detailType"`
 	DocumentID string `json:"documentId,omitempty"`
 	ReplacedID string `json:"replacedId,omitempty"`
+	// ApplicationID and Payment are a PaymentConfirmed's: the application
+	// its УИН names ("" for an unknown УИН) and what the payment did there
+	// (fees.Outcome...: paid, underpaid, overpaid, duplicate, unknown_uin).
+	ApplicationID string `json:"applicationId,omitempty"`
+	Payment       string `json:"payment,omitempty"`
 }
 
 // Limits on what an event may carry.
@@ -185,7 +193,7 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 		fe.Add("source", "unknown_source")
 	}
 	switch ev.DetailType {
-	case DocumentIssued, DocumentRevoked:
+	case DocumentIssued, DocumentRevoked, PaymentConfirmed:
 	case "":
 		fe.Add("detail-type", "required")
 	default:
@@ -196,6 +204,13 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 	}
 	if err := fe.Err(op); err != nil {
 		return Result{}, err
+	}
+	if ev.DetailType == PaymentConfirmed {
+		var d paymentDetail
+		if err := json.Unmarshal(ev.Detail, &d); err != nil {
+			return Result{}, invalidJSON(op)
+		}
+		return s.payment(ctx, ev, agency, d)
 	}
 	if ev.DetailType == DocumentIssued {
 		var d issuedDetail

@@ -6,8 +6,8 @@
 // and the bus's resource policy (infra) pins each agency account to its own
 // source, so the source is the sender's.
 //
-// Lab results and payments (the fee work) join as further kinds of a row
-// when they exist; a party not in the table issues nothing.
+// Payments are a further kind of a row (the Treasury's); lab results join
+// the same way when they exist. A party not in the table issues nothing.
 package issuers
 
 import (
@@ -25,12 +25,17 @@ const (
 	FOMS     = "foms"     // compulsory health insurance fund: OMS policies
 	RSA      = "rsa"      // Russian Union of Motor Insurers: OSAGO policies
 	Minzdrav = "minzdrav" // health: medical certificates
+	// Treasury is the Federal Treasury's ГИС ГМП: it issues no document
+	// and confirms the payments of state fees (PaymentConfirmed).
+	Treasury = "treasury"
 )
 
 // Issuer is one party and the document types it issues.
 type Issuer struct {
 	Party     string
 	Documents []registry.DocType
+	// Payments says the party confirms payments against accruals' УИН.
+	Payments bool
 }
 
 // Table lists the parties that may issue documents. A type appears under
@@ -47,6 +52,17 @@ var Default = Table{
 	{Party: FOMS, Documents: []registry.DocType{registry.OMSPolicy}},
 	{Party: RSA, Documents: []registry.DocType{registry.OSAGO}},
 	{Party: Minzdrav, Documents: []registry.DocType{registry.MedicalCertificate}},
+	{Party: Treasury, Payments: true},
+}
+
+// ConfirmsPayments reports whether party may confirm payments.
+func (tb Table) ConfirmsPayments(party string) bool {
+	for _, i := range tb {
+		if i.Party == party {
+			return i.Payments
+		}
+	}
+	return false
 }
 
 // Issues reports whether party issues documents of type t.

@@ -9,6 +9,7 @@ import type { Application, Document, Profile, Service } from '../types';
 import { todayISO, validateService, type Errors } from '../validate';
 import { PAGE_SIZE } from '../paging';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
+import { FeeCard, InvitationCard, PickupCard, RespondCard } from './AppActions';
 
 function serviceTitle(services: Service[] | undefined, code: string): string {
   const s = services?.find((x) => x.code === code);
@@ -285,13 +286,17 @@ export function ApplicationPage({ id }: { id: string }) {
     }
   }
 
-  const canWithdraw = ['received', 'processing', 'needs_info'].includes(a.status);
+  const canWithdraw = ['awaiting_payment', 'received', 'processing', 'needs_info', 'invited'].includes(a.status);
   return (
     <section data-testid="application-view" data-status={a.status}>
       <PageHeader title={serviceTitle(services.data.items, a.serviceCode)}>
         <a class="btn btn-ghost" href="#/applications">{t('common.back')}</a>
       </PageHeader>
       <ErrorBox error={error} />
+      {a.status === 'needs_info' && <RespondCard a={a} svc={svc} onDone={(x) => app.setData({ body: x, etag: null })} />}
+      {a.status === 'invited' && <InvitationCard a={a} />}
+      {a.status === 'ready_for_pickup' && <PickupCard a={a} />}
+      {a.fee && <FeeCard a={a} />}
       <div class="grid-2">
         <div class="card">
           {a.receiptNumber && (
@@ -338,8 +343,8 @@ export function ApplicationPage({ id }: { id: string }) {
             <Timeline items={[...a.timeline].reverse().map((e, i) => ({
               key: `${e.at}-${i}`,
               at: fmtDateTime(e.at),
-              title: <>{e.from ? `${t(`astatus.${e.from}`)} → ` : ''}<strong>{t(`astatus.${e.to}`)}</strong></>,
-              sub: [roleName(e.role), e.comment].filter(Boolean).join(' · '),
+              title: <>{e.from && e.from !== e.to ? `${t(`astatus.${e.from}`)} → ` : ''}<strong>{t(`astatus.${e.to}`)}</strong></>,
+              sub: [roleName(e.role), e.comment, e.noteText ? loc(e.noteText) : ''].filter(Boolean).join(' · '),
             }))} />
           </div>
         </div>

@@ -377,7 +377,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
 }
 
 /** Loads a file with the token and shows it as an image (blob URL). */
-function AuthImage({ path, alt, testid }: { path: string; alt: string; testid: string }) {
+export function AuthImage({ path, alt, testid }: { path: string; alt: string; testid: string }) {
   const { api } = useApp();
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);

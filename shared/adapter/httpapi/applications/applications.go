@@ -92,9 +92,66 @@ type applicationResponse struct {
 		Place string `json:"place"`
 		Until string `json:"until"`
 	} `json:"pickup,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
-	Version   int       `json:"version"`
+	Fee       *feeResponse `json:"fee,omitempty"`
+	CreatedAt time.Time    `json:"createdAt"`
+	UpdatedAt time.Time    `json:"updatedAt"`
+	Version   int          `json:"version"`
+}
+
+// feeResponse is the state fee's accrual: what is owed, to whom, by when,
+// what the Treasury confirmed paid, and the payment QR code (its text and
+// the path of its PNG) while anything is owed.
+type feeResponse struct {
+	Amount   int64             `json:"amount"` // kopecks
+	Paid     int64             `json:"paid"`
+	Owed     int64             `json:"owed"`    // what is still to pay; 0 when paid
+	Surplus  int64             `json:"surplus"` // paid beyond the amount, to claim back
+	UIN      string            `json:"uin"`
+	Purpose  string            `json:"purpose"`
+	PayBy    time.Time         `json:"payBy"`
+	Payee    payeeResponse     `json:"payee"`
+	Payments []paymentResponse `json:"payments"`
+	QR       string            `json:"qr,omitempty"`
+	QRPath   string            `json:"qrPath,omitempty"`
+}
+
+type payeeResponse struct {
+	Name        string `json:"name"`
+	INN         string `json:"inn"`
+	KPP         string `json:"kpp"`
+	Account     string `json:"account"`
+	BankName    string `json:"bankName"`
+	BIC         string `json:"bic"`
+	CorrAccount string `json:"corrAccount"`
+	CBC         string `json:"cbc"`
+	OKTMO       string `json:"oktmo"`
+}
+
+type paymentResponse struct {
+	Amount int64     `json:"amount"`
+	PaidAt time.Time `json:"paidAt"`
+	Payer  string    `json:"payer,omitempty"`
+}
+
+func toFeeResponse(a applications.Application) *feeResponse {
+	f := a.Fee
+	if f == nil {
+		return nil
+	}
+	paid := f.Paid()
+	out := &feeResponse{Amount: f.Kopecks, Paid: paid, Owed: max(f.Kopecks-paid, 0), Surplus: max(paid-f.Kopecks, 0), UIN: f.UIN,
+		Purpose: f.Purpose, PayBy: f.PayBy, Payments: []paymentResponse{}}
+	if p, ok := applications.Payee(a.Agency); ok {
+		out.Payee = payeeResponse{Name: p.Name, INN: p.INN, KPP: p.KPP, Account: p.Account, BankName: p.BankName, BIC: p.BIC,
+			CorrAccount: p.CorrAccount, CBC: p.CBC, OKTMO: p.OKTMO}
+	}
+	for _, p := range f.Payments {
+		out.Payments = append(out.Payments, paymentResponse{Amount: p.Kopecks, PaidAt: p.PaidAt, Payer: p.Payer})
+	}
+	if text, ok, err := a.PaymentQR(); err == nil && ok {
+		out.QR, out.QRPath = text, "/applications/"+a.ID+"/payment-qr.png"
+	}
+	return out
 }
 
 func toApplicationResponse(a applications.Application) applicationResponse {
@@ -104,6 +161,7 @@ func toApplicationResponse(a applications.Application) applicationResponse {
 	if out.Fields == nil {
 		out.Fields = map[string]string{}
 	}
+	out.Fee = toFeeResponse(a)
 	if v := a.Invitation; v != nil {
 		out.Invitation = &struct {
 			At            time.Time `json:"at"`

@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -88,6 +89,7 @@ type applicationItem struct {
 	Assignee         string            `dynamodbav:"assignee,omitempty"`
 	Invitation       *invitationAttr   `dynamodbav:"invitation,omitempty"`
 	Pickup           *pickupAttr       `dynamodbav:"pickup,omitempty"`
+	Fee              *feeAttr          `dynamodbav:"fee,omitempty"`
 	// DuePK and NextRemindAt keep the application in the due index while
 	// something is due (Application.NextDue: the response deadline).
 	DuePK        string    `dynamodbav:"duePk,omitempty"`
@@ -102,6 +104,50 @@ type invitationAttr struct {
 	Place         string    `dynamodbav:"place"`
 	InstitutionID string    `dynamodbav:"institutionId,omitempty"`
 	BookingPath   string    `dynamodbav:"bookingPath,omitempty"`
+}
+
+// feeAttr is the state fee's accrual and the payments confirmed against it.
+type feeAttr struct {
+	UIN      string        `dynamodbav:"uin"`
+	Kopecks  int64         `dynamodbav:"kopecks"`
+	Purpose  string        `dynamodbav:"purpose"`
+	PayBy    time.Time     `dynamodbav:"payBy"`
+	Payments []paymentAttr `dynamodbav:"payments"`
+}
+
+type paymentAttr struct {
+	EventID string    `dynamodbav:"eventId"`
+	Kopecks int64     `dynamodbav:"kopecks"`
+	PaidAt  time.Time `dynamodbav:"paidAt"`
+	Payer   string    `dynamodbav:"payer,omitempty"`
+}
+
+// uinPK is the partition of a УИН: its accrual's reference item (uinSK,
+// the owner and application a Treasury payment names) and the payments
+// that named it when no accrual had it (PAY#<event id>).
+func uinPK(uin string) string { return "UIN#" + uin }
+
+const uinSK = "ACCRUAL"
+
+type uinRefItem struct {
+	PK            string `dynamodbav:"pk"`
+	SK            string `dynamodbav:"sk"`
+	Kind          string `dynamodbav:"kind"`
+	Owner         string `dynamodbav:"owner"`
+	ApplicationID string `dynamodbav:"applicationId"`
+}
+
+// unmatchedPaymentItem is a payment whose УИН no accrual has: kept, never
+// applied, for the agency's reconciliation.
+type unmatchedPaymentItem struct {
+	PK      string    `dynamodbav:"pk"`
+	SK      string    `dynamodbav:"sk"`
+	Kind    string    `dynamodbav:"kind"`
+	EventID string    `dynamodbav:"eventId"`
+	Kopecks int64     `dynamodbav:"kopecks"`
+	PaidAt  time.Time `dynamodbav:"paidAt"`
+	Payer   string    `dynamodbav:"payer,omitempty"`
+	At      time.Time `dynamodbav:"at"`
 }
 
 type pickupAttr struct {
@@ -128,14 +174,21 @@ func fromApplication(a applications.Application) applicationItem {
 	if p := a.Pickup; p != nil {
 		it.Pickup = &pickupAttr{Place: p.Place, Until: p.Until.String()}
 	}
+	if f := a.Fee; f != nil {
+		it.Fee = &feeAttr{UIN: f.UIN, Kopecks: f.Kopecks, Purpose: f.Purpose, PayBy: f.PayBy, Payments: []paymentAttr{}}
+		for _, p := range f.Payments {
+			it.Fee.Payments = append(it.Fee.Payments, paymentAttr{EventID: p.EventID, Kopecks: p.Kopecks, PaidAt: p.PaidAt, Payer: p.Payer})
+		}
+	}
 	if at := a.NextDue(); at != nil {
 		it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindDeadline, a.Owner, a.ID), at.UTC().Format(store.DueTimeLayout)
 	}
 	if it.Fields == nil {
 		it.Fields = map[string]string{}
 	}
-	// Only a submitted application is in an agency's queue.
-	if a.Status != applications.StatusDraft && a.SubmittedAt != nil {
+	// Only a submitted application is in an agency's queue, and one with a
+	// fee only once it is paid.
+	if a.Status != applications.StatusDraft && a.Status != applications.StatusAwaitingPayment && a.SubmittedAt != nil {
 		it.GSI1PK = agencyQueuePK(a.Agency, a.Status)
 		it.GSI1SK = a.SubmittedAt.UTC().Format(submittedAtLayout) + "#" + a.ID
 	}
@@ -153,6 +206,12 @@ func (it applicationItem) application() (applications.Application, error) {
 		ResponseDue: it.ResponseDue, ResponseReminded: it.ResponseReminded, Assignee: it.Assignee}
 	if a.Fields == nil {
 		a.Fields = map[string]string{}
+	}
+	if f := it.Fee; f != nil {
+		a.Fee = &applications.Accrual{UIN: f.UIN, Kopecks: f.Kopecks, Purpose: f.Purpose, PayBy: f.PayBy}
+		for _, p := range f.Payments {
+			a.Fee.Payments = append(a.Fee.Payments, applications.Payment{EventID: p.EventID, Kopecks: p.Kopecks, PaidAt: p.PaidAt, Payer: p.Payer})
+		}
 	}
 	for _, e := range it.Timeline {
 		a.Timeline = append(a.Timeline, applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
@@ -233,6 +292,32 @@ func (s *Store) FindApplication(ctx context.Context, id string) (applications.Ap
 		return applications.Application{}, err
 	}
 	return s.GetApplication(ctx, ref.Owner, id)
+}
+
+// FindByUIN implements applications.Store.
+func (s *Store) FindByUIN(ctx context.Context, uin string) (owner, id string, err error) {
+	var ref uinRefItem
+	if err := s.Get(ctx, "store.FindByUIN", uinPK(uin), uinSK, &ref); err != nil {
+		return "", "", err
+	}
+	return ref.Owner, ref.ApplicationID, nil
+}
+
+// RecordUnmatchedPayment implements applications.Store: one item per
+// event id under the УИН, so a redelivery finds it.
+func (s *Store) RecordUnmatchedPayment(ctx context.Context, p fees.Payment, at time.Time) (bool, error) {
+	const op = "store.RecordUnmatchedPayment"
+	av, err := attributevalue.MarshalMap(unmatchedPaymentItem{PK: uinPK(p.UIN), SK: "PAY#" + p.EventID, Kind: "unmatched_payment",
+		EventID: p.EventID, Kopecks: p.Kopecks, PaidAt: p.PaidAt.UTC(), Payer: p.Payer, At: at.UTC()})
+	if err != nil {
+		return false, errs.E(op, errs.Internal, err)
+	}
+	_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	if store.ConditionFailed(err) {
+		return true, nil
+	}
+	return false, store.Wrap(op, err)
 }
 
 // ListApplications implements applications.Store.
@@ -318,6 +403,11 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 		}
 		if e.Clerk != nil {
 			t.Add(s.clerkDelta(*e.Clerk), failAssignRace)
+		}
+		if e.Accrual != "" {
+			// a УИН is made once (the receipt's number): its reference is new
+			t.Put(uinRefItem{PK: uinPK(e.Accrual), SK: uinSK, Kind: "uin_ref", Owner: a.Owner, ApplicationID: a.ID},
+				"attribute_not_exists(pk)", nil, nil)
 		}
 	}
 	if idem != nil {
