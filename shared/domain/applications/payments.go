@@ -65,7 +65,7 @@ func (s *Service) applyPayment(ctx context.Context, owner, id string, p fees.Pay
 		return "", err
 	}
 	if a.Fee == nil {
-		return "", errs.E(op, errs.Internal, errors.New("the application of the УИН has no accrual"))
+		return "", errs.E(op, errs.Internal, errors.New("the application of this UIN has no accrual"))
 	}
 	if a.Fee.Has(p.EventID) {
 		return fees.OutcomeDuplicate, nil
