@@ -9,11 +9,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -56,4 +60,59 @@ func Topic(t *testing.T, cl core.Clients, name string) string {
 		_, _ = cl.SNS.DeleteTopic(context.Background(), &sns.DeleteTopicInput{TopicArn: aws.String(arn)})
 	})
 	return arn
+}
+
+// Drain receives and deletes everything in the queue at url and returns it
+// in the order received. It stops when a receive comes back empty and the
+// queue reports nothing waiting, in flight or delayed: a receive whose
+// response was lost on the way (the SDK then retries it, and the messages
+// it took stay in flight) is waited out by its one-second visibility
+// timeout instead of being counted as "nothing more". It gives up after
+// 30 seconds.
+func Drain(t *testing.T, c *sqs.Client, url string) []sqstypes.Message {
+	t.Helper()
+	ctx := context.Background()
+	var out []sqstypes.Message
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		res, err := c.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
+			MaxNumberOfMessages: 10, VisibilityTimeout: 1, MessageAttributeNames: []string{"All"}})
+		if err != nil {
+			t.Fatalf("receive: %v", err)
+		}
+		for _, m := range res.Messages {
+			out = append(out, m)
+			if _, err := c.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle}); err != nil {
+				t.Fatalf("delete: %v", err)
+			}
+		}
+		if len(res.Messages) > 0 {
+			continue
+		}
+		if queued(t, c, url) == 0 {
+			return out
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("queue %s not drained in 30 s (%d received)", url, len(out))
+	return nil
+}
+
+// queued is the queue's count of messages waiting, in flight and delayed.
+func queued(t *testing.T, c *sqs.Client, url string) int {
+	t.Helper()
+	res, err := c.GetQueueAttributes(context.Background(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(url),
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameApproximateNumberOfMessages,
+			sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible, sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed}})
+	if err != nil {
+		t.Fatalf("queue attributes: %v", err)
+	}
+	n := 0
+	for _, v := range res.Attributes {
+		k, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("queue attribute %q: %v", v, err)
+		}
+		n += k
+	}
+	return n
 }

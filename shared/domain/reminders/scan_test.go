@@ -139,36 +139,23 @@ type delivered struct {
 	Attrs map[string]string
 }
 
-// drain returns everything in the sink queue, waiting briefly for stragglers.
+// drain returns everything in the sink queue.
 func (e *env) drain() []delivered {
 	e.t.Helper()
 	var out []delivered
-	for empty := 0; empty < 2; {
-		res, err := e.sqs.ReceiveMessage(e.ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(e.queueURL),
-			MaxNumberOfMessages: 10, WaitTimeSeconds: 0})
-		if err != nil {
-			e.t.Fatal(err)
+	for _, m := range testenv.Drain(e.t, e.sqs, e.queueURL) {
+		var env struct {
+			Message           string
+			MessageAttributes map[string]struct{ Value string }
 		}
-		if len(res.Messages) == 0 {
-			empty++
-			time.Sleep(50 * time.Millisecond)
-			continue
+		if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+			e.t.Fatalf("not an SNS envelope: %s", aws.ToString(m.Body))
 		}
-		for _, m := range res.Messages {
-			var env struct {
-				Message           string
-				MessageAttributes map[string]struct{ Value string }
-			}
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
-				e.t.Fatalf("not an SNS envelope: %s", aws.ToString(m.Body))
-			}
-			d := delivered{Body: env.Message, Attrs: map[string]string{}}
-			for k, v := range env.MessageAttributes {
-				d.Attrs[k] = v.Value
-			}
-			out = append(out, d)
-			_, _ = e.sqs.DeleteMessage(e.ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(e.queueURL), ReceiptHandle: m.ReceiptHandle})
+		d := delivered{Body: env.Message, Attrs: map[string]string{}}
+		for k, v := range env.MessageAttributes {
+			d.Attrs[k] = v.Value
 		}
+		out = append(out, d)
 	}
 	return out
 }
