@@ -23,7 +23,7 @@ run: tools web ## the whole system locally on http://127.0.0.1:8080 (PORT overri
 	$(GO) run ./cmd/local
 
 test: tools web ## every test: unit, integration against the emulators, CDK assertions, the web app's; the browser tests when Chromium is installed
-	KABINET_REQUIRE_EMULATORS=1 $(GO) test -count=1 -timeout 20m ./...
+	KABINET_REQUIRE_EMULATORS=1 $(GO) test -count=1 -timeout 45m ./...
 	cd web && npm test
 
 test-e2e: tools web ## the web cabinet's browser tests in Debian's Chromium against the local system (screenshots in web/e2e-screenshots/)

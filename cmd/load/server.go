@@ -68,7 +68,8 @@ func startLocal(ctx context.Context, root string, logf func(string, ...any)) (*l
 	l := &local{base: fmt.Sprintf("http://127.0.0.1:%d", port), dir: dir, cmd: cmd, done: make(chan error, 1)}
 	go func() { l.done <- cmd.Wait(); logFile.Close() }()
 	logf("starting the local system (emulators, seed) on %s", l.base)
-	if err := l.waitHealthy(ctx, 3*time.Minute); err != nil {
+	// a hang guard, not a speed target: seeding takes minutes on a loaded machine
+	if err := l.waitHealthy(ctx, 8*time.Minute); err != nil {
 		_ = l.stop()
 		return nil, err
 	}

@@ -27,7 +27,7 @@ const Region = "us-east-1"
 // startTimeout bounds how long Start waits for both emulators to answer. A
 // cold JVM takes 2–4 s on the 2-core machines this project runs on; the
 // margin is for a loaded CI box.
-const startTimeout = 60 * time.Second
+const startTimeout = 3 * time.Minute
 
 // Options configures Start. The zero value runs both emulators in memory on
 // free loopback ports with the tools found by ToolsDir.
