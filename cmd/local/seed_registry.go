@@ -9,6 +9,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
 // demoSchedule is a weekday schedule with a lunch break: 08:00–14:00 and
@@ -62,7 +63,7 @@ func seedRegistry(ctx context.Context, st *allstore.Store, svc *booking.Service)
 		}
 		slots = append(slots, made...)
 	}
-	if err := st.ImportSlots(ctx, slots); err != nil {
+	if err := patiently(ctx, func() error { return st.ImportSlots(ctx, slots) }); err != nil {
 		return "", err
 	}
 	if err := seedPastVisits(ctx, st, insts, specs, svc.Now()); err != nil {
@@ -104,4 +105,25 @@ func seedPastVisits(ctx context.Context, st *allstore.Store, insts []directory.I
 		}
 	}
 	return nil
+}
+
+// patiently runs an idempotent bulk write again while it fails for want of
+// a dependency, for up to about a minute: the functions' five-second call
+// timeout suits a request, but thousands of slots written into a DynamoDB
+// Local starved of CPU (a loaded machine) can take longer per batch, and a
+// first start should then be slow, not fail.
+func patiently(ctx context.Context, write func() error) error {
+	wait := time.Second
+	for attempt := 1; ; attempt++ {
+		err := write()
+		if err == nil || !errs.Is(err, errs.Unavailable) || attempt == 6 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
 }
