@@ -331,7 +331,7 @@ var All = []Function{
 			{Pattern: "DELETE /applications/{id}"},
 			{Pattern: "POST /applications/{id}/submit", Costly: true},
 			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
-			{Pattern: "POST /applications/{id}/respond"},
+			{Pattern: "POST /applications/{id}/respond", Costly: true},
 			{Pattern: "GET /applications/{id}/payment-qr.png"},
 			{Pattern: "POST /applications/{id}/assign"},
 			{Pattern: "POST /applications/{id}/transitions"},

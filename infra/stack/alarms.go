@@ -37,12 +37,13 @@ func newAlarms(scope constructs.Construct, names []string, fns map[string]awslam
 }
 
 // newDLQAlarm alarms as soon as a scheduled event waits in the dead-letter
-// queue: a run was lost and has to be looked at (and redriven or dropped).
+// queue: a run was not delivered or failed after its retries, and has to
+// be looked at (the next run does its work; the message is then dropped).
 func newDLQAlarm(scope constructs.Construct, dlq awssqs.IQueue) awscloudwatch.Alarm {
 	m := dlq.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
 		Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Maximum"),
 	})
-	return anyAlarm(scope, "ScheduleDLQAlarm", m, "A scheduled event could not be delivered and waits in the dead-letter queue")
+	return anyAlarm(scope, "ScheduleDLQAlarm", m, "A scheduled event could not be delivered, or its run failed after Lambda's retries, and waits in the dead-letter queue")
 }
 
 // anyAlarm alarms when metric m is above zero in one period.

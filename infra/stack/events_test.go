@@ -46,9 +46,9 @@ func TestEventFunctions(t *testing.T) {
 		{"one bus per named bus", func(t *testing.T) {
 			check(t, func() { tp.ResourceCountIs(jsii.String("AWS::Events::EventBus"), jsii.Number(len(busNames()))) })
 		}},
-		{"one event invoke config per event function", func(t *testing.T) {
+		{"one event invoke config per event and per scheduled function", func(t *testing.T) {
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(len(functions.EventDriven())))
+				tp.ResourceCountIs(jsii.String("AWS::Lambda::EventInvokeConfig"), jsii.Number(len(functions.EventDriven())+len(functions.Scheduled())))
 			})
 		}},
 	}

@@ -194,3 +194,14 @@ func newJobQueueAlarms(scope constructs.Construct, qs map[string]jobQueue) []aws
 	}
 	return out
 }
+
+// jobQueueID is the construct id of the job queue named name
+// (queue.Queues); an unknown name panics.
+func jobQueueID(name string) string {
+	for _, q := range queue.Queues {
+		if q.Name == name {
+			return q.ID
+		}
+	}
+	panic(fmt.Sprintf("stack: no job queue %q in queue.Queues", name))
+}

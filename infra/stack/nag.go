@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -9,12 +11,14 @@ import (
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/queue"
 )
 
-// cdk-nag's AwsSolutions pack checks both stacks (TestCdkNag). What it
-// found and was a real gap is fixed where the resource is made (the web
-// bucket's access logs and CloudFront's, web.go; each function's own role
-// and log group, iam.go). What stays is suppressed below, on its resource
+// cdk-nag's AwsSolutions and Serverless packs check both stacks
+// (TestCdkNag). What they found and was a real gap is fixed where the
+// resource is made (the web bucket's access logs and CloudFront's, web.go;
+// each function's own role and log group, iam.go; a scheduled run failing
+// after Lambda's retries recorded with its error, schedules.go). What stays is suppressed below, on its resource
 // by path and, for wildcard findings, only for the exact wildcards named,
 // each with the reason it stays; a path that no longer exists fails the
 // synth, so a suppression cannot outlive its resource.
@@ -50,13 +54,37 @@ func suppressNag(st awscdk.Stack) {
 		}
 		s = append(s, nagSuppression{id + "Role/DefaultPolicy/Resource", "AwsSolutions-IAM5",
 			"only the wildcards with no narrower form: X-Ray's resource, KMS action families on the stack's key, subscription ARNs under the function's topic", applies})
+		s = append(s, nagSuppression{id + "Function/Resource", "Serverless-LambdaDLQ", lambdaDLQReason(f), nil})
+		for _, t := range f.Queues {
+			// The mapping's construct id is CDK's: SqsEventSource:<the
+			// queue's unique id>.
+			q := st.Node().FindChild(jsii.String(jobQueueID(t.Name)))
+			s = append(s, nagSuppression{id + "Function/SqsEventSource:" + *awscdk.Names_NodeUniqueId(q.Node()) + "/Resource",
+				"Serverless-LambdaEventSourceMappingDestination",
+				"an SQS event source mapping has no on-failure destination (Lambda offers one only for streams and Kafka): a job that fails returns to its queue and, after its receives, goes to the queue's dead-letter queue (redrive policy, alarmed)", nil})
+		}
 	}
 	cdkFunction := "CDK's own deploy-time function (provider of a custom resource), whose role, managed policy and runtime CDK controls; it runs only during deployments"
 	for _, p := range []string{"Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", "AWS679f53fac002430cb0da5b7982bd2287"} {
 		s = append(s,
 			nagSuppression{p + "/ServiceRole/Resource", "AwsSolutions-IAM4", cdkFunction,
 				[]string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}},
-			nagSuppression{p + "/Resource", "AwsSolutions-L1", cdkFunction, nil})
+			nagSuppression{p + "/Resource", "AwsSolutions-L1", cdkFunction, nil},
+			nagSuppression{p + "/Resource", "Serverless-LambdaLatestVersion", cdkFunction, nil},
+			nagSuppression{p + "/Resource", "Serverless-LambdaDefaultMemorySize", cdkFunction, nil},
+			nagSuppression{p + "/Resource", "Serverless-LambdaTracing", cdkFunction, nil},
+			nagSuppression{p + "/Resource", "Serverless-LambdaDLQ", cdkFunction + "; CloudFormation invokes it and reads its answer, a failure fails the deployment", nil})
+	}
+	// A dead-letter queue is where failures end: a redrive policy of its
+	// own would move them once more, out of the alarm's sight.
+	dlqs := map[string]string{"DeliveryDLQ": "the contact subscriptions", "ScheduleDLQ": "the schedules",
+		"IngestDLQ": "the agency events"}
+	for _, q := range queue.Queues {
+		dlqs[q.ID+"DLQ"] = "the " + q.Name + " job queue"
+	}
+	for _, id := range slices.Sorted(maps.Keys(dlqs)) {
+		s = append(s, nagSuppression{id + "/Resource", "Serverless-SQSRedrivePolicy",
+			"it is itself the dead-letter queue (of " + dlqs[id] + "), alarmed on any message", nil})
 	}
 	s = append(s,
 		nagSuppression{"Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/ServiceRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
@@ -82,6 +110,22 @@ func suppressNag(st awscdk.Stack) {
 			"the access-log bucket itself: logging its own access would log the log writes", nil},
 	)
 	apply(st, s)
+}
+
+// lambdaDLQReason says why function f needs no dead-letter queue of its
+// own (Serverless-LambdaDLQ), by how it is invoked.
+func lambdaDLQReason(f functions.Function) string {
+	switch {
+	case len(f.Routes) > 0:
+		return "invoked synchronously by API Gateway: the caller gets the error; Lambda keeps no event to lose"
+	case len(f.Queues) > 0:
+		return "invoked synchronously by SQS event source mappings: a failed job returns to its queue, then goes to the queue's dead-letter queue (redrive policy)"
+	case f.Schedule != nil:
+		return "invoked asynchronously by its schedule: a run failing after Lambda's retries is recorded in ScheduleDLQ by an on-failure destination (EventInvokeConfig), which keeps the error with the event; cdk-nag reads only the older DeadLetterConfig"
+	case f.Events != nil:
+		return "invoked asynchronously by its bus rule: an event failing after Lambda's retries goes to its own DLQ by an on-failure destination (EventInvokeConfig), which keeps the error with the event; cdk-nag reads only the older DeadLetterConfig"
+	}
+	panic("stack: function " + f.Name + " has no trigger")
 }
 
 func apply(st awscdk.Stack, s []nagSuppression) {

@@ -14,9 +14,9 @@ import (
 )
 
 // GIVEN the main stack and the edge stack of a deployment WHEN cdk-nag's
-// AwsSolutions pack checks them THEN there is no unsuppressed finding,
-// error or warning: each real gap is fixed in the stack, and each
-// suppression (nag.go) names its rule, its resource and why.
+// AwsSolutions and Serverless packs check them THEN there is no
+// unsuppressed finding, error or warning: each real gap is fixed in the
+// stack, and each suppression (nag.go) names its rule, its resource and why.
 func TestCdkNag(t *testing.T) {
 	app := awscdk.NewApp(&awscdk.AppProps{Context: cdkContextMap(t)})
 	env := func(region string) *awscdk.Environment {
@@ -29,15 +29,16 @@ func TestCdkNag(t *testing.T) {
 	p.AssetDir, p.WebDir = synthDirs(t)
 	main := New(app, "Main", p)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	awscdk.Aspects_Of(app).Add(cdknag.NewServerlessChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	for _, st := range []awscdk.Stack{edge.Stack, main} {
 		an := assertions.Annotations_FromStack(st)
 		var found []string
 		for _, kind := range []string{"error", "warning"} {
 			var msgs *[]*cxapi.SynthesisMessage
 			if kind == "error" {
-				msgs = an.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+				msgs = an.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("(AwsSolutions|Serverless)-.*")))
 			} else {
-				msgs = an.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+				msgs = an.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("(AwsSolutions|Serverless)-.*")))
 			}
 			for _, m := range *msgs {
 				text := fmt.Sprint((*m.Entry).Data)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -16,8 +17,9 @@ import (
 )
 
 // Delivery of scheduled events to their function: EventBridge retries a
-// failed delivery this often for at most this long, then puts the event in
-// the schedule dead-letter queue, which keeps it for dlqRetentionDays.
+// failed delivery, and Lambda a failed run, this often for at most this
+// long, then puts the event in the schedule dead-letter queue, which keeps
+// it for dlqRetentionDays.
 const (
 	scheduleRetryAttempts = 2
 	scheduleMaxEventAge   = 1  // hours
@@ -40,8 +42,8 @@ func newScheduleDLQ(scope constructs.Construct) awssqs.Queue {
 //
 // EventBridge invokes the function asynchronously, so the retry policy and
 // the queue cover delivery (throttling, a missing permission); a run that
-// fails is retried by Lambda's own asynchronous retries and shows up in the
-// function's Errors alarm.
+// fails is retried by Lambda's own asynchronous retries and then recorded
+// in the same queue (recordFailedRuns).
 func newSchedule(scope constructs.Construct, f functions.Function, fn awslambda.IFunction, dlq awssqs.IQueue) awsevents.Rule {
 	s := schedule(f)
 	if _, _, ok := notRunWindowOf(s.RateMinutes); !ok {
@@ -55,6 +57,20 @@ func newSchedule(scope constructs.Construct, f functions.Function, fn awslambda.
 			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(scheduleMaxEventAge)),
 			DeadLetterQueue: dlq,
 		})},
+	})
+}
+
+// recordFailedRuns sets scheduled function fn's asynchronous invocation:
+// a failed run is retried as often and for as long as a failed delivery,
+// then recorded in dlq with its error (an on-failure destination), so a run
+// that never succeeded is seen there (the queue's alarm), not only as a
+// count of Errors. The next run does the failed run's work (the due index
+// keeps what was not sent), so the record is for operators, not for replay.
+func recordFailedRuns(fn awslambda.IFunction, dlq awssqs.IQueue) {
+	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		RetryAttempts: jsii.Number(scheduleRetryAttempts),
+		MaxEventAge:   awscdk.Duration_Hours(jsii.Number(scheduleMaxEventAge)),
+		OnFailure:     awslambdadestinations.NewSqsDestination(dlq),
 	})
 }
 

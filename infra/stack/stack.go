@@ -145,6 +145,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 		dlq := newScheduleDLQ(st)
 		for _, f := range scheduled {
 			newSchedule(st, f, fns[f.Name], dlq)
+			recordFailedRuns(fns[f.Name], dlq)
 			alarms = append(alarms, newNotRunAlarm(st, f, fns[f.Name]))
 		}
 		alarms = append(alarms, newDLQAlarm(st, dlq))

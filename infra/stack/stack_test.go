@@ -715,7 +715,8 @@ func rateExpression(n int) string {
 
 // GIVEN the stack WHEN its schedules are inspected THEN each scheduled
 // function is invoked at its rate by an EventBridge rule that retries and
-// dead-letters into an encrypted queue EventBridge may write to.
+// dead-letters into an encrypted queue EventBridge may write to, and a run
+// that fails after Lambda's retries is recorded in the same queue.
 func TestSchedule(t *testing.T) {
 	tp, tj := synth(t)
 	ids := functionIDs(t, tj)
@@ -749,6 +750,14 @@ func TestSchedule(t *testing.T) {
 						"RetryPolicy":      obj{"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
 						"DeadLetterConfig": obj{"Arn": obj{"Fn::GetAtt": arr{dlq, "Arn"}}},
 					}},
+				})
+			})
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), obj{
+					"FunctionName":             obj{"Ref": ids[f.Name]},
+					"MaximumRetryAttempts":     2,
+					"MaximumEventAgeInSeconds": 3600,
+					"DestinationConfig":        obj{"OnFailure": obj{"Destination": obj{"Fn::GetAtt": arr{dlq, "Arn"}}}},
 				})
 			})
 			rule := ""
