@@ -305,14 +305,18 @@ var All = []Function{
 			{Pattern: "POST /specialists/{id}/absences", Status: http.StatusCreated}, // 200 for the same period again
 		}},
 	// Profile manages people's contact subscriptions to the reminders
-	// topic (and never publishes).
+	// topic and publishes to it only the verification codes, addressed to
+	// a contact's tag.
 	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:         TableAccess{Actions: []string{GetItem, PutItem, UpdateItem, DeleteItem}},
-			Subscriptions: []string{RemindersTopic}},
+			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, PutItem, UpdateItem, DeleteItem}},
+			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
 			{Pattern: "PUT /profile", Costly: true},
+			{Pattern: "POST /profile/contacts/verify", Costly: true},
+			{Pattern: "POST /profile/contacts/resend", Costly: true},
+			{Pattern: "DELETE /profile/contacts/sharers/{sharerId}"},
 		}},
 	// Every status change of an application is told on the person's
 	// channels.

@@ -98,8 +98,18 @@ func (o *outbox) add(body string) {
 }
 
 // list returns the delivered messages, newest last.
-func (o *outbox) list() map[string]any {
+func (o *outbox) list(match map[string]string) map[string]any {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return map[string]any{"items": append([]outboxMessage{}, o.messages...)}
+	items := []outboxMessage{}
+next:
+	for _, m := range o.messages {
+		for k, v := range match {
+			if m.Attributes[k] != v {
+				continue next
+			}
+		}
+		items = append(items, m)
+	}
+	return map[string]any{"items": items}
 }

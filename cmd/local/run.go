@@ -146,7 +146,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	devapi.Mount(mux, devapi.Deps{
 		Issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
 		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
-		Outbox: func() any { return outbox.list() },
+		Outbox: func(match map[string]string) any { return outbox.list(match) },
 		Docs:   apidocs.Page,
 		// The pipeline at t in this request: the dispatch, then every job
 		// drained, continuations included; the answer says what they did.

@@ -63,7 +63,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// registry, tells every status change on the person's channels, and
 	// checks an invitation's office against the directory.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
-	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
+	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))

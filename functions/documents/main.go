@@ -48,7 +48,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// The type catalogue names the service renewing each type.
-	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Renewal: renewal.Service}
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Renewal: renewal.Service, Counter: docstore.New(st)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Documents, documents.Handlers(docs))
 	if err != nil {

@@ -1,4 +1,5 @@
-// Command profile is the Lambda serving GET/PUT /profile.
+// Command profile is the Lambda serving GET/PUT /profile and the
+// verification of its contacts.
 package main
 
 import (
@@ -45,8 +46,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	// The profile subscribes people's contacts to the reminders topic.
-	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st)}
+	// The profile subscribes people's contacts to the reminders topic and
+	// sends their verification codes through it.
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st),
+		Verifications: st, Codes: core.Publisher(cfg, cl), Log: log}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Profile, profile.Handlers(docs))
 	if err != nil {

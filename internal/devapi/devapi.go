@@ -30,8 +30,11 @@ type Deps struct {
 	ExpiryScan func(ctx context.Context, t time.Time) (any, error)
 	// Docs renders an OpenAPI document as HTML (internal/apidocs.Page).
 	Docs func(ctx context.Context, spec []byte) ([]byte, error)
-	// Outbox lists what the reminders topic delivered to the local sink queue.
-	Outbox func() any
+	// Outbox lists what the reminders topic delivered to the local sink
+	// queue, only the messages whose attributes have the values in match
+	// (GET /dev/outbox?userId=&kind=&channel=: a reader's own
+	// verification code among everyone's messages).
+	Outbox func(match map[string]string) any
 	// Ingest applies an agency event as the ingest function would (POST
 	// /dev/events); nil answers 501.
 	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
@@ -113,7 +116,13 @@ func Mount(mux *http.ServeMux, d Deps) {
 		return nil
 	}))
 	mux.Handle("GET /dev/outbox", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		httpapi.Encode(w, http.StatusOK, d.Outbox())
+		match := map[string]string{}
+		for _, k := range []string{"userId", "kind", "channel"} {
+			if v := r.URL.Query().Get(k); v != "" {
+				match[k] = v
+			}
+		}
+		httpapi.Encode(w, http.StatusOK, d.Outbox(match))
 		return nil
 	}))
 	mux.Handle("POST /dev/events", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {

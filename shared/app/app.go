@@ -61,7 +61,7 @@ type Services struct {
 // function does without its seed.
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
-		Renewal: renewal.Service}
+		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	video := c.VideoBase
 	if video == "" {
@@ -79,7 +79,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
-		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Now: now, NewID: ids.New,
+		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
 			Log: log, Publisher: core.Publisher(c, cl), Places: places},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
 		Profiles: st,

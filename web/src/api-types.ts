@@ -535,6 +535,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/profile/contacts/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a contact with its code
+         * @description The 6-digit code sent to the contact: valid 10 minutes, at most 5 attempts. A verified contact starts receiving reminders and status messages.
+         */
+        post: operations["verifyContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profile/contacts/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a new code to a pending contact
+         * @description The earlier code stops working. At most 3 codes an hour per contact and per account (409 code_limit).
+         */
+        post: operations["resendContactCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profile/contacts/sharers/{sharerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove another person from a contact I own
+         * @description Only the contact's owner (who verified it first). The person removed receives nothing more on it until they verify it again.
+         */
+        delete: operations["removeContactSharer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{id}/renew": {
         parameters: {
             query?: never;
@@ -1043,10 +1103,10 @@ export interface components {
             /** @description A date YYYY-MM-DD or an RFC 3339 time. */
             until: string;
         };
+        /** @description Where reminders go besides the cabinet. A channel is used only once its contact is verified. */
         Channels: {
             sms: boolean;
             email: boolean;
-            push: boolean;
         };
         /** @description The whole profile: absent fields are cleared (time zone and language fall back to their defaults). */
         ProfileInput: {
@@ -1069,11 +1129,49 @@ export interface components {
             phone?: string;
             channels?: components["schemas"]["Channels"];
         };
+        /** @description A contact of the profile. Until its person enters the code sent to it, it is pending and receives nothing but codes. */
         Contact: {
-            channel: string;
+            /** @enum {string} */
+            channel: "sms" | "email";
             address: string;
             /** @enum {string} */
+            state: "pending" | "verified";
+            /**
+             * @description SNS's state of the endpoint's subscription (an e-mail address first confirms SNS's own link).
+             * @enum {string}
+             */
             subscription: "confirmed" | "pending" | "none";
+            /**
+             * Format: date-time
+             * @description When the live code expires (pending contacts with a live code).
+             */
+            codeExpiresAt?: string;
+            attemptsLeft?: number;
+            /**
+             * Format: date-time
+             * @description When another code may be asked for (pending contacts; at most 3 an hour per contact and per account).
+             */
+            resendAt?: string;
+            /** @description The caller verified this contact first; they see who else shares it and may remove them. */
+            owner: boolean;
+            /** @description The others sharing the contact (owner only), names masked. */
+            sharers?: components["schemas"]["Sharer"][];
+        };
+        Sharer: {
+            id: string;
+            /** @example М*** И*** */
+            name: string;
+            /** Format: date-time */
+            since?: string;
+        };
+        VerifyContactInput: {
+            /** @enum {string} */
+            channel: "sms" | "email";
+            code: string;
+        };
+        ResendCodeInput: {
+            /** @enum {string} */
+            channel: "sms" | "email";
         };
         Profile: {
             name?: string;
@@ -2932,8 +3030,7 @@ export interface operations {
                  *       "phone": "+79161234567",
                  *       "channels": {
                  *         "sms": true,
-                 *         "email": true,
-                 *         "push": false
+                 *         "email": true
                  *       }
                  *     }
                  */
@@ -2958,6 +3055,112 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    verifyContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "sms",
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VerifyContactInput"];
+            };
+        };
+        responses: {
+            /** @description The profile, the contact verified. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    resendContactCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "sms"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResendCodeInput"];
+            };
+        };
+        responses: {
+            /** @description The profile, the contact with its new code's expiry. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    removeContactSharer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sharerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

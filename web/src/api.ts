@@ -246,6 +246,15 @@ export class Api {
   putProfile(body: T.ProfileInput, etag: string | null) {
     return this.call<T.Profile>('/profile', { method: 'PUT', body, ifMatch: etag });
   }
+  verifyContact(channel: T.Contact['channel'], code: string) {
+    return this.call<T.Profile>('/profile/contacts/verify', { method: 'POST', body: { channel, code } });
+  }
+  resendCode(channel: T.Contact['channel']) {
+    return this.call<T.Profile>('/profile/contacts/resend', { method: 'POST', body: { channel } });
+  }
+  removeSharer(sharerId: string) {
+    return this.call<void>(`/profile/contacts/sharers/${enc(sharerId)}`, { method: 'DELETE' });
+  }
 
   // ---- applications ----
   services() { return this.get<T.ServiceList>('/services'); }

@@ -88,6 +88,7 @@ const (
 	fxInstitution  = "institution"
 	fxSpecialist   = "specialist"
 	fxOrganisation = "organisation"
+	fxSharer       = "sharer of a contact"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -138,6 +139,8 @@ var bolaRows = map[string]bolaRow{
 		why: "a lead clerk of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404"},
 	"POST /applications/{id}/transitions": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
 		why: "staff of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404 like a missing one"},
+	// profile
+	"DELETE /profile/contacts/sharers/{sharerId}": {class: bolaOwned, object: fxSharer, status: 204, mutates: true},
 	// consents and organisations
 	"DELETE /consents/{id}":                    {class: bolaOwned, object: fxConsent, status: 204, mutates: true},
 	"GET /organizations/{orgId}/documents":     {class: bolaStaff, object: fxOrganisation, why: "administrators of the organisation"},
@@ -290,7 +293,11 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		}
 	}
 
-	e := newBookingEnv(t)
+	// With a reminders topic: the sharer of a contact is a real
+	// subscription's.
+	e := newEnvWithTopic(t)
+	e.seedDirectory()
+	e.clock.Set(bookingMonday)
 	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
 	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
 	const owner, other = "alice", "bob"
@@ -356,6 +363,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			}
 			return e.consent(owner, org, "custom", "foreign_passport")
 		},
+		fxSharer:       func() string { return e.sharer(owner) },
 		fxInstitution:  func() string { return kgdPoly },
 		fxSpecialist:   func() string { return kgdTherapist },
 		fxOrganisation: func() string { return "acme" },
@@ -367,12 +375,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
-		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff,
+		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin,
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabinet/kabinet/internal/testenv"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/dailycap"
 )
 
@@ -18,6 +20,7 @@ func TestDailySMSCap(t *testing.T) {
 	if r := e.do(req{method: "PUT", path: "/profile", token: e.token("alice"), body: map[string]any{"name": "Алиса", "phone": "+79990000001"}}); r.status != 200 {
 		t.Fatalf("profile: %d %s", r.status, r.body)
 	}
+	testenv.Verified(t, store.New(e.db, e.table), "alice") // reached by SMS once the phone is proved
 	submit := func(sub string) resp {
 		id := e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return e.do(req{method: "POST", path: "/applications/" + id + "/submit", token: e.token(sub)})

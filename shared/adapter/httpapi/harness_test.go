@@ -104,6 +104,8 @@ type env struct {
 	issuer *devapi.TokenIssuer
 	db     *dynamodb.Client
 	table  string
+	cl     core.Clients
+	topic  string // the reminders topic, when newEnvWithTopic made one
 	logs   *bytes.Buffer
 	// ticketKey signs the booking routes' QR codes; ticketPub verifies them.
 	ticketKey ed25519.PrivateKey
@@ -122,8 +124,24 @@ func newEnv(t *testing.T) *env {
 // validator, a fault injector) before it is served.
 func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
+	return newEnvOpts(t, wrap, false)
+}
+
+// newEnvWithTopic is newEnv with a reminders topic of its own on fauxqs:
+// contacts are subscribed and codes published as deployed (e.topic).
+func newEnvWithTopic(t *testing.T) *env {
+	t.Helper()
+	return newEnvOpts(t, func(h http.Handler) http.Handler { return h }, true)
+}
+
+func newEnvOpts(t *testing.T, wrap func(http.Handler) http.Handler, withTopic bool) *env {
+	t.Helper()
 	cl, table := testenv.Table(t, "test")
 	cl = recording(cl)
+	var topic string
+	if withTopic {
+		topic = testenv.Topic(t, cl, table)
+	}
 	key := sharedTestKey(t)
 	ticketPub, ticketKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -131,13 +149,14 @@ func newEnvWrapped(t *testing.T, wrap func(http.Handler) http.Handler) *env {
 	}
 	clk := &clock{t: defaultNow}
 	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{}, ticketKey: ticketKey, ticketPub: ticketPub,
+		cl: cl, topic: topic,
 		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Every test runs with sealed cursors, as the deployed API does.
 	cursorKey := make([]byte, httpapi.CursorKeySize)
 	_, _ = rand.Read(cursorKey)
-	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey}, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
+	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey, Reminders: topic}, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
 	t.Cleanup(e.srv.Close)
 	return e
 }

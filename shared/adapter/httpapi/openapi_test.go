@@ -239,7 +239,7 @@ func TestOpenAPIContract(t *testing.T) {
 	// Profile.
 	want(e.do(req{method: "PUT", path: "/profile", token: tok, body: map[string]any{"name": "Анна Иванова", "birthDate": "1990-04-12",
 		"timeZone": "Europe/Moscow", "language": "en", "email": "anna@example.test", "phone": "8 916 123-45-67",
-		"channels": map[string]bool{"sms": true, "email": true, "push": false}}}), 200, "put profile")
+		"channels": map[string]bool{"sms": true, "email": true}}}), 200, "put profile")
 	want(e.do(req{method: "GET", path: "/profile", token: tok}), 200, "get profile")
 	want(e.do(req{method: "GET", path: "/document-types", token: tok}), 200, "document types")
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
@@ -174,7 +175,7 @@ func TestProfileRoutes(t *testing.T) {
 		got := r.json(t)
 		want := map[string]any{
 			"timeZone": "Europe/Moscow", "language": "ru", "birthDate": nil, "version": 0.0,
-			"channels": map[string]any{"sms": true, "email": true, "push": false},
+			"channels": map[string]any{"sms": true, "email": true},
 			"contacts": []any{},
 		}
 		if !reflect.DeepEqual(got, want) {
@@ -187,7 +188,7 @@ func TestProfileRoutes(t *testing.T) {
 
 	t.Run("channels round-trip", func(t *testing.T) {
 		body := map[string]any{"timeZone": "Asia/Vladivostok", "email": "a@example.ru",
-			"channels": map[string]any{"sms": false, "email": true, "push": false}}
+			"channels": map[string]any{"sms": false, "email": true}}
 		r := e.do(req{method: "PUT", path: "/profile", token: alice, body: body})
 		if r.status != http.StatusOK {
 			t.Fatalf("put: %d %s", r.status, r.body)
@@ -201,11 +202,13 @@ func TestProfileRoutes(t *testing.T) {
 		if !reflect.DeepEqual(got, put) {
 			t.Errorf("GET %v\n!= PUT %v", got, put)
 		}
-		if want := map[string]any{"sms": false, "email": true, "push": false}; !reflect.DeepEqual(got["channels"], want) {
+		if want := map[string]any{"sms": false, "email": true}; !reflect.DeepEqual(got["channels"], want) {
 			t.Errorf("channels = %v, want %v", got["channels"], want)
 		}
-		// without a reminders topic nothing subscribes the address: it is listed, unconfirmed
-		if want := []any{map[string]any{"channel": "email", "address": "a@example.ru", "subscription": "none"}}; !reflect.DeepEqual(got["contacts"], want) {
+		// without a reminders topic nothing subscribes the address: it is
+		// listed, pending (not proved by a code), unsubscribed
+		if want := []any{map[string]any{"channel": "email", "address": "a@example.ru", "state": "pending", "subscription": "none",
+			"owner": false, "resendAt": defaultNow.Format(time.RFC3339)}}; !reflect.DeepEqual(got["contacts"], want) {
 			t.Errorf("contacts = %v, want %v", got["contacts"], want)
 		}
 		if got["version"] != 1.0 || got["timeZone"] != "Asia/Vladivostok" {
@@ -218,7 +221,7 @@ func TestProfileRoutes(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("put: %d %s", r.status, r.body)
 		}
-		if got, want := r.json(t)["channels"], (map[string]any{"sms": true, "email": true, "push": false}); !reflect.DeepEqual(got, want) {
+		if got, want := r.json(t)["channels"], (map[string]any{"sms": true, "email": true}); !reflect.DeepEqual(got, want) {
 			t.Errorf("channels = %v, want %v", got, want)
 		}
 	})

@@ -59,6 +59,8 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /applications/{id}/respond":       `{"comment":"x"}`,
 		"POST /applications/{id}/assign":        `{"clerk":"clerk@fns"}`,
 		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
+		"POST /profile/contacts/verify":         `{"channel":"sms","code":"123456"}`,
+		"POST /profile/contacts/resend":         `{"channel":"sms"}`,
 	}
 	for _, rt := range functions.Routes() {
 		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
@@ -69,6 +71,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 			body := bodies[rt.Pattern]
 			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
 			path = strings.Replace(path, "{orgId}", "acme", 1) // the token's org: its administrator reaches the database
+			path = strings.Replace(path, "{sharerId}", "0b5e93810058fa5f", 1)
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				path += "?date=2026-07-01"
 			}

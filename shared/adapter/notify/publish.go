@@ -25,7 +25,6 @@ import (
 const (
 	ChannelSMS   = registry.ChannelSMS
 	ChannelEmail = registry.ChannelEmail
-	ChannelPush  = registry.ChannelPush
 )
 
 // SNS limits Publish enforces before sending, so one bad message fails

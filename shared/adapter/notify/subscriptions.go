@@ -16,7 +16,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
-	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // SubscriptionState is where a contact subscription stands, as State
@@ -54,6 +53,35 @@ func FilterPolicy(users []string, channel string) string {
 	return string(b)
 }
 
+// ContactFilterPolicy is the filter policy of a contact's subscription: it
+// lets through, on channel, the messages of the people who verified the
+// endpoint (users) and the messages addressed to the endpoint itself by
+// its tag (the message.AttrContact attribute: verification codes, which
+// must reach an endpoint nobody has verified yet):
+//
+//	{"$or":[{"userId":[users...]},{"contact":[tag]}],"channel":[channel]}
+//
+// or, when nobody has verified it, {"channel":[channel],"contact":[tag]}:
+// until someone proves the endpoint is theirs it receives nothing but its
+// codes. users are written in the order given (callers sort them: SNS
+// compares policies as written when it decides whether a subscription is
+// the same one). SNS counts such a policy as len(users)+1 combinations,
+// far below its limit of 150 for MaxContactSharers people.
+func ContactFilterPolicy(users []string, channel, tag string) string {
+	var v any
+	if len(users) == 0 {
+		v = map[string][]string{message.AttrChannel: {channel}, message.AttrContact: {tag}}
+	} else {
+		v = map[string]any{message.AttrChannel: []string{channel}, "$or": []map[string][]string{
+			{message.AttrUserID: users}, {message.AttrContact: {tag}}}}
+	}
+	b, err := json.Marshal(v)
+	if err != nil { // cannot happen: strings always marshal
+		panic(err)
+	}
+	return string(b)
+}
+
 // RedrivePolicy is the subscription redrive policy that sends messages SNS
 // could not deliver to the SQS queue deadLetterARN:
 // {"deadLetterTargetArn":deadLetterARN}.
@@ -73,8 +101,7 @@ func RedrivePolicy(deadLetterARN string) string {
 // SNS keeps one subscription per (topic, protocol, endpoint): subscribing an
 // endpoint again with the same people and channel returns the existing
 // subscription, but subscribing it with another filter is refused ("Subscription
-// already exists with different attributes", reported as errs.Conflict,
-// reason contact_in_use). People share an endpoint by widening the one
+// already exists with different attributes", reported as errs.Conflict). People share an endpoint by widening the one
 // subscription's filter with SetFilterPolicy; who shares it is recorded
 // outside SNS (shared/app/core composes that with the store).
 type Subscriptions struct {
@@ -94,7 +121,7 @@ type Subscriptions struct {
 // Errors: errs.Invalid (with field errors userId/channel/endpoint) for an
 // empty user id, a channel other than sms or email, or an endpoint that is
 // not an E.164 number or a bare e-mail address, before SNS is called;
-// errs.Conflict (reason contact_in_use) when the endpoint is subscribed for
+// errs.Conflict when the endpoint is subscribed for
 // someone else; errs.Unavailable when SNS is unreachable or throttling;
 // errs.Internal for any other SNS failure (missing topic). Errors never
 // contain the endpoint.
@@ -108,7 +135,7 @@ func (s *Subscriptions) Subscribe(ctx context.Context, userID, channel, endpoint
 // subscription, so the order of users matters; callers pass them sorted.
 //
 // Errors: as Subscribe; errs.Invalid (field userId) also when users is
-// empty or one of them is empty; errs.Conflict (contact_in_use) when the
+// empty or one of them is empty; errs.Conflict when the
 // endpoint is subscribed with another set of users.
 func (s *Subscriptions) SubscribeUsers(ctx context.Context, users []string, channel, endpoint string) (subscriptionARN string, err error) {
 	const op = "notify.Subscribe"
@@ -132,7 +159,7 @@ func (s *Subscriptions) SubscribeUsers(ctx context.Context, users []string, chan
 	})
 	if err != nil {
 		if takenByAnother(err) {
-			return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse, err)
+			return "", errs.E(op, errs.Conflict, err)
 		}
 		return "", wrap(op, err)
 	}
@@ -141,6 +168,70 @@ func (s *Subscriptions) SubscribeUsers(ctx context.Context, users []string, chan
 		return "", errs.E(op, errs.Internal, errors.New("SNS returned no subscription ARN"))
 	}
 	return arn, nil
+}
+
+// SubscribeContact subscribes endpoint (whose Tag is tag) with
+// ContactFilterPolicy: the codes addressed to it, and the messages of users
+// (none before anyone verified it). SNS returns the existing subscription
+// when it is subscribed with the same policy already.
+//
+// Errors: as SubscribeUsers, except that users may be empty; errs.Invalid
+// (field tag) for an empty tag.
+func (s *Subscriptions) SubscribeContact(ctx context.Context, users []string, channel, endpoint, tag string) (string, error) {
+	const op = "notify.SubscribeContact"
+	protocol, err := checkContactOf(op, users, channel, endpoint, tag)
+	if err != nil {
+		return "", err
+	}
+	attrs := map[string]string{
+		"FilterPolicy":      ContactFilterPolicy(users, channel, tag),
+		"FilterPolicyScope": FilterPolicyScope,
+	}
+	if s.DeadLetterARN != "" {
+		attrs["RedrivePolicy"] = RedrivePolicy(s.DeadLetterARN)
+	}
+	out, err := s.SNS.Subscribe(ctx, &sns.SubscribeInput{
+		TopicArn: aws.String(s.TopicARN), Protocol: aws.String(protocol), Endpoint: aws.String(endpoint),
+		Attributes: attrs, ReturnSubscriptionArn: true,
+	})
+	if err != nil {
+		if takenByAnother(err) {
+			return "", errs.E(op, errs.Conflict, err)
+		}
+		return "", wrap(op, err)
+	}
+	arn := aws.ToString(out.SubscriptionArn)
+	if arn == "" {
+		return "", errs.E(op, errs.Internal, errors.New("SNS returned no subscription ARN"))
+	}
+	return arn, nil
+}
+
+// SetContactFilter replaces the filter of a contact's subscription with
+// ContactFilterPolicy(users, channel, tag): how verified people join or
+// leave an endpoint.
+//
+// Errors: as SetFilterPolicy, except that users may be empty.
+func (s *Subscriptions) SetContactFilter(ctx context.Context, subscriptionARN string, users []string, channel, tag string) error {
+	const op = "notify.SetContactFilter"
+	if tag == "" {
+		return errs.E(op, errs.Invalid, errs.FieldError{Field: "tag", Code: "required"})
+	}
+	if subscriptionARN == "" || isPendingARN(subscriptionARN) {
+		return errs.E(op, errs.NotFound, errors.New("no subscription ARN"))
+	}
+	_, err := s.SNS.SetSubscriptionAttributes(ctx, &sns.SetSubscriptionAttributesInput{
+		SubscriptionArn: aws.String(subscriptionARN),
+		AttributeName:   aws.String("FilterPolicy"),
+		AttributeValue:  aws.String(ContactFilterPolicy(users, channel, tag)),
+	})
+	if err != nil {
+		if isNotFound(err) {
+			return errs.E(op, errs.NotFound, err)
+		}
+		return wrap(op, err)
+	}
+	return nil
 }
 
 // SetFilterPolicy replaces the filter policy of subscription so that it lets
@@ -263,6 +354,24 @@ func checkContact(op string, users []string, channel, endpoint string) (string, 
 	}
 	if err := f.Err(op); err != nil {
 		return "", err
+	}
+	return protocol, nil
+}
+
+// checkContactOf is checkContact for a contact subscription: users may
+// be empty (nobody verified the endpoint yet) but not blank, and tag is
+// required.
+func checkContactOf(op string, users []string, channel, endpoint, tag string) (string, error) {
+	probe := users
+	if len(probe) == 0 {
+		probe = []string{"-"}
+	}
+	protocol, err := checkContact(op, probe, channel, endpoint)
+	if err != nil {
+		return "", err
+	}
+	if tag == "" {
+		return "", errs.E(op, errs.Invalid, errs.FieldError{Field: "tag", Code: "required"})
 	}
 	return protocol, nil
 }

@@ -65,8 +65,8 @@ func TestSubscriptionsLifecycle(t *testing.T) {
 			// ...but SNS keeps one subscription per endpoint, so another
 			// person cannot share it.
 			_, err = s.Subscribe(e.ctx, "u-2", c.channel, c.endpoint)
-			if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != "contact_in_use" {
-				t.Errorf("Subscribe of u-1's endpoint for u-2: err = %v, want errs.Conflict contact_in_use", err)
+			if !errs.Is(err, errs.Conflict) {
+				t.Errorf("Subscribe of u-1's endpoint for u-2: err = %v, want errs.Conflict", err)
 			} else if strings.Contains(err.Error(), c.endpoint) {
 				t.Errorf("error %q contains the endpoint", err)
 			}
@@ -122,7 +122,7 @@ func TestSubscribeRefusesBadContacts(t *testing.T) {
 		field, code                   string
 	}{
 		{"no user", "", ChannelSMS, "+15555550100", "userId", "required"},
-		{"push", "u-1", ChannelPush, "device-token", "channel", "unsupported"},
+		{"push (no such channel)", "u-1", "push", "device-token", "channel", "unsupported"},
 		{"no channel", "u-1", "", "+15555550100", "channel", "required"},
 		{"national number", "u-1", ChannelSMS, "0555 555 0100", "endpoint", "invalid_phone"},
 		{"leading zero country", "u-1", ChannelSMS, "+05555550100", "endpoint", "invalid_phone"},

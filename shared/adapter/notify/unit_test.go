@@ -142,3 +142,20 @@ func TestWrapClassifies(t *testing.T) {
 		}
 	}
 }
+
+func TestContactFilterPolicy(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		users []string
+		want  string
+	}{
+		{"nobody verified: codes only", nil, `{"channel":["sms"],"contact":["t1"]}`},
+		{"verified people and the codes", []string{"u-1", "u-2"}, `{"$or":[{"userId":["u-1","u-2"]},{"contact":["t1"]}],"channel":["sms"]}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ContactFilterPolicy(c.users, ChannelSMS, "t1"); got != c.want {
+				t.Errorf("ContactFilterPolicy = %s, want %s", got, c.want)
+			}
+		})
+	}
+}

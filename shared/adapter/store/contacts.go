@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -20,8 +21,14 @@ import (
 type Contact struct {
 	// SubscriptionARN is the endpoint's one subscription to the reminders topic.
 	SubscriptionARN string
-	// Users are the subs of the people sharing the endpoint, sorted.
+	// Users are the subs of the people who verified the endpoint and share
+	// it, in the order they joined: the first is its owner, who sees the
+	// others and may remove them. (Records written before verification
+	// existed hold them sorted.)
 	Users []string
+	// Since says when each of Users joined (absent for records written
+	// before verification existed).
+	Since map[string]time.Time
 	// Version counts the writes of the record (1 when created); updates and
 	// deletes are conditional on the version read.
 	Version int
@@ -30,19 +37,18 @@ type Contact struct {
 // contactItem is a Contact under CONTACT#<hash of channel and endpoint>.
 // The endpoint itself is not stored: the profiles that use it hold it.
 type contactItem struct {
-	PK              string   `dynamodbav:"pk"`
-	SK              string   `dynamodbav:"sk"`
-	Kind            string   `dynamodbav:"kind"`
-	SubscriptionARN string   `dynamodbav:"subscriptionArn"`
-	Users           []string `dynamodbav:"users"`
-	Version         int      `dynamodbav:"version"`
+	PK              string               `dynamodbav:"pk"`
+	SK              string               `dynamodbav:"sk"`
+	Kind            string               `dynamodbav:"kind"`
+	SubscriptionARN string               `dynamodbav:"subscriptionArn"`
+	Users           []string             `dynamodbav:"users"`
+	Since           map[string]time.Time `dynamodbav:"since,omitempty"`
+	Version         int                  `dynamodbav:"version"`
 }
 
 func fromContact(channel, endpoint string, c Contact) contactItem {
-	users := slices.Clone(c.Users)
-	slices.Sort(users)
 	return contactItem{PK: contactPK(channel, endpoint), SK: contactSK, Kind: kindContact,
-		SubscriptionARN: c.SubscriptionARN, Users: users, Version: c.Version}
+		SubscriptionARN: c.SubscriptionARN, Users: slices.Clone(c.Users), Since: c.Since, Version: c.Version}
 }
 
 // GetContact reads (consistently) who shares the endpoint on channel; found
@@ -61,7 +67,7 @@ func (s *Store) GetContact(ctx context.Context, channel, endpoint string) (c Con
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return Contact{}, false, errs.E(op, errs.Internal, err)
 	}
-	return Contact{SubscriptionARN: it.SubscriptionARN, Users: it.Users, Version: it.Version}, true, nil
+	return Contact{SubscriptionARN: it.SubscriptionARN, Users: it.Users, Since: it.Since, Version: it.Version}, true, nil
 }
 
 // CreateContact records the endpoint's subscription and first users at

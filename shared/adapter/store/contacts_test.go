@@ -36,16 +36,16 @@ func TestContactRecord(t *testing.T) {
 			func() error {
 				return st.CreateContact(ctx, "sms", phone, store.Contact{SubscriptionARN: "arn-2", Users: []string{"eve"}})
 			}, errs.Conflict, []string{"bob"}, 1},
-		{"an update at the version read succeeds, users sorted",
+		{"an update at the version read succeeds, users in the order they joined (the first is the owner)",
 			func() error {
 				return st.UpdateContact(ctx, "sms", phone, store.Contact{SubscriptionARN: "arn-1", Users: []string{"bob", "alice"}, Version: 1})
-			}, 0, []string{"alice", "bob"}, 2},
+			}, 0, []string{"bob", "alice"}, 2},
 		{"an update at a stale version is refused",
 			func() error {
 				return st.UpdateContact(ctx, "sms", phone, store.Contact{SubscriptionARN: "arn-1", Users: []string{"bob", "carol"}, Version: 1})
-			}, errs.Precondition, []string{"alice", "bob"}, 2},
+			}, errs.Precondition, []string{"bob", "alice"}, 2},
 		{"a delete at a stale version is refused",
-			func() error { return st.DeleteContact(ctx, "sms", phone, 1) }, errs.Precondition, []string{"alice", "bob"}, 2},
+			func() error { return st.DeleteContact(ctx, "sms", phone, 1) }, errs.Precondition, []string{"bob", "alice"}, 2},
 		{"the same number by e-mail is another record",
 			func() error {
 				_, found, err := st.GetContact(ctx, "email", phone)
@@ -53,7 +53,7 @@ func TestContactRecord(t *testing.T) {
 					t.Error("the sms record answered for email")
 				}
 				return err
-			}, 0, []string{"alice", "bob"}, 2},
+			}, 0, []string{"bob", "alice"}, 2},
 		{"a delete at the version read succeeds",
 			func() error { return st.DeleteContact(ctx, "sms", phone, 2) }, 0, nil, 0},
 		{"an update of a deleted record is refused",

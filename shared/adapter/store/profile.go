@@ -26,8 +26,13 @@ type profileItem struct {
 	Channels  *channelsAttr `dynamodbav:"channels,omitempty"`
 	EmailSub  string        `dynamodbav:"emailSubscription,omitempty"`
 	PhoneSub  string        `dynamodbav:"phoneSubscription,omitempty"`
-	Version   int           `dynamodbav:"version"`
-	UpdatedAt time.Time     `dynamodbav:"updatedAt"`
+	// EmailVerified and PhoneVerified: the person proved the contact with a
+	// code (absent on profiles saved before verification existed: those
+	// contacts are pending until proved).
+	EmailVerified bool      `dynamodbav:"emailVerified,omitempty"`
+	PhoneVerified bool      `dynamodbav:"phoneVerified,omitempty"`
+	Version       int       `dynamodbav:"version"`
+	UpdatedAt     time.Time `dynamodbav:"updatedAt"`
 }
 
 // GetProfile implements registry.Store.
@@ -51,30 +56,21 @@ func (s *Store) GetProfile(ctx context.Context, owner string) (registry.Profile,
 	}
 	ch := registry.DefaultChannels // profiles saved before channels existed
 	if it.Channels != nil {
-		ch = registry.Channels{SMS: it.Channels.SMS, Email: it.Channels.Email, Push: it.Channels.Push}
+		ch = registry.Channels{SMS: it.Channels.SMS, Email: it.Channels.Email}
 	}
 	return registry.Profile{Owner: owner, Name: it.Name, BirthDate: birth, TimeZone: it.TimeZone,
 		Language: it.Language, Email: it.Email, Phone: it.Phone, Channels: ch,
 		EmailSubscription: it.EmailSub, PhoneSubscription: it.PhoneSub,
+		EmailVerified: it.EmailVerified, PhoneVerified: it.PhoneVerified,
 		Version: it.Version, UpdatedAt: it.UpdatedAt}, nil
 }
 
 // PutProfile implements registry.Store.
 func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion int) error {
 	const op = "store.PutProfile"
-	av, err := attributevalue.MarshalMap(profileItem{PK: UserPK(p.Owner), SK: profileSK, Kind: kindProfile,
-		Name: p.Name, BirthDate: DateString(p.BirthDate), TimeZone: p.TimeZone, Language: p.Language,
-		Email: p.Email, Phone: p.Phone, Version: p.Version, UpdatedAt: p.UpdatedAt,
-		Channels: &channelsAttr{SMS: p.Channels.SMS, Email: p.Channels.Email, Push: p.Channels.Push},
-		EmailSub: p.EmailSubscription, PhoneSub: p.PhoneSubscription})
+	in, err := s.profilePut(p, prevVersion)
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
-	}
-	in := &types.Put{TableName: aws.String(s.Table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(pk)")}
-	if prevVersion > 0 {
-		in.ConditionExpression = aws.String("version = :v")
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}}
 	}
 	err = s.Write(ctx, types.TransactWriteItem{Put: in})
 	if ConditionFailed(err) {
@@ -83,8 +79,30 @@ func (s *Store) PutProfile(ctx context.Context, p registry.Profile, prevVersion 
 	return Wrap(op, err)
 }
 
+// profilePut is the Put of p, on condition that the stored profile is at
+// prevVersion (0: none stored).
+func (s *Store) profilePut(p registry.Profile, prevVersion int) (*types.Put, error) {
+	av, err := attributevalue.MarshalMap(profileItem{PK: UserPK(p.Owner), SK: profileSK, Kind: kindProfile,
+		Name: p.Name, BirthDate: DateString(p.BirthDate), TimeZone: p.TimeZone, Language: p.Language,
+		Email: p.Email, Phone: p.Phone, Version: p.Version, UpdatedAt: p.UpdatedAt,
+		Channels: &channelsAttr{SMS: p.Channels.SMS, Email: p.Channels.Email},
+		EmailSub: p.EmailSubscription, PhoneSub: p.PhoneSubscription,
+		EmailVerified: p.EmailVerified, PhoneVerified: p.PhoneVerified})
+	if err != nil {
+		return nil, err
+	}
+	in := &types.Put{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}
+	if prevVersion > 0 {
+		in.ConditionExpression = aws.String("version = :v")
+		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(prevVersion)}}
+	}
+	return in, nil
+}
+
+// channelsAttr is the profile's channels. A "push" attribute that
+// profiles saved before the channel was removed may carry is ignored.
 type channelsAttr struct {
 	SMS   bool `dynamodbav:"sms"`
 	Email bool `dynamodbav:"email"`
-	Push  bool `dynamodbav:"push"`
 }

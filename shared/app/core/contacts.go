@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -10,14 +11,13 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
-// MaxContactSharers is how many people may share one phone number or
-// e-mail address. A family sharing a phone, or a parent using their child's
-// number, needs a handful; a cap keeps one endpoint from being made the
-// recipient of many strangers' reminders (and keeps the subscription's
-// filter policy small: SNS limits a policy to 150 value combinations).
-const MaxContactSharers = 10
+// MaxContactSharers is registry.MaxContactSharers: SNS limits a filter
+// policy to 150 value combinations, and a contact's policy has one per
+// sharer and one for the contact's own tag.
+const MaxContactSharers = registry.MaxContactSharers
 
 // contactAttempts bounds how often Subscribe and Unsubscribe re-read the
 // record after losing a race to another change of the same endpoint; with
@@ -28,7 +28,9 @@ var _ registry.Contacts = (*contacts)(nil)
 
 // contacts is the registry's Contacts port: people's phone numbers and
 // e-mail addresses subscribed to the reminders topic, shared when several
-// people give the same one.
+// people prove the same one. An endpoint's subscription always lets
+// through the codes addressed to its tag (notify.ContactFilterPolicy), and
+// the messages of the people recorded as having proved it.
 //
 // SNS keeps one subscription per endpoint, so people share it: its filter
 // policy lists every sharer's sub, and a contact record in the store
@@ -51,19 +53,18 @@ type contacts struct {
 	store *store.Store
 }
 
-// Subscribe adds owner to the people sharing endpoint on channel and returns
-// the endpoint's subscription ARN. The first person subscribes the endpoint;
-// the next ones widen its filter.
+// Open makes sure endpoint on channel has its subscription, letting
+// through the codes addressed to it and the messages of whoever verified
+// it, and returns the subscription's ARN. It records nobody: a pending
+// person is not a sharer. An endpoint nobody verified has no record, and
+// its subscription lets through codes only.
 //
-// Errors: Invalid (the contact is malformed); Conflict (contact_in_use) when
-// MaxContactSharers people share the endpoint already, or when it is
-// subscribed without a record (a subscription from before sharing existed,
-// which cannot be told apart from nobody's); Unavailable when SNS or the
+// Errors: Invalid (the contact is malformed); Unavailable when SNS or the
 // store is down or the endpoint kept changing under us; Internal. Errors
 // never contain the endpoint.
-func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint string) (string, error) {
-	const op = "contacts.Subscribe"
-	if err := notify.CheckContact(owner, channel, endpoint); err != nil {
+func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, error) {
+	const op = "contacts.Open"
+	if err := notify.CheckContact("-", channel, endpoint); err != nil {
 		return "", err
 	}
 	var last error
@@ -76,39 +77,103 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 			return "", err
 		}
 		if !found {
-			arn, err := c.subs.Subscribe(ctx, owner, channel, endpoint)
+			arn, err := c.subs.SubscribeContact(ctx, nil, channel, endpoint, verify.Tag(channel, endpoint))
 			if errs.Is(err, errs.Conflict) {
-				// Subscribed for someone else, yet unrecorded: either
-				// someone is subscribing it this moment and about to record
-				// it (look again shortly and join), or it was subscribed
-				// before sharing existed (refused when attempts run out).
+				// Someone is joining it this moment (its filter has them
+				// already, the record follows): look again shortly.
+				last = err
+				continue
+			}
+			return arn, err
+		}
+		arn, err := c.apply(ctx, rec, rec.Users, channel, endpoint)
+		if retry(err) {
+			last = err
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if arn == rec.SubscriptionARN {
+			return arn, nil
+		}
+		if lost, err := c.record(ctx, channel, endpoint, rec, arn, rec.Users, rec.Since); lost {
+			last = err
+			continue
+		} else if err != nil {
+			return "", err
+		}
+		return arn, nil
+	}
+	return "", errs.E(op, errs.Unavailable, last)
+}
+
+// Join adds owner, who proved endpoint theirs with a code, to the people
+// sharing it and returns the endpoint's subscription ARN. The first one
+// records the endpoint (and is its owner); the next ones widen its filter.
+//
+// Errors: Invalid (the contact is malformed); Conflict
+// (contact_sharers_full) when MaxContactSharers people share it already;
+// Unavailable when SNS or the store is down or the endpoint kept changing
+// under us; Internal. Errors never contain the endpoint.
+func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string) (string, error) {
+	const op = "contacts.Join"
+	if err := notify.CheckContact(owner, channel, endpoint); err != nil {
+		return "", err
+	}
+	tag := verify.Tag(channel, endpoint)
+	var last error
+	for attempt := range contactAttempts {
+		if err := pause(ctx, attempt); err != nil {
+			return "", errs.E(op, errs.Unavailable, err)
+		}
+		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+		if err != nil {
+			return "", err
+		}
+		now := time.Now().UTC()
+		if !found {
+			// The code-only subscription Open made (or a new one), then
+			// owner let through, then recorded.
+			arn, err := c.subs.SubscribeContact(ctx, nil, channel, endpoint, tag)
+			if errs.Is(err, errs.Conflict) {
 				last = err
 				continue
 			}
 			if err != nil {
 				return "", err
 			}
-			err = c.store.CreateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: []string{owner}})
+			if err := c.subs.SetContactFilter(ctx, arn, []string{owner}, channel, tag); err != nil {
+				if errs.Is(err, errs.NotFound) {
+					last = err
+					continue
+				}
+				return "", err
+			}
+			err = c.store.CreateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn,
+				Users: []string{owner}, Since: map[string]time.Time{owner: now}})
 			if errs.Is(err, errs.Conflict) {
-				c.abandon(ctx, channel, endpoint, arn)
-				last = err
+				last = err // someone else recorded it first: join theirs
 				continue
 			}
 			if err != nil {
-				// The subscription is left as it is: it lets only owner's
-				// messages through, and owner's retry finds it again (same
-				// filter, same subscription) and records it.
+				// The subscription lets only owner's messages through, and
+				// owner's retry finds it again and records it.
 				return "", err
 			}
 			return arn, nil
 		}
-		users := rec.Users
+		users, since := rec.Users, rec.Since
 		if !slices.Contains(users, owner) {
 			if len(users) >= MaxContactSharers {
-				return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse)
+				return "", errs.E(op, errs.Conflict, registry.ReasonContactSharersFull)
 			}
 			users = append(slices.Clone(users), owner)
-			slices.Sort(users)
+			since = maps.Clone(since)
+			if since == nil {
+				since = map[string]time.Time{}
+			}
+			since[owner] = now
 		}
 		// Also when owner is recorded already: rewriting the filter from the
 		// record repairs any drift and makes sure the ARN handed back is
@@ -124,7 +189,7 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 		if arn == rec.SubscriptionARN && len(users) == len(rec.Users) {
 			return arn, nil // nothing to record
 		}
-		if lost, err := c.record(ctx, channel, endpoint, rec, arn, users); lost {
+		if lost, err := c.record(ctx, channel, endpoint, rec, arn, users, since); lost {
 			last = err
 			continue
 		} else if err != nil {
@@ -132,10 +197,21 @@ func (c *contacts) Subscribe(ctx context.Context, owner, channel, endpoint strin
 		}
 		return arn, nil
 	}
-	if errs.Is(last, errs.Conflict) && errs.ReasonOf(last) == registry.ReasonContactInUse {
-		return "", errs.E(op, errs.Conflict, registry.ReasonContactInUse, last)
-	}
 	return "", errs.E(op, errs.Unavailable, last)
+}
+
+// Sharers lists who verified endpoint on channel, in the order they joined.
+// Errors: Unavailable, Internal.
+func (c *contacts) Sharers(ctx context.Context, channel, endpoint string) ([]registry.Sharer, error) {
+	rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+	if err != nil || !found {
+		return nil, err
+	}
+	out := make([]registry.Sharer, 0, len(rec.Users))
+	for _, u := range rec.Users {
+		out = append(out, registry.Sharer{User: u, Since: rec.Since[u]})
+	}
+	return out, nil
 }
 
 // Unsubscribe removes owner from the people sharing endpoint on channel:
@@ -172,6 +248,8 @@ func (c *contacts) Unsubscribe(ctx context.Context, owner, channel, endpoint, su
 			return nil
 		}
 		rest := slices.DeleteFunc(slices.Clone(rec.Users), func(u string) bool { return u == owner })
+		since := maps.Clone(rec.Since)
+		delete(since, owner)
 		if len(rest) == 0 {
 			// Unsubscribe before deleting the record: if someone joins
 			// meanwhile, the delete fails, the next attempt finds them
@@ -195,7 +273,7 @@ func (c *contacts) Unsubscribe(ctx context.Context, owner, channel, endpoint, su
 		if err != nil {
 			return err
 		}
-		lost, err := c.record(ctx, channel, endpoint, rec, arn, rest)
+		lost, err := c.record(ctx, channel, endpoint, rec, arn, rest, since)
 		if lost {
 			last = err
 			continue
@@ -217,21 +295,23 @@ func (c *contacts) State(ctx context.Context, sub string) (string, error) {
 // SNS no longer has that subscription, subscribes the endpoint afresh for
 // users (a new ARN, which the caller records).
 func (c *contacts) apply(ctx context.Context, rec store.Contact, users []string, channel, endpoint string) (string, error) {
-	err := c.subs.SetFilterPolicy(ctx, rec.SubscriptionARN, users, channel)
+	tag := verify.Tag(channel, endpoint)
+	sorted := slices.Sorted(slices.Values(users)) // SNS compares policies as written
+	err := c.subs.SetContactFilter(ctx, rec.SubscriptionARN, sorted, channel, tag)
 	if err == nil {
 		return rec.SubscriptionARN, nil
 	}
 	if !errs.Is(err, errs.NotFound) {
 		return "", err
 	}
-	return c.subs.SubscribeUsers(ctx, users, channel, endpoint)
+	return c.subs.SubscribeContact(ctx, sorted, channel, endpoint, tag)
 }
 
 // record stores users and arn as the endpoint's record, on condition that
 // it is still rec. lost reports a lost race (err says so): the caller starts
 // over, and a subscription this change made for the record is abandoned.
-func (c *contacts) record(ctx context.Context, channel, endpoint string, rec store.Contact, arn string, users []string) (lost bool, err error) {
-	err = c.store.UpdateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: users, Version: rec.Version})
+func (c *contacts) record(ctx context.Context, channel, endpoint string, rec store.Contact, arn string, users []string, since map[string]time.Time) (lost bool, err error) {
+	err = c.store.UpdateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn, Users: users, Since: since, Version: rec.Version})
 	if !errs.Is(err, errs.Precondition) {
 		return false, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/limits"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -80,6 +81,15 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
 		return Application{}, false, err
+	}
+	if s.Open != nil {
+		n, err := s.Open.CountOpenApplications(ctx, owner, limits.OpenApplications)
+		if err != nil {
+			return Application{}, false, err
+		}
+		if n >= limits.OpenApplications {
+			return Application{}, false, errs.E(op, errs.Conflict, ReasonTooManyApplications)
+		}
 	}
 	today := civil.Today(s.Now(), p.Location())
 	fields, fe := validate(svc, in.Fields, false, today)

@@ -17,4 +17,7 @@ const (
 	ReasonResponseOverdue errs.Reason = "response_overdue"
 	// ReasonLeadOnly (Forbidden): only a lead clerk (claim agencyRole=lead) may do this.
 	ReasonLeadOnly errs.Reason = "lead_only"
+	// ReasonTooManyApplications (Conflict): the person has
+	// limits.OpenApplications open applications.
+	ReasonTooManyApplications errs.Reason = "too_many_applications"
 )

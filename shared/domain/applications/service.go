@@ -155,11 +155,21 @@ type Service struct {
 	// Calendar is the production calendar decision terms are counted on;
 	// nil is workdays.Russia, the embedded data.
 	Calendar *workdays.Calendar
-	Now      func() time.Time
-	NewID    func() string
+	// Open counts a person's open applications for the cap
+	// limits.OpenApplications; nil counts nothing.
+	Open  OpenCounter
+	Now   func() time.Time
+	NewID func() string
 	// registered remembers the clerks this process put on their roster.
 	registered sync.Map
 	Log        *slog.Logger // nil: slog.Default()
+}
+
+// OpenCounter counts applications; a store implements it.
+type OpenCounter interface {
+	// CountOpenApplications counts owner's drafts and undecided
+	// applications, stopping at upTo. Errors: Unavailable, Internal.
+	CountOpenApplications(ctx context.Context, owner string, upTo int) (int, error)
 }
 
 // Input is what a client sends to create or validate an application.

@@ -16,6 +16,10 @@ const (
 	AttrDocumentType = "documentType"
 	AttrDaysLeft     = "daysLeft"
 	AttrDedupeID     = "dedupeId"
+	// AttrContact addresses a message to one phone or address by its tag
+	// (verify.Tag) rather than to a person: verification codes, the only
+	// messages a contact nobody has verified receives.
+	AttrContact = "contact"
 )
 
 // Message is one notification for one recipient on one channel.

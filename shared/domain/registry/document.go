@@ -232,16 +232,20 @@ type Profile struct {
 	// subscriptions of the current contacts ("" when none).
 	EmailSubscription string
 	PhoneSubscription string
-	Version           int // 0: never saved
-	UpdatedAt         time.Time
+	// EmailVerified and PhoneVerified: the person proved the contact with a
+	// code sent to it. Until then it receives nothing but codes.
+	EmailVerified bool
+	PhoneVerified bool
+	Version       int // 0: never saved
+	UpdatedAt     time.Time
 }
 
 // Channels are where a person wants reminders besides the cabinet's own
-// inbox, which always gets them.
+// inbox, which always gets them. (There is no push channel: nothing could
+// deliver it; see the README's "Push".)
 type Channels struct {
 	SMS   bool `json:"sms"`
 	Email bool `json:"email"`
-	Push  bool `json:"push"`
 }
 
 // DefaultChannels: SMS and e-mail wherever a contact is given.

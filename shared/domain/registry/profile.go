@@ -2,56 +2,112 @@ package registry
 
 import (
 	"context"
+	"log/slog"
+	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
-// Contacts manages a person's subscriptions to the reminders topic, one per
-// contact channel, each filtered to their own messages. Several people may
-// give the same phone or address (a family sharing a phone): they share its
-// one subscription, up to a limit.
+// Contacts manages the subscriptions of people's phones and e-mail
+// addresses to the reminders topic. An endpoint has one subscription,
+// which lets through the messages addressed to the endpoint itself
+// (verification codes) and those of the people who verified it; several
+// people may verify the same one (a family sharing a phone), up to
+// MaxContactSharers.
 type Contacts interface {
-	// Subscribe subscribes endpoint (a phone for "sms", an address for
-	// "email") for owner and returns the subscription's id. Conflict
-	// (contact_in_use) when the endpoint cannot take another person.
-	Subscribe(ctx context.Context, owner, channel, endpoint string) (string, error)
+	// Open makes sure endpoint (a phone for "sms", an address for "email")
+	// can receive its verification codes and returns its subscription's id;
+	// it adds nobody to the people receiving on it. Errors: Invalid,
+	// Unavailable, Internal.
+	Open(ctx context.Context, channel, endpoint string) (string, error)
+	// Join adds owner, who proved endpoint theirs, to the people receiving
+	// on it and returns the subscription's id. Errors: Conflict
+	// (contact_sharers_full) when MaxContactSharers people share it
+	// already, Invalid, Unavailable, Internal.
+	Join(ctx context.Context, owner, channel, endpoint string) (string, error)
 	// Unsubscribe stops owner receiving on endpoint, whose subscription
-	// Subscribe gave as subscription; others sharing it keep receiving.
+	// was given as subscription; others sharing it keep receiving.
 	// Removing what is not there is not an error.
 	Unsubscribe(ctx context.Context, owner, channel, endpoint, subscription string) error
+	// Sharers lists who verified endpoint, in the order they did (the
+	// first is its owner). Errors: Unavailable, Internal.
+	Sharers(ctx context.Context, channel, endpoint string) ([]Sharer, error)
 	// State tells "confirmed", "pending" or "none".
 	State(ctx context.Context, subscription string) (string, error)
+}
+
+// Sharer is one person who verified a shared contact.
+type Sharer struct {
+	User  string
+	Since time.Time // zero for people who joined before it was recorded
+}
+
+// MaxContactSharers is how many people may verify one phone number or
+// e-mail address. A family sharing a phone needs a handful; everyone
+// counted has proved they hold the phone, so nobody else can fill it (the
+// squatting of before), and the owner may remove any of them.
+const MaxContactSharers = 10
+
+// Verifications keeps verification codes and the windows that cap them;
+// a store implements it.
+type Verifications interface {
+	// GetCode returns the code last sent for owner's channel; found is
+	// false when there is none. Errors: Unavailable, Internal.
+	GetCode(ctx context.Context, owner, channel string) (c verify.Code, found bool, err error)
+	// Sends returns when codes were sent lately for owner's account and
+	// to the contact tag. Errors: Unavailable, Internal.
+	Sends(ctx context.Context, owner, tag string) (account, contact verify.Sends, err error)
+	// PutCode stores c in place of the channel's earlier code with the two
+	// windows, on condition that neither changed since it was read.
+	// Errors: Conflict (changed), Unavailable, Internal.
+	PutCode(ctx context.Context, c verify.Code, account, contact verify.Sends) error
+	// Guessed counts a wrong guess of c, on condition that c is still the
+	// code and its attempts what was read. Errors: Conflict (changed),
+	// Unavailable, Internal.
+	Guessed(ctx context.Context, c verify.Code) error
+	// Verified saves p (on condition that the stored profile is at
+	// prevVersion) and removes the channel's code, in one write.
+	// Errors: Precondition, Unavailable, Internal.
+	Verified(ctx context.Context, p Profile, prevVersion int, channel string) error
+	// Unverify takes back owner's proof of their channel's contact if it is
+	// still endpoint (the endpoint's owner removed them).
+	// Errors: Unavailable, Internal.
+	Unverify(ctx context.Context, owner, channel, endpoint string) error
 }
 
 // Contact channels.
 const (
 	ChannelSMS   = "sms"
 	ChannelEmail = "email"
-	ChannelPush  = "push"
 )
 
 // Reachable lists the channels p wants messages on and can receive them
-// on (a channel needs its contact). The cabinet's inbox is not among them:
-// it always gets every message.
+// on: a channel needs its contact, proved by a code. It is where every
+// message to a person is addressed (reminders, status messages, booking
+// reminders), so an unverified contact receives nothing but its codes
+// whatever sends. The cabinet's inbox is not among them: it always gets
+// every message.
 func (p Profile) Reachable() []string {
 	var out []string
-	if p.Channels.SMS && p.Phone != "" {
+	if p.Channels.SMS && p.Phone != "" && p.PhoneVerified {
 		out = append(out, ChannelSMS)
 	}
-	if p.Channels.Email && p.Email != "" {
+	if p.Channels.Email && p.Email != "" && p.EmailVerified {
 		out = append(out, ChannelEmail)
-	}
-	if p.Channels.Push {
-		out = append(out, ChannelPush)
 	}
 	return out
 }
 
-// ContactState is a contact with the state of its subscription.
-type ContactState struct {
-	Channel      string
-	Address      string
-	Subscription string // "confirmed", "pending", "none"
+// contact returns p's endpoint on channel and whether it is verified.
+func (p Profile) contact(channel string) (string, bool) {
+	switch channel {
+	case ChannelSMS:
+		return p.Phone, p.PhoneVerified
+	case ChannelEmail:
+		return p.Email, p.EmailVerified
+	}
+	return "", false
 }
 
 // GetProfile returns owner's profile, with defaults when none was saved.
@@ -67,37 +123,14 @@ func (s *Service) GetProfile(ctx context.Context, owner string) (Profile, error)
 	return p, nil
 }
 
-// ContactStates reports, for each contact of p, whether its subscription
-// is confirmed. Errors: Unavailable, Internal.
-func (s *Service) ContactStates(ctx context.Context, p Profile) ([]ContactState, error) {
-	var out []ContactState
-	for _, c := range []struct{ channel, addr, sub string }{
-		{ChannelEmail, p.Email, p.EmailSubscription}, {ChannelSMS, p.Phone, p.PhoneSubscription},
-	} {
-		if c.addr == "" {
-			continue
-		}
-		st := "none"
-		if s.Contacts != nil && c.sub != "" {
-			var err error
-			if st, err = s.Contacts.State(ctx, c.sub); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, ContactState{Channel: c.channel, Address: c.addr, Subscription: st})
-	}
-	return out, nil
-}
-
 // PutProfile replaces owner's profile. With ifMatch set, only if the stored
-// version is still that one. A new or changed phone or e-mail is subscribed
-// to the reminders topic before the profile is saved, and the old address
-// unsubscribed after; if the save fails the new subscription is undone, so a
-// failure leaves things as they were.
-// Errors: Invalid, Precondition, Conflict (contact_in_use, with the field:
-// the phone or address is shared by as many people as it may be, or was
-// subscribed for another person before sharing existed),
-// Unavailable, Internal.
+// version is still that one. A new or changed phone or e-mail is pending
+// until proved: its subscription is opened (it receives codes only), the
+// profile saved, the old address left, and a code sent to the new one
+// (unless the hourly cap is reached: the profile's contact then says when
+// a code can be asked for). A contact someone else verified is never
+// refused: the person proves it and joins.
+// Errors: Invalid, Precondition, Unavailable, Internal.
 func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput, ifMatch *int) (Profile, error) {
 	const op = "registry.PutProfile"
 	cur, err := s.Store.GetProfile(ctx, owner)
@@ -115,64 +148,60 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 	}
 	p.Version, p.UpdatedAt = cur.Version+1, s.Now().UTC()
 	p.EmailSubscription, p.PhoneSubscription = cur.EmailSubscription, cur.PhoneSubscription
+	p.EmailVerified = cur.EmailVerified && cur.Email == p.Email
+	p.PhoneVerified = cur.PhoneVerified && cur.Phone == p.Phone
 
 	type change struct {
-		channel, field, old, new string
-		sub                      *string
-		prevSub                  string
+		channel, old, new string
+		sub               *string
+		prevSub           string
 	}
 	changes := []change{
-		{ChannelEmail, "email", cur.Email, p.Email, &p.EmailSubscription, cur.EmailSubscription},
-		{ChannelSMS, "phone", cur.Phone, p.Phone, &p.PhoneSubscription, cur.PhoneSubscription},
+		{ChannelEmail, cur.Email, p.Email, &p.EmailSubscription, cur.EmailSubscription},
+		{ChannelSMS, cur.Phone, p.Phone, &p.PhoneSubscription, cur.PhoneSubscription},
 	}
-	type subscribed struct{ channel, endpoint, sub string }
-	var created []subscribed
-	undo := func() {
-		for _, c := range created {
-			_ = s.Contacts.Unsubscribe(context.WithoutCancel(ctx), owner, c.channel, c.endpoint, c.sub)
-		}
-	}
+	var fresh []string // channels whose new contact is sent a code
 	for _, c := range changes {
 		if c.old != c.new {
 			*c.sub = "" // a subscription belongs to the address it was made for
 		}
-	}
-	if s.Contacts != nil {
-		for _, c := range changes {
-			if c.old == c.new && (c.new == "" || c.prevSub != "") {
-				continue
-			}
-			*c.sub = ""
-			if c.new == "" {
-				continue
-			}
-			sub, err := s.Contacts.Subscribe(ctx, owner, c.channel, c.new)
-			if err != nil {
-				undo()
-				if errs.Is(err, errs.Conflict) { // the address is another person's subscription
-					return Profile{}, errs.E(op, errs.Conflict, ReasonContactInUse,
-						errs.FieldError{Field: c.field, Code: "contact_in_use"}, err)
-				}
-				return Profile{}, err
-			}
-			*c.sub = sub
-			created = append(created, subscribed{c.channel, c.new, sub})
+		if s.Contacts == nil || c.new == "" || (c.old == c.new && c.prevSub != "") {
+			continue
+		}
+		sub, err := s.Contacts.Open(ctx, c.channel, c.new)
+		if err != nil {
+			return Profile{}, err
+		}
+		*c.sub = sub
+		if c.old != c.new {
+			fresh = append(fresh, c.channel)
 		}
 	}
 	if err := s.Store.PutProfile(ctx, p, cur.Version); err != nil {
-		undo()
 		return Profile{}, err
 	}
 	if s.Contacts != nil {
 		for _, c := range changes {
-			if c.prevSub != "" && c.prevSub != *c.sub {
+			if c.old != "" && c.old != c.new {
 				// Best effort: if it fails, the old address at worst keeps
-				// receiving this person's messages (people sharing it keep
-				// theirs either way), and the next change retries nothing, so
-				// report nothing to the caller but leave no reference either.
-				_ = s.Contacts.Unsubscribe(ctx, owner, c.channel, c.old, c.prevSub)
+				// receiving this person's messages until its next change
+				// (the filter is rebuilt from the record then).
+				_ = s.Contacts.Unsubscribe(context.WithoutCancel(ctx), owner, c.channel, c.old, c.prevSub)
 			}
 		}
 	}
+	for _, ch := range fresh {
+		if _, err := s.sendCode(ctx, p, ch); err != nil && !errs.Is(err, errs.Conflict) {
+			// The profile stands; the person asks for the code again.
+			s.logger().Warn("registry: verification code not sent", "channel", ch, "err", err.Error())
+		}
+	}
 	return p, nil
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
 }

@@ -14,7 +14,17 @@ const (
 	ReasonNothingToAck errs.Reason = "nothing_to_ack"
 	// ReasonNothingDue (Conflict): no reminder is scheduled to snooze.
 	ReasonNothingDue errs.Reason = "nothing_due"
-	// ReasonContactInUse (Conflict): the phone or e-mail address is shared
-	// by too many people to take on another one's notifications.
-	ReasonContactInUse errs.Reason = "contact_in_use"
+	// ReasonTooManyDocuments (Conflict): the person holds
+	// limits.ActiveDocuments active documents; archive or delete one.
+	ReasonTooManyDocuments errs.Reason = "too_many_documents"
+	// ReasonContactVerified (Conflict): a code asked for a contact that is
+	// proved already.
+	ReasonContactVerified errs.Reason = "contact_verified"
+	// ReasonCodeLimit (Conflict): verify.CodesPerHour codes were sent to
+	// the contact, or for the account, within the hour.
+	ReasonCodeLimit errs.Reason = "code_limit"
+	// ReasonContactSharersFull (Conflict): MaxContactSharers people have
+	// proved the contact already. Only someone holding the contact (who
+	// entered its code) ever meets it.
+	ReasonContactSharersFull errs.Reason = "contact_sharers_full"
 )

@@ -350,15 +350,24 @@ type recordingContacts struct {
 	stateError error
 }
 
-func (c *recordingContacts) Subscribe(_ context.Context, owner, channel, endpoint string) (string, error) {
+func (c *recordingContacts) Open(_ context.Context, channel, endpoint string) (string, error) {
 	if err := c.failOn[channel]; err != nil {
-		c.log.add("subscribe %s %s %s: failed", owner, channel, endpoint)
+		c.log.add("open %s %s: failed", channel, endpoint)
 		return "", err
 	}
 	c.n++
 	sub := fmt.Sprintf("sub-%d", c.n)
-	c.log.add("subscribe %s %s %s = %s", owner, channel, endpoint, sub)
+	c.log.add("open %s %s = %s", channel, endpoint, sub)
 	return sub, nil
+}
+
+func (c *recordingContacts) Join(_ context.Context, owner, channel, endpoint string) (string, error) {
+	c.log.add("join %s %s %s", owner, channel, endpoint)
+	return "sub-joined", nil
+}
+
+func (c *recordingContacts) Sharers(context.Context, string, string) ([]registry.Sharer, error) {
+	return nil, nil
 }
 
 func (c *recordingContacts) Unsubscribe(_ context.Context, owner, channel, endpoint, sub string) error {
@@ -419,22 +428,22 @@ func TestPutProfileContacts(t *testing.T) {
 		wantEmail, wantEmailSub, wantPhone, wantPhoneSub string
 	}{
 		{
-			name:      "setting an e-mail subscribes it before saving",
+			name:      "setting an e-mail opens its subscription (codes only) before saving",
 			second:    registry.ProfileInput{Email: a},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", `save email="a@example.ru"/"sub-1" phone=""/""`},
+			wantCalls: []string{"open email a@example.ru = sub-1", `save email="a@example.ru"/"sub-1" phone=""/""`},
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{
-			name:      "setting both subscribes both",
+			name:      "setting both opens both",
 			second:    registry.ProfileInput{Email: a, Phone: phone},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567 = sub-2", `save email="a@example.ru"/"sub-1" phone="+79161234567"/"sub-2"`},
+			wantCalls: []string{"open email a@example.ru = sub-1", "open sms +79161234567 = sub-2", `save email="a@example.ru"/"sub-1" phone="+79161234567"/"sub-2"`},
 			wantEmail: a, wantEmailSub: "sub-1", wantPhone: phone, wantPhoneSub: "sub-2",
 		},
 		{
-			name:   "changing the e-mail subscribes the new one, saves, then unsubscribes the old",
+			name:   "changing the e-mail opens the new one, saves, then unsubscribes the old",
 			first:  &registry.ProfileInput{Email: a},
 			second: registry.ProfileInput{Email: b},
-			wantCalls: []string{"subscribe alice email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`,
+			wantCalls: []string{"open email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`,
 				"unsubscribe alice email a@example.ru sub-1"},
 			wantEmail: b, wantEmailSub: "sub-2",
 		},
@@ -460,44 +469,38 @@ func TestPutProfileContacts(t *testing.T) {
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{
-			name:      "a contact saved without a subscription is subscribed now",
+			name:      "a contact saved without a subscription is opened now",
 			first:     &registry.ProfileInput{Email: a},
 			noSubs:    true,
 			second:    registry.ProfileInput{Email: a},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", `save email="a@example.ru"/"sub-1" phone=""/""`},
+			wantCalls: []string{"open email a@example.ru = sub-1", `save email="a@example.ru"/"sub-1" phone=""/""`},
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{
-			name:      "subscribing fails: the error comes back and nothing is saved",
+			name:      "opening fails: the error comes back and nothing is saved",
 			first:     &registry.ProfileInput{Email: a},
 			second:    registry.ProfileInput{Email: b},
 			failOn:    map[string]error{registry.ChannelEmail: boom},
-			wantCalls: []string{"subscribe alice email b@example.ru: failed"},
+			wantCalls: []string{"open email b@example.ru: failed"},
 			wantFail:  true, wantErr: boom,
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{
-			name:      "the second subscription fails: the first is undone",
+			// An opened subscription lets through only the endpoint's
+			// codes, and none was sent: nothing to undo, nobody reached.
+			name:      "the second open fails: nothing is saved, nothing sent",
 			second:    registry.ProfileInput{Email: a, Phone: phone},
 			failOn:    map[string]error{registry.ChannelSMS: boom},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe alice email a@example.ru sub-1"},
+			wantCalls: []string{"open email a@example.ru = sub-1", "open sms +79161234567: failed"},
 			wantFail:  true, wantErr: boom,
 		},
 		{
-			name:      "the phone is another person's subscription: 409 on the field, the first undone",
-			second:    registry.ProfileInput{Email: a, Phone: phone},
-			failOn:    map[string]error{registry.ChannelSMS: errs.E("notify.Subscribe", errs.Conflict, registry.ReasonContactInUse)},
-			wantCalls: []string{"subscribe alice email a@example.ru = sub-1", "subscribe alice sms +79161234567: failed", "unsubscribe alice email a@example.ru sub-1"},
-			wantFail:  true, wantKind: errs.Conflict, wantField: "phone:contact_in_use",
-		},
-		{
-			name:    "saving fails: the new subscription is undone, the old one kept",
-			first:   &registry.ProfileInput{Email: a},
-			second:  registry.ProfileInput{Email: b},
-			failPut: unavailable,
-			wantCalls: []string{"subscribe alice email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`,
-				"unsubscribe alice email b@example.ru sub-2"},
-			wantFail: true, wantKind: errs.Unavailable,
+			name:      "saving fails: the old contact is kept and not left",
+			first:     &registry.ProfileInput{Email: a},
+			second:    registry.ProfileInput{Email: b},
+			failPut:   unavailable,
+			wantCalls: []string{"open email b@example.ru = sub-2", `save email="b@example.ru"/"sub-2" phone=""/""`},
+			wantFail:  true, wantKind: errs.Unavailable,
 			wantEmail: a, wantEmailSub: "sub-1",
 		},
 		{

@@ -2,12 +2,15 @@ package registry
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/limits"
+	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
@@ -46,6 +49,28 @@ type Store interface {
 	ListHistory(ctx context.Context, owner, docID, after string, limit int) ([]Event, string, error)
 }
 
+// DocumentCounter counts documents; a store implements it.
+type DocumentCounter interface {
+	// CountActiveDocuments counts owner's documents not in the archive,
+	// stopping at upTo. Errors: Unavailable, Internal.
+	CountActiveDocuments(ctx context.Context, owner string, upTo int) (int, error)
+}
+
+// checkRoom refuses a new active document of owner at the cap.
+func (s *Service) checkRoom(ctx context.Context, op, owner string) error {
+	if s.Counter == nil {
+		return nil
+	}
+	n, err := s.Counter.CountActiveDocuments(ctx, owner, limits.ActiveDocuments)
+	if err != nil {
+		return err
+	}
+	if n >= limits.ActiveDocuments {
+		return errs.E(op, errs.Conflict, ReasonTooManyDocuments)
+	}
+	return nil
+}
+
 // examineBudget bounds how many stored documents one filtered list
 // request reads; past it the page ends early with a cursor.
 const examineBudget = 1000
@@ -61,6 +86,18 @@ type Service struct {
 	// Contacts subscribes a person's phone and e-mail to the reminders
 	// topic; nil where a function has no business with contacts.
 	Contacts Contacts
+	// Verifications keeps verification codes and their caps, and Codes
+	// sends the codes (to the reminders topic, addressed to the contact's
+	// tag); nil where a function has no business with contacts.
+	Verifications Verifications
+	Codes         message.Publisher
+	// Counter counts a person's active documents for the cap
+	// limits.ActiveDocuments; nil where a function creates no documents
+	// for people (an agency's are trusted and replace their predecessor).
+	Counter DocumentCounter
+	// Log receives what a caller is not told (a code that could not be
+	// sent after the profile was saved); slog.Default when nil.
+	Log *slog.Logger
 	// Renewal names the service that renews a document of type t, "" when
 	// none does. Renewing is the applications domain's business (its
 	// catalogue of services), so the registry does not decide it:
@@ -123,7 +160,8 @@ func (s *Service) RenewalService(t DocType) string {
 	return s.Renewal(t)
 }
 
-// CreateDocument adds a document for owner. When expiresOn is omitted and the
+// CreateDocument adds a document for owner, within limits.ActiveDocuments
+// (Conflict too_many_documents at the cap). When expiresOn is omitted and the
 // type has a validity rule, the expiry is computed (source "rule").
 // Errors: Invalid (field errors; a reused idempotency key), Unavailable, Internal.
 func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInput, idem *idempotency.Key) (View, bool, error) {
@@ -136,7 +174,12 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 		}
 		return View{}, false, errs.E(op, errs.Invalid, errs.FieldError{Field: "type", Code: code})
 	}
-	p, err := s.Store.GetProfile(ctx, owner)
+	// The profile and the cap's count in one round trip.
+	var p Profile
+	err := parallel.Do(
+		func() (err error) { p, err = s.Store.GetProfile(ctx, owner); return err },
+		func() error { return s.checkRoom(ctx, op, owner) },
+	)
 	if err != nil {
 		return View{}, false, err
 	}
@@ -274,9 +317,14 @@ func (s *Service) Archive(ctx context.Context, owner, id string) (View, error) {
 	return s.setArchived(ctx, owner, id, true)
 }
 
-// Unarchive brings an archived document back.
-// Errors: NotFound, Conflict (not archived), Unavailable, Internal.
+// Unarchive brings an archived document back, within the cap of active
+// documents.
+// Errors: NotFound, Conflict (not archived; too_many_documents),
+// Unavailable, Internal.
 func (s *Service) Unarchive(ctx context.Context, owner, id string) (View, error) {
+	if err := s.checkRoom(ctx, "registry.Unarchive", owner); err != nil {
+		return View{}, err
+	}
 	return s.setArchived(ctx, owner, id, false)
 }
 

@@ -1,6 +1,7 @@
 package reminders_test
 
 import (
+	"github.com/kabinet/kabinet/internal/testenv"
 	"slices"
 	"strings"
 	"testing"
@@ -202,6 +203,7 @@ func TestBookingRemindersFollowCancelAndReschedule(t *testing.T) {
 			Email: sub + "@example.test", Phone: "+79990000002"}, nil); err != nil {
 			t.Fatal(err)
 		}
+		testenv.Verified(t, e.store.Store, sub)
 	}
 	e.slots("2026-12-12T08:30:00Z", "2026-12-14T08:30:00Z", "2026-12-16T09:00:00Z")
 	cancelled := e.book(svc, "boris", "2026-12-12T08:30:00Z", "2026-12-05T10:00:00Z")

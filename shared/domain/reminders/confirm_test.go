@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -69,6 +70,8 @@ func TestConfirmationsExactlyOnceThroughAFailingSNS(t *testing.T) {
 			Email: sub + "@example.test", Phone: "+79990000003"}, nil); err != nil {
 			t.Fatal(err)
 		}
+		// only a proved contact is sent anything
+		testenv.Verified(t, e.store.Store, sub)
 	}
 	e.slots("2026-12-14T08:30:00Z", "2026-12-14T09:00:00Z", "2026-12-15T08:30:00Z")
 	at := mustTime(t, "2026-12-05T10:00:00Z")

@@ -1,6 +1,7 @@
 package reminders_test
 
 import (
+	"github.com/kabinet/kabinet/internal/testenv"
 	"slices"
 	"strings"
 	"testing"
@@ -23,6 +24,7 @@ func TestExtendedLicenceRemindsTowardsItsExtendedDate(t *testing.T) {
 		Phone: "+79990000002"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	testenv.Verified(t, e.store.Store, "oleg")
 	e.clock = time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
 	v, _, err := e.docs.CreateDocument(e.ctx, "oleg", registry.CreateInput{Type: string(registry.DriversLicence),
 		DocumentFields: registry.DocumentFields{IssuedOn: opt.Of("2014-07-15")}}, nil)

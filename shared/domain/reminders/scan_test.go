@@ -96,13 +96,14 @@ func (e *env) newScanner(p message.Publisher) *reminders.Scanner {
 		Log: slog.New(slog.DiscardHandler), Clock: e.wallClock}
 }
 
-// person saves a profile with both contacts.
+// person saves a profile with both contacts, proved.
 func (e *env) person(sub, zone string) {
 	e.t.Helper()
 	if _, err := e.docs.PutProfile(e.ctx, sub, registry.ProfileInput{TimeZone: zone, Language: "en",
 		Email: sub + "@example.test", Phone: "+79990000001"}, nil); err != nil {
 		e.t.Fatal(err)
 	}
+	testenv.Verified(e.t, e.store.Store, sub)
 }
 
 // document creates a custom document expiring on exp, at instant created.
@@ -395,5 +396,43 @@ func TestScanReadsOnlyWhatIsDue(t *testing.T) {
 	}
 	if sum.Sent != 100 {
 		t.Errorf("sent %d, want 100 (%+v)", sum.Sent, sum)
+	}
+}
+
+// TestUnverifiedNumberGetsNoReminder is the security review's amplification
+// case: someone types a stranger's phone into their profile and adds many
+// documents falling due at once. The pipeline addresses nothing to a
+// contact its owner has not proved, however many documents: the reminders
+// reach the cabinet's inbox only. Once the number is proved, the next
+// step goes to it.
+func TestUnverifiedNumberGetsNoReminder(t *testing.T) {
+	e := newEnv(t)
+	const docs = 60
+	if _, err := e.docs.PutProfile(e.ctx, "mallory", registry.ProfileInput{TimeZone: "Europe/Moscow", Language: "ru",
+		Phone: "+79161234567", Email: "victim@example.test"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range docs {
+		e.document("mallory", "2026-12-31", time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC))
+	}
+	sum := e.scan("2026-12-01T06:00:00Z")
+	if got := summarize(e.drain()); len(got) != 0 {
+		t.Errorf("an unproved phone and address received %d messages: %v", len(got), got)
+	}
+	if sum.Sent != docs {
+		t.Errorf("summary %+v: want all %d reminders recorded (inbox)", sum, docs)
+	}
+	page, err := (&inbox.Service{Store: e.store, Now: time.Now}).List(e.ctx, "mallory", false, 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != docs {
+		t.Errorf("inbox holds %d notifications, want %d", len(page.Items), docs)
+	}
+
+	testenv.Verified(t, e.store.Store, "mallory")
+	e.scan("2026-12-24T06:00:00Z")
+	if got := summarize(e.drain()); len(got) != 2*docs {
+		t.Errorf("after proving: %d messages, want %d", len(got), 2*docs)
 	}
 }

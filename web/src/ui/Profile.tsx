@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ContactCard } from './Contacts';
 import { getLang, LANG_NAMES, setLang, t, type Lang } from '../i18n';
 import { fmtPhone } from '../format';
 import { fieldText } from '../messages';
@@ -148,7 +149,7 @@ export function ProfilePage() {
           </Field>
           <fieldset class="fieldset">
             <legend>{t('profile.channels')}</legend>
-            {(['sms', 'email', 'push'] as const).map((c) => (
+            {(['sms', 'email'] as const).map((c) => (
               <label class="check" key={c}>
                 <input type="checkbox" checked={form.channels[c]} data-testid={`profile-ch-${c}`}
                   onChange={(e) => set('channels', { ...form.channels, [c]: e.currentTarget.checked })} />
@@ -165,9 +166,13 @@ export function ProfilePage() {
           {loaded.p.contacts.length === 0 ? <p class="muted">{t('profile.noContacts')}</p> : (
             <ul class="plain contacts" data-testid="profile-contacts">
               {loaded.p.contacts.map((c) => (
-                <li key={c.channel + c.address}>
+                <li key={c.channel + c.address} data-testid={`contact-${c.channel}`}>
                   <strong>{t(`profile.ch.${c.channel}`)}</strong>: {c.channel === 'sms' ? fmtPhone(c.address) : c.address}{' '}
-                  <span class="muted small">({t(`profile.sub.${c.subscription}`)})</span>
+                  <span class={c.state === 'verified' ? 'badge badge-ok' : 'badge badge-warn'} data-testid={`contact-${c.channel}-state`}>
+                    {t(`profile.state.${c.state}`)}
+                  </span>{' '}
+                  {c.channel === 'email' && <span class="muted small">({t(`profile.sub.${c.subscription}`)})</span>}
+                  <ContactCard contact={c} onProfile={(p, etag) => fill(p, etag ?? loaded.etag)} />
                 </li>
               ))}
             </ul>

@@ -21,11 +21,28 @@ type profileResponse struct {
 	UpdatedAt *time.Time        `json:"updatedAt,omitempty"`
 }
 
-// contactResponse is a contact and whether reminders reach it yet.
+// contactResponse is a contact, whether its owner proved it, and whether
+// reminders reach it yet.
 type contactResponse struct {
-	Channel      string `json:"channel"`
-	Address      string `json:"address"`
-	Subscription string `json:"subscription"` // confirmed, pending, none
+	Channel string `json:"channel"`
+	Address string `json:"address"`
+	// State is "verified" or "pending": a pending contact receives only
+	// its codes.
+	State         string     `json:"state"`
+	Subscription  string     `json:"subscription"` // confirmed, pending, none
+	CodeExpiresAt *time.Time `json:"codeExpiresAt,omitempty"`
+	AttemptsLeft  *int       `json:"attemptsLeft,omitempty"`
+	ResendAt      *time.Time `json:"resendAt,omitempty"`
+	// Owner and Sharers: the person verified it first and sees who else
+	// shares it (masked), and may remove them.
+	Owner   bool             `json:"owner"`
+	Sharers []sharerResponse `json:"sharers,omitempty"`
+}
+
+type sharerResponse struct {
+	ID    string     `json:"id"`
+	Name  string     `json:"name"`
+	Since *time.Time `json:"since,omitempty"`
 }
 
 func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service, p registry.Profile) error {
@@ -36,7 +53,19 @@ func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service,
 	out := profileResponse{Name: p.Name, TimeZone: p.TimeZone, Language: p.Language,
 		Email: p.Email, Phone: p.Phone, Channels: p.Channels, Contacts: []contactResponse{}, Version: p.Version}
 	for _, c := range states {
-		out.Contacts = append(out.Contacts, contactResponse{Channel: c.Channel, Address: c.Address, Subscription: c.Subscription})
+		cr := contactResponse{Channel: c.Channel, Address: c.Address, State: "pending", Subscription: c.Subscription,
+			CodeExpiresAt: c.CodeExpiresAt, ResendAt: c.ResendAt, Owner: c.Owner}
+		if c.Verified {
+			cr.State = "verified"
+		}
+		if c.CodeExpiresAt != nil {
+			n := c.AttemptsLeft
+			cr.AttemptsLeft = &n
+		}
+		for _, s := range c.Sharers {
+			cr.Sharers = append(cr.Sharers, sharerResponse{ID: s.ID, Name: s.Name, Since: s.Since})
+		}
+		out.Contacts = append(out.Contacts, cr)
 	}
 	if p.BirthDate != nil {
 		s := p.BirthDate.String()
@@ -73,5 +102,62 @@ func handlePutProfile(svc *registry.Service) http.Handler {
 			return err
 		}
 		return writeProfile(w, r, svc, p)
+	})
+}
+
+// verifyRequest is the body of POST /profile/contacts/verify.
+type verifyRequest struct {
+	Channel string `json:"channel"`
+	Code    string `json:"code"`
+}
+
+// handleVerify checks a code sent to one of the caller's contacts and
+// answers the profile, the contact verified.
+func handleVerify(svc *registry.Service) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in verifyRequest
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		p, err := svc.VerifyContact(r.Context(), id.Sub, in.Channel, in.Code)
+		if err != nil {
+			return err
+		}
+		return writeProfile(w, r, svc, p)
+	})
+}
+
+// resendRequest is the body of POST /profile/contacts/resend.
+type resendRequest struct {
+	Channel string `json:"channel"`
+}
+
+// handleResend sends a new code to one of the caller's pending contacts
+// and answers the profile (the contact with its new code's expiry).
+func handleResend(svc *registry.Service) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		var in resendRequest
+		if _, err := httpapi.Decode(w, r, &in); err != nil {
+			return err
+		}
+		if _, err := svc.SendCode(r.Context(), id.Sub, in.Channel); err != nil {
+			return err
+		}
+		p, err := svc.GetProfile(r.Context(), id.Sub)
+		if err != nil {
+			return err
+		}
+		return writeProfile(w, r, svc, p)
+	})
+}
+
+// handleRemoveSharer removes another person from a contact the caller owns.
+func handleRemoveSharer(svc *registry.Service) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		if err := svc.RemoveSharer(r.Context(), id.Sub, r.PathValue("sharerId")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	})
 }

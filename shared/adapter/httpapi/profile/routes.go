@@ -12,7 +12,10 @@ import (
 // profile and contacts.
 func Handlers(svc *registry.Service) httpapi.Handlers {
 	return httpapi.Handlers{
-		"GET /profile": handleGetProfile(svc),
-		"PUT /profile": handlePutProfile(svc),
+		"GET /profile":                                handleGetProfile(svc),
+		"PUT /profile":                                handlePutProfile(svc),
+		"POST /profile/contacts/verify":               handleVerify(svc),
+		"POST /profile/contacts/resend":               handleResend(svc),
+		"DELETE /profile/contacts/sharers/{sharerId}": handleRemoveSharer(svc),
 	}
 }
