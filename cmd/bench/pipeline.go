@@ -205,10 +205,12 @@ func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix st
 	return sent, runs, firstErr
 }
 
+// putProfiles gives each owner a profile whose phone and e-mail are proved:
+// nothing is sent to an unproved contact.
 func putProfiles(ctx context.Context, st *allstore.Store, owners []string) error {
 	return parallel(ctx, 8, len(owners), func(i int) error {
 		return st.PutProfile(ctx, registry.Profile{Owner: owners[i], TimeZone: "Europe/Moscow", Language: "ru",
-			Email: owners[i] + "@example.test", Phone: "+79990000001", Channels: registry.Channels{SMS: true, Email: true},
+			Email: owners[i] + "@example.test", Phone: "+79990000001", PhoneVerified: true, EmailVerified: true, Channels: registry.Channels{SMS: true, Email: true},
 			Version: 1, UpdatedAt: scanNow}, 0)
 	})
 }

@@ -124,7 +124,7 @@ func (b *bench) scanOne(ctx context.Context, size int, topicARN string) (scanRes
 	// The due owners want e-mail and SMS: two SNS messages per reminder.
 	if err := parallel(ctx, 8, len(dueOwners), func(i int) error {
 		return st.PutProfile(ctx, registry.Profile{Owner: dueOwners[i], TimeZone: "Europe/Moscow", Language: "ru",
-			Email: dueOwners[i] + "@example.test", Phone: "+79990000001", Channels: registry.Channels{SMS: true, Email: true},
+			Email: dueOwners[i] + "@example.test", Phone: "+79990000001", PhoneVerified: true, EmailVerified: true, Channels: registry.Channels{SMS: true, Email: true},
 			Version: 1, UpdatedAt: scanNow}, 0)
 	}); err != nil {
 		return r, err
