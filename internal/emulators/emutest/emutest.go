@@ -26,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"sync"
 	"testing"
@@ -155,4 +156,27 @@ func external() *emulators.Stack {
 		return os.Getenv("AWS_ENDPOINT_URL")
 	}
 	return &emulators.Stack{DynamoDBEndpoint: endpoint("DYNAMODB"), SNSEndpoint: endpoint("SNS"), SQSEndpoint: endpoint("SQS")}
+}
+
+// DeadEndpoint returns the URL of a loopback port, held until the test
+// ends, that drops every connection: a dependency that is down. A port
+// merely listened on and closed again may be taken meanwhile by another
+// test's server, whose answers are not the outage the test wants.
+func DeadEndpoint(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String()
 }

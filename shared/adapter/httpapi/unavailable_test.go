@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,16 +17,12 @@ import (
 	"github.com/kabinet/kabinet/shared/app/core"
 )
 
-// TestDynamoDBDownAnswers503 points the API at a port where nothing listens:
-// every route must answer 503 problem+json with Retry-After, never 500.
+// TestDynamoDBDownAnswers503 points the API at a port that drops every
+// connection: every route must answer 503 problem+json with Retry-After,
+// never 500.
 func TestDynamoDBDownAnswers503(t *testing.T) {
 	emutest.Need(t) // a configured environment (region, credentials); only DynamoDB's endpoint is dead
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	ln.Close()
+	dead := emutest.DeadEndpoint(t)
 
 	cl, err := core.NewClients(context.Background())
 	if err != nil {
