@@ -58,7 +58,7 @@ func startLocal(ctx context.Context, root string, logf func(string, ...any)) (*l
 	}
 	cmd := exec.Command(bin)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "KABINET_LOCAL_DIR="+data)
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "KABINET_LOCAL_DIR="+data, "KABINET_LOCAL_MEMORY=1")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()

@@ -35,7 +35,7 @@ func TestWebCabinetInChromium(t *testing.T) {
 			t.Fatalf("web/%s missing: run make web first (%v)", need, err)
 		}
 	}
-	base, _, stop := startLocal(t)
+	base, _, stop := startLocal(t, false)
 
 	cmd := exec.Command("npm", "run", "--silent", "e2e")
 	cmd.Dir = web

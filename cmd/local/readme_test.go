@@ -31,7 +31,7 @@ func TestReadmeWalkThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := trying(t, string(readme))
-	base, _, stop := startLocal(t)
+	base, _, stop := startLocal(t, false)
 	script = strings.Replace(script, "API=http://127.0.0.1:8080", "API="+base, 1)
 
 	cmd := exec.Command("bash", "-e")

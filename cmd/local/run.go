@@ -64,7 +64,11 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	}
 	defer emuLog.Close()
 	fmt.Fprintln(out, "starting DynamoDB Local and fauxqs ...")
-	stack, err := emulators.Start(ctx, emulators.Options{DataDir: filepath.Join(dir, "dynamodb"), Log: emuLog})
+	opts := emulators.Options{DataDir: filepath.Join(dir, "dynamodb"), Log: emuLog}
+	if getenv("KABINET_LOCAL_MEMORY") == "1" {
+		opts.DataDir = "" // nothing kept: the whole-system tests start afresh each time
+	}
+	stack, err := emulators.Start(ctx, opts)
 	if err != nil {
 		return err
 	}

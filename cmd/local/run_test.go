@@ -20,7 +20,7 @@ import (
 // TestRunServesTheWholeSystem is `make run` end to end: emulators, table,
 // topic, demo data, the API and the local contract, then a clean stop.
 func TestRunServesTheWholeSystem(t *testing.T) {
-	base, dir, stop := startLocal(t)
+	base, dir, stop := startLocal(t, true) // as make run: the data on disk
 
 	call := func(method, path, token, body string) (int, map[string]any) {
 		t.Helper()
@@ -124,9 +124,10 @@ func TestRunServesTheWholeSystem(t *testing.T) {
 const readyWithin = 8 * time.Minute
 
 // startLocal starts what `make run` starts, on a free port with its data in
-// a temporary folder, and returns the server's base URL, that folder and a
+// a temporary folder (DynamoDB Local's in memory unless onDisk: seeding is
+// six times faster so), and returns the server's base URL, that folder and a
 // stop function that waits for a clean stop.
-func startLocal(t *testing.T) (base, dir string, stop func() error) {
+func startLocal(t *testing.T, onDisk bool) (base, dir string, stop func() error) {
 	t.Helper()
 	if _, err := emulators.ToolsDir(); err != nil {
 		if os.Getenv("KABINET_REQUIRE_EMULATORS") == "1" {
@@ -135,7 +136,11 @@ func startLocal(t *testing.T) (base, dir string, stop func() error) {
 		t.Skipf("emulators not installed: %v; run make tools", err)
 	}
 	dir = t.TempDir()
-	env := map[string]string{"PORT": "0", "KABINET_LOCAL_DIR": dir}
+	memory := "1"
+	if onDisk {
+		memory = ""
+	}
+	env := map[string]string{"PORT": "0", "KABINET_LOCAL_DIR": dir, "KABINET_LOCAL_MEMORY": memory}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
