@@ -303,6 +303,11 @@ var All = []Function{
 			{Pattern: "POST /bookings/{id}/visit"},
 			{Pattern: "POST /bookings/{id}/rebook", Status: http.StatusCreated},      // 200 when it answers the first rebooking
 			{Pattern: "POST /specialists/{id}/absences", Status: http.StatusCreated}, // 200 for the same period again
+			{Pattern: "POST /waitlist", Status: http.StatusCreated},                  // 200 with the entry already on the same list
+			{Pattern: "GET /waitlist"},
+			{Pattern: "DELETE /waitlist/{id}"},
+			{Pattern: "POST /waitlist/{id}/accept", Status: http.StatusCreated}, // 200 with the booking an earlier accept made
+			{Pattern: "POST /waitlist/{id}/decline"},
 		}},
 	// Profile manages people's contact subscriptions to the reminders
 	// topic and publishes to it only the verification codes, addressed to
@@ -352,9 +357,12 @@ var All = []Function{
 			{Pattern: "GET /organizations/{orgId}/documents"},
 			{Pattern: "GET /organizations/{orgId}/documents.csv"},
 		}},
+	// The expiry scan and the worker end lapsed waiting-list offers and
+	// offer the slot to the next in line (gsi1 is the line; an ended entry
+	// frees its place items).
 	{Name: ExpiryScan, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
 		Needs: Needs{
-			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}},
+			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"due", "gsi1"}},
 			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 15}},
 	// The reminder pipeline (shared/domain/reminders), which is to replace
@@ -367,7 +375,7 @@ var All = []Function{
 		Schedule: &Schedule{RateMinutes: 1}},
 	{Name: ReminderWorker, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
 		Needs: Needs{
-			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}, Indexes: []string{"due"}},
+			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"due", "gsi1"}},
 			Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
 		Queues: []Queue{
 			{Name: "reminder-jobs-urgent.fifo", MaxConcurrency: 2},

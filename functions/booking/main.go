@@ -61,7 +61,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	bk := bookingstore.New(st)
 	places := &directory.Cache{Load: bk.LoadDirectory, Now: time.Now}
 	d := bookinghttp.Deps{
-		Service:   &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase, Absences: bk},
+		Service:   &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase, Absences: bk, Waits: bk},
 		Directory: places,
 		Signer:    signer,
 		// The caller's language for downloads and checklists when the

@@ -22,6 +22,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -56,15 +57,18 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	pub := core.Publisher(cfg, cl)
+	bk := bookingstore.New(st)
+	places := &directory.Cache{Load: bk.LoadDirectory, Now: time.Now}
 	scanner := &reminders.Scanner{
 		Store:     remindstore.New(st),
-		Publisher: pub,
-		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
+		Publisher: core.Publisher(cfg, cl),
+		Places:    places,
 		Deadlines: deadlines.On(appstore.New(st), docstore.New(st), log),
-		NewID:     ids.New,
-		Log:       log,
-		Shards:    store.DueShards,
+		// a lapsed waiting-list offer goes to the next in line
+		Offers: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, Waits: bk},
+		NewID:  ids.New,
+		Log:    log,
+		Shards: store.DueShards,
 	}
 	start(handler(scanner))
 	return nil

@@ -26,6 +26,7 @@ import (
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -65,15 +66,19 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
+	bk := bookingstore.New(st)
+	places := &directory.Cache{Load: bk.LoadDirectory, Now: time.Now}
 	w := &reminders.Worker{
 		Store:     remindstore.New(st),
 		Publisher: core.Publisher(cfg, cl),
-		Places:    &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now},
+		Places:    places,
 		Deadlines: deadlines.On(appstore.New(st), docstore.New(st), log),
-		NewID:     ids.New,
-		Log:       log,
-		Queue:     pipeline.Jobs(p, cl),
-		Limits:    p.Rates.Share(p.Workers).Limits(),
+		// a lapsed waiting-list offer goes to the next in line
+		Offers: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, Waits: bk},
+		NewID:  ids.New,
+		Log:    log,
+		Queue:  pipeline.Jobs(p, cl),
+		Limits: p.Rates.Share(p.Workers).Limits(),
 	}
 	start(handler(w, log))
 	return nil

@@ -71,7 +71,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		Documents: docs,
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
-			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st},
+			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st, Waits: st},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,
@@ -155,15 +155,23 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 		return nil, errors.New(notify.Reminders.Env + " is not set")
 	}
 	st := allstore.Of(core.NewStore(c, cl, time.Now))
+	places := &directory.Cache{Load: st.LoadDirectory, Now: time.Now}
 	return &reminders.Scanner{
 		Store:     st,
 		Publisher: pub,
-		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Places:    places,
 		Deadlines: deadlines.On(st, st, log),
+		Offers:    Offers(st, places, time.Now),
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,
 	}, nil
+}
+
+// Offers is the appointment book the reminder pipeline hands lapsed
+// waiting-list offers to, as functions/reminder-worker builds it.
+func Offers(st *allstore.Store, places *directory.Cache, now func() time.Time) *booking.Service {
+	return &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, Waits: st}
 }
 
 // Ingest builds the agency-event ingestion as functions/ingest does: an
@@ -191,11 +199,13 @@ func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger)
 		return nil, errors.New(notify.Reminders.Env + " is not set")
 	}
 	st := allstore.Of(core.NewStore(c, cl, time.Now))
+	places := &directory.Cache{Load: st.LoadDirectory, Now: time.Now}
 	return &reminders.Worker{
 		Store:     st,
 		Publisher: pub,
-		Places:    &directory.Cache{Load: st.LoadDirectory, Now: time.Now},
+		Places:    places,
 		Deadlines: deadlines.On(st, st, log),
+		Offers:    Offers(st, places, time.Now),
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

@@ -514,6 +514,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My waiting-list entries, newest first
+         * @description Waiting, offered (with the held slot and until when), and ended ones (booked, declined, expired) for 30 days after their last date.
+         */
+        get: operations["listWaitlist"];
+        put?: never;
+        /**
+         * Join a waiting list
+         * @description For a specialist (specialistId) or a specialization at an institution (institutionId and specialization), local dates from..to (to at most 60 days ahead; an empty range is 422 before_from) and an optional part of the day. When a matching slot frees (a cancellation, a reschedule, a declined or lapsed offer) or appears (a new schedule), the first in line is offered it: the slot is held for them for 15 minutes (nobody else can book it) and they are told in the cabinet (waitlist_offer) and on their channels. A slot already free that matches is offered at once. At most 3 entries waiting or offered per person (409 too_many_waits); joining the same list again answers that entry (200).
+         */
+        post: operations["joinWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/waitlist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave a waiting list
+         * @description An offer the entry holds goes to the next in line.
+         */
+        delete: operations["leaveWaitlist"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/waitlist/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the slot a waiting list offers
+         * @description Books the held slot under every rule of POST /bookings and ends the entry in the same transaction. An offer that lapsed, or was made to someone else, is 404; accepting again answers the booking the first accept made (200).
+         */
+        post: operations["acceptOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/waitlist/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the slot a waiting list offers
+         * @description The slot goes to the next in line and the entry ends; declining again answers the declined entry. A lapsed offer, or someone else's, is 404.
+         */
+        post: operations["declineOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/profile": {
         parameters: {
             query?: never;
@@ -1191,7 +1275,7 @@ export interface components {
         };
         Notification: {
             id: string;
-            /** @description document_expiring, document_expired, booking_upcoming, booking_confirmed, booking_rescheduled, booking_cancelled, application_status... */
+            /** @description document_expiring, document_expired, booking_upcoming, booking_confirmed, booking_rescheduled, booking_cancelled, waitlist_offer, application_status... */
             kind: string;
             title: string;
             body: string;
@@ -1199,6 +1283,8 @@ export interface components {
             documentType?: string;
             /** @description the booking a confirmation (booking_confirmed, booking_rescheduled, booking_cancelled) is about */
             bookingId?: string;
+            /** @description the waiting-list entry a waitlist_offer is for (accept or decline it under /waitlist/{id}) */
+            waitlistId?: string;
             daysLeft?: number;
             /** Format: date-time */
             createdAt: string;
@@ -1353,6 +1439,53 @@ export interface components {
             status: "running" | "done";
             /** @description bookings this absence cancelled */
             cancelled: number;
+        };
+        WaitInput: {
+            /** @description required without specialistId */
+            institutionId?: string;
+            /** @description required without specialistId */
+            specialization?: string;
+            /** @description a specialist (their specialization at their institution) */
+            specialistId?: string;
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description inclusive, at most 60 days ahead
+             */
+            to: string;
+            /** @enum {string} */
+            partOfDay?: "morning" | "afternoon" | "evening";
+        };
+        AcceptOfferInput: {
+            /** @enum {string} */
+            mode?: "in_person" | "video";
+        };
+        WaitEntry: {
+            id: string;
+            institutionId: string;
+            specialization: string;
+            specialistId?: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            partOfDay?: string;
+            /** @enum {string} */
+            status: "waiting" | "offered" | "booked" | "declined" | "expired";
+            /** Format: date-time */
+            createdAt: string;
+            offer?: components["schemas"]["OfferedSlot"];
+            /**
+             * Format: date-time
+             * @description until when the offered slot is held (local time of the institution)
+             */
+            offerUntil?: string;
+            /** @description the booking an accepted offer made */
+            bookingId?: string;
+        };
+        WaitList: {
+            items: components["schemas"]["WaitEntry"][];
         };
         OfferedSlot: {
             id: string;
@@ -2977,6 +3110,190 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    joinWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "institutionId": "inst-kgd-01",
+                 *       "specialization": "Терапевт",
+                 *       "from": "2026-12-14",
+                 *       "to": "2026-12-18",
+                 *       "partOfDay": "morning"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WaitInput"];
+            };
+        };
+        responses: {
+            /** @description Already on the same list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitEntry"];
+                };
+            };
+            /** @description On the list (offered at once when a matching slot is free) */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    leaveWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    acceptOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mode": "in_person"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AcceptOfferInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted before (the booking it made) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            /** @description Booked */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    declineOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

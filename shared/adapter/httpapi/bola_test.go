@@ -85,6 +85,8 @@ const (
 	fxNeedsInfo    = "application the agency asked more of"
 	fxUnpaid       = "application awaiting its state fee"
 	fxConsent      = "consent"
+	fxWaiting      = "waiting-list entry"
+	fxOffer        = "waiting-list entry holding an offer"
 	fxInstitution  = "institution"
 	fxSpecialist   = "specialist"
 	fxOrganisation = "organisation"
@@ -127,6 +129,9 @@ var bolaRows = map[string]bolaRow{
 	"POST /bookings/{id}/visit":           {class: bolaStaff, object: fxBooking, why: "staff of the booking's institution record the visit"},
 	"POST /bookings/{id}/rebook":          {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
 	"POST /specialists/{id}/absences":     {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
+	"DELETE /waitlist/{id}":               {class: bolaOwned, object: fxWaiting, alsoOn: []string{fxOffer}, status: 204, mutates: true},
+	"POST /waitlist/{id}/accept":          {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, body: map[string]any{"mode": "in_person"}, status: 201, mutates: true},
+	"POST /waitlist/{id}/decline":         {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, status: 200, mutates: true},
 	// applications
 	"GET /applications/{id}":                {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
 	"GET /applications/{id}/payment-qr.png": {class: bolaOwned, object: fxUnpaid, status: 200},
@@ -298,12 +303,25 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	e := newEnvWithTopic(t)
 	e.seedDirectory()
 	e.clock.Set(bookingMonday)
-	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 2)) // the next week for waiting-list offers
 	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 10, 1))
 	const owner, other = "alice", "bob"
 	cancelDays := []string{"2026-06-16", "2026-06-17", "2026-06-18"} // the rebook target is on the 19th
 
 	bookingDays := []string{"2026-06-16", "2026-06-17", "2026-06-18"} // the reschedule target is on the 19th
+	// waiting-list entries: on weekend days (no slots, so they wait) and on
+	// days of the next week (a free slot, offered at once); one list each
+	waitDays, offerDays := []string{"2026-06-20", "2026-06-21", "2026-06-27", "2026-06-28"}, []string{"2026-06-22", "2026-06-23", "2026-06-24", "2026-06-25"}
+	join := func(days *[]string, want string) string {
+		day := (*days)[0]
+		*days = (*days)[1:]
+		r := e.do(req{method: "POST", path: "/waitlist", token: e.token(owner),
+			body: map[string]any{"institutionId": kgdPoly, "specialization": "Терапевт", "from": day, "to": day}})
+		if r.status != http.StatusCreated || r.json(t)["status"] != want {
+			t.Fatalf("join the waiting list for %s: %d %s, want 201 %s", day, r.status, r.body, want)
+		}
+		return r.json(t)["id"].(string)
+	}
 	consents := 0
 	makers := map[string]func() string{
 		fxDocument: func() string {
@@ -364,6 +382,8 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			return e.consent(owner, org, "custom", "foreign_passport")
 		},
 		fxSharer:       func() string { return e.sharer(owner) },
+		fxWaiting:      func() string { return join(&waitDays, "waiting") },
+		fxOffer:        func() string { return join(&offerDays, "offered") },
 		fxInstitution:  func() string { return kgdPoly },
 		fxSpecialist:   func() string { return kgdTherapist },
 		fxOrganisation: func() string { return "acme" },
@@ -375,12 +395,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
-		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin,
+		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff,
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

@@ -70,6 +70,9 @@ var idemNotCreates = map[string]string{
 	"POST /consents":                        "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
 	"POST /profile/contacts/verify":         "a state change: verifying a verified contact again answers the same profile",
 	"POST /profile/contacts/resend":         "replaces the one code of the contact: a repeat makes no second one (and is capped per hour)",
+	"POST /waitlist":                        "idempotent by nature: the same list again answers 200 with the active entry, one place (TestWaitlistRetries)",
+	"POST /waitlist/{id}/accept":            "once per offer: a repeat answers the booking the first made, 200 (TestWaitlistRetries)",
+	"POST /waitlist/{id}/decline":           "a state change: a repeat answers the declined entry, 200 (TestWaitlistRetries)",
 }
 
 // countItems counts the items of a list answer.

@@ -56,6 +56,8 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
 		"POST /profile/contacts/verify":         `{"channel":"sms","code":"123456"}`,
 		"POST /profile/contacts/resend":         `{"channel":"sms"}`,
+		"POST /waitlist":                        `{"institutionId":"inst-msk-01","specialization":"Терапевт","from":"2026-07-01","to":"2026-07-01"}`,
+		"POST /waitlist/{id}/accept":            `{"mode":"in_person"}`,
 	}
 	for _, rt := range functions.Routes() {
 		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {

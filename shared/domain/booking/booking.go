@@ -49,6 +49,15 @@ type Slot struct {
 	Capacity      int
 	Booked        int
 	MaxPerDay     int // the specialist's daily limit when the slot was made
+	// HeldFor and HeldUntil: a slot offered from the waiting list is held
+	// for that person until then; nobody else books it meanwhile.
+	HeldFor   string
+	HeldUntil time.Time
+}
+
+// Held reports whether the slot is held at now for someone other than who.
+func (s Slot) Held(now time.Time, who string) bool {
+	return s.HeldFor != "" && s.HeldFor != who && now.Before(s.HeldUntil)
 }
 
 // ID is the slot's public id: the specialist and the start instant.
@@ -122,6 +131,9 @@ type Booking struct {
 	// own transaction, into the owner's inbox as an outbox entry due at
 	// once, which the reminder pipeline delivers on their channels.
 	Outbox *inbox.Notification
+	// Accepted is the waiting-list offer this booking takes (nil: none):
+	// the store ends the entry in the booking's own transaction.
+	Accepted *WaitTransition
 }
 
 // SlotID is the id of the slot the booking holds.

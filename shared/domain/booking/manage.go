@@ -199,6 +199,7 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 		return Booking{}, err
 	}
 	next.Outbox = nil
+	s.fillLine(ctx, inst, spec.Specialization) // the old slot is free: the waiting list first
 	return next, nil
 }
 
@@ -249,6 +250,7 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 		return Booking{}, err
 	}
 	next.Outbox = nil
+	s.fillLine(ctx, inst, spec.Specialization) // the freed slot: the waiting list first
 	return next, nil
 }
 
@@ -296,7 +298,7 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 	if err := s.authorize(ctx, op, st, specialistID); err != nil {
 		return ScheduleResult{}, err
 	}
-	_, inst, err := s.specialist(ctx, specialistID)
+	spec, inst, err := s.specialist(ctx, specialistID)
 	if err != nil {
 		return ScheduleResult{}, err
 	}
@@ -348,6 +350,9 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 		return res, err
 	}
 	res.Removed, err = s.Store.RemoveFreeSlots(ctx, stale)
+	if err == nil && res.Created > 0 {
+		s.fillLine(ctx, inst, spec.Specialization) // new slots: the waiting list first
+	}
 	return res, err
 }
 

@@ -32,9 +32,15 @@ const (
 	// ReasonNotRebookable (Conflict): only a booking its institution
 	// cancelled is rebooked.
 	ReasonNotRebookable errs.Reason = "not_rebookable"
+	// ReasonTooManyWaits (Conflict): the person keeps MaxWaitEntries
+	// entries on waiting lists.
+	ReasonTooManyWaits errs.Reason = "too_many_waits"
 	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
 	// was taken meanwhile; Service.Book picks another.
 	ReasonPlaceTaken errs.Reason = "place_taken"
+	// ReasonSameWait (Conflict, internal): the person joined the same
+	// list meanwhile; JoinWaitlist answers that entry.
+	ReasonSameWait errs.Reason = "same_wait"
 	// ReasonConfirmationTaken (Conflict, internal): the random confirmation
 	// number is in use; Service.Book draws another.
 	ReasonConfirmationTaken errs.Reason = "confirmation_taken"

@@ -94,6 +94,9 @@ type Service struct {
 	// Absences keeps specialists' absences and cancels their bookings;
 	// nil refuses DeclareAbsence (Internal).
 	Absences AbsenceStore
+	// Waits keeps the waiting lists; nil: no waiting list (JoinWaitlist
+	// is Internal, nothing is offered).
+	Waits WaitStore
 }
 
 // Staff is the caller of a staff method.
@@ -205,7 +208,7 @@ func (s *Service) FreeSlots(ctx context.Context, specialistID string, q SlotQuer
 		if len(full) > 0 && full[civil.Of(local)] {
 			continue // the day's limit is reached: its free slots cannot be booked
 		}
-		if !sl.Free() || !sl.Start.After(now) || (q.PartOfDay != "" && partOfDay(local.Hour()) != q.PartOfDay) ||
+		if !sl.Free() || !sl.Start.After(now) || sl.Held(now, "") || (q.PartOfDay != "" && partOfDay(local.Hour()) != q.PartOfDay) ||
 			sl.End.Sub(sl.Start) < minLen {
 			continue
 		}
@@ -243,6 +246,11 @@ func (s *Service) specialist(ctx context.Context, id string) (directory.Speciali
 // too_many_bookings),
 // Unavailable, Internal.
 func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key) (booked Booking, replayed bool, err error) {
+	return s.book(ctx, owner, in, idem, nil)
+}
+
+// book is Book, taking the waiting-list offer accept when it is not nil.
+func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key, accept *WaitTransition) (booked Booking, replayed bool, err error) {
 	const op = "booking.Book"
 	now := s.Now().UTC()
 	var fe errs.Fields
@@ -371,9 +379,9 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 		}
 		b.ConfirmationNumber = confirmationNumber()
 		n := Notice(s.NewID(), now, NoticeInput{Change: ChangeBooked, Booking: b, Inst: inst, Spec: spec, Language: language})
-		b.Outbox = &n
+		b.Outbox, b.Accepted = &n, accept
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
-		stored.Outbox = nil
+		stored.Outbox, stored.Accepted = nil, nil
 		switch {
 		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonConfirmationTaken || errs.ReasonOf(err) == ReasonPlaceTaken):
 			continue

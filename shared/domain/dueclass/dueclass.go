@@ -35,6 +35,8 @@ const (
 	// information, to pay its fee) and the reminder before it: urgent, as
 	// an application is refused at it.
 	KindDeadline = "application_deadline"
+	// KindWaitOffer is a waiting-list offer, due when it lapses.
+	KindWaitOffer = "waitoffer"
 )
 
 // Of is the class items of kind (KindDocument, KindBooking, KindMessage)

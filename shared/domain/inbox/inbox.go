@@ -24,6 +24,8 @@ const (
 	KindBookingConfirmed   = "booking_confirmed"
 	KindBookingRescheduled = "booking_rescheduled"
 	KindBookingCancelled   = "booking_cancelled"
+	// KindWaitlistOffer offers a slot held for the person from a waiting list.
+	KindWaitlistOffer = "waitlist_offer"
 )
 
 // Notification is one message in a person's inbox, written in their language
@@ -38,9 +40,11 @@ type Notification struct {
 	DocType string
 	// BookingID names the booking a confirmation is about ("" otherwise).
 	BookingID string
-	DaysLeft  *int
-	CreatedAt time.Time
-	ReadAt    *time.Time
+	// WaitlistID names the waiting-list entry an offer is for ("" otherwise).
+	WaitlistID string
+	DaysLeft   *int
+	CreatedAt  time.Time
+	ReadAt     *time.Time
 }
 
 // Message is the notification as a message on another channel (SMS,

@@ -81,15 +81,20 @@ const (
 	KindMessage  = dueclass.KindMessage
 	// KindDeadline is an application's deadline (Deadlines).
 	KindDeadline = dueclass.KindDeadline
+	// KindWaitOffer is a waiting-list offer, due when it lapses.
+	KindWaitOffer = dueclass.KindWaitOffer
 )
 
-// Due is one item of the due index: a document, a booking, a message or an
-// application's deadline, exactly one of them set.
+// Due is one item of the due index: a document, a booking, a message, an
+// application's deadline or a lapsing waiting-list offer, exactly one of
+// them set.
 type Due struct {
 	Document *registry.Document
 	Booking  *booking.Booking
 	Message  *Message
 	Deadline *Deadline
+	// Offer is a waiting-list offer that lapsed: the pipeline ends it.
+	Offer *booking.WaitEntry
 	// Pos is the position in the due index just after this item: a cursor
 	// for DueItems that continues with the next one.
 	Pos string
@@ -148,6 +153,13 @@ type Message struct {
 // confirmation (an outbox message of a booking's change) is about.
 const AttrBookingID = "bookingId"
 
+// Offers ends waiting-list offers that lapsed; *booking.Service is one.
+type Offers interface {
+	// ExpireOffer ends e's offer if it lapsed at now and offers the slot to
+	// the next in line. Errors: Unavailable, Internal.
+	ExpireOffer(ctx context.Context, e booking.WaitEntry, now time.Time) error
+}
+
 // Ref names the item a Due is, for Advance.
 func (d Due) Ref() Ref {
 	switch {
@@ -157,6 +169,8 @@ func (d Due) Ref() Ref {
 		return Ref{Kind: KindMessage, Owner: d.Message.Notification.Owner, ID: d.Message.Notification.ID}
 	case d.Deadline != nil:
 		return Ref{Kind: KindDeadline, Owner: d.Deadline.Owner, ID: d.Deadline.ID}
+	case d.Offer != nil:
+		return Ref{Kind: KindWaitOffer, Owner: d.Offer.Owner, ID: d.Offer.ID}
 	}
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
@@ -175,6 +189,9 @@ func (d Due) Reminder() registry.Reminder {
 		return registry.Reminder{NextAt: &at}
 	case d.Deadline != nil:
 		at := d.Deadline.At
+		return registry.Reminder{NextAt: &at}
+	case d.Offer != nil:
+		at := d.Offer.Until
 		return registry.Reminder{NextAt: &at}
 	}
 	return d.Document.Reminder

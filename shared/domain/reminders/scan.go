@@ -36,8 +36,11 @@ type Scanner struct {
 	// Deadlines refuses (or reminds about) applications whose response
 	// deadline is due; optional: without it they stay due, counted failed.
 	Deadlines Deadlines
-	NewID     func() string
-	Log       *slog.Logger
+	// Offers ends lapsed waiting-list offers; optional (without it they
+	// stay due).
+	Offers Offers
+	NewID  func() string
+	Log    *slog.Logger
 	// Clock is the wall clock claims' leases are measured on; time.Now
 	// when nil.
 	Clock     func() time.Time
@@ -88,6 +91,7 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	r := newSender(now, &sum)
 	r.store, r.publish, r.places, r.newID, r.log, r.lease, r.clock = s.Store, s.Publisher.Publish, s.Places, s.NewID, s.Log, s.Lease, s.Clock
 	r.deadlines = s.Deadlines
+	r.offers = s.Offers
 	for chunk := range slices.Chunk(due, s.Chunk) {
 		if nearDeadline(ctx, s.Clock) {
 			sum.Complete = false

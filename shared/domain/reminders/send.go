@@ -27,9 +27,11 @@ type sender struct {
 	// deadlines decides applications' deadlines; nil leaves them due,
 	// counted failed.
 	deadlines Deadlines
-	newID     func() string
-	log       *slog.Logger
-	lease     time.Duration
+	// offers ends lapsed waiting-list offers; nil leaves them due.
+	offers Offers
+	newID  func() string
+	log    *slog.Logger
+	lease  time.Duration
 	// clock is the wall clock of the process doing the work: a claim's
 	// lease is measured on it, never on now.
 	clock func() time.Time
@@ -204,6 +206,9 @@ func (r *sender) prepare(ctx context.Context, d Due) *item {
 		return r.prepareMessage(ctx, d)
 	case d.Deadline != nil:
 		return r.prepareDeadline(ctx, d)
+	case d.Offer != nil:
+		r.expireOffer(ctx, *d.Offer)
+		return nil
 	}
 	return r.prepareDocument(ctx, d)
 }
@@ -345,6 +350,25 @@ func (r *sender) prepareDeadline(ctx context.Context, due Due) *item {
 	it := &item{due: due, profile: p, next: registry.Reminder{Next: &registry.Step{Kind: registry.StepExpired}, NextAt: &next},
 		text: text{kind: rem.Kind, subject: rem.Subject, body: rem.Body, sms: sms}, attrs: map[string]string{}}
 	return r.claim(ctx, it, rem.Key)
+}
+
+// expireOffer hands a lapsed waiting-list offer to the appointment book,
+// which ends it and offers the slot to the next in line; nothing is sent
+// here (the next offer's message is an outbox entry of its own). Without
+// an appointment book the item stays due.
+func (r *sender) expireOffer(ctx context.Context, e booking.WaitEntry) {
+	const kind = "waitlist_offer_expired"
+	r.count(kind, func(c *Counts) { c.Due++ })
+	if r.offers == nil {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		return
+	}
+	if err := r.offers.ExpireOffer(ctx, e, r.now); err != nil {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.log.Warn("reminders: a lapsed offer could not be ended", "err", err.Error())
+		return
+	}
+	r.count(kind, func(c *Counts) { c.Sent++ })
 }
 
 // names are the booking's specialization and institution, "" where the

@@ -62,8 +62,11 @@ type Worker struct {
 	// before one, the refusal at it); optional: without it they stay due,
 	// counted failed.
 	Deadlines Deadlines
-	NewID     func() string
-	Log       *slog.Logger
+	// Offers ends lapsed waiting-list offers; optional (without it they
+	// stay due).
+	Offers Offers
+	NewID  func() string
+	Log    *slog.Logger
 	// Queue takes the continuation of a job that stops before it is done.
 	Queue JobQueue
 	// Clock is the wall clock: leases, pacing and the job's time budget.
@@ -167,6 +170,7 @@ func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	r := newSender(sum.Now, &sum)
 	r.store, r.places, r.newID, r.log, r.lease, r.clock = w.Store, w.Places, w.NewID, log, lease, w.clock
 	r.deadlines = w.Deadlines
+	r.offers = w.Offers
 	r.parallel = w.Parallel
 	if r.parallel <= 0 {
 		r.parallel = DefaultParallel

@@ -44,5 +44,10 @@ func Handlers(d Deps) httpapi.Handlers {
 		"POST /bookings/{id}/visit":           lang(handleVisit(d)),
 		"POST /bookings/{id}/rebook":          lang(handleRebook(d)),
 		"POST /specialists/{id}/absences":     handleDeclareAbsence(d),
+		"POST /waitlist":                      handleJoinWaitlist(d),
+		"GET /waitlist":                       handleWaitlist(d),
+		"DELETE /waitlist/{id}":               handleLeaveWaitlist(d),
+		"POST /waitlist/{id}/accept":          lang(handleAcceptOffer(d)),
+		"POST /waitlist/{id}/decline":         handleDeclineOffer(d),
 	}
 }

@@ -17,6 +17,7 @@ type notificationResponse struct {
 	DocumentID   string     `json:"documentId,omitempty"`
 	DocumentType string     `json:"documentType,omitempty"`
 	BookingID    string     `json:"bookingId,omitempty"`
+	WaitlistID   string     `json:"waitlistId,omitempty"`
 	DaysLeft     *int       `json:"daysLeft,omitempty"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	ReadAt       *time.Time `json:"readAt"`
@@ -25,7 +26,7 @@ type notificationResponse struct {
 
 func toNotificationResponse(n inbox.Notification) notificationResponse {
 	return notificationResponse{ID: n.ID, Kind: n.Kind, Title: n.Title, Body: n.Body, DocumentID: n.DocID,
-		DocumentType: n.DocType, BookingID: n.BookingID, DaysLeft: n.DaysLeft, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt, Unread: n.ReadAt == nil}
+		DocumentType: n.DocType, BookingID: n.BookingID, WaitlistID: n.WaitlistID, DaysLeft: n.DaysLeft, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt, Unread: n.ReadAt == nil}
 }
 
 // handleListNotifications lists the caller's inbox, newest first.

@@ -21,8 +21,14 @@ func (s *Store) slotDelta(b booking.Booking, delta int) types.TransactWriteItem 
 	u := &types.Update{TableName: aws.String(s.Table), Key: store.Key(specPK(b.SpecialistID), slotSK(b.Start)),
 		UpdateExpression: aws.String("SET booked = booked + :d"), ExpressionAttributeValues: map[string]types.AttributeValue{":d": store.Num(int64(delta))}}
 	if delta > 0 {
-		u.ConditionExpression = aws.String("attribute_exists(pk) AND booked < #cap")
+		// A slot held from a waiting list is booked only by the person it
+		// is held for, until the hold lapses; booking it ends the hold.
+		u.UpdateExpression = aws.String("SET booked = booked + :d REMOVE heldFor, heldUntil")
+		u.ConditionExpression = aws.String("attribute_exists(pk) AND booked < #cap AND " +
+			"(attribute_not_exists(heldUntil) OR heldUntil <= :now OR heldFor = :who)")
 		u.ExpressionAttributeNames = map[string]string{"#cap": "capacity"} // a reserved word
+		u.ExpressionAttributeValues[":now"] = store.Num(b.UpdatedAt.Unix())
+		u.ExpressionAttributeValues[":who"] = store.Str(b.Owner)
 	} else {
 		u.ConditionExpression = aws.String("booked > :zero")
 		u.ExpressionAttributeValues[":zero"] = store.Num(0)
@@ -106,7 +112,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	// whose key turns out claimed. When the claim is reported, it wins; a
 	// taken place or confirmation number, which the service retries, is
 	// told only when nothing final failed.
-	t.First(store.FailClaimed, failSlotTaken, failDayFull, failOnePerDay, failPlaceTaken, failConfirmationTaken)
+	t.First(store.FailClaimed, failSlotTaken, failDayFull, failOnePerDay, failPlaceTaken, failConfirmationTaken, store.FailChanged)
 	t.Add(s.slotDelta(b, 1), failSlotTaken)
 	t.Add(s.dayDelta(b, 1, slot.MaxPerDay), failDayFull)
 	lockPut(t, b)
@@ -117,6 +123,9 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 		"attribute_not_exists(pk)", nil, nil)
 	t.Add(s.placePut(b), failPlaceTaken)
 	outbox(t, b)
+	if err := acceptWait(t, s.Table, b); err != nil {
+		return b, false, errs.E(op, errs.Internal, err)
+	}
 	if idem != nil {
 		s.ClaimIdem(t, idemScopeBookings, b.Owner, idem, b.ID)
 	}

@@ -58,11 +58,24 @@ type slotItem struct {
 	Capacity      int       `dynamodbav:"capacity"`
 	Booked        int       `dynamodbav:"booked"`
 	MaxPerDay     int       `dynamodbav:"maxPerDay"`
+	// A slot offered from a waiting list is held for heldFor until
+	// heldUntil (Unix seconds).
+	HeldFor   string `dynamodbav:"heldFor,omitempty"`
+	HeldUntil int64  `dynamodbav:"heldUntil,omitempty"`
 }
 
 func fromSlot(sl booking.Slot) slotItem {
 	return slotItem{PK: specPK(sl.SpecialistID), SK: slotSK(sl.Start), Kind: kindSlot, InstitutionID: sl.InstitutionID,
-		Start: sl.Start, End: sl.End, Capacity: sl.Capacity, Booked: sl.Booked, MaxPerDay: sl.MaxPerDay}
+		Start: sl.Start, End: sl.End, Capacity: sl.Capacity, Booked: sl.Booked, MaxPerDay: sl.MaxPerDay,
+		HeldFor: sl.HeldFor, HeldUntil: unixOrZero(sl.HeldUntil)}
+}
+
+// unixOrZero is t in Unix seconds, 0 for the zero time.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // slotFromItem reads a stored slot as attributevalue would into slotItem,
@@ -110,13 +123,18 @@ func slotFromItem(av map[string]types.AttributeValue) (booking.Slot, error) {
 		return t
 	}
 	it := slotItem{PK: text("pk"), InstitutionID: text("institutionId"), Start: instant("start"), End: instant("end"),
-		Capacity: number("capacity"), Booked: number("booked"), MaxPerDay: number("maxPerDay")}
+		Capacity: number("capacity"), Booked: number("booked"), MaxPerDay: number("maxPerDay"),
+		HeldFor: text("heldFor"), HeldUntil: int64(number("heldUntil"))}
 	return it.slot(), err
 }
 
 func (it slotItem) slot() booking.Slot {
-	return booking.Slot{SpecialistID: store.TrimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
+	sl := booking.Slot{SpecialistID: store.TrimPrefix(it.PK, specPrefix), InstitutionID: it.InstitutionID,
 		Start: it.Start.UTC(), End: it.End.UTC(), Capacity: it.Capacity, Booked: it.Booked, MaxPerDay: it.MaxPerDay}
+	if it.HeldFor != "" {
+		sl.HeldFor, sl.HeldUntil = it.HeldFor, time.Unix(it.HeldUntil, 0).UTC()
+	}
+	return sl
 }
 
 type eventAttr struct {

@@ -27,5 +27,6 @@ var (
 	failDayFull           = errs.E("", errs.Conflict, booking.ReasonDayFull)
 	failOnePerDay         = errs.E("", errs.Conflict, booking.ReasonOnePerDay)
 	failPlaceTaken        = errs.E("", errs.Conflict, booking.ReasonPlaceTaken)
+	failSameWait          = errs.E("", errs.Conflict, booking.ReasonSameWait)
 	failConfirmationTaken = errs.E("", errs.Conflict, booking.ReasonConfirmationTaken)
 )

@@ -42,6 +42,8 @@ type NotificationItem struct {
 	ApplicationStatus string `dynamodbav:"applicationStatus,omitempty"`
 	// A booking's confirmation names the booking.
 	BookingID string `dynamodbav:"bookingId,omitempty"`
+	// A waiting-list offer names the entry.
+	WaitlistID string `dynamodbav:"waitlistId,omitempty"`
 	// While its messages on the owner's channels are not confirmed sent,
 	// the notification is in the due index (an outbox entry).
 	DuePK        string `dynamodbav:"duePk,omitempty"`
@@ -52,14 +54,14 @@ type NotificationItem struct {
 func FromNotification(n inbox.Notification) NotificationItem {
 	return NotificationItem{PK: store.UserPK(n.Owner), SK: NotifPrefix + n.ID, Kind: KindNotification, ID: n.ID,
 		Type: n.Kind, Title: n.Title, Body: n.Body, DocID: n.DocID, DocType: n.DocType, DaysLeft: n.DaysLeft,
-		CreatedAt: n.CreatedAt, ReadAt: n.ReadAt, BookingID: n.BookingID}
+		CreatedAt: n.CreatedAt, ReadAt: n.ReadAt, BookingID: n.BookingID, WaitlistID: n.WaitlistID}
 }
 
 // Notification is the notification the item stores.
 func (it NotificationItem) Notification() inbox.Notification {
 	return inbox.Notification{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), Kind: it.Type, Title: it.Title,
 		Body: it.Body, DocID: it.DocID, DocType: it.DocType, DaysLeft: it.DaysLeft, CreatedAt: it.CreatedAt, ReadAt: it.ReadAt,
-		BookingID: it.BookingID}
+		BookingID: it.BookingID, WaitlistID: it.WaitlistID}
 }
 
 // ListNotifications implements inbox.Store, newest first.

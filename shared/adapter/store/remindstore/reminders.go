@@ -131,6 +131,9 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 		}
 		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
 		return reminders.Due{Deadline: &reminders.Deadline{Owner: store.TrimPrefix(it.PK, store.UserPrefix), ID: it.ID, At: at}}, err
+	case bookingstore.KindWaitEntry:
+		e, err := bookingstore.WaitEntry(item)
+		return reminders.Due{Offer: &e}, err
 	case inboxstore.KindNotification:
 		var it inboxstore.NotificationItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {

@@ -1,0 +1,470 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
+)
+
+// The waiting list: a person who finds no suitable slot waits for a
+// specialist, or a specialization at an institution, in a date range and a
+// part of the day. When a matching slot frees (a cancellation, a
+// reschedule, a declined or expired offer) or appears (a new schedule), the
+// first person in line is offered it: the slot is held for them for
+// HoldFor (nobody else can book it), they are told in the cabinet and on
+// their channels, and they accept (booked under every rule of Book) or
+// decline; a declined or expired offer goes to the next in line. The
+// expiry is an item of the due index (urgent class), which the reminder
+// pipeline hands to ExpireOffer: no scan.
+
+// WaitEntry is one person's place on a waiting list.
+type WaitEntry struct {
+	ID             string
+	Owner          string
+	InstitutionID  string
+	Specialization string
+	SpecialistID   string // "" for any specialist of the specialization
+	From, To       civil.Date
+	PartOfDay      string // "", morning, afternoon, evening
+	Status         string
+	CreatedAt      time.Time
+	// Offer is the slot held for the person while Status is WaitOffered.
+	Offer     *Slot
+	OfferedAt time.Time
+	Until     time.Time // when the offer lapses
+	BookingID string    // the booking an accepted offer made
+	// Place is which of its owner's MaxWaitEntries places an active entry holds.
+	Place   int
+	Version int
+}
+
+// WaitTransition is an accepted offer travelling with its booking
+// (Booking.Accepted): the store ends the entry in the booking's own
+// transaction, so the booking and the end of the wait are one.
+type WaitTransition struct{ From, To WaitEntry }
+
+// Waiting list states.
+const (
+	WaitWaiting  = "waiting"
+	WaitOffered  = "offered"
+	WaitBooked   = "booked"
+	WaitDeclined = "declined"
+	WaitExpired  = "expired"
+	// WaitLeft is an entry its person took off the list: no longer shown.
+	WaitLeft = "left"
+)
+
+// Limits of the waiting list.
+const (
+	// MaxWaitEntries is how many entries a person keeps waiting or offered at once.
+	MaxWaitEntries = 3
+	// MaxWaitDays is how far ahead an entry may reach.
+	MaxWaitDays = 60
+	// HoldFor is how long an offered slot is held for its person.
+	HoldFor = 15 * time.Minute
+	// queueBatch is how many entries of a line one pass looks at.
+	queueBatch = 25
+)
+
+// Same is what makes two entries the same list: a person is on it once
+// while an entry is active (the store keeps it unique).
+func (e WaitEntry) Same() string {
+	return strings.Join([]string{e.InstitutionID, strings.ToLower(e.Specialization), e.SpecialistID, e.From.String(), e.To.String(), e.PartOfDay}, "|")
+}
+
+// Active reports whether e still waits or holds an offer.
+func (e WaitEntry) Active() bool { return e.Status == WaitWaiting || e.Status == WaitOffered }
+
+// WaitStore keeps the waiting lists.
+type WaitStore interface {
+	// ListWaits returns owner's entries, oldest first. Errors: Unavailable, Internal.
+	ListWaits(ctx context.Context, owner string) ([]WaitEntry, error)
+	// GetWait errors: NotFound (also someone else's).
+	GetWait(ctx context.Context, owner, id string) (WaitEntry, error)
+	// PutWait stores a new entry holding its owner's active place `place`
+	// (of MaxWaitEntries) and its list (Same) for as long as it is active.
+	// Errors: Conflict (place_taken, same_wait).
+	PutWait(ctx context.Context, e WaitEntry, place int) error
+	// Line returns up to limit waiting entries of a specialization at an
+	// institution, first in line first. Errors: Unavailable, Internal.
+	Line(ctx context.Context, institutionID, specialization string, limit int) ([]WaitEntry, error)
+	// Hold offers slot to e in one transaction: the slot held for e's
+	// owner until next.Until (if it is still free and not held), e stored
+	// as next (if still at its version) and the offer's message written as
+	// an outbox entry. Errors: Conflict (slot_taken: the slot is gone;
+	// changed: the entry moved).
+	Hold(ctx context.Context, e, next WaitEntry, slot Slot, n inbox.Notification) error
+	// EndWait stores next (e no longer active: declined, expired, booked
+	// elsewhere or left) if e is still at its version, frees its place and,
+	// when e held a slot, releases the hold if it is still e's.
+	// Errors: Conflict (changed).
+	EndWait(ctx context.Context, e, next WaitEntry) error
+}
+
+// WaitInput is what a person sends to join a waiting list.
+type WaitInput struct {
+	InstitutionID  string `json:"institutionId"`
+	Specialization string `json:"specialization"`
+	SpecialistID   string `json:"specialistId"`
+	From           string `json:"from"`
+	To             string `json:"to"`
+	PartOfDay      string `json:"partOfDay"`
+}
+
+// JoinWaitlist puts owner on the waiting list for a specialist (specialistId)
+// or a specialization at an institution (institutionId and specialization),
+// local dates from..to (at most MaxWaitDays ahead) and an optional part of
+// the day. A slot already free that matches is offered at once. Joining the
+// same list again (the same institution, specialization, specialist, dates
+// and part of day) while the first entry is active answers that entry with
+// existed set, so a retried request never takes a second place. Any caller
+// with a token may call it for themselves. Errors: Invalid (specialistId,
+// institutionId, specialization, from, to, partOfDay), Conflict
+// (too_many_waits), Unavailable, Internal.
+func (s *Service) JoinWaitlist(ctx context.Context, owner string, in WaitInput) (e WaitEntry, existed bool, err error) {
+	const op = "booking.JoinWaitlist"
+	if s.Waits == nil {
+		return WaitEntry{}, false, errs.E(op, errs.Internal, fmt.Errorf("no waiting list store"))
+	}
+	var fe errs.Fields
+	var inst directory.Institution
+	var spec directory.Specialist
+	switch {
+	case in.SpecialistID != "":
+		sp, i, err := s.specialist(ctx, in.SpecialistID)
+		if errs.Is(err, errs.NotFound) {
+			fe.Add("specialistId", "unknown_specialist")
+		} else if err != nil {
+			return WaitEntry{}, false, err
+		}
+		spec, inst = sp, i
+		if in.InstitutionID != "" && in.InstitutionID != sp.InstitutionID {
+			fe.Add("institutionId", "other_institution")
+		}
+	case in.InstitutionID == "":
+		fe.Add("institutionId", "required")
+	default:
+		i, err := s.Places.Institution(ctx, in.InstitutionID)
+		if errs.Is(err, errs.NotFound) {
+			fe.Add("institutionId", "unknown_institution")
+		} else if err != nil {
+			return WaitEntry{}, false, err
+		}
+		inst = i
+		if strings.TrimSpace(in.Specialization) == "" {
+			fe.Add("specialization", "required")
+		} else if list, err := s.Places.Specialists(ctx, in.InstitutionID, in.Specialization); err == nil && len(list) == 0 {
+			fe.Add("specialization", "unknown_specialization")
+		} else if err == nil {
+			spec.Specialization = list[0].Specialization
+		}
+	}
+	if in.PartOfDay != "" && !slices.Contains([]string{"morning", "afternoon", "evening"}, in.PartOfDay) {
+		fe.Add("partOfDay", "unknown_part_of_day")
+	}
+	today := civil.Today(s.Now(), zone(inst.TimeZone))
+	from, ferr := civil.Parse(in.From)
+	to, terr := civil.Parse(in.To)
+	switch {
+	case in.From == "":
+		fe.Add("from", "required")
+	case ferr != nil:
+		fe.Add("from", "invalid_date")
+	}
+	switch {
+	case in.To == "":
+		fe.Add("to", "required")
+	case terr != nil:
+		fe.Add("to", "invalid_date")
+	case ferr != nil || in.From == "":
+	case to.Before(from):
+		fe.Add("to", "before_from") // an empty range
+	case to.Before(today):
+		fe.Add("to", "in_past")
+	case today.DaysUntil(to) > MaxWaitDays:
+		fe.Add("to", "too_far") // beyond MaxWaitDays
+	}
+	if err := fe.Err(op); err != nil {
+		return WaitEntry{}, false, err
+	}
+	if from.Before(today) {
+		from = today
+	}
+	now := s.Now().UTC()
+	e = WaitEntry{ID: s.NewID(), Owner: owner, InstitutionID: inst.ID, Specialization: spec.Specialization, SpecialistID: in.SpecialistID,
+		From: from, To: to, PartOfDay: in.PartOfDay, Status: WaitWaiting, CreatedAt: now, Version: 1}
+	// Each active entry holds one of MaxWaitEntries places, taken in the
+	// entry's own write: concurrent joins cannot exceed the cap.
+	for attempt := 0; attempt < MaxWaitEntries+2; attempt++ {
+		mine, err := s.Waits.ListWaits(ctx, owner)
+		if err != nil {
+			return WaitEntry{}, false, err
+		}
+		held := map[int]bool{}
+		for _, x := range mine {
+			if x.Active() && x.Same() == e.Same() {
+				return x, true, nil
+			}
+			if x.Active() {
+				held[x.Place] = true
+			}
+		}
+		place := -1
+		for n := range MaxWaitEntries {
+			if !held[n] {
+				place = n
+				break
+			}
+		}
+		if place < 0 {
+			return WaitEntry{}, false, errs.E(op, errs.Conflict, ReasonTooManyWaits)
+		}
+		e.Place = place
+		err = s.Waits.PutWait(ctx, e, place)
+		if errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonPlaceTaken || errs.ReasonOf(err) == ReasonSameWait) {
+			continue // taken meanwhile: the next read sees by whom
+		}
+		if err != nil {
+			return WaitEntry{}, false, err
+		}
+		// A slot free already is offered at once (the line's index may not
+		// show the new entry yet, so it is offered directly).
+		s.fill(ctx, inst, e.Specialization, []WaitEntry{e})
+		if got, err := s.Waits.GetWait(ctx, owner, e.ID); err == nil {
+			return got, false, nil
+		}
+		return e, false, nil
+	}
+	return WaitEntry{}, false, errs.E(op, errs.Conflict, ReasonTooManyWaits)
+}
+
+// Waitlist returns owner's entries, newest first, without those they left
+// (an entry that ended otherwise stays until TTL removes it, to show how it
+// ended). Any caller with a token may call it for themselves. Errors:
+// Unavailable, Internal.
+func (s *Service) Waitlist(ctx context.Context, owner string) ([]WaitEntry, error) {
+	if s.Waits == nil {
+		return []WaitEntry{}, nil
+	}
+	list, err := s.Waits.ListWaits(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	list = slices.DeleteFunc(list, func(e WaitEntry) bool { return e.Status == WaitLeft })
+	slices.Reverse(list)
+	return list, nil
+}
+
+// LeaveWaitlist takes owner's entry id off its list (releasing an offer it
+// holds, which goes to the next in line); an entry that ended already is
+// just no longer shown. The entry's owner may call it. Errors: NotFound
+// (also someone else's, or left already), Conflict (changed), Unavailable,
+// Internal.
+func (s *Service) LeaveWaitlist(ctx context.Context, owner, id string) error {
+	e, err := s.waitOf(ctx, owner, id)
+	if err != nil {
+		return err
+	}
+	if e.Status == WaitLeft {
+		return errs.E("booking.LeaveWaitlist", errs.NotFound, nil)
+	}
+	return s.endWait(ctx, e, WaitLeft)
+}
+
+func (s *Service) waitOf(ctx context.Context, owner, id string) (WaitEntry, error) {
+	if s.Waits == nil {
+		return WaitEntry{}, errs.E("booking.waitOf", errs.NotFound, nil)
+	}
+	return s.Waits.GetWait(ctx, owner, id)
+}
+
+// endWait ends e with status to (WaitDeclined, WaitExpired, WaitLeft) and
+// offers what it held to the next in line.
+func (s *Service) endWait(ctx context.Context, e WaitEntry, to string) error {
+	next := e
+	next.Status, next.Offer, next.Until, next.Version = to, nil, time.Time{}, e.Version+1
+	if err := s.Waits.EndWait(ctx, e, next); err != nil {
+		return err
+	}
+	if e.Status == WaitOffered { // the slot it held is free again
+		if inst, err := s.Places.Institution(ctx, e.InstitutionID); err == nil {
+			s.fillLine(ctx, inst, e.Specialization)
+		}
+	}
+	return nil
+}
+
+// DeclineOffer gives up the slot offered to owner's entry id: it goes to
+// the next in line, and the entry ends; declining it again answers the
+// declined entry. The entry's owner may call it. Errors: NotFound (no offer
+// held, or it expired, or someone else's), Conflict (changed: it was
+// accepted or lapsed meanwhile), Unavailable, Internal.
+func (s *Service) DeclineOffer(ctx context.Context, owner, id string) (WaitEntry, error) {
+	e, err := s.waitOf(ctx, owner, id)
+	if err != nil {
+		return WaitEntry{}, err
+	}
+	if e.Status == WaitDeclined && !e.OfferedAt.IsZero() {
+		return e, nil
+	}
+	if !s.holds(e) {
+		return WaitEntry{}, errs.E("booking.DeclineOffer", errs.NotFound, nil)
+	}
+	if err := s.endWait(ctx, e, WaitDeclined); err != nil {
+		return WaitEntry{}, err
+	}
+	return s.Waits.GetWait(ctx, owner, id)
+}
+
+// holds reports whether e holds an offer that has not lapsed.
+func (s *Service) holds(e WaitEntry) bool {
+	return e.Status == WaitOffered && e.Offer != nil && s.Now().Before(e.Until)
+}
+
+// AcceptOffer books the slot offered to owner's entry id, under every
+// rule of Book (the hold lets only them take it), and ends the entry in the
+// booking's own transaction; accepting it again answers the booking it made
+// with replayed set. The entry's owner may call it. Errors: NotFound (no
+// offer held, or it expired, or someone else's), Conflict (Book's; changed:
+// declined or lapsed meanwhile), Invalid (mode), Unavailable, Internal.
+func (s *Service) AcceptOffer(ctx context.Context, owner, id, mode string) (b Booking, replayed bool, err error) {
+	e, err := s.waitOf(ctx, owner, id)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	if e.Status == WaitBooked && e.BookingID != "" {
+		b, err := s.Store.GetBooking(ctx, owner, e.BookingID)
+		return b, err == nil, err
+	}
+	if !s.holds(e) {
+		return Booking{}, false, errs.E("booking.AcceptOffer", errs.NotFound, nil)
+	}
+	if mode == "" {
+		mode = string(InPerson)
+	}
+	next := e
+	next.Status, next.Version = WaitBooked, e.Version+1
+	b, _, err = s.book(ctx, owner, BookInput{SlotID: e.Offer.ID(), Mode: mode}, nil, &WaitTransition{From: e, To: next})
+	return b, false, err
+}
+
+// ExpireOffer ends e's offer if it is still the one read and has lapsed
+// at now, and offers the slot to the next in line. The reminder pipeline
+// calls it for an entry due in the index. Errors: Unavailable, Internal
+// (an entry that moved meanwhile is not an error).
+func (s *Service) ExpireOffer(ctx context.Context, e WaitEntry, now time.Time) error {
+	if e.Status != WaitOffered || now.Before(e.Until) {
+		return nil
+	}
+	err := s.endWait(ctx, e, WaitExpired)
+	if errs.Is(err, errs.Conflict) {
+		return nil
+	}
+	return err
+}
+
+// fillLine offers the free slots of a specialization at inst to the first
+// people in its line: each waiting entry, first in line first, is offered
+// the earliest free slot it matches that is not held. Failures are left
+// for the next change to retry: the slot stays free for anyone meanwhile.
+func (s *Service) fillLine(ctx context.Context, inst directory.Institution, specialization string) {
+	if s.Waits == nil {
+		return
+	}
+	line, err := s.Waits.Line(ctx, inst.ID, specialization, queueBatch)
+	if err != nil || len(line) == 0 {
+		return
+	}
+	s.fill(ctx, inst, specialization, line)
+}
+
+// fill offers each waiting entry of line, in order, the earliest free slot
+// it matches that no one holds.
+func (s *Service) fill(ctx context.Context, inst directory.Institution, specialization string, line []WaitEntry) {
+	specs, err := s.Places.Specialists(ctx, inst.ID, specialization)
+	if err != nil {
+		return
+	}
+	loc := zone(inst.TimeZone)
+	today := civil.Today(s.Now(), loc)
+	free := map[string][]Slot{} // by specialist, earliest first
+	for _, sp := range specs {
+		for _, w := range [][2]civil.Date{{today, today.AddDays(MaxSlotRangeDays - 1)}, {today.AddDays(MaxSlotRangeDays), today.AddDays(MaxWaitDays)}} {
+			page, err := s.FreeSlots(ctx, sp.ID, SlotQuery{From: w[0].String(), To: w[1].String()})
+			if err != nil {
+				return
+			}
+			free[sp.ID] = append(free[sp.ID], page.Items...)
+		}
+	}
+	taken := map[string]bool{}
+	now := s.Now().UTC()
+	for _, e := range line {
+		var best *Slot
+		for _, sp := range specs {
+			if e.SpecialistID != "" && sp.ID != e.SpecialistID {
+				continue
+			}
+			for i := range free[sp.ID] {
+				sl := free[sp.ID][i]
+				local := sl.Start.In(loc)
+				day := civil.Of(local)
+				if taken[sl.ID()] || sl.Held(now, e.Owner) || day.Before(e.From) || day.After(e.To) ||
+					(e.PartOfDay != "" && partOfDay(local.Hour()) != e.PartOfDay) {
+					continue
+				}
+				if best == nil || sl.Start.Before(best.Start) {
+					best = &sl
+				}
+				break
+			}
+		}
+		if best == nil {
+			continue
+		}
+		taken[best.ID()] = true
+		s.offer(ctx, e, *best, inst)
+	}
+}
+
+// offer holds slot for e and tells its owner.
+func (s *Service) offer(ctx context.Context, e WaitEntry, slot Slot, inst directory.Institution) {
+	now := s.Now().UTC()
+	next := e
+	next.Status, next.Offer, next.OfferedAt, next.Until, next.Version = WaitOffered, &slot, now, now.Add(HoldFor), e.Version+1
+	_, language, err := s.person(ctx, e.Owner)
+	if err != nil {
+		return
+	}
+	spec, _ := s.Places.Specialist(ctx, slot.SpecialistID)
+	n := offerNotice(s.NewID(), now, next, slot, spec, inst, language)
+	_ = s.Waits.Hold(ctx, e, next, slot, n)
+}
+
+// offerTexts are the offer message's templates by language.
+var offerTexts = map[string][2]string{
+	i18n.RU: {"Освободилось время для записи", "Для вас освободилось время: %s%s. Оно закреплено за вами до %s: подтвердите запись в кабинете, в разделе «Лист ожидания», или откажитесь — тогда его предложат следующему."},
+	i18n.EN: {"A slot has freed up for you", "A slot has freed up for you: %s%s. It is held for you until %s: confirm it in your cabinet, under Waiting list, or decline it and it goes to the next in line."},
+}
+
+func offerNotice(id string, at time.Time, e WaitEntry, slot Slot, spec directory.Specialist, inst directory.Institution, language string) inbox.Notification {
+	l := lang(language)
+	loc := zone(inst.TimeZone)
+	var who string
+	for _, x := range []string{spec.Specialization, spec.Name, inst.Name} {
+		if x != "" {
+			who += ", " + x
+		}
+	}
+	t := offerTexts[l]
+	return inbox.Notification{ID: id, Owner: e.Owner, Kind: inbox.KindWaitlistOffer, Title: t[0], WaitlistID: e.ID,
+		Body: fmt.Sprintf(t[1], when(l, slot.Start, loc), who, e.Until.In(loc).Format("15:04")), CreatedAt: at.UTC()}
+}
