@@ -214,7 +214,9 @@ var serves = map[string][]string{
 	Documents:     {"docstore"},
 	Profile:       {"docstore"},
 	Notifications: {"inbox", "inboxstore"},
-	Booking:       {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore"}, // a booking's change writes its confirmation into the inbox
+	// a booking's change writes its confirmation into the inbox; a closed
+	// visit's act and prescriptions are documents of the patient's registry
+	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore", "docstore"},
 	// an invitation names an office of the electronic registry's
 	// directory (bookingstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by ticket's QR encoder

@@ -100,7 +100,7 @@ func seedPastVisits(ctx context.Context, st *allstore.Store, insts []directory.I
 		done := b
 		done.Status, done.StaffComment, done.Version = outcome, map[booking.Status]string{booking.Completed: "Приём состоялся", booking.NoShow: "Пациент не явился"}[outcome], 2
 		done.Events = append(done.Events, booking.Event{Action: "visit", Actor: "staff", At: slot.End, Reason: string(outcome)})
-		if err := st.UpdateBooking(ctx, done, 1); err != nil {
+		if err := st.CloseVisit(ctx, booking.VisitRecord{Booking: done, Prev: 1}); err != nil {
 			return err
 		}
 	}

@@ -466,7 +466,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a visit's outcome (staff) */
+        /**
+         * Close a visit (staff)
+         * @description Staff of the booking's institution, once the appointment has begun: the outcome, a comment (shown in the patient's visit journal and its CSV) and, for a visit that took place, an act of service, e-prescriptions and referrals. The act and each prescription become documents of the patient's registry (visit_act, e_prescription with its validity and a reminder before it lapses), and the referrals the patient's, in the visit's own transaction. A prescription without a drug or ending before today is 422 with field errors (prescriptions[0].drug, prescriptions[0].until).
+         */
         post: operations["recordVisit"];
         delete?: never;
         options?: never;
@@ -995,7 +998,7 @@ export interface components {
          * @description A document type of the catalogue (GET /document-types).
          * @enum {string}
          */
-        DocTypeCode: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "birth_certificate" | "military_id" | "vehicle_registration" | "vehicle_passport" | "diagnostic_card" | "drivers_medical_certificate" | "residence_permit" | "temporary_residence_permit" | "work_patent" | "vhi_policy" | "medical_book" | "weapon_permit" | "hunting_licence" | "contract" | "custom";
+        DocTypeCode: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "birth_certificate" | "military_id" | "vehicle_registration" | "vehicle_passport" | "diagnostic_card" | "drivers_medical_certificate" | "residence_permit" | "temporary_residence_permit" | "work_patent" | "vhi_policy" | "medical_book" | "weapon_permit" | "hunting_licence" | "contract" | "visit_act" | "e_prescription" | "custom";
         /** @description The body API Gateway gives its own answers (401 from the JWT authorizer, 429 from throttling). */
         GatewayMessage: {
             /**
@@ -1406,6 +1409,8 @@ export interface components {
             mode: "in_person" | "video";
             /** @description As the profile's phone; kept in E.164. */
             contactPhone?: string;
+            /** @description a referral of yours (written at a visit) for the slot's specialization, valid on its day; the booking uses it up (422 unknown_referral, referral_other_specialization, referral_used, referral_expired) */
+            referralId?: string;
         };
         BookingEvent: {
             /** @enum {string} */
@@ -1481,6 +1486,8 @@ export interface components {
              * @description until when the offered slot is held (local time of the institution)
              */
             offerUntil?: string;
+            /** @description the institution's zone, with an offer */
+            timeZone?: string;
             /** @description the booking an accepted offer made */
             bookingId?: string;
         };
@@ -1520,12 +1527,27 @@ export interface components {
             };
             /** @enum {string} */
             mode: "in_person" | "video";
+            /** @description a video visit's room, given only from 15 minutes before the start until its end */
             videoLink?: string;
+            /**
+             * Format: date-time
+             * @description when a video visit's link opens (15 minutes before the start)
+             */
+            videoOpensAt?: string;
             contactPhone?: string;
             checklist: string[];
             /** Format: date-time */
             cancelDeadline: string;
             staffComment?: string;
+            /** @description the act of service staff wrote closing the visit */
+            act?: string;
+            /** @description the act's document in the patient's registry (visit_act) */
+            actDocumentId?: string;
+            prescriptions?: components["schemas"]["Prescription"][];
+            /** @description referrals written at the visit; POST /bookings with referralId books the specialization */
+            referrals?: components["schemas"]["Referral"][];
+            /** @description the referral this booking was made with */
+            referralId?: string;
             /**
              * @description set when the institution cancelled the booking
              * @enum {string}
@@ -1555,6 +1577,39 @@ export interface components {
             /** @enum {string} */
             outcome: "completed" | "no_show";
             comment?: string;
+            /** @description the act of service (a visit that took place); it becomes a visit_act document of the patient's registry */
+            act?: string;
+            prescriptions?: components["schemas"]["PrescriptionInput"][];
+            referrals?: components["schemas"]["ReferralInput"][];
+        };
+        PrescriptionInput: {
+            drug: string;
+            dose?: string;
+            /**
+             * Format: date
+             * @description the last day it is valid, today or later (at most a year)
+             */
+            until: string;
+        };
+        ReferralInput: {
+            /** @description a specialization of the registry's directory */
+            specialization: string;
+            /** Format: date */
+            until: string;
+        };
+        Prescription: {
+            /** @description its e_prescription document in the patient's registry (reminded about before it lapses) */
+            documentId: string;
+            drug: string;
+            dose?: string;
+            /** Format: date */
+            until: string;
+        };
+        Referral: {
+            id: string;
+            specialization: string;
+            /** Format: date */
+            until: string;
         };
         ServiceOption: {
             value: string;
@@ -2982,7 +3037,21 @@ export interface operations {
                 /**
                  * @example {
                  *       "outcome": "completed",
-                 *       "comment": "Seen"
+                 *       "comment": "Seen",
+                 *       "act": "Консультация проведена, рекомендации даны",
+                 *       "prescriptions": [
+                 *         {
+                 *           "drug": "Амоксициллин",
+                 *           "dose": "500 мг 3 раза в день",
+                 *           "until": "2026-12-28"
+                 *         }
+                 *       ],
+                 *       "referrals": [
+                 *         {
+                 *           "specialization": "Кардиолог",
+                 *           "until": "2027-01-31"
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["VisitInput"];

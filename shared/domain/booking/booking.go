@@ -111,6 +111,15 @@ type Booking struct {
 	VideoLink      string
 	Checklist      []string
 	StaffComment   string
+	// Act is the act of service staff wrote closing the visit; the act
+	// document (ActDocumentID) in the patient's registry records it.
+	Act           string
+	ActDocumentID string
+	// Prescriptions and Referrals were written at the visit.
+	Prescriptions []Prescription
+	Referrals     []Referral
+	// ReferralID is the referral this booking was made with ("": none).
+	ReferralID string
 	// CancelledBy is CancelledByInstitution when the institution cancelled
 	// the booking (an absence of the specialist), "" otherwise.
 	CancelledBy string

@@ -370,24 +370,19 @@ func (s *Service) DayBookings(ctx context.Context, st Staff, specialistID, date 
 	return s.Store.DayBookings(ctx, specialistID, day)
 }
 
-// RecordVisit records the outcome of an appointment (completed or no_show)
-// with a staff comment. Staff of the booking's institution only, once the
-// appointment has started. Errors: Forbidden, NotFound, Invalid (outcome,
-// comment), Conflict (not_active, not_started), Unavailable, Internal.
-func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, comment string) (Booking, error) {
+// RecordVisit closes an appointment that has begun with its outcome
+// (completed or no_show) and a staff comment and, for one that took place,
+// an act of service, e-prescriptions and referrals: the act and each
+// prescription become documents of the patient's registry, and the
+// referrals the patient's, in the visit's own transaction. Staff of the
+// booking's institution only. Errors: Forbidden, NotFound, Invalid
+// (outcome, comment, act, prescriptions[i].drug/dose/until,
+// referrals[i].specialization/until), Conflict (not_active, not_started,
+// changed), Unavailable, Internal.
+func (s *Service) RecordVisit(ctx context.Context, st Staff, id string, in VisitInput) (Booking, error) {
 	const op = "booking.RecordVisit"
 	if !st.IsStaff {
 		return Booking{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
-	}
-	if outcome != string(Completed) && outcome != string(NoShow) {
-		return Booking{}, fieldErr(op, "outcome", "unknown_outcome")
-	}
-	if utf8.RuneCountInString(comment) > maxComment {
-		return Booking{}, fieldErr(op, "comment", "too_long")
-	}
-	comment, ok := usertext.Lines(comment, maxComment)
-	if !ok {
-		return Booking{}, fieldErr(op, "comment", "invalid_text")
 	}
 	b, err := s.Store.FindBooking(ctx, id)
 	if err != nil {
@@ -396,19 +391,49 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id, outcome, commen
 	if b.InstitutionID != st.Institution {
 		return Booking{}, errs.E(op, errs.NotFound, nil) // not theirs to see
 	}
+	spec, inst, err := s.specialist(ctx, b.SpecialistID)
+	if err != nil {
+		return Booking{}, err
+	}
 	now := s.Now().UTC()
+	in, rx, refs, err := s.validateVisit(ctx, in, inst, civil.Today(now, zone(inst.TimeZone)))
+	if err != nil {
+		return Booking{}, err
+	}
 	switch {
 	case b.Status != Confirmed:
 		return Booking{}, errs.E(op, errs.Conflict, ReasonNotActive)
 	case now.Before(b.Start):
 		return Booking{}, errs.E(op, errs.Conflict, ReasonNotStarted)
 	}
+	loc, language := zone(inst.TimeZone), ""
+	if in.Act != "" || len(rx) > 0 {
+		// the documents' titles in the patient's language, their reminders
+		// at 09:00 in the patient's zone
+		ploc, plang, err := s.person(ctx, b.Owner)
+		if err != nil {
+			return Booking{}, err
+		}
+		if ploc != nil {
+			loc = ploc
+		}
+		language = plang
+	}
 	next := b
-	next.Status, next.StaffComment = Status(outcome), strings.TrimSpace(comment)
-	next.Events = append(slices.Clone(b.Events), Event{Action: "visit", Actor: st.Sub, At: now, Reason: outcome})
+	next.Status, next.StaffComment, next.Act = Status(in.Outcome), in.Comment, in.Act
+	next.Events = append(slices.Clone(b.Events), Event{Action: "visit", Actor: st.Sub, At: now, Reason: in.Outcome})
 	next.UpdatedAt, next.Version = now, b.Version+1
 	next.Reminder = next.Schedule(now, nil) // none: the visit is over
-	if err := s.Store.UpdateBooking(ctx, next, b.Version); err != nil {
+	docs, hist, rx := s.visitDocuments(b, in.Act, rx, spec, loc, language, now)
+	if in.Act != "" {
+		next.ActDocumentID = docs[0].ID
+	}
+	next.Prescriptions = rx
+	for i := range refs {
+		refs[i].ID, refs[i].Owner, refs[i].InstitutionID, refs[i].BookingID, refs[i].CreatedAt = s.NewID(), b.Owner, b.InstitutionID, b.ID, now
+	}
+	next.Referrals = refs
+	if err := s.Store.CloseVisit(ctx, VisitRecord{Booking: next, Prev: b.Version, Documents: docs, History: hist, Referrals: refs}); err != nil {
 		return Booking{}, err
 	}
 	return next, nil

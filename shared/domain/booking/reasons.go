@@ -38,6 +38,9 @@ const (
 	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
 	// was taken meanwhile; Service.Book picks another.
 	ReasonPlaceTaken errs.Reason = "place_taken"
+	// ReasonReferralUsed (Conflict): the referral was used for another
+	// booking meanwhile.
+	ReasonReferralUsed errs.Reason = "referral_used"
 	// ReasonSameWait (Conflict, internal): the person joined the same
 	// list meanwhile; JoinWaitlist answers that entry.
 	ReasonSameWait errs.Reason = "same_wait"

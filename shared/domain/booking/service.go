@@ -51,8 +51,13 @@ type Store interface {
 	Reschedule(ctx context.Context, old, updated Booking, slot Slot) error
 	// Cancel frees the slot and stores b (status cancelled). Errors: Conflict (changed).
 	Cancel(ctx context.Context, old, updated Booking) error
-	// UpdateBooking stores b if its version is still prev. Errors: Conflict (changed).
-	UpdateBooking(ctx context.Context, b Booking, prev int) error
+	// CloseVisit stores a closed visit (v.Booking, if still at v.Prev) with
+	// the documents, their history and the referrals it gives the patient,
+	// in one transaction. Errors: Conflict (changed), Unavailable, Internal.
+	CloseVisit(ctx context.Context, v VisitRecord) error
+	// GetReferral returns owner's referral id (CloseVisit writes them).
+	// Errors: NotFound (also someone else's), Unavailable, Internal.
+	GetReferral(ctx context.Context, owner, id string) (Referral, error)
 	// GetSchedule returns a specialist's schedule; ok is false when none was set.
 	GetSchedule(ctx context.Context, specialistID string) (sc Schedule, ok bool, err error)
 	// DayCounts returns how many bookings a specialist has on each local
@@ -68,6 +73,9 @@ type Places interface {
 	Specialist(ctx context.Context, id string) (directory.Specialist, error)
 	// Specialists lists an institution's specialists of one specialization.
 	Specialists(ctx context.Context, institutionID, specialization string) ([]directory.Specialist, error)
+	// HasSpecialization reports whether any institution has specialists
+	// of specialization (a referral's).
+	HasSpecialization(ctx context.Context, specialization string) (bool, error)
 }
 
 // Limits of the appointment book.
@@ -111,6 +119,10 @@ type BookInput struct {
 	SlotID       string `json:"slotId"`
 	Mode         string `json:"mode"`
 	ContactPhone string `json:"contactPhone"`
+	// ReferralID books with a referral of the person's (one written at a
+	// visit for this specialization, unused and valid on the slot's day);
+	// the booking uses it up.
+	ReferralID string `json:"referralId"`
 }
 
 // SlotQuery selects free slots of a specialist, by local dates of its institution.
@@ -330,6 +342,11 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	if !slices.Contains(spec.Modes, string(mode)) {
 		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
 	}
+	if in.ReferralID != "" {
+		if _, err := s.referral(ctx, op, owner, in.ReferralID, slot, spec, inst); err != nil {
+			return Booking{}, false, err
+		}
+	}
 	if scErr != nil {
 		return Booking{}, false, scErr
 	} else if hasSc {
@@ -338,7 +355,7 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
 		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
 		Status: Confirmed, CancelDeadline: slot.Start.Add(-deadline(inst)), Checklist: checklist(inst, mode),
-		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1}
+		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1, ReferralID: in.ReferralID}
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}

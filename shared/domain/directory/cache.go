@@ -156,6 +156,16 @@ func (c *Cache) Specialists(ctx context.Context, institutionID, specialization s
 	return x.Specialists(institutionID, specialization)
 }
 
+// HasSpecialization is Index(ctx) then Index.HasSpecialization, for
+// booking's Places. Errors: those of Index.
+func (c *Cache) HasSpecialization(ctx context.Context, specialization string) (bool, error) {
+	x, err := c.Index(ctx)
+	if err != nil {
+		return false, err
+	}
+	return x.HasSpecialization(specialization), nil
+}
+
 func (c *Cache) now() time.Time {
 	if c.Now != nil {
 		return c.Now()

@@ -153,6 +153,26 @@ func (x *Index) Specialists(institutionID, specialization string) ([]Specialist,
 	return out, nil
 }
 
+// SameSpecialization reports whether a and b name one specialization, as
+// Specialists compares them (case and ё/е aside).
+func SameSpecialization(a, b string) bool {
+	return collate(strings.TrimSpace(a)) == collate(strings.TrimSpace(b))
+}
+
+// HasSpecialization reports whether some specialist of the directory has
+// specialization (as SameSpecialization compares). Booking calls it for a
+// referral.
+func (x *Index) HasSpecialization(specialization string) bool {
+	for _, list := range x.specsByInst {
+		for _, sp := range list {
+			if SameSpecialization(sp.Specialization, specialization) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Search finds institutions matching q (see Query), one page at a time. The
 // HTTP layer calls it for the registry's search.
 // Errors: Malformed (field "cursor"), Invalid (fields "type": unknown_type,

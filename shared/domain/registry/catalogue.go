@@ -38,7 +38,11 @@ const (
 	WeaponPermit              DocType = "weapon_permit"
 	HuntingLicence            DocType = "hunting_licence"
 	Contract                  DocType = "contract"
-	Custom                    DocType = "custom"
+	// VisitAct and EPrescription are issued by a medical institution at
+	// the close of a visit (the electronic registry's).
+	VisitAct      DocType = "visit_act"
+	EPrescription DocType = "e_prescription"
+	Custom        DocType = "custom"
 )
 
 // TypeInfo describes one document type: its names, how its expiry follows
@@ -280,6 +284,17 @@ var Catalogue = sync.OnceValue(func() []TypeInfo {
 			ExpiringDays: 30, ReminderSteps: stepsShort},
 		{Type: Contract, Title: titles("Договор", "Contract"),
 			ExpiringDays: 30, ReminderSteps: stepsShort},
+		{Type: VisitAct, Title: titles("Акт оказания медицинской услуги", "Act of medical service"), Rule: indefinite, RuleText: "indefinite",
+			RuleTitle: titles("бессрочно", "indefinite"),
+			Source: titles("Приказ Минздрава России от 30.11.2017 № 965н (медицинская помощь с применением телемедицинских технологий)",
+				"Order of the Ministry of Health No. 965n of 30 November 2017 (medical care by telemedicine)"),
+			ExpiringDays: 30, ReminderSteps: stepsShort},
+		// An e-prescription's term is the prescriber's (15 days to a year by
+		// the drug): the date is given, never computed.
+		{Type: EPrescription, Title: titles("Электронный рецепт", "E-prescription"),
+			Source: titles("Приказ Минздрава России от 24.11.2021 № 1094н (формы рецептов и сроки их действия)",
+				"Order of the Ministry of Health No. 1094n of 24 November 2021 (prescription forms and their terms)"),
+			ExpiringDays: 7, ReminderSteps: []int{3, 1}},
 		{Type: Custom, Title: titles("Другой документ", "Other document"),
 			ExpiringDays: 30, ReminderSteps: stepsShort, NeedsTitle: true},
 	}

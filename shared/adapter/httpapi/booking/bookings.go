@@ -48,6 +48,23 @@ type offeredSlotResponse struct {
 	SpecialistName string `json:"specialistName"`
 }
 
+// prescriptionResponse is an e-prescription written at the visit; its
+// document is in the patient's registry.
+type prescriptionResponse struct {
+	DocumentID string `json:"documentId"`
+	Drug       string `json:"drug"`
+	Dose       string `json:"dose,omitempty"`
+	Until      string `json:"until"`
+}
+
+// referralResponse is a referral written at the visit: POST /bookings with
+// its id books the specialization it names.
+type referralResponse struct {
+	ID             string `json:"id"`
+	Specialization string `json:"specialization"`
+	Until          string `json:"until"`
+}
+
 type bookingResponse struct {
 	ID                 string                 `json:"id"`
 	ConfirmationNumber string                 `json:"confirmationNumber"`
@@ -60,10 +77,16 @@ type bookingResponse struct {
 	Specialist         map[string]string      `json:"specialist"`
 	Mode               string                 `json:"mode"`
 	VideoLink          string                 `json:"videoLink,omitempty"`
+	VideoOpensAt       string                 `json:"videoOpensAt,omitempty"`
 	ContactPhone       string                 `json:"contactPhone,omitempty"`
 	Checklist          []string               `json:"checklist"`
 	CancelDeadline     string                 `json:"cancelDeadline"`
 	StaffComment       string                 `json:"staffComment,omitempty"`
+	Act                string                 `json:"act,omitempty"`
+	ActDocumentID      string                 `json:"actDocumentId,omitempty"`
+	Prescriptions      []prescriptionResponse `json:"prescriptions,omitempty"`
+	Referrals          []referralResponse     `json:"referrals,omitempty"`
+	ReferralID         string                 `json:"referralId,omitempty"`
 	CancelledBy        string                 `json:"cancelledBy,omitempty"`
 	OfferedSlots       []offeredSlotResponse  `json:"offeredSlots,omitempty"`
 	History            []bookingEventResponse `json:"history"`
@@ -88,10 +111,20 @@ func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.
 		Start: ts(b.Start), End: ts(b.End), Date: b.Day().String(), TimeZone: b.TimeZone,
 		Institution: map[string]string{"id": b.InstitutionID, "name": inst.Name, "address": inst.Address},
 		Specialist:  map[string]string{"id": b.SpecialistID, "name": spec.Name, "specialization": spec.Specialization},
-		Mode:        string(b.Mode), VideoLink: b.VideoLink, ContactPhone: b.ContactPhone, Checklist: checklist,
+		Mode:        string(b.Mode), VideoLink: b.JoinLink(d.Service.Now()), ContactPhone: b.ContactPhone, Checklist: checklist,
 		CancelDeadline: ts(b.CancelDeadline), StaffComment: b.StaffComment, CancelledBy: b.CancelledBy, History: []bookingEventResponse{},
 		Links: map[string]string{"qr": "/bookings/" + b.ID + "/qr.png", "pdf": "/bookings/" + b.ID + "/confirmation.pdf",
 			"ics": "/bookings/" + b.ID + "/calendar.ics"}}
+	if b.Mode == booking.Video {
+		out.VideoOpensAt = ts(b.VideoOpensAt())
+	}
+	out.Act, out.ActDocumentID, out.ReferralID = b.Act, b.ActDocumentID, b.ReferralID
+	for _, p := range b.Prescriptions {
+		out.Prescriptions = append(out.Prescriptions, prescriptionResponse{DocumentID: p.DocumentID, Drug: p.Drug, Dose: p.Dose, Until: p.Until.String()})
+	}
+	for _, rf := range b.Referrals {
+		out.Referrals = append(out.Referrals, referralResponse{ID: rf.ID, Specialization: rf.Specialization, Until: rf.Until.String()})
+	}
 	for _, o := range b.Offers {
 		var name string
 		if idx, err := d.Directory.Index(r.Context()); err == nil {
@@ -116,7 +149,7 @@ func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.
 	}
 	tb := ticket.Booking{ID: b.ID, ConfirmationNumber: b.ConfirmationNumber, Status: string(b.Status), Start: b.Start,
 		End: b.End, TimeZone: b.TimeZone, Institution: inst.Name, Address: inst.Address, Specialist: spec.Name,
-		Specialization: spec.Specialization, Mode: string(b.Mode), VideoLink: b.VideoLink, Checklist: checklist,
+		Specialization: spec.Specialization, Mode: string(b.Mode), VideoLink: out.VideoLink, Checklist: checklist,
 		CancelDeadline: b.CancelDeadline, StaffComment: b.StaffComment}
 	return out, tb
 }

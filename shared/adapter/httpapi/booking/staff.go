@@ -41,17 +41,15 @@ func handleSpecialistBookings(d Deps) http.Handler {
 	})
 }
 
-// handleVisit records a visit's outcome, for staff.
+// handleVisit closes a visit (its outcome, the comment, the act, the
+// prescriptions and referrals), for staff.
 func handleVisit(d Deps) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
-		var in struct {
-			Outcome string `json:"outcome"`
-			Comment string `json:"comment"`
-		}
+		var in booking.VisitInput
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		b, err := d.Service.RecordVisit(r.Context(), staffOf(id), r.PathValue("id"), in.Outcome, in.Comment)
+		b, err := d.Service.RecordVisit(r.Context(), staffOf(id), r.PathValue("id"), in)
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ type waitResponse struct {
 	CreatedAt      string               `json:"createdAt"`
 	Offer          *offeredSlotResponse `json:"offer,omitempty"`
 	OfferUntil     string               `json:"offerUntil,omitempty"`
+	TimeZone       string               `json:"timeZone,omitempty"`
 	BookingID      string               `json:"bookingId,omitempty"`
 }
 
@@ -34,7 +35,7 @@ func (d Deps) waitView(r *http.Request, e booking.WaitEntry) waitResponse {
 		if idx, err := d.Directory.Index(r.Context()); err == nil {
 			if in, err := idx.Institution(e.InstitutionID); err == nil {
 				if l, err := time.LoadLocation(in.TimeZone); err == nil {
-					loc = l
+					loc, out.TimeZone = l, in.TimeZone
 				}
 			}
 			if sp, err := idx.Specialist(e.Offer.SpecialistID); err == nil {

@@ -112,7 +112,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 	// whose key turns out claimed. When the claim is reported, it wins; a
 	// taken place or confirmation number, which the service retries, is
 	// told only when nothing final failed.
-	t.First(store.FailClaimed, failSlotTaken, failDayFull, failOnePerDay, failPlaceTaken, failConfirmationTaken, store.FailChanged)
+	t.First(store.FailClaimed, failSlotTaken, failDayFull, failOnePerDay, failReferralUsed, failPlaceTaken, failConfirmationTaken, store.FailChanged)
 	t.Add(s.slotDelta(b, 1), failSlotTaken)
 	t.Add(s.dayDelta(b, 1, slot.MaxPerDay), failDayFull)
 	lockPut(t, b)
@@ -123,6 +123,7 @@ func (s *Store) Book(ctx context.Context, b booking.Booking, slot booking.Slot, 
 		"attribute_not_exists(pk)", nil, nil)
 	t.Add(s.placePut(b), failPlaceTaken)
 	outbox(t, b)
+	referralUse(t, s.Table, b)
 	if err := acceptWait(t, s.Table, b); err != nil {
 		return b, false, errs.E(op, errs.Internal, err)
 	}

@@ -154,6 +154,22 @@ type offerAttr struct {
 	End           time.Time `dynamodbav:"end"`
 }
 
+// rxAttr is a prescription written at the visit (its document is docstore's).
+type rxAttr struct {
+	DocumentID string `dynamodbav:"documentId"`
+	Drug       string `dynamodbav:"drug"`
+	Dose       string `dynamodbav:"dose,omitempty"`
+	Until      string `dynamodbav:"until"`
+}
+
+// refAttr is a referral written at the visit, as it was then (the
+// referral's own item says whether it was used since).
+type refAttr struct {
+	ID             string `dynamodbav:"id"`
+	Specialization string `dynamodbav:"specialization"`
+	Until          string `dynamodbav:"until"`
+}
+
 type bookingItem struct {
 	PK                  string      `dynamodbav:"pk"`
 	SK                  string      `dynamodbav:"sk"`
@@ -175,6 +191,11 @@ type bookingItem struct {
 	VideoLink           string      `dynamodbav:"videoLink,omitempty"`
 	Checklist           []string    `dynamodbav:"checklist,omitempty"`
 	StaffComment        string      `dynamodbav:"staffComment,omitempty"`
+	Act                 string      `dynamodbav:"act,omitempty"`
+	ActDocumentID       string      `dynamodbav:"actDocumentId,omitempty"`
+	Prescriptions       []rxAttr    `dynamodbav:"prescriptions,omitempty"`
+	Referrals           []refAttr   `dynamodbav:"referrals,omitempty"`
+	ReferralID          string      `dynamodbav:"referralId,omitempty"`
 	CancelledBy         string      `dynamodbav:"cancelledBy,omitempty"`
 	AbsenceID           string      `dynamodbav:"absenceId,omitempty"`
 	Offers              []offerAttr `dynamodbav:"offers,omitempty"`
@@ -192,8 +213,14 @@ func fromBooking(b booking.Booking) bookingItem {
 		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, Version: b.Version,
-		CancelledBy: b.CancelledBy, AbsenceID: b.AbsenceID,
+		CancelledBy: b.CancelledBy, AbsenceID: b.AbsenceID, Act: b.Act, ActDocumentID: b.ActDocumentID, ReferralID: b.ReferralID,
 		ReminderAttrs: store.FromReminder(dueclass.KindBooking, b.Owner, b.ID, b.Reminder)}
+	for _, p := range b.Prescriptions {
+		it.Prescriptions = append(it.Prescriptions, rxAttr{DocumentID: p.DocumentID, Drug: p.Drug, Dose: p.Dose, Until: p.Until.String()})
+	}
+	for _, r := range b.Referrals {
+		it.Referrals = append(it.Referrals, refAttr{ID: r.ID, Specialization: r.Specialization, Until: r.Until.String()})
+	}
 	for _, o := range b.Offers {
 		it.Offers = append(it.Offers, offerAttr{SpecialistID: o.SpecialistID, InstitutionID: o.InstitutionID, Start: o.Start.UTC(), End: o.End.UTC()})
 	}
@@ -219,7 +246,22 @@ func (it bookingItem) booking() (booking.Booking, error) {
 		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
 		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,
 		Checklist: it.Checklist, StaffComment: it.StaffComment, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version,
-		CancelledBy: it.CancelledBy, AbsenceID: it.AbsenceID}
+		CancelledBy: it.CancelledBy, AbsenceID: it.AbsenceID, Act: it.Act, ActDocumentID: it.ActDocumentID, ReferralID: it.ReferralID}
+	for _, p := range it.Prescriptions {
+		until, err := civil.Parse(p.Until)
+		if err != nil {
+			return b, fmt.Errorf("booking %s: %w", it.ID, err)
+		}
+		b.Prescriptions = append(b.Prescriptions, booking.Prescription{DocumentID: p.DocumentID, Drug: p.Drug, Dose: p.Dose, Until: until})
+	}
+	for _, r := range it.Referrals {
+		until, err := civil.Parse(r.Until)
+		if err != nil {
+			return b, fmt.Errorf("booking %s: %w", it.ID, err)
+		}
+		b.Referrals = append(b.Referrals, booking.Referral{ID: r.ID, Owner: b.Owner, InstitutionID: it.InstitutionID, BookingID: it.ID,
+			Specialization: r.Specialization, Until: until})
+	}
 	for _, o := range it.Offers {
 		b.Offers = append(b.Offers, booking.Slot{SpecialistID: o.SpecialistID, InstitutionID: o.InstitutionID, Start: o.Start.UTC(), End: o.End.UTC()})
 	}

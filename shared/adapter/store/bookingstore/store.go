@@ -28,5 +28,6 @@ var (
 	failOnePerDay         = errs.E("", errs.Conflict, booking.ReasonOnePerDay)
 	failPlaceTaken        = errs.E("", errs.Conflict, booking.ReasonPlaceTaken)
 	failSameWait          = errs.E("", errs.Conflict, booking.ReasonSameWait)
+	failReferralUsed      = errs.E("", errs.Conflict, booking.ReasonReferralUsed)
 	failConfirmationTaken = errs.E("", errs.Conflict, booking.ReasonConfirmationTaken)
 )
