@@ -579,6 +579,25 @@ describe('web cabinet', { concurrency: false }, () => {
     assertClean(page);
   });
 
+  test('a booking\'s confirmation arrives in the inbox and opens the booking', async () => {
+    assert.ok(bookingId, 'needs the booking of the previous test');
+    const number = ((await byTestId(page, 'booking-number').textContent()) ?? '').trim();
+    await byTestId(page, 'nav-notifications').click();
+    await byTestId(page, 'notifications-page').waitFor();
+    // Written into the inbox in the booking's own transaction (the outbox
+    // entry the pipeline then sends on the person's channels).
+    const item = page.locator(`[data-testid="notif-item"][data-kind="booking_confirmed"][data-booking-id="${bookingId}"]`);
+    await item.waitFor();
+    const text = (await item.textContent()) ?? '';
+    assert.match(text, /Запись подтверждена/);
+    assert.ok(text.includes(number), `the confirmation names the number ${number}: ${text}`);
+    await shoot(page, 'inbox-confirmation');
+    await item.locator('[data-testid="notif-open-booking"]').click();
+    await page.waitForURL(new RegExp(`#/bookings/${bookingId}$`));
+    await byTestId(page, 'booking-page').waitFor();
+    assertClean(page);
+  });
+
   test('reschedules the booking', async () => {
     assert.ok(bookingId, 'needs the booking of the previous test');
     const before = await byTestId(page, 'booking-when').textContent();
@@ -612,6 +631,69 @@ describe('web cabinet', { concurrency: false }, () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'journal-export').click()]);
     assert.match(csv.suggestedFilename(), /\.csv$/);
     await shoot(page, 'journal');
+    assertClean(page);
+  });
+
+  let waitDay = '';
+  let waitBookingId = '';
+  test('joins the waiting list for a day with a free time and takes the offer', async () => {
+    await byTestId(page, 'nav-appointments').click();
+    await byTestId(page, 'appointments-page').waitFor();
+    await byTestId(page, 'inst-type').selectOption('polyclinic');
+    await byTestId(page, 'inst-search').click();
+    await byTestId(page, 'inst-link').first().click();
+    await byTestId(page, 'institution-page').waitFor();
+    await byTestId(page, 'spec-choose').first().click();
+    await byTestId(page, 'slots-page').waitFor();
+    const firstDay = page.locator('[data-testid="slot-day"]:not([disabled])').first();
+    await firstDay.waitFor();
+    waitDay = (await firstDay.getAttribute('data-date')) ?? '';
+    assert.match(waitDay, /^\d{4}-\d{2}-\d{2}$/);
+    await byTestId(page, 'waitlist-open').click();
+    await byTestId(page, 'waitlist-form').waitFor();
+    // An empty range is refused on the spot, in the API's words.
+    await byTestId(page, 'waitlist-from').fill(waitDay);
+    const dayBefore = new Date(Date.parse(`${waitDay}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await byTestId(page, 'waitlist-to').fill(dayBefore);
+    await page.locator('.field-error').filter({ hasText: 'не может быть раньше начала периода' }).first().waitFor();
+    assert.equal(await byTestId(page, 'waitlist-submit').isDisabled(), true);
+    await byTestId(page, 'waitlist-to').fill(waitDay);
+    await shoot(page, 'waitlist-join');
+    await byTestId(page, 'waitlist-submit').click();
+    await byTestId(page, 'waitlist-page').waitFor();
+    // A free time that day: offered at once and held for this person.
+    const entry = page.locator('[data-testid="waitlist-item"][data-status="offered"]').first();
+    await entry.waitFor();
+    await entry.locator('[data-testid="waitlist-offer"]').waitFor();
+    await shoot(page, 'waitlist-offer');
+    await entry.locator('[data-testid="waitlist-accept"]').click();
+    await byTestId(page, 'booking-page').waitFor();
+    await page.waitForURL(/#\/bookings\/[^/]+$/);
+    waitBookingId = page.url().split('#/bookings/')[1];
+    assert.equal((await byTestId(page, 'booking-status').textContent())?.trim(), 'Подтверждена');
+    assertClean(page);
+  });
+
+  test('sees the institution cancel the appointment with the free times offered, and rebooks in one tap', async () => {
+    assert.ok(waitBookingId && waitDay, 'needs the booking of the previous test');
+    const mine = await apiCall(await devToken(user), 'GET', `/bookings/${waitBookingId}`);
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    const staff = (await devPost('/dev/token', { sub: `staff-${user}`, groups: ['staff'], institution: mine.body.institution.id })).token;
+    const absence = await apiCall(staff, 'POST', `/specialists/${mine.body.specialist.id}/absences`,
+      { from: waitDay, to: waitDay, reason: 'Врач заболел' });
+    assert.equal(absence.status, 201, JSON.stringify(absence.body));
+    await page.reload();
+    await page.locator('[data-testid="booking-page"][data-status="cancelled"]').waitFor();
+    await byTestId(page, 'booking-inst-cancel').waitFor();
+    assert.match((await byTestId(page, 'booking-inst-reason').textContent()) ?? '', /Врач заболел/);
+    const offered = byTestId(page, 'offered-slot');
+    await offered.first().waitFor();
+    assert.ok(await offered.count() > 0);
+    await shoot(page, 'booking-institution-cancelled');
+    await byTestId(page, 'offered-rebook').first().click();
+    await page.waitForURL((u) => /#\/bookings\/[^/]+$/.test(u.hash) && !u.hash.endsWith(waitBookingId));
+    await page.locator('[data-testid="booking-page"][data-status="confirmed"]').waitFor();
+    assert.equal((await byTestId(page, 'booking-status').textContent())?.trim(), 'Подтверждена');
     assertClean(page);
   });
 

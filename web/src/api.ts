@@ -239,6 +239,13 @@ export class Api {
   cancelBooking(id: string, reason: string) {
     return this.post<T.Booking>(`/bookings/${enc(id)}/cancel`, reason ? { reason } : {});
   }
+  /** Takes a slot offered in place of a booking the institution cancelled. */
+  rebook(id: string, slotId: string) { return this.post<T.Booking>(`/bookings/${enc(id)}/rebook`, { slotId }); }
+  waitlist() { return this.get<T.WaitList>('/waitlist'); }
+  joinWaitlist(body: T.WaitInput) { return this.post<T.WaitEntry>('/waitlist', body); }
+  leaveWaitlist(id: string) { return this.call<void>(`/waitlist/${enc(id)}`, { method: 'DELETE' }); }
+  acceptOffer(id: string, mode?: 'in_person' | 'video') { return this.post<T.Booking>(`/waitlist/${enc(id)}/accept`, mode ? { mode } : {}); }
+  declineOffer(id: string) { return this.post<T.WaitEntry>(`/waitlist/${enc(id)}/decline`); }
   exportPath(params: T.JournalFilter) { return `/bookings/export.csv${query({ ...params })}`; }
 
   // ---- profile ----

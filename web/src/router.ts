@@ -19,6 +19,7 @@ const table: [string, RegExp][] = [
   ['specialist', /^\/appointments\/specialists\/(?<id>[^/]+)$/],
   ['booking', /^\/bookings\/(?<id>[^/]+)$/],
   ['journal', /^\/journal$/],
+  ['waitlist', /^\/waitlist$/],
   ['applications', /^\/applications$/],
   ['applicationNew', /^\/applications\/new\/(?<code>[^/]+)$/],
   ['application', /^\/applications\/(?<id>[^/]+)$/],

@@ -32,6 +32,10 @@ export type BookingInput = S['BookingInput'];
 export type BookingEvent = S['BookingEvent'];
 export type Booking = S['Booking'];
 export type BookingList = S['BookingList'];
+export type OfferedSlot = S['OfferedSlot'];
+export type WaitInput = S['WaitInput'];
+export type WaitEntry = S['WaitEntry'];
+export type WaitList = S['WaitList'];
 
 type BookingQuery = NonNullable<operations['journal']['parameters']['query']>;
 /** The journal's filter as the form holds it ('' = any), sent as GET /bookings's query. */

@@ -11,6 +11,7 @@ import { SignIn } from './SignIn';
 import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
 import { NotificationsPage } from './Notifications';
 import { AppointmentsPage, BookingPage, InstitutionPage, JournalPage, SpecialistPage } from './Appointments';
+import { WaitlistPage } from './Waitlist';
 import { ApplicationPage, ApplicationsPage, NewApplicationPage } from './Applications';
 import { ProfilePage } from './Profile';
 
@@ -21,6 +22,7 @@ const NAV: { path: string; key: string; name: string[] }[] = [
   { path: '/notifications', key: 'nav.notifications', name: ['notifications'] },
   { path: '/appointments', key: 'nav.appointments', name: ['appointments', 'institution', 'specialist'] },
   { path: '/journal', key: 'nav.journal', name: ['journal', 'booking'] },
+  { path: '/waitlist', key: 'nav.waitlist', name: ['waitlist'] },
   { path: '/applications', key: 'nav.applications', name: ['applications', 'application', 'applicationNew'] },
   { path: '/profile', key: 'nav.profile', name: ['profile'] },
 ];
@@ -243,6 +245,7 @@ function Page({ route }: { route: Route }) {
     case 'specialist': return <SpecialistPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
     case 'booking': return <BookingPage key={p.id} id={p.id} />;
     case 'journal': return <JournalPage />;
+    case 'waitlist': return <WaitlistPage />;
     case 'applications': return <ApplicationsPage />;
     case 'applicationNew': return <NewApplicationPage key={p.code} code={p.code} />;
     case 'application': return <ApplicationPage key={p.id} id={p.id} />;

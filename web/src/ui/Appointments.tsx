@@ -8,6 +8,7 @@ import type { Booking, Institution, JournalFilter, Slot } from '../types';
 import { addDays, checkPhone, normalisePhone, todayISO } from '../validate';
 import { PAGE_SIZE } from '../paging';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
+import { JoinWaitlist } from './Waitlist';
 
 const INSTITUTION_TYPES = [
   'polyclinic', 'hospital', 'dental', 'laboratory', 'mfc', 'passport_office', 'registry_office', 'tax_office', 'traffic_police',
@@ -336,6 +337,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
           </>
         )}
       </div>
+      {!reschedule && !slot && <JoinWaitlist spec={s} />}
       {slot && (
         <form class="card form confirm-panel" onSubmit={confirm} data-testid="booking-confirm-form" novalidate>
           <h2 class="h3">{t('appt.confirmTitle')}</h2>
@@ -428,6 +430,20 @@ export function BookingPage({ id }: { id: string }) {
     }
   }
 
+  async function rebook(slotId: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      const nb = await api.rebook(id, slotId);
+      toast(t('book.rebooked'));
+      navigate(`/bookings/${nb.id}`);
+    } catch (ex) {
+      setError(ex);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function download(path: string, name: string) {
     setError(null);
     try { await api.download(linkPath(path), name); } catch (e) { setError(e); }
@@ -463,6 +479,27 @@ export function BookingPage({ id }: { id: string }) {
             {x.contactPhone && <><dt>{t('book.contact')}</dt><dd>{fmtPhone(x.contactPhone)}</dd></>}
             {x.staffComment && <><dt>{t('book.staffComment')}</dt><dd>{x.staffComment}</dd></>}
           </dl>
+          {x.cancelledBy === 'institution' && (
+            <div class="alert alert-warn" data-testid="booking-inst-cancel">
+              <p><strong>{t('book.instCancelled')}</strong></p>
+              {instReason(x) && <p data-testid="booking-inst-reason">{t('book.instReason', { reason: instReason(x) })}</p>}
+              {(x.offeredSlots ?? []).length > 0 ? (
+                <>
+                  <p>{t('book.offered')}</p>
+                  <ul class="offered" data-testid="offered-slots">
+                    {(x.offeredSlots ?? []).map((o) => (
+                      <li key={o.id} data-testid="offered-slot" data-slot-id={o.id}>
+                        <span>{fmtDateTime(o.start, x.timeZone)} · {o.specialistName}</span>{' '}
+                        <button type="button" class="btn btn-small btn-primary" disabled={busy} data-testid="offered-rebook"
+                          aria-label={t('book.rebookAt', { when: fmtDateTime(o.start, x.timeZone), who: o.specialistName })}
+                          onClick={() => rebook(o.id)}>{t('book.rebook')}</button>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : <p>{t('book.noOffers')}</p>}
+            </div>
+          )}
           {x.checklist.length > 0 && (
             <>
               <h2 class="h3">{t('book.checklist')}</h2>
@@ -522,6 +559,11 @@ export function BookingPage({ id }: { id: string }) {
       </div>
     </section>
   );
+}
+
+/** The reason the institution gave when it cancelled x (its cancel event's). */
+function instReason(x: Booking): string {
+  return [...x.history].reverse().find((h) => h.action === 'cancelled')?.reason ?? '';
 }
 
 export function JournalPage() {

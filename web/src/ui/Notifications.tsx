@@ -105,7 +105,7 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
   const isReminder = !!n.documentId && n.kind.startsWith('document_');
   return (
     <li class={`card notif${n.unread ? ' notif-unread' : ''}`} data-testid="notif-item" data-unread={n.unread}
-      data-doc-id={n.documentId} data-snoozed={snoozedTo ?? undefined}>
+      data-doc-id={n.documentId} data-booking-id={n.bookingId} data-kind={n.kind} data-snoozed={snoozedTo ?? undefined}>
       <div class="notif-head">
         <h2 class="h3">{n.title}</h2>
         {n.unread && <Badge tone="info">{t('notif.new')}</Badge>}
@@ -122,6 +122,8 @@ function NotificationItem({ n, onRead, onDone }: { n: Notification; onRead(): vo
           <button type="button" class="btn btn-small" data-testid="notif-read" onClick={onRead}>{t('notif.markRead')}</button>
         )}
         {n.documentId && <a class="btn btn-small btn-ghost" href={`#/documents/${n.documentId}`}>{t('notif.openDoc')}</a>}
+        {n.bookingId && <a class="btn btn-small btn-ghost" href={`#/bookings/${n.bookingId}`} data-testid="notif-open-booking">{t('notif.openBooking')}</a>}
+        {n.waitlistId && <a class="btn btn-small btn-primary" href="#/waitlist" data-testid="notif-open-waitlist">{t('notif.openWaitlist')}</a>}
         {isReminder && (
           <>
             <button type="button" class="btn btn-small" disabled={busy} data-testid="notif-ack" onClick={ack}>{t('notif.ack')}</button>
