@@ -314,7 +314,8 @@ var All = []Function{
 	// a contact's tag.
 	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, PutItem, UpdateItem, DeleteItem}},
+			// Query: the family's list, and the documents naming a dependent.
+			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}},
 			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
@@ -322,6 +323,11 @@ var All = []Function{
 			{Pattern: "POST /profile/contacts/verify", Costly: true},
 			{Pattern: "POST /profile/contacts/resend", Costly: true},
 			{Pattern: "DELETE /profile/contacts/sharers/{sharerId}"},
+			{Pattern: "GET /family"},
+			{Pattern: "POST /family", Status: http.StatusCreated},
+			{Pattern: "GET /family/{personId}"},
+			{Pattern: "PATCH /family/{personId}"},
+			{Pattern: "DELETE /family/{personId}"},
 		}},
 	// Every status change of an application is told on the person's
 	// channels.

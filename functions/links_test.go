@@ -195,8 +195,8 @@ func TestDocumentsLinksNoBookingOrApplications(t *testing.T) {
 var partitioned = []string{
 	"shared/domain/booking", "shared/domain/directory", "shared/domain/ticket",
 	"shared/domain/applications", "shared/domain/inbox", "shared/domain/orgs",
-	"shared/domain/ingest", "shared/domain/issuers", "shared/domain/reminders", "shared/domain/pace",
-	"shared/adapter/store/docstore", "shared/adapter/store/bookingstore", "shared/adapter/store/appstore",
+	"shared/domain/ingest", "shared/domain/issuers", "shared/domain/reminders", "shared/domain/pace", "shared/domain/family",
+	"shared/adapter/store/docstore", "shared/adapter/store/familystore", "shared/adapter/store/bookingstore", "shared/adapter/store/appstore",
 	"shared/adapter/store/inboxstore", "shared/adapter/store/orgstore", "shared/adapter/store/ingeststore",
 	"shared/adapter/store/remindstore", "shared/adapter/store/allstore", "shared/adapter/store/storetest",
 }
@@ -211,12 +211,14 @@ var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "ap
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
 var serves = map[string][]string{
-	Documents:     {"docstore"},
-	Profile:       {"docstore"},
+	// family: a document's subject may be a dependent of the holder's
+	Documents:     {"docstore", "family", "familystore"},
+	Profile:       {"docstore", "family", "familystore"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
-	// visit's act and prescriptions are documents of the patient's registry
-	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore", "docstore"},
+	// visit's act and prescriptions are documents of the patient's
+	// registry; its patient may be a dependent (family)
+	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore", "docstore", "family", "familystore"},
 	// an invitation names an office of the electronic registry's
 	// directory (bookingstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by ticket's QR encoder

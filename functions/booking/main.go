@@ -19,9 +19,11 @@ import (
 	bookinghttp "github.com/kabinet/kabinet/shared/adapter/httpapi/booking"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
@@ -60,8 +62,13 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	bk := bookingstore.New(st)
 	places := &directory.Cache{Load: bk.LoadDirectory, Now: time.Now}
+	// A booking may be for a dependent (the patient): their birth date
+	// meets the specialist's age bounds, and the per-person rules count
+	// per patient.
+	patients := &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now)}
 	d := bookinghttp.Deps{
-		Service:   &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase, Absences: bk, Waits: bk},
+		Service: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase,
+			Absences: bk, Waits: bk, Patients: patients},
 		Directory: places,
 		Signer:    signer,
 		// The caller's language for downloads and checklists when the

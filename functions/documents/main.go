@@ -14,8 +14,10 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/documents"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -49,6 +51,9 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	// The type catalogue names the service renewing each type.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Renewal: renewal.Service, Counter: docstore.New(st)}
+	// A document may belong to a dependent: its rules run on their birth
+	// date, its messages name them.
+	docs.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Documents, documents.Handlers(docs))
 	if err != nil {

@@ -14,7 +14,9 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -50,8 +52,12 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// sends their verification codes through it.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st),
 		Verifications: st, Codes: core.Publisher(cfg, cl), Log: log}
+	// The people the holder acts for: a dependent is removed only once no
+	// document names them.
+	fam := &family.Service{Store: familystore.New(st), Records: docstore.New(st), Now: time.Now, NewID: ids.New,
+		Today: family.HolderToday(docs, time.Now)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Profile, profile.Handlers(docs))
+	h, err := api.Handler(functions.Profile, profile.Handlers(docs, fam))
 	if err != nil {
 		return err
 	}

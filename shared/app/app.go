@@ -33,6 +33,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
@@ -45,6 +46,7 @@ import (
 // Services are the services of every HTTP function.
 type Services struct {
 	Documents    *registry.Service // documents and profile
+	Family       *family.Service   // the people a holder acts for (profile)
 	Inbox        *inbox.Service
 	Booking      bookinghttp.Deps
 	Applications *applications.Service
@@ -62,6 +64,8 @@ type Services struct {
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
 		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
+	fam := &family.Service{Store: st, Records: st, Now: now, NewID: ids.New, Today: family.HolderToday(docs, now)}
+	docs.Subjects = fam
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	video := c.VideoBase
 	if video == "" {
@@ -69,9 +73,11 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 	}
 	return Services{
 		Documents: docs,
+		Family:    fam,
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
-			Service:   &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st, Waits: st},
+			Service: &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st, Waits: st,
+				Patients: fam},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,
@@ -92,7 +98,7 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 		functions.Documents:     documents.Handlers(s.Documents),
 		functions.Notifications: notifications.Handlers(s.Inbox),
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
-		functions.Profile:       profile.Handlers(s.Documents),
+		functions.Profile:       profile.Handlers(s.Documents, s.Family),
 		functions.Applications:  applicationshttp.Handlers(s.Applications),
 		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles),
 	}

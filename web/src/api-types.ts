@@ -682,6 +682,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/family": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people I act for */
+        get: operations["listFamily"];
+        put?: never;
+        /**
+         * Add a child or a person in my care
+         * @description A child under 18, or a ward by a power of attorney ending on `until`. At most 20. A dependent is not a login: I keep their documents, appointments and applications.
+         */
+        post: operations["addFamilyMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/family/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        /** One person I act for */
+        get: operations["getFamilyMember"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a person I act for
+         * @description Refused (409 dependent_in_use) while documents name them.
+         */
+        delete: operations["removeFamilyMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a person I act for
+         * @description A merge of name, birthDate, relation, snils, until; If-Match honoured when sent.
+         */
+        patch: operations["updateFamilyMember"];
+        trace?: never;
+    };
     "/documents/{id}/renew": {
         parameters: {
             query?: never;
@@ -1073,6 +1121,8 @@ export interface components {
         /** @description A new document. Only these fields may be set; owner, status, version, source... are unknown fields (400). */
         DocumentCreate: {
             type: components["schemas"]["DocTypeCode"];
+            /** @description A dependent's id (GET /family) the document belongs to; absent for my own. Its rules use the dependent's birth date; reminders name them. */
+            subject?: string;
             title?: string | null;
             /** @description Checked and normalised per type (passport, SNILS, INN, OMS, driver's licence). */
             number?: string | null;
@@ -1152,6 +1202,9 @@ export interface components {
             source: "user" | "rule" | "agency";
             /** Format: date-time */
             archivedAt?: string;
+            /** @description The dependent the document belongs to (absent for the holder's own). */
+            subject?: string;
+            subjectName?: string;
             issuer?: string;
             /** Format: date-time */
             revokedAt?: string;
@@ -1243,6 +1296,55 @@ export interface components {
             owner: boolean;
             /** @description The others sharing the contact (owner only), names masked. */
             sharers?: components["schemas"]["Sharer"][];
+        };
+        Person: {
+            id: string;
+            name: string;
+            /** Format: date */
+            birthDate: string;
+            /** @enum {string} */
+            relation: "child" | "ward";
+            snils?: string;
+            /** Format: date */
+            until?: string;
+            /**
+             * @description active; grown_up: a child who has turned 18 (from adultOn, 1 March for a 29 February birthday in a common year); expired: a ward whose power of attorney has ended.
+             * @enum {string}
+             */
+            status: "active" | "grown_up" | "expired";
+            /** Format: date */
+            adultOn?: string;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PersonList: {
+            items: components["schemas"]["Person"][];
+        };
+        PersonInput: {
+            name: string;
+            /** Format: date */
+            birthDate: string;
+            /** @enum {string} */
+            relation: "child" | "ward";
+            snils?: string | null;
+            /**
+             * Format: date
+             * @description The last day of a ward's power of attorney (required for a ward).
+             */
+            until?: string | null;
+        };
+        PersonPatch: {
+            name?: string;
+            /** Format: date */
+            birthDate?: string;
+            /** @enum {string} */
+            relation?: "child" | "ward";
+            snils?: string | null;
+            /** Format: date */
+            until?: string | null;
         };
         Sharer: {
             id: string;
@@ -1354,6 +1456,10 @@ export interface components {
             reviews: number;
             certificates: string[] | null;
             price: number;
+            /** @description The youngest patient the specialist sees, in whole years; absent for none. */
+            minAge?: number;
+            /** @description The oldest patient the specialist sees, in whole years (a paediatrician 17); absent for none. */
+            maxAge?: number;
             modes: ("in_person" | "video")[] | null;
         };
         SpecialistList: {
@@ -1411,6 +1517,8 @@ export interface components {
             contactPhone?: string;
             /** @description a referral of yours (written at a visit) for the slot's specialization, valid on its day; the booking uses it up (422 unknown_referral, referral_other_specialization, referral_used, referral_expired) */
             referralId?: string;
+            /** @description A dependent's id (GET /family) the appointment is for; absent or `self` for my own. The per-person rules (one booking a specialist a day, no overlap, 5 upcoming) count per patient; the specialist's age bounds are checked on the patient's birth date (409 age_not_accepted); a grown-up child is 409 dependent_not_active. */
+            patient?: string;
         };
         BookingEvent: {
             /** @enum {string} */
@@ -1505,6 +1613,11 @@ export interface components {
         };
         Booking: {
             id: string;
+            /** @description The dependent the appointment is for (absent for the holder's own). */
+            patient?: {
+                id: string;
+                name: string;
+            };
             confirmationNumber: string;
             /** @enum {string} */
             status: "confirmed" | "cancelled" | "completed" | "no_show";
@@ -2034,6 +2147,8 @@ export interface operations {
             query?: {
                 status?: "valid" | "expiring" | "expired" | "replacement_required" | "revoked" | "archived";
                 type?: components["schemas"]["DocTypeCode"];
+                /** @description `self` for my own documents, a dependent's id (GET /family) for theirs; absent: everyone's. */
+                subject?: string;
                 /** @description Page size (default 20); larger values are clamped to 100. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from nextCursor. */
@@ -2724,6 +2839,8 @@ export interface operations {
                 from?: string;
                 to?: string;
                 institution?: string;
+                /** @description `self` for my own appointments, a dependent's id (GET /family) for theirs; absent: everyone's. */
+                patient?: string;
             };
             header?: never;
             path?: never;
@@ -3547,6 +3664,179 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listFamily: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    addFamilyMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry return the first answer; reusing it for a different request is 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Мария Иванова",
+                 *       "birthDate": "2015-03-01",
+                 *       "relation": "child",
+                 *       "snils": "112-233-445 95"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PersonInput"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getFamilyMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    removeFamilyMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateFamilyMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Honoured when sent. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Мария Петрова"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

@@ -89,6 +89,9 @@ export const fieldMessages = {
   "variant_required": { en: "is needed to compute the expiry date (the document's kind); give it or the expiry date", ru: "нужен для расчёта срока действия (вид документа); укажите его или дату окончания срока" },
   "not_for_type": { en: "does not apply to this document type", ru: "не относится к этому типу документа" },
   "before_birth": { en: "cannot be before the holder's birth date", ru: "не может быть раньше даты рождения владельца" },
+  "not_a_minor": { en: "must make the child younger than 18; add an adult as a ward with a power of attorney", ru: "ребёнку должно быть меньше 18 лет; взрослого добавьте как подопечного по доверенности" },
+  "unknown_subject": { en: "is not a person you act for", ru: "не человек, за которого вы действуете" },
+  "unknown_patient": { en: "is not you or a person you act for", ru: "не вы и не человек, за которого вы действуете" },
 } as const;
 
 export type FieldCode = keyof typeof fieldMessages;

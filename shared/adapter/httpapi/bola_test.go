@@ -91,6 +91,7 @@ const (
 	fxSpecialist   = "specialist"
 	fxOrganisation = "organisation"
 	fxSharer       = "sharer of a contact"
+	fxDependent    = "dependent"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -144,7 +145,11 @@ var bolaRows = map[string]bolaRow{
 		why: "a lead clerk of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404"},
 	"POST /applications/{id}/transitions": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
 		why: "staff of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404 like a missing one"},
-	// profile
+	// profile and family: another holder's dependent is 404, for staff and
+	// organisations too (an organisation never sees dependents)
+	"GET /family/{personId}":                      {class: bolaOwned, object: fxDependent, status: 200},
+	"PATCH /family/{personId}":                    {class: bolaOwned, object: fxDependent, body: map[string]any{"name": "Моя теперь"}, status: 200, mutates: true},
+	"DELETE /family/{personId}":                   {class: bolaOwned, object: fxDependent, status: 204, mutates: true},
 	"DELETE /profile/contacts/sharers/{sharerId}": {class: bolaOwned, object: fxSharer, status: 204, mutates: true},
 	// consents and organisations
 	"DELETE /consents/{id}":                    {class: bolaOwned, object: fxConsent, status: 204, mutates: true},
@@ -381,9 +386,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			}
 			return e.consent(owner, org, "custom", "foreign_passport")
 		},
-		fxSharer:       func() string { return e.sharer(owner) },
-		fxWaiting:      func() string { return join(&waitDays, "waiting") },
-		fxOffer:        func() string { return join(&offerDays, "offered") },
+		fxSharer:  func() string { return e.sharer(owner) },
+		fxWaiting: func() string { return join(&waitDays, "waiting") },
+		fxOffer:   func() string { return join(&offerDays, "offered") },
+		fxDependent: func() string {
+			return e.mustAddPerson(owner, map[string]any{"name": "Маша", "birthDate": "2015-03-01", "relation": "child"})["id"].(string)
+		},
 		fxInstitution:  func() string { return kgdPoly },
 		fxSpecialist:   func() string { return kgdTherapist },
 		fxOrganisation: func() string { return "acme" },
@@ -395,12 +403,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
-		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff,
+		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin,
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

@@ -109,6 +109,19 @@ func idemCreates(e *env) []idemCreate {
 	}
 	return []idemCreate{
 		{
+			pattern: "POST /family", status: http.StatusCreated, expired: http.StatusCreated,
+			request: func(sub string, v int) req {
+				return post("/family", map[string]any{"name": fmt.Sprintf("Маша %d", v), "birthDate": "2015-03-01", "relation": "child"})
+			},
+			count: func(sub string) int { return e.countItems(sub, "/family") },
+			failing: func(sub string) (req, func() req) {
+				return post("/family", map[string]any{"name": "Маша 0", "birthDate": "2015-03-01"}), // relation:required
+					func() req {
+						return post("/family", map[string]any{"name": "Маша 0", "birthDate": "2015-03-01", "relation": "child"})
+					}
+			},
+		},
+		{
 			pattern: "POST /documents", status: http.StatusCreated, expired: http.StatusCreated,
 			request: func(sub string, v int) req {
 				return post("/documents", map[string]any{"type": "custom", "title": fmt.Sprintf("Пропуск %d", v)})

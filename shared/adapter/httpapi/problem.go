@@ -99,6 +99,10 @@ var reasons = map[errs.Reason][2]string{
 	"applicant_only":                {"Only the applicant may do this", "Это может сделать только заявитель"},                                                                                                                                                // applications.ReasonApplicantOnly
 	"too_many_documents":            {"You hold the maximum number of active documents (200); archive or delete one first", "У вас максимальное число действующих документов (200); сначала переместите какой-нибудь в архив или удалите"},                   // registry.ReasonTooManyDocuments
 	"too_many_applications":         {"You have the maximum number of open applications (50)", "У вас максимальное число открытых заявлений (50)"},                                                                                                           // applications.ReasonTooManyApplications
+	"too_many_dependents":           {"You have added the maximum number of people (20)", "Добавлено максимальное число людей (20)"},                                                                                                                         // family.ReasonTooManyDependents
+	"dependent_in_use":              {"Documents still belong to this person; delete them first", "У этого человека остались документы; сначала удалите их"},                                                                                                 // family.ReasonDependentInUse
+	"age_not_accepted":              {"This specialist does not see patients of this age", "Этот специалист не принимает пациентов такого возраста"},                                                                                                         // booking.ReasonAgeNotAccepted
+	"dependent_not_active":          {"You no longer act for this person (grown up, or the power of attorney has ended)", "Вы больше не действуете за этого человека (он вырос или срок доверенности истёк)"},                                                // family.ReasonDependentNotActive
 	"contact_verified":              {"This contact is confirmed already", "Этот контакт уже подтверждён"},                                                                                                                                                   // registry.ReasonContactVerified
 	"code_limit":                    {"Too many codes were sent to this contact or for your account in the last hour; ask again later", "За последний час на этот контакт или для вашей учётной записи отправлено слишком много кодов; запросите код позже"}, // registry.ReasonCodeLimit
 	"contact_sharers_full":          {"This contact is shared by as many people as it may be; its owner can remove someone", "Этим контактом пользуется максимальное число людей; владелец контакта может кого-то удалить"},                                  // registry.ReasonContactSharersFull
@@ -219,6 +223,9 @@ var fieldMessages = map[string][2]string{
 	"variant_required":              {"is needed to compute the expiry date (the document's kind); give it or the expiry date", "нужен для расчёта срока действия (вид документа); укажите его или дату окончания срока"},
 	"not_for_type":                  {"does not apply to this document type", "не относится к этому типу документа"},
 	"before_birth":                  {"cannot be before the holder's birth date", "не может быть раньше даты рождения владельца"},
+	"not_a_minor":                   {"must make the child younger than 18; add an adult as a ward with a power of attorney", "ребёнку должно быть меньше 18 лет; взрослого добавьте как подопечного по доверенности"},
+	"unknown_subject":               {"is not a person you act for", "не человек, за которого вы действуете"},
+	"unknown_patient":               {"is not you or a person you act for", "не вы и не человек, за которого вы действуете"},
 }
 
 // Problem is an RFC 9457 problem detail.

@@ -58,6 +58,8 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /profile/contacts/resend":         `{"channel":"sms"}`,
 		"POST /waitlist":                        `{"institutionId":"inst-msk-01","specialization":"Терапевт","from":"2026-07-01","to":"2026-07-01"}`,
 		"POST /waitlist/{id}/accept":            `{"mode":"in_person"}`,
+		"POST /family":                          `{"name":"Маша","birthDate":"2015-03-01","relation":"child"}`,
+		"PATCH /family/{personId}":              `{"name":"Маша"}`,
 	}
 	for _, rt := range functions.Routes() {
 		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
@@ -69,6 +71,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
 			path = strings.Replace(path, "{orgId}", "acme", 1) // the token's org: its administrator reaches the database
 			path = strings.Replace(path, "{sharerId}", "0b5e93810058fa5f", 1)
+			path = strings.Replace(path, "{personId}", "0190a6b2-0000-7000-8000-000000000000", 1)
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				path += "?date=2026-07-01"
 			}

@@ -373,7 +373,7 @@ func (s *Service) Rebook(ctx context.Context, owner, id, slotID string) (Booking
 	// The claim of a key of its own makes the rebooking once per
 	// cancelled booking, whatever slot a second request names.
 	key := &idempotency.Key{Key: "rebook-" + old.ID, Hash: "rebook", Expires: old.Start.Add(366 * 24 * time.Hour)}
-	return s.Book(ctx, owner, BookInput{SlotID: slotID, Mode: string(mode), ContactPhone: old.ContactPhone}, key)
+	return s.Book(ctx, owner, BookInput{SlotID: slotID, Mode: string(mode), ContactPhone: old.ContactPhone, Patient: old.Patient}, key)
 }
 
 // outsideAbsences drops from want the slots that fall in an absence: a

@@ -95,8 +95,14 @@ type Event struct {
 
 // Booking is one appointment of one person.
 type Booking struct {
-	ID                 string
-	Owner              string
+	ID    string
+	Owner string
+	// Patient is the dependent the owner booked for (family), "" the
+	// owner themself; PatientName names them in the cabinet and the
+	// confirmation. The per-person rules (one booking a specialist a day,
+	// no overlap, MaxUpcoming places) count per patient.
+	Patient            string
+	PatientName        string
 	SpecialistID       string
 	InstitutionID      string
 	Start, End         time.Time

@@ -26,6 +26,9 @@ type JournalFilter struct {
 	Status      string // upcoming, past, cancelled; "" all
 	From, To    string // local dates, inclusive
 	Institution string
+	// Patient selects one person's bookings: PatientSelf the owner's own,
+	// a dependent's id theirs; "" everyone's.
+	Patient string
 }
 
 // Journal returns owner's bookings matching f, newest first.
@@ -71,7 +74,9 @@ func (s *Service) Journal(ctx context.Context, owner string, f JournalFilter) ([
 			f.Status == "cancelled" && b.Status != Cancelled,
 			from != nil && day.Before(*from),
 			to != nil && day.After(*to),
-			f.Institution != "" && b.InstitutionID != f.Institution:
+			f.Institution != "" && b.InstitutionID != f.Institution,
+			f.Patient == PatientSelf && b.Patient != "",
+			f.Patient != "" && f.Patient != PatientSelf && b.Patient != f.Patient:
 			continue
 		}
 		out = append(out, b)
@@ -182,7 +187,7 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	if mineErr != nil {
 		return Booking{}, mineErr
 	}
-	if err := noOverlap(op, mine, b.ID, slot.Start, slot.End, now); err != nil {
+	if err := noOverlap(op, ofPatient(mine, b.Patient), b.ID, slot.Start, slot.End, now); err != nil {
 		return Booking{}, err
 	}
 	from, to := b.Start, slot.Start

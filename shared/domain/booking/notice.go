@@ -25,6 +25,7 @@ var noticeTexts = map[string]map[string]string{
 		"cancelled.title":    "Запись отменена",
 		"when":               "%s, в %s (%s)",
 		"what":               "Приём: %s.",
+		"patient":            "Пациент: %s.",
 		"where":              "Место: %s.",
 		"where.video":        "Видеоприём: ссылка в кабинете откроется за 15 минут до начала.",
 		"number":             "Номер записи %s.",
@@ -45,6 +46,7 @@ var noticeTexts = map[string]map[string]string{
 		"cancelled.title":    "Appointment cancelled",
 		"when":               "%s at %s (%s)",
 		"what":               "Appointment: %s.",
+		"patient":            "Patient: %s.",
 		"where":              "Place: %s.",
 		"where.video":        "Video appointment: the link in your cabinet opens 15 minutes before the start.",
 		"number":             "Booking number %s.",
@@ -134,6 +136,11 @@ func Notice(id string, at time.Time, in NoticeInput) inbox.Notification {
 	}
 	if len(what) > 0 {
 		parts = append(parts, fmt.Sprintf(t["what"], strings.Join(what, ", ")))
+	}
+	// A dependent's appointment says whose it is: the holder may book
+	// for several children.
+	if b.PatientName != "" {
+		parts = append(parts, fmt.Sprintf(t["patient"], b.PatientName))
 	}
 	if in.Change != ChangeCancelled {
 		if b.Mode == Video {

@@ -35,6 +35,9 @@ const (
 	// ReasonTooManyWaits (Conflict): the person keeps MaxWaitEntries
 	// entries on waiting lists.
 	ReasonTooManyWaits errs.Reason = "too_many_waits"
+	// ReasonAgeNotAccepted (Conflict): the specialist does not see
+	// patients of this age (a paediatrician: under 18s).
+	ReasonAgeNotAccepted errs.Reason = "age_not_accepted"
 	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
 	// was taken meanwhile; Service.Book picks another.
 	ReasonPlaceTaken errs.Reason = "place_taken"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/remindtime"
 )
@@ -103,12 +104,19 @@ func (b Booking) Schedule(now time.Time, person *time.Location) registry.Reminde
 // their messages are written in, from their profile; nil and "" when the
 // service has no Profiles (the institution's zone, the default language).
 func (s *Service) person(ctx context.Context, owner string) (*time.Location, string, error) {
+	loc, lang, _, err := s.personBirth(ctx, owner)
+	return loc, lang, err
+}
+
+// personBirth is person with owner's birth date (nil when unknown, or
+// without Profiles), for a specialist's age bounds.
+func (s *Service) personBirth(ctx context.Context, owner string) (*time.Location, string, *civil.Date, error) {
 	if s.Profiles == nil {
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
 	p, err := s.Profiles.GetProfile(ctx, owner)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
-	return p.Location(), p.Language, nil
+	return p.Location(), p.Language, p.BirthDate, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // Store persists schedules, slots and bookings.
@@ -105,6 +106,9 @@ type Service struct {
 	// Waits keeps the waiting lists; nil: no waiting list (JoinWaitlist
 	// is Internal, nothing is offered).
 	Waits WaitStore
+	// Patients resolves the dependents an owner books for (the family
+	// domain); nil books for the owner alone (a patient is unknown_patient).
+	Patients registry.Subjects
 }
 
 // Staff is the caller of a staff method.
@@ -123,6 +127,51 @@ type BookInput struct {
 	// visit for this specialization, unused and valid on the slot's day);
 	// the booking uses it up.
 	ReferralID string `json:"referralId"`
+	// Patient is a dependent's id (GET /family), or "" or PatientSelf for
+	// the owner.
+	Patient string `json:"patient"`
+}
+
+// PatientSelf is BookInput.Patient (and JournalFilter.Patient) of the
+// owner themself.
+const PatientSelf = "self"
+
+// patient is who a booking is for: "" the owner, else their dependent.
+type patient struct {
+	id, name string
+	birth    *civil.Date
+}
+
+// resolvePatient resolves in.Patient for a new booking: someone else's
+// dependent is unknown_patient, exactly as a missing one; a grown-up
+// child or an ended power of attorney is family's dependent_not_active.
+func (s *Service) resolvePatient(ctx context.Context, op, owner, id string) (patient, error) {
+	if id == "" || id == PatientSelf {
+		return patient{}, nil
+	}
+	if s.Patients == nil {
+		return patient{}, fieldErr(op, "patient", "unknown_patient")
+	}
+	sj, err := s.Patients.Subject(ctx, owner, id)
+	if errs.Is(err, errs.NotFound) {
+		return patient{}, fieldErr(op, "patient", "unknown_patient")
+	}
+	if err != nil {
+		return patient{}, err
+	}
+	return patient{id: sj.ID, name: sj.Name, birth: &sj.BirthDate}, nil
+}
+
+// ofPatient keeps the bookings of mine that are patient's (the per-person
+// rules count per patient: a parent and each child have their own).
+func ofPatient(mine []Booking, patient string) []Booking {
+	out := mine[:0:0]
+	for _, b := range mine {
+		if b.Patient == patient {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // SlotQuery selects free slots of a specialist, by local dates of its institution.
@@ -250,13 +299,15 @@ func (s *Service) specialist(ctx context.Context, id string) (directory.Speciali
 	return spec, inst, err
 }
 
-// Book books a free slot for owner. A person holds at most MaxUpcoming
-// upcoming bookings and one per specialist per day.
-// A person cannot hold two appointments overlapping in time, anywhere.
-// Errors: Invalid (fields slotId, mode, contactPhone; a reused idempotency
-// key), Conflict (slot_taken, day_full, one_per_day, overlapping_booking,
-// too_many_bookings),
-// Unavailable, Internal.
+// Book books a free slot for owner, or for one of their dependents
+// (in.Patient). A person — the owner and each dependent alike — holds at
+// most MaxUpcoming upcoming bookings and one per specialist per day, and
+// cannot hold two appointments overlapping in time, anywhere; a
+// specialist's age bounds are checked on the patient's birth date.
+// Errors: Invalid (fields slotId, mode, contactPhone, patient; a reused
+// idempotency key), Conflict (slot_taken, day_full, one_per_day,
+// overlapping_booking, too_many_bookings, age_not_accepted,
+// dependent_not_active), Unavailable, Internal.
 func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key) (booked Booking, replayed bool, err error) {
 	return s.book(ctx, owner, in, idem, nil)
 }
@@ -305,7 +356,10 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		mineErr   error
 		person    *time.Location
 		language  string
+		birth     *civil.Date
 		personErr error
+		who       patient
+		whoErr    error
 	)
 	_ = parallel.Do(
 		func() error {
@@ -317,7 +371,8 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
 		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
-		func() error { person, language, personErr = s.person(ctx, owner); return nil },
+		func() error { person, language, birth, personErr = s.personBirth(ctx, owner); return nil },
+		func() error { who, whoErr = s.resolvePatient(ctx, op, owner, in.Patient); return nil },
 	)
 	if idem != nil {
 		// A retry answers what the first request got, even though the
@@ -347,23 +402,33 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 			return Booking{}, false, err
 		}
 	}
+	if whoErr != nil {
+		return Booking{}, false, whoErr
+	}
+	if personErr != nil {
+		return Booking{}, false, personErr
+	}
+	if who.id != "" {
+		birth = who.birth
+	}
+	// The age on the appointment's day where it takes place.
+	if !spec.Accepts(birth, civil.Of(slot.Start.In(zone(inst.TimeZone)))) {
+		return Booking{}, false, errs.E(op, errs.Conflict, ReasonAgeNotAccepted)
+	}
 	if scErr != nil {
 		return Booking{}, false, scErr
 	} else if hasSc {
 		slot.MaxPerDay = sc.MaxPerDay // today's limit, not the one the slot was made with
 	}
-	b := Booking{ID: s.NewID(), Owner: owner, SpecialistID: spec.ID, InstitutionID: inst.ID,
+	b := Booking{ID: s.NewID(), Owner: owner, Patient: who.id, PatientName: who.name, SpecialistID: spec.ID, InstitutionID: inst.ID,
 		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
 		Status: Confirmed, CancelDeadline: slot.Start.Add(-deadline(inst)), Checklist: checklist(inst, mode),
 		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1, ReferralID: in.ReferralID}
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	if personErr != nil {
-		return Booking{}, false, personErr
-	}
 	if mineErr == nil {
-		if err := noOverlap(op, mine, "", slot.Start, slot.End, now); err != nil {
+		if err := noOverlap(op, ofPatient(mine, who.id), "", slot.Start, slot.End, now); err != nil {
 			return Booking{}, false, err
 		}
 	}
@@ -379,7 +444,7 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 			return Booking{}, false, mineErr
 		}
 		held := map[int]bool{}
-		for _, x := range mine {
+		for _, x := range ofPatient(mine, who.id) {
 			if x.Upcoming(now) {
 				held[x.Place] = true
 			}

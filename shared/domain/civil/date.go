@@ -89,6 +89,18 @@ func (d Date) AddMonths(n int) Date {
 // 29 February plus one year is 28 February.
 func (d Date) AddYears(n int) Date { return d.AddMonths(12 * n) }
 
+// YearsTo is the whole years from d (a birth date) to day, counted with
+// AddYears: the age on day, so a 29 February birthday turns a year older
+// on 28 February of a common year, as the family's age of majority and
+// the registry's passport ages count it. Before d it is negative.
+func (d Date) YearsTo(day Date) int {
+	n := day.Year - d.Year
+	if day.Before(d.AddYears(n)) {
+		n--
+	}
+	return n
+}
+
 func daysIn(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
 
 func floorDiv(a, b int) int {

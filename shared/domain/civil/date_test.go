@@ -92,3 +92,22 @@ func TestTodayByZone(t *testing.T) {
 		t.Errorf("Kaliningrad today = %s", got)
 	}
 }
+
+func TestYearsTo(t *testing.T) {
+	for _, tc := range []struct {
+		birth, day string
+		want       int
+	}{
+		{"2012-06-10", "2026-06-09", 13},
+		{"2012-06-10", "2026-06-10", 14},
+		{"2008-02-29", "2026-02-27", 17},
+		{"2008-02-29", "2026-02-28", 18}, // a common year: the birthday is 28 February
+		{"2008-02-29", "2028-02-28", 19},
+		{"2008-02-29", "2028-02-29", 20},
+		{"2026-06-10", "2026-06-09", -1},
+	} {
+		if got := mustParse(t, tc.birth).YearsTo(mustParse(t, tc.day)); got != tc.want {
+			t.Errorf("%s to %s: %d years, want %d", tc.birth, tc.day, got, tc.want)
+		}
+	}
+}

@@ -66,6 +66,9 @@ func polyclinicHours() []Hours {
 
 func licence(number string) Licence { return Licence{Number: number, Status: LicenceActive} }
 
+// paediatricMaxAge: a paediatrician sees children, under 18.
+const paediatricMaxAge = 17
+
 var (
 	inPerson = []string{ModeInPerson}
 	both     = []string{ModeInPerson, ModeVideo}
@@ -82,7 +85,7 @@ func demo() []demoInst {
 				{Name: "Смирнова Ольга Викторовна", Specialization: "Терапевт", Rating: 4.8, Reviews: 312,
 					Certificates: []string{"Сертификат специалиста «Терапия», 2023"}, Modes: both},
 				{Name: "Кузнецов Андрей Павлович", Specialization: "Педиатр", Rating: 4.9, Reviews: 204,
-					Certificates: []string{"Аккредитация «Педиатрия», 2022"}, Modes: both},
+					Certificates: []string{"Аккредитация «Педиатрия», 2022"}, Modes: both, MaxAge: paediatricMaxAge},
 				{Name: "Фёдорова Наталья Игоревна", Specialization: "Офтальмолог", Rating: 4.6, Reviews: 97,
 					Certificates: []string{"Аккредитация «Офтальмология», 2021"}, Modes: inPerson},
 				{Name: "Белов Сергей Алексеевич", Specialization: "Невролог", Rating: 4.5, Reviews: 143,
@@ -144,7 +147,7 @@ func demo() []demoInst {
 				{Name: "Хабибуллина Гульнара Рашидовна", Specialization: "Терапевт", Rating: 4.7, Reviews: 265,
 					Certificates: []string{"Аккредитация «Терапия», 2022"}, Modes: both},
 				{Name: "Сафин Ильдар Маратович", Specialization: "Педиатр", Rating: 4.8, Reviews: 190,
-					Certificates: []string{"Аккредитация «Педиатрия», 2023"}, Modes: both},
+					Certificates: []string{"Аккредитация «Педиатрия», 2023"}, Modes: both, MaxAge: paediatricMaxAge},
 				{Name: "Галиева Алсу Фаридовна", Specialization: "Офтальмолог", Rating: 4.6, Reviews: 74,
 					Certificates: []string{"Сертификат специалиста «Офтальмология», 2020"}, Modes: inPerson},
 			}},
@@ -186,7 +189,7 @@ func demo() []demoInst {
 				{Name: "Соколова Ирина Александровна", Specialization: "Терапевт", Rating: 4.6, Reviews: 178,
 					Certificates: []string{"Аккредитация «Терапия», 2023"}, Modes: both},
 				{Name: "Ермаков Виталий Олегович", Specialization: "Педиатр", Rating: 4.8, Reviews: 99,
-					Certificates: []string{"Аккредитация «Педиатрия», 2021"}, Modes: both},
+					Certificates: []string{"Аккредитация «Педиатрия», 2021"}, Modes: both, MaxAge: paediatricMaxAge},
 			}},
 		{Institution{ID: "inst-kgd-02", Name: "Областная клиническая больница Калининградской области", Type: TypeHospital, INN: "3906058132",
 			Address: "ул. Клиническая, 74", City: "Калининград", Phone: "+74012578302", TimeZone: zoneKaliningrad,
@@ -235,7 +238,7 @@ func demo() []demoInst {
 				{Name: "Дмитриева Татьяна Олеговна", Specialization: "Терапевт", Rating: 4.5, Reviews: 131,
 					Certificates: []string{"Аккредитация «Терапия», 2020"}, Modes: both},
 				{Name: "Шевченко Алексей Викторович", Specialization: "Педиатр", Rating: 4.7, Reviews: 86,
-					Certificates: []string{"Аккредитация «Педиатрия», 2022"}, Modes: both},
+					Certificates: []string{"Аккредитация «Педиатрия», 2022"}, Modes: both, MaxAge: paediatricMaxAge},
 				{Name: "Пак Юлия Геннадьевна", Specialization: "Стоматолог-терапевт", Rating: 4.6, Reviews: 49,
 					Certificates: []string{"Аккредитация «Стоматология терапевтическая», 2021"}, Modes: inPerson},
 			}},

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 )
@@ -149,5 +150,50 @@ func TestDemoSearch(t *testing.T) {
 				t.Errorf("ids = %v, want %d starting with %s", ids(p), tt.count, tt.first)
 			}
 		})
+	}
+}
+
+// GIVEN a paediatrician of the demo directory (under 18s) and a
+// specialist without bounds WHEN patients of several ages ask THEN the
+// paediatrician takes children to the day before their 18th birthday
+// (29 February counted as 28 February in a common year), the other
+// anyone; an unknown birth date is not refused.
+func TestSpecialistAgeBounds(t *testing.T) {
+	var paed, other directory.Specialist
+	_, specs := directory.Demo()
+	for _, s := range specs {
+		switch {
+		case s.Specialization == "Педиатр" && paed.ID == "":
+			paed = s
+		case s.MaxAge == 0 && s.MinAge == 0 && other.ID == "":
+			other = s
+		}
+	}
+	if paed.MaxAge != 17 {
+		t.Fatalf("the demo paediatrician %s takes up to %d years, want 17", paed.ID, paed.MaxAge)
+	}
+	day := civil.Date{Year: 2026, Month: 2, Day: 28}
+	for _, tc := range []struct {
+		birth        string
+		paed, anyone bool
+	}{
+		{"2020-05-01", true, true},
+		{"2008-03-01", true, true},  // 17 until 1 March
+		{"2008-02-29", false, true}, // 18 on 28 February of a common year
+		{"1990-01-01", false, true},
+	} {
+		b, err := civil.Parse(tc.birth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := paed.Accepts(&b, day); got != tc.paed {
+			t.Errorf("paediatrician, born %s: %v, want %v", tc.birth, got, tc.paed)
+		}
+		if got := other.Accepts(&b, day); got != tc.anyone {
+			t.Errorf("%s, born %s: %v, want %v", other.Specialization, tc.birth, got, tc.anyone)
+		}
+	}
+	if !paed.Accepts(nil, day) {
+		t.Error("an unknown birth date is refused")
 	}
 }

@@ -127,6 +127,25 @@ type Specialist struct {
 	Certificates   []string
 	Price          int      // roubles per appointment; 0 = free under OMS
 	Modes          []string // ModeInPerson, ModeVideo
+	// MinAge and MaxAge bound the patients the specialist sees, in whole
+	// years on the appointment's day (a paediatrician: MaxAge 17, under
+	// 18s); 0 is no bound. Booking checks them against the patient's birth
+	// date (booking.ReasonAgeNotAccepted).
+	MinAge, MaxAge int
+}
+
+// Accepts reports whether a patient born on birth is within s's age
+// bounds on day (years counted as the registry counts them, a 29 February
+// birthday on 28 February of a common year). An unknown birth date (nil:
+// an account holder whose profile gives none; a dependent always has one)
+// is not refused: the registry cannot tell, and the reception checks the
+// patient's papers at the visit.
+func (s Specialist) Accepts(birth *civil.Date, day civil.Date) bool {
+	if birth == nil || (s.MinAge == 0 && s.MaxAge == 0) {
+		return true
+	}
+	age := birth.YearsTo(day)
+	return (s.MinAge == 0 || age >= s.MinAge) && (s.MaxAge == 0 || age <= s.MaxAge)
 }
 
 // Point is a place on the globe in degrees (WGS 84).

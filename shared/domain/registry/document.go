@@ -41,8 +41,13 @@ type Document struct {
 	// that carries it (a child's birth certificate), nil otherwise.
 	HolderBirthDate *civil.Date
 	RemindDays      []int // per-document reminder steps, descending; nil: the type's defaults
-	Source          Source
-	ArchivedAt      *time.Time
+	// Subject is the dependent (family) the document belongs to, "" for the
+	// holder (Owner) themself; SubjectName names them in messages
+	// («Маша: Загранпаспорт»), kept from when the document was added.
+	Subject     string
+	SubjectName string
+	Source      Source
+	ArchivedAt  *time.Time
 	// Issuer is the issuing agency of a document pushed by one (Source
 	// agency), "" otherwise.
 	Issuer string

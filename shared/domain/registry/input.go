@@ -32,6 +32,9 @@ type DocumentFields struct {
 // CreateInput is the body of a new document.
 type CreateInput struct {
 	Type string `json:"type"`
+	// Subject is a dependent of the holder's the document belongs to
+	// (GET /family); empty for the holder.
+	Subject string `json:"subject"`
 	DocumentFields
 }
 

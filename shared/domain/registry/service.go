@@ -11,6 +11,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/limits"
 	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/opt"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
@@ -51,17 +52,71 @@ type Store interface {
 
 // DocumentCounter counts documents; a store implements it.
 type DocumentCounter interface {
-	// CountActiveDocuments counts owner's documents not in the archive,
-	// stopping at upTo. Errors: Unavailable, Internal.
-	CountActiveDocuments(ctx context.Context, owner string, upTo int) (int, error)
+	// CountActiveDocuments counts owner's documents of subject ("" the
+	// holder's own) not in the archive, stopping at upTo.
+	// Errors: Unavailable, Internal.
+	CountActiveDocuments(ctx context.Context, owner, subject string, upTo int) (int, error)
 }
 
-// checkRoom refuses a new active document of owner at the cap.
-func (s *Service) checkRoom(ctx context.Context, op, owner string) error {
+// SubjectSelf selects the holder's own documents (ListFilter.Subject).
+const SubjectSelf = "self"
+
+// Subjects resolves the dependents a holder acts for (the family domain
+// implements it).
+type Subjects interface {
+	// Subject returns holder's dependent id while the holder may act for
+	// them. Errors: NotFound (missing or another holder's), Conflict
+	// (dependent_not_active: grown up, or the power of attorney ended),
+	// Unavailable, Internal.
+	Subject(ctx context.Context, holder, id string) (Subject, error)
+}
+
+// Subject is a dependent as the registry needs them: their rules run on
+// their birth date, their messages name them.
+type Subject struct {
+	ID        string
+	Name      string
+	BirthDate civil.Date
+}
+
+// subject resolves in.Subject for a create: NotFound (someone else's id
+// too) is a field error, as an unknown type is.
+func (s *Service) subject(ctx context.Context, op, owner, id string) (*Subject, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if s.Subjects == nil {
+		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "subject", Code: "unknown_subject"})
+	}
+	sj, err := s.Subjects.Subject(ctx, owner, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "subject", Code: "unknown_subject"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &sj, nil
+}
+
+// birthOf is the birth date d's rules use: its subject's, else the holder's.
+func (s *Service) birthOf(ctx context.Context, d Document, p Profile) *civil.Date {
+	if d.Subject == "" || s.Subjects == nil {
+		return p.BirthDate
+	}
+	sj, err := s.Subjects.Subject(ctx, d.Owner, d.Subject)
+	if err != nil {
+		return nil
+	}
+	return &sj.BirthDate
+}
+
+// checkRoom refuses a new active document of owner's subject at the cap
+// (limits.ActiveDocuments a person: the holder and each dependent).
+func (s *Service) checkRoom(ctx context.Context, op, owner, subject string) error {
 	if s.Counter == nil {
 		return nil
 	}
-	n, err := s.Counter.CountActiveDocuments(ctx, owner, limits.ActiveDocuments)
+	n, err := s.Counter.CountActiveDocuments(ctx, owner, subject, limits.ActiveDocuments)
 	if err != nil {
 		return err
 	}
@@ -95,6 +150,9 @@ type Service struct {
 	// limits.ActiveDocuments; nil where a function creates no documents
 	// for people (an agency's are trusted and replace their predecessor).
 	Counter DocumentCounter
+	// Subjects resolves the holder's dependents (documents with a
+	// subject); nil where a function keeps no family.
+	Subjects Subjects
 	// Log receives what a caller is not told (a code that could not be
 	// sent after the profile was saved); slog.Default when nil.
 	Log *slog.Logger
@@ -119,8 +177,11 @@ type View struct {
 type ListFilter struct {
 	Status Status
 	Type   DocType
-	Limit  int
-	Cursor string
+	// Subject selects one person's documents: SubjectSelf the holder's own,
+	// a dependent's id theirs; "" everyone's.
+	Subject string
+	Limit   int
+	Cursor  string
 }
 
 // Page is one page of documents.
@@ -174,18 +235,32 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 		}
 		return View{}, false, errs.E(op, errs.Invalid, errs.FieldError{Field: "type", Code: code})
 	}
+	sj, err := s.subject(ctx, op, owner, in.Subject)
+	if err != nil {
+		return View{}, false, err
+	}
 	// The profile and the cap's count in one round trip.
 	var p Profile
-	err := parallel.Do(
+	err = parallel.Do(
 		func() (err error) { p, err = s.Store.GetProfile(ctx, owner); return err },
-		func() error { return s.checkRoom(ctx, op, owner) },
+		func() error { return s.checkRoom(ctx, op, owner, in.Subject) },
 	)
 	if err != nil {
 		return View{}, false, err
 	}
 	now := s.Now().UTC()
 	d := Document{ID: s.NewID(), Owner: owner, Type: ti.Type, Source: SourceUser, CreatedAt: now, UpdatedAt: now, Version: 1}
-	if _, fe := apply(&d, in.DocumentFields, true, p.BirthDate, s.today(p)); fe.Err(op) != nil {
+	birth := p.BirthDate
+	if sj != nil {
+		// The subject's document follows the subject's birth date (the
+		// internal passport at 14/20/45), and a birth certificate carries
+		// it (the first passport at 14) unless the holder typed another.
+		d.Subject, d.SubjectName, birth = sj.ID, sj.Name, &sj.BirthDate
+		if ti.HolderBirthDate && !in.HolderBirthDate.Set {
+			in.HolderBirthDate = opt.Of(sj.BirthDate.String())
+		}
+	}
+	if _, fe := apply(&d, in.DocumentFields, true, birth, s.today(p)); fe.Err(op) != nil {
 		return View{}, false, fe.Err(op)
 	}
 	d.Reminder = d.Schedule(p.Location(), now)
@@ -267,7 +342,8 @@ func (s *Service) ListDocuments(ctx context.Context, owner string, f ListFilter)
 		func(d Document) string { return d.ID },
 		func(d Document) bool {
 			st, _ := d.StatusOn(today)
-			return (f.Type == "" || d.Type == f.Type) && (f.Status == "" || st == f.Status)
+			return (f.Type == "" || d.Type == f.Type) && (f.Status == "" || st == f.Status) &&
+				(f.Subject == "" || d.Subject == f.Subject || (f.Subject == SubjectSelf && d.Subject == ""))
 		}, after, limit, examineBudget)
 	if err != nil {
 		return Page{}, err
@@ -297,7 +373,7 @@ func (s *Service) UpdateDocument(ctx context.Context, owner, id string, in Docum
 	if d.ArchivedAt != nil {
 		return View{}, errs.E(op, errs.Conflict, ReasonArchived)
 	}
-	changed, fe := apply(&d, in, false, p.BirthDate, s.today(p))
+	changed, fe := apply(&d, in, false, s.birthOf(ctx, d, p), s.today(p))
 	if err := fe.Err(op); err != nil {
 		return View{}, err
 	}
@@ -322,7 +398,11 @@ func (s *Service) Archive(ctx context.Context, owner, id string) (View, error) {
 // Errors: NotFound, Conflict (not archived; too_many_documents),
 // Unavailable, Internal.
 func (s *Service) Unarchive(ctx context.Context, owner, id string) (View, error) {
-	if err := s.checkRoom(ctx, "registry.Unarchive", owner); err != nil {
+	d, err := s.Store.GetDocument(ctx, owner, id)
+	if err != nil {
+		return View{}, err
+	}
+	if err := s.checkRoom(ctx, "registry.Unarchive", owner, d.Subject); err != nil {
 		return View{}, err
 	}
 	return s.setArchived(ctx, owner, id, false)

@@ -32,6 +32,10 @@ func render(d registry.Document, today civil.Date, lang string) text {
 			name = ti.Title["en"]
 		}
 	}
+	if d.SubjectName != "" {
+		// A dependent's document goes to the holder: say whose it is.
+		name = d.SubjectName + ": " + name
+	}
 	dl, _ := d.Deadline()
 	if dl.Milestone == registry.MilestoneFirstPassport {
 		return renderFirstPassport(name, dl.Date, today, lang)

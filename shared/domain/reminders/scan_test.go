@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -434,5 +435,36 @@ func TestUnverifiedNumberGetsNoReminder(t *testing.T) {
 	e.scan("2026-12-24T06:00:00Z")
 	if got := summarize(e.drain()); len(got) != 2*docs {
 		t.Errorf("after proving: %d messages, want %d", len(got), 2*docs)
+	}
+}
+
+// oneChild is the family port with one dependent, Маша (the family
+// domain's own tests cover the real one).
+type oneChild struct{}
+
+func (oneChild) Subject(_ context.Context, _, id string) (registry.Subject, error) {
+	return registry.Subject{ID: id, Name: "Маша", BirthDate: civil.Date{Year: 2015, Month: 3, Day: 1}}, nil
+}
+
+// TestDependentsReminderNamesThem: a dependent's document is reminded to
+// the holder's contacts, and every message says whose it is.
+func TestDependentsReminderNamesThem(t *testing.T) {
+	e := newEnv(t)
+	e.person("anna", "Europe/Moscow")
+	e.docs.Subjects = oneChild{}
+	e.clock = time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	if _, _, err := e.docs.CreateDocument(e.ctx, "anna", registry.CreateInput{Type: "custom", Subject: "kid-1",
+		DocumentFields: registry.DocumentFields{Title: opt.Of("Pass"), ExpiresOn: opt.Of("2026-12-31")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.scan("2026-12-01T06:00:00Z")
+	got := e.drain()
+	if len(got) != 2 {
+		t.Fatalf("delivered %v, want the holder's sms and e-mail", summarize(got))
+	}
+	for _, m := range got {
+		if m.Attrs["userId"] != "anna" || !strings.Contains(m.Body, "Маша: Pass") {
+			t.Errorf("%s message to %s: %q, want it to name Маша", m.Attrs["channel"], m.Attrs["userId"], m.Body)
+		}
 	}
 }

@@ -65,8 +65,15 @@ type referralResponse struct {
 	Until          string `json:"until"`
 }
 
+// patientResponse is the dependent a booking is for.
+type patientResponse struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 type bookingResponse struct {
 	ID                 string                 `json:"id"`
+	Patient            *patientResponse       `json:"patient,omitempty"`
 	ConfirmationNumber string                 `json:"confirmationNumber"`
 	Status             string                 `json:"status"`
 	Start              string                 `json:"start"`
@@ -124,6 +131,9 @@ func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.
 	}
 	for _, rf := range b.Referrals {
 		out.Referrals = append(out.Referrals, referralResponse{ID: rf.ID, Specialization: rf.Specialization, Until: rf.Until.String()})
+	}
+	if b.Patient != "" {
+		out.Patient = &patientResponse{ID: b.Patient, Name: b.PatientName}
 	}
 	for _, o := range b.Offers {
 		var name string

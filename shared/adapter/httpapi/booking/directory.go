@@ -64,11 +64,14 @@ type specialistResponse struct {
 	Certificates   []string `json:"certificates"`
 	Price          int      `json:"price"`
 	Modes          []string `json:"modes"`
+	MinAge         int      `json:"minAge,omitempty"`
+	MaxAge         int      `json:"maxAge,omitempty"`
 }
 
 func toSpecialist(s directory.Specialist) specialistResponse {
 	return specialistResponse{ID: s.ID, InstitutionID: s.InstitutionID, Name: s.Name, Specialization: s.Specialization,
-		Rating: s.Rating, Reviews: s.Reviews, Certificates: s.Certificates, Price: s.Price, Modes: s.Modes}
+		Rating: s.Rating, Reviews: s.Reviews, Certificates: s.Certificates, Price: s.Price, Modes: s.Modes,
+		MinAge: s.MinAge, MaxAge: s.MaxAge}
 }
 
 // handleSearchInstitutions searches the directory in memory.

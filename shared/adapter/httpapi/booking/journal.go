@@ -12,7 +12,8 @@ import (
 
 func journalFilter(r *http.Request) booking.JournalFilter {
 	q := r.URL.Query()
-	return booking.JournalFilter{Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Institution: q.Get("institution")}
+	return booking.JournalFilter{Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Institution: q.Get("institution"),
+		Patient: q.Get("patient")}
 }
 
 // handleJournal lists the caller's bookings, a page at a time: the visit

@@ -25,20 +25,24 @@ type documentResponse struct {
 	// Extension is the law's extension beyond expiresOn, which status and
 	// daysLeft follow; Milestone a date to act on for a document that does
 	// not expire.
-	Extension     *extensionResponse `json:"extension,omitempty"`
-	Milestone     *milestoneResponse `json:"milestone,omitempty"`
-	Status        string             `json:"status"`
-	DaysLeft      *int               `json:"daysLeft"`
-	RemindDays    []int              `json:"remindDays"`
-	Source        string             `json:"source"`
-	ArchivedAt    *time.Time         `json:"archivedAt,omitempty"`
-	Issuer        string             `json:"issuer,omitempty"`
-	RevokedAt     *time.Time         `json:"revokedAt,omitempty"`
-	RevokedReason string             `json:"revokedReason,omitempty"`
-	ReplacedBy    string             `json:"replacedBy,omitempty"`
-	CreatedAt     time.Time          `json:"createdAt"`
-	UpdatedAt     time.Time          `json:"updatedAt"`
-	Version       int                `json:"version"`
+	Extension  *extensionResponse `json:"extension,omitempty"`
+	Milestone  *milestoneResponse `json:"milestone,omitempty"`
+	Status     string             `json:"status"`
+	DaysLeft   *int               `json:"daysLeft"`
+	RemindDays []int              `json:"remindDays"`
+	Source     string             `json:"source"`
+	ArchivedAt *time.Time         `json:"archivedAt,omitempty"`
+	Issuer     string             `json:"issuer,omitempty"`
+	// Subject is the dependent the document belongs to (GET /family), and
+	// SubjectName their name; absent for the holder's own.
+	Subject       string     `json:"subject,omitempty"`
+	SubjectName   string     `json:"subjectName,omitempty"`
+	RevokedAt     *time.Time `json:"revokedAt,omitempty"`
+	RevokedReason string     `json:"revokedReason,omitempty"`
+	ReplacedBy    string     `json:"replacedBy,omitempty"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
+	Version       int        `json:"version"`
 	// RenewalApplicationID links the application started to renew it.
 	RenewalApplicationID string `json:"renewalApplicationId,omitempty"`
 }
@@ -71,7 +75,7 @@ func toDocumentResponse(v registry.View) documentResponse {
 		RemindDays: v.RemindDays, Source: string(v.Source), ArchivedAt: v.ArchivedAt,
 		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Version: v.Version,
 		Issuer: v.Issuer, RevokedAt: v.RevokedAt, RevokedReason: v.RevokedReason, ReplacedBy: v.ReplacedBy,
-		RenewalApplicationID: v.RenewalApplication, Variant: v.Variant,
+		RenewalApplicationID: v.RenewalApplication, Variant: v.Variant, Subject: v.Subject, SubjectName: v.SubjectName,
 	}
 	if v.HolderBirthDate != nil {
 		dr.HolderBirthDate = str(v.HolderBirthDate.String())
@@ -152,7 +156,7 @@ func handleListDocuments(svc *registry.Service) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var fe errs.Fields
 		q := r.URL.Query()
-		f := registry.ListFilter{Status: registry.Status(q.Get("status")), Type: registry.DocType(q.Get("type")),
+		f := registry.ListFilter{Status: registry.Status(q.Get("status")), Type: registry.DocType(q.Get("type")), Subject: q.Get("subject"),
 			Limit: httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
 		if err := fe.ErrKind("httpapi.listDocuments", errs.Malformed); err != nil {
 			return err

@@ -4,18 +4,24 @@
 package profile
 
 import (
+	"maps"
+
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // Handlers are the profile function's handlers, by route: the person's
 // profile and contacts.
-func Handlers(svc *registry.Service) httpapi.Handlers {
-	return httpapi.Handlers{
+func Handlers(svc *registry.Service, fam *family.Service) httpapi.Handlers {
+	h := httpapi.Handlers{
 		"GET /profile":                                handleGetProfile(svc),
 		"PUT /profile":                                handlePutProfile(svc),
 		"POST /profile/contacts/verify":               handleVerify(svc),
 		"POST /profile/contacts/resend":               handleResend(svc),
 		"DELETE /profile/contacts/sharers/{sharerId}": handleRemoveSharer(svc),
 	}
+	// The people the holder acts for are the profile's too.
+	maps.Copy(h, familyHandlers(fam))
+	return h
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/ingeststore"
 	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
@@ -26,6 +27,7 @@ type (
 	orgs     = orgstore.Store
 	ingest   = ingeststore.Store
 	remind   = remindstore.Store
+	fam      = familystore.Store
 )
 
 // Store implements every domain's Store port. The core (*store.Store) is
@@ -41,6 +43,7 @@ type Store struct {
 	*orgs
 	*ingest
 	*remind
+	*fam
 }
 
 // New is every domain's store on table.
@@ -50,5 +53,5 @@ func New(db *dynamodb.Client, table string) *Store { return Of(store.New(db, tab
 func Of(base *store.Store) *Store {
 	d := docstore.New(base)
 	return &Store{Store: base, docs: d, bookings: bookingstore.New(base), apps: appstore.New(base),
-		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base)}
+		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base), fam: familystore.New(base)}
 }

@@ -68,15 +68,21 @@ func bookingPut(t *store.Tx, b booking.Booking, prevVersion int, onFail *errs.Er
 	t.Put(fromBooking(b), "version = :v", map[string]types.AttributeValue{":v": store.Num(int64(prevVersion))}, onFail)
 }
 
-// placeSK is one of a person's MaxUpcoming places for upcoming bookings.
-func placeSK(n int) string { return "BOOKPLACE#" + strconv.Itoa(n) }
+// placeSK is one of a person's MaxUpcoming places for upcoming bookings:
+// the owner's own, or a dependent's (each patient has MaxUpcoming).
+func placeSK(b booking.Booking) string {
+	if b.Patient != "" {
+		return "BOOKPLACE#" + b.Patient + "#" + strconv.Itoa(b.Place)
+	}
+	return "BOOKPLACE#" + strconv.Itoa(b.Place)
+}
 
 // placePut takes place b.Place for b until its start; a place whose
 // booking has started (holdUntil passed) is free for the taking.
 func (s *Store) placePut(b booking.Booking) types.TransactWriteItem {
 	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table),
 		Item: map[string]types.AttributeValue{
-			store.Schema.PK: store.Str(store.UserPK(b.Owner)), store.Schema.SK: store.Str(placeSK(b.Place)), "kind": store.Str("booking_place"),
+			store.Schema.PK: store.Str(store.UserPK(b.Owner)), store.Schema.SK: store.Str(placeSK(b)), "kind": store.Str("booking_place"),
 			"bookingId": store.Str(b.ID), "holdUntil": store.Num(b.Start.Unix()),
 		},
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR holdUntil <= :now"),
@@ -86,7 +92,7 @@ func (s *Store) placePut(b booking.Booking) types.TransactWriteItem {
 
 // placeMove holds b's place until its new start.
 func (s *Store) placeMove(b booking.Booking) types.TransactWriteItem {
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), placeSK(b.Place)),
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), placeSK(b)),
 		UpdateExpression:    aws.String("SET holdUntil = :h, bookingId = :id, kind = :k"),
 		ConditionExpression: aws.String("attribute_not_exists(pk) OR bookingId = :id"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":h": store.Num(b.Start.Unix()), ":id": store.Str(b.ID),
@@ -96,7 +102,7 @@ func (s *Store) placeMove(b booking.Booking) types.TransactWriteItem {
 
 // placeDelete frees b's place, if b still holds it.
 func (s *Store) placeDelete(b booking.Booking) types.TransactWriteItem {
-	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), placeSK(b.Place)),
+	return types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), placeSK(b)),
 		ConditionExpression:       aws.String("attribute_not_exists(pk) OR bookingId = :id"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":id": store.Str(b.ID)},
 	}}

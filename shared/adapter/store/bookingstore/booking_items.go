@@ -23,6 +23,8 @@ var _ booking.Store = (*Store)(nil)
 //	SPEC#<specId>      DAY#<local date>            the specialist's bookings that day (daily limit)
 //	USER#<sub>         BOOK#<bookingId>            a booking (gsi1: SPECDAY#<specId>#<date>, start)
 //	USER#<sub>         BOOKDAY#<specId>#<date>     the person's one booking with that specialist that day
+//	USER#<sub>         BOOKDAY#<specId>#<date>#<patient>  the same for a dependent of theirs
+//	USER#<sub>         BOOKPLACE#<n>               one of the person's upcoming places (BOOKPLACE#<patient>#<n> a dependent's)
 //	BOOKING#<id>       REF                         owner of a booking, for staff
 //	CONF#<number>      REF                         a confirmation number in use
 const (
@@ -37,13 +39,19 @@ const (
 	refSK       = "REF"
 )
 
-func specPK(id string) string            { return specPrefix + id }
-func slotSK(start time.Time) string      { return slotPrefix + start.UTC().Format(slotKeyLayout) }
-func daySK(d civil.Date) string          { return "DAY#" + d.String() }
-func BookSK(id string) string            { return bookPrefix + id } // BookSK is the sort key of booking id.
-func dayLockSK(b booking.Booking) string { return "BOOKDAY#" + b.SpecialistID + "#" + b.Day().String() }
-func bookingRefPK(id string) string      { return "BOOKING#" + id }
-func confPK(n string) string             { return "CONF#" + n }
+func specPK(id string) string       { return specPrefix + id }
+func slotSK(start time.Time) string { return slotPrefix + start.UTC().Format(slotKeyLayout) }
+func daySK(d civil.Date) string     { return "DAY#" + d.String() }
+func BookSK(id string) string       { return bookPrefix + id } // BookSK is the sort key of booking id.
+func dayLockSK(b booking.Booking) string {
+	// The holder's own key is the one used before dependents existed.
+	if b.Patient != "" {
+		return "BOOKDAY#" + b.SpecialistID + "#" + b.Day().String() + "#" + b.Patient
+	}
+	return "BOOKDAY#" + b.SpecialistID + "#" + b.Day().String()
+}
+func bookingRefPK(id string) string { return "BOOKING#" + id }
+func confPK(n string) string        { return "CONF#" + n }
 func specDayKey(b booking.Booking) string {
 	return "SPECDAY#" + b.SpecialistID + "#" + b.Day().String()
 }
@@ -177,6 +185,8 @@ type bookingItem struct {
 	GSI1PK              string      `dynamodbav:"gsi1pk"`
 	GSI1SK              string      `dynamodbav:"gsi1sk"`
 	ID                  string      `dynamodbav:"id"`
+	Patient             string      `dynamodbav:"patient,omitempty"`
+	PatientName         string      `dynamodbav:"patientName,omitempty"`
 	SpecialistID        string      `dynamodbav:"specialistId"`
 	InstitutionID       string      `dynamodbav:"institutionId"`
 	Start               time.Time   `dynamodbav:"start"`
@@ -208,7 +218,7 @@ type bookingItem struct {
 
 func fromBooking(b booking.Booking) bookingItem {
 	it := bookingItem{PK: store.UserPK(b.Owner), SK: BookSK(b.ID), Kind: KindBooking, GSI1PK: specDayKey(b),
-		GSI1SK: b.Start.UTC().Format(time.RFC3339), ID: b.ID, SpecialistID: b.SpecialistID, InstitutionID: b.InstitutionID,
+		GSI1SK: b.Start.UTC().Format(time.RFC3339), ID: b.ID, Patient: b.Patient, PatientName: b.PatientName, SpecialistID: b.SpecialistID, InstitutionID: b.InstitutionID,
 		Start: b.Start.UTC(), End: b.End.UTC(), TimeZone: b.TimeZone, Mode: string(b.Mode), ContactPhone: b.ContactPhone,
 		ConfirmationNumber: b.ConfirmationNumber, Place: b.Place, Status: string(b.Status), CancelDeadline: b.CancelDeadline.UTC(),
 		VideoLink: b.VideoLink, Checklist: b.Checklist, StaffComment: b.StaffComment,
@@ -241,7 +251,8 @@ func Booking(av map[string]types.AttributeValue) (booking.Booking, error) {
 }
 
 func (it bookingItem) booking() (booking.Booking, error) {
-	b := booking.Booking{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), SpecialistID: it.SpecialistID,
+	b := booking.Booking{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), Patient: it.Patient, PatientName: it.PatientName,
+		SpecialistID:  it.SpecialistID,
 		InstitutionID: it.InstitutionID, Start: it.Start.UTC(), End: it.End.UTC(), TimeZone: it.TimeZone,
 		Mode: booking.Mode(it.Mode), ContactPhone: it.ContactPhone, ConfirmationNumber: it.ConfirmationNumber, Place: it.Place,
 		Status: booking.Status(it.Status), CancelDeadline: it.CancelDeadline.UTC(), VideoLink: it.VideoLink,

@@ -80,6 +80,8 @@ type dirSpecialistItem struct {
 	Certificates   []string `dynamodbav:"certificates,omitempty"`
 	Price          int      `dynamodbav:"price"`
 	Modes          []string `dynamodbav:"modes,omitempty"`
+	MinAge         int      `dynamodbav:"minAge,omitempty"`
+	MaxAge         int      `dynamodbav:"maxAge,omitempty"`
 }
 
 func fromDirInstitution(in directory.Institution) dirInstitutionItem {
@@ -116,13 +118,14 @@ func (it dirInstitutionItem) institution() (directory.Institution, error) {
 func fromDirSpecialist(sp directory.Specialist) dirSpecialistItem {
 	return dirSpecialistItem{PK: dirPK, SK: dirSpecPrefix + sp.ID, Kind: kindDirSpecialist,
 		ID: sp.ID, InstitutionID: sp.InstitutionID, Name: sp.Name, Specialization: sp.Specialization,
-		Rating: sp.Rating, Reviews: sp.Reviews, Certificates: sp.Certificates, Price: sp.Price, Modes: sp.Modes}
+		Rating: sp.Rating, Reviews: sp.Reviews, Certificates: sp.Certificates, Price: sp.Price, Modes: sp.Modes,
+		MinAge: sp.MinAge, MaxAge: sp.MaxAge}
 }
 
 func (it dirSpecialistItem) specialist() directory.Specialist {
 	return directory.Specialist{ID: it.ID, InstitutionID: it.InstitutionID, Name: it.Name,
 		Specialization: it.Specialization, Rating: it.Rating, Reviews: it.Reviews,
-		Certificates: it.Certificates, Price: it.Price, Modes: it.Modes}
+		Certificates: it.Certificates, Price: it.Price, Modes: it.Modes, MinAge: it.MinAge, MaxAge: it.MaxAge}
 }
 
 // PutDirectory implements directory.Store: it creates or replaces every

@@ -29,6 +29,8 @@ type documentItem struct {
 	ExpiresOnSource string     `dynamodbav:"expiresOnSource"`
 	Variant         string     `dynamodbav:"variant,omitempty"`
 	HolderBirthDate string     `dynamodbav:"holderBirthDate,omitempty"`
+	Subject         string     `dynamodbav:"subject,omitempty"`
+	SubjectName     string     `dynamodbav:"subjectName,omitempty"`
 	RemindDays      []int      `dynamodbav:"remindDays,omitempty"`
 	Source          string     `dynamodbav:"source"`
 	ArchivedAt      *time.Time `dynamodbav:"archivedAt,omitempty"`
@@ -64,7 +66,7 @@ func FromDocument(d registry.Document) documentItem {
 		PK: store.UserPK(d.Owner), SK: DocSK(d.ID), Kind: KindDocument, ID: d.ID, Type: string(d.Type),
 		Title: d.Title, Number: d.Number, IssuedOn: store.DateString(d.IssuedOn), ExpiresOn: store.DateString(d.ExpiresOn),
 		ExpiresOnSource: string(d.ExpiresOnSource), RemindDays: d.RemindDays, Source: string(d.Source),
-		Variant: d.Variant, HolderBirthDate: store.DateString(d.HolderBirthDate),
+		Variant: d.Variant, HolderBirthDate: store.DateString(d.HolderBirthDate), Subject: d.Subject, SubjectName: d.SubjectName,
 		ArchivedAt: d.ArchivedAt, ReminderAttrs: store.FromReminder(dueclass.KindDocument, d.Owner, d.ID, d.Reminder), RenewalApplication: d.RenewalApplication,
 		Issuer: d.Issuer, RevokedAt: d.RevokedAt, RevokedReason: d.RevokedReason, ReplacedBy: d.ReplacedBy,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
@@ -89,7 +91,7 @@ func (it documentItem) document() (registry.Document, error) {
 		Source:  registry.Source(it.Source), ArchivedAt: it.ArchivedAt, CreatedAt: it.CreatedAt,
 		UpdatedAt: it.UpdatedAt, Version: it.Version,
 		Issuer: it.Issuer, RevokedAt: it.RevokedAt, RevokedReason: it.RevokedReason, ReplacedBy: it.ReplacedBy,
-		RenewalApplication: it.RenewalApplication,
+		RenewalApplication: it.RenewalApplication, Subject: it.Subject, SubjectName: it.SubjectName,
 	}
 	var err error
 	if d.IssuedOn, err = store.ParseDate(it.IssuedOn); err != nil {
