@@ -697,6 +697,72 @@ describe('web cabinet', { concurrency: false }, () => {
     assertClean(page);
   });
 
+  test('family: adds a child, books the paediatrician for her, sees it on her page', async () => {
+    // A user of its own, so that the other tests' lists stay as they are.
+    const holder = `${user}-family`;
+    const token = await devToken(holder);
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'family');
+    try {
+      await signIn(p, holder);
+      await byTestId(p, 'nav-family').click();
+      await byTestId(p, 'family-page').waitFor();
+      await byTestId(p, 'family-empty').waitFor();
+      await byTestId(p, 'person-add').click();
+      await byTestId(p, 'person-form').waitFor();
+      // Nothing filled in: the required fields say so, and nothing is sent.
+      await byTestId(p, 'person-submit').click();
+      assert.ok((await p.locator('.field-error').count()) >= 2, 'name and birth date are required');
+      assert.equal((await apiCall(token, 'GET', '/family')).body.items.length, 0);
+      await byTestId(p, 'person-name').fill('Иванова Мария');
+      await byTestId(p, 'person-birth').fill('2016-09-01');
+      await byTestId(p, 'person-submit').click();
+      await byTestId(p, 'person-card').waitFor();
+      assert.match((await byTestId(p, 'person-card').textContent()) ?? '', /Иванова Мария.*Ребёнок до 18 лет.*совершеннолетие/s);
+      const [kid] = (await apiCall(token, 'GET', '/family')).body.items;
+      assert.equal(kid.name, 'Иванова Мария');
+      assert.equal(kid.adultOn, '2034-09-01');
+      await shoot(p, 'family');
+
+      await byTestId(p, 'person-link').click();
+      await byTestId(p, 'person-page').waitFor();
+      await p.locator('[data-testid="person-page"] .empty').first().waitFor();
+      await shoot(p, 'person');
+
+      // Book the paediatrician for her: the person's page starts the booking for her.
+      await byTestId(p, 'person-book').click();
+      await byTestId(p, 'appointments-page').waitFor();
+      await byTestId(p, 'inst-type').selectOption('polyclinic');
+      await byTestId(p, 'inst-search').click();
+      await p.waitForURL(/type=polyclinic/);
+      await byTestId(p, 'inst-link').first().click();
+      await byTestId(p, 'institution-page').waitFor();
+      await p.locator('[data-testid="spec-item"]', { hasText: 'Педиатр' }).locator('[data-testid="spec-choose"]').click();
+      await byTestId(p, 'slots-page').waitFor();
+      await p.locator('[data-testid="slot-day"]:not([disabled])').nth(2).click();
+      await byTestId(p, 'slot').first().click();
+      await byTestId(p, 'booking-confirm-form').waitFor();
+      assert.equal(await byTestId(p, 'booking-patient').inputValue(), kid.id, 'the patient is preselected');
+      await byTestId(p, 'booking-submit').click();
+      await byTestId(p, 'booking-page').waitFor();
+      assert.equal((await byTestId(p, 'booking-patient-name').textContent())?.trim(), 'Иванова Мария');
+      const theirs = (await apiCall(token, 'GET', `/bookings?patient=${kid.id}`)).body.items;
+      assert.equal(theirs.length, 1);
+      assert.equal(theirs[0].patient.id, kid.id);
+      assert.equal((await apiCall(token, 'GET', '/bookings?patient=self')).body.items.length, 0, 'none is the holder\'s own');
+
+      // Her page lists it.
+      await byTestId(p, 'nav-family').click();
+      await byTestId(p, 'person-link').click();
+      await byTestId(p, 'person-bookings').waitFor();
+      assert.equal(await p.locator('[data-testid="person-bookings"] li').count(), 1);
+      assertClean(p);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   test('creates and submits an application and sees the receipt number', async () => {
     await byTestId(page, 'nav-applications').click();
     await byTestId(page, 'applications-page').waitFor();

@@ -1308,7 +1308,7 @@ export interface components {
             /** Format: date */
             until?: string;
             /**
-             * @description active; grown_up: a child who has turned 18 (from adultOn, 1 March for a 29 February birthday in a common year); expired: a ward whose power of attorney has ended.
+             * @description active; grown_up: a child who has turned 18 (from adultOn, 28 February for a 29 February birthday in a common year); expired: a ward whose power of attorney has ended.
              * @enum {string}
              */
             status: "active" | "grown_up" | "expired";

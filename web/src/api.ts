@@ -192,7 +192,7 @@ export class Api {
 
   // ---- documents ----
   documentTypes() { return this.get<T.DocumentTypeList>('/document-types'); }
-  documents(params: { status?: string; type?: string; limit?: number; cursor?: string } = {}) {
+  documents(params: { status?: string; type?: string; subject?: string; limit?: number; cursor?: string } = {}) {
     return this.get<T.DocumentList>(`/documents${query({ limit: 100, ...params })}`);
   }
   document(id: string) { return this.call<T.Document>(`/documents/${enc(id)}`); }
@@ -262,6 +262,12 @@ export class Api {
   removeSharer(sharerId: string) {
     return this.call<void>(`/profile/contacts/sharers/${enc(sharerId)}`, { method: 'DELETE' });
   }
+
+  // ---- family ----
+  family() { return this.get<T.PersonList>('/family'); }
+  addPerson(body: T.PersonInput, key: string) { return this.post<T.Person>('/family', body, { idempotencyKey: key }); }
+  person(id: string) { return this.get<T.Person>(`/family/${enc(id)}`); }
+  deletePerson(id: string) { return this.call<void>(`/family/${enc(id)}`, { method: 'DELETE' }); }
 
   // ---- applications ----
   services() { return this.get<T.ServiceList>('/services'); }

@@ -24,6 +24,8 @@ const table: [string, RegExp][] = [
   ['applicationNew', /^\/applications\/new\/(?<code>[^/]+)$/],
   ['application', /^\/applications\/(?<id>[^/]+)$/],
   ['profile', /^\/profile$/],
+  ['family', /^\/family$/],
+  ['person', /^\/family\/(?<id>[^/]+)$/],
 ];
 
 export function parseHash(hash: string): Route {

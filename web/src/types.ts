@@ -44,7 +44,13 @@ export interface JournalFilter {
   from?: string;
   to?: string;
   institution?: string;
+  /** `self` or a dependent's id. */
+  patient?: string;
 }
+
+export type Person = S['Person'];
+export type PersonList = S['PersonList'];
+export type PersonInput = S['PersonInput'];
 
 export type Channels = S['Channels'];
 export type Contact = S['Contact'];

@@ -14,6 +14,7 @@ import { AppointmentsPage, BookingPage, InstitutionPage, JournalPage, Specialist
 import { WaitlistPage } from './Waitlist';
 import { ApplicationPage, ApplicationsPage, NewApplicationPage } from './Applications';
 import { ProfilePage } from './Profile';
+import { FamilyPage, PersonPage, rememberPatient } from './Family';
 
 interface Toast { id: number; msg: string; tone: Tone }
 
@@ -24,6 +25,7 @@ const NAV: { path: string; key: string; name: string[] }[] = [
   { path: '/journal', key: 'nav.journal', name: ['journal', 'booking'] },
   { path: '/waitlist', key: 'nav.waitlist', name: ['waitlist'] },
   { path: '/applications', key: 'nav.applications', name: ['applications', 'application', 'applicationNew'] },
+  { path: '/family', key: 'nav.family', name: ['family', 'person'] },
   { path: '/profile', key: 'nav.profile', name: ['profile'] },
 ];
 
@@ -236,11 +238,12 @@ function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'signin':
     case 'documents': return <DocumentsPage />;
-    case 'documentNew': return <DocumentForm key="new" />;
     case 'documentEdit': return <DocumentForm key={`edit-${p.id}`} id={p.id} />;
     case 'document': return <DocumentView key={p.id} id={p.id} />;
     case 'notifications': return <NotificationsPage />;
-    case 'appointments': return <AppointmentsPage query={route.query} />;
+    case 'appointments':
+      if (route.query.get('patient')) rememberPatient(route.query.get('patient'));
+      return <AppointmentsPage query={route.query} />;
     case 'institution': return <InstitutionPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
     case 'specialist': return <SpecialistPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
     case 'booking': return <BookingPage key={p.id} id={p.id} />;
@@ -250,6 +253,9 @@ function Page({ route }: { route: Route }) {
     case 'applicationNew': return <NewApplicationPage key={p.code} code={p.code} />;
     case 'application': return <ApplicationPage key={p.id} id={p.id} />;
     case 'profile': return <ProfilePage />;
+    case 'family': return <FamilyPage />;
+    case 'person': return <PersonPage key={p.id} id={p.id} />;
+    case 'documentNew': return <DocumentForm key="new" subject={route.query.get('subject') ?? ''} />;
     default:
       return (
         <div>

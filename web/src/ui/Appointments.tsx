@@ -1,3 +1,4 @@
+import { PersonSelect, rememberPatient, rememberedPatient } from './Family';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey } from '../api';
 import { count, duration, t } from '../i18n';
@@ -219,6 +220,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
   const [mode, setMode] = useState<'in_person' | 'video'>('in_person');
   const [phone, setPhone] = useState('');
   const [phoneTouched, setPhoneTouched] = useState(false);
+  const [patient, setPatient] = useState(rememberedPatient);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [key, setKey] = useState(idempotencyKey);
@@ -262,7 +264,9 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
         b = await api.reschedule(reschedule, slot.id);
         toast(t('book.rescheduled'));
       } else {
-        b = await api.book({ slotId: slot.id, mode, contactPhone: phone.trim() ? normalisePhone(phone) : undefined }, key);
+        b = await api.book({ slotId: slot.id, mode, contactPhone: phone.trim() ? normalisePhone(phone) : undefined,
+          patient: patient || undefined }, key);
+        rememberPatient(null);
       }
       navigate(`/bookings/${b.id}`);
     } catch (ex) {
@@ -346,6 +350,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
           <ErrorBox error={error} shownFields={['contactPhone', 'mode']} />
           {!reschedule && (
             <>
+              <PersonSelect value={patient} onChange={setPatient} label={t('family.patient')} testid="booking-patient" />
               <fieldset class="fieldset">
                 <legend>{t('appt.mode')}</legend>
                 {modes.map((m) => (
@@ -474,6 +479,7 @@ export function BookingPage({ id }: { id: string }) {
               <span class="muted small" data-testid="booking-zone">({zoneNote(x.timeZone)})</span></dd>
             <dt>{t('book.where')}</dt><dd>{x.institution.name}<br /><span class="muted">{x.institution.address}</span></dd>
             <dt>{t('book.who')}</dt><dd>{x.specialist.name}, {x.specialist.specialization}</dd>
+            {x.patient && <><dt>{t('family.patient')}</dt><dd data-testid="booking-patient-name">{x.patient.name}</dd></>}
             <dt>{t('book.mode')}</dt><dd>{t(`appt.mode.${x.mode}`)}</dd>
             {x.videoLink && <><dt>{t('book.video')}</dt><dd><a href={x.videoLink} target="_blank" rel="noopener noreferrer">{x.videoLink}</a></dd></>}
             {x.contactPhone && <><dt>{t('book.contact')}</dt><dd>{fmtPhone(x.contactPhone)}</dd></>}

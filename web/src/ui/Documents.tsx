@@ -1,3 +1,4 @@
+import { PersonSelect, usePeople } from './Family';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { idempotencyKey } from '../api';
 import { loc, t } from '../i18n';
@@ -20,11 +21,11 @@ function narrow(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(max-width: 719px)').matches;
 }
 
-function docName(d: Document, types: Map<string, DocumentType>): string {
+export function docName(d: Document, types: Map<string, DocumentType>): string {
   return d.title || loc(types.get(d.type)?.title) || d.type;
 }
 
-function useTypes() {
+export function useTypes() {
   const { api } = useApp();
   return useLoad(async () => {
     const list = await api.documentTypes();
@@ -115,8 +116,11 @@ export function DocumentsPage() {
   const { api } = useApp();
   const types = useTypes();
   const [status, setStatus] = useState('');
+  const [subject, setSubject] = useState('');
+  const people = usePeople();
   // A new filter starts again from the first page.
-  const docs = usePaged((cursor) => api.documents({ status: status || undefined, limit: PAGE_SIZE, cursor }), [status], (d) => d.id);
+  const docs = usePaged((cursor) => api.documents({ status: status || undefined, subject: subject || undefined, limit: PAGE_SIZE, cursor }),
+    [status, subject], (d) => d.id);
   const [view, setView] = useState<'table' | 'cards'>(() => {
     const saved = localStorage.getItem(VIEW_KEY);
     if (narrow()) return 'cards';
@@ -155,6 +159,17 @@ export function DocumentsPage() {
             </select>
           )}
         </Field>
+        {(people.data?.length ?? 0) > 0 && (
+          <Field label={t('family.whose')}>
+            {(id) => (
+              <select id={id} value={subject} data-testid="doc-filter-subject" onChange={(e) => setSubject(e.currentTarget.value)}>
+                <option value="">{t('common.all')}</option>
+                <option value="self">{t('family.me')}</option>
+                {people.data!.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+            )}
+          </Field>
+        )}
         <div class="segmented" role="group" aria-label={t('doc.view.label')}>
           <button type="button" aria-pressed={view === 'table'} data-testid="view-table" onClick={() => pickView('table')}>
             {t('doc.view.table')}
@@ -186,7 +201,7 @@ export function DocumentsPage() {
                 const name = docName(d, typeMap);
                 return (
                   <tr key={d.id} data-testid="doc-row" data-doc-id={d.id} data-doc-type={d.type}>
-                    <th scope="row"><a href={`#/documents/${d.id}`}>{name}</a></th>
+                    <th scope="row"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small" data-testid="doc-subject-name"> · {d.subjectName}</span>}</th>
                     <td><DocNumber d={d} name={name} revealed={revealed.has(d.id)} toggle={() => toggle(d.id)} /></td>
                     <td>{fmtDate(d.issuedOn)}</td>
                     <td>{d.expiresOn ? fmtDate(d.expiresOn) : t('doc.indefinite')}</td>
@@ -206,7 +221,7 @@ export function DocumentsPage() {
             return (
               <li key={d.id} class={`card doc-card tone-${docTone(d.status)}`} data-testid="doc-card" data-doc-id={d.id} data-doc-type={d.type}>
                 <div class="doc-card-head">
-                  <h2 class="h3"><a href={`#/documents/${d.id}`}>{name}</a></h2>
+                  <h2 class="h3"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small"> · {d.subjectName}</span>}</h2>
                   <DocStatus d={d} />
                 </div>
                 <dl class="kv">
@@ -242,7 +257,7 @@ function ruleText(dt: DocumentType | undefined): string {
 }
 
 /** Add (no id) or edit a document, with live validation and the server's field errors. */
-export function DocumentForm({ id }: { id?: string }) {
+export function DocumentForm({ id, subject: initialSubject = '' }: { id?: string; subject?: string }) {
   const { api, toast } = useApp();
   const types = useTypes();
   const [v, setV] = useState<DocumentFormValues>(EMPTY);
@@ -254,6 +269,7 @@ export function DocumentForm({ id }: { id?: string }) {
   const [busy, setBusy] = useState(false);
   const [loadErr, setLoadErr] = useState<unknown>(null);
   const [key] = useState(idempotencyKey);
+  const [subject, setSubject] = useState(initialSubject);
   const editing = !!id;
 
   useEffect(() => {
@@ -289,6 +305,7 @@ export function DocumentForm({ id }: { id?: string }) {
   function createBody(): DocumentCreate {
     const userExpiry = !rules.hasRule || v.manualExpiry;
     const out: DocumentCreate = { type: v.type as DocumentCreate['type'] };
+    if (subject) out.subject = subject;
     const rd = parseRemindDays(v.remindDays) ?? [];
     if (v.title.trim()) out.title = v.title.trim();
     if (v.number.trim()) out.number = v.number.trim();
@@ -336,7 +353,7 @@ export function DocumentForm({ id }: { id?: string }) {
         saved = await api.createDocument(createBody(), key);
         toast(t('doc.created'));
       }
-      navigate(editing ? `/documents/${saved.id}` : '/documents');
+      navigate(editing ? `/documents/${saved.id}` : subject ? `/family/${subject}` : '/documents');
     } catch (ex) {
       setServerErr(ex);
       setServerFields(serverFieldErrors(ex));
@@ -356,6 +373,7 @@ export function DocumentForm({ id }: { id?: string }) {
       <PageHeader title={t(editing ? 'doc.form.editTitle' : 'doc.form.newTitle')} />
       <form class="card form" onSubmit={submit} novalidate>
         <ErrorBox error={serverErr} shownFields={shown} />
+        {!editing && <PersonSelect value={subject} onChange={setSubject} label={t('family.whose')} testid="doc-subject" />}
         <Field label={t('doc.form.type')} required error={err('type')}>
           {(fid, db, invalid) => (
             <select id={fid} value={v.type} disabled={editing} aria-describedby={db} aria-invalid={invalid}
