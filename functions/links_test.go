@@ -222,9 +222,11 @@ var serves = map[string][]string{
 	// an invitation names an office of the electronic registry's
 	// directory (bookingstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by ticket's QR encoder
-	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking", "ticket"},
-	Orgs:         {"orgs", "orgstore", "docstore"},
-	OrgDigest:    {"orgs", "orgstore", "docstore"},
+	// and an application may be filed for a dependent (family)
+	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking", "ticket",
+		"family", "familystore"},
+	Orgs:      {"orgs", "orgstore", "docstore"},
+	OrgDigest: {"orgs", "orgstore", "docstore"},
 	// directory: the applications domain's Places port speaks its types
 	Ingest:           {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore", "directory"},
 	ExpiryScan:       reminderPipeline,

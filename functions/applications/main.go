@@ -18,10 +18,12 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/workdays"
@@ -65,6 +67,8 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
+	// An application may be filed for a dependent: it carries their data.
+	apps.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))
 	if err != nil {

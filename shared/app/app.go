@@ -86,7 +86,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
-			Log: log, Publisher: core.Publisher(c, cl), Places: places},
+			Log: log, Publisher: core.Publisher(c, cl), Places: places, Subjects: fam},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
 		Profiles: st,
 	}

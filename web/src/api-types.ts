@@ -1754,6 +1754,8 @@ export interface components {
             };
             agency: string;
             decisionDays: number;
+            /** @description A holder may file it for a dependent (ApplicationInput.subject), e.g. a child's foreign passport. */
+            forDependents: boolean;
             fields: components["schemas"]["ServiceField"][];
         };
         ServiceList: {
@@ -1765,6 +1767,8 @@ export interface components {
             fields?: {
                 [key: string]: string;
             };
+            /** @description A dependent's id (GET /family) to file it for, when the service's forDependents allows it (else subject:not_for_dependents); absent or `self` for myself. The draft is prefilled with their name, birth date and SNILS (the contacts stay mine); under 14 the internal passport is not required. */
+            subject?: string;
         };
         ApplicationPatch: {
             /** @description Merged into the draft's fields; null removes one. */
@@ -1855,6 +1859,9 @@ export interface components {
             /** @example KB-2026-00012345 */
             receiptNumber?: string;
             documentId?: string;
+            /** @description The dependent the application is filed for (absent for my own). */
+            subject?: string;
+            subjectName?: string;
             /** Format: date-time */
             submittedAt?: string;
             /** Format: date */

@@ -271,12 +271,12 @@ export class Api {
 
   // ---- applications ----
   services() { return this.get<T.ServiceList>('/services'); }
-  validateApplication(serviceCode: string, fields: Record<string, string>) {
-    return this.post<T.ValidationResult>('/applications/validate', { serviceCode, fields });
+  validateApplication(serviceCode: string, fields: Record<string, string>, subject?: string) {
+    return this.post<T.ValidationResult>('/applications/validate', { serviceCode, fields, ...(subject ? { subject } : {}) });
   }
-  createApplication(serviceCode: string, fields: Record<string, string>, key: string) {
+  createApplication(serviceCode: string, fields: Record<string, string>, key: string, subject?: string) {
     return this.call<T.Application>('/applications', {
-      method: 'POST', body: { serviceCode, fields }, idempotencyKey: key,
+      method: 'POST', body: { serviceCode, fields, ...(subject ? { subject } : {}) }, idempotencyKey: key,
     });
   }
   applications(page: { limit?: number; cursor?: string } = {}) {

@@ -92,6 +92,7 @@ export const fieldMessages = {
   "not_a_minor": { en: "must make the child younger than 18; add an adult as a ward with a power of attorney", ru: "ребёнку должно быть меньше 18 лет; взрослого добавьте как подопечного по доверенности" },
   "unknown_subject": { en: "is not a person you act for", ru: "не человек, за которого вы действуете" },
   "unknown_patient": { en: "is not you or a person you act for", ru: "не вы и не человек, за которого вы действуете" },
+  "not_for_dependents": { en: "this service is filed only for yourself", ru: "эту услугу можно заказать только для себя" },
 } as const;
 
 export type FieldCode = keyof typeof fieldMessages;

@@ -226,6 +226,7 @@ var fieldMessages = map[string][2]string{
 	"not_a_minor":                   {"must make the child younger than 18; add an adult as a ward with a power of attorney", "ребёнку должно быть меньше 18 лет; взрослого добавьте как подопечного по доверенности"},
 	"unknown_subject":               {"is not a person you act for", "не человек, за которого вы действуете"},
 	"unknown_patient":               {"is not you or a person you act for", "не вы и не человек, за которого вы действуете"},
+	"not_for_dependents":            {"this service is filed only for yourself", "эту услугу можно заказать только для себя"},
 }
 
 // Problem is an RFC 9457 problem detail.

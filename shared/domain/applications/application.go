@@ -21,8 +21,15 @@ type Application struct {
 	Agency      string
 	// DocumentID is the document this application renews, if any.
 	DocumentID string
-	Fields     map[string]string
-	Status     Status
+	// Subject is the dependent the holder files it for (family), "" the
+	// holder themself; SubjectName and SubjectBirth are theirs as given
+	// when the draft was made (the internal passport is not required
+	// under PassportAge).
+	Subject      string
+	SubjectName  string
+	SubjectBirth *civil.Date
+	Fields       map[string]string
+	Status       Status
 	// ReceiptNumber is given on submission: KB-<year>-<8-digit sequence>.
 	ReceiptNumber    string
 	SubmittedAt      *time.Time

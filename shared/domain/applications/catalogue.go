@@ -1,7 +1,10 @@
 package applications
 
 import (
+	"slices"
 	"sync"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
 
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -66,8 +69,34 @@ type ServiceInfo struct {
 	// Fee is the state fee, nil for a service without one: it is accrued
 	// on submission and the application waits in awaiting_payment until
 	// the Treasury confirms it paid.
-	Fee    *FeeRule
-	Fields []Field
+	Fee *FeeRule
+	// ForDependents says a holder may file it for a dependent (a child's
+	// foreign passport): the draft then carries the dependent's name,
+	// birth date and SNILS instead of the holder's (Input.Subject).
+	ForDependents bool
+	Fields        []Field
+}
+
+// PassportAge is the age a citizen gets the internal passport at: a
+// dependent younger has none, and a service asking for it does not
+// require it of them (the birth certificate stands for it).
+const PassportAge = 14
+
+// forApplicant is s as it applies to an applicant born on birth (nil: the
+// holder themself) on today: under PassportAge the internal passport is
+// not required.
+func (s ServiceInfo) forApplicant(birth *civil.Date, today civil.Date) ServiceInfo {
+	if birth == nil || birth.YearsTo(today) >= PassportAge {
+		return s
+	}
+	out := s
+	out.Fields = slices.Clone(s.Fields)
+	for i := range out.Fields {
+		if out.Fields[i].Prefill == FromInternalPassport {
+			out.Fields[i].Required = false
+		}
+	}
+	return out
 }
 
 // Field returns the service's field called name.
@@ -144,7 +173,7 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 				snils, phone, email, postalCode, address},
 		},
 		{
-			Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30,
+			Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30, ForDependents: true,
 			Title: l("Оформление заграничного паспорта", "Foreign passport"),
 			Fields: []Field{fullName, birthDate, internalPassport,
 				{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true,
@@ -169,7 +198,7 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 				inn, phone, email},
 		},
 		{
-			Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5, ResponseDays: 14,
+			Code: "medical_certificate", Agency: AgencyMinzdrav, DecisionDays: 5, ResponseDays: 14, ForDependents: true,
 			Title: l("Медицинская справка", "Medical certificate"),
 			Fields: []Field{fullName, birthDate, required(snils),
 				{Name: "omsPolicy", Label: l("Полис ОМС", "OMS policy"), Type: TypeString, Format: FormatOMS, MaxLength: 19},

@@ -59,11 +59,55 @@ func (s *Service) Validate(ctx context.Context, owner string, in Input) ([]errs.
 	if err != nil {
 		return nil, err
 	}
-	_, fe := validate(svc, in.Fields, true, civil.Today(s.Now(), p.Location()))
+	today := civil.Today(s.Now(), p.Location())
+	sj, err := s.subject(ctx, op, owner, svc, in.Subject)
+	if err != nil {
+		return nil, err
+	}
+	_, fe := validate(svc.forApplicant(birthOf(sj), today), in.Fields, true, today)
 	if err := fe.Err(op); err != nil {
 		return err.(*errs.Error).Fields, nil
 	}
 	return []errs.FieldError{}, nil
+}
+
+// subject resolves Input.Subject: "" for the holder; a dependent of
+// owner's only for a service that allows it. Someone else's dependent is
+// a field error, exactly as a missing one; a grown-up child is family's
+// Conflict dependent_not_active.
+func (s *Service) subject(ctx context.Context, op, owner string, svc ServiceInfo, id string) (*registry.Subject, error) {
+	if id == "" || id == registry.SubjectSelf {
+		return nil, nil
+	}
+	if !svc.ForDependents {
+		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "subject", Code: "not_for_dependents"})
+	}
+	if s.Subjects == nil {
+		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "subject", Code: "unknown_subject"})
+	}
+	sj, err := s.Subjects.Subject(ctx, owner, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "subject", Code: "unknown_subject"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &sj, nil
+}
+
+func birthOf(sj *registry.Subject) *civil.Date {
+	if sj == nil {
+		return nil
+	}
+	return &sj.BirthDate
+}
+
+// applicantService is a's service as it applies to a's applicant on today.
+func applicantService(svc ServiceInfo, a Application, today civil.Date) ServiceInfo {
+	if a.Subject == "" {
+		return svc
+	}
+	return svc.forApplicant(a.SubjectBirth, today)
 }
 
 // Create saves a draft for owner. Partial fields are allowed, but each
@@ -92,22 +136,39 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 		}
 	}
 	today := civil.Today(s.Now(), p.Location())
+	sj, err := s.subject(ctx, op, owner, svc, in.Subject)
+	if err != nil {
+		return Application{}, false, err
+	}
+	svc = svc.forApplicant(birthOf(sj), today)
 	fields, fe := validate(svc, in.Fields, false, today)
 	if err := fe.Err(op); err != nil {
 		return Application{}, false, err
 	}
-	if err := s.prefill(ctx, svc, p, fields, today); err != nil {
+	if err := s.prefill(ctx, svc, p, sj, fields, today); err != nil {
 		return Application{}, false, err
 	}
 	now := s.Now().UTC()
 	a := Application{ID: s.NewID(), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
 		DocumentID: in.documentID, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
+	if sj != nil {
+		a.Subject, a.SubjectName, a.SubjectBirth = sj.ID, sj.Name, birthOf(sj)
+	}
 	return s.Store.CreateApplication(ctx, a, idem)
 }
 
 // prefill fills the service's empty fields from the profile and documents;
-// a value that would not pass the field's rule is left out.
-func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profile, fields map[string]string, today civil.Date) error {
+// a value that would not pass the field's rule is left out. For a
+// dependent (sj) the person's own data are theirs — name, birth date,
+// SNILS, their internal passport — and the contacts stay the holder's.
+func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profile, sj *registry.Subject, fields map[string]string, today civil.Date) error {
+	name, birth, passportOf := p.Name, p.BirthDate, registry.SubjectSelf
+	if sj != nil {
+		name, birth, passportOf = sj.Name, &sj.BirthDate, sj.ID
+		if _, ok := svc.Field("snils"); ok && fields["snils"] == "" && sj.SNILS != "" {
+			fields["snils"] = sj.SNILS
+		}
+	}
 	for _, f := range svc.Fields {
 		if fields[f.Name] != "" || f.Prefill == "" {
 			continue
@@ -115,18 +176,18 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 		var v string
 		switch f.Prefill {
 		case FromProfileName:
-			v = p.Name
+			v = name
 		case FromProfilePhone:
 			v = p.Phone
 		case FromProfileEmail:
 			v = p.Email
 		case FromProfileBirthDate:
-			if p.BirthDate != nil {
-				v = p.BirthDate.String()
+			if birth != nil {
+				v = birth.String()
 			}
 		case FromInternalPassport:
 			var err error
-			if v, err = s.currentPassport(ctx, p.Owner); err != nil {
+			if v, err = s.currentPassport(ctx, p.Owner, passportOf); err != nil {
 				return err
 			}
 		}
@@ -142,14 +203,15 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 
 // currentPassport returns the number of owner's current internal passport:
 // the unarchived one issued last ("" when none has a number).
-func (s *Service) currentPassport(ctx context.Context, owner string) (string, error) {
+func (s *Service) currentPassport(ctx context.Context, owner, subject string) (string, error) {
 	if s.Documents == nil || owner == "" {
 		return "", nil
 	}
 	var best *registry.Document
 	cursor := ""
 	for range 20 { // at most 2,000 documents
-		page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Limit: paging.MaxLimit, Cursor: cursor})
+		// Only the applicant's own: a holder's list holds their children's too.
+		page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Subject: subject, Limit: paging.MaxLimit, Cursor: cursor})
 		if err != nil {
 			return "", err
 		}
@@ -217,7 +279,8 @@ func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[
 			given[k] = ""
 		}
 	}
-	norm, fe := validate(svc, given, false, civil.Today(s.Now(), p.Location()))
+	today := civil.Today(s.Now(), p.Location())
+	norm, fe := validate(applicantService(svc, a, today), given, false, today)
 	if err := fe.Err(op); err != nil {
 		return Application{}, err
 	}

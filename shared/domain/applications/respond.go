@@ -75,7 +75,8 @@ func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Ap
 		merged = map[string]string{}
 	}
 	maps.Copy(merged, r.Fields)
-	fields, vfe := validate(svc, merged, true, civil.Today(now, p.Location()))
+	rtoday := civil.Today(now, p.Location())
+	fields, vfe := validate(applicantService(svc, a, rtoday), merged, true, rtoday)
 	if err := vfe.Err(op); err != nil {
 		return Application{}, err
 	}

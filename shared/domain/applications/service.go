@@ -157,9 +157,12 @@ type Service struct {
 	Calendar *workdays.Calendar
 	// Open counts a person's open applications for the cap
 	// limits.OpenApplications; nil counts nothing.
-	Open  OpenCounter
-	Now   func() time.Time
-	NewID func() string
+	Open OpenCounter
+	// Subjects resolves the dependents a holder files for (the family
+	// domain); nil files for the holder alone.
+	Subjects registry.Subjects
+	Now      func() time.Time
+	NewID    func() string
 	// registered remembers the clerks this process put on their roster.
 	registered sync.Map
 	Log        *slog.Logger // nil: slog.Default()
@@ -176,7 +179,11 @@ type OpenCounter interface {
 type Input struct {
 	ServiceCode string            `json:"serviceCode"`
 	Fields      map[string]string `json:"fields"`
-	documentID  string            // set by Renew only, never from a body
+	// Subject is a dependent's id (GET /family) to file it for, when the
+	// service allows it (ServiceInfo.ForDependents); "" or
+	// registry.SubjectSelf the holder.
+	Subject    string `json:"subject"`
+	documentID string // set by Renew only, never from a body
 }
 
 // Page is a page of applications.

@@ -59,7 +59,7 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	now := s.Now().UTC()
 	loc := p.Location()
 	today := civil.Today(now, loc)
-	fields, fe := validate(svc, a.Fields, true, today)
+	fields, fe := validate(applicantService(svc, a, today), a.Fields, true, today)
 	if err := fe.Err(op); err != nil {
 		return Application{}, false, err
 	}

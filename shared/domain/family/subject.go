@@ -19,7 +19,7 @@ func (s *Service) Subject(ctx context.Context, holder, id string) (registry.Subj
 	if err != nil {
 		return registry.Subject{}, err
 	}
-	return registry.Subject{ID: d.ID, Name: d.Name, BirthDate: d.BirthDate}, nil
+	return registry.Subject{ID: d.ID, Name: d.Name, BirthDate: d.BirthDate, SNILS: d.SNILS}, nil
 }
 
 // Profiles reads a holder's profile (the registry's Service or store).

@@ -77,6 +77,7 @@ type Subject struct {
 	ID        string
 	Name      string
 	BirthDate civil.Date
+	SNILS     string // "" when not given
 }
 
 // subject resolves in.Subject for a create: NotFound (someone else's id

@@ -1,3 +1,4 @@
+import { PersonSelect, usePeople } from './Family';
 import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { idempotencyKey, type WithETag } from '../api';
@@ -5,7 +6,7 @@ import { agencyName, days, loc, t } from '../i18n';
 import { fieldText } from '../messages';
 import { appTone, fmtDate, fmtDateTime, fmtPhone } from '../format';
 import { navigate } from '../router';
-import type { Application, Document, Profile, Service } from '../types';
+import type { Application, Document, Person, Profile, Service } from '../types';
 import { todayISO, validateService, type Errors } from '../validate';
 import { PAGE_SIZE } from '../paging';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
@@ -85,15 +86,43 @@ export function NewApplicationPage({ code }: { code: string }) {
   const services = useLoad(() => api.services(), []);
   const profile = useLoad(() => api.profile().then((r) => r.body), []);
   const docs = useLoad(() => api.documents().then((r) => r.items), []);
+  const people = usePeople();
+  // For whom: the holder, or (where the service allows it) a dependent.
+  const [subject, setSubject] = useState('');
   const svc = services.data?.items.find((s) => s.code === code);
   if (services.error) return <ErrorBox error={services.error} />;
   if (services.loading || profile.loading || docs.loading) return <Loading />;
   if (!svc) return <p class="alert alert-bad" role="alert">{t('err.notFound')}: {code}</p>;
-  return <ApplicationForm service={svc} initial={prefill(svc, profile.data, docs.data)} />;
+  const person = people.data?.find((p) => p.id === subject);
+  // Each person's own papers only: a holder's list holds their children's too.
+  const theirs = (docs.data ?? []).filter((d) => (d.subject ?? '') === (person?.id ?? ''));
+  const initial = person ? prefillFor(svc, profile.data, person, theirs) : prefill(svc, profile.data, theirs);
+  return (
+    <>
+      {svc.forDependents && (
+        <div class="card form">
+          <PersonSelect value={subject} onChange={setSubject} label={t('family.applicant')} testid="app-subject" />
+        </div>
+      )}
+      <ApplicationForm key={subject} service={svc} initial={initial} subject={subject || undefined} />
+    </>
+  );
 }
 
-function ApplicationForm({ service, initial, app, onSubmitted }: {
+/** prefill for a dependent: their name, birth date and SNILS; the contacts stay the holder's. */
+export function prefillFor(s: Service, profile: Profile | undefined, person: Person, docs: Document[]): Record<string, string> {
+  const out = prefill(s, profile, docs);
+  for (const f of s.fields) {
+    if (f.prefill === 'profile.name') out[f.name] = person.name;
+    if (f.prefill === 'profile.birthDate') out[f.name] = person.birthDate;
+    if (f.name === 'snils' && person.snils) out[f.name] = person.snils;
+  }
+  return out;
+}
+
+function ApplicationForm({ service, initial, app, onSubmitted, subject }: {
   service: Service; initial: Record<string, string>; app?: WithETag<Application>; onSubmitted?(a: WithETag<Application>): void;
+  subject?: string;
 }) {
   const { api, toast } = useApp();
   const [values, setValues] = useState<Record<string, string>>(initial);
@@ -114,7 +143,7 @@ function ApplicationForm({ service, initial, app, onSubmitted }: {
     const my = ++seq.current;
     setRemote((r) => ({ ...r, busy: true }));
     const timer = setTimeout(() => {
-      api.validateApplication(service.code, nonEmpty(values)).then((res) => {
+      api.validateApplication(service.code, nonEmpty(values), subject ?? app?.body.subject).then((res) => {
         if (my !== seq.current) return;
         const errors: Record<string, string> = {};
         for (const e of res.errors) if (!(e.field in errors)) errors[e.field] = e.message || fieldText(e.code);
@@ -140,7 +169,7 @@ function ApplicationForm({ service, initial, app, onSubmitted }: {
 
   async function save(): Promise<WithETag<Application>> {
     if (!saved) {
-      const created = await api.createApplication(service.code, nonEmpty(values), createKey);
+      const created = await api.createApplication(service.code, nonEmpty(values), createKey, subject);
       setSaved(created);
       return created;
     }

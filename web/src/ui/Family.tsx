@@ -181,6 +181,8 @@ export function PersonPage({ id }: { id: string }) {
   const docs = useLoad(() => api.documents({ subject: id }), [id]);
   const types = useTypes();
   const bookings = useLoad(() => api.bookings({ patient: id, limit: 100 }), [id]);
+  // The latest 100 of the holder's applications, theirs among them.
+  const apps = useLoad(() => api.applications({ limit: 100 }).then((l) => l.items.filter((a) => a.subject === id)), [id]);
   const [error, setError] = useState<unknown>(null);
 
   if (person.error) return <ErrorBox error={person.error} />;
@@ -250,8 +252,20 @@ export function PersonPage({ id }: { id: string }) {
       </div>
 
       <div class="card">
-        <h2 class="h3">{t('family.applications')}</h2>
-        <p class="muted">{t('family.applicationsNote')}</p>
+        <div class="slots-head">
+          <h2 class="h3">{t('family.applications')}</h2>
+          {active && <a class="btn btn-small" href="#/applications" data-testid="person-apply">{t('apps.apply')}</a>}
+        </div>
+        <p class="muted small">{t('family.applicationsNote')}</p>
+        <ErrorBox error={apps.error} />
+        {apps.data && (apps.data.length === 0 ? <p class="empty">{t('family.appsEmpty')}</p> : (
+          <ul class="plain" data-testid="person-applications">
+            {apps.data.map((a) => (
+              <li key={a.id}><a href={`#/applications/${a.id}`}>{a.receiptNumber ?? a.serviceCode}</a>
+                <span class="muted small"> · {t(`astatus.${a.status}`)}</span></li>
+            ))}
+          </ul>
+        ))}
       </div>
     </section>
   );

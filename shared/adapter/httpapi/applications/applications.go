@@ -37,11 +37,13 @@ type serviceResponse struct {
 	Title        map[string]string `json:"title"`
 	Agency       string            `json:"agency"`
 	DecisionDays int               `json:"decisionDays"`
-	Fields       []fieldResponse   `json:"fields"`
+	// ForDependents: a holder may file it for a dependent (subject).
+	ForDependents bool            `json:"forDependents"`
+	Fields        []fieldResponse `json:"fields"`
 }
 
 func toServiceResponse(s applications.ServiceInfo) serviceResponse {
-	out := serviceResponse{Code: s.Code, Title: s.Title, Agency: s.Agency, DecisionDays: s.DecisionDays, Fields: []fieldResponse{}}
+	out := serviceResponse{Code: s.Code, Title: s.Title, Agency: s.Agency, DecisionDays: s.DecisionDays, ForDependents: s.ForDependents, Fields: []fieldResponse{}}
 	for _, f := range s.Fields {
 		fr := fieldResponse{Name: f.Name, Label: f.Label, Type: string(f.Type), Required: f.Required, Format: string(f.Format),
 			Pattern: f.Pattern(), Checksum: f.Checksum(), MaxLength: f.MaxLen(), Prefill: string(f.Prefill)}
@@ -76,6 +78,8 @@ type applicationResponse struct {
 	Fields               map[string]string       `json:"fields"`
 	ReceiptNumber        string                  `json:"receiptNumber,omitempty"`
 	DocumentID           string                  `json:"documentId,omitempty"`
+	Subject              string                  `json:"subject,omitempty"`
+	SubjectName          string                  `json:"subjectName,omitempty"`
 	SubmittedAt          *time.Time              `json:"submittedAt,omitempty"`
 	ExpectedDecisionDate *string                 `json:"expectedDecisionDate"`
 	Timeline             []timelineEntryResponse `json:"timeline"`
@@ -156,7 +160,7 @@ func toFeeResponse(a applications.Application) *feeResponse {
 
 func toApplicationResponse(a applications.Application) applicationResponse {
 	out := applicationResponse{ID: a.ID, ServiceCode: a.ServiceCode, Agency: a.Agency, Status: string(a.Status), Fields: a.Fields,
-		ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
+		ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, Subject: a.Subject, SubjectName: a.SubjectName, SubmittedAt: a.SubmittedAt, Timeline: []timelineEntryResponse{},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, ResponseDue: a.ResponseDue, Assignee: a.Assignee}
 	if out.Fields == nil {
 		out.Fields = map[string]string{}
@@ -210,6 +214,7 @@ func writeApplications(w http.ResponseWriter, r *http.Request, page applications
 type applicationInput struct {
 	ServiceCode string            `json:"serviceCode"`
 	Fields      map[string]string `json:"fields"`
+	Subject     string            `json:"subject"`
 }
 
 // handleServices lists the services that take applications, with their fields' rules.
@@ -232,7 +237,7 @@ func handleValidateApplication(svc *applications.Service) http.Handler {
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		fes, err := svc.Validate(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields})
+		fes, err := svc.Validate(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields, Subject: in.Subject})
 		if err != nil {
 			return err
 		}
@@ -262,7 +267,7 @@ func handleCreateApplication(svc *applications.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		a, replayed, err := svc.Create(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields}, idem)
+		a, replayed, err := svc.Create(r.Context(), id.Sub, applications.Input{ServiceCode: in.ServiceCode, Fields: in.Fields, Subject: in.Subject}, idem)
 		if err != nil {
 			return err
 		}

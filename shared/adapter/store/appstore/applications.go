@@ -80,6 +80,9 @@ type applicationItem struct {
 	Status           string            `dynamodbav:"status"`
 	ReceiptNumber    string            `dynamodbav:"receiptNumber,omitempty"`
 	DocumentID       string            `dynamodbav:"documentId,omitempty"`
+	Subject          string            `dynamodbav:"subject,omitempty"`
+	SubjectName      string            `dynamodbav:"subjectName,omitempty"`
+	SubjectBirth     string            `dynamodbav:"subjectBirth,omitempty"`
 	SubmittedAt      *time.Time        `dynamodbav:"submittedAt,omitempty"`
 	ExpectedDecision string            `dynamodbav:"expectedDecision,omitempty"`
 	TimeZone         string            `dynamodbav:"timeZone,omitempty"`
@@ -166,6 +169,7 @@ type appRefItem struct {
 func fromApplication(a applications.Application) applicationItem {
 	it := applicationItem{PK: store.UserPK(a.Owner), SK: appSK(a.ID), Kind: kindApplication, ID: a.ID, ServiceCode: a.ServiceCode,
 		Agency: a.Agency, Fields: a.Fields, Status: string(a.Status), ReceiptNumber: a.ReceiptNumber, DocumentID: a.DocumentID, SubmittedAt: a.SubmittedAt,
+		Subject: a.Subject, SubjectName: a.SubjectName, SubjectBirth: store.DateString(a.SubjectBirth),
 		ExpectedDecision: store.DateString(a.ExpectedDecision), TimeZone: a.TimeZone, Timeline: []timelineAttr{},
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version, ResponseDue: a.ResponseDue, ResponseReminded: a.ResponseReminded, Assignee: a.Assignee}
 	if v := a.Invitation; v != nil {
@@ -220,6 +224,10 @@ func (it applicationItem) application() (applications.Application, error) {
 	d, err := store.ParseDate(it.ExpectedDecision)
 	if err != nil {
 		return a, fmt.Errorf("application %s: %w", it.ID, err)
+	}
+	a.Subject, a.SubjectName = it.Subject, it.SubjectName
+	if a.SubjectBirth, err = store.ParseDate(it.SubjectBirth); err != nil {
+		return a, fmt.Errorf("application %s subject: %w", it.ID, err)
 	}
 	if v := it.Invitation; v != nil {
 		a.Invitation = &applications.Invitation{At: v.At, Place: v.Place, InstitutionID: v.InstitutionID, BookingPath: v.BookingPath}
