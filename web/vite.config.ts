@@ -8,7 +8,7 @@ const backend = process.env.KABINET_API ?? 'http://127.0.0.1:8080';
 // Every top-level API path; the app itself routes with the URL's fragment.
 const apiPrefixes = [
   '/document-types', '/documents', '/notifications', '/institutions', '/specialists',
-  '/bookings', '/profile', '/services', '/applications', '/consents', '/organizations',
+  '/bookings', '/profile', '/family', '/services', '/applications', '/consents', '/organizations',
   '/agency', '/dev', '/healthz', '/openapi.yaml',
 ];
 
