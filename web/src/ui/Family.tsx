@@ -45,7 +45,10 @@ export function PersonSelect({ value, onChange, label, testid }: {
   value: string; onChange(v: string): void; label: string; testid: string;
 }) {
   const people = usePeople();
-  const list = people.data ?? [];
+  // Not before the list is in: a <select> whose value has no option yet
+  // shows the first one, and keeps showing it when the options arrive.
+  if (!people.data) return null;
+  const list = people.data;
   if (list.length === 0 && !value) return null;
   return (
     <Field label={label}>
