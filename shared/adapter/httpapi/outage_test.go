@@ -75,7 +75,10 @@ func TestDynamoDBStoppedMidRun(t *testing.T) {
 				}
 				var r resp
 				if id == "" {
-					r = e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "custom", "title": "t"}})
+					// with a key, as clients retry: a create whose answer was
+					// a 503 may have landed, and its retry must not make a second
+					r = e.do(req{method: "POST", path: "/documents", token: tok, body: map[string]any{"type": "custom", "title": "t"},
+						header: map[string]string{"Idempotency-Key": "outage-" + sub}})
 					if r.status == 201 {
 						id, version = r.json(t)["id"].(string), 1
 					}
