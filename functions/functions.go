@@ -14,6 +14,7 @@ package functions
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -106,13 +107,61 @@ type Schedule struct {
 	RateMinutes int
 }
 
-// Events is an EventBridge trigger: a rule on Bus matching Sources
-// (prefixes) and DetailTypes targets the function.
+// Events is an EventBridge trigger: the rules on Bus target the function,
+// each matching its own sources and detail types.
 type Events struct {
-	Bus         string   // the event bus's name
+	Bus   string // the event bus's name
+	Rules []EventRule
+}
+
+// EventRule is one rule of an Events trigger. A source and a detail type
+// match together only within one rule, so a laboratory's source never
+// carries an agency's detail type through (gov.lab.x with DocumentIssued
+// matches no rule).
+type EventRule struct {
+	// Name names the rule in the stack (IngestAgencyDocumentsRule).
+	Name        string
 	Sources     []string // source prefixes the rule matches
 	DetailTypes []string
 }
+
+// Matches reports whether an event of source and detailType matches r as
+// EventBridge matches the rule: the source by prefix, the detail type
+// exactly.
+func (r EventRule) Matches(source, detailType string) bool {
+	if !slices.Contains(r.DetailTypes, detailType) {
+		return false
+	}
+	for _, p := range r.Sources {
+		if strings.HasPrefix(source, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// EventTargets names the functions a rule on bus sends an event of source
+// and detailType to, in the order of All. The local runner routes
+// POST /dev/events by it, so an event no rule of the stack would deliver
+// is refused there too.
+func EventTargets(bus, source, detailType string) []string {
+	var out []string
+	for _, f := range EventDriven() {
+		if f.Events.Bus != bus {
+			continue
+		}
+		for _, r := range f.Events.Rules {
+			if r.Matches(source, detailType) {
+				out = append(out, f.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// AgenciesBus is the bus agencies and laboratories put their events on.
+const AgenciesBus = "kabinet-agencies"
 
 // Queue is an SQS trigger: an event source mapping from the queue Name
 // (shared/adapter/queue.Queues, deployed as kabinet-<stage>-<Name>) to the
@@ -186,13 +235,27 @@ type Needs struct {
 	// WORKER_CONCURRENCY they are divided over (the sum of its Queues'
 	// MaxConcurrency).
 	SendRates bool
+	// Files is its access to the files bucket (FILES_BUCKET,
+	// FILES_MALWARE_SCAN, FILES_BUCKET_VERSIONED); the zero value gives
+	// neither the bucket nor its key.
+	Files FilesAccess
+	// TrustAnchors gives it the CA bundle detached signatures must chain to
+	// (SIGNATURE_TRUST_ANCHORS), when the stage has one.
+	TrustAnchors bool
+	// PDFSigning gives it the certificate and key signing the PDFs Kabinet
+	// issues (PDF_SIGNING_CERT, PDF_SIGNING_KEY).
+	PDFSigning bool
+	// ScanResults sends it GuardDuty Malware Protection's scan results on
+	// the files bucket (a rule of their own, besides its Events).
+	ScanResults bool
 }
 
 // Actions is every IAM action function f's code calls (what the recording
 // test holds its calls to): its table actions, sns:Publish for the topics it
 // publishes to (PublishBatch included), the subscription actions for the
 // topics whose subscriptions it manages, sqs:SendMessage for the job queues,
-// secretsmanager:GetSecretValue for the secrets it reads at start.
+// secretsmanager:GetSecretValue for the secrets it reads at start, the S3
+// actions of its files access.
 // The stack grants these and nothing else, each on its own resources.
 func (f Function) Actions() []string {
 	out := append([]string(nil), f.Needs.Table.Actions...)
@@ -209,7 +272,7 @@ func (f Function) Actions() []string {
 		// An HTTP function reads the origin secret (CloudFront's header).
 		out = append(out, SecretActions...)
 	}
-	return out
+	return append(out, f.Needs.Files.Actions()...)
 }
 
 // The SNS and SQS actions that go with a function's needs: publishing to a
@@ -222,6 +285,30 @@ var (
 	JobQueueActions     = []string{"sqs:SendMessage"}
 	SecretActions       = []string{"secretsmanager:GetSecretValue"}
 )
+
+// FilesAccess is what a function may do in the files bucket.
+type FilesAccess int
+
+const (
+	// FilesOwner serves people's files: put (presigned uploads), get
+	// (presigned downloads), delete every version and list under files/.
+	FilesOwner FilesAccess = iota + 1
+	// FilesIngest copies laboratories' uploads: reads staging/, puts and
+	// reads under files/.
+	FilesIngest
+)
+
+// Actions is the S3 actions of a files access (the stack grants each on
+// its own prefix: infra/stack/files.go).
+func (a FilesAccess) Actions() []string {
+	switch a {
+	case FilesOwner:
+		return []string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"}
+	case FilesIngest:
+		return []string{"s3:GetObject", "s3:PutObject"}
+	}
+	return nil
+}
 
 // RemindersTopic is the name of the topic people's reminders and status
 // messages go through (notify.Reminders).
@@ -253,10 +340,14 @@ const (
 // All is every function, HTTP ones first, in the order their routes are
 // listed.
 var All = []Function{
+	// Documents serves people's files (presigning their uploads and
+	// downloads), checks their detached signatures and shares documents
+	// with institutions (gsi1: an institution's running shares).
 	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}},
-			CursorKey: true},
+			Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem},
+				Indexes: []string{"gsi1"}},
+			CursorKey: true, Files: FilesOwner, TrustAnchors: true},
 		Routes: []Route{
 			{Pattern: "GET /document-types"},
 			{Pattern: "POST /documents", Status: http.StatusCreated},
@@ -269,6 +360,16 @@ var All = []Function{
 			{Pattern: "GET /documents/{id}/history"},
 			{Pattern: "POST /documents/{id}/reminders/ack"},
 			{Pattern: "POST /documents/{id}/reminders/snooze"},
+			{Pattern: "POST /documents/{id}/files", Status: http.StatusCreated},
+			{Pattern: "GET /documents/{id}/files"},
+			{Pattern: "GET /documents/{id}/files/{fileId}"},
+			{Pattern: "DELETE /documents/{id}/files/{fileId}"},
+			{Pattern: "POST /documents/{id}/files/{fileId}/complete"},
+			{Pattern: "POST /documents/{id}/files/{fileId}/signatures"},
+			{Pattern: "POST /documents/{id}/shares", Status: http.StatusCreated},
+			{Pattern: "GET /documents/{id}/shares"},
+			{Pattern: "DELETE /documents/{id}/shares/{shareId}"},
+			{Pattern: "GET /institutions/{id}/shared-documents"},
 		}},
 	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
@@ -278,11 +379,12 @@ var All = []Function{
 			{Pattern: "GET /notifications"},
 			{Pattern: "POST /notifications/{id}/read"},
 		}},
-	// Booking alone signs tickets and links video appointments.
+	// Booking alone signs tickets (and their PDF confirmations) and links
+	// video appointments.
 	{Name: Booking, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
 			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
-			CursorKey: true, TicketSeed: true, VideoLinks: true},
+			CursorKey: true, TicketSeed: true, VideoLinks: true, PDFSigning: true},
 		Routes: []Route{
 			{Pattern: "GET /institutions"},
 			{Pattern: "GET /institutions/{id}"},
@@ -395,16 +497,21 @@ var All = []Function{
 			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
-	// tells the person. Its rule matches ingest.SourcePrefix,
+	// tells the person. Its rules match ingest.SourcePrefix with
 	// ingest.DocumentIssued, ingest.DocumentRevoked and
-	// ingest.PaymentConfirmed (the treasury's, gov.agency.treasury; a test keeps them
+	// ingest.PaymentConfirmed (the treasury's, gov.agency.treasury), and
+	// ingest.LabSourcePrefix with ingest.LabResultIssued (a test keeps them
 	// equal: this package imports no domain package).
+	// It copies laboratories' results into people's files and applies
+	// GuardDuty's scan verdicts on them.
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
 		Needs: Needs{
 			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
-			Publish: []string{RemindersTopic}},
-		Events: &Events{Bus: "kabinet-agencies", Sources: []string{"gov.agency."},
-			DetailTypes: []string{"DocumentIssued", "DocumentRevoked", "PaymentConfirmed"}}},
+			Publish: []string{RemindersTopic}, Files: FilesIngest, TrustAnchors: true, ScanResults: true},
+		Events: &Events{Bus: AgenciesBus, Rules: []EventRule{
+			{Name: "agency-documents", Sources: []string{"gov.agency."}, DetailTypes: []string{"DocumentIssued", "DocumentRevoked", "PaymentConfirmed"}},
+			{Name: "lab-results", Sources: []string{"gov.lab."}, DetailTypes: []string{"LabResultIssued"}},
+		}}},
 }
 
 // Get returns the function called name.

@@ -86,11 +86,42 @@ func TestIngestRuleMatchesTheDomain(t *testing.T) {
 	if !ok || f.Events == nil {
 		t.Fatalf("no event-driven %s function", Ingest)
 	}
-	if want := []string{ingest.SourcePrefix}; !slices.Equal(f.Events.Sources, want) {
-		t.Errorf("sources %v, want %v", f.Events.Sources, want)
+	want := []EventRule{
+		{Name: "agency-documents", Sources: []string{ingest.SourcePrefix}, DetailTypes: []string{ingest.DocumentIssued, ingest.DocumentRevoked, ingest.PaymentConfirmed}},
+		{Name: "lab-results", Sources: []string{ingest.LabSourcePrefix}, DetailTypes: []string{ingest.LabResultIssued}},
 	}
-	if want := []string{ingest.DocumentIssued, ingest.DocumentRevoked, ingest.PaymentConfirmed}; !slices.Equal(f.Events.DetailTypes, want) {
-		t.Errorf("detail types %v, want %v", f.Events.DetailTypes, want)
+	if len(f.Events.Rules) != len(want) {
+		t.Fatalf("rules %+v, want %+v", f.Events.Rules, want)
+	}
+	for i, r := range f.Events.Rules {
+		if r.Name != want[i].Name || !slices.Equal(r.Sources, want[i].Sources) || !slices.Equal(r.DetailTypes, want[i].DetailTypes) {
+			t.Errorf("rule %d = %+v, want %+v", i, r, want[i])
+		}
+	}
+}
+
+// GIVEN the function table's rules WHEN events are matched as EventBridge
+// matches them THEN each sample event reaches ingest, and a source with
+// another rule's detail type reaches nothing.
+func TestEventTargets(t *testing.T) {
+	for _, tc := range []struct {
+		name, bus, source, detailType string
+		want                          []string
+	}{
+		{"agency issue", AgenciesBus, "gov.agency.mvd", ingest.DocumentIssued, []string{Ingest}},
+		{"agency revocation", AgenciesBus, "gov.agency.gibdd", ingest.DocumentRevoked, []string{Ingest}},
+		{"treasury payment", AgenciesBus, "gov.agency.treasury", ingest.PaymentConfirmed, []string{Ingest}},
+		{"lab result", AgenciesBus, "gov.lab.invitro", ingest.LabResultIssued, []string{Ingest}},
+		{"a lab issuing a passport", AgenciesBus, "gov.lab.invitro", ingest.DocumentIssued, nil},
+		{"an agency sending a lab result", AgenciesBus, "gov.agency.mvd", ingest.LabResultIssued, nil},
+		{"unknown source", AgenciesBus, "com.example", ingest.DocumentIssued, nil},
+		{"another bus", "kabinet-other", "gov.lab.invitro", ingest.LabResultIssued, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := EventTargets(tc.bus, tc.source, tc.detailType); !slices.Equal(got, tc.want) {
+				t.Errorf("EventTargets = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -199,6 +199,8 @@ var partitioned = []string{
 	"shared/adapter/store/docstore", "shared/adapter/store/familystore", "shared/adapter/store/bookingstore", "shared/adapter/store/appstore",
 	"shared/adapter/store/inboxstore", "shared/adapter/store/orgstore", "shared/adapter/store/ingeststore",
 	"shared/adapter/store/remindstore", "shared/adapter/store/allstore", "shared/adapter/store/storetest",
+	"shared/adapter/store/filestore", "shared/adapter/store/sharestore", "shared/adapter/store/dirstore",
+	"shared/domain/files", "shared/domain/sharing",
 }
 
 // reminderPipeline is what the reminder pipeline's functions serve: the due index
@@ -206,29 +208,34 @@ var partitioned = []string{
 // (which the applications domain decides, on its store), and a reminder
 // lands in the inbox.
 var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox",
-	"remindstore", "docstore", "bookingstore", "inboxstore", "appstore"}
+	"remindstore", "docstore", "bookingstore", "dirstore", "inboxstore", "appstore"}
 
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
 var serves = map[string][]string{
-	// family: a document's subject may be a dependent of the holder's
-	Documents:     {"docstore", "family", "familystore"},
+	// family: a document's subject may be a dependent of the holder's.
+	// Documents keeps files and their shares with institutions (which must
+	// be in the directory); an infected file's notice is a files type.
+	Documents:     {"docstore", "family", "familystore", "files", "filestore", "sharing", "sharestore", "directory", "dirstore", "inbox"},
 	Profile:       {"docstore", "family", "familystore"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's
 	// registry; its patient may be a dependent (family)
-	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "inboxstore", "docstore", "family", "familystore"},
+	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "dirstore", "inboxstore", "docstore", "family", "familystore"},
 	// an invitation names an office of the electronic registry's
-	// directory (bookingstore keeps it) and links to booking there; the
+	// directory (dirstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by ticket's QR encoder
 	// and an application may be filed for a dependent (family)
-	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "bookingstore", "booking", "ticket",
+	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "dirstore", "bookingstore", "booking", "ticket",
 		"family", "familystore"},
 	Orgs:      {"orgs", "orgstore", "docstore"},
 	OrgDigest: {"orgs", "orgstore", "docstore"},
-	// directory: the applications domain's Places port speaks its types
-	Ingest:           {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore", "directory"},
+	// directory: the applications domain's Places port speaks its types.
+	// Ingest also takes laboratories' results into people's files and
+	// applies GuardDuty's verdicts on them.
+	Ingest: {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore", "directory",
+		"files", "filestore"},
 	ExpiryScan:       reminderPipeline,
 	ReminderDispatch: reminderPipeline,
 	ReminderWorker:   reminderPipeline,

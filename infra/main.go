@@ -63,6 +63,11 @@ func main() {
 		VideoBaseURL:     contextString(app, "videoBaseUrl", defaultVideoBaseURL),
 		// Agencies' AWS accounts by issuing party: "mvd=111111111111,gibdd=222222222222".
 		AgencyAccounts: pairs(contextString(app, "agencyAccounts", "")),
+		// Laboratories' AWS accounts: "invitro=333333333333,helix=444444444444".
+		LabAccounts: pairs(contextString(app, "labAccounts", "")),
+		// The PEM bundle of CAs detached signatures must chain to, read
+		// from a file at synth: -c trustAnchors=certs/anchors.pem.
+		TrustAnchorsPEM: readFile(contextString(app, "trustAnchors", "")),
 		// Optional custom domain of the API: both or neither.
 		DomainName:     contextString(app, "domainName", ""),
 		CertificateARN: contextString(app, "certificateArn", ""),
@@ -120,4 +125,18 @@ func pairs(s string) map[string]string {
 		}
 	}
 	return out
+}
+
+// readFile is the content of the file at path ("" for no path); a path that
+// cannot be read stops the synth, rather than deploy signatures that all
+// answer 503.
+func readFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(fmt.Sprintf("infra: %v", err))
+	}
+	return string(b)
 }

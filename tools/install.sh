@@ -5,7 +5,7 @@
 #   dynamodb-local/  Amazon's DynamoDB Local (a Java jar), taken from the npm
 #                    package amplify-dynamodb-simulator, which ships it whole;
 #                    the jar's sha256 is checked against a pinned value.
-#   node/            fauxqs (SNS/SQS emulator) and aws-cdk (the CDK CLI), as
+#   node/            fauxqs (SNS/SQS emulator), s3rver (S3) and aws-cdk (the CDK CLI), as
 #                    pinned by tools/package.json and tools/package-lock.json.
 #   installed.stamp  rewritten on every successful run, for make.
 #
@@ -93,7 +93,7 @@ install_node_tools() {
 		step "node tools already installed ($dest)"
 		return
 	fi
-	step "node tools: npm ci (fauxqs, aws-cdk)"
+	step "node tools: npm ci (fauxqs, s3rver, aws-cdk)"
 	mkdir -p "$dest"
 	cp "$ROOT/tools/package.json" "$ROOT/tools/package-lock.json" "$dest/"
 	# npm ci leaves package-lock.json alone and deletes node_modules first, so a
@@ -103,6 +103,7 @@ install_node_tools() {
 		die "npm ci failed in $dest"
 	fi
 	[[ -f "$dest/node_modules/fauxqs/dist/app.js" ]] || die "fauxqs missing after npm ci in $dest"
+	[[ -f "$dest/node_modules/s3rver/lib/s3rver.js" ]] || die "s3rver missing after npm ci in $dest"
 	step "node tools installed ($dest)"
 }
 

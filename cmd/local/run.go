@@ -10,26 +10,34 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/apidocs"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/objects"
+	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
+	"github.com/kabinet/kabinet/shared/adapter/signatures"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
+	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
@@ -63,7 +71,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		return err
 	}
 	defer emuLog.Close()
-	fmt.Fprintln(out, "starting DynamoDB Local and fauxqs ...")
+	fmt.Fprintln(out, "starting DynamoDB Local, fauxqs and s3rver ...")
 	opts := emulators.Options{DataDir: filepath.Join(dir, "dynamodb"), Log: emuLog}
 	if getenv("KABINET_LOCAL_MEMORY") == "1" {
 		opts.DataDir = "" // nothing kept: the whole-system tests start afresh each time
@@ -119,8 +127,32 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if getenv("KABINET_LOG") != "" {
 		log = slog.New(slog.NewJSONHandler(out, nil))
 	}
+	if err := ensureBucket(ctx, cl, filesBucket, "http://"+ln.Addr().String()); err != nil {
+		return err
+	}
+	// Detached signatures are checked against a development CA made here
+	// once; in AWS the stack gives SIGNATURE_TRUST_ANCHORS.
+	anchors, err := signatures.LocalCA(filepath.Join(dir, "signing-ca"), time.Now())
+	if err != nil {
+		return err
+	}
+	// The PDFs Kabinet issues are signed with a development key made here
+	// once; in AWS the stack's secret gives PDF_SIGNING_CERT and _KEY.
+	pdfDir := filepath.Join(dir, "pdf-signing")
+	if _, err := pades.LocalKey(pdfDir, time.Now()); err != nil {
+		return err
+	}
+	pdfCert, err := os.ReadFile(filepath.Join(pdfDir, "cert.pem"))
+	if err != nil {
+		return err
+	}
+	pdfKey, err := os.ReadFile(filepath.Join(pdfDir, "key.pem"))
+	if err != nil {
+		return err
+	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
-	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env]}
+	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env],
+		FilesBucket: filesBucket, PathStyle: true, TrustAnchors: anchors, PDFSigningCert: pdfCert, PDFSigningKey: pdfKey}
 	st := allstore.Of(core.NewStore(cfg, cl, time.Now))
 	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
 	// The goroutine workers of this one process share one pace: the
@@ -132,7 +164,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		return err
 	}
 	worker.Budget = localJobBudget
-	ingestEvent := eventbridge.Ingest(app.Ingest(cfg, cl, time.Now, log))
+	ingestEvent := eventbridge.Events(app.Ingest(cfg, cl, time.Now, log), app.ScanVerdicts(cfg, cl, time.Now))
 	seeded, err := seed(ctx, svcs.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
@@ -157,7 +189,13 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
 			return reminders.RunAll(ctx, dispatcher, worker, t)
 		},
+		// As EventBridge would: an event reaches ingest only through a rule
+		// of the function table (or, for GuardDuty's scan results, the
+		// rule of the function that asks for them).
 		Ingest: func(ctx context.Context, ev events.EventBridgeEvent) (any, error) {
+			if !eventbridge.IsScanResult(ev) && !slices.Contains(functions.EventTargets(functions.AgenciesBus, ev.Source, ev.DetailType), functions.Ingest) {
+				return nil, errs.E("dev.events", errs.Invalid, errs.FieldError{Field: "detail-type", Code: "no_event_rule"})
+			}
 			return ingestEvent(ctx, ev)
 		},
 	})
@@ -165,7 +203,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	if err := mountWeb(mux, webDist(root)); err != nil {
+	if err := mountWeb(mux, webDist(root), stack.S3Endpoint); err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: httpapi.Wrap(log, mux), ReadHeaderTimeout: 10 * time.Second}
@@ -253,7 +291,7 @@ func health(ctx context.Context, db *dynamodb.Client, c *sns.Client, topic strin
 // running the AWS CLI or a function binary by hand against it.
 func writeEnv(path string, stackEnv []string, topics map[string]string, queues map[reminders.Class]string) error {
 	lines := append([]string{"# written by make run; removed when it stops"}, stackEnv...)
-	lines = append(lines, "TABLE_NAME="+tableName)
+	lines = append(lines, "TABLE_NAME="+tableName, "FILES_BUCKET="+filesBucket)
 	for env, arn := range topics {
 		lines = append(lines, env+"="+arn)
 	}
@@ -269,6 +307,7 @@ Kabinet is running at %[1]s   (the web cabinet: open it in a browser, sign in as
   DynamoDB Local  %[2]s   (table %[3]s, data in .local/dynamodb; make reset wipes it)
   SNS/SQS fauxqs  %[4]s   (reminders are delivered to the queue %[5]s)
   reminders       dispatched every minute to the job queues, drained by %[8]d workers per class
+  S3 s3rver       bucket kabinet-files-local (files are not_scanned: no malware scanner runs locally)
   endpoints for other tools: %[6]s
 
 Get a token and call the API:
@@ -283,4 +322,29 @@ Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan (the pipe
 %[7]s
 Press Ctrl-C to stop; nothing is left running.
 `, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded, localWorkers)
+}
+
+// filesBucket is the local bucket of people's files, on s3rver. Files are
+// not_scanned locally: no malware scanner runs here.
+const filesBucket = "kabinet-files-local"
+
+// ensureBucket creates bucket on the local S3 unless it is there already.
+func ensureBucket(ctx context.Context, cl core.Clients, bucket, webOrigin string) error {
+	b := objects.New(cl.AWS, bucket, true, time.Now)
+	if _, err := b.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		if _, err := b.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+			return fmt.Errorf("create bucket %s: %w", bucket, err)
+		}
+	}
+	// The web cabinet puts and gets files straight from the browser, as
+	// the stack's bucket CORS allows its origin; the port changes from run
+	// to run, so it is set each time.
+	origins := []string{webOrigin, strings.Replace(webOrigin, "127.0.0.1", "localhost", 1)}
+	if _, err := b.S3.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &s3types.CORSConfiguration{
+		CORSRules: []s3types.CORSRule{{AllowedMethods: []string{"PUT", "GET", "HEAD"}, AllowedOrigins: origins,
+			AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: aws.Int32(600)}},
+	}}); err != nil {
+		return fmt.Errorf("bucket %s CORS: %w", bucket, err)
+	}
+	return nil
 }

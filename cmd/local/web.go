@@ -17,8 +17,9 @@ const webConfig = `{"apiBase":"","auth":"dev"}`
 // its files at their top-level names and under /assets/. The API owns every
 // other path: the app routes with the URL's fragment (/#/documents), so no
 // client-side route shadows an API route. Without a build, / says how to
-// make one.
-func mountWeb(mux *http.ServeMux, dist string) error {
+// make one. filesOrigin is the local S3's origin, which the app puts files
+// to and reads them from with presigned URLs.
+func mountWeb(mux *http.ServeMux, dist, filesOrigin string) error {
 	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-cache")
@@ -36,12 +37,13 @@ func mountWeb(mux *http.ServeMux, dist string) error {
 		return fmt.Errorf("web cabinet: %w", err)
 	}
 	files := http.FileServerFS(os.DirFS(dist))
+	csp := webCSP(filesOrigin)
 	static := func(cache string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			h.Set("Cache-Control", cache)
 			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Content-Security-Policy", webCSP)
+			h.Set("Content-Security-Policy", csp)
 			files.ServeHTTP(w, r)
 		})
 	}
@@ -58,10 +60,14 @@ func mountWeb(mux *http.ServeMux, dist string) error {
 	return nil
 }
 
-// webCSP lets the app load only its own code and call only its own origin;
-// blob: and data: images are the booking QR codes it fetches with a token.
-const webCSP = "default-src 'self'; img-src 'self' blob: data:; connect-src 'self'; " +
-	"object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+// webCSP lets the app load only its own code and call only its own origin
+// and the files' S3 (presigned uploads, and the downloads it shows as
+// thumbnails); blob: and data: images are the booking QR codes and the
+// thumbnails it fetches.
+func webCSP(filesOrigin string) string {
+	return "default-src 'self'; img-src 'self' blob: data:; connect-src 'self' " + filesOrigin + "; " +
+		"object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+}
 
 // webDist is the folder `make web` builds into.
 func webDist(root string) string { return filepath.Join(root, "web", "dist") }

@@ -25,7 +25,7 @@ func TestMountWeb(t *testing.T) {
 
 	api := http.NewServeMux()
 	api.HandleFunc("GET /documents", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "api") })
-	must(mountWeb(api, dist))
+	must(mountWeb(api, dist, "http://127.0.0.1:9000"))
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 
@@ -62,14 +62,15 @@ func TestMountWeb(t *testing.T) {
 	res, err := http.Get(srv.URL + "/")
 	must(err)
 	res.Body.Close()
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe") {
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe") ||
+		!strings.Contains(csp, "connect-src 'self' http://127.0.0.1:9000;") {
 		t.Errorf("index CSP = %q", csp)
 	}
 }
 
 func TestMountWebWithoutBuild(t *testing.T) {
 	mux := http.NewServeMux()
-	if err := mountWeb(mux, filepath.Join(t.TempDir(), "nothing")); err != nil {
+	if err := mountWeb(mux, filepath.Join(t.TempDir(), "nothing"), ""); err != nil {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()

@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	bookinghttp "github.com/kabinet/kabinet/shared/adapter/httpapi/booking"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -74,6 +75,15 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		// The caller's language for downloads and checklists when the
 		// request names none: the profile's.
 		Profiles: st,
+	}
+	// Confirmation PDFs are signed when the stack's secret holds a
+	// certificate and key; a malformed pair is logged and they go unsigned.
+	if len(cfg.PDFSigningCert) > 0 {
+		if ps, err := pades.New(cfg.PDFSigningCert, cfg.PDFSigningKey); err == nil {
+			d.PDFSigner = ps
+		} else {
+			log.Error("PDF signing key unreadable; confirmations go unsigned", "error", err)
+		}
 	}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Booking, bookinghttp.Handlers(d))

@@ -1,5 +1,6 @@
 // Command documents is the Lambda serving the document registry routes
-// (GET/POST /documents, /documents/{id}, archive, history, document types).
+// (GET/POST /documents, /documents/{id}, archive, history, document types),
+// documents' files and signatures, and sharing documents with institutions.
 package main
 
 import (
@@ -16,6 +17,8 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/filing"
+	"github.com/kabinet/kabinet/shared/app/filing/shares"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -54,8 +57,18 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// A document may belong to a dependent: its rules run on their birth
 	// date, its messages name them.
 	docs.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
+	// Files in the bucket (none configured: their routes answer 503),
+	// signatures checked against the trust anchors (an unreadable bundle is
+	// logged and signatures answer 503); erasing a document erases its
+	// shares, then its files.
+	verifier, err := filing.SignatureVerifier(cfg)
+	if err != nil {
+		log.Error("signature trust anchors unreadable; signatures cannot be checked", "error", err)
+	}
+	fs := filing.FilesService(cfg, cl, st, docs, verifier, time.Now)
+	shares := shares.Service(st, docs, fs, time.Now)
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Documents, documents.Handlers(docs))
+	h, err := api.Handler(functions.Documents, documents.Handlers(docs, fs, shares))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,10 @@
 // function's on-failure destination (an SQS dead-letter queue). A malformed
 // event is an errs.Invalid error: it wrote nothing and will fail the same way
 // on every retry, so the retries only delay it reaching the queue.
+//
+// The same function applies laboratories' LabResultIssued events (their
+// results copied into people's files) and GuardDuty Malware Protection's
+// scan results on the files bucket.
 package main
 
 import (
@@ -25,6 +29,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/ingeststore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/filing/intake"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
@@ -44,7 +49,8 @@ func main() {
 // run composes the ingestion from its environment — configuration,
 // clients, store, the registry and applications services (an issued
 // document closes the application it answers, which tells the person), the
-// ingest service — and hands its handler to start (lambda.Start, which
+// ingest service with laboratories' results when there is a files bucket,
+// and GuardDuty's scan verdicts on that bucket — and hands its handler to start (lambda.Start, which
 // never returns; a test passes its own). Errors: configuration.
 func run(ctx context.Context, getenv func(string) string, start func(eventHandler)) error {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil)).With("function", functions.Ingest)
@@ -60,6 +66,8 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st.Store), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl)}
-	start(eventbridge.Ingest(&ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps, Payments: apps}))
+	svc := &ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps, Payments: apps,
+		Labs: intake.Labs(cfg, cl, time.Now, log)}
+	start(eventbridge.Events(svc, intake.ScanVerdicts(cfg, cl, time.Now)))
 	return nil
 }

@@ -17,9 +17,13 @@ func TestAgencyBusPolicy(t *testing.T) {
 	for party, account := range testProps.AgencyAccounts {
 		want["arn:aws:iam::"+account+":root"] = "gov.agency." + party
 	}
+	// laboratories likewise, each with its own gov.lab.<lab> (issue 16)
+	for lab, account := range testProps.LabAccounts {
+		want["arn:aws:iam::"+account+":root"] = "gov.lab." + lab
+	}
 	policies := resources(tj, "AWS::Events::EventBusPolicy")
 	if len(policies) != len(want) {
-		t.Fatalf("%d bus policies, want %d (one per agency account)", len(policies), len(want))
+		t.Fatalf("%d bus policies, want %d (one per agency and laboratory account)", len(policies), len(want))
 	}
 	for id, r := range policies {
 		b, _ := json.Marshal(props(r))

@@ -99,31 +99,34 @@ func sourcePattern(prefixes []string) *[]*string {
 	return awsevents.Match_AnyOf(ms...)
 }
 
-// newEventRule routes the events of e's bus matching its sources and detail
-// types to fn, and sets fn's asynchronous invocation to retry and then park
-// failed events in dlq. It returns the alarm on dlq.
+// newEventRule routes the events of e's bus matching each of its rules
+// (its sources with its detail types) to fn, one EventBridge rule each, and
+// sets fn's asynchronous invocation to retry and then park failed events in
+// dlq. It returns the alarm on dlq.
 func newEventRule(scope constructs.Construct, f functions.Function, bus awsevents.IEventBus, fn awslambda.Function, dlq awssqs.IQueue) awscloudwatch.Alarm {
-	if f.Events == nil {
+	if f.Events == nil || len(f.Events.Rules) == 0 {
 		panic(fmt.Sprintf("stack: function %s has no event rule", f.Name))
 	}
-	e := f.Events
-	if len(e.DetailTypes) == 0 {
-		panic(fmt.Sprintf("stack: event function %s matches no detail type", f.Name))
-	}
 	id := constructID(f.Name)
-	awsevents.NewRule(scope, jsii.String(id+"Rule"), &awsevents.RuleProps{
-		Description: jsii.String(fmt.Sprintf("Sends %s events to the Kabinet %s function", strings.Join(e.DetailTypes, ", "), f.Name)),
-		EventBus:    bus,
-		EventPattern: &awsevents.EventPattern{
-			Source:     sourcePattern(e.Sources),
-			DetailType: jsii.Strings(e.DetailTypes...),
-		},
-		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-			RetryAttempts:   jsii.Number(eventRetryAttempts),
-			MaxEventAge:     awscdk.Duration_Hours(jsii.Number(eventMaxEventAge)),
-			DeadLetterQueue: dlq,
-		})},
-	})
+	for _, r := range f.Events.Rules {
+		if len(r.DetailTypes) == 0 || len(r.Sources) == 0 || r.Name == "" {
+			panic(fmt.Sprintf("stack: event rule %q of %s needs a name, sources and detail types", r.Name, f.Name))
+		}
+		awsevents.NewRule(scope, jsii.String(id+constructID(r.Name)+"Rule"), &awsevents.RuleProps{
+			Description: jsii.String(fmt.Sprintf("Sends %s events from %s to the Kabinet %s function",
+				strings.Join(r.DetailTypes, ", "), strings.Join(r.Sources, ", "), f.Name)),
+			EventBus: bus,
+			EventPattern: &awsevents.EventPattern{
+				Source:     sourcePattern(r.Sources),
+				DetailType: jsii.Strings(r.DetailTypes...),
+			},
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
+				RetryAttempts:   jsii.Number(eventRetryAttempts),
+				MaxEventAge:     awscdk.Duration_Hours(jsii.Number(eventMaxEventAge)),
+				DeadLetterQueue: dlq,
+			})},
+		})
+	}
 	fn.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 		RetryAttempts: jsii.Number(eventRetryAttempts),
 		MaxEventAge:   awscdk.Duration_Hours(jsii.Number(eventMaxEventAge)),
@@ -136,8 +139,9 @@ func newEventRule(scope constructs.Construct, f functions.Function, bus awsevent
 		fmt.Sprintf("An event for the Kabinet %s function failed and waits in its dead-letter queue", f.Name))
 }
 
-// agenciesBus is the bus the agencies put their events on (functions.All).
-const agenciesBus = "kabinet-agencies"
+// agenciesBus is the bus the agencies and laboratories put their events
+// on (functions.All).
+const agenciesBus = functions.AgenciesBus
 
 // agencyBusPolicy lets each agency account put events on the agencies bus
 // only with its own source: an events:source condition, so that an agency
@@ -169,4 +173,43 @@ func agencyBusPolicy(scope constructs.Construct, bus awsevents.EventBus, account
 			},
 		})
 	}
+}
+
+// labBusPolicy lets each laboratory's account put events on the agencies
+// bus only with its own source gov.lab.<lab>, as agencyBusPolicy does for
+// agencies: a laboratory cannot speak as another, nor as an agency.
+// Laboratories are taken in issuers.Laboratories's order; an account for a
+// laboratory not listed there is refused at synth.
+func labBusPolicy(scope constructs.Construct, bus awsevents.EventBus, accounts map[string]string) {
+	for _, lab := range labsWithAccounts(accounts) {
+		awsevents.NewCfnEventBusPolicy(scope, jsii.String(constructID(lab)+"LabPutEvents"), &awsevents.CfnEventBusPolicyProps{
+			EventBusName: bus.EventBusName(),
+			StatementId:  jsii.String("lab-" + lab),
+			Statement: map[string]any{
+				"Sid":       "lab-" + lab,
+				"Effect":    "Allow",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::" + accounts[lab] + ":root"},
+				"Action":    "events:PutEvents",
+				"Resource":  bus.EventBusArn(),
+				"Condition": map[string]any{"StringEquals": map[string]any{"events:source": ingest.LabSourcePrefix + lab}},
+			},
+		})
+	}
+}
+
+// labsWithAccounts lists the laboratories of accounts in
+// issuers.Laboratories's order, and panics on one not listed there.
+func labsWithAccounts(accounts map[string]string) []string {
+	for lab := range accounts {
+		if !issuers.IsLaboratory(lab) {
+			panic(fmt.Sprintf("stack: laboratory account given for %q, which is not in issuers.Laboratories", lab))
+		}
+	}
+	var out []string
+	for _, lab := range issuers.Laboratories {
+		if _, ok := accounts[lab]; ok {
+			out = append(out, lab)
+		}
+	}
+	return out
 }

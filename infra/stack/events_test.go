@@ -59,22 +59,24 @@ func TestEventFunctions(t *testing.T) {
 			bus := busLogicalID(t, tj, busName(testProps.Stage, e.Bus))
 			dlq := eventDLQ(t, tj, f.Name)
 			dlqARN := obj{"Fn::GetAtt": arr{dlq, "Arn"}}
-			var sources arr
-			for _, s := range e.Sources {
-				sources = append(sources, obj{"prefix": s})
-			}
-			check(t, func() {
-				tp.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj{
-					"EventBusName": obj{"Ref": bus},
-					"State":        "ENABLED",
-					"EventPattern": obj{"source": sources, "detail-type": toArr(e.DetailTypes)},
-					"Targets": arr{obj{
-						"Arn":              fnARN,
-						"RetryPolicy":      obj{"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
-						"DeadLetterConfig": obj{"Arn": dlqARN},
-					}},
+			for _, r := range e.Rules {
+				var sources arr
+				for _, s := range r.Sources {
+					sources = append(sources, obj{"prefix": s})
+				}
+				check(t, func() {
+					tp.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj{
+						"EventBusName": obj{"Ref": bus},
+						"State":        "ENABLED",
+						"EventPattern": obj{"source": sources, "detail-type": toArr(r.DetailTypes)},
+						"Targets": arr{obj{
+							"Arn":              fnARN,
+							"RetryPolicy":      obj{"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
+							"DeadLetterConfig": obj{"Arn": dlqARN},
+						}},
+					})
 				})
-			})
+			}
 			check(t, func() {
 				tp.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), obj{
 					"FunctionName":             obj{"Ref": ids[f.Name]},

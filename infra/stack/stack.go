@@ -44,6 +44,12 @@ type Props struct {
 	// own source gov.agency.<party> only; a party without an account puts
 	// nothing.
 	AgencyAccounts map[string]string
+	// LabAccounts maps a laboratory (issuers.Laboratories: invitro, helix,
+	// ...) to the AWS account it sends results from. That account may put
+	// events on the agencies bus with its own source gov.lab.<lab> only,
+	// and write objects under staging/<lab>/ of the files bucket only; a
+	// laboratory without an account sends nothing.
+	LabAccounts map[string]string
 	// JWTIssuer, if set, is the token issuer the API's JWT authorizer
 	// trusts instead of the stack's Cognito user pool (an external identity
 	// provider). Empty (the default) trusts the user pool.
@@ -79,6 +85,10 @@ type Props struct {
 	// CloudFront's web ACLs live in us-east-1), attached to the
 	// distribution serving the web cabinet and the API. Required.
 	WebACLArn string
+	// TrustAnchorsPEM is the PEM bundle of CA certificates detached
+	// signatures on files must chain to (SIGNATURE_TRUST_ANCHORS of the
+	// documents and ingest functions); empty: signatures answer 503.
+	TrustAnchorsPEM string
 }
 
 // New builds the Kabinet stack in scope: the table from store.Schema, the
@@ -113,10 +123,12 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	giveSecrets(fns, key, secrets)
 	jobs := newJobQueues(st, p.Stage)
 	wireJobQueues(st, fns, jobs)
+	newPDFSigning(st, p, key, fns)
 
 	site := newWeb(st, p)
 	origins := &[]*string{site.origin}
 	*origins = append(*origins, *jsii.Strings(p.AllowedOrigins...)...)
+	newFiles(st, p, origins, fns)
 	users := newAuth(st, p, origins)
 	hostedUI := addHostedUI(users.pool, p)
 	issuer, audience := jwtIssuerAndAudience(p, users)
@@ -153,6 +165,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	buses := newEventBuses(st, p.Stage)
 	if bus, ok := buses[agenciesBus]; ok {
 		agencyBusPolicy(st, bus, p.AgencyAccounts)
+		labBusPolicy(st, bus, p.LabAccounts)
 	}
 	for _, f := range functions.EventDriven() {
 		alarms = append(alarms, newEventRule(st, f, buses[f.Events.Bus], fns[f.Name], newEventDLQ(st, f)))

@@ -37,7 +37,8 @@ var testProps = Props{
 	VideoBaseURL:   "https://video.example.test/room",
 	AgencyAccounts: map[string]string{"mvd": "111111111111", "gibdd": "222222222222"},
 	// The edge stack's web ACL; TestEdge builds the two stacks together.
-	WebACLArn: testWebACLArn,
+	WebACLArn:   testWebACLArn,
+	LabAccounts: map[string]string{"invitro": "333333333333", "helix": "444444444444"},
 }
 
 const testWebACLArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/kabinet-test/00000000-0000-0000-0000-000000000000"
@@ -168,6 +169,22 @@ func onlyID(t *testing.T, tj obj, typ string) string {
 	return ""
 }
 
+// idWithPrefix returns the logical id of the one resource of type typ whose
+// id starts with prefix (its construct id).
+func idWithPrefix(t *testing.T, tj obj, typ, prefix string) string {
+	t.Helper()
+	var found []string
+	for id := range resources(tj, typ) {
+		if strings.HasPrefix(id, prefix) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one %s with id %s*, got %v", typ, prefix, found)
+	}
+	return found[0]
+}
+
 func props(r obj) obj { p, _ := r["Properties"].(obj); return p }
 
 // allFunctions lists every function name of functions.All.
@@ -233,7 +250,7 @@ func keySchema(pk, sk string) arr {
 func TestTable(t *testing.T) {
 	tp, tj := synth(t)
 	const typ = "AWS::DynamoDB::Table"
-	keyID := onlyID(t, tj, "AWS::KMS::Key")
+	keyID := idWithPrefix(t, tj, "AWS::KMS::Key", "TableKey")
 	has := func(p obj) func(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
@@ -281,7 +298,7 @@ func TestKey(t *testing.T) {
 	tp, _ := synth(t)
 	const typ = "AWS::KMS::Key"
 	run(t, []assertCase{
-		{"exactly one key", func(t *testing.T) { check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(1)) }) }},
+		{"two keys: the table's and the files bucket's", func(t *testing.T) { check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(2)) }) }},
 		{"rotation on", func(t *testing.T) {
 			check(t, func() { tp.HasResourceProperties(jsii.String(typ), obj{"EnableKeyRotation": true}) })
 		}},
@@ -350,17 +367,19 @@ func TestFunctions(t *testing.T) {
 func TestIAM(t *testing.T) {
 	tp, tj := synth(t)
 	run(t, []assertCase{
-		{"one role per function, the user pool's SMS role, the SMS settings provider's and the web deployment's", func(t *testing.T) {
+		{"one role per function, the user pool's SMS role, the SMS settings provider's, the web deployment's and GuardDuty's", func(t *testing.T) {
 			check(t, func() {
 				// +1: the SMS role, +1: the SMS settings custom resource's
-				// function, +1: the web BucketDeployment's function
-				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+3))
+				// function, +1: the web BucketDeployment's function, +1:
+				// the role GuardDuty Malware Protection assumes
+				tp.ResourceCountIs(jsii.String("AWS::IAM::Role"), jsii.Number(len(allFunctions())+4))
 			})
 		}},
-		{"roles are for Lambda only, but the SMS role", func(t *testing.T) {
+		{"roles are for Lambda only, but the SMS role and GuardDuty's", func(t *testing.T) {
 			sms := smsRoleID(t, tj)
+			guardDuty := idWithPrefix(t, tj, "AWS::IAM::Role", "MalwareProtectionRole")
 			for id, r := range resources(tj, "AWS::IAM::Role") {
-				if id == sms {
+				if id == sms || id == guardDuty {
 					continue
 				}
 				doc, _ := json.Marshal(props(r)["AssumeRolePolicyDocument"])
@@ -555,7 +574,7 @@ func topicID(t *testing.T, tj obj, name string) string {
 func TestTopics(t *testing.T) {
 	tp, tj := synth(t)
 	const typ = "AWS::SNS::Topic"
-	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
+	keyARN := obj{"Fn::GetAtt": arr{idWithPrefix(t, tj, "AWS::KMS::Key", "TableKey"), "Arn"}}
 	cases := []assertCase{
 		{"one per notify.Topics entry plus operators", func(t *testing.T) {
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(notify.Topics)+1)) })
@@ -621,7 +640,7 @@ func TestTopicAccess(t *testing.T) {
 	topic := topicID(t, tj, notify.Reminders.Name)
 	topicRef := obj{"Ref": topic}
 	subscriptions := obj{"Fn::Join": arr{"", arr{topicRef, ":*"}}}
-	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
+	keyARN := obj{"Fn::GetAtt": arr{idWithPrefix(t, tj, "AWS::KMS::Key", "TableKey"), "Arn"}}
 	names := func(topics func(functions.Function) []string) []string {
 		return functionsWith(func(f functions.Function) bool { return slices.Contains(topics(f), notify.Reminders.Name) })
 	}
@@ -750,9 +769,13 @@ func TestSchedule(t *testing.T) {
 	ids := functionIDs(t, tj)
 	dlq := scheduleDLQ(t, tj)
 	cases := []assertCase{
-		{"one rule per scheduled and per event-driven function", func(t *testing.T) {
+		{"one rule per scheduled function and per rule of an event-driven one, and GuardDuty's scan results", func(t *testing.T) {
+			rules := 0
+			for _, f := range functions.EventDriven() {
+				rules += len(f.Events.Rules)
+			}
 			check(t, func() {
-				tp.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(len(functions.Scheduled())+len(functions.EventDriven())))
+				tp.ResourceCountIs(jsii.String("AWS::Events::Rule"), jsii.Number(len(functions.Scheduled())+rules+1))
 			})
 		}},
 		{"dead-letter queue encrypted, kept 14 days", func(t *testing.T) {

@@ -85,7 +85,8 @@ func newWeb(scope constructs.Construct, p Props) web {
 	})
 	// The API is on the cabinet's own origin (serveAPI), so 'self' covers
 	// it; its execute-api host is not allowed (it would go around the WAF).
-	connect := []*string{jsii.String("'self'"), authDomainURL(scope, p.authDomainPrefix())}
+	// The browser puts and gets people's files with presigned URLs.
+	connect := []*string{jsii.String("'self'"), authDomainURL(scope, p.authDomainPrefix()), filesOrigin(scope, p.Stage)}
 	if p.DomainName != "" {
 		connect = append(connect, jsii.String("https://"+p.DomainName))
 	}

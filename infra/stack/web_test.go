@@ -67,7 +67,8 @@ func TestWebCabinetHosting(t *testing.T) {
 			rh := props(resources(tj, "AWS::CloudFront::ResponseHeadersPolicy")[onlyID(t, tj, "AWS::CloudFront::ResponseHeadersPolicy")])
 			sec := rh["ResponseHeadersPolicyConfig"].(obj)["SecurityHeadersConfig"].(obj)
 			csp := flatten(sec["ContentSecurityPolicy"].(obj)["ContentSecurityPolicy"])
-			for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'", "connect-src 'self' https://kabinet-test.auth."} {
+			for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'", "connect-src 'self' https://kabinet-test.auth.",
+				"https://kabinet-test-files-"} { // the files bucket, for presigned uploads and downloads
 				if !strings.Contains(csp, want) {
 					t.Errorf("CSP %q lacks %q", csp, want)
 				}

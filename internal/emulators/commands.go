@@ -2,6 +2,7 @@ package emulators
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -118,5 +119,115 @@ func pingSNS(endpoint string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		_, err := client.ListTopics(ctx, &sns.ListTopicsInput{})
 		return err
+	}
+}
+
+// s3rverScript starts s3rver, a real S3-compatible server, on 127.0.0.1.
+// fauxqs (1.9) serves S3 too but checks no signature: a presigned URL past
+// its expiry, or a PUT without the headers it was signed for, would pass,
+// and the tests of exactly those rules would prove nothing. s3rver checks
+// SigV4 (headers and query) and X-Amz-Expires as S3 does.
+//
+// s3rver 3.7 checks a presigned URL's expiry but (its source says so) does
+// not compute SigV4 signatures. The script adds that check for presigned
+// (query-signed) requests, as S3 computes it: method, path as sent, the
+// query less X-Amz-Signature, the signed headers' values, UNSIGNED-PAYLOAD.
+// So a PUT with another Content-Type, Content-Length or checksum header than
+// the URL was signed for is refused with 403 SignatureDoesNotMatch, as S3
+// refuses it. Header-signed requests (the server's own SDK calls) are left
+// to s3rver's checks.
+//
+// The emulators' dummy credentials (local/local, see Env) are added as a key
+// pair of s3rver's one account. Objects live in KABINET_S3_DIR.
+const s3rverScript = `// kabinet: s3rver on 127.0.0.1 (internal/emulators)
+const { join } = require("node:path");
+const dir = process.env.KABINET_S3RVER_DIR;
+const S3rver = require(dir);
+const AWSAccount = require(join(dir, "lib", "models", "account.js"));
+AWSAccount.DUMMY_ACCOUNT.createKeyPair("local", "local");
+const server = new S3rver({
+  port: Number(process.env.KABINET_S3_PORT),
+  address: "127.0.0.1",
+  silent: process.env.S3RVER_LOGGER !== "true",
+  directory: process.env.KABINET_S3_DIR,
+  vhostBuckets: false,
+});
+const crypto = require("node:crypto");
+const enc = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+const hmac = (k, v) => crypto.createHmac("sha256", k).update(v).digest();
+function presignedSignatureMatches(req) {
+  const [path, raw = ""] = req.url.split("?");
+  const params = raw.split("&").filter(Boolean).map((kv) => {
+    const i = kv.indexOf("=");
+    const dec = (x) => decodeURIComponent(x.replace(/\+/g, " "));
+    return i < 0 ? [dec(kv), ""] : [dec(kv.slice(0, i)), dec(kv.slice(i + 1))];
+  });
+  const q = Object.fromEntries(params);
+  if (q["X-Amz-Algorithm"] !== "AWS4-HMAC-SHA256" || !q["X-Amz-Signature"]) return true; // not presigned V4
+  const signed = (q["X-Amz-SignedHeaders"] || "").split(";");
+  const canonicalQuery = params.filter(([k]) => k !== "X-Amz-Signature")
+    .map(([k, v]) => [enc(k), enc(v)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1))
+    .map(([k, v]) => k + "=" + v).join("&");
+  const headers = signed.map((h) => h + ":" + String(req.headers[h] ?? "").trim().replace(/\s+/g, " ") + "\n").join("");
+  const canonical = [req.method, path, canonicalQuery, headers, signed.join(";"), "UNSIGNED-PAYLOAD"].join("\n");
+  const [keyId, date, region, service] = q["X-Amz-Credential"].split("/");
+  const secret = AWSAccount.registry.get(keyId)?.accessKeys.get(keyId);
+  if (!secret) return false;
+  const scope = [date, region, service, "aws4_request"].join("/");
+  const toSign = ["AWS4-HMAC-SHA256", q["X-Amz-Date"], scope, crypto.createHash("sha256").update(canonical).digest("hex")].join("\n");
+  const key = hmac(hmac(hmac(hmac("AWS4" + secret, date), region), service), "aws4_request");
+  return crypto.createHmac("sha256", key).update(toSign).digest("hex") === q["X-Amz-Signature"];
+}
+server.middleware.unshift(async (ctx, next) => {
+  // A browser's CORS preflight carries the presigned query but is never
+  // signed (S3 answers it from the bucket's CORS rules).
+  if (ctx.method !== "OPTIONS" && !presignedSignatureMatches(ctx.req)) {
+    ctx.status = 403;
+    ctx.type = "application/xml";
+    ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>';
+    return;
+  }
+  return next();
+});
+server.run().then((addr) => console.log("s3rver listening on " + JSON.stringify(addr)), (err) => {
+  console.error(err && err.code === "EADDRINUSE" ? "EADDRINUSE " + err.message : String(err));
+  process.exit(1);
+});
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close().finally(() => process.exit(0));
+  });
+}
+`
+
+// s3rverCommand runs s3rver on 127.0.0.1:port keeping objects in dataDir.
+func s3rverCommand(tools string, port int, dataDir string) *exec.Cmd {
+	cmd := exec.Command("node", "-e", s3rverScript)
+	cmd.Dir = filepath.Join(tools, "node")
+	cmd.Env = append(os.Environ(),
+		"KABINET_S3RVER_DIR="+filepath.Join(tools, s3rverDir),
+		"KABINET_S3_PORT="+strconv.Itoa(port),
+		"KABINET_S3_DIR="+dataDir,
+	)
+	return cmd
+}
+
+// pingS3 asks s3rver for its bucket list: any HTTP answer (it is 403 for an
+// unsigned request) means it is serving.
+func pingS3(endpoint string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		return nil
 	}
 }

@@ -1,5 +1,6 @@
 // Package emulators starts the local stand-ins for AWS that Kabinet runs against
-// without Docker: Amazon's DynamoDB Local (java) and the fauxqs SNS/SQS emulator (node).
+// without Docker: Amazon's DynamoDB Local (java), the fauxqs SNS/SQS emulator
+// (node) and the s3rver S3 server (node).
 //
 // Both are installed by tools/install.sh (`make tools`) under .local/tools and
 // run as child processes in their own process groups, so Stop (or the death of
@@ -36,6 +37,7 @@ type Options struct {
 	DataDir      string    // "" = DynamoDB Local in memory; else -dbPath DataDir -sharedDb (persistent)
 	DynamoDBPort int       // 0 = a free loopback port
 	FauxqsPort   int       // 0 = a free loopback port
+	S3Port       int       // 0 = a free loopback port
 	Log          io.Writer // emulator stdout/stderr; nil = discard
 }
 
@@ -49,14 +51,18 @@ type Stack struct {
 	// SQSEndpoint is the same fauxqs endpoint as SNSEndpoint: one server
 	// speaks both protocols, and SNS fans out into its own SQS queues.
 	SQSEndpoint string
+	// S3Endpoint is s3rver's URL, http://127.0.0.1:port. Clients must use
+	// path-style addressing (bucket in the path) against it.
+	S3Endpoint string
 
 	procs    []*process
+	tempDir  string // removed by Stop
 	stopOnce sync.Once
 	stopErr  error
 }
 
-// Start starts DynamoDB Local and fauxqs and returns once each has answered a
-// real API call (DynamoDB ListTables, SNS ListTopics), so callers can use the
+// Start starts DynamoDB Local, fauxqs and s3rver and returns once each has answered a
+// real API call (DynamoDB ListTables, SNS ListTopics, an S3 GET /), so callers can use the
 // endpoints at once. It gives up after about a minute, or when ctx ends, or as
 // soon as an emulator exits; then it stops whatever it had started and returns
 // an error that includes the tail of the emulator's log.
@@ -68,7 +74,7 @@ func Start(ctx context.Context, opt Options) (*Stack, error) {
 		// A port found free can be taken by another process (a parallel
 		// test package, say) before the emulator binds it: then try again
 		// on new ports, when both ports were ours to choose.
-		ours := opt.DynamoDBPort == 0 && opt.FauxqsPort == 0
+		ours := opt.DynamoDBPort == 0 && opt.FauxqsPort == 0 && opt.S3Port == 0
 		if err == nil || !ours || !portTaken(err) || attempt == portAttempts {
 			return s, err
 		}
@@ -107,10 +113,29 @@ func start(ctx context.Context, opt Options) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulators: fauxqs port: %w", err)
 	}
+	s3Port, err := portOrFree(opt.S3Port)
+	if err != nil {
+		return nil, fmt.Errorf("emulators: s3rver port: %w", err)
+	}
+	var s3Dir, s3Temp string
 	if opt.DataDir != "" {
 		if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("emulators: DynamoDB Local data dir: %w", err)
 		}
+		s3Dir = filepath.Join(opt.DataDir, "s3")
+		if abs, err := filepath.Abs(s3Dir); err == nil {
+			s3Dir = abs
+		}
+		if err := os.MkdirAll(s3Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("emulators: s3rver data dir: %w", err)
+		}
+	} else {
+		// In memory for DynamoDB; s3rver keeps files, so in a directory
+		// of its own that Stop removes.
+		if s3Temp, err = os.MkdirTemp("", "kabinet-s3-"); err != nil {
+			return nil, fmt.Errorf("emulators: s3rver data dir: %w", err)
+		}
+		s3Dir = s3Temp
 	}
 
 	s := &Stack{
@@ -118,6 +143,8 @@ func start(ctx context.Context, opt Options) (*Stack, error) {
 		SNSEndpoint:      "http://127.0.0.1:" + strconv.Itoa(fqPort),
 	}
 	s.SQSEndpoint = s.SNSEndpoint
+	s.S3Endpoint = "http://127.0.0.1:" + strconv.Itoa(s3Port)
+	s.tempDir = s3Temp
 
 	ddb, err := startProcess("dynamodb-local", dynamoDBCommand(tools, ddbPort, opt.DataDir), javaMainDied, opt.Log)
 	if err != nil {
@@ -130,14 +157,21 @@ func start(ctx context.Context, opt Options) (*Stack, error) {
 		return nil, err
 	}
 	s.procs = append(s.procs, fq)
+	s3, err := startProcess("s3rver", s3rverCommand(tools, s3Port, s3Dir), "", opt.Log)
+	if err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	s.procs = append(s.procs, s3)
 
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	go func() { errs <- ddb.waitReady(ctx, pingDynamoDB(s.DynamoDBEndpoint)) }()
 	go func() { errs <- fq.waitReady(ctx, pingSNS(s.SNSEndpoint)) }()
-	// The first failure is the one to report; the other wait is cut short.
-	for pending := 2; pending > 0; pending-- {
+	go func() { errs <- s3.waitReady(ctx, pingS3(s.S3Endpoint)) }()
+	// The first failure is the one to report; the other waits are cut short.
+	for pending := 3; pending > 0; pending-- {
 		if err := <-errs; err != nil {
 			cancel()
 			for pending--; pending > 0; pending-- {
@@ -150,7 +184,7 @@ func start(ctx context.Context, opt Options) (*Stack, error) {
 	return s, nil
 }
 
-// Stop terminates both emulators and everything they started: SIGTERM to each
+// Stop terminates the emulators and everything they started: SIGTERM to each
 // process group, SIGKILL to whatever is left after 5 s. It waits for the
 // processes to exit, so no port or file is still held when it returns. It is
 // safe to call more than once; later calls return the first call's result.
@@ -163,6 +197,9 @@ func (s *Stack) Stop() error {
 		var all []error
 		for range s.procs {
 			all = append(all, <-errs)
+		}
+		if s.tempDir != "" {
+			all = append(all, os.RemoveAll(s.tempDir))
 		}
 		s.stopErr = errors.Join(all...)
 	})
@@ -179,6 +216,7 @@ func (s *Stack) Env() []string {
 		"AWS_ENDPOINT_URL_DYNAMODB=" + s.DynamoDBEndpoint,
 		"AWS_ENDPOINT_URL_SNS=" + s.SNSEndpoint,
 		"AWS_ENDPOINT_URL_SQS=" + s.SQSEndpoint,
+		"AWS_ENDPOINT_URL_S3=" + s.S3Endpoint,
 		"AWS_REGION=" + Region,
 		"AWS_ACCESS_KEY_ID=local",
 		"AWS_SECRET_ACCESS_KEY=local",
@@ -198,7 +236,7 @@ func (s *Stack) Setenv() error {
 	return nil
 }
 
-// PIDs returns the process ids of the emulators (DynamoDB Local, fauxqs), each
+// PIDs returns the process ids of the emulators (DynamoDB Local, fauxqs, s3rver), each
 // also the id of its process group. It is there so tests and tools can check
 // that Stop left nothing behind.
 func (s *Stack) PIDs() []int {
@@ -273,11 +311,12 @@ var (
 	dynamoDBJar = filepath.Join("dynamodb-local", "DynamoDBLocal.jar")
 	dynamoDBLib = filepath.Join("dynamodb-local", "DynamoDBLocal_lib")
 	fauxqsDist  = filepath.Join("node", "node_modules", "fauxqs", "dist")
+	s3rverDir   = filepath.Join("node", "node_modules", "s3rver")
 )
 
 // checkTools verifies that tools/install.sh has run into dir.
 func checkTools(dir string) error {
-	for _, rel := range []string{dynamoDBJar, filepath.Join(fauxqsDist, "app.js")} {
+	for _, rel := range []string{dynamoDBJar, filepath.Join(fauxqsDist, "app.js"), filepath.Join(s3rverDir, "lib", "s3rver.js")} {
 		if _, err := os.Stat(filepath.Join(dir, rel)); err != nil {
 			return fmt.Errorf("emulators: %s not found in %s; run `make tools` (bash tools/install.sh)", filepath.ToSlash(rel), dir)
 		}

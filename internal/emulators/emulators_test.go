@@ -60,6 +60,7 @@ func newClients(t *testing.T) (context.Context, clients) {
 		"AWS_ENDPOINT_URL_DYNAMODB=" + stack.DynamoDBEndpoint,
 		"AWS_ENDPOINT_URL_SNS=" + stack.SNSEndpoint,
 		"AWS_ENDPOINT_URL_SQS=" + stack.SNSEndpoint,
+		"AWS_ENDPOINT_URL_S3=" + stack.S3Endpoint,
 	}
 	if !slices.Equal(endpoints, want) {
 		t.Fatalf("Env endpoints = %q, want %q", endpoints, want)

@@ -37,8 +37,8 @@ func TestStopLeavesNothingAndDataDirPersists(t *testing.T) {
 	}
 	t.Logf("Start took %s", time.Since(began).Round(time.Millisecond))
 	pids := first.PIDs()
-	if len(pids) != 2 {
-		t.Fatalf("PIDs = %v, want 2", pids)
+	if len(pids) != 3 {
+		t.Fatalf("PIDs = %v, want 3 (DynamoDB Local, fauxqs, s3rver)", pids)
 	}
 	ddb := dynamodb.New(dynamodb.Options{
 		Region:       emulators.Region,
@@ -65,7 +65,7 @@ func TestStopLeavesNothingAndDataDirPersists(t *testing.T) {
 	if err := first.Stop(); err != nil {
 		t.Errorf("second Stop: %v", err)
 	}
-	for _, ep := range []string{first.DynamoDBEndpoint, first.SNSEndpoint} {
+	for _, ep := range []string{first.DynamoDBEndpoint, first.SNSEndpoint, first.S3Endpoint} {
 		if conn, err := net.DialTimeout("tcp", strings.TrimPrefix(ep, "http://"), time.Second); err == nil {
 			conn.Close()
 			t.Errorf("%s still accepts connections after Stop", ep)

@@ -15,10 +15,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/shared/adapter/objects"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/app/core"
 )
@@ -137,4 +139,41 @@ func Verified(t *testing.T, st *store.Store, owner string) {
 	if err := st.PutProfile(ctx, p, prev); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Bucket makes an S3 bucket called prefix-<random> on the emulator and
+// empties and removes it when the test ends, and returns its name.
+func Bucket(t *testing.T, cl core.Clients, prefix string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := prefix + "-" + hex.EncodeToString(b[:])
+	client := objects.New(cl.AWS, name, true, time.Now)
+	if _, err := client.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, p := range []string{"files/", "staging/", "issued/"} {
+			_ = client.DeletePrefix(ctx, p)
+		}
+		_, _ = client.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
+	})
+	return name
+}
+
+// Objects lists every key in bucket, for tests that prove erasure left none.
+func Objects(t *testing.T, cl core.Clients, bucket string) []string {
+	t.Helper()
+	client := objects.New(cl.AWS, bucket, true, time.Now)
+	out, err := client.S3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	return keys
 }

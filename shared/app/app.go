@@ -8,6 +8,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	applicationshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/applications"
@@ -24,22 +26,28 @@ import (
 	orgshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/orgs"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
+	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
+	"github.com/kabinet/kabinet/shared/app/filing"
+	"github.com/kabinet/kabinet/shared/app/filing/intake"
+	"github.com/kabinet/kabinet/shared/app/filing/shares"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/family"
+	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
+	"github.com/kabinet/kabinet/shared/domain/sharing"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
@@ -47,6 +55,8 @@ import (
 type Services struct {
 	Documents    *registry.Service // documents and profile
 	Family       *family.Service   // the people a holder acts for (profile)
+	Files        *files.Service    // documents' electronic copies
+	Sharing      *sharing.Service  // documents shown to institutions
 	Inbox        *inbox.Service
 	Booking      bookinghttp.Deps
 	Applications *applications.Service
@@ -60,7 +70,10 @@ type Services struct {
 // NewServices builds every HTTP function's services on st, as the
 // functions' mains do; now is the clock every service reads. ticketKey signs
 // booking QR codes; without one the QR and PDF routes fail, as the booking
-// function does without its seed.
+// function does without its seed. Files live in c.FilesBucket (none: their
+// routes answer 503), signatures are checked against c.TrustAnchors and
+// confirmation PDFs signed with c.PDFSigningCert and Key when given, as the
+// documents and booking functions do.
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
 		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
@@ -71,9 +84,24 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 	if video == "" {
 		video = core.DefaultVideoBase
 	}
+	verifier, err := filing.SignatureVerifier(c)
+	if err != nil && log != nil {
+		log.Error("signature trust anchors unreadable; signatures cannot be checked", "error", err)
+	}
+	fs := filing.FilesService(c, cl, st.Store, docs, verifier, now)
+	var pdf bookinghttp.PDFSigner
+	if len(c.PDFSigningCert) > 0 {
+		if ps, err := pades.New(c.PDFSigningCert, c.PDFSigningKey); err == nil {
+			pdf = ps
+		} else if log != nil {
+			log.Error("PDF signing key unreadable; confirmations go unsigned", "error", err)
+		}
+	}
 	return Services{
 		Documents: docs,
 		Family:    fam,
+		Files:     fs,
+		Sharing:   shares.Service(st.Store, docs, fs, now),
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
 			Service: &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st, Waits: st,
@@ -81,6 +109,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,
+			PDFSigner: pdf,
 		},
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store; an invitation's
@@ -95,7 +124,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 // Handlers are every HTTP function's handlers, by function name.
 func (s Services) Handlers() map[string]httpapi.Handlers {
 	return map[string]httpapi.Handlers{
-		functions.Documents:     documents.Handlers(s.Documents),
+		functions.Documents:     documents.Handlers(s.Documents, s.Files, s.Sharing),
 		functions.Notifications: notifications.Handlers(s.Inbox),
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
 		functions.Profile:       profile.Handlers(s.Documents, s.Family),
@@ -182,13 +211,20 @@ func Offers(st *allstore.Store, places *directory.Cache, now func() time.Time) *
 
 // Ingest builds the agency-event ingestion as functions/ingest does: an
 // issued document closes the application it answers, which tells the
-// person.
+// person; with a files bucket it also takes laboratories' results.
 func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logger) *ingest.Service {
 	st := allstore.Of(core.NewStore(c, cl, now))
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(c, cl)}
-	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps, Payments: apps}
+	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps, Payments: apps,
+		Labs: intake.Labs(c, cl, now, log)}
+}
+
+// ScanVerdicts builds the handler of GuardDuty's scan results as
+// functions/ingest does: nil without a files bucket.
+func ScanVerdicts(c core.Config, cl core.Clients, now func() time.Time) func(context.Context, events.EventBridgeEvent) (ingest.Result, error) {
+	return intake.ScanVerdicts(c, cl, now)
 }
 
 // Dispatcher builds the reminder pipeline's dispatcher as

@@ -39,6 +39,9 @@ const TIMEOUT = 15_000;
 
 mkdirSync(SHOTS, { recursive: true });
 
+/** A 1×1 PNG: a scan as the file picker hands it over. */
+const SCAN_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 const user = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 // A phone of this run's own: its code is read from the outbox by the run's user.
 const phoneNumber = `+7916${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
@@ -367,6 +370,100 @@ describe('web cabinet', { concurrency: false }, () => {
     await byTestId(page, 'doc-renew').click();
     await byTestId(page, 'application-form').waitFor();
     assert.equal(await byTestId(page, 'application-form').getAttribute('data-service'), 'foreign_passport');
+    await byTestId(page, 'nav-documents').click();
+    await byTestId(page, 'documents-page').waitFor();
+    assertClean(page);
+  });
+
+  // Issue 16: electronic copies on a document card, straight to S3 and back.
+  test('files: uploads a scan with progress, shows its thumbnail, downloads it, checks a signature', async () => {
+    const row = page.locator('[data-testid="doc-row"][data-doc-type="foreign_passport"]');
+    await row.locator('[data-testid="doc-view"]').click();
+    await byTestId(page, 'doc-files').waitFor();
+    await byTestId(page, 'files-empty').waitFor();
+    // The PUT goes to the presigned URL on S3, not to the API; it is held
+    // until the progress bar is seen, so the check does not race the upload.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let putTo = '';
+    await page.route((u) => u.pathname.startsWith('/kabinet-files-local/'), async (route) => {
+      if (route.request().method() === 'PUT') { putTo = route.request().url(); await held; }
+      await route.continue();
+    });
+    await byTestId(page, 'file-input').setInputFiles({ name: 'скан.png', mimeType: 'image/png', buffer: SCAN_PNG });
+    await byTestId(page, 'file-progress').waitFor();
+    release();
+    const item = page.locator('[data-testid="file-item"]', { hasText: 'скан.png' });
+    await item.waitFor();
+    await page.unroute((u) => u.pathname.startsWith('/kabinet-files-local/'));
+    assert.ok(putTo.includes('X-Amz-Signature=') && !putTo.startsWith(BASE_URL), `the bytes went to ${putTo}`);
+    assert.equal(await item.getAttribute('data-status'), 'not_scanned'); // no scanner locally
+    await item.locator('[data-testid="file-thumb"]').waitFor();
+    assert.equal(await item.locator('[data-testid="file-status"]').textContent(), 'не проверялся антивирусом');
+
+    const [dl] = await Promise.all([page.waitForEvent('download'), item.locator('[data-testid="file-download"]').click()]);
+    assert.equal(dl.suggestedFilename(), 'скан.png');
+    const chunks = [];
+    for await (const c of await dl.createReadStream()) chunks.push(c);
+    assert.deepEqual(Buffer.concat(chunks), SCAN_PNG, 'the download is the bytes uploaded');
+
+    // A .p7s that is no CMS at all: shown as invalid, in words, never valid.
+    await item.locator('[data-testid="file-sign-input"]').setInputFiles({ name: 'скан.png.p7s', mimeType: 'application/pkcs7-signature', buffer: Buffer.from('not a signature') });
+    const sig = item.locator('[data-testid="file-signature"]');
+    await sig.waitFor();
+    assert.equal(await sig.getAttribute('data-result'), 'invalid');
+    assert.match((await sig.textContent()) ?? '', /Подпись неверна/);
+    await shoot(page, 'document-files');
+    assertClean(page);
+  });
+
+  test('sharing: with an institution until a date; staff read it, the owner sees the read and revokes', async () => {
+    await byTestId(page, 'doc-shares').waitFor();
+    const docId = new URL(page.url()).hash.split('/')[2];
+    await byTestId(page, 'share-open').click();
+    await byTestId(page, 'share-form').waitFor();
+    await byTestId(page, 'share-institution').selectOption('inst-msk-01');
+    // More than 90 days is refused before anything is sent.
+    const until = byTestId(page, 'share-until');
+    assert.ok(await until.getAttribute('max'));
+    await shoot(page, 'share-dialog');
+    await byTestId(page, 'share-submit').click();
+    const share = page.locator('[data-testid="share-item"][data-active="true"]');
+    await share.waitFor();
+    assert.equal((await byTestId(page, 'share-reads').textContent())?.trim(), 'Пока никто не открывал');
+
+    // Staff of that institution, in a browser of their own.
+    const staffCtx = await newContext(DESKTOP);
+    const staff = await staffCtx.newPage();
+    watch(staff, 'staff');
+    try {
+      await staff.goto(`${BASE_URL}/#/shared`);
+      await byTestId(staff, 'signin-form').waitFor();
+      await byTestId(staff, 'signin-user').fill(`${user}-doctor`);
+      await byTestId(staff, 'signin-role').selectOption('staff');
+      await byTestId(staff, 'signin-institution').fill('inst-msk-01');
+      await byTestId(staff, 'signin-submit').click();
+      const shared = staff.locator(`[data-testid="shared-item"][data-doc-id="${docId}"]`);
+      await shared.waitFor();
+      const [dl] = await Promise.all([staff.waitForEvent('download'), shared.locator('[data-testid="shared-download"]').first().click()]);
+      assert.equal(dl.suggestedFilename(), 'скан.png');
+      await shoot(staff, 'shared-with-us');
+      assertClean(staff);
+
+      // The owner sees who read it, and ends it at once.
+      await page.reload();
+      await byTestId(page, 'doc-shares').waitFor();
+      await page.locator('[data-testid="share-read"]').first().waitFor();
+      assert.match((await byTestId(page, 'share-reads').textContent()) ?? '', /Открывали: [1-9]/);
+      await byTestId(page, 'share-revoke').click();
+      await page.locator('[data-testid="share-item"][data-active="false"]').waitFor();
+
+      await byTestId(staff, 'shared-reload').click();
+      await byTestId(staff, 'shared-empty').waitFor();
+      assertClean(staff);
+    } finally {
+      await staffCtx.close();
+    }
     await byTestId(page, 'nav-documents').click();
     await byTestId(page, 'documents-page').waitFor();
     assertClean(page);

@@ -152,6 +152,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/documents/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a document */
+        get: operations["listFiles"];
+        put?: never;
+        /**
+         * Declare a file and get a presigned upload URL
+         * @description The client PUTs the bytes to uploadUrl with exactly uploadHeaders (Content-Length from the body) before expiresAt, then completes. Limits: 20 MB a file, 10 files a document, 500 MB a person.
+         */
+        post: operations["beginFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file, with a 5-minute download URL when it may be downloaded
+         * @description No downloadUrl while pending_upload or pending_scan, and never for infected.
+         */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        /** Delete a file and its stored object */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/files/{fileId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check what arrived (size, SHA-256, type) and accept or refuse it
+         * @description Refused (422 file_refused, the field named), the object and the record are deleted. 409 already_completed, not_uploaded or upload_expired.
+         */
+        post: operations["completeFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/files/{fileId}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a detached CMS/PKCS#7 signature over the file
+         * @description The body is the .p7s or .sig file, at most 64 KB. A signature that does not verify is a 200 with its result.
+         */
+        post: operations["addSignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The document's shares, each with the staff reads */
+        get: operations["listShares"];
+        put?: never;
+        /** Share the document and its files with an institution, at most 90 days */
+        post: operations["createShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/shares/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a share at once */
+        delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/institutions/{id}/shared-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is shared with the institution (its staff only); every read is recorded for the owner */
+        get: operations["sharedDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -1046,7 +1180,106 @@ export interface components {
          * @description A document type of the catalogue (GET /document-types).
          * @enum {string}
          */
-        DocTypeCode: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "birth_certificate" | "military_id" | "vehicle_registration" | "vehicle_passport" | "diagnostic_card" | "drivers_medical_certificate" | "residence_permit" | "temporary_residence_permit" | "work_patent" | "vhi_policy" | "medical_book" | "weapon_permit" | "hunting_licence" | "contract" | "visit_act" | "e_prescription" | "custom";
+        DocTypeCode: "internal_passport" | "foreign_passport" | "drivers_licence" | "snils" | "inn" | "oms_policy" | "osago" | "medical_certificate_086u" | "birth_certificate" | "military_id" | "vehicle_registration" | "vehicle_passport" | "diagnostic_card" | "drivers_medical_certificate" | "residence_permit" | "temporary_residence_permit" | "work_patent" | "vhi_policy" | "medical_book" | "weapon_permit" | "hunting_licence" | "contract" | "visit_act" | "e_prescription" | "custom" | "lab_result";
+        FileDeclare: {
+            name: string;
+            /** @description application/pdf, image/jpeg, image/png or image/heic; anything else is a 422. */
+            contentType: string;
+            /** @description Bytes, 1 to 20971520 (20 MB); more is a 422. */
+            size: number;
+            /** @description SHA-256 of the bytes, 64 hex digits. */
+            sha256: string;
+        };
+        FileUpload: {
+            id: string;
+            uploadUrl: string;
+            uploadMethod: string;
+            uploadHeaders: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            file: components["schemas"]["File"];
+        };
+        File: {
+            id: string;
+            name: string;
+            contentType: string;
+            size: number;
+            sha256: string;
+            /** @enum {string} */
+            status: "pending_upload" | "pending_scan" | "not_scanned" | "ready" | "infected";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt?: string;
+            signatures: components["schemas"]["SignatureVerification"][];
+            downloadUrl?: string;
+            /** Format: date-time */
+            downloadExpiresAt?: string;
+        };
+        FileList: {
+            items: components["schemas"]["File"][];
+        };
+        SignatureVerification: {
+            /** @enum {string} */
+            result: "valid" | "invalid" | "untrusted_signer" | "expired_certificate" | "unsupported_algorithm";
+            reason?: string;
+            message: string;
+            signer?: {
+                subject: string;
+                issuer: string;
+                serialNumber: string;
+                /** Format: date-time */
+                notBefore: string;
+                /** Format: date-time */
+                notAfter: string;
+            };
+            /** Format: date-time */
+            signedAt?: string;
+            /** Format: date-time */
+            verifiedAt: string;
+        };
+        ShareInput: {
+            institutionId: string;
+            specialistId?: string;
+            /**
+             * Format: date-time
+             * @description At most 90 days from now.
+             */
+            until: string;
+        };
+        Share: {
+            id: string;
+            documentId: string;
+            institutionId: string;
+            specialistId?: string;
+            /** Format: date-time */
+            until: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            active: boolean;
+            reads: {
+                staff: string;
+                institutionId: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        ShareList: {
+            items: components["schemas"]["Share"][];
+        };
+        SharedDocumentList: {
+            items: {
+                shareId: string;
+                /** Format: date-time */
+                until: string;
+                document: components["schemas"]["Document"];
+                files: components["schemas"]["File"][];
+            }[];
+        };
         /** @description The body API Gateway gives its own answers (401 from the JWT authorizer, 429 from throttling). */
         GatewayMessage: {
             /**
@@ -2095,6 +2328,8 @@ export interface components {
     };
     parameters: {
         Id: string;
+        FileId: string;
+        ShareId: string;
         OrgId: string;
         /** @description Page size (default 20); larger values are clamped to 100. */
         Limit: number;
@@ -2514,6 +2749,323 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    beginFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "паспорт.pdf",
+                 *       "contentType": "application/pdf",
+                 *       "size": 482113,
+                 *       "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileDeclare"];
+            };
+        };
+        responses: {
+            /** @description Declared */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                fileId: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                fileId: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    completeFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                fileId: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    addSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                fileId: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example (the DER bytes of a .p7s file) */
+                "application/pkcs7-signature": string;
+                /** @example (the DER bytes of a .sig file) */
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The verification result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignatureVerification"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "institutionId": "kgd-poly-1",
+                 *       "until": "2026-09-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShareInput"];
+            };
+        };
+        responses: {
+            /** @description Shared */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Share"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    revokeShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                shareId: components["parameters"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    sharedDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedDocumentList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

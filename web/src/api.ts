@@ -101,6 +101,8 @@ export interface WithETag<V> {
 interface CallOpts {
   method?: string;
   body?: unknown;
+  /** Bytes sent as they are with this Content-Type (instead of a JSON body). */
+  bytes?: { data: BodyInit; type: string };
   ifMatch?: string | null;
   idempotencyKey?: string;
   accept?: string;
@@ -119,6 +121,7 @@ export class Api {
       'Accept-Language': this.hooks.lang(),
     };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.bytes) headers['Content-Type'] = opts.bytes.type;
     if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
     if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     const send = async (token: string | null): Promise<Response> => {
@@ -128,7 +131,7 @@ export class Api {
         return await fetch(this.url(path), {
           method: opts.method ?? 'GET',
           headers: h,
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          body: opts.bytes ? opts.bytes.data : opts.body === undefined ? undefined : JSON.stringify(opts.body),
         });
       } catch (e) {
         throw new NetworkError(e instanceof Error ? e.message : String(e));
@@ -212,6 +215,37 @@ export class Api {
   }
   renew(id: string, key: string) {
     return this.post<T.Application>(`/documents/${enc(id)}/renew`, undefined, { idempotencyKey: key });
+  }
+
+  // ---- files (the bytes go straight to S3 with presigned URLs: files.ts) ----
+  files(docId: string) { return this.get<T.FileList>(`/documents/${enc(docId)}/files`); }
+  beginFile(docId: string, body: T.FileDeclare, key: string) {
+    return this.post<T.FileUpload>(`/documents/${enc(docId)}/files`, body, { idempotencyKey: key });
+  }
+  completeFile(docId: string, fileId: string) {
+    return this.post<T.DocFile>(`/documents/${enc(docId)}/files/${enc(fileId)}/complete`);
+  }
+  file(docId: string, fileId: string) { return this.get<T.DocFile>(`/documents/${enc(docId)}/files/${enc(fileId)}`); }
+  deleteFile(docId: string, fileId: string) {
+    return this.call<void>(`/documents/${enc(docId)}/files/${enc(fileId)}`, { method: 'DELETE' });
+  }
+  /** A detached CMS/PKCS#7 signature (.p7s, .sig) over the file: the verification result. */
+  addSignature(docId: string, fileId: string, sig: Blob) {
+    return this.call<T.SignatureVerification>(`/documents/${enc(docId)}/files/${enc(fileId)}/signatures`, {
+      method: 'POST', bytes: { data: sig, type: 'application/pkcs7-signature' },
+    }).then((r) => r.body);
+  }
+
+  // ---- sharing with an institution ----
+  shares(docId: string) { return this.get<T.ShareList>(`/documents/${enc(docId)}/shares`); }
+  createShare(docId: string, body: T.ShareInput, key: string) {
+    return this.post<T.Share>(`/documents/${enc(docId)}/shares`, body, { idempotencyKey: key });
+  }
+  revokeShare(docId: string, shareId: string) {
+    return this.call<void>(`/documents/${enc(docId)}/shares/${enc(shareId)}`, { method: 'DELETE' });
+  }
+  sharedDocuments(institutionId: string) {
+    return this.get<T.SharedDocumentList>(`/institutions/${enc(institutionId)}/shared-documents`);
   }
 
   // ---- notifications ----

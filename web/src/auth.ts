@@ -14,6 +14,10 @@ export interface Session {
   token: string;
   sub: string;
   exp?: number; // seconds since the epoch
+  /** cognito:groups (citizen, staff, ...): what the app offers; the API decides. */
+  groups?: string[];
+  /** custom:institution: the institution a member of staff works at. */
+  institution?: string;
 }
 
 /** Decodes a JWT's payload without checking it (the API does that). */
@@ -35,7 +39,10 @@ export function sessionFromToken(token: string): Session {
   const claims = decodeJwt(token) ?? {};
   const sub = String(claims['cognito:username'] ?? claims.sub ?? '');
   const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
-  return { token, sub, exp };
+  const g = claims['cognito:groups'];
+  const groups = Array.isArray(g) ? g.map(String) : [];
+  const inst = claims['custom:institution'];
+  return { token, sub, exp, groups, institution: typeof inst === 'string' && inst ? inst : undefined };
 }
 
 export function isExpired(s: Session, nowMs = Date.now()): boolean {
@@ -74,11 +81,11 @@ export function loadRefreshToken(storage: Storage = sessionStorage): string | nu
 }
 
 /** POST /dev/token (local only). */
-export async function devSignIn(cfg: AppConfig, sub: string, groups: string[] = ['citizen']): Promise<Session> {
+export async function devSignIn(cfg: AppConfig, sub: string, groups: string[] = ['citizen'], institution?: string): Promise<Session> {
   const res = await fetch(`${cfg.apiBase}/dev/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ sub, groups }),
+    body: JSON.stringify(institution ? { sub, groups, institution } : { sub, groups }),
   });
   if (!res.ok) {
     let title = `HTTP ${res.status}`;
@@ -300,4 +307,9 @@ export async function revokeCognito(
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/** Staff of an institution: may see what people shared with it. */
+export function staffInstitution(s: Session | null): string | null {
+  return s && s.groups?.includes('staff') && s.institution ? s.institution : null;
 }

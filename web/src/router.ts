@@ -26,6 +26,7 @@ const table: [string, RegExp][] = [
   ['profile', /^\/profile$/],
   ['family', /^\/family$/],
   ['person', /^\/family\/(?<id>[^/]+)$/],
+  ['shared', /^\/shared$/],
 ];
 
 export function parseHash(hash: string): Route {

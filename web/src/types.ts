@@ -69,3 +69,16 @@ export type AppStatus = S['Application']['status'];
 export type TimelineEntry = S['TimelineEntry'];
 export type Application = S['Application'];
 export type ApplicationList = S['ApplicationList'];
+
+export type FileDeclare = S['FileDeclare'];
+export type FileUpload = S['FileUpload'];
+export type DocFile = S['File'];
+export type FileStatus = S['File']['status'];
+export type FileList = S['FileList'];
+export type SignatureVerification = S['SignatureVerification'];
+export type SignatureResult = S['SignatureVerification']['result'];
+export type ShareInput = S['ShareInput'];
+export type Share = S['Share'];
+export type ShareList = S['ShareList'];
+export type SharedDocumentList = S['SharedDocumentList'];
+export type SharedDocument = S['SharedDocumentList']['items'][number];

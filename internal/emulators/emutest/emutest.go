@@ -155,7 +155,7 @@ func external() *emulators.Stack {
 		}
 		return os.Getenv("AWS_ENDPOINT_URL")
 	}
-	return &emulators.Stack{DynamoDBEndpoint: endpoint("DYNAMODB"), SNSEndpoint: endpoint("SNS"), SQSEndpoint: endpoint("SQS")}
+	return &emulators.Stack{DynamoDBEndpoint: endpoint("DYNAMODB"), SNSEndpoint: endpoint("SNS"), SQSEndpoint: endpoint("SQS"), S3Endpoint: endpoint("S3")}
 }
 
 // DeadEndpoint returns the URL of a loopback port, held until the test

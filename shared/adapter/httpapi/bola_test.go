@@ -68,7 +68,9 @@ type bolaRow struct {
 	// a staff route: 403 like the owner (default), or 404 where the route
 	// looks the id up in the caller's own objects first.
 	otherCitizen int
-	why          string
+	// contentType replaces the JSON media type of the body.
+	contentType string
+	why         string
 }
 
 // Fixture kinds.
@@ -92,6 +94,8 @@ const (
 	fxOrganisation = "organisation"
 	fxSharer       = "sharer of a contact"
 	fxDependent    = "dependent"
+	fxFile         = "file"  // "docId/fileId"
+	fxShare        = "share" // "docId/shareId"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -112,6 +116,18 @@ var bolaRows = map[string]bolaRow{
 	"POST /documents/{id}/reminders/ack":    {class: bolaOwned, object: fxReminded, status: 200, mutates: true},
 	"POST /documents/{id}/reminders/snooze": {class: bolaOwned, object: fxDocument, body: map[string]any{"until": "2026-07-01"}, status: 200, mutates: true},
 	"POST /documents/{id}/renew":            {class: bolaOwned, object: fxRenewable, status: 201, mutates: true},
+	// files and shares of a document
+	"POST /documents/{id}/files": {class: bolaOwned, object: fxDocument, status: 201, mutates: true,
+		body: map[string]any{"name": "a.pdf", "contentType": "application/pdf", "size": 10, "sha256": strings.Repeat("ab", 32)}},
+	"GET /documents/{id}/files":                      {class: bolaOwned, object: fxDocument, status: 200},
+	"GET /documents/{id}/files/{fileId}":             {class: bolaOwned, object: fxFile, status: 200},
+	"DELETE /documents/{id}/files/{fileId}":          {class: bolaOwned, object: fxFile, status: 204, mutates: true},
+	"POST /documents/{id}/files/{fileId}/complete":   {class: bolaOwned, object: fxFile, status: 409, why: "completing a completed file is a conflict for its owner; for anyone else it is not found"},
+	"POST /documents/{id}/files/{fileId}/signatures": {class: bolaOwned, object: fxFile, status: 200, body: "\x30\x03\x02\x01\x01", contentType: "application/pkcs7-signature", mutates: true},
+	"POST /documents/{id}/shares":                    {class: bolaOwned, object: fxDocument, status: 201, mutates: true, body: map[string]any{"institutionId": kgdPoly, "until": "2026-07-01T00:00:00Z"}},
+	"GET /documents/{id}/shares":                     {class: bolaOwned, object: fxShare, status: 200},
+	"DELETE /documents/{id}/shares/{shareId}":        {class: bolaOwned, object: fxShare, status: 204, mutates: true},
+	"GET /institutions/{id}/shared-documents":        {class: bolaStaff, object: fxInstitution, why: "staff of the institution documents are shared with"},
 	// inbox
 	"POST /notifications/{id}/read": {class: bolaOwned, object: fxNotification, status: 200, mutates: true},
 	// the electronic registry
@@ -395,6 +411,8 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxInstitution:  func() string { return kgdPoly },
 		fxSpecialist:   func() string { return kgdTherapist },
 		fxOrganisation: func() string { return "acme" },
+		fxFile:         func() string { return e.mustFile(owner) },
+		fxShare:        func() string { return e.mustShare(owner, kgdPoly) },
 	}
 	// Staff with a claim on such objects: an organisation alice consented to,
 	// the booking's institution, the application's agency. None may reach
@@ -404,11 +422,12 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
 		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin,
+		fxFile: orgAdmin, fxShare: instStaff, // the institution the document is shared with: still not the owner's routes
 	}
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {
@@ -420,11 +439,19 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	}
 	path := func(rt functions.FunctionRoute, id string) string {
 		p := rt.Path()
-		if strings.Count(p, "{") != 1 {
-			t.Fatalf("%s has %d parameters: teach the suite how to fill them", rt.Pattern, strings.Count(p, "{"))
+		// A two-parameter route (a document's file or share) takes a
+		// fixture "docId/fileId"; a one-parameter route on such a fixture
+		// takes its document.
+		parts := strings.SplitN(id, "/", 2)
+		n := strings.Count(p, "{")
+		if n < 1 || n > 2 || (n == 2 && len(parts) != 2) {
+			t.Fatalf("%s has %d parameters for fixture id %q: teach the suite how to fill them", rt.Pattern, n, id)
 		}
-		i, j := strings.Index(p, "{"), strings.Index(p, "}")
-		return p[:i] + id + p[j+1:] + bolaRows[rt.Pattern].query
+		for k := 0; k < n; k++ {
+			i, j := strings.Index(p, "{"), strings.Index(p, "}")
+			p = p[:i] + parts[k] + p[j+1:]
+		}
+		return p + bolaRows[rt.Pattern].query
 	}
 	bodyOf := func(pattern string) any {
 		if row := bolaRows[pattern]; row.class == bolaStaff {
@@ -432,7 +459,13 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		}
 		return bolaRows[pattern].body
 	}
-	ifMatch := map[string]string{"If-Match": `"1"`}
+	headersOf := func(pattern string) map[string]string {
+		h := map[string]string{"If-Match": `"1"`}
+		if ct := bolaRows[pattern].contentType; ct != "" {
+			h["Content-Type"] = ct
+		}
+		return h
+	}
 
 	expired, err := (&devapi.TokenIssuer{Key: e.issuer.Key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: -time.Hour, Now: e.clock.Now}).
 		Issue(httpapi.Identity{Sub: owner, Groups: []string{"citizen"}})
@@ -452,7 +485,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		for _, obj := range append([]string{row.object}, row.alsoOn...) {
 			p := path(rt, shared[obj])
 			call := func(token string) resp {
-				return e.do(req{method: rt.Method(), path: p, token: token, body: body, header: ifMatch})
+				return e.do(req{method: rt.Method(), path: p, token: token, body: body, header: headersOf(rt.Pattern)})
 			}
 			t.Run(rt.Pattern+"/"+obj, func(t *testing.T) {
 				for _, u := range unauthenticated {
@@ -460,7 +493,11 @@ func TestObjectLevelAuthorization(t *testing.T) {
 				}
 				switch row.class {
 				case bolaOwned:
-					missing := e.do(req{method: rt.Method(), path: path(rt, ids.New()), token: ownerTok, body: body, header: ifMatch})
+					missingID := ids.New()
+					if strings.Count(rt.Path(), "{") == 2 {
+						missingID += "/" + ids.New()
+					}
+					missing := e.do(req{method: rt.Method(), path: path(rt, missingID), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
 					assertType(t, missing, http.StatusNotFound, "not-found")
 					for _, c := range []struct{ name, token string }{{"another citizen", otherTok}, {"staff with a claim on such objects", claimants[obj]}} {
 						t.Run(c.name, func(t *testing.T) {
@@ -487,7 +524,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 							assertType(t, r, http.StatusForbidden, "")
 							return
 						}
-						missing := e.do(req{method: rt.Method(), path: path(rt, ids.New()), token: ownerTok, body: body, header: ifMatch})
+						missing := e.do(req{method: rt.Method(), path: path(rt, ids.New()), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
 						assertType(t, r, http.StatusNotFound, "not-found")
 						if got, want := problemShape(t, r), problemShape(t, missing); !reflect.DeepEqual(got, want) {
 							t.Errorf("someone else's object answers %v, a missing one %v", got, want)
@@ -530,7 +567,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			if row.mutates {
 				id = makers[row.object]()
 			}
-			r := e.do(req{method: rt.Method(), path: path(rt, id), token: e.token(owner), body: bodyOf(rt.Pattern), header: ifMatch})
+			r := e.do(req{method: rt.Method(), path: path(rt, id), token: e.token(owner), body: bodyOf(rt.Pattern), header: headersOf(rt.Pattern)})
 			if r.status != row.status {
 				t.Fatalf("status = %d, want %d: %s", r.status, row.status, r.body)
 			}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +28,8 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/pades"
+	"github.com/kabinet/kabinet/shared/adapter/signatures"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -104,6 +107,8 @@ type env struct {
 	issuer *devapi.TokenIssuer
 	db     *dynamodb.Client
 	table  string
+	// bucket holds the env's files, on the S3 emulator.
+	bucket string
 	cl     core.Clients
 	topic  string // the reminders topic, when newEnvWithTopic made one
 	logs   *bytes.Buffer
@@ -156,7 +161,20 @@ func newEnvOpts(t *testing.T, wrap func(http.Handler) http.Handler, withTopic bo
 	// Every test runs with sealed cursors, as the deployed API does.
 	cursorKey := make([]byte, httpapi.CursorKeySize)
 	_, _ = rand.Read(cursorKey)
-	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, core.Config{Table: table, CursorKey: cursorKey, Reminders: topic}, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
+	e.bucket, e.cl = testenv.Bucket(t, cl, "test"), cl
+	anchors, err := signatures.LocalCA(t.TempDir(), defaultNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfDir := t.TempDir()
+	if _, err := pades.LocalKey(pdfDir, defaultNow); err != nil {
+		t.Fatal(err)
+	}
+	pdfCert, _ := os.ReadFile(filepath.Join(pdfDir, "cert.pem"))
+	pdfKey, _ := os.ReadFile(filepath.Join(pdfDir, "key.pem"))
+	cfg := core.Config{Table: table, FilesBucket: e.bucket, PathStyle: true, TrustAnchors: anchors,
+		PDFSigningCert: pdfCert, PDFSigningKey: pdfKey, CursorKey: cursorKey, Reminders: topic}
+	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, cfg, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
 	t.Cleanup(e.srv.Close)
 	return e
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
@@ -52,27 +53,29 @@ type idemCreate struct {
 // idemNotCreates are the POSTs that do not take Idempotency-Key, and why
 // they need none. A POST of the route table in neither map fails the suite.
 var idemNotCreates = map[string]string{
-	"POST /documents/{id}/archive":          "a state change: a repeat is 409, nothing new is made",
-	"POST /documents/{id}/unarchive":        "a state change: a repeat is 409, nothing new is made",
-	"POST /documents/{id}/reminders/ack":    "a state change: a repeat is 409 nothing-to-ack",
-	"POST /documents/{id}/reminders/snooze": "sets a date: a repeat sets the same date",
-	"POST /notifications/{id}/read":         "a repeat keeps the first readAt",
-	"POST /bookings/{id}/reschedule":        "moves the one booking: a repeat is 422 same_slot",
-	"POST /bookings/{id}/cancel":            "a state change: a repeat is 409 not-active",
-	"POST /bookings/{id}/visit":             "a state change: a repeat is 409 not-active",
-	"POST /bookings/{id}/rebook":            "once per cancelled booking, by a claim of its own: a repeat answers the first rebooking (200)",
-	"POST /specialists/{id}/absences":       "the same period again finishes or answers its absence (200); an overlapping one is 409",
-	"POST /applications/validate":           "stores nothing",
-	"POST /applications/{id}/withdraw":      "a state change: a repeat is 409 invalid-transition",
-	"POST /applications/{id}/respond":       "a state change: a repeat is 409 invalid-transition",
-	"POST /applications/{id}/assign":        "sets the assignee: a repeat assigns the same clerk again, a no-op",
-	"POST /applications/{id}/transitions":   "a state change: a repeat is 409 invalid-transition",
-	"POST /consents":                        "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
-	"POST /profile/contacts/verify":         "a state change: verifying a verified contact again answers the same profile",
-	"POST /profile/contacts/resend":         "replaces the one code of the contact: a repeat makes no second one (and is capped per hour)",
-	"POST /waitlist":                        "idempotent by nature: the same list again answers 200 with the active entry, one place (TestWaitlistRetries)",
-	"POST /waitlist/{id}/accept":            "once per offer: a repeat answers the booking the first made, 200 (TestWaitlistRetries)",
-	"POST /waitlist/{id}/decline":           "a state change: a repeat answers the declined entry, 200 (TestWaitlistRetries)",
+	"POST /documents/{id}/archive":                   "a state change: a repeat is 409, nothing new is made",
+	"POST /documents/{id}/unarchive":                 "a state change: a repeat is 409, nothing new is made",
+	"POST /documents/{id}/reminders/ack":             "a state change: a repeat is 409 nothing-to-ack",
+	"POST /documents/{id}/reminders/snooze":          "sets a date: a repeat sets the same date",
+	"POST /notifications/{id}/read":                  "a repeat keeps the first readAt",
+	"POST /bookings/{id}/reschedule":                 "moves the one booking: a repeat is 422 same_slot",
+	"POST /bookings/{id}/cancel":                     "a state change: a repeat is 409 not-active",
+	"POST /bookings/{id}/visit":                      "a state change: a repeat is 409 not-active",
+	"POST /bookings/{id}/rebook":                     "once per cancelled booking, by a claim of its own: a repeat answers the first rebooking (200)",
+	"POST /specialists/{id}/absences":                "the same period again finishes or answers its absence (200); an overlapping one is 409",
+	"POST /applications/validate":                    "stores nothing",
+	"POST /applications/{id}/withdraw":               "a state change: a repeat is 409 invalid-transition",
+	"POST /applications/{id}/respond":                "a state change: a repeat is 409 invalid-transition",
+	"POST /applications/{id}/assign":                 "sets the assignee: a repeat assigns the same clerk again, a no-op",
+	"POST /applications/{id}/transitions":            "a state change: a repeat is 409 invalid-transition",
+	"POST /consents":                                 "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
+	"POST /profile/contacts/verify":                  "a state change: verifying a verified contact again answers the same profile",
+	"POST /profile/contacts/resend":                  "replaces the one code of the contact: a repeat makes no second one (and is capped per hour)",
+	"POST /waitlist":                                 "idempotent by nature: the same list again answers 200 with the active entry, one place (TestWaitlistRetries)",
+	"POST /waitlist/{id}/accept":                     "once per offer: a repeat answers the booking the first made, 200 (TestWaitlistRetries)",
+	"POST /waitlist/{id}/decline":                    "a state change: a repeat answers the declined entry, 200 (TestWaitlistRetries)",
+	"POST /documents/{id}/files/{fileId}/complete":   "a state change: a repeat is 409 already_completed",
+	"POST /documents/{id}/files/{fileId}/signatures": "a repeat verifies again and keeps one more result (at most 5): no object is made",
 }
 
 // countItems counts the items of a list answer.
@@ -107,6 +110,18 @@ func idemCreates(e *env) []idemCreate {
 	renewable := func(sub string) string {
 		return e.mustCreate(sub, map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})["id"].(string)
 	}
+	fileDoc := func(sub string) string {
+		r := once("doc "+sub, func() req {
+			return req{path: e.mustCreate(sub, map[string]any{"type": "custom", "title": "Сканы"})["id"].(string)}
+		})
+		return r.path
+	}
+	fileBody := func(v int) map[string]any {
+		return map[string]any{"name": fmt.Sprintf("скан-%d.pdf", v), "contentType": "application/pdf", "size": 100 + v, "sha256": strings.Repeat("ab", 32)}
+	}
+	shareBody := func(v int) map[string]any {
+		return map[string]any{"institutionId": kgdPoly, "until": e.clock.Now().Add(time.Duration(10*(v+2)) * 24 * time.Hour).Format(time.RFC3339)}
+	}
 	return []idemCreate{
 		{
 			pattern: "POST /family", status: http.StatusCreated, expired: http.StatusCreated,
@@ -119,6 +134,38 @@ func idemCreates(e *env) []idemCreate {
 					func() req {
 						return post("/family", map[string]any{"name": "Маша 0", "birthDate": "2015-03-01", "relation": "child"})
 					}
+			},
+		},
+		{
+			pattern: "POST /documents/{id}/shares", status: http.StatusCreated, expired: http.StatusCreated,
+			request: func(sub string, v int) req {
+				return once(fmt.Sprintf("share %s %d", sub, v), func() req { return post("/documents/"+fileDoc(sub)+"/shares", shareBody(v)) })
+			},
+			count: func(sub string) int { return e.countItems(sub, "/documents/"+fileDoc(sub)+"/shares") },
+			failing: func(sub string) (req, func() req) {
+				return post("/documents/"+fileDoc(sub)+"/shares", map[string]any{"institutionId": "inst-nowhere", "until": e.clock.Now().Add(time.Hour).Format(time.RFC3339)}),
+					func() req { return post("/documents/"+fileDoc(sub)+"/shares", shareBody(0)) }
+			},
+		},
+		{
+			pattern: "POST /documents/{id}/files", status: http.StatusCreated, expired: http.StatusCreated,
+			request: func(sub string, v int) req { return post("/documents/"+fileDoc(sub)+"/files", fileBody(v)) },
+			// The records themselves: listing would reap the uploads whose
+			// URL expired unused, as the expiry step's clock makes them.
+			count: func(sub string) int {
+				n := 0
+				for _, it := range e.rawItems(sub) {
+					if sk, ok := it["sk"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, "FILE#") {
+						n++
+					}
+				}
+				return n
+			},
+			failing: func(sub string) (req, func() req) {
+				bad := fileBody(0)
+				bad["sha256"] = "nope" // 422 invalid_sha256
+				return post("/documents/"+fileDoc(sub)+"/files", bad),
+					func() req { return post("/documents/"+fileDoc(sub)+"/files", fileBody(0)) }
 			},
 		},
 		{

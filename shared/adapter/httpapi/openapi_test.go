@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/apidocs"
@@ -358,6 +359,30 @@ func TestOpenAPIContract(t *testing.T) {
 	want(e.do(req{method: "GET", path: "/organizations/org-acme/documents?status=expiring&limit=10", token: hr}), 200, "org documents")
 	want(e.do(req{method: "GET", path: "/organizations/org-acme/documents.csv", token: hr}), 200, "org csv")
 	want(e.do(req{method: "DELETE", path: "/consents/" + c["id"].(string), token: tok}), 204, "revoke")
+
+	// Files and shares of a document.
+	fileRef := strings.SplitN(e.mustFile(sub), "/", 2)
+	fdoc, fid := fileRef[0], fileRef[1]
+	want(e.do(req{method: "GET", path: "/documents/" + fdoc + "/files", token: tok}), 200, "list files")
+	if f := want(e.do(req{method: "GET", path: "/documents/" + fdoc + "/files/" + fid, token: tok}), 200, "get file"); f["downloadUrl"] == nil {
+		t.Errorf("completed file without downloadUrl: %v", f)
+	}
+	want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/files/" + fid + "/complete", token: tok}), 409, "complete twice")
+	want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/files", token: tok,
+		body: map[string]any{"name": "a.gif", "contentType": "image/gif", "size": 10, "sha256": "x"}}), 422, "declare a gif")
+	up := want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/files", token: tok,
+		body: map[string]any{"name": "b.png", "contentType": "image/png", "size": 10, "sha256": strings.Repeat("0", 64)}}), 201, "declare a file")
+	want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/files/" + up["id"].(string) + "/complete", token: tok}), 409, "complete before upload")
+	want(e.do(req{method: "DELETE", path: "/documents/" + fdoc + "/files/" + up["id"].(string), token: tok}), 204, "delete file")
+	want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/files/" + fid + "/signatures", token: tok, body: "not a signature",
+		header: map[string]string{"Content-Type": "application/pkcs7-signature"}}), 200, "signature that is not CMS")
+	share := want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/shares", token: tok,
+		body: map[string]any{"institutionId": kgdPoly, "until": bookingMonday.Add(24 * time.Hour).Format(time.RFC3339)}}), 201, "share")
+	want(e.do(req{method: "POST", path: "/documents/" + fdoc + "/shares", token: tok,
+		body: map[string]any{"institutionId": kgdPoly, "until": bookingMonday.Add(100 * 24 * time.Hour).Format(time.RFC3339)}}), 422, "share for 100 days")
+	want(e.do(req{method: "GET", path: "/institutions/" + kgdPoly + "/shared-documents", token: e.staff(kgdPoly)}), 200, "shared documents")
+	want(e.do(req{method: "GET", path: "/documents/" + fdoc + "/shares", token: tok}), 200, "shares with reads")
+	want(e.do(req{method: "DELETE", path: "/documents/" + fdoc + "/shares/" + share["id"].(string), token: tok}), 204, "revoke share")
 
 	// Errors: unauthenticated, unknown field.
 	want(e.do(req{method: "GET", path: "/documents"}), 401, "no token")

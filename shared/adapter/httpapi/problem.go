@@ -89,7 +89,7 @@ var reasons = map[errs.Reason][2]string{
 	"not_active":                    {"This appointment is no longer active", "Эта запись больше не активна"},                                                                                                 // booking.ReasonNotActive
 	"not_started":                   {"The appointment has not started yet", "Приём ещё не начался"},                                                                                                          // booking.ReasonNotStarted
 	errs.ReasonStaffOnly:            {"Only staff may do this", "Это доступно только сотрудникам"},
-	"other_institution":             {"This belongs to another institution", "Это относится к другому учреждению"}, // booking.ReasonOtherInstitution
+	errs.ReasonOtherInstitution:     {"This belongs to another institution", "Это относится к другому учреждению"},
 	errs.ReasonChanged:              {"The object changed meanwhile; reload and try again", "Объект изменился; обновите и повторите"},
 	"not_renewable":                 {"This document cannot be renewed through an application here", "Этот документ нельзя продлить заявлением здесь"},                                                                                                       // applications.ReasonNotRenewable
 	"nothing_to_ack":                {"No reminder is waiting to be acknowledged", "Нет напоминания, которое нужно подтвердить"},                                                                                                                             // registry.ReasonNothingToAck
@@ -114,6 +114,15 @@ var reasons = map[errs.Reason][2]string{
 	"bad_uin":                       {"This is not a valid UIN (unique accrual identifier)", "Это не УИН: неверная длина или контрольный разряд"},                                                                                                            // fees.ReasonBadUIN
 	"lead_only":                     {"Only a lead clerk of the agency may do this", "Это может сделать только старший специалист ведомства"},                                                                                                                // applications.ReasonLeadOnly
 	"response_overdue":              {"The time to answer the request for information has ended", "Срок ответа на запрос дополнительных сведений истёк"},                                                                                                     // applications.ReasonResponseOverdue
+	"too_many_files":                {"This document holds the maximum number of files", "К документу прикреплено максимальное число файлов"},                                                                                                                // files.ReasonTooManyFiles
+	"quota_exceeded":                {"Your files would exceed your storage quota; delete some first", "Файлы превысят вашу квоту хранения; сначала удалите ненужные"},                                                                                       // files.ReasonQuotaExceeded
+	"already_completed":             {"This upload is already complete", "Эта загрузка уже завершена"},                                                                                                                                                       // files.ReasonAlreadyCompleted
+	"not_uploaded":                  {"The file has not arrived yet; upload it, then complete", "Файл ещё не загружен; загрузите его и завершите"},                                                                                                           // files.ReasonNotUploaded
+	"upload_expired":                {"The upload link expired before the file arrived; start again", "Ссылка для загрузки истекла до загрузки файла; начните заново"},                                                                                       // files.ReasonUploadExpired
+	"file_not_downloadable":         {"This file is not available: not yet checked, or blocked", "Файл недоступен: ещё не проверен или заблокирован"},                                                                                                        // files.ReasonNotDownloadable
+	"too_many_signatures":           {"This file holds the maximum number of signatures", "К файлу добавлено максимальное число подписей"},                                                                                                                   // files.ReasonTooManySigs
+	"file_refused":                  {"The file that arrived is not the one declared; it was deleted", "Загруженный файл не совпал с заявленным и удалён"},                                                                                                   // files.ReasonRefused
+	"share_ended":                   {"This share was revoked or has expired", "Доступ к документу отозван или истёк"},                                                                                                                                       // sharing.ReasonShareEnded
 }
 
 // internalReasons never refine a problem (keyed by value, as reasons): they steer their caller (a
@@ -134,6 +143,9 @@ var internalReasons = map[errs.Reason]bool{
 	"unknown_key":        true, // ticket.ReasonUnknownKey
 	"no_calendar":        true, // workdays.ReasonNoCalendar
 	"assign_race":        true, // applications.ReasonAssignRace
+	// A scan verdict about an object that is no file's: the event handler
+	// logs it, no client sends one.
+	"not_a_file_key": true, // files.ReasonNotAFileKey
 }
 
 // fieldMessages explain field error codes to people.
@@ -216,8 +228,8 @@ var fieldMessages = map[string][2]string{
 	"invalid_licence":               {"is not a valid driver's licence number", "неверный номер водительского удостоверения"},
 	"invalid_oms":                   {"must be the 16-digit OMS policy number", "должен быть 16-значным номером полиса ОМС"},
 	"invalid_postal_code":           {"must be a 6-digit postal code", "должен быть почтовым индексом из 6 цифр"},
-	"unknown_detail_type":           {"must be DocumentIssued or DocumentRevoked", "должен быть выдачей или аннулированием документа"},
-	"unknown_source":                {"must be gov.agency.<agency>", "должен называть ведомство — источник события"},
+	"unknown_detail_type":           {"must be DocumentIssued, DocumentRevoked, PaymentConfirmed or LabResultIssued", "должен быть выдачей или аннулированием документа, подтверждением оплаты либо результатом анализов"},
+	"unknown_source":                {"must be gov.agency.<agency> (gov.lab.<lab> for a lab result)", "должен называть ведомство или лабораторию — источник события"},
 	"source_mismatch":               {"must be the agency the event's source names", "должно совпадать с ведомством — источником события"},
 	"unknown_variant":               {"is not a kind of this document type", "нет такого вида у этого документа"},
 	"variant_required":              {"is needed to compute the expiry date (the document's kind); give it or the expiry date", "нужен для расчёта срока действия (вид документа); укажите его или дату окончания срока"},
@@ -227,6 +239,23 @@ var fieldMessages = map[string][2]string{
 	"unknown_subject":               {"is not a person you act for", "не человек, за которого вы действуете"},
 	"unknown_patient":               {"is not you or a person you act for", "не вы и не человек, за которого вы действуете"},
 	"not_for_dependents":            {"this service is filed only for yourself", "эту услугу можно заказать только для себя"},
+
+	// Files and sharing (shared/domain/files, sharing).
+	"invalid_name":               {"must be a file name without slashes or control characters", "должно быть именем файла без косых черт и управляющих символов"},
+	"unsupported_type":           {"must be a PDF, JPEG, PNG or HEIC file", "должен быть файлом PDF, JPEG, PNG или HEIC"},
+	"too_large":                  {"is over the limit", "превышает допустимый размер"},
+	"invalid_sha256":             {"must be a SHA-256 digest in 64 hexadecimal digits", "должно быть хешем SHA-256 из 64 шестнадцатеричных цифр"},
+	"size_mismatch":              {"differs from the size of the file that arrived", "не совпадает с размером загруженного файла"},
+	"type_mismatch":              {"differs from the type of the file that arrived", "не совпадает с типом загруженного файла"},
+	"sha256_mismatch":            {"differs from the SHA-256 of the file that arrived", "не совпадает с SHA-256 загруженного файла"},
+	"longer_than_90_days":        {"must be at most 90 days from now", "должно быть не позже чем через 90 дней"},
+	"not_found":                  {"does not exist", "не существует"},
+	"not_at_institution":         {"does not work at this institution", "не работает в этом учреждении"},
+	"outside_lab_prefix":         {"must be an object under the laboratory's own staging prefix", "должен быть объектом в промежуточной папке самой лаборатории"},
+	"invalid_signature_encoding": {"must be a base64 detached signature of at most 64 KB", "должна быть отсоединённой подписью в base64 не больше 64 КБ"},
+	"unknown_laboratory":         {"is not a laboratory Kabinet takes lab results from", "не входит в число лабораторий, от которых принимаются результаты анализов"},
+	// The local runner's POST /dev/events (cmd/local).
+	"no_event_rule": {"matches no rule of the function table: in AWS the event would reach no function", "не подходит ни под одно правило таблицы функций: в облаке событие не дошло бы ни до одной функции"},
 }
 
 // Problem is an RFC 9457 problem detail.

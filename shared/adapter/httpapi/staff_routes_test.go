@@ -63,6 +63,8 @@ var staffRoutes = map[string]staffRoute{
 		why: "organisation ids are not secret"},
 	"GET /organizations/{orgId}/documents.csv": {role: roleOrgAdmin, other: 403, otherSlug: "other-organization",
 		why: "organisation ids are not secret"},
+	"GET /institutions/{id}/shared-documents": {role: roleInstitutionStaff, other: 403, otherSlug: "other-institution",
+		why: "institutions are public directory entries: refusing reveals nothing"},
 }
 
 // TestStaffRoutesAuthorization proves function-level authorization (OWASP
@@ -110,6 +112,8 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 		switch {
 		case strings.HasPrefix(p, "/specialists/{id}"):
 			p = strings.Replace(p, "{id}", spec, 1)
+		case strings.HasPrefix(p, "/institutions/{id}"):
+			p = strings.Replace(p, "{id}", inst, 1)
 		case strings.HasPrefix(p, "/bookings/{id}"):
 			p = strings.Replace(p, "{id}", bookingID, 1)
 		case strings.HasPrefix(p, "/applications/{id}"):

@@ -36,30 +36,33 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin}, Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
 
 	bodies := map[string]string{
-		"POST /documents":                       `{"type":"custom","title":"x"}`,
-		"PATCH /documents/{id}":                 `{"title":"y"}`,
-		"PUT /profile":                          `{"timeZone":"Europe/Moscow"}`,
-		"POST /documents/{id}/reminders/snooze": `{"until":"2026-07-01"}`,
-		"POST /bookings":                        `{"slotId":"spec-msk-01-1~20260701T0600Z","mode":"in_person"}`,
-		"PUT /specialists/{id}/schedule":        `{"slotMinutes":30,"maxPerDay":5,"weekly":[{"weekday":"monday","start":"09:00","end":"12:00"}]}`,
-		"POST /bookings/{id}/reschedule":        `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
-		"POST /bookings/{id}/cancel":            `{"reason":"x"}`,
-		"POST /bookings/{id}/visit":             `{"outcome":"completed"}`,
-		"POST /bookings/{id}/rebook":            `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
-		"POST /specialists/{id}/absences":       `{"from":"2026-07-01","to":"2026-07-01","reason":"x"}`,
-		"POST /applications/validate":           `{"serviceCode":"certificate_request","fields":{}}`,
-		"POST /applications":                    `{"serviceCode":"certificate_request","fields":{}}`,
-		"PATCH /applications/{id}":              `{"fields":{"inn":"7707083893"}}`,
-		"POST /applications/{id}/transitions":   `{"to":"processing"}`,
-		"POST /applications/{id}/respond":       `{"comment":"x"}`,
-		"POST /applications/{id}/assign":        `{"clerk":"clerk@fns"}`,
-		"POST /consents":                        `{"organizationId":"acme","documentTypes":["osago"]}`,
-		"POST /profile/contacts/verify":         `{"channel":"sms","code":"123456"}`,
-		"POST /profile/contacts/resend":         `{"channel":"sms"}`,
-		"POST /waitlist":                        `{"institutionId":"inst-msk-01","specialization":"Терапевт","from":"2026-07-01","to":"2026-07-01"}`,
-		"POST /waitlist/{id}/accept":            `{"mode":"in_person"}`,
-		"POST /family":                          `{"name":"Маша","birthDate":"2015-03-01","relation":"child"}`,
-		"PATCH /family/{personId}":              `{"name":"Маша"}`,
+		"POST /documents":                                `{"type":"custom","title":"x"}`,
+		"PATCH /documents/{id}":                          `{"title":"y"}`,
+		"PUT /profile":                                   `{"timeZone":"Europe/Moscow"}`,
+		"POST /documents/{id}/reminders/snooze":          `{"until":"2026-07-01"}`,
+		"POST /bookings":                                 `{"slotId":"spec-msk-01-1~20260701T0600Z","mode":"in_person"}`,
+		"PUT /specialists/{id}/schedule":                 `{"slotMinutes":30,"maxPerDay":5,"weekly":[{"weekday":"monday","start":"09:00","end":"12:00"}]}`,
+		"POST /bookings/{id}/reschedule":                 `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
+		"POST /bookings/{id}/cancel":                     `{"reason":"x"}`,
+		"POST /bookings/{id}/visit":                      `{"outcome":"completed"}`,
+		"POST /bookings/{id}/rebook":                     `{"slotId":"spec-msk-01-1~20260701T0600Z"}`,
+		"POST /specialists/{id}/absences":                `{"from":"2026-07-01","to":"2026-07-01","reason":"x"}`,
+		"POST /applications/validate":                    `{"serviceCode":"certificate_request","fields":{}}`,
+		"POST /applications":                             `{"serviceCode":"certificate_request","fields":{}}`,
+		"PATCH /applications/{id}":                       `{"fields":{"inn":"7707083893"}}`,
+		"POST /applications/{id}/transitions":            `{"to":"processing"}`,
+		"POST /applications/{id}/respond":                `{"comment":"x"}`,
+		"POST /applications/{id}/assign":                 `{"clerk":"clerk@fns"}`,
+		"POST /consents":                                 `{"organizationId":"acme","documentTypes":["osago"]}`,
+		"POST /profile/contacts/verify":                  `{"channel":"sms","code":"123456"}`,
+		"POST /profile/contacts/resend":                  `{"channel":"sms"}`,
+		"POST /waitlist":                                 `{"institutionId":"inst-msk-01","specialization":"Терапевт","from":"2026-07-01","to":"2026-07-01"}`,
+		"POST /waitlist/{id}/accept":                     `{"mode":"in_person"}`,
+		"POST /family":                                   `{"name":"Маша","birthDate":"2015-03-01","relation":"child"}`,
+		"PATCH /family/{personId}":                       `{"name":"Маша"}`,
+		"POST /documents/{id}/files":                     `{"name":"a.pdf","contentType":"application/pdf","size":10,"sha256":"` + strings.Repeat("ab", 32) + `"}`,
+		"POST /documents/{id}/shares":                    `{"institutionId":"inst-msk-01","until":"2026-07-01T00:00:00Z"}`,
+		"POST /documents/{id}/files/{fileId}/signatures": "\x30\x03\x02\x01\x01",
 	}
 	for _, rt := range functions.Routes() {
 		if rt.Public || rt.Pattern == "GET /document-types" || rt.Pattern == "GET /services" {
@@ -68,10 +71,18 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		t.Run(rt.Pattern, func(t *testing.T) {
 			t.Parallel()
 			body := bodies[rt.Pattern]
-			path := strings.Replace(rt.Path(), "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
-			path = strings.Replace(path, "{orgId}", "acme", 1) // the token's org: its administrator reaches the database
-			path = strings.Replace(path, "{sharerId}", "0b5e93810058fa5f", 1)
-			path = strings.Replace(path, "{personId}", "0190a6b2-0000-7000-8000-000000000000", 1)
+			path := fillPathParams(rt.Path(), func(name string) string {
+				switch name {
+				case "orgId":
+					return "acme" // the token's org: its administrator reaches the database
+				case "sharerId":
+					return "0b5e93810058fa5f"
+				}
+				return "0190a6b2-0000-7000-8000-000000000000" // every id parameter, {fileId} and {shareId} too
+			})
+			if strings.HasPrefix(rt.Path(), "/institutions/{id}/shared-documents") {
+				path = "/institutions/inst-msk-01/shared-documents" // the token's institution
+			}
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				path += "?date=2026-07-01"
 			}
@@ -80,6 +91,9 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 			req.Header.Set("If-Match", `"1"`)
 			if body != "" {
 				req.Header.Set("Content-Type", "application/json")
+			}
+			if strings.HasSuffix(rt.Pattern, "/signatures") {
+				req.Header.Set("Content-Type", "application/pkcs7-signature")
 			}
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {

@@ -55,6 +55,27 @@ type Config struct {
 	// (read by LoadSecrets from ORIGIN_SECRET_ARN; see
 	// httpapi.API.OriginSecret); "" locally, where no CloudFront is.
 	OriginSecret string
+	// FilesBucket is the S3 bucket of people's files (FILES_BUCKET); ""
+	// where a function keeps none: its files routes then answer 503.
+	FilesBucket string
+	// FilesScanned says GuardDuty Malware Protection watches the bucket
+	// (FILES_MALWARE_SCAN=guardduty): completed files wait in pending_scan
+	// for its verdict. Locally no scanner exists and files are not_scanned.
+	FilesScanned bool
+	// FilesVersioned says the bucket keeps versions (FILES_BUCKET_VERSIONED=1),
+	// so erasure deletes every version.
+	FilesVersioned bool
+	// PathStyle addresses S3 buckets in the path: set when an S3 endpoint
+	// is (an emulator or S3-compatible server).
+	PathStyle bool
+	// TrustAnchors is the PEM bundle of CA certificates detached signatures
+	// must chain to (SIGNATURE_TRUST_ANCHORS); nil where a function checks
+	// none (adding a signature then answers 503).
+	TrustAnchors []byte
+	// PDFSigningCert and PDFSigningKey (PEM; PDF_SIGNING_CERT,
+	// PDF_SIGNING_KEY, from the stack's secret) sign the PDFs Kabinet
+	// issues; empty serves them unsigned.
+	PDFSigningCert, PDFSigningKey []byte
 }
 
 // The variables naming the secrets a deployed function reads at start
@@ -74,9 +95,19 @@ const DefaultVideoBase = "https://video.kabinet.example/room"
 // Errors: TABLE_NAME unset.
 func ReadConfig(getenv func(string) string) (Config, error) {
 	c := Config{Table: getenv("TABLE_NAME"), Reminders: getenv(notify.Reminders.Env), VideoBase: getenv("VIDEO_BASE_URL"),
-		DeliveryDLQ: getenv("DELIVERY_DLQ_ARN")}
+		DeliveryDLQ: getenv("DELIVERY_DLQ_ARN"), FilesBucket: getenv("FILES_BUCKET"),
+		FilesScanned: getenv("FILES_MALWARE_SCAN") == "guardduty", FilesVersioned: getenv("FILES_BUCKET_VERSIONED") == "1",
+		// As objects.PathStyle, which core does not import: it would link
+		// the S3 client into every function.
+		PathStyle: getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""}
 	if c.VideoBase == "" {
 		c.VideoBase = DefaultVideoBase
+	}
+	if pem := getenv("SIGNATURE_TRUST_ANCHORS"); pem != "" {
+		c.TrustAnchors = []byte(pem)
+	}
+	if cert, key := getenv("PDF_SIGNING_CERT"), getenv("PDF_SIGNING_KEY"); cert != "" && key != "" {
+		c.PDFSigningCert, c.PDFSigningKey = []byte(cert), []byte(key)
 	}
 	if c.Table == "" {
 		return c, errors.New("TABLE_NAME is not set")

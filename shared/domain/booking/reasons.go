@@ -25,7 +25,8 @@ const (
 	// ReasonNotStarted (Conflict): an outcome before the appointment began.
 	ReasonNotStarted errs.Reason = "not_started"
 	// ReasonOtherInstitution (Forbidden): staff of another institution.
-	ReasonOtherInstitution errs.Reason = "other_institution"
+	// (errs owns it: sharing refuses with it too.)
+	ReasonOtherInstitution = errs.ReasonOtherInstitution
 	// ReasonAbsenceOverlaps (Conflict): the specialist has an absence
 	// overlapping the one declared.
 	ReasonAbsenceOverlaps errs.Reason = "absence_overlaps"

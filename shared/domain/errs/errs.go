@@ -68,6 +68,10 @@ const (
 	ReasonIdempotencyKeyReused Reason = "idempotency_key_reused"
 	// ReasonStaffOnly: only staff (of an institution or an agency) may do this.
 	ReasonStaffOnly Reason = "staff_only"
+	// ReasonOtherInstitution: staff of another institution (booking's
+	// schedules and visits, documents shared with an institution); here so
+	// that sharing need not link booking for it.
+	ReasonOtherInstitution Reason = "other_institution"
 )
 
 // FieldError names one field of a request and why it was refused. Code is a

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/issuers"
@@ -45,6 +46,10 @@ const (
 	OutcomeApplied   = "applied"   // the change was written
 	OutcomeDuplicate = "duplicate" // this event id was applied before; nothing written
 	OutcomeUnchanged = "unchanged" // the document was already in that state; nothing written
+	// OutcomeRejected: the event can never apply (a lab result whose object
+	// is missing or not what the event says); the refusal is recorded
+	// under the event id for operators and the event is not retried.
+	OutcomeRejected = "rejected"
 )
 
 // Event is an agency event as the bus delivers it: the envelope's id,
@@ -65,7 +70,10 @@ type Claim struct {
 	Outcome    string
 	DocID      string // the document issued or revoked
 	ReplacedID string // the document an issue archived, if any
-	At         time.Time
+	// Reason says why an event was rejected (Outcome "rejected"): for
+	// operators, who find it by event id.
+	Reason string
+	At     time.Time
 }
 
 // Update is a stored document to replace, if it is still at PrevVersion.
@@ -82,6 +90,15 @@ type Write struct {
 	Updates      []Update
 	History      []registry.Event
 	Notification *inbox.Notification
+	// NotifyAt, when set, makes Notification also an outbox entry of the
+	// due index at that instant: the reminder pipeline sends it on the
+	// owner's channels (SMS, e-mail) once, as it sends an application's
+	// status messages, so a crash after this write loses no message and a
+	// redelivered event (a duplicate) sends none.
+	NotifyAt *time.Time
+	// File is the file record of a document created with its file (a lab
+	// result); its object is in place before the write.
+	File *files.File
 }
 
 // Store is what ingestion needs from storage: the registry's own store
@@ -115,7 +132,9 @@ type Service struct {
 	// Payments applies the Treasury's PaymentConfirmed; nil refuses them
 	// (Internal: the event is retried, never dropped).
 	Payments Payments
-	Log      *slog.Logger
+	// Labs reads laboratories' staged files; nil refuses LabResultIssued.
+	Labs *Labs
+	Log  *slog.Logger
 	// Issuers says which party issues which document types; nil is
 	// issuers.Default.
 	Issuers issuers.Table
@@ -145,6 +164,7 @@ type Result struct {
 	DetailType string `json:"detailType"`
 	DocumentID string `json:"documentId,omitempty"`
 	ReplacedID string `json:"replacedId,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 	// ApplicationID and Payment are a PaymentConfirmed's: the application
 	// its УИН names ("" for an unknown УИН) and what the payment did there
 	// (fees.Outcome...: paid, underpaid, overpaid, duplicate, unknown_uin).
@@ -188,12 +208,20 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 	} else if !idPattern().MatchString(ev.ID) {
 		fe.Add("id", "invalid_text")
 	}
-	agency, ok := strings.CutPrefix(ev.Source, SourcePrefix)
+	prefix := SourcePrefix
+	if ev.DetailType == LabResultIssued {
+		prefix = LabSourcePrefix
+	}
+	agency, ok := strings.CutPrefix(ev.Source, prefix)
 	if !ok || !agencyPattern().MatchString(agency) {
 		fe.Add("source", "unknown_source")
 	}
 	switch ev.DetailType {
 	case DocumentIssued, DocumentRevoked, PaymentConfirmed:
+	case LabResultIssued:
+		if s.Labs == nil {
+			fe.Add("detail-type", "unknown_detail_type")
+		}
 	case "":
 		fe.Add("detail-type", "required")
 	default:
@@ -211,6 +239,13 @@ func (s *Service) Handle(ctx context.Context, ev Event) (Result, error) {
 			return Result{}, invalidJSON(op)
 		}
 		return s.payment(ctx, ev, agency, d)
+	}
+	if ev.DetailType == LabResultIssued {
+		var d labDetail
+		if err := json.Unmarshal(ev.Detail, &d); err != nil {
+			return Result{}, invalidJSON(op)
+		}
+		return s.labResult(ctx, ev, agency, d)
 	}
 	if ev.DetailType == DocumentIssued {
 		var d issuedDetail
@@ -256,7 +291,7 @@ func (s *Service) log() *slog.Logger {
 
 // duplicate answers an event applied before.
 func duplicate(ev Event, c Claim) Result {
-	return Result{Outcome: OutcomeDuplicate, EventID: ev.ID, DetailType: ev.DetailType, DocumentID: c.DocID, ReplacedID: c.ReplacedID}
+	return Result{Outcome: OutcomeDuplicate, EventID: ev.ID, DetailType: ev.DetailType, DocumentID: c.DocID, ReplacedID: c.ReplacedID, Reason: c.Reason}
 }
 
 // eachDocument calls f for each of owner's documents, up to listBudget.

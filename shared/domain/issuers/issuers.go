@@ -97,3 +97,22 @@ func MayChange(party string, d registry.Document) bool {
 // UserEntered reports whether d was typed by its owner rather than pushed
 // by an agency.
 func UserEntered(d registry.Document) bool { return d.Source != registry.SourceAgency }
+
+// Laboratories on the agencies' bus: the <lab> of source gov.lab.<lab>.
+// A laboratory sends lab results (registry.LabResult documents) of the
+// people it tested, after writing each result's file under its own
+// staging prefix of the files bucket (staging/<lab>/).
+const (
+	Invitro  = "invitro"  // INVITRO
+	Helix    = "helix"    // Helix
+	Gemotest = "gemotest" // Gemotest
+	KDL      = "kdl"      // KDL
+)
+
+// Laboratories lists the laboratories Kabinet takes lab results from, in
+// order: the lab sources the agencies' bus accepts. A laboratory not
+// listed sends nothing (ingest refuses its events as unknown_laboratory).
+var Laboratories = []string{Invitro, Helix, Gemotest, KDL}
+
+// IsLaboratory reports whether lab is one of Laboratories.
+func IsLaboratory(lab string) bool { return slices.Contains(Laboratories, lab) }

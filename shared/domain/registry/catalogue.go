@@ -43,6 +43,9 @@ const (
 	VisitAct      DocType = "visit_act"
 	EPrescription DocType = "e_prescription"
 	Custom        DocType = "custom"
+	// LabResult is a laboratory's result, delivered by the laboratory
+	// (ingest, LabResultIssued) with its file; it does not expire.
+	LabResult DocType = "lab_result"
 )
 
 // TypeInfo describes one document type: its names, how its expiry follows
@@ -296,6 +299,10 @@ var Catalogue = sync.OnceValue(func() []TypeInfo {
 				"Order of the Ministry of Health No. 1094n of 24 November 2021 (prescription forms and their terms)"),
 			ExpiringDays: 7, ReminderSteps: []int{3, 1}},
 		{Type: Custom, Title: titles("Другой документ", "Other document"),
+			ExpiringDays: 30, ReminderSteps: stepsShort, NeedsTitle: true},
+		{Type: LabResult, Title: titles("Результат анализов", "Lab result"), Rule: indefinite, RuleText: "indefinite", RuleTitle: titles("бессрочно", "indefinite"),
+			Source: titles("Результат, который прислала лаборатория; срок действия у него не установлен",
+				"A result the laboratory sent; it has no term of validity"),
 			ExpiringDays: 30, ReminderSteps: stepsShort, NeedsTitle: true},
 	}
 })

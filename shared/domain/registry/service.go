@@ -162,6 +162,17 @@ type Service struct {
 	// catalogue of services), so the registry does not decide it:
 	// composition sets applications.RenewalService here. nil names none.
 	Renewal func(t DocType) string
+	// Attachments erases what hangs off a document (its electronic copies)
+	// when the document is erased; nil where a function keeps none.
+	Attachments Attachments
+}
+
+// Attachments is what the registry asks to erase a document's files. It is
+// called before the document itself goes, so a failure half-way leaves the
+// document for the retry to find.
+type Attachments interface {
+	// DeleteDocumentFiles errors: Unavailable, Internal.
+	DeleteDocumentFiles(ctx context.Context, owner, docID string) error
 }
 
 // View is a document as its owner sees it on a day: with its status and,
@@ -437,10 +448,26 @@ func (s *Service) setArchived(ctx context.Context, owner, id string, archive boo
 	return v, err
 }
 
-// DeleteDocument erases a document and its history: the person's right to
-// erasure. Errors: NotFound, Unavailable, Internal.
+// DeleteDocument erases a document, its history and its files (records
+// and stored objects): the person's right to erasure.
+// Errors: NotFound, Unavailable, Internal.
 func (s *Service) DeleteDocument(ctx context.Context, owner, id string) error {
+	if s.Attachments != nil {
+		if _, err := s.Store.GetDocument(ctx, owner, id); err != nil {
+			return err
+		}
+		if err := s.Attachments.DeleteDocumentFiles(ctx, owner, id); err != nil {
+			return err
+		}
+	}
 	return s.Store.DeleteDocument(ctx, owner, id)
+}
+
+// DocumentExists reports whether owner holds document id, for services
+// whose objects hang off documents (files). Errors: NotFound, Unavailable, Internal.
+func (s *Service) DocumentExists(ctx context.Context, owner, id string) error {
+	_, err := s.Store.GetDocument(ctx, owner, id)
+	return err
 }
 
 // History returns a document's history, newest first.

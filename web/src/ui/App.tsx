@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, type ApiError } from '../api';
 import type { AppConfig } from '../config';
-import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, revokeCognito, type Session } from '../auth';
+import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, revokeCognito, staffInstitution, type Session } from '../auth';
 import { getLang, hasSavedLang, LANG_NAMES, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
 import { getZone, onZoneChange, setZone } from '../prefs';
 import { navigate, parseHash, type Route } from '../router';
 import type { Tone } from '../format';
-import { AppCtx, type Ctx } from './common';
+import { AppCtx, useApp, type Ctx } from './common';
 import { SignIn } from './SignIn';
 import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
 import { NotificationsPage } from './Notifications';
@@ -15,6 +15,7 @@ import { WaitlistPage } from './Waitlist';
 import { ApplicationPage, ApplicationsPage, NewApplicationPage } from './Applications';
 import { ProfilePage } from './Profile';
 import { FamilyPage, PersonPage, rememberPatient } from './Family';
+import { SharedWithUsPage } from './Shares';
 
 interface Toast { id: number; msg: string; tone: Tone }
 
@@ -28,6 +29,8 @@ const NAV: { path: string; key: string; name: string[] }[] = [
   { path: '/family', key: 'nav.family', name: ['family', 'person'] },
   { path: '/profile', key: 'nav.profile', name: ['profile'] },
 ];
+/** Staff of an institution also see what people shared with it. */
+const STAFF_NAV = { path: '/shared', key: 'nav.shared', name: ['shared'] };
 
 export function App({ cfg, initialSession, initialAuthError }: {
   cfg: AppConfig; initialSession: Session | null; initialAuthError: string | null;
@@ -198,7 +201,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
         </header>
         <nav class="mainnav" aria-label={t('nav.main')}>
           <ul>
-            {NAV.map((n) => {
+            {(staffInstitution(session) ? [...NAV, STAFF_NAV] : NAV).map((n) => {
               const active = n.name.includes(route.name);
               return (
                 <li key={n.path}>
@@ -256,6 +259,7 @@ function Page({ route }: { route: Route }) {
     case 'family': return <FamilyPage />;
     case 'person': return <PersonPage key={p.id} id={p.id} />;
     case 'documentNew': return <DocumentForm key="new" subject={route.query.get('subject') ?? ''} />;
+    case 'shared': return <SharedPage />;
     default:
       return (
         <div>
@@ -264,4 +268,10 @@ function Page({ route }: { route: Route }) {
         </div>
       );
   }
+}
+
+function SharedPage() {
+  const inst = staffInstitution(useApp().session);
+  if (!inst) return <p class="alert alert-warn">{t('shared.staffOnly')}</p>;
+  return <SharedWithUsPage institution={inst} />;
 }

@@ -12,6 +12,8 @@ import { PAGE_SIZE } from '../paging';
 import { renewalDue, sortForAction } from '../docorder';
 import { fieldText } from '../messages';
 import { Badge, ErrorBox, Field, Loading, PageHeader, serverFieldErrors, ShowMore, Timeline, useApp, useLoad, usePaged } from './common';
+import { DocumentFiles } from './Files';
+import { DocumentShares } from './Shares';
 
 const VIEW_KEY = 'kabinet.docView';
 const STATUSES = ['valid', 'expiring', 'expired', 'replacement_required', 'revoked', 'archived'] as const;
@@ -44,6 +46,12 @@ function DocNumber({ d, name, revealed, toggle }: { d: Document; name: string; r
       </button>
     </span>
   );
+}
+
+/** A lab result says so, and which laboratory sent it. */
+function LabMark({ d }: { d: Document }) {
+  if (d.type !== 'lab_result') return null;
+  return <span class="lab-mark" data-testid="doc-lab"> · {d.issuer ? t('doc.labFrom', { lab: d.issuer.toUpperCase() }) : t('doc.lab')}</span>;
 }
 
 /** Overdue and still in use: an archived or revoked document's past date is history, not an alarm. */
@@ -116,11 +124,12 @@ export function DocumentsPage() {
   const { api } = useApp();
   const types = useTypes();
   const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
   const [subject, setSubject] = useState('');
   const people = usePeople();
   // A new filter starts again from the first page.
-  const docs = usePaged((cursor) => api.documents({ status: status || undefined, subject: subject || undefined, limit: PAGE_SIZE, cursor }),
-    [status, subject], (d) => d.id);
+  const docs = usePaged((cursor) => api.documents({ status: status || undefined, type: type || undefined, subject: subject || undefined, limit: PAGE_SIZE, cursor }),
+    [status, type, subject], (d) => d.id);
   const [view, setView] = useState<'table' | 'cards'>(() => {
     const saved = localStorage.getItem(VIEW_KEY);
     if (narrow()) return 'cards';
@@ -156,6 +165,14 @@ export function DocumentsPage() {
             <select id={id} value={status} data-testid="doc-filter-status" onChange={(e) => setStatus(e.currentTarget.value)}>
               <option value="">{t('common.all')}</option>
               {STATUSES.map((s) => <option key={s} value={s}>{docStatusLabel(s)}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label={t('doc.filter.type')}>
+          {(id) => (
+            <select id={id} value={type} data-testid="doc-filter-type" onChange={(e) => setType(e.currentTarget.value)}>
+              <option value="">{t('common.all')}</option>
+              {[...typeMap.values()].map((x) => <option key={x.type} value={x.type}>{loc(x.title)}</option>)}
             </select>
           )}
         </Field>
@@ -201,7 +218,7 @@ export function DocumentsPage() {
                 const name = docName(d, typeMap);
                 return (
                   <tr key={d.id} data-testid="doc-row" data-doc-id={d.id} data-doc-type={d.type}>
-                    <th scope="row"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small" data-testid="doc-subject-name"> · {d.subjectName}</span>}</th>
+                    <th scope="row"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small" data-testid="doc-subject-name"> · {d.subjectName}</span>}<LabMark d={d} /></th>
                     <td><DocNumber d={d} name={name} revealed={revealed.has(d.id)} toggle={() => toggle(d.id)} /></td>
                     <td>{fmtDate(d.issuedOn)}</td>
                     <td>{d.expiresOn ? fmtDate(d.expiresOn) : t('doc.indefinite')}</td>
@@ -221,7 +238,7 @@ export function DocumentsPage() {
             return (
               <li key={d.id} class={`card doc-card tone-${docTone(d.status)}`} data-testid="doc-card" data-doc-id={d.id} data-doc-type={d.type}>
                 <div class="doc-card-head">
-                  <h2 class="h3"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small"> · {d.subjectName}</span>}</h2>
+                  <h2 class="h3"><a href={`#/documents/${d.id}`}>{name}</a>{d.subjectName && <span class="muted small"> · {d.subjectName}</span>}<LabMark d={d} /></h2>
                   <DocStatus d={d} />
                 </div>
                 <dl class="kv">
@@ -546,7 +563,10 @@ export function DocumentView({ id }: { id: string }) {
           ))}
         </div>
       </div>
+      <div class="grid-2">
+        <DocumentFiles docId={d.id} />
+        <DocumentShares docId={d.id} />
+      </div>
     </section>
   );
 }
-

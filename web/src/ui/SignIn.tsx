@@ -8,6 +8,8 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
   cfg: AppConfig; message: string | null; returnTo: string; onSignedIn(s: Session): void;
 }) {
   const [user, setUser] = useState('alice');
+  const [role, setRole] = useState<'citizen' | 'staff'>('citizen');
+  const [inst, setInst] = useState('inst-msk-01');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const userValid = /^[A-Za-z0-9._@-]{1,128}$/.test(user.trim());
@@ -18,7 +20,9 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await devSignIn(cfg, user.trim()));
+      onSignedIn(role === 'staff'
+        ? await devSignIn(cfg, user.trim(), ['staff'], inst.trim())
+        : await devSignIn(cfg, user.trim()));
     } catch (err) {
       setError(t('auth.failed', { msg: err instanceof Error ? err.message : String(err) }));
     } finally {
@@ -50,11 +54,21 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
           </Field>
           <Field label={t('auth.role')}>
             {(id) => (
-              <select id={id} name="role" data-testid="signin-role">
+              <select id={id} name="role" data-testid="signin-role" value={role}
+                onChange={(e) => setRole(e.currentTarget.value === 'staff' ? 'staff' : 'citizen')}>
                 <option value="citizen">{t('auth.role.citizen')}</option>
+                <option value="staff">{t('auth.role.staff')}</option>
               </select>
             )}
           </Field>
+          {role === 'staff' && (
+            <Field label={t('auth.institution')} hint={t('auth.institutionHint')}>
+              {(id, db) => (
+                <input id={id} name="institution" value={inst} aria-describedby={db} maxLength={64}
+                  data-testid="signin-institution" onInput={(e) => setInst(e.currentTarget.value)} />
+              )}
+            </Field>
+          )}
           <button type="submit" class="btn btn-primary" disabled={busy || !userValid} data-testid="signin-submit">
             {t('auth.submit')}
           </button>

@@ -23,6 +23,14 @@ type Deps struct {
 	// the request names none (httpapi.WithReaderLanguage); nil gives the
 	// default language.
 	Profiles httpapi.Profiles
+	// PDFSigner signs the confirmation PDF as Kabinet (PAdES), so a PDF
+	// reader shows it unchanged since issue; nil serves it unsigned.
+	PDFSigner PDFSigner
+}
+
+// PDFSigner signs a PDF Kabinet issues (shared/adapter/pades).
+type PDFSigner interface {
+	Sign(doc []byte, at time.Time, reason string) ([]byte, error)
 }
 
 func staffOf(id httpapi.Identity) booking.Staff {

@@ -36,6 +36,9 @@ func handleBookingFile(d Deps, kind string) http.Handler {
 			if png, err = qr(); err == nil {
 				body, err = ticket.PDF(tb, png, httpapi.ReaderLanguage(r))
 			}
+			if err == nil && d.PDFSigner != nil {
+				body, err = d.PDFSigner.Sign(body, d.Service.Now(), signingReason[httpapi.ReaderLanguage(r) == "en"])
+			}
 			ctype, name = "application/pdf", "booking-"+b.ConfirmationNumber+".pdf"
 		case "ics":
 			body, err = ticket.ICS(tb, d.Service.Now(), httpapi.ReaderLanguage(r))
@@ -51,3 +54,7 @@ func handleBookingFile(d Deps, kind string) http.Handler {
 		return nil
 	})
 }
+
+// signingReason is the reason a signed confirmation PDF gives for its
+// signature, in the PDF's language (true: English).
+var signingReason = map[bool]string{false: "Подтверждение записи", true: "Booking confirmation"}

@@ -18,6 +18,8 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/filing"
+	"github.com/kabinet/kabinet/shared/app/filing/shares"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -53,7 +55,9 @@ func TestLambdaDoor(t *testing.T) {
 	// composed as functions/documents composes it
 	st := core.NewStore(core.Config{Table: table}, cl, time.Now)
 	api := httpapi.API{Log: slog.New(slog.DiscardHandler), Auth: lambdahttp.Authenticate, Audit: st}
-	dh, err := api.Handler(functions.Documents, documents.Handlers(&registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}))
+	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
+	fs := filing.FilesService(core.Config{Table: table}, cl, st, docs, nil, time.Now)
+	dh, err := api.Handler(functions.Documents, documents.Handlers(docs, fs, shares.Service(st, docs, fs, time.Now)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +115,7 @@ func TestGroupsClaimForms(t *testing.T) {
 				got = id.Groups
 				return id, errs.E("test", errs.Forbidden)
 			}}
-			dh, err := api.Handler(functions.Documents, documents.Handlers(nil))
+			dh, err := api.Handler(functions.Documents, documents.Handlers(nil, nil, nil))
 			if err != nil {
 				t.Fatal(err)
 			}

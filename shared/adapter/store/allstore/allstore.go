@@ -11,10 +11,12 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/ingeststore"
 	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 )
 
 // The domain stores under names of their own: embedded fields are named
@@ -28,6 +30,8 @@ type (
 	ingest   = ingeststore.Store
 	remind   = remindstore.Store
 	fam      = familystore.Store
+	filing   = filestore.Store
+	shares   = sharestore.Store
 )
 
 // Store implements every domain's Store port. The core (*store.Store) is
@@ -44,6 +48,8 @@ type Store struct {
 	*ingest
 	*remind
 	*fam
+	*filing
+	*shares
 }
 
 // New is every domain's store on table.
@@ -53,5 +59,6 @@ func New(db *dynamodb.Client, table string) *Store { return Of(store.New(db, tab
 func Of(base *store.Store) *Store {
 	d := docstore.New(base)
 	return &Store{Store: base, docs: d, bookings: bookingstore.New(base), apps: appstore.New(base),
-		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base), fam: familystore.New(base)}
+		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base), fam: familystore.New(base),
+		filing: filestore.New(base), shares: sharestore.New(base)}
 }

@@ -7,16 +7,23 @@ package bookingstore
 
 import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/dirstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
-// Store is the DynamoDB implementation of booking.Store and
-// directory.Store.
-type Store struct{ *store.Store }
+// Store is the DynamoDB implementation of booking.Store and (through the
+// directory's own store) directory.Store.
+type Store struct {
+	*store.Store
+	*directoryStore
+}
+
+// directoryStore names the embedded directory store apart from the core.
+type directoryStore = dirstore.Store
 
 // New is the booking store on base's table.
-func New(base *store.Store) *Store { return &Store{base} }
+func New(base *store.Store) *Store { return &Store{base, dirstore.New(base)} }
 
 // idemScopeBookings is the scope of a booking's Idempotency-Key.
 const idemScopeBookings = "bookings"

@@ -130,3 +130,20 @@ func (s *Store) MarkRead(ctx context.Context, owner, id string, at time.Time) (i
 	}
 	return it.Notification(), nil
 }
+
+// AddNotification writes one notification to its owner's inbox; one with
+// the same id already there is Conflict (a redelivered event's notice).
+// Errors: Conflict, Unavailable, Internal.
+func (s *Store) AddNotification(ctx context.Context, n inbox.Notification) error {
+	const op = "store.AddNotification"
+	av, err := attributevalue.MarshalMap(FromNotification(n))
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	if store.ConditionFailed(err) {
+		return errs.E(op, errs.Conflict, err)
+	}
+	return store.Wrap(op, err)
+}

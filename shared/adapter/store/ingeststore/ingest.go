@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/ingest"
 )
@@ -41,12 +42,13 @@ type eventClaimItem struct {
 	Outcome    string    `dynamodbav:"outcome"`
 	DocID      string    `dynamodbav:"docId,omitempty"`
 	ReplacedID string    `dynamodbav:"replacedId,omitempty"`
+	Reason     string    `dynamodbav:"reason,omitempty"`
 	At         time.Time `dynamodbav:"at"`
 }
 
 func (it eventClaimItem) claim() ingest.Claim {
 	return ingest.Claim{EventID: it.EventID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), DetailType: it.DetailType,
-		Outcome: it.Outcome, DocID: it.DocID, ReplacedID: it.ReplacedID, At: it.At}
+		Outcome: it.Outcome, DocID: it.DocID, ReplacedID: it.ReplacedID, Reason: it.Reason, At: it.At}
 }
 
 // EventClaim implements ingest.Store.
@@ -77,7 +79,7 @@ func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, b
 	t := s.Tx()
 	t.First(store.FailClaimed)
 	t.Put(eventClaimItem{PK: store.UserPK(c.Owner), SK: eventSK(c.EventID), Kind: kindEventClaim, EventID: c.EventID,
-		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, At: c.At},
+		DetailType: c.DetailType, Outcome: c.Outcome, DocID: c.DocID, ReplacedID: c.ReplacedID, Reason: c.Reason, At: c.At},
 		"attribute_not_exists(pk)", nil, store.FailClaimed)
 	if w.Create != nil {
 		t.Put(docstore.FromDocument(*w.Create), "attribute_not_exists(pk)", nil, store.FailChanged)
@@ -90,7 +92,16 @@ func (s *Store) ApplyEvent(ctx context.Context, w ingest.Write) (ingest.Claim, b
 		t.Put(docstore.FromEvent(ev), "", nil, nil)
 	}
 	if w.Notification != nil {
-		t.Put(inboxstore.FromNotification(*w.Notification), "attribute_not_exists(pk)", nil, store.FailChanged)
+		n := inboxstore.FromNotification(*w.Notification)
+		if w.NotifyAt != nil {
+			// an outbox entry, as an application's status change is
+			n.DuePK, n.NextRemindAt = store.DueKey(dueclass.KindMessage, w.Notification.Owner, w.Notification.ID), w.NotifyAt.UTC().Format(store.DueTimeLayout)
+		}
+		t.Put(n, "attribute_not_exists(pk)", nil, store.FailChanged)
+	}
+	if w.File != nil {
+		// A lab result's file: the person's quota holds for it too.
+		s.files.AddFile(t, *w.File)
 	}
 	err := t.Run(ctx, s.DB, op)
 	if !errors.Is(err, store.ErrClaimed) {

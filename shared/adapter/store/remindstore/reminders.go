@@ -140,7 +140,8 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 			return reminders.Due{}, err
 		}
 		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
-		// only the attributes the entry has: SNS refuses an empty value
+		// only the attributes the entry has: SNS refuses an empty value (a lab
+		// result's notice is no application's nor booking's)
 		attrs := map[string]string{}
 		for name, v := range map[string]string{applications.AttrApplicationID: it.ApplicationID,
 			applications.AttrStatus: it.ApplicationStatus, reminders.AttrBookingID: it.BookingID} {

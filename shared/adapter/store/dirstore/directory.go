@@ -1,4 +1,4 @@
-package bookingstore
+package dirstore
 
 import (
 	"context"

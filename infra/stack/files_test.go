@@ -1,0 +1,224 @@
+package stack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
+)
+
+// GIVEN the stack WHEN its files bucket is inspected THEN it is encrypted
+// with its own rotating key, versioned, closed to the public, TLS only,
+// logged, with lifecycle rules for incomplete uploads and staged lab files,
+// CORS for presigned uploads, and GuardDuty Malware Protection whose
+// verdicts reach the ingest function.
+func TestFilesBucket(t *testing.T) {
+	tp, tj := synth(t)
+	const typ = "AWS::S3::Bucket"
+	var filesID string
+	for id, r := range resources(tj, typ) {
+		if strings.HasPrefix(id, "Files") && !strings.HasPrefix(id, "FilesAccessLogs") && props(r)["VersioningConfiguration"] != nil {
+			filesID = id
+		}
+	}
+	if filesID == "" {
+		t.Fatal("no files bucket")
+	}
+	files := props(resources(tj, typ)[filesID])
+	has := func(p obj) func(t *testing.T) {
+		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
+	}
+	run(t, []assertCase{
+		{"KMS with a key of its own, bucket key on", func(t *testing.T) {
+			enc, _ := json.Marshal(files["BucketEncryption"])
+			if !strings.Contains(string(enc), `"SSEAlgorithm":"aws:kms"`) || !strings.Contains(string(enc), `"BucketKeyEnabled":true`) || !strings.Contains(string(enc), "FilesKey") {
+				t.Errorf("encryption = %s", enc)
+			}
+		}},
+		{"versioned", has(obj{"VersioningConfiguration": obj{"Status": "Enabled"}})},
+		{"named for the stage, account and region (the web cabinet's CSP names it)", func(t *testing.T) {
+			if name := flatten(files["BucketName"]); !strings.HasPrefix(name, "kabinet-test-files-") {
+				t.Errorf("BucketName = %s", name)
+			}
+		}},
+		{"no public access", has(obj{"PublicAccessBlockConfiguration": obj{
+			"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}})},
+		{"access logs to their own bucket", func(t *testing.T) {
+			lc, _ := json.Marshal(files["LoggingConfiguration"])
+			if !strings.Contains(string(lc), "FilesAccessLogs") {
+				t.Errorf("logging = %s", lc)
+			}
+		}},
+		{"incomplete uploads aborted, staging expires", has(obj{"LifecycleConfiguration": obj{"Rules": assertions.Match_ArrayWith(&arr{
+			assertions.Match_ObjectLike(&obj{"AbortIncompleteMultipartUpload": obj{"DaysAfterInitiation": 1}, "Status": "Enabled"}),
+			assertions.Match_ObjectLike(&obj{"Prefix": stagingPrefix, "ExpirationInDays": stagingDays}),
+		})}})},
+		{"CORS for presigned PUT and GET with the checksum header", has(obj{"CorsConfiguration": obj{"CorsRules": assertions.Match_ArrayWith(&arr{
+			assertions.Match_ObjectLike(&obj{"AllowedMethods": arr{"PUT", "GET", "HEAD"}, "AllowedHeaders": assertions.Match_ArrayWith(&arr{"x-amz-checksum-sha256"})}),
+		})}})},
+		{"TLS only", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::S3::BucketPolicy"), obj{
+					"Bucket":         obj{"Ref": filesID},
+					"PolicyDocument": obj{"Statement": assertions.Match_ArrayWith(&arr{assertions.Match_ObjectLike(&obj{"Effect": "Deny", "Condition": obj{"Bool": obj{"aws:SecureTransport": "false"}}})})},
+				})
+			})
+		}},
+		{"retained", func(t *testing.T) {
+			check(t, func() { tp.HasResource(jsii.String(typ), obj{"DeletionPolicy": "Retain"}) })
+		}},
+		{"GuardDuty Malware Protection on both prefixes", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::GuardDuty::MalwareProtectionPlan"), obj{
+					"ProtectedResource": obj{"S3Bucket": obj{"BucketName": obj{"Ref": filesID}, "ObjectPrefixes": arr{filesPrefix, stagingPrefix}}},
+				})
+			})
+		}},
+		{"scan results go to the ingest function", func(t *testing.T) {
+			check(t, func() {
+				tp.HasResourceProperties(jsii.String("AWS::Events::Rule"), obj{"EventPattern": obj{
+					"source": arr{"aws.guardduty"}, "detail-type": arr{eventbridge.ScanResultDetailType},
+				}})
+			})
+		}},
+	})
+}
+
+// GIVEN the stack WHEN the functions' policies are inspected THEN only the
+// documents and ingest functions touch the files bucket, each with only its
+// object actions under its prefixes.
+func TestFilesGrants(t *testing.T) {
+	_, tj := synth(t)
+	fns := resources(tj, "AWS::Lambda::Function")
+	roleOf := map[string]string{} // function name → its role's logical id
+	for name, fnID := range functionIDs(t, tj) {
+		if ga, ok := props(fns[fnID])["Role"].(obj)["Fn::GetAtt"].([]any); ok {
+			roleOf[name] = ga[0].(string)
+		}
+	}
+	s3Actions := map[string][]string{} // function → "actions on resource"
+	for _, p := range policies(tj) {
+		roles, _ := json.Marshal(props(p)["Roles"])
+		for _, st := range statements(p) {
+			acts, _ := json.Marshal(st["Action"])
+			if !strings.Contains(string(acts), "s3:") {
+				continue
+			}
+			res, _ := json.Marshal(st["Resource"])
+			for name, role := range roleOf {
+				if strings.Contains(string(roles), `"`+role+`"`) {
+					s3Actions[name] = append(s3Actions[name], string(acts)+" on "+string(res))
+				}
+			}
+		}
+	}
+	for name, got := range s3Actions {
+		if name != functions.Documents && name != functions.Ingest {
+			t.Errorf("%s may touch S3: %v", name, got)
+		}
+		for _, g := range got {
+			if strings.Contains(g, `"s3:*"`) || (!strings.Contains(g, "/files/*") && !strings.Contains(g, "/staging/*") && !strings.Contains(g, "s3:ListBucket")) {
+				t.Errorf("%s: %s is not scoped to a prefix", name, g)
+			}
+			if name == functions.Ingest && strings.Contains(g, "DeleteObject") {
+				t.Errorf("ingest may delete objects: %s", g)
+			}
+			if strings.Contains(g, "/staging/*") && strings.Contains(g, "PutObject") {
+				t.Errorf("%s may write laboratories' staging prefix: %s", name, g)
+			}
+		}
+	}
+	if len(s3Actions[functions.Documents]) == 0 || len(s3Actions[functions.Ingest]) == 0 {
+		t.Errorf("grants = %v, want the documents and ingest functions", s3Actions)
+	}
+}
+
+// GIVEN the stack WHEN the booking function is inspected THEN it reads the
+// PDF signing certificate and key from the stack's secret, by reference.
+func TestPDFSigningSecret(t *testing.T) {
+	tp, tj := synth(t)
+	fn := props(resources(tj, "AWS::Lambda::Function")[functionIDs(t, tj)[functions.Booking]])
+	env, _ := json.Marshal(fn["Environment"])
+	for _, v := range []string{"PDF_SIGNING_CERT", "PDF_SIGNING_KEY"} {
+		if !strings.Contains(string(env), v) || !strings.Contains(string(env), "resolve:secretsmanager") {
+			t.Errorf("booking environment lacks %s by secret reference: %s", v, env)
+		}
+	}
+	check(t, func() {
+		tp.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), obj{"Name": pdfSigningSecretName(testProps.Stage)})
+	})
+}
+
+// GIVEN laboratory accounts WHEN the stack is synthesized THEN each may put
+// objects under its own staging prefix only (no read, no list, no other
+// prefix) and encrypt with the files key through S3 only; no other account
+// is in the bucket's or the key's policy.
+func TestLabStagingAccess(t *testing.T) {
+	_, tj := synth(t)
+	want := map[string]string{} // principal → the one resource it may put to
+	for lab, account := range testProps.LabAccounts {
+		want[account] = "/staging/" + lab + "/*"
+	}
+	seen := map[string]bool{}
+	for id, r := range resources(tj, "AWS::S3::BucketPolicy") {
+		doc, _ := props(r)["PolicyDocument"].(obj)
+		sts, _ := doc["Statement"].([]any)
+		for _, x := range sts {
+			st, _ := x.(obj)
+			b, _ := json.Marshal(st)
+			for account, prefix := range want {
+				if !strings.Contains(string(b), account) {
+					continue
+				}
+				seen[account] = true
+				acts, _ := json.Marshal(st["Action"])
+				res, _ := json.Marshal(st["Resource"])
+				if st["Effect"] != "Allow" || string(acts) != `"s3:PutObject"` || !strings.Contains(string(res), prefix) {
+					t.Errorf("%s: %s, want only s3:PutObject on %s", id, b, prefix)
+				}
+				for other, op := range want {
+					if other != account && strings.Contains(string(res), op) {
+						t.Errorf("%s: %s may write another laboratory's prefix %s", id, account, op)
+					}
+				}
+			}
+		}
+	}
+	for account := range want {
+		if !seen[account] {
+			t.Errorf("no bucket policy statement for laboratory account %s", account)
+		}
+	}
+	keySeen := map[string]bool{}
+	for id, r := range resources(tj, "AWS::KMS::Key") {
+		doc, _ := props(r)["KeyPolicy"].(obj)
+		sts, _ := doc["Statement"].([]any)
+		for _, x := range sts {
+			st, _ := x.(obj)
+			b, _ := json.Marshal(st)
+			for account := range want {
+				if !strings.Contains(string(b), account) {
+					continue
+				}
+				keySeen[account] = true
+				if !strings.HasPrefix(id, "FilesKey") {
+					t.Errorf("laboratory account %s is in the policy of key %s", account, id)
+				}
+				acts, _ := json.Marshal(st["Action"])
+				if strings.Contains(string(acts), "Decrypt") || !strings.Contains(string(b), "kms:ViaService") {
+					t.Errorf("%s: %s, want encrypt through S3 only", id, b)
+				}
+			}
+		}
+	}
+	for account := range want {
+		if !keySeen[account] {
+			t.Errorf("laboratory account %s may not encrypt with the files key", account)
+		}
+	}
+}

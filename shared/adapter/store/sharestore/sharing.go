@@ -1,0 +1,304 @@
+package sharestore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/sharing"
+)
+
+// Keys of document shares (store/keys.go has the whole layout):
+//
+//	USER#<sub>      SHARE#<shareId>                   a share of one document with an institution;
+//	                                                  while running gsi1pk = SHAREINST#<instId>,
+//	                                                  gsi1sk = <until RFC 3339>#<shareId>
+//	SHARE#<shareId> REF                               the share's owner, for staff who name only the share
+//	USER#<sub>      SHAREREAD#<shareId>#<at>#<rand>   one staff read, shown to the owner
+//
+// Revoking removes gsi1pk, so a revoked share leaves the institution's
+// index at once; an expired one falls below the key condition gsi1sk > now.
+const (
+	sharePrefix     = "SHARE#"
+	shareReadPrefix = "SHAREREAD#"
+	shareInstPrefix = "SHAREINST#"
+	kindShare       = "share"
+	kindShareRead   = "share_read"
+)
+
+var _ sharing.Store = (*Store)(nil)
+
+type shareItem struct {
+	PK          string     `dynamodbav:"pk"`
+	SK          string     `dynamodbav:"sk"`
+	Kind        string     `dynamodbav:"kind"`
+	ID          string     `dynamodbav:"id"`
+	DocID       string     `dynamodbav:"docId"`
+	Institution string     `dynamodbav:"institutionId"`
+	Specialist  string     `dynamodbav:"specialistId,omitempty"`
+	Until       time.Time  `dynamodbav:"until"`
+	CreatedAt   time.Time  `dynamodbav:"createdAt"`
+	RevokedAt   *time.Time `dynamodbav:"revokedAt,omitempty"`
+	GSI1PK      string     `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK      string     `dynamodbav:"gsi1sk,omitempty"`
+}
+
+func (it shareItem) share() sharing.Share {
+	return sharing.Share{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), DocumentID: it.DocID, InstitutionID: it.Institution,
+		SpecialistID: it.Specialist, Until: it.Until, CreatedAt: it.CreatedAt, RevokedAt: it.RevokedAt}
+}
+
+type shareRefItem struct {
+	PK    string `dynamodbav:"pk"`
+	SK    string `dynamodbav:"sk"`
+	Kind  string `dynamodbav:"kind"`
+	Owner string `dynamodbav:"owner"`
+}
+
+type shareReadItem struct {
+	PK          string    `dynamodbav:"pk"`
+	SK          string    `dynamodbav:"sk"`
+	Kind        string    `dynamodbav:"kind"`
+	ShareID     string    `dynamodbav:"shareId"`
+	Staff       string    `dynamodbav:"staff"`
+	Institution string    `dynamodbav:"institutionId"`
+	At          time.Time `dynamodbav:"at"`
+}
+
+// PutShare implements sharing.Store: the share and its reference in one write.
+func (s *Store) PutShare(ctx context.Context, sh sharing.Share, idem *idempotency.Key) (sharing.Share, bool, error) {
+	const op = "store.PutShare"
+	it := shareItem{PK: store.UserPK(sh.Owner), SK: sharePrefix + sh.ID, Kind: kindShare, ID: sh.ID, DocID: sh.DocumentID,
+		Institution: sh.InstitutionID, Specialist: sh.SpecialistID, Until: sh.Until, CreatedAt: sh.CreatedAt,
+		GSI1PK: shareInstPrefix + sh.InstitutionID, GSI1SK: sh.Until.UTC().Format(time.RFC3339) + "#" + sh.ID}
+	t := s.Tx()
+	scope := idemScopeShares + ":" + sh.DocumentID
+	if idem != nil {
+		s.ClaimIdem(t, scope, sh.Owner, idem, sh.ID)
+	}
+	t.First(store.FailClaimed)
+	t.Put(it, "attribute_not_exists(pk)", nil, store.FailConflict)
+	t.Put(shareRefItem{PK: sharePrefix + sh.ID, SK: shareRefSK, Kind: kindShare, Owner: sh.Owner}, "attribute_not_exists(pk)", nil, store.FailConflict)
+	err := t.Run(ctx, s.DB, op)
+	if idem == nil || !errors.Is(err, store.ErrClaimed) {
+		return sh, false, err
+	}
+	id, ok, err := s.Claimed(ctx, op, scope, sh.Owner, idem)
+	if err != nil {
+		return sh, false, err
+	}
+	if !ok {
+		return sh, false, errs.E(op, errs.Conflict, errs.ReasonChanged)
+	}
+	stored, err := s.GetShare(ctx, sh.Owner, id)
+	return stored, err == nil, err
+}
+
+// GetShare implements sharing.Store.
+func (s *Store) GetShare(ctx context.Context, owner, id string) (sharing.Share, error) {
+	const op = "store.GetShare"
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), sharePrefix+id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return sharing.Share{}, store.Wrap(op, err)
+	}
+	if out.Item == nil {
+		return sharing.Share{}, errs.E(op, errs.NotFound, nil)
+	}
+	var it shareItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return sharing.Share{}, errs.E(op, errs.Internal, err)
+	}
+	return it.share(), nil
+}
+
+// ListShares implements sharing.Store.
+func (s *Store) ListShares(ctx context.Context, owner, docID string) ([]sharing.Share, error) {
+	const op = "store.ListShares"
+	items, err := s.queryPrefix(ctx, store.UserPK(owner), sharePrefix)
+	if err != nil {
+		return nil, store.Wrap(op, err)
+	}
+	var its []shareItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	var out []sharing.Share
+	for i := len(its) - 1; i >= 0; i-- { // ids are time-ordered: newest first
+		if its[i].DocID == docID {
+			out = append(out, its[i].share())
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) queryPrefix(ctx context.Context, pk, prefix string) ([]map[string]types.AttributeValue, error) {
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": store.Str(pk), ":prefix": store.Str(prefix),
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	var all []map[string]types.AttributeValue
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+	}
+	return all, nil
+}
+
+// RevokeShare implements sharing.Store: the share leaves the institution's
+// index in the same write.
+func (s *Store) RevokeShare(ctx context.Context, owner, id string, at time.Time) error {
+	const op = "store.RevokeShare"
+	av, err := attributevalue.Marshal(at)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	// The request's audit entry goes with the change (write).
+	err = s.Write(ctx, types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), sharePrefix+id),
+		UpdateExpression:          aws.String("SET revokedAt = :at REMOVE gsi1pk, gsi1sk"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":at": av},
+	}})
+	if store.ConditionFailed(err) {
+		return errs.E(op, errs.NotFound, nil)
+	}
+	return store.Wrap(op, err)
+}
+
+// InstitutionShares implements sharing.Store: a Query of gsi1 for shares
+// whose until is after now. The index is eventually consistent, so the
+// service checks each share again (Active) before showing it.
+func (s *Store) InstitutionShares(ctx context.Context, institution string, now time.Time) ([]sharing.Share, error) {
+	const op = "store.InstitutionShares"
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
+		TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
+		KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk > :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": store.Str(shareInstPrefix + institution), ":now": store.Str(now.UTC().Format(time.RFC3339)),
+		},
+	})
+	var out []sharing.Share
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, store.Wrap(op, err)
+		}
+		var its []shareItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &its); err != nil {
+			return nil, errs.E(op, errs.Internal, err)
+		}
+		for _, it := range its {
+			// Read the share itself: the index may lag a revocation.
+			sh, err := s.GetShare(ctx, store.TrimPrefix(it.PK, store.UserPrefix), it.ID)
+			if errs.Is(err, errs.NotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sh)
+		}
+	}
+	return out, nil
+}
+
+// FindShare implements sharing.Store.
+func (s *Store) FindShare(ctx context.Context, institution, id string) (sharing.Share, error) {
+	const op = "store.FindShare"
+	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: store.Key(sharePrefix+id, shareRefSK), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return sharing.Share{}, store.Wrap(op, err)
+	}
+	if out.Item == nil {
+		return sharing.Share{}, errs.E(op, errs.NotFound, nil)
+	}
+	var ref shareRefItem
+	if err := attributevalue.UnmarshalMap(out.Item, &ref); err != nil {
+		return sharing.Share{}, errs.E(op, errs.Internal, err)
+	}
+	sh, err := s.GetShare(ctx, ref.Owner, id)
+	if err != nil {
+		return sharing.Share{}, err
+	}
+	if sh.InstitutionID != institution {
+		return sharing.Share{}, errs.E(op, errs.NotFound, nil)
+	}
+	return sh, nil
+}
+
+// AddRead implements sharing.Store.
+func (s *Store) AddRead(ctx context.Context, owner string, r sharing.Read) error {
+	const op = "store.AddRead"
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	it := shareReadItem{PK: store.UserPK(owner), SK: shareReadPrefix + r.ShareID + "#" + r.At.UTC().Format(time.RFC3339Nano) + "#" + hex.EncodeToString(b[:]),
+		Kind: kindShareRead, ShareID: r.ShareID, Staff: r.Staff, Institution: r.InstitutionID, At: r.At}
+	av, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return errs.E(op, errs.Internal, err)
+	}
+	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av}})
+	return store.Wrap(op, err)
+}
+
+// ListReads implements sharing.Store.
+func (s *Store) ListReads(ctx context.Context, owner, shareID string, limit int) ([]sharing.Read, error) {
+	const op = "store.ListReads"
+	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
+		TableName:              aws.String(s.Table),
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": store.Str(store.UserPK(owner)), ":prefix": store.Str(shareReadPrefix + shareID + "#"),
+		},
+		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, store.Wrap(op, err)
+	}
+	var its []shareReadItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &its); err != nil {
+		return nil, errs.E(op, errs.Internal, err)
+	}
+	reads := make([]sharing.Read, len(its))
+	for i, it := range its {
+		reads[i] = sharing.Read{ShareID: it.ShareID, Staff: it.Staff, InstitutionID: it.Institution, At: it.At}
+	}
+	return reads, nil
+}
+
+// DeleteShares implements sharing.Store: each share's reads, its reference,
+// then the share, so a failure half-way leaves the share for the retry.
+func (s *Store) DeleteShares(ctx context.Context, owner, docID string) error {
+	const op = "store.DeleteShares"
+	shares, err := s.ListShares(ctx, owner, docID)
+	if err != nil {
+		return err
+	}
+	for _, sh := range shares {
+		if err := s.DeletePrefix(ctx, owner, shareReadPrefix+sh.ID+"#"); err != nil {
+			return store.Wrap(op, err)
+		}
+		for _, k := range []map[string]types.AttributeValue{store.Key(sharePrefix+sh.ID, shareRefSK), store.Key(store.UserPK(owner), sharePrefix+sh.ID)} {
+			if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: k}); err != nil {
+				return store.Wrap(op, err)
+			}
+		}
+	}
+	return nil
+}

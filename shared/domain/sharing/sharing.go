@@ -1,0 +1,306 @@
+// Package sharing is a person showing one document, with its files, to a
+// medical institution (optionally one specialist there) until a date: the
+// shares, what the institution's staff see, and the record of every staff
+// read, which the owner sees. Revoking or expiry ends access at once: every
+// staff read checks the share then.
+package sharing
+
+import (
+	"context"
+	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/files"
+	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/registry"
+)
+
+// MaxDuration is the longest a share may last.
+const MaxDuration = 90 * 24 * time.Hour
+
+// ReasonShareEnded (NotFound): staff read a share that was revoked or expired.
+const ReasonShareEnded errs.Reason = "share_ended"
+
+// MaxReadsShown bounds the reads listed with each share.
+const MaxReadsShown = 50
+
+// Share is one document shown to one institution.
+type Share struct {
+	ID            string
+	Owner         string
+	DocumentID    string
+	InstitutionID string
+	SpecialistID  string // "" for all staff of the institution
+	Until         time.Time
+	CreatedAt     time.Time
+	RevokedAt     *time.Time
+	Reads         []Read // newest first, at most MaxReadsShown; filled by ListShares
+}
+
+// Active reports whether staff may read the share at now.
+func (s Share) Active(now time.Time) bool { return s.RevokedAt == nil && now.Before(s.Until) }
+
+// Read is one staff read of a shared document, kept for its owner.
+type Read struct {
+	ShareID       string
+	Staff         string // the reader's subject
+	InstitutionID string
+	At            time.Time
+}
+
+// Staff is who reads on an institution's side: from the verified identity.
+type Staff struct {
+	Sub           string
+	InstitutionID string // "" for staff of no institution
+}
+
+// Store keeps shares and reads.
+type Store interface {
+	// PutShare stores a new share. With idem set the key is claimed in the
+	// same write: a key already used for the same request returns the share
+	// it created and replayed=true. Errors: Invalid (idempotency_key_reused),
+	// Unavailable, Internal.
+	PutShare(ctx context.Context, s Share, idem *idempotency.Key) (stored Share, replayed bool, err error)
+	// GetShare errors: NotFound, Unavailable, Internal.
+	GetShare(ctx context.Context, owner, id string) (Share, error)
+	// ListShares returns the shares of owner's document, newest first.
+	// Errors: Unavailable, Internal.
+	ListShares(ctx context.Context, owner, docID string) ([]Share, error)
+	// RevokeShare marks a share revoked at at. Errors: NotFound, Unavailable, Internal.
+	RevokeShare(ctx context.Context, owner, id string, at time.Time) error
+	// InstitutionShares returns the shares with institution still running
+	// at now (revoked ones never). Errors: Unavailable, Internal.
+	InstitutionShares(ctx context.Context, institution string, now time.Time) ([]Share, error)
+	// FindShare returns an institution's share by id, for staff, whose
+	// request names no owner. Errors: NotFound, Unavailable, Internal.
+	FindShare(ctx context.Context, institution, id string) (Share, error)
+	// AddRead records a staff read. Errors: Unavailable, Internal.
+	AddRead(ctx context.Context, owner string, r Read) error
+	// DeleteShares erases the shares of owner's document with their
+	// references and reads. Errors: Unavailable, Internal.
+	DeleteShares(ctx context.Context, owner, docID string) error
+	// ListReads returns up to limit reads of a share, newest first.
+	// Errors: Unavailable, Internal.
+	ListReads(ctx context.Context, owner, shareID string, limit int) ([]Read, error)
+}
+
+// Places tells which institutions and specialists exist (the directory).
+type Places interface {
+	// Institution errors: NotFound, Unavailable, Internal.
+	Institution(ctx context.Context, id string) (directory.Institution, error)
+	// Specialist errors: NotFound, Unavailable, Internal.
+	Specialist(ctx context.Context, id string) (directory.Specialist, error)
+}
+
+// Service is sharing. Owner methods act for the authenticated person;
+// staff methods for the authenticated staff member and their institution.
+type Service struct {
+	Store     Store
+	Places    Places
+	Documents *registry.Service
+	Files     *files.Service
+	Now       func() time.Time
+	NewID     func() string
+}
+
+// ShareInput is the body of a new share.
+type ShareInput struct {
+	InstitutionID string    `json:"institutionId"`
+	SpecialistID  string    `json:"specialistId,omitempty"`
+	Until         time.Time `json:"until"`
+}
+
+// Field codes of Create.
+const (
+	CodeRequired = "required"
+	CodeNotFound = "not_found"
+	CodeInPast   = "in_past"
+	CodeTooLong  = "longer_than_90_days"
+	CodeNotThere = "not_at_institution"
+)
+
+// Create shares the owner's document with an institution until in.Until;
+// with idem a retry returns the first share (replayed). Errors: NotFound
+// (document), Invalid (institutionId required or not_found, specialistId
+// not_found or not_at_institution, until in_past or longer_than_90_days,
+// idempotency_key_reused), Unavailable, Internal.
+func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput, idem *idempotency.Key) (Share, bool, error) {
+	const op = "sharing.Create"
+	if err := s.Documents.DocumentExists(ctx, owner, docID); err != nil {
+		return Share{}, false, err
+	}
+	now := s.Now()
+	var f errs.Fields
+	switch {
+	case in.Until.IsZero():
+		f.Add("until", CodeRequired)
+	case !in.Until.After(now):
+		f.Add("until", CodeInPast)
+	case in.Until.Sub(now) > MaxDuration:
+		f.Add("until", CodeTooLong)
+	}
+	if in.InstitutionID == "" {
+		f.Add("institutionId", CodeRequired)
+	} else if _, err := s.Places.Institution(ctx, in.InstitutionID); errs.Is(err, errs.NotFound) {
+		f.Add("institutionId", CodeNotFound)
+	} else if err != nil {
+		return Share{}, false, err
+	}
+	if in.SpecialistID != "" && !f.Has("institutionId") {
+		sp, err := s.Places.Specialist(ctx, in.SpecialistID)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			f.Add("specialistId", CodeNotFound)
+		case err != nil:
+			return Share{}, false, err
+		case sp.InstitutionID != in.InstitutionID:
+			f.Add("specialistId", CodeNotThere)
+		}
+	}
+	if err := f.Err(op); err != nil {
+		return Share{}, false, err
+	}
+	sh := Share{ID: s.NewID(), Owner: owner, DocumentID: docID, InstitutionID: in.InstitutionID,
+		SpecialistID: in.SpecialistID, Until: in.Until.UTC(), CreatedAt: now}
+	return s.Store.PutShare(ctx, sh, idem)
+}
+
+// List returns the shares of the owner's document, each with its latest
+// staff reads. Errors: NotFound (document), Unavailable, Internal.
+func (s *Service) List(ctx context.Context, owner, docID string) ([]Share, error) {
+	if err := s.Documents.DocumentExists(ctx, owner, docID); err != nil {
+		return nil, err
+	}
+	all, err := s.Store.ListShares(ctx, owner, docID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Reads, err = s.Store.ListReads(ctx, owner, all[i].ID, MaxReadsShown); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
+}
+
+// Revoke ends a share at once. Errors: NotFound (document or share, or a
+// share of another document), Unavailable, Internal.
+func (s *Service) Revoke(ctx context.Context, owner, docID, id string) error {
+	sh, err := s.Store.GetShare(ctx, owner, id)
+	if err != nil {
+		return err
+	}
+	if sh.DocumentID != docID {
+		return errs.E("sharing.Revoke", errs.NotFound, nil)
+	}
+	if sh.RevokedAt != nil {
+		return nil
+	}
+	return s.Store.RevokeShare(ctx, owner, id, s.Now())
+}
+
+// Shared is a document as an institution's staff see it, with its files.
+type Shared struct {
+	Share    Share
+	Document registry.View
+	Files    []files.Download
+}
+
+func (s *Service) checkStaff(op string, who Staff, institution string) error {
+	switch {
+	case who.InstitutionID == "":
+		return errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
+	case who.InstitutionID != institution:
+		// Institution ids are public: refusing reveals nothing.
+		return errs.E(op, errs.Forbidden, errs.ReasonOtherInstitution)
+	}
+	return nil
+}
+
+// visible reports whether who may see sh: a share with one specialist is
+// for that specialist only.
+func visible(sh Share, who Staff) bool { return sh.SpecialistID == "" || sh.SpecialistID == who.Sub }
+
+// InstitutionDocuments lists what is shared with the institution and still
+// running, reading each document and its files (with presigned downloads),
+// and records the read for each owner.
+//
+// Errors: Forbidden (staff_only: not staff; other_institution: staff of
+// another institution), Unavailable, Internal.
+func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, institution string) ([]Shared, error) {
+	const op = "sharing.InstitutionDocuments"
+	if err := s.checkStaff(op, who, institution); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	shares, err := s.Store.InstitutionShares(ctx, institution, now)
+	if err != nil {
+		return nil, err
+	}
+	out := []Shared{}
+	for _, sh := range shares {
+		if !sh.Active(now) || !visible(sh, who) {
+			continue
+		}
+		item, err := s.read(ctx, who, sh, now)
+		if errs.Is(err, errs.NotFound) {
+			continue // the document was erased since
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// SharedDocument is one share as staff read it. Errors: Forbidden (as
+// InstitutionDocuments), NotFound (no such share of the institution, or
+// revoked or expired: access ends at once), Unavailable, Internal.
+func (s *Service) SharedDocument(ctx context.Context, who Staff, institution, shareID string) (Shared, error) {
+	const op = "sharing.SharedDocument"
+	if err := s.checkStaff(op, who, institution); err != nil {
+		return Shared{}, err
+	}
+	sh, err := s.Store.FindShare(ctx, institution, shareID)
+	if err != nil {
+		return Shared{}, err
+	}
+	now := s.Now()
+	if !sh.Active(now) || !visible(sh, who) {
+		return Shared{}, errs.E(op, errs.NotFound, ReasonShareEnded)
+	}
+	return s.read(ctx, who, sh, now)
+}
+
+// read records the read first: a read that cannot be recorded does not happen.
+func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) (Shared, error) {
+	if err := s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now}); err != nil {
+		return Shared{}, err
+	}
+	doc, err := s.Documents.GetDocument(ctx, sh.Owner, sh.DocumentID)
+	if err != nil {
+		return Shared{}, err
+	}
+	fs, err := s.Files.List(ctx, sh.Owner, sh.DocumentID)
+	if err != nil {
+		return Shared{}, err
+	}
+	out := Shared{Share: sh, Document: doc}
+	for _, f := range fs {
+		d, err := s.Files.Get(ctx, sh.Owner, sh.DocumentID, f.ID)
+		if err != nil {
+			return Shared{}, err
+		}
+		out.Files = append(out.Files, d)
+	}
+	return out, nil
+}
+
+// DeleteDocumentShares erases every share of a document, with the record of
+// its reads: part of erasing the document (registry.Attachments).
+// Errors: Unavailable, Internal.
+func (s *Service) DeleteDocumentShares(ctx context.Context, owner, docID string) error {
+	return s.Store.DeleteShares(ctx, owner, docID)
+}
