@@ -242,8 +242,9 @@ type Needs struct {
 	// TrustAnchors gives it the CA bundle detached signatures must chain to
 	// (SIGNATURE_TRUST_ANCHORS), when the stage has one.
 	TrustAnchors bool
-	// PDFSigning gives it the certificate and key signing the PDFs Kabinet
-	// issues (PDF_SIGNING_CERT, PDF_SIGNING_KEY).
+	// PDFSigning gives it the secret holding the certificate and key that
+	// sign the PDFs Kabinet issues (PDF_SIGNING_SECRET_ARN, read at start
+	// with secretsmanager:GetSecretValue).
 	PDFSigning bool
 	// ScanResults sends it GuardDuty Malware Protection's scan results on
 	// the files bucket (a rule of their own, besides its Events).
@@ -268,7 +269,7 @@ func (f Function) Actions() []string {
 	if f.Needs.JobQueues {
 		out = append(out, JobQueueActions...)
 	}
-	if f.Needs.TicketSeed || f.Needs.CursorKey || len(f.Routes) > 0 {
+	if f.Needs.TicketSeed || f.Needs.CursorKey || f.Needs.PDFSigning || len(f.Routes) > 0 {
 		// An HTTP function reads the origin secret (CloudFront's header).
 		out = append(out, SecretActions...)
 	}

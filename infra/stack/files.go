@@ -107,7 +107,15 @@ func newFiles(scope constructs.Construct, p Props, origins *[]*string, fns map[s
 		default:
 			continue
 		}
-		key.GrantEncryptDecrypt(fn)
+		// The files key through S3 only (as the table key goes through
+		// DynamoDB only): presigned URLs and the function's own calls.
+		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"),
+			Resources: &[]*string{key.KeyArn()},
+			Conditions: &map[string]any{
+				"StringEquals": map[string]any{"kms:ViaService": "s3." + *awscdk.Stack_Of(scope).Region() + ".amazonaws.com"},
+			},
+		}))
 		fn.AddEnvironment(jsii.String("FILES_BUCKET"), bucket.BucketName(), nil)
 		fn.AddEnvironment(jsii.String("FILES_MALWARE_SCAN"), jsii.String("guardduty"), nil)
 		fn.AddEnvironment(jsii.String("FILES_BUCKET_VERSIONED"), jsii.String("1"), nil)
@@ -251,15 +259,14 @@ func newMalwareProtection(scope constructs.Construct, p Props, bucket awss3.Buck
 func pdfSigningSecretName(stage string) string { return "kabinet/" + stage + "/pdf-signing" }
 
 // newPDFSigning creates the secret holding the certificate and key (PEM,
-// JSON fields cert and key) that sign the PDFs Kabinet issues, and hands
-// them to the functions whose entry asks for them (booking) as
-// PDF_SIGNING_CERT and PDF_SIGNING_KEY by dynamic reference, as the ticket
-// seed is (configureTickets says why and
-// what that costs). CloudFormation cannot make a certificate: the secret is
-// created with empty fields, confirmations go unsigned until an operator
-// puts the service's certificate and key in it and redeploys.
-func newPDFSigning(scope constructs.Construct, p Props, key awskms.IKey, fns map[string]awslambda.Function) awssecretsmanager.Secret {
-	secret := awssecretsmanager.NewSecret(scope, jsii.String("PdfSigning"), &awssecretsmanager.SecretProps{
+// JSON fields cert and key) that sign the PDFs Kabinet issues; the
+// functions whose entry asks for it (booking) read it at start by its ARN
+// (PDF_SIGNING_SECRET_ARN, giveSecrets), as the other keys. CloudFormation
+// cannot make a certificate: the secret is created with empty fields, and
+// confirmations go unsigned until an operator puts the service's
+// certificate and key in it (new instances read it).
+func newPDFSigning(scope constructs.Construct, p Props, key awskms.IKey) awssecretsmanager.Secret {
+	return awssecretsmanager.NewSecret(scope, jsii.String("PdfSigning"), &awssecretsmanager.SecretProps{
 		SecretName:    jsii.String(pdfSigningSecretName(p.Stage)),
 		Description:   jsii.String("PEM certificate (cert) and private key (key) signing the PDFs Kabinet issues (PAdES)"),
 		EncryptionKey: key,
@@ -270,13 +277,4 @@ func newPDFSigning(scope constructs.Construct, p Props, key awskms.IKey, fns map
 		},
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
-	for _, f := range functions.All {
-		if !f.Needs.PDFSigning {
-			continue
-		}
-		fn := fns[f.Name]
-		fn.AddEnvironment(jsii.String("PDF_SIGNING_CERT"), secret.SecretValueFromJson(jsii.String("cert")).UnsafeUnwrap(), nil)
-		fn.AddEnvironment(jsii.String("PDF_SIGNING_KEY"), secret.SecretValueFromJson(jsii.String("key")).UnsafeUnwrap(), nil)
-	}
-	return secret
 }

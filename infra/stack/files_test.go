@@ -10,6 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // GIVEN the stack WHEN its files bucket is inspected THEN it is encrypted
@@ -139,15 +140,14 @@ func TestFilesGrants(t *testing.T) {
 }
 
 // GIVEN the stack WHEN the booking function is inspected THEN it reads the
-// PDF signing certificate and key from the stack's secret, by reference.
+// PDF signing certificate and key from the stack's secret at start, by ARN
+// (TestSecrets checks the grant and the secret's resource policy).
 func TestPDFSigningSecret(t *testing.T) {
 	tp, tj := synth(t)
 	fn := props(resources(tj, "AWS::Lambda::Function")[functionIDs(t, tj)[functions.Booking]])
-	env, _ := json.Marshal(fn["Environment"])
-	for _, v := range []string{"PDF_SIGNING_CERT", "PDF_SIGNING_KEY"} {
-		if !strings.Contains(string(env), v) || !strings.Contains(string(env), "resolve:secretsmanager") {
-			t.Errorf("booking environment lacks %s by secret reference: %s", v, env)
-		}
+	env := mustJSON(fn["Environment"])
+	if !strings.Contains(env, core.PDFSigningSecretEnv) || strings.Contains(env, "PDF_SIGNING_CERT") || strings.Contains(env, "PDF_SIGNING_KEY") {
+		t.Errorf("booking environment %s: want the secret's ARN, never its value", env)
 	}
 	check(t, func() {
 		tp.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), obj{"Name": pdfSigningSecretName(testProps.Stage)})

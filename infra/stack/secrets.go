@@ -16,8 +16,8 @@ import (
 )
 
 // The keys the functions read from Secrets Manager at cold start
-// (core.LoadSecrets): the ticket signing key ring (tickets.go) and the
-// cursor key. A function gets a secret's ARN (never its value: a value in
+// (core.LoadSecrets): the ticket signing key ring (tickets.go), the
+// cursor key and the PDF signing certificate and key (files.go). A function gets a secret's ARN (never its value: a value in
 // the environment is readable with lambda:GetFunctionConfiguration),
 // secretsmanager:GetSecretValue on that secret, and kms:Decrypt on the
 // stack's key through Secrets Manager only. Each secret's resource policy
@@ -74,7 +74,7 @@ func newOriginSecret(scope constructs.Construct, stage string, key awskms.IKey) 
 
 // stackSecrets are the secrets the functions read at start.
 type stackSecrets struct {
-	ticket, cursor, origin awssecretsmanager.ISecret
+	ticket, cursor, origin, pdf awssecretsmanager.ISecret
 }
 
 // giveSecrets gives each function the secrets its needs name (and every
@@ -108,7 +108,10 @@ func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, s stackSecr
 		if http {
 			give(f, core.OriginSecretEnv, s.origin, "OriginSecret")
 		}
-		if f.Needs.TicketSeed || f.Needs.CursorKey || http {
+		if f.Needs.PDFSigning {
+			give(f, core.PDFSigningSecretEnv, s.pdf, "PdfSigningSecret")
+		}
+		if f.Needs.TicketSeed || f.Needs.CursorKey || f.Needs.PDFSigning || http {
 			fns[f.Name].AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Sid:        jsii.String("SecretsKeyThroughSecretsManager"),
 				Actions:    jsii.Strings("kms:Decrypt"),
@@ -117,7 +120,7 @@ func giveSecrets(fns map[string]awslambda.Function, key awskms.IKey, s stackSecr
 			}))
 		}
 	}
-	for _, secret := range []awssecretsmanager.ISecret{s.ticket, s.cursor} {
+	for _, secret := range []awssecretsmanager.ISecret{s.ticket, s.cursor, s.pdf} {
 		roles := readers[secret]
 		if len(roles) == 0 {
 			panic(fmt.Sprintf("stack: no function reads the secret %s", *secret.Node().Id()))

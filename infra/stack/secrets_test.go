@@ -26,7 +26,7 @@ func TestSecrets(t *testing.T) {
 	tp, tj := synth(t)
 	const typ = "AWS::SecretsManager::Secret"
 	ids := functionIDs(t, tj)
-	keyARN := obj{"Fn::GetAtt": arr{onlyID(t, tj, "AWS::KMS::Key"), "Arn"}}
+	keyARN := obj{"Fn::GetAtt": arr{idWithPrefix(t, tj, "AWS::KMS::Key", "TableKey"), "Arn"}}
 	secretID := map[string]string{}
 	for id, r := range resources(tj, typ) {
 		secretID[props(r)["Name"].(string)] = id
@@ -40,8 +40,8 @@ func TestSecrets(t *testing.T) {
 		"ExcludeUppercase": assertions.Match_Absent(), "ExcludeNumbers": assertions.Match_Absent(),
 	}
 	cases := []assertCase{
-		{"the ticket seed, the cursor key and the origin secret, and no other secret", func(t *testing.T) {
-			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(3)) })
+		{"the ticket seed, the cursor key, the origin secret and the PDF signing key, and no other secret", func(t *testing.T) {
+			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(4)) })
 			if ticket == "" || cursor == "" || origin == "" {
 				t.Fatalf("secrets by name %v", secretID)
 			}
@@ -85,6 +85,7 @@ func TestSecrets(t *testing.T) {
 	}{
 		{ticket, core.TicketSigningSecretEnv, func(n string) bool { return entry(t, n).Needs.TicketSeed }},
 		{cursor, core.CursorKeySecretEnv, func(n string) bool { return entry(t, n).Needs.CursorKey }},
+		{secretID[pdfSigningSecretName(testProps.Stage)], core.PDFSigningSecretEnv, func(n string) bool { return entry(t, n).Needs.PDFSigning }},
 	} {
 		cases = append(cases, assertCase{"resource policy of " + s.env, func(t *testing.T) {
 			var want []string
@@ -127,8 +128,10 @@ func TestSecrets(t *testing.T) {
 			if v, has := vars["VIDEO_BASE_URL"]; has != needs.VideoLinks || has && v != testProps.VideoBaseURL {
 				t.Errorf("VIDEO_BASE_URL = %v (has %v), entry asks %v", v, has, needs.VideoLinks)
 			}
-			if _, has := vars["TICKET_SIGNING_SEED"]; has {
-				t.Error("TICKET_SIGNING_SEED in the environment: a value readable with lambda:GetFunctionConfiguration")
+			for _, v := range []string{"TICKET_SIGNING_SEED", "PDF_SIGNING_CERT", "PDF_SIGNING_KEY"} {
+				if _, has := vars[v]; has {
+					t.Errorf("%s in the environment: a value readable with lambda:GetFunctionConfiguration", v)
+				}
 			}
 			stmts := functionPolicy(t, tj, ids[name])
 			var onSecrets []string
@@ -144,7 +147,8 @@ func TestSecrets(t *testing.T) {
 				has     bool
 				env, id string
 			}{{needs.TicketSeed, core.TicketSigningSecretEnv, ticket}, {needs.CursorKey, core.CursorKeySecretEnv, cursor},
-				{len(entry(t, name).Routes) > 0, core.OriginSecretEnv, origin}} {
+				{len(entry(t, name).Routes) > 0, core.OriginSecretEnv, origin},
+				{needs.PDFSigning, core.PDFSigningSecretEnv, secretID[pdfSigningSecretName(testProps.Stage)]}} {
 				v, has := vars[s.env]
 				if has != s.has || has && mustJSON(v) != mustJSON(obj{"Ref": s.id}) {
 					t.Errorf("%s = %s (has %v), entry asks %v; want the secret's ARN", s.env, mustJSON(v), has, s.has)

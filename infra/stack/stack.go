@@ -119,11 +119,10 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	grantTopics(fns, topics)
 	configureVideoLinks(fns, p)
 	secrets := stackSecrets{ticket: newTicketSigningSeed(st, p.Stage, key), cursor: newCursorKey(st, p.Stage, key),
-		origin: newOriginSecret(st, p.Stage, key)}
+		origin: newOriginSecret(st, p.Stage, key), pdf: newPDFSigning(st, p, key)}
 	giveSecrets(fns, key, secrets)
 	jobs := newJobQueues(st, p.Stage)
 	wireJobQueues(st, fns, jobs)
-	newPDFSigning(st, p, key, fns)
 
 	site := newWeb(st, p)
 	origins := &[]*string{site.origin}

@@ -12,6 +12,7 @@ package core
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -72,9 +73,9 @@ type Config struct {
 	// must chain to (SIGNATURE_TRUST_ANCHORS); nil where a function checks
 	// none (adding a signature then answers 503).
 	TrustAnchors []byte
-	// PDFSigningCert and PDFSigningKey (PEM; PDF_SIGNING_CERT,
-	// PDF_SIGNING_KEY, from the stack's secret) sign the PDFs Kabinet
-	// issues; empty serves them unsigned.
+	// PDFSigningCert and PDFSigningKey (PEM) sign the PDFs Kabinet issues:
+	// PDF_SIGNING_CERT and PDF_SIGNING_KEY locally, deployed read by
+	// LoadSecrets from PDF_SIGNING_SECRET_ARN; empty serves them unsigned.
 	PDFSigningCert, PDFSigningKey []byte
 }
 
@@ -84,6 +85,9 @@ const (
 	CursorKeySecretEnv     = "CURSOR_KEY_SECRET_ARN"
 	TicketSigningSecretEnv = "TICKET_SIGNING_SECRET_ARN"
 	OriginSecretEnv        = "ORIGIN_SECRET_ARN"
+	// PDFSigningSecretEnv names the secret {"cert": PEM, "key": PEM}
+	// signing the PDFs Kabinet issues (booking).
+	PDFSigningSecretEnv = "PDF_SIGNING_SECRET_ARN"
 )
 
 // DefaultVideoBase is where video appointments take place when
@@ -172,6 +176,20 @@ func LoadSecrets(ctx context.Context, getenv func(string) string, cl Clients, c 
 			return fmt.Errorf("%s: the secret %s is shorter than 32 characters", OriginSecretEnv, arn)
 		}
 		c.OriginSecret = v
+	}
+	if arn := getenv(PDFSigningSecretEnv); arn != "" && len(c.PDFSigningCert) == 0 {
+		v, err := read.Read(ctx, arn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", PDFSigningSecretEnv, err)
+		}
+		var pair struct{ Cert, Key string }
+		if err := json.Unmarshal([]byte(v), &pair); err != nil {
+			return fmt.Errorf("%s: the secret %s is not {\"cert\", \"key\"} JSON", PDFSigningSecretEnv, arn)
+		}
+		// Empty until an operator puts the certificate in: unsigned PDFs.
+		if pair.Cert != "" && pair.Key != "" {
+			c.PDFSigningCert, c.PDFSigningKey = []byte(pair.Cert), []byte(pair.Key)
+		}
 	}
 	return nil
 }
