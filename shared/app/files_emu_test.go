@@ -53,6 +53,7 @@ func newFilesEnv(t *testing.T) *filesEnv {
 	e.st = allstore.Of(core.NewStore(cfg, cl, e.clock))
 	e.docs = &registry.Service{Store: e.st, Now: e.clock, NewID: ids.New}
 	e.svc = filing.FilesService(cfg, cl, e.st.Store, e.docs, nil, e.clock)
+	e.svc.Inbox = e.st // as filing/intake composes the scan verdicts: an infected file is told
 	return e
 }
 
