@@ -48,6 +48,12 @@ func suppressNag(st awscdk.Stack) {
 			// for the table only through DynamoDB (kms:ViaService).
 			applies = append(applies, "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*")
 		}
+		if f.Needs.Files != 0 {
+			// objects under the function's own prefixes of the files
+			// bucket (files/, staging/): keys are made per person,
+			// document and file
+			applies = append(applies, `/^Resource::<Files[0-9A-F]{8}\.Arn>\/(files|staging)\/\*$/g`)
+		}
 		if len(f.Needs.Subscriptions) > 0 {
 			// a subscription's ARN is <topic ARN>:<id>, made by SNS
 			applies = append(applies, `/^Resource::<`+notify.Reminders.ID+`[0-9A-F]{8}>:\*$/g`)
@@ -99,6 +105,12 @@ func suppressNag(st awscdk.Stack) {
 			"rotated by hand (README 'Keys from the stack'): a rotation only voids open cursors, and needs no rotation function", nil},
 		nagSuppression{"OriginSecret/Resource", "AwsSolutions-SMG4",
 			"rotated by hand with a redeployment: CloudFront's origin header and the functions must change together", nil},
+		nagSuppression{"MalwareProtectionRole/DefaultPolicy/Resource", "AwsSolutions-IAM5",
+			"GuardDuty Malware Protection reads and tags every new object of the files bucket, and manages its own rules, whose names it chooses (DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3...)",
+			[]string{`/^Resource::<Files[0-9A-F]{8}\.Arn>\/\*$/g`, `/^Resource::arn:.*:rule\/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3\*$/g`}},
+		nagSuppression{"PdfSigning/Resource", "AwsSolutions-SMG4",
+			"a certificate and its key, put by an operator when the certificate is issued; no rotation function can issue one", nil},
+		nagSuppression{"ScanResultsDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of GuardDuty's scan results)", nil},
 		nagSuppression{"DeliveryDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the contact subscriptions)", nil},
 		nagSuppression{"ScheduleDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the schedules)", nil},
 		nagSuppression{"IngestDLQ/Resource", "AwsSolutions-SQS3", "it is itself a dead-letter queue (of the agency events)", nil},
