@@ -23,19 +23,24 @@ export function startDownload(url: string) {
   a.remove();
 }
 
-/** A thumbnail of an image file, fetched from its presigned URL into a blob: URL (the CSP's img-src). */
-export function Thumbnail({ url, name }: { url: string; name: string }) {
+/**
+ * A thumbnail of an image file: its presigned GET (asked for afresh, the
+ * list carries none) fetched into a blob: URL (the CSP's img-src).
+ */
+export function Thumbnail({ url, docId, fileId, name }: { url?: string; docId?: string; fileId?: string; name: string }) {
+  const { api } = useApp();
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let href: string | null = null;
     let live = true;
-    fetch(url).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status))))).then((b) => {
+    const get = url ? Promise.resolve(url) : api.file(docId!, fileId!).then((f) => f.downloadUrl ?? Promise.reject(new Error('no url')));
+    get.then((u) => fetch(u)).then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status))))).then((b) => {
       if (!live) return;
       href = URL.createObjectURL(b);
       setSrc(href);
     }, () => { /* no thumbnail: the name says what it is */ });
     return () => { live = false; if (href) URL.revokeObjectURL(href); };
-  }, [url]);
+  }, [url, docId, fileId]);
   if (!src) return <span class="thumb thumb-empty" aria-hidden="true" />;
   return <img class="thumb" src={src} alt={t('files.thumbAlt', { name })} data-testid="file-thumb" />;
 }
@@ -159,7 +164,7 @@ export function DocumentFiles({ docId }: { docId: string }) {
             const downloadable = f.status === 'ready' || f.status === 'not_scanned';
             return (
               <li key={f.id} class="file-item" data-testid="file-item" data-file-id={f.id} data-status={f.status}>
-                {isImage(f) && downloadable && f.downloadUrl ? <Thumbnail url={f.downloadUrl} name={f.name} /> : (
+                {isImage(f) && downloadable ? <Thumbnail url={f.downloadUrl} docId={docId} fileId={f.id} name={f.name} /> : (
                   <span class="thumb thumb-doc" aria-hidden="true">{f.contentType === 'application/pdf' ? 'PDF' : ''}</span>
                 )}
                 <div class="file-main">
