@@ -425,6 +425,17 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxFile: orgAdmin, fxShare: instStaff, // the institution the document is shared with: still not the owner's routes
 	}
 
+	// A document's files and shares are refused also to staff of an
+	// institution the document is not shared with (the share fixture's is
+	// kgdPoly): their routes are the owner's, and staff read shared files
+	// only through GET /institutions/{id}/shared-documents.
+	strangerStaff := e.staff(kgdHospital)
+	alsoRefused := map[string][]struct{ name, token string }{
+		fxDocument: {{"staff of another institution", strangerStaff}}, // its files' and shares' lists, a new file or share
+		fxFile:     {{"staff of another institution", strangerStaff}},
+		fxShare:    {{"staff of another institution", strangerStaff}},
+	}
+
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
 		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare} {
@@ -499,7 +510,8 @@ func TestObjectLevelAuthorization(t *testing.T) {
 					}
 					missing := e.do(req{method: rt.Method(), path: path(rt, missingID), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
 					assertType(t, missing, http.StatusNotFound, "not-found")
-					for _, c := range []struct{ name, token string }{{"another citizen", otherTok}, {"staff with a claim on such objects", claimants[obj]}} {
+					refused := append([]struct{ name, token string }{{"another citizen", otherTok}, {"staff with a claim on such objects", claimants[obj]}}, alsoRefused[obj]...)
+					for _, c := range refused {
 						t.Run(c.name, func(t *testing.T) {
 							r := call(c.token)
 							assertType(t, r, http.StatusNotFound, "not-found")
@@ -539,7 +551,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		if after := e.rawItems(owner); !reflect.DeepEqual(aliceBefore, after) {
 			t.Errorf("alice's items changed:\nbefore %v\nafter  %v", aliceBefore, after)
 		}
-		for _, sub := range []string{other, "boss", "staff@" + kgdPoly, "officer@fns"} {
+		for _, sub := range []string{other, "boss", "staff@" + kgdPoly, "staff@" + kgdHospital, "officer@fns"} {
 			if n := len(e.rawItems(sub)); n != 0 {
 				t.Errorf("%s owns %d items after being refused", sub, n)
 			}
