@@ -2,6 +2,7 @@ package stack
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsguardduty"
@@ -34,6 +35,9 @@ const (
 type filesStack struct {
 	bucket awss3.Bucket
 	key    awskms.Key
+	// scanAlarm fires when a scan verdict waits in its dead-letter queue:
+	// the file it is about stays pending_scan until an operator redrives it.
+	scanAlarm awscloudwatch.Alarm
 }
 
 // newFiles makes the bucket of electronic copies: KMS-encrypted with its
@@ -130,11 +134,16 @@ func newFiles(scope constructs.Construct, p Props, origins *[]*string, fns map[s
 		}
 	}
 	labStaging(bucket, key, p.LabAccounts)
-	newMalwareProtection(scope, p, bucket, key, scanned)
+	scanDLQ := newMalwareProtection(scope, p, bucket, key, scanned)
 	awscdk.NewCfnOutput(scope, jsii.String("FilesBucketName"), &awscdk.CfnOutputProps{
 		Value: bucket.BucketName(), Description: jsii.String("S3 bucket of people's files; laboratories write under " + stagingPrefix + "<lab>/"),
 	})
-	return filesStack{bucket: bucket, key: key}
+	m := scanDLQ.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
+		Period: awscdk.Duration_Minutes(jsii.Number(alarmPeriod)), Statistic: jsii.String("Maximum"),
+	})
+	alarm := anyAlarm(scope, "ScanResultsDLQAlarm", m,
+		"A GuardDuty scan verdict could not be delivered to the ingest function and waits in its dead-letter queue; its file stays pending_scan")
+	return filesStack{bucket: bucket, key: key, scanAlarm: alarm}
 }
 
 // labStaging lets each laboratory's account put objects under its own
@@ -202,7 +211,7 @@ func grantList(fn awslambda.Function, bucket awss3.IBucket, prefix string) {
 // bucket (with the role GuardDuty assumes to read, tag and be told of new
 // objects) and routes its scan results to the functions whose entry asks
 // for them (ingest).
-func newMalwareProtection(scope constructs.Construct, p Props, bucket awss3.Bucket, key awskms.Key, targets []awslambda.Function) {
+func newMalwareProtection(scope constructs.Construct, p Props, bucket awss3.Bucket, key awskms.Key, targets []awslambda.Function) awssqs.Queue {
 	role := awsiam.NewRole(scope, jsii.String("MalwareProtectionRole"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("malware-protection-plan.guardduty.amazonaws.com"), nil),
 		Description: jsii.String("GuardDuty Malware Protection scans Kabinet's files bucket"),
@@ -253,6 +262,7 @@ func newMalwareProtection(scope constructs.Construct, p Props, bucket awss3.Buck
 			DeadLetterQueue: dlq, RetryAttempts: jsii.Number(4),
 		}))
 	}
+	return dlq
 }
 
 // pdfSigningSecretName is the secret holding stage's PDF signing key.

@@ -84,7 +84,7 @@ func suppressNag(st awscdk.Stack) {
 	// A dead-letter queue is where failures end: a redrive policy of its
 	// own would move them once more, out of the alarm's sight.
 	dlqs := map[string]string{"DeliveryDLQ": "the contact subscriptions", "ScheduleDLQ": "the schedules",
-		"IngestDLQ": "the agency events"}
+		"IngestDLQ": "the agency events", "ScanResultsDLQ": "GuardDuty's scan results"}
 	for _, q := range queue.Queues {
 		dlqs[q.ID+"DLQ"] = "the " + q.Name + " job queue"
 	}

@@ -127,7 +127,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	site := newWeb(st, p)
 	origins := &[]*string{site.origin}
 	*origins = append(*origins, *jsii.Strings(p.AllowedOrigins...)...)
-	newFiles(st, p, origins, fns)
+	files := newFiles(st, p, origins, fns)
 	users := newAuth(st, p, origins)
 	hostedUI := addHostedUI(users.pool, p)
 	issuer, audience := jwtIssuerAndAudience(p, users)
@@ -152,6 +152,7 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	alarms := newAlarms(st, functions.Names(), fns)
 	alarms = append(alarms, newAPI5xxAlarm(st, api), newDeliveryDLQAlarm(st, deliveryDLQ))
 	alarms = append(alarms, newJobQueueAlarms(st, jobs)...)
+	alarms = append(alarms, files.scanAlarm)
 	if scheduled := functions.Scheduled(); len(scheduled) > 0 {
 		dlq := newScheduleDLQ(st)
 		for _, f := range scheduled {

@@ -908,8 +908,9 @@ func TestAlarms(t *testing.T) {
 	}
 	cases := []assertCase{
 		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx, two per job queue", func(t *testing.T) {
-			// +1 schedule DLQ, +1 delivery DLQ, +1 API 5xx; each job queue's age and dead letters
-			want := 2*len(allFunctions()) + 3 + len(functions.Scheduled()) + len(functions.EventDriven()) + 2*len(queue.Queues)
+			// +1 schedule DLQ, +1 delivery DLQ, +1 GuardDuty's scan results' DLQ, +1 API 5xx;
+			// each job queue's age and dead letters
+			want := 2*len(allFunctions()) + 4 + len(functions.Scheduled()) + len(functions.EventDriven()) + 2*len(queue.Queues)
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
 		}},
 		{"every alarm notifies the operators topic", func(t *testing.T) {
