@@ -17,7 +17,8 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
-// get reads one item strongly; missing is NotFound.
+// Get reads one item strongly into out; missing is NotFound.
+// Errors: NotFound, Unavailable, Internal.
 func (s *Store) Get(ctx context.Context, op, pk, sk string, out any) error {
 	res, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: Key(pk, sk), ConsistentRead: aws.Bool(true)})
 	if err != nil {

@@ -153,18 +153,9 @@ var (
 
 // GetFile implements files.Store.
 func (s *Store) GetFile(ctx context.Context, owner, docID, id string) (files.File, error) {
-	const op = "store.GetFile"
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: store.Key(store.UserPK(owner), fileSK(docID, id)), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return files.File{}, store.Wrap(op, err)
-	}
-	if out.Item == nil {
-		return files.File{}, errs.E(op, errs.NotFound, nil)
-	}
 	var it fileItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return files.File{}, errs.E(op, errs.Internal, err)
+	if err := s.Get(ctx, "store.GetFile", store.UserPK(owner), fileSK(docID, id), &it); err != nil {
+		return files.File{}, err
 	}
 	return it.file(), nil
 }

@@ -105,17 +105,9 @@ func (s *Store) PutShare(ctx context.Context, sh sharing.Share, idem *idempotenc
 
 // GetShare implements sharing.Store.
 func (s *Store) GetShare(ctx context.Context, owner, id string) (sharing.Share, error) {
-	const op = "store.GetShare"
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), sharePrefix+id), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return sharing.Share{}, store.Wrap(op, err)
-	}
-	if out.Item == nil {
-		return sharing.Share{}, errs.E(op, errs.NotFound, nil)
-	}
 	var it shareItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return sharing.Share{}, errs.E(op, errs.Internal, err)
+	if err := s.Get(ctx, "store.GetShare", store.UserPK(owner), sharePrefix+id, &it); err != nil {
+		return sharing.Share{}, err
 	}
 	return it.share(), nil
 }
