@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/devapi"
@@ -84,8 +85,11 @@ func byFunction(h http.Handler) http.Handler {
 }
 
 // recording is cl with the recorder on its DynamoDB and SNS clients.
-func recording(cl core.Clients) core.Clients {
-	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, recorded.Middleware) })
+// More middleware (the round trips' waves) goes on the DynamoDB client after it.
+func recording(cl core.Clients, more ...func(*middleware.Stack) error) core.Clients {
+	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) {
+		o.APIOptions = append(append(o.APIOptions, recorded.Middleware), more...)
+	})
 	cl.SNS = sns.NewFromConfig(cl.AWS, func(o *sns.Options) { o.APIOptions = append(o.APIOptions, recorded.Middleware) })
 	return cl
 }
@@ -110,8 +114,11 @@ type env struct {
 	// bucket holds the env's files, on the S3 emulator.
 	bucket string
 	cl     core.Clients
-	topic  string // the reminders topic, when newEnvWithTopic made one
-	logs   *bytes.Buffer
+	// waves counts the API's sequential DynamoDB round trips while on
+	// (TestRoundTrips); off, it lets every call through.
+	waves *waves
+	topic string // the reminders topic, when newEnvWithTopic made one
+	logs  *bytes.Buffer
 	// ticketKey signs the booking routes' QR codes; ticketPub verifies them.
 	ticketKey ed25519.PrivateKey
 	ticketPub ed25519.PublicKey
@@ -142,7 +149,8 @@ func newEnvWithTopic(t *testing.T) *env {
 func newEnvOpts(t *testing.T, wrap func(http.Handler) http.Handler, withTopic bool) *env {
 	t.Helper()
 	cl, table := testenv.Table(t, "test")
-	cl = recording(cl)
+	w := &waves{}
+	cl = recording(cl, w.middleware)
 	var topic string
 	if withTopic {
 		topic = testenv.Topic(t, cl, table)
@@ -154,7 +162,7 @@ func newEnvOpts(t *testing.T, wrap func(http.Handler) http.Handler, withTopic bo
 	}
 	clk := &clock{t: defaultNow}
 	e := &env{t: t, clock: clk, db: cl.DynamoDB, table: table, logs: &bytes.Buffer{}, ticketKey: ticketKey, ticketPub: ticketPub,
-		cl: cl, topic: topic,
+		cl: cl, topic: topic, waves: w,
 		issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: time.Hour, Now: clk.Now}}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: clk.Now}
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: e.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))

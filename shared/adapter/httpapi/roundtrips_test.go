@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"context"
-	"log/slog"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -15,8 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
-	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/shared/adapter/objects"
+	"github.com/kabinet/kabinet/shared/domain/booking"
 )
 
 // waves groups a client's DynamoDB calls into sequential round trips
@@ -100,111 +103,598 @@ func callName(ctx context.Context, params any) string {
 	return op
 }
 
-// TestRoundTrips holds the request routes to their DynamoDB round trips on
-// DynamoDB Local: a read route reads in one round trip (what it needs, all
-// at once), a write reads in one and writes in one. The audit entry is
-// written in the change's transaction with its final status (the route's
-// success status, httpapi.auditing), so it costs no trip of its own: no
-// call after the answer completes it.
+// tripCase is one request of a route and the DynamoDB round trips it
+// makes: the operations of each trip, sorted within the trip.
+type tripCase struct {
+	name string
+	// setup makes the fixtures (before counting starts) and returns the
+	// request; sub is a citizen of the case's own.
+	setup  func(f *tripFixtures, sub string) req
+	status int
+	want   [][]string
+}
+
+// trip is a tripCase of one request.
+func trip(status int, want [][]string, setup func(f *tripFixtures, sub string) req) []tripCase {
+	return []tripCase{{setup: setup, status: status, want: want}}
+}
+
+// Round trips' shorthands.
+var (
+	none        = [][]string{}
+	get         = [][]string{{"GetItem"}}
+	query       = [][]string{{"Query"}}
+	getQuery    = [][]string{{"GetItem", "Query"}}
+	getGet      = [][]string{{"GetItem", "GetItem"}}
+	txAfter     = func(reads ...string) [][]string { return [][]string{reads, {"TransactWriteItems"}} }
+	writesAfter = func(reads []string, writes ...string) [][]string { return [][]string{reads, writes} }
+)
+
+// tripRows is every route of functions.Routes (TestRoundTrips fails on a
+// route without a row, and on a row whose route is gone), with what its
+// requests read and write, trip by trip.
+var tripRows = map[string][]tripCase{
+	// documents
+	"GET /document-types": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/document-types", token: f.e.token(sub)}
+	}),
+	"POST /documents": trip(201, txAfter("GetItem", "Query"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/documents", token: f.e.token(sub), body: map[string]any{"type": "custom", "title": "Card"},
+			header: map[string]string{"Idempotency-Key": "rt-doc-1"}}
+	}),
+	"GET /documents": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		f.doc(sub)
+		return req{method: "GET", path: "/documents", token: f.e.token(sub)}
+	}),
+	"GET /documents/{id}": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /documents/{id}", f.doc(sub)), token: f.e.token(sub)}
+	}),
+	"PATCH /documents/{id}": trip(200, txAfter("GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "PATCH", path: tripPath("PATCH /documents/{id}", f.doc(sub)), token: f.e.token(sub), body: map[string]any{"title": "Pass 2"},
+			header: map[string]string{"If-Match": `"1"`}}
+	}),
+	"DELETE /documents/{id}": trip(204, nil, func(f *tripFixtures, sub string) req {
+		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}", f.doc(sub)), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/archive": trip(200, txAfter("GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /documents/{id}/archive", f.doc(sub)), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/unarchive": trip(200, [][]string{{"GetItem"}, {"Query"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		id := f.doc(sub)
+		if r := f.e.do(req{method: "POST", path: "/documents/" + id + "/archive", token: f.e.token(sub)}); r.status != 200 {
+			f.e.t.Fatalf("archive: %d %s", r.status, r.body)
+		}
+		return req{method: "POST", path: tripPath("POST /documents/{id}/unarchive", id), token: f.e.token(sub)}
+	}),
+	"GET /documents/{id}/history": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /documents/{id}/history", f.doc(sub)), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/reminders/ack": trip(200, txAfter("GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
+		id, _ := f.e.remindedDocument(sub)
+		return req{method: "POST", path: tripPath("POST /documents/{id}/reminders/ack", id), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/reminders/snooze": trip(200, txAfter("GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /documents/{id}/reminders/snooze", f.doc(sub)), token: f.e.token(sub),
+			body: map[string]any{"until": "2026-07-01"}}
+	}),
+	"POST /documents/{id}/files": trip(201, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /documents/{id}/files", f.doc(sub)), token: f.e.token(sub),
+			body: bolaRows["POST /documents/{id}/files"].body}
+	}),
+	"GET /documents/{id}/files": trip(200, [][]string{{"GetItem"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		doc, _, _ := strings.Cut(f.e.mustFile(sub), "/")
+		return req{method: "GET", path: tripPath("GET /documents/{id}/files", doc), token: f.e.token(sub)}
+	}),
+	"GET /documents/{id}/files/{fileId}": trip(200, get, func(f *tripFixtures, sub string) req {
+		doc, file, _ := strings.Cut(f.e.mustFile(sub), "/")
+		return req{method: "GET", path: tripPath("GET /documents/{id}/files/{fileId}", doc, file), token: f.e.token(sub)}
+	}),
+	"DELETE /documents/{id}/files/{fileId}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		doc, file, _ := strings.Cut(f.e.mustFile(sub), "/")
+		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/files/{fileId}", doc, file), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/files/{fileId}/complete": trip(200, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		doc, file := f.begunFile(sub)
+		return req{method: "POST", path: tripPath("POST /documents/{id}/files/{fileId}/complete", doc, file), token: f.e.token(sub)}
+	}),
+	"POST /documents/{id}/files/{fileId}/signatures": trip(200, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		doc, file, _ := strings.Cut(f.e.mustFile(sub), "/")
+		return req{method: "POST", path: tripPath("POST /documents/{id}/files/{fileId}/signatures", doc, file), token: f.e.token(sub),
+			body: "\x30\x03\x02\x01\x01", header: map[string]string{"Content-Type": "application/pkcs7-signature"}}
+	}),
+	"POST /documents/{id}/shares": trip(201, [][]string{{"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /documents/{id}/shares", f.doc(sub)), token: f.e.token(sub),
+			body: map[string]any{"institutionId": kgdPoly, "until": "2026-07-01T00:00:00Z"}}
+	}),
+	"GET /documents/{id}/shares": trip(200, [][]string{{"GetItem"}, {"Query"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		doc, _, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
+		return req{method: "GET", path: tripPath("GET /documents/{id}/shares", doc), token: f.e.token(sub)}
+	}),
+	"DELETE /documents/{id}/shares/{shareId}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		doc, share, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
+		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/shares/{shareId}", doc, share), token: f.e.token(sub)}
+	}),
+	"GET /institutions/{id}/shared-documents": trip(200, nil, func(f *tripFixtures, sub string) req {
+		f.e.mustShare(sub, kgdPoly)
+		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents", kgdPoly), token: f.e.staff(kgdPoly)}
+	}),
+	// inbox
+	"GET /notifications": trip(200, query, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/notifications", token: f.e.token(sub)}
+	}),
+	"POST /notifications/{id}/read": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}}, func(f *tripFixtures, sub string) req {
+		_, id := f.e.remindedDocument(sub)
+		return req{method: "POST", path: tripPath("POST /notifications/{id}/read", id), token: f.e.token(sub)}
+	}),
+	// the electronic registry
+	"GET /institutions": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/institutions", token: f.e.token(sub)}
+	}),
+	"GET /institutions/{id}": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /institutions/{id}", kgdPoly), token: f.e.token(sub)}
+	}),
+	"GET /institutions/{id}/specialists": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /institutions/{id}/specialists", kgdPoly), token: f.e.token(sub)}
+	}),
+	"GET /specialists/{id}": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /specialists/{id}", kgdTherapist), token: f.e.token(sub)}
+	}),
+	"GET /specialists/{id}/slots": trip(200, [][]string{{"GetItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /specialists/{id}/slots", kgdPediatric), token: f.e.token(sub)}
+	}),
+	"PUT /specialists/{id}/schedule": trip(200, nil, func(f *tripFixtures, sub string) req {
+		// the plan it has: the other rows' slots stay as they are
+		return req{method: "PUT", path: tripPath("PUT /specialists/{id}/schedule", kgdTherapist), token: f.e.staff(kgdPoly),
+			body: weekdaysPlan("09:00", "13:00", nil, 30, 10, 2)}
+	}),
+	"GET /specialists/{id}/bookings": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		f.booking(sub)
+		return req{method: "GET", path: tripPath("GET /specialists/{id}/bookings", kgdTherapist) + "?date=2026-06-16", token: f.e.staff(kgdPoly)}
+	}),
+	// The request names no language, so the booking's checklist is written
+	// in the profile's; the booking's reminders are timed in the profile's
+	// zone. Both read it with the booking's own reads (twice: the HTTP layer
+	// for the language, the domain for the zone).
+	"POST /bookings": {
+		{name: "with a key: the claim, slot, schedule, bookings and the profile (language, zone) at once; one transaction with the audit entry",
+			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "Query"),
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
+					header: map[string]string{"Idempotency-Key": "rt-1"}}
+			}},
+		{name: "without a key: slot, schedule, bookings and the profile at once; one transaction with the audit entry",
+			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "GetItem", "Query"),
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person")}
+			}},
+		{name: "in a named language: the profile for the zone only",
+			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "Query"),
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
+					header: map[string]string{"Accept-Language": "en"}}
+			}},
+	},
+	"GET /bookings": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		f.booking(sub)
+		return req{method: "GET", path: "/bookings", token: f.e.token(sub)}
+	}),
+	"GET /bookings/export.csv": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		f.booking(sub)
+		return req{method: "GET", path: "/bookings/export.csv", token: f.e.token(sub)}
+	}),
+	"GET /bookings/{id}": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}", f.booking(sub)), token: f.e.token(sub)}
+	}),
+	"GET /bookings/{id}/qr.png": trip(200, get, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}/qr.png", f.booking(sub)), token: f.e.token(sub)}
+	}),
+	"GET /bookings/{id}/confirmation.pdf": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}/confirmation.pdf", f.booking(sub)), token: f.e.token(sub)}
+	}),
+	"GET /bookings/{id}/calendar.ics": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}/calendar.ics", f.booking(sub)), token: f.e.token(sub)}
+	}),
+	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /bookings/{id}/reschedule", f.booking(sub)), token: f.e.token(sub),
+			body: map[string]any{"slotId": f.slot()}}
+	}),
+	"POST /bookings/{id}/cancel": trip(200, [][]string{{"GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /bookings/{id}/cancel", f.booking(sub)), token: f.e.token(sub),
+			body: map[string]any{"reason": "Передумал"}}
+	}),
+	"POST /bookings/{id}/visit": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		slot := f.slot()
+		id := f.e.mustBook(sub, slot)["id"].(string)
+		_, start, _ := booking.ParseSlotID(slot)
+		f.e.clock.Set(start.Add(20 * time.Minute))
+		return req{method: "POST", path: tripPath("POST /bookings/{id}/visit", id), token: f.e.staff(kgdPoly),
+			body: staffRoutes["POST /bookings/{id}/visit"].body}
+	}),
+	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		id := f.e.mustBook(sub, kgd(kgdPediatric, "2026-06-18 11:00"))["id"].(string)
+		f.e.absence(kgdPoly, kgdPediatric, "2026-06-18", "2026-06-18")
+		return req{method: "POST", path: tripPath("POST /bookings/{id}/rebook", id), token: f.e.token(sub),
+			body: map[string]any{"slotId": kgd(kgdPediatric, "2026-06-19 11:00")}}
+	}),
+	"POST /specialists/{id}/absences": trip(201, nil, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /specialists/{id}/absences", kgdTherapist), token: f.e.staff(kgdPoly),
+			body: staffRoutes["POST /specialists/{id}/absences"].body}
+	}),
+	"POST /waitlist": trip(201, nil, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/waitlist", token: f.e.token(sub), body: tripWait("2026-06-20")}
+	}),
+	"GET /waitlist": trip(200, query, func(f *tripFixtures, sub string) req {
+		f.join(sub, "2026-06-21", "waiting")
+		return req{method: "GET", path: "/waitlist", token: f.e.token(sub)}
+	}),
+	"DELETE /waitlist/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "DELETE", path: tripPath("DELETE /waitlist/{id}", f.join(sub, "2026-06-27", "waiting")), token: f.e.token(sub)}
+	}),
+	"POST /waitlist/{id}/accept": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /waitlist/{id}/accept", f.join(sub, "2026-06-22", "offered")), token: f.e.token(sub),
+			body: map[string]any{"mode": "in_person"}}
+	}),
+	"POST /waitlist/{id}/decline": trip(200, nil, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /waitlist/{id}/decline", f.join(sub, "2026-06-23", "offered")), token: f.e.token(sub)}
+	}),
+	// profile and family
+	"GET /profile": trip(200, get, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/profile", token: f.e.token(sub)}
+	}),
+	"PUT /profile": trip(200, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "PUT", path: "/profile", token: f.e.token(sub), body: map[string]any{"name": "Алиса", "timeZone": "Europe/Moscow"}}
+	}),
+	"POST /profile/contacts/verify": trip(200, nil, func(f *tripFixtures, sub string) req {
+		code := f.pendingPhone(sub, "+79161230001")
+		return req{method: "POST", path: "/profile/contacts/verify", token: f.e.token(sub), body: map[string]any{"channel": "sms", "code": code}}
+	}),
+	"POST /profile/contacts/resend": trip(200, nil, func(f *tripFixtures, sub string) req {
+		f.pendingPhone(sub, "+79161230002")
+		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms"}}
+	}),
+	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "DELETE", path: tripPath("DELETE /profile/contacts/sharers/{sharerId}", f.e.sharer(sub)), token: f.e.token(sub)}
+	}),
+	"GET /family": trip(200, [][]string{{"GetItem"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		f.person(sub)
+		return req{method: "GET", path: "/family", token: f.e.token(sub)}
+	}),
+	"POST /family": trip(201, [][]string{{"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/family", token: f.e.token(sub), body: map[string]any{"name": "Маша", "birthDate": "2015-03-01", "relation": "child"}}
+	}),
+	"GET /family/{personId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /family/{personId}", f.person(sub)), token: f.e.token(sub)}
+	}),
+	"PATCH /family/{personId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "PATCH", path: tripPath("PATCH /family/{personId}", f.person(sub)), token: f.e.token(sub),
+			body: map[string]any{"name": "Мария"}, header: map[string]string{"If-Match": `"1"`}}
+	}),
+	"DELETE /family/{personId}": trip(204, [][]string{{"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "DELETE", path: tripPath("DELETE /family/{personId}", f.person(sub)), token: f.e.token(sub)}
+	}),
+	// applications
+	"POST /documents/{id}/renew": trip(201, nil, func(f *tripFixtures, sub string) req {
+		id := f.e.mustCreate(sub, map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})["id"].(string)
+		return req{method: "POST", path: tripPath("POST /documents/{id}/renew", id), token: f.e.token(sub)}
+	}),
+	"GET /services": trip(200, none, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/services", token: f.e.token(sub)}
+	}),
+	"POST /applications/validate": trip(200, writesAfter([]string{"GetItem"}, "PutItem (audit)"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/applications/validate", token: f.e.token(sub),
+			body: map[string]any{"serviceCode": "certificate_request", "fields": certificateFields()}}
+	}),
+	"POST /applications": trip(201, [][]string{{"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/applications", token: f.e.token(sub),
+			body: map[string]any{"serviceCode": "certificate_request", "fields": certificateFields()}}
+	}),
+	"GET /applications": trip(200, [][]string{{"GetItem"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+		f.submitted(sub)
+		return req{method: "GET", path: "/applications", token: f.e.token(sub)}
+	}),
+	"GET /applications/{id}": trip(200, get, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /applications/{id}", f.submitted(sub)), token: f.e.token(sub)}
+	}),
+	"PATCH /applications/{id}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
+		return req{method: "PATCH", path: tripPath("PATCH /applications/{id}", id), token: f.e.token(sub),
+			body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, header: map[string]string{"If-Match": `"1"`}}
+	}),
+	"DELETE /applications/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
+		return req{method: "DELETE", path: tripPath("DELETE /applications/{id}", id), token: f.e.token(sub)}
+	}),
+	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"UpdateItem"}, {"Query"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
+		return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
+	}),
+	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
+			body: map[string]any{"comment": "Передумал"}}
+	}),
+	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+		id := f.submitted(sub)
+		fns := f.e.agencyStaff("fns")
+		for _, to := range []string{"processing", "needs_info"} {
+			if r := f.e.move(fns, id, to, "Нужна фотография"); r.status != http.StatusOK {
+				f.e.t.Fatalf("to %s: %d %s", to, r.status, r.body)
+			}
+		}
+		return req{method: "POST", path: tripPath("POST /applications/{id}/respond", id), token: f.e.token(sub), body: map[string]any{"comment": "Вот"}}
+	}),
+	"GET /applications/{id}/payment-qr.png": trip(200, get, func(f *tripFixtures, sub string) req {
+		id := f.e.mustDraft(sub, "drivers_licence_exchange", licenceFields())["id"].(string)
+		f.e.mustSubmit(sub, id)
+		return req{method: "GET", path: tripPath("GET /applications/{id}/payment-qr.png", id), token: f.e.token(sub)}
+	}),
+	"POST /applications/{id}/assign": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}, {"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
+			body: staffRoutes["POST /applications/{id}/assign"].body}
+	}),
+	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /applications/{id}/transitions", f.submitted(sub)), token: f.e.agencyStaff("fns"),
+			body: map[string]any{"to": "processing"}}
+	}),
+	"GET /agency/applications": trip(200, query, func(f *tripFixtures, sub string) req {
+		f.submitted(sub)
+		return req{method: "GET", path: "/agency/applications", token: f.e.agencyStaff("fns")}
+	}),
+	// consents and organisations
+	"POST /consents": trip(201, txAfter("Query"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/consents", token: f.e.token(sub), body: map[string]any{"organizationId": "acme", "documentTypes": []string{"custom"}}}
+	}),
+	"GET /consents": trip(200, query, func(f *tripFixtures, sub string) req {
+		f.e.consent(sub, "acme", "custom")
+		return req{method: "GET", path: "/consents", token: f.e.token(sub)}
+	}),
+	"DELETE /consents/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "DELETE", path: tripPath("DELETE /consents/{id}", f.e.consent(sub, "acme", "custom")), token: f.e.token(sub)}
+	}),
+	"GET /organizations/{orgId}/documents": trip(200, nil, func(f *tripFixtures, sub string) req {
+		f.doc(sub)
+		f.e.consent(sub, "acme", "custom")
+		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents", "acme"), token: f.e.admin("boss", "acme")}
+	}),
+	"GET /organizations/{orgId}/documents.csv": trip(200, nil, func(f *tripFixtures, sub string) req {
+		f.doc(sub)
+		f.e.consent(sub, "acme", "custom")
+		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents.csv", "acme"), token: f.e.admin("boss", "acme")}
+	}),
+}
+
+// tripsOver is the routes that exceed their target today, each with what it
+// does one after another (measured on DynamoDB Local, 2 December 2026): the
+// debt of issue #14, to be paid a route at a time. A route listed here is
+// still held to the trips its rows pin (a row without want is not counted:
+// its calls depend on the data, or run on after the answer); one that meets
+// its target fails the test until it leaves the list.
+var tripsOver = map[string]string{
+	"DELETE /documents/{id}":                      "uncounted: the document, then its files and shares, their objects and items, then the transaction (9 trips)",
+	"POST /documents/{id}/unarchive":              "the document first (its subject decides which cap counts), then the count, then the document and the profile again, then the transaction",
+	"GET /documents/{id}/files":                   "the document, then its files",
+	"POST /documents/{id}/shares":                 "the document, then a query, then the transaction",
+	"GET /documents/{id}/shares":                  "the document, then two queries one after the other",
+	"GET /institutions/{id}/shared-documents":     "uncounted: the institution's shares, then reads per share",
+	"PUT /specialists/{id}/schedule":              "uncounted: two queries and the transaction, then the slot items put 8 at a time",
+	"POST /bookings/{id}/reschedule":              "two reads, then the new slot's three, the transaction, then a query",
+	"POST /bookings/{id}/cancel":                  "the reads, the transaction, then a query",
+	"POST /bookings/{id}/visit":                   "two reads, then a GetItem, then a query, then the transaction",
+	"POST /bookings/{id}/rebook":                  "two reads, then the new slot's five, then the transaction",
+	"POST /specialists/{id}/absences":             "uncounted: a query, the transaction, then updates and reads per booking affected",
+	"POST /waitlist":                              "uncounted: a query, the transaction, then the free slots looked for",
+	"POST /waitlist/{id}/accept":                  "two reads, then the slot's four, then the transaction",
+	"POST /waitlist/{id}/decline":                 "uncounted: the entry, the transaction, then the next in line",
+	"POST /profile/contacts/verify":               "uncounted: 7 trips one after another",
+	"POST /profile/contacts/resend":               "uncounted: 7 trips one after another",
+	"DELETE /profile/contacts/sharers/{sharerId}": "three GetItems one after another, the transaction, then an UpdateItem",
+	"GET /family":                                 "a GetItem, then the list",
+	"POST /family":                                "a GetItem, then a query, then the transaction",
+	"GET /family/{personId}":                      "two GetItems one after the other",
+	"PATCH /family/{personId}":                    "two GetItems one after the other, then the transaction",
+	"DELETE /family/{personId}":                   "the person, then a query, then the transaction",
+	"POST /documents/{id}/renew":                  "uncounted: 8 trips, two transactions",
+	"POST /applications":                          "a GetItem, then a query, then the transaction",
+	"GET /applications":                           "a GetItem, then the list",
+	"PATCH /applications/{id}":                    "two GetItems one after the other, then the transaction",
+	"POST /applications/{id}/submit":              "two GetItems, an UpdateItem, a query, the transaction, an UpdateItem, one after another",
+	"POST /applications/{id}/withdraw":            "two GetItems one after the other, the transaction, then an UpdateItem",
+	"POST /applications/{id}/respond":             "two GetItems one after the other, the transaction, then an UpdateItem",
+	"POST /applications/{id}/assign":              "a transaction, two GetItems, a query, then a transaction, one after another",
+	"POST /applications/{id}/transitions":         "three GetItems one after another, the transaction, then an UpdateItem",
+	"GET /organizations/{orgId}/documents":        "uncounted: the consents, a batch of profiles, then reads per employee",
+	"GET /organizations/{orgId}/documents.csv":    "uncounted: as GET /organizations/{orgId}/documents",
+}
+
+// tripWait is a waiting-list request for the therapists of kgdPoly on day.
+func tripWait(day string) map[string]any {
+	return map[string]any{"institutionId": kgdPoly, "specialization": "Терапевт", "from": day, "to": day}
+}
+
+// join puts sub on the waiting list for day, in state want, and returns the entry.
+func (f *tripFixtures) join(sub, day, want string) string {
+	f.e.t.Helper()
+	r := f.e.do(req{method: "POST", path: "/waitlist", token: f.e.token(sub), body: tripWait(day)})
+	if r.status != http.StatusCreated || r.json(f.e.t)["status"] != want {
+		f.e.t.Fatalf("join the waiting list for %s: %d %s, want 201 %s", day, r.status, r.body, want)
+	}
+	return r.json(f.e.t)["id"].(string)
+}
+
+func (f *tripFixtures) person(sub string) string {
+	return f.e.mustAddPerson(sub, map[string]any{"name": "Маша", "birthDate": "2015-03-01", "relation": "child"})["id"].(string)
+}
+
+// pendingPhone gives sub the phone, pending, and returns the code sent.
+func (f *tripFixtures) pendingPhone(sub, phone string) string {
+	f.e.t.Helper()
+	if f.codes == nil {
+		f.codes = f.e.codeQueue()
+	}
+	if r := f.e.do(req{method: "PUT", path: "/profile", token: f.e.token(sub), body: map[string]any{"phone": phone}}); r.status != http.StatusOK {
+		f.e.t.Fatalf("put: %d %s", r.status, r.body)
+	}
+	return f.codes(sub)
+}
+
+// begunFile is a new file of a new document of sub, its bytes in storage,
+// not yet completed: "docId", "fileId".
+func (f *tripFixtures) begunFile(sub string) (string, string) {
+	f.e.t.Helper()
+	doc := f.doc(sub)
+	sum := sha256.Sum256(testPDF)
+	r := f.e.do(req{method: "POST", path: "/documents/" + doc + "/files", token: f.e.token(sub),
+		body: map[string]any{"name": "scan.pdf", "contentType": "application/pdf", "size": len(testPDF), "sha256": hex.EncodeToString(sum[:])}})
+	if r.status != http.StatusCreated {
+		f.e.t.Fatalf("begin file: %d %s", r.status, r.body)
+	}
+	id := r.json(f.e.t)["id"].(string)
+	if err := objects.New(f.e.cl.AWS, f.e.bucket, true, time.Now).Put(context.Background(), "files/"+sub+"/"+doc+"/"+id, "application/pdf", testPDF); err != nil {
+		f.e.t.Fatal(err)
+	}
+	return doc, id
+}
+
+// tripFixtures makes the objects the rows' requests act on.
+type tripFixtures struct {
+	e *env
+	// therapist is a pool of free slots of kgdTherapist on 16-19 June.
+	therapist []string
+	// codes reads the verification codes sent (codeQueue), once needed.
+	codes func(sub string) string
+}
+
+func (f *tripFixtures) slot() string {
+	f.e.t.Helper()
+	if len(f.therapist) == 0 {
+		f.e.t.Fatal("the round trips' slot pool is empty")
+	}
+	s := f.therapist[0]
+	f.therapist = f.therapist[1:]
+	return s
+}
+
+func (f *tripFixtures) doc(sub string) string {
+	return f.e.mustCreate(sub, map[string]any{"type": "custom", "title": "Пропуск", "expiresOn": "2026-12-31"})["id"].(string)
+}
+
+func (f *tripFixtures) booking(sub string) string { return f.e.mustBook(sub, f.slot())["id"].(string) }
+
+func (f *tripFixtures) submitted(sub string) string {
+	id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
+	f.e.mustSubmit(sub, id)
+	return id
+}
+
+// tripPath fills a route's parameters with ids, in order.
+func tripPath(pattern string, ids ...string) string {
+	p := functions.FunctionRoute{Route: functions.Route{Pattern: pattern}}.Path()
+	return fillPathParams(p, func(string) string { id := ids[0]; ids = ids[1:]; return id })
+}
+
+// TestRoundTrips holds every route of the route table to its sequential
+// DynamoDB round trips on DynamoDB Local: a read route reads in one round
+// trip (what it needs, all at once), a write reads in one and writes in one.
+// The audit entry is written in the change's transaction with its final
+// status (the route's success status, httpapi.auditing), so it costs no trip
+// of its own: no call after the answer completes it. What a route sends to
+// S3 or SNS is not counted here (presigning makes no call).
+//
+// To write a new row, KABINET_ROUNDTRIPS_DISCOVER=1 logs every row's trips
+// as made, asserting only the status: each trip is held a second to gather
+// the calls made at once.
 func TestRoundTrips(t *testing.T) {
-	e := newBookingEnv(t)
-	ctx := context.Background()
-	w := &waves{}
-	cl, err := core.NewClients(ctx)
-	if err != nil {
-		t.Fatal(err)
+	routes := functions.Routes()
+	known := map[string]bool{}
+	for _, r := range routes {
+		known[r.Pattern] = true
+		if len(tripRows[r.Pattern]) == 0 {
+			t.Errorf("route %s has no row in tripRows: say what its requests read and write, trip by trip", r.Pattern)
+		}
 	}
-	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, w.middleware) })
-	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
-	srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, e.ticketKey, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
-	defer srv.Close()
-	c := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
-
-	// Fixtures, and the directory cache loaded (it reads once, then keeps).
-	doc := c.mustCreate("rt-alice", map[string]any{"type": "custom", "title": "Pass", "expiresOn": "2027-01-01"})
-	c.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
-	slots := c.freeOn(kgdPediatric, "2026-06-16")
-	if len(slots) < 3 {
-		t.Fatalf("free slots: %v", slots)
+	for p := range tripRows {
+		if !known[p] {
+			t.Errorf("tripRows has %s, which is not a route any more", p)
+		}
+	}
+	for p := range tripsOver {
+		if !known[p] {
+			t.Errorf("tripsOver has %s, which is not a route any more", p)
+		}
 	}
 
-	for _, tc := range []struct {
-		name   string
-		r      req
-		status int
-		want   [][]string // operations per round trip, sorted within a trip
-	}{
-		{"GET /documents/{id}: the document and the profile at once",
-			req{method: "GET", path: "/documents/" + doc["id"].(string), token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"GetItem", "GetItem"}}},
-		{"GET /documents: the profile and the first page at once",
-			req{method: "GET", path: "/documents", token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"GetItem", "Query"}}},
-		{"GET /specialists/{id}/slots: slots, schedule and day counts at once",
-			req{method: "GET", path: "/specialists/" + kgdPediatric + "/slots", token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"GetItem", "Query", "Query"}}},
-		{"POST /documents: the profile (the expiry rule and the zone need it) and the active documents' count (the cap) at once; one transaction with the audit entry",
-			req{method: "POST", path: "/documents", token: c.token("rt-alice"), body: map[string]any{"type": "custom", "title": "Card"},
-				header: map[string]string{"Idempotency-Key": "rt-doc-1"}}, http.StatusCreated,
-			[][]string{{"GetItem", "Query"}, {"TransactWriteItems"}}},
-		{"PATCH /documents/{id}: the document and the profile at once; one transaction with the audit entry",
-			req{method: "PATCH", path: "/documents/" + doc["id"].(string), token: c.token("rt-alice"), body: map[string]any{"title": "Pass 2"},
-				header: map[string]string{"If-Match": `"1"`}}, http.StatusOK,
-			[][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}},
-		{"POST /documents/{id}/archive: the document and the profile at once; one transaction with the audit entry",
-			req{method: "POST", path: "/documents/" + doc["id"].(string) + "/archive", token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}},
-		{"GET /documents/{id}/history: the document and the page at once",
-			req{method: "GET", path: "/documents/" + doc["id"].(string) + "/history", token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"GetItem", "Query"}}},
-		{"GET /notifications: one query",
-			req{method: "GET", path: "/notifications", token: c.token("rt-alice")}, http.StatusOK,
-			[][]string{{"Query"}}},
-		// The request names no language, so the booking's checklist is
-		// written in the profile's; the booking's reminders are timed in
-		// the profile's zone. Both read it with the booking's own reads
-		// (twice: the HTTP layer for the language, the domain for the zone).
-		{"POST /bookings: the claim, slot, schedule, bookings and the profile (language, zone) at once; one transaction with the audit entry",
-			req{method: "POST", path: "/bookings", token: c.token("rt-bob"), body: bookBody(slots[0], "in_person"),
-				header: map[string]string{"Idempotency-Key": "rt-1"}}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}},
-		{"POST /bookings without a key: slot, schedule, bookings and the profile at once; one transaction with the audit entry",
-			req{method: "POST", path: "/bookings", token: c.token("rt-carol"), body: bookBody(slots[1], "in_person")}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}},
-		{"POST /bookings in a named language: the profile for the zone only",
-			req{method: "POST", path: "/bookings", token: c.token("rt-dan"), body: bookBody(slots[2], "in_person"),
-				header: map[string]string{"Accept-Language": "en"}}, http.StatusCreated,
-			[][]string{{"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var expect []int
-			for _, wave := range tc.want {
-				expect = append(expect, len(wave))
-			}
-			w.start(expect...)
-			r := c.do(tc.r)
-			got := w.stop()
-			if r.status != tc.status {
-				t.Fatalf("status = %d, want %d: %s", r.status, tc.status, r.body)
-			}
-			for _, wave := range got {
-				slices.Sort(wave)
-			}
-			if !slices.EqualFunc(got, tc.want, slices.Equal) {
-				t.Errorf("round trips = %q, want %q", got, tc.want)
-			}
-			for _, wave := range got {
-				if slices.ContainsFunc(wave, func(c string) bool { return strings.Contains(c, "(audit status)") }) {
-					t.Errorf("the audit entry took a write of its own after the change: %q", got)
+	e := newEnvWithTopic(t)
+	e.seedDirectory()
+	e.clock.Set(bookingMonday)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 10, 2))
+	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	f := &tripFixtures{e: e}
+	for _, day := range []string{"2026-06-16", "2026-06-17", "2026-06-18", "2026-06-19"} {
+		f.therapist = append(f.therapist, e.freeOn(kgdTherapist, day)...)
+	}
+	discover := os.Getenv("KABINET_ROUNDTRIPS_DISCOVER") != ""
+
+	n := 0
+	for _, r := range routes {
+		for _, tc := range tripRows[r.Pattern] {
+			n++
+			sub := fmt.Sprintf("rt-%d", n)
+			t.Run(strings.TrimSpace(r.Pattern+" "+tc.name), func(t *testing.T) {
+				defer e.clock.Set(bookingMonday)
+				e.t = t
+				defer func(parent *testing.T) { e.t = parent }(t)
+				rq := tc.setup(f, sub)
+				over, isOver := tripsOver[r.Pattern]
+				if tc.want == nil && !discover {
+					if !isOver {
+						t.Fatalf("a row of %s pins no round trips: only a route of tripsOver may leave them uncounted", r.Pattern)
+					}
+					if res := e.do(rq); res.status != tc.status {
+						t.Fatalf("status = %d, want %d: %s", res.status, tc.status, res.body)
+					}
+					t.Logf("over its target, uncounted: %s", over)
+					return
 				}
-			}
-			target := 1
-			if tc.r.method != "GET" {
-				target = 2
-			}
-			if len(got) > target {
-				t.Errorf("%d round trips, want at most %d", len(got), target)
-			}
-		})
+				var expect []int
+				for _, wave := range tc.want {
+					expect = append(expect, len(wave))
+				}
+				if discover {
+					expect = []int{64, 64, 64, 64, 64, 64}
+				}
+				e.waves.start(expect...)
+				res := e.do(rq)
+				got := e.waves.stop()
+				if res.status != tc.status {
+					t.Fatalf("status = %d, want %d: %s", res.status, tc.status, res.body)
+				}
+				for _, wave := range got {
+					slices.Sort(wave)
+				}
+				if discover {
+					t.Logf("TRIPS %s %q", r.Pattern, got)
+					return
+				}
+				if !slices.EqualFunc(got, tc.want, slices.Equal) {
+					t.Errorf("round trips = %q, want %q", got, tc.want)
+				}
+				for _, wave := range got {
+					if slices.ContainsFunc(wave, func(c string) bool { return strings.Contains(c, "(audit status)") }) {
+						t.Errorf("the audit entry took a write of its own after the change: %q", got)
+					}
+				}
+				target := 1
+				if r.Method() != "GET" {
+					target = 2
+				}
+				switch {
+				case len(got) > target && !isOver:
+					t.Errorf("%d round trips, want at most %d", len(got), target)
+				case len(got) <= target && isOver:
+					t.Errorf("%d round trips, within the target of %d: remove the route from tripsOver", len(got), target)
+				case isOver:
+					t.Logf("over its target: %s", over)
+				}
+			})
+		}
 	}
 }
