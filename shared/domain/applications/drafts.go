@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/limits"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -122,24 +123,30 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 	if err != nil {
 		return Application{}, false, err
 	}
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
+	// The profile, the open applications (the cap) and the subject are
+	// read at once; their errors count in that order.
+	var p registry.Profile
+	var open int
+	var sj *registry.Subject
+	var sjErr error
+	reads := []func() error{func() (err error) { p, err = s.Profiles.GetProfile(ctx, owner); return err }}
+	if s.Open != nil {
+		reads = append(reads, func() (err error) {
+			open, err = s.Open.CountOpenApplications(ctx, owner, limits.OpenApplications)
+			return err
+		})
+	}
+	reads = append(reads, func() error { sj, sjErr = s.subject(ctx, op, owner, svc, in.Subject); return nil })
+	if err := parallel.Do(reads...); err != nil {
 		return Application{}, false, err
 	}
-	if s.Open != nil {
-		n, err := s.Open.CountOpenApplications(ctx, owner, limits.OpenApplications)
-		if err != nil {
-			return Application{}, false, err
-		}
-		if n >= limits.OpenApplications {
-			return Application{}, false, errs.E(op, errs.Conflict, ReasonTooManyApplications)
-		}
+	if s.Open != nil && open >= limits.OpenApplications {
+		return Application{}, false, errs.E(op, errs.Conflict, ReasonTooManyApplications)
+	}
+	if sjErr != nil {
+		return Application{}, false, sjErr
 	}
 	today := civil.Today(s.Now(), p.Location())
-	sj, err := s.subject(ctx, op, owner, svc, in.Subject)
-	if err != nil {
-		return Application{}, false, err
-	}
 	svc = svc.forApplicant(birthOf(sj), today)
 	fields, fe := validate(svc, in.Fields, false, today)
 	if err := fe.Err(op); err != nil {
@@ -253,8 +260,13 @@ func issuedAfter(a, b registry.Document) bool {
 // version), Invalid (fields.<name>), Unavailable, Internal.
 func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[string]*string, ifMatch *int) (Application, error) {
 	const op = "applications.UpdateDraft"
-	a, err := s.Get(ctx, owner, id)
-	if err != nil {
+	// The draft and the profile (the applicant's day) are read at once.
+	var a Application
+	var p registry.Profile
+	if err := parallel.Do(
+		func() (err error) { a, err = s.Get(ctx, owner, id); return err },
+		func() (err error) { p, err = s.Profiles.GetProfile(ctx, owner); return err },
+	); err != nil {
 		return Application{}, err
 	}
 	if ifMatch == nil {
@@ -267,10 +279,6 @@ func (s *Service) UpdateDraft(ctx context.Context, owner, id string, fields map[
 		return Application{}, err
 	}
 	svc, _ := Lookup(a.ServiceCode)
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
-		return Application{}, err
-	}
 	given := map[string]string{}
 	for k, v := range fields {
 		if v != nil {

@@ -2,10 +2,12 @@ package applications
 
 import (
 	"context"
+	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // ListFilter selects a person's applications; zero fields select everything.
@@ -68,22 +70,50 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 		return Page{}, err
 	}
 	limit := paging.ClampLimit(f.Limit)
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
-		return Page{}, err
-	}
-	loc := p.Location()
-	items, last, err := paging.Collect(
-		func(after string) ([]Application, string, error) {
-			return s.Store.ListApplications(ctx, owner, after, limit)
+	// The dates are the applicant's: with from or to, the profile (the
+	// zone) is read with the first page, and the filter waits for it.
+	var loc *time.Location
+	zone := make(chan struct{})
+	pages, stop := context.WithCancel(ctx) // a profile that cannot be read ends the listing
+	defer stop()
+	var items []Application
+	var last string
+	if err := parallel.Do(
+		func() error {
+			defer close(zone)
+			if from == nil && to == nil {
+				return nil
+			}
+			p, err := s.Profiles.GetProfile(ctx, owner)
+			if err != nil {
+				stop()
+				return err
+			}
+			loc = p.Location()
+			return nil
 		},
-		func(a Application) string { return a.ID },
-		func(a Application) bool {
-			day := civil.Of(a.CreatedAt.In(loc))
-			return (f.Status == "" || string(a.Status) == f.Status) && (f.ServiceCode == "" || a.ServiceCode == f.ServiceCode) &&
-				(from == nil || !day.Before(*from)) && (to == nil || !day.After(*to))
-		}, after, limit, examineBudget)
-	if err != nil {
+		func() (err error) {
+			items, last, err = paging.Collect(
+				func(after string) ([]Application, string, error) {
+					return s.Store.ListApplications(pages, owner, after, limit)
+				},
+				func(a Application) string { return a.ID },
+				func(a Application) bool {
+					if (f.Status != "" && string(a.Status) != f.Status) || (f.ServiceCode != "" && a.ServiceCode != f.ServiceCode) {
+						return false
+					}
+					if from == nil && to == nil {
+						return true
+					}
+					if <-zone; loc == nil { // the profile could not be read: its error is the answer
+						return false
+					}
+					day := civil.Of(a.CreatedAt.In(loc))
+					return (from == nil || !day.Before(*from)) && (to == nil || !day.After(*to))
+				}, after, limit, examineBudget)
+			return err
+		},
+	); err != nil {
 		return Page{}, err
 	}
 	if items == nil {

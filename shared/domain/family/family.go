@@ -19,6 +19,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/opt"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
@@ -148,24 +149,32 @@ func (s *Service) today(ctx context.Context, holder string) (civil.Date, error) 
 }
 
 // List returns holder's dependents. Errors: Unavailable, Internal.
+// The day and the list are read at once.
 func (s *Service) List(ctx context.Context, holder string) ([]Dependent, civil.Date, error) {
-	today, err := s.today(ctx, holder)
-	if err != nil {
+	var today civil.Date
+	var ds []Dependent
+	if err := parallel.Do(
+		func() (err error) { today, err = s.today(ctx, holder); return err },
+		func() (err error) { ds, err = s.Store.ListDependents(ctx, holder); return err },
+	); err != nil {
 		return nil, civil.Date{}, err
 	}
-	ds, err := s.Store.ListDependents(ctx, holder)
-	return ds, today, err
+	return ds, today, nil
 }
 
 // Get returns one of holder's dependents. Errors: NotFound (missing or
 // another holder's), Unavailable, Internal.
+// The day and the dependent are read at once.
 func (s *Service) Get(ctx context.Context, holder, id string) (Dependent, civil.Date, error) {
-	today, err := s.today(ctx, holder)
-	if err != nil {
+	var today civil.Date
+	var d Dependent
+	if err := parallel.Do(
+		func() (err error) { d, err = s.Store.GetDependent(ctx, holder, id); return err },
+		func() (err error) { today, err = s.today(ctx, holder); return err },
+	); err != nil {
 		return Dependent{}, civil.Date{}, err
 	}
-	d, err := s.Store.GetDependent(ctx, holder, id)
-	return d, today, err
+	return d, today, nil
 }
 
 // Active returns holder's dependent id if the holder may act for them on
@@ -194,8 +203,14 @@ const ReasonDependentNotActive errs.Reason = "dependent_not_active"
 // reused key), Conflict (too_many_dependents), Unavailable, Internal.
 func (s *Service) Create(ctx context.Context, holder string, in Input, idem *idempotency.Key) (Dependent, bool, civil.Date, error) {
 	const op = "family.Create"
-	today, err := s.today(ctx, holder)
-	if err != nil {
+	// The day and the holder's dependents (the cap) are read at once.
+	var today civil.Date
+	var existing []Dependent
+	var listErr error
+	if err := parallel.Do(
+		func() (err error) { today, err = s.today(ctx, holder); return err },
+		func() error { existing, listErr = s.Store.ListDependents(ctx, holder); return nil },
+	); err != nil {
 		return Dependent{}, false, today, err
 	}
 	now := s.Now().UTC()
@@ -203,9 +218,8 @@ func (s *Service) Create(ctx context.Context, holder string, in Input, idem *ide
 	if err := apply(op, &d, in, true, today); err != nil {
 		return Dependent{}, false, today, err
 	}
-	existing, err := s.Store.ListDependents(ctx, holder)
-	if err != nil {
-		return Dependent{}, false, today, err
+	if listErr != nil {
+		return Dependent{}, false, today, listErr
 	}
 	if len(existing) >= MaxDependents {
 		return Dependent{}, false, today, errs.E(op, errs.Conflict, ReasonTooManyDependents)
@@ -244,17 +258,17 @@ func (s *Service) Update(ctx context.Context, holder, id string, in Input, ifMat
 // Unavailable, Internal.
 func (s *Service) Delete(ctx context.Context, holder, id string) error {
 	const op = "family.Delete"
-	if _, err := s.Store.GetDependent(ctx, holder, id); err != nil {
+	// The dependent and the documents naming them are read at once.
+	var n int
+	reads := []func() error{func() error { _, err := s.Store.GetDependent(ctx, holder, id); return err }}
+	if s.Records != nil {
+		reads = append(reads, func() (err error) { n, err = s.Records.CountSubjectDocuments(ctx, holder, id, 1); return err })
+	}
+	if err := parallel.Do(reads...); err != nil {
 		return err
 	}
-	if s.Records != nil {
-		n, err := s.Records.CountSubjectDocuments(ctx, holder, id, 1)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return errs.E(op, errs.Conflict, ReasonDependentInUse)
-		}
+	if n > 0 {
+		return errs.E(op, errs.Conflict, ReasonDependentInUse)
 	}
 	return s.Store.DeleteDependent(ctx, holder, id)
 }

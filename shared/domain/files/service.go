@@ -14,6 +14,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Service is the files of people's documents. Every method acts for owner,
@@ -286,12 +287,14 @@ func (s *Service) discard(ctx context.Context, f File) error {
 
 // List returns the files of the owner's document, reaping abandoned uploads
 // on the way. Errors: NotFound (document), Unavailable, Internal.
+// The document and its files are read at once (the files are looked up
+// under the caller's own key: another person's document has none).
 func (s *Service) List(ctx context.Context, owner, docID string) ([]File, error) {
-	if err := s.Documents.DocumentExists(ctx, owner, docID); err != nil {
-		return nil, err
-	}
-	all, err := s.Store.ListFiles(ctx, owner, docID)
-	if err != nil {
+	var all []File
+	if err := parallel.Do(
+		func() error { return s.Documents.DocumentExists(ctx, owner, docID) },
+		func() (err error) { all, err = s.Store.ListFiles(ctx, owner, docID); return err },
+	); err != nil {
 		return nil, err
 	}
 	now := s.Now()

@@ -409,23 +409,51 @@ func (s *Service) Archive(ctx context.Context, owner, id string) (View, error) {
 // documents.
 // Errors: NotFound, Conflict (not archived; too_many_documents),
 // Unavailable, Internal.
+//
+// The document, the profile and the count of the holder's own active
+// documents are read at once, then the change is written: two round trips
+// for a document of the holder's own. Which count caps a dependent's
+// document is known only from the document (its subject), so that one is
+// counted after it is read: three round trips.
 func (s *Service) Unarchive(ctx context.Context, owner, id string) (View, error) {
-	d, err := s.Store.GetDocument(ctx, owner, id)
-	if err != nil {
+	const op = "registry.Unarchive"
+	var (
+		d   Document
+		p   Profile
+		own int
+	)
+	reads := []func() error{func() (err error) { d, p, err = s.load(ctx, owner, id); return err }}
+	if s.Counter != nil {
+		reads = append(reads, func() (err error) {
+			own, err = s.Counter.CountActiveDocuments(ctx, owner, "", limits.ActiveDocuments)
+			return err
+		})
+	}
+	if err := parallel.Do(reads...); err != nil {
 		return View{}, err
 	}
-	if err := s.checkRoom(ctx, "registry.Unarchive", owner, d.Subject); err != nil {
-		return View{}, err
+	switch {
+	case d.Subject != "":
+		if err := s.checkRoom(ctx, op, owner, d.Subject); err != nil {
+			return View{}, err
+		}
+	case s.Counter != nil && own >= limits.ActiveDocuments:
+		return View{}, errs.E(op, errs.Conflict, ReasonTooManyDocuments)
 	}
-	return s.setArchived(ctx, owner, id, false)
+	return s.archived(ctx, d, p, false)
 }
 
 func (s *Service) setArchived(ctx context.Context, owner, id string, archive bool) (View, error) {
-	const op = "registry.Archive"
 	d, p, err := s.load(ctx, owner, id)
 	if err != nil {
 		return View{}, err
 	}
+	return s.archived(ctx, d, p, archive)
+}
+
+// archived writes d (read with its profile p) archived or not.
+func (s *Service) archived(ctx context.Context, d Document, p Profile, archive bool) (View, error) {
+	const op = "registry.Archive"
 	if (d.ArchivedAt != nil) == archive {
 		reason := ReasonNotArchived
 		if archive {

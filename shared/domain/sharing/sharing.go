@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -127,7 +128,18 @@ const (
 // idempotency_key_reused), Unavailable, Internal.
 func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput, idem *idempotency.Key) (Share, bool, error) {
 	const op = "sharing.Create"
-	if err := s.Documents.DocumentExists(ctx, owner, docID); err != nil {
+	// The document, the institution and the specialist are read at once;
+	// the document's answer counts first.
+	var instErr, specErr error
+	var sp directory.Specialist
+	reads := []func() error{func() error { return s.Documents.DocumentExists(ctx, owner, docID) }}
+	if in.InstitutionID != "" {
+		reads = append(reads, func() error { _, instErr = s.Places.Institution(ctx, in.InstitutionID); return nil })
+		if in.SpecialistID != "" {
+			reads = append(reads, func() error { sp, specErr = s.Places.Specialist(ctx, in.SpecialistID); return nil })
+		}
+	}
+	if err := parallel.Do(reads...); err != nil {
 		return Share{}, false, err
 	}
 	now := s.Now()
@@ -142,18 +154,17 @@ func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput
 	}
 	if in.InstitutionID == "" {
 		f.Add("institutionId", CodeRequired)
-	} else if _, err := s.Places.Institution(ctx, in.InstitutionID); errs.Is(err, errs.NotFound) {
+	} else if errs.Is(instErr, errs.NotFound) {
 		f.Add("institutionId", CodeNotFound)
-	} else if err != nil {
-		return Share{}, false, err
+	} else if instErr != nil {
+		return Share{}, false, instErr
 	}
 	if in.SpecialistID != "" && !f.Has("institutionId") {
-		sp, err := s.Places.Specialist(ctx, in.SpecialistID)
 		switch {
-		case errs.Is(err, errs.NotFound):
+		case errs.Is(specErr, errs.NotFound):
 			f.Add("specialistId", CodeNotFound)
-		case err != nil:
-			return Share{}, false, err
+		case specErr != nil:
+			return Share{}, false, specErr
 		case sp.InstitutionID != in.InstitutionID:
 			f.Add("specialistId", CodeNotThere)
 		}
@@ -168,18 +179,27 @@ func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput
 
 // List returns the shares of the owner's document, each with its latest
 // staff reads. Errors: NotFound (document), Unavailable, Internal.
+//
+// The document and its shares are read at once (under the caller's own
+// key: another person's document has none), then every share's reads at
+// once.
 func (s *Service) List(ctx context.Context, owner, docID string) ([]Share, error) {
-	if err := s.Documents.DocumentExists(ctx, owner, docID); err != nil {
+	var all []Share
+	if err := parallel.Do(
+		func() error { return s.Documents.DocumentExists(ctx, owner, docID) },
+		func() (err error) { all, err = s.Store.ListShares(ctx, owner, docID); return err },
+	); err != nil {
 		return nil, err
 	}
-	all, err := s.Store.ListShares(ctx, owner, docID)
-	if err != nil {
-		return nil, err
-	}
+	reads := make([]func() error, len(all))
 	for i := range all {
-		if all[i].Reads, err = s.Store.ListReads(ctx, owner, all[i].ID, MaxReadsShown); err != nil {
-			return nil, err
+		reads[i] = func() (err error) {
+			all[i].Reads, err = s.Store.ListReads(ctx, owner, all[i].ID, MaxReadsShown)
+			return err
 		}
+	}
+	if err := parallel.Do(reads...); err != nil {
+		return nil, err
 	}
 	return all, nil
 }
