@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/kabinet/kabinet/shared/adapter/awsconf"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
@@ -150,7 +149,7 @@ func cursorKey(s string) ([]byte, error) {
 // Secrets Manager refusing or unreachable, a cursor key that is not 32
 // bytes; they name the variable and the secret, never a value.
 func LoadSecrets(ctx context.Context, getenv func(string) string, cl Clients, c *Config) error {
-	read := secrets.Reader{SM: cl.Secrets}
+	read := secrets.Reader{AWS: cl.AWS}
 	if arn := getenv(CursorKeySecretEnv); arn != "" && c.CursorKey == nil {
 		v, err := read.Read(ctx, arn)
 		if err != nil {
@@ -199,8 +198,6 @@ type Clients struct {
 	AWS      aws.Config
 	DynamoDB *dynamodb.Client
 	SNS      *sns.Client
-	// Secrets reads the keys of LoadSecrets, once at start.
-	Secrets *secretsmanager.Client
 }
 
 // NewClients loads AWS configuration from the environment.
@@ -209,7 +206,7 @@ func NewClients(ctx context.Context) (Clients, error) {
 	if err != nil {
 		return Clients{}, err
 	}
-	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg), Secrets: secretsmanager.NewFromConfig(cfg)}, nil
+	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, nil
 }
 
 // NewStore is the store on c's table with clock now.
