@@ -225,9 +225,9 @@ var serves = map[string][]string{
 	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "dirstore", "inboxstore", "docstore", "family", "familystore"},
 	// an invitation names an office of the electronic registry's
 	// directory (dirstore keeps it) and links to booking there; the
-	// state fee's payment QR code is drawn by ticket's QR encoder
-	// and an application may be filed for a dependent (family)
-	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "dirstore", "bookingstore", "booking", "ticket",
+	// state fee's payment QR code is drawn by qrpng, without the ticket's
+	// PDF; and an application may be filed for a dependent (family)
+	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "dirstore", "bookingstore", "booking",
 		"family", "familystore"},
 	Orgs:      {"orgs", "orgstore", "docstore"},
 	OrgDigest: {"orgs", "orgstore", "docstore"},

@@ -136,8 +136,8 @@ var internalReasons = map[errs.Reason]bool{
 	"bad_key":            true, // ticket.ReasonBadKey
 	"malformed_payload":  true, // ticket.ReasonMalformedPayload
 	"bad_signature":      true, // ticket.ReasonBadSignature
-	"empty_payload":      true, // ticket.ReasonEmptyPayload
-	"qr_too_large":       true, // ticket.ReasonQRTooLarge
+	"empty_payload":      true, // qrpng.ReasonEmptyPayload
+	"qr_too_large":       true, // qrpng.ReasonQRTooLarge
 	"bad_seed":           true, // ticket.ReasonBadSeed
 	"bad_key_ring":       true, // ticket.ReasonBadKeyRing
 	"unknown_key":        true, // ticket.ReasonUnknownKey

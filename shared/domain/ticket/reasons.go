@@ -1,6 +1,9 @@
 package ticket
 
-import "github.com/kabinet/kabinet/shared/domain/errs"
+import (
+	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/qrpng"
+)
 
 // Reasons the ticket signer decides (errs.Reason). All are internal: the
 // callers (check-in, the local runner's key set-up) act on them, and a client
@@ -12,10 +15,12 @@ const (
 	ReasonMalformedPayload errs.Reason = "malformed_payload"
 	// ReasonBadSignature (Invalid): the signature does not verify.
 	ReasonBadSignature errs.Reason = "bad_signature"
-	// ReasonEmptyPayload (Internal): nothing to encode in a QR code.
-	ReasonEmptyPayload errs.Reason = "empty_payload"
-	// ReasonQRTooLarge (Invalid): the payload does not fit a QR code.
-	ReasonQRTooLarge errs.Reason = "qr_too_large"
+	// ReasonEmptyPayload (Internal): nothing to encode in a QR code
+	// (qrpng's).
+	ReasonEmptyPayload = qrpng.ReasonEmptyPayload
+	// ReasonQRTooLarge (Invalid): the payload does not fit a QR code
+	// (qrpng's).
+	ReasonQRTooLarge = qrpng.ReasonQRTooLarge
 	// ReasonBadSeed (Invalid): TICKET_SIGNING_SEED is not a valid seed.
 	ReasonBadSeed errs.Reason = "bad_seed"
 	// ReasonBadKeyRing (Invalid): the key ring's JSON is not usable.

@@ -1,7 +1,6 @@
 package ticket
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -9,9 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,9 +15,8 @@ import (
 	"strings"
 	"time"
 
-	qrcode "github.com/skip2/go-qrcode"
-
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/qrpng"
 )
 
 // payloadPrefix versions the QR payload format: a reader that meets another
@@ -160,58 +155,11 @@ func payloadField(s string) bool {
 }
 
 // maxQRSize bounds QRPNG's image side in pixels.
-const maxQRSize = 4096
+const maxQRSize = qrpng.MaxSize
 
-// QRPNG draws payload as a QR code PNG of size×size pixels (256 when size is
-// 0 or less) with medium error correction, which survives a creased printout
-// while keeping the code sparse. Every module is a whole number of pixels,
-// centred with the quiet zone included, so cheap scanners read it reliably;
-// when the code needs more pixels than size, the image is as small as the
-// code allows. The API serves it as image/png and PDF embeds it. Errors:
-// Internal for an empty payload (see Signer.Payload) or a failure to encode;
-// Invalid for a size over 4096.
-func QRPNG(payload string, size int) ([]byte, error) {
-	const op = "ticket.QRPNG"
-	if payload == "" {
-		return nil, errs.E(op, errs.Internal, ReasonEmptyPayload)
-	}
-	if size <= 0 {
-		size = 256
-	}
-	if size > maxQRSize {
-		return nil, errs.E(op, errs.Invalid, ReasonQRTooLarge)
-	}
-	q, err := qrcode.New(payload, qrcode.Medium)
-	if err != nil {
-		return nil, errs.E(op, errs.Internal, err)
-	}
-	bits := q.Bitmap() // includes the four-module quiet zone
-	n := len(bits)
-	px := size / n
-	if px < 1 {
-		px, size = 1, n
-	}
-	off := (size - n*px) / 2
-	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
-	for y, row := range bits {
-		for x, dark := range row {
-			if !dark {
-				continue
-			}
-			for dy := 0; dy < px; dy++ {
-				i := img.PixOffset(off+x*px, off+y*px+dy)
-				for dx := 0; dx < px; dx++ {
-					img.Pix[i+dx] = 1
-				}
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
-		return nil, errs.E(op, errs.Internal, err)
-	}
-	return buf.Bytes(), nil
-}
+// QRPNG draws payload as a QR code PNG of size×size pixels: qrpng.Encode,
+// which the API serves as image/png and PDF embeds. Errors: as Encode.
+func QRPNG(payload string, size int) ([]byte, error) { return qrpng.Encode(payload, size) }
 
 // LoadOrCreateKey returns the signing key kept at path as a PKCS#8 PEM,
 // creating it (file 0600, missing directories 0700) when there is none. The

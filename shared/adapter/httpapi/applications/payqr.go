@@ -7,7 +7,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/ticket"
+	"github.com/kabinet/kabinet/shared/domain/qrpng"
 )
 
 // qrSize is the payment QR code's side in pixels: a phone's camera reads
@@ -30,7 +30,7 @@ func handlePaymentQR(svc *applications.Service) http.Handler {
 		if !ok {
 			return errs.E("applications.PaymentQR", errs.NotFound, errors.New("nothing is owed"))
 		}
-		png, err := ticket.QRPNG(text, qrSize)
+		png, err := qrpng.Encode(text, qrSize)
 		if err != nil {
 			return errs.E("applications.PaymentQR", errs.Internal, err)
 		}
