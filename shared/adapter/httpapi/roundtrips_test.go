@@ -412,15 +412,15 @@ var tripRows = map[string][]tripCase{
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "DELETE", path: tripPath("DELETE /applications/{id}", id), token: f.e.token(sub)}
 	}),
-	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"UpdateItem"}, {"Query"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem", "GetItem"}, {"UpdateItem"}, {"Query"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
 	}),
-	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
 			body: map[string]any{"comment": "Передумал"}}
 	}),
-	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		id := f.submitted(sub)
 		fns := f.e.agencyStaff("fns")
 		for _, to := range []string{"processing", "needs_info"} {
@@ -493,11 +493,11 @@ var tripsOver = map[string]string{
 	"POST /profile/contacts/resend":               "uncounted: 7 trips one after another",
 	"DELETE /profile/contacts/sharers/{sharerId}": "three GetItems one after another, the transaction, then an UpdateItem",
 	"POST /documents/{id}/renew":                  "uncounted: 8 trips, two transactions",
-	"POST /applications/{id}/submit":              "two GetItems, an UpdateItem, a query, the transaction, an UpdateItem, one after another",
-	"POST /applications/{id}/withdraw":            "two GetItems one after the other, the transaction, then an UpdateItem",
-	"POST /applications/{id}/respond":             "two GetItems one after the other, the transaction, then an UpdateItem",
+	"POST /applications/{id}/submit":              "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
+	"POST /applications/{id}/withdraw":            "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
+	"POST /applications/{id}/respond":             "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
 	"POST /applications/{id}/assign":              "a transaction, two GetItems, a query, then a transaction, one after another",
-	"POST /applications/{id}/transitions":         "three GetItems one after another, the transaction, then an UpdateItem",
+	"POST /applications/{id}/transitions":         "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
 	"GET /organizations/{orgId}/documents":        "uncounted: the consents, a batch of profiles, then reads per employee",
 	"GET /organizations/{orgId}/documents.csv":    "uncounted: as GET /organizations/{orgId}/documents",
 }

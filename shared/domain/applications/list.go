@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 // ListFilter selects a person's applications; zero fields select everything.
@@ -27,6 +28,18 @@ func (s *Service) Get(ctx context.Context, owner, id string) (Application, error
 		return Application{}, errs.E("applications.Get", errs.NotFound, nil)
 	}
 	return s.Store.GetApplication(ctx, owner, id)
+}
+
+// getWithProfile reads owner's application id and owner's profile at once.
+// The profile's error comes apart (pErr), for the caller to weigh after the
+// checks that need only the application, where it weighed when the profile
+// was read second.
+func (s *Service) getWithProfile(ctx context.Context, owner, id string) (a Application, p registry.Profile, pErr, err error) {
+	_ = parallel.Do(
+		func() error { a, err = s.Get(ctx, owner, id); return nil },
+		func() error { p, pErr = s.Profiles.GetProfile(ctx, owner); return nil },
+	)
+	return a, p, pErr, err
 }
 
 // List returns owner's applications matching f, oldest first. A page may

@@ -39,7 +39,7 @@ type Response struct {
 // Unavailable, Internal.
 func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Application, error) {
 	const op = "applications.Respond"
-	a, err := s.Get(ctx, owner, id)
+	a, p, pErr, err := s.getWithProfile(ctx, owner, id)
 	if err != nil {
 		return Application{}, err
 	}
@@ -66,9 +66,8 @@ func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Ap
 		return Application{}, errs.E(op, errs.Conflict, ReasonResponseOverdue)
 	}
 	svc, _ := Lookup(a.ServiceCode)
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
-		return Application{}, err
+	if pErr != nil {
+		return Application{}, pErr
 	}
 	merged := maps.Clone(a.Fields)
 	if merged == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -27,12 +28,26 @@ import (
 // Internal (also workdays no_calendar).
 func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Submit"
-	if idem != nil {
-		if a, ok, err := s.Store.ReplayApplication(ctx, owner, idem); err != nil || ok {
-			return a, ok, err
-		}
+	// The first request's answer (with idem), the application and the
+	// profile are read at once; they are weighed in that order.
+	var (
+		first           Application
+		replayed        bool
+		replayErr       error
+		a               Application
+		p               registry.Profile
+		err, profileErr error
+	)
+	reads := []func() error{
+		func() error { a, p, profileErr, err = s.getWithProfile(ctx, owner, id); return nil },
 	}
-	a, err := s.Get(ctx, owner, id)
+	if idem != nil {
+		reads = append(reads, func() error { first, replayed, replayErr = s.Store.ReplayApplication(ctx, owner, idem); return nil })
+	}
+	_ = parallel.Do(reads...)
+	if replayErr != nil || replayed {
+		return first, replayed, replayErr
+	}
 	if err != nil {
 		return Application{}, false, err
 	}
@@ -52,9 +67,8 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 		}
 		return Application{}, false, err
 	}
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
-		return Application{}, false, err
+	if profileErr != nil {
+		return Application{}, false, profileErr
 	}
 	now := s.Now().UTC()
 	loc := p.Location()
@@ -131,7 +145,7 @@ func ReceiptNumber(year int, seq int64) string { return fmt.Sprintf("KB-%04d-%08
 // Errors: NotFound, Conflict (invalid_transition, daily_limit), Invalid
 // (comment), Unavailable, Internal.
 func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Application, error) {
-	a, err := s.Get(ctx, owner, id)
+	a, p, pErr, err := s.getWithProfile(ctx, owner, id)
 	if err != nil {
 		return Application{}, err
 	}
@@ -142,9 +156,8 @@ func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Appl
 	if err := CheckTransition(a.Status, StatusWithdrawn, RoleApplicant); err != nil {
 		return Application{}, err
 	}
-	p, err := s.Profiles.GetProfile(ctx, owner)
-	if err != nil {
-		return Application{}, err
+	if pErr != nil {
+		return Application{}, pErr
 	}
 	if err := s.takeSMSAction(ctx, "applications.Withdraw", owner, p, civil.Today(s.Now(), p.Location())); err != nil {
 		return Application{}, err
