@@ -154,25 +154,49 @@ func TestEachFunctionLinksOnlyItsHandlers(t *testing.T) {
 var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf",
 	"GET /applications/{id}/payment-qr.png"}
 
+// pdfRoutes are the ticket routes that render a PDF.
+var pdfRoutes = []string{"GET /bookings/{id}/confirmation.pdf"}
+
 // GIVEN every HTTP function WHEN its build is listed THEN only one serving a
-// ticket route links the PDF and QR libraries (and their fonts and
-// encoders' init).
+// ticket route links the QR library, and only one serving a PDF links the
+// PDF library (its fonts and its encoding/gob init run at every start).
 func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 	gs := all(t)
-	servers := 0
+	servers, pdfServers := 0, 0
 	for _, f := range All {
-		serves := slices.ContainsFunc(f.Routes, func(r Route) bool { return slices.Contains(ticketRoutes, r.Pattern) })
+		servesAny := func(routes []string) bool {
+			return slices.ContainsFunc(f.Routes, func(r Route) bool { return slices.Contains(routes, r.Pattern) })
+		}
+		serves, servesPDF := servesAny(ticketRoutes), servesAny(pdfRoutes)
 		if serves {
 			servers++
 		}
-		for _, lib := range []string{"github.com/go-pdf/fpdf", "github.com/skip2/go-qrcode"} {
-			if linked := len(gs[f.Name].links(lib)) > 0; linked && !serves {
-				t.Errorf("%s serves no ticket route but links %s", f.Name, lib)
+		if servesPDF {
+			pdfServers++
+		}
+		for _, lib := range []struct {
+			path   string
+			serves bool
+			what   string
+		}{{"github.com/go-pdf/fpdf", servesPDF, "PDF"}, {"github.com/skip2/go-qrcode", serves, "ticket"}} {
+			if linked := len(gs[f.Name].links(lib.path)) > 0; linked && !lib.serves {
+				t.Errorf("%s serves no %s route but links %s", f.Name, lib.what, lib.path)
 			}
 		}
 	}
-	if servers == 0 {
-		t.Error("no function serves a ticket route: ticketRoutes is stale")
+	if servers == 0 || pdfServers == 0 {
+		t.Error("no function serves a ticket or a PDF route: ticketRoutes or pdfRoutes is stale")
+	}
+}
+
+// GIVEN every function WHEN its build is listed THEN none links the SDK's
+// Secrets Manager client: shared/adapter/secrets sends its one call itself,
+// and the client's package init would run at every start.
+func TestNoFunctionLinksTheSecretsManagerClient(t *testing.T) {
+	for name, g := range all(t) {
+		if path := g.links("github.com/aws/aws-sdk-go-v2/service/secretsmanager"); len(path) > 0 {
+			t.Errorf("%s links the Secrets Manager client: %s", name, strings.Join(path, ", "))
+		}
 	}
 }
 
