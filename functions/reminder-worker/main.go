@@ -101,7 +101,11 @@ func handler(w *reminders.Worker, log *slog.Logger) sqsHandler {
 				log.Warn("reminder worker: not a job, dropped", "messageId", rec.MessageId)
 				continue
 			}
-			if _, err := w.Drain(ctx, job); err != nil {
+			sum, err := w.Drain(ctx, job)
+			for _, l := range sum.Metrics(job.Class, time.Now()) {
+				log.Info("reminder job metrics", l.Attrs()...)
+			}
+			if err != nil {
 				log.Warn("reminder worker: job failed; SQS delivers it again", "class", job.Class, "shard", job.Shard, "err", err.Error())
 				failed = true
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: rec.MessageId})

@@ -170,6 +170,9 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	for _, f := range functions.EventDriven() {
 		alarms = append(alarms, newEventRule(st, f, buses[f.Events.Bus], fns[f.Name], newEventDLQ(st, f)))
 	}
+	ops := newOpsAlarms(st)
+	alarms = append(alarms, ops.all()...)
+	newDashboard(st, p.Stage, dashboardParts{api: api, table: table, fns: fns, topics: sortedTopics(topics), jobs: jobs, ops: ops, alarms: alarms})
 	toOperators := awscloudwatchactions.NewSnsAction(operators)
 	for _, a := range alarms {
 		a.AddAlarmAction(toOperators)

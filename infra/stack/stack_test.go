@@ -907,10 +907,11 @@ func TestAlarms(t *testing.T) {
 		return func(t *testing.T) { check(t, func() { tp.HasResourceProperties(jsii.String(typ), p) }) }
 	}
 	cases := []assertCase{
-		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx, two per job queue", func(t *testing.T) {
-			// +1 schedule DLQ, +1 delivery DLQ, +1 GuardDuty's scan results' DLQ, +1 API 5xx;
-			// each job queue's age and dead letters
-			want := 2*len(allFunctions()) + 4 + len(functions.Scheduled()) + len(functions.EventDriven()) + 2*len(queue.Queues)
+		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx, three per job queue, one on internal errors", func(t *testing.T) {
+			// +1 schedule DLQ, +1 delivery DLQ, +1 GuardDuty's scan results' DLQ, +1 API 5xx,
+			// +1 internal errors (dashboard.go); each job queue's age, dead letters and its
+			// class's lateness
+			want := 2*len(allFunctions()) + 5 + len(functions.Scheduled()) + len(functions.EventDriven()) + 3*len(queue.Queues)
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
 		}},
 		{"every alarm notifies the operators topic", func(t *testing.T) {

@@ -2,6 +2,8 @@ package stack
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -87,4 +89,14 @@ func grantTopics(fns map[string]awslambda.Function, topics map[string]awssns.Top
 			topic.GrantPublish(fn) // also grants kms:Decrypt and kms:GenerateDataKey* on the topic's key
 		}
 	}
+}
+
+// sortedTopics are topics' values by id, in a stable order.
+func sortedTopics(topics map[string]awssns.Topic) []awssns.Topic {
+	ids := slices.Sorted(maps.Keys(topics))
+	out := make([]awssns.Topic, len(ids))
+	for i, id := range ids {
+		out[i] = topics[id]
+	}
+	return out
 }

@@ -327,7 +327,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := problemFor(err, Language(r))
 	p.Instance = r.URL.Path
 	p.RequestID = RequestID(r.Context())
-	switch k := errs.KindOf(err); {
+	k := errs.KindOf(err)
+	noteErrorKind(r.Context(), kindName(k))
+	switch {
 	case k == errs.Internal:
 		Logger(r.Context()).Error("request failed", "kind", kindName(k), "err", err.Error())
 	case k == errs.Unavailable:

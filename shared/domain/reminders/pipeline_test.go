@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -192,6 +193,13 @@ func TestWorkersAtOnceSendEachReminderOnce(t *testing.T) {
 	}
 	if sum.Sent != people {
 		t.Errorf("sent %d, want %d (%+v)", sum.Sent, people, sum)
+	}
+	byChannel := map[string]int{}
+	for _, m := range msgs {
+		byChannel[m.Attrs["channel"]]++
+	}
+	if !maps.Equal(sum.ByChannel, byChannel) {
+		t.Errorf("published by channel %v, want what arrived: %v", sum.ByChannel, byChannel)
 	}
 
 	t.Run("the same job drained four times at once", func(t *testing.T) {

@@ -76,12 +76,25 @@ type Summary struct {
 	Throttled int   `json:"throttled,omitempty"`
 	Continued bool  `json:"continued,omitempty"`
 	ElapsedMs int64 `json:"elapsedMs"`
+	// ByChannel counts the messages published by channel (sms, email,
+	// push); LateMs is how long after its instant a worker began its job
+	// (the pipeline's lateness; 0 for a run that is not a job).
+	ByChannel map[string]int `json:"byChannel,omitempty"`
+	LateMs    int64          `json:"lateMs,omitempty"`
 }
 
-// Add counts o's work into s (not its instant, completeness or time).
+// Add counts o's work into s (not its instant, completeness or time);
+// the lateness kept is the larger.
 func (s *Summary) Add(o Summary) {
 	s.Read += o.Read
 	s.Throttled += o.Throttled
+	s.LateMs = max(s.LateMs, o.LateMs)
+	for ch, n := range o.ByChannel {
+		if s.ByChannel == nil {
+			s.ByChannel = map[string]int{}
+		}
+		s.ByChannel[ch] += n
+	}
 	s.Counts.add(o.Counts)
 	if s.ByKind == nil {
 		s.ByKind = map[string]Counts{}
@@ -117,6 +130,16 @@ func (r *sender) count(kind string, f func(*Counts)) {
 	f(&c)
 	r.sum.ByKind[kind] = c
 	f(&r.sum.Counts)
+}
+
+// published counts a message published on channel ch.
+func (r *sender) published(ch string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sum.ByChannel == nil {
+		r.sum.ByChannel = map[string]int{}
+	}
+	r.sum.ByChannel[ch]++
 }
 
 // ownerProfile reads the profile of a due item's owner; when it cannot, it
@@ -439,6 +462,7 @@ func (r *sender) finish(ctx context.Context, it *item, failed map[string]error) 
 			r.log.Warn("reminders: publish failed", "channel", it.channels[i], "err", err.Error())
 		} else {
 			dec.SentChannels = append(dec.SentChannels, it.channels[i])
+			r.published(it.channels[i])
 		}
 	}
 	if len(lost) > 0 {

@@ -148,7 +148,8 @@ func (w *Worker) sleep(ctx context.Context, d time.Duration) error {
 func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	const op = "reminders.Drain"
 	start := w.clock()
-	sum := Summary{Now: job.Now.UTC(), ByKind: map[string]Counts{}, Complete: true}
+	sum := Summary{Now: job.Now.UTC(), ByKind: map[string]Counts{}, Complete: true,
+		LateMs: max(0, start.Sub(job.Now).Milliseconds())}
 	if !job.Valid() {
 		return sum, errs.E(op, errs.Invalid, errors.New("job without a class, shard or instant"))
 	}

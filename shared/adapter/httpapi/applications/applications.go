@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/metrics"
 )
 
 func agencyStaffOf(id httpapi.Identity) applications.Staff {
@@ -365,6 +366,8 @@ func handleSubmitApplication(svc *applications.Service) http.Handler {
 		}
 		if replayed {
 			w.Header().Set("Idempotent-Replayed", "true")
+		} else {
+			httpapi.Count(r.Context(), metrics.ApplicationsFiled)
 		}
 		writeApplication(w, http.StatusOK, a)
 		return nil

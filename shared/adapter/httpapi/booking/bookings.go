@@ -7,6 +7,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/metrics"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
@@ -195,6 +196,8 @@ func handleBook(d Deps) http.Handler {
 		}
 		if replayed {
 			w.Header().Set("Idempotent-Replayed", "true")
+		} else {
+			httpapi.Count(r.Context(), metrics.BookingsMade)
 		}
 		w.Header().Set("Location", "/bookings/"+b.ID)
 		d.write(w, r, http.StatusCreated, b)
@@ -245,6 +248,7 @@ func handleCancel(d Deps) http.Handler {
 		if err != nil {
 			return err
 		}
+		httpapi.Count(r.Context(), metrics.BookingsCancelled)
 		d.write(w, r, http.StatusOK, b)
 		return nil
 	})
