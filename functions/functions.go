@@ -433,11 +433,11 @@ var All = []Function{
 			{Pattern: "DELETE /family/{personId}"},
 		}},
 	// Every status change of an application is told on the person's
-	// channels.
+	// channels; its receipt is a PDF signed as Kabinet (PDFSigning).
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
 			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
-			CursorKey: true, Publish: []string{RemindersTopic}},
+			CursorKey: true, Publish: []string{RemindersTopic}, PDFSigning: true},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
 			{Pattern: "GET /services"},
@@ -451,6 +451,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
 			{Pattern: "POST /applications/{id}/respond", Costly: true},
 			{Pattern: "GET /applications/{id}/payment-qr.png"},
+			{Pattern: "GET /applications/{id}/receipt.pdf"},
 			{Pattern: "POST /applications/{id}/assign"},
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},

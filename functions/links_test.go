@@ -154,8 +154,10 @@ func TestEachFunctionLinksOnlyItsHandlers(t *testing.T) {
 var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf",
 	"GET /applications/{id}/payment-qr.png"}
 
-// pdfRoutes are the ticket routes that render a PDF.
-var pdfRoutes = []string{"GET /bookings/{id}/confirmation.pdf"}
+// pdfRoutes are the ticket routes that render a PDF: the booking's
+// confirmation and the application's receipt (drawn only when asked, but
+// the library's init runs at every start of the function that links it).
+var pdfRoutes = []string{"GET /bookings/{id}/confirmation.pdf", "GET /applications/{id}/receipt.pdf"}
 
 // GIVEN every HTTP function WHEN its build is listed THEN only one serving a
 // ticket route links the QR library, and only one serving a PDF links the

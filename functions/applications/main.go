@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	applicationshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/applications"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
+	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
@@ -69,8 +70,20 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	// An application may be filed for a dependent: it carries their data.
 	apps.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
+	// Receipts are signed as booking confirmations are, with the same key
+	// from the stack's secret; a malformed pair is logged and they go
+	// unsigned. Only the certificate is parsed here: the PDF itself is
+	// made when a receipt is asked for.
+	var pdf applicationshttp.PDFSigner
+	if len(cfg.PDFSigningCert) > 0 {
+		if ps, err := pades.New(cfg.PDFSigningCert, cfg.PDFSigningKey); err == nil {
+			pdf = ps
+		} else {
+			log.Error("PDF signing key unreadable; receipts go unsigned", "error", err)
+		}
+	}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps))
+	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps, pdf))
 	if err != nil {
 		return err
 	}

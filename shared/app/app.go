@@ -60,7 +60,10 @@ type Services struct {
 	Inbox        *inbox.Service
 	Booking      bookinghttp.Deps
 	Applications *applications.Service
-	Orgs         *orgs.Service
+	// PDFSigner signs the PDFs Kabinet issues (confirmations, receipts);
+	// nil leaves them unsigned.
+	PDFSigner bookinghttp.PDFSigner
+	Orgs      *orgs.Service
 	// Profiles gives downloads and bookings the caller's language when a
 	// request names none (the store, as in the booking and orgs
 	// functions).
@@ -111,6 +114,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 			Profiles:  st,
 			PDFSigner: pdf,
 		},
+		PDFSigner: pdf,
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
@@ -128,7 +132,7 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 		functions.Notifications: notifications.Handlers(s.Inbox),
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
 		functions.Profile:       profile.Handlers(s.Documents, s.Family),
-		functions.Applications:  applicationshttp.Handlers(s.Applications),
+		functions.Applications:  applicationshttp.Handlers(s.Applications, s.PDFSigner),
 		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles),
 	}
 }

@@ -963,6 +963,14 @@ describe('web cabinet', { concurrency: false }, () => {
     assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code image did not load');
     await checkA11y(page, 'application-fee');
     await shoot(page, 'application-fee');
+    // the receipt, a PDF signed by Kabinet, downloads with the token
+    const [receipt] = await Promise.all([page.waitForEvent('download'), byTestId(page, 'receipt-pdf').click()]);
+    assert.equal(receipt.suggestedFilename(), `receipt-${a.receiptNumber}.pdf`);
+    const pdfChunks = [];
+    for await (const c of await receipt.createReadStream()) pdfChunks.push(c);
+    const pdf = Buffer.concat(pdfChunks);
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-', 'the receipt is a PDF');
+    assert.ok(pdf.includes('/ByteRange'), 'the receipt carries a signature');
     // the Treasury confirms the payment on the agencies' bus (locally: POST /dev/events)
     const res = await devPost('/dev/events', {
       id: `e2e-pay-${Date.now()}`, source: 'gov.agency.treasury', 'detail-type': 'PaymentConfirmed', time: new Date().toISOString(),

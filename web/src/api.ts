@@ -320,6 +320,8 @@ export class Api {
   patchApplication(id: string, fields: Record<string, string | null>, etag: string) {
     return this.call<T.Application>(`/applications/${enc(id)}`, { method: 'PATCH', body: { fields }, ifMatch: etag });
   }
+  /** The signed receipt PDF of a submitted application, in the reader's language. */
+  receiptPath(id: string) { return `/applications/${enc(id)}/receipt.pdf`; }
   deleteApplication(id: string) { return this.call<void>(`/applications/${enc(id)}`, { method: 'DELETE' }); }
   submitApplication(id: string, key: string) {
     return this.call<T.Application>(`/applications/${enc(id)}/submit`, { method: 'POST', body: {}, idempotencyKey: key });

@@ -152,6 +152,7 @@ var bolaRows = map[string]bolaRow{
 	// applications
 	"GET /applications/{id}":                {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
 	"GET /applications/{id}/payment-qr.png": {class: bolaOwned, object: fxUnpaid, status: 200},
+	"GET /applications/{id}/receipt.pdf":    {class: bolaOwned, object: fxUnpaid, alsoOn: []string{fxSubmitted}, status: 200},
 	"PATCH /applications/{id}":              {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, body: map[string]any{"fields": map[string]any{"postalCode": "190000"}}, status: 200, mutates: true},
 	"DELETE /applications/{id}":             {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 204, mutates: true},
 	"POST /applications/{id}/submit":        {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200, mutates: true},

@@ -20,4 +20,6 @@ const (
 	// ReasonTooManyApplications (Conflict): the person has
 	// limits.OpenApplications open applications.
 	ReasonTooManyApplications errs.Reason = "too_many_applications"
+	// ReasonNotSubmitted (Conflict): a draft has no receipt; submit it first.
+	ReasonNotSubmitted errs.Reason = "not_submitted"
 )

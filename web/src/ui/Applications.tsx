@@ -334,6 +334,15 @@ export function ApplicationPage({ id }: { id: string }) {
               <strong class="mono" data-testid="receipt-number">{a.receiptNumber}</strong>
             </p>
           )}
+          {a.receiptNumber && (
+            <p>
+              <button type="button" class="btn btn-small" data-testid="receipt-pdf"
+                onClick={async () => {
+                  setError(null);
+                  try { await api.download(api.receiptPath(a.id), `receipt-${a.receiptNumber}.pdf`); } catch (ex) { setError(ex); }
+                }}>{t('apps.receiptPdf')}</button>
+            </p>
+          )}
           <dl class="kv">
             <dt>{t('apps.status')}</dt><dd><Badge tone={appTone(a.status)} testid="app-status">{t(`astatus.${a.status}`)}</Badge></dd>
             {a.submittedAt && <><dt>{t('apps.submittedAt')}</dt><dd>{fmtDateTime(a.submittedAt)}</dd></>}

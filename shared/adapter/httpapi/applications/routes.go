@@ -6,16 +6,25 @@
 package applications
 
 import (
+	"net/http"
+
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 )
 
 // Handlers are the applications function's handlers, by route: the
 // service catalogue, drafts, submission, status, withdrawal, the
-// applicant's answer to a request for information, a lead clerk's
-// reassignment, renewals and
-// the agency staff's queue and transitions.
-func Handlers(svc *applications.Service) httpapi.Handlers {
+// applicant's answer to a request for information, the receipt PDF
+// (signed by pdf; nil leaves it unsigned), a lead clerk's reassignment,
+// renewals and the agency staff's queue and transitions.
+func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
+	// The receipt is written for its reader: the language the request asks
+	// for, else the profile's.
+	var profiles httpapi.Profiles
+	if svc != nil && svc.Profiles != nil {
+		profiles = svc.Profiles
+	}
+	lang := func(h http.Handler) http.Handler { return httpapi.WithReaderLanguage(profiles, h) }
 	return httpapi.Handlers{
 		"POST /documents/{id}/renew":            handleRenewDocument(svc),
 		"GET /services":                         handleServices(svc),
@@ -29,6 +38,7 @@ func Handlers(svc *applications.Service) httpapi.Handlers {
 		"POST /applications/{id}/withdraw":      handleWithdrawApplication(svc),
 		"POST /applications/{id}/respond":       handleRespondApplication(svc),
 		"GET /applications/{id}/payment-qr.png": handlePaymentQR(svc),
+		"GET /applications/{id}/receipt.pdf":    lang(handleReceipt(svc, pdf)),
 		"POST /applications/{id}/assign":        handleAssignApplication(svc),
 		"POST /applications/{id}/transitions":   handleApplicationTransition(svc),
 		"GET /agency/applications":              handleAgencyQueue(svc),
