@@ -297,6 +297,9 @@ const (
 	// FilesIngest copies laboratories' uploads: reads staging/, puts and
 	// reads under files/.
 	FilesIngest
+	// FilesReader hands out people's files to staff: gets under files/
+	// (presigned downloads of what an applicant sent an agency).
+	FilesReader
 )
 
 // Actions is the S3 actions of a files access (the stack grants each on
@@ -307,6 +310,8 @@ func (a FilesAccess) Actions() []string {
 		return []string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"}
 	case FilesIngest:
 		return []string{"s3:GetObject", "s3:PutObject"}
+	case FilesReader:
+		return []string{"s3:GetObject"}
 	}
 	return nil
 }
@@ -433,11 +438,13 @@ var All = []Function{
 			{Pattern: "DELETE /family/{personId}"},
 		}},
 	// Every status change of an application is told on the person's
-	// channels; its receipt is a PDF signed as Kabinet (PDFSigning).
+	// channels; its receipt is a PDF signed as Kabinet (PDFSigning); the
+	// agency's staff download the files an applicant's answer links
+	// (FilesReader).
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
 			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
-			CursorKey: true, Publish: []string{RemindersTopic}, PDFSigning: true},
+			CursorKey: true, Publish: []string{RemindersTopic}, PDFSigning: true, Files: FilesReader},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
 			{Pattern: "GET /services"},
@@ -450,6 +457,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/submit", Costly: true},
 			{Pattern: "POST /applications/{id}/withdraw", Costly: true},
 			{Pattern: "POST /applications/{id}/respond", Costly: true},
+			{Pattern: "GET /applications/{id}/files/{fileId}"},
 			{Pattern: "GET /applications/{id}/payment-qr.png"},
 			{Pattern: "GET /applications/{id}/receipt.pdf"},
 			{Pattern: "POST /applications/{id}/assign"},

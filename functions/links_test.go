@@ -152,7 +152,7 @@ func TestEachFunctionLinksOnlyItsHandlers(t *testing.T) {
 // ticketRoutes are the routes that render a booking's ticket: its QR code
 // and its PDF confirmation.
 var ticketRoutes = []string{"GET /bookings/{id}/qr.png", "GET /bookings/{id}/confirmation.pdf",
-	"GET /applications/{id}/payment-qr.png"}
+	"GET /applications/{id}/payment-qr.png", "GET /applications/{id}/receipt.pdf"}
 
 // pdfRoutes are the ticket routes that render a PDF: the booking's
 // confirmation and the application's receipt (drawn only when asked, but
@@ -252,9 +252,10 @@ var serves = map[string][]string{
 	// an invitation names an office of the electronic registry's
 	// directory (dirstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by qrpng, without the ticket's
-	// PDF; and an application may be filed for a dependent (family)
+	// PDF; an application may be filed for a dependent (family); an
+	// answer links the applicant's files, which staff download
 	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "dirstore", "bookingstore", "booking",
-		"family", "familystore"},
+		"family", "familystore", "files", "filestore"},
 	Orgs:      {"orgs", "orgstore", "docstore"},
 	OrgDigest: {"orgs", "orgstore", "docstore"},
 	// directory: the applications domain's Places port speaks its types.

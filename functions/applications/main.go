@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/filing/attach"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -69,6 +70,9 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New,
 		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	// An application may be filed for a dependent: it carries their data.
+	// An answer to a request for information links the applicant's files,
+	// which the agency's staff download.
+	apps.Files = attach.New(cfg, cl, st, time.Now)
 	apps.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
 	// Receipts are signed as booking confirmations are, with the same key
 	// from the stack's secret; a malformed pair is logged and they go

@@ -108,6 +108,8 @@ func newFiles(scope constructs.Construct, p Props, origins *[]*string, fns map[s
 		case functions.FilesIngest:
 			grantObjects(fn, bucket, stagingPrefix, "s3:GetObject")
 			grantObjects(fn, bucket, filesPrefix, "s3:PutObject", "s3:GetObject")
+		case functions.FilesReader:
+			grantObjects(fn, bucket, filesPrefix, "s3:GetObject")
 		default:
 			continue
 		}

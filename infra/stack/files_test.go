@@ -92,7 +92,8 @@ func TestFilesBucket(t *testing.T) {
 
 // GIVEN the stack WHEN the functions' policies are inspected THEN only the
 // documents and ingest functions touch the files bucket, each with only its
-// object actions under its prefixes.
+// object actions under its prefixes, and the applications function reads
+// under files/ (its staff's downloads of what an answer sent), nothing more.
 func TestFilesGrants(t *testing.T) {
 	_, tj := synth(t)
 	fns := resources(tj, "AWS::Lambda::Function")
@@ -119,8 +120,11 @@ func TestFilesGrants(t *testing.T) {
 		}
 	}
 	for name, got := range s3Actions {
-		if name != functions.Documents && name != functions.Ingest {
+		if name != functions.Documents && name != functions.Ingest && name != functions.Applications {
 			t.Errorf("%s may touch S3: %v", name, got)
+		}
+		if name == functions.Applications && (len(got) != 1 || !strings.HasPrefix(got[0], `"s3:GetObject" on `) || !strings.Contains(got[0], "/files/*")) {
+			t.Errorf("applications may %v, want only s3:GetObject under files/", got)
 		}
 		for _, g := range got {
 			if strings.Contains(g, `"s3:*"`) || (!strings.Contains(g, "/files/*") && !strings.Contains(g, "/staging/*") && !strings.Contains(g, "s3:ListBucket")) {

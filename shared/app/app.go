@@ -32,6 +32,7 @@ import (
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/filing"
+	"github.com/kabinet/kabinet/shared/app/filing/attach"
 	"github.com/kabinet/kabinet/shared/app/filing/intake"
 	"github.com/kabinet/kabinet/shared/app/filing/shares"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
@@ -119,7 +120,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
-			Log: log, Publisher: core.Publisher(c, cl), Places: places, Subjects: fam},
+			Log: log, Publisher: core.Publisher(c, cl), Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
 		Profiles: st,
 	}

@@ -1006,7 +1006,7 @@ export interface paths {
         put?: never;
         /**
          * Answer the agency's request for information (needs_info)
-         * @description The applicant only (another person's application is 404). Back to processing, on the timeline; the clerk who asked is notified. 409 when not in needs_info (invalid-transition) or after the response deadline (response-overdue); 422 for fields the service does not have.
+         * @description The applicant only (another person's application is 404). Back to processing, on the timeline with the files it links; the clerk who asked is notified. 409 when not in needs_info (invalid-transition) or after the response deadline (response-overdue); 422 for fields the service does not have, or a file that is not the applicant's own and complete; nothing is written then.
          */
         post: operations["respondApplication"];
         delete?: never;
@@ -1027,6 +1027,26 @@ export interface paths {
          * @description The applicant only (another person's application is 404, as is one with nothing to pay). The PNG encodes the text in fee.qr, which a bank's app reads.
          */
         get: operations["applicationPaymentQR"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file the applicant sent with an answer, with a 5-minute download URL (the agency's staff)
+         * @description Group staff of the application's agency. A citizen gets 403 staff-only for their own application and 404 for anyone else's; staff of another agency, and a file the application's answers do not name (or the applicant deleted since), get 404; a file infected since is 409 file-not-downloadable.
+         */
+        get: operations["applicationResponseFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2052,6 +2072,20 @@ export interface components {
                 ru: string;
                 en: string;
             };
+            /** @description The applicant's files this answer sent; the agency's staff download each at /applications/{id}/files/{fileId}. */
+            files?: components["schemas"]["ApplicationFile"][];
+        };
+        ApplicationFile: {
+            id: string;
+            documentId: string;
+            name: string;
+            contentType: string;
+            /** Format: int64 */
+            size: number;
+            /** @description A presigned GET, valid until expiresAt (the download route only). */
+            downloadUrl?: string;
+            /** Format: date-time */
+            expiresAt?: string;
         };
         /** @description The state fee's accrual (a service with a fee, from submission on). Amounts in kopecks. Until paid in full the application is awaiting_payment and not in the agency's queue. */
         Fee: {
@@ -2164,7 +2198,7 @@ export interface components {
                 [key: string]: string;
             };
             comment?: string;
-            /** @description Electronic copies of the answer; not accepted yet (422 files not_supported). */
+            /** @description Ids of the applicant's own complete files (uploaded to a document of their registry through /documents/{id}/files); the answer links them, checked before anything is written (422 files[i] not_found — also another person's file —, not_ready, duplicate; files too_many). */
             files?: string[];
         };
         WithdrawInput: {
@@ -4861,6 +4895,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    applicationResponseFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                fileId: components["parameters"]["FileId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationFile"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

@@ -102,6 +102,7 @@ export const fieldMessages = {
   "sha256_mismatch": { en: "differs from the SHA-256 of the file that arrived", ru: "не совпадает с SHA-256 загруженного файла" },
   "longer_than_90_days": { en: "must be at most 90 days from now", ru: "должно быть не позже чем через 90 дней" },
   "not_found": { en: "does not exist", ru: "не существует" },
+  "not_ready": { en: "is not ready: upload and complete it first (or it is still being scanned, or infected)", ru: "ещё не готов: загрузите и завершите загрузку (или идёт проверка антивирусом, или найден вирус)" },
   "not_at_institution": { en: "does not work at this institution", ru: "не работает в этом учреждении" },
   "outside_lab_prefix": { en: "must be an object under the laboratory's own staging prefix", ru: "должен быть объектом в промежуточной папке самой лаборатории" },
   "invalid_signature_encoding": { en: "must be a base64 detached signature of at most 64 KB", ru: "должна быть отсоединённой подписью в base64 не больше 64 КБ" },

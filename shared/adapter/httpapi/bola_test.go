@@ -94,8 +94,9 @@ const (
 	fxOrganisation = "organisation"
 	fxSharer       = "sharer of a contact"
 	fxDependent    = "dependent"
-	fxFile         = "file"  // "docId/fileId"
-	fxShare        = "share" // "docId/shareId"
+	fxFile         = "file"                             // "docId/fileId"
+	fxShare        = "share"                            // "docId/shareId"
+	fxAnswered     = "application answered with a file" // "appId/fileId"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -158,6 +159,8 @@ var bolaRows = map[string]bolaRow{
 	"POST /applications/{id}/submit":        {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200, mutates: true},
 	"POST /applications/{id}/respond":       {class: bolaOwned, object: fxNeedsInfo, alsoOn: []string{fxSubmitted, fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
 	"POST /applications/{id}/withdraw":      {class: bolaOwned, object: fxSubmitted, alsoOn: []string{fxDraft}, body: map[string]any{"comment": "mine now"}, status: 200, mutates: true},
+	"GET /applications/{id}/files/{fileId}": {class: bolaStaff, object: fxAnswered, otherCitizen: 404,
+		why: "staff of the application's agency; its applicant holds the file in their registry (403), anyone else's id is 404"},
 	"POST /applications/{id}/assign": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
 		why: "a lead clerk of the application's agency; a citizen is told staff_only only about their own application, anyone else's id is 404"},
 	"POST /applications/{id}/transitions": {class: bolaStaff, object: fxSubmitted, alsoOn: []string{fxDraft}, otherCitizen: 404,
@@ -414,6 +417,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxOrganisation: func() string { return "acme" },
 		fxFile:         func() string { return e.mustFile(owner) },
 		fxShare:        func() string { return e.mustShare(owner, kgdPoly) },
+		fxAnswered:     func() string { return e.mustAnswerWithFile(owner) },
 	}
 	// Staff with a claim on such objects: an organisation alice consented to,
 	// the booking's institution, the application's agency. None may reach
@@ -424,6 +428,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
 		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin,
 		fxFile: orgAdmin, fxShare: instStaff, // the institution the document is shared with: still not the owner's routes
+		fxAnswered: agencyStaff,
 	}
 
 	// A document's files and shares are refused also to staff of an
@@ -439,7 +444,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare, fxAnswered} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {
@@ -537,7 +542,11 @@ func TestObjectLevelAuthorization(t *testing.T) {
 							assertType(t, r, http.StatusForbidden, "")
 							return
 						}
-						missing := e.do(req{method: rt.Method(), path: path(rt, ids.New()), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
+						missingID := ids.New()
+						if strings.Count(rt.Path(), "{") == 2 {
+							missingID += "/" + ids.New()
+						}
+						missing := e.do(req{method: rt.Method(), path: path(rt, missingID), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
 						assertType(t, r, http.StatusNotFound, "not-found")
 						if got, want := problemShape(t, r), problemShape(t, missing); !reflect.DeepEqual(got, want) {
 							t.Errorf("someone else's object answers %v, a missing one %v", got, want)

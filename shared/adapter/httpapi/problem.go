@@ -251,6 +251,7 @@ var fieldMessages = map[string][2]string{
 	"sha256_mismatch":            {"differs from the SHA-256 of the file that arrived", "не совпадает с SHA-256 загруженного файла"},
 	"longer_than_90_days":        {"must be at most 90 days from now", "должно быть не позже чем через 90 дней"},
 	"not_found":                  {"does not exist", "не существует"},
+	"not_ready":                  {"is not ready: upload and complete it first (or it is still being scanned, or infected)", "ещё не готов: загрузите и завершите загрузку (или идёт проверка антивирусом, или найден вирус)"},
 	"not_at_institution":         {"does not work at this institution", "не работает в этом учреждении"},
 	"outside_lab_prefix":         {"must be an object under the laboratory's own staging prefix", "должен быть объектом в промежуточной папке самой лаборатории"},
 	"invalid_signature_encoding": {"must be a base64 detached signature of at most 64 KB", "должна быть отсоединённой подписью в base64 не больше 64 КБ"},

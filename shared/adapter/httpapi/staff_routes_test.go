@@ -56,6 +56,8 @@ var staffRoutes = map[string]staffRoute{
 	"POST /applications/{id}/transitions": {role: roleAgencyStaff, other: 404, otherSlug: "not-found",
 		why:  "an application id is a person's: another agency learns nothing, not even that it exists",
 		body: map[string]any{"to": "processing"}},
+	"GET /applications/{id}/files/{fileId}": {role: roleAgencyStaff, other: 404, otherSlug: "not-found",
+		why: "as transitions: another agency learns nothing of the application nor its files"},
 	"POST /applications/{id}/assign": {role: roleAgencyLead, other: 404, otherSlug: "not-found",
 		why:  "as transitions: another agency's lead learns nothing, not even that it exists",
 		body: map[string]any{"clerk": "lead@fns"}},
@@ -91,6 +93,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 		other     = "mvd"
 		org       = "acme"
 		otherOrg  = "globex"
+		noFile    = "0190a6b2-0000-7000-8000-000000000001"
 	)
 	// seed: a schedule (through the staff route), a booking, a submitted
 	// application, a consent with a document behind it
@@ -120,6 +123,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 			p = strings.Replace(p, "{id}", appID, 1)
 		}
 		p = strings.Replace(p, "{orgId}", org, 1)
+		p = strings.Replace(p, "{fileId}", noFile, 1) // a well-formed id: the check comes before the file is looked up
 		if pattern == "GET /specialists/{id}/bookings" {
 			p += "?date=2026-06-16"
 		}
@@ -233,6 +237,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 			}
 			p = strings.Replace(p, "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
 			p = strings.Replace(p, "{orgId}", org, 1)
+			p = strings.Replace(p, "{fileId}", noFile, 1)
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				p += "?date=2026-06-16"
 			}

@@ -69,6 +69,9 @@ type Entry struct {
 	// Note names a text Kabinet wrote (NoteResponseOverdue...), shown in the
 	// reader's language from its template (NoteText), never stored as text.
 	Note Note
+	// Files are the electronic copies the applicant sent with this answer
+	// to a request for information (Respond).
+	Files []Attachment
 }
 
 // RemindBefore is how long before a deadline (to answer, to pay) the

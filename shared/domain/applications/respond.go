@@ -19,22 +19,24 @@ const KindResponse = "application_response"
 type Response struct {
 	Fields  map[string]string `json:"fields"`
 	Comment string            `json:"comment"`
-	// Files will name electronic copies attached to the answer once the
-	// electronic-copies work lands (its upload gives the ids; Respond will
-	// check they are the applicant's and link them). Until then a response
-	// with files is Invalid (files: not_supported), never silently dropped.
+	// Files are ids of the applicant's files (uploaded to a document of
+	// their registry through the files routes, complete): the answer links
+	// them (see Attachment), at most MaxResponseFiles.
 	Files []string `json:"files"`
 }
 
 // Respond answers the request for information of owner's application in
 // needs_info: the fields are merged and the whole application validated as
 // on submission, the answer goes on the timeline (applicant, needs_info →
-// processing, the comment) and the clerk who asked gets an inbox
-// notification in the same transaction. The applicant is told as on every
-// status change.
+// processing, the comment, the files it links) and the clerk who asked
+// gets an inbox notification in the same transaction. The applicant is
+// told as on every status change. Every file is checked before anything is
+// written: one bad id writes nothing.
 // Errors: NotFound (also someone else's), Invalid (fields.<name>
-// unknown_field and the field rules, comment too_long, files
-// not_supported, nothing to answer with), Conflict (invalid_transition: not
+// unknown_field and the field rules, comment too_long, files too_many,
+// files[i] not_found (also another person's file), not_ready, duplicate;
+// files not_supported where no file storage is composed; nothing to answer
+// with), Conflict (invalid_transition: not
 // in needs_info; response_overdue: the deadline passed; changed),
 // Unavailable, Internal.
 func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Application, error) {
@@ -44,8 +46,11 @@ func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Ap
 		return Application{}, err
 	}
 	var fe errs.Fields
-	if len(r.Files) > 0 {
+	switch {
+	case len(r.Files) > 0 && s.Files == nil:
 		fe.Add("files", "not_supported")
+	case len(r.Files) > MaxResponseFiles:
+		fe.Add("files", "too_many")
 	}
 	if len([]rune(r.Comment)) > maxComment {
 		fe.Add("comment", "too_long")
@@ -79,6 +84,12 @@ func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Ap
 	if err := vfe.Err(op); err != nil {
 		return Application{}, err
 	}
+	var sent []Attachment
+	if len(r.Files) > 0 {
+		if sent, err = s.Files.Attachable(ctx, owner, r.Files); err != nil {
+			return Application{}, err
+		}
+	}
 	next := a
 	next.Fields = fields
 	var also []Effect
@@ -87,7 +98,7 @@ func (s *Service) Respond(ctx context.Context, owner, id string, r Response) (Ap
 		body := "Заявитель ответил на запрос дополнительных сведений по услуге «" + svc.Title["ru"] + "»."
 		also = append(also, Effect{Notify: &inbox.Notification{ID: s.NewID(), Owner: clerk, Kind: KindResponse, Title: title, Body: body, CreatedAt: now}})
 	}
-	out, _, err := s.move(ctx, a, next, StatusProcessing, owner, RoleApplicant, r.Comment, "", p, nil, also...)
+	out, _, err := s.moveWith(ctx, a, next, StatusProcessing, owner, RoleApplicant, r.Comment, "", sent, p, nil, also...)
 	return out, err
 }
 

@@ -161,8 +161,11 @@ type Service struct {
 	// Subjects resolves the dependents a holder files for (the family
 	// domain); nil files for the holder alone.
 	Subjects registry.Subjects
-	Now      func() time.Time
-	NewID    func() string
+	// Files are the applicant's electronic copies an answer links; nil
+	// refuses answers with files (files: not_supported).
+	Files Files
+	Now   func() time.Time
+	NewID func() string
 	// registered remembers the clerks this process put on their roster.
 	registered sync.Map
 	Log        *slog.Logger // nil: slog.Default()

@@ -28,8 +28,16 @@ const RetryAfter = 5 * time.Minute
 // told in the cabinet at once and on their channels at least once.
 func (s *Service) move(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string, note Note,
 	p registry.Profile, idem *idempotency.Key, effects ...Effect) (Application, bool, error) {
+	return s.moveWith(ctx, cur, next, to, actor, role, comment, note, nil, p, idem, effects...)
+}
+
+// moveWith is move whose timeline entry also carries the files an answer
+// sent.
+func (s *Service) moveWith(ctx context.Context, cur, next Application, to Status, actor string, role Role, comment string, note Note,
+	files []Attachment, p registry.Profile, idem *idempotency.Key, effects ...Effect) (Application, bool, error) {
 	now := s.Now().UTC()
-	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actor, Role: role, From: cur.Status, To: to, Comment: comment, Note: note})
+	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actor, Role: role, From: cur.Status, To: to, Comment: comment, Note: note,
+		Files: files})
 	next.Status = to
 	if to != StatusNeedsInfo {
 		next.ResponseDue, next.ResponseReminded = nil, false

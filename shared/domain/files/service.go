@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -444,4 +445,45 @@ func (s *Service) read(ctx context.Context, f File) ([]byte, error) {
 		return nil, errs.E("files.read", errs.Unavailable, err)
 	}
 	return b, nil
+}
+
+// Attachable returns owner's files named by ids, in that order, for
+// another domain to link (an application's answer to a request for
+// information): each must be owner's, complete and downloadable. Every id
+// is judged before the answer, so a caller links all or none.
+// Errors: Invalid (files[i]: not_found — also someone else's file, a
+// refused or abandoned upload —, not_ready: pending its upload or scan,
+// or infected; duplicate), Unavailable, Internal.
+func (s *Service) Attachable(ctx context.Context, owner string, ids []string) ([]File, error) {
+	const op = "files.Attachable"
+	all, err := s.Store.ListOwnerFiles(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]File, len(all))
+	for _, f := range all {
+		byID[f.ID] = f
+	}
+	var fe errs.Fields
+	out := make([]File, 0, len(ids))
+	seen := map[string]bool{}
+	for i, id := range ids {
+		field := "files[" + strconv.Itoa(i) + "]"
+		f, ok := byID[id]
+		switch {
+		case seen[id]:
+			fe.Add(field, "duplicate")
+		case !ok:
+			fe.Add(field, "not_found")
+		case !f.Status.Downloadable():
+			fe.Add(field, "not_ready")
+		default:
+			out = append(out, f)
+		}
+		seen[id] = true
+	}
+	if err := fe.Err(op); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -67,6 +67,21 @@ type timelineEntryResponse struct {
 	// given as its code and in both languages for the reader's to be shown.
 	Note     string            `json:"note,omitempty"`
 	NoteText map[string]string `json:"noteText,omitempty"`
+	// Files are the electronic copies an answer sent; staff download
+	// each at GET /applications/{id}/files/{fileId}.
+	Files []attachmentResponse `json:"files,omitempty"`
+}
+
+type attachmentResponse struct {
+	ID          string `json:"id"`
+	DocumentID  string `json:"documentId"`
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+func toAttachmentResponse(f applications.Attachment) attachmentResponse {
+	return attachmentResponse{ID: f.FileID, DocumentID: f.DocumentID, Name: f.Name, ContentType: f.ContentType, Size: f.Size}
 }
 
 // applicationResponse is an application as clients see it: storage keys
@@ -188,6 +203,9 @@ func toApplicationResponse(a applications.Application) applicationResponse {
 	for _, e := range a.Timeline {
 		te := timelineEntryResponse{At: e.At, Actor: e.Actor, Role: string(e.Role),
 			From: string(e.From), To: string(e.To), Comment: e.Comment}
+		for _, f := range e.Files {
+			te.Files = append(te.Files, toAttachmentResponse(f))
+		}
 		if e.Note != "" {
 			te.Note = string(e.Note)
 			te.NoteText = map[string]string{"ru": applications.NoteText(e.Note, "ru"), "en": applications.NoteText(e.Note, "en")}

@@ -37,6 +37,7 @@ func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
 		"POST /applications/{id}/submit":        handleSubmitApplication(svc),
 		"POST /applications/{id}/withdraw":      handleWithdrawApplication(svc),
 		"POST /applications/{id}/respond":       handleRespondApplication(svc),
+		"GET /applications/{id}/files/{fileId}": handleResponseFile(svc),
 		"GET /applications/{id}/payment-qr.png": handlePaymentQR(svc),
 		"GET /applications/{id}/receipt.pdf":    lang(handleReceipt(svc, pdf)),
 		"POST /applications/{id}/assign":        handleAssignApplication(svc),

@@ -65,6 +65,17 @@ type timelineAttr struct {
 	To      string    `dynamodbav:"to"`
 	Comment string    `dynamodbav:"comment,omitempty"`
 	Note    string    `dynamodbav:"note,omitempty"`
+	// Files are the applicant's files an answer linked: references to
+	// FILE# items of the same person, with their name as sent.
+	Files []attachmentAttr `dynamodbav:"files,omitempty"`
+}
+
+type attachmentAttr struct {
+	FileID      string `dynamodbav:"fileId"`
+	DocumentID  string `dynamodbav:"documentId"`
+	Name        string `dynamodbav:"name"`
+	ContentType string `dynamodbav:"contentType"`
+	Size        int64  `dynamodbav:"size"`
 }
 
 type applicationItem struct {
@@ -197,8 +208,12 @@ func fromApplication(a applications.Application) applicationItem {
 		it.GSI1SK = a.SubmittedAt.UTC().Format(submittedAtLayout) + "#" + a.ID
 	}
 	for _, e := range a.Timeline {
-		it.Timeline = append(it.Timeline, timelineAttr{At: e.At, Actor: e.Actor, Role: string(e.Role), From: string(e.From),
-			To: string(e.To), Comment: e.Comment, Note: string(e.Note)})
+		te := timelineAttr{At: e.At, Actor: e.Actor, Role: string(e.Role), From: string(e.From),
+			To: string(e.To), Comment: e.Comment, Note: string(e.Note)}
+		for _, f := range e.Files {
+			te.Files = append(te.Files, attachmentAttr{FileID: f.FileID, DocumentID: f.DocumentID, Name: f.Name, ContentType: f.ContentType, Size: f.Size})
+		}
+		it.Timeline = append(it.Timeline, te)
 	}
 	return it
 }
@@ -218,8 +233,12 @@ func (it applicationItem) application() (applications.Application, error) {
 		}
 	}
 	for _, e := range it.Timeline {
-		a.Timeline = append(a.Timeline, applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
-			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment, Note: applications.Note(e.Note)})
+		en := applications.Entry{At: e.At, Actor: e.Actor, Role: applications.Role(e.Role),
+			From: applications.Status(e.From), To: applications.Status(e.To), Comment: e.Comment, Note: applications.Note(e.Note)}
+		for _, f := range e.Files {
+			en.Files = append(en.Files, applications.Attachment{FileID: f.FileID, DocumentID: f.DocumentID, Name: f.Name, ContentType: f.ContentType, Size: f.Size})
+		}
+		a.Timeline = append(a.Timeline, en)
 	}
 	d, err := store.ParseDate(it.ExpectedDecision)
 	if err != nil {

@@ -1,0 +1,136 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+)
+
+// needsInfo submits a certificate request of sub and has a clerk of the
+// tax service ask for more; it returns the application's id. The clerk
+// (clerk@fns) is not the BOLA suite's officer@fns, who must own nothing:
+// the answer notifies the clerk who asked.
+func (e *env) needsInfo(sub string) string {
+	e.t.Helper()
+	id := e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
+	e.mustSubmit(sub, id)
+	fns := e.tokenFor(httpapi.Identity{Sub: "clerk@fns", Groups: []string{"staff"}, Agency: "fns"})
+	for _, to := range []string{"processing", "needs_info"} {
+		if r := e.move(fns, id, to, "Нужна фотография"); r.status != http.StatusOK {
+			e.t.Fatalf("to %s: %d %s", to, r.status, r.body)
+		}
+	}
+	return id
+}
+
+// mustAnswerWithFile has sub answer a request for information with one of
+// their files and returns "appId/fileId".
+func (e *env) mustAnswerWithFile(sub string) string {
+	e.t.Helper()
+	id := e.needsInfo(sub)
+	file := strings.SplitN(e.mustFile(sub), "/", 2)[1]
+	r := e.do(req{method: "POST", path: "/applications/" + id + "/respond", token: e.token(sub),
+		body: map[string]any{"comment": "Фото приложено", "files": []string{file}}})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("respond with a file: %d %s", r.status, r.body)
+	}
+	return id + "/" + file
+}
+
+// TestRespondWithFiles: an answer to a request for information links files
+// the applicant uploaded through the files routes; each is checked before
+// anything is written (another person's file, an unknown id, a repeated
+// one, one still uploading: 422, the application unchanged); the clerk
+// sees them on the application's timeline and downloads each with a
+// presigned GET of its object; staff of another agency get 404, the
+// applicant 403; a file the applicant deletes is gone for the clerk.
+func TestRespondWithFiles(t *testing.T) {
+	e := newEnv(t)
+	alice := e.token("alice")
+	id := e.needsInfo("alice")
+	mine := strings.SplitN(e.mustFile("alice"), "/", 2)[1]
+	bobs := strings.SplitN(e.mustFile("bob"), "/", 2)[1]
+	// an upload begun but never completed
+	doc := e.mustCreate("alice", map[string]any{"type": "custom", "title": "Фото"})["id"].(string)
+	pending := e.do(req{method: "POST", path: "/documents/" + doc + "/files", token: alice,
+		body: map[string]any{"name": "photo.pdf", "contentType": "application/pdf", "size": 10, "sha256": strings.Repeat("ab", 32)}})
+	if pending.status != http.StatusCreated {
+		t.Fatalf("begin: %d %s", pending.status, pending.body)
+	}
+	pendingID := pending.json(t)["id"].(string)
+
+	before := e.do(req{method: "GET", path: "/applications/" + id, token: alice}).json(t)
+	for _, c := range []struct {
+		name  string
+		files []string
+		field string
+	}{
+		{"another person's file", []string{bobs}, "files[0]:not_found"},
+		{"an unknown id", []string{mine, "0190a6b2-0000-7000-8000-00000000dead"}, "files[1]:not_found"},
+		{"the same file twice", []string{mine, mine}, "files[1]:duplicate"},
+		{"a file still uploading", []string{pendingID}, "files[0]:not_ready"},
+		{"too many", []string{mine, mine, mine, mine, mine, mine, mine, mine, mine, mine, mine}, "files:too_many"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do(req{method: "POST", path: "/applications/" + id + "/respond", token: alice,
+				body: map[string]any{"comment": "Вот", "files": c.files}})
+			assertProblem(t, r, http.StatusUnprocessableEntity, c.field)
+			after := e.do(req{method: "GET", path: "/applications/" + id, token: alice}).json(t)
+			if !reflect.DeepEqual(after, before) {
+				t.Errorf("a refused answer changed the application:\nbefore %v\nafter  %v", before, after)
+			}
+		})
+	}
+
+	r := e.do(req{method: "POST", path: "/applications/" + id + "/respond", token: alice,
+		body: map[string]any{"comment": "Фото приложено", "files": []string{mine}}})
+	if r.status != http.StatusOK {
+		t.Fatalf("respond: %d %s", r.status, r.body)
+	}
+	got := r.json(t)
+	if got["status"] != "processing" {
+		t.Errorf("status %v after the answer", got["status"])
+	}
+	tl := got["timeline"].([]any)
+	last := tl[len(tl)-1].(map[string]any)
+	files, _ := last["files"].([]any)
+	if len(files) != 1 || files[0].(map[string]any)["id"] != mine || files[0].(map[string]any)["name"] != "scan.pdf" {
+		t.Fatalf("the answer's timeline entry: %v, want the file", last)
+	}
+
+	// the clerk: the application in the agency's queue shows the file; its download serves the bytes
+	fns := e.agencyStaff("fns")
+	q := e.do(req{method: "GET", path: "/agency/applications?status=processing", token: fns})
+	if q.status != http.StatusOK || !bytes.Contains(q.body, []byte(mine)) {
+		t.Errorf("the agency's queue does not show the answer's file: %d %s", q.status, q.body)
+	}
+	path := "/applications/" + id + "/files/" + mine
+	d := e.do(req{method: "GET", path: path, token: fns})
+	if d.status != http.StatusOK {
+		t.Fatalf("the clerk's download: %d %s", d.status, d.body)
+	}
+	// The URL is signed at the test's clock, which the emulator would call
+	// expired: its object is checked here, its bytes by the files
+	// service's own emulator test (TestFileUploadCompleteDownload).
+	url, _ := d.json(t)["downloadUrl"].(string)
+	docID := files[0].(map[string]any)["documentId"].(string)
+	if !strings.Contains(url, "/files/alice/"+docID+"/"+mine+"?") || !strings.Contains(url, "X-Amz-Signature=") {
+		t.Errorf("the clerk's download URL %q is not a presigned GET of the file's object", url)
+	}
+	assertProblem(t, e.do(req{method: "GET", path: path, token: e.agencyStaff("mvd")}), http.StatusNotFound)
+	assertProblem(t, e.do(req{method: "GET", path: path, token: alice}), http.StatusForbidden)
+	assertProblem(t, e.do(req{method: "GET", path: path, token: e.token("mallory")}), http.StatusNotFound)
+	// a file of alice's the answers do not name
+	other := strings.SplitN(e.mustFile("alice"), "/", 2)[1]
+	assertProblem(t, e.do(req{method: "GET", path: "/applications/" + id + "/files/" + other, token: fns}), http.StatusNotFound)
+
+	// the applicant deletes the file: the clerk's link is gone with it
+	if r := e.do(req{method: "DELETE", path: "/documents/" + files[0].(map[string]any)["documentId"].(string) + "/files/" + mine, token: alice}); r.status != http.StatusNoContent {
+		t.Fatalf("delete the file: %d %s", r.status, r.body)
+	}
+	assertProblem(t, e.do(req{method: "GET", path: path, token: fns}), http.StatusNotFound)
+}
