@@ -435,6 +435,15 @@ var tripRows = map[string][]tripCase{
 		f.e.mustSubmit(sub, id)
 		return req{method: "GET", path: tripPath("GET /applications/{id}/payment-qr.png", id), token: f.e.token(sub)}
 	}),
+	"GET /applications/{id}/receipt.pdf": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		id := f.e.mustDraft(sub, "drivers_licence_exchange", licenceFields())["id"].(string)
+		f.e.mustSubmit(sub, id)
+		return req{method: "GET", path: tripPath("GET /applications/{id}/receipt.pdf", id), token: f.e.token(sub)}
+	}),
+	"GET /applications/{id}/files/{fileId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}}, func(f *tripFixtures, sub string) req {
+		ids := strings.SplitN(f.e.mustAnswerWithFile(sub), "/", 2)
+		return req{method: "GET", path: tripPath("GET /applications/{id}/files/{fileId}", ids...), token: f.e.agencyStaff("fns")}
+	}),
 	"POST /applications/{id}/assign": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}, {"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
 			body: staffRoutes["POST /applications/{id}/assign"].body}
@@ -496,6 +505,7 @@ var tripsOver = map[string]string{
 	"POST /applications/{id}/submit":              "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
 	"POST /applications/{id}/withdraw":            "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
 	"POST /applications/{id}/respond":             "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
+	"GET /applications/{id}/files/{fileId}":       "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
 	"POST /applications/{id}/assign":              "a transaction, two GetItems, a query, then a transaction, one after another",
 	"POST /applications/{id}/transitions":         "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
 	"GET /organizations/{orgId}/documents":        "uncounted: the consents, a batch of profiles, then reads per employee",

@@ -1,7 +1,6 @@
 package applications
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -40,22 +39,10 @@ type ReceiptFee struct {
 	QRCaption string
 }
 
-// Receipt is the receipt of the applicant's submitted application id in
-// lang ("en", else Russian); called by the applicant (owner)
-// only. A draft has none: it was never received.
-// Errors: NotFound (also for someone else's), Conflict (not_submitted),
-// Unavailable, Internal (a payee's details that do not fit the QR
-// standard: a configuration fault).
-func (s *Service) Receipt(ctx context.Context, owner, id, lang string) (ReceiptView, error) {
-	a, err := s.Get(ctx, owner, id)
-	if err != nil {
-		return ReceiptView{}, err
-	}
-	return a.Receipt(lang)
-}
-
-// Receipt is a's receipt in lang (see Service.Receipt).
-// Errors: Conflict (not_submitted), Internal (the payment QR).
+// Receipt is the receipt of a, a submitted application, in lang ("en",
+// else Russian), for its applicant: a draft has none, it was never
+// received. Errors: Conflict (not_submitted), Internal (a payee's details
+// that do not fit the QR standard: a configuration fault).
 func (a Application) Receipt(lang string) (ReceiptView, error) {
 	const op = "applications.Receipt"
 	if a.Status == StatusDraft || a.ReceiptNumber == "" || a.SubmittedAt == nil {

@@ -25,7 +25,13 @@ type PDFSigner interface {
 func handleReceipt(svc *applications.Service, pdf PDFSigner) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		const op = "httpapi.applicationReceipt"
-		v, err := svc.Receipt(r.Context(), id.Sub, r.PathValue("id"), httpapi.ReaderLanguage(r))
+		// the application first: the profile's language (for a request
+		// naming none) is read meanwhile, in the same round trip
+		a, err := svc.Get(r.Context(), id.Sub, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		v, err := a.Receipt(httpapi.ReaderLanguage(r))
 		if err != nil {
 			return err
 		}
