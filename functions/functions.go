@@ -463,6 +463,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/assign"},
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
+			{Pattern: "GET /agency/payments"},
 		}},
 	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{

@@ -1132,6 +1132,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agency/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments of my agency that did not settle an accrual exactly, newest first (staff, operators)
+         * @description Staff of an agency (group staff, claim agency) see the Treasury's payments of that agency's accruals that were less or more than owed, and payments naming an unknown УИН that begins with the agency's ГИС ГМП number. Operators (group operators) see the unknown УИНs no agency's number begins. A citizen is 403 staff-only. The applicant sees their own under- or overpayment on the application (fee.owed, fee.surplus, the timeline).
+         */
+        get: operations["unmatchedPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/consents": {
         parameters: {
             query?: never;
@@ -2187,6 +2207,40 @@ export interface components {
             items: components["schemas"]["Application"][];
             /** @description Opaque cursor of the next page; absent on the last page. */
             nextCursor?: string;
+        };
+        UnmatchedPaymentList: {
+            items: components["schemas"]["UnmatchedPayment"][];
+            /** @description Opaque cursor of the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        UnmatchedPayment: {
+            /** @description The treasury event's id (applied once). */
+            eventId: string;
+            uin: string;
+            /**
+             * Format: int64
+             * @description Kopecks.
+             */
+            amount: number;
+            /** Format: date-time */
+            paidAt: string;
+            payer?: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @enum {string} */
+            outcome: "unknown_uin" | "underpaid" | "overpaid";
+            applicationId?: string;
+            receiptNumber?: string;
+            /**
+             * Format: int64
+             * @description What the application's fee still owes after this payment, in kopecks.
+             */
+            owed: number;
+            /**
+             * Format: int64
+             * @description What was paid beyond the fee after this payment, in kopecks, to give back.
+             */
+            surplus: number;
         };
         AssignInput: {
             /** @description The clerk's subject. */
@@ -5072,6 +5126,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    unmatchedPayments: {
+        parameters: {
+            query?: {
+                /** @description Default (and only) unmatched. */
+                status?: "unmatched";
+                /** @description Page size (default 20); larger values are clamped to 100. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque cursor from nextCursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmatchedPaymentList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -452,6 +452,9 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /applications/{id}/transitions", f.submitted(sub)), token: f.e.agencyStaff("fns"),
 			body: map[string]any{"to": "processing"}}
 	}),
+	"GET /agency/payments": trip(200, query, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/agency/payments?status=unmatched", token: f.e.agencyStaff("gibdd")}
+	}),
 	"GET /agency/applications": trip(200, query, func(f *tripFixtures, sub string) req {
 		f.submitted(sub)
 		return req{method: "GET", path: "/agency/applications", token: f.e.agencyStaff("fns")}

@@ -51,6 +51,8 @@ var staffRoutes = map[string]staffRoute{
 	"POST /bookings/{id}/visit": {role: roleInstitutionStaff, other: 404, otherSlug: "not-found",
 		why:  "a booking id is a person's: another institution learns nothing, not even that it exists",
 		body: map[string]any{"outcome": "completed", "comment": "x"}},
+	"GET /agency/payments": {role: roleAgencyStaff, other: 200,
+		why: "the list is the caller's own agency's (from the token): another agency sees its own"},
 	"GET /agency/applications": {role: roleAgencyStaff, other: 200,
 		why: "the queue is the caller's own agency's (from the token): another agency sees its own queue, without this application"},
 	"POST /applications/{id}/transitions": {role: roleAgencyStaff, other: 404, otherSlug: "not-found",

@@ -30,6 +30,10 @@ type Effect struct {
 	// Accrual is a УИН made for the application: the store records which
 	// application it names, for the Treasury's payments (FindByUIN).
 	Accrual string
+	// Unmatched is a payment that did not settle the application's fee
+	// exactly, recorded in its agency's list (UnmatchedPayments) in the
+	// transaction that applies it.
+	Unmatched *UnmatchedPayment
 }
 
 // ClerkDelta adds Delta to a clerk's open count; with Seen ≥ 0 only if the

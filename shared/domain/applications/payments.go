@@ -23,7 +23,9 @@ import (
 // payment after it was paid, is recorded with the surplus shown. Never
 // accepted silently: each is on the timeline and in the applicant's inbox.
 // An unknown УИН is recorded apart (Store.RecordUnmatchedPayment) and
-// touches no application.
+// touches no application; it, an underpayment and an overpayment join the
+// agency's list of unmatched payments (UnmatchedPayments), the latter two
+// in the write that applies them.
 // Errors: Invalid (fees.Payment.Check), Conflict (changed on every
 // re-read), Unavailable, Internal.
 func (s *Service) ApplyPayment(ctx context.Context, p fees.Payment) (fees.Applied, error) {
@@ -33,7 +35,7 @@ func (s *Service) ApplyPayment(ctx context.Context, p fees.Payment) (fees.Applie
 	}
 	owner, id, err := s.Store.FindByUIN(ctx, p.UIN)
 	if errs.Is(err, errs.NotFound) {
-		dup, err := s.Store.RecordUnmatchedPayment(ctx, p, s.Now())
+		dup, err := s.Store.RecordUnmatchedPayment(ctx, unmatched(p, s.Now(), nil, fees.OutcomeUnknownUIN))
 		if err != nil {
 			return fees.Applied{}, err
 		}
@@ -92,14 +94,21 @@ func (s *Service) applyPayment(ctx context.Context, owner, id string, p fees.Pay
 			return "", err
 		}
 		next.ExpectedDecision = &due
-		_, _, err = s.assignAndMove(ctx, a, next, StatusReceived, actorTreasury, RoleSystem, note, prof, nil)
+		var also []Effect
+		if outcome == fees.OutcomeOverpaid {
+			u := unmatched(p, s.Now(), &next, outcome)
+			also = append(also, Effect{Unmatched: &u})
+		}
+		_, _, err = s.assignAndMove(ctx, a, next, StatusReceived, actorTreasury, RoleSystem, note, prof, nil, also...)
 		return outcome, err
 	case a.Status == StatusAwaitingPayment:
-		return fees.OutcomeUnderpaid, s.note(ctx, a, next, NoteUnderpaid, prof)
+		u := unmatched(p, s.Now(), &next, fees.OutcomeUnderpaid)
+		return fees.OutcomeUnderpaid, s.note(ctx, a, next, NoteUnderpaid, prof, Effect{Unmatched: &u})
 	default:
 		// paid before, or no longer waiting (withdrawn, refused): the
 		// money is the applicant's to claim back
-		return fees.OutcomeOverpaid, s.note(ctx, a, next, NoteOverpaid, prof)
+		u := unmatched(p, s.Now(), &next, fees.OutcomeOverpaid)
+		return fees.OutcomeOverpaid, s.note(ctx, a, next, NoteOverpaid, prof, Effect{Unmatched: &u})
 	}
 }
 
@@ -109,12 +118,12 @@ const actorTreasury = "treasury"
 // note saves next (cur changed) with a timeline entry that changes no
 // status, carrying Kabinet's text note, and tells the applicant as a
 // status change does.
-func (s *Service) note(ctx context.Context, cur, next Application, note Note, p registry.Profile) error {
+func (s *Service) note(ctx context.Context, cur, next Application, note Note, p registry.Profile, effects ...Effect) error {
 	now := s.Now().UTC()
 	next.Timeline = append(slices.Clone(cur.Timeline), Entry{At: now, Actor: actorTreasury, Role: RoleSystem, From: cur.Status, To: cur.Status, Note: note})
 	svc, _ := Lookup(next.ServiceCode)
 	title, body := render(next, svc, "", note, p.Language)
 	n := inbox.Notification{ID: s.NewID(), Owner: next.Owner, Kind: KindStatus, Title: title, Body: body, CreatedAt: now}
-	_, _, err := s.save(ctx, cur, next, n, p, nil)
+	_, _, err := s.save(ctx, cur, next, n, p, nil, effects...)
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/message"
@@ -86,9 +85,15 @@ type Store interface {
 	// Errors: NotFound, Unavailable, Internal.
 	FindByUIN(ctx context.Context, uin string) (owner, id string, err error)
 	// RecordUnmatchedPayment keeps a payment whose УИН no accrual has,
-	// once per event id (duplicate true the second time), received at at.
+	// once per event id (duplicate true the second time), in its agency's
+	// list of unmatched payments (UnmatchedPayments).
 	// Errors: Unavailable, Internal.
-	RecordUnmatchedPayment(ctx context.Context, p fees.Payment, at time.Time) (duplicate bool, err error)
+	RecordUnmatchedPayment(ctx context.Context, p UnmatchedPayment) (duplicate bool, err error)
+	// UnmatchedPayments returns up to limit of agency's unmatched payments
+	// ("" those of no agency), newest first, after an opaque cursor, and
+	// the cursor to continue from. Errors: Malformed (cursor),
+	// Unavailable, Internal.
+	UnmatchedPayments(ctx context.Context, agency, cursor string, limit int) ([]UnmatchedPayment, string, error)
 }
 
 // Profiles reads a person's profile (defaults when none was saved);

@@ -19,6 +19,9 @@ type Staff struct {
 	Agency  string
 	// Lead: a lead clerk (claim agencyRole=lead), who may reassign.
 	Lead bool
+	// Operator: a member of Kabinet's operators (group operators), who
+	// sees the payments no agency's numbering claims.
+	Operator bool
 }
 
 // handles reports whether st may see a: staff see only their own agency's

@@ -116,10 +116,11 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 // agency's clerk with the fewest open applications in the same
 // transaction: the pick's count is its condition, so two moves at once
 // cannot both take the same clerk's last "fewest" — the loser picks again.
+// The also effects go into the same transaction.
 func (s *Service) assignAndMove(ctx context.Context, cur, next Application, to Status, actor string, role Role, note Note,
-	p registry.Profile, idem *idempotency.Key) (Application, bool, error) {
+	p registry.Profile, idem *idempotency.Key, also ...Effect) (Application, bool, error) {
 	for attempt := 1; ; attempt++ {
-		var effects []Effect
+		effects := slices.Clone(also)
 		c, ok, err := s.pick(ctx, cur.Agency)
 		if err != nil {
 			return Application{}, false, err

@@ -12,7 +12,8 @@ import (
 )
 
 func agencyStaffOf(id httpapi.Identity) applications.Staff {
-	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency, Lead: id.AgencyRole == "lead"}
+	return applications.Staff{Sub: id.Sub, IsStaff: id.InGroup("staff"), Agency: id.Agency, Lead: id.AgencyRole == "lead",
+		Operator: id.InGroup("operators")}
 }
 
 type optionResponse struct {

@@ -16,7 +16,8 @@ import (
 // service catalogue, drafts, submission, status, withdrawal, the
 // applicant's answer to a request for information, the receipt PDF
 // (signed by pdf; nil leaves it unsigned), a lead clerk's reassignment,
-// renewals and the agency staff's queue and transitions.
+// renewals, the agency staff's queue and transitions, the files an answer
+// sent, and the payments that did not settle an accrual exactly.
 func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
 	// The receipt is written for its reader: the language the request asks
 	// for, else the profile's.
@@ -43,5 +44,6 @@ func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
 		"POST /applications/{id}/assign":        handleAssignApplication(svc),
 		"POST /applications/{id}/transitions":   handleApplicationTransition(svc),
 		"GET /agency/applications":              handleAgencyQueue(svc),
+		"GET /agency/payments":                  handleUnmatchedPayments(svc),
 	}
 }

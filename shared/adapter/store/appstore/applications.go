@@ -18,7 +18,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/fees"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -34,6 +33,9 @@ var _ applications.Store = (*Store)(nil)
 //	USER#<sub>          IDEM#applications#<key>  an Idempotency-Key claim of a create or a submit
 //	APPLICATION#<id>    REF                owner of an application, for staff
 //	RECEIPT#<year>      COUNTER            the year's receipt sequence (seq, ADD only)
+//	UIN#<uin>           ACCRUAL            the application an accrual's УИН names
+//	UIN#<uin>           PAY#<event id>     a payment that did not settle it exactly, or of an
+//	                                       unknown УИН (gsi1: PAYMENTS#<agency>#unmatched, <at>#<event id>)
 const (
 	appPrefix         = "APP#"
 	refSK             = "REF" // an application's owner record, APPLICATION#<id>
@@ -53,6 +55,10 @@ const KindApplication = kindApplication
 func SK(id string) string       { return appSK(id) }
 func appRefPK(id string) string { return "APPLICATION#" + id }
 func receiptPK(year int) string { return "RECEIPT#" + strconv.Itoa(year) }
+
+// unmatchedPK is gsi1's partition of an agency's unmatched payments
+// ("" the agency of none).
+func unmatchedPK(agency string) string { return "PAYMENTS#" + agency + "#unmatched" }
 func agencyQueuePK(agency string, st applications.Status) string {
 	return "AGENCY#" + agency + "#" + string(st)
 }
@@ -151,17 +157,40 @@ type uinRefItem struct {
 	ApplicationID string `dynamodbav:"applicationId"`
 }
 
-// unmatchedPaymentItem is a payment whose УИН no accrual has: kept, never
-// applied, for the agency's reconciliation.
+// unmatchedPaymentItem is a payment that did not settle an accrual
+// exactly (an unknown УИН, an under- or overpayment): kept under its УИН,
+// one per event id, never applied again, and in its agency's partition of
+// gsi1 for the agency's reconciliation (newest first).
 type unmatchedPaymentItem struct {
-	PK      string    `dynamodbav:"pk"`
-	SK      string    `dynamodbav:"sk"`
-	Kind    string    `dynamodbav:"kind"`
-	EventID string    `dynamodbav:"eventId"`
-	Kopecks int64     `dynamodbav:"kopecks"`
-	PaidAt  time.Time `dynamodbav:"paidAt"`
-	Payer   string    `dynamodbav:"payer,omitempty"`
-	At      time.Time `dynamodbav:"at"`
+	PK            string    `dynamodbav:"pk"`
+	SK            string    `dynamodbav:"sk"`
+	GSI1PK        string    `dynamodbav:"gsi1pk"`
+	GSI1SK        string    `dynamodbav:"gsi1sk"`
+	Kind          string    `dynamodbav:"kind"`
+	EventID       string    `dynamodbav:"eventId"`
+	UIN           string    `dynamodbav:"uin"`
+	Kopecks       int64     `dynamodbav:"kopecks"`
+	PaidAt        time.Time `dynamodbav:"paidAt"`
+	Payer         string    `dynamodbav:"payer,omitempty"`
+	At            time.Time `dynamodbav:"at"`
+	Agency        string    `dynamodbav:"agency,omitempty"`
+	Outcome       string    `dynamodbav:"outcome"`
+	ApplicationID string    `dynamodbav:"applicationId,omitempty"`
+	ReceiptNumber string    `dynamodbav:"receiptNumber,omitempty"`
+	Owed          int64     `dynamodbav:"owed,omitempty"`
+	Surplus       int64     `dynamodbav:"surplus,omitempty"`
+}
+
+func fromUnmatched(u applications.UnmatchedPayment) unmatchedPaymentItem {
+	return unmatchedPaymentItem{PK: uinPK(u.UIN), SK: "PAY#" + u.EventID, GSI1PK: unmatchedPK(u.Agency),
+		GSI1SK: u.At.UTC().Format(submittedAtLayout) + "#" + u.EventID, Kind: "unmatched_payment",
+		EventID: u.EventID, UIN: u.UIN, Kopecks: u.Kopecks, PaidAt: u.PaidAt.UTC(), Payer: u.Payer, At: u.At.UTC(), Agency: u.Agency,
+		Outcome: u.Outcome, ApplicationID: u.ApplicationID, ReceiptNumber: u.ReceiptNumber, Owed: u.Owed, Surplus: u.Surplus}
+}
+
+func (it unmatchedPaymentItem) payment() applications.UnmatchedPayment {
+	return applications.UnmatchedPayment{EventID: it.EventID, UIN: it.UIN, Kopecks: it.Kopecks, PaidAt: it.PaidAt, Payer: it.Payer, At: it.At,
+		Agency: it.Agency, Outcome: it.Outcome, ApplicationID: it.ApplicationID, ReceiptNumber: it.ReceiptNumber, Owed: it.Owed, Surplus: it.Surplus}
 }
 
 type pickupAttr struct {
@@ -332,10 +361,9 @@ func (s *Store) FindByUIN(ctx context.Context, uin string) (owner, id string, er
 
 // RecordUnmatchedPayment implements applications.Store: one item per
 // event id under the УИН, so a redelivery finds it.
-func (s *Store) RecordUnmatchedPayment(ctx context.Context, p fees.Payment, at time.Time) (bool, error) {
+func (s *Store) RecordUnmatchedPayment(ctx context.Context, u applications.UnmatchedPayment) (bool, error) {
 	const op = "store.RecordUnmatchedPayment"
-	av, err := attributevalue.MarshalMap(unmatchedPaymentItem{PK: uinPK(p.UIN), SK: "PAY#" + p.EventID, Kind: "unmatched_payment",
-		EventID: p.EventID, Kopecks: p.Kopecks, PaidAt: p.PaidAt.UTC(), Payer: p.Payer, At: at.UTC()})
+	av, err := attributevalue.MarshalMap(fromUnmatched(u))
 	if err != nil {
 		return false, errs.E(op, errs.Internal, err)
 	}
@@ -431,6 +459,11 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 		if e.Clerk != nil {
 			t.Add(s.clerkDelta(*e.Clerk), failAssignRace)
 		}
+		if e.Unmatched != nil {
+			// one per event id: the application's version condition
+			// already stops a second delivery
+			t.Put(fromUnmatched(*e.Unmatched), "attribute_not_exists(pk)", nil, nil)
+		}
 		if e.Accrual != "" {
 			// a УИН is made once (the receipt's number): its reference is new
 			t.Put(uinRefItem{PK: uinPK(e.Accrual), SK: uinSK, Kind: "uin_ref", Owner: a.Owner, ApplicationID: a.ID},
@@ -480,6 +513,27 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 		in.FilterExpression = aws.String("assignee = :me")
 		in.ExpressionAttributeValues[":me"] = store.Str(assignee)
 	}
+	var items []applicationItem
+	next, err := s.queryIndex(ctx, op, in, pk, cursor, &items)
+	if err != nil {
+		return nil, "", err
+	}
+	res := make([]applications.Application, 0, len(items))
+	for _, it := range items {
+		a, err := it.application()
+		if err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		res = append(res, a)
+	}
+	return res, next, nil
+}
+
+// queryIndex runs in, a query of gsi1's partition pk, from an opaque
+// cursor ("" from the start), into out, and returns the cursor to
+// continue from. Errors: Malformed (a cursor that is not a position of
+// this query), Unavailable, Internal.
+func (s *Store) queryIndex(ctx context.Context, op string, in *dynamodb.QueryInput, pk, cursor string, out any) (string, error) {
 	if cursor != "" {
 		start, err := store.DecodeKey(cursor)
 		bad := err != nil || len(start) != 4
@@ -491,38 +545,51 @@ func (s *Store) AgencyQueue(ctx context.Context, agency string, st applications.
 			bad = k == nil || k.Value != pk || !hasPK || !hasSK || !hasGSK
 		}
 		if bad {
-			return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
+			return "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"})
 		}
 		in.ExclusiveStartKey = start
 	}
-	out, err := s.DB.Query(ctx, in)
+	res, err := s.DB.Query(ctx, in)
 	var api smithy.APIError
 	if cursor != "" && errors.As(err, &api) && api.ErrorCode() == "ValidationException" {
 		// A start key of the right shape that is not a position of this
 		// query ("The provided starting key is invalid"): the client's
 		// cursor, not a fault of ours.
-		return nil, "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"}, err)
+		return "", errs.E(op, errs.Malformed, errs.FieldError{Field: "cursor", Code: "invalid_cursor"}, err)
 	}
 	if err != nil {
-		return nil, "", store.Wrap(op, err)
+		return "", store.Wrap(op, err)
 	}
-	var items []applicationItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		return nil, "", errs.E(op, errs.Internal, err)
-	}
-	res := make([]applications.Application, 0, len(items))
-	for _, it := range items {
-		a, err := it.application()
-		if err != nil {
-			return nil, "", errs.E(op, errs.Internal, err)
-		}
-		res = append(res, a)
+	if err := attributevalue.UnmarshalListOfMaps(res.Items, out); err != nil {
+		return "", errs.E(op, errs.Internal, err)
 	}
 	next := ""
-	if len(out.LastEvaluatedKey) > 0 {
-		if next, err = store.EncodeKey(out.LastEvaluatedKey); err != nil {
-			return nil, "", errs.E(op, errs.Internal, err)
+	if len(res.LastEvaluatedKey) > 0 {
+		if next, err = store.EncodeKey(res.LastEvaluatedKey); err != nil {
+			return "", errs.E(op, errs.Internal, err)
 		}
+	}
+	return next, nil
+}
+
+// UnmatchedPayments implements applications.Store: gsi1's partition of
+// the agency's unmatched payments, newest first.
+func (s *Store) UnmatchedPayments(ctx context.Context, agency, cursor string, limit int) ([]applications.UnmatchedPayment, string, error) {
+	const op = "store.UnmatchedPayments"
+	pk := unmatchedPK(agency)
+	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
+		KeyConditionExpression:    aws.String("gsi1pk = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": store.Str(pk)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(int32(limit))}
+	var items []unmatchedPaymentItem
+	next, err := s.queryIndex(ctx, op, in, pk, cursor, &items)
+	if err != nil {
+		return nil, "", err
+	}
+	res := make([]applications.UnmatchedPayment, len(items))
+	for i, it := range items {
+		res[i] = it.payment()
 	}
 	return res, next, nil
 }
