@@ -376,6 +376,7 @@ var All = []Function{
 			{Pattern: "GET /documents/{id}/shares"},
 			{Pattern: "DELETE /documents/{id}/shares/{shareId}"},
 			{Pattern: "GET /institutions/{id}/shared-documents"},
+			{Pattern: "GET /institutions/{id}/shared-documents/{shareId}"},
 		}},
 	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{

@@ -286,6 +286,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/institutions/{id}/shared-documents/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One share with the institution (its staff only) — the document and its files with 5-minute download URLs; the read is recorded for the owner
+         * @description Staff of another institution are 403 other-institution; a share that is revoked, expired, for another specialist or of another institution is 404.
+         */
+        get: operations["sharedDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -1332,13 +1352,14 @@ export interface components {
             items: components["schemas"]["Share"][];
         };
         SharedDocumentList: {
-            items: {
-                shareId: string;
-                /** Format: date-time */
-                until: string;
-                document: components["schemas"]["Document"];
-                files: components["schemas"]["File"][];
-            }[];
+            items: components["schemas"]["SharedDocument"][];
+        };
+        SharedDocument: {
+            shareId: string;
+            /** Format: date-time */
+            until: string;
+            document: components["schemas"]["Document"];
+            files: components["schemas"]["File"][];
         };
         /** @description The body API Gateway gives its own answers (401 from the JWT authorizer, 429 from throttling). */
         GatewayMessage: {
@@ -3174,6 +3195,35 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    sharedDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                shareId: components["parameters"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedDocument"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

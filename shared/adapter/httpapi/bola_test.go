@@ -97,6 +97,7 @@ const (
 	fxFile         = "file"                             // "docId/fileId"
 	fxShare        = "share"                            // "docId/shareId"
 	fxAnswered     = "application answered with a file" // "appId/fileId"
+	fxSharedWith   = "share seen from its institution"  // "institutionId/shareId"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -129,6 +130,8 @@ var bolaRows = map[string]bolaRow{
 	"GET /documents/{id}/shares":                     {class: bolaOwned, object: fxShare, status: 200},
 	"DELETE /documents/{id}/shares/{shareId}":        {class: bolaOwned, object: fxShare, status: 204, mutates: true},
 	"GET /institutions/{id}/shared-documents":        {class: bolaStaff, object: fxInstitution, why: "staff of the institution documents are shared with"},
+	"GET /institutions/{id}/shared-documents/{shareId}": {class: bolaStaff, object: fxSharedWith,
+		why: "staff of the institution the document is shared with; institution ids are public, so a citizen's refusal reveals nothing"},
 	// inbox
 	"POST /notifications/{id}/read": {class: bolaOwned, object: fxNotification, status: 200, mutates: true},
 	// the electronic registry
@@ -418,6 +421,9 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxFile:         func() string { return e.mustFile(owner) },
 		fxShare:        func() string { return e.mustShare(owner, kgdPoly) },
 		fxAnswered:     func() string { return e.mustAnswerWithFile(owner) },
+		fxSharedWith: func() string {
+			return kgdPoly + "/" + strings.SplitN(e.mustShare(owner, kgdPoly), "/", 2)[1]
+		},
 	}
 	// Staff with a claim on such objects: an organisation alice consented to,
 	// the booking's institution, the application's agency. None may reach
@@ -428,7 +434,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
 		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin,
 		fxFile: orgAdmin, fxShare: instStaff, // the institution the document is shared with: still not the owner's routes
-		fxAnswered: agencyStaff,
+		fxAnswered: agencyStaff, fxSharedWith: instStaff,
 	}
 
 	// A document's files and shares are refused also to staff of an
@@ -444,7 +450,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare, fxAnswered} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare, fxAnswered, fxSharedWith} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

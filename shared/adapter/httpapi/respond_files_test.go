@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 )
@@ -133,4 +134,47 @@ func TestRespondWithFiles(t *testing.T) {
 		t.Fatalf("delete the file: %d %s", r.status, r.body)
 	}
 	assertProblem(t, e.do(req{method: "GET", path: path, token: fns}), http.StatusNotFound)
+}
+
+// TestSharedDocumentForStaff: staff of the institution a document is shared
+// with read that one share — the document and its files with download
+// URLs —, the read is in the owner's list of reads; staff of another
+// institution are refused, and a revoked share is 404 at once.
+func TestSharedDocumentForStaff(t *testing.T) {
+	e := newBookingEnv(t)
+	docFile := strings.SplitN(e.mustFile("alice"), "/", 2)
+	doc, file := docFile[0], docFile[1]
+	r := e.do(req{method: "POST", path: "/documents/" + doc + "/shares", token: e.token("alice"),
+		body: map[string]any{"institutionId": kgdPoly, "until": e.clock.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("share: %d %s", r.status, r.body)
+	}
+	share := r.json(t)["id"].(string)
+	path := "/institutions/" + kgdPoly + "/shared-documents/" + share
+	staff := e.staff(kgdPoly)
+
+	got := e.do(req{method: "GET", path: path, token: staff})
+	if got.status != http.StatusOK {
+		t.Fatalf("the share: %d %s", got.status, got.body)
+	}
+	body := got.json(t)
+	files, _ := body["files"].([]any)
+	if body["shareId"] != share || body["document"].(map[string]any)["id"] != doc || len(files) != 1 {
+		t.Fatalf("the share as staff read it: %v", body)
+	}
+	if f := files[0].(map[string]any); f["id"] != file || !strings.Contains(f["downloadUrl"].(string), "X-Amz-Signature=") {
+		t.Errorf("its file: %v, want a presigned download", f)
+	}
+	shares := e.do(req{method: "GET", path: "/documents/" + doc + "/shares", token: e.token("alice")})
+	if !bytes.Contains(shares.body, []byte(`"staff":"staff@`+kgdPoly+`"`)) {
+		t.Errorf("the owner's shares do not show the read: %s", shares.body)
+	}
+
+	assertType(t, e.do(req{method: "GET", path: "/institutions/" + kgdHospital + "/shared-documents/" + share, token: e.staff(kgdHospital)}),
+		http.StatusNotFound, "not-found")
+	assertType(t, e.do(req{method: "GET", path: path, token: e.staff(kgdHospital)}), http.StatusForbidden, "other-institution")
+	if r := e.do(req{method: "DELETE", path: "/documents/" + doc + "/shares/" + share, token: e.token("alice")}); r.status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	assertProblem(t, e.do(req{method: "GET", path: path, token: staff}), http.StatusNotFound)
 }

@@ -215,6 +215,10 @@ var tripRows = map[string][]tripCase{
 		doc, share, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
 		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/shares/{shareId}", doc, share), token: f.e.token(sub)}
 	}),
+	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, nil, func(f *tripFixtures, sub string) req {
+		share := strings.SplitN(f.e.mustShare(sub, kgdPoly), "/", 2)[1]
+		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents/{shareId}", kgdPoly, share), token: f.e.staff(kgdPoly)}
+	}),
 	"GET /institutions/{id}/shared-documents": trip(200, nil, func(f *tripFixtures, sub string) req {
 		f.e.mustShare(sub, kgdPoly)
 		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents", kgdPoly), token: f.e.staff(kgdPoly)}
@@ -489,30 +493,31 @@ var tripRows = map[string][]tripCase{
 // its calls depend on the data, or run on after the answer); one that meets
 // its target fails the test until it leaves the list.
 var tripsOver = map[string]string{
-	"DELETE /documents/{id}":                      "uncounted: the document, then its files and shares, their objects and items, then the transaction (9 trips)",
-	"GET /documents/{id}/shares":                  "the document and its shares at once, then each share's reads",
-	"GET /institutions/{id}/shared-documents":     "uncounted: the institution's shares, then reads per share",
-	"PUT /specialists/{id}/schedule":              "uncounted: two queries and the transaction, then the slot items put 8 at a time",
-	"POST /bookings/{id}/reschedule":              "two reads, then the new slot's three, the transaction, then a query",
-	"POST /bookings/{id}/cancel":                  "the reads, the transaction, then a query",
-	"POST /bookings/{id}/visit":                   "two reads, then a GetItem, then a query, then the transaction",
-	"POST /bookings/{id}/rebook":                  "two reads, then the new slot's five, then the transaction",
-	"POST /specialists/{id}/absences":             "uncounted: a query, the transaction, then updates and reads per booking affected",
-	"POST /waitlist":                              "uncounted: a query, the transaction, then the free slots looked for",
-	"POST /waitlist/{id}/accept":                  "two reads, then the slot's four, then the transaction",
-	"POST /waitlist/{id}/decline":                 "uncounted: the entry, the transaction, then the next in line",
-	"POST /profile/contacts/verify":               "uncounted: 7 trips one after another",
-	"POST /profile/contacts/resend":               "uncounted: 7 trips one after another",
-	"DELETE /profile/contacts/sharers/{sharerId}": "three GetItems one after another, the transaction, then an UpdateItem",
-	"POST /documents/{id}/renew":                  "uncounted: 8 trips, two transactions",
-	"POST /applications/{id}/submit":              "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
-	"POST /applications/{id}/withdraw":            "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
-	"POST /applications/{id}/respond":             "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
-	"GET /applications/{id}/files/{fileId}":       "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
-	"POST /applications/{id}/assign":              "a transaction, two GetItems, a query, then a transaction, one after another",
-	"POST /applications/{id}/transitions":         "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
-	"GET /organizations/{orgId}/documents":        "uncounted: the consents, a batch of profiles, then reads per employee",
-	"GET /organizations/{orgId}/documents.csv":    "uncounted: as GET /organizations/{orgId}/documents",
+	"DELETE /documents/{id}":                            "uncounted: the document, then its files and shares, their objects and items, then the transaction (9 trips)",
+	"GET /documents/{id}/shares":                        "the document and its shares at once, then each share's reads",
+	"GET /institutions/{id}/shared-documents":           "uncounted: the institution's shares, then reads per share",
+	"GET /institutions/{id}/shared-documents/{shareId}": "uncounted: the share, the read recorded, then the document and its files",
+	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put 8 at a time",
+	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the transaction, then a query",
+	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
+	"POST /bookings/{id}/visit":                         "two reads, then a GetItem, then a query, then the transaction",
+	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five, then the transaction",
+	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, then updates and reads per booking affected",
+	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
+	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four, then the transaction",
+	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
+	"POST /profile/contacts/verify":                     "uncounted: 7 trips one after another",
+	"POST /profile/contacts/resend":                     "uncounted: 7 trips one after another",
+	"DELETE /profile/contacts/sharers/{sharerId}":       "three GetItems one after another, the transaction, then an UpdateItem",
+	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",
+	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
+	"POST /applications/{id}/withdraw":                  "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
+	"POST /applications/{id}/respond":                   "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
+	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
+	"POST /applications/{id}/assign":                    "a transaction, two GetItems, a query, then a transaction, one after another",
+	"POST /applications/{id}/transitions":               "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
+	"GET /organizations/{orgId}/documents":              "uncounted: the consents, a batch of profiles, then reads per employee",
+	"GET /organizations/{orgId}/documents.csv":          "uncounted: as GET /organizations/{orgId}/documents",
 }
 
 // tripWait is a waiting-list request for the therapists of kgdPoly on day.

@@ -67,6 +67,8 @@ var staffRoutes = map[string]staffRoute{
 		why: "organisation ids are not secret"},
 	"GET /organizations/{orgId}/documents.csv": {role: roleOrgAdmin, other: 403, otherSlug: "other-organization",
 		why: "organisation ids are not secret"},
+	"GET /institutions/{id}/shared-documents/{shareId}": {role: roleInstitutionStaff, other: 403, otherSlug: "other-institution",
+		why: "institutions are public directory entries: refusing reveals nothing, and the share is looked up only for its own staff"},
 	"GET /institutions/{id}/shared-documents": {role: roleInstitutionStaff, other: 403, otherSlug: "other-institution",
 		why: "institutions are public directory entries: refusing reveals nothing"},
 }
@@ -126,6 +128,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 		}
 		p = strings.Replace(p, "{orgId}", org, 1)
 		p = strings.Replace(p, "{fileId}", noFile, 1) // a well-formed id: the check comes before the file is looked up
+		p = strings.Replace(p, "{shareId}", noFile, 1)
 		if pattern == "GET /specialists/{id}/bookings" {
 			p += "?date=2026-06-16"
 		}
@@ -240,6 +243,7 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 			p = strings.Replace(p, "{id}", "0190a6b2-0000-7000-8000-000000000000", 1)
 			p = strings.Replace(p, "{orgId}", org, 1)
 			p = strings.Replace(p, "{fileId}", noFile, 1)
+			p = strings.Replace(p, "{shareId}", noFile, 1)
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				p += "?date=2026-06-16"
 			}

@@ -81,7 +81,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 				return "0190a6b2-0000-7000-8000-000000000000" // every id parameter, {fileId} and {shareId} too
 			})
 			if strings.HasPrefix(rt.Path(), "/institutions/{id}/shared-documents") {
-				path = "/institutions/inst-msk-01/shared-documents" // the token's institution
+				path = strings.Replace(path, "/institutions/0190a6b2-0000-7000-8000-000000000000", "/institutions/inst-msk-01", 1) // the token's institution
 			}
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
 				path += "?date=2026-07-01"

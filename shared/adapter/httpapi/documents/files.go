@@ -296,24 +296,49 @@ type sharedDocumentResponse struct {
 // each read is recorded for the document's owner.
 func handleSharedDocuments(svc *sharing.Service) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
-		staff := sharing.Staff{Sub: id.Sub}
-		if id.InGroup("staff") {
-			staff.InstitutionID = id.Institution
-		}
-		all, err := svc.InstitutionDocuments(r.Context(), staff, r.PathValue("id"))
+		all, err := svc.InstitutionDocuments(r.Context(), sharingStaffOf(id), r.PathValue("id"))
 		if err != nil {
 			return err
 		}
 		out := httpapi.ListResponse[sharedDocumentResponse]{Items: make([]sharedDocumentResponse, len(all))}
 		for i, s := range all {
-			item := sharedDocumentResponse{ShareID: s.Share.ID, Until: s.Share.Until, Document: toDocumentResponse(s.Document), Files: []fileResponse{}}
-			for _, f := range s.Files {
-				item.Files = append(item.Files, toFile(f.File, f.Download, httpapi.Language(r)))
-			}
-			out.Items[i] = item
+			out.Items[i] = toSharedDocument(s, httpapi.Language(r))
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		httpapi.Encode(w, http.StatusOK, out)
 		return nil
 	})
+}
+
+// handleSharedDocument is one share with the caller's institution: the
+// document and its files with their download URLs; the read is recorded
+// for the document's owner. A revoked or expired share is 404 at once.
+func handleSharedDocument(svc *sharing.Service) http.Handler {
+	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
+		s, err := svc.SharedDocument(r.Context(), sharingStaffOf(id), r.PathValue("id"), r.PathValue("shareId"))
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		httpapi.Encode(w, http.StatusOK, toSharedDocument(s, httpapi.Language(r)))
+		return nil
+	})
+}
+
+// sharingStaffOf is the caller as the sharing domain judges staff: an
+// institution only for group staff.
+func sharingStaffOf(id httpapi.Identity) sharing.Staff {
+	staff := sharing.Staff{Sub: id.Sub}
+	if id.InGroup("staff") {
+		staff.InstitutionID = id.Institution
+	}
+	return staff
+}
+
+func toSharedDocument(s sharing.Shared, lang string) sharedDocumentResponse {
+	item := sharedDocumentResponse{ShareID: s.Share.ID, Until: s.Share.Until, Document: toDocumentResponse(s.Document), Files: []fileResponse{}}
+	for _, f := range s.Files {
+		item.Files = append(item.Files, toFile(f.File, f.Download, lang))
+	}
+	return item
 }
