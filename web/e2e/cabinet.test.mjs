@@ -921,11 +921,16 @@ describe('web cabinet', { concurrency: false }, () => {
     await byTestId(page, 'respond-field').selectOption('snils');
     await byTestId(page, 'respond-value').fill('112-233-445 95');
     await byTestId(page, 'respond-comment').fill('Добавил СНИЛС');
+    // the scan uploaded to the foreign passport (the files test) goes with the answer
+    const scan = page.locator('[data-testid="respond-files"] label', { hasText: 'скан.png' });
+    await scan.waitFor();
+    await scan.locator('[data-testid="respond-file"]').check();
     await shoot(page, 'application-respond');
     await byTestId(page, 'respond-submit').click();
     await byTestId(page, 'app-needs-info').waitFor({ state: 'detached' });
     assert.equal((await byTestId(page, 'app-status').textContent())?.trim(), 'На рассмотрении');
     await page.locator('[data-testid="app-timeline"]', { hasText: 'Добавил СНИЛС' }).waitFor();
+    await page.locator('[data-testid="app-timeline"]', { hasText: 'скан.png' }).waitFor();
     assertClean(page);
   });
 

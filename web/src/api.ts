@@ -330,7 +330,7 @@ export class Api {
     return this.post<T.Application>(`/applications/${enc(id)}/withdraw`, comment ? { comment } : {});
   }
   /** Answers the agency's request for information (needs_info). */
-  respondApplication(id: string, answer: { fields?: Record<string, string>; comment?: string }) {
+  respondApplication(id: string, answer: { fields?: Record<string, string>; comment?: string; files?: string[] }) {
     return this.post<T.Application>(`/applications/${enc(id)}/respond`, answer);
   }
 }

@@ -2,11 +2,12 @@
 // answering a request for information, going to an invitation (and booking
 // a time at that office), paying the state fee, collecting the result.
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { loc, t } from '../i18n';
 import { fmtDate, fmtDateTime, fmtMoney } from '../format';
-import type { Application, Service } from '../types';
+import type { Application, DocFile, Document, Service } from '../types';
 import { AuthImage } from './Appointments';
+import { docName, useTypes } from './Documents';
 import { ErrorBox, Field, serverFieldErrors, useApp } from './common';
 
 /** The clerk's last request for information: the comment of the last move to needs_info. */
@@ -18,14 +19,41 @@ function lastRequest(a: Application): string {
   return '';
 }
 
-/** In needs_info: the request, the time left, and the answer (changed fields and a comment). */
+/** A file the applicant may send: one of their documents' complete files. */
+type Sendable = { doc: Document; file: DocFile };
+
+/** The applicant's files that can go with an answer, document by document. */
+function useSendableFiles(): Sendable[] {
+  const { api } = useApp();
+  const [out, setOut] = useState<Sendable[]>([]);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const docs = (await api.documents()).items;
+        const lists = await Promise.all(docs.map(async (doc) => ({ doc, files: (await api.files(doc.id)).items })));
+        const ok = lists.flatMap(({ doc, files }) => files.filter((f) => f.status === 'ready' || f.status === 'not_scanned').map((file) => ({ doc, file })));
+        if (live) setOut(ok);
+      } catch {
+        if (live) setOut([]); // the answer goes without files; the form says none are ready
+      }
+    })();
+    return () => { live = false; };
+  }, [api]);
+  return out;
+}
+
+/** In needs_info: the request, the time left, and the answer (changed fields, a comment, files from the registry). */
 export function RespondCard({ a, svc, onDone }: { a: Application; svc?: Service; onDone: (x: Application) => void }) {
   const { api, toast } = useApp();
   const [comment, setComment] = useState('');
   const [field, setField] = useState('');
   const [value, setValue] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const sendable = useSendableFiles();
+  const types = useTypes();
   const errs = serverFieldErrors(error);
   async function send(e: Event) {
     e.preventDefault();
@@ -33,7 +61,7 @@ export function RespondCard({ a, svc, onDone }: { a: Application; svc?: Service;
     setBusy(true);
     try {
       const fields = field && value.trim() ? { [field]: value.trim() } : undefined;
-      const out = await api.respondApplication(a.id, { fields, comment: comment.trim() || undefined });
+      const out = await api.respondApplication(a.id, { fields, comment: comment.trim() || undefined, files: chosen.length ? chosen : undefined });
       toast(t('apps.responded'));
       onDone(out);
     } catch (ex) {
@@ -68,7 +96,18 @@ export function RespondCard({ a, svc, onDone }: { a: Application; svc?: Service;
           {(id, db) => <textarea id={id} aria-describedby={db} rows={3} maxLength={1000} value={comment} data-testid="respond-comment"
             onInput={(e) => setComment(e.currentTarget.value)} />}
         </Field>
-        <p class="hint">{t('apps.filesSoon')}</p>
+        <fieldset data-testid="respond-files">
+          <legend>{t('apps.attachFiles')}</legend>
+          {sendable.length === 0 && <p class="hint">{t('apps.noFilesToSend')}</p>}
+          {sendable.map(({ doc, file }) => (
+            <label key={file.id} class="check">
+              <input type="checkbox" data-testid="respond-file" data-file={file.id} checked={chosen.includes(file.id)}
+                onChange={(e) => setChosen(e.currentTarget.checked ? [...chosen, file.id] : chosen.filter((x) => x !== file.id))} />
+              {' '}{file.name} <span class="muted">({docName(doc, types.data ?? new Map())})</span>
+            </label>
+          ))}
+          {Object.entries(errs).filter(([k]) => k === 'files' || k.startsWith('files[')).map(([k, m]) => <p key={k} class="field-error">{m}</p>)}
+        </fieldset>
         <button type="submit" class="btn btn-primary" disabled={busy} data-testid="respond-submit">{t('apps.sendAnswer')}</button>
       </form>
     </div>

@@ -382,7 +382,7 @@ export function ApplicationPage({ id }: { id: string }) {
               key: `${e.at}-${i}`,
               at: fmtDateTime(e.at),
               title: <>{e.from && e.from !== e.to ? `${t(`astatus.${e.from}`)} → ` : ''}<strong>{t(`astatus.${e.to}`)}</strong></>,
-              sub: [roleName(e.role), e.comment, e.noteText ? loc(e.noteText) : ''].filter(Boolean).join(' · '),
+              sub: [roleName(e.role), e.comment, e.noteText ? loc(e.noteText) : '', (e.files ?? []).map((f) => f.name).join(', ')].filter(Boolean).join(' · '),
             }))} />
           </div>
         </div>
