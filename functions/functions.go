@@ -407,6 +407,8 @@ var All = []Function{
 			{Pattern: "GET /bookings/{id}/qr.png"},
 			{Pattern: "GET /bookings/{id}/confirmation.pdf"},
 			{Pattern: "GET /bookings/{id}/calendar.ics"},
+			{Pattern: "GET /bookings/{id}/act.pdf"},
+			{Pattern: "GET /bookings/{id}/prescriptions/{n}/prescription.pdf"},
 			{Pattern: "POST /bookings/{id}/reschedule", Costly: true},
 			{Pattern: "POST /bookings/{id}/cancel"},
 			{Pattern: "POST /bookings/{id}/visit"},
@@ -423,8 +425,10 @@ var All = []Function{
 	// a contact's tag.
 	{Name: Profile, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			// Query: the family's list, and the documents naming a dependent.
-			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}},
+			// Query: the family's list, and the documents naming a dependent;
+			// BatchWriteItem: a hand-over at 18 copies a document's history
+			// and file records to the grown-up's account and deletes the holder's.
+			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}},
 			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
@@ -437,6 +441,8 @@ var All = []Function{
 			{Pattern: "GET /family/{personId}"},
 			{Pattern: "PATCH /family/{personId}"},
 			{Pattern: "DELETE /family/{personId}"},
+			{Pattern: "POST /family/{personId}/handover", Status: http.StatusCreated},
+			{Pattern: "POST /family/handover/redeem", Costly: true},
 		}},
 	// Every status change of an application is told on the person's
 	// channels; its receipt is a PDF signed as Kabinet (PDFSigning); the

@@ -226,15 +226,21 @@ var partitioned = []string{
 	"shared/adapter/store/inboxstore", "shared/adapter/store/orgstore", "shared/adapter/store/ingeststore",
 	"shared/adapter/store/remindstore", "shared/adapter/store/allstore", "shared/adapter/store/storetest",
 	"shared/adapter/store/filestore", "shared/adapter/store/sharestore", "shared/adapter/store/dirstore",
-	"shared/domain/files", "shared/domain/sharing",
+	"shared/domain/files", "shared/domain/sharing", "shared/adapter/store/handoverstore",
 }
 
 // reminderPipeline is what the reminder pipeline's functions serve: the due index
 // holds documents, bookings, applications' messages and their deadlines
 // (which the applications domain decides, on its store), and a reminder
 // lands in the inbox.
-var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox",
-	"remindstore", "docstore", "bookingstore", "dirstore", "inboxstore", "appstore"}
+// A child's 18th birthday and their hand-over's deadline are due there
+// too (family, familystore); the functions that act on them also archive
+// (handoverstore, which knows the files' records a document moves with).
+var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox", "family",
+	"remindstore", "docstore", "familystore", "bookingstore", "dirstore", "inboxstore", "appstore"}
+
+// reminderActors are the pipeline's functions that act on what is due.
+var reminderActors = append(slices.Clone(reminderPipeline), "filestore", "files", "handoverstore")
 
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
@@ -242,8 +248,11 @@ var serves = map[string][]string{
 	// family: a document's subject may be a dependent of the holder's.
 	// Documents keeps files and their shares with institutions (which must
 	// be in the directory); an infected file's notice is a files type.
-	Documents:     {"docstore", "family", "familystore", "files", "filestore", "sharing", "sharestore", "directory", "dirstore", "inbox"},
-	Profile:       {"docstore", "family", "familystore"},
+	Documents: {"docstore", "family", "familystore", "files", "filestore", "sharing", "sharestore", "directory", "dirstore", "inbox"},
+	// a grown-up child's documents move, with their files' records, to
+	// their own account (handoverstore, filestore's keys)
+	// (an infected file's notice, filestore's, is an inbox type)
+	Profile:       {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's
@@ -263,9 +272,9 @@ var serves = map[string][]string{
 	// applies GuardDuty's verdicts on them.
 	Ingest: {"ingest", "issuers", "applications", "inbox", "ingeststore", "docstore", "appstore", "inboxstore", "directory",
 		"files", "filestore"},
-	ExpiryScan:       reminderPipeline,
+	ExpiryScan:       reminderActors,
 	ReminderDispatch: reminderPipeline,
-	ReminderWorker:   reminderPipeline,
+	ReminderWorker:   reminderActors,
 }
 
 // GIVEN every function WHEN its build is listed THEN of the domains and

@@ -19,11 +19,14 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
@@ -66,6 +69,10 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		Deadlines: deadlines.On(appstore.New(st), docstore.New(st), log),
 		// a lapsed waiting-list offer goes to the next in line
 		Offers: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, Waits: bk},
+		// a child's 18th birthday offers the hand-over of their documents;
+		// its deadline, unredeemed, archives them
+		GrownUps: &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now),
+			Zone: family.HolderZone(st), Handovers: handoverstore.New(st, ids.New)},
 		NewID:  ids.New,
 		Log:    log,
 		Shards: store.DueShards,

@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -54,8 +55,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		Verifications: st, Codes: core.Publisher(cfg, cl), Log: log}
 	// The people the holder acts for: a dependent is removed only once no
 	// document names them.
+	// A grown-up child's documents are handed over to their own account
+	// (handoverstore) here, when they redeem the holder's code.
 	fam := &family.Service{Store: familystore.New(st), Records: docstore.New(st), Now: time.Now, NewID: ids.New,
-		Today: family.HolderToday(docs, time.Now)}
+		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Handovers: handoverstore.New(st, ids.New)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Profile, profile.Handlers(docs, fam))
 	if err != nil {

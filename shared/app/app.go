@@ -29,6 +29,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/filing"
@@ -81,7 +82,8 @@ type Services struct {
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
 		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
-	fam := &family.Service{Store: st, Records: st, Now: now, NewID: ids.New, Today: family.HolderToday(docs, now)}
+	fam := Family(st, now)
+	fam.Records = st
 	docs.Subjects = fam
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	video := c.VideoBase
@@ -202,10 +204,19 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 		Places:    places,
 		Deadlines: deadlines.On(st, st, log),
 		Offers:    Offers(st, places, time.Now),
+		GrownUps:  Family(st, time.Now),
 		NewID:     ids.New,
 		Log:       log,
 		Shards:    store.DueShards,
 	}, nil
+}
+
+// Family is the people in account holders' care with their hand-overs at
+// 18, as functions/profile builds it and functions/reminder-worker hands
+// children growing up to.
+func Family(st *allstore.Store, now func() time.Time) *family.Service {
+	return &family.Service{Store: st, Now: now, NewID: ids.New, Today: family.HolderToday(st, now), Zone: family.HolderZone(st),
+		Handovers: handoverstore.New(st.Store, ids.New)}
 }
 
 // Offers is the appointment book the reminder pipeline hands lapsed
@@ -253,6 +264,7 @@ func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger)
 		Places:    places,
 		Deadlines: deadlines.On(st, st, log),
 		Offers:    Offers(st, places, time.Now),
+		GrownUps:  Family(st, time.Now),
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

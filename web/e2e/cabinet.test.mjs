@@ -695,6 +695,34 @@ describe('web cabinet', { concurrency: false }, () => {
     assertClean(page);
   });
 
+  test('staff of the institution see the booking on their visits screen, not yet closable', async () => {
+    assert.ok(bookingId, 'needs the booking of the previous test');
+    const b = (await apiCall(await devToken(user), 'GET', `/bookings/${bookingId}`)).body;
+    const staffCtx = await newContext(DESKTOP);
+    const staff = await staffCtx.newPage();
+    watch(staff, 'staff-visits');
+    try {
+      await staff.goto(`${BASE_URL}/#/visits`);
+      await byTestId(staff, 'signin-form').waitFor();
+      await byTestId(staff, 'signin-user').fill(`${user}-registrar`);
+      await byTestId(staff, 'signin-role').selectOption('staff');
+      await byTestId(staff, 'signin-institution').fill(b.institution.id);
+      await byTestId(staff, 'signin-submit').click();
+      await byTestId(staff, 'visits-page').waitFor();
+      await byTestId(staff, 'visits-specialist').selectOption(b.specialist.id);
+      await byTestId(staff, 'visits-date').fill(b.date);
+      const card = staff.locator('[data-testid="visit-card"]', { hasText: b.confirmationNumber });
+      await card.waitFor();
+      // The appointment has not begun: nothing to close yet.
+      assert.equal(await card.locator('[data-testid="visit-open"]').count(), 0);
+      await checkA11y(staff, 'staff-visits');
+      await shoot(staff, 'staff-visits');
+      assertClean(staff);
+    } finally {
+      await staffCtx.close();
+    }
+  });
+
   test('reschedules the booking', async () => {
     assert.ok(bookingId, 'needs the booking of the previous test');
     const before = await byTestId(page, 'booking-when').textContent();

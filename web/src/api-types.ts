@@ -571,6 +571,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bookings/{id}/act.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The act of service of a closed visit, a PDF signed by Kabinet (PAdES)
+         * @description In the reader's language (Accept-Language, else the profile's), rendered from the visit's record on download and signed then. 404 for a visit that gave no act.
+         */
+        get: operations["visitActPDF"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bookings/{id}/prescriptions/{n}/prescription.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One e-prescription of a closed visit, a PDF signed by Kabinet (PAdES)
+         * @description The visit's n-th prescription (from 1), in the reader's language, rendered from the visit's record on download and signed then. 404 beyond the visit's prescriptions.
+         */
+        get: operations["visitPrescriptionPDF"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/bookings/{id}/reschedule": {
         parameters: {
             query?: never;
@@ -882,6 +922,48 @@ export interface paths {
          * @description A merge of name, birthDate, relation, snils, until; If-Match honoured when sent.
          */
         patch: operations["updateFamilyMember"];
+        trace?: never;
+    };
+    "/family/{personId}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time code that hands a grown-up child's documents over to their own account
+         * @description The holder only, from the child's 18th birthday until the hand-over's deadline; valid 72 hours (never past the deadline), single use; a new code replaces the previous one. 409 no_handover otherwise.
+         */
+        post: operations["issueHandoverCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/family/handover/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take over the documents a parent kept for me as a child
+         * @description The grown-up, signed in to their own account, redeems the code the holder gave them; the documents (with their history and their files' records) move to this account. The same caller redeeming again finishes a move that stopped half-way and answers the same; a wrong, expired, replaced or used code is 422 (code handover_code_invalid).
+         */
+        post: operations["redeemHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/documents/{id}/renew": {
@@ -1540,7 +1622,7 @@ export interface components {
         HistoryEntry: {
             id: string;
             /** @enum {string} */
-            action: "created" | "updated" | "archived" | "unarchived" | "renewal_started" | "reminder_sent" | "reminder_acked" | "reminder_snoozed" | "replaced" | "revoked";
+            action: "created" | "updated" | "archived" | "unarchived" | "renewal_started" | "reminder_sent" | "reminder_acked" | "reminder_snoozed" | "replaced" | "revoked" | "handed_over";
             /** @description Names of the changed fields. */
             fields?: string[];
             replacedBy?: string;
@@ -1622,17 +1704,45 @@ export interface components {
             /** Format: date */
             until?: string;
             /**
-             * @description active; grown_up: a child who has turned 18 (from adultOn, 28 February for a 29 February birthday in a common year); expired: a ward whose power of attorney has ended.
+             * @description active; grown_up: a child who has turned 18 (from adultOn, 1 March for a 29 February birthday in a common year); expired: a ward whose power of attorney has ended.
              * @enum {string}
              */
             status: "active" | "grown_up" | "expired";
             /** Format: date */
             adultOn?: string;
+            handover?: components["schemas"]["Handover"];
             version: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description The hand-over of a grown-up child's documents to their own account. offered: from the 18th birthday the holder may ask for a one-time code (codeUntil: the current one's end) until deadline; redeemed: the grown-up redeemed it and moved documents moved; archived: nobody redeemed a code by the deadline, the documents stay with the holder, archived. */
+        Handover: {
+            /** @enum {string} */
+            state: "offered" | "redeemed" | "archived";
+            /** Format: date-time */
+            deadline?: string;
+            /** Format: date-time */
+            codeUntil?: string;
+            moved: number;
+        };
+        HandoverCode: {
+            /**
+             * @description Shown once; Kabinet keeps only its hash. Asking again replaces it.
+             * @example K7QM-2XPA-9HDT-RW4C
+             */
+            code: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        HandoverRedeem: {
+            code: string;
+        };
+        HandoverRedeemed: {
+            /** @description How many documents are now the caller's. */
+            moved: number;
+            name: string;
         };
         PersonList: {
             items: components["schemas"]["Person"][];
@@ -1829,7 +1939,7 @@ export interface components {
             mode: "in_person" | "video";
             /** @description As the profile's phone; kept in E.164. */
             contactPhone?: string;
-            /** @description a referral of yours (written at a visit) for the slot's specialization, valid on its day; the booking uses it up (422 unknown_referral, referral_other_specialization, referral_used, referral_expired) */
+            /** @description a referral of yours (written at a visit) for the slot's specialization, valid on its day; the booking uses it up, and cancelling the booking (by you or the institution) releases it; it was written for one person (the visit's patient), whom the booking must be for (422 unknown_referral, referral_other_specialization, referral_used, referral_expired, referral_other_patient) */
             referralId?: string;
             /** @description A dependent's id (GET /family) the appointment is for; absent or `self` for my own. The per-person rules (one booking a specialist a day, no overlap, 5 upcoming) count per patient; the specialist's age bounds are checked on the patient's birth date (409 age_not_accepted); a grown-up child is 409 dependent_not_active. */
             patient?: string;
@@ -3775,6 +3885,65 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    visitActPDF: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed PDF. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    visitPrescriptionPDF: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed PDF. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
     reschedule: {
         parameters: {
             query?: never;
@@ -4559,6 +4728,72 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    issueHandoverCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code, shown once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    redeemHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "K7QM-2XPA-9HDT-RW4C"
+                 *     }
+                 */
+                "application/json": components["schemas"]["HandoverRedeem"];
+            };
+        };
+        responses: {
+            /** @description Moved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverRedeemed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
     renewDocument: {
         parameters: {
             query?: never;
@@ -4664,6 +4899,8 @@ export interface operations {
                 status?: "draft" | "awaiting_payment" | "received" | "processing" | "needs_info" | "invited" | "approved" | "ready_for_pickup" | "rejected" | "withdrawn";
                 serviceCode?: string;
                 from?: string;
+                /** @description `self` for my own applications, a dependent's id (GET /family) for theirs; absent: everyone's. */
+                subject?: string;
                 to?: string;
                 /** @description Page size (default 20); larger values are clamped to 100. */
                 limit?: components["parameters"]["Limit"];

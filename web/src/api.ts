@@ -263,6 +263,10 @@ export class Api {
     return this.get<T.SpecialistList>(`/institutions/${enc(institutionId)}/specialists`);
   }
   specialist(id: string) { return this.get<T.Specialist>(`/specialists/${enc(id)}`); }
+  /** Staff: a specialist's bookings on a local date. */
+  specialistBookings(id: string, date: string) { return this.get<T.BookingList>(`/specialists/${enc(id)}/bookings${query({ date })}`); }
+  /** Staff: close a visit (outcome, comment, act, prescriptions, referrals). */
+  closeVisit(id: string, body: T.VisitInput) { return this.post<T.Booking>(`/bookings/${enc(id)}/visit`, body); }
   slots(id: string, params: { from?: string; to?: string; partOfDay?: string }) {
     return this.get<T.SlotList>(`/specialists/${enc(id)}/slots${query(params)}`);
   }
@@ -302,6 +306,10 @@ export class Api {
   addPerson(body: T.PersonInput, key: string) { return this.post<T.Person>('/family', body, { idempotencyKey: key }); }
   person(id: string) { return this.get<T.Person>(`/family/${enc(id)}`); }
   deletePerson(id: string) { return this.call<void>(`/family/${enc(id)}`, { method: 'DELETE' }); }
+  /** A one-time code handing a grown-up child's documents over (shown once: the server keeps its hash). */
+  handoverCode(id: string) { return this.post<T.HandoverCode>(`/family/${enc(id)}/handover`); }
+  /** The grown-up takes over the documents a parent kept for them. */
+  redeemHandover(code: string) { return this.post<T.HandoverRedeemed>('/family/handover/redeem', { code }); }
 
   // ---- applications ----
   services() { return this.get<T.ServiceList>('/services'); }
@@ -313,7 +321,7 @@ export class Api {
       method: 'POST', body: { serviceCode, fields, ...(subject ? { subject } : {}) }, idempotencyKey: key,
     });
   }
-  applications(page: { limit?: number; cursor?: string } = {}) {
+  applications(page: { limit?: number; cursor?: string; subject?: string } = {}) {
     return this.get<T.ApplicationList>(`/applications${query({ limit: 100, ...page })}`);
   }
   application(id: string) { return this.call<T.Application>(`/applications/${enc(id)}`); }

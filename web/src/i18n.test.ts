@@ -47,7 +47,7 @@ describe('dictionaries', () => {
       bstatus: ['confirmed', 'cancelled', 'completed', 'no_show'],
       astatus: ['draft', 'received', 'processing', 'needs_info', 'approved', 'rejected', 'withdrawn'],
       hist: ['created', 'updated', 'archived', 'unarchived', 'renewal_started', 'reminder_sent', 'reminder_acked',
-        'reminder_snoozed', 'replaced', 'revoked'],
+        'reminder_snoozed', 'replaced', 'revoked', 'handed_over'],
       'book.event': ['booked', 'rescheduled', 'cancelled', 'visit'],
       'appt.mode': ['in_person', 'video'],
       'doc.source': ['user', 'rule', 'agency'],

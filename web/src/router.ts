@@ -27,6 +27,7 @@ const table: [string, RegExp][] = [
   ['family', /^\/family$/],
   ['person', /^\/family\/(?<id>[^/]+)$/],
   ['shared', /^\/shared$/],
+  ['visits', /^\/visits$/],
 ];
 
 export function parseHash(hash: string): Route {

@@ -32,6 +32,7 @@ export type BookingInput = S['BookingInput'];
 export type BookingEvent = S['BookingEvent'];
 export type Booking = S['Booking'];
 export type BookingList = S['BookingList'];
+export type VisitInput = S['VisitInput'];
 export type OfferedSlot = S['OfferedSlot'];
 export type WaitInput = S['WaitInput'];
 export type WaitEntry = S['WaitEntry'];
@@ -51,6 +52,8 @@ export interface JournalFilter {
 export type Person = S['Person'];
 export type PersonList = S['PersonList'];
 export type PersonInput = S['PersonInput'];
+export type HandoverCode = S['HandoverCode'];
+export type HandoverRedeemed = S['HandoverRedeemed'];
 
 export type Channels = S['Channels'];
 export type Contact = S['Contact'];

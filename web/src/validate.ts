@@ -240,7 +240,7 @@ export function checkEmail(s: string): string | null {
 // field's format (shared/domain/applications/rules.go, formats).
 const FORMAT_CODES: Record<string, string> = {
   snils: 'invalid_snils', inn: 'invalid_inn', ogrn: 'invalid_ogrn', ogrnip: 'invalid_ogrnip',
-  passport: 'invalid_passport', foreign: 'invalid_passport', licence: 'invalid_licence', oms: 'invalid_oms',
+  passport: 'invalid_passport', foreign: 'invalid_passport', birth_certificate: 'invalid_birth_certificate', licence: 'invalid_licence', oms: 'invalid_oms',
   phone: 'invalid_phone', email: 'invalid_email', postal_code: 'invalid_postal_code', date: 'invalid_date', past_date: 'invalid_date',
 };
 

@@ -43,6 +43,23 @@ func (c *crashAfter) middleware(st *middleware.Stack) error {
 		}), middleware.After)
 }
 
+// dyingAfter is e's API on the same table and clock, served by a function
+// whose DynamoDB dies after `after` transactions (crashAfter); its server
+// stops with the test.
+func (e *env) dyingAfter(after int) *env {
+	e.t.Helper()
+	crash := &crashAfter{after: after}
+	cl, err := core.NewClients(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, crash.middleware) })
+	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
+	srv := httptest.NewServer(apiHandler(e.t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
+	e.t.Cleanup(srv.Close)
+	return &env{t: e.t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
+}
+
 // notificationsOf counts sub's inbox notifications by kind.
 func (e *env) notificationsOf(sub string) map[string]int {
 	e.t.Helper()
@@ -77,16 +94,7 @@ func TestAbsenceCancelsADayResumably(t *testing.T) {
 	body := map[string]any{"from": "2026-06-16", "to": "2026-06-16", "reason": "Врач заболел"}
 
 	// the first run dies midway
-	crash := &crashAfter{after: n / 4}
-	cl, err := core.NewClients(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, crash.middleware) })
-	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
-	srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
-	defer srv.Close()
-	dying := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
+	dying := e.dyingAfter(n / 4)
 	r := dying.do(req{method: "POST", path: "/specialists/" + kgdTherapist + "/absences", token: e.staff(kgdPoly), body: body})
 	if r.status != http.StatusServiceUnavailable {
 		t.Fatalf("the dying run: %d %s, want 503", r.status, r.body)

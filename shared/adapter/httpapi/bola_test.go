@@ -98,6 +98,8 @@ const (
 	fxShare        = "share"                            // "docId/shareId"
 	fxAnswered     = "application answered with a file" // "appId/fileId"
 	fxSharedWith   = "share seen from its institution"  // "institutionId/shareId"
+	fxGrownUp      = "child who has turned 18"
+	fxVisited      = "booking whose visit gave an act and a prescription" // "bookingId/1"
 )
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
@@ -135,24 +137,26 @@ var bolaRows = map[string]bolaRow{
 	// inbox
 	"POST /notifications/{id}/read": {class: bolaOwned, object: fxNotification, status: 200, mutates: true},
 	// the electronic registry
-	"GET /institutions/{id}":              {class: bolaDirectory, object: fxInstitution, status: 200, why: "institutions are public directory entries"},
-	"GET /institutions/{id}/specialists":  {class: bolaDirectory, object: fxInstitution, status: 200, why: "institutions are public directory entries"},
-	"GET /specialists/{id}":               {class: bolaDirectory, object: fxSpecialist, status: 200, why: "specialists are public directory entries"},
-	"GET /specialists/{id}/slots":         {class: bolaDirectory, object: fxSpecialist, status: 200, why: "free slots are public: they name no one"},
-	"PUT /specialists/{id}/schedule":      {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
-	"GET /specialists/{id}/bookings":      {class: bolaStaff, object: fxSpecialist, query: "?date=2026-06-16", why: "staff of the specialist's institution"},
-	"GET /bookings/{id}":                  {class: bolaOwned, object: fxBooking, status: 200},
-	"GET /bookings/{id}/qr.png":           {class: bolaOwned, object: fxBooking, status: 200},
-	"GET /bookings/{id}/confirmation.pdf": {class: bolaOwned, object: fxBooking, status: 200},
-	"GET /bookings/{id}/calendar.ics":     {class: bolaOwned, object: fxBooking, status: 200},
-	"POST /bookings/{id}/reschedule":      {class: bolaOwned, object: fxBooking, body: map[string]any{"slotId": bolaRescheduleTarget}, status: 200, mutates: true},
-	"POST /bookings/{id}/cancel":          {class: bolaOwned, object: fxBooking, body: map[string]any{"reason": "not mine"}, status: 200, mutates: true},
-	"POST /bookings/{id}/visit":           {class: bolaStaff, object: fxBooking, why: "staff of the booking's institution record the visit"},
-	"POST /bookings/{id}/rebook":          {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
-	"POST /specialists/{id}/absences":     {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
-	"DELETE /waitlist/{id}":               {class: bolaOwned, object: fxWaiting, alsoOn: []string{fxOffer}, status: 204, mutates: true},
-	"POST /waitlist/{id}/accept":          {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, body: map[string]any{"mode": "in_person"}, status: 201, mutates: true},
-	"POST /waitlist/{id}/decline":         {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, status: 200, mutates: true},
+	"GET /institutions/{id}":                                {class: bolaDirectory, object: fxInstitution, status: 200, why: "institutions are public directory entries"},
+	"GET /institutions/{id}/specialists":                    {class: bolaDirectory, object: fxInstitution, status: 200, why: "institutions are public directory entries"},
+	"GET /specialists/{id}":                                 {class: bolaDirectory, object: fxSpecialist, status: 200, why: "specialists are public directory entries"},
+	"GET /specialists/{id}/slots":                           {class: bolaDirectory, object: fxSpecialist, status: 200, why: "free slots are public: they name no one"},
+	"PUT /specialists/{id}/schedule":                        {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
+	"GET /specialists/{id}/bookings":                        {class: bolaStaff, object: fxSpecialist, query: "?date=2026-06-16", why: "staff of the specialist's institution"},
+	"GET /bookings/{id}":                                    {class: bolaOwned, object: fxBooking, status: 200},
+	"GET /bookings/{id}/qr.png":                             {class: bolaOwned, object: fxBooking, status: 200},
+	"GET /bookings/{id}/confirmation.pdf":                   {class: bolaOwned, object: fxBooking, status: 200},
+	"GET /bookings/{id}/act.pdf":                            {class: bolaOwned, object: fxVisited, status: 200},
+	"GET /bookings/{id}/prescriptions/{n}/prescription.pdf": {class: bolaOwned, object: fxVisited, status: 200},
+	"GET /bookings/{id}/calendar.ics":                       {class: bolaOwned, object: fxBooking, status: 200},
+	"POST /bookings/{id}/reschedule":                        {class: bolaOwned, object: fxBooking, body: map[string]any{"slotId": bolaRescheduleTarget}, status: 200, mutates: true},
+	"POST /bookings/{id}/cancel":                            {class: bolaOwned, object: fxBooking, body: map[string]any{"reason": "not mine"}, status: 200, mutates: true},
+	"POST /bookings/{id}/visit":                             {class: bolaStaff, object: fxBooking, why: "staff of the booking's institution record the visit"},
+	"POST /bookings/{id}/rebook":                            {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
+	"POST /specialists/{id}/absences":                       {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
+	"DELETE /waitlist/{id}":                                 {class: bolaOwned, object: fxWaiting, alsoOn: []string{fxOffer}, status: 204, mutates: true},
+	"POST /waitlist/{id}/accept":                            {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, body: map[string]any{"mode": "in_person"}, status: 201, mutates: true},
+	"POST /waitlist/{id}/decline":                           {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, status: 200, mutates: true},
 	// applications
 	"GET /applications/{id}":                {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
 	"GET /applications/{id}/payment-qr.png": {class: bolaOwned, object: fxUnpaid, status: 200},
@@ -173,6 +177,7 @@ var bolaRows = map[string]bolaRow{
 	"GET /family/{personId}":                      {class: bolaOwned, object: fxDependent, status: 200},
 	"PATCH /family/{personId}":                    {class: bolaOwned, object: fxDependent, body: map[string]any{"name": "Моя теперь"}, status: 200, mutates: true},
 	"DELETE /family/{personId}":                   {class: bolaOwned, object: fxDependent, status: 204, mutates: true},
+	"POST /family/{personId}/handover":            {class: bolaOwned, object: fxGrownUp, status: 201, mutates: true},
 	"DELETE /profile/contacts/sharers/{sharerId}": {class: bolaOwned, object: fxSharer, status: 204, mutates: true},
 	// consents and organisations
 	"DELETE /consents/{id}":                    {class: bolaOwned, object: fxConsent, status: 204, mutates: true},
@@ -372,6 +377,26 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			bookingDays = bookingDays[1:]
 			return e.mustBook(owner, kgd(kgdTherapist, day+" 10:00"))["id"].(string)
 		},
+		fxVisited: func() string {
+			// for a child of alice's: the child's own places, not alice's five
+			start := local(zoneKgd, "2026-06-18 12:30")
+			kid := e.mustAddPerson(owner, map[string]any{"name": "Петя", "birthDate": "2016-04-01", "relation": "child"})["id"].(string)
+			body := bookBody(kgd(kgdPediatric, "2026-06-18 12:30"), "in_person")
+			body["patient"] = kid
+			r := e.do(req{method: "POST", path: "/bookings", token: e.token(owner), body: body})
+			if r.status != http.StatusCreated {
+				t.Fatalf("book for the child: %d %s", r.status, r.body)
+			}
+			id := r.json(t)["id"].(string)
+			now := e.clock.Now()
+			defer e.clock.Set(now)
+			e.clock.Set(start.Add(20 * time.Minute))
+			if r := e.do(req{method: "POST", path: "/bookings/" + id + "/visit", token: e.staff(kgdPoly), body: map[string]any{
+				"outcome": "completed", "act": "Осмотр проведён", "prescriptions": []any{map[string]any{"drug": "Ибупрофен", "until": "2026-07-31"}}}}); r.status != http.StatusOK {
+				t.Fatalf("close the visit: %d %s", r.status, r.body)
+			}
+			return id + "/1"
+		},
 		fxInstCancel: func() string {
 			day := cancelDays[0]
 			cancelDays = cancelDays[1:]
@@ -415,6 +440,14 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		fxDependent: func() string {
 			return e.mustAddPerson(owner, map[string]any{"name": "Маша", "birthDate": "2015-03-01", "relation": "child"})["id"].(string)
 		},
+		fxGrownUp: func() string {
+			// added as a child of 17 a month ago, 18 since ten days
+			now := e.clock.Now()
+			defer e.clock.Set(now)
+			e.clock.Set(now.AddDate(0, 0, -40))
+			born := now.AddDate(-18, 0, -10).Format(time.DateOnly)
+			return e.mustAddPerson(owner, map[string]any{"name": "Вера", "birthDate": born, "relation": "child"})["id"].(string)
+		},
 		fxInstitution:  func() string { return kgdPoly },
 		fxSpecialist:   func() string { return kgdTherapist },
 		fxOrganisation: func() string { return "acme" },
@@ -432,7 +465,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 	claimants := map[string]string{
 		fxDocument: orgAdmin, fxArchived: orgAdmin, fxReminded: orgAdmin, fxRenewable: orgAdmin, fxNotification: orgAdmin,
 		fxConsent: orgAdmin, fxBooking: instStaff, fxInstCancel: instStaff, fxDraft: agencyStaff, fxSubmitted: agencyStaff,
-		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin,
+		fxNeedsInfo: agencyStaff, fxUnpaid: agencyStaff, fxSharer: orgAdmin, fxWaiting: instStaff, fxOffer: instStaff, fxDependent: orgAdmin, fxGrownUp: orgAdmin, fxVisited: instStaff,
 		fxFile: orgAdmin, fxShare: instStaff, // the institution the document is shared with: still not the owner's routes
 		fxAnswered: agencyStaff, fxSharedWith: instStaff,
 	}
@@ -450,7 +483,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 
 	shared := map[string]string{}
 	for _, k := range []string{fxConsent, fxDocument, fxArchived, fxReminded, fxRenewable, fxNotification, fxBooking, fxInstCancel, fxDraft, fxSubmitted,
-		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxFile, fxShare, fxAnswered, fxSharedWith} {
+		fxNeedsInfo, fxUnpaid, fxInstitution, fxSpecialist, fxOrganisation, fxSharer, fxWaiting, fxOffer, fxDependent, fxGrownUp, fxVisited, fxFile, fxShare, fxAnswered, fxSharedWith} {
 		shared[k] = makers[k]()
 	}
 	for p, row := range bolaRows {

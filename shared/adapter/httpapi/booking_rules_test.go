@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -154,4 +155,63 @@ func (e *env) absence(inst, spec, from, to string) map[string]any {
 		e.t.Fatalf("absence of %s %s..%s: %d %s", spec, from, to, r.status, r.body)
 	}
 	return r.json(e.t)
+}
+
+// TestNoOverlapUnderConcurrency: one person, all at once, books two
+// appointments at 10:00 at two institutions and moves a third one there, on
+// each of two days (six requests in parallel); on a day every pair
+// overlaps. The overlap rule is a condition of the booking's (and the
+// move's) transaction, the person's booking sequence, not only a read
+// before it: on each day exactly one succeeds, the others are refused as
+// overlapping (or 503 for the client to retry), and the person's
+// confirmed bookings never overlap. (A move holds no new place, so the
+// places cannot serialize it against a booking.)
+func TestNoOverlapUnderConcurrency(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1))
+	for round, at := range []struct{ target, held string }{{"09:00", "12:00"}, {"10:00", "12:30"}, {"11:00", "11:30"}} {
+		sub := fmt.Sprintf("racer-%d", round)
+		days := []string{"2026-06-16", "2026-06-17"}
+		var reqs []req
+		for _, day := range days {
+			moving := e.mustBook(sub, kgd(kgdTherapist, day+" "+at.held))["id"].(string)
+			reqs = append(reqs,
+				req{method: "POST", path: "/bookings/" + moving + "/reschedule", token: e.token(sub), body: map[string]any{"slotId": kgd(kgdTherapist, day+" "+at.target)}},
+				req{method: "POST", path: "/bookings", token: e.token(sub), body: bookBody(kgd(kgdPediatric, day+" "+at.target), "in_person")},
+				req{method: "POST", path: "/bookings", token: e.token(sub), body: bookBody(kgd(kgdEyes, day+" "+at.target), "in_person")})
+		}
+		rs := e.sendAll(reqs)
+		t.Logf("round %d: %v", round, outcomes(rs))
+		for i, day := range days {
+			done := 0
+			for _, r := range rs[3*i : 3*i+3] {
+				switch {
+				case r.status == http.StatusCreated || r.status == http.StatusOK:
+					done++
+				case r.status == http.StatusConflict:
+					assertType(t, r, http.StatusConflict, "overlapping-booking")
+				case r.status != http.StatusServiceUnavailable:
+					t.Errorf("%s: %d %s", day, r.status, r.body)
+				}
+			}
+			if done > 1 {
+				t.Errorf("round %d, %s: %d overlapping appointments made at once", round, day, done)
+			}
+		}
+		var mine []map[string]any
+		for _, b := range items(e.do(req{method: "GET", path: "/bookings", token: e.token(sub)}).json(t)) {
+			if b["status"] == "confirmed" {
+				mine = append(mine, b)
+			}
+		}
+		for i, a := range mine {
+			for _, b := range mine[i+1:] {
+				if a["start"].(string) < b["end"].(string) && b["start"].(string) < a["end"].(string) {
+					t.Errorf("round %d: overlapping confirmed bookings %v–%v and %v–%v", round, a["start"], a["end"], b["start"], b["end"])
+				}
+			}
+		}
+	}
 }

@@ -45,15 +45,21 @@ func TestActiveDocumentsCap(t *testing.T) {
 }
 
 // TestOpenApplicationsCap: at most limits.OpenApplications open
-// applications a person; deleting a draft makes room.
+// applications a person; deleting a draft makes room; the holder's cap
+// is not their child's (each person counts apart).
 func TestOpenApplicationsCap(t *testing.T) {
 	e := newEnv(t)
+	kid := e.mustAddPerson("alice", map[string]any{"name": "Маша", "birthDate": "2015-03-01", "relation": "child"})["id"].(string)
 	var last string
 	for range limits.OpenApplications {
 		last = e.mustDraft("alice", "certificate_request", certificateFields())["id"].(string)
 	}
 	assertType(t, e.do(req{method: "POST", path: "/applications", token: e.token("alice"),
 		body: map[string]any{"serviceCode": "certificate_request", "fields": certificateFields()}}), http.StatusConflict, "too-many-applications")
+	if r := e.do(req{method: "POST", path: "/applications", token: e.token("alice"),
+		body: map[string]any{"serviceCode": "medical_certificate", "subject": kid, "fields": map[string]any{}}}); r.status != http.StatusCreated {
+		t.Errorf("the child's application with the mother's cap full: %d %s", r.status, r.body)
+	}
 	if r := e.do(req{method: "DELETE", path: "/applications/" + last, token: e.token("alice")}); r.status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", r.status, r.body)
 	}

@@ -27,7 +27,7 @@ func TestFamily(t *testing.T) {
 	}
 	masha := e.mustAddPerson("anna", map[string]any{"name": "Маша", "birthDate": "2012-02-29", "relation": "child", "snils": "112-233-445 95"})
 	id := masha["id"].(string)
-	if masha["status"] != "active" || masha["adultOn"] != "2030-02-28" || masha["snils"] != "112-233-445 95" {
+	if masha["status"] != "active" || masha["adultOn"] != "2030-03-01" || masha["snils"] != "112-233-445 95" {
 		t.Errorf("the child: %v", masha)
 	}
 	assertType(t, e.do(req{method: "POST", path: "/family", token: e.token("anna"),
@@ -93,18 +93,19 @@ func TestFamily(t *testing.T) {
 }
 
 // TestFamilyGrowingUp: born on 29 February 2008, a child is a dependent
-// through 27 February 2026 and grown up on 28 February (a common year, as
-// the registry counts years), at midnight in the holder's zone: from then
-// the holder adds no document for her. Time is the API's clock.
+// through 28 February 2026 and grown up on 1 March (a common year: the
+// first day the full 18 years have passed), at midnight in the holder's
+// zone: from then the holder adds no document for her. Time is the API's
+// clock.
 func TestFamilyGrowingUp(t *testing.T) {
 	e := newEnv(t)
-	e.clock.Set(time.Date(2026, 2, 27, 12, 0, 0, 0, time.UTC)) // 15:00 on 27 February in Moscow
+	e.clock.Set(time.Date(2026, 2, 28, 12, 0, 0, 0, time.UTC)) // 15:00 on 28 February in Moscow
 	id := e.mustAddPerson("anna", map[string]any{"name": "Вера", "birthDate": "2008-02-29", "relation": "child"})["id"].(string)
 	e.mustCreate("anna", map[string]any{"type": "custom", "title": "Пропуск", "expiresOn": "2030-01-01", "subject": id})
-	e.clock.Set(time.Date(2026, 2, 27, 21, 0, 0, 0, time.UTC)) // 00:00 on 28 February in Moscow
+	e.clock.Set(time.Date(2026, 2, 28, 21, 0, 0, 0, time.UTC)) // 00:00 on 1 March in Moscow
 	p := e.do(req{method: "GET", path: "/family/" + id, token: e.token("anna")}).json(t)
-	if p["status"] != "grown_up" || p["adultOn"] != "2026-02-28" {
-		t.Errorf("at midnight of 28 February in Moscow: %v", p)
+	if p["status"] != "grown_up" || p["adultOn"] != "2026-03-01" {
+		t.Errorf("at midnight of 1 March in Moscow: %v", p)
 	}
 	assertType(t, e.do(req{method: "POST", path: "/documents", token: e.token("anna"),
 		body: map[string]any{"type": "custom", "title": "Ещё", "expiresOn": "2030-01-01", "subject": id}}), http.StatusConflict, "dependent-not-active")

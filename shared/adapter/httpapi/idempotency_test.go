@@ -53,6 +53,8 @@ type idemCreate struct {
 // idemNotCreates are the POSTs that do not take Idempotency-Key, and why
 // they need none. A POST of the route table in neither map fails the suite.
 var idemNotCreates = map[string]string{
+	"POST /family/{personId}/handover":               "replaces the one code: a repeat makes a new code and the old one stops working",
+	"POST /family/handover/redeem":                   "a repeat by the same person answers the same (and finishes a move that stopped)",
 	"POST /documents/{id}/archive":                   "a state change: a repeat is 409, nothing new is made",
 	"POST /documents/{id}/unarchive":                 "a state change: a repeat is 409, nothing new is made",
 	"POST /documents/{id}/reminders/ack":             "a state change: a repeat is 409 nothing-to-ack",

@@ -103,6 +103,7 @@ var reasons = map[errs.Reason][2]string{
 	"too_many_dependents":           {"You have added the maximum number of people (20)", "Добавлено максимальное число людей (20)"},                                                                                                                         // family.ReasonTooManyDependents
 	"dependent_in_use":              {"Documents still belong to this person; delete them first", "У этого человека остались документы; сначала удалите их"},                                                                                                 // family.ReasonDependentInUse
 	"age_not_accepted":              {"This specialist does not see patients of this age", "Этот специалист не принимает пациентов такого возраста"},                                                                                                         // booking.ReasonAgeNotAccepted
+	"no_handover":                   {"This person's documents are not waiting to be handed over (not yet 18, handed over or archived)", "Документы этого человека не ждут передачи (ему ещё нет 18, они уже переданы или в архиве)"},                        // family.ReasonNoHandover
 	"dependent_not_active":          {"You no longer act for this person (grown up, or the power of attorney has ended)", "Вы больше не действуете за этого человека (он вырос или срок доверенности истёк)"},                                                // family.ReasonDependentNotActive
 	"contact_verified":              {"This contact is confirmed already", "Этот контакт уже подтверждён"},                                                                                                                                                   // registry.ReasonContactVerified
 	"code_limit":                    {"Too many codes were sent to this contact or for your account in the last hour; ask again later", "За последний час на этот контакт или для вашей учётной записи отправлено слишком много кодов; запросите код позже"}, // registry.ReasonCodeLimit
@@ -132,6 +133,8 @@ var reasons = map[errs.Reason][2]string{
 // sees only its kind's problem.
 var internalReasons = map[errs.Reason]bool{
 	"place_taken":        true, // booking.ReasonPlaceTaken
+	"person_changed":     true, // booking.ReasonPersonChanged
+	"contended":          true, // errs.ReasonContended
 	"confirmation_taken": true, // booking.ReasonConfirmationTaken
 	"same_wait":          true, // booking.ReasonSameWait
 	"bad_key":            true, // ticket.ReasonBadKey
@@ -172,6 +175,7 @@ var fieldMessages = map[string][2]string{
 	"unsupported_language":          {"must be ru or en", "язык должен быть русским или английским"},
 	"invalid_email":                 {"is not a valid e-mail address", "неверный адрес электронной почты"},
 	"no_contact":                    {"has no contact in the profile", "в профиле нет такого контакта"},
+	"handover_code_invalid":         {"is not a valid hand-over code (wrong, expired, replaced by a newer one or used)", "не является действующим кодом передачи (неверный, истёк, заменён новым или уже использован)"},
 	"invalid_code":                  {"must be the 6 digits of the code", "должен состоять из 6 цифр"},
 	"wrong_code":                    {"is not the code that was sent", "не совпадает с отправленным кодом"},
 	"code_expired":                  {"has expired; ask for a new one", "истёк; запросите новый"},
@@ -198,6 +202,7 @@ var fieldMessages = map[string][2]string{
 	"not_for_no_show":               {"is only for a visit that took place", "указывается только для состоявшегося приёма"},
 	"unknown_referral":              {"is not a referral of yours", "у вас нет такого направления"},
 	"referral_used":                 {"has been used for another appointment already", "по этому направлению уже записались"},
+	"referral_other_patient":        {"was written for another person", "выписано на другого человека"},
 	"referral_expired":              {"is no longer valid on the day of this slot", "в день этого приёма направление уже не действует"},
 	"referral_other_specialization": {"is a referral to another specialization", "это направление к специалисту другого профиля"},
 	"too_far":                       {"is too far ahead", "слишком далеко в будущем"},
@@ -225,6 +230,7 @@ var fieldMessages = map[string][2]string{
 	"invalid_snils":                 {"is not a valid SNILS (11 digits with the control number)", "неверный СНИЛС (11 цифр с контрольным числом)"},
 	"invalid_ogrn":                  {"is not a valid OGRN (13 digits with the check digit)", "неверный ОГРН (13 цифр с контрольной цифрой)"},
 	"invalid_ogrnip":                {"is not a valid OGRNIP (15 digits with the check digit)", "неверный ОГРНИП (15 цифр с контрольной цифрой)"},
+	"invalid_birth_certificate":     {"is not a valid birth certificate series and number (a Roman numeral, two letters, six digits)", "неверные серия и номер свидетельства о рождении (например, IV-МЮ 123456)"},
 	"invalid_passport":              {"is not a valid passport series and number", "неверные серия и номер паспорта"},
 	"invalid_licence":               {"is not a valid driver's licence number", "неверный номер водительского удостоверения"},
 	"invalid_oms":                   {"must be the 16-digit OMS policy number", "должен быть 16-значным номером полиса ОМС"},

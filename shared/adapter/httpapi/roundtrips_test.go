@@ -261,19 +261,22 @@ var tripRows = map[string][]tripCase{
 	// zone. Both read it with the booking's own reads (twice: the HTTP layer
 	// for the language, the domain for the zone).
 	"POST /bookings": {
-		{name: "with a key: the claim, slot, schedule, bookings and the profile (language, zone) at once; one transaction with the audit entry",
-			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "Query"),
+		// The person's bookings are read after their booking sequence, which
+		// the transaction advances only if unchanged (the overlap rule under
+		// concurrency): a read wave more than the target (tripsOver).
+		{name: "with a key: the claim, slot, schedule, the booking sequence and the profile (language, zone) at once, then the bookings; one transaction with the audit entry",
+			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
 					header: map[string]string{"Idempotency-Key": "rt-1"}}
 			}},
-		{name: "without a key: slot, schedule, bookings and the profile at once; one transaction with the audit entry",
-			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "GetItem", "Query"),
+		{name: "without a key: slot, schedule, the booking sequence and the profile at once, then the bookings; one transaction with the audit entry",
+			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person")}
 			}},
 		{name: "in a named language: the profile for the zone only",
-			status: 201, want: txAfter("GetItem", "GetItem", "GetItem", "Query"),
+			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
 					header: map[string]string{"Accept-Language": "en"}}
@@ -296,10 +299,16 @@ var tripRows = map[string][]tripCase{
 	"GET /bookings/{id}/confirmation.pdf": trip(200, getGet, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: tripPath("GET /bookings/{id}/confirmation.pdf", f.booking(sub)), token: f.e.token(sub)}
 	}),
+	"GET /bookings/{id}/act.pdf": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}/act.pdf", f.visited(sub)), token: f.e.token(sub)}
+	}),
+	"GET /bookings/{id}/prescriptions/{n}/prescription.pdf": trip(200, getGet, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /bookings/{id}/prescriptions/{n}/prescription.pdf", f.visited(sub), "1"), token: f.e.token(sub)}
+	}),
 	"GET /bookings/{id}/calendar.ics": trip(200, getGet, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: tripPath("GET /bookings/{id}/calendar.ics", f.booking(sub)), token: f.e.token(sub)}
 	}),
-	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "Query"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/reschedule", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"slotId": f.slot()}}
 	}),
@@ -315,7 +324,7 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/visit", id), token: f.e.staff(kgdPoly),
 			body: staffRoutes["POST /bookings/{id}/visit"].body}
 	}),
-	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustBook(sub, kgd(kgdPediatric, "2026-06-18 11:00"))["id"].(string)
 		f.e.absence(kgdPoly, kgdPediatric, "2026-06-18", "2026-06-18")
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/rebook", id), token: f.e.token(sub),
@@ -335,7 +344,7 @@ var tripRows = map[string][]tripCase{
 	"DELETE /waitlist/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /waitlist/{id}", f.join(sub, "2026-06-27", "waiting")), token: f.e.token(sub)}
 	}),
-	"POST /waitlist/{id}/accept": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	"POST /waitlist/{id}/accept": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /waitlist/{id}/accept", f.join(sub, "2026-06-22", "offered")), token: f.e.token(sub),
 			body: map[string]any{"mode": "in_person"}}
 	}),
@@ -374,6 +383,13 @@ var tripRows = map[string][]tripCase{
 		return req{method: "PATCH", path: tripPath("PATCH /family/{personId}", f.person(sub)), token: f.e.token(sub),
 			body: map[string]any{"name": "Мария"}, header: map[string]string{"If-Match": `"1"`}}
 	}),
+	"POST /family/{personId}/handover": trip(201, txAfter("GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: tripPath("POST /family/{personId}/handover", f.grownUp(sub)), token: f.e.token(sub)}
+	}),
+	"POST /family/handover/redeem": {{status: 200, setup: func(f *tripFixtures, sub string) req {
+		code := f.e.handover(sub, f.grownUp(sub))["code"].(string)
+		return req{method: "POST", path: "/family/handover/redeem", token: f.e.token(sub + "-grown"), body: map[string]any{"code": code}}
+	}}},
 	"DELETE /family/{personId}": trip(204, txAfter("GetItem", "Query"), func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /family/{personId}", f.person(sub)), token: f.e.token(sub)}
 	}),
@@ -498,17 +514,19 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "uncounted: the institution's shares, then reads per share",
 	"GET /institutions/{id}/shared-documents/{shareId}": "uncounted: the share, the read recorded, then the document and its files",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put 8 at a time",
-	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the transaction, then a query",
+	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the person's bookings after their sequence, the transaction, then a query",
 	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
 	"POST /bookings/{id}/visit":                         "two reads, then a GetItem, then a query, then the transaction",
-	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five, then the transaction",
+	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five, the person's bookings after their sequence, then the transaction",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, then updates and reads per booking affected",
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
-	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four, then the transaction",
+	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four, the person's bookings after their sequence, then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
 	"POST /profile/contacts/verify":                     "uncounted: 7 trips one after another",
 	"POST /profile/contacts/resend":                     "uncounted: 7 trips one after another",
 	"DELETE /profile/contacts/sharers/{sharerId}":       "three GetItems one after another, the transaction, then an UpdateItem",
+	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
+	"POST /bookings":                                    "the booking sequence and the rest at once, then the person's bookings after it (the overlap rule under concurrency), then the transaction",
 	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
 	"POST /applications/{id}/withdraw":                  "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
@@ -533,6 +551,14 @@ func (f *tripFixtures) join(sub, day, want string) string {
 		f.e.t.Fatalf("join the waiting list for %s: %d %s, want 201 %s", day, r.status, r.body, want)
 	}
 	return r.json(f.e.t)["id"].(string)
+}
+
+// grownUp is a child of sub's added at 17 and 18 for ten days now.
+func (f *tripFixtures) grownUp(sub string) string {
+	now := f.e.clock.Now()
+	defer f.e.clock.Set(now)
+	f.e.clock.Set(now.AddDate(0, 0, -40))
+	return f.e.mustAddPerson(sub, map[string]any{"name": "Вера", "birthDate": now.AddDate(-18, 0, -10).Format(time.DateOnly), "relation": "child"})["id"].(string)
 }
 
 func (f *tripFixtures) person(sub string) string {
@@ -593,6 +619,25 @@ func (f *tripFixtures) doc(sub string) string {
 }
 
 func (f *tripFixtures) booking(sub string) string { return f.e.mustBook(sub, f.slot())["id"].(string) }
+
+// visited is a booking of sub's whose visit staff closed with an act and a
+// prescription.
+func (f *tripFixtures) visited(sub string) string {
+	slot := f.slot()
+	id := f.e.mustBook(sub, slot)["id"].(string)
+	_, start, err := booking.ParseSlotID(slot)
+	if err != nil {
+		f.e.t.Fatal(err)
+	}
+	now := f.e.clock.Now()
+	defer f.e.clock.Set(now)
+	f.e.clock.Set(start.Add(20 * time.Minute))
+	if r := f.e.do(req{method: "POST", path: "/bookings/" + id + "/visit", token: f.e.staff(kgdPoly), body: map[string]any{
+		"outcome": "completed", "act": "Осмотр проведён", "prescriptions": []any{map[string]any{"drug": "Ибупрофен", "until": "2026-07-31"}}}}); r.status != http.StatusOK {
+		f.e.t.Fatalf("close the visit: %d %s", r.status, r.body)
+	}
+	return id
+}
 
 func (f *tripFixtures) submitted(sub string) string {
 	id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)

@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"github.com/digitorus/pdfsign/verify"
 	"net/http"
 	"reflect"
 	"strings"
@@ -132,6 +134,57 @@ func TestVisitGivesDocumentsAndReferrals(t *testing.T) {
 		}
 	})
 
+	t.Run("the act and each prescription are signed PDFs in the patient's language", func(t *testing.T) {
+		for _, tc := range []struct {
+			path, lang string
+			status     int
+		}{
+			{"/bookings/" + id + "/act.pdf", "", http.StatusOK},
+			{"/bookings/" + id + "/act.pdf", "en", http.StatusOK},
+			{"/bookings/" + id + "/prescriptions/1/prescription.pdf", "", http.StatusOK},
+			{"/bookings/" + id + "/prescriptions/2/prescription.pdf", "en", http.StatusOK},
+			{"/bookings/" + id + "/prescriptions/3/prescription.pdf", "", http.StatusNotFound},
+			{"/bookings/" + id + "/prescriptions/0/prescription.pdf", "", http.StatusNotFound},
+		} {
+			h := map[string]string{}
+			if tc.lang != "" {
+				h["Accept-Language"] = tc.lang
+			}
+			r := e.do(req{method: "GET", path: tc.path, token: e.token("alice"), header: h})
+			if r.status != tc.status {
+				t.Errorf("%s: %d, want %d: %s", tc.path, r.status, tc.status, r.body)
+				continue
+			}
+			if tc.status != http.StatusOK {
+				continue
+			}
+			if ct := r.header.Get("Content-Type"); ct != "application/pdf" {
+				t.Errorf("%s: Content-Type %q", tc.path, ct)
+			}
+			opts := verify.DefaultVerifyOptions()
+			opts.AllowUntrustedRoots = true // the test key is self-signed
+			opts.TrustSignatureTime = true
+			res, err := verify.VerifyWithOptions(bytes.NewReader(r.body), int64(len(r.body)), opts)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.path, err)
+			}
+			if len(res.Signers) != 1 || !res.Signers[0].ValidSignature {
+				t.Errorf("%s: signatures %+v, want one valid", tc.path, res.Signers)
+			}
+			tampered := bytes.Clone(r.body)
+			if i := bytes.Index(tampered, []byte("/Type /Page")); i > 0 {
+				tampered[i+1] = 't'
+				if res, err := verify.VerifyWithOptions(bytes.NewReader(tampered), int64(len(tampered)), opts); err == nil && len(res.Signers) == 1 && res.Signers[0].ValidSignature {
+					t.Errorf("%s: changed after signing, it still verifies", tc.path)
+				}
+			}
+		}
+		assertStatus(t, e.do(req{method: "GET", path: "/bookings/" + id + "/act.pdf", token: e.token("bob")}), http.StatusNotFound)
+		// a booking whose visit gave no act has no act PDF
+		other := e.mustBook("alice", kgd(kgdPediatric, "2026-06-16 09:30"))["id"].(string)
+		assertStatus(t, e.do(req{method: "GET", path: "/bookings/" + other + "/act.pdf", token: e.token("alice")}), http.StatusNotFound)
+	})
+
 	t.Run("the journal and its CSV show the staff comment", func(t *testing.T) {
 		past := items(e.do(req{method: "GET", path: "/bookings?status=past", token: e.token("alice")}).json(t))
 		if len(past) != 1 || past[0]["staffComment"] != "Повторить анализ через месяц" {
@@ -156,5 +209,27 @@ func TestVisitGivesDocumentsAndReferrals(t *testing.T) {
 			t.Fatalf("book with the referral: %d %s", ok.status, ok.body)
 		}
 		assertType(t, with("alice", kgd(kgdPediatric, "2026-06-18 09:00")), 422, "validation", "referralId:referral_used")
+
+		// cancelled by the person: the referral is free again
+		if r := e.do(req{method: "POST", path: "/bookings/" + ok.json(t)["id"].(string) + "/cancel", token: e.token("alice"),
+			body: map[string]any{"reason": "не смогу"}}); r.status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.status, r.body)
+		}
+		if r := with("alice", kgd(kgdPediatric, "2026-06-18 09:00")); r.status != http.StatusCreated {
+			t.Fatalf("the referral after the person cancelled: %d %s", r.status, r.body)
+		}
+		// cancelled by the institution (the paediatrician is away that day): free again
+		if r := e.do(req{method: "POST", path: "/specialists/" + kgdPediatric + "/absences", token: staff,
+			body: map[string]any{"from": "2026-06-18", "to": "2026-06-18", "reason": "Врач заболел"}}); r.status != http.StatusCreated {
+			t.Fatalf("absence: %d %s", r.status, r.body)
+		}
+		if r := with("alice", kgd(kgdPediatric, "2026-06-19 09:00")); r.status != http.StatusCreated {
+			t.Fatalf("the referral after the institution cancelled: %d %s", r.status, r.body)
+		}
+		// written for alice, not for her child
+		kid := e.mustAddPerson("alice", map[string]any{"name": "Маша", "birthDate": "2018-01-01", "relation": "child"})["id"].(string)
+		body := bookBody(kgd(kgdPediatric, "2026-06-17 09:30"), "in_person")
+		body["referralId"], body["patient"] = ref, kid
+		assertType(t, e.do(req{method: "POST", path: "/bookings", token: e.token("alice"), body: body}), 422, "validation", "referralId:referral_other_patient")
 	})
 }

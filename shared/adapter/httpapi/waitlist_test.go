@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -383,5 +384,33 @@ func TestWaitlistRetries(t *testing.T) {
 		if it["id"] == first.json(t)["id"] {
 			t.Errorf("a left entry is listed: %v", it)
 		}
+	}
+}
+
+// TestWaitlistOffersBeyondTheFirstPage: thirty people wait for a full day
+// and one, behind them, for another; a slot frees on the other day. The
+// line is paged through (25 entries a page) until the entry it matches:
+// the one behind the thirty is offered it.
+func TestWaitlistOffersBeyondTheFirstPage(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "10:00", nil, 30, 20, 1)) // two slots a day
+	full, freed := "2026-06-17", "2026-06-18"
+	e.mustBook("holder-a", kgd(kgdTherapist, full+" 09:00"))
+	e.mustBook("holder-b", kgd(kgdTherapist, full+" 09:30"))
+	leaving := e.mustBook("holder-c", kgd(kgdTherapist, freed+" 09:00"))
+	e.mustBook("holder-d", kgd(kgdTherapist, freed+" 09:30"))
+	for i := range 30 {
+		e.clock.Set(bookingMonday.Add(time.Duration(i+1) * time.Second)) // the line's order
+		e.waitFor(fmt.Sprintf("early-%02d", i), full)
+	}
+	e.clock.Set(bookingMonday.Add(time.Minute))
+	late := e.waitFor("late", freed)
+	e.clock.Set(bookingMonday.Add(2 * time.Minute))
+	if r := e.do(req{method: "POST", path: "/bookings/" + leaving["id"].(string) + "/cancel", token: e.token("holder-c"), body: map[string]any{}}); r.status != 200 {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	got := e.waitEntry("late", late["id"].(string))
+	if offer, _ := got["offer"].(map[string]any); got["status"] != "offered" || offer == nil || offer["id"] != kgd(kgdTherapist, freed+" 09:00") {
+		t.Errorf("the 31st in line, the only one waiting for %s: %v; want its 09:00 offered", freed, got)
 	}
 }

@@ -132,7 +132,7 @@ func (t *Tx) cancelled(op string, err error) error {
 		return Wrap(op, err)
 	}
 	var failed []*errs.Error
-	transient := false
+	transient, contended := false, false
 	for i, r := range tc.CancellationReasons {
 		switch code := aws.ToString(r.Code); {
 		case code == "" || code == "None":
@@ -140,12 +140,15 @@ func (t *Tx) cancelled(op string, err error) error {
 			failed = append(failed, t.fails[i])
 		case unavailableCodes[code]:
 			transient = true
+			contended = contended || code == "TransactionConflict"
 		}
 		// Any other code (a condition that must hold and did not, a
 		// validation error) leaves the transaction Internal.
 	}
 	switch {
 	case len(failed) > 0: // what the caller can act on comes first
+	case contended: // another transaction on the same items: a fresh look may succeed
+		return errs.E(op, errs.Unavailable, errs.ReasonContended, err)
 	case transient: // a retry may well succeed
 		return errs.E(op, errs.Unavailable, err)
 	default:

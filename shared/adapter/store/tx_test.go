@@ -34,7 +34,8 @@ type plainItem struct {
 // TestTxTellsFailuresByItem: a cancelled transaction is told by what the
 // failed item stands for, in any order of the items; several failed
 // conditions are told by first's order; a conflict or throttling is
-// Unavailable; any other cancellation, or the failed condition of an item
+// Unavailable (a conflict with reason contended: another transaction on
+// the same items, worth a fresh look at once); any other cancellation, or the failed condition of an item
 // that must not fail, is Internal.
 func TestTxTellsFailuresByItem(t *testing.T) {
 	items := []namedItem{{"SLOT#1", failSlotTaken}, {"DAY#1", failDayFull}, {"BOOKDAY#1", failOnePerDay},
@@ -67,7 +68,10 @@ func TestTxTellsFailuresByItem(t *testing.T) {
 			wantKind: errs.Conflict, wantReason: booking.ReasonDayFull},
 		{name: "a failed condition beats an unexpected one", codes: map[string]string{"REF#": "ConditionalCheckFailed", "BOOKDAY#": "ConditionalCheckFailed"},
 			wantKind: errs.Conflict, wantReason: booking.ReasonOnePerDay},
-		{name: "transaction conflict", codes: map[string]string{"SLOT#": "TransactionConflict"}, wantKind: errs.Unavailable},
+		{name: "transaction conflict: contended, to look again", codes: map[string]string{"SLOT#": "TransactionConflict"},
+			wantKind: errs.Unavailable, wantReason: errs.ReasonContended},
+		{name: "a conflict and throttling: contended", codes: map[string]string{"SLOT#": "TransactionConflict", "DAY#": "ThrottlingError"},
+			wantKind: errs.Unavailable, wantReason: errs.ReasonContended},
 		{name: "throttled item", codes: map[string]string{"DAY#": "ThrottlingError"}, wantKind: errs.Unavailable},
 		{name: "an item that must not fail", codes: map[string]string{"REF#": "ConditionalCheckFailed"}, wantKind: errs.Internal},
 		{name: "a validation error", codes: map[string]string{"DAY#": "ValidationError"}, wantKind: errs.Internal},

@@ -28,6 +28,9 @@ const (
 	// FromInternalPassport is the number of the applicant's current
 	// internal passport in the document registry.
 	FromInternalPassport Prefill = "document.internal_passport"
+	// FromBirthCertificate is the number of the applicant's birth
+	// certificate in the document registry.
+	FromBirthCertificate Prefill = "document.birth_certificate"
 )
 
 // Field is one field of an application form and its rule.
@@ -78,13 +81,16 @@ type ServiceInfo struct {
 }
 
 // PassportAge is the age a citizen gets the internal passport at: a
-// dependent younger has none, and a service asking for it does not
-// require it of them (the birth certificate stands for it).
+// dependent younger has none, and a service asking for it takes their birth
+// certificate as the identity document instead (its birthCertificate
+// field, required of them).
 const PassportAge = 14
 
 // forApplicant is s as it applies to an applicant born on birth (nil: the
 // holder themself) on today: under PassportAge the internal passport is
-// not required.
+// not required and the birth certificate is: a child under 14 has no
+// internal passport, and their foreign passport is applied for on their
+// birth certificate.
 func (s ServiceInfo) forApplicant(birth *civil.Date, today civil.Date) ServiceInfo {
 	if birth == nil || birth.YearsTo(today) >= PassportAge {
 		return s
@@ -92,8 +98,11 @@ func (s ServiceInfo) forApplicant(birth *civil.Date, today civil.Date) ServiceIn
 	out := s
 	out.Fields = slices.Clone(s.Fields)
 	for i := range out.Fields {
-		if out.Fields[i].Prefill == FromInternalPassport {
+		switch out.Fields[i].Prefill {
+		case FromInternalPassport:
 			out.Fields[i].Required = false
+		case FromBirthCertificate:
+			out.Fields[i].Required = true
 		}
 	}
 	return out
@@ -136,6 +145,11 @@ var (
 	// internalPassport is the applicant's current internal passport.
 	internalPassport = Field{Name: "internalPassport", Label: l("Серия и номер паспорта", "Internal passport series and number"),
 		Type: TypeString, Required: true, Format: FormatPassport, MaxLength: 12, Prefill: FromInternalPassport}
+	// birthCertificate is the identity document of an applicant under
+	// PassportAge (forApplicant makes it required of them).
+	birthCertificate = Field{Name: "birthCertificate", Label: l("Серия и номер свидетельства о рождении (до 14 лет)",
+		"Birth certificate series and number (under 14)"), Type: TypeString, Format: FormatBirthCertificate, MaxLength: 20,
+		Prefill: FromBirthCertificate}
 	postalCode = Field{Name: "postalCode", Label: l("Почтовый индекс", "Postal code"), Type: TypeString, Required: true,
 		Format: FormatPostalCode, MaxLength: 6}
 	address = Field{Name: "address", Label: l("Адрес", "Address"), Type: TypeString, Required: true, MaxLength: 300}
@@ -175,7 +189,7 @@ var Catalogue = sync.OnceValue(func() []ServiceInfo {
 		{
 			Code: "foreign_passport", Agency: AgencyMVD, DecisionDays: 30, ForDependents: true,
 			Title: l("Оформление заграничного паспорта", "Foreign passport"),
-			Fields: []Field{fullName, birthDate, internalPassport,
+			Fields: []Field{fullName, birthDate, internalPassport, birthCertificate,
 				{Name: "passportKind", Label: l("Вид паспорта", "Kind of passport"), Type: TypeSelect, Required: true,
 					Options: variantOptions(registry.ForeignPassport)},
 				{Name: "previousPassport", Label: l("Номер прежнего загранпаспорта", "Previous foreign passport number"), Type: TypeString,

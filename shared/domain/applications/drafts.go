@@ -96,6 +96,16 @@ func (s *Service) subject(ctx context.Context, op, owner string, svc ServiceInfo
 	return &sj, nil
 }
 
+// subjectKey is the subject a request names as applications record it:
+// "" for the holder themself. (A subject that is not the holder's counts
+// nothing and is refused by its own check.)
+func subjectKey(subject string) string {
+	if subject == registry.SubjectSelf {
+		return ""
+	}
+	return subject
+}
+
 func birthOf(sj *registry.Subject) *civil.Date {
 	if sj == nil {
 		return nil
@@ -132,7 +142,8 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 	reads := []func() error{func() (err error) { p, err = s.Profiles.GetProfile(ctx, owner); return err }}
 	if s.Open != nil {
 		reads = append(reads, func() (err error) {
-			open, err = s.Open.CountOpenApplications(ctx, owner, limits.OpenApplications)
+			// the cap is a person's: the holder's own and each dependent's count apart
+			open, err = s.Open.CountOpenApplications(ctx, owner, subjectKey(in.Subject), limits.OpenApplications)
 			return err
 		})
 	}
@@ -194,7 +205,12 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 			}
 		case FromInternalPassport:
 			var err error
-			if v, err = s.currentPassport(ctx, p.Owner, passportOf); err != nil {
+			if v, err = s.currentDocument(ctx, p.Owner, passportOf, registry.InternalPassport); err != nil {
+				return err
+			}
+		case FromBirthCertificate:
+			var err error
+			if v, err = s.currentDocument(ctx, p.Owner, passportOf, registry.BirthCertificate); err != nil {
 				return err
 			}
 		}
@@ -208,9 +224,11 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 	return nil
 }
 
-// currentPassport returns the number of owner's current internal passport:
-// the unarchived one issued last ("" when none has a number).
-func (s *Service) currentPassport(ctx context.Context, owner, subject string) (string, error) {
+// currentDocument returns the number of the applicant's (subject's, of
+// owner's registry) current document of type typ, an internal passport
+// or a birth certificate: the unarchived one issued last ("" when none has
+// a number).
+func (s *Service) currentDocument(ctx context.Context, owner, subject string, typ registry.DocType) (string, error) {
 	if s.Documents == nil || owner == "" {
 		return "", nil
 	}
@@ -224,7 +242,7 @@ func (s *Service) currentPassport(ctx context.Context, owner, subject string) (s
 		}
 		for i, v := range page.Items {
 			d := v.Document
-			if d.Type != registry.InternalPassport || d.ArchivedAt != nil || d.Number == "" {
+			if d.Type != typ || d.ArchivedAt != nil || d.Number == "" {
 				continue
 			}
 			if best == nil || issuedAfter(d, *best) {

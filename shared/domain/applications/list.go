@@ -16,9 +16,12 @@ import (
 type ListFilter struct {
 	Status      string
 	ServiceCode string
-	From, To    string
-	Limit       int
-	Cursor      string
+	// Subject selects one person's: registry.SubjectSelf the holder's own,
+	// a dependent's id theirs.
+	Subject  string
+	From, To string
+	Limit    int
+	Cursor   string
 }
 
 // Get returns one of owner's applications.
@@ -113,6 +116,9 @@ func (s *Service) List(ctx context.Context, owner string, f ListFilter) (Page, e
 				func(a Application) string { return a.ID },
 				func(a Application) bool {
 					if (f.Status != "" && string(a.Status) != f.Status) || (f.ServiceCode != "" && a.ServiceCode != f.ServiceCode) {
+						return false
+					}
+					if f.Subject != "" && a.Subject != f.Subject && (f.Subject != registry.SubjectSelf || a.Subject != "") {
 						return false
 					}
 					if from == nil && to == nil {

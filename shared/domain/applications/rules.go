@@ -26,20 +26,22 @@ type Format string
 
 // Formats. Those with a checksum name it in Field.Checksum.
 const (
-	FormatText       Format = ""
-	FormatSNILS      Format = "snils"       // 11 digits with the control number
-	FormatINN        Format = "inn"         // 10 (organisation) or 12 (person) digits with check digits
-	FormatOGRN       Format = "ogrn"        // 13 digits: (first 12 mod 11) mod 10
-	FormatOGRNIP     Format = "ogrnip"      // 15 digits: (first 14 mod 13) mod 10
-	FormatPassport   Format = "passport"    // internal passport: series of 4 digits and number of 6
-	FormatForeign    Format = "foreign"     // foreign passport: 2 + 7 digits
-	FormatLicence    Format = "licence"     // driver's licence: 4-character series and 6 digits
-	FormatOMS        Format = "oms"         // 16-digit OMS policy
-	FormatPhone      Format = "phone"       // E.164
-	FormatEmail      Format = "email"       // an e-mail address
-	FormatPostalCode Format = "postal_code" // 6 digits
-	FormatDate       Format = "date"        // strict YYYY-MM-DD
-	FormatPastDate   Format = "past_date"   // a date not after today (birth, issue)
+	FormatText     Format = ""
+	FormatSNILS    Format = "snils"    // 11 digits with the control number
+	FormatINN      Format = "inn"      // 10 (organisation) or 12 (person) digits with check digits
+	FormatOGRN     Format = "ogrn"     // 13 digits: (first 12 mod 11) mod 10
+	FormatOGRNIP   Format = "ogrnip"   // 15 digits: (first 14 mod 13) mod 10
+	FormatPassport Format = "passport" // internal passport: series of 4 digits and number of 6
+	FormatForeign  Format = "foreign"  // foreign passport: 2 + 7 digits
+	// FormatBirthCertificate: a Roman numeral, a dash, two Cyrillic letters and 6 digits
+	FormatBirthCertificate Format = "birth_certificate"
+	FormatLicence          Format = "licence"     // driver's licence: 4-character series and 6 digits
+	FormatOMS              Format = "oms"         // 16-digit OMS policy
+	FormatPhone            Format = "phone"       // E.164
+	FormatEmail            Format = "email"       // an e-mail address
+	FormatPostalCode       Format = "postal_code" // 6 digits
+	FormatDate             Format = "date"        // strict YYYY-MM-DD
+	FormatPastDate         Format = "past_date"   // a date not after today (birth, issue)
 )
 
 // formatInfo is what each format shows clients and how it checks a value.
@@ -78,6 +80,9 @@ var formats = map[Format]formatInfo{
 	}},
 	FormatForeign: {`^\d{2} ?\d{7}$`, "", "invalid_passport", func(v string, _ civil.Date) (string, bool) {
 		return numbers.ForeignPassport(v)
+	}},
+	FormatBirthCertificate: {`^[^\s\d-]{1,6}[- ][^\s\d]{2} ?№? ?\d{6}$`, "", "invalid_birth_certificate", func(v string, _ civil.Date) (string, bool) {
+		return numbers.BirthCertificate(v)
 	}},
 	// A licence number as printed ("99 12 345678") or as kept ("9912
 	// 345678"); series letters typed in Latin look-alikes are taken as

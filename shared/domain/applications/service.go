@@ -179,8 +179,9 @@ type Service struct {
 // OpenCounter counts applications; a store implements it.
 type OpenCounter interface {
 	// CountOpenApplications counts owner's drafts and undecided
-	// applications, stopping at upTo. Errors: Unavailable, Internal.
-	CountOpenApplications(ctx context.Context, owner string, upTo int) (int, error)
+	// applications for subject ("" the owner themself, else one of their
+	// dependents), stopping at upTo. Errors: Unavailable, Internal.
+	CountOpenApplications(ctx context.Context, owner, subject string, upTo int) (int, error)
 }
 
 // Input is what a client sends to create or validate an application.

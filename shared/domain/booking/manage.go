@@ -172,11 +172,19 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 		mine               []Booking
 		slotErr, personErr error
 		mineErr            error
+		seq                int
 	)
+	// the patient's sequence before their bookings: a booking committed
+	// after the read fails this move's transaction (person_changed)
+	listMine := func() {
+		if seq, mineErr = s.Store.PersonSeq(ctx, owner, b.Patient); mineErr == nil {
+			mine, mineErr = s.Store.ListBookings(ctx, owner)
+		}
+	}
 	_ = parallel.Do(
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { person, language, personErr = s.person(ctx, owner); return nil },
-		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
+		func() error { listMine(); return nil },
 	)
 	if slotErr != nil {
 		return Booking{}, slotErr
@@ -184,9 +192,25 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	if personErr != nil {
 		return Booking{}, personErr
 	}
-	if mineErr != nil {
-		return Booking{}, mineErr
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			listMine()
+		}
+		if mineErr != nil {
+			return Booking{}, mineErr
+		}
+		next, err := s.reschedule(ctx, op, owner, b, slot, spec, inst, person, language, mine, seq, now)
+		if errs.ReasonOf(err) == ReasonPersonChanged && attempt < 3 {
+			continue
+		}
+		return next, err
 	}
+}
+
+// reschedule judges and stores one move of b to slot on the patient's
+// bookings mine, read after their sequence seq.
+func (s *Service) reschedule(ctx context.Context, op, owner string, b Booking, slot Slot, spec directory.Specialist, inst directory.Institution,
+	person *time.Location, language string, mine []Booking, seq int, now time.Time) (Booking, error) {
 	if err := noOverlap(op, ofPatient(mine, b.Patient), b.ID, slot.Start, slot.End, now); err != nil {
 		return Booking{}, err
 	}
@@ -199,11 +223,11 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	next.Reminder = registry.Reminder{} // a new time starts its reminders afresh
 	next.Reminder = next.Schedule(now, person)
 	n := Notice(s.NewID(), now, NoticeInput{Change: ChangeRescheduled, Booking: next, Previous: &b, Inst: inst, Spec: spec, Language: language})
-	next.Outbox = &n
+	next.Outbox, next.Seen = &n, &seq
 	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
 		return Booking{}, err
 	}
-	next.Outbox = nil
+	next.Outbox, next.Seen = nil, nil
 	s.fillLine(ctx, inst, spec.Specialization) // the old slot is free: the waiting list first
 	return next, nil
 }
@@ -436,6 +460,7 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id string, in Visit
 	next.Prescriptions = rx
 	for i := range refs {
 		refs[i].ID, refs[i].Owner, refs[i].InstitutionID, refs[i].BookingID, refs[i].CreatedAt = s.NewID(), b.Owner, b.InstitutionID, b.ID, now
+		refs[i].Patient = b.Patient
 	}
 	next.Referrals = refs
 	if err := s.Store.CloseVisit(ctx, VisitRecord{Booking: next, Prev: b.Version, Documents: docs, History: hist, Referrals: refs}); err != nil {

@@ -42,6 +42,11 @@ const (
 	// ReasonPlaceTaken (Conflict, internal): the upcoming place Book chose
 	// was taken meanwhile; Service.Book picks another.
 	ReasonPlaceTaken errs.Reason = "place_taken"
+	// ReasonPersonChanged (Conflict, internal): another booking or move of
+	// the same patient committed since their bookings were read (their
+	// booking sequence moved on); the service reads them again and judges
+	// the overlap anew.
+	ReasonPersonChanged errs.Reason = "person_changed"
 	// ReasonReferralUsed (Conflict): the referral was used for another
 	// booking meanwhile.
 	ReasonReferralUsed errs.Reason = "referral_used"

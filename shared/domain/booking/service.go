@@ -32,8 +32,9 @@ type Store interface {
 	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
 	// Book takes the slot, counts the specialist's day, holds the person's
 	// one-per-day item, their upcoming place b.Place and the confirmation
-	// number, and stores b, all in one transaction. Errors: Conflict with
-	// reason slot_taken, day_full, one_per_day, place_taken or
+	// number, advances the patient's sequence from b.Seen, and stores b,
+	// all in one transaction. Errors: Conflict with reason slot_taken,
+	// day_full, one_per_day, place_taken, person_changed or
 	// confirmation_taken; Invalid (idempotency key reused).
 	Book(ctx context.Context, b Booking, slot Slot, idem *idempotency.Key) (Booking, bool, error)
 	// Replay returns the booking an Idempotency-Key already made for owner
@@ -46,9 +47,15 @@ type Store interface {
 	FindBooking(ctx context.Context, id string) (Booking, error)
 	// ListBookings returns all of a person's bookings.
 	ListBookings(ctx context.Context, owner string) ([]Booking, error)
+	// PersonSeq is owner's patient's booking sequence (patient "" the
+	// owner themself; 0 before their first booking): Book and Reschedule
+	// advance it, conditioned on Booking.Seen. Read it before listing the
+	// bookings it guards. Errors: Unavailable, Internal.
+	PersonSeq(ctx context.Context, owner, patient string) (int, error)
 	// Reschedule moves old to updated's slot in one transaction: the new
-	// slot taken, the old freed. Errors: Conflict (slot_taken, day_full,
-	// one_per_day, changed).
+	// slot taken, the old freed, the patient's sequence advanced from
+	// updated.Seen. Errors: Conflict (slot_taken, day_full, one_per_day,
+	// person_changed, changed).
 	Reschedule(ctx context.Context, old, updated Booking, slot Slot) error
 	// Cancel frees the slot and stores b (status cancelled). Errors: Conflict (changed).
 	Cancel(ctx context.Context, old, updated Booking) error
@@ -160,6 +167,15 @@ func (s *Service) resolvePatient(ctx context.Context, op, owner, id string) (pat
 		return patient{}, err
 	}
 	return patient{id: sj.ID, name: sj.Name, birth: &sj.BirthDate}, nil
+}
+
+// patientKey is the patient a request names as bookings record them: ""
+// for the owner themself.
+func patientKey(p string) string {
+	if p == PatientSelf {
+		return ""
+	}
+	return p
 }
 
 // ofPatient keeps the bookings of mine that are patient's (the per-person
@@ -354,6 +370,8 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		scErr     error
 		mine      []Booking
 		mineErr   error
+		seq       int
+		seqErr    error
 		person    *time.Location
 		language  string
 		birth     *civil.Date
@@ -370,7 +388,13 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		},
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
-		func() error { mine, mineErr = s.Store.ListBookings(ctx, owner); return nil },
+		func() error {
+			// the sequence first: a booking committed after it is read fails ours
+			if seq, seqErr = s.Store.PersonSeq(ctx, owner, patientKey(in.Patient)); seqErr == nil {
+				mine, mineErr = s.Store.ListBookings(ctx, owner)
+			}
+			return nil
+		},
 		func() error { person, language, birth, personErr = s.personBirth(ctx, owner); return nil },
 		func() error { who, whoErr = s.resolvePatient(ctx, op, owner, in.Patient); return nil },
 	)
@@ -397,13 +421,13 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	if !slices.Contains(spec.Modes, string(mode)) {
 		return Booking{}, false, fieldErr(op, "mode", "mode_not_offered")
 	}
-	if in.ReferralID != "" {
-		if _, err := s.referral(ctx, op, owner, in.ReferralID, slot, spec, inst); err != nil {
-			return Booking{}, false, err
-		}
-	}
 	if whoErr != nil {
 		return Booking{}, false, whoErr
+	}
+	if in.ReferralID != "" { // for whom it was written, no one else
+		if _, err := s.referral(ctx, op, owner, in.ReferralID, who.id, slot, spec, inst); err != nil {
+			return Booking{}, false, err
+		}
 	}
 	if personErr != nil {
 		return Booking{}, false, personErr
@@ -427,7 +451,7 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	if mineErr == nil {
+	if seqErr == nil && mineErr == nil && patientKey(in.Patient) == who.id {
 		if err := noOverlap(op, ofPatient(mine, who.id), "", slot.Start, slot.End, now); err != nil {
 			return Booking{}, false, err
 		}
@@ -436,13 +460,26 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	// Each upcoming booking holds one of MaxUpcoming places of its owner,
 	// taken in the booking's transaction: concurrent requests cannot
 	// exceed the cap. A place whose booking has started is free again.
+	// The overlap rule holds the same way: the transaction advances the
+	// patient's booking sequence from the value read before their bookings
+	// were, so of two requests judged on the same list one commits and the
+	// other looks again.
 	for attempt := 0; attempt < MaxUpcoming+3; attempt++ {
-		if attempt > 0 { // the place or number was taken meanwhile: look again
-			mine, mineErr = s.Store.ListBookings(ctx, owner)
+		if attempt > 0 || patientKey(in.Patient) != who.id { // taken or changed meanwhile: look again
+			if seq, seqErr = s.Store.PersonSeq(ctx, owner, who.id); seqErr == nil {
+				mine, mineErr = s.Store.ListBookings(ctx, owner)
+			}
+		}
+		if seqErr != nil {
+			return Booking{}, false, seqErr
 		}
 		if mineErr != nil {
 			return Booking{}, false, mineErr
 		}
+		if err := noOverlap(op, ofPatient(mine, who.id), "", slot.Start, slot.End, now); err != nil {
+			return Booking{}, false, err
+		}
+		b.Seen = &seq
 		held := map[int]bool{}
 		for _, x := range ofPatient(mine, who.id) {
 			if x.Upcoming(now) {
@@ -463,9 +500,14 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		n := Notice(s.NewID(), now, NoticeInput{Change: ChangeBooked, Booking: b, Inst: inst, Spec: spec, Language: language})
 		b.Outbox, b.Accepted = &n, accept
 		stored, replayed, err := s.Store.Book(ctx, b, slot, idem)
-		stored.Outbox, stored.Accepted = nil, nil
+		stored.Outbox, stored.Accepted, stored.Seen = nil, nil, nil
 		switch {
-		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonConfirmationTaken || errs.ReasonOf(err) == ReasonPlaceTaken):
+		case errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonConfirmationTaken || errs.ReasonOf(err) == ReasonPlaceTaken ||
+			errs.ReasonOf(err) == ReasonPersonChanged):
+			continue
+		case errs.ReasonOf(err) == errs.ReasonContended && attempt < 2:
+			// Another booking of the slot (or of the person) was in flight:
+			// look again, and the slot's or person's condition decides.
 			continue
 		case errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == ReasonSlotTaken && idem != nil:
 			// The same key may have won the slot a moment ago.

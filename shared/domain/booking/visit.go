@@ -50,13 +50,17 @@ type Prescription struct {
 // Referral sends the patient to a specialization until Until; a booking
 // made with it (BookInput.ReferralID) uses it up.
 type Referral struct {
-	ID             string
-	Owner          string
-	InstitutionID  string // the institution that wrote it
-	BookingID      string // the visit it was written at
+	ID            string
+	Owner         string
+	InstitutionID string // the institution that wrote it
+	BookingID     string // the visit it was written at
+	// Patient is whom it was written for: the visit's patient ("" the
+	// owner themself); only a booking for them may use it.
+	Patient        string
 	Specialization string
 	Until          civil.Date
-	// UsedBy is the booking that used it ("" while unused).
+	// UsedBy is the booking that used it ("" while unused); cancelling
+	// that booking (by the person or the institution) releases it.
 	UsedBy    string
 	CreatedAt time.Time
 }
@@ -246,13 +250,15 @@ func (s *Service) visitDocuments(b Booking, act string, rx []Prescription, spec 
 // referral checks that owner's referral id may book slot of spec at inst:
 // the same specialization, unused, valid on the slot's day. Errors:
 // Invalid (referralId), Unavailable, Internal.
-func (s *Service) referral(ctx context.Context, op, owner, id string, slot Slot, spec directory.Specialist, inst directory.Institution) (Referral, error) {
+func (s *Service) referral(ctx context.Context, op, owner, id, patient string, slot Slot, spec directory.Specialist, inst directory.Institution) (Referral, error) {
 	r, err := s.Store.GetReferral(ctx, owner, id)
 	switch {
 	case errs.Is(err, errs.NotFound):
 		return Referral{}, fieldErr(op, "referralId", "unknown_referral")
 	case err != nil:
 		return Referral{}, err
+	case r.Patient != patient:
+		return Referral{}, fieldErr(op, "referralId", "referral_other_patient")
 	case !directory.SameSpecialization(r.Specialization, spec.Specialization):
 		return Referral{}, fieldErr(op, "referralId", "referral_other_specialization")
 	case r.UsedBy != "":

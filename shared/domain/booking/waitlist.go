@@ -70,7 +70,8 @@ const (
 	MaxWaitDays = 60
 	// HoldFor is how long an offered slot is held for its person.
 	HoldFor = 15 * time.Minute
-	// queueBatch is how many entries of a line one pass looks at.
+	// queueBatch is how many entries of a line one page holds; a pass
+	// pages through the whole line until every free slot is offered.
 	queueBatch = 25
 )
 
@@ -94,8 +95,10 @@ type WaitStore interface {
 	// Errors: Conflict (place_taken, same_wait).
 	PutWait(ctx context.Context, e WaitEntry, place int) error
 	// Line returns up to limit waiting entries of a specialization at an
-	// institution, first in line first. Errors: Unavailable, Internal.
-	Line(ctx context.Context, institutionID, specialization string, limit int) ([]WaitEntry, error)
+	// institution, first in line first, continuing after cursor ("" from
+	// the first), with the cursor of the next page ("" at the end).
+	// Errors: Unavailable, Internal.
+	Line(ctx context.Context, institutionID, specialization string, limit int, cursor string) ([]WaitEntry, string, error)
 	// Hold offers slot to e in one transaction: the slot held for e's
 	// owner until next.Until (if it is still free and not held), e stored
 	// as next (if still at its version) and the offer's message written as
@@ -237,7 +240,7 @@ func (s *Service) JoinWaitlist(ctx context.Context, owner string, in WaitInput) 
 		}
 		// A slot free already is offered at once (the line's index may not
 		// show the new entry yet, so it is offered directly).
-		s.fill(ctx, inst, e.Specialization, []WaitEntry{e})
+		s.fill(ctx, inst, e.Specialization, []WaitEntry{e}, nil)
 		if got, err := s.Waits.GetWait(ctx, owner, e.ID); err == nil {
 			return got, false, nil
 		}
@@ -371,24 +374,38 @@ func (s *Service) ExpireOffer(ctx context.Context, e WaitEntry, now time.Time) e
 	return err
 }
 
-// fillLine offers the free slots of a specialization at inst to the first
+// fillLine offers the free slots of a specialization at inst to the
 // people in its line: each waiting entry, first in line first, is offered
-// the earliest free slot it matches that is not held. Failures are left
-// for the next change to retry: the slot stays free for anyone meanwhile.
+// the earliest free slot it matches that is not held, page after page of
+// the line until no free slot is left unoffered or the line ends (an entry
+// far down the line may be the only one whose dates match). Failures are
+// left for the next change to retry: the slot stays free for anyone
+// meanwhile.
 func (s *Service) fillLine(ctx context.Context, inst directory.Institution, specialization string) {
 	if s.Waits == nil {
 		return
 	}
-	line, err := s.Waits.Line(ctx, inst.ID, specialization, queueBatch)
+	line, cursor, err := s.Waits.Line(ctx, inst.ID, specialization, queueBatch, "")
 	if err != nil || len(line) == 0 {
 		return
 	}
-	s.fill(ctx, inst, specialization, line)
+	next := func() ([]WaitEntry, bool) {
+		if cursor == "" {
+			return nil, false
+		}
+		var page []WaitEntry
+		if page, cursor, err = s.Waits.Line(ctx, inst.ID, specialization, queueBatch, cursor); err != nil {
+			return nil, false
+		}
+		return page, true
+	}
+	s.fill(ctx, inst, specialization, line, next)
 }
 
 // fill offers each waiting entry of line, in order, the earliest free slot
-// it matches that no one holds.
-func (s *Service) fill(ctx context.Context, inst directory.Institution, specialization string, line []WaitEntry) {
+// it matches that no one holds; more (nil: none) gives the line's next
+// page, until it reports the end or every free slot is offered.
+func (s *Service) fill(ctx context.Context, inst directory.Institution, specialization string, line []WaitEntry, more func() ([]WaitEntry, bool)) {
 	specs, err := s.Places.Specialists(ctx, inst.ID, specialization)
 	if err != nil {
 		return
@@ -406,8 +423,19 @@ func (s *Service) fill(ctx context.Context, inst directory.Institution, speciali
 		}
 	}
 	taken := map[string]bool{}
+	left := 0 // free slots not yet offered
+	for _, sl := range free {
+		left += len(sl)
+	}
 	now := s.Now().UTC()
-	for _, e := range line {
+	for len(line) > 0 && left > 0 {
+		e := line[0]
+		line = line[1:]
+		if len(line) == 0 && more != nil {
+			if page, ok := more(); ok {
+				line = page
+			}
+		}
 		var best *Slot
 		for _, sp := range specs {
 			if e.SpecialistID != "" && sp.ID != e.SpecialistID {
@@ -431,6 +459,7 @@ func (s *Service) fill(ctx context.Context, inst directory.Institution, speciali
 			continue
 		}
 		taken[best.ID()] = true
+		left--
 		s.offer(ctx, e, *best, inst)
 	}
 }

@@ -89,13 +89,25 @@ func (d Date) AddMonths(n int) Date {
 // 29 February plus one year is 28 February.
 func (d Date) AddYears(n int) Date { return d.AddMonths(12 * n) }
 
-// YearsTo is the whole years from d (a birth date) to day, counted with
-// AddYears: the age on day, so a 29 February birthday turns a year older
-// on 28 February of a common year, as the family's age of majority and
-// the registry's passport ages count it. Before d it is negative.
+// Anniversary is the n-th anniversary of d (a birth date): the same day
+// n years on, and for a 29 February birthday in a common year 1 March,
+// the first day on which the full n years have passed. A person's age
+// counts by it (YearsTo, the family's age of majority); a term in years,
+// such as a document's validity, ends by AddYears' end-of-month rule.
+func (d Date) Anniversary(n int) Date {
+	if d.Month == time.February && d.Day == 29 && daysIn(d.Year+n, time.February) == 28 {
+		return Date{d.Year + n, time.March, 1}
+	}
+	return Date{d.Year + n, d.Month, d.Day}
+}
+
+// YearsTo is the whole years from d (a birth date) to day, the age on day
+// counted by Anniversary: a 29 February birthday turns a year older on
+// 1 March of a common year, as the family's age of majority counts it.
+// Before d it is negative.
 func (d Date) YearsTo(day Date) int {
 	n := day.Year - d.Year
-	if day.Before(d.AddYears(n)) {
+	if day.Before(d.Anniversary(n)) {
 		n--
 	}
 	return n

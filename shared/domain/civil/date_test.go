@@ -101,10 +101,13 @@ func TestYearsTo(t *testing.T) {
 		{"2012-06-10", "2026-06-09", 13},
 		{"2012-06-10", "2026-06-10", 14},
 		{"2008-02-29", "2026-02-27", 17},
-		{"2008-02-29", "2026-02-28", 18}, // a common year: the birthday is 28 February
+		{"2008-02-29", "2026-02-28", 17}, // a common year: the 18 years have passed on 1 March
+		{"2008-02-29", "2026-03-01", 18},
 		{"2008-02-29", "2028-02-28", 19},
 		{"2008-02-29", "2028-02-29", 20},
 		{"2026-06-10", "2026-06-09", -1},
+		{"2024-02-29", "2025-02-28", 0},
+		{"2024-02-29", "2025-03-01", 1},
 	} {
 		if got := mustParse(t, tc.birth).YearsTo(mustParse(t, tc.day)); got != tc.want {
 			t.Errorf("%s to %s: %d years, want %d", tc.birth, tc.day, got, tc.want)

@@ -178,8 +178,9 @@ func TestSpecialistAgeBounds(t *testing.T) {
 		paed, anyone bool
 	}{
 		{"2020-05-01", true, true},
-		{"2008-03-01", true, true},  // 17 until 1 March
-		{"2008-02-29", false, true}, // 18 on 28 February of a common year
+		{"2008-03-01", true, true}, // 17 until 1 March
+		{"2008-02-29", true, true}, // 18 only on 1 March of a common year
+		{"2008-02-28", false, true},
 		{"1990-01-01", false, true},
 	} {
 		b, err := civil.Parse(tc.birth)

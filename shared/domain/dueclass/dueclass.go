@@ -37,12 +37,17 @@ const (
 	KindDeadline = "application_deadline"
 	// KindWaitOffer is a waiting-list offer, due when it lapses.
 	KindWaitOffer = "waitoffer"
+	// KindGrownUp is a dependent child: due on their 18th birthday (the
+	// hand-over of their documents is offered) and at the hand-over's
+	// deadline (unredeemed, they are archived for the holder).
+	KindGrownUp = "dependent"
 )
 
-// Of is the class items of kind (KindDocument, KindBooking, KindMessage)
-// are due in.
+// Of is the class items of kind (KindDocument, KindBooking, KindMessage,
+// ...) are due in: a document's reminders and a child's growing up wait
+// their turn, the rest is urgent.
 func Of(kind string) Class {
-	if kind == KindDocument {
+	if kind == KindDocument || kind == KindGrownUp {
 		return Document
 	}
 	return Urgent

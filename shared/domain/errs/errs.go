@@ -72,6 +72,10 @@ const (
 	// schedules and visits, documents shared with an institution); here so
 	// that sharing need not link booking for it.
 	ReasonOtherInstitution Reason = "other_institution"
+	// ReasonContended (Unavailable, internal): a concurrent transaction on
+	// one of the same items cancelled this one before any condition was
+	// judged; a caller that reads again may retry at once.
+	ReasonContended Reason = "contended"
 )
 
 // FieldError names one field of a request and why it was refused. Code is a

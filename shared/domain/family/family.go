@@ -69,13 +69,21 @@ type Dependent struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int
+	// Handover is where the hand-over of a grown-up child's documents
+	// stands (handover.go); zero until the child turns AdultAge.
+	Handover Handover
+	// DueAt is when the scheduled pipeline next acts on the dependent (the
+	// child's 18th birthday at midnight in the holder's zone, then the
+	// hand-over's deadline); nil when nothing is due. The store keeps it in
+	// the due index.
+	DueAt *time.Time
 }
 
 // AdultOn is the day a child turns AdultAge: the 18th anniversary of the
-// birth date, counted as the registry counts terms in years (civil.AddYears:
-// a 29 February birthday falls on 28 February of a common year), so the
-// internal passport's 14/20/45 and the age of majority agree.
-func (d Dependent) AdultOn() civil.Date { return d.BirthDate.AddYears(AdultAge) }
+// birth date (civil.Anniversary: a 29 February birthday falls on 1 March
+// of a common year, the first day the full 18 years have passed), as every
+// age check counts it (civil.YearsTo: a paediatrician's, an applicant's).
+func (d Dependent) AdultOn() civil.Date { return d.BirthDate.Anniversary(AdultAge) }
 
 // StatusOn is d's status on today.
 func (d Dependent) StatusOn(today civil.Date) Status {
@@ -133,6 +141,12 @@ type Service struct {
 	NewID   func() string
 	// Today is the holder's civil day (their zone's); UTC when nil.
 	Today func(ctx context.Context, holder string) (civil.Date, error)
+	// Zone is the holder's time zone, which a child's 18th birthday is
+	// scheduled in (HolderZone); UTC when nil.
+	Zone func(ctx context.Context, holder string) (*time.Location, error)
+	// Handovers keeps grown-up children's hand-overs; nil where no
+	// hand-over is served (their methods answer Unavailable).
+	Handovers HandoverStore
 }
 
 // ReasonTooManyDependents (Conflict): MaxDependents are recorded.
@@ -146,6 +160,20 @@ func (s *Service) today(ctx context.Context, holder string) (civil.Date, error) 
 		return s.Today(ctx, holder)
 	}
 	return civil.Of(s.Now().UTC()), nil
+}
+
+// dayAndZone is the holder's day and zone from one read of their zone
+// (Zone), or Today's day and UTC without it.
+func (s *Service) dayAndZone(ctx context.Context, holder string) (civil.Date, *time.Location, error) {
+	if s.Zone == nil {
+		today, err := s.today(ctx, holder)
+		return today, time.UTC, err
+	}
+	loc, err := s.Zone(ctx, holder)
+	if err != nil {
+		return civil.Date{}, nil, err
+	}
+	return civil.Today(s.Now(), loc), loc, nil
 }
 
 // List returns holder's dependents. Errors: Unavailable, Internal.
@@ -203,12 +231,15 @@ const ReasonDependentNotActive errs.Reason = "dependent_not_active"
 // reused key), Conflict (too_many_dependents), Unavailable, Internal.
 func (s *Service) Create(ctx context.Context, holder string, in Input, idem *idempotency.Key) (Dependent, bool, civil.Date, error) {
 	const op = "family.Create"
-	// The day and the holder's dependents (the cap) are read at once.
-	var today civil.Date
-	var existing []Dependent
-	var listErr error
+	// The day and zone and the holder's dependents (the cap) are read at once.
+	var (
+		today    civil.Date
+		loc      *time.Location
+		existing []Dependent
+		listErr  error
+	)
 	if err := parallel.Do(
-		func() (err error) { today, err = s.today(ctx, holder); return err },
+		func() (err error) { today, loc, err = s.dayAndZone(ctx, holder); return err },
 		func() error { existing, listErr = s.Store.ListDependents(ctx, holder); return nil },
 	); err != nil {
 		return Dependent{}, false, today, err
@@ -218,6 +249,7 @@ func (s *Service) Create(ctx context.Context, holder string, in Input, idem *ide
 	if err := apply(op, &d, in, true, today); err != nil {
 		return Dependent{}, false, today, err
 	}
+	schedule(&d, loc)
 	if listErr != nil {
 		return Dependent{}, false, today, listErr
 	}
@@ -246,6 +278,13 @@ func (s *Service) Update(ctx context.Context, holder, id string, in Input, ifMat
 		return Dependent{}, today, err
 	}
 	d.Version, d.UpdatedAt = prev+1, s.Now().UTC()
+	if in.BirthDate.Set || in.Relation.Set {
+		loc, err := s.location(ctx, holder)
+		if err != nil {
+			return Dependent{}, today, err
+		}
+		schedule(&d, loc)
+	}
 	if err := s.Store.PutDependent(ctx, d, prev); err != nil {
 		return Dependent{}, today, err
 	}

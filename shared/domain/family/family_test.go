@@ -18,25 +18,30 @@ func day(t *testing.T, s string) civil.Date {
 }
 
 // TestGrowingUp: a child is a dependent until the day before their 18th
-// birthday; born on 29 February, they turn 18 on 28 February of a common
-// year (as the registry counts years) and on 29 February of a leap one.
+// birthday; born on 29 February, they turn 18 on 1 March of a common year
+// (the first day the full 18 years have passed); 18 is no multiple of 4,
+// so every such 18th birthday falls in a common year.
 func TestGrowingUp(t *testing.T) {
 	for _, tc := range []struct {
 		born, adult string
 		before      string // the last day as a child
 	}{
 		{"2008-06-15", "2026-06-15", "2026-06-14"},
-		{"2008-02-29", "2026-02-28", "2026-02-27"}, // 2026 is a common year
+		{"2008-02-29", "2026-03-01", "2026-02-28"}, // 2026 is a common year
 		{"2010-02-28", "2028-02-28", "2028-02-27"},
-		{"2012-02-29", "2030-02-28", "2030-02-27"},
+		{"2012-02-29", "2030-03-01", "2030-02-28"},
 		{"2014-02-29", "", ""}, // no such day: civil refuses it, as the API does
-		{"1992-02-29", "2010-02-28", "2010-02-27"},
-		{"1988-02-29", "2006-02-28", "2006-02-27"},
-		{"2016-02-29", "2034-02-28", "2034-02-27"},
-		{"2004-02-29", "2022-02-28", "2022-02-27"},
-		{"1996-02-29", "2014-02-28", "2014-02-27"},
+		{"1992-02-29", "2010-03-01", "2010-02-28"},
+		{"1988-02-29", "2006-03-01", "2006-02-28"},
+		{"2016-02-29", "2034-03-01", "2034-02-28"},
+		{"2004-02-29", "2022-03-01", "2022-02-28"},
+		{"1996-02-29", "2014-03-01", "2014-02-28"},
 		{"1982-02-29", "", ""}, // 1982 was common: no such day
 		{"2008-12-31", "2026-12-31", "2026-12-30"},
+		{"2010-02-29", "", ""},                     // 2010 was common: no such day
+		{"1990-02-28", "2008-02-28", "2008-02-27"}, // 2008 is a leap year: 28 February stays
+		{"2024-02-29", "2042-03-01", "2042-02-28"},
+		{"2000-02-29", "2018-03-01", "2018-02-28"},
 	} {
 		t.Run(tc.born, func(t *testing.T) {
 			b, err := civil.Parse(tc.born)

@@ -39,3 +39,14 @@ func HolderToday(p Profiles, now func() time.Time) func(ctx context.Context, hol
 		return civil.Today(now(), prof.Location()), nil
 	}
 }
+
+// HolderZone is Service.Zone from the holder's profile.
+func HolderZone(p Profiles) func(ctx context.Context, holder string) (*time.Location, error) {
+	return func(ctx context.Context, holder string) (*time.Location, error) {
+		prof, err := p.GetProfile(ctx, holder)
+		if err != nil {
+			return nil, err
+		}
+		return prof.Location(), nil
+	}
+}

@@ -201,6 +201,9 @@ const (
 	// the document went to the archive. ActionRevoked: the agency revoked it.
 	ActionReplaced Action = "replaced"
 	ActionRevoked  Action = "revoked"
+	// ActionHandedOver: the document came from the account of the person
+	// who kept it for its owner as a child (family's hand-over at 18).
+	ActionHandedOver Action = "handed_over"
 )
 
 // Event is one entry of a document's history. Fields names what an update

@@ -47,6 +47,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -83,6 +84,9 @@ const (
 	KindDeadline = dueclass.KindDeadline
 	// KindWaitOffer is a waiting-list offer, due when it lapses.
 	KindWaitOffer = dueclass.KindWaitOffer
+	// KindGrownUp is a dependent child, due on their 18th birthday and at
+	// their hand-over's deadline.
+	KindGrownUp = dueclass.KindGrownUp
 )
 
 // Due is one item of the due index: a document, a booking, a message, an
@@ -95,6 +99,9 @@ type Due struct {
 	Deadline *Deadline
 	// Offer is a waiting-list offer that lapsed: the pipeline ends it.
 	Offer *booking.WaitEntry
+	// Dependent is a child growing up (the hand-over of their documents
+	// at 18): the pipeline hands it to GrownUps.
+	Dependent *family.Dependent
 	// Pos is the position in the due index just after this item: a cursor
 	// for DueItems that continues with the next one.
 	Pos string
@@ -160,6 +167,16 @@ type Offers interface {
 	ExpireOffer(ctx context.Context, e booking.WaitEntry, now time.Time) error
 }
 
+// GrownUps acts on children growing up; *family.Service is one.
+type GrownUps interface {
+	// GrownUpDue offers the hand-over of d's documents on their 18th
+	// birthday, or archives them at its deadline. Errors: Precondition
+	// (changed meanwhile), Unavailable, Internal.
+	GrownUpDue(ctx context.Context, d family.Dependent, now time.Time) error
+}
+
+var _ GrownUps = (*family.Service)(nil)
+
 // Ref names the item a Due is, for Advance.
 func (d Due) Ref() Ref {
 	switch {
@@ -171,6 +188,8 @@ func (d Due) Ref() Ref {
 		return Ref{Kind: KindDeadline, Owner: d.Deadline.Owner, ID: d.Deadline.ID}
 	case d.Offer != nil:
 		return Ref{Kind: KindWaitOffer, Owner: d.Offer.Owner, ID: d.Offer.ID}
+	case d.Dependent != nil:
+		return Ref{Kind: KindGrownUp, Owner: d.Dependent.Holder, ID: d.Dependent.ID}
 	}
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
@@ -192,6 +211,9 @@ func (d Due) Reminder() registry.Reminder {
 		return registry.Reminder{NextAt: &at}
 	case d.Offer != nil:
 		at := d.Offer.Until
+		return registry.Reminder{NextAt: &at}
+	case d.Dependent != nil && d.Dependent.DueAt != nil:
+		at := *d.Dependent.DueAt
 		return registry.Reminder{NextAt: &at}
 	}
 	return d.Document.Reminder

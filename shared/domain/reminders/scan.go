@@ -39,8 +39,11 @@ type Scanner struct {
 	// Offers ends lapsed waiting-list offers; optional (without it they
 	// stay due).
 	Offers Offers
-	NewID  func() string
-	Log    *slog.Logger
+	// GrownUps offers the hand-over of a child's documents at 18 and
+	// archives them at its deadline; optional (without it they stay due).
+	GrownUps GrownUps
+	NewID    func() string
+	Log      *slog.Logger
 	// Clock is the wall clock claims' leases are measured on; time.Now
 	// when nil.
 	Clock     func() time.Time
@@ -92,6 +95,7 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	r.store, r.publish, r.places, r.newID, r.log, r.lease, r.clock = s.Store, s.Publisher.Publish, s.Places, s.NewID, s.Log, s.Lease, s.Clock
 	r.deadlines = s.Deadlines
 	r.offers = s.Offers
+	r.grownUps = s.GrownUps
 	for chunk := range slices.Chunk(due, s.Chunk) {
 		if nearDeadline(ctx, s.Clock) {
 			sum.Complete = false

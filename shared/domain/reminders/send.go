@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -29,9 +30,11 @@ type sender struct {
 	deadlines Deadlines
 	// offers ends lapsed waiting-list offers; nil leaves them due.
 	offers Offers
-	newID  func() string
-	log    *slog.Logger
-	lease  time.Duration
+	// grownUps: children growing up (nil: they stay due)
+	grownUps GrownUps
+	newID    func() string
+	log      *slog.Logger
+	lease    time.Duration
 	// clock is the wall clock of the process doing the work: a claim's
 	// lease is measured on it, never on now.
 	clock func() time.Time
@@ -232,6 +235,9 @@ func (r *sender) prepare(ctx context.Context, d Due) *item {
 	case d.Offer != nil:
 		r.expireOffer(ctx, *d.Offer)
 		return nil
+	case d.Dependent != nil:
+		r.grownUp(ctx, *d.Dependent)
+		return nil
 	}
 	return r.prepareDocument(ctx, d)
 }
@@ -392,6 +398,28 @@ func (r *sender) expireOffer(ctx context.Context, e booking.WaitEntry) {
 		return
 	}
 	r.count(kind, func(c *Counts) { c.Sent++ })
+}
+
+// grownUp hands a child whose 18th birthday (or hand-over deadline) is
+// due to the family domain, which offers the hand-over or archives the
+// documents and moves the dependent on in the index; nothing is sent here.
+// Without GrownUps the item stays due.
+func (r *sender) grownUp(ctx context.Context, d family.Dependent) {
+	const kind = "grown_up"
+	r.count(kind, func(c *Counts) { c.Due++ })
+	if r.grownUps == nil {
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		return
+	}
+	switch err := r.grownUps.GrownUpDue(ctx, d, r.now); {
+	case errs.Is(err, errs.Precondition):
+		r.count(kind, func(c *Counts) { c.Skipped++ }) // changed meanwhile: its new state is in the index
+	case err != nil:
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.log.Warn("reminders: a grown-up child's hand-over could not be decided; it stays due", "err", err.Error())
+	default:
+		r.count(kind, func(c *Counts) { c.Sent++ })
+	}
 }
 
 // names are the booking's specialization and institution, "" where the

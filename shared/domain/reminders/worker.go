@@ -65,8 +65,11 @@ type Worker struct {
 	// Offers ends lapsed waiting-list offers; optional (without it they
 	// stay due).
 	Offers Offers
-	NewID  func() string
-	Log    *slog.Logger
+	// GrownUps offers the hand-over of a child's documents at 18 and
+	// archives them at its deadline; optional (without it they stay due).
+	GrownUps GrownUps
+	NewID    func() string
+	Log      *slog.Logger
 	// Queue takes the continuation of a job that stops before it is done.
 	Queue JobQueue
 	// Clock is the wall clock: leases, pacing and the job's time budget.
@@ -172,6 +175,7 @@ func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	r.store, r.places, r.newID, r.log, r.lease, r.clock = w.Store, w.Places, w.NewID, log, lease, w.clock
 	r.deadlines = w.Deadlines
 	r.offers = w.Offers
+	r.grownUps = w.GrownUps
 	r.parallel = w.Parallel
 	if r.parallel <= 0 {
 		r.parallel = DefaultParallel

@@ -24,6 +24,32 @@ const (
 	imageName = "qr"
 )
 
+// newPage starts an A4 document of Kabinet's: the Go fonts embedded,
+// title, language and footer set, its dates stamp (so the same input
+// gives the same bytes), one page added.
+func newPage(title, lang, footer string, stamp time.Time) *fpdf.Fpdf {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCompression(true)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(stamp.UTC())
+	pdf.SetModificationDate(stamp.UTC())
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("Kabinet", true)
+	pdf.SetLang(lang)
+	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
+	pdf.AddUTF8FontFromBytes(fontName, "B", gobold.TTF)
+	pdf.SetMargins(margin, margin, margin)
+	pdf.SetAutoPageBreak(true, margin)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-margin + 4)
+		pdf.SetFont(fontName, "", 8)
+		pdf.SetTextColor(120, 120, 120)
+		pdf.MultiCell(contentW, 4, footer, "", "L", false)
+	})
+	pdf.AddPage()
+	return pdf
+}
+
 // PDF renders the confirmation a person prints or keeps on a phone: an A4
 // page with the confirmation number, the time in the institution's zone
 // (named, with its UTC offset), where and with whom, the format and video
@@ -51,26 +77,7 @@ func PDF(b Booking, qrPNG []byte, lang string) ([]byte, error) {
 	cancelled := b.Status == StatusCancelled
 	showQR := len(qrPNG) > 0 && !cancelled
 
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true)
-	stamp := b.Start.UTC()
-	pdf.SetCreationDate(stamp)
-	pdf.SetModificationDate(stamp)
-	pdf.SetTitle(w.title+" "+b.ConfirmationNumber, true)
-	pdf.SetCreator("Kabinet", true)
-	pdf.SetLang(w.code)
-	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontName, "B", gobold.TTF)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(true, margin)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-margin + 4)
-		pdf.SetFont(fontName, "", 8)
-		pdf.SetTextColor(120, 120, 120)
-		pdf.MultiCell(contentW, 4, w.footer, "", "L", false)
-	})
-	pdf.AddPage()
+	pdf := newPage(w.title+" "+b.ConfirmationNumber, w.code, w.footer, b.Start)
 
 	// Header: title, confirmation number and status on the left, QR on the right.
 	headW := contentW

@@ -10,11 +10,12 @@ import { AppCtx, useApp, type Ctx } from './common';
 import { SignIn } from './SignIn';
 import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
 import { NotificationsPage } from './Notifications';
-import { AppointmentsPage, BookingPage, InstitutionPage, JournalPage, SpecialistPage } from './Appointments';
+import { AppointmentsPage, BookingPage, InstitutionPage, JournalPage, SpecialistPage, rememberReferral } from './Appointments';
 import { WaitlistPage } from './Waitlist';
 import { ApplicationPage, ApplicationsPage, NewApplicationPage } from './Applications';
 import { ProfilePage } from './Profile';
 import { FamilyPage, PersonPage, rememberPatient } from './Family';
+import { VisitsPage } from './Visits';
 import { SharedWithUsPage } from './Shares';
 
 interface Toast { id: number; msg: string; tone: Tone }
@@ -31,6 +32,8 @@ const NAV: { path: string; key: string; name: string[] }[] = [
 ];
 /** Staff of an institution also see what people shared with it. */
 const STAFF_NAV = { path: '/shared', key: 'nav.shared', name: ['shared'] };
+/** ... and close the visits of its specialists. */
+const VISITS_NAV = { path: '/visits', key: 'nav.visits', name: ['visits'] };
 
 export function App({ cfg, initialSession, initialAuthError }: {
   cfg: AppConfig; initialSession: Session | null; initialAuthError: string | null;
@@ -201,7 +204,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
         </header>
         <nav class="mainnav" aria-label={t('nav.main')}>
           <ul>
-            {(staffInstitution(session) ? [...NAV, STAFF_NAV] : NAV).map((n) => {
+            {(staffInstitution(session) ? [...NAV, STAFF_NAV, VISITS_NAV] : NAV).map((n) => {
               const active = n.name.includes(route.name);
               return (
                 <li key={n.path}>
@@ -246,6 +249,7 @@ function Page({ route }: { route: Route }) {
     case 'notifications': return <NotificationsPage />;
     case 'appointments':
       if (route.query.get('patient')) rememberPatient(route.query.get('patient'));
+      if (route.query.get('referral')) rememberReferral({ id: route.query.get('referral')!, specialization: route.query.get('referralSpec') ?? '' });
       return <AppointmentsPage query={route.query} />;
     case 'institution': return <InstitutionPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
     case 'specialist': return <SpecialistPage key={p.id} id={p.id} reschedule={route.query.get('reschedule')} />;
@@ -260,6 +264,7 @@ function Page({ route }: { route: Route }) {
     case 'person': return <PersonPage key={p.id} id={p.id} />;
     case 'documentNew': return <DocumentForm key="new" subject={route.query.get('subject') ?? ''} />;
     case 'shared': return <SharedPage />;
+    case 'visits': return <StaffVisitsPage />;
     default:
       return (
         <div>
@@ -268,6 +273,12 @@ function Page({ route }: { route: Route }) {
         </div>
       );
   }
+}
+
+function StaffVisitsPage() {
+  const inst = staffInstitution(useApp().session);
+  if (!inst) return <p class="alert alert-warn">{t('shared.staffOnly')}</p>;
+  return <VisitsPage institution={inst} />;
 }
 
 function SharedPage() {

@@ -221,6 +221,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
   const [phone, setPhone] = useState('');
   const [phoneTouched, setPhoneTouched] = useState(false);
   const [patient, setPatient] = useState(rememberedPatient);
+  const [referral] = useState(rememberedReferral);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [key, setKey] = useState(idempotencyKey);
@@ -265,8 +266,9 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
         toast(t('book.rescheduled'));
       } else {
         b = await api.book({ slotId: slot.id, mode, contactPhone: phone.trim() ? normalisePhone(phone) : undefined,
-          patient: patient || undefined }, key);
+          patient: patient || undefined, referralId: referral?.id }, key);
         rememberPatient(null);
+        rememberReferral(null);
       }
       navigate(`/bookings/${b.id}`);
     } catch (ex) {
@@ -291,6 +293,7 @@ export function SpecialistPage({ id, reschedule }: { id: string; reschedule: str
         </a>
       </PageHeader>
       <RescheduleNote id={reschedule} />
+      {referral && !reschedule && <p class="hint" data-testid="booking-referral">{t('book.byReferral', { spec: referral.specialization })}</p>}
       <p class="lead">{s.specialization}{inst.data ? ` · ${inst.data.name}, ${inst.data.address}` : ''}</p>
       <div class="card">
         <div class="slots-head">
@@ -563,7 +566,80 @@ export function BookingPage({ id }: { id: string }) {
           }))} />
         </div>
       </div>
+      <VisitResults x={x} download={(path, name) => { void download(path, name); }} />
     </section>
+  );
+}
+
+const REFERRAL_KEY = 'kabinet.referral';
+
+/**
+ * The referral a booking flow started with («Записаться по направлению» on a
+ * visit's results): kept for the tab while the user picks an institution, a
+ * specialist and a slot; the confirm form books with it and forgets it.
+ */
+export function rememberReferral(r: { id: string; specialization: string } | null): void {
+  if (r) sessionStorage.setItem(REFERRAL_KEY, JSON.stringify(r)); else sessionStorage.removeItem(REFERRAL_KEY);
+}
+
+function rememberedReferral(): { id: string; specialization: string } | null {
+  try { return JSON.parse(sessionStorage.getItem(REFERRAL_KEY) ?? 'null'); } catch { return null; }
+}
+
+/**
+ * What a closed visit gave the patient: the act of service and the
+ * e-prescriptions, each a PDF signed by Kabinet, and the referrals, each
+ * with «Записаться по направлению».
+ */
+function VisitResults({ x, download }: { x: Booking; download(path: string, name: string): void }) {
+  const rx = x.prescriptions ?? [];
+  const refs = x.referrals ?? [];
+  if (!x.act && rx.length === 0 && refs.length === 0) return null;
+  return (
+    <div class="card" data-testid="visit-results">
+      <h2 class="h3">{t('visit.title')}</h2>
+      {x.act && (
+        <div data-testid="visit-act">
+          <h3 class="h4">{t('visit.act')}</h3>
+          <p class="pre-line">{x.act}</p>
+          <button type="button" class="btn btn-small" data-testid="visit-act-pdf"
+            onClick={() => download(`/bookings/${x.id}/act.pdf`, `act-${x.actDocumentId ?? x.id}.pdf`)}>{t('visit.actPdf')}</button>
+        </div>
+      )}
+      {rx.length > 0 && (
+        <>
+          <h3 class="h4">{t('visit.prescriptions')}</h3>
+          <ul class="plain" data-testid="visit-prescriptions">
+            {rx.map((p, i) => (
+              <li key={p.documentId}>
+                <strong>{p.drug}</strong>{p.dose && <> · {p.dose}</>}
+                <span class="muted small"> · {t('visit.until', { date: fmtDate(p.until) })}</span>{' '}
+                <button type="button" class="btn btn-small" data-testid="visit-rx-pdf"
+                  onClick={() => download(`/bookings/${x.id}/prescriptions/${i + 1}/prescription.pdf`, `prescription-${p.documentId}.pdf`)}>
+                  {t('visit.rxPdf')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {refs.length > 0 && (
+        <>
+          <h3 class="h4">{t('visit.referrals')}</h3>
+          <ul class="plain" data-testid="visit-referrals">
+            {refs.map((r) => (
+              <li key={r.id}>
+                {r.specialization}<span class="muted small"> · {t('visit.until', { date: fmtDate(r.until) })}</span>{' '}
+                <a class="btn btn-small" data-testid="visit-book-by-referral"
+                  href={href('/appointments', { q: r.specialization, patient: x.patient?.id, referral: r.id, referralSpec: r.specialization })}>
+                  {t('visit.bookByReferral')}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
 

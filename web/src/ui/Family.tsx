@@ -156,6 +156,7 @@ export function FamilyPage() {
           </div>
         </form>
       )}
+      <RedeemForm onDone={() => people.reload()} />
       {people.loading && !people.data ? <Loading /> : items.length === 0 ? (
         people.error ? null : <p class="empty" data-testid="family-empty">{t('family.empty')}</p>
       ) : (
@@ -177,6 +178,97 @@ export function FamilyPage() {
   );
 }
 
+/**
+ * The grown-up's side of a hand-over: the code a parent gave them moves
+ * the documents kept for them as a child into this account.
+ */
+function RedeemForm({ onDone }: { onDone(): void }) {
+  const { api, toast } = useApp();
+  const [open, setOpen] = useState(false);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const fields = serverFieldErrors(error);
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!code.trim()) { setError('local'); return; }
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.redeemHandover(code.trim());
+      toast(t('handover.redeemed', { n: String(r.moved) }));
+      setCode('');
+      setOpen(false);
+      onDone();
+    } catch (ex) { setError(ex); } finally { setBusy(false); }
+  }
+  if (!open) {
+    return <p><button type="button" class="btn btn-ghost" data-testid="redeem-open" onClick={() => setOpen(true)}>{t('handover.redeemOpen')}</button></p>;
+  }
+  return (
+    <form class="card form" onSubmit={submit} novalidate data-testid="redeem-form">
+      <h2 class="h3">{t('handover.redeemTitle')}</h2>
+      <p class="muted small">{t('handover.redeemLead')}</p>
+      {error !== 'local' && <ErrorBox error={error} shownFields={['code']} />}
+      <Field label={t('handover.code')} required error={fields.code ?? (error === 'local' ? fieldText('required') : null)}>
+        {(fid, db, invalid) => (
+          <input id={fid} value={code} maxLength={64} autocomplete="off" aria-describedby={db} aria-invalid={invalid}
+            data-testid="redeem-code" onInput={(e) => setCode(e.currentTarget.value)} />
+        )}
+      </Field>
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary" disabled={busy} data-testid="redeem-submit">{t('handover.redeem')}</button>
+        <button type="button" class="btn btn-ghost" onClick={() => { setOpen(false); setError(null); }}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The holder's side of a grown-up child's hand-over: where it stands, and
+ * a one-time code to give them (shown once, until reloaded).
+ */
+function HandoverCard({ p, onChange }: { p: Person; onChange(): void }) {
+  const { api } = useApp();
+  const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (p.relation !== 'child' || p.status !== 'grown_up') return null;
+  const h = p.handover;
+  const state = h?.state ?? 'offered';
+  async function issue() {
+    setBusy(true);
+    setError(null);
+    try {
+      setCode(await api.handoverCode(p.id));
+      onChange();
+    } catch (ex) { setError(ex); } finally { setBusy(false); }
+  }
+  return (
+    <div class="card" data-testid="handover-card">
+      <h2 class="h3">{t('handover.title')}</h2>
+      {state === 'offered' && <>
+        <p>{t('handover.offered', { name: p.name })}</p>
+        {h?.deadline && <p class="muted small">{t('handover.deadline', { date: fmtDateTime(h.deadline) })}</p>}
+        {code && (
+          <p data-testid="handover-code-box">
+            {t('handover.yourCode')} <strong class="mono" data-testid="handover-code">{code.code}</strong>
+            <span class="muted small"> · {t('handover.codeUntil', { date: fmtDateTime(code.expiresAt) })}</span>
+          </p>
+        )}
+        <ErrorBox error={error} />
+        <div class="form-actions">
+          <button type="button" class="btn btn-primary" disabled={busy} data-testid="handover-issue" onClick={() => { void issue(); }}>
+            {code ? t('handover.newCode') : t('handover.getCode')}
+          </button>
+        </div>
+      </>}
+      {state === 'redeemed' && <p data-testid="handover-done">{t('handover.done', { n: String(h?.moved ?? 0) })}</p>}
+      {state === 'archived' && <p data-testid="handover-archived">{t('handover.archived')}</p>}
+    </div>
+  );
+}
+
 /** One person I act for: who they are, their documents, appointments and applications. */
 export function PersonPage({ id }: { id: string }) {
   const { api, toast } = useApp();
@@ -184,8 +276,7 @@ export function PersonPage({ id }: { id: string }) {
   const docs = useLoad(() => api.documents({ subject: id }), [id]);
   const types = useTypes();
   const bookings = useLoad(() => api.bookings({ patient: id, limit: 100 }), [id]);
-  // The latest 100 of the holder's applications, theirs among them.
-  const apps = useLoad(() => api.applications({ limit: 100 }).then((l) => l.items.filter((a) => a.subject === id)), [id]);
+  const apps = useLoad(() => api.applications({ limit: 100, subject: id }).then((l) => l.items), [id]);
   const [error, setError] = useState<unknown>(null);
 
   if (person.error) return <ErrorBox error={person.error} />;
@@ -220,6 +311,7 @@ export function PersonPage({ id }: { id: string }) {
           <button type="button" class="btn btn-ghost" data-testid="person-remove" onClick={() => { void remove(); }}>{t('family.remove')}</button>
         </div>
       </div>
+      <HandoverCard p={p} onChange={() => person.reload()} />
 
       <div class="card">
         <div class="slots-head">

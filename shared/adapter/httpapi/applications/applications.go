@@ -306,7 +306,8 @@ func handleListApplications(svc *applications.Service) http.Handler {
 		var fe errs.Fields
 		q := r.URL.Query()
 		f := applications.ListFilter{Status: q.Get("status"), ServiceCode: q.Get("serviceCode"), From: q.Get("from"), To: q.Get("to"),
-			Limit: httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
+			Subject: q.Get("subject"),
+			Limit:   httpapi.QueryInt(r, "limit", &fe), Cursor: q.Get("cursor")}
 		if err := fe.ErrKind("httpapi.listApplications", errs.Malformed); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@
 package booking
 
 import (
+	"github.com/kabinet/kabinet/shared/domain/ticket"
 	"net/http"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
@@ -39,15 +40,18 @@ func Handlers(d Deps) httpapi.Handlers {
 		"GET /bookings/{id}/qr.png":           handleBookingFile(d, "qr"),
 		"GET /bookings/{id}/confirmation.pdf": lang(handleBookingFile(d, "pdf")),
 		"GET /bookings/{id}/calendar.ics":     lang(handleBookingFile(d, "ics")),
-		"POST /bookings/{id}/reschedule":      lang(handleReschedule(d)),
-		"POST /bookings/{id}/cancel":          lang(handleCancel(d)),
-		"POST /bookings/{id}/visit":           lang(handleVisit(d)),
-		"POST /bookings/{id}/rebook":          lang(handleRebook(d)),
-		"POST /specialists/{id}/absences":     handleDeclareAbsence(d),
-		"POST /waitlist":                      handleJoinWaitlist(d),
-		"GET /waitlist":                       handleWaitlist(d),
-		"DELETE /waitlist/{id}":               handleLeaveWaitlist(d),
-		"POST /waitlist/{id}/accept":          lang(handleAcceptOffer(d)),
-		"POST /waitlist/{id}/decline":         handleDeclineOffer(d),
+		// a closed visit's act and e-prescriptions, signed PDFs
+		"GET /bookings/{id}/act.pdf":                            lang(handleVisitPDF(d, ticket.KindAct)),
+		"GET /bookings/{id}/prescriptions/{n}/prescription.pdf": lang(handleVisitPDF(d, ticket.KindPrescription)),
+		"POST /bookings/{id}/reschedule":                        lang(handleReschedule(d)),
+		"POST /bookings/{id}/cancel":                            lang(handleCancel(d)),
+		"POST /bookings/{id}/visit":                             lang(handleVisit(d)),
+		"POST /bookings/{id}/rebook":                            lang(handleRebook(d)),
+		"POST /specialists/{id}/absences":                       handleDeclareAbsence(d),
+		"POST /waitlist":                                        handleJoinWaitlist(d),
+		"GET /waitlist":                                         handleWaitlist(d),
+		"DELETE /waitlist/{id}":                                 handleLeaveWaitlist(d),
+		"POST /waitlist/{id}/accept":                            lang(handleAcceptOffer(d)),
+		"POST /waitlist/{id}/decline":                           handleDeclineOffer(d),
 	}
 }

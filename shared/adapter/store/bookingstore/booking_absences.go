@@ -138,6 +138,7 @@ func (s *Store) CancelForAbsence(ctx context.Context, old, next booking.Booking)
 	t.Add(s.dayDelta(old, -1, 0), nil)
 	t.Add(s.lockDelete(old), nil)
 	t.Add(s.placeDelete(old), store.FailChanged)
+	referralRelease(t, s.Table, old)
 	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.CancelForAbsence")
 }

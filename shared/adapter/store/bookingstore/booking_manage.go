@@ -50,7 +50,7 @@ var failChangedMeanwhile = errs.E("", errs.Conflict, errs.ReasonChanged)
 // Reschedule implements booking.Store.
 func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot booking.Slot) error {
 	t := s.Tx()
-	t.First(failSlotTaken, store.FailChanged, failDayFull, failOnePerDay)
+	t.First(failSlotTaken, store.FailChanged, failDayFull, failOnePerDay, failPersonChanged)
 	t.Add(s.slotDelta(next, 1), failSlotTaken)
 	bookingPut(t, next, old.Version, store.FailChanged)
 	t.Add(s.slotDelta(old, -1), failChangedMeanwhile)
@@ -61,6 +61,7 @@ func (s *Store) Reschedule(ctx context.Context, old, next booking.Booking, slot 
 		t.Add(s.dayDelta(old, -1, 0), nil)
 		t.Add(s.lockDelete(old), nil)
 	}
+	s.seqAdvance(t, next)
 	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.Reschedule")
 }
@@ -73,6 +74,7 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 	t.Add(s.dayDelta(old, -1, 0), nil)
 	t.Add(s.lockDelete(old), nil)
 	t.Add(s.placeDelete(old), store.FailChanged)
+	referralRelease(t, s.Table, old)
 	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.Cancel")
 }

@@ -31,6 +31,7 @@ type referralItem struct {
 	ID             string    `dynamodbav:"id"`
 	InstitutionID  string    `dynamodbav:"institutionId"`
 	BookingID      string    `dynamodbav:"bookingId"`
+	Patient        string    `dynamodbav:"patient,omitempty"`
 	Specialization string    `dynamodbav:"specialization"`
 	Until          string    `dynamodbav:"until"`
 	UsedBy         string    `dynamodbav:"usedBy,omitempty"`
@@ -39,7 +40,7 @@ type referralItem struct {
 
 func fromReferral(r booking.Referral) referralItem {
 	return referralItem{PK: store.UserPK(r.Owner), SK: referralPrefix + r.ID, Kind: kindReferral, ID: r.ID, InstitutionID: r.InstitutionID,
-		BookingID: r.BookingID, Specialization: r.Specialization, Until: r.Until.String(), UsedBy: r.UsedBy, CreatedAt: r.CreatedAt.UTC()}
+		BookingID: r.BookingID, Patient: r.Patient, Specialization: r.Specialization, Until: r.Until.String(), UsedBy: r.UsedBy, CreatedAt: r.CreatedAt.UTC()}
 }
 
 // GetReferral implements booking.Store.
@@ -53,8 +54,21 @@ func (s *Store) GetReferral(ctx context.Context, owner, id string) (booking.Refe
 	if err != nil {
 		return booking.Referral{}, errs.E(op, errs.Internal, err)
 	}
-	return booking.Referral{ID: it.ID, Owner: owner, InstitutionID: it.InstitutionID, BookingID: it.BookingID,
+	return booking.Referral{ID: it.ID, Owner: owner, InstitutionID: it.InstitutionID, BookingID: it.BookingID, Patient: it.Patient,
 		Specialization: it.Specialization, Until: until, UsedBy: it.UsedBy, CreatedAt: it.CreatedAt}, nil
+}
+
+// referralRelease makes b's referral usable again when b is cancelled:
+// in the cancellation's transaction, if b is still the booking that used
+// it (nothing for a booking without one).
+func referralRelease(t *store.Tx, table string, b booking.Booking) {
+	if b.ReferralID == "" {
+		return
+	}
+	t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(table), Key: store.Key(store.UserPK(b.Owner), referralPrefix+b.ReferralID),
+		UpdateExpression:          aws.String("REMOVE usedBy"),
+		ConditionExpression:       aws.String("usedBy = :b"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":b": store.Str(b.ID)}}}, store.FailChanged)
 }
 
 // referralUse marks b's referral used by b, in b's transaction, if nobody

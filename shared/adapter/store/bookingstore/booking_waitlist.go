@@ -200,13 +200,40 @@ func (s *Store) PutWait(ctx context.Context, e booking.WaitEntry, place int) err
 }
 
 // Line implements booking.WaitStore through gsi1 (eventually consistent:
-// an entry joins the line a moment after it is written).
-func (s *Store) Line(ctx context.Context, institutionID, specialization string, limit int) ([]booking.WaitEntry, error) {
+// an entry joins the line a moment after it is written): one query of
+// limit entries; the cursor is the index position after the last.
+func (s *Store) Line(ctx context.Context, institutionID, specialization string, limit int, cursor string) ([]booking.WaitEntry, string, error) {
+	const op = "store.Line"
 	in := &dynamodb.QueryInput{TableName: aws.String(s.Table), IndexName: aws.String(store.GSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :k"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":k": store.Str(lineKey(institutionID, specialization))},
 		ScanIndexForward:          aws.Bool(true), Limit: aws.Int32(int32(limit))}
-	return s.waits(ctx, "store.Line", in)
+	if cursor != "" {
+		start, err := store.DecodeKey(cursor)
+		if err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		in.ExclusiveStartKey = start
+	}
+	res, err := s.DB.Query(ctx, in)
+	if err != nil {
+		return nil, "", store.Wrap(op, err)
+	}
+	out := make([]booking.WaitEntry, 0, len(res.Items))
+	for _, av := range res.Items {
+		e, err := WaitEntry(av)
+		if err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		out = append(out, e)
+	}
+	next := ""
+	if len(res.LastEvaluatedKey) > 0 {
+		if next, err = store.EncodeKey(res.LastEvaluatedKey); err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+	}
+	return out, next, nil
 }
 
 // waitPut stores next in place of e if e is still at its version (and,

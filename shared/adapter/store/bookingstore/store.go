@@ -37,4 +37,5 @@ var (
 	failSameWait          = errs.E("", errs.Conflict, booking.ReasonSameWait)
 	failReferralUsed      = errs.E("", errs.Conflict, booking.ReasonReferralUsed)
 	failConfirmationTaken = errs.E("", errs.Conflict, booking.ReasonConfirmationTaken)
+	failPersonChanged     = errs.E("", errs.Conflict, booking.ReasonPersonChanged)
 )

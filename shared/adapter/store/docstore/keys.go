@@ -23,3 +23,7 @@ const (
 func DocSK(id string) string            { return docPrefix + id }
 func histPrefixFor(docID string) string { return histPrefix + docID + "#" }
 func histSK(docID, evID string) string  { return histPrefixFor(docID) + evID }
+
+// HistoryPrefix is the sort key prefix of document id's history entries
+// (handoverstore moves them with it).
+func HistoryPrefix(id string) string { return histPrefixFor(id) }

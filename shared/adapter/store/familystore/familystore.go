@@ -3,7 +3,11 @@
 // so one holder's calls can never reach another's.
 //
 //	pk              sk              item
-//	USER#<holder>   DEP#<id>        a dependent (name, birth date, relation, SNILS, until)
+//	USER#<holder>   DEP#<id>        a dependent (name, birth date, relation, SNILS, until, the hand-over
+//	                                at 18); in the due index (kind "dependent") while the pipeline is
+//	                                to act on it: the 18th birthday, the hand-over's deadline
+//
+// A hand-over code's item (HANDOVER#<hash>) is handoverstore's.
 package familystore
 
 import (
@@ -13,20 +17,24 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 )
 
 const (
-	idemScope    = "family"
-	depPrefix    = "DEP#"
-	kindDep      = "dependent"
-	maxDependent = family.MaxDependents + 5 // one page holds them all
+	idemScope = "family"
+	depPrefix = "DEP#"
+	// KindDependent is a dependent item's kind attribute (the due index's
+	// readers tell items apart by it).
+	KindDependent = "dependent"
+	maxDependent  = family.MaxDependents + 5 // one page holds them all
 )
 
 // Store is the DynamoDB implementation of family.Store.
@@ -50,6 +58,17 @@ type depItem struct {
 	CreatedAt time.Time `dynamodbav:"createdAt"`
 	UpdatedAt time.Time `dynamodbav:"updatedAt"`
 	Version   int       `dynamodbav:"version"`
+	// the hand-over at 18
+	HandoverState    string     `dynamodbav:"handoverState,omitempty"`
+	HandoverDeadline *time.Time `dynamodbav:"handoverDeadline,omitempty"`
+	CodeHash         string     `dynamodbav:"codeHash,omitempty"`
+	CodeUntil        *time.Time `dynamodbav:"codeUntil,omitempty"`
+	RedeemedBy       string     `dynamodbav:"redeemedBy,omitempty"`
+	RedeemedAt       *time.Time `dynamodbav:"redeemedAt,omitempty"`
+	Moved            int        `dynamodbav:"moved,omitempty"`
+	// the due index, while something is due
+	DuePK        string `dynamodbav:"duePk,omitempty"`
+	NextRemindAt string `dynamodbav:"nextRemindAt,omitempty"`
 }
 
 func (it depItem) dependent(holder string) (family.Dependent, error) {
@@ -61,8 +80,28 @@ func (it depItem) dependent(holder string) (family.Dependent, error) {
 	if err != nil {
 		return family.Dependent{}, err
 	}
-	return family.Dependent{ID: it.ID, Holder: holder, Name: it.Name, BirthDate: b, Relation: it.Relation, SNILS: it.SNILS,
-		Until: until, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version}, nil
+	d := family.Dependent{ID: it.ID, Holder: holder, Name: it.Name, BirthDate: b, Relation: it.Relation, SNILS: it.SNILS,
+		Until: until, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, Version: it.Version,
+		Handover: family.Handover{State: family.HandoverState(it.HandoverState), Deadline: it.HandoverDeadline,
+			CodeHash: it.CodeHash, CodeUntil: it.CodeUntil, RedeemedBy: it.RedeemedBy, RedeemedAt: it.RedeemedAt, Moved: it.Moved}}
+	if it.NextRemindAt != "" {
+		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
+		if err != nil {
+			return family.Dependent{}, err
+		}
+		d.DueAt = &at
+	}
+	return d, nil
+}
+
+// Dependent reads a dependent item (remindstore reads them off the due
+// index). Errors: an item that does not unmarshal or parse.
+func Dependent(av map[string]types.AttributeValue) (family.Dependent, error) {
+	var it depItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return family.Dependent{}, err
+	}
+	return it.dependent(store.TrimPrefix(it.PK, store.UserPrefix))
 }
 
 // ListDependents implements family.Store.
@@ -111,11 +150,25 @@ func (s *Store) CreateDependent(ctx context.Context, d family.Dependent, idem *i
 	return got, true, err
 }
 
+// Item is d's item (handoverstore writes it in a hand-over's transaction).
+func Item(d family.Dependent) any { return item(d) }
+
 func item(d family.Dependent) depItem {
-	return depItem{PK: store.UserPK(d.Holder), SK: depPrefix + d.ID, Kind: kindDep, ID: d.ID, Name: d.Name,
+	h := d.Handover
+	it := depItem{PK: store.UserPK(d.Holder), SK: depPrefix + d.ID, Kind: KindDependent, ID: d.ID, Name: d.Name,
 		BirthDate: d.BirthDate.String(), Relation: d.Relation, SNILS: d.SNILS, Until: store.DateString(d.Until),
-		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version}
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Version: d.Version,
+		HandoverState: string(h.State), HandoverDeadline: h.Deadline, CodeHash: h.CodeHash, CodeUntil: h.CodeUntil,
+		RedeemedBy: h.RedeemedBy, RedeemedAt: h.RedeemedAt, Moved: h.Moved}
+	if d.DueAt != nil {
+		it.DuePK = store.DueKey(dueclass.KindGrownUp, d.Holder, d.ID)
+		it.NextRemindAt = d.DueAt.UTC().Format(store.DueTimeLayout)
+	}
+	return it
 }
+
+// SK is the sort key of dependent id.
+func SK(id string) string { return depPrefix + id }
 
 // PutDependent implements family.Store.
 func (s *Store) PutDependent(ctx context.Context, d family.Dependent, prevVersion int) error {

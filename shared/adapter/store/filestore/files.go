@@ -31,7 +31,15 @@ const (
 )
 
 func fileDocPrefix(docID string) string { return filePrefix + docID + "#" }
-func fileSK(docID, id string) string    { return fileDocPrefix(docID) + id }
+
+// DocumentPrefixes are the sort key prefixes of what files keep of document
+// docID in its owner's partition: its file records and their count
+// (handoverstore moves them with the document; the objects stay where their
+// records point).
+func DocumentPrefixes(docID string) []string {
+	return []string{fileDocPrefix(docID), fileCountSK + docID}
+}
+func fileSK(docID, id string) string { return fileDocPrefix(docID) + id }
 
 var _ files.Store = (*Store)(nil)
 

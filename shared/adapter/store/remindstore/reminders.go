@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"time"
 
@@ -131,6 +132,9 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 		}
 		at, err := time.Parse(store.DueTimeLayout, it.NextRemindAt)
 		return reminders.Due{Deadline: &reminders.Deadline{Owner: store.TrimPrefix(it.PK, store.UserPrefix), ID: it.ID, At: at}}, err
+	case familystore.KindDependent:
+		d, err := familystore.Dependent(item)
+		return reminders.Due{Dependent: &d}, err
 	case bookingstore.KindWaitEntry:
 		e, err := bookingstore.WaitEntry(item)
 		return reminders.Due{Offer: &e}, err
