@@ -6,49 +6,22 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/pdfpage"
 )
 
 // Page geometry in millimetres (A4 portrait).
 const (
-	pageW     = 210.0
-	margin    = 20.0
-	contentW  = pageW - 2*margin
+	pageW     = pdfpage.PageW
+	margin    = pdfpage.Margin
+	contentW  = pdfpage.ContentW
 	qrSide    = 45.0
 	labelW    = 52.0
 	lineH     = 6.0
-	fontName  = "go"
+	fontName  = pdfpage.Font
 	imageName = "qr"
 )
-
-// newPage starts an A4 document of Kabinet's: the Go fonts embedded,
-// title, language and footer set, its dates stamp (so the same input
-// gives the same bytes), one page added.
-func newPage(title, lang, footer string, stamp time.Time) *fpdf.Fpdf {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(stamp.UTC())
-	pdf.SetModificationDate(stamp.UTC())
-	pdf.SetTitle(title, true)
-	pdf.SetCreator("Kabinet", true)
-	pdf.SetLang(lang)
-	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontName, "B", gobold.TTF)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(true, margin)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-margin + 4)
-		pdf.SetFont(fontName, "", 8)
-		pdf.SetTextColor(120, 120, 120)
-		pdf.MultiCell(contentW, 4, footer, "", "L", false)
-	})
-	pdf.AddPage()
-	return pdf
-}
 
 // PDF renders the confirmation a person prints or keeps on a phone: an A4
 // page with the confirmation number, the time in the institution's zone
@@ -77,7 +50,7 @@ func PDF(b Booking, qrPNG []byte, lang string) ([]byte, error) {
 	cancelled := b.Status == StatusCancelled
 	showQR := len(qrPNG) > 0 && !cancelled
 
-	pdf := newPage(w.title+" "+b.ConfirmationNumber, w.code, w.footer, b.Start)
+	pdf := pdfpage.New(w.title+" "+b.ConfirmationNumber, w.code, w.footer, b.Start)
 
 	// Header: title, confirmation number and status on the left, QR on the right.
 	headW := contentW

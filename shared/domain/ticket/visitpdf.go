@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/pdfpage"
 )
 
 // Kinds of visit document (VisitDocument.Kind).
@@ -76,7 +77,7 @@ func VisitPDF(doc VisitDocument, lang string) ([]byte, error) {
 		title = vw.rxTitle
 	}
 
-	pdf := newPage(title+" "+doc.Number, w.code, vw.footer, doc.Visit.Start)
+	pdf := pdfpage.New(title+" "+doc.Number, w.code, vw.footer, doc.Visit.Start)
 	pdf.SetFont(fontName, "B", 16)
 	pdf.MultiCell(contentW, 8, title, "", "L", false)
 	pdf.Ln(4)

@@ -14,22 +14,21 @@ import (
 	"bytes"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/pdfpage"
 )
 
 // Page geometry in millimetres (A4 portrait).
 const (
-	pageW    = 210.0
-	margin   = 20.0
-	contentW = pageW - 2*margin
+	pageW    = pdfpage.PageW
+	margin   = pdfpage.Margin
+	contentW = pdfpage.ContentW
 	qrSide   = 50.0
 	labelW   = 58.0
 	lineH    = 6.0
-	fontName = "go"
+	fontName = pdfpage.Font
 	qrImage  = "qr"
 )
 
@@ -45,25 +44,7 @@ func PDF(v applications.ReceiptView, qrPNG []byte) ([]byte, error) {
 	if v.Number == "" {
 		return nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "number", Code: "required"})
 	}
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(v.Issued)
-	pdf.SetModificationDate(v.Issued)
-	pdf.SetTitle(v.Title+" "+v.Number, true)
-	pdf.SetCreator("Kabinet", true)
-	pdf.SetLang(v.Lang)
-	pdf.AddUTF8FontFromBytes(fontName, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontName, "B", gobold.TTF)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(true, margin)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-margin + 2)
-		pdf.SetFont(fontName, "", 8)
-		pdf.SetTextColor(120, 120, 120)
-		pdf.MultiCell(contentW, 4, v.Footer, "", "L", false)
-	})
-	pdf.AddPage()
+	pdf := pdfpage.New(v.Title+" "+v.Number, v.Lang, v.Footer, v.Issued)
 
 	pdf.SetFont(fontName, "B", 20)
 	pdf.SetTextColor(0, 0, 0)
@@ -103,7 +84,7 @@ func PDF(v applications.ReceiptView, qrPNG []byte) ([]byte, error) {
 		showQR := f.QR != "" && len(qrPNG) > 0
 		if showQR {
 			width = contentW - qrSide - 5
-			if top+qrSide+12 > 297-margin { // keep the code and its caption on one page
+			if top+qrSide+12 > pdfpage.PageH-margin { // keep the code and its caption on one page
 				pdf.AddPage()
 				top = pdf.GetY()
 			}
