@@ -173,7 +173,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return fmt.Errorf("seed demo registry: %w", err)
 	}
-	seeded += "\n" + seededRegistry
+	seeded += "\n" + seededRegistry + "\n" + managersBanner()
 
 	mux := http.NewServeMux()
 	if err := svcs.Mount(mux, httpapi.API{Log: log, Auth: verifier.Authenticate, Audit: st, CursorKey: cursorKey}); err != nil {

@@ -25,7 +25,8 @@ const (
 // as custom:<name> (see httpapi.Claims and lambdahttp): the institution a
 // staff member works at, the agency an official belongs to, an official's
 // role in it ("lead": a lead clerk, who reassigns the agency's
-// applications) and the organisation an orgadmin administers. Only
+// applications) and the organisation an orgadmin administers; a manager's
+// agency, institution or org is the scope of the dashboards they read. Only
 // administrators set them
 // (AdminUpdateUserAttributes); the app client cannot write them, so a user
 // cannot grant themselves staff scope.
@@ -46,6 +47,7 @@ var userGroups = []userGroup{
 	{"citizen", "Citizens: their own documents, reminders and bookings"},
 	{"staff", "Institution and agency staff; scoped by custom:institution or custom:agency"},
 	{httpapi.GroupOrgAdmin, "Organisation administrators; scoped by custom:org"},
+	{httpapi.GroupManager, "Managers: their agency's, institution's or organisation's aggregates only; scoped by custom:agency, custom:institution or custom:org"},
 	{"admin", "Kabinet operators"},
 }
 

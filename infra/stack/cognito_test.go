@@ -91,7 +91,7 @@ func TestUserGroups(t *testing.T) {
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(len(userGroups))) })
 		}},
 		{"the groups the handlers check are there", func(t *testing.T) {
-			for _, want := range []string{"citizen", "staff", httpapi.GroupOrgAdmin, "admin"} {
+			for _, want := range []string{"citizen", "staff", httpapi.GroupOrgAdmin, httpapi.GroupManager, "admin"} {
 				if !slices.Contains(names, want) {
 					t.Errorf("no group %q in %v", want, names)
 				}

@@ -33,6 +33,30 @@ type Identity struct {
 // token's org claim names the organisation.
 const GroupOrgAdmin = "orgadmin"
 
+// GroupManager is the group of managers (heads of an agency, an
+// institution or an organisation): their token's agency, institution or
+// org claim is the scope whose aggregates they read (the stats routes).
+// They read counts only, never a citizen's personal data, and no other
+// route treats them as staff.
+const GroupManager = "manager"
+
+// ManagerOf reports whether the identity is a manager whose claim of kind
+// ("agency", "institution" or "org") names scope.
+func (id Identity) ManagerOf(kind, scope string) bool {
+	if scope == "" || !id.InGroup(GroupManager) {
+		return false
+	}
+	switch kind {
+	case "agency":
+		return id.Agency == scope
+	case "institution":
+		return id.Institution == scope
+	case "org":
+		return id.Org == scope
+	}
+	return false
+}
+
 // InGroup reports whether the identity belongs to group g.
 func (id Identity) InGroup(g string) bool {
 	for _, x := range id.Groups {
