@@ -182,15 +182,7 @@ export class Api {
   /** Fetches a file with the token and hands it to the browser as a download. */
   async download(path: string, fallbackName: string): Promise<void> {
     const { blob, filename } = await this.blob(path);
-    const href = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = href;
-    a.download = filename ?? fallbackName;
-    a.rel = 'noopener';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    saveBlob(blob, filename ?? fallbackName);
   }
 
   // ---- documents ----
@@ -337,10 +329,30 @@ export class Api {
   withdrawApplication(id: string, comment: string) {
     return this.post<T.Application>(`/applications/${enc(id)}/withdraw`, comment ? { comment } : {});
   }
+  // ---- the managers' dashboards (aggregates only) ----
+  agencyStats(q: { from?: string; to?: string; service?: string }) { return this.get<T.AgencyStats>(`/agency/stats${query(q)}`); }
+  institutionStats(id: string, q: { from?: string; to?: string; specialist?: string }) {
+    return this.get<T.InstitutionStats>(`/institutions/${enc(id)}/stats${query(q)}`);
+  }
+  orgStats(orgId: string, q: { from?: string; to?: string }) { return this.get<T.OrgStats>(`/organizations/${enc(orgId)}/stats${query(q)}`); }
+
   /** Answers the agency's request for information (needs_info). */
   respondApplication(id: string, answer: { fields?: Record<string, string>; comment?: string; files?: string[] }) {
     return this.post<T.Application>(`/applications/${enc(id)}/respond`, answer);
   }
+}
+
+/** Hands a Blob to the browser as a download named filename. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }
 
 function enc(s: string): string {

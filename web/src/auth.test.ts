@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   authorizeUrl, base64Url, beginCognito, CallbackError, clearSession, CognitoSession, completeCognito, decodeJwt, expiresSoon,
-  isExpired, loadRefreshToken, logoutUrl, pkceChallenge, randomVerifier, revokeCognito, sessionFromToken, tokenRequestBody,
+  isExpired, loadRefreshToken, logoutUrl, managerScopes, pkceChallenge, randomVerifier, revokeCognito, sessionFromToken, tokenRequestBody,
 } from './auth';
 import type { CognitoConfig } from './config';
 
@@ -118,6 +118,14 @@ describe('tokens', () => {
     expect(s.sub).toBe('alice');
     expect(isExpired(s, 200_000)).toBe(true);
     expect(isExpired(sessionFromToken(jwt({ sub: 'a', exp: 10_000 })), 1_000_000)).toBe(false);
+  });
+  it('a manager\'s scopes come from the claims, only with the group', () => {
+    const head = sessionFromToken(jwt({ sub: 'head', 'cognito:groups': ['manager'], 'custom:agency': 'minzdrav', 'custom:org': 'org-1' }));
+    expect(managerScopes(head)).toEqual([{ kind: 'agency', id: 'minzdrav' }, { kind: 'org', id: 'org-1' }]);
+    const clerk = sessionFromToken(jwt({ sub: 'clerk', 'cognito:groups': ['staff'], 'custom:agency': 'minzdrav', 'custom:institution': 'inst-1' }));
+    expect(managerScopes(clerk)).toEqual([]);
+    expect(managerScopes(sessionFromToken(jwt({ sub: 'x', 'cognito:groups': ['manager'] })))).toEqual([]);
+    expect(managerScopes(null)).toEqual([]);
   });
 });
 

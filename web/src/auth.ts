@@ -16,9 +16,16 @@ export interface Session {
   exp?: number; // seconds since the epoch
   /** cognito:groups (citizen, staff, ...): what the app offers; the API decides. */
   groups?: string[];
-  /** custom:institution: the institution a member of staff works at. */
+  /** custom:institution: the institution a member of staff works at (or a manager heads). */
   institution?: string;
+  /** custom:agency: the agency of a clerk or a manager. */
+  agency?: string;
+  /** custom:org: the organisation of an org admin or a manager. */
+  org?: string;
 }
+
+/** What a manager's dashboard can show: a scope of their token (the API decides what they may read). */
+export interface ManagerScope { kind: 'agency' | 'institution' | 'org'; id: string }
 
 /** Decodes a JWT's payload without checking it (the API does that). */
 export function decodeJwt(token: string): Record<string, unknown> | null {
@@ -41,8 +48,8 @@ export function sessionFromToken(token: string): Session {
   const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
   const g = claims['cognito:groups'];
   const groups = Array.isArray(g) ? g.map(String) : [];
-  const inst = claims['custom:institution'];
-  return { token, sub, exp, groups, institution: typeof inst === 'string' && inst ? inst : undefined };
+  const claim = (k: string) => { const v = claims[`custom:${k}`]; return typeof v === 'string' && v ? v : undefined; };
+  return { token, sub, exp, groups, institution: claim('institution'), agency: claim('agency'), org: claim('org') };
 }
 
 export function isExpired(s: Session, nowMs = Date.now()): boolean {
@@ -80,12 +87,13 @@ export function loadRefreshToken(storage: Storage = sessionStorage): string | nu
   return storage.getItem(REFRESH_KEY);
 }
 
-/** POST /dev/token (local only). */
-export async function devSignIn(cfg: AppConfig, sub: string, groups: string[] = ['citizen'], institution?: string): Promise<Session> {
+/** POST /dev/token (local only): a token of sub in groups with the scope claims given (institution, agency, org). */
+export async function devSignIn(cfg: AppConfig, sub: string, groups: string[] = ['citizen'],
+  claims: { institution?: string; agency?: string; org?: string } = {}): Promise<Session> {
   const res = await fetch(`${cfg.apiBase}/dev/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(institution ? { sub, groups, institution } : { sub, groups }),
+    body: JSON.stringify({ sub, groups, ...claims }),
   });
   if (!res.ok) {
     let title = `HTTP ${res.status}`;
@@ -312,4 +320,14 @@ export async function revokeCognito(
 /** Staff of an institution: may see what people shared with it. */
 export function staffInstitution(s: Session | null): string | null {
   return s && s.groups?.includes('staff') && s.institution ? s.institution : null;
+}
+
+/** The scopes a manager's token carries (group manager with custom:agency, custom:institution or custom:org), in that order; none for anyone else. */
+export function managerScopes(s: Session | null): ManagerScope[] {
+  if (!s || !s.groups?.includes('manager')) return [];
+  const out: ManagerScope[] = [];
+  if (s.agency) out.push({ kind: 'agency', id: s.agency });
+  if (s.institution) out.push({ kind: 'institution', id: s.institution });
+  if (s.org) out.push({ kind: 'org', id: s.org });
+  return out;
 }

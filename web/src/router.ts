@@ -28,6 +28,7 @@ const table: [string, RegExp][] = [
   ['person', /^\/family\/(?<id>[^/]+)$/],
   ['shared', /^\/shared$/],
   ['visits', /^\/visits$/],
+  ['dashboard', /^\/dashboard$/],
 ];
 
 export function parseHash(hash: string): Route {

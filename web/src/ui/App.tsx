@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, type ApiError } from '../api';
 import type { AppConfig } from '../config';
-import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, revokeCognito, staffInstitution, type Session } from '../auth';
+import { clearSession, CognitoSession, loadRefreshToken, logoutUrl, managerScopes, revokeCognito, staffInstitution, type Session } from '../auth';
 import { getLang, hasSavedLang, LANG_NAMES, LANGS, onLangChange, setLang, t, type Lang } from '../i18n';
 import { getZone, onZoneChange, setZone } from '../prefs';
 import { navigate, parseHash, type Route } from '../router';
 import type { Tone } from '../format';
-import { AppCtx, useApp, type Ctx } from './common';
+import { AppCtx, ErrorBox, Loading, useApp, type Ctx } from './common';
 import { SignIn } from './SignIn';
 import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
 import { NotificationsPage } from './Notifications';
@@ -34,6 +34,19 @@ const NAV: { path: string; key: string; name: string[] }[] = [
 const STAFF_NAV = { path: '/shared', key: 'nav.shared', name: ['shared'] };
 /** ... and close the visits of its specialists. */
 const VISITS_NAV = { path: '/visits', key: 'nav.visits', name: ['visits'] };
+/** Managers (an agency's, an institution's, an organisation's) read their dashboard first. */
+const DASHBOARD_NAV = { path: '/dashboard', key: 'nav.dashboard', name: ['dashboard'] };
+
+/** The items of the main menu for a session. */
+function navFor(s: Session) {
+  const items = staffInstitution(s) ? [...NAV, STAFF_NAV, VISITS_NAV] : NAV;
+  return managerScopes(s).length > 0 ? [DASHBOARD_NAV, ...items] : items;
+}
+
+/** The screen after sign-in: a manager's dashboard, everyone else's documents. */
+function homePath(s: Session): string {
+  return managerScopes(s).length > 0 ? '/dashboard' : '/documents';
+}
 
 export function App({ cfg, initialSession, initialAuthError }: {
   cfg: AppConfig; initialSession: Session | null; initialAuthError: string | null;
@@ -139,7 +152,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
     setAuthMsg(null);
     // Back to where the user was: the signin route's ?return=, or the screen a 401 interrupted.
     const ret = route.name === 'signin' ? route.query.get('return') : location.hash.replace(/^#/, '');
-    navigate(ret && ret.startsWith('/') && !ret.startsWith('/signin') ? ret : '/documents', undefined, true);
+    navigate(ret && ret.startsWith('/') && !ret.startsWith('/signin') ? ret : homePath(s), undefined, true);
   }
 
   async function signOut() {
@@ -185,7 +198,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
 
   if (route.name === 'signin') {
     // Already signed in: go to the registry.
-    setTimeout(() => navigate('/documents', undefined, true), 0);
+    setTimeout(() => navigate(homePath(session), undefined, true), 0);
   }
 
   return (
@@ -195,7 +208,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
           {t('app.skip')}
         </a>
         <header class="topbar">
-          <a class="brand" href="#/documents">{t('app.title')}</a>
+          <a class="brand" href={`#${homePath(session)}`}>{t('app.title')}</a>
           <div class="topbar-right">
             {langSwitch}
             <span class="user" data-testid="current-user" title={t('auth.signedInAs', { user: session.sub })}>{session.sub}</span>
@@ -204,7 +217,7 @@ export function App({ cfg, initialSession, initialAuthError }: {
         </header>
         <nav class="mainnav" aria-label={t('nav.main')}>
           <ul>
-            {(staffInstitution(session) ? [...NAV, STAFF_NAV, VISITS_NAV] : NAV).map((n) => {
+            {navFor(session).map((n) => {
               const active = n.name.includes(route.name);
               return (
                 <li key={n.path}>
@@ -265,6 +278,7 @@ function Page({ route }: { route: Route }) {
     case 'documentNew': return <DocumentForm key="new" subject={route.query.get('subject') ?? ''} />;
     case 'shared': return <SharedPage />;
     case 'visits': return <StaffVisitsPage />;
+    case 'dashboard': return <LazyDashboard query={route.query} />;
     default:
       return (
         <div>
@@ -273,6 +287,25 @@ function Page({ route }: { route: Route }) {
         </div>
       );
   }
+}
+
+type DashboardModule = typeof import('./Dashboard');
+let dashboardModule: Promise<DashboardModule> | null = null;
+
+/**
+ * LazyDashboard loads the dashboard's chunk (the page and Chart.js) the
+ * first time a manager opens it: the citizen's bundle holds neither.
+ */
+function LazyDashboard({ query }: { query: URLSearchParams }) {
+  const [mod, setMod] = useState<DashboardModule | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
+  useEffect(() => {
+    dashboardModule ??= import('./Dashboard');
+    dashboardModule.then(setMod, (e) => { dashboardModule = null; setFailed(e); });
+  }, []);
+  if (failed) return <ErrorBox error={failed} />;
+  if (!mod) return <Loading />;
+  return <mod.DashboardPage query={query} />;
 }
 
 function StaffVisitsPage() {

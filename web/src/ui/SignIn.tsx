@@ -1,15 +1,22 @@
 import { useState } from 'preact/hooks';
 import type { AppConfig } from '../config';
-import { beginCognito, devSignIn, type Session } from '../auth';
+import { beginCognito, devSignIn, type ManagerScope, type Session } from '../auth';
 import { t } from '../i18n';
 import { Field } from './common';
+
+const ROLES = ['citizen', 'staff', 'manager'] as const;
+type Role = (typeof ROLES)[number];
+/** A manager's token names one scope here (the API's tokens may carry more). */
+const SCOPES: ManagerScope['kind'][] = ['agency', 'institution', 'org'];
 
 export function SignIn({ cfg, message, returnTo, onSignedIn }: {
   cfg: AppConfig; message: string | null; returnTo: string; onSignedIn(s: Session): void;
 }) {
   const [user, setUser] = useState('alice');
-  const [role, setRole] = useState<'citizen' | 'staff'>('citizen');
+  const [role, setRole] = useState<Role>('citizen');
   const [inst, setInst] = useState('inst-msk-01');
+  const [scope, setScope] = useState<ManagerScope['kind']>('agency');
+  const [scopeId, setScopeId] = useState('minzdrav');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const userValid = /^[A-Za-z0-9._@-]{1,128}$/.test(user.trim());
@@ -20,9 +27,9 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(role === 'staff'
-        ? await devSignIn(cfg, user.trim(), ['staff'], inst.trim())
-        : await devSignIn(cfg, user.trim()));
+      onSignedIn(role === 'staff' ? await devSignIn(cfg, user.trim(), ['staff'], { institution: inst.trim() })
+        : role === 'manager' ? await devSignIn(cfg, user.trim(), ['manager'], { [scope]: scopeId.trim() })
+          : await devSignIn(cfg, user.trim()));
     } catch (err) {
       setError(t('auth.failed', { msg: err instanceof Error ? err.message : String(err) }));
     } finally {
@@ -55,9 +62,8 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
           <Field label={t('auth.role')}>
             {(id) => (
               <select id={id} name="role" data-testid="signin-role" value={role}
-                onChange={(e) => setRole(e.currentTarget.value === 'staff' ? 'staff' : 'citizen')}>
-                <option value="citizen">{t('auth.role.citizen')}</option>
-                <option value="staff">{t('auth.role.staff')}</option>
+                onChange={(e) => setRole(ROLES.find((r) => r === e.currentTarget.value) ?? 'citizen')}>
+                {ROLES.map((r) => <option key={r} value={r}>{t(`auth.role.${r}`)}</option>)}
               </select>
             )}
           </Field>
@@ -68,6 +74,24 @@ export function SignIn({ cfg, message, returnTo, onSignedIn }: {
                   data-testid="signin-institution" onInput={(e) => setInst(e.currentTarget.value)} />
               )}
             </Field>
+          )}
+          {role === 'manager' && (
+            <div class="field-row">
+              <Field label={t('auth.scope')}>
+                {(id) => (
+                  <select id={id} name="scope" data-testid="signin-scope" value={scope}
+                    onChange={(e) => setScope(SCOPES.find((k) => k === e.currentTarget.value) ?? 'agency')}>
+                    {SCOPES.map((k) => <option key={k} value={k}>{t(`auth.scope.${k}`)}</option>)}
+                  </select>
+                )}
+              </Field>
+              <Field label={t('auth.scopeId')} hint={t('auth.scopeIdHint')}>
+                {(id, db) => (
+                  <input id={id} name="scopeId" value={scopeId} aria-describedby={db} maxLength={64}
+                    data-testid="signin-scope-id" onInput={(e) => setScopeId(e.currentTarget.value)} />
+                )}
+              </Field>
+            </div>
           )}
           <button type="submit" class="btn btn-primary" disabled={busy || !userValid} data-testid="signin-submit">
             {t('auth.submit')}
