@@ -351,7 +351,7 @@ var All = []Function{
 	// with institutions (gsi1: an institution's running shares).
 	{Name: Documents, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem},
+			Table: TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem, BatchWriteItem},
 				Indexes: []string{"gsi1"}},
 			CursorKey: true, Files: FilesOwner, TrustAnchors: true},
 		Routes: []Route{

@@ -215,13 +215,17 @@ var tripRows = map[string][]tripCase{
 		doc, share, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
 		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/shares/{shareId}", doc, share), token: f.e.token(sub)}
 	}),
-	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, nil, func(f *tripFixtures, sub string) req {
+	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem", "GetItem", "GetItem", "PutItem", "Query"}}, func(f *tripFixtures, sub string) req {
 		share := strings.SplitN(f.e.mustShare(sub, kgdPoly), "/", 2)[1]
 		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents/{shareId}", kgdPoly, share), token: f.e.staff(kgdPoly)}
 	}),
-	"GET /institutions/{id}/shared-documents": trip(200, nil, func(f *tripFixtures, sub string) req {
-		f.e.mustShare(sub, kgdPoly)
-		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents", kgdPoly), token: f.e.staff(kgdPoly)}
+	// The hospital has no other shares: the list holds this row's two, read
+	// in the trips one would take.
+	"GET /institutions/{id}/shared-documents": trip(200, [][]string{{"Query"}, {"BatchGetItem"},
+		{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "PutItem", "PutItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
+		f.e.mustShare(sub, kgdHospital)
+		f.e.mustShare(sub, kgdHospital)
+		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents", kgdHospital), token: f.e.staff(kgdHospital)}
 	}),
 	// inbox
 	"GET /notifications": trip(200, query, func(f *tripFixtures, sub string) req {
@@ -511,8 +515,8 @@ var tripRows = map[string][]tripCase{
 var tripsOver = map[string]string{
 	"DELETE /documents/{id}":                            "uncounted: the document, then its files and shares, their objects and items, then the transaction (9 trips)",
 	"GET /documents/{id}/shares":                        "the document and its shares at once, then each share's reads",
-	"GET /institutions/{id}/shared-documents":           "uncounted: the institution's shares, then reads per share",
-	"GET /institutions/{id}/shared-documents/{shareId}": "uncounted: the share, the read recorded, then the document and its files",
+	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
+	"GET /institutions/{id}/shared-documents/{shareId}": "the share's owner reference, the share (its revocation decides), then the read recorded with the document and its files, at once",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put 8 at a time",
 	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the person's bookings after their sequence, the transaction, then a query",
 	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Get reads one item strongly into out; missing is NotFound.
@@ -226,4 +227,74 @@ func DecodeKey(c string) (map[string]types.AttributeValue, error) {
 		k[name] = Str(v)
 	}
 	return k, nil
+}
+
+// BatchGet reads the items at keys strongly (BatchGetItem, 100 keys a
+// call, the calls at once), retrying what DynamoDB leaves unprocessed with
+// backoff, and returns them by KeyString of their key; a missing item is
+// absent. For reads through an index, which lags the table: the items
+// themselves decide. Errors: Unavailable (throttled or unprocessed after
+// a few rounds), Internal.
+func (s *Store) BatchGet(ctx context.Context, op string, keys []map[string]types.AttributeValue) (map[string]map[string]types.AttributeValue, error) {
+	chunks := slices.Collect(slices.Chunk(keys, 100))
+	got := make([][]map[string]types.AttributeValue, len(chunks))
+	fns := make([]func() error, len(chunks))
+	for i, chunk := range chunks {
+		fns[i] = func() (err error) { got[i], err = s.batchGet(ctx, op, chunk); return err }
+	}
+	if err := parallel.Do(fns...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]types.AttributeValue, len(keys))
+	for _, items := range got {
+		for _, it := range items {
+			out[KeyString(it)] = it
+		}
+	}
+	return out, nil
+}
+
+// batchGet is one BatchGetItem of up to 100 keys, and its retries.
+func (s *Store) batchGet(ctx context.Context, op string, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	pending := map[string]types.KeysAndAttributes{s.Table: {Keys: keys, ConsistentRead: aws.Bool(true)}}
+	for attempt := 0; len(pending[s.Table].Keys) > 0; attempt++ {
+		if attempt == 5 {
+			return nil, errs.E(op, errs.Unavailable, fmt.Errorf("%d reads left unprocessed", len(pending[s.Table].Keys)))
+		}
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, Wrap(op, ctx.Err())
+			case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
+			}
+		}
+		res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+		if err != nil {
+			return nil, Wrap(op, err)
+		}
+		out = append(out, res.Responses[s.Table]...)
+		pending = res.UnprocessedKeys
+	}
+	return out, nil
+}
+
+// KeyOf is an item's table key (pk and sk alone), nil when it has none:
+// an index's item read again from the table.
+func KeyOf(item map[string]types.AttributeValue) map[string]types.AttributeValue {
+	if KeyString(item) == "" {
+		return nil
+	}
+	return map[string]types.AttributeValue{Schema.PK: item[Schema.PK], Schema.SK: item[Schema.SK]}
+}
+
+// KeyString is an item's (or a key's) table key as one string, pk and sk
+// apart: what BatchGet's answer is looked up by.
+func KeyString(item map[string]types.AttributeValue) string {
+	pk, _ := item[Schema.PK].(*types.AttributeValueMemberS)
+	sk, _ := item[Schema.SK].(*types.AttributeValueMemberS)
+	if pk == nil || sk == nil {
+		return ""
+	}
+	return pk.Value + "\x00" + sk.Value
 }

@@ -312,6 +312,25 @@ func (s *Service) List(ctx context.Context, owner, docID string) ([]File, error)
 	return out, nil
 }
 
+// Downloads is List with each file's presigned GET where its status allows
+// (as Get gives it), from the records listed: no file is read twice.
+// Errors: NotFound (document), Unavailable, Internal.
+func (s *Service) Downloads(ctx context.Context, owner, docID string) ([]Download, error) {
+	fs, err := s.List(ctx, owner, docID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Download
+	for _, f := range fs {
+		d, err := s.download(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
 // Get returns a file and, when its status allows, a presigned GET that
 // serves it as an attachment under its name. Errors: NotFound, Unavailable, Internal.
 func (s *Service) Get(ctx context.Context, owner, docID, id string) (Download, error) {

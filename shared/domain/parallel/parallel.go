@@ -21,6 +21,33 @@ func Do(fs ...func() error) error {
 	}
 	errs[0] = fs[0]()
 	wg.Wait()
+	return first(errs)
+}
+
+// Limit is Do with at most n of fs running at a time (n < 1 is 1): for a
+// fan-out over a list whose length the request does not bound. The error
+// returned is still the first in argument order.
+func Limit(n int, fs ...func() error) error {
+	n = max(n, 1)
+	if len(fs) <= n {
+		return Do(fs...)
+	}
+	errs := make([]error, len(fs))
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = f()
+		})
+	}
+	wg.Wait()
+	return first(errs)
+}
+
+// first is the first error of errs, in order.
+func first(errs []error) error {
 	for _, err := range errs {
 		if err != nil {
 			return err

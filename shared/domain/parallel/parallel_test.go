@@ -2,6 +2,7 @@ package parallel_test
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,5 +64,50 @@ func TestDoOverlaps(t *testing.T) {
 	}
 	if err := parallel.Do(fs...); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLimit: never more than n at once, all of them run, and the error is
+// the first in argument order.
+func TestLimit(t *testing.T) {
+	const n, total = 3, 20
+	var running, most, ran, started atomic.Int32
+	a, b := errors.New("a"), errors.New("b")
+	fs := make([]func() error, total)
+	for i := range fs {
+		fs[i] = func() error {
+			now := running.Add(1)
+			for {
+				m := most.Load()
+				if now <= m || most.CompareAndSwap(m, now) {
+					break
+				}
+			}
+			started.Add(1)
+			for started.Load() < n {
+				runtime.Gosched() // n meet; without the limit the rest would pile up meanwhile
+			}
+			for range 100 {
+				runtime.Gosched() // and stay a while
+			}
+			running.Add(-1)
+			ran.Add(1)
+			switch i {
+			case 7:
+				return a
+			case 4, 15:
+				return b
+			}
+			return nil
+		}
+	}
+	if got := parallel.Limit(n, fs...); got != b {
+		t.Errorf("Limit = %v, want %v (the 5th function's)", got, b)
+	}
+	if most.Load() > n {
+		t.Errorf("%d ran at once, want at most %d", most.Load(), n)
+	}
+	if ran.Load() != total {
+		t.Errorf("%d of %d functions ran", ran.Load(), total)
 	}
 }

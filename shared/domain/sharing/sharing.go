@@ -7,6 +7,7 @@ package sharing
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -244,7 +245,9 @@ func visible(sh Share, who Staff) bool { return sh.SpecialistID == "" || sh.Spec
 
 // InstitutionDocuments lists what is shared with the institution and still
 // running, reading each document and its files (with presigned downloads),
-// and records the read for each owner.
+// and records the read for each owner. The shares are read at once, every
+// share's document, files and record of the read together (see read), so
+// the list costs the same round trips for one share as for many.
 //
 // Errors: Forbidden (staff_only: not staff; other_institution: staff of
 // another institution), Unavailable, Internal.
@@ -258,22 +261,34 @@ func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, instituti
 	if err != nil {
 		return nil, err
 	}
+	shares = slices.DeleteFunc(shares, func(sh Share) bool { return !sh.Active(now) || !visible(sh, who) })
+	got := make([]Shared, len(shares))
+	gone := make([]bool, len(shares))
+	reads := make([]func() error, len(shares))
+	for i, sh := range shares {
+		reads[i] = func() (err error) {
+			got[i], err = s.read(ctx, who, sh, now)
+			if errs.Is(err, errs.NotFound) {
+				gone[i], err = true, nil // the document was erased since
+			}
+			return err
+		}
+	}
+	if err := parallel.Limit(maxReadsAtOnce, reads...); err != nil {
+		return nil, err
+	}
 	out := []Shared{}
-	for _, sh := range shares {
-		if !sh.Active(now) || !visible(sh, who) {
-			continue
+	for i, item := range got {
+		if !gone[i] {
+			out = append(out, item)
 		}
-		item, err := s.read(ctx, who, sh, now)
-		if errs.Is(err, errs.NotFound) {
-			continue // the document was erased since
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, item)
 	}
 	return out, nil
 }
+
+// maxReadsAtOnce bounds the shares InstitutionDocuments reads at once (a
+// share's read is four calls).
+const maxReadsAtOnce = 16
 
 // SharedDocument is one share as staff read it. Errors: Forbidden (as
 // InstitutionDocuments), NotFound (no such share of the institution, or
@@ -294,26 +309,22 @@ func (s *Service) SharedDocument(ctx context.Context, who Staff, institution, sh
 	return s.read(ctx, who, sh, now)
 }
 
-// read records the read first: a read that cannot be recorded does not happen.
+// read records the read while it reads the document and its files: the
+// answer goes out only once the read is recorded, so a read that cannot be
+// recorded discloses nothing.
 func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) (Shared, error) {
-	if err := s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now}); err != nil {
+	out := Shared{Share: sh}
+	if err := parallel.Do(
+		func() error {
+			return s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now})
+		},
+		func() (err error) {
+			out.Document, err = s.Documents.GetDocument(ctx, sh.Owner, sh.DocumentID)
+			return err
+		},
+		func() (err error) { out.Files, err = s.Files.Downloads(ctx, sh.Owner, sh.DocumentID); return err },
+	); err != nil {
 		return Shared{}, err
-	}
-	doc, err := s.Documents.GetDocument(ctx, sh.Owner, sh.DocumentID)
-	if err != nil {
-		return Shared{}, err
-	}
-	fs, err := s.Files.List(ctx, sh.Owner, sh.DocumentID)
-	if err != nil {
-		return Shared{}, err
-	}
-	out := Shared{Share: sh, Document: doc}
-	for _, f := range fs {
-		d, err := s.Files.Get(ctx, sh.Owner, sh.DocumentID, f.ID)
-		if err != nil {
-			return Shared{}, err
-		}
-		out.Files = append(out.Files, d)
 	}
 	return out, nil
 }

@@ -202,50 +202,27 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 		return nil, next, nil
 	}
 	keys := make([]map[string]types.AttributeValue, 0, len(out.Items))
-	order := make([]string, 0, len(out.Items))
 	for _, item := range out.Items {
-		pk, _ := item[store.Schema.PK].(*types.AttributeValueMemberS)
-		sk, _ := item[store.Schema.SK].(*types.AttributeValueMemberS)
-		if pk == nil || sk == nil {
-			continue
+		if k := store.KeyOf(item); k != nil {
+			keys = append(keys, k)
 		}
-		keys = append(keys, store.Key(pk.Value, sk.Value))
-		order = append(order, pk.Value+"|"+sk.Value)
 	}
-	found := map[string]orgs.Consent{}
-	for start := 0; start < len(keys); start += 100 {
-		pending := map[string]types.KeysAndAttributes{s.Table: {Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}}
-		for attempt := 0; len(pending) > 0 && len(pending[s.Table].Keys) > 0; attempt++ {
-			if attempt == 5 {
-				return nil, "", errs.E(op, errs.Unavailable, nil)
-			}
-			if attempt > 0 {
-				select {
-				case <-ctx.Done():
-					return nil, "", store.Wrap(op, ctx.Err())
-				case <-time.After(time.Duration(50<<attempt) * time.Millisecond):
-				}
-			}
-			res, err := s.DB.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
-			if err != nil {
-				return nil, "", store.Wrap(op, err)
-			}
-			var items []consentItem
-			if err := attributevalue.UnmarshalListOfMaps(res.Responses[s.Table], &items); err != nil {
-				return nil, "", errs.E(op, errs.Internal, err)
-			}
-			for _, it := range items {
-				if it.OrgID == org { // never trust the index over the item
-					found[it.PK+"|"+it.SK] = it.consent()
-				}
-			}
-			pending = res.UnprocessedKeys
-		}
+	found, err := s.BatchGet(ctx, op, keys)
+	if err != nil {
+		return nil, "", err
 	}
 	consents := make([]orgs.Consent, 0, len(found))
-	for _, k := range order {
-		if c, ok := found[k]; ok {
-			consents = append(consents, c)
+	for _, k := range keys {
+		av, ok := found[store.KeyString(k)]
+		if !ok {
+			continue
+		}
+		var it consentItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, "", errs.E(op, errs.Internal, err)
+		}
+		if it.OrgID == org { // never trust the index over the item
+			consents = append(consents, it.consent())
 		}
 	}
 	return consents, next, nil

@@ -185,27 +185,35 @@ func (s *Store) InstitutionShares(ctx context.Context, institution string, now t
 			":pk": store.Str(shareInstPrefix + institution), ":now": store.Str(now.UTC().Format(time.RFC3339)),
 		},
 	})
-	var out []sharing.Share
+	var keys []map[string]types.AttributeValue
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, store.Wrap(op, err)
 		}
-		var its []shareItem
-		if err := attributevalue.UnmarshalListOfMaps(page.Items, &its); err != nil {
+		for _, it := range page.Items {
+			if k := store.KeyOf(it); k != nil {
+				keys = append(keys, k)
+			}
+		}
+	}
+	// Read the shares themselves, all at once: the index may lag a
+	// revocation.
+	found, err := s.BatchGet(ctx, op, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sharing.Share, 0, len(found))
+	for _, k := range keys {
+		av, ok := found[store.KeyString(k)]
+		if !ok {
+			continue
+		}
+		var it shareItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 			return nil, errs.E(op, errs.Internal, err)
 		}
-		for _, it := range its {
-			// Read the share itself: the index may lag a revocation.
-			sh, err := s.GetShare(ctx, store.TrimPrefix(it.PK, store.UserPrefix), it.ID)
-			if errs.Is(err, errs.NotFound) {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, sh)
-		}
+		out = append(out, it.share())
 	}
 	return out, nil
 }
