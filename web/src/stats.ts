@@ -139,6 +139,8 @@ const col = (key: string, kind: ColumnKind, lang: Lang): Column => ({ label: t(`
 const dayLabel = (iso: string, lang: Lang) => fmtDay(iso, lang).day;
 const column = (rows: Cell[][], i: number) => rows.map((r) => (typeof r[i] === 'number' ? (r[i] as number) : null));
 const allZero = (rows: Cell[][], from = 1) => rows.every((r) => r.slice(from).every((v) => !v));
+/** The dictionary's word for key, else fallback (a status the API added after this build). */
+const word = (key: string, fallback: string, lang: Lang) => { const w = t(key, {}, lang); return w === key ? fallback : w; };
 const pct = (p: Percentiles | null | undefined, k: keyof Percentiles) => (p ? p[k] ?? null : null);
 
 /** Service titles by code from GET /services, for an agency's tables; an unknown code as it is. */
@@ -192,7 +194,7 @@ export function agencySections(a: AgencyStats, titles: Record<string, string>, l
 
   const statusRows: Cell[][] = Object.entries(a.queue.byStatus)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => [t(`astatus.${s}`, {}, lang) === `astatus.${s}` ? s : t(`astatus.${s}`, {}, lang), n]);
+    .map(([s, n]) => [word(`astatus.${s}`, s, lang), n]);
   const byStatus: Table = {
     id: 'queue-by-status',
     title: t('stats.agency.byStatus', {}, lang),
@@ -320,7 +322,7 @@ export function orgSections(o: OrgStats, lang: Lang): Section[] {
   const points = [...o.points].sort((a, b) => (a.date < b.date ? -1 : 1));
   const seen = new Set(points.flatMap((p) => Object.keys(p.byStatus)));
   const statuses = [...ORG_STATUSES.filter((s) => seen.has(s)), ...[...seen].filter((s) => !ORG_STATUSES.includes(s)).sort()];
-  const label = (s: string) => { const k = `doc.status.${s}`; const w = t(k, {}, lang); return w === k ? s : w; };
+  const label = (s: string) => word(`doc.status.${s}`, s, lang);
   const rows: Cell[][] = points.map((p) => [p.date, ...statuses.map((s) => p.byStatus[s] ?? 0)]);
   const table: Table = {
     id: 'staff-documents',

@@ -200,7 +200,7 @@ function AgencyFigures({ a, lang }: { a: AgencyStats; lang: Lang }) {
   ];
   const p = a.needsInfo.calendarDays;
   return (
-    <section class="card" aria-label={t('stats.title')}>
+    <section class="card" aria-label={t('stats.figures')}>
       <dl class="figures">
         {figs.map(([id, label, v]) => (
           <div key={id} class={`figure${id === 'overdue' && v > 0 ? ' figure-bad' : ''}`} data-testid={`fig-${id}`}>
