@@ -494,15 +494,14 @@ var tripRows = map[string][]tripCase{
 	"DELETE /consents/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /consents/{id}", f.e.consent(sub, "acme", "custom")), token: f.e.token(sub)}
 	}),
-	"GET /organizations/{orgId}/documents": trip(200, nil, func(f *tripFixtures, sub string) req {
-		f.doc(sub)
-		f.e.consent(sub, "acme", "custom")
-		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents", "acme"), token: f.e.admin("boss", "acme")}
+	// Each row's organisation has two employees of its own, read at once.
+	"GET /organizations/{orgId}/documents": trip(200, [][]string{{"Query"}, {"BatchGetItem"}, {"GetItem", "GetItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents", f.employees(sub, "rt-org-list")),
+			token: f.e.admin("boss", "rt-org-list")}
 	}),
-	"GET /organizations/{orgId}/documents.csv": trip(200, nil, func(f *tripFixtures, sub string) req {
-		f.doc(sub)
-		f.e.consent(sub, "acme", "custom")
-		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents.csv", "acme"), token: f.e.admin("boss", "acme")}
+	"GET /organizations/{orgId}/documents.csv": trip(200, [][]string{{"GetItem", "Query"}, {"BatchGetItem"}, {"GetItem", "GetItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/documents.csv", f.employees(sub, "rt-org-csv")),
+			token: f.e.admin("boss", "rt-org-csv")}
 	}),
 }
 
@@ -517,12 +516,12 @@ var tripsOver = map[string]string{
 	"GET /documents/{id}/shares":                        "the document and its shares at once, then each share's reads",
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share's owner reference, the share (its revocation decides), then the read recorded with the document and its files, at once",
-	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put 8 at a time",
+	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
 	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the person's bookings after their sequence, the transaction, then a query",
 	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
 	"POST /bookings/{id}/visit":                         "two reads, then a GetItem, then a query, then the transaction",
 	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five, the person's bookings after their sequence, then the transaction",
-	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, then updates and reads per booking affected",
+	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four, the person's bookings after their sequence, then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
@@ -538,8 +537,18 @@ var tripsOver = map[string]string{
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
 	"POST /applications/{id}/assign":                    "a transaction, two GetItems, a query, then a transaction, one after another",
 	"POST /applications/{id}/transitions":               "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
-	"GET /organizations/{orgId}/documents":              "uncounted: the consents, a batch of profiles, then reads per employee",
-	"GET /organizations/{orgId}/documents.csv":          "uncounted: as GET /organizations/{orgId}/documents",
+	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
+	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",
+}
+
+// employees gives org two employees, sub and another, each consenting to
+// its custom documents and holding one, and returns org.
+func (f *tripFixtures) employees(sub, org string) string {
+	for _, who := range []string{sub, sub + "-colleague"} {
+		f.doc(who)
+		f.e.consent(who, org, "custom")
+	}
+	return org
 }
 
 // tripWait is a waiting-list request for the therapists of kgdPoly on day.

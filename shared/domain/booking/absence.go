@@ -5,7 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
@@ -200,14 +201,23 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 	if _, err := s.Absences.CloseSlots(ctx, free); err != nil {
 		return a, err
 	}
+	// every day's bookings at once
+	loc := zone(inst.TimeZone)
+	var days []civil.Date
+	for day := civil.Of(a.From.In(loc)); day.In(loc).Before(a.To); day = day.AddDays(1) {
+		days = append(days, day)
+	}
+	lists := make([][]Booking, len(days))
+	reads := make([]func() error, len(days))
+	for i, day := range days {
+		reads[i] = func() (err error) { lists[i], err = s.Store.DayBookings(ctx, a.SpecialistID, day); return err }
+	}
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return a, err
+	}
 	var todo []Booking
 	already := 0 // cancelled by an earlier run of this absence
-	loc := zone(inst.TimeZone)
-	for day := civil.Of(a.From.In(loc)); day.In(loc).Before(a.To); day = day.AddDays(1) {
-		list, err := s.Store.DayBookings(ctx, a.SpecialistID, day)
-		if err != nil {
-			return a, err
-		}
+	for _, list := range lists {
 		for _, b := range list {
 			switch {
 			case b.Start.Before(a.From) || !b.Start.Before(a.To):
@@ -222,30 +232,19 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 	if err != nil {
 		return a, err
 	}
-	var (
-		mu       sync.Mutex
-		firstErr error
-		done     int
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, absenceParallel)
-	)
-	for _, b := range todo {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+	var done atomic.Int64
+	cancels := make([]func() error, len(todo))
+	for i, b := range todo {
+		cancels[i] = func() error {
 			ok, err := s.cancelForAbsence(ctx, a, b, spec, inst, offers, names)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
 			if ok {
-				done++
+				done.Add(1)
 			}
-		})
+			return err
+		}
 	}
-	wg.Wait()
-	a.Cancelled = already + done
+	firstErr := parallel.Limit(absenceParallel, cancels...)
+	a.Cancelled = already + int(done.Load())
 	if firstErr != nil {
 		return a, firstErr
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"regexp"
 	"slices"
 	"strings"
@@ -288,44 +289,70 @@ func (s *Service) all(ctx context.Context, org string, status registry.Status, n
 	return out, true, nil
 }
 
-// page reads one page of org's consents and each employee's documents.
+// page reads one page of org's consents, then every employee's profile and
+// documents at once (parallel.Fanout employees at a time), so a page costs
+// the same round trips for one employee as for many.
 func (s *Service) page(ctx context.Context, org string, status registry.Status, after string, limit int, now time.Time) ([]Row, string, error) {
 	consents, next, err := s.Store.OrgConsents(ctx, org, after, limit)
 	if err != nil {
 		return nil, "", err
 	}
+	each := make([][]Row, len(consents))
+	reads := make([]func() error, len(consents))
+	for i, c := range consents {
+		reads[i] = func() (err error) { each[i], err = s.employee(ctx, c, status, now); return err }
+	}
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return nil, "", err
+	}
 	rows := []Row{}
-	for _, c := range consents {
-		p, err := s.Store.GetProfile(ctx, c.Owner)
-		if err != nil {
-			return nil, "", err
-		}
-		today := civil.Today(now, p.Location())
-		pos, read := "", 0
-		for {
-			docs, more, err := s.Store.ListDocuments(ctx, c.Owner, pos, paging.MaxLimit)
-			if err != nil {
-				return nil, "", err
-			}
-			for _, d := range docs {
-				if !slices.Contains(c.Types, d.Type) || d.ArchivedAt != nil {
-					continue
-				}
-				st, left := d.StatusOn(today)
-				if status != "" && st != status {
-					continue
-				}
-				rows = append(rows, Row{EmployeeID: c.Owner, EmployeeName: p.Name, Type: d.Type, Status: st,
-					ExpiresOn: d.ValidUntil(), DaysLeft: left})
-			}
-			read += len(docs)
-			if more == "" || read >= docBudget {
-				break
-			}
-			pos = more
-		}
+	for _, r := range each {
+		rows = append(rows, r...)
 	}
 	return rows, next, nil
+}
+
+// employee is the rows of one consenting employee: their profile (the name,
+// the zone their documents' status is reckoned in) read with their first
+// page of documents, then any further pages up to docBudget.
+func (s *Service) employee(ctx context.Context, c Consent, status registry.Status, now time.Time) ([]Row, error) {
+	var (
+		p    registry.Profile
+		docs []registry.Document
+		more string
+	)
+	if err := parallel.Do(
+		func() (err error) { p, err = s.Store.GetProfile(ctx, c.Owner); return err },
+		func() (err error) {
+			docs, more, err = s.Store.ListDocuments(ctx, c.Owner, "", paging.MaxLimit)
+			return err
+		},
+	); err != nil {
+		return nil, err
+	}
+	today := civil.Today(now, p.Location())
+	var rows []Row
+	for read := 0; ; {
+		for _, d := range docs {
+			if !slices.Contains(c.Types, d.Type) || d.ArchivedAt != nil {
+				continue
+			}
+			st, left := d.StatusOn(today)
+			if status != "" && st != status {
+				continue
+			}
+			rows = append(rows, Row{EmployeeID: c.Owner, EmployeeName: p.Name, Type: d.Type, Status: st,
+				ExpiresOn: d.ValidUntil(), DaysLeft: left})
+		}
+		read += len(docs)
+		if more == "" || read >= docBudget {
+			return rows, nil
+		}
+		var err error
+		if docs, more, err = s.Store.ListDocuments(ctx, c.Owner, more, paging.MaxLimit); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // TypeCounts are how many documents of one type are expiring and expired.

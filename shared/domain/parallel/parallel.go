@@ -24,6 +24,12 @@ func Do(fs ...func() error) error {
 	return first(errs)
 }
 
+// Fanout is how many reads of a list a request keeps in flight at once
+// (Limit's n for it): about the connections the SDK's HTTP client keeps
+// open to one endpoint, so a long list neither waits one item at a time
+// nor opens a connection per item.
+const Fanout = 16
+
 // Limit is Do with at most n of fs running at a time (n < 1 is 1): for a
 // fan-out over a list whose length the request does not bound. The error
 // returned is still the first in argument order.

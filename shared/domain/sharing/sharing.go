@@ -274,7 +274,7 @@ func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, instituti
 			return err
 		}
 	}
-	if err := parallel.Limit(maxReadsAtOnce, reads...); err != nil {
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
 		return nil, err
 	}
 	out := []Shared{}
@@ -285,10 +285,6 @@ func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, instituti
 	}
 	return out, nil
 }
-
-// maxReadsAtOnce bounds the shares InstitutionDocuments reads at once (a
-// share's read is four calls).
-const maxReadsAtOnce = 16
 
 // SharedDocument is one share as staff read it. Errors: Forbidden (as
 // InstitutionDocuments), NotFound (no such share of the institution, or

@@ -99,23 +99,16 @@ func (s *Store) FinishAbsence(ctx context.Context, a booking.Absence) error {
 // (capacity 0 while nobody has booked it); a slot booked meanwhile is left
 // to the cancellation of its booking.
 func (s *Store) CloseSlots(ctx context.Context, slots []booking.Slot) (int, error) {
-	n := 0
-	for _, sl := range slots {
+	n, err := eachWrite(slots, func(sl booking.Slot) error {
 		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
 			Key:                       store.Key(specPK(sl.SpecialistID), slotSK(sl.Start)),
 			UpdateExpression:          aws.String("SET #cap = :zero"),
 			ConditionExpression:       aws.String("attribute_exists(pk) AND booked = :zero"),
 			ExpressionAttributeNames:  map[string]string{"#cap": "capacity"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}})
-		switch {
-		case store.ConditionFailed(err):
-		case err != nil:
-			return n, store.Wrap("store.CloseSlots", err)
-		default:
-			n++
-		}
-	}
-	return n, nil
+		return err
+	})
+	return n, store.Wrap("store.CloseSlots", err)
 }
 
 // slotClose frees b's place in its slot and closes the slot, in a

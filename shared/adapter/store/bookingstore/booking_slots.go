@@ -3,17 +3,18 @@ package bookingstore
 import (
 	"context"
 	"encoding/json"
-	"github.com/kabinet/kabinet/shared/adapter/store"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // A specialist's schedule, slots and daily counts: what staff set and
@@ -33,42 +34,44 @@ func (s *Store) PutSchedule(ctx context.Context, sc booking.Schedule) error {
 	return store.Wrap("store.PutSchedule", err)
 }
 
-// PutSlots implements booking.Store with conditional puts, eight at a time.
+// PutSlots implements booking.Store with conditional puts, all at once
+// (eachWrite): an existing slot, possibly booked, is never touched.
 func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error) {
 	const op = "store.PutSlots"
-	var (
-		mu       sync.Mutex
-		created  int
-		firstErr error
-		wg       sync.WaitGroup
-		sem      = make(chan struct{}, 8)
-	)
-	for _, sl := range slots {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			av, err := attributevalue.MarshalMap(fromSlot(sl))
-			if err != nil {
-				err = errs.E(op, errs.Internal, err) // wrap keeps it Internal
-			} else {
-				// Never the audited write: slots are written in parallel, and
-				// concurrent transactions on one audit item would conflict.
-				// PutSchedule, written first, carries the entry.
-				_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
-					ConditionExpression: aws.String("attribute_not_exists(pk)")})
+	n, err := eachWrite(slots, func(sl booking.Slot) error {
+		av, err := attributevalue.MarshalMap(fromSlot(sl))
+		if err != nil {
+			return errs.E(op, errs.Internal, err) // wrap keeps it Internal
+		}
+		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")})
+		return err
+	})
+	return n, store.Wrap(op, err)
+}
+
+// eachWrite makes write for every item, parallel.Fanout at a time, and
+// counts those made: a failed condition (the item changed meanwhile) is
+// not counted, any other error stops it (the first, in order, comes back).
+// Never the audited write (store.Write): concurrent transactions on the
+// one audit item would conflict; the change's first write carries it.
+func eachWrite[T any](items []T, write func(T) error) (int, error) {
+	var done atomic.Int64
+	fns := make([]func() error, len(items))
+	for i, it := range items {
+		fns[i] = func() error {
+			err := write(it)
+			switch {
+			case store.ConditionFailed(err):
+				return nil
+			case err == nil:
+				done.Add(1)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err == nil {
-				created++
-			} else if !store.ConditionFailed(err) && firstErr == nil {
-				firstErr = err
-			}
-		}()
+			return err
+		}
 	}
-	wg.Wait()
-	return created, store.Wrap(op, firstErr)
+	err := parallel.Limit(parallel.Fanout, fns...)
+	return int(done.Load()), err
 }
 
 // ImportSlots writes slots in bulk without conditions, for seeding a fresh
@@ -78,22 +81,16 @@ func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
 	return store.BulkPut(ctx, s.Store, "store.ImportSlots", slots, func(sl booking.Slot) any { return fromSlot(sl) })
 }
 
-// RemoveFreeSlots implements booking.Store.
+// RemoveFreeSlots implements booking.Store: each slot deleted while nobody
+// has booked it (a slot booked meanwhile is kept), all at once.
 func (s *Store) RemoveFreeSlots(ctx context.Context, slots []booking.Slot) (int, error) {
-	removed := 0
-	for _, sl := range slots {
-		err := s.Write(ctx, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
+	n, err := eachWrite(slots, func(sl booking.Slot) error {
+		_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
 			Key: store.Key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}}})
-		if store.ConditionFailed(err) {
-			continue // booked meanwhile: kept
-		}
-		if err != nil {
-			return removed, store.Wrap("store.RemoveFreeSlots", err)
-		}
-		removed++
-	}
-	return removed, nil
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}})
+		return err
+	})
+	return n, store.Wrap("store.RemoveFreeSlots", err)
 }
 
 // ListSlots implements booking.Store.
