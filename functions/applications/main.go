@@ -51,7 +51,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	// A decision term reaching a year the production calendar lacks stops
 	// the start, not a citizen's submission (CheckTerms).
-	if err := applications.CheckTerms(workdays.MustRussia(), civil.Of(time.Now().UTC())); err != nil {
+	if err := applications.CheckTerms(workdays.Default(), civil.Of(time.Now().UTC())); err != nil {
 		return err
 	}
 	cl, err := core.NewClients(ctx)

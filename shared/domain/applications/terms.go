@@ -51,7 +51,5 @@ func (s *Service) calendar() *workdays.Calendar {
 	if s.Calendar != nil {
 		return s.Calendar
 	}
-	return defaultCalendar
+	return workdays.Default()
 }
-
-var defaultCalendar = workdays.MustRussia()

@@ -10,7 +10,7 @@ import (
 )
 
 func TestDecisionDate(t *testing.T) {
-	cal := workdays.MustRussia()
+	cal := workdays.Default()
 	svc := func(code string) ServiceInfo {
 		s, ok := Lookup(code)
 		if !ok {
@@ -57,7 +57,7 @@ func TestCheckTermsMissingYear(t *testing.T) {
 	if !errs.Is(err, errs.Internal) || errs.ReasonOf(err) != workdays.ReasonNoCalendar {
 		t.Errorf("got %v, want Internal no_calendar", err)
 	}
-	if err := CheckTerms(workdays.MustRussia(), dec); err != nil {
+	if err := CheckTerms(workdays.Default(), dec); err != nil {
 		t.Errorf("the embedded calendar: %v", err)
 	}
 	if err := CheckTerms(only2026, civil.Date{Year: 2026, Month: 3, Day: 2}); err != nil {

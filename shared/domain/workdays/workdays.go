@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
@@ -42,15 +43,17 @@ type Calendar struct {
 // Errors: Internal (malformed data).
 func Russia() (*Calendar, error) { return Parse(data) }
 
-// MustRussia is Russia for package-level defaults; the embedded data is
+// Default is Russia's calendar from the embedded data, parsed on first use
+// and once per process: a function that counts no term never parses it at
+// its start (init instructions, BENCHMARKS.md). The embedded data is
 // checked by the package's tests, so a panic here is a build fault.
-func MustRussia() *Calendar {
+var Default = sync.OnceValue(func() *Calendar {
 	c, err := Russia()
 	if err != nil {
 		panic(err)
 	}
 	return c
-}
+})
 
 // Parse reads every ru/<year>.txt of fsys. Errors: Internal (a line that
 // is not "status official|draft", "off <weekday>" or "work <weekend day>"

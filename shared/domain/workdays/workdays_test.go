@@ -56,7 +56,7 @@ func TestMonthTotals(t *testing.T) {
 }
 
 func TestWorkingDays(t *testing.T) {
-	c := MustRussia()
+	c := Default()
 	tests := []struct {
 		name string
 		from string
@@ -96,7 +96,7 @@ func TestWorkingDays(t *testing.T) {
 // TestMissingYear: a date beyond the data is an error naming the year,
 // never a silent calendar-day answer.
 func TestMissingYear(t *testing.T) {
-	c := MustRussia()
+	c := Default()
 	for _, f := range []func() error{
 		func() error { _, err := c.Working(date("2031-03-03")); return err },
 		func() error { _, err := c.AddWorking(date("2027-12-30"), 5); return err },
