@@ -192,12 +192,15 @@ func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 }
 
 // GIVEN every function WHEN its build is listed THEN none links the SDK's
-// Secrets Manager client: shared/adapter/secrets sends its one call itself,
-// and the client's package init would run at every start.
-func TestNoFunctionLinksTheSecretsManagerClient(t *testing.T) {
+// Secrets Manager or SQS client: shared/adapter/secrets and
+// shared/adapter/queue send their calls themselves (internal/awsjson), and
+// each client's package init would run at every start.
+func TestNoFunctionLinksTheSecretsManagerOrSQSClient(t *testing.T) {
 	for name, g := range all(t) {
-		if path := g.links("github.com/aws/aws-sdk-go-v2/service/secretsmanager"); len(path) > 0 {
-			t.Errorf("%s links the Secrets Manager client: %s", name, strings.Join(path, ", "))
+		for _, client := range []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/service/sqs"} {
+			if path := g.links(client); len(path) > 0 {
+				t.Errorf("%s links %s: %s", name, client, strings.Join(path, ", "))
+			}
 		}
 	}
 }
@@ -304,12 +307,12 @@ func TestEachFunctionLinksOnlyTheDomainsItServes(t *testing.T) {
 }
 
 // GIVEN every function WHEN its build is listed THEN only the reminder
-// pipeline's links its job queues' adapter and the SQS client (the other
-// functions never enqueue a job).
+// pipeline's links its job queues' adapter (the other functions never
+// enqueue a job).
 func TestOnlyThePipelineLinksTheJobQueues(t *testing.T) {
 	for name, g := range all(t) {
 		pipeline := name == ReminderDispatch || name == ReminderWorker
-		for _, p := range []string{module + "shared/adapter/queue", module + "shared/app/pipeline", "github.com/aws/aws-sdk-go-v2/service/sqs"} {
+		for _, p := range []string{module + "shared/adapter/queue", module + "shared/app/pipeline"} {
 			if linked := len(g.links(p)) > 0; linked != pipeline {
 				t.Errorf("%s links %s: %v, want %v", name, p, linked, pipeline)
 			}

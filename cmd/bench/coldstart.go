@@ -98,7 +98,7 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 		return err
 	}
 	// the reminder pipeline's job queues, for reminder-dispatch and reminder-worker
-	queues, err := queue.Ensure(ctx, b.sqs, "bench-cold-")
+	queues, err := queue.Ensure(ctx, b.cl.AWS, "bench-cold-")
 	if err != nil {
 		return err
 	}

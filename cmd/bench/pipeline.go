@@ -144,7 +144,7 @@ func (b *bench) pipelineScaling(ctx context.Context, rep *report) error {
 // workers as goroutines on them until both are empty; it returns the
 // reminders sent and the jobs drained.
 func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix string, k int) (int, int, error) {
-	urls, err := queue.Ensure(ctx, b.sqs, prefix)
+	urls, err := queue.Ensure(ctx, b.cl.AWS, prefix)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -163,7 +163,7 @@ func (b *bench) drainWithWorkers(ctx context.Context, cfg core.Config, prefix st
 		return 0, 0, err
 	}
 	w.Limits = nil
-	jobs := &queue.Jobs{SQS: b.sqs, URLs: urls}
+	jobs := &queue.Jobs{AWS: b.cl.AWS, URLs: urls}
 	var (
 		mu         sync.Mutex
 		sent, runs int

@@ -106,7 +106,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	queues, err := queue.Ensure(ctx, sqsc, "kabinet-local-")
+	queues, err := queue.Ensure(ctx, cl.AWS, "kabinet-local-")
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	workersDone := make(chan struct{})
 	go func() {
 		defer close(workersDone)
-		runWorkers(workCtx, &queue.Jobs{SQS: sqsc, URLs: queues}, worker, out, log)
+		runWorkers(workCtx, &queue.Jobs{AWS: cl.AWS, URLs: queues}, worker, out, log)
 	}()
 	defer func() { stopWorkers(); <-workersDone }()
 	serveErr := make(chan error, 1)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
@@ -32,7 +31,7 @@ func TestMain(m *testing.M) { emutest.Main(m) }
 func TestScheduledEventDispatchesJobs(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "dispatch")
-	urls, err := queue.Ensure(ctx, sqs.NewFromConfig(cl.AWS), table+"-")
+	urls, err := queue.Ensure(ctx, cl.AWS, table+"-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +67,7 @@ func TestScheduledEventDispatchesJobs(t *testing.T) {
 			t.Errorf("dispatch %+v, want one document job at %s after probing every shard", dis, ev.Time)
 		}
 	}
-	jobs := &queue.Jobs{SQS: sqs.NewFromConfig(cl.AWS), URLs: urls}
+	jobs := &queue.Jobs{AWS: cl.AWS, URLs: urls}
 	got, err := jobs.Receive(ctx, reminders.ClassDocument, 10, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
@@ -33,7 +32,7 @@ func TestSQSBatchDrainsJobs(t *testing.T) {
 	ctx := context.Background()
 	cl, table := testenv.Table(t, "worker")
 	topic := testenv.Topic(t, cl, table)
-	urls, err := queue.Ensure(ctx, sqs.NewFromConfig(cl.AWS), table+"-")
+	urls, err := queue.Ensure(ctx, cl.AWS, table+"-")
 	if err != nil {
 		t.Fatal(err)
 	}

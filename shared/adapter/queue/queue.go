@@ -4,6 +4,12 @@
 // time, in order. Queues is the one definition of those queues: the CDK
 // stack creates them from it and the local runner creates them in the
 // emulator from it (Ensure).
+//
+// Its calls (SendMessageBatch; ReceiveMessage, DeleteMessage and
+// CreateQueue for the local runner and tests) are sent in SQS's JSON 1.0
+// protocol by internal/awsjson, not through the SDK's SQS client, whose
+// package builds its endpoint rules and schemas at every start of the
+// functions that only enqueue (init instructions, BENCHMARKS.md).
 package queue
 
 import (
@@ -15,10 +21,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-	"github.com/aws/smithy-go"
-
+	"github.com/kabinet/kabinet/internal/awsjson"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 )
@@ -55,17 +58,44 @@ var Queues = []Queue{Urgent, Documents}
 // deduplication ids (a job's Key, which names its shard), with Visibility.
 func (q Queue) Attributes() map[string]string {
 	return map[string]string{
-		string(types.QueueAttributeNameFifoQueue):                 "true",
-		string(types.QueueAttributeNameContentBasedDeduplication): "false",
-		string(types.QueueAttributeNameVisibilityTimeout):         strconv.Itoa(int(q.Visibility.Seconds())),
+		"FifoQueue":                 "true",
+		"ContentBasedDeduplication": "false",
+		"VisibilityTimeout":         strconv.Itoa(int(q.Visibility.Seconds())),
 	}
 }
 
 // Jobs implements reminders.JobQueue on SQS.
 type Jobs struct {
-	SQS  *sqs.Client
+	// AWS gives the region, the credentials and the HTTP client; the
+	// endpoint comes from the SDK's variables (AWS_ENDPOINT_URL_SQS, else
+	// AWS_ENDPOINT_URL), as the SDK's own client reads them.
+	AWS  aws.Config
 	URLs map[reminders.Class]string // each class's queue URL
 }
+
+// service is SQS's JSON protocol.
+var service = awsjson.Service{Name: "sqs", EndpointEnv: "AWS_ENDPOINT_URL_SQS", Version: "1.0", TargetPrefix: "AmazonSQS"}
+
+// sqsCall makes one SQS call with cfg (see Jobs.AWS).
+func sqsCall(ctx context.Context, cfg aws.Config, op string, in, out any) error {
+	return awsjson.Client{Service: service, AWS: cfg}.Call(ctx, op, in, out)
+}
+
+// The calls' shapes, as the SQS API Reference names their members.
+type (
+	entry struct {
+		Id, MessageBody, MessageGroupId, MessageDeduplicationId string
+	}
+	sendBatchOut struct {
+		Failed []struct{ Id, Code, Message string }
+	}
+	message   struct{ Body, ReceiptHandle string }
+	receiveIn struct {
+		QueueUrl                             string
+		MaxNumberOfMessages, WaitTimeSeconds int32
+	}
+	deleteIn struct{ QueueUrl, ReceiptHandle string }
+)
 
 var _ reminders.JobQueue = (*Jobs)(nil)
 
@@ -106,23 +136,24 @@ func (j *Jobs) Enqueue(ctx context.Context, jobs []reminders.Job) error {
 	for _, url := range order {
 		for start := 0; start < len(byURL[url]); start += maxBatch {
 			batch := byURL[url][start:min(start+maxBatch, len(byURL[url]))]
-			entries := make([]types.SendMessageBatchRequestEntry, len(batch))
+			entries := make([]entry, len(batch))
 			for i, job := range batch {
 				body, err := Encode(job)
 				if err != nil {
 					return errs.E(op, errs.Internal, err)
 				}
-				entries[i] = types.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), MessageBody: aws.String(body),
-					MessageGroupId: aws.String(job.Group()), MessageDeduplicationId: aws.String(job.Key())}
+				entries[i] = entry{Id: strconv.Itoa(i), MessageBody: body, MessageGroupId: job.Group(), MessageDeduplicationId: job.Key()}
 			}
-			out, err := j.SQS.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: aws.String(url), Entries: entries})
-			if err != nil {
+			var out sendBatchOut
+			if err := sqsCall(ctx, j.AWS, "SendMessageBatch", struct {
+				QueueUrl string
+				Entries  []entry
+			}{url, entries}, &out); err != nil {
 				return wrap(op, err)
 			}
 			if len(out.Failed) > 0 {
 				f := out.Failed[0]
-				return errs.E(op, errs.Internal, fmt.Errorf("%d jobs refused, first: %s: %s",
-					len(out.Failed), aws.ToString(f.Code), aws.ToString(f.Message)))
+				return errs.E(op, errs.Internal, fmt.Errorf("%d jobs refused, first: %s: %s", len(out.Failed), f.Code, f.Message))
 			}
 		}
 	}
@@ -161,66 +192,55 @@ type Received struct {
 func (j *Jobs) Receive(ctx context.Context, class reminders.Class, max int32, wait time.Duration) ([]Received, error) {
 	const op = "queue.Receive"
 	url := j.URLs[class]
-	out, err := j.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url),
-		MaxNumberOfMessages: max, WaitTimeSeconds: int32(wait.Seconds())})
-	if err != nil {
+	var out struct{ Messages []message }
+	if err := sqsCall(ctx, j.AWS, "ReceiveMessage", receiveIn{url, max, int32(wait.Seconds())}, &out); err != nil {
 		return nil, wrap(op, err)
 	}
 	var got []Received
 	for _, m := range out.Messages {
-		job, err := Decode(aws.ToString(m.Body))
+		job, err := Decode(m.Body)
 		if err != nil {
-			_, _ = j.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
+			_ = sqsCall(ctx, j.AWS, "DeleteMessage", deleteIn{url, m.ReceiptHandle}, nil)
 			continue
 		}
-		got = append(got, Received{Job: job, Class: class, receipt: aws.ToString(m.ReceiptHandle)})
+		got = append(got, Received{Job: job, Class: class, receipt: m.ReceiptHandle})
 	}
 	return got, nil
 }
 
 // Done deletes a received job: it was drained. Errors: Unavailable, Internal.
 func (j *Jobs) Done(ctx context.Context, r Received) error {
-	_, err := j.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(j.URLs[r.Class]), ReceiptHandle: aws.String(r.receipt)})
-	return wrap("queue.Done", err)
+	return wrap("queue.Done", sqsCall(ctx, j.AWS, "DeleteMessage", deleteIn{j.URLs[r.Class], r.receipt}, nil))
 }
 
 // Ensure creates every queue of Queues named prefix+Name (CreateQueue is
 // idempotent) and returns their URLs by class: the local runner's and the
 // tests' stand-in for the stack.
-func Ensure(ctx context.Context, c *sqs.Client, prefix string) (map[reminders.Class]string, error) {
+func Ensure(ctx context.Context, cfg aws.Config, prefix string) (map[reminders.Class]string, error) {
 	urls := map[reminders.Class]string{}
 	for _, q := range Queues {
-		out, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(prefix + q.Name), Attributes: q.Attributes()})
-		if err != nil {
+		var out struct{ QueueUrl string }
+		if err := sqsCall(ctx, cfg, "CreateQueue", struct {
+			QueueName  string
+			Attributes map[string]string
+		}{prefix + q.Name, q.Attributes()}, &out); err != nil {
 			return nil, fmt.Errorf("create queue %s: %w", q.Name, err)
 		}
-		urls[q.Class] = aws.ToString(out.QueueUrl)
+		urls[q.Class] = out.QueueUrl
 	}
 	return urls, nil
 }
 
-// unavailableCodes are SQS error codes that mean "try again later".
-var unavailableCodes = map[string]bool{
-	"ThrottlingException":     true,
-	"RequestThrottled":        true,
-	"ServiceUnavailable":      true,
-	"InternalError":           true,
-	"KmsThrottled":            true,
-	"KMS.ThrottlingException": true,
-}
-
-// wrap turns an SDK error into a Kabinet error: Unavailable when SQS could
-// not be reached or answered with a throttling or server error, Internal
-// for any other answer (a missing queue, no permission).
+// wrap turns a call's error into a Kabinet error: Unavailable when SQS
+// could not be reached or answered with a throttling or server error (after
+// awsjson's tries), Internal for any other answer (a missing queue, no
+// permission).
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		if unavailableCodes[api.ErrorCode()] {
-			return errs.E(op, errs.Unavailable, err)
-		}
+	var refused *awsjson.Error
+	if errors.As(err, &refused) && !refused.Retryable() {
 		return errs.E(op, errs.Internal, err)
 	}
 	return errs.E(op, errs.Unavailable, err)

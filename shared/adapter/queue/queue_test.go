@@ -23,7 +23,7 @@ func jobsOn(t *testing.T) *queue.Jobs {
 	t.Helper()
 	cl, name := testenv.Table(t, "queue") // for the clients and a unique name
 	c := sqs.NewFromConfig(cl.AWS)
-	urls, err := queue.Ensure(context.Background(), c, name+"-")
+	urls, err := queue.Ensure(context.Background(), cl.AWS, name+"-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func jobsOn(t *testing.T) *queue.Jobs {
 			_, _ = c.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(u)})
 		}
 	})
-	return &queue.Jobs{SQS: c, URLs: urls}
+	return &queue.Jobs{AWS: cl.AWS, URLs: urls}
 }
 
 // TestOneJobOfAShardInFlight: the queue hands out one job of a shard at a

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/kabinet/kabinet/internal/awsjson"
 )
 
 // No emulator of ours is a Secrets Manager (internal/functest's fake stands
@@ -23,19 +24,19 @@ func TestRead(t *testing.T) {
 	const arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kabinet/cursor-AbCdEf"
 	at := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		name     string
-		status   int
-		answer   string
-		want     string // the value, or what the error says
-		wantErr  bool
-		attempts int32
+		name      string
+		status    int
+		answer    string
+		want      string // the value, or what the error says
+		wantErr   bool
+		wantCalls int32
 	}{
 		{"the current value", 200, `{"ARN":"` + arn + `","SecretString":"s3cr3t","VersionStages":["AWSCURRENT"]}`, "s3cr3t", false, 1},
 		{"a missing secret: not asked again", 400, `{"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}`,
 			"ResourceNotFoundException", true, 1},
 		{"throttled: asked again, then the start fails", 400, `{"__type":"com.amazonaws.secretsmanager#ThrottlingException","message":"Rate exceeded"}`,
-			"ThrottlingException", true, attempts},
-		{"failing: asked again, then the start fails", 500, `{"__type":"InternalServiceError","message":"x"}`, "500 InternalServiceError", true, attempts},
+			"ThrottlingException", true, awsjson.Attempts},
+		{"failing: asked again, then the start fails", 500, `{"__type":"InternalServiceError","message":"x"}`, "500 InternalServiceError", true, awsjson.Attempts},
 		{"a binary secret", 200, `{"ARN":"` + arn + `","SecretBinary":"AAEC"}`, "no string value", true, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,8 +76,8 @@ func TestRead(t *testing.T) {
 			case !tc.wantErr && (err != nil || v != tc.want):
 				t.Errorf("Read = %q, %v, want %q", v, err, tc.want)
 			}
-			if got := n.Load(); got != tc.attempts {
-				t.Errorf("%d calls, want %d", got, tc.attempts)
+			if got := n.Load(); got != tc.wantCalls {
+				t.Errorf("%d calls, want %d", got, tc.wantCalls)
 			}
 		})
 	}

@@ -12,7 +12,6 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/kabinet/kabinet/shared/adapter/queue"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
@@ -67,8 +66,7 @@ func Read(getenv func(string) string) (Config, error) {
 	return p, nil
 }
 
-// Jobs is the job queues of p on SQS, with a client made from cl's AWS
-// configuration.
+// Jobs is the job queues of p on SQS, called with cl's AWS configuration.
 func Jobs(p Config, cl core.Clients) *queue.Jobs {
-	return &queue.Jobs{SQS: sqs.NewFromConfig(cl.AWS), URLs: p.Queues}
+	return &queue.Jobs{AWS: cl.AWS, URLs: p.Queues}
 }

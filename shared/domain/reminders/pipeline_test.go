@@ -65,7 +65,7 @@ func (e *env) dueDocumentsEvery(prefix string, n int, at time.Time, step time.Du
 // queues makes the pipeline's SQS FIFO queues for this test.
 func (e *env) queues() *queue.Jobs {
 	e.t.Helper()
-	urls, err := queue.Ensure(e.ctx, e.sqs, e.store.Table+"-")
+	urls, err := queue.Ensure(e.ctx, e.cl.AWS, e.store.Table+"-")
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func (e *env) queues() *queue.Jobs {
 			_, _ = e.sqs.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: aws.String(u)})
 		}
 	})
-	return &queue.Jobs{SQS: e.sqs, URLs: urls}
+	return &queue.Jobs{AWS: e.cl.AWS, URLs: urls}
 }
 
 // busiest is the document shard with the most items due at now, and them.
