@@ -472,7 +472,7 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
 			body: staffRoutes["POST /applications/{id}/assign"].body}
 	}),
-	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/transitions", f.submitted(sub)), token: f.e.agencyStaff("fns"),
 			body: map[string]any{"to": "processing"}}
 	}),
@@ -536,7 +536,7 @@ var tripsOver = map[string]string{
 	"POST /applications/{id}/respond":                   "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
 	"POST /applications/{id}/assign":                    "a transaction, two GetItems, a query, then a transaction, one after another",
-	"POST /applications/{id}/transitions":               "three GetItems one after another (the application found by id, then the owner's profile), the transaction, then the outbox's delivered mark",
+	"POST /applications/{id}/transitions":               "the application's owner reference, then the application and the owner's profile at once, the transaction, then the outbox's delivered mark",
 	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
 	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",
 }

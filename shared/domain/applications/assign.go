@@ -120,7 +120,7 @@ func (s *Service) Assign(ctx context.Context, st Staff, id, clerk string) (Appli
 	if clerk == "" {
 		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "clerk", Code: "required"})
 	}
-	a, err := s.Store.FindApplication(ctx, id)
+	a, err := s.find(ctx, id, nil)
 	if err != nil {
 		return Application{}, err
 	}

@@ -74,7 +74,7 @@ func (s *Service) ResponseFile(ctx context.Context, st Staff, id, fileID string)
 	if id == "" || fileID == "" {
 		return FileDownload{}, errs.E(op, errs.NotFound, nil)
 	}
-	a, err := s.Store.FindApplication(ctx, id)
+	a, err := s.find(ctx, id, nil)
 	if err != nil {
 		return FileDownload{}, err
 	}

@@ -27,9 +27,11 @@ type Store interface {
 	CreateApplication(ctx context.Context, a Application, idem *idempotency.Key) (stored Application, replayed bool, err error)
 	// GetApplication errors: NotFound (also for someone else's), Unavailable, Internal.
 	GetApplication(ctx context.Context, owner, id string) (Application, error)
-	// FindApplication finds an application by id alone, for staff.
+	// ApplicationOwner finds whose application id is, by id alone, for
+	// staff (then GetApplication reads it, with whatever else of the
+	// owner's the request needs, at once: see find).
 	// Errors: NotFound, Unavailable, Internal.
-	FindApplication(ctx context.Context, id string) (Application, error)
+	ApplicationOwner(ctx context.Context, id string) (string, error)
 	// ListApplications returns up to limit of owner's applications with ids
 	// after `after`, in id (creation) order, and the id to continue after.
 	ListApplications(ctx context.Context, owner, after string, limit int) ([]Application, string, error)

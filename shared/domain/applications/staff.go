@@ -9,6 +9,8 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/usertext"
 )
 
@@ -76,7 +78,12 @@ func (s *Service) Move(ctx context.Context, st Staff, id string, m StaffMove) (A
 	if id == "" {
 		return Application{}, errs.E(op, errs.NotFound, nil)
 	}
-	a, err := s.Store.FindApplication(ctx, id)
+	// the application and its owner's profile (the message's language) at once
+	var (
+		p       registry.Profile
+		profErr error
+	)
+	a, err := s.find(ctx, id, func(owner string) { p, profErr = s.Profiles.GetProfile(ctx, owner) })
 	if err != nil {
 		return Application{}, err
 	}
@@ -100,9 +107,8 @@ func (s *Service) Move(ctx context.Context, st Staff, id string, m StaffMove) (A
 	if err := CheckTransition(a.Status, to, RoleStaff); err != nil {
 		return Application{}, err
 	}
-	p, err := s.Profiles.GetProfile(ctx, a.Owner)
-	if err != nil {
-		return Application{}, err
+	if profErr != nil {
+		return Application{}, profErr
 	}
 	next := a
 	next.Invitation, next.Pickup = nil, nil
@@ -117,6 +123,29 @@ func (s *Service) Move(ctx context.Context, st Staff, id string, m StaffMove) (A
 	}
 	out, _, err := s.move(ctx, a, next, to, st.Sub, RoleStaff, comment, "", p, nil)
 	return out, err
+}
+
+// find finds application id for staff: its owner by the reference item,
+// then the application, with also (nil: nothing) run at once with the
+// owner's id to read what else the request needs of theirs; also keeps its
+// own results and errors, which the caller weighs after the application's.
+// Errors: NotFound, Unavailable, Internal.
+func (s *Service) find(ctx context.Context, id string, also func(owner string)) (Application, error) {
+	owner, err := s.Store.ApplicationOwner(ctx, id)
+	if err != nil {
+		return Application{}, err
+	}
+	var a Application
+	err = parallel.Do(
+		func() (err error) { a, err = s.Store.GetApplication(ctx, owner, id); return err },
+		func() error {
+			if also != nil {
+				also(owner)
+			}
+			return nil
+		},
+	)
+	return a, err
 }
 
 // checkComment returns c NFC-normalised (usertext.Lines), refusing format

@@ -341,13 +341,14 @@ func (s *Store) GetApplication(ctx context.Context, owner, id string) (applicati
 	return a, nil
 }
 
-// FindApplication implements applications.Store.
-func (s *Store) FindApplication(ctx context.Context, id string) (applications.Application, error) {
+// ApplicationOwner implements applications.Store: the application's
+// reference item names its owner.
+func (s *Store) ApplicationOwner(ctx context.Context, id string) (string, error) {
 	var ref appRefItem
-	if err := s.Get(ctx, "store.FindApplication", appRefPK(id), refSK, &ref); err != nil {
-		return applications.Application{}, err
+	if err := s.Get(ctx, "store.ApplicationOwner", appRefPK(id), refSK, &ref); err != nil {
+		return "", err
 	}
-	return s.GetApplication(ctx, ref.Owner, id)
+	return ref.Owner, nil
 }
 
 // FindByUIN implements applications.Store.

@@ -64,9 +64,11 @@ func TestApplicationStore(t *testing.T) {
 	if _, _, err := st.CreateApplication(ctx, again, &idempotency.Key{Key: "k1", Hash: "other", Expires: time.Now().Add(time.Hour)}); !errs.Is(err, errs.Invalid) {
 		t.Errorf("reused key: %v", err)
 	}
-	got, err = st.FindApplication(ctx, draft.ID)
-	if err != nil || !reflect.DeepEqual(got, draft) {
-		t.Errorf("find:\n got %+v\nwant %+v (%v)", got, draft, err)
+	if owner, err := st.ApplicationOwner(ctx, draft.ID); err != nil || owner != draft.Owner {
+		t.Errorf("owner = %q, %v, want %q", owner, err, draft.Owner)
+	}
+	if got, err = st.GetApplication(ctx, draft.Owner, draft.ID); err != nil || !reflect.DeepEqual(got, draft) {
+		t.Errorf("get:\n got %+v\nwant %+v (%v)", got, draft, err)
 	}
 	if _, err := st.GetApplication(ctx, "mallory", draft.ID); !errs.Is(err, errs.NotFound) {
 		t.Errorf("someone else's: %v", err)
