@@ -436,7 +436,7 @@ var tripRows = map[string][]tripCase{
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "DELETE", path: tripPath("DELETE /applications/{id}", id), token: f.e.token(sub)}
 	}),
-	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem", "GetItem"}, {"UpdateItem"}, {"Query"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem", "GetItem"}, {"Query", "UpdateItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
 	}),
@@ -527,11 +527,11 @@ var tripsOver = map[string]string{
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
 	"POST /profile/contacts/verify":                     "uncounted: 7 trips one after another",
 	"POST /profile/contacts/resend":                     "uncounted: 7 trips one after another",
-	"DELETE /profile/contacts/sharers/{sharerId}":       "three GetItems one after another, the transaction, then an UpdateItem",
+	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, its verified contacts' records (at once), the contact's record again for its version (the unsubscription's optimistic write), the transaction, then the sharer's profile unverified",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /bookings":                                    "the booking sequence and the rest at once, then the person's bookings after it (the overlap rule under concurrency), then the transaction",
 	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",
-	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number, the clerk's pick, the transaction and the outbox's delivered mark, one after another",
+	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), the transaction, then the outbox's delivered mark",
 	"POST /applications/{id}/withdraw":                  "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
 	"POST /applications/{id}/respond":                   "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",

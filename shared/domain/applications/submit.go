@@ -80,8 +80,23 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	if err := s.takeSMSAction(ctx, op, owner, p, today); err != nil {
 		return Application{}, false, err
 	}
-	seq, err := s.Store.NextReceiptSeq(ctx, today.Year)
-	if err != nil {
+	// The receipt's number and, for a service without a fee, the clerk
+	// it goes to, at once: neither depends on the other.
+	var (
+		seq     int64
+		clerk   *pickResult
+		pickErr error
+	)
+	if err := parallel.Do(
+		func() (err error) { seq, err = s.Store.NextReceiptSeq(ctx, today.Year); return err },
+		func() error {
+			if svc.Fee == nil {
+				c, ok, err := s.pick(ctx, a.Agency)
+				clerk, pickErr = &pickResult{c, ok}, err
+			}
+			return nil
+		},
+	); err != nil {
 		return Application{}, false, err
 	}
 	next := a
@@ -109,7 +124,10 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 		next.Fee = &Accrual{UIN: uin, Kopecks: f.Kopecks, Purpose: f.Purpose, PayBy: today.AddDays(f.payDays() + 1).In(loc).UTC()}
 		return s.move(ctx, a, next, StatusAwaitingPayment, owner, RoleApplicant, "", "", p, idem, Effect{Accrual: uin})
 	}
-	return s.assignAndMove(ctx, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
+	if pickErr != nil {
+		return Application{}, false, pickErr
+	}
+	return s.assignAndMoveFrom(ctx, clerk, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
 }
 
 // assignAndMove moves cur to next in status to (see move), assigned to the
@@ -119,10 +137,29 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 // The also effects go into the same transaction.
 func (s *Service) assignAndMove(ctx context.Context, cur, next Application, to Status, actor string, role Role, note Note,
 	p registry.Profile, idem *idempotency.Key, also ...Effect) (Application, bool, error) {
+	return s.assignAndMoveFrom(ctx, nil, cur, next, to, actor, role, note, p, idem, also...)
+}
+
+// pickResult is a pick made ahead (see assignAndMoveFrom).
+type pickResult struct {
+	c  Clerk
+	ok bool
+}
+
+// assignAndMoveFrom is assignAndMove whose first attempt takes first (a pick
+// the caller made while it read other things; nil: picked here).
+func (s *Service) assignAndMoveFrom(ctx context.Context, first *pickResult, cur, next Application, to Status, actor string, role Role,
+	note Note, p registry.Profile, idem *idempotency.Key, also ...Effect) (Application, bool, error) {
 	for attempt := 1; ; attempt++ {
 		effects := slices.Clone(also)
-		c, ok, err := s.pick(ctx, cur.Agency)
-		if err != nil {
+		var (
+			c   Clerk
+			ok  bool
+			err error
+		)
+		if first != nil && attempt == 1 {
+			c, ok = first.c, first.ok
+		} else if c, ok, err = s.pick(ctx, cur.Agency); err != nil {
 			return Application{}, false, err
 		}
 		next.Assignee = ""

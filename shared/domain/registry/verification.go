@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
@@ -327,15 +328,24 @@ func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error 
 	if s.Contacts == nil || s.Verifications == nil {
 		return errs.E(op, errs.NotFound)
 	}
-	for _, channel := range []string{ChannelSMS, ChannelEmail} {
-		addr, verified := p.contact(channel)
-		if addr == "" || !verified {
-			continue
-		}
-		sharers, err := s.Contacts.Sharers(ctx, channel, addr)
-		if err != nil {
+	// both contacts' sharers at once
+	channels := []string{ChannelSMS, ChannelEmail}
+	all := make([][]Sharer, len(channels))
+	reads := make([]func() error, len(channels))
+	for i, channel := range channels {
+		reads[i] = func() (err error) {
+			if addr, verified := p.contact(channel); addr != "" && verified {
+				all[i], err = s.Contacts.Sharers(ctx, channel, addr)
+			}
 			return err
 		}
+	}
+	if err := parallel.Do(reads...); err != nil {
+		return err
+	}
+	for i, channel := range channels {
+		addr, _ := p.contact(channel)
+		sharers := all[i]
 		if len(sharers) == 0 || sharers[0].User != owner {
 			continue
 		}
