@@ -468,7 +468,7 @@ var tripRows = map[string][]tripCase{
 		ids := strings.SplitN(f.e.mustAnswerWithFile(sub), "/", 2)
 		return req{method: "GET", path: tripPath("GET /applications/{id}/files/{fileId}", ids...), token: f.e.agencyStaff("fns")}
 	}),
-	"POST /applications/{id}/assign": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}, {"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/assign": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}, {"GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
 			body: staffRoutes["POST /applications/{id}/assign"].body}
 	}),
@@ -535,7 +535,7 @@ var tripsOver = map[string]string{
 	"POST /applications/{id}/withdraw":                  "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
 	"POST /applications/{id}/respond":                   "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
-	"POST /applications/{id}/assign":                    "a transaction, two GetItems, a query, then a transaction, one after another",
+	"POST /applications/{id}/assign":                    "the lead put on the roster (once per process), the application's owner reference, then the application and the roster at once, then the transaction",
 	"POST /applications/{id}/transitions":               "the application's owner reference, then the application and the owner's profile at once, the transaction, then the outbox's delivered mark",
 	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
 	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",

@@ -120,7 +120,12 @@ func (s *Service) Assign(ctx context.Context, st Staff, id, clerk string) (Appli
 	if clerk == "" {
 		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "clerk", Code: "required"})
 	}
-	a, err := s.find(ctx, id, nil)
+	// the application and the agency's roster (the caller's own) at once
+	var (
+		cs        []Clerk
+		clerksErr error
+	)
+	a, err := s.find(ctx, id, func(string) { cs, clerksErr = s.Store.Clerks(ctx, st.Agency) })
 	if err != nil {
 		return Application{}, err
 	}
@@ -131,9 +136,8 @@ func (s *Service) Assign(ctx context.Context, st Staff, id, clerk string) (Appli
 	if a.Status.Final() || a.Status == StatusDraft {
 		return Application{}, errs.E(op, errs.Conflict, ReasonInvalidTransition)
 	}
-	cs, err := s.Store.Clerks(ctx, st.Agency)
-	if err != nil {
-		return Application{}, err
+	if clerksErr != nil {
+		return Application{}, clerksErr
 	}
 	if !slices.ContainsFunc(cs, func(c Clerk) bool { return c.Sub == clerk }) {
 		// not on this agency's roster: someone of another agency, or nobody
