@@ -58,6 +58,3 @@ func (r Reader) Read(ctx context.Context, arn string) (string, error) {
 func (r Reader) client() awsjson.Client {
 	return awsjson.Client{Service: service, AWS: r.AWS, Getenv: r.Getenv, Now: r.Now}
 }
-
-// endpoint is where the call goes (awsjson.Client.Endpoint).
-func (r Reader) endpoint() string { return r.client().Endpoint() }

@@ -82,26 +82,3 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
-
-func TestEndpoint(t *testing.T) {
-	base := "http://base:4566"
-	for _, tc := range []struct {
-		name string
-		env  map[string]string
-		cfg  aws.Config
-		want string
-	}{
-		{"the service's variable first", map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm:1/", "AWS_ENDPOINT_URL": "http://all:2"},
-			aws.Config{Region: "eu-central-1"}, "http://sm:1/"},
-		{"then the global one", map[string]string{"AWS_ENDPOINT_URL": "http://all:2"}, aws.Config{Region: "eu-central-1"}, "http://all:2/"},
-		{"then the configuration's", nil, aws.Config{Region: "eu-central-1", BaseEndpoint: &base}, "http://base:4566/"},
-		{"else the region's", nil, aws.Config{Region: "eu-central-1"}, "https://secretsmanager.eu-central-1.amazonaws.com/"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := Reader{AWS: tc.cfg, Getenv: func(k string) string { return tc.env[k] }}
-			if got := r.endpoint(); got != tc.want {
-				t.Errorf("endpoint = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
