@@ -300,6 +300,9 @@ const (
 	// FilesReader hands out people's files to staff: gets under files/
 	// (presigned downloads of what an applicant sent an agency).
 	FilesReader
+	// FilesEraser erases people's files: deletes every version and lists
+	// under files/ (a person's erasure), and puts or reads nothing.
+	FilesEraser
 )
 
 // Actions is the S3 actions of a files access (the stack grants each on
@@ -312,6 +315,8 @@ func (a FilesAccess) Actions() []string {
 		return []string{"s3:GetObject", "s3:PutObject"}
 	case FilesReader:
 		return []string{"s3:GetObject"}
+	case FilesEraser:
+		return []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"}
 	}
 	return nil
 }
@@ -344,7 +349,9 @@ const (
 )
 
 // All is every function, HTTP ones first, in the order their routes are
-// listed.
+// listed. Every HTTP function that changes anything has ConditionCheckItem:
+// each change's transaction checks that the caller's account is not being
+// erased (store's erasure guard).
 var All = []Function{
 	// Documents serves people's files (presigning their uploads and
 	// downloads), checks their detached signatures and shares documents
@@ -380,7 +387,7 @@ var All = []Function{
 		}},
 	{Name: Notifications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, ConditionCheckItem}},
 			CursorKey: true},
 		Routes: []Route{
 			{Pattern: "GET /notifications"},
@@ -390,7 +397,7 @@ var All = []Function{
 	// video appointments.
 	{Name: Booking, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem}, Indexes: []string{"gsi1"}},
 			CursorKey: true, TicketSeed: true, VideoLinks: true, PDFSigning: true},
 		Routes: []Route{
 			{Pattern: "GET /institutions"},
@@ -428,12 +435,14 @@ var All = []Function{
 			// Query: the family's list, and the documents naming a dependent;
 			// BatchWriteItem: a hand-over at 18 copies a document's history
 			// and file records to the grown-up's account and deletes the holder's.
-			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem}},
+			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem}},
 			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic}},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
 			{Pattern: "PUT /profile", Costly: true},
 			{Pattern: "POST /profile/contacts/verify", Costly: true},
+			{Pattern: "POST /profile/erasure", Status: http.StatusAccepted},
+			{Pattern: "GET /profile/erasure"},
 			{Pattern: "POST /profile/contacts/resend", Costly: true},
 			{Pattern: "DELETE /profile/contacts/sharers/{sharerId}"},
 			{Pattern: "GET /family"},
@@ -450,7 +459,7 @@ var All = []Function{
 	// (FilesReader).
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem}, Indexes: []string{"gsi1"}},
 			CursorKey: true, Publish: []string{RemindersTopic}, PDFSigning: true, Files: FilesReader},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
@@ -474,7 +483,7 @@ var All = []Function{
 		}},
 	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
-			Table:     TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"gsi1"}},
+			Table:     TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem}, Indexes: []string{"gsi1"}},
 			CursorKey: true},
 		Routes: []Route{
 			{Pattern: "POST /consents", Status: http.StatusCreated},
@@ -499,10 +508,16 @@ var All = []Function{
 			Table:     TableAccess{Actions: []string{Query}, Indexes: []string{"due"}},
 			JobQueues: true},
 		Schedule: &Schedule{RateMinutes: 1}},
+	// It also runs people's erasures, a page a visit (shared/app/erasing):
+	// it sweeps a person's items (BatchWriteItem), deletes their files'
+	// objects (FilesEraser) and takes them off their contacts'
+	// subscriptions (Subscriptions).
 	{Name: ReminderWorker, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
 		Needs: Needs{
-			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem}, Indexes: []string{"due", "gsi1"}},
-			Publish: []string{RemindersTopic}, JobQueues: true, SendRates: true},
+			Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem},
+				Indexes: []string{"due", "gsi1"}},
+			Publish: []string{RemindersTopic}, Subscriptions: []string{RemindersTopic}, JobQueues: true, SendRates: true,
+			Files: FilesEraser},
 		Queues: []Queue{
 			{Name: "reminder-jobs-urgent.fifo", MaxConcurrency: 2},
 			{Name: "reminder-jobs-document.fifo", MaxConcurrency: 8},

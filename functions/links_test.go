@@ -230,6 +230,7 @@ var partitioned = []string{
 	"shared/adapter/store/remindstore", "shared/adapter/store/allstore", "shared/adapter/store/storetest",
 	"shared/adapter/store/filestore", "shared/adapter/store/sharestore", "shared/adapter/store/dirstore",
 	"shared/domain/files", "shared/domain/sharing", "shared/adapter/store/handoverstore",
+	"shared/domain/erasure", "shared/adapter/store/erasestore",
 }
 
 // reminderPipeline is what the reminder pipeline's functions serve: the due index
@@ -239,11 +240,17 @@ var partitioned = []string{
 // A child's 18th birthday and their hand-over's deadline are due there
 // too (family, familystore); the functions that act on them also archive
 // (handoverstore, which knows the files' records a document moves with).
+// A person's erasure under way is due there too (erasure, erasestore).
 var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox", "family",
-	"remindstore", "docstore", "familystore", "bookingstore", "dirstore", "inboxstore", "appstore"}
+	"remindstore", "docstore", "familystore", "bookingstore", "dirstore", "inboxstore", "appstore", "erasure", "erasestore"}
 
 // reminderActors are the pipeline's functions that act on what is due.
 var reminderActors = append(slices.Clone(reminderPipeline), "filestore", "files", "handoverstore")
+
+// reminderWorker is what the worker links: the actors' and an erasure's
+// steps, which erase through the domains owning what is erased: consents
+// (orgs), shares (sharing) and files.
+var reminderWorker = append(slices.Clone(reminderActors), "orgs", "orgstore", "sharing", "sharestore")
 
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
@@ -255,7 +262,9 @@ var serves = map[string][]string{
 	// a grown-up child's documents move, with their files' records, to
 	// their own account (handoverstore, filestore's keys)
 	// (an infected file's notice, filestore's, is an inbox type)
-	Profile:       {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox"},
+	// the account's erasure is asked for and followed here (erasure,
+	// erasestore); its steps run in the reminder worker
+	Profile:       {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox", "erasure", "erasestore"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's
@@ -277,7 +286,7 @@ var serves = map[string][]string{
 		"files", "filestore"},
 	ExpiryScan:       reminderActors,
 	ReminderDispatch: reminderPipeline,
-	ReminderWorker:   reminderActors,
+	ReminderWorker:   reminderWorker,
 }
 
 // GIVEN every function WHEN its build is listed THEN of the domains and

@@ -14,9 +14,11 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/profile"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/erasestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/domain/erasure"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -59,8 +61,11 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// (handoverstore) here, when they redeem the holder's code.
 	fam := &family.Service{Store: familystore.New(st), Records: docstore.New(st), Now: time.Now, NewID: ids.New,
 		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Handovers: handoverstore.New(st, ids.New)}
+	// The erasure of the account is asked for and followed here; its steps
+	// run in the reminder worker (shared/app/erasing).
+	erasures := &erasure.Service{Store: erasestore.New(st), Now: time.Now}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Profile, profile.Handlers(docs, fam))
+	h, err := api.Handler(functions.Profile, profile.Handlers(docs, fam, erasures))
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/remindstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
+	"github.com/kabinet/kabinet/shared/app/erasing"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -82,10 +83,12 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 		// its deadline, unredeemed, archives them
 		GrownUps: &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now),
 			Zone: family.HolderZone(st), Handovers: handoverstore.New(st, ids.New)},
-		NewID:  ids.New,
-		Log:    log,
-		Queue:  pipeline.Jobs(p, cl),
-		Limits: p.Rates.Share(p.Workers).Limits(),
+		// a person's erasure runs here, a page of it a visit, until done
+		Erasures: erasing.Service(cfg, cl, st, time.Now, log),
+		NewID:    ids.New,
+		Log:      log,
+		Queue:    pipeline.Jobs(p, cl),
+		Limits:   p.Rates.Share(p.Workers).Limits(),
 	}
 	start(handler(w, log))
 	return nil

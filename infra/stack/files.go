@@ -110,18 +110,24 @@ func newFiles(scope constructs.Construct, p Props, origins *[]*string, fns map[s
 			grantObjects(fn, bucket, filesPrefix, "s3:PutObject", "s3:GetObject")
 		case functions.FilesReader:
 			grantObjects(fn, bucket, filesPrefix, "s3:GetObject")
+		case functions.FilesEraser:
+			grantObjects(fn, bucket, filesPrefix, "s3:DeleteObject", "s3:DeleteObjectVersion")
+			grantList(fn, bucket, filesPrefix)
 		default:
 			continue
 		}
 		// The files key through S3 only (as the table key goes through
-		// DynamoDB only): presigned URLs and the function's own calls.
-		fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"),
-			Resources: &[]*string{key.KeyArn()},
-			Conditions: &map[string]any{
-				"StringEquals": map[string]any{"kms:ViaService": "s3." + *awscdk.Stack_Of(scope).Region() + ".amazonaws.com"},
-			},
-		}))
+		// DynamoDB only): presigned URLs and the function's own calls. An
+		// eraser reads and writes no object's content: no key.
+		if f.Needs.Files != functions.FilesEraser {
+			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"),
+				Resources: &[]*string{key.KeyArn()},
+				Conditions: &map[string]any{
+					"StringEquals": map[string]any{"kms:ViaService": "s3." + *awscdk.Stack_Of(scope).Region() + ".amazonaws.com"},
+				},
+			}))
+		}
 		fn.AddEnvironment(jsii.String("FILES_BUCKET"), bucket.BucketName(), nil)
 		fn.AddEnvironment(jsii.String("FILES_MALWARE_SCAN"), jsii.String("guardduty"), nil)
 		fn.AddEnvironment(jsii.String("FILES_BUCKET_VERSIONED"), jsii.String("1"), nil)

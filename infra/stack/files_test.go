@@ -92,8 +92,9 @@ func TestFilesBucket(t *testing.T) {
 
 // GIVEN the stack WHEN the functions' policies are inspected THEN only the
 // documents and ingest functions touch the files bucket, each with only its
-// object actions under its prefixes, and the applications function reads
-// under files/ (its staff's downloads of what an answer sent), nothing more.
+// object actions under its prefixes, the applications function reads
+// under files/ (its staff's downloads of what an answer sent), and the
+// reminder worker (people's erasures) deletes and lists there, nothing more.
 func TestFilesGrants(t *testing.T) {
 	_, tj := synth(t)
 	fns := resources(tj, "AWS::Lambda::Function")
@@ -120,8 +121,12 @@ func TestFilesGrants(t *testing.T) {
 		}
 	}
 	for name, got := range s3Actions {
-		if name != functions.Documents && name != functions.Ingest && name != functions.Applications {
+		if name != functions.Documents && name != functions.Ingest && name != functions.Applications && name != functions.ReminderWorker {
 			t.Errorf("%s may touch S3: %v", name, got)
+		}
+		if name == functions.ReminderWorker && (len(got) != 2 || !strings.HasPrefix(got[0], `["s3:DeleteObject","s3:DeleteObjectVersion"] on `) ||
+			!strings.Contains(got[0], "/files/*") || !strings.HasPrefix(got[1], `["s3:ListBucket","s3:ListBucketVersions"] on `)) {
+			t.Errorf("the reminder worker may %v, want only to delete under files/ and list there", got)
 		}
 		if name == functions.Applications && (len(got) != 1 || !strings.HasPrefix(got[0], `"s3:GetObject" on `) || !strings.Contains(got[0], "/files/*")) {
 			t.Errorf("applications may %v, want only s3:GetObject under files/", got)

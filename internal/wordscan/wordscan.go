@@ -30,6 +30,7 @@ var Allowed = map[string]string{
 	"English":         "the English language's own name in the language menu",
 	"If-Match":        "an HTTP header, named in the error about it",
 	"Idempotency-Key": "an HTTP header, named in the error about it",
+	"DELETE":          "the word an account's erasure is confirmed with, sent as is, named in the error about it",
 }
 
 var (

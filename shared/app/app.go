@@ -32,6 +32,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
+	"github.com/kabinet/kabinet/shared/app/erasing"
 	"github.com/kabinet/kabinet/shared/app/filing"
 	"github.com/kabinet/kabinet/shared/app/filing/attach"
 	"github.com/kabinet/kabinet/shared/app/filing/intake"
@@ -41,6 +42,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
+	"github.com/kabinet/kabinet/shared/domain/erasure"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -57,6 +59,7 @@ import (
 type Services struct {
 	Documents    *registry.Service // documents and profile
 	Family       *family.Service   // the people a holder acts for (profile)
+	Erasure      *erasure.Service  // the account's erasure asked for and followed (profile; its steps run in the Worker)
 	Files        *files.Service    // documents' electronic copies
 	Sharing      *sharing.Service  // documents shown to institutions
 	Inbox        *inbox.Service
@@ -106,6 +109,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 	return Services{
 		Documents: docs,
 		Family:    fam,
+		Erasure:   &erasure.Service{Store: st, Now: now},
 		Files:     fs,
 		Sharing:   shares.Service(st.Store, docs, fs, now),
 		Inbox:     &inbox.Service{Store: st, Now: now},
@@ -134,7 +138,7 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 		functions.Documents:     documents.Handlers(s.Documents, s.Files, s.Sharing),
 		functions.Notifications: notifications.Handlers(s.Inbox),
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
-		functions.Profile:       profile.Handlers(s.Documents, s.Family),
+		functions.Profile:       profile.Handlers(s.Documents, s.Family, s.Erasure),
 		functions.Applications:  applicationshttp.Handlers(s.Applications, s.PDFSigner),
 		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles),
 	}
@@ -265,6 +269,7 @@ func Worker(c core.Config, p pipeline.Config, cl core.Clients, log *slog.Logger)
 		Deadlines: deadlines.On(st, st, log),
 		Offers:    Offers(st, places, time.Now),
 		GrownUps:  Family(st, time.Now),
+		Erasures:  erasing.Service(c, cl, st.Store, time.Now, log),
 		NewID:     ids.New,
 		Log:       log,
 		Queue:     pipeline.Jobs(p, cl),

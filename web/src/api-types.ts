@@ -836,6 +836,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/profile/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's erasure and its progress */
+        get: operations["getErasure"];
+        put?: never;
+        /**
+         * Erase the whole account
+         * @description The right to have personal data destroyed (152-FZ art. 21): confirm must be "DELETE", word for word. From this answer on the account refuses every change (409 erasing). The erasure runs in the background, a page at a time, until nothing of the person is left: consents are revoked, upcoming appointments cancelled (their slots freed) and waiting lists left, open applications withdrawn, every document erased with its history, shares, files and stored objects (the dependents' too), the contacts left, and then every other item (profile, family, inbox, ...). What stays is this erasure's record (account id, instants, counts) and the audit trail of ids. Asking again answers the erasure under way, so the request is idempotent by itself and takes no Idempotency-Key.
+         */
+        post: operations["requestErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/profile/contacts/resend": {
         parameters: {
             query?: never;
@@ -1776,6 +1797,20 @@ export interface components {
             name: string;
             /** Format: date-time */
             since?: string;
+        };
+        ErasureInput: {
+            /** @description "DELETE", word for word (422 confirm confirmation_required otherwise). */
+            confirm: string;
+        };
+        Erasure: {
+            /** @enum {string} */
+            state: "erasing" | "done";
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** @description How many items the erasure removed so far. */
+            erased: number;
         };
         VerifyContactInput: {
             /** @enum {string} */
@@ -4482,6 +4517,68 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    requestErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "confirm": "DELETE"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErasureInput"];
+            };
+        };
+        responses: {
+            /** @description The erasure, under way (or done, when asked before). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];

@@ -5,6 +5,7 @@
 
 export const fieldMessages = {
   "required": { en: "is required", ru: "обязательное поле" },
+  "confirmation_required": { en: "must be \"DELETE\", word for word", ru: "должно быть «DELETE», слово в слово" },
   "unknown_field": { en: "is not a field of this request", ru: "такого поля нет в запросе" },
   "wrong_type": { en: "has the wrong type", ru: "неверный тип значения" },
   "invalid_date": { en: "must be a calendar date YYYY-MM-DD", ru: "должна быть датой в формате ГГГГ-ММ-ДД" },

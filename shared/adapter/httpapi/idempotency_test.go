@@ -71,6 +71,7 @@ var idemNotCreates = map[string]string{
 	"POST /applications/{id}/assign":                 "sets the assignee: a repeat assigns the same clerk again, a no-op",
 	"POST /applications/{id}/transitions":            "a state change: a repeat is 409 invalid-transition",
 	"POST /consents":                                 "idempotent by nature: the same consent again answers 200 with it (TestConsentRetries)",
+	"POST /profile/erasure":                          "idempotent by nature: asking again answers the erasure under way (TestAccountErasure)",
 	"POST /profile/contacts/verify":                  "a state change: verifying a verified contact again answers the same profile",
 	"POST /profile/contacts/resend":                  "replaces the one code of the contact: a repeat makes no second one (and is capped per hour)",
 	"POST /waitlist":                                 "idempotent by nature: the same list again answers 200 with the active entry, one place (TestWaitlistRetries)",

@@ -366,6 +366,17 @@ var tripRows = map[string][]tripCase{
 		code := f.pendingPhone(sub, "+79161230001")
 		return req{method: "POST", path: "/profile/contacts/verify", token: f.e.token(sub), body: map[string]any{"channel": "sms", "code": code}}
 	}),
+	// the erasure record is looked for (asking again answers it), then
+	// written with the audit entry; reading it is one GetItem
+	"POST /profile/erasure": trip(202, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
+		return req{method: "POST", path: "/profile/erasure", token: f.e.token(sub), body: map[string]any{"confirm": "DELETE"}}
+	}),
+	"GET /profile/erasure": trip(200, get, func(f *tripFixtures, sub string) req {
+		if r := f.e.do(req{method: "POST", path: "/profile/erasure", token: f.e.token(sub), body: map[string]any{"confirm": "DELETE"}}); r.status != http.StatusAccepted {
+			f.e.t.Fatalf("erasure: %d %s", r.status, r.body)
+		}
+		return req{method: "GET", path: "/profile/erasure", token: f.e.token(sub)}
+	}),
 	"POST /profile/contacts/resend": trip(200, nil, func(f *tripFixtures, sub string) req {
 		f.pendingPhone(sub, "+79161230002")
 		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms"}}

@@ -61,6 +61,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /family":                                   `{"name":"Маша","birthDate":"2015-03-01","relation":"child"}`,
 		"PATCH /family/{personId}":                       `{"name":"Маша"}`,
 		"POST /family/handover/redeem":                   `{"code":"AAAA-BBBB-CCCC-DDDD"}`,
+		"POST /profile/erasure":                          `{"confirm":"DELETE"}`,
 		"POST /documents/{id}/files":                     `{"name":"a.pdf","contentType":"application/pdf","size":10,"sha256":"` + strings.Repeat("ab", 32) + `"}`,
 		"POST /documents/{id}/shares":                    `{"institutionId":"inst-msk-01","until":"2026-07-01T00:00:00Z"}`,
 		"POST /documents/{id}/files/{fileId}/signatures": "\x30\x03\x02\x01\x01",

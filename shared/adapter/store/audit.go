@@ -107,7 +107,7 @@ func (s *Store) FinishAudit(ctx context.Context, p *audit.Pending, status int) e
 // pending entry (or one already written), else in one transaction with the
 // entry. A failed condition of the item comes back as the single call's
 // ConditionalCheckFailedException, so callers map it as before
-// (conditionFailed).
+// (conditionFailed); the erasure guard rides along (Conflict, erasing).
 func (s *Store) Write(ctx context.Context, item types.TransactWriteItem) error {
 	put, p, ok, err := s.AuditPut(ctx)
 	if err != nil {
@@ -130,10 +130,21 @@ func (s *Store) Write(ctx context.Context, item types.TransactWriteItem) error {
 		}
 		return err
 	}
-	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{item, put}})
+	items := []types.TransactWriteItem{item, put}
+	if g, ok := erasureGuard(s.Table, p.Actor, items); ok {
+		items = append(items, g)
+	}
+	_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	var tc *types.TransactionCanceledException
-	if errors.As(err, &tc) && len(tc.CancellationReasons) > 0 && aws.ToString(tc.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
-		return &types.ConditionalCheckFailedException{Message: aws.String("the item's condition failed (audited write)")}
+	if errors.As(err, &tc) && len(tc.CancellationReasons) > 0 {
+		if aws.ToString(tc.CancellationReasons[0].Code) == "ConditionalCheckFailed" {
+			return &types.ConditionalCheckFailedException{Message: aws.String("the item's condition failed (audited write)")}
+		}
+		if len(items) == 3 && len(tc.CancellationReasons) == 3 && aws.ToString(tc.CancellationReasons[2].Code) == "ConditionalCheckFailed" {
+			e := *FailErasing
+			e.Op, e.Err = "store.Write", err
+			return &e
+		}
 	}
 	if err == nil {
 		p.MarkWritten()

@@ -298,3 +298,11 @@ func KeyString(item map[string]types.AttributeValue) string {
 	}
 	return pk.Value + "\x00" + sk.Value
 }
+
+// AttrS is item's string attribute name, "" when it has none.
+func AttrS(item map[string]types.AttributeValue, name string) string {
+	if s, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
+}

@@ -49,6 +49,9 @@ var (
 	// already. The caller answers with what the first request made
 	// (errors.Is(err, ErrClaimed)); should it not, the client gets a 409.
 	FailClaimed = errs.E("", errs.Conflict, ErrClaimed)
+	// FailErasing: the actor's account is being erased, or was (the
+	// erasure guard every API change's transaction carries).
+	FailErasing = errs.E("", errs.Conflict, errs.ReasonErasing)
 )
 
 // maxTxItems is DynamoDB's limit on the items of one transaction.
@@ -102,12 +105,19 @@ func (t *Tx) Run(ctx context.Context, db *dynamodb.Client, op string) error {
 	// condition cannot fail but for a bug (nil: Internal).
 	items := t.items
 	p := audit.From(ctx)
-	if p != nil && !p.Written() && len(items) < maxTxItems {
+	fails, order := t.fails, t.order
+	if p != nil && !p.Written() && len(items) < maxTxItems-1 {
 		put, err := auditPutItem(t.table, p)
 		if err != nil {
 			return errs.E(op, errs.Internal, err)
 		}
-		items = append(slices.Clip(items), put)
+		items, fails = append(slices.Clip(items), put), append(slices.Clip(fails), nil)
+		if g, ok := erasureGuard(t.table, p.Actor, items); ok {
+			// An account being erased is told before anything else that
+			// failed with it: nothing else about the change matters.
+			items, fails = append(items, g), append(fails, FailErasing)
+			order = append([]*errs.Error{FailErasing}, order...)
+		}
 	} else {
 		p = nil
 	}
@@ -115,7 +125,7 @@ func (t *Tx) Run(ctx context.Context, db *dynamodb.Client, op string) error {
 	if err == nil && p != nil {
 		p.MarkWritten()
 	}
-	return t.cancelled(op, err)
+	return cancelled(op, err, fails, order)
 }
 
 // cancelled turns a TransactWriteItems error back into what the items stand
@@ -123,7 +133,7 @@ func (t *Tx) Run(ctx context.Context, db *dynamodb.Client, op string) error {
 // TransactionConflict (or throttling) is Unavailable, for the client to
 // retry; any other reason, or a failed condition of an item that must not
 // fail, is Internal. Other errors are mapped as wrap maps them.
-func (t *Tx) cancelled(op string, err error) error {
+func cancelled(op string, err error, fails, order []*errs.Error) error {
 	if err == nil {
 		return nil
 	}
@@ -136,8 +146,8 @@ func (t *Tx) cancelled(op string, err error) error {
 	for i, r := range tc.CancellationReasons {
 		switch code := aws.ToString(r.Code); {
 		case code == "" || code == "None":
-		case code == "ConditionalCheckFailed" && i < len(t.fails) && t.fails[i] != nil:
-			failed = append(failed, t.fails[i])
+		case code == "ConditionalCheckFailed" && i < len(fails) && fails[i] != nil:
+			failed = append(failed, fails[i])
 		case unavailableCodes[code]:
 			transient = true
 			contended = contended || code == "TransactionConflict"
@@ -155,7 +165,7 @@ func (t *Tx) cancelled(op string, err error) error {
 		return errs.E(op, errs.Internal, err)
 	}
 	told := failed[0]
-	for _, f := range t.order {
+	for _, f := range order {
 		if slices.Contains(failed, f) {
 			told = f
 			break

@@ -41,13 +41,16 @@ const (
 	// hand-over of their documents is offered) and at the hand-over's
 	// deadline (unredeemed, they are archived for the holder).
 	KindGrownUp = "dependent"
+	// KindErasure is a person's erasure while it runs: due until its last
+	// step is done, a page of work each visit.
+	KindErasure = "erasure"
 )
 
 // Of is the class items of kind (KindDocument, KindBooking, KindMessage,
-// ...) are due in: a document's reminders and a child's growing up wait
-// their turn, the rest is urgent.
+// ...) are due in: a document's reminders, a child's growing up and an
+// erasure wait their turn, the rest is urgent.
 func Of(kind string) Class {
-	if kind == KindDocument || kind == KindGrownUp {
+	if kind == KindDocument || kind == KindGrownUp || kind == KindErasure {
 		return Document
 	}
 	return Urgent

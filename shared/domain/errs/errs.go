@@ -76,6 +76,10 @@ const (
 	// one of the same items cancelled this one before any condition was
 	// judged; a caller that reads again may retry at once.
 	ReasonContended Reason = "contended"
+	// ReasonErasing (Conflict): the caller's account is being erased, or
+	// was (package erasure): every domain's changes are refused, by the
+	// one check the store puts in each change's transaction.
+	ReasonErasing Reason = "erasing"
 )
 
 // FieldError names one field of a request and why it was refused. Code is a

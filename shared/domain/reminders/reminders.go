@@ -43,6 +43,7 @@ package reminders
 import (
 	"context"
 	"github.com/kabinet/kabinet/shared/domain/dueclass"
+	"github.com/kabinet/kabinet/shared/domain/erasure"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
@@ -87,6 +88,8 @@ const (
 	// KindGrownUp is a dependent child, due on their 18th birthday and at
 	// their hand-over's deadline.
 	KindGrownUp = dueclass.KindGrownUp
+	// KindErasure is a person's erasure while it runs (Erasures).
+	KindErasure = dueclass.KindErasure
 )
 
 // Due is one item of the due index: a document, a booking, a message, an
@@ -102,6 +105,9 @@ type Due struct {
 	// Dependent is a child growing up (the hand-over of their documents
 	// at 18): the pipeline hands it to GrownUps.
 	Dependent *family.Dependent
+	// Erasure is a person's erasure under way: the pipeline hands it to
+	// Erasures, a page of work a visit.
+	Erasure *erasure.Erasure
 	// Pos is the position in the due index just after this item: a cursor
 	// for DueItems that continues with the next one.
 	Pos string
@@ -177,6 +183,15 @@ type GrownUps interface {
 
 var _ GrownUps = (*family.Service)(nil)
 
+// Erasures runs people's erasures; *erasure.Service is one.
+type Erasures interface {
+	// Due runs a page of e's erasure and leaves the rest due.
+	// Errors: Conflict (changed meanwhile), Unavailable, Internal.
+	Due(ctx context.Context, e erasure.Erasure, now time.Time) (erasure.Erasure, error)
+}
+
+var _ Erasures = (*erasure.Service)(nil)
+
 // Ref names the item a Due is, for Advance.
 func (d Due) Ref() Ref {
 	switch {
@@ -190,6 +205,8 @@ func (d Due) Ref() Ref {
 		return Ref{Kind: KindWaitOffer, Owner: d.Offer.Owner, ID: d.Offer.ID}
 	case d.Dependent != nil:
 		return Ref{Kind: KindGrownUp, Owner: d.Dependent.Holder, ID: d.Dependent.ID}
+	case d.Erasure != nil:
+		return Ref{Kind: KindErasure, Owner: d.Erasure.Owner, ID: d.Erasure.Owner}
 	}
 	return Ref{Kind: KindDocument, Owner: d.Document.Owner, ID: d.Document.ID}
 }
@@ -214,6 +231,9 @@ func (d Due) Reminder() registry.Reminder {
 		return registry.Reminder{NextAt: &at}
 	case d.Dependent != nil && d.Dependent.DueAt != nil:
 		at := *d.Dependent.DueAt
+		return registry.Reminder{NextAt: &at}
+	case d.Erasure != nil && d.Erasure.DueAt != nil:
+		at := *d.Erasure.DueAt
 		return registry.Reminder{NextAt: &at}
 	}
 	return d.Document.Reminder

@@ -42,6 +42,9 @@ type Scanner struct {
 	// GrownUps offers the hand-over of a child's documents at 18 and
 	// archives them at its deadline; optional (without it they stay due).
 	GrownUps GrownUps
+	// Erasures runs people's erasures a page a visit; optional (without
+	// it they stay due).
+	Erasures Erasures
 	NewID    func() string
 	Log      *slog.Logger
 	// Clock is the wall clock claims' leases are measured on; time.Now
@@ -96,6 +99,7 @@ func (s *Scanner) Run(ctx context.Context, now time.Time) (Summary, error) {
 	r.deadlines = s.Deadlines
 	r.offers = s.Offers
 	r.grownUps = s.GrownUps
+	r.erasures = s.Erasures
 	for chunk := range slices.Chunk(due, s.Chunk) {
 		if nearDeadline(ctx, s.Clock) {
 			sum.Complete = false

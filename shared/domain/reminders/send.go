@@ -11,6 +11,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/erasure"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -32,6 +33,8 @@ type sender struct {
 	offers Offers
 	// grownUps: children growing up (nil: they stay due)
 	grownUps GrownUps
+	// erasures: people's erasures (nil: they stay due)
+	erasures Erasures
 	newID    func() string
 	log      *slog.Logger
 	lease    time.Duration
@@ -238,6 +241,9 @@ func (r *sender) prepare(ctx context.Context, d Due) *item {
 	case d.Dependent != nil:
 		r.grownUp(ctx, *d.Dependent)
 		return nil
+	case d.Erasure != nil:
+		r.erase(ctx, *d.Erasure)
+		return nil
 	}
 	return r.prepareDocument(ctx, d)
 }
@@ -417,6 +423,29 @@ func (r *sender) grownUp(ctx context.Context, d family.Dependent) {
 	case err != nil:
 		r.count(kind, func(c *Counts) { c.Failed++ })
 		r.log.Warn("reminders: a grown-up child's hand-over could not be decided; it stays due", "err", err.Error())
+	default:
+		r.count(kind, func(c *Counts) { c.Sent++ })
+	}
+}
+
+// erase hands a person's erasure under way to Erasures, which runs a page
+// of it and leaves the rest due (or takes it out of the index when done);
+// nothing is sent. Without Erasures the item stays due, skipped.
+func (r *sender) erase(ctx context.Context, e erasure.Erasure) {
+	const kind = "erasure"
+	r.count(kind, func(c *Counts) { c.Due++ })
+	if r.erasures == nil {
+		// a process that runs no erasures (the expiry scan) leaves them to
+		// the workers
+		r.count(kind, func(c *Counts) { c.Skipped++ })
+		return
+	}
+	switch _, err := r.erasures.Due(ctx, e, r.now); {
+	case errs.Is(err, errs.Conflict):
+		r.count(kind, func(c *Counts) { c.Skipped++ }) // another worker has it
+	case err != nil:
+		r.count(kind, func(c *Counts) { c.Failed++ })
+		r.log.Warn("reminders: an erasure step failed; it stays due", "err", err.Error())
 	default:
 		r.count(kind, func(c *Counts) { c.Sent++ })
 	}

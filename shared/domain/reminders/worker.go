@@ -68,6 +68,9 @@ type Worker struct {
 	// GrownUps offers the hand-over of a child's documents at 18 and
 	// archives them at its deadline; optional (without it they stay due).
 	GrownUps GrownUps
+	// Erasures runs people's erasures a page a visit; optional (without
+	// it they stay due).
+	Erasures Erasures
 	NewID    func() string
 	Log      *slog.Logger
 	// Queue takes the continuation of a job that stops before it is done.
@@ -176,6 +179,7 @@ func (w *Worker) Drain(ctx context.Context, job Job) (Summary, error) {
 	r.deadlines = w.Deadlines
 	r.offers = w.Offers
 	r.grownUps = w.GrownUps
+	r.erasures = w.Erasures
 	r.parallel = w.Parallel
 	if r.parallel <= 0 {
 		r.parallel = DefaultParallel

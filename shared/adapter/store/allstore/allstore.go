@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/erasestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
@@ -32,6 +33,7 @@ type (
 	fam      = familystore.Store
 	filing   = filestore.Store
 	shares   = sharestore.Store
+	erasing  = erasestore.Store
 )
 
 // Store implements every domain's Store port. The core (*store.Store) is
@@ -50,6 +52,7 @@ type Store struct {
 	*fam
 	*filing
 	*shares
+	*erasing
 }
 
 // New is every domain's store on table.
@@ -60,5 +63,5 @@ func Of(base *store.Store) *Store {
 	d := docstore.New(base)
 	return &Store{Store: base, docs: d, bookings: bookingstore.New(base), apps: appstore.New(base),
 		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base), fam: familystore.New(base),
-		filing: filestore.New(base), shares: sharestore.New(base)}
+		filing: filestore.New(base), shares: sharestore.New(base), erasing: erasestore.New(base)}
 }

@@ -594,3 +594,13 @@ func (s *Store) UnmatchedPayments(ctx context.Context, agency, cursor string, li
 	}
 	return res, next, nil
 }
+
+// Pointers are the keys of the items outside its owner's partition that
+// point at an application item (its owner, for the agency's staff), for the
+// erasure that removes the application; none for any other item.
+func Pointers(item map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	if store.AttrS(item, "kind") != kindApplication {
+		return nil
+	}
+	return []map[string]types.AttributeValue{store.Key(appRefPK(store.TrimPrefix(store.AttrS(item, "sk"), appSK(""))), refSK)}
+}

@@ -303,3 +303,17 @@ type refItem struct {
 	Owner     string `dynamodbav:"owner"`
 	BookingID string `dynamodbav:"bookingId"`
 }
+
+// Pointers are the keys of the items outside its owner's partition that
+// point at a booking item (its owner for staff, its confirmation number),
+// for the erasure that removes the booking; none for any other item.
+func Pointers(item map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	if store.AttrS(item, "kind") != KindBooking {
+		return nil
+	}
+	out := []map[string]types.AttributeValue{store.Key(bookingRefPK(store.AttrS(item, "id")), refSK)}
+	if n := store.AttrS(item, "confirmationNumber"); n != "" {
+		out = append(out, store.Key(confPK(n), refSK))
+	}
+	return out
+}

@@ -333,3 +333,13 @@ func sep(s string) string {
 	}
 	return ", "
 }
+
+// Pointers are the keys of the items outside its holder's partition that
+// point at a dependent item (the hand-over code it was offered with), for
+// the erasure that removes the dependent; none for any other item.
+func Pointers(item map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	if store.AttrS(item, "kind") != familystore.KindDependent || store.AttrS(item, "codeHash") == "" {
+		return nil
+	}
+	return []map[string]types.AttributeValue{store.Key(codePrefix+store.AttrS(item, "codeHash"), codeSK)}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/appstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/erasestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"time"
@@ -135,6 +136,9 @@ func dueItem(item map[string]types.AttributeValue) (reminders.Due, error) {
 	case familystore.KindDependent:
 		d, err := familystore.Dependent(item)
 		return reminders.Due{Dependent: &d}, err
+	case erasestore.KindErasure:
+		e, err := erasestore.Erasure(item)
+		return reminders.Due{Erasure: &e}, err
 	case bookingstore.KindWaitEntry:
 		e, err := bookingstore.WaitEntry(item)
 		return reminders.Due{Offer: &e}, err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -301,4 +302,14 @@ func (s *Store) DeleteShares(ctx context.Context, owner, docID string) error {
 		}
 	}
 	return nil
+}
+
+// Pointers are the keys of the items outside its owner's partition that
+// point at a share item (its owner, for the institution's staff), for the
+// erasure that removes the share; none for any other item.
+func Pointers(item map[string]types.AttributeValue) []map[string]types.AttributeValue {
+	if store.AttrS(item, "kind") != kindShare || !strings.HasPrefix(store.AttrS(item, "pk"), store.UserPrefix) {
+		return nil
+	}
+	return []map[string]types.AttributeValue{store.Key(store.AttrS(item, "sk"), shareRefSK)}
 }
