@@ -239,8 +239,10 @@ type Needs struct {
 	// FILES_MALWARE_SCAN, FILES_BUCKET_VERSIONED); the zero value gives
 	// neither the bucket nor its key.
 	Files FilesAccess
-	// TrustAnchors gives it the CA bundle detached signatures must chain to
-	// (SIGNATURE_TRUST_ANCHORS), when the stage has one.
+	// TrustAnchors gives it the CA bundle detached signatures must chain
+	// to: the object TrustAnchorsKey of the files bucket
+	// (SIGNATURE_TRUST_ANCHORS_KEY), which it may read and nothing else of
+	// config/.
 	TrustAnchors bool
 	// PDFSigning gives it the secret holding the certificate and key that
 	// sign the PDFs Kabinet issues (PDF_SIGNING_SECRET_ARN, read at start
@@ -286,6 +288,14 @@ var (
 	JobQueueActions     = []string{"sqs:SendMessage"}
 	SecretActions       = []string{"secretsmanager:GetSecretValue"}
 )
+
+// TrustAnchorsKey is where the files bucket keeps the PEM bundle of CA
+// certificates detached signatures must chain to: an object, read by the
+// functions that check signatures on their first check, because a bundle
+// of accredited CAs outgrows the 4 KB Lambda allows for a function's whole
+// environment. The stack uploads the bundle it is given there; make run
+// puts its development CA there.
+const TrustAnchorsKey = "config/trust-anchors.pem"
 
 // FilesAccess is what a function may do in the files bucket.
 type FilesAccess int

@@ -131,10 +131,14 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		return err
 	}
 	// Detached signatures are checked against a development CA made here
-	// once; in AWS the stack gives SIGNATURE_TRUST_ANCHORS.
+	// once, put where the stack puts its bundle (functions.TrustAnchorsKey
+	// in the files bucket), which the functions read on their first check.
 	anchors, err := signatures.LocalCA(filepath.Join(dir, "signing-ca"), time.Now())
 	if err != nil {
 		return err
+	}
+	if err := objects.New(cl.AWS, filesBucket, true, time.Now).Put(ctx, functions.TrustAnchorsKey, "application/x-pem-file", anchors); err != nil {
+		return fmt.Errorf("trust anchors into %s: %w", filesBucket, err)
 	}
 	// The PDFs Kabinet issues are signed with a development key made here
 	// once; in AWS the stack's secret gives PDF_SIGNING_CERT and _KEY.
@@ -152,7 +156,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	}
 	verifier := &httpapi.TokenVerifier{Key: &key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience}
 	cfg := core.Config{Table: tableName, Reminders: topics[notify.Reminders.Env],
-		FilesBucket: filesBucket, PathStyle: true, TrustAnchors: anchors, PDFSigningCert: pdfCert, PDFSigningKey: pdfKey}
+		FilesBucket: filesBucket, PathStyle: true, TrustAnchorsKey: functions.TrustAnchorsKey, PDFSigningCert: pdfCert, PDFSigningKey: pdfKey}
 	st := allstore.Of(core.NewStore(cfg, cl, time.Now))
 	svcs := app.NewServices(cfg, cl, st, ticketKey, time.Now, log)
 	// The goroutine workers of this one process share one pace: the
@@ -291,7 +295,7 @@ func health(ctx context.Context, db *dynamodb.Client, c *sns.Client, topic strin
 // running the AWS CLI or a function binary by hand against it.
 func writeEnv(path string, stackEnv []string, topics map[string]string, queues map[reminders.Class]string) error {
 	lines := append([]string{"# written by make run; removed when it stops"}, stackEnv...)
-	lines = append(lines, "TABLE_NAME="+tableName, "FILES_BUCKET="+filesBucket)
+	lines = append(lines, "TABLE_NAME="+tableName, "FILES_BUCKET="+filesBucket, "SIGNATURE_TRUST_ANCHORS_KEY="+functions.TrustAnchorsKey)
 	for env, arn := range topics {
 		lines = append(lines, env+"="+arn)
 	}

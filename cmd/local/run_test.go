@@ -98,6 +98,31 @@ func TestRunServesTheWholeSystem(t *testing.T) {
 	if code, o := call("GET", "/dev/outbox", "", ""); code != 200 || o["items"] == nil {
 		t.Errorf("outbox: %d %v", code, o)
 	}
+	// an account's erasure, run by the local workers' code as in AWS: the
+	// pipeline at once here, rather than waiting for the next minute
+	code, tok = call("POST", "/dev/token", "", `{"sub":"erin","groups":["citizen"]}`)
+	if code != 200 {
+		t.Fatalf("dev token: %d %v", code, tok)
+	}
+	erin := tok["token"].(string)
+	if code, d := call("POST", "/documents", erin, `{"type":"foreign_passport","issuedOn":"2017-06-20"}`); code != 201 {
+		t.Fatalf("create: %d %v", code, d)
+	}
+	if code, e := call("POST", "/profile/erasure", erin, `{"confirm":"DELETE"}`); code != 202 {
+		t.Fatalf("erasure: %d %v", code, e)
+	}
+	if code, sum := call("POST", "/dev/expiry-scan", "", `{"time":"`+time.Now().UTC().Add(time.Second).Format(time.RFC3339)+`"}`); code != 200 {
+		t.Fatalf("expiry-scan: %d %v", code, sum)
+	}
+	if code, e := call("GET", "/profile/erasure", erin, ""); code != 200 || e["state"] != "done" {
+		t.Errorf("erasure after the pipeline: %d %v, want done", code, e)
+	}
+	if code, l := call("GET", "/documents", erin, ""); code != 200 || len(l["items"].([]any)) != 0 {
+		t.Errorf("documents after the erasure: %d %v, want none", code, l)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "signing-ca", "ca.pem")); err != nil {
+		t.Errorf("the development CA, which make run puts in the files bucket, was not made: %v", err)
+	}
 	envFile, err := os.ReadFile(filepath.Join(dir, "stack.env"))
 	if err != nil || !strings.Contains(string(envFile), "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:") || !strings.Contains(string(envFile), "TABLE_NAME=kabinet-local") {
 		t.Errorf("stack.env: %v\n%s", err, envFile)

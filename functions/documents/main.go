@@ -58,14 +58,10 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// date, its messages name them.
 	docs.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
 	// Files in the bucket (none configured: their routes answer 503),
-	// signatures checked against the trust anchors (an unreadable bundle is
-	// logged and signatures answer 503); erasing a document erases its
-	// shares, then its files.
-	verifier, err := filing.SignatureVerifier(cfg)
-	if err != nil {
-		log.Error("signature trust anchors unreadable; signatures cannot be checked", "error", err)
-	}
-	fs := filing.FilesService(cfg, cl, st, docs, verifier, time.Now)
+	// signatures checked against the trust anchors, the bundle in the
+	// bucket read on the first check and refreshed (unreadable: 503);
+	// erasing a document erases its shares, then its files.
+	fs := filing.FilesService(cfg, cl, st, docs, filing.SignatureVerifier(cfg, cl, time.Now), time.Now)
 	shares := shares.Service(st, docs, fs, time.Now)
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
 	h, err := api.Handler(functions.Documents, documents.Handlers(docs, fs, shares))

@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"path"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -10,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -131,15 +134,31 @@ func newFiles(scope constructs.Construct, p Props, origins *[]*string, fns map[s
 		fn.AddEnvironment(jsii.String("FILES_BUCKET"), bucket.BucketName(), nil)
 		fn.AddEnvironment(jsii.String("FILES_MALWARE_SCAN"), jsii.String("guardduty"), nil)
 		fn.AddEnvironment(jsii.String("FILES_BUCKET_VERSIONED"), jsii.String("1"), nil)
-		if f.Needs.TrustAnchors && p.TrustAnchorsPEM != "" {
-			// The PEM bundle detached signatures must chain to. An
-			// environment variable holds 4 KB in all: a larger bundle
-			// needs reading at run time (not built yet).
-			fn.AddEnvironment(jsii.String("SIGNATURE_TRUST_ANCHORS"), jsii.String(p.TrustAnchorsPEM), nil)
+		if f.Needs.TrustAnchors {
+			// The PEM bundle detached signatures must chain to, read from
+			// the bucket on the function's first signature check: that
+			// object alone of config/.
+			fn.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("s3:GetObject"),
+				Resources: jsii.Strings(*bucket.ArnForObjects(jsii.String(functions.TrustAnchorsKey))),
+			}))
+			fn.AddEnvironment(jsii.String("SIGNATURE_TRUST_ANCHORS_KEY"), jsii.String(functions.TrustAnchorsKey), nil)
 		}
 		if f.Needs.ScanResults {
 			scanned = append(scanned, fn)
 		}
+	}
+	if p.TrustAnchorsPEM != "" {
+		// The bundle the stage is given, put where the functions read it
+		// (a change is picked up within signatures.AnchorsRefresh). Nothing
+		// else under config/ is pruned.
+		awss3deployment.NewBucketDeployment(scope, jsii.String("TrustAnchors"), &awss3deployment.BucketDeploymentProps{
+			DestinationBucket:    bucket,
+			DestinationKeyPrefix: jsii.String(path.Dir(functions.TrustAnchorsKey) + "/"),
+			Sources:              &[]awss3deployment.ISource{awss3deployment.Source_Data(jsii.String(path.Base(functions.TrustAnchorsKey)), jsii.String(p.TrustAnchorsPEM), nil)},
+			Prune:                jsii.Bool(false),
+			ContentType:          jsii.String("application/x-pem-file"),
+		})
 	}
 	labStaging(bucket, key, p.LabAccounts)
 	scanDLQ := newMalwareProtection(scope, p, bucket, key, scanned)

@@ -1,9 +1,17 @@
 package stack
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
@@ -132,7 +140,8 @@ func TestFilesGrants(t *testing.T) {
 			t.Errorf("applications may %v, want only s3:GetObject under files/", got)
 		}
 		for _, g := range got {
-			if strings.Contains(g, `"s3:*"`) || (!strings.Contains(g, "/files/*") && !strings.Contains(g, "/staging/*") && !strings.Contains(g, "s3:ListBucket")) {
+			if strings.Contains(g, `"s3:*"`) || (!strings.Contains(g, "/files/*") && !strings.Contains(g, "/staging/*") && !strings.Contains(g, "s3:ListBucket") &&
+				!strings.Contains(g, "/"+functions.TrustAnchorsKey+`"`)) {
 				t.Errorf("%s: %s is not scoped to a prefix", name, g)
 			}
 			if name == functions.Ingest && strings.Contains(g, "DeleteObject") {
@@ -229,5 +238,91 @@ func TestLabStagingAccess(t *testing.T) {
 		if !keySeen[account] {
 			t.Errorf("laboratory account %s may not encrypt with the files key", account)
 		}
+	}
+}
+
+// testAnchorsPEM is a PEM bundle of n self-signed RSA CA certificates.
+func testAnchorsPEM(n int) string {
+	var out []byte
+	for i := range n {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 1)), Subject: pkix.Name{CommonName: fmt.Sprintf("Test CA %d", i+1)},
+			NotBefore: time.Unix(0, 0), NotAfter: time.Unix(0, 0).AddDate(100, 0, 0), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
+	}
+	return string(out)
+}
+
+// GIVEN a trust-anchor bundle larger than Lambda's 4 KB of environment
+// WHEN the stack is synthesized THEN it is put in the files bucket at
+// functions.TrustAnchorsKey (nothing else there pruned), the functions that
+// check signatures are told the key, not the bundle, and may read that
+// object alone of config/, and no other function may.
+func TestTrustAnchorsInTheBucket(t *testing.T) {
+	tp, tj := synth(t)
+	if len(testProps.TrustAnchorsPEM) <= 4096 {
+		t.Fatalf("the test bundle has %d bytes, want more than 4 KB", len(testProps.TrustAnchorsPEM))
+	}
+	tp.HasResourceProperties(jsii.String("Custom::CDKBucketDeployment"), map[string]any{
+		"DestinationBucketKeyPrefix": "config/",
+		"Prune":                      false,
+	})
+	readers := map[string]bool{}
+	for _, f := range functions.All {
+		if f.Needs.TrustAnchors {
+			readers[f.Name] = true
+		}
+	}
+	if !readers[functions.Documents] || !readers[functions.Ingest] || len(readers) != 2 {
+		t.Fatalf("trust anchors' readers = %v, want documents and ingest", readers)
+	}
+	fns := resources(tj, "AWS::Lambda::Function")
+	roleOf := map[string]string{}
+	for name, fnID := range functionIDs(t, tj) {
+		fn := fns[fnID]
+		env, _ := props(fn)["Environment"].(obj)
+		vars, _ := env["Variables"].(obj)
+		raw, _ := json.Marshal(vars)
+		if len(raw) > 4096 {
+			t.Errorf("%s: environment of %d bytes, over Lambda's 4 KB", name, len(raw))
+		}
+		if _, inline := vars["SIGNATURE_TRUST_ANCHORS"]; inline {
+			t.Errorf("%s: the bundle is in its environment", name)
+		}
+		if got, want := vars["SIGNATURE_TRUST_ANCHORS_KEY"], map[bool]any{true: functions.TrustAnchorsKey, false: nil}[readers[name]]; got != want {
+			t.Errorf("%s: SIGNATURE_TRUST_ANCHORS_KEY = %v, want %v", name, got, want)
+		}
+		if ga, ok := props(fn)["Role"].(obj)["Fn::GetAtt"].([]any); ok {
+			roleOf[name] = ga[0].(string)
+		}
+	}
+	for _, p := range policies(tj) {
+		roles, _ := json.Marshal(props(p)["Roles"])
+		for _, st := range statements(p) {
+			res, _ := json.Marshal(st["Resource"])
+			if !strings.Contains(string(res), "config/") {
+				continue
+			}
+			acts, _ := json.Marshal(st["Action"])
+			for name, role := range roleOf {
+				if !strings.Contains(string(roles), `"`+role+`"`) {
+					continue
+				}
+				if !readers[name] || string(acts) != `"s3:GetObject"` || !strings.Contains(string(res), "/"+functions.TrustAnchorsKey+`"`) {
+					t.Errorf("%s may %s on %s, want only the readers to get the bundle's object", name, acts, res)
+				}
+				delete(readers, name)
+			}
+		}
+	}
+	if len(readers) != 0 {
+		t.Errorf("readers without a grant on the bundle: %v", readers)
 	}
 }

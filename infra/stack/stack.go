@@ -86,8 +86,10 @@ type Props struct {
 	// distribution serving the web cabinet and the API. Required.
 	WebACLArn string
 	// TrustAnchorsPEM is the PEM bundle of CA certificates detached
-	// signatures on files must chain to (SIGNATURE_TRUST_ANCHORS of the
-	// documents and ingest functions); empty: signatures answer 503.
+	// signatures on files must chain to, of any size: the stack puts it in
+	// the files bucket at functions.TrustAnchorsKey, which the documents
+	// and ingest functions read; empty: nothing is put there (an operator
+	// may put a bundle there later), and signatures answer 503 until one is.
 	TrustAnchorsPEM string
 }
 

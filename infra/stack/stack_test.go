@@ -39,6 +39,8 @@ var testProps = Props{
 	// The edge stack's web ACL; TestEdge builds the two stacks together.
 	WebACLArn:   testWebACLArn,
 	LabAccounts: map[string]string{"invitro": "333333333333", "helix": "444444444444"},
+	// A bundle of several CAs, larger than Lambda's 4 KB of environment.
+	TrustAnchorsPEM: testAnchorsPEM(5),
 }
 
 const testWebACLArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/kabinet-test/00000000-0000-0000-0000-000000000000"

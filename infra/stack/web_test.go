@@ -33,10 +33,16 @@ func TestWebCabinetHosting(t *testing.T) {
 		}
 	}
 	distID := onlyID(t, tj, "AWS::CloudFront::Distribution")
-	deployments := resources(tj, "Custom::CDKBucketDeployment")
+	// the deployments into the web bucket (the files bucket gets the trust
+	// anchors' bundle by one of its own)
+	deployments := map[string]obj{}
 	byCache := map[string]obj{}
-	for _, d := range deployments {
+	for id, d := range resources(tj, "Custom::CDKBucketDeployment") {
 		p := props(d)
+		if dest, _ := p["DestinationBucketName"].(obj); dest["Ref"] != bucketID {
+			continue
+		}
+		deployments[id] = d
 		cc, _ := p["SystemMetadata"].(obj)["cache-control"].(string)
 		byCache[cc] = p
 	}

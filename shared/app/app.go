@@ -79,7 +79,8 @@ type Services struct {
 // functions' mains do; now is the clock every service reads. ticketKey signs
 // booking QR codes; without one the QR and PDF routes fail, as the booking
 // function does without its seed. Files live in c.FilesBucket (none: their
-// routes answer 503), signatures are checked against c.TrustAnchors and
+// routes answer 503), signatures are checked against the bundle at
+// c.TrustAnchorsKey there and
 // confirmation PDFs signed with c.PDFSigningCert and Key when given, as the
 // documents and booking functions do.
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
@@ -93,11 +94,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 	if video == "" {
 		video = core.DefaultVideoBase
 	}
-	verifier, err := filing.SignatureVerifier(c)
-	if err != nil && log != nil {
-		log.Error("signature trust anchors unreadable; signatures cannot be checked", "error", err)
-	}
-	fs := filing.FilesService(c, cl, st.Store, docs, verifier, now)
+	fs := filing.FilesService(c, cl, st.Store, docs, filing.SignatureVerifier(c, cl, now), now)
 	var pdf bookinghttp.PDFSigner
 	if len(c.PDFSigningCert) > 0 {
 		if ps, err := pades.New(c.PDFSigningCert, c.PDFSigningKey); err == nil {

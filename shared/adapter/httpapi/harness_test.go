@@ -29,6 +29,7 @@ import (
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/objects"
 	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/signatures"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
@@ -180,7 +181,11 @@ func newEnvOpts(t *testing.T, wrap func(http.Handler) http.Handler, withTopic bo
 	}
 	pdfCert, _ := os.ReadFile(filepath.Join(pdfDir, "cert.pem"))
 	pdfKey, _ := os.ReadFile(filepath.Join(pdfDir, "key.pem"))
-	cfg := core.Config{Table: table, FilesBucket: e.bucket, PathStyle: true, TrustAnchors: anchors,
+	// the trust anchors where the stack and make run put them
+	if err := objects.New(cl.AWS, e.bucket, true, time.Now).Put(context.Background(), functions.TrustAnchorsKey, "application/x-pem-file", anchors); err != nil {
+		t.Fatal(err)
+	}
+	cfg := core.Config{Table: table, FilesBucket: e.bucket, PathStyle: true, TrustAnchorsKey: functions.TrustAnchorsKey,
 		PDFSigningCert: pdfCert, PDFSigningKey: pdfKey, CursorKey: cursorKey, Reminders: topic}
 	e.srv = httptest.NewServer(wrap(byFunction(apiHandler(t, cfg, cl, ticketKey, clk.Now, log, verifier.Authenticate))))
 	t.Cleanup(e.srv.Close)

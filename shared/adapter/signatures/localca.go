@@ -16,8 +16,9 @@ import (
 
 // LocalCA returns the PEM of the development trust anchor in dir
 // (ca.pem), making it and its key (ca-key.pem, 0600) on first use. It is
-// for the local runner only: in AWS the stack hands the trust anchors in
-// (SIGNATURE_TRUST_ANCHORS). dir is git-ignored (.local/signing-ca), so no
+// for the local runner only, which puts it where the stack puts the trust
+// anchors (functions.TrustAnchorsKey in the files bucket). dir is
+// git-ignored (.local/signing-ca), so no
 // key enters the repository. Errors: the directory cannot be written.
 func LocalCA(dir string, now time.Time) ([]byte, error) {
 	certPath := filepath.Join(dir, "ca.pem")

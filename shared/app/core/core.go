@@ -68,10 +68,14 @@ type Config struct {
 	// PathStyle addresses S3 buckets in the path: set when an S3 endpoint
 	// is (an emulator or S3-compatible server).
 	PathStyle bool
-	// TrustAnchors is the PEM bundle of CA certificates detached signatures
-	// must chain to (SIGNATURE_TRUST_ANCHORS); nil where a function checks
-	// none (adding a signature then answers 503).
-	TrustAnchors []byte
+	// TrustAnchorsKey is the object in FilesBucket holding the PEM bundle
+	// of CA certificates detached signatures must chain to
+	// (SIGNATURE_TRUST_ANCHORS_KEY, the stack's and make run's
+	// config/trust-anchors.pem): read on the first signature check and
+	// refreshed (signatures.Anchors), never at start; a bundle of
+	// accredited CAs outgrows Lambda's 4 KB of environment.
+	// Without it a function checks no signature (adding one answers 503).
+	TrustAnchorsKey string
 	// PDFSigningCert and PDFSigningKey (PEM) sign the PDFs Kabinet issues:
 	// PDF_SIGNING_CERT and PDF_SIGNING_KEY locally, deployed read by
 	// LoadSecrets from PDF_SIGNING_SECRET_ARN; empty serves them unsigned.
@@ -106,9 +110,7 @@ func ReadConfig(getenv func(string) string) (Config, error) {
 	if c.VideoBase == "" {
 		c.VideoBase = DefaultVideoBase
 	}
-	if pem := getenv("SIGNATURE_TRUST_ANCHORS"); pem != "" {
-		c.TrustAnchors = []byte(pem)
-	}
+	c.TrustAnchorsKey = getenv("SIGNATURE_TRUST_ANCHORS_KEY")
 	if cert, key := getenv("PDF_SIGNING_CERT"), getenv("PDF_SIGNING_KEY"); cert != "" && key != "" {
 		c.PDFSigningCert, c.PDFSigningKey = []byte(cert), []byte(key)
 	}

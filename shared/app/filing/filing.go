@@ -8,6 +8,8 @@
 package filing
 
 import (
+	"context"
+	"io"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/objects"
@@ -47,15 +49,26 @@ func FilesService(c core.Config, cl core.Clients, st *store.Store, docs *registr
 	return svc
 }
 
-// SignatureVerifier checks detached signatures against c.TrustAnchors; nil
-// when none are configured. Errors: the bundle holds no certificate.
-func SignatureVerifier(c core.Config) (files.SignatureVerifier, error) {
-	if len(c.TrustAnchors) == 0 {
-		return nil, nil
+// SignatureVerifier checks detached signatures against the trust anchors:
+// the bundle in c.FilesBucket at c.TrustAnchorsKey, read when the first
+// signature is checked and refreshed (signatures.Anchors: an unreadable
+// one answers Unavailable then); nil when there is no such object to read.
+func SignatureVerifier(c core.Config, cl core.Clients, now func() time.Time) files.SignatureVerifier {
+	b := Bucket(c, cl, now)
+	if b == nil || c.TrustAnchorsKey == "" {
+		return nil
 	}
-	v, err := signatures.New(c.TrustAnchors)
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
+	key := c.TrustAnchorsKey
+	return &signatures.Anchors{Clock: now, Load: func(ctx context.Context) ([]byte, error) {
+		r, err := b.Open(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return io.ReadAll(io.LimitReader(r, maxAnchorsSize))
+	}}
 }
+
+// maxAnchorsSize bounds the trust-anchor bundle read: a few hundred CA
+// certificates.
+const maxAnchorsSize = 4 << 20

@@ -441,7 +441,7 @@ func (s *Service) AddSignature(ctx context.Context, owner, docID, id string, sig
 	}
 	v, err := s.Verifier.Verify(ctx, content, sig, s.Now())
 	if err != nil {
-		return Verification{}, errs.E(op, errs.Internal, err)
+		return Verification{}, errs.E(op, errs.KindOf(err), err) // Unavailable: the trust anchors unreadable
 	}
 	prev := f.Version
 	f.Signatures = append(f.Signatures, v)

@@ -60,6 +60,7 @@ type Verification struct {
 type SignatureVerifier interface {
 	// Verify never fails for a bad signature: that is a Result. now is the
 	// time to check validity at when the signature carries no signing time.
-	// Errors: Internal only (the verifier itself broke).
+	// Errors: Unavailable (its trust anchors cannot be read), Internal
+	// (the verifier itself broke).
 	Verify(ctx context.Context, content, signature []byte, now time.Time) (Verification, error)
 }

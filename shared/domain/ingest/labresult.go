@@ -142,7 +142,7 @@ func (s *Service) labResult(ctx context.Context, ev Event, lab string, in labDet
 	if reject == "" && sig != nil && s.Labs.Verifier != nil {
 		v, err := s.Labs.Verifier.Verify(ctx, content, sig, s.Now())
 		if err != nil {
-			return Result{}, errs.E(op, errs.Internal, err)
+			return Result{}, errs.E(op, errs.KindOf(err), err) // Unavailable: retried, the trust anchors unreadable
 		}
 		// A signature over other bytes means the file is not the one the
 		// laboratory signed. An unknown CA, an expired certificate or GOST

@@ -22,19 +22,18 @@ import (
 )
 
 // Labs reads laboratories' staged results from c.FilesBucket for the
-// ingest service, verifying their signatures against c.TrustAnchors; nil
-// without a bucket (LabResultIssued is then refused). An unreadable trust
-// bundle is logged and results go unverified.
+// ingest service, verifying their signatures against the trust anchors'
+// bundle in the bucket; nil without a bucket (LabResultIssued is then
+// refused). Without a bundle configured, results go unverified; with one
+// that cannot be read, their events are retried.
 func Labs(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logger) *ingest.Labs {
 	b := filing.Bucket(c, cl, now)
 	if b == nil {
 		return nil
 	}
 	labs := &ingest.Labs{Objects: b, Scanning: c.FilesScanned}
-	if v, err := filing.SignatureVerifier(c); err == nil && v != nil {
+	if v := filing.SignatureVerifier(c, cl, now); v != nil {
 		labs.Verifier = v
-	} else if err != nil && log != nil {
-		log.Error("signature trust anchors unreadable; lab signatures go unverified", "error", err)
 	}
 	return labs
 }
