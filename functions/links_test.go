@@ -244,13 +244,14 @@ var partitioned = []string{
 var reminderPipeline = []string{"reminders", "pace", "booking", "directory", "applications", "inbox", "family",
 	"remindstore", "docstore", "familystore", "bookingstore", "dirstore", "inboxstore", "appstore", "erasure", "erasestore"}
 
-// reminderActors are the pipeline's functions that act on what is due.
-var reminderActors = append(slices.Clone(reminderPipeline), "filestore", "files", "handoverstore")
+// reminderActors are the pipeline's functions that act on what is due
+// (a hand-over ends the moved documents' shares: sharing, sharestore).
+var reminderActors = append(slices.Clone(reminderPipeline), "filestore", "files", "handoverstore", "sharing", "sharestore")
 
 // reminderWorker is what the worker links: the actors' and an erasure's
 // steps, which erase through the domains owning what is erased: consents
-// (orgs), shares (sharing) and files.
-var reminderWorker = append(slices.Clone(reminderActors), "orgs", "orgstore", "sharing", "sharestore")
+// (orgs) too.
+var reminderWorker = append(slices.Clone(reminderActors), "orgs", "orgstore")
 
 // serves is, for each function, the partitioned packages it serves (by
 // their last path elements): what its routes, schedule or events are for.
@@ -264,7 +265,10 @@ var serves = map[string][]string{
 	// (an infected file's notice, filestore's, is an inbox type)
 	// the account's erasure is asked for and followed here (erasure,
 	// erasestore); its steps run in the reminder worker
-	Profile:       {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox", "erasure", "erasestore"},
+	// a hand-over ends the moved documents' shares (sharing, sharestore,
+	// whose institutions are the directory's)
+	Profile: {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox", "erasure", "erasestore",
+		"sharing", "sharestore", "directory"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's

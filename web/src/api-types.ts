@@ -978,7 +978,7 @@ export interface paths {
         put?: never;
         /**
          * Take over the documents a parent kept for me as a child
-         * @description The grown-up, signed in to their own account, redeems the code the holder gave them; the documents (with their history and their files' records) move to this account. The same caller redeeming again finishes a move that stopped half-way and answers the same; a wrong, expired, replaced or used code is 422 (code handover_code_invalid).
+         * @description The grown-up, signed in to their own account, redeems the code the holder gave them; the documents (with their history and their files' records) move to this account. The same caller redeeming again finishes a move that stopped half-way and answers the same; a wrong, expired, replaced or used code is 422 (code handover_code_invalid). The account must be the grown-up's own: its profile's birth date must be the child's (409 handover_birth_date_required without one), and when the child had a SNILS the account must hold a SNILS document with that number (403 handover_not_the_person otherwise, and for another birth date); nothing moves before.
          */
         post: operations["redeemHandover"];
         delete?: never;
@@ -4883,6 +4883,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];

@@ -121,6 +121,11 @@ func TestFamilyHandoverAt18(t *testing.T) {
 	assertType(t, e.redeem("vera", "AAAA-BBBB-CCCC-DDDD"), http.StatusUnprocessableEntity, "validation", "code:handover_code_invalid")
 	assertType(t, e.redeem("vera", ""), http.StatusUnprocessableEntity, "validation", "code:handover_code_invalid")
 
+	// the code alone is not enough: the account must be Vera's own
+	assertType(t, e.redeem("vera", code), http.StatusConflict, "handover-birth-date-required")
+	e.profileBorn("vera", "2008-03-01")
+	assertType(t, e.redeem("vera", code), http.StatusForbidden, "handover-not-the-person")
+	e.profileBorn("vera", "2008-02-29")
 	r := e.redeem("vera", strings.ToLower(code))
 	if r.status != http.StatusOK {
 		t.Fatalf("redeem: %d %s", r.status, r.body)
@@ -181,6 +186,7 @@ func TestFamilyHandoverResumes(t *testing.T) {
 	e.growUp()
 	code := e.handover("olga", petr)["code"].(string)
 
+	e.profileBorn("petr", "2008-05-10")
 	dying := e.dyingAfter(2) // the redeem's own write and the first document's move
 	if r := dying.redeem("petr", code); r.status != http.StatusServiceUnavailable {
 		t.Fatalf("the dying redeem: %d %s, want 503", r.status, r.body)
@@ -243,6 +249,60 @@ func TestFamilyHandoverArchivedAtDeadline(t *testing.T) {
 	assertType(t, e.redeem("ivan", code), http.StatusUnprocessableEntity, "validation", "code:handover_code_invalid")
 	if sum := e.growUp(); sum.ByKind["grown_up"].Due != 0 {
 		t.Errorf("the dependent stays due: %+v", sum.ByKind)
+	}
+}
+
+// profileBorn saves sub's profile with birth date born.
+func (e *env) profileBorn(sub, born string) {
+	e.t.Helper()
+	if r := e.do(req{method: "PUT", path: "/profile", token: e.token(sub), body: map[string]any{"name": sub, "birthDate": born}}); r.status != http.StatusOK {
+		e.t.Fatalf("profile of %s: %d %s", sub, r.status, r.body)
+	}
+}
+
+// TestFamilyHandoverChecksThePerson: a child with a SNILS grows up; the
+// code is redeemed only by an account whose profile has the child's birth
+// date and which holds a SNILS document of its own with the child's number
+// (a code passed to someone else, or guessed by a sibling born the same
+// day, moves nothing); the check is made before anything moves. The share
+// the holder made of the child's document with a clinic ends with the move.
+func TestFamilyHandoverChecksThePerson(t *testing.T) {
+	e := newEnv(t)
+	e.seedDirectory()
+	e.clock.Set(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
+	lev := e.mustAddPerson("olga", map[string]any{"name": "Лев", "birthDate": "2008-05-10", "relation": "child", "snils": "112-233-445 95"})["id"].(string)
+	doc := e.mustCreate("olga", map[string]any{"type": "custom", "title": "Пропуск", "expiresOn": "2030-01-01", "subject": lev})["id"].(string)
+	r := e.do(req{method: "POST", path: "/documents/" + doc + "/shares", token: e.token("olga"),
+		body: map[string]any{"institutionId": kgdPoly, "until": "2026-06-01T00:00:00Z"}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("share: %d %s", r.status, r.body)
+	}
+	share := r.json(t)["id"].(string)
+	e.clock.Set(time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC))
+	e.growUp()
+	code := e.handover("olga", lev)["code"].(string)
+
+	e.profileBorn("twin", "2008-05-10")
+	assertType(t, e.redeem("twin", code), http.StatusForbidden, "handover-not-the-person") // no SNILS of their own
+	e.mustCreate("twin", map[string]any{"type": "snils", "number": "123-456-789 64"})
+	assertType(t, e.redeem("twin", code), http.StatusForbidden, "handover-not-the-person") // another SNILS
+	e.profileBorn("lev", "2008-05-10")
+	e.mustCreate("lev", map[string]any{"type": "snils", "number": "11223344595"})
+	if n := e.itemsWithPrefix("olga", "DOC#"); n != 1 {
+		t.Fatalf("the refusals moved documents: the holder has %d, want 1", n)
+	}
+	if r := e.do(req{method: "GET", path: "/institutions/" + kgdPoly + "/shared-documents/" + share, token: e.staff(kgdPoly)}); r.status != http.StatusOK {
+		t.Fatalf("the clinic reads the share before the move: %d %s", r.status, r.body)
+	}
+	if r := e.redeem("lev", code); r.status != http.StatusOK || r.json(t)["moved"] != float64(1) {
+		t.Fatalf("Лев redeems: %d %s", r.status, r.body)
+	}
+	assertStatus(t, e.do(req{method: "GET", path: "/institutions/" + kgdPoly + "/shared-documents/" + share, token: e.staff(kgdPoly)}), http.StatusNotFound)
+	if n := e.itemsWithPrefix("olga", "SHARE"); n != 0 {
+		t.Errorf("the holder keeps %d share items of the moved document", n)
+	}
+	if it := e.rawItem("SHARE#"+share, "REF"); it != nil {
+		t.Errorf("the share's reference is left: %v", it)
 	}
 }
 

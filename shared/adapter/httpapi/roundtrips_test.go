@@ -403,6 +403,7 @@ var tripRows = map[string][]tripCase{
 	}),
 	"POST /family/handover/redeem": {{status: 200, setup: func(f *tripFixtures, sub string) req {
 		code := f.e.handover(sub, f.grownUp(sub))["code"].(string)
+		f.e.profileBorn(sub+"-grown", f.e.clock.Now().AddDate(-18, 0, -10).Format(time.DateOnly)) // the child's, as grownUp adds her
 		return req{method: "POST", path: "/family/handover/redeem", token: f.e.token(sub + "-grown"), body: map[string]any{"code": code}}
 	}}},
 	"DELETE /family/{personId}": trip(204, txAfter("GetItem", "Query"), func(f *tripFixtures, sub string) req {

@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,6 +104,44 @@ type HandoverStore interface {
 	// ArchiveSubjectDocuments archives every unarchived document of
 	// holder's whose subject is id, at at. Errors: Unavailable, Internal.
 	ArchiveSubjectDocuments(ctx context.Context, holder, id string, at time.Time) (int, error)
+	// IdentityOf is what account sub says of its own person: the birth date
+	// of its profile and the SNILS numbers of its own documents (canonical,
+	// numbers.SNILS). Errors: Unavailable, Internal.
+	IdentityOf(ctx context.Context, sub string) (Identity, error)
+}
+
+// Identity is what an account says of its own person, for the hand-over's
+// check that the one redeeming a code is the child grown up.
+type Identity struct {
+	BirthDate *civil.Date
+	SNILS     []string
+}
+
+// The hand-over's refusals of the person redeeming a code.
+const (
+	// ReasonHandoverBirthDateRequired (Conflict): the redeeming account's
+	// profile has no birth date to check against the child's.
+	ReasonHandoverBirthDateRequired errs.Reason = "handover_birth_date_required"
+	// ReasonHandoverNotThePerson (Forbidden): the redeeming account's birth
+	// date is not the child's, or the child had a SNILS and the account
+	// holds no SNILS document with that number.
+	ReasonHandoverNotThePerson errs.Reason = "handover_not_the_person"
+)
+
+// checkIdentity refuses a redeeming account that is not the grown-up d:
+// its profile's birth date must be d's, and when d had a SNILS the account
+// must hold a SNILS document of its own with that number. A code alone is
+// a secret that can be passed on; this ties the documents to the person.
+func checkIdentity(op string, d Dependent, id Identity) error {
+	switch {
+	case id.BirthDate == nil:
+		return errs.E(op, errs.Conflict, ReasonHandoverBirthDateRequired)
+	case *id.BirthDate != d.BirthDate:
+		return errs.E(op, errs.Forbidden, ReasonHandoverNotThePerson)
+	case d.SNILS != "" && !slices.Contains(id.SNILS, d.SNILS):
+		return errs.E(op, errs.Forbidden, ReasonHandoverNotThePerson)
+	}
+	return nil
 }
 
 // ReasonNoHandover (Conflict): the person is not a grown-up child whose
@@ -227,12 +266,15 @@ type HandoverResult struct {
 }
 
 // RedeemHandover moves the documents a code hands over to caller, the
-// grown-up signed in to their own account. The code works once: the
-// same caller redeeming it again resumes a move that stopped half-way
-// (and answers the same), anyone else is refused as for a wrong code.
+// grown-up signed in to their own account, once caller is shown to be that
+// person (checkIdentity: the profile's birth date, and the SNILS when the
+// child had one). The code works once: the same caller redeeming it again
+// resumes a move that stopped half-way (and answers the same), anyone else
+// is refused as for a wrong code.
 // Errors: Invalid (field code: handover_code_invalid for a wrong,
-// expired, replaced or used code, or the holder's own), Unavailable,
-// Internal.
+// expired, replaced or used code, or the holder's own), Conflict
+// (handover_birth_date_required), Forbidden (handover_not_the_person),
+// Unavailable, Internal.
 func (s *Service) RedeemHandover(ctx context.Context, caller, code string) (HandoverResult, error) {
 	const op = "family.RedeemHandover"
 	if s.Handovers == nil {
@@ -267,6 +309,13 @@ func (s *Service) RedeemHandover(ctx context.Context, caller, code string) (Hand
 	case h.State == HandoverRedeemed && h.RedeemedBy == caller && h.CodeHash == hash:
 		// a repeat (or a retry after a stop half-way): finish the move
 	case h.State == HandoverOffered && h.CodeHash == hash && h.CodeUntil != nil && now.Before(*h.CodeUntil):
+		id, err := s.Handovers.IdentityOf(ctx, caller)
+		if err != nil {
+			return HandoverResult{}, err
+		}
+		if err := checkIdentity(op, d, id); err != nil {
+			return HandoverResult{}, err
+		}
 		prev := d.Version
 		d.Version, d.UpdatedAt = prev+1, now
 		d.Handover.State, d.Handover.RedeemedBy, d.Handover.RedeemedAt = HandoverRedeemed, caller, &now

@@ -30,8 +30,11 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
+	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/family"
+	"github.com/kabinet/kabinet/shared/domain/numbers"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -161,15 +164,16 @@ func (s *Store) MoveSubjectDocuments(ctx context.Context, holder, id, to string,
 
 // subjectDocuments is up to pageSize of holder's documents naming subject id.
 func (s *Store) subjectDocuments(ctx context.Context, op, holder, id string) ([]registry.Document, error) {
-	return s.subjectQuery(ctx, op, holder, id, "subject = :s")
+	return s.subjectQuery(ctx, op, holder, id, "subject = :s", nil)
 }
 
-func (s *Store) subjectQuery(ctx context.Context, op, holder, id, filter string) ([]registry.Document, error) {
+func (s *Store) subjectQuery(ctx context.Context, op, holder, id, filter string, names map[string]string) ([]registry.Document, error) {
 	var out []registry.Document
 	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		FilterExpression:       aws.String(filter),
+		TableName:                aws.String(s.Table),
+		KeyConditionExpression:   aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		FilterExpression:         aws.String(filter),
+		ExpressionAttributeNames: names,
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":pk": store.Str(store.UserPK(holder)), ":prefix": store.Str(docstore.DocSK("")), ":s": store.Str(id),
 		},
@@ -215,6 +219,12 @@ func ownedPrefixes(docID string) []string {
 // moveOne moves one document whose move started (or finishes what a
 // stopped run left of it).
 func (s *Store) moveOne(ctx context.Context, op, holder, id, to, docID string, at time.Time) error {
+	// Its shares end first: the holder shared it, the grown-up has not, and
+	// no institution reads it at their account (a share's record names the
+	// holder's document, which is gone once moved). Run again, nothing is left.
+	if err := sharestore.New(s.Store).DeleteShares(ctx, holder, docID); err != nil {
+		return err
+	}
 	d, err := docstore.New(s.Store).GetDocument(ctx, holder, docID)
 	switch {
 	case errs.Is(err, errs.NotFound): // moved already: only the holder's copies may be left
@@ -300,7 +310,7 @@ func (s *Store) ArchiveSubjectDocuments(ctx context.Context, holder, id string, 
 	const op = "store.ArchiveSubjectDocuments"
 	n := 0
 	for {
-		docs, err := s.subjectQuery(ctx, op, holder, id, "subject = :s AND attribute_not_exists(archivedAt)")
+		docs, err := s.subjectQuery(ctx, op, holder, id, "subject = :s AND attribute_not_exists(archivedAt)", nil)
 		if err != nil {
 			return n, err
 		}
@@ -325,6 +335,32 @@ func (s *Store) ArchiveSubjectDocuments(ctx context.Context, holder, id string, 
 			return n, nil
 		}
 	}
+}
+
+// IdentityOf implements family.HandoverStore: the profile's birth date and
+// the numbers of sub's own SNILS documents, read at once.
+func (s *Store) IdentityOf(ctx context.Context, sub string) (family.Identity, error) {
+	const op = "store.IdentityOf"
+	var (
+		p    registry.Profile
+		docs []registry.Document
+	)
+	if err := parallel.Do(
+		func() (err error) { p, err = s.GetProfile(ctx, sub); return err },
+		func() (err error) {
+			docs, err = s.subjectQuery(ctx, op, sub, string(registry.SNILS), "#type = :s AND attribute_not_exists(subject)", map[string]string{"#type": "type"})
+			return err
+		},
+	); err != nil {
+		return family.Identity{}, err
+	}
+	id := family.Identity{BirthDate: p.BirthDate}
+	for _, d := range docs {
+		if n, ok := numbers.SNILS(d.Number); ok {
+			id.SNILS = append(id.SNILS, n)
+		}
+	}
+	return id, nil
 }
 
 func sep(s string) string {
