@@ -266,9 +266,10 @@ var serves = map[string][]string{
 	// the account's erasure is asked for and followed here (erasure,
 	// erasestore); its steps run in the reminder worker
 	// a hand-over ends the moved documents' shares (sharing, sharestore,
-	// whose institutions are the directory's)
+	// whose institutions are the directory's) and tells the holder in the
+	// inbox (inboxstore)
 	Profile: {"docstore", "family", "familystore", "filestore", "files", "handoverstore", "inbox", "erasure", "erasestore",
-		"sharing", "sharestore", "directory"},
+		"sharing", "sharestore", "directory", "inboxstore"},
 	Notifications: {"inbox", "inboxstore"},
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's

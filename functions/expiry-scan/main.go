@@ -72,7 +72,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		// a child's 18th birthday offers the hand-over of their documents;
 		// its deadline, unredeemed, archives them
 		GrownUps: &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now),
-			Zone: family.HolderZone(st), Handovers: handoverstore.New(st, ids.New)},
+			Zone: family.HolderZone(st), Language: family.HolderLanguage(st), Handovers: handoverstore.New(st, ids.New)},
 		NewID:  ids.New,
 		Log:    log,
 		Shards: store.DueShards,

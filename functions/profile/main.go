@@ -60,7 +60,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// A grown-up child's documents are handed over to their own account
 	// (handoverstore) here, when they redeem the holder's code.
 	fam := &family.Service{Store: familystore.New(st), Records: docstore.New(st), Now: time.Now, NewID: ids.New,
-		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Handovers: handoverstore.New(st, ids.New)}
+		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Language: family.HolderLanguage(docs), Handovers: handoverstore.New(st, ids.New)}
 	// The erasure of the account is asked for and followed here; its steps
 	// run in the reminder worker (shared/app/erasing).
 	erasures := &erasure.Service{Store: erasestore.New(st), Now: time.Now}

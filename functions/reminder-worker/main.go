@@ -82,7 +82,7 @@ func run(ctx context.Context, getenv func(string) string, start func(sqsHandler)
 		// a child's 18th birthday offers the hand-over of their documents;
 		// its deadline, unredeemed, archives them
 		GrownUps: &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now),
-			Zone: family.HolderZone(st), Handovers: handoverstore.New(st, ids.New)},
+			Zone: family.HolderZone(st), Language: family.HolderLanguage(st), Handovers: handoverstore.New(st, ids.New)},
 		// a person's erasure runs here, a page of it a visit, until done
 		Erasures: erasing.Service(cfg, cl, st, time.Now, log),
 		NewID:    ids.New,

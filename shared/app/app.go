@@ -216,7 +216,7 @@ func Scanner(c core.Config, cl core.Clients, log *slog.Logger) (*reminders.Scann
 // 18, as functions/profile builds it and functions/reminder-worker hands
 // children growing up to.
 func Family(st *allstore.Store, now func() time.Time) *family.Service {
-	return &family.Service{Store: st, Now: now, NewID: ids.New, Today: family.HolderToday(st, now), Zone: family.HolderZone(st),
+	return &family.Service{Store: st, Now: now, NewID: ids.New, Today: family.HolderToday(st, now), Zone: family.HolderZone(st), Language: family.HolderLanguage(st),
 		Handovers: handoverstore.New(st.Store, ids.New)}
 }
 

@@ -1839,7 +1839,7 @@ export interface components {
         };
         Notification: {
             id: string;
-            /** @description document_expiring, document_expired, booking_upcoming, booking_confirmed, booking_rescheduled, booking_cancelled, waitlist_offer, application_status... */
+            /** @description document_expiring, document_expired, booking_upcoming, booking_confirmed, booking_rescheduled, booking_cancelled, waitlist_offer, application_status, handover_offered, handover_redeemed... */
             kind: string;
             title: string;
             body: string;

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kabinet/kabinet/functions"
@@ -102,6 +104,13 @@ func TestFamilyHandoverAt18(t *testing.T) {
 	if p["status"] != "grown_up" || h == nil || h["state"] != "offered" || h["deadline"] != "2026-05-29T21:00:00Z" {
 		t.Fatalf("at her birthday: %v", p)
 	}
+	// the holder is told, in her language, in the inbox and on her channels
+	// (an outbox entry the pipeline sends), once
+	e.assertHolderTold("anna", "handover_offered", "Вера: 18 лет, документы можно передать", "до 30.05.2026")
+	e.growUp()
+	if n := e.notificationsOf("anna")["handover_offered"]; n != 1 {
+		t.Errorf("the holder was told %d times that the hand-over is offered, want once", n)
+	}
 
 	first := e.handover("anna", vera)["code"].(string)
 	second := e.handover("anna", vera)
@@ -133,6 +142,7 @@ func TestFamilyHandoverAt18(t *testing.T) {
 	if got := r.json(t); got["moved"] != float64(2) || got["name"] != "Вера" {
 		t.Fatalf("redeem: %v", got)
 	}
+	e.assertHolderTold("anna", "handover_redeemed", "Вера: документы переданы", "собственную учётную запись")
 	mine := e.do(req{method: "GET", path: "/documents", token: e.token("vera")})
 	for _, id := range docs {
 		if !strings.Contains(string(mine.body), id) {
@@ -252,6 +262,32 @@ func TestFamilyHandoverArchivedAtDeadline(t *testing.T) {
 	}
 }
 
+// assertHolderTold checks holder has one notification of kind titled
+// title whose body contains body, written as an outbox entry (in the due
+// index, so the pipeline sends it on the holder's verified contacts).
+func (e *env) assertHolderTold(holder, kind, title, body string) {
+	e.t.Helper()
+	var found []map[string]types.AttributeValue
+	for _, it := range e.rawItems(holder) {
+		if ty, ok := it["type"].(*types.AttributeValueMemberS); ok && ty.Value == kind {
+			found = append(found, it)
+		}
+	}
+	if len(found) != 1 {
+		e.t.Fatalf("%s has %d notifications %s, want 1", holder, len(found), kind)
+	}
+	it := found[0]
+	if got := it["title"].(*types.AttributeValueMemberS).Value; got != title {
+		e.t.Errorf("%s: title %q, want %q", kind, got, title)
+	}
+	if got := it["body"].(*types.AttributeValueMemberS).Value; !strings.Contains(got, body) {
+		e.t.Errorf("%s: body %q lacks %q", kind, got, body)
+	}
+	if _, outbox := it["duePk"]; !outbox {
+		e.t.Errorf("%s is not an outbox entry: nothing would send it on the holder's channels", kind)
+	}
+}
+
 // profileBorn saves sub's profile with birth date born.
 func (e *env) profileBorn(sub, born string) {
 	e.t.Helper()
@@ -310,5 +346,36 @@ func assertStatus(t *testing.T, r resp, want int) {
 	t.Helper()
 	if r.status != want {
 		t.Errorf("status %d, want %d: %s", r.status, want, r.body)
+	}
+}
+
+// TestFamilyBackfillsOldChildren: a child recorded before children were
+// kept in the due index (its item without duePk and nextRemindAt) would
+// never be offered for hand-over; the holder's family list puts it there,
+// and the pipeline offers the hand-over at the 18th birthday.
+func TestFamilyBackfillsOldChildren(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Set(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
+	old := e.mustAddPerson("olga", map[string]any{"name": "Нина", "birthDate": "2008-05-10", "relation": "child"})["id"].(string)
+	if _, err := e.db.UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: aws.String(e.table),
+		Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "USER#olga"}, "sk": &types.AttributeValueMemberS{Value: "DEP#" + old}},
+		UpdateExpression: aws.String("REMOVE duePk, nextRemindAt")}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC))
+	if sum := e.growUp(); sum.ByKind["grown_up"].Due != 0 {
+		t.Fatalf("an old child is due without the backfill: %+v", sum.ByKind)
+	}
+	if r := e.do(req{method: "GET", path: "/family", token: e.token("olga")}); r.status != http.StatusOK {
+		t.Fatalf("family: %d %s", r.status, r.body)
+	}
+	if it := e.rawItem(store.UserPK("olga"), "DEP#"+old); it["duePk"] == nil || it["nextRemindAt"].(*types.AttributeValueMemberS).Value != "2026-05-09T21:00:00Z" {
+		t.Fatalf("after the family list: %v, want in the due index at her birthday's midnight in Moscow", it)
+	}
+	if sum := e.growUp(); sum.ByKind["grown_up"].Sent != 1 {
+		t.Fatalf("the pipeline after the backfill: %+v", sum.ByKind)
+	}
+	if p := e.do(req{method: "GET", path: "/family/" + old, token: e.token("olga")}).json(t); p["handover"].(map[string]any)["state"] != "offered" {
+		t.Errorf("after her birthday: %v", p)
 	}
 }

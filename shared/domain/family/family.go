@@ -147,6 +147,9 @@ type Service struct {
 	// Handovers keeps grown-up children's hand-overs; nil where no
 	// hand-over is served (their methods answer Unavailable).
 	Handovers HandoverStore
+	// Language is the holder's language, which their notifications about a
+	// hand-over are written in (HolderLanguage); Russian when nil.
+	Language func(ctx context.Context, holder string) (string, error)
 }
 
 // ReasonTooManyDependents (Conflict): MaxDependents are recorded.
@@ -177,17 +180,43 @@ func (s *Service) dayAndZone(ctx context.Context, holder string) (civil.Date, *t
 }
 
 // List returns holder's dependents. Errors: Unavailable, Internal.
-// The day and the list are read at once.
+// The day and the list are read at once. A child recorded before children
+// were kept in the due index (no due time, no hand-over) is put there on
+// the way (backfill), so their 18th birthday is not missed: the holder's
+// list is read whenever the family is looked at, and a child added since
+// is scheduled when added.
 func (s *Service) List(ctx context.Context, holder string) ([]Dependent, civil.Date, error) {
-	var today civil.Date
-	var ds []Dependent
+	var (
+		today civil.Date
+		loc   *time.Location
+		ds    []Dependent
+	)
 	if err := parallel.Do(
-		func() (err error) { today, err = s.today(ctx, holder); return err },
+		func() (err error) { today, loc, err = s.dayAndZone(ctx, holder); return err },
 		func() (err error) { ds, err = s.Store.ListDependents(ctx, holder); return err },
 	); err != nil {
 		return nil, civil.Date{}, err
 	}
+	for i := range ds {
+		s.backfill(ctx, &ds[i], loc)
+	}
 	return ds, today, nil
+}
+
+// backfill puts a child that is in no due index yet (recorded before
+// children were) there at their 18th birthday. Best effort: a failure
+// (or a change meanwhile) leaves it for the next read of the list.
+func (s *Service) backfill(ctx context.Context, d *Dependent, loc *time.Location) {
+	if s.Handovers == nil || d.Relation != RelationChild || d.Handover.State != HandoverNone || d.DueAt != nil {
+		return
+	}
+	next := *d
+	schedule(&next, loc)
+	prev := next.Version
+	next.Version = prev + 1
+	if err := s.Handovers.SetHandover(ctx, next, prev, nil, nil); err == nil {
+		*d = next
+	}
 }
 
 // Get returns one of holder's dependents. Errors: NotFound (missing or

@@ -1,7 +1,9 @@
 package family
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -109,5 +111,30 @@ func TestApply(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHandoverNotices: the holder's notifications about a hand-over are in
+// their language (Russian for one Kabinet does not speak), name the person
+// and the deadline as a date where the holder lives, and leave no
+// placeholder behind.
+func TestHandoverNotices(t *testing.T) {
+	s := &Service{NewID: func() string { return "n1" }}
+	deadline := time.Date(2026, 5, 29, 21, 0, 0, 0, time.UTC) // midnight of 30 May in Moscow
+	d := Dependent{Holder: "anna", Name: "Vera", Handover: Handover{State: HandoverOffered, Deadline: &deadline}}
+	msk, _ := time.LoadLocation("Europe/Moscow")
+	now := deadline.AddDate(0, 0, -90)
+	for _, tc := range []struct {
+		kind, lang, title, body string
+	}{
+		{KindHandoverOffered, "en", "Vera is 18: the documents can be handed over", "Unredeemed by 2026-05-30"},
+		{KindHandoverOffered, "ru", "Vera: 18 лет, документы можно передать", "до 30.05.2026"},
+		{KindHandoverOffered, "de", "Vera: 18 лет, документы можно передать", "до 30.05.2026"},
+		{KindHandoverRedeemed, "en", "Vera: the documents are handed over", "their own account"},
+	} {
+		n := s.notice(d, tc.kind, tc.lang, msk, now)
+		if n.Owner != "anna" || n.Kind != tc.kind || n.Title != tc.title || !strings.Contains(n.Body, tc.body) || strings.Contains(n.Title+n.Body, "{") {
+			t.Errorf("%s in %s: %+v, want %q with %q", tc.kind, tc.lang, n, tc.title, tc.body)
+		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
@@ -88,9 +89,10 @@ type HandoverCode struct {
 type HandoverStore interface {
 	// SetHandover stores d's Handover and DueAt (and Version) if the stored
 	// version is still prevVersion, with code (when not nil) under its hash
-	// in the same transaction. Errors: Precondition (changed or gone),
+	// and notice (when not nil) in the holder's inbox and outbox, in the
+	// same transaction. Errors: Precondition (changed or gone),
 	// Unavailable, Internal.
-	SetHandover(ctx context.Context, d Dependent, prevVersion int, code *HandoverCode) error
+	SetHandover(ctx context.Context, d Dependent, prevVersion int, code *HandoverCode, notice *inbox.Notification) error
 	// GetHandoverCode reads a code by its hash. Errors: NotFound,
 	// Unavailable, Internal.
 	GetHandoverCode(ctx context.Context, hash string) (HandoverCode, error)
@@ -243,7 +245,7 @@ func (s *Service) IssueHandoverCode(ctx context.Context, holder, id string) (str
 	prev := d.Version
 	d.Version, d.UpdatedAt = prev+1, now
 	d.Handover.CodeHash, d.Handover.CodeUntil = HashCode(code), &until
-	if err := s.Handovers.SetHandover(ctx, d, prev, &HandoverCode{Hash: d.Handover.CodeHash, Holder: holder, DependentID: id, Until: until}); err != nil {
+	if err := s.Handovers.SetHandover(ctx, d, prev, &HandoverCode{Hash: d.Handover.CodeHash, Holder: holder, DependentID: id, Until: until}, nil); err != nil {
 		return "", time.Time{}, err
 	}
 	return code, until, nil
@@ -316,11 +318,16 @@ func (s *Service) RedeemHandover(ctx context.Context, caller, code string) (Hand
 		if err := checkIdentity(op, d, id); err != nil {
 			return HandoverResult{}, err
 		}
+		lang, err := s.language(ctx, d.Holder)
+		if err != nil {
+			return HandoverResult{}, err
+		}
 		prev := d.Version
 		d.Version, d.UpdatedAt = prev+1, now
 		d.Handover.State, d.Handover.RedeemedBy, d.Handover.RedeemedAt = HandoverRedeemed, caller, &now
 		d.DueAt = nil // nothing left to archive
-		if err := s.Handovers.SetHandover(ctx, d, prev, nil); err != nil {
+		// the holder is told, once: with the one transaction that redeems
+		if err := s.Handovers.SetHandover(ctx, d, prev, nil, s.notice(d, KindHandoverRedeemed, lang, time.UTC, now)); err != nil {
 			if errs.Is(err, errs.Precondition) {
 				return HandoverResult{}, errs.E(op, errs.Unavailable, err) // changed meanwhile: a retry decides
 			}
@@ -337,7 +344,7 @@ func (s *Service) RedeemHandover(ctx context.Context, caller, code string) (Hand
 		prev := d.Version
 		d.Version, d.Handover.Moved = prev+1, n
 		// the count is for the holder's card; a lost race here loses nothing
-		if err := s.Handovers.SetHandover(ctx, d, prev, nil); err != nil && !errs.Is(err, errs.Precondition) {
+		if err := s.Handovers.SetHandover(ctx, d, prev, nil, nil); err != nil && !errs.Is(err, errs.Precondition) {
 			return HandoverResult{}, err
 		}
 	}
@@ -362,6 +369,7 @@ func (s *Service) GrownUpDue(ctx context.Context, d Dependent, now time.Time) er
 		return err
 	}
 	prev := d.Version
+	var notice *inbox.Notification
 	switch {
 	case d.Relation != RelationChild:
 		d.DueAt = nil
@@ -371,6 +379,12 @@ func (s *Service) GrownUpDue(ctx context.Context, d Dependent, now time.Time) er
 			break
 		}
 		offered(&d, loc)
+		lang, err := s.language(ctx, d.Holder)
+		if err != nil {
+			return err
+		}
+		// the holder is told, once: with the one transaction that offers
+		notice = s.notice(d, KindHandoverOffered, lang, loc, now)
 	case d.Handover.State == HandoverOffered && d.Handover.Deadline != nil && now.Before(*d.Handover.Deadline):
 		d.DueAt = d.Handover.Deadline
 	case d.Handover.State == HandoverOffered:
@@ -383,5 +397,5 @@ func (s *Service) GrownUpDue(ctx context.Context, d Dependent, now time.Time) er
 		d.DueAt = nil
 	}
 	d.Version, d.UpdatedAt = prev+1, now
-	return s.Handovers.SetHandover(ctx, d, prev, nil)
+	return s.Handovers.SetHandover(ctx, d, prev, nil, notice)
 }

@@ -4,7 +4,6 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
-	"github.com/kabinet/kabinet/shared/domain/dueclass"
 )
 
 // A booking's confirmations: the outbox entry a booking, reschedule or
@@ -21,8 +20,7 @@ func outbox(t *store.Tx, b booking.Booking) {
 	if n == nil {
 		return
 	}
-	it := inboxstore.FromNotification(*n)
+	it := inboxstore.Outbox(*n)
 	it.BookingID = b.ID
-	it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindMessage, n.Owner, n.ID), n.CreatedAt.UTC().Format(store.DueTimeLayout)
 	t.Put(it, "attribute_not_exists(pk)", nil, nil)
 }

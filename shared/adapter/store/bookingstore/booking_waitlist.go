@@ -263,9 +263,7 @@ func (s *Store) Hold(ctx context.Context, e, next booking.WaitEntry, slot bookin
 	if err := waitPut(t, s.Table, e, next, store.FailChanged); err != nil {
 		return errs.E("store.Hold", errs.Internal, err)
 	}
-	it := inboxstore.FromNotification(n)
-	it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindMessage, n.Owner, n.ID), n.CreatedAt.UTC().Format(store.DueTimeLayout)
-	t.Put(it, "attribute_not_exists(pk)", nil, nil)
+	t.Put(inboxstore.Outbox(n), "attribute_not_exists(pk)", nil, nil)
 	return t.Run(ctx, s.DB, "store.Hold")
 }
 

@@ -30,9 +30,11 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
+	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/family"
+	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -71,7 +73,7 @@ type codeItem struct {
 }
 
 // SetHandover implements family.HandoverStore.
-func (s *Store) SetHandover(ctx context.Context, d family.Dependent, prevVersion int, code *family.HandoverCode) error {
+func (s *Store) SetHandover(ctx context.Context, d family.Dependent, prevVersion int, code *family.HandoverCode, notice *inbox.Notification) error {
 	const op = "store.SetHandover"
 	t := s.Tx()
 	// the set of documents whose move started is the store's own: kept as it is
@@ -79,6 +81,9 @@ func (s *Store) SetHandover(ctx context.Context, d family.Dependent, prevVersion
 	if code != nil {
 		t.Put(codeItem{PK: codePrefix + code.Hash, SK: codeSK, Kind: kindCode, Holder: code.Holder, DependentID: code.DependentID,
 			Until: code.Until.UTC(), ExpiresAt: code.Until.Add(codeKeep).Unix()}, "attribute_not_exists(pk)", nil, nil)
+	}
+	if notice != nil {
+		t.Put(inboxstore.Outbox(*notice), "attribute_not_exists(pk)", nil, nil) // a fresh id
 	}
 	return t.Run(ctx, s.DB, op)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/audit"
+	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/paging"
@@ -55,6 +56,16 @@ func FromNotification(n inbox.Notification) NotificationItem {
 	return NotificationItem{PK: store.UserPK(n.Owner), SK: NotifPrefix + n.ID, Kind: KindNotification, ID: n.ID,
 		Type: n.Kind, Title: n.Title, Body: n.Body, DocID: n.DocID, DocType: n.DocType, DaysLeft: n.DaysLeft,
 		CreatedAt: n.CreatedAt, ReadAt: n.ReadAt, BookingID: n.BookingID, WaitlistID: n.WaitlistID}
+}
+
+// Outbox is n's item as an outbox entry: in the owner's inbox and in the
+// urgent part of the due index at its own time, so the reminder pipeline's
+// next run sends it on the owner's channels (once: the run claims it) and
+// takes it out of the index.
+func Outbox(n inbox.Notification) NotificationItem {
+	it := FromNotification(n)
+	it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindMessage, n.Owner, n.ID), n.CreatedAt.UTC().Format(store.DueTimeLayout)
+	return it
 }
 
 // Notification is the notification the item stores.
