@@ -74,12 +74,12 @@ func Service(c core.Config, cl core.Clients, st *store.Store, now func() time.Ti
 		Log: log, Publisher: core.Publisher(c, cl)}
 	consents := &orgs.Service{Store: orgstore.New(ds), Now: now, NewID: ids.New}
 	es := erasestore.New(st)
-	return &erasure.Service{Store: es, Now: now, Steps: Steps(consents, book, apps, docs, fs, es)}
+	return &erasure.Service{Store: es, Now: now, Steps: steps(consents, book, apps, docs, fs, es)}
 }
 
-// Steps are the erasure's steps on the domains' services (see the package
+// steps are the erasure's steps on the domains' services (see the package
 // comment for what each does and keeps).
-func Steps(consents *orgs.Service, book *booking.Service, apps *applications.Service, docs *registry.Service,
+func steps(consents *orgs.Service, book *booking.Service, apps *applications.Service, docs *registry.Service,
 	files *files.Service, sweep *erasestore.Store) []erasure.Step {
 	once := func(f func(ctx context.Context, owner string, now time.Time) (int, error)) func(context.Context, string, time.Time) (int, bool, error) {
 		return func(ctx context.Context, owner string, now time.Time) (int, bool, error) {

@@ -3,17 +3,17 @@
 // citizen asks for their account to be erased, with an explicit
 // confirmation; from that instant their account refuses every change (the
 // store checks it in every API change's transaction: Conflict,
-// errs.ReasonErasing), and
-// the erasure runs in steps, each taking at most a page of work and safe to
-// run again, until nothing of theirs is left. Nothing is done in one call
-// that may time out half-way: the erasure record is in the due index while
-// it runs, so the reminder pipeline takes it up again (a page a visit) until
-// its last step is done, after a crash too.
+// errs.ReasonErasing), and the erasure runs in steps, each taking at most a
+// page of work and safe to run again, until nothing of theirs is left.
+// Nothing is done in one call that may time out half-way: the erasure
+// record is in the due index while it runs, so the reminder pipeline takes
+// it up again (a page a visit) until its last step is done, after a crash
+// too.
 //
-// What each step erases, and what it keeps on purpose, is the steps'
-// business (composition builds them from the domains that own the data,
-// shared/app/erasing); this package owns the order, the record of progress
-// and the rules of the request.
+// What each step erases, in which order, and what it keeps on purpose, is
+// composition's (shared/app/erasing builds the steps from the domains that
+// own the data); this package runs them, keeps the record of progress and
+// owns the rules of the request.
 package erasure
 
 import (
