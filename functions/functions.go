@@ -446,7 +446,10 @@ var All = []Function{
 			// BatchWriteItem: a hand-over at 18 copies a document's history
 			// and file records to the grown-up's account and deletes the holder's.
 			Table:         TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem, UpdateItem, DeleteItem, BatchWriteItem, ConditionCheckItem}},
-			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic}},
+			Subscriptions: []string{RemindersTopic}, Publish: []string{RemindersTopic},
+			// a hand-over copies the grown-up's files' objects to their
+			// prefix and deletes the holder's (every version)
+			Files: FilesOwner},
 		Routes: []Route{
 			{Pattern: "GET /profile"},
 			{Pattern: "PUT /profile", Costly: true},

@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
 	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/app/core"
+	"github.com/kabinet/kabinet/shared/app/filing"
 	"github.com/kabinet/kabinet/shared/domain/erasure"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
@@ -59,8 +60,14 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// document names them.
 	// A grown-up child's documents are handed over to their own account
 	// (handoverstore) here, when they redeem the holder's code.
+	// A hand-over moves the grown-up's files' objects to their prefix in
+	// the bucket with the documents.
+	handovers := handoverstore.New(st, ids.New)
+	if b := filing.Bucket(cfg, cl, time.Now); b != nil {
+		handovers.Objects = b
+	}
 	fam := &family.Service{Store: familystore.New(st), Records: docstore.New(st), Now: time.Now, NewID: ids.New,
-		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Language: family.HolderLanguage(docs), Handovers: handoverstore.New(st, ids.New)}
+		Today: family.HolderToday(docs, time.Now), Zone: family.HolderZone(docs), Language: family.HolderLanguage(docs), Handovers: handovers}
 	// The erasure of the account is asked for and followed here; its steps
 	// run in the reminder worker (shared/app/erasing).
 	erasures := &erasure.Service{Store: erasestore.New(st), Now: time.Now}

@@ -88,6 +88,10 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
 	fam := Family(st, now)
 	fam.Records = st
+	if b := filing.Bucket(c, cl, now); b != nil {
+		// a grown-up's hand-over moves their files' objects with the documents
+		fam.Handovers.(*handoverstore.Store).Objects = b
+	}
 	docs.Subjects = fam
 	places := &directory.Cache{Load: st.LoadDirectory, Now: now}
 	video := c.VideoBase

@@ -23,6 +23,13 @@ var testPDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 func (e *env) mustFile(sub string) string {
 	e.t.Helper()
 	doc := e.mustCreate(sub, map[string]any{"type": "custom", "title": "Скан паспорта"})["id"].(string)
+	return doc + "/" + e.fileOn(sub, doc)
+}
+
+// fileOn attaches a completed PDF to sub's document doc, as mustFile, and
+// returns the file's id.
+func (e *env) fileOn(sub, doc string) string {
+	e.t.Helper()
 	sum := sha256.Sum256(testPDF)
 	r := e.do(req{method: "POST", path: "/documents/" + doc + "/files", token: e.token(sub),
 		body: map[string]any{"name": "scan.pdf", "contentType": "application/pdf", "size": len(testPDF), "sha256": hex.EncodeToString(sum[:])}})
@@ -37,7 +44,7 @@ func (e *env) mustFile(sub string) string {
 	if r := e.do(req{method: "POST", path: "/documents/" + doc + "/files/" + id + "/complete", token: e.token(sub)}); r.status != http.StatusOK {
 		e.t.Fatalf("complete: %d %s", r.status, r.body)
 	}
-	return doc + "/" + id
+	return id
 }
 
 // mustShare shares a new document of sub with institution for 30 days and

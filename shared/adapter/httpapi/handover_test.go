@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
+	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
@@ -377,5 +379,43 @@ func TestFamilyBackfillsOldChildren(t *testing.T) {
 	}
 	if p := e.do(req{method: "GET", path: "/family/" + old, token: e.token("olga")}).json(t); p["handover"].(map[string]any)["state"] != "offered" {
 		t.Errorf("after her birthday: %v", p)
+	}
+}
+
+// TestFamilyHandoverMovesFiles: a child's document with a scan is handed
+// over; the scan's object moves to the grown-up's prefix in the bucket (the
+// record names it there, nothing is left under the holder's), and its bytes
+// count against the grown-up's quota, no longer the holder's.
+func TestFamilyHandoverMovesFiles(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.clock.Set(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
+	kid := e.mustAddPerson("olga", map[string]any{"name": "Ира", "birthDate": "2008-05-10", "relation": "child"})["id"].(string)
+	doc := e.mustCreate("olga", map[string]any{"type": "custom", "title": "Аттестат", "subject": kid})["id"].(string)
+	file := e.fileOn("olga", doc)
+	e.clock.Set(time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC))
+	e.growUp()
+	code := e.handover("olga", kid)["code"].(string)
+	e.profileBorn("ira", "2008-05-10")
+	if r := e.redeem("ira", code); r.status != http.StatusOK || r.json(t)["moved"] != float64(1) {
+		t.Fatalf("redeem: %d %s", r.status, r.body)
+	}
+	moved := "files/ira/" + doc + "/" + file
+	objs := testenv.Objects(t, e.cl, e.bucket)
+	if !slices.Contains(objs, moved) || slices.ContainsFunc(objs, func(k string) bool { return strings.HasPrefix(k, "files/olga/") }) {
+		t.Errorf("objects after the hand-over: %v, want %s and nothing under the holder's prefix", objs, moved)
+	}
+	if it := e.rawItem(store.UserPK("ira"), "FILE#"+doc+"#"+file); it == nil || it["objectKey"].(*types.AttributeValueMemberS).Value != moved {
+		t.Errorf("the grown-up's file record: %v, want it to name %s", it, moved)
+	}
+	st := allstore.New(e.db, e.table)
+	if b, _, err := st.FileUsage(ctx, "olga", doc); err != nil || b != 0 {
+		t.Errorf("the holder's quota holds %d bytes (%v), want 0", b, err)
+	}
+	if b, n, err := st.FileUsage(ctx, "ira", doc); err != nil || b != int64(len(testPDF)) || n != 1 {
+		t.Errorf("the grown-up's quota holds %d bytes and %d files (%v), want %d and 1", b, n, err, len(testPDF))
+	}
+	if r := e.do(req{method: "GET", path: "/documents/" + doc + "/files/" + file, token: e.token("ira")}); r.status != http.StatusOK || r.json(t)["downloadUrl"] == nil {
+		t.Errorf("the grown-up's file: %d %s", r.status, r.body)
 	}
 }

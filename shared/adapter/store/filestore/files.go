@@ -34,8 +34,8 @@ func fileDocPrefix(docID string) string { return filePrefix + docID + "#" }
 
 // DocumentPrefixes are the sort key prefixes of what files keep of document
 // docID in its owner's partition: its file records and their count
-// (handoverstore moves them with the document; the objects stay where their
-// records point).
+// (handoverstore moves them with the document, and the objects to the new
+// owner's prefix).
 func DocumentPrefixes(docID string) []string {
 	return []string{fileDocPrefix(docID), fileCountSK + docID}
 }
@@ -237,10 +237,17 @@ func (s *Store) DeleteFile(ctx context.Context, f files.File) error {
 		ConditionExpression: aws.String("attribute_exists(pk)")}}, store.FailNotFound)
 	t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(pk, fileCountSK+f.DocumentID),
 		UpdateExpression: aws.String("ADD n :minus"), ExpressionAttributeValues: map[string]types.AttributeValue{":minus": store.Num(-1)}}}, nil)
-	t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(pk, fileQuotaSK),
-		UpdateExpression: aws.String("ADD #b :minus"), ExpressionAttributeNames: map[string]string{"#b": "bytes"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":minus": store.Num(-f.Size)}}}, nil)
+	t.Add(QuotaDelta(s.Table, f.Owner, -f.Size), nil)
 	return t.Run(ctx, s.DB, op)
+}
+
+// QuotaDelta is the update adding delta bytes to owner's quota counter, in
+// a transaction that deletes a file or moves files between people (a
+// hand-over).
+func QuotaDelta(table, owner string, delta int64) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(table), Key: store.Key(store.UserPK(owner), fileQuotaSK),
+		UpdateExpression: aws.String("ADD #b :d"), ExpressionAttributeNames: map[string]string{"#b": "bytes"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": store.Num(delta)}}}
 }
 
 // FileUsage reports the bytes and, for docID, the file count the counters

@@ -19,6 +19,7 @@ package handoverstore
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,6 +35,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/family"
+	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
@@ -55,6 +57,10 @@ type Store struct {
 	*store.Store
 	// NewID names the history entries the move and the archiving write.
 	NewID func() string
+	// Objects is the files bucket: a moved document's objects move with it
+	// to the new owner's prefix (and its bytes to their quota); nil leaves
+	// them where the records point.
+	Objects files.Objects
 }
 
 var _ family.HandoverStore = (*Store)(nil)
@@ -236,10 +242,19 @@ func (s *Store) moveOne(ctx context.Context, op, holder, id, to, docID string, a
 	case err != nil:
 		return err
 	default:
+		// The records are copied first, naming the objects at the new
+		// owner's prefix, then the objects: no object without a record at
+		// any point, and the copies are invisible until the document moves.
+		var bytes int64
 		for _, prefix := range ownedPrefixes(docID) {
-			if err := s.copyPrefix(ctx, op, holder, to, prefix); err != nil {
+			n, err := s.copyPrefix(ctx, op, holder, to, prefix)
+			if err != nil {
 				return err
 			}
+			bytes += n
+		}
+		if err := s.copyObjects(ctx, op, holder, to, docID); err != nil {
+			return err
 		}
 		moved := d
 		moved.Owner, moved.Subject, moved.SubjectName = to, "", ""
@@ -255,6 +270,16 @@ func (s *Store) moveOne(ctx context.Context, op, holder, id, to, docID string, a
 		t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(holder), familystore.SK(id)),
 			UpdateExpression:          aws.String("ADD moved :one"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":one": store.Num(1)}}}, nil)
+		if s.Objects != nil && bytes != 0 {
+			// the files' bytes count against the new owner's quota now, once:
+			// with the move itself
+			for _, q := range []struct {
+				owner string
+				delta int64
+			}{{to, bytes}, {holder, -bytes}} {
+				t.Add(filestore.QuotaDelta(s.Table, q.owner, q.delta), nil)
+			}
+		}
 		if err := t.Run(ctx, s.DB, op); err != nil {
 			if errs.Is(err, errs.Conflict) {
 				return errs.E(op, errs.Unavailable, err) // changed meanwhile: the next run repeats it
@@ -267,6 +292,9 @@ func (s *Store) moveOne(ctx context.Context, op, holder, id, to, docID string, a
 			return store.Wrap(op, err)
 		}
 	}
+	if err := s.deleteOldObjects(ctx, op, holder, to, docID); err != nil {
+		return err
+	}
 	_, err = s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(holder), familystore.SK(id)),
 		UpdateExpression:          aws.String("DELETE movingDocs :d"),
@@ -278,7 +306,66 @@ func (s *Store) moveOne(ctx context.Context, op, holder, id, to, docID string, a
 // copyPrefix puts a copy of every item of from's whose sort key starts
 // with prefix into to's partition, as it is (a repeat overwrites the same
 // copy).
-func (s *Store) copyPrefix(ctx context.Context, op, from, to, prefix string) error {
+// objectPrefix is where owner's objects are in the bucket (files.Service's keys).
+func objectPrefix(owner string) string { return "files/" + owner + "/" }
+
+// copyObjects copies the objects of docID's file records, copied to to's
+// partition already (copyPrefix), from from's prefix to the keys they name
+// now. Copying again is harmless; a record whose object never arrived (an
+// upload not finished) has nothing to copy.
+func (s *Store) copyObjects(ctx context.Context, op, from, to, docID string) error {
+	if s.Objects == nil {
+		return nil
+	}
+	return s.eachMovedObject(ctx, op, from, to, docID, func(old, moved string) error {
+		if err := s.Objects.Copy(ctx, old, moved); err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		return nil
+	})
+}
+
+// deleteOldObjects deletes the objects docID's files had at from's prefix,
+// once the document is to's: after the move's transaction, and again by a
+// run finishing a move that stopped. Deleting what is gone is harmless.
+func (s *Store) deleteOldObjects(ctx context.Context, op, from, to, docID string) error {
+	if s.Objects == nil {
+		return nil
+	}
+	return s.eachMovedObject(ctx, op, from, to, docID, func(old, _ string) error { return s.Objects.Delete(ctx, old) })
+}
+
+// eachMovedObject calls f with the old and the new key of each of docID's
+// file records at to whose object moved from from's prefix.
+func (s *Store) eachMovedObject(ctx context.Context, op, from, to, docID string, f func(old, moved string) error) error {
+	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.Table),
+		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": store.Str(store.UserPK(to)), ":prefix": store.Str(filestore.DocumentPrefixes(docID)[0])},
+		ProjectionExpression:      aws.String("objectKey"),
+		ConsistentRead:            aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return store.Wrap(op, err)
+		}
+		for _, it := range page.Items {
+			moved := store.AttrS(it, "objectKey")
+			if rest, ok := strings.CutPrefix(moved, objectPrefix(to)); ok {
+				if err := f(objectPrefix(from)+rest, moved); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// copyPrefix copies from's items under prefix to to's partition, a file
+// record naming its object at to's prefix when the objects move (Objects),
+// and returns the bytes of the file records copied.
+func (s *Store) copyPrefix(ctx context.Context, op, from, to, prefix string) (int64, error) {
 	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
 		TableName:              aws.String(s.Table),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
@@ -288,10 +375,11 @@ func (s *Store) copyPrefix(ctx context.Context, op, from, to, prefix string) err
 		ConsistentRead: aws.Bool(true),
 		Limit:          aws.Int32(25),
 	})
+	var bytes int64
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return store.Wrap(op, err)
+			return 0, store.Wrap(op, err)
 		}
 		if len(page.Items) == 0 {
 			continue
@@ -299,13 +387,20 @@ func (s *Store) copyPrefix(ctx context.Context, op, from, to, prefix string) err
 		reqs := make([]types.WriteRequest, len(page.Items))
 		for i, item := range page.Items {
 			item["pk"] = store.Str(store.UserPK(to))
+			if key, ok := strings.CutPrefix(store.AttrS(item, "objectKey"), objectPrefix(from)); ok && s.Objects != nil {
+				item["objectKey"] = store.Str(objectPrefix(to) + key)
+				if n, ok := item["size"].(*types.AttributeValueMemberN); ok {
+					size, _ := strconv.ParseInt(n.Value, 10, 64)
+					bytes += size
+				}
+			}
 			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: item}}
 		}
 		if err := s.BatchWrite(ctx, reqs); err != nil {
-			return store.Wrap(op, err)
+			return 0, store.Wrap(op, err)
 		}
 	}
-	return nil
+	return bytes, nil
 }
 
 // ArchiveSubjectDocuments implements family.HandoverStore: each
