@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/kabinet/kabinet/internal/ddbcapacity"
 )
 
 // call is one AWS API call seen by the counter.
@@ -89,7 +90,7 @@ func (c *counter) end() {
 func (c *counter) apiOption(st *middleware.Stack) error {
 	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("kabinet.bench.count",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			askCapacity(in.Parameters)
+			ddbcapacity.Ask(in.Parameters)
 			trip := c.begin()
 			t0 := time.Now()
 			out, md, err := next.HandleInitialize(ctx, in)
@@ -98,16 +99,7 @@ func (c *counter) apiOption(st *middleware.Stack) error {
 			if c.on {
 				cl := call{Op: opName(in.Parameters), Input: in.Parameters, Dur: dur, Err: err != nil, Capacity: -1, Trip: trip}
 				if err == nil {
-					cl.Capacity, cl.Read, cl.Write = capacityOf(out.Result)
-					// DynamoDB answers a total only for most calls: by the operation.
-					if cl.Capacity > 0 && cl.Read == 0 && cl.Write == 0 {
-						switch cl.Op {
-						case "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems":
-							cl.Read = cl.Capacity
-						default:
-							cl.Write = cl.Capacity
-						}
-					}
+					cl.Capacity, cl.Read, cl.Write = ddbcapacity.Of(out.Result)
 				}
 				c.t.calls = append(c.t.calls, cl)
 			}
@@ -121,90 +113,6 @@ func opName(params any) string {
 	s := fmt.Sprintf("%T", params)
 	s = s[strings.LastIndex(s, ".")+1:]
 	return strings.TrimSuffix(s, "Input")
-}
-
-func askCapacity(params any) {
-	t := types.ReturnConsumedCapacityTotal
-	switch in := params.(type) {
-	case *dynamodb.GetItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.QueryInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.ScanInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.PutItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.UpdateItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.DeleteItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.BatchGetItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.BatchWriteItemInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.TransactWriteItemsInput:
-		in.ReturnConsumedCapacity = t
-	case *dynamodb.TransactGetItemsInput:
-		in.ReturnConsumedCapacity = t
-	}
-}
-
-func sumCapacity(cs ...*types.ConsumedCapacity) (total, read, write float64) {
-	if len(cs) == 0 {
-		return -1, 0, 0
-	}
-	seen := false
-	for _, c := range cs {
-		if c == nil || c.CapacityUnits == nil {
-			continue
-		}
-		seen = true
-		total += *c.CapacityUnits
-		if c.ReadCapacityUnits != nil {
-			read += *c.ReadCapacityUnits
-		}
-		if c.WriteCapacityUnits != nil {
-			write += *c.WriteCapacityUnits
-		}
-	}
-	if !seen {
-		return -1, 0, 0
-	}
-	return total, read, write
-}
-
-func capacityOf(result any) (total, read, write float64) {
-	switch o := result.(type) {
-	case *dynamodb.GetItemOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.QueryOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.ScanOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.PutItemOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.UpdateItemOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.DeleteItemOutput:
-		return sumCapacity(o.ConsumedCapacity)
-	case *dynamodb.BatchGetItemOutput:
-		return sumCapacity(ptrs(o.ConsumedCapacity)...)
-	case *dynamodb.BatchWriteItemOutput:
-		return sumCapacity(ptrs(o.ConsumedCapacity)...)
-	case *dynamodb.TransactWriteItemsOutput:
-		return sumCapacity(ptrs(o.ConsumedCapacity)...)
-	case *dynamodb.TransactGetItemsOutput:
-		return sumCapacity(ptrs(o.ConsumedCapacity)...)
-	}
-	return -1, 0, 0
-}
-
-func ptrs(cs []types.ConsumedCapacity) []*types.ConsumedCapacity {
-	out := make([]*types.ConsumedCapacity, len(cs))
-	for i := range cs {
-		out[i] = &cs[i]
-	}
-	return out
 }
 
 // replayTrips sends recorded calls again on db, the calls of one round trip

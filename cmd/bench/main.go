@@ -91,7 +91,7 @@ func main() {
 }
 
 // stepNames name the parts of a run for -only, in the order they run.
-var stepNames = []string{"cold", "requests", "scan", "contention", "pipeline", "lateness"}
+var stepNames = []string{"cold", "requests", "trips", "scan", "contention", "pipeline", "lateness"}
 
 // run measures everything (or o.Only); the AWS environment must already point at the
 // emulators (o.Env is what the function binaries get).
@@ -108,6 +108,7 @@ func run(ctx context.Context, o options) (*report, error) {
 	}{
 		{"cold", "cold start", b.coldStart},
 		{"requests", "request cost", b.requestCost},
+		{"trips", "every route's round trips", b.roundTrips},
 		{"scan", "expiry scan scaling", b.scanScaling},
 		{"contention", "booking contention", b.contention},
 		{"pipeline", "reminder pipeline scale-out", b.pipelineScaling},

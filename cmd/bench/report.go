@@ -24,6 +24,7 @@ type report struct {
 	Timings      []stepTime
 	Cold         []coldResult
 	Requests     []reqResult
+	Trips        tripTable // every route's round trips (trips.go)
 	Scans        []scanResult
 	Contention   []contResult
 	Cost         costTable
@@ -211,6 +212,7 @@ func (r *report) Markdown() string {
 	p("number is requests in which one of the calls made at once began only after another had already returned (this")
 	p("shared machine's scheduling); `TestRoundTrips` holds the routes to their round trips without timing.")
 	p("")
+	r.Trips.markdown(p)
 
 	// 3
 	p("## 3. Expiry scan scaling")

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/kabinet/kabinet/internal/ddbcapacity"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
@@ -153,7 +154,7 @@ func (b *bench) scanOne(ctx context.Context, size int, topicARN string) (scanRes
 		r.NaivePages++
 		r.NaiveScanned += int(page.ScannedCount)
 		r.NaiveMatched += int(page.Count)
-		if c, _, _ := sumCapacity(page.ConsumedCapacity); c >= 0 {
+		if c, _, _ := ddbcapacity.Sum(page.ConsumedCapacity); c >= 0 {
 			r.NaiveRCU += c
 		} else {
 			r.NaiveKnown = false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/functions"
+	"github.com/kabinet/kabinet/internal/ddbcapacity"
 	"github.com/kabinet/kabinet/shared/adapter/objects"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
@@ -34,16 +36,29 @@ import (
 type waves struct {
 	mu      sync.Mutex
 	on      bool
+	hold    bool       // gather the calls into waves (else only count them)
 	expect  []int      // calls per wave, in order
 	got     [][]string // operation (and audit) per call, per wave
 	held    int
 	release chan struct{}
+	// capacity is the units the calls consumed (ddbcapacity), all and
+	// reads and writes, for the table of TestRoundTrips.
+	capacity [3]float64
 }
 
 func (w *waves) start(expect ...int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.on, w.expect, w.got, w.held, w.release = true, expect, nil, 0, make(chan struct{})
+	w.on, w.hold, w.expect, w.got, w.held, w.release, w.capacity = true, true, expect, nil, 0, make(chan struct{}), [3]float64{}
+}
+
+// count counts the calls (and their capacity) without holding them: for a
+// row whose trips depend on the data.
+func (w *waves) count() {
+	w.start()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.hold = false
 }
 
 func (w *waves) stop() [][]string {
@@ -53,6 +68,20 @@ func (w *waves) stop() [][]string {
 	return w.got
 }
 
+// measured calls next with the call's capacity asked for and added up.
+func (w *waves) measured(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	ddbcapacity.Ask(in.Parameters)
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err == nil {
+		if c, r, wr := ddbcapacity.Of(out.Result); c > 0 {
+			w.mu.Lock()
+			w.capacity[0], w.capacity[1], w.capacity[2] = w.capacity[0]+c, w.capacity[1]+r, w.capacity[2]+wr
+			w.mu.Unlock()
+		}
+	}
+	return out, md, err
+}
+
 func (w *waves) middleware(st *middleware.Stack) error {
 	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("kabinetWaves",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
@@ -60,6 +89,11 @@ func (w *waves) middleware(st *middleware.Stack) error {
 			if !w.on {
 				w.mu.Unlock()
 				return next.HandleInitialize(ctx, in)
+			}
+			if !w.hold {
+				w.got = append(w.got, []string{callName(ctx, in.Parameters)})
+				w.mu.Unlock()
+				return w.measured(ctx, in, next)
 			}
 			if w.held == 0 {
 				w.got = append(w.got, nil)
@@ -83,7 +117,7 @@ func (w *waves) middleware(st *middleware.Stack) error {
 				}
 				w.mu.Unlock()
 			}
-			return next.HandleInitialize(ctx, in)
+			return w.measured(ctx, in, next)
 		}), middleware.After)
 }
 
@@ -517,6 +551,54 @@ var tripRows = map[string][]tripCase{
 	}),
 }
 
+// tripTable is every row as measured, for BENCHMARKS.md: cmd/bench runs
+// TestRoundTrips with KABINET_ROUNDTRIPS_OUT naming a file and renders the
+// rows written there (its round trips section).
+type tripTable struct {
+	mu   sync.Mutex
+	Rows []tripTableRow
+}
+
+// tripTableRow is one row of tripRows as measured. Counted is false for a
+// row whose trips depend on the data (its calls are counted, not its
+// trips); Over is why a route of tripsOver exceeds its target.
+type tripTableRow struct {
+	Route, Case, Function string
+	Status                int
+	Counted               bool
+	Trips                 [][]string
+	Calls                 int
+	Capacity, Read, Write float64
+	Target                int
+	Over                  string
+}
+
+func (tt *tripTable) add(r functions.FunctionRoute, tc tripCase, trips [][]string, calls int, capacity [3]float64, over string) {
+	target := 1
+	if r.Method() != "GET" {
+		target = 2
+	}
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	tt.Rows = append(tt.Rows, tripTableRow{Route: r.Pattern, Case: tc.name, Function: r.Function, Status: tc.status,
+		Counted: tc.want != nil, Trips: trips, Calls: calls,
+		Capacity: capacity[0], Read: capacity[1], Write: capacity[2], Target: target, Over: over})
+}
+
+// write writes the table as JSON to path, once every row has run.
+func (tt *tripTable) write(t *testing.T, path string) {
+	if t.Failed() {
+		return
+	}
+	b, err := json.MarshalIndent(tt, "", " ")
+	if err == nil {
+		err = os.WriteFile(path, b, 0o644)
+	}
+	if err != nil {
+		t.Errorf("write the round trips' table: %v", err)
+	}
+}
+
 // tripsOver is the routes that exceed their target today, each with what it
 // does one after another (measured on DynamoDB Local, 2 December 2026): the
 // debt of issue #14, to be paid a route at a time. A route listed here is
@@ -717,6 +799,10 @@ func TestRoundTrips(t *testing.T) {
 		f.therapist = append(f.therapist, e.freeOn(kgdTherapist, day)...)
 	}
 	discover := os.Getenv("KABINET_ROUNDTRIPS_DISCOVER") != ""
+	table := &tripTable{}
+	if out := os.Getenv("KABINET_ROUNDTRIPS_OUT"); out != "" && !discover {
+		defer table.write(t, out)
+	}
 
 	n := 0
 	for _, r := range routes {
@@ -733,9 +819,13 @@ func TestRoundTrips(t *testing.T) {
 					if !isOver {
 						t.Fatalf("a row of %s pins no round trips: only a route of tripsOver may leave them uncounted", r.Pattern)
 					}
-					if res := e.do(rq); res.status != tc.status {
+					e.waves.count()
+					res := e.do(rq)
+					calls := e.waves.stop()
+					if res.status != tc.status {
 						t.Fatalf("status = %d, want %d: %s", res.status, tc.status, res.body)
 					}
+					table.add(r, tc, nil, len(calls), e.waves.capacity, over)
 					t.Logf("over its target, uncounted: %s", over)
 					return
 				}
@@ -762,6 +852,11 @@ func TestRoundTrips(t *testing.T) {
 				if !slices.EqualFunc(got, tc.want, slices.Equal) {
 					t.Errorf("round trips = %q, want %q", got, tc.want)
 				}
+				n := 0
+				for _, wave := range got {
+					n += len(wave)
+				}
+				table.add(r, tc, got, n, e.waves.capacity, over)
 				for _, wave := range got {
 					if slices.ContainsFunc(wave, func(c string) bool { return strings.Contains(c, "(audit status)") }) {
 						t.Errorf("the audit entry took a write of its own after the change: %q", got)
