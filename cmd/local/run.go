@@ -177,6 +177,13 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	if err != nil {
 		return fmt.Errorf("seed demo registry: %w", err)
 	}
+	seededFamily, err := seedFamily(ctx, allstore.New(cl.DynamoDB, tableName))
+	if err != nil {
+		return fmt.Errorf("seed demo family: %w", err)
+	}
+	if seededFamily != "" {
+		seededRegistry += "\n" + seededFamily
+	}
 	seeded += "\n" + seededRegistry + "\n" + managersBanner()
 
 	mux := http.NewServeMux()

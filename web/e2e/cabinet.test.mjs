@@ -888,6 +888,57 @@ describe('web cabinet', { concurrency: false }, () => {
     }
   });
 
+  test('family: the holder gives a grown-up daughter the code, she redeems it in her own account and has her documents', async () => {
+    // The local runner seeds "marina" with Анна, who turned 18 ten days ago
+    // (added a month ago, while a minor), and a document of hers.
+    const holder = await devToken('marina');
+    const [kid] = (await apiCall(holder, 'GET', '/family')).body.items;
+    assert.equal(kid.status, 'grown_up');
+    const [doc] = (await apiCall(holder, 'GET', `/documents?subject=${kid.id}`)).body.items;
+    assert.ok(doc, 'the seeded document of hers');
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'handover-holder');
+    const ctx2 = await newContext(DESKTOP);
+    const g = await ctx2.newPage();
+    watch(g, 'handover-grown-up');
+    try {
+      await signIn(p, 'marina');
+      await byTestId(p, 'nav-family').click();
+      await byTestId(p, 'person-link').click();
+      await byTestId(p, 'handover-card').waitFor();
+      await byTestId(p, 'handover-issue').click();
+      const code = ((await byTestId(p, 'handover-code').textContent()) ?? '').trim();
+      assert.match(code, /^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+      await shoot(p, 'handover-code');
+
+      // Анна, in her own account (her birth date in her profile: the hand-over checks it)
+      const anna = await devToken('anna');
+      assert.equal((await apiCall(anna, 'PUT', '/profile', { name: 'Анна', birthDate: kid.birthDate })).status, 200);
+      await signIn(g, 'anna');
+      await byTestId(g, 'nav-family').click();
+      await byTestId(g, 'redeem-open').click();
+      await byTestId(g, 'redeem-form').waitFor();
+      await byTestId(g, 'redeem-code').fill(code);
+      await byTestId(g, 'redeem-submit').click();
+      await byTestId(g, 'redeem-form').waitFor({ state: 'detached' });
+      const mine = (await apiCall(anna, 'GET', '/documents')).body.items;
+      assert.deepEqual(mine.map((d) => d.id), [doc.id], 'her document is hers now');
+      await byTestId(g, 'nav-documents').click();
+      await g.locator('[data-testid="documents-page"]', { hasText: doc.title }).waitFor();
+      assert.equal((await apiCall(holder, 'GET', `/documents?subject=${kid.id}`)).body.items.length, 0, 'none left with the holder');
+
+      // the holder's card says it is done
+      await p.reload();
+      await byTestId(p, 'handover-done').waitFor();
+      assertClean(p);
+      assertClean(g);
+    } finally {
+      await ctx.close();
+      await ctx2.close();
+    }
+  });
+
   test('creates and submits an application and sees the receipt number', async () => {
     await byTestId(page, 'nav-applications').click();
     await byTestId(page, 'applications-page').waitFor();
