@@ -39,10 +39,13 @@ const (
 	ReminderDispatch = "reminder-dispatch"
 	// ReminderWorker drains the jobs of the reminder job queues.
 	ReminderWorker = "reminder-worker"
+	// StatsAggregator keeps the managers' dashboards' counters from the
+	// table's change stream.
+	StatsAggregator = "stats-aggregator"
 )
 
-// Function is one Lambda. Exactly one of Routes, Schedule, Events and Queues
-// is set.
+// Function is one Lambda. Exactly one of Routes, Schedule, Events, Queues
+// and Stream is set.
 type Function struct {
 	Name string
 	// Routes are the HTTP routes the function serves behind the API.
@@ -53,6 +56,8 @@ type Function struct {
 	Events *Events
 	// Queues runs the function on the messages of SQS queues.
 	Queues []Queue
+	// Stream runs the function on the table's change stream.
+	Stream *Stream
 	// MemoryMB and Timeout size the Lambda.
 	MemoryMB int
 	Timeout  time.Duration
@@ -172,6 +177,35 @@ type Queue struct {
 	MaxConcurrency int
 }
 
+// Stream is a DynamoDB Streams trigger: an event source mapping from the
+// table's stream (both images of every change, store.Schema.Stream) to the
+// function. Its filter passes only changes of items whose old or new
+// image's kind is one of Kinds, so the counters' own writes (and
+// everything else) never invoke it; up to BatchSize records a batch,
+// gathered for at most BatchWindow; a failing batch is bisected, the
+// function reports the records it could not apply (partial batch
+// responses), a record is retried at most MaxRetries times and for at most
+// MaxRecordAge, then the batch's description goes to an SQS on-failure
+// queue (kabinet-<stage>-<function>-failures) and an alarm fires.
+type Stream struct {
+	Kinds        []string
+	BatchSize    int
+	BatchWindow  time.Duration
+	MaxRetries   int
+	MaxRecordAge time.Duration
+}
+
+// StatsKinds are the kinds of item whose changes move the dashboards'
+// counters: applications, bookings, slots and waiting-list entries
+// (statsstore.Kinds, held equal by a test: this package imports no
+// adapter). A schedule's changes are its slots'.
+var StatsKinds = []string{"application", "booking", "slot", "waitentry"}
+
+// StreamActions are the actions of reading the table's stream, which
+// Lambda's poller does with the function's role: on the stream, and
+// ListStreams on the table's streams.
+var StreamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+
 // The DynamoDB actions a function may be granted on the table, by their
 // IAM names. IAM has no action for a transaction as such: an item of a
 // TransactWriteItems needs the action of its kind (a Put needs PutItem, a
@@ -270,6 +304,9 @@ func (f Function) Actions() []string {
 	}
 	if f.Needs.JobQueues {
 		out = append(out, JobQueueActions...)
+	}
+	if f.Stream != nil { // the stream, and the failure queue
+		out = append(append(out, StreamActions...), JobQueueActions...)
 	}
 	if f.Needs.TicketSeed || f.Needs.CursorKey || f.Needs.PDFSigning || len(f.Routes) > 0 {
 		// An HTTP function reads the origin secret (CloudFront's header).
@@ -436,6 +473,7 @@ var All = []Function{
 			{Pattern: "DELETE /waitlist/{id}"},
 			{Pattern: "POST /waitlist/{id}/accept", Status: http.StatusCreated}, // 200 with the booking an earlier accept made
 			{Pattern: "POST /waitlist/{id}/decline"},
+			{Pattern: "GET /institutions/{id}/stats"},
 		}},
 	// Profile manages people's contact subscriptions to the reminders
 	// topic and publishes to it only the verification codes, addressed to
@@ -493,6 +531,7 @@ var All = []Function{
 			{Pattern: "POST /applications/{id}/transitions"},
 			{Pattern: "GET /agency/applications"},
 			{Pattern: "GET /agency/payments"},
+			{Pattern: "GET /agency/stats"},
 		}},
 	{Name: Orgs, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
@@ -504,6 +543,7 @@ var All = []Function{
 			{Pattern: "DELETE /consents/{id}"},
 			{Pattern: "GET /organizations/{orgId}/documents"},
 			{Pattern: "GET /organizations/{orgId}/documents.csv"},
+			{Pattern: "GET /organizations/{orgId}/stats"},
 		}},
 	// The expiry scan and the worker end lapsed waiting-list offers and
 	// offer the slot to the next in line (gsi1 is the line; an ended entry
@@ -536,10 +576,11 @@ var All = []Function{
 			{Name: "reminder-jobs-document.fifo", MaxConcurrency: 8},
 		}},
 	// The weekly digest publishes to the reminders topic (org-digest
-	// refuses to start without it).
+	// refuses to start without it) and keeps each run's counts as the
+	// organisation's dashboard's point (PutItem).
 	{Name: OrgDigest, MemoryMB: scheduledMemoryMB, Timeout: scheduledTimeout,
 		Needs: Needs{
-			Table:   TableAccess{Actions: []string{GetItem, BatchGetItem, Query}, Indexes: []string{"gsi1"}},
+			Table:   TableAccess{Actions: []string{GetItem, BatchGetItem, Query, PutItem}, Indexes: []string{"gsi1"}},
 			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
@@ -558,6 +599,14 @@ var All = []Function{
 			{Name: "agency-documents", Sources: []string{"gov.agency."}, DetailTypes: []string{"DocumentIssued", "DocumentRevoked", "PaymentConfirmed"}},
 			{Name: "lab-results", Sources: []string{"gov.lab."}, DetailTypes: []string{"LabResultIssued"}},
 		}}},
+	// The aggregator reads the directory (Query: a slot's day is in its
+	// institution's zone) and applies a batch's changes in transactions of
+	// a marker per record (PutItem) and an ADD per counters' item
+	// (UpdateItem). Batches of 100 within 5 s; ten retries within the
+	// stream's 24 h, then the failure queue.
+	{Name: StatsAggregator, MemoryMB: eventMemoryMB, Timeout: scheduledTimeout,
+		Needs:  Needs{Table: TableAccess{Actions: []string{Query, PutItem, UpdateItem}}},
+		Stream: &Stream{Kinds: StatsKinds, BatchSize: 100, BatchWindow: 5 * time.Second, MaxRetries: 10, MaxRecordAge: 24 * time.Hour}},
 }
 
 // Get returns the function called name.
@@ -587,6 +636,9 @@ func Scheduled() []Function { return filter(func(f Function) bool { return f.Sch
 
 // EventDriven lists the functions run by bus events, in the order of All.
 func EventDriven() []Function { return filter(func(f Function) bool { return f.Events != nil }) }
+
+// StreamFed lists the functions run by the table's stream, in the order of All.
+func StreamFed() []Function { return filter(func(f Function) bool { return f.Stream != nil }) }
 
 // QueueFed lists the functions run by SQS queues, in the order of All.
 func QueueFed() []Function { return filter(func(f Function) bool { return len(f.Queues) > 0 }) }

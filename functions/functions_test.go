@@ -47,13 +47,13 @@ func TestTableIsWellFormed(t *testing.T) {
 		}
 		names[f.Name] = true
 		triggers := 0
-		for _, set := range []bool{len(f.Routes) > 0, f.Schedule != nil, f.Events != nil, len(f.Queues) > 0} {
+		for _, set := range []bool{len(f.Routes) > 0, f.Schedule != nil, f.Events != nil, len(f.Queues) > 0, f.Stream != nil} {
 			if set {
 				triggers++
 			}
 		}
 		if triggers != 1 {
-			t.Errorf("%s has %d triggers, want exactly one of routes, schedule, events, queues", f.Name, triggers)
+			t.Errorf("%s has %d triggers, want exactly one of routes, schedule, events, queues, stream", f.Name, triggers)
 		}
 		if f.MemoryMB < 128 || f.Timeout <= 0 {
 			t.Errorf("%s: memory %d MB, timeout %s", f.Name, f.MemoryMB, f.Timeout)

@@ -231,6 +231,7 @@ var partitioned = []string{
 	"shared/adapter/store/filestore", "shared/adapter/store/sharestore", "shared/adapter/store/dirstore",
 	"shared/domain/files", "shared/domain/sharing", "shared/adapter/store/handoverstore",
 	"shared/domain/erasure", "shared/adapter/store/erasestore",
+	"shared/domain/stats/agencystats", "shared/domain/stats/inststats", "shared/domain/stats/changes", "shared/adapter/store/statsfeed",
 }
 
 // reminderPipeline is what the reminder pipeline's functions serve: the due index
@@ -274,14 +275,16 @@ var serves = map[string][]string{
 	// a booking's change writes its confirmation into the inbox; a closed
 	// visit's act and prescriptions are documents of the patient's
 	// registry; its patient may be a dependent (family)
-	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "dirstore", "inboxstore", "docstore", "family", "familystore"},
+	// and the institution's dashboard (inststats)
+	Booking: {"booking", "directory", "ticket", "inbox", "bookingstore", "dirstore", "inboxstore", "docstore", "family", "familystore",
+		"inststats"},
 	// an invitation names an office of the electronic registry's
 	// directory (dirstore keeps it) and links to booking there; the
 	// state fee's payment QR code is drawn by qrpng, without the ticket's
 	// PDF; an application may be filed for a dependent (family); an
 	// answer links the applicant's files, which staff download
 	Applications: {"applications", "inbox", "appstore", "docstore", "inboxstore", "directory", "dirstore", "bookingstore", "booking",
-		"family", "familystore", "files", "filestore"},
+		"family", "familystore", "files", "filestore", "agencystats"},
 	Orgs:      {"orgs", "orgstore", "docstore"},
 	OrgDigest: {"orgs", "orgstore", "docstore"},
 	// directory: the applications domain's Places port speaks its types.
@@ -292,6 +295,12 @@ var serves = map[string][]string{
 	ExpiryScan:       reminderActors,
 	ReminderDispatch: reminderPipeline,
 	ReminderWorker:   reminderWorker,
+	// the aggregator reads applications, bookings, slots and waiting-list
+	// entries off the stream through their stores, and the directory
+	// (a slot's day is in its institution's zone); those stores link
+	// docstore and the inbox's (a change's notice goes with it)
+	StatsAggregator: {"statsfeed", "changes", "agencystats", "inststats", "applications", "booking", "appstore", "bookingstore",
+		"directory", "dirstore", "docstore", "inbox", "inboxstore"},
 }
 
 // GIVEN every function WHEN its build is listed THEN of the domains and

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -25,6 +26,7 @@ import (
 	"github.com/kabinet/kabinet/internal/apidocs"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators"
+	"github.com/kabinet/kabinet/internal/streamfeed"
 	"github.com/kabinet/kabinet/shared/adapter/eventbridge"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/notify"
@@ -35,6 +37,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/app"
+	"github.com/kabinet/kabinet/shared/app/aggregate"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/pipeline"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -169,6 +172,12 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	}
 	worker.Budget = localJobBudget
 	ingestEvent := eventbridge.Events(app.Ingest(cfg, cl, time.Now, log), app.ScanVerdicts(cfg, cl, time.Now))
+	// The dashboards' counters follow the table's stream, as the
+	// stats-aggregator function's mapping feeds it in AWS: every second
+	// here, and at once on POST /dev/stats/aggregate.
+	statsFn, _ := functions.Get(functions.StatsAggregator)
+	feed := &streamfeed.Feed{DB: cl.DynamoDB, Streams: dynamodbstreams.NewFromConfig(cl.AWS), Table: tableName,
+		Kinds: statsFn.Stream.Kinds, BatchSize: statsFn.Stream.BatchSize, Apply: aggregate.New(core.NewStore(cfg, cl, time.Now), time.Now).Apply}
 	seeded, err := seed(ctx, svcs.Documents)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
@@ -191,10 +200,11 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 		return err
 	}
 	devapi.Mount(mux, devapi.Deps{
-		Issuer: &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
-		Health: func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
-		Outbox: func(match map[string]string) any { return outbox.list(match) },
-		Docs:   apidocs.Page,
+		Issuer:    &devapi.TokenIssuer{Key: key, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, TTL: tokenTTL},
+		Health:    func(ctx context.Context) error { return health(ctx, cl.DynamoDB, snsc, topics[notify.Reminders.Env]) },
+		Outbox:    func(match map[string]string) any { return outbox.list(match) },
+		Aggregate: feed.Drain,
+		Docs:      apidocs.Page,
 		// The pipeline at t in this request: the dispatch, then every job
 		// drained, continuations included; the answer says what they did.
 		ExpiryScan: func(ctx context.Context, t time.Time) (any, error) {
@@ -226,6 +236,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer, ready c
 	defer os.Remove(envFile)
 
 	go outbox.poll(ctx)
+	go feed.Run(ctx, time.Second, func(err error) { fmt.Fprintln(out, "stats aggregator:", err) })
 	go dispatchEveryMinute(ctx, dispatcher, out)
 	workCtx, stopWorkers := context.WithCancel(ctx)
 	workersDone := make(chan struct{})
@@ -330,6 +341,7 @@ Get a token and call the API:
 Local routes: GET /healthz · POST /dev/token · POST /dev/expiry-scan (the pipeline at a time, in the request)
               GET /dev/outbox (reminders delivered)
               POST /dev/events (an agency's EventBridge event, e.g. events/agency-document-issued.json)
+              POST /dev/stats/aggregate (the managers' dashboards brought up to date now; else every second)
 %[7]s
 Press Ctrl-C to stop; nothing is left running.
 `, base, stack.DynamoDBEndpoint, tableName, stack.SNSEndpoint, outboxName, envFile, seeded, localWorkers)

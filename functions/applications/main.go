@@ -20,6 +20,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/filing/attach"
 	"github.com/kabinet/kabinet/shared/domain/applications"
@@ -28,6 +29,8 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/registry"
+	"github.com/kabinet/kabinet/shared/domain/stats"
+	"github.com/kabinet/kabinet/shared/domain/stats/agencystats"
 	"github.com/kabinet/kabinet/shared/domain/workdays"
 )
 
@@ -87,7 +90,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		}
 	}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps, pdf))
+	h, err := api.Handler(functions.Applications, applicationshttp.Handlers(apps, pdf, agencystats.Service{Service: &stats.Service{Store: statsstore.New(st), Now: time.Now}}))
 	if err != nil {
 		return err
 	}

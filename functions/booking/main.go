@@ -21,11 +21,14 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/pades"
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/family"
 	"github.com/kabinet/kabinet/shared/domain/ids"
+	"github.com/kabinet/kabinet/shared/domain/stats"
+	"github.com/kabinet/kabinet/shared/domain/stats/inststats"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
@@ -75,6 +78,8 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		// The caller's language for downloads and checklists when the
 		// request names none: the profile's.
 		Profiles: st,
+		// The institution's dashboard, for its managers.
+		Stats: inststats.Service{Service: &stats.Service{Store: statsstore.New(st), Now: time.Now}, Places: places},
 	}
 	// Confirmation PDFs are signed when the stack's secret holds a
 	// certificate and key; a malformed pair is logged and they go unsigned.

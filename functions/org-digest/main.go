@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
@@ -49,7 +50,9 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
+	// each run's counts are also the organisation's dashboard's point
+	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl),
+		Points: statsstore.New(st)}
 	start(handler(svc, log))
 	return nil
 }

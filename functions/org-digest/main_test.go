@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/stats"
 	"testing"
 	"time"
 
@@ -43,6 +47,14 @@ func TestWeeklyEventDigestsEveryOrganisation(t *testing.T) {
 	}
 	if res.Organizations != 2 || res.Published != 2 || len(res.Failed) != 0 {
 		t.Errorf("run %+v, want 2 organisations digested", res)
+	}
+	// each organisation's dashboard has the run's point, on its day in Moscow
+	day := civil.Date{Year: 2026, Month: 11, Day: 23}
+	for _, org := range []string{"acme", "globex"} {
+		points, err := statsstore.New(store.New(cl.DynamoDB, table)).Days(ctx, stats.Scope{Kind: stats.ScopeOrg, ID: org}, day, day)
+		if err != nil || len(points) != 1 {
+			t.Errorf("%s's points on %s: %v %v, want one", org, day, points, err)
+		}
 	}
 	if _, err := h(ctx, events.EventBridgeEvent{}); err == nil {
 		t.Error("an event without a time was accepted")

@@ -15,9 +15,11 @@ import (
 	orgshttp "github.com/kabinet/kabinet/shared/adapter/httpapi/orgs"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/orgs"
+	"github.com/kabinet/kabinet/shared/domain/stats"
 )
 
 func main() {
@@ -49,7 +51,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	st := core.NewStore(cfg, cl, time.Now)
 	svc := &orgs.Service{Store: orgstore.New(docstore.New(st)), Now: time.Now, NewID: ids.New, Publisher: core.Publisher(cfg, cl)}
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}
-	h, err := api.Handler(functions.Orgs, orgshttp.Handlers(svc, st))
+	h, err := api.Handler(functions.Orgs, orgshttp.Handlers(svc, st, &stats.Service{Store: statsstore.New(st), Now: time.Now}))
 	if err != nil {
 		return err
 	}

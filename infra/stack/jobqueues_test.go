@@ -71,7 +71,8 @@ func TestReminderPipeline(t *testing.T) {
 					"ScalingConfig":         map[string]any{"MaximumConcurrency": trig.MaxConcurrency},
 				})
 			}
-			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventSourceMapping"), jsii.Number(len(worker.Queues)))
+			// besides the stream-fed functions' mappings (TestStreamFedFunctions)
+			tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventSourceMapping"), jsii.Number(len(worker.Queues)+len(functions.StreamFed())))
 		}},
 		{"the worker gets the queues, the send rates as parameters and its concurrency", func(t *testing.T) {
 			env := props(resources(tj, "AWS::Lambda::Function")[ids[functions.ReminderWorker]])["Environment"].(obj)["Variables"].(obj)

@@ -54,6 +54,11 @@ func suppressNag(st awscdk.Stack) {
 			// document and file
 			applies = append(applies, `/^Resource::<Files[0-9A-F]{8}\.Arn>\/(files|staging)\/\*$/g`)
 		}
+		if f.Stream != nil {
+			// ListStreams on the table's streams (a stream's ARN ends in
+			// its creation time)
+			applies = append(applies, `/^Resource::<Table[0-9A-F]{8}\.Arn>\/stream\/\*$/g`)
+		}
 		if len(f.Needs.Subscriptions) > 0 {
 			// a subscription's ARN is <topic ARN>:<id>, made by SNS
 			applies = append(applies, `/^Resource::<`+notify.Reminders.ID+`[0-9A-F]{8}>:\*$/g`)
@@ -87,6 +92,11 @@ func suppressNag(st awscdk.Stack) {
 		"IngestDLQ": "the agency events", "ScanResultsDLQ": "GuardDuty's scan results"}
 	for _, q := range queue.Queues {
 		dlqs[q.ID+"DLQ"] = "the " + q.Name + " job queue"
+	}
+	for _, f := range functions.StreamFed() {
+		dlqs[constructID(f.Name)+"Failures"] = "the " + f.Name + " function's stream mapping"
+		s = append(s, nagSuppression{constructID(f.Name) + "Failures/Resource", "AwsSolutions-SQS3",
+			"it is itself the on-failure destination of the " + f.Name + " function's stream mapping", nil})
 	}
 	for _, id := range slices.Sorted(maps.Keys(dlqs)) {
 		s = append(s, nagSuppression{id + "/Resource", "Serverless-SQSRedrivePolicy",
@@ -134,6 +144,8 @@ func lambdaDLQReason(f functions.Function) string {
 		return "invoked synchronously by SQS event source mappings: a failed job returns to its queue, then goes to the queue's dead-letter queue (redrive policy)"
 	case f.Schedule != nil:
 		return "invoked asynchronously by its schedule: a run failing after Lambda's retries is recorded in ScheduleDLQ by an on-failure destination (EventInvokeConfig), which keeps the error with the event; cdk-nag reads only the older DeadLetterConfig"
+	case f.Stream != nil:
+		return "invoked synchronously by its stream's event source mapping: a batch failing after its bounded retries is described in the mapping's on-failure queue (alarmed)"
 	case f.Events != nil:
 		return "invoked asynchronously by its bus rule: an event failing after Lambda's retries goes to its own DLQ by an on-failure destination (EventInvokeConfig), which keeps the error with the event; cdk-nag reads only the older DeadLetterConfig"
 	}

@@ -172,6 +172,9 @@ func New(scope constructs.Construct, id string, p Props) awscdk.Stack {
 	for _, f := range functions.EventDriven() {
 		alarms = append(alarms, newEventRule(st, f, buses[f.Events.Bus], fns[f.Name], newEventDLQ(st, f)))
 	}
+	for _, f := range functions.StreamFed() {
+		alarms = append(alarms, newStreamMapping(st, p.Stage, f, table, fns[f.Name]))
+	}
 	ops := newOpsAlarms(st)
 	alarms = append(alarms, ops.all()...)
 	newDashboard(st, p.Stage, dashboardParts{api: api, table: table, fns: fns, topics: sortedTopics(topics), jobs: jobs, ops: ops, alarms: alarms})

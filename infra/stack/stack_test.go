@@ -912,8 +912,9 @@ func TestAlarms(t *testing.T) {
 		{"two per function, one per DLQ, one per scheduled function, one for the API's 5xx, three per job queue, one on internal errors", func(t *testing.T) {
 			// +1 schedule DLQ, +1 delivery DLQ, +1 GuardDuty's scan results' DLQ, +1 API 5xx,
 			// +1 internal errors (dashboard.go); each job queue's age, dead letters and its
-			// class's lateness
-			want := 2*len(allFunctions()) + 5 + len(functions.Scheduled()) + len(functions.EventDriven()) + 3*len(queue.Queues)
+			// class's lateness; each stream-fed function's failure queue
+			want := 2*len(allFunctions()) + 5 + len(functions.Scheduled()) + len(functions.EventDriven()) + 3*len(queue.Queues) +
+				len(functions.StreamFed())
 			check(t, func() { tp.ResourceCountIs(jsii.String(typ), jsii.Number(want)) })
 		}},
 		{"every alarm notifies the operators topic", func(t *testing.T) {

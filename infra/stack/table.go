@@ -68,6 +68,8 @@ func newTable(scope constructs.Construct, key awskms.IKey) awsdynamodb.Table {
 		},
 		DeletionProtection: jsii.Bool(true),
 		RemovalPolicy:      awscdk.RemovalPolicy_RETAIN,
+		// The change stream the stats aggregator reads (both images).
+		Stream: awsdynamodb.StreamViewType(string(s.Stream)),
 	})
 	for _, ix := range s.Indexes {
 		table.AddGlobalSecondaryIndex(globalIndex(ix))

@@ -38,11 +38,16 @@ type Deps struct {
 	// Ingest applies an agency event as the ingest function would (POST
 	// /dev/events); nil answers 501.
 	Ingest func(ctx context.Context, ev events.EventBridgeEvent) (any, error)
+	// Aggregate applies what the table's stream holds to the dashboards'
+	// counters now (POST /dev/stats/aggregate), instead of at the feed's
+	// next tick; nil answers 501.
+	Aggregate func(ctx context.Context) (int, error)
 }
 
 // Mount registers the local development contract on mux:
 // GET /healthz, POST /dev/token, POST /dev/expiry-scan, GET /dev/outbox,
-// POST /dev/events (an EventBridge event for the ingest function), and the
+// POST /dev/events (an EventBridge event for the ingest function), POST
+// /dev/stats/aggregate (the dashboards' counters brought up to date), and the
 // API's description: GET /openapi.yaml and GET /docs (an HTML reference
 // rendered from it).
 func Mount(mux *http.ServeMux, d Deps) {
@@ -96,6 +101,17 @@ func Mount(mux *http.ServeMux, d Deps) {
 			return errs.E("dev.token", errs.Internal, err)
 		}
 		httpapi.Encode(w, http.StatusOK, map[string]any{"token": tok, "expiresIn": int(d.Issuer.TTL.Seconds())})
+		return nil
+	}))
+	mux.Handle("POST /dev/stats/aggregate", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if d.Aggregate == nil {
+			return errs.E("dev.aggregate", httpapi.KindNotImplemented, nil)
+		}
+		n, err := d.Aggregate(r.Context())
+		if err != nil {
+			return errs.E("dev.aggregate", errs.Unavailable, err)
+		}
+		httpapi.Encode(w, http.StatusOK, map[string]int{"applied": n})
 		return nil
 	}))
 	mux.Handle("POST /dev/expiry-scan", httpapi.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {

@@ -214,6 +214,8 @@ func (s *Stack) Stop() error {
 func (s *Stack) Env() []string {
 	return []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + s.DynamoDBEndpoint,
+		// DynamoDB Local serves the table's stream on its own endpoint.
+		"AWS_ENDPOINT_URL_DYNAMODB_STREAMS=" + s.DynamoDBEndpoint,
 		"AWS_ENDPOINT_URL_SNS=" + s.SNSEndpoint,
 		"AWS_ENDPOINT_URL_SQS=" + s.SQSEndpoint,
 		"AWS_ENDPOINT_URL_S3=" + s.S3Endpoint,

@@ -58,6 +58,7 @@ func newClients(t *testing.T) (context.Context, clients) {
 	}
 	want := []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + stack.DynamoDBEndpoint,
+		"AWS_ENDPOINT_URL_DYNAMODB_STREAMS=" + stack.DynamoDBEndpoint,
 		"AWS_ENDPOINT_URL_SNS=" + stack.SNSEndpoint,
 		"AWS_ENDPOINT_URL_SQS=" + stack.SNSEndpoint,
 		"AWS_ENDPOINT_URL_S3=" + stack.S3Endpoint,

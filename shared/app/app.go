@@ -30,6 +30,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
+	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/deadlines"
 	"github.com/kabinet/kabinet/shared/app/erasing"
@@ -52,6 +53,9 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/reminders"
 	"github.com/kabinet/kabinet/shared/domain/sharing"
+	"github.com/kabinet/kabinet/shared/domain/stats"
+	"github.com/kabinet/kabinet/shared/domain/stats/agencystats"
+	"github.com/kabinet/kabinet/shared/domain/stats/inststats"
 	"github.com/kabinet/kabinet/shared/domain/ticket"
 )
 
@@ -69,6 +73,9 @@ type Services struct {
 	// nil leaves them unsigned.
 	PDFSigner bookinghttp.PDFSigner
 	Orgs      *orgs.Service
+	// Stats reads the managers' dashboards' counters (the applications,
+	// booking and orgs functions each serve their scope's).
+	Stats *stats.Service
 	// Profiles gives downloads and bookings the caller's language when a
 	// request names none (the store, as in the booking and orgs
 	// functions).
@@ -107,6 +114,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 			log.Error("PDF signing key unreadable; confirmations go unsigned", "error", err)
 		}
 	}
+	dashboards := &stats.Service{Store: statsstore.New(st.Store), Now: now}
 	return Services{
 		Documents: docs,
 		Family:    fam,
@@ -121,6 +129,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
 			Profiles:  st,
 			PDFSigner: pdf,
+			Stats:     inststats.Service{Service: dashboards, Places: places},
 		},
 		PDFSigner: pdf,
 		// applications reads profiles and documents and renews documents
@@ -128,7 +137,8 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// office is checked against the directory.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
 			Log: log, Publisher: core.Publisher(c, cl), Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
-		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl)},
+		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl), Points: statsstore.New(st.Store)},
+		Stats:    dashboards,
 		Profiles: st,
 	}
 }
@@ -140,8 +150,8 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 		functions.Notifications: notifications.Handlers(s.Inbox),
 		functions.Booking:       bookinghttp.Handlers(s.Booking),
 		functions.Profile:       profile.Handlers(s.Documents, s.Family, s.Erasure),
-		functions.Applications:  applicationshttp.Handlers(s.Applications, s.PDFSigner),
-		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles),
+		functions.Applications:  applicationshttp.Handlers(s.Applications, s.PDFSigner, agencystats.Service{Service: s.Stats}),
+		functions.Orgs:          orgshttp.Handlers(s.Orgs, s.Profiles, s.Stats),
 	}
 }
 

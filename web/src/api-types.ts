@@ -1350,6 +1350,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agency/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's dashboard (managers, lead clerks)
+         * @description A manager of the agency (group manager, claim agency) or its lead clerk (group staff, claim agency, agencyRole lead) reads its aggregates: applications received, decided and withdrawn per day, processing time per service in calendar and working days against the service's term, the needs-information round trips, and the queue now (by status, by clerk, overdue). Aggregates only: no applicant's name, document or subject; clerks appear by their staff sub. The counters are kept from the table's change stream, so the figures trail the changes by seconds (asOf). A manager of another agency, plain staff and citizens are 403. One Query over the day range plus one read of the gauges, whatever the volume behind them.
+         */
+        get: operations["agencyStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/institutions/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The institution's dashboard (managers)
+         * @description A manager of the institution (group manager, claim institution) reads, per specialist and day, the slots offered, booked, cancelled by patients and by the institution, no-shows, visits and utilisation (booked and not cancelled over offered), the lead time from booking to visit and the waiting list now. Aggregates only: no patient appears. A manager of another institution, staff and citizens are 403.
+         */
+        get: operations["institutionStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's dashboard (managers, org admins)
+         * @description A manager of the organisation (group manager, claim org) or its admin (group orgadmin, claim org) reads the counts of employees' consented documents by status over time: one point per run of the weekly digest (org-digest persists the counts it sends). Counts only, never a person or a number. Another organisation's manager or admin, staff and citizens are 403.
+         */
+        get: operations["orgStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2474,6 +2534,133 @@ export interface components {
             /** @description Opaque cursor of the next page; absent on the last page. */
             nextCursor?: string;
         };
+        /** @description Whole days, from a histogram of counts per whole day; null when there is no sample. */
+        Percentiles: {
+            p50: number | null;
+            p90: number | null;
+            max: number | null;
+        };
+        AgencyStats: {
+            agency: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The service asked for; absent for every service. */
+            service?: string;
+            /**
+             * Format: date-time
+             * @description When the answer was read; the counters trail the table's changes by the stream's delay (seconds).
+             */
+            asOf: string;
+            /** @description Every day of the range, oldest first (zeros included). A day is the applicant's civil date of the change. */
+            days: components["schemas"]["AgencyStatsDay"][];
+            /** @description Every service of the agency (or the one asked for), from receipt to decision of the range's decisions. */
+            processing: components["schemas"]["AgencyStatsProcessing"][];
+            needsInfo: {
+                /** @description Requests for information answered (or ended) in the range. */
+                rounds: number;
+                calendarDays: components["schemas"]["Percentiles"];
+            };
+            /** @description Open applications now (received to invited) whose expected decision date has passed. */
+            overdue: number;
+            /** @description Now, whatever the range: open applications by status, by clerk (their staff sub) and unassigned. */
+            queue: {
+                byStatus: {
+                    [key: string]: number;
+                };
+                byClerk: {
+                    clerk: string;
+                    open: number;
+                }[];
+                unassigned: number;
+            };
+        };
+        AgencyStatsDay: {
+            /** Format: date */
+            date: string;
+            received: number;
+            /** @description approved (ready_for_pickup included) + rejected. */
+            decided: number;
+            approved: number;
+            rejected: number;
+            withdrawn: number;
+        };
+        AgencyStatsProcessing: {
+            service: string;
+            decided: number;
+            calendarDays: components["schemas"]["Percentiles"];
+            workingDays: components["schemas"]["Percentiles"];
+            /** @description The service's decision term; workingDays when it counts working days, calendarDays otherwise. */
+            term: {
+                workingDays?: number;
+                calendarDays?: number;
+            };
+        };
+        InstitutionStats: {
+            institution: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The specialist asked for; absent for all. */
+            specialist?: string;
+            /** Format: date-time */
+            asOf: string;
+            /** @description One row per specialist and day with anything offered or booked, oldest first. A day is the visit's (the slot's) civil date in the institution's zone. */
+            days: components["schemas"]["InstitutionStatsDay"][];
+            /** @description Every specialist of the institution (or the one asked for), the range's totals. */
+            specialists: components["schemas"]["InstitutionStatsSpecialist"][];
+        };
+        InstitutionStatsDay: {
+            /** Format: date */
+            date: string;
+            specialistId: string;
+            /** @description Places in the slots of the day. */
+            offered: number;
+            /** @description Bookings for the day, cancelled ones included. */
+            booked: number;
+            cancelledByPatient: number;
+            cancelledByInstitution: number;
+            noShows: number;
+            /** @description Visits that took place (completed). */
+            visits: number;
+            /** @description (booked - cancelled) / offered, 0 to 1 (0 when nothing was offered). */
+            utilisation: number;
+        };
+        InstitutionStatsSpecialist: {
+            id: string;
+            /** @description The specialist's public name from the directory. */
+            name: string;
+            offered: number;
+            booked: number;
+            cancelledByPatient: number;
+            cancelledByInstitution: number;
+            noShows: number;
+            visits: number;
+            utilisation: number;
+            leadTimeDays: components["schemas"]["Percentiles"];
+            /** @description Waiting-list entries naming this specialist, waiting or offered, now. */
+            waitlist: number;
+        };
+        OrgStats: {
+            org: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date-time */
+            asOf: string;
+            /** @description One point per digest run in the range, oldest first. */
+            points: {
+                /** Format: date */
+                date: string;
+                /** @description Consented documents by status (valid, expiring, expired, ...), as the digest counted them. */
+                byStatus: {
+                    [key: string]: number;
+                };
+            }[];
+        };
     };
     responses: {
         /** @description Malformed request: unknown or mistyped field, bad query value, invalid JSON. */
@@ -2615,6 +2802,10 @@ export interface components {
         IfMatch: string;
         /** @description Makes a retry return the first answer; reusing it for a different request is 409. */
         IdempotencyKey: string;
+        /** @description The first day (YYYY-MM-DD, in the scope's zone: Europe/Moscow for an agency and an organisation, the institution's own). Default: 29 days before to. The range is at most 366 days; to before from is 400. */
+        StatsFrom: string;
+        /** @description The last day, included (YYYY-MM-DD). Default: today in the scope's zone. */
+        StatsTo: string;
     };
     requestBodies: never;
     headers: {
@@ -5726,6 +5917,107 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    agencyStats: {
+        parameters: {
+            query?: {
+                /** @description The first day (YYYY-MM-DD, in the scope's zone: Europe/Moscow for an agency and an organisation, the institution's own). Default: 29 days before to. The range is at most 366 days; to before from is 400. */
+                from?: components["parameters"]["StatsFrom"];
+                /** @description The last day, included (YYYY-MM-DD). Default: today in the scope's zone. */
+                to?: components["parameters"]["StatsTo"];
+                /** @description A service code of the agency (GET /services): only its figures; absent: every service. An unknown code, or another agency's, is 400. */
+                service?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    institutionStats: {
+        parameters: {
+            query?: {
+                /** @description The first day (YYYY-MM-DD, in the scope's zone: Europe/Moscow for an agency and an organisation, the institution's own). Default: 29 days before to. The range is at most 366 days; to before from is 400. */
+                from?: components["parameters"]["StatsFrom"];
+                /** @description The last day, included (YYYY-MM-DD). Default: today in the scope's zone. */
+                to?: components["parameters"]["StatsTo"];
+                /** @description A specialist of the institution: only their figures; absent: every specialist. An unknown one, or another institution's, is 400. */
+                specialist?: string;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Error"];
+        };
+    };
+    orgStats: {
+        parameters: {
+            query?: {
+                /** @description The first day (YYYY-MM-DD, in the scope's zone: Europe/Moscow for an agency and an organisation, the institution's own). Default: 29 days before to. The range is at most 366 days; to before from is 400. */
+                from?: components["parameters"]["StatsFrom"];
+                /** @description The last day, included (YYYY-MM-DD). Default: today in the scope's zone. */
+                to?: components["parameters"]["StatsTo"];
+            };
+            header?: never;
+            path: {
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];

@@ -65,6 +65,7 @@ export const fieldMessages = {
   "same_slot": { en: "is the slot already booked", ru: "это уже ваше время" },
   "before_from": { en: "cannot be before from", ru: "не может быть раньше начала периода" },
   "range_too_long": { en: "makes the range longer than 31 days", ru: "делает диапазон длиннее 31 дня" },
+  "range_over_year": { en: "makes the range longer than 366 days", ru: "делает диапазон длиннее 366 дней" },
   "unknown_part_of_day": { en: "must be morning, afternoon or evening", ru: "должно быть утром, днём или вечером" },
   "invalid_point": { en: "must be <lat>,<lon>", ru: "должно быть <широта>,<долгота>" },
   "not_number": { en: "must be a number", ru: "должно быть числом" },

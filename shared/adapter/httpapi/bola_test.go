@@ -132,6 +132,7 @@ var bolaRows = map[string]bolaRow{
 	"GET /documents/{id}/shares":                     {class: bolaOwned, object: fxShare, status: 200},
 	"DELETE /documents/{id}/shares/{shareId}":        {class: bolaOwned, object: fxShare, status: 204, mutates: true},
 	"GET /institutions/{id}/shared-documents":        {class: bolaStaff, object: fxInstitution, why: "staff of the institution documents are shared with"},
+	"GET /institutions/{id}/stats":                   {class: bolaStaff, object: fxInstitution, why: "managers of the institution: its counts"},
 	"GET /institutions/{id}/shared-documents/{shareId}": {class: bolaStaff, object: fxSharedWith,
 		why: "staff of the institution the document is shared with; institution ids are public, so a citizen's refusal reveals nothing"},
 	// inbox
@@ -182,6 +183,7 @@ var bolaRows = map[string]bolaRow{
 	// consents and organisations
 	"DELETE /consents/{id}":                    {class: bolaOwned, object: fxConsent, status: 204, mutates: true},
 	"GET /organizations/{orgId}/documents":     {class: bolaStaff, object: fxOrganisation, why: "administrators of the organisation"},
+	"GET /organizations/{orgId}/stats":         {class: bolaStaff, object: fxOrganisation, why: "managers and administrators of the organisation: its counts"},
 	"GET /organizations/{orgId}/documents.csv": {class: bolaStaff, object: fxOrganisation, why: "administrators of the organisation"},
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/kabinet/kabinet/internal/actions"
 	"github.com/kabinet/kabinet/internal/devapi"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
+	"github.com/kabinet/kabinet/internal/streamfeed"
 	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/objects"
@@ -123,6 +124,8 @@ type env struct {
 	// ticketKey signs the booking routes' QR codes; ticketPub verifies them.
 	ticketKey ed25519.PrivateKey
 	ticketPub ed25519.PublicKey
+	// feed reads the table's stream into the stats aggregator (aggregate).
+	feed *streamfeed.Feed
 }
 
 // defaultNow is noon in Moscow on 2026-06-15.

@@ -128,6 +128,7 @@ var reasons = map[errs.Reason][2]string{
 	"too_many_signatures":           {"This file holds the maximum number of signatures", "К файлу добавлено максимальное число подписей"},                                                                                                                   // files.ReasonTooManySigs
 	"file_refused":                  {"The file that arrived is not the one declared; it was deleted", "Загруженный файл не совпал с заявленным и удалён"},                                                                                                   // files.ReasonRefused
 	"share_ended":                   {"This share was revoked or has expired", "Доступ к документу отозван или истёк"},                                                                                                                                       // sharing.ReasonShareEnded
+	"manager_only":                  {"Only a manager of this agency, institution or organisation may see its figures", "Эти показатели доступны только руководителю этого ведомства, учреждения или организации"},                                           // stats.ReasonManagerOnly
 }
 
 // internalReasons never refine a problem (keyed by value, as reasons): they steer their caller (a
@@ -141,6 +142,7 @@ var internalReasons = map[errs.Reason]bool{
 	"confirmation_taken": true, // booking.ReasonConfirmationTaken
 	"same_wait":          true, // booking.ReasonSameWait
 	"bad_key":            true, // ticket.ReasonBadKey
+	"record_applied":     true, // statsstore.reasonApplied: a stream record applied before, left out of its chunk
 	"malformed_payload":  true, // ticket.ReasonMalformedPayload
 	"bad_signature":      true, // ticket.ReasonBadSignature
 	"empty_payload":      true, // qrpng.ReasonEmptyPayload
@@ -218,6 +220,7 @@ var fieldMessages = map[string][2]string{
 	"same_slot":                     {"is the slot already booked", "это уже ваше время"},
 	"before_from":                   {"cannot be before from", "не может быть раньше начала периода"},
 	"range_too_long":                {"makes the range longer than 31 days", "делает диапазон длиннее 31 дня"},
+	"range_over_year":               {"makes the range longer than 366 days", "делает диапазон длиннее 366 дней"},
 	"unknown_part_of_day":           {"must be morning, afternoon or evening", "должно быть утром, днём или вечером"},
 	"invalid_point":                 {"must be <lat>,<lon>", "должно быть <широта>,<долгота>"},
 	"not_number":                    {"must be a number", "должно быть числом"},

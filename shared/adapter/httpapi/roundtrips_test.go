@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/ddbcapacity"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/objects"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
@@ -524,6 +525,17 @@ var tripRows = map[string][]tripCase{
 	}),
 	"GET /agency/payments": trip(200, query, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: "/agency/payments?status=unmatched", token: f.e.agencyStaff("gibdd")}
+	}),
+	// the dashboards: the day range's Query and the gauges' GetItem at once
+	"GET /agency/stats": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: "/agency/stats?from=2026-03-01&to=2026-06-15", token: f.e.manager(httpapi.Identity{Agency: "fns"})}
+	}),
+	"GET /institutions/{id}/stats": trip(200, getQuery, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /institutions/{id}/stats", kgdPoly) + "?from=2026-03-01&to=2026-06-15",
+			token: f.e.manager(httpapi.Identity{Institution: kgdPoly})}
+	}),
+	"GET /organizations/{orgId}/stats": trip(200, query, func(f *tripFixtures, sub string) req {
+		return req{method: "GET", path: tripPath("GET /organizations/{orgId}/stats", "acme"), token: f.e.manager(httpapi.Identity{Org: "acme"})}
 	}),
 	"GET /agency/applications": trip(200, query, func(f *tripFixtures, sub string) req {
 		f.submitted(sub)

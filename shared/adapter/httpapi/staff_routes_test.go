@@ -20,6 +20,9 @@ const (
 	roleAgencyStaff      staffRole = "staff of the application's agency"
 	roleAgencyLead       staffRole = "lead clerk of the application's agency"
 	roleOrgAdmin         staffRole = "administrator of the organisation"
+	roleAgencyManager    staffRole = "manager of the agency"
+	roleInstManager      staffRole = "manager of the institution"
+	roleOrgManager       staffRole = "manager of the organisation"
 )
 
 // staffRoute is one route reserved to staff, org admins or admins: who may
@@ -71,6 +74,12 @@ var staffRoutes = map[string]staffRoute{
 		why: "institutions are public directory entries: refusing reveals nothing, and the share is looked up only for its own staff"},
 	"GET /institutions/{id}/shared-documents": {role: roleInstitutionStaff, other: 403, otherSlug: "other-institution",
 		why: "institutions are public directory entries: refusing reveals nothing"},
+	"GET /agency/stats": {role: roleAgencyManager, other: 200,
+		why: "the dashboard is the caller's own agency's (from the token): another agency's manager sees its own, counts only"},
+	"GET /institutions/{id}/stats": {role: roleInstManager, other: 403, otherSlug: "manager-only",
+		why: "institutions are public directory entries: refusing reveals nothing"},
+	"GET /organizations/{orgId}/stats": {role: roleOrgManager, other: 403, otherSlug: "manager-only",
+		why: "organisation ids are not secret"},
 }
 
 // TestStaffRoutesAuthorization proves function-level authorization (OWASP
@@ -139,6 +148,9 @@ func TestStaffRoutesAuthorization(t *testing.T) {
 		roleAgencyStaff:      {e.agencyStaff(agency), e.agencyStaff(other)},
 		roleAgencyLead:       {e.agencyLead(agency), e.agencyLead(other)},
 		roleOrgAdmin:         {e.admin("boss", org), e.admin("boss2", otherOrg)},
+		roleAgencyManager:    {e.manager(httpapi.Identity{Agency: agency}), e.manager(httpapi.Identity{Agency: other})},
+		roleInstManager:      {e.manager(httpapi.Identity{Institution: inst}), e.manager(httpapi.Identity{Institution: otherInst})},
+		roleOrgManager:       {e.manager(httpapi.Identity{Org: org}), e.manager(httpapi.Identity{Org: otherOrg})},
 	}
 	citizen := e.token("alice") // the booking's and the application's owner, and the consenting employee
 

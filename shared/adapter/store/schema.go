@@ -29,11 +29,16 @@ type Index struct {
 	SK   string
 }
 
-// TableSchema is the table's key schema, indexes and TTL attribute.
+// TableSchema is the table's key schema, indexes, TTL attribute and
+// change stream.
 type TableSchema struct {
 	PK, SK       string
 	Indexes      []Index
 	TTLAttribute string
+	// Stream is what the table's change stream carries of each change;
+	// the stats aggregator reads both images (what a change moves is
+	// what the new item counts less what the old one did).
+	Stream types.StreamViewType
 }
 
 // Names of the indexes.
@@ -66,6 +71,7 @@ var Schema = TableSchema{
 		{Name: GSI1, PK: "gsi1pk", SK: "gsi1sk"},
 	},
 	TTLAttribute: "expiresAt",
+	Stream:       types.StreamViewTypeNewAndOldImages,
 }
 
 // CreateTableInput describes the table for the DynamoDB API (local stack and
@@ -79,6 +85,7 @@ func (s TableSchema) CreateTableInput(name string) *dynamodb.CreateTableInput {
 			{AttributeName: aws.String(s.PK), KeyType: types.KeyTypeHash},
 			{AttributeName: aws.String(s.SK), KeyType: types.KeyTypeRange},
 		},
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: s.Stream},
 	}
 	for _, ix := range s.Indexes {
 		attrs[ix.PK], attrs[ix.SK] = true, true
@@ -120,6 +127,9 @@ func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute); err != nil {
 		return fmt.Errorf("wait for table %s: %w", name, err)
 	}
+	if err := ensureStream(ctx, db, name); err != nil {
+		return err
+	}
 	_, err = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
 		TableName:               aws.String(name),
 		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(Schema.TTLAttribute), Enabled: aws.Bool(true)},
@@ -128,6 +138,24 @@ func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		return fmt.Errorf("enable ttl on %s: %w", name, err)
 	}
 	return nil
+}
+
+// ensureStream turns on the change stream of a table made before it had
+// one (a local table kept from an older checkout).
+func ensureStream(ctx context.Context, db *dynamodb.Client, name string) error {
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if sp := out.Table.StreamSpecification; sp != nil && aws.ToBool(sp.StreamEnabled) && sp.StreamViewType == Schema.Stream {
+		return nil
+	}
+	if _, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(name),
+		StreamSpecification: &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: Schema.Stream}}); err != nil {
+		return fmt.Errorf("enable the stream of %s: %w", name, err)
+	}
+	w := dynamodb.NewTableExistsWaiter(db, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
+	return w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute)
 }
 
 func isTTLAlreadyOn(err error) bool {

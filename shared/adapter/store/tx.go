@@ -178,3 +178,21 @@ func cancelled(op string, err error, fails, order []*errs.Error) error {
 	}
 	return &e
 }
+
+// Failed lists the failures of every item whose condition failed in err,
+// an error Run returned (nil for any other error): for a caller that
+// acts on each failed item, as the stats aggregator drops each record
+// whose marker shows it applied already and retries the rest.
+func (t *Tx) Failed(err error) []*errs.Error {
+	var tc *types.TransactionCanceledException
+	if !errors.As(err, &tc) {
+		return nil
+	}
+	var out []*errs.Error
+	for i, r := range tc.CancellationReasons {
+		if aws.ToString(r.Code) == "ConditionalCheckFailed" && i < len(t.fails) && t.fails[i] != nil {
+			out = append(out, t.fails[i])
+		}
+	}
+	return out
+}

@@ -67,6 +67,15 @@ type Service struct {
 	Now       func() time.Time
 	NewID     func() string
 	Publisher message.Publisher // for Digest; nil where a function sends none
+	// Points keeps what each digest counted, the organisation's dashboard
+	// over time (Digest); nil keeps none.
+	Points PointStore
+}
+
+// PointStore keeps an organisation's counts of consented documents by
+// status as one digest run found them, one point a day.
+type PointStore interface {
+	PutOrgPoint(ctx context.Context, org string, day civil.Date, byStatus map[string]int64) error
 }
 
 // Admin is who asks for an organisation's view: an administrator (group
@@ -375,8 +384,11 @@ type DigestSummary struct {
 // documents of each consented type are expiring and expired — and
 // publishes it with kind org_digest and attribute orgId, for the
 // organisation's subscribers. The message id is the organisation and the
-// ISO week, so a retried run is deduplicated by consumers.
-// Errors: Invalid (org id), Unavailable (publishing failed), Internal.
+// ISO week, so a retried run is deduplicated by consumers. The counts of
+// every status go to Points, the organisation's dashboard's point of the
+// day.
+// Errors: Invalid (org id), Unavailable (publishing failed), Internal, and
+// those of Points.
 func (s *Service) Digest(ctx context.Context, org string, now time.Time) (DigestSummary, error) {
 	const op = "orgs.Digest"
 	if !ValidOrgID(org) {
@@ -391,7 +403,9 @@ func (s *Service) Digest(ctx context.Context, org string, now time.Time) (Digest
 	}
 	y, w := now.UTC().ISOWeek()
 	sum := DigestSummary{OrgID: org, Week: fmt.Sprintf("%04d-W%02d", y, w), Counts: map[registry.DocType]TypeCounts{}, Truncated: truncated}
+	byStatus := map[string]int64{}
 	for _, r := range rows {
+		byStatus[string(r.Status)]++
 		c := sum.Counts[r.Type]
 		switch r.Status {
 		case registry.StatusExpiring:
@@ -409,8 +423,24 @@ func (s *Service) Digest(ctx context.Context, org string, now time.Time) (Digest
 	if failed := s.Publisher.Publish(ctx, []message.Message{msg}); failed[msg.ID] != nil {
 		return sum, errs.E(op, errs.Unavailable, failed[msg.ID])
 	}
+	// the dashboard's point: the day's in Moscow (a second run that day
+	// replaces it)
+	if s.Points != nil {
+		if err := s.Points.PutOrgPoint(ctx, org, civil.Of(now.In(pointZone)), byStatus); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
+
+// pointZone is the zone of an organisation's points' days (stats.AgencyZone).
+var pointZone = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Moscow")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
 // The digest goes to an organisation's subscribers, whose language
 // Kabinet does not know: it is written in Russian, then in English, each

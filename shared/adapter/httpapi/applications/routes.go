@@ -10,6 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/applications"
+	"github.com/kabinet/kabinet/shared/domain/stats/agencystats"
 )
 
 // Handlers are the applications function's handlers, by route: the
@@ -17,8 +18,9 @@ import (
 // applicant's answer to a request for information, the receipt PDF
 // (signed by pdf; nil leaves it unsigned), a lead clerk's reassignment,
 // renewals, the agency staff's queue and transitions, the files an answer
-// sent, and the payments that did not settle an accrual exactly.
-func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
+// sent, the payments that did not settle an accrual exactly, and the
+// agency's dashboard (dashboards).
+func Handlers(svc *applications.Service, pdf PDFSigner, dashboards agencystats.Service) httpapi.Handlers {
 	// The receipt is written for its reader: the language the request asks
 	// for, else the profile's.
 	var profiles httpapi.Profiles
@@ -45,5 +47,6 @@ func Handlers(svc *applications.Service, pdf PDFSigner) httpapi.Handlers {
 		"POST /applications/{id}/transitions":   handleApplicationTransition(svc),
 		"GET /agency/applications":              handleAgencyQueue(svc),
 		"GET /agency/payments":                  handleUnmatchedPayments(svc),
+		"GET /agency/stats":                     handleAgencyStats(dashboards),
 	}
 }

@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"github.com/kabinet/kabinet/shared/domain/stats/inststats"
 	"net/http"
 	"time"
 
@@ -27,6 +28,8 @@ type Deps struct {
 	// PDFSigner signs the confirmation PDF as Kabinet (PAdES), so a PDF
 	// reader shows it unchanged since issue; nil serves it unsigned.
 	PDFSigner PDFSigner
+	// Stats reads the institution's dashboard (GET /institutions/{id}/stats).
+	Stats inststats.Service
 }
 
 // PDFSigner signs a PDF Kabinet issues (shared/adapter/pades).

@@ -53,5 +53,6 @@ func Handlers(d Deps) httpapi.Handlers {
 		"DELETE /waitlist/{id}":                                 handleLeaveWaitlist(d),
 		"POST /waitlist/{id}/accept":                            lang(handleAcceptOffer(d)),
 		"POST /waitlist/{id}/decline":                           handleDeclineOffer(d),
+		"GET /institutions/{id}/stats":                          handleInstitutionStats(d.Stats),
 	}
 }

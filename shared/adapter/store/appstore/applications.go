@@ -247,6 +247,16 @@ func fromApplication(a applications.Application) applicationItem {
 	return it
 }
 
+// Application reads an application item (the stats aggregator reads them
+// off the table's stream). Errors: an item that does not unmarshal or parse.
+func Application(av map[string]types.AttributeValue) (applications.Application, error) {
+	var it applicationItem
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return applications.Application{}, err
+	}
+	return it.application()
+}
+
 func (it applicationItem) application() (applications.Application, error) {
 	a := applications.Application{ID: it.ID, Owner: store.TrimPrefix(it.PK, store.UserPrefix), ServiceCode: it.ServiceCode, Agency: it.Agency,
 		Fields: it.Fields, Status: applications.Status(it.Status), ReceiptNumber: it.ReceiptNumber, DocumentID: it.DocumentID, SubmittedAt: it.SubmittedAt,

@@ -88,6 +88,13 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
+// KindSlot is a slot item's kind attribute.
+const KindSlot = kindSlot
+
+// Slot reads a slot item (the stats aggregator reads them off the table's
+// stream). Errors: an attribute that does not read.
+func Slot(av map[string]types.AttributeValue) (booking.Slot, error) { return slotFromItem(av) }
+
 // slotFromItem reads a stored slot as attributevalue would into slotItem,
 // without reflection: the slots route reads hundreds per request, and
 // reflection was most of the handler's own time (BENCHMARKS.md, request
