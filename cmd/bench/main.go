@@ -91,7 +91,7 @@ func main() {
 }
 
 // stepNames name the parts of a run for -only, in the order they run.
-var stepNames = []string{"cold", "requests", "trips", "scan", "contention", "pipeline", "lateness"}
+var stepNames = []string{"cold", "requests", "trips", "scan", "contention", "pipeline", "lateness", "dashboards"}
 
 // run measures everything (or o.Only); the AWS environment must already point at the
 // emulators (o.Env is what the function binaries get).
@@ -113,6 +113,7 @@ func run(ctx context.Context, o options) (*report, error) {
 		{"contention", "booking contention", b.contention},
 		{"pipeline", "reminder pipeline scale-out", b.pipelineScaling},
 		{"lateness", "reminder lateness under a peak", b.pipelineLateness},
+		{"dashboards", "dashboards over volume", b.dashboards},
 	}
 	for _, s := range steps {
 		if len(o.Only) > 0 && !slices.Contains(o.Only, s.part) {

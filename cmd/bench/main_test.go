@@ -52,6 +52,21 @@ func TestQuickReport(t *testing.T) {
 			t.Errorf("%s: %.2f sequential round trips for %.2f calls per request", q.Name, q.Trips, q.Calls)
 		}
 	}
+	// a dashboard reads the same whatever the volume behind it
+	byRoute := map[string][]dashRow{}
+	for _, d := range rep.Dashboards {
+		byRoute[d.Route] = append(byRoute[d.Route], d)
+	}
+	if len(byRoute) != 2 {
+		t.Errorf("dashboards measured: %+v, want the agency's and the institution's", rep.Dashboards)
+	}
+	for route, rows := range byRoute {
+		for _, d := range rows[1:] {
+			if d.Items != rows[0].Items || d.Calls != rows[0].Calls || d.Items > 91 {
+				t.Errorf("%s: %+v after %d changes, %+v after %d: want the same reads, at most 90 days and the gauges", route, rows[0], rows[0].Changes, d, d.Changes)
+			}
+		}
+	}
 	if len(rep.Scans) == 0 {
 		t.Fatal("no scan measured")
 	}

@@ -30,6 +30,7 @@ type report struct {
 	Cost         costTable
 	Pipeline     []pipeResult // section 6, pipeline.go
 	Lateness     []lateRow
+	Dashboards   []dashRow // section 7, dashboards.go
 }
 
 // Section titles; the unit test checks that each is present.
@@ -41,6 +42,7 @@ var sections = []string{
 	"## 4. Booking contention",
 	"## 5. Cost on paper",
 	"## 6. Reminder pipeline",
+	"## 7. Dashboards",
 }
 
 // initTarget is the most a function's init may take, as a multiple of the
@@ -308,6 +310,7 @@ func (r *report) Markdown() string {
 	}
 	p("")
 	r.pipelineMarkdown(p)
+	r.dashboardsMarkdown(p)
 	return b.String()
 }
 

@@ -38,6 +38,7 @@ type Feed struct {
 	Apply func(ctx context.Context, batch []statsfeed.Change) (failed []string, err error)
 
 	mu    sync.Mutex
+	arn   *string           // the table's stream
 	after map[string]string // shard id → the sequence number of the last record applied
 	done  map[string]bool   // closed shards read to their end
 }
@@ -52,14 +53,17 @@ func (f *Feed) Drain(ctx context.Context) (int, error) {
 	if f.after == nil {
 		f.after, f.done = map[string]string{}, map[string]bool{}
 	}
-	desc, err := f.DB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(f.Table)})
-	if err != nil {
-		return 0, err
+	if f.arn == nil {
+		desc, err := f.DB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(f.Table)})
+		if err != nil {
+			return 0, err
+		}
+		if desc.Table.LatestStreamArn == nil {
+			return 0, fmt.Errorf("table %s has no stream", f.Table)
+		}
+		f.arn = desc.Table.LatestStreamArn
 	}
-	arn := desc.Table.LatestStreamArn
-	if arn == nil {
-		return 0, fmt.Errorf("table %s has no stream", f.Table)
-	}
+	arn := f.arn
 	var shards []streamtypes.Shard
 	var start *string
 	for {

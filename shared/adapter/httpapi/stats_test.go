@@ -225,3 +225,45 @@ func TestStatsAuthorization(t *testing.T) {
 		t.Errorf("default range %v..%v with %d days, want 2026-05-17..2026-06-15 with 30", s["from"], s["to"], len(s["days"].([]any)))
 	}
 }
+
+// TestStatsContract: the dashboards' answers, with figures in them, and
+// their refusals match openapi.yaml (the contract the web page is built
+// against).
+func TestStatsContract(t *testing.T) {
+	rec := &contractRecorder{}
+	e := newContractEnv(t, rec)
+	e.seedDirectory()
+	e.clock.Set(bookingMonday)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "12:00", nil, 30, 6, 1))
+	e.mustBook("u-ann", kgd(kgdTherapist, "2026-06-16 09:00"))
+	id := e.mustDraft("u-ann", "certificate_request", certificateFields())["id"].(string)
+	e.mustSubmit("u-ann", id)
+	clerk := e.agencyStaff("fns")
+	e.move(clerk, id, "processing", "")
+	e.move(clerk, id, "rejected", "Нет оснований")
+	e.do(req{method: "POST", path: "/waitlist", token: e.token("u-bob"), body: tripWait("2026-06-16")})
+	e.aggregate()
+	for _, r := range []struct {
+		path, token string
+		status      int
+	}{
+		{"/agency/stats?from=2026-06-01&to=2026-06-15", e.manager(httpapi.Identity{Agency: "fns"}), 200},
+		{"/agency/stats?service=certificate_request", e.agencyLead("fns"), 200},
+		{"/institutions/" + kgdPoly + "/stats?from=2026-06-15&to=2026-06-20", e.manager(httpapi.Identity{Institution: kgdPoly}), 200},
+		{"/institutions/" + kgdPoly + "/stats?specialist=" + kgdTherapist, e.manager(httpapi.Identity{Institution: kgdPoly}), 200},
+		{"/organizations/acme/stats", e.admin("boss", "acme"), 200},
+		{"/agency/stats?from=2026-06-10&to=2026-06-01", e.manager(httpapi.Identity{Agency: "fns"}), 400},
+		{"/institutions/" + kgdPoly + "/stats", e.staff(kgdPoly), 403},
+	} {
+		if got := e.do(req{method: "GET", path: r.path, token: r.token}); got.status != r.status {
+			t.Errorf("GET %s: %d, want %d: %s", r.path, got.status, r.status, got.body)
+		}
+	}
+	s := e.stats(e.manager(httpapi.Identity{Institution: kgdPoly}), "/institutions/"+kgdPoly+"/stats?from=2026-06-15&to=2026-06-20")
+	if len(s["days"].([]any)) == 0 || mustJSON(t, s) == "" {
+		t.Errorf("no days in %v", s)
+	}
+	for _, p := range rec.problems {
+		t.Errorf("contract: %s", p)
+	}
+}
