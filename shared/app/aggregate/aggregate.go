@@ -15,7 +15,6 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/statsstore"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/stats/changes"
-	"github.com/kabinet/kabinet/shared/domain/workdays"
 )
 
 // New is the aggregator on st's table: the Russian production calendar
@@ -25,7 +24,9 @@ func New(st *store.Store, now func() time.Time) *statsfeed.Aggregator {
 	places := &directory.Cache{Load: dirstore.New(st).LoadDirectory, Now: now}
 	return &statsfeed.Aggregator{
 		Store: statsstore.New(st),
-		Rules: changes.Rules{Calendar: workdays.MustRussia()},
+		// the production calendar: workdays.Default, parsed at the first
+		// decision counted, not at the function's start
+		Rules: changes.Rules{},
 		Zones: func(ctx context.Context) (func(string) string, error) {
 			idx, err := places.Index(ctx)
 			if err != nil {

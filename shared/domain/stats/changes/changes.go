@@ -41,7 +41,7 @@ func (r Rules) Of(it Item) stats.Counts {
 	case it.Application != nil:
 		cal := r.Calendar
 		if cal == nil {
-			cal = defaultCalendar
+			cal = workdays.Default()
 		}
 		agencystats.Of(c, *it.Application, cal)
 	case it.Booking != nil:
@@ -61,5 +61,3 @@ func (r Rules) Of(it Item) stats.Counts {
 // Change is what a change of one item from old to new moves: Of(new) -
 // Of(old).
 func (r Rules) Change(old, new Item) stats.Counts { return stats.Diff(r.Of(old), r.Of(new)) }
-
-var defaultCalendar = workdays.MustRussia()
