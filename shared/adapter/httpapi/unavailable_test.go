@@ -33,7 +33,9 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 	srv := httptest.NewServer(apiHandler(t, core.Config{Table: "any"}, cl, nil, func() time.Time { return defaultNow }, slog.New(slog.DiscardHandler), issuer.verifier.Authenticate))
 	t.Cleanup(srv.Close)
 	// staff of an institution, so staff routes reach the database too
-	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin}, Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
+	// (and a manager of all three, so the dashboards do)
+	tok, _ := issuer.Issue(httpapi.Identity{Sub: "alice", Groups: []string{"citizen", "staff", httpapi.GroupOrgAdmin, httpapi.GroupManager},
+		Institution: "inst-msk-01", Agency: "fns", Org: "acme"})
 
 	bodies := map[string]string{
 		"POST /documents":                                `{"type":"custom","title":"x"}`,
@@ -82,7 +84,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 				}
 				return "0190a6b2-0000-7000-8000-000000000000" // every id parameter, {fileId} and {shareId} too
 			})
-			if strings.HasPrefix(rt.Path(), "/institutions/{id}/shared-documents") {
+			if strings.HasPrefix(rt.Path(), "/institutions/{id}/shared-documents") || rt.Path() == "/institutions/{id}/stats" {
 				path = strings.Replace(path, "/institutions/0190a6b2-0000-7000-8000-000000000000", "/institutions/inst-msk-01", 1) // the token's institution
 			}
 			if rt.Method() == "GET" && strings.HasPrefix(rt.Path(), "/specialists/{id}/") {
