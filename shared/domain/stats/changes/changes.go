@@ -59,5 +59,19 @@ func (r Rules) Of(it Item) stats.Counts {
 }
 
 // Change is what a change of one item from old to new moves: Of(new) -
-// Of(old).
-func (r Rules) Change(old, new Item) stats.Counts { return stats.Diff(r.Of(old), r.Of(new)) }
+// Of(old), except for an application or a booking deleted: only an
+// account's erasure deletes one that counts (a deleted draft counts
+// nothing), and the days' figures are anonymous history (the visit took
+// place, the application was decided), so such a deletion takes back only
+// what the item holds on the gauges of now.
+func (r Rules) Change(old, new Item) stats.Counts {
+	d := stats.Diff(r.Of(old), r.Of(new))
+	if new == (Item{}) && (old.Application != nil || old.Booking != nil) {
+		for k := range d {
+			if !k.Now() {
+				delete(d, k)
+			}
+		}
+	}
+	return d
+}

@@ -141,7 +141,48 @@ func TestChange(t *testing.T) {
 	if !reflect.DeepEqual(made, rules.Of(old)) {
 		t.Errorf("an item made moves %v, want what it counts %v", made, rules.Of(old))
 	}
-	if gone := rules.Change(old, changes.Item{}); !reflect.DeepEqual(gone, stats.Diff(rules.Of(old), stats.Counts{})) {
-		t.Errorf("an item deleted moves %v", gone)
+	gauges := stats.Counts{}
+	for k, m := range stats.Diff(rules.Of(old), stats.Counts{}) {
+		if k.Now() {
+			gauges[k] = m
+		}
+	}
+	if gone := rules.Change(old, changes.Item{}); len(gauges) == 0 || !reflect.DeepEqual(gone, gauges) {
+		t.Errorf("an open application erased moves %v, want only its gauges back %v", gone, gauges)
+	}
+}
+
+// TestErasureKeepsTheDays: an account's erasure deletes its applications
+// and bookings; the days they counted on keep their figures (anonymous
+// history), the gauges of now let go of them, and any other item deleted
+// (a slot, a waiting-list entry) takes back all it counted.
+func TestErasureKeepsTheDays(t *testing.T) {
+	decided := app(applications.StatusApproved, "clerk", submitted, entry("2026-06-16 09:00", rcvd, proc), entry("2026-06-17 09:00", proc, applications.StatusApproved))
+	visit := &booking.Booking{ID: "b1", Owner: "ann", InstitutionID: "inst-kgd-01", SpecialistID: "spec-1", TimeZone: "Europe/Kaliningrad",
+		Start: time.Date(2026, 6, 18, 7, 0, 0, 0, time.UTC), CreatedAt: time.Date(2026, 6, 15, 21, 30, 0, 0, time.UTC), Status: booking.Completed}
+	slot := &booking.Slot{SpecialistID: "spec-1", InstitutionID: "inst-kgd-01", Start: time.Date(2026, 6, 18, 7, 0, 0, 0, time.UTC), Capacity: 1}
+	for _, tc := range []struct {
+		name string
+		item changes.Item
+	}{
+		{"a decided application", changes.Item{Application: decided}},
+		{"a visit", changes.Item{Booking: visit}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(rules.Of(tc.item)) == 0 {
+				t.Fatalf("%s counts nothing: the case proves nothing", tc.name)
+			}
+			for k := range rules.Change(tc.item, changes.Item{}) {
+				if !k.Now() {
+					t.Errorf("erasing %s moves the day %v", tc.name, k)
+				}
+			}
+		})
+	}
+	if len(rules.Of(changes.Item{Slot: slot})) == 0 {
+		t.Fatal("a slot counts nothing: the case proves nothing")
+	}
+	if got, want := rules.Change(changes.Item{Slot: slot}, changes.Item{}), stats.Diff(rules.Of(changes.Item{Slot: slot}), stats.Counts{}); !reflect.DeepEqual(got, want) {
+		t.Errorf("a slot deleted moves %v, want all it offered back %v", got, want)
 	}
 }
