@@ -355,14 +355,23 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/cancel", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"reason": "Передумал"}}
 	}),
-	"POST /bookings/{id}/visit": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
-		slot := f.slot()
-		id := f.e.mustBook(sub, slot)["id"].(string)
-		_, start, _ := booking.ParseSlotID(slot)
-		f.e.clock.Set(start.Add(20 * time.Minute))
-		return req{method: "POST", path: tripPath("POST /bookings/{id}/visit", id), token: f.e.staff(kgdPoly),
-			body: staffRoutes["POST /bookings/{id}/visit"].body}
-	}),
+	// Staff name the booking by id alone: its reference (the owner) with
+	// the staff member's profile (the answer's language), then the booking
+	// (with the patient's profile when the visit gives documents), then the
+	// transaction. The directory's cache is loaded first at the visit's
+	// time (it is refreshed every few minutes, not per request).
+	"POST /bookings/{id}/visit": {
+		{name: "no documents", status: 200, want: [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return f.visit(sub, staffRoutes["POST /bookings/{id}/visit"].body)
+			}},
+		{name: "an act and a prescription: the patient's profile with the booking", status: 200,
+			want: [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return f.visit(sub, map[string]any{"outcome": "completed", "act": "Осмотр проведён",
+					"prescriptions": []any{map[string]any{"drug": "Ибупрофен", "until": "2026-07-31"}}})
+			}},
+	},
 	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustBook(sub, kgd(kgdPediatric, "2026-06-18 11:00"))["id"].(string)
 		f.e.absence(kgdPoly, kgdPediatric, "2026-06-18", "2026-06-18")
@@ -625,7 +634,7 @@ var tripsOver = map[string]string{
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
 	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three, the person's bookings after their sequence, the transaction, then a query",
 	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
-	"POST /bookings/{id}/visit":                         "two reads, then a GetItem, then a query, then the transaction",
+	"POST /bookings/{id}/visit":                         "staff name the booking by id alone: its reference (the owner), then the booking (with the patient's profile when the visit gives documents), then the transaction",
 	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five, the person's bookings after their sequence, then the transaction",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
@@ -756,6 +765,24 @@ func (f *tripFixtures) visited(sub string) string {
 		f.e.t.Fatalf("close the visit: %d %s", r.status, r.body)
 	}
 	return id
+}
+
+// visit books a slot for sub, sets the clock 20 minutes into it (the
+// directory's cache loaded at that time) and returns staff's request to
+// close the visit with body.
+func (f *tripFixtures) visit(sub string, body any) req {
+	f.e.t.Helper()
+	slot := f.slot()
+	id := f.e.mustBook(sub, slot)["id"].(string)
+	_, start, err := booking.ParseSlotID(slot)
+	if err != nil {
+		f.e.t.Fatal(err)
+	}
+	f.e.clock.Set(start.Add(20 * time.Minute))
+	if r := f.e.do(req{method: "GET", path: tripPath("GET /specialists/{id}", kgdTherapist), token: f.e.token(sub)}); r.status != http.StatusOK {
+		f.e.t.Fatalf("the directory: %d %s", r.status, r.body)
+	}
+	return req{method: "POST", path: tripPath("POST /bookings/{id}/visit", id), token: f.e.staff(kgdPoly), body: body}
 }
 
 func (f *tripFixtures) submitted(sub string) string {

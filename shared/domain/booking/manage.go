@@ -413,9 +413,26 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id string, in Visit
 	if !st.IsStaff {
 		return Booking{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
-	b, err := s.Store.FindBooking(ctx, id)
+	// The owner from the booking's reference, then the booking and, when
+	// the visit may give documents, the patient's profile (their titles'
+	// language, their reminders' zone) at once.
+	owner, err := s.Store.BookingOwner(ctx, id)
 	if err != nil {
 		return Booking{}, err
+	}
+	var (
+		b                 Booking
+		ploc              *time.Location
+		plang             string
+		getErr, personErr error
+	)
+	reads := []func() error{func() error { b, getErr = s.Store.GetBooking(ctx, owner, id); return nil }}
+	if strings.TrimSpace(in.Act) != "" || len(in.Prescriptions) > 0 {
+		reads = append(reads, func() error { ploc, plang, personErr = s.person(ctx, owner); return nil })
+	}
+	_ = parallel.Do(reads...)
+	if getErr != nil {
+		return Booking{}, getErr
 	}
 	if b.InstitutionID != st.Institution {
 		return Booking{}, errs.E(op, errs.NotFound, nil) // not theirs to see
@@ -438,10 +455,10 @@ func (s *Service) RecordVisit(ctx context.Context, st Staff, id string, in Visit
 	loc, language := zone(inst.TimeZone), ""
 	if in.Act != "" || len(rx) > 0 {
 		// the documents' titles in the patient's language, their reminders
-		// at 09:00 in the patient's zone
-		ploc, plang, err := s.person(ctx, b.Owner)
-		if err != nil {
-			return Booking{}, err
+		// at 09:00 in the patient's zone (read above: a trimmed act was
+		// given, or prescriptions)
+		if personErr != nil {
+			return Booking{}, personErr
 		}
 		if ploc != nil {
 			loc = ploc

@@ -43,8 +43,9 @@ type Store interface {
 	Replay(ctx context.Context, owner string, idem *idempotency.Key) (b Booking, ok bool, err error)
 	// GetBooking errors: NotFound (also for someone else's).
 	GetBooking(ctx context.Context, owner, id string) (Booking, error)
-	// FindBooking finds a booking by id alone, for staff. Errors: NotFound.
-	FindBooking(ctx context.Context, id string) (Booking, error)
+	// BookingOwner is whose booking id is (its reference), for staff who
+	// name a booking by id alone. Errors: NotFound, Unavailable, Internal.
+	BookingOwner(ctx context.Context, id string) (string, error)
 	// ListBookings returns all of a person's bookings.
 	ListBookings(ctx context.Context, owner string) ([]Booking, error)
 	// PersonSeq is owner's patient's booking sequence (patient "" the

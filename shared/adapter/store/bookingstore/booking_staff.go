@@ -15,13 +15,13 @@ import (
 
 // What staff read: a booking by id alone, and a specialist's day.
 
-// FindBooking implements booking.Store.
-func (s *Store) FindBooking(ctx context.Context, id string) (booking.Booking, error) {
+// BookingOwner implements booking.Store: the booking's reference item.
+func (s *Store) BookingOwner(ctx context.Context, id string) (string, error) {
 	var ref refItem
-	if err := s.Get(ctx, "store.FindBooking", bookingRefPK(id), refSK, &ref); err != nil {
-		return booking.Booking{}, err
+	if err := s.Get(ctx, "store.BookingOwner", bookingRefPK(id), refSK, &ref); err != nil {
+		return "", err
 	}
-	return s.GetBooking(ctx, ref.Owner, id)
+	return ref.Owner, nil
 }
 
 // DayBookings implements booking.Store through gsi1.
