@@ -425,7 +425,7 @@ var tripRows = map[string][]tripCase{
 		f.pendingPhone(sub, "+79161230002")
 		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms"}}
 	}),
-	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems", "UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /profile/contacts/sharers/{sharerId}", f.e.sharer(sub)), token: f.e.token(sub)}
 	}),
 	"GET /family": trip(200, getQuery, func(f *tripFixtures, sub string) req {
@@ -642,7 +642,7 @@ var tripsOver = map[string]string{
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
 	"POST /profile/contacts/verify":                     "uncounted: 7 trips one after another",
 	"POST /profile/contacts/resend":                     "uncounted: 7 trips one after another",
-	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, its verified contacts' records (at once), the contact's record again for its version (the unsubscription's optimistic write), the transaction, then the sharer's profile unverified",
+	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /bookings":                                    "the booking sequence and the rest at once, then the person's bookings after it (the overlap rule under concurrency), then the transaction",
 	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",

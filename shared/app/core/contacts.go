@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/verify"
 )
@@ -198,6 +199,91 @@ func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string) (s
 		return arn, nil
 	}
 	return "", errs.E(op, errs.Unavailable, last)
+}
+
+// Expel removes the sharer match picks from endpoint on channel, when
+// owner is its first sharer (its owner, who cannot be expelled), as
+// Unsubscribe does: the filter narrowed first, then the record written on
+// condition that it is unchanged; and with that write, at once, the
+// person's proof of the endpoint taken back (store.Unverify: only if
+// their profile still has endpoint). Taking the proof back before the
+// record is written is safe: the filter keeps them out already, and an
+// unverified contact is addressed nothing; a lost race starts over from
+// the record, and one whose winner removed the person already finds
+// nothing left but the proof. The record is read once per attempt (the
+// first is the request's only read of it).
+//
+// Errors: Unavailable when SNS or the store is down or the endpoint kept
+// changing under us; Internal.
+func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, match func(user string) bool) (bool, error) {
+	const op = "contacts.Expel"
+	var (
+		last       error
+		user       string // the person matched, once found
+		unverified bool
+	)
+	unverify := func() error {
+		if unverified {
+			return nil
+		}
+		err := c.store.Unverify(ctx, user, channel, endpoint)
+		unverified = err == nil
+		return err
+	}
+	for attempt := range contactAttempts {
+		if err := pause(ctx, attempt); err != nil {
+			return user != "", errs.E(op, errs.Unavailable, err)
+		}
+		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+		if err != nil {
+			return user != "", err
+		}
+		i := -1
+		if found && len(rec.Users) > 1 && rec.Users[0] == owner {
+			if user == "" {
+				if j := slices.IndexFunc(rec.Users[1:], match); j >= 0 {
+					user = rec.Users[1+j]
+				}
+			}
+			i = slices.Index(rec.Users, user)
+		}
+		switch {
+		case user == "":
+			return false, nil // nobody of this contact's, or not owner's to remove
+		case i < 1:
+			// removed meanwhile (or owner no longer first): only the proof
+			// may be left to take back
+			return true, unverify()
+		}
+		rest := slices.Delete(slices.Clone(rec.Users), i, i+1)
+		since := maps.Clone(rec.Since)
+		delete(since, user)
+		arn, err := c.apply(ctx, rec, rest, channel, endpoint)
+		if retry(err) {
+			last = err
+			continue
+		}
+		if err != nil {
+			return true, err
+		}
+		var (
+			lost           bool
+			recErr, unvErr error
+		)
+		_ = parallel.Do(
+			func() error { lost, recErr = c.record(ctx, channel, endpoint, rec, arn, rest, since); return nil },
+			func() error { unvErr = unverify(); return nil },
+		)
+		if lost {
+			last = recErr
+			continue
+		}
+		if recErr != nil {
+			return true, recErr
+		}
+		return true, unvErr
+	}
+	return true, errs.E(op, errs.Unavailable, last)
 }
 
 // Sharers lists who verified endpoint on channel, in the order they joined.

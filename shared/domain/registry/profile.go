@@ -30,6 +30,13 @@ type Contacts interface {
 	// was given as subscription; others sharing it keep receiving.
 	// Removing what is not there is not an error.
 	Unsubscribe(ctx context.Context, owner, channel, endpoint, subscription string) error
+	// Expel removes from endpoint's sharers the one match picks (never
+	// the first, who verified it first: its owner), when owner is the
+	// first, as Unsubscribe removes a person, and takes back that person's
+	// proof of endpoint (as Verifications.Unverify) at once with recording
+	// their leaving. found is false when owner is not endpoint's first
+	// sharer or nobody else matched. Errors: Unavailable, Internal.
+	Expel(ctx context.Context, owner, channel, endpoint string, match func(user string) bool) (found bool, err error)
 	// Sharers lists who verified endpoint, in the order they did (the
 	// first is its owner). Errors: Unavailable, Internal.
 	Sharers(ctx context.Context, channel, endpoint string) ([]Sharer, error)

@@ -370,6 +370,10 @@ func (c *recordingContacts) Sharers(context.Context, string, string) ([]registry
 	return nil, nil
 }
 
+func (c *recordingContacts) Expel(context.Context, string, string, string, func(string) bool) (bool, error) {
+	return false, nil // nobody shares: Sharers lists no one
+}
+
 func (c *recordingContacts) Unsubscribe(_ context.Context, owner, channel, endpoint, sub string) error {
 	c.log.add("unsubscribe %s %s %s %s", owner, channel, endpoint, sub)
 	return nil

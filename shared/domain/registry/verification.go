@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -328,36 +329,31 @@ func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error 
 	if s.Contacts == nil || s.Verifications == nil {
 		return errs.E(op, errs.NotFound)
 	}
-	// both contacts' sharers at once
+	// Both verified contacts at once, each read once (the record names
+	// its sharers and is the version their removal is written against);
+	// sharer's id names one person of one contact (sharerID), so at most
+	// one matches.
 	channels := []string{ChannelSMS, ChannelEmail}
-	all := make([][]Sharer, len(channels))
-	reads := make([]func() error, len(channels))
+	found := make([]bool, len(channels))
+	expel := make([]func() error, len(channels))
 	for i, channel := range channels {
-		reads[i] = func() (err error) {
-			if addr, verified := p.contact(channel); addr != "" && verified {
-				all[i], err = s.Contacts.Sharers(ctx, channel, addr)
+		expel[i] = func() (err error) {
+			addr, verified := p.contact(channel)
+			if addr == "" || !verified {
+				return nil
 			}
+			found[i], err = s.Contacts.Expel(ctx, owner, channel, addr, func(user string) bool {
+				return user != owner && sharerID(channel, addr, user) == sharer
+			})
 			return err
 		}
 	}
-	if err := parallel.Do(reads...); err != nil {
-		return err
+	err = parallel.Do(expel...)
+	if slices.Contains(found, true) {
+		return nil
 	}
-	for i, channel := range channels {
-		addr, _ := p.contact(channel)
-		sharers := all[i]
-		if len(sharers) == 0 || sharers[0].User != owner {
-			continue
-		}
-		for _, sh := range sharers[1:] {
-			if sharerID(channel, addr, sh.User) != sharer {
-				continue
-			}
-			if err := s.Contacts.Unsubscribe(ctx, sh.User, channel, addr, ""); err != nil {
-				return err
-			}
-			return s.Verifications.Unverify(ctx, sh.User, channel, addr)
-		}
+	if err != nil {
+		return err
 	}
 	return errs.E(op, errs.NotFound)
 }
