@@ -353,9 +353,11 @@ const filesBucket = "kabinet-files-local"
 
 // ensureBucket creates bucket on the local S3 unless it is there already.
 func ensureBucket(ctx context.Context, cl core.Clients, bucket, webOrigin string) error {
-	b := objects.New(cl.AWS, bucket, true, time.Now)
-	if _, err := b.S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		if _, err := b.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+	// Buckets are made with the SDK's S3 client: the local runner may link
+	// it (the functions' adapter, shared/adapter/objects, does not).
+	b := s3.NewFromConfig(cl.AWS, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := b.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		if _, err := b.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 			return fmt.Errorf("create bucket %s: %w", bucket, err)
 		}
 	}
@@ -363,7 +365,7 @@ func ensureBucket(ctx context.Context, cl core.Clients, bucket, webOrigin string
 	// the stack's bucket CORS allows its origin; the port changes from run
 	// to run, so it is set each time.
 	origins := []string{webOrigin, strings.Replace(webOrigin, "127.0.0.1", "localhost", 1)}
-	if _, err := b.S3.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &s3types.CORSConfiguration{
+	if _, err := b.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &s3types.CORSConfiguration{
 		CORSRules: []s3types.CORSRule{{AllowedMethods: []string{"PUT", "GET", "HEAD"}, AllowedOrigins: origins,
 			AllowedHeaders: []string{"*"}, ExposeHeaders: []string{"ETag"}, MaxAgeSeconds: aws.Int32(600)}},
 	}}); err != nil {

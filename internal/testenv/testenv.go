@@ -150,7 +150,8 @@ func Bucket(t *testing.T, cl core.Clients, prefix string) string {
 	_, _ = rand.Read(b[:])
 	name := prefix + "-" + hex.EncodeToString(b[:])
 	client := objects.New(cl.AWS, name, true, time.Now)
-	if _, err := client.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+	sdk := s3.NewFromConfig(cl.AWS, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := sdk.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -158,7 +159,7 @@ func Bucket(t *testing.T, cl core.Clients, prefix string) string {
 		for _, p := range []string{"files/", "staging/", "issued/"} {
 			_ = client.DeletePrefix(ctx, p)
 		}
-		_, _ = client.S3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
+		_, _ = sdk.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(name)})
 	})
 	return name
 }
@@ -166,14 +167,9 @@ func Bucket(t *testing.T, cl core.Clients, prefix string) string {
 // Objects lists every key in bucket, for tests that prove erasure left none.
 func Objects(t *testing.T, cl core.Clients, bucket string) []string {
 	t.Helper()
-	client := objects.New(cl.AWS, bucket, true, time.Now)
-	out, err := client.S3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	keys, err := objects.New(cl.AWS, bucket, true, time.Now).List(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
-	}
-	var keys []string
-	for _, o := range out.Contents {
-		keys = append(keys, aws.ToString(o.Key))
 	}
 	return keys
 }

@@ -2,36 +2,36 @@
 // and GET URLs, and the reads, copies and deletes the server itself makes.
 // Endpoints come from the SDK's own variables (AWS_ENDPOINT_URL_S3); against
 // an emulator the bucket goes in the path (PathStyle), as S3-compatible
-// servers on a bare host:port need.
+// servers on a bare host:port need. The calls go through internal/awss3
+// (S3's REST API signed by the SDK's v4 signer), not the SDK's S3 client,
+// whose package init every start of a function linking it would pay.
 package objects
 
 import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/kabinet/kabinet/internal/awss3"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/files"
 )
 
 // Bucket is one S3 bucket holding people's files.
 type Bucket struct {
-	S3      *s3.Client
-	presign *s3.PresignClient
-	Name    string
+	S3   awss3.Client
+	Name string
 	// Now is the clock presigned URLs are signed at (and expire from).
 	Now func() time.Time
 	// Versioned says the bucket keeps versions (it does in AWS): a delete
@@ -47,31 +47,11 @@ func PathStyle(getenv func(string) string) bool {
 	return getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
 }
 
-// New returns the bucket called name through cfg. The SDK computes no
-// checksums it is not asked for: the presigned PUT carries the one the
-// client declared, and S3-compatible servers differ on trailing checksums.
+// New returns the bucket called name through cfg. No checksum is computed
+// that is not asked for: the presigned PUT carries the one the client
+// declared, as the SDK's client did with checksums "when required".
 func New(cfg aws.Config, name string, pathStyle bool, now func() time.Time) *Bucket {
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
-		o.UsePathStyle = pathStyle
-		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-	})
-	b := &Bucket{S3: client, Name: name, Now: now}
-	b.presign = s3.NewPresignClient(client, func(o *s3.PresignOptions) {
-		o.Presigner = clockedSigner{signer: v4.NewSigner(), now: func() time.Time { return b.Now() }}
-	})
-	return b
-}
-
-// clockedSigner signs presigned URLs at the injected clock's time, so their
-// expiry follows Kabinet's clock (and a test can make an expired one).
-type clockedSigner struct {
-	signer *v4.Signer
-	now    func() time.Time
-}
-
-func (c clockedSigner) PresignHTTP(ctx context.Context, cr aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
-	return c.signer.PresignHTTP(ctx, cr, r, payloadHash, service, region, c.now(), optFns...)
+	return &Bucket{S3: awss3.Client{AWS: cfg, PathStyle: pathStyle}, Name: name, Now: now}
 }
 
 // PresignPut implements files.Objects. The URL is bound to the declared
@@ -82,19 +62,16 @@ func (b *Bucket) PresignPut(ctx context.Context, key string, spec files.PutSpec,
 	if err != nil {
 		return files.Presigned{}, errs.E(op, errs.Internal, err)
 	}
-	checksum := base64.StdEncoding.EncodeToString(sum)
 	now := b.Now()
-	req, err := b.presign.PresignPutObject(ctx, &s3.PutObjectInput{
-		Bucket:         aws.String(b.Name),
-		Key:            aws.String(key),
-		ContentType:    aws.String(spec.ContentType),
-		ContentLength:  aws.Int64(spec.Size),
-		ChecksumSHA256: aws.String(checksum),
-	}, s3.WithPresignExpires(ttl))
+	h := http.Header{}
+	h.Set("Content-Type", spec.ContentType)
+	h.Set("X-Amz-Checksum-Sha256", base64.StdEncoding.EncodeToString(sum))
+	u, signed, err := b.S3.Presign(ctx, awss3.Request{Op: "PutObject", Method: http.MethodPut, Bucket: b.Name, Key: key,
+		Header: h, ContentLength: spec.Size}, now, ttl)
 	if err != nil {
 		return files.Presigned{}, mapErr(op, err)
 	}
-	return files.Presigned{URL: req.URL, Method: req.Method, Headers: clientHeaders(req.SignedHeader), ExpiresAt: now.Add(ttl)}, nil
+	return files.Presigned{URL: u, Method: http.MethodPut, Headers: clientHeaders(signed), ExpiresAt: now.Add(ttl)}, nil
 }
 
 // clientHeaders are the signed headers a client must send itself: Host is
@@ -118,16 +95,12 @@ func clientHeaders(h http.Header) map[string]string {
 func (b *Bucket) PresignGet(ctx context.Context, key, filename, contentType string, ttl time.Duration) (files.Presigned, error) {
 	const op = "objects.PresignGet"
 	now := b.Now()
-	req, err := b.presign.PresignGetObject(ctx, &s3.GetObjectInput{
-		Bucket:                     aws.String(b.Name),
-		Key:                        aws.String(key),
-		ResponseContentDisposition: aws.String(ContentDisposition(filename)),
-		ResponseContentType:        aws.String(contentType),
-	}, s3.WithPresignExpires(ttl))
+	q := url.Values{"response-content-disposition": {ContentDisposition(filename)}, "response-content-type": {contentType}}
+	u, signed, err := b.S3.Presign(ctx, awss3.Request{Op: "GetObject", Method: http.MethodGet, Bucket: b.Name, Key: key, Query: q}, now, ttl)
 	if err != nil {
 		return files.Presigned{}, mapErr(op, err)
 	}
-	return files.Presigned{URL: req.URL, Method: req.Method, Headers: clientHeaders(req.SignedHeader), ExpiresAt: now.Add(ttl)}, nil
+	return files.Presigned{URL: u, Method: http.MethodGet, Headers: clientHeaders(signed), ExpiresAt: now.Add(ttl)}, nil
 }
 
 // ContentDisposition is an attachment header for name: an ASCII fallback
@@ -144,43 +117,41 @@ func ContentDisposition(name string) string {
 
 // Head implements files.Objects.
 func (b *Bucket) Head(ctx context.Context, key string) (files.ObjectInfo, error) {
-	out, err := b.S3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
+	res, err := b.S3.Do(ctx, awss3.Request{Op: "HeadObject", Method: http.MethodHead, Bucket: b.Name, Key: key})
 	if err != nil {
 		return files.ObjectInfo{}, mapErr("objects.Head", err)
 	}
-	return files.ObjectInfo{Size: aws.ToInt64(out.ContentLength), ContentType: aws.ToString(out.ContentType)}, nil
+	res.Body.Close()
+	size, _ := strconv.ParseInt(res.Header.Get("Content-Length"), 10, 64)
+	return files.ObjectInfo{Size: size, ContentType: res.Header.Get("Content-Type")}, nil
 }
 
 // Open implements files.Objects.
 func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
-	out, err := b.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
+	res, err := b.S3.Do(ctx, awss3.Request{Op: "GetObject", Method: http.MethodGet, Bucket: b.Name, Key: key})
 	if err != nil {
 		return nil, mapErr("objects.Open", err)
 	}
-	return out.Body, nil
+	return res.Body, nil
 }
 
 // Put stores body under key: for the server's own files (signed PDFs) and
 // for tests standing in for a laboratory. Errors: Unavailable, Internal.
 func (b *Bucket) Put(ctx context.Context, key, contentType string, body []byte) error {
-	_, err := b.S3.PutObject(ctx, &s3.PutObjectInput{
-		Bucket: aws.String(b.Name), Key: aws.String(key), ContentType: aws.String(contentType),
-		Body: strings.NewReader(string(body)), ContentLength: aws.Int64(int64(len(body))),
-	})
+	err := b.S3.DoXML(ctx, awss3.Request{Op: "PutObject", Method: http.MethodPut, Bucket: b.Name, Key: key,
+		Header: http.Header{"Content-Type": {contentType}}, Body: body}, nil)
 	return mapErr("objects.Put", err)
 }
 
 // Copy implements files.Objects.
 func (b *Bucket) Copy(ctx context.Context, src, dst string) error {
-	_, err := b.S3.CopyObject(ctx, &s3.CopyObjectInput{
-		Bucket: aws.String(b.Name), Key: aws.String(dst),
-		CopySource: aws.String(b.Name + "/" + escapeKey(src)),
-	})
+	err := b.S3.DoXML(ctx, awss3.Request{Op: "CopyObject", Method: http.MethodPut, Bucket: b.Name, Key: dst,
+		Header: http.Header{"X-Amz-Copy-Source": {b.Name + "/" + escapeKey(src)}}}, nil)
 	return mapErr("objects.Copy", err)
 }
 
 // escapeKey URL-encodes each segment of a key, keeping its slashes, as
-// CopySource wants it.
+// x-amz-copy-source wants it.
 func escapeKey(k string) string {
 	parts := strings.Split(k, "/")
 	for i, p := range parts {
@@ -189,17 +160,56 @@ func escapeKey(k string) string {
 	return strings.Join(parts, "/")
 }
 
+// deleteObject deletes key (a version of it when version is not "").
+func (b *Bucket) deleteObject(ctx context.Context, key, version string) error {
+	var q url.Values
+	if version != "" {
+		q = url.Values{"versionId": {version}}
+	}
+	return b.S3.DoXML(ctx, awss3.Request{Op: "DeleteObject", Method: http.MethodDelete, Bucket: b.Name, Key: key, Query: q}, nil)
+}
+
 // Delete implements files.Objects.
 func (b *Bucket) Delete(ctx context.Context, key string) error {
 	if b.Versioned {
 		return b.deleteVersions(ctx, key, true)
 	}
-	_, err := b.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
-	err = mapErr("objects.Delete", err)
+	err := mapErr("objects.Delete", b.deleteObject(ctx, key, ""))
 	if errs.Is(err, errs.NotFound) {
 		return nil
 	}
 	return err
+}
+
+// listPage is one page of ListObjectsV2's answer.
+type listPage struct {
+	IsTruncated           bool
+	NextContinuationToken string
+	Contents              []struct{ Key string }
+}
+
+// List is every key under prefix, a page (up to 1000 keys) at a time.
+// Errors: Unavailable, Internal.
+func (b *Bucket) List(ctx context.Context, prefix string) ([]string, error) {
+	var keys []string
+	token := ""
+	for {
+		q := url.Values{"list-type": {"2"}, "prefix": {prefix}}
+		if token != "" {
+			q.Set("continuation-token", token)
+		}
+		var page listPage
+		if err := b.S3.DoXML(ctx, awss3.Request{Op: "ListObjectsV2", Method: http.MethodGet, Bucket: b.Name, Query: q}, &page); err != nil {
+			return nil, mapErr("objects.List", err)
+		}
+		for _, o := range page.Contents {
+			keys = append(keys, o.Key)
+		}
+		if !page.IsTruncated || page.NextContinuationToken == "" {
+			return keys, nil
+		}
+		token = page.NextContinuationToken
+	}
 }
 
 // DeletePrefix implements files.Objects.
@@ -211,81 +221,86 @@ func (b *Bucket) DeletePrefix(ctx context.Context, prefix string) error {
 	if b.Versioned {
 		return b.deleteVersions(ctx, prefix, false)
 	}
-	p := s3.NewListObjectsV2Paginator(b.S3, &s3.ListObjectsV2Input{Bucket: aws.String(b.Name), Prefix: aws.String(prefix)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
+	keys, err := b.List(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		// One by one: DeleteObjects needs Content-MD5 and the emulator
+		// and S3 differ on it; erasure is rare and a person holds few files.
+		if err := b.deleteObject(ctx, k, ""); err != nil {
 			return mapErr(op, err)
-		}
-		for _, o := range page.Contents {
-			// One by one: DeleteObjects needs Content-MD5 and the emulator
-			// and S3 differ on it; erasure is rare and a person holds few files.
-			if _, err := b.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b.Name), Key: o.Key}); err != nil {
-				return mapErr(op, err)
-			}
 		}
 	}
 	return nil
+}
+
+// versionsPage is one page of ListObjectVersions' answer.
+type versionsPage struct {
+	XMLName             xml.Name `xml:"ListVersionsResult"`
+	IsTruncated         bool
+	NextKeyMarker       string
+	NextVersionIdMarker string
+	Versions            []objectVersion `xml:"Version"`
+	DeleteMarkers       []objectVersion `xml:"DeleteMarker"`
+}
+
+type objectVersion struct {
+	Key       string
+	VersionId string
 }
 
 // deleteVersions removes every version and delete marker of key (exact) or
 // of every key under a prefix.
 func (b *Bucket) deleteVersions(ctx context.Context, keyOrPrefix string, exact bool) error {
 	const op = "objects.deleteVersions"
-	p := s3.NewListObjectVersionsPaginator(b.S3, &s3.ListObjectVersionsInput{Bucket: aws.String(b.Name), Prefix: aws.String(keyOrPrefix)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
+	keyMarker, versionMarker := "", ""
+	for {
+		q := url.Values{"versions": {""}, "prefix": {keyOrPrefix}}
+		if keyMarker != "" {
+			q.Set("key-marker", keyMarker)
+		}
+		if versionMarker != "" {
+			q.Set("version-id-marker", versionMarker)
+		}
+		var page versionsPage
+		if err := b.S3.DoXML(ctx, awss3.Request{Op: "ListObjectVersions", Method: http.MethodGet, Bucket: b.Name, Query: q}, &page); err != nil {
 			return mapErr(op, err)
 		}
-		var ids []types.ObjectIdentifier
-		for _, v := range page.Versions {
-			ids = append(ids, types.ObjectIdentifier{Key: v.Key, VersionId: v.VersionId})
-		}
-		for _, m := range page.DeleteMarkers {
-			ids = append(ids, types.ObjectIdentifier{Key: m.Key, VersionId: m.VersionId})
-		}
-		for _, id := range ids {
-			if exact && aws.ToString(id.Key) != keyOrPrefix {
+		for _, v := range append(page.Versions, page.DeleteMarkers...) {
+			if exact && v.Key != keyOrPrefix {
 				continue
 			}
-			if _, err := b.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b.Name), Key: id.Key, VersionId: id.VersionId}); err != nil {
+			if err := b.deleteObject(ctx, v.Key, v.VersionId); err != nil {
 				return mapErr(op, err)
 			}
 		}
+		if !page.IsTruncated {
+			return nil
+		}
+		keyMarker, versionMarker = page.NextKeyMarker, page.NextVersionIdMarker
 	}
-	return nil
 }
 
 // mapErr turns an S3 failure into an error kind: a missing object is
-// NotFound; throttling, a server error or no connection is Unavailable.
+// NotFound; throttling, a server error or no connection is Unavailable;
+// any other refusal is Internal.
 func mapErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var nsk *types.NoSuchKey
-	var nf *types.NotFound
-	if errors.As(err, &nsk) || errors.As(err, &nf) {
-		return errs.E(op, errs.NotFound, err)
-	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		switch api.ErrorCode() {
-		case "NoSuchKey", "NotFound":
+	var e *awss3.Error
+	if errors.As(err, &e) {
+		switch {
+		case e.Code == "NoSuchKey" || e.Code == "NotFound":
 			return errs.E(op, errs.NotFound, err)
-		case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "ThrottlingException":
-			return errs.E(op, errs.Unavailable, err)
-		}
-		var re interface{ HTTPStatusCode() int }
-		if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		case e.Retryable():
 			return errs.E(op, errs.Unavailable, err)
 		}
 		return errs.E(op, errs.Internal, err)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return errs.E(op, errs.Unavailable, err)
-	}
-	// No API answer at all: the connection failed.
+	// No answer from S3 at all: the connection failed, or the call ran
+	// out of time.
 	return errs.E(op, errs.Unavailable, err)
 }
 

@@ -8,12 +8,14 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/kabinet/kabinet/internal/emulators/emutest"
 	"github.com/kabinet/kabinet/shared/adapter/awsconf"
@@ -38,13 +40,15 @@ func newBucket(t *testing.T, now func() time.Time) *objects.Bucket {
 	_, _ = rand.Read(b[:])
 	name := "kabinet-test-" + hex.EncodeToString(b[:])
 	bucket := objects.New(cfg, name, objects.PathStyle(os.Getenv), now)
-	if _, err := bucket.S3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+	// the test makes its bucket with the SDK's client (tests may link it)
+	sdk := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = objects.PathStyle(os.Getenv) })
+	if _, err := sdk.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		_ = bucket.DeletePrefix(context.Background(), "files/")
 		_ = bucket.DeletePrefix(context.Background(), "staging/")
-		_, _ = bucket.S3.DeleteBucket(context.Background(), &s3.DeleteBucketInput{Bucket: aws.String(name)})
+		_, _ = sdk.DeleteBucket(context.Background(), &s3.DeleteBucketInput{Bucket: aws.String(name)})
 	})
 	return bucket
 }
@@ -171,13 +175,9 @@ func TestDeleteLeavesNoObject(t *testing.T) {
 	if err := b.DeletePrefix(ctx, "files/alice/"); err != nil {
 		t.Fatal(err)
 	}
-	out, err := b.S3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(b.Name)})
+	left, err := b.List(ctx, "")
 	if err != nil {
 		t.Fatal(err)
-	}
-	var left []string
-	for _, o := range out.Contents {
-		left = append(left, aws.ToString(o.Key))
 	}
 	if len(left) != 1 || left[0] != "files/bob/doc9/d" {
 		t.Errorf("objects left = %v, want only bob's", left)
@@ -188,4 +188,57 @@ func TestDeleteLeavesNoObject(t *testing.T) {
 	if err := b.DeletePrefix(ctx, ""); err == nil {
 		t.Error("DeletePrefix(\"\") deleted the whole bucket's worth; want a refusal")
 	}
+}
+
+// TestErrorsMapped: S3's refusals and silences become the kinds the files
+// service answers by (a missing object NotFound, throttling, failing or no
+// connection Unavailable, any other refusal Internal), on a server standing
+// in for S3 (the emulator cannot be made to throttle).
+func TestErrorsMapped(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		want   errs.Kind
+	}{
+		{"no such key", 404, `<Error><Code>NoSuchKey</Code></Error>`, errs.NotFound},
+		{"slow down", 503, `<Error><Code>SlowDown</Code></Error>`, errs.Unavailable},
+		{"internal error", 500, `<Error><Code>InternalError</Code></Error>`, errs.Unavailable},
+		{"access denied", 403, `<Error><Code>AccessDenied</Code></Error>`, errs.Internal},
+		{"no such bucket", 404, `<Error><Code>NoSuchBucket</Code></Error>`, errs.Internal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			b := stub(srv.URL)
+			if _, err := b.Open(context.Background(), "files/a"); !errs.Is(err, tc.want) {
+				t.Errorf("Open: %v, want %v", err, tc.want)
+			}
+		})
+	}
+	t.Run("no server", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		srv.Close()
+		if err := stub(srv.URL).Put(context.Background(), "files/a", files.TypePDF, pdf); !errs.Is(err, errs.Unavailable) {
+			t.Errorf("Put: %v, want Unavailable", err)
+		}
+	})
+	t.Run("a HEAD's bare 404", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		defer srv.Close()
+		if _, err := stub(srv.URL).Head(context.Background(), "files/a"); !errs.Is(err, errs.NotFound) {
+			t.Errorf("Head: %v, want NotFound", err)
+		}
+	})
+}
+
+// stub is a bucket on the server at endpoint.
+func stub(endpoint string) *objects.Bucket {
+	b := objects.New(aws.Config{Region: "eu-central-1", Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", "")},
+		"bkt", true, time.Now)
+	b.S3.Getenv = func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_S3": endpoint}[k] }
+	return b
 }
