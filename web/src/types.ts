@@ -87,34 +87,11 @@ export type SharedDocumentList = S['SharedDocumentList'];
 export type SharedDocument = S['SharedDocumentList']['items'][number];
 
 // ---- the managers' dashboards (issue #21) ----
-// Until the stats routes land in openapi.yaml these follow the contract
-// the back end builds to (AgencyStats, InstitutionStats, OrgStats); then
-// they become names for the generated types like the rest.
 /** Whole days from a histogram; null when there is no sample. */
-export interface Percentiles { p50: number | null; p90: number | null; max: number | null }
-export interface AgencyStats {
-  agency: string; from: string; to: string; service?: string; asOf: string;
-  days: { date: string; received: number; decided: number; approved: number; rejected: number; withdrawn: number }[];
-  processing: {
-    service: string; decided: number; calendarDays: Percentiles; workingDays: Percentiles;
-    term: { workingDays?: number; calendarDays?: number };
-  }[];
-  needsInfo: { rounds: number; calendarDays: Percentiles };
-  overdue: number;
-  queue: { byStatus: Record<string, number>; byClerk: { clerk: string; open: number }[]; unassigned: number };
-}
-export interface InstitutionStats {
-  institution: string; from: string; to: string; specialist?: string; asOf: string;
-  days: {
-    date: string; specialistId: string; offered: number; booked: number; cancelledByPatient: number;
-    cancelledByInstitution: number; noShows: number; visits: number; utilisation: number;
-  }[];
-  specialists: {
-    id: string; name: string; offered: number; booked: number; cancelledByPatient: number; cancelledByInstitution: number;
-    noShows: number; visits: number; utilisation: number; leadTimeDays: Percentiles; waitlist: number;
-  }[];
-}
-export interface OrgStats {
-  org: string; from: string; to: string; asOf: string;
-  points: { date: string; byStatus: Record<string, number> }[];
-}
+export type Percentiles = S['Percentiles'];
+/** GET /agency/stats. */
+export type AgencyStats = S['AgencyStats'];
+/** GET /institutions/{id}/stats. */
+export type InstitutionStats = S['InstitutionStats'];
+/** GET /organizations/{orgId}/stats. */
+export type OrgStats = S['OrgStats'];
