@@ -694,7 +694,6 @@ const ru = {
   'stats.col.leadP90': 'Ожидание, 90-й процентиль, дней',
   'stats.col.leadMax': 'Ожидание, наибольшее, дней',
   'stats.col.waitlist': 'В листе ожидания',
-  'v.stats.rangeTooLong': 'Период не длиннее 366 дней',
 } as const;
 
 export type Key = keyof typeof ru;
@@ -1388,7 +1387,6 @@ const en: Record<Key, string> = {
   'stats.col.leadP90': 'Lead time, 90th percentile, days',
   'stats.col.leadMax': 'Lead time, longest, days',
   'stats.col.waitlist': 'On the waiting list',
-  'v.stats.rangeTooLong': 'At most 366 days',
 };
 
 export const dictionaries: Record<Lang, Record<string, string>> = { ru, en };

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fieldMessages } from './field-messages';
+import { fieldText } from './messages';
 import {
   addDays, agencySections, checkRange, csvFilename, datesOf, displayCell, institutionSections, isIsoDate, MAX_RANGE_DAYS,
-  orgSections, presetRange, rangeDays, tableCsv,
+  orgSections, presetRange, rangeDays, rangeFieldsShown, rangeFormKey, tableCsv,
 } from './stats';
 import type { AgencyStats, InstitutionStats, OrgStats } from './types';
 
@@ -52,11 +55,60 @@ describe('the range', () => {
     expect(checkRange('2026-12-02', '2026-12-01')).toEqual({ to: 'before_from' });
     const from = '2026-01-01';
     expect(checkRange(from, addDays(from, MAX_RANGE_DAYS - 1))).toEqual({});
-    expect(checkRange(from, addDays(from, MAX_RANGE_DAYS))).toEqual({ to: 'v.stats.rangeTooLong' });
+    expect(checkRange(from, addDays(from, MAX_RANGE_DAYS))).toEqual({ to: 'range_over_year' });
     expect(isIsoDate('2026-13-01')).toBe(false);
+  });
+  it('says what the server says: its reason codes, its words', () => {
+    // The reasons the server's range check adds (shared/domain/stats Service.Range).
+    const go = readFileSync(new URL('../../shared/domain/stats/service.go', import.meta.url), 'utf8');
+    const body = go.slice(go.indexOf('func (s *Service) Range('));
+    const server = new Set([...body.slice(0, body.indexOf('\n}\n')).matchAll(/fe\.Add\("(?:from|to)", "([a-z_]+)"\)/g)].map((m) => m[1]));
+    expect([...server].sort()).toEqual(['before_from', 'invalid_date', 'range_over_year']);
+    const cases: [string, string][] = [['2026-02-30', '2026-12-02'], ['2026-12-02', '2026-12-01'], ['2026-01-01', '2027-01-02']];
+    const codes = cases.flatMap(([f, t]) => Object.values(checkRange(f, t)));
+    expect(codes).toEqual(['invalid_date', 'before_from', 'range_over_year']);
+    for (const c of codes) {
+      expect(server.has(c), c).toBe(true);
+      expect(Object.hasOwn(fieldMessages, c), c).toBe(true);
+    }
+    expect(fieldText('range_over_year', 'ru')).toBe('делает диапазон длиннее 366 дней');
+    expect(fieldText('range_over_year', 'en')).toBe('makes the range longer than 366 days');
+    expect(fieldText('before_from', 'ru')).toBe('не может быть раньше начала периода');
   });
   it('lists every date of the range', () => {
     expect(datesOf('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
+  });
+});
+
+describe('the range form', () => {
+  const scope = 'agency:minzdrav';
+  const none = { from: '', to: '', filter: '' };
+  const answered = { from: '2026-11-03', to: '2026-12-02', filter: '' };
+
+  it('keeps what was typed when an answer arrives while typing', () => {
+    // The URL names no range: the fields wait for the answer's (the API's default).
+    const key = rangeFormKey(scope, none);
+    const typed = { from: '2026-10-01' };
+    expect(rangeFieldsShown(typed, none)).toEqual({ from: '2026-10-01', to: '', filter: '' });
+    // The answer arrives: the same form (its key is the URL's, unchanged), the typed date kept, the untouched one seeded.
+    expect(rangeFormKey(scope, none)).toBe(key);
+    expect(rangeFieldsShown(typed, answered)).toEqual({ from: '2026-10-01', to: '2026-12-02', filter: '' });
+    // A field emptied by the manager stays empty.
+    expect(rangeFieldsShown({ to: '' }, answered)).toEqual({ from: '2026-11-03', to: '', filter: '' });
+    expect(rangeFieldsShown({ filter: 'medical_certificate' }, answered).filter).toBe('medical_certificate');
+  });
+  it('starts over only when the URL\'s range or scope changes (a preset, Show, back/forward)', () => {
+    const url = { from: '2026-11-26', to: '2026-12-02', filter: '' };
+    const keys = new Set([
+      rangeFormKey(scope, none),
+      rangeFormKey(scope, url),
+      rangeFormKey(scope, { ...url, from: '2026-11-27' }),
+      rangeFormKey(scope, { ...url, to: '2026-12-01' }),
+      rangeFormKey(scope, { ...url, filter: 'medical_certificate' }),
+      rangeFormKey('institution:inst-msk-01', url),
+    ]);
+    expect(keys.size).toBe(6);
+    expect(rangeFormKey(scope, { ...url })).toBe(rangeFormKey(scope, url));
   });
 });
 

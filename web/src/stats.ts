@@ -43,9 +43,11 @@ export function presetRange(days: number, today: string): { from: string; to: st
 }
 
 /**
- * checkRange returns the field errors the API would give for from..to, as
- * message codes: a missing or malformed date, `to` before `from`, more than
- * MAX_RANGE_DAYS days. Empty when the range may be sent.
+ * checkRange returns the field errors the API would give for from..to, in
+ * the API's own reason codes (shared/domain/stats Service.Range), so that
+ * fieldText shows the server's words for them (field-messages.ts):
+ * required, invalid_date, before_from (`to` before `from`), range_over_year
+ * (more than MAX_RANGE_DAYS days). Empty when the range may be sent.
  */
 export function checkRange(from: string, to: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -55,8 +57,32 @@ export function checkRange(from: string, to: string): Record<string, string> {
   else if (!isIsoDate(to)) out.to = 'invalid_date';
   if (Object.keys(out).length > 0) return out;
   if (to < from) out.to = 'before_from';
-  else if (rangeDays(from, to) > MAX_RANGE_DAYS) out.to = 'v.stats.rangeTooLong';
+  else if (rangeDays(from, to) > MAX_RANGE_DAYS) out.to = 'range_over_year';
   return out;
+}
+
+/** The range form's fields: the dates and the filter (service or specialist, '' for all). */
+export interface RangeFields { from: string; to: string; filter: string }
+
+/**
+ * rangeFormKey names the range form's instance: the scope and the range in
+ * the URL. The form starts over (what was typed is dropped, the fields
+ * seeded again) only when this changes, by navigation (a preset, Show,
+ * back/forward, another scope), never because an answer arrived: an answer
+ * arriving while the manager types must not take the typing away.
+ */
+export function rangeFormKey(scope: string, url: RangeFields): string {
+  return [scope, url.from, url.to, url.filter].join('|');
+}
+
+/**
+ * rangeFieldsShown is what the form's fields hold: each field the manager
+ * has typed in (typed[f] set, '' when emptied) as typed; the others the
+ * seed, which is the URL's range, or, while the URL names none, the range
+ * the answer came for (the API's default), once it has come.
+ */
+export function rangeFieldsShown(typed: Partial<RangeFields>, seed: RangeFields): RangeFields {
+  return { from: typed.from ?? seed.from, to: typed.to ?? seed.to, filter: typed.filter ?? seed.filter };
 }
 
 /** Every date of from..to in order. */

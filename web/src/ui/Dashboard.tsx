@@ -13,7 +13,7 @@ import { fieldText } from '../messages';
 import { href, navigate } from '../router';
 import {
   agencySections, chartSummary, checkRange, csvFilename, displayCell, institutionSections, orgSections, presetRange,
-  PRESETS, serviceTitles, tableCsv, type Section,
+  PRESETS, rangeFieldsShown, rangeFormKey, serviceTitles, tableCsv, type RangeFields, type Section,
 } from '../stats';
 import type { AgencyStats, InstitutionStats, OrgStats } from '../types';
 import { ErrorBox, Field, Loading, PageHeader, serverFieldErrors, useApp, useLoad } from './common';
@@ -80,8 +80,8 @@ export function DashboardPage({ query }: { query: URLSearchParams }) {
         </nav>
       )}
       <h2 data-testid="scope-title">{scope.kind === 'institution' && inst.data ? inst.data.name : scopeTitle(scope, lang)}</h2>
-      <RangeForm key={`${scope.kind}:${scope.id}:${shown?.from}:${shown?.to}:${filter}`}
-        from={from || shown?.from || ''} to={to || shown?.to || ''} filter={filter} zone={zone}
+      <RangeForm key={rangeFormKey(`${scope.kind}:${scope.id}`, { from, to, filter })}
+        seed={{ from: from || shown?.from || '', to: to || shown?.to || '', filter }} zone={zone}
         filterLabel={t(scope.kind === 'agency' ? 'stats.service' : 'stats.specialist')}
         filterAll={t(scope.kind === 'agency' ? 'stats.serviceAll' : 'stats.specialistAll')}
         options={scope.kind === 'org' ? null : catalogue.data?.options ?? []}
@@ -108,7 +108,9 @@ function StatsError({ error }: { error: unknown }) {
 }
 
 interface RangeProps {
-  from: string; to: string; filter: string; zone: string | undefined;
+  /** What an untyped field shows (rangeFieldsShown): the URL's range, else the answer's. */
+  seed: RangeFields;
+  zone: string | undefined;
   filterLabel: string; filterAll: string;
   /** The filter's choices; null: no filter (an organisation). */
   options: { value: string; label: string }[] | null;
@@ -116,11 +118,19 @@ interface RangeProps {
   onApply(r: { from: string; to: string; filter: string }): void;
 }
 
-/** RangeForm holds the range being typed; it is sent (onApply) only when checkRange finds nothing, a preset at once. */
+/**
+ * RangeForm holds the range being typed; it is sent (onApply) only when
+ * checkRange finds nothing, a preset at once. It keeps only what was typed
+ * (an answer arriving re-renders it with a new seed, never remounts it:
+ * rangeFormKey), so typing survives a slow answer.
+ */
 function RangeForm(p: RangeProps) {
-  const [from, setFrom] = useState(p.from);
-  const [to, setTo] = useState(p.to);
-  const [filter, setFilter] = useState(p.filter);
+  const [typed, setTyped] = useState<Partial<RangeFields>>({});
+  const { from, to, filter } = rangeFieldsShown(typed, p.seed);
+  const type = (f: keyof RangeFields) => (e: { currentTarget: { value: string } }) => {
+    const v = e.currentTarget.value;
+    setTyped((x) => ({ ...x, [f]: v }));
+  };
   const [tried, setTried] = useState(false);
   const local = checkRange(from, to);
   const err = (f: 'from' | 'to') => (tried && local[f] ? fieldText(local[f]) : p.serverErrors[f] ?? null);
@@ -139,24 +149,24 @@ function RangeForm(p: RangeProps) {
           {PRESETS.map((n) => {
             const r = presetRange(n, today);
             return (
-              <button type="button" key={n} aria-pressed={r.from === p.from && r.to === p.to} data-testid={`preset-${n}`}
-                onClick={() => p.onApply({ ...r, filter })}>{t('stats.preset', { d: days(n) })}</button>
+              <button type="button" key={n} aria-pressed={r.from === p.seed.from && r.to === p.seed.to} data-testid={`preset-${n}`}
+                onClick={() => { setTyped((x) => ({ filter: x.filter })); p.onApply({ ...r, filter }); }}>{t('stats.preset', { d: days(n) })}</button>
             );
           })}
         </div>
         <div class="field-row">
           <Field label={t('stats.from')} error={err('from')} testid="stats-from-field">
             {(id, db, invalid) => <input id={id} type="date" value={from} aria-describedby={db} aria-invalid={invalid}
-              data-testid="stats-from" onInput={(e) => setFrom(e.currentTarget.value)} />}
+              data-testid="stats-from" onInput={type('from')} />}
           </Field>
           <Field label={t('stats.to')} error={err('to')} testid="stats-to-field">
             {(id, db, invalid) => <input id={id} type="date" value={to} aria-describedby={db} aria-invalid={invalid}
-              data-testid="stats-to" onInput={(e) => setTo(e.currentTarget.value)} />}
+              data-testid="stats-to" onInput={type('to')} />}
           </Field>
           {p.options && (
             <Field label={p.filterLabel}>
               {(id) => (
-                <select id={id} value={filter} data-testid="stats-filter" onChange={(e) => setFilter(e.currentTarget.value)}>
+                <select id={id} value={filter} data-testid="stats-filter" onChange={type('filter')}>
                   <option value="">{p.filterAll}</option>
                   {p.options!.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
                 </select>
