@@ -6,7 +6,7 @@ import { getLang, hasSavedLang, LANG_NAMES, LANGS, onLangChange, setLang, t, typ
 import { getZone, onZoneChange, setZone } from '../prefs';
 import { navigate, parseHash, type Route } from '../router';
 import type { Tone } from '../format';
-import { AppCtx, ErrorBox, Loading, useApp, type Ctx } from './common';
+import { AppCtx, ErrorBox, Loading, PageHeader, useApp, type Ctx } from './common';
 import { SignIn } from './SignIn';
 import { DocumentForm, DocumentsPage, DocumentView } from './Documents';
 import { NotificationsPage } from './Notifications';
@@ -278,7 +278,7 @@ function Page({ route }: { route: Route }) {
     case 'documentNew': return <DocumentForm key="new" subject={route.query.get('subject') ?? ''} />;
     case 'shared': return <SharedPage />;
     case 'visits': return <StaffVisitsPage />;
-    case 'dashboard': return <LazyDashboard query={route.query} />;
+    case 'dashboard': return <DashboardRoute query={route.query} />;
     default:
       return (
         <div>
@@ -287,6 +287,21 @@ function Page({ route }: { route: Route }) {
         </div>
       );
   }
+}
+
+/**
+ * DashboardRoute opens the dashboard for a token with a manager's scope;
+ * anyone else (a citizen who typed #/dashboard) reads that there is
+ * nothing to show, without the dashboard's chunk (and Chart.js) loading.
+ */
+function DashboardRoute({ query }: { query: URLSearchParams }) {
+  if (managerScopes(useApp().session).length > 0) return <LazyDashboard query={query} />;
+  return (
+    <div data-testid="dashboard-page">
+      <PageHeader title={t('stats.title')} />
+      <p class="alert alert-warn" data-testid="stats-none">{t('stats.noScope')}</p>
+    </div>
+  );
 }
 
 type DashboardModule = typeof import('./Dashboard');

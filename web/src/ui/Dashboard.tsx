@@ -62,7 +62,7 @@ export function DashboardPage({ query }: { query: URLSearchParams }) {
   }, [scope?.kind, scope?.id, from, to, filter]);
 
   if (!scope) {
-    return <div data-testid="dashboard-page"><PageHeader title={t('stats.title')} /><p class="alert alert-warn">{t('stats.noScope')}</p></div>;
+    return <div data-testid="dashboard-page"><PageHeader title={t('stats.title')} /><p class="alert alert-warn" data-testid="stats-none">{t('stats.noScope')}</p></div>;
   }
   const go = (q: Record<string, string>) => navigate('/dashboard', { scope: `${scope.kind}:${scope.id}`, from, to, filter, ...q }, true);
   const shown = answer.data?.body;
