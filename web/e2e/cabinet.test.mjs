@@ -1264,3 +1264,273 @@ describe('web cabinet', { concurrency: false }, () => {
     assertClean(page);
   });
 });
+
+// ---- the managers' dashboards (issue #21) ----
+// Late in the file on purpose: the figures are those of the real actions
+// above (applications submitted, bookings made, rescheduled, cancelled at
+// inst-msk-01), brought up to date with POST /dev/stats/aggregate.
+
+/** A civil date as YYYY-MM-DD, today in `zone` (the dashboards count days there). */
+function todayIn(zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+/** The civil date n days after iso. */
+function plusDays(iso, n) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+/** 31.12.2026, as the Russian tables and CSV files write a date. */
+const ruDate = (iso) => iso.split('-').reverse().join('.');
+
+/** A string Chart.js's own code holds (an error it throws), to tell its chunk by content rather than by name. */
+const CHARTJS_MARK = "can't acquire context";
+
+/** Records the scripts page p loads: url → does it hold Chart.js. */
+function watchScripts(p) {
+  const seen = new Map();
+  const reads = [];
+  p.on('response', (res) => {
+    if (res.request().resourceType() !== 'script') return;
+    reads.push(res.text().then((body) => seen.set(res.url(), body.includes(CHARTJS_MARK)), () => seen.set(res.url(), false)));
+  });
+  return async () => { await Promise.all(reads); return seen; };
+}
+
+/** Signs in on the dev sign-in form as a manager of one scope; lands on the dashboard. */
+async function signInManager(p, sub, scope, id) {
+  await p.goto(`${BASE_URL}/#/dashboard`);
+  await byTestId(p, 'signin-form').waitFor();
+  await byTestId(p, 'signin-user').fill(sub);
+  await byTestId(p, 'signin-role').selectOption('manager');
+  await byTestId(p, 'signin-scope').selectOption(scope);
+  await byTestId(p, 'signin-scope-id').fill(id);
+  await byTestId(p, 'signin-submit').click();
+  await dashboardShown(p);
+}
+/** Waits for the dashboard's page with an answer on it (for from..to when given). */
+async function dashboardShown(p, from, to) {
+  await byTestId(p, 'dashboard-page').waitFor();
+  const sel = from ? `[data-testid="stats-answer"][data-from="${from}"][data-to="${to}"]` : '[data-testid="stats-answer"]';
+  await p.locator(sel).waitFor();
+}
+
+/**
+ * The stats at `path` as `token` sees them once `ready(body)` holds,
+ * bringing the counters up to date first each time (POST
+ * /dev/stats/aggregate): waits on the figures, never on a clock. A 503
+ * (a transaction met another) is asked again, as a client would.
+ */
+async function statsWhen(token, path, ready, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let last;
+  for (;;) {
+    await devPost('/dev/stats/aggregate', {});
+    last = await apiCall(token, 'GET', path);
+    if (last.status !== 503) {
+      assert.equal(last.status, 200, `${path}: ${JSON.stringify(last.body)}`);
+      if (ready(last.body)) return last.body;
+    }
+    if (Date.now() > deadline) assert.fail(`${what}: still ${last.status} ${JSON.stringify(last.body)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The text of every row of a dashboard table, cells trimmed; a count's group spaces ("1 234") dropped, so it reads as the API's number. */
+async function tableRows(p, id) {
+  const rows = await p.locator(`[data-testid="table-${id}"] tbody tr`).evaluateAll((trs) =>
+    trs.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())));
+  return rows.map((r) => r.map((c) => (/^\d{1,3}([\s\u00a0\u202f]\d{3})+$/.test(c) ? c.replace(/\D/g, '') : c)));
+}
+
+/** Clicks a table's CSV button and returns the file's name and text. */
+async function downloadCsv(p, id) {
+  const [d] = await Promise.all([p.waitForEvent('download'), byTestId(p, `csv-${id}`).click()]);
+  const chunks = [];
+  for await (const c of await d.createReadStream()) chunks.push(c);
+  return { name: d.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('managers\' dashboards', { concurrency: false }, () => {
+  const moscow = todayIn('Europe/Moscow');
+  /** Whether a manager's page loaded Chart.js's chunk: the citizen's check is live only if one did. */
+  let managerGotChartJs = false;
+
+  test('the agency\'s manager: the run\'s applications in the figures, a range typed and a preset, CSV in Russian and English', async () => {
+    const mgr = (await devPost('/dev/token', { sub: 'head-minzdrav', groups: ['manager'], agency: 'minzdrav' })).token;
+    const day = (s) => s.days.find((d) => d.date === moscow) ?? { received: 0, decided: 0, approved: 0, rejected: 0, withdrawn: 0 };
+    const before = await statsWhen(mgr, '/agency/stats', () => true, 'the agency\'s stats');
+    // The medical certificate submitted in the browser above is the agency's (minzdrav's).
+    assert.ok(day(before).received >= 1, `received today: ${JSON.stringify(day(before))}`);
+
+    // One more, submitted and decided now by the agency's clerk, as the agency's system would.
+    const applicant = await devToken(`${user}-dash`);
+    const draft = await apiCall(applicant, 'POST', '/applications', { serviceCode: 'medical_certificate', fields: {
+      fullName: 'Тестовый Пользователь', birthDate: '1990-04-12', snils: '112-233-445 95', certificateType: '086u', phone: phoneNumber } });
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    assert.equal((await apiCall(applicant, 'POST', `/applications/${draft.body.id}/submit`, {})).status, 200);
+    const clerk = (await devPost('/dev/token', { sub: 'clerk@minzdrav', groups: ['staff'], agency: 'minzdrav' })).token;
+    for (const to of ['processing', 'approved']) {
+      const r = await apiCall(clerk, 'POST', `/applications/${draft.body.id}/transitions`, { to });
+      assert.equal(r.status, 200, `${to}: ${JSON.stringify(r.body)}`);
+    }
+    const want = await statsWhen(mgr, '/agency/stats', (s) => day(s).received === day(before).received + 1
+      && day(s).approved === day(before).approved + 1, 'one more received and approved today');
+    const today = day(want);
+    assert.equal(today.decided, day(before).decided + 1);
+
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'agency manager');
+    const scripts = watchScripts(p);
+    try {
+      await signInManager(p, 'head-minzdrav', 'agency', 'minzdrav');
+      assert.equal(await p.locator('[data-testid="dashboard-page"]').getAttribute('data-scope'), 'agency');
+      await byTestId(p, 'chart-applications-per-day').waitFor();
+      // Today's row as the API counts it, and the queue now.
+      const rows = await tableRows(p, 'applications-per-day');
+      assert.deepEqual(rows.find((r) => r[0] === ruDate(moscow)),
+        [ruDate(moscow), ...[today.received, today.decided, today.approved, today.rejected, today.withdrawn].map(String)]);
+      const open = Object.values(want.queue.byStatus).reduce((a, b) => a + b, 0);
+      assert.ok(open >= 1, `the queue: ${JSON.stringify(want.queue)}`);
+      assert.equal((await p.locator('[data-testid="fig-queue"] dd').textContent())?.trim(), String(open));
+      await shoot(p, 'dashboard-agency');
+
+      // A range typed while an answer is on its way (a preset's: another
+      // range than the one shown, the default 30 days): the answer arriving
+      // keeps what was typed.
+      const typedFrom = plusDays(moscow, -13);
+      let release = () => {};
+      const held = new Promise((r) => { release = r; });
+      const isStats = (u) => new URL(u).pathname === '/agency/stats';
+      await p.route(isStats, async (route) => { await held; await route.continue(); }, { times: 1 });
+      const asked = p.waitForRequest((r) => isStats(r.url()));
+      await byTestId(p, 'preset-7').click();
+      await asked;
+      await byTestId(p, 'stats-from').fill(typedFrom);
+      await byTestId(p, 'stats-to').fill(moscow);
+      release();
+      await dashboardShown(p, plusDays(moscow, -6), moscow);
+      assert.equal(await byTestId(p, 'stats-from').inputValue(), typedFrom, 'the typed from survived the answer');
+      assert.equal(await byTestId(p, 'stats-to').inputValue(), moscow, 'the typed to survived the answer');
+      await byTestId(p, 'stats-apply').click();
+      await p.waitForURL((u) => u.hash.includes(`from=${typedFrom}`) && u.hash.includes(`to=${moscow}`));
+      await dashboardShown(p, typedFrom, moscow);
+      assert.equal((await tableRows(p, 'applications-per-day')).length, 14);
+
+      // A reversed range is refused before it is sent, in the server's words.
+      const reversed = await apiCall(mgr, 'GET', `/agency/stats?from=${moscow}&to=${typedFrom}`, undefined, { 'Accept-Language': 'ru' });
+      assert.equal(reversed.status, 400, JSON.stringify(reversed.body));
+      const serverSays = reversed.body.errors.find((e) => e.field === 'to')?.message;
+      assert.ok(serverSays, JSON.stringify(reversed.body));
+      await byTestId(p, 'stats-from').fill(moscow);
+      await byTestId(p, 'stats-to').fill(typedFrom);
+      await byTestId(p, 'stats-apply').click();
+      await fieldErrorSaying(p, serverSays);
+      assert.ok(p.url().includes(`from=${typedFrom}`), 'a refused range is not sent');
+
+      // A preset: the last 90 days.
+      const from90 = plusDays(moscow, -89);
+      await byTestId(p, 'preset-90').click();
+      await p.waitForURL((u) => u.hash.includes(`from=${from90}`));
+      await dashboardShown(p, from90, moscow);
+      assert.equal(await p.locator('[data-testid="preset-90"]').getAttribute('aria-pressed'), 'true');
+      assert.equal(await byTestId(p, 'stats-from').inputValue(), from90, 'the preset re-seeds the fields');
+      assert.equal((await tableRows(p, 'applications-per-day')).length, 90);
+
+      // The CSV: a Russian Excel's (BOM, ;, dates as 31.12.2026), then an English one's (,, ISO dates).
+      const ru = await downloadCsv(p, 'applications-per-day');
+      assert.equal(ru.name, `kabinet-applications-per-day-${from90}-${moscow}.csv`);
+      assert.equal(ru.text.charCodeAt(0), 0xfeff, 'a BOM first');
+      const ruLines = ru.text.slice(1).split('\r\n');
+      assert.equal(ruLines[0], 'Дата;Поступило;Решено;Одобрено;Отказано;Отозвано');
+      assert.equal(ruLines.length, 1 + 90 + 1, 'a header, a line a day, the last line ended');
+      assert.equal(ruLines[90], [ruDate(moscow), today.received, today.decided, today.approved, today.rejected, today.withdrawn].join(';'));
+
+      await byTestId(p, 'lang-en').click();
+      await p.waitForFunction(() => document.documentElement.lang === 'en');
+      await p.locator('[data-testid="stats-applications-per-day"] h2', { hasText: 'Received and decided per day' }).waitFor();
+      const en = await downloadCsv(p, 'applications-per-day');
+      const enLines = en.text.slice(1).split('\r\n');
+      assert.equal(en.text.charCodeAt(0), 0xfeff);
+      assert.equal(enLines[0], 'Date,Received,Decided,Approved,Rejected,Withdrawn');
+      assert.equal(enLines[90], [moscow, today.received, today.decided, today.approved, today.rejected, today.withdrawn].join(','));
+      await byTestId(p, 'lang-ru').click();
+      await p.waitForFunction(() => document.documentElement.lang === 'ru');
+
+      const chartJs = [...(await scripts()).values()].some(Boolean);
+      managerGotChartJs ||= chartJs;
+      assert.ok(chartJs, 'the manager\'s page loaded Chart.js');
+      assertClean(p);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('the institution\'s manager: per-specialist figures of the run\'s bookings, on a phone too', async () => {
+    const mgr = (await devPost('/dev/token', { sub: 'head-msk-01', groups: ['manager'], institution: 'inst-msk-01' })).token;
+    const inst = (await apiCall(mgr, 'GET', '/institutions/inst-msk-01')).body;
+    const today = todayIn(inst.timeZone ?? 'Europe/Moscow');
+    // The bookings above are days ahead (the visit's day counts): a range typed from today on.
+    const to = plusDays(today, 20);
+    const path = `/institutions/inst-msk-01/stats?from=${today}&to=${to}`;
+    const sum = (s, k) => s.specialists.reduce((n, x) => n + x[k], 0);
+    const want = await statsWhen(mgr, path, (s) => sum(s, 'booked') >= 1 && sum(s, 'cancelledByPatient') >= 1,
+      'the run\'s bookings at inst-msk-01 (one cancelled by the patient)');
+
+    for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const ctx = await newContext(size);
+      const p = await ctx.newPage();
+      watch(p, `institution manager ${label}`);
+      const scripts = watchScripts(p);
+      try {
+        await signInManager(p, 'head-msk-01', 'institution', 'inst-msk-01');
+        assert.equal(await p.locator('[data-testid="dashboard-page"]').getAttribute('data-scope'), 'institution');
+        await byTestId(p, 'stats-from').fill(today);
+        await byTestId(p, 'stats-to').fill(to);
+        await byTestId(p, 'stats-apply').click();
+        await p.waitForURL((u) => u.hash.includes(`from=${today}`) && u.hash.includes(`to=${to}`));
+        await dashboardShown(p, today, to);
+        await byTestId(p, 'table-specialists').waitFor();
+        const rows = await tableRows(p, 'specialists');
+        const wantRows = want.specialists.map((x) => [x.name, ...[x.offered, x.booked, x.cancelledByPatient, x.cancelledByInstitution, x.noShows, x.visits].map(String)]);
+        assert.deepEqual(rows.map((r) => r.slice(0, 7)), wantRows);
+        assert.ok(rows.some((r) => Number(r[2]) >= 1), `a specialist with a booking: ${JSON.stringify(rows)}`);
+        managerGotChartJs ||= [...(await scripts()).values()].some(Boolean);
+        if (label === 'phone') {
+          const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `no horizontal scrolling of the page (overflow ${overflow}px)`);
+          await p.screenshot({ path: join(SHOTS, 'dashboard-institution-phone-run.png'), fullPage: true });
+          await checkA11y(p, 'dashboard-institution ru phone (touch device)');
+        } else {
+          await shoot(p, 'dashboard-institution');
+        }
+        assertClean(p);
+      } finally {
+        await ctx.close();
+      }
+    }
+  });
+
+  test('a citizen opening #/dashboard reads there is nothing to show, and never loads Chart.js', async () => {
+    const ctx = await newContext(DESKTOP);
+    const p = await ctx.newPage();
+    watch(p, 'citizen dashboard');
+    const scripts = watchScripts(p);
+    try {
+      await signIn(p, user);
+      await byTestId(p, 'nav-applications').click();
+      await byTestId(p, 'applications-page').waitFor();
+      assert.equal(await byTestId(p, 'nav-dashboard').count(), 0, 'no dashboard in a citizen\'s menu');
+      await p.goto(`${BASE_URL}/#/dashboard`);
+      await byTestId(p, 'stats-none').waitFor();
+      await checkA11y(p, 'dashboard-none ru desktop');
+      const loaded = await scripts();
+      assert.ok(loaded.size > 0, 'the app\'s scripts were seen');
+      assert.ok(managerGotChartJs, 'a manager\'s test saw Chart.js load: without it this check proves nothing');
+      assert.deepEqual([...loaded].filter(([, chart]) => chart).map(([u]) => u), [], 'a citizen loaded Chart.js');
+      assertClean(p);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
