@@ -18,12 +18,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/kabinet/kabinet/internal/awscall"
 )
 
 // Service is one AWS service's JSON protocol.
@@ -54,9 +55,8 @@ type Client struct {
 	Now func() time.Time
 }
 
-// Attempts bounds the tries of one call: a throttled or failing service is
-// asked again after a short pause, then the call fails.
-const Attempts = 3
+// Attempts bounds the tries of one call (awscall.Attempts).
+const Attempts = awscall.Attempts
 
 // Error is the service's refusal of a call.
 type Error struct {
@@ -86,17 +86,7 @@ func (c Client) Call(ctx context.Context, op string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	for attempt := 1; ; attempt++ {
-		retry, err := c.call(ctx, op, body, out)
-		if err == nil || !retry || attempt == Attempts {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
-		}
-	}
+	return awscall.Retry(ctx, func() (bool, error) { return c.call(ctx, op, body, out) })
 }
 
 // call makes one try; retry says whether another may succeed.
@@ -162,17 +152,5 @@ func (c Client) call(ctx context.Context, op string, body []byte, out any) (retr
 // Endpoint is where calls go, from the SDK's variables as its own clients
 // read them, else the configuration's base endpoint, else the region's.
 func (c Client) Endpoint() string {
-	getenv := c.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	for _, name := range []string{c.Service.EndpointEnv, "AWS_ENDPOINT_URL"} {
-		if u := getenv(name); u != "" {
-			return strings.TrimRight(u, "/") + "/"
-		}
-	}
-	if c.AWS.BaseEndpoint != nil && *c.AWS.BaseEndpoint != "" {
-		return strings.TrimRight(*c.AWS.BaseEndpoint, "/") + "/"
-	}
-	return "https://" + c.Service.Name + "." + c.AWS.Region + ".amazonaws.com/"
+	return awscall.Endpoint(c.AWS, c.Getenv, c.Service.EndpointEnv, c.Service.Name) + "/"
 }

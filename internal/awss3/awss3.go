@@ -26,13 +26,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/kabinet/kabinet/internal/awscall"
 )
 
 // Client calls S3.
@@ -64,10 +65,9 @@ type Request struct {
 	ContentLength int64
 }
 
-// Attempts bounds the tries of one call: S3 throttling (503 SlowDown),
-// failing (5xx) or unreachable is asked again after a short pause, as the
-// SDK's standard retryer would (shared/adapter/awsconf.MaxAttempts).
-const Attempts = 3
+// Attempts bounds the tries of one call (awscall.Attempts): S3 throttling
+// (503 SlowDown), failing (5xx) or unreachable is asked again.
+const Attempts = awscall.Attempts
 
 // Error is S3's refusal of a call: its HTTP status and, when it answered
 // with a body, the error's Code and Message. A HEAD has no body: its 404 is
@@ -93,27 +93,9 @@ func (e *Error) Retryable() bool {
 	return e.Status >= 500 || e.Status == http.StatusTooManyRequests
 }
 
-// endpoint is the service's base URL, without a trailing slash, and
-// whether one was configured (else it is AWS's regional one).
-func (c Client) endpoint() (string, bool) {
-	getenv := c.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	for _, name := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"} {
-		if u := getenv(name); u != "" {
-			return strings.TrimRight(u, "/"), true
-		}
-	}
-	if c.AWS.BaseEndpoint != nil && *c.AWS.BaseEndpoint != "" {
-		return strings.TrimRight(*c.AWS.BaseEndpoint, "/"), true
-	}
-	return "https://s3." + c.AWS.Region + ".amazonaws.com", false
-}
-
 // URL is where r goes, its query encoded. Errors: a malformed endpoint.
 func (c Client) URL(r Request) (*url.URL, error) {
-	base, _ := c.endpoint()
+	base := awscall.Endpoint(c.AWS, c.Getenv, "AWS_ENDPOINT_URL_S3", "s3")
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("s3 endpoint %q is not a URL", base)
@@ -213,17 +195,15 @@ func (c Client) request(ctx context.Context, r Request, body io.Reader) (*http.R
 func (c Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 	sum := sha256.Sum256(r.Body)
 	hash := hex.EncodeToString(sum[:])
-	for attempt := 1; ; attempt++ {
-		res, retry, err := c.do(ctx, r, hash)
-		if err == nil || !retry || attempt == Attempts {
-			return res, err
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
-		}
+	var res *http.Response
+	err := awscall.Retry(ctx, func() (retry bool, err error) {
+		res, retry, err = c.do(ctx, r, hash)
+		return retry, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return res, nil
 }
 
 func (c Client) do(ctx context.Context, r Request, hash string) (*http.Response, bool, error) {
