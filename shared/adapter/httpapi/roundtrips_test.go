@@ -406,7 +406,10 @@ var tripRows = map[string][]tripCase{
 	"PUT /profile": trip(200, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "PUT", path: "/profile", token: f.e.token(sub), body: map[string]any{"name": "Алиса", "timeZone": "Europe/Moscow"}}
 	}),
-	"POST /profile/contacts/verify": trip(200, nil, func(f *tripFixtures, sub string) req {
+	// the profile and the code at once, then the contact's record (keyed by
+	// the phone's tag, which only the profile names; SNS's filter widened
+	// after it), then one transaction: the proof, the code's end, the record
+	"POST /profile/contacts/verify": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		code := f.pendingPhone(sub, "+79161230001")
 		return req{method: "POST", path: "/profile/contacts/verify", token: f.e.token(sub), body: map[string]any{"channel": "sms", "code": code}}
 	}),
@@ -421,7 +424,10 @@ var tripRows = map[string][]tripCase{
 		}
 		return req{method: "GET", path: "/profile/erasure", token: f.e.token(sub)}
 	}),
-	"POST /profile/contacts/resend": trip(200, nil, func(f *tripFixtures, sub string) req {
+	// the profile, then (keyed by the phone's tag) the contact's record for
+	// its subscription with both windows of codes sent, then the code and
+	// the windows in one transaction
+	"POST /profile/contacts/resend": trip(200, [][]string{{"GetItem"}, {"BatchGetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		f.pendingPhone(sub, "+79161230002")
 		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms"}}
 	}),
@@ -640,8 +646,8 @@ var tripsOver = map[string]string{
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four, the person's bookings after their sequence, then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
-	"POST /profile/contacts/verify":                     "uncounted: 7 trips one after another",
-	"POST /profile/contacts/resend":                     "uncounted: 7 trips one after another",
+	"POST /profile/contacts/verify":                     "the profile and the code at once, then the contact's record (CONTACT#<tag>: the tag hashes the endpoint, which only the profile names, so it cannot be read with it; SNS's filter is widened from it before the write), then the transaction",
+	"POST /profile/contacts/resend":                     "the profile, then the contact's record and its window of codes sent (CONTACT#<tag>, named by the profile's endpoint) with the account's, then the transaction",
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /bookings":                                    "the booking sequence and the rest at once, then the person's bookings after it (the overlap rule under concurrency), then the transaction",

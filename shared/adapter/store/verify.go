@@ -125,22 +125,29 @@ func (s *Store) PutCode(ctx context.Context, c verify.Code, account, contact ver
 // Guessed implements registry.Verifications.
 func (s *Store) Guessed(ctx context.Context, c verify.Code) error {
 	const op = "store.Guessed"
+	vals := codeValues(c)
+	vals[":one"] = &types.AttributeValueMemberN{Value: "1"}
 	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
-		Key:                 Key(UserPK(c.Owner), verifyPrefix+c.Channel),
-		UpdateExpression:    aws.String("SET attempts = attempts + :one"),
-		ConditionExpression: aws.String("attempts = :n AND salt = :salt"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":one": &types.AttributeValueMemberN{Value: "1"}, ":n": &types.AttributeValueMemberN{Value: strconv.Itoa(c.Attempts)},
-			":salt": &types.AttributeValueMemberS{Value: c.Salt}}})
+		Key:                       Key(UserPK(c.Owner), verifyPrefix+c.Channel),
+		UpdateExpression:          aws.String("SET attempts = attempts + :one"),
+		ConditionExpression:       aws.String("attempts = :n AND salt = :salt"),
+		ExpressionAttributeValues: vals})
 	if ConditionFailed(err) {
 		return errs.E(op, errs.Conflict, errs.ReasonChanged)
 	}
 	return Wrap(op, err)
 }
 
-// Verified implements registry.Verifications: the profile and the end of
-// the channel's code in one transaction.
-func (s *Store) Verified(ctx context.Context, p registry.Profile, prevVersion int, channel string) error {
+// failContactChanged: the endpoint's record changed since the join read
+// it; the join starts over (registry.ErrContactRecordChanged).
+var failContactChanged = errs.E("", errs.Conflict, registry.ErrContactRecordChanged)
+
+// Verified implements registry.Verifications: the profile, the end of the
+// code (the match counted as Guessed counts a wrong guess) and the
+// endpoint's record in one transaction. When several conditions fail, the
+// code is told first (another guess came first: the profile changed with
+// it), then the profile, then the record.
+func (s *Store) Verified(ctx context.Context, p registry.Profile, prevVersion int, c verify.Code, endpoint string, rec registry.ContactRecord) error {
 	const op = "store.Verified"
 	put, err := s.profilePut(p, prevVersion)
 	if err != nil {
@@ -149,8 +156,34 @@ func (s *Store) Verified(ctx context.Context, p registry.Profile, prevVersion in
 	t := s.Tx()
 	t.Add(types.TransactWriteItem{Put: put}, FailVersionMismatch)
 	t.Add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
-		Key: Key(UserPK(p.Owner), verifyPrefix+channel)}}, nil)
+		Key:                       Key(UserPK(c.Owner), verifyPrefix+c.Channel),
+		ConditionExpression:       aws.String("attempts = :n AND salt = :salt"),
+		ExpressionAttributeValues: codeValues(c)}}, FailChanged)
+	if !rec.Unchanged {
+		users := make([]string, len(rec.Sharers))
+		since := map[string]time.Time{}
+		for i, sh := range rec.Sharers {
+			users[i] = sh.User
+			if !sh.Since.IsZero() {
+				since[sh.User] = sh.Since
+			}
+		}
+		cond, vals := "attribute_not_exists(pk)", map[string]types.AttributeValue(nil)
+		if rec.Version > 0 {
+			cond, vals = "version = :v", map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.Itoa(rec.Version)}}
+		}
+		t.Put(fromContact(c.Channel, endpoint, Contact{SubscriptionARN: rec.SubscriptionARN, Users: users, Since: since,
+			Version: rec.Version + 1}), cond, vals, failContactChanged)
+	}
+	t.First(FailChanged, FailVersionMismatch, failContactChanged)
 	return t.Run(ctx, s.DB, op)
+}
+
+// codeValues are the values of the condition that c is still the code, with
+// the attempts read.
+func codeValues(c verify.Code) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		":n": &types.AttributeValueMemberN{Value: strconv.Itoa(c.Attempts)}, ":salt": &types.AttributeValueMemberS{Value: c.Salt}}
 }
 
 // Unverify implements registry.Verifications.

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -110,29 +111,33 @@ func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, 
 }
 
 // Join adds owner, who proved endpoint theirs with a code, to the people
-// sharing it and returns the endpoint's subscription ARN. The first one
-// records the endpoint (and is its owner); the next ones widen its filter.
+// sharing it: the filter lets owner through first, then commit writes the
+// record (the first one records the endpoint and is its owner; the next
+// ones widen its filter) with the proof, on condition that the record is
+// still as read; losing that race starts over from the record. It returns
+// the record as written.
 //
-// Errors: Invalid (the contact is malformed); Conflict
+// Errors: commit's; Invalid (the contact is malformed); Conflict
 // (contact_sharers_full) when MaxContactSharers people share it already;
 // Unavailable when SNS or the store is down or the endpoint kept changing
 // under us; Internal. Errors never contain the endpoint.
-func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string) (string, error) {
+func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
 	const op = "contacts.Join"
 	if err := notify.CheckContact(owner, channel, endpoint); err != nil {
-		return "", err
+		return registry.ContactRecord{}, err
 	}
 	tag := verify.Tag(channel, endpoint)
 	var last error
 	for attempt := range contactAttempts {
 		if err := pause(ctx, attempt); err != nil {
-			return "", errs.E(op, errs.Unavailable, err)
+			return registry.ContactRecord{}, errs.E(op, errs.Unavailable, err)
 		}
 		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
 		if err != nil {
-			return "", err
+			return registry.ContactRecord{}, err
 		}
 		now := time.Now().UTC()
+		var next registry.ContactRecord
 		if !found {
 			// The code-only subscription Open made (or a new one), then
 			// owner let through, then recorded.
@@ -142,63 +147,63 @@ func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string) (s
 				continue
 			}
 			if err != nil {
-				return "", err
+				return registry.ContactRecord{}, err
 			}
 			if err := c.subs.SetContactFilter(ctx, arn, []string{owner}, channel, tag); err != nil {
 				if errs.Is(err, errs.NotFound) {
 					last = err
 					continue
 				}
-				return "", err
+				return registry.ContactRecord{}, err
 			}
-			err = c.store.CreateContact(ctx, channel, endpoint, store.Contact{SubscriptionARN: arn,
-				Users: []string{owner}, Since: map[string]time.Time{owner: now}})
-			if errs.Is(err, errs.Conflict) {
-				last = err // someone else recorded it first: join theirs
+			next = registry.ContactRecord{SubscriptionARN: arn, Sharers: []registry.Sharer{{User: owner, Since: now}}}
+		} else {
+			users, since := rec.Users, rec.Since
+			if !slices.Contains(users, owner) {
+				if len(users) >= MaxContactSharers {
+					return registry.ContactRecord{}, errs.E(op, errs.Conflict, registry.ReasonContactSharersFull)
+				}
+				users = append(slices.Clone(users), owner)
+				since = maps.Clone(since)
+				if since == nil {
+					since = map[string]time.Time{}
+				}
+				since[owner] = now
+			}
+			// Also when owner is recorded already: rewriting the filter from
+			// the record repairs any drift and makes sure the ARN handed
+			// back is one SNS still has.
+			arn, err := c.apply(ctx, rec, users, channel, endpoint)
+			if retry(err) {
+				last = err
 				continue
 			}
 			if err != nil {
-				// The subscription lets only owner's messages through, and
-				// owner's retry finds it again and records it.
-				return "", err
+				return registry.ContactRecord{}, err
 			}
-			return arn, nil
+			next = registry.ContactRecord{SubscriptionARN: arn, Version: rec.Version,
+				Unchanged: arn == rec.SubscriptionARN && len(users) == len(rec.Users)}
+			for _, u := range users {
+				next.Sharers = append(next.Sharers, registry.Sharer{User: u, Since: since[u]})
+			}
 		}
-		users, since := rec.Users, rec.Since
-		if !slices.Contains(users, owner) {
-			if len(users) >= MaxContactSharers {
-				return "", errs.E(op, errs.Conflict, registry.ReasonContactSharersFull)
+		err = commit(ctx, next)
+		if errors.Is(err, registry.ErrContactRecordChanged) {
+			// Someone else joined or left first: join as they left it.
+			if found && next.SubscriptionARN != rec.SubscriptionARN {
+				c.abandon(ctx, channel, endpoint, next.SubscriptionARN)
 			}
-			users = append(slices.Clone(users), owner)
-			since = maps.Clone(since)
-			if since == nil {
-				since = map[string]time.Time{}
-			}
-			since[owner] = now
-		}
-		// Also when owner is recorded already: rewriting the filter from the
-		// record repairs any drift and makes sure the ARN handed back is
-		// one SNS still has.
-		arn, err := c.apply(ctx, rec, users, channel, endpoint)
-		if retry(err) {
 			last = err
 			continue
 		}
 		if err != nil {
-			return "", err
+			// The subscription lets owner's messages through unrecorded;
+			// owner's retry finds it again and records it.
+			return registry.ContactRecord{}, err
 		}
-		if arn == rec.SubscriptionARN && len(users) == len(rec.Users) {
-			return arn, nil // nothing to record
-		}
-		if lost, err := c.record(ctx, channel, endpoint, rec, arn, users, since); lost {
-			last = err
-			continue
-		} else if err != nil {
-			return "", err
-		}
-		return arn, nil
+		return next, nil
 	}
-	return "", errs.E(op, errs.Unavailable, last)
+	return registry.ContactRecord{}, errs.E(op, errs.Unavailable, last)
 }
 
 // Expel removes the sharer match picks from endpoint on channel, when

@@ -214,7 +214,7 @@ func (e *contactsEnv) put(t *testing.T, who string, c contact, endpoint string) 
 func (e *contactsEnv) verified(t *testing.T, who string, c contact) string {
 	t.Helper()
 	e.put(t, who, c, c.endpoint)
-	p, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel))
+	p, _, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel))
 	if err != nil {
 		t.Fatalf("VerifyContact(%s): %v", who, err)
 	}
@@ -325,13 +325,13 @@ func TestContactVerification(t *testing.T) {
 			e.expectFilter(t, c, arn)
 			e.expectOneSubscription(t)
 
-			expectField(t, func() error { _, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, "12345"); return err }(),
+			expectField(t, func() error { _, _, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, "12345"); return err }(),
 				errs.FieldError{Field: "code", Code: "invalid_code"})
 			code := e.code(t, "alice", c.channel)
 			wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1_000_000)
-			_, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, wrong)
+			_, _, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, wrong)
 			expectField(t, err, errs.FieldError{Field: "code", Code: "wrong_code"})
-			if p, err = e.docs.VerifyContact(e.ctx, "alice", c.channel, code); err != nil {
+			if p, _, err = e.docs.VerifyContact(e.ctx, "alice", c.channel, code); err != nil {
 				t.Fatalf("VerifyContact with the code: %v", err)
 			}
 			if !slices.Contains(p.Reachable(), c.channel) || sub(p, c) != arn {
@@ -382,10 +382,10 @@ func TestContactVerification(t *testing.T) {
 
 			// Bob proves it again and joins; then both leave.
 			e.advance(verify.Window)
-			if _, err := e.docs.SendCode(e.ctx, "bob", c.channel); err != nil {
+			if _, _, err := e.docs.SendCode(e.ctx, "bob", c.channel); err != nil {
 				t.Fatalf("SendCode: %v", err)
 			}
-			if _, err := e.docs.VerifyContact(e.ctx, "bob", c.channel, e.code(t, "bob", c.channel)); err != nil {
+			if _, _, err := e.docs.VerifyContact(e.ctx, "bob", c.channel, e.code(t, "bob", c.channel)); err != nil {
 				t.Fatalf("bob verifying again: %v", err)
 			}
 			e.expectShared(t, c, arn, "alice", "bob")
@@ -400,7 +400,7 @@ func TestContactVerification(t *testing.T) {
 // verifiedSecond has who, whose profile holds c already, enter its code.
 func (e *contactsEnv) verifiedSecond(t *testing.T, who string, c contact) {
 	t.Helper()
-	if _, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel)); err != nil {
+	if _, _, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel)); err != nil {
 		t.Fatalf("VerifyContact(%s): %v", who, err)
 	}
 }
@@ -508,11 +508,11 @@ func TestContactSquatting(t *testing.T) {
 			e.put(t, fmt.Sprintf("squatter-%d", i), c, c.endpoint)
 		}
 		e.put(t, "victim", c, c.endpoint)
-		if _, err := e.docs.SendCode(e.ctx, "victim", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
+		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
 			t.Fatalf("SendCode within the hour: %v, want code_limit", err)
 		}
 		e.advance(verify.Window)
-		if _, err := e.docs.SendCode(e.ctx, "victim", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel); err != nil {
 			t.Fatalf("SendCode after the hour: %v", err)
 		}
 		e.verifiedSecond(t, "victim", c)
@@ -530,7 +530,7 @@ func TestCodeRules(t *testing.T) {
 		e.put(t, "anna", c, c.endpoint)
 		code := e.code(t, "anna", c.channel)
 		e.advance(verify.CodeTTL)
-		_, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
 		expectField(t, err, errs.FieldError{Field: "code", Code: "code_expired"})
 	})
 	t.Run("still good a second before", func(t *testing.T) {
@@ -539,7 +539,7 @@ func TestCodeRules(t *testing.T) {
 		e.put(t, "anna", c, c.endpoint)
 		code := e.code(t, "anna", c.channel)
 		e.advance(verify.CodeTTL - time.Second)
-		if _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code); err != nil {
+		if _, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -554,13 +554,13 @@ func TestCodeRules(t *testing.T) {
 			if i == verify.MaxAttempts-1 {
 				want = "too_many_attempts"
 			}
-			_, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, wrong)
+			_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, wrong)
 			expectField(t, err, errs.FieldError{Field: "code", Code: want})
 		}
-		_, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
 		expectField(t, err, errs.FieldError{Field: "code", Code: "too_many_attempts"})
 		// A new code works.
-		if _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
 			t.Fatal(err)
 		}
 		e.verifiedSecond(t, "anna", c)
@@ -570,14 +570,14 @@ func TestCodeRules(t *testing.T) {
 		e := newContactsEnv(t)
 		e.put(t, "anna", c, c.endpoint)
 		first := e.code(t, "anna", c.channel)
-		if _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
 			t.Fatal(err)
 		}
 		second := e.code(t, "anna", c.channel)
 		if first == second {
 			t.Skip("the two codes drew the same number (1 in a million)")
 		}
-		_, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, first)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, first)
 		expectField(t, err, errs.FieldError{Field: "code", Code: "wrong_code"})
 	})
 	t.Run("three codes an hour per account", func(t *testing.T) {
@@ -591,7 +591,7 @@ func TestCodeRules(t *testing.T) {
 		if got := e.codesTo(t, contact{c.channel, c.field, "+79161234503"}); got != 0 {
 			t.Errorf("the fourth number got %d codes, want 0", got)
 		}
-		_, err := e.docs.SendCode(e.ctx, "anna", c.channel)
+		_, _, err := e.docs.SendCode(e.ctx, "anna", c.channel)
 		if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
 			t.Fatalf("SendCode: %v, want code_limit", err)
 		}
@@ -601,7 +601,7 @@ func TestCodeRules(t *testing.T) {
 			t.Errorf("resendAt = %v, want an hour after the first code", st.ResendAt)
 		}
 		e.advance(verify.Window)
-		if _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
 			t.Fatalf("SendCode an hour later: %v", err)
 		}
 	})
@@ -609,7 +609,7 @@ func TestCodeRules(t *testing.T) {
 		t.Parallel()
 		e := newContactsEnv(t)
 		e.verified(t, "anna", c)
-		if _, err := e.docs.SendCode(e.ctx, "anna", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactVerified {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactVerified {
 			t.Errorf("SendCode: %v, want contact_verified", err)
 		}
 		// Saving the profile again keeps it verified; changing it does not.
@@ -655,7 +655,7 @@ func TestContactSharingCap(t *testing.T) {
 	e.advance(verify.Window)
 	e.put(t, "one-too-many", c, c.endpoint)
 	code := e.code(t, "one-too-many", c.channel)
-	_, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code)
+	_, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code)
 	if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactSharersFull {
 		t.Fatalf("the eleventh: %v, want contact_sharers_full", err)
 	}
@@ -670,7 +670,7 @@ func TestContactSharingCap(t *testing.T) {
 	if err := e.docs.RemoveSharer(e.ctx, users[0], st.Sharers[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code); err != nil {
+	if _, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code); err != nil {
 		t.Fatalf("after the owner made room: %v", err)
 	}
 	e.expectShared(t, c, arn, append(append([]string{users[0]}, users[2:]...), "one-too-many")...)
@@ -706,7 +706,7 @@ func TestContactSharingConcurrent(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, u := range users {
 				wg.Go(func() {
-					p, err := e.docs.VerifyContact(e.ctx, u, tc.c.channel, codes[u])
+					p, _, err := e.docs.VerifyContact(e.ctx, u, tc.c.channel, codes[u])
 					arns[i], failed[i] = sub(p, tc.c), err
 				})
 			}
@@ -740,6 +740,66 @@ func TestContactSharingConcurrent(t *testing.T) {
 				}
 			}
 			e.expectShared(t, tc.c, "")
+		})
+	}
+}
+
+// TestSameCodeAtOnce: guesses of one code made at the same moment count
+// once each, whatever the order the store takes them in: the right code
+// entered twice proves the contact once (the other is told the code
+// changed, or finds it proved); with one attempt left, a wrong guess and
+// the right one at once end either verified, no wrong guess counted, or
+// the code used up at exactly verify.MaxAttempts, never both.
+func TestSameCodeAtOnce(t *testing.T) {
+	c := sharedContacts[0]
+	for _, tc := range []struct {
+		name  string
+		wrong int // wrong guesses before, one after another
+		with  int // wrong guesses at once with the right ones
+		right int // right guesses at once
+	}{
+		{name: "the right code twice", right: 2},
+		{name: "the right code five times", right: 5},
+		{name: "one attempt left: a wrong guess and the right one", wrong: verify.MaxAttempts - 1, with: 1, right: 1},
+		{name: "one attempt left: three wrong and the right one", wrong: verify.MaxAttempts - 1, with: 3, right: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newContactsEnv(t)
+			before := e.put(t, "anna", c, c.endpoint)
+			code := e.code(t, "anna", c.channel)
+			wrong := fmt.Sprintf("%06d", (atoi(code)+3)%1_000_000)
+			for range tc.wrong {
+				if _, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, wrong); !errs.Is(err, errs.Invalid) {
+					t.Fatalf("a wrong guess: %v", err)
+				}
+			}
+			guesses := slices.Repeat([]string{wrong}, tc.with)
+			guesses = append(guesses, slices.Repeat([]string{code}, tc.right)...)
+			failed := make([]error, len(guesses))
+			var wg sync.WaitGroup
+			for i, g := range guesses {
+				wg.Go(func() { _, _, failed[i] = e.docs.VerifyContact(e.ctx, "anna", c.channel, g) })
+			}
+			wg.Wait()
+			for i, err := range failed {
+				if err != nil && !errs.Is(err, errs.Invalid) && !(errs.Is(err, errs.Conflict) && errs.ReasonOf(err) == errs.ReasonChanged) {
+					t.Errorf("guess %d (%s): %v, want success, a 422 or 409 changed", i, guesses[i], err)
+				}
+			}
+			p, _ := e.docs.GetProfile(e.ctx, "anna")
+			left, found, err := e.st.GetCode(e.ctx, "anna", c.channel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _, _ := e.st.GetContact(e.ctx, c.channel, c.endpoint)
+			verified := slices.Contains(p.Reachable(), c.channel)
+			switch {
+			case verified && (found || p.Version != before.Version+1 || !slices.Equal(rec.Users, []string{"anna"})):
+				t.Errorf("verified, but the code is left %v, the profile at %d (was %d), recorded %q", found, p.Version, before.Version, rec.Users)
+			case !verified && (tc.with == 0 || !found || left.Attempts != verify.MaxAttempts):
+				t.Errorf("not verified: the code left %v with %d attempts, want it used up at %d", found, left.Attempts, verify.MaxAttempts)
+			}
 		})
 	}
 }

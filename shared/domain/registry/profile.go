@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -22,10 +23,15 @@ type Contacts interface {
 	// Unavailable, Internal.
 	Open(ctx context.Context, channel, endpoint string) (string, error)
 	// Join adds owner, who proved endpoint theirs, to the people receiving
-	// on it and returns the subscription's id. Errors: Conflict
+	// on it: it lets owner through the subscription first, then hands
+	// commit the endpoint's record as it is to be written, for commit to
+	// write it with the proof itself in one write, on condition that the
+	// record is still at the version read (a commit failing with
+	// ErrContactRecordChanged makes Join read the record again and start
+	// over). It returns the record as written. Errors: commit's; Conflict
 	// (contact_sharers_full) when MaxContactSharers people share it
 	// already, Invalid, Unavailable, Internal.
-	Join(ctx context.Context, owner, channel, endpoint string) (string, error)
+	Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, ContactRecord) error) (ContactRecord, error)
 	// Unsubscribe stops owner receiving on endpoint, whose subscription
 	// was given as subscription; others sharing it keep receiving.
 	// Removing what is not there is not an error.
@@ -49,6 +55,24 @@ type Sharer struct {
 	User  string
 	Since time.Time // zero for people who joined before it was recorded
 }
+
+// ContactRecord is who shares one endpoint as a join leaves it: the
+// endpoint's subscription, its sharers in the order they joined (the first
+// is its owner), and the version of the record the join read (0: nobody had
+// recorded the endpoint), which writing it is conditioned on.
+type ContactRecord struct {
+	SubscriptionARN string
+	Sharers         []Sharer
+	Version         int
+	// Unchanged: the person joining was recorded already, with this
+	// subscription; the record needs no write.
+	Unchanged bool
+}
+
+// ErrContactRecordChanged is the cause of the Conflict a join's commit
+// fails with when the endpoint's record changed since the join read it
+// (another person joined or left meanwhile): the join starts over.
+var ErrContactRecordChanged = errors.New("the contact's record changed")
 
 // MaxContactSharers is how many people may verify one phone number or
 // e-mail address. A family sharing a phone needs a handful; everyone
@@ -74,9 +98,14 @@ type Verifications interface {
 	// Unavailable, Internal.
 	Guessed(ctx context.Context, c verify.Code) error
 	// Verified saves p (on condition that the stored profile is at
-	// prevVersion) and removes the channel's code, in one write.
-	// Errors: Precondition, Unavailable, Internal.
-	Verified(ctx context.Context, p Profile, prevVersion int, channel string) error
+	// prevVersion), ends the code c (on condition that it is still the code,
+	// with the attempts read: the match counts as the guess it is, so two
+	// guesses of one code at once cannot both succeed) and, unless
+	// rec.Unchanged, writes rec as the record of who shares endpoint on
+	// c.Channel (on condition that it is still at rec.Version), in one
+	// write. Errors: Conflict (changed: another guess of c came first;
+	// ErrContactRecordChanged), Precondition, Unavailable, Internal.
+	Verified(ctx context.Context, p Profile, prevVersion int, c verify.Code, endpoint string, rec ContactRecord) error
 	// Unverify takes back owner's proof of their channel's contact if it is
 	// still endpoint (the endpoint's owner removed them).
 	// Errors: Unavailable, Internal.
@@ -115,6 +144,14 @@ func (p Profile) contact(channel string) (string, bool) {
 		return p.Email, p.EmailVerified
 	}
 	return "", false
+}
+
+// subscription returns the subscription of p's contact on channel.
+func (p Profile) subscription(channel string) string {
+	if channel == ChannelEmail {
+		return p.EmailSubscription
+	}
+	return p.PhoneSubscription
 }
 
 // GetProfile returns owner's profile, with defaults when none was saved.
@@ -198,7 +235,7 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 		}
 	}
 	for _, ch := range fresh {
-		if _, err := s.sendCode(ctx, p, ch); err != nil && !errs.Is(err, errs.Conflict) {
+		if _, err := s.sendCode(ctx, p, ch, nil); err != nil && !errs.Is(err, errs.Conflict) {
 			// The profile stands; the person asks for the code again.
 			s.logger().Warn("registry: verification code not sent", "channel", ch, "err", err.Error())
 		}

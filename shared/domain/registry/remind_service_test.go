@@ -361,9 +361,10 @@ func (c *recordingContacts) Open(_ context.Context, channel, endpoint string) (s
 	return sub, nil
 }
 
-func (c *recordingContacts) Join(_ context.Context, owner, channel, endpoint string) (string, error) {
+func (c *recordingContacts) Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
 	c.log.add("join %s %s %s", owner, channel, endpoint)
-	return "sub-joined", nil
+	rec := registry.ContactRecord{SubscriptionARN: "sub-joined", Sharers: []registry.Sharer{{User: owner}}}
+	return rec, commit(ctx, rec)
 }
 
 func (c *recordingContacts) Sharers(context.Context, string, string) ([]registry.Sharer, error) {

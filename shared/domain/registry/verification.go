@@ -51,60 +51,124 @@ type SharerView struct {
 }
 
 // ContactStates reports, for each contact of p, where its verification
-// and subscription stand and, for its owner, who else shares it.
+// and subscription stand and, for its owner, who else shares it. What it
+// reads of each contact it reads at once.
 // Errors: Unavailable, Internal.
 func (s *Service) ContactStates(ctx context.Context, p Profile) ([]ContactState, error) {
-	var out []ContactState
-	now := s.Now().UTC()
+	data, err := s.readContacts(ctx, p, "")
+	if err != nil {
+		return nil, err
+	}
+	return s.contactStates(ctx, p, data)
+}
+
+// contactData is what the profile shows of one contact beyond the profile
+// itself: for a pending contact its last code and the two windows of codes
+// sent, for a verified one who shares it. readContacts reads it; a change
+// that has just written it (a code sent, a join) knows it already.
+type contactData struct {
+	code             verify.Code
+	hasCode          bool
+	account, contact verify.Sends
+	sharers          []Sharer
+}
+
+// contactChannels are the channels p has a contact on, in the order the
+// profile shows them.
+func contactChannels(p Profile) []string {
+	var out []string
 	for _, ch := range []string{ChannelEmail, ChannelSMS} {
+		if addr, _ := p.contact(ch); addr != "" {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// readContacts reads, at once, the contactData of each of p's contacts but
+// the one on skip (which the caller knows already).
+func (s *Service) readContacts(ctx context.Context, p Profile, skip string) (map[string]contactData, error) {
+	chans := slices.DeleteFunc(contactChannels(p), func(ch string) bool { return ch == skip })
+	data := make([]contactData, len(chans))
+	var reads []func() error
+	for i, ch := range chans {
 		addr, verified := p.contact(ch)
-		if addr == "" {
-			continue
-		}
-		sub := p.PhoneSubscription
-		if ch == ChannelEmail {
-			sub = p.EmailSubscription
-		}
-		c := ContactState{Channel: ch, Address: addr, Verified: verified, Subscription: "none"}
-		if s.Contacts != nil && sub != "" {
-			st, err := s.Contacts.State(ctx, sub)
-			if err != nil {
-				return nil, err
-			}
-			c.Subscription = st
-		}
+		d := &data[i]
 		switch {
 		case !verified && s.Verifications != nil:
-			code, found, err := s.Verifications.GetCode(ctx, p.Owner, ch)
-			if err != nil {
-				return nil, err
-			}
-			if found && code.Tag == verify.Tag(ch, addr) && now.Before(code.ExpiresAt) && code.AttemptsLeft() > 0 {
-				exp := code.ExpiresAt
-				c.CodeExpiresAt, c.AttemptsLeft = &exp, code.AttemptsLeft()
-			}
-			account, contact, err := s.Verifications.Sends(ctx, p.Owner, verify.Tag(ch, addr))
-			if err != nil {
-				return nil, err
-			}
-			next := later(account.Next(now), contact.Next(now))
-			c.ResendAt = &next
+			reads = append(reads,
+				func() (err error) { d.code, d.hasCode, err = s.Verifications.GetCode(ctx, p.Owner, ch); return err },
+				func() (err error) {
+					d.account, d.contact, err = s.Verifications.Sends(ctx, p.Owner, verify.Tag(ch, addr))
+					return err
+				})
 		case verified && s.Contacts != nil:
-			sharers, err := s.Contacts.Sharers(ctx, ch, addr)
-			if err != nil {
-				return nil, err
-			}
-			if len(sharers) > 0 && sharers[0].User == p.Owner {
-				c.Owner = true
-				c.Sharers = []SharerView{}
-				for _, sh := range sharers[1:] {
-					c.Sharers = append(c.Sharers, s.sharerView(ctx, ch, addr, sh))
-				}
-			}
+			reads = append(reads, func() (err error) { d.sharers, err = s.Contacts.Sharers(ctx, ch, addr); return err })
 		}
-		out = append(out, c)
+	}
+	if err := parallel.Do(reads...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]contactData, len(chans)+1)
+	for i, ch := range chans {
+		out[ch] = data[i]
 	}
 	return out, nil
+}
+
+// contactStates is each of p's contacts as its person sees it, from data
+// (by channel); the subscriptions' states and the sharers' names are
+// looked up at once.
+func (s *Service) contactStates(ctx context.Context, p Profile, data map[string]contactData) ([]ContactState, error) {
+	chans := contactChannels(p)
+	if len(chans) == 0 {
+		return nil, nil
+	}
+	out := make([]ContactState, len(chans))
+	states := make([]func() error, len(chans))
+	for i, ch := range chans {
+		states[i] = func() (err error) { out[i], err = s.contactState(ctx, p, ch, data[ch]); return err }
+	}
+	if err := parallel.Do(states...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// contactState is p's contact on channel as its person sees it, from d.
+func (s *Service) contactState(ctx context.Context, p Profile, channel string, d contactData) (ContactState, error) {
+	now := s.Now().UTC()
+	addr, verified := p.contact(channel)
+	sub := p.subscription(channel)
+	c := ContactState{Channel: channel, Address: addr, Verified: verified, Subscription: "none"}
+	if s.Contacts != nil && sub != "" {
+		st, err := s.Contacts.State(ctx, sub)
+		if err != nil {
+			return ContactState{}, err
+		}
+		c.Subscription = st
+	}
+	switch {
+	case !verified && s.Verifications != nil:
+		code := d.code
+		if d.hasCode && code.Tag == verify.Tag(channel, addr) && now.Before(code.ExpiresAt) && code.AttemptsLeft() > 0 {
+			exp := code.ExpiresAt
+			c.CodeExpiresAt, c.AttemptsLeft = &exp, code.AttemptsLeft()
+		}
+		next := later(d.account.Next(now), d.contact.Next(now))
+		c.ResendAt = &next
+	case verified && s.Contacts != nil:
+		if len(d.sharers) > 0 && d.sharers[0].User == p.Owner {
+			c.Owner = true
+			c.Sharers = make([]SharerView, len(d.sharers)-1)
+			views := make([]func() error, len(c.Sharers))
+			for i, sh := range d.sharers[1:] {
+				views[i] = func() error { c.Sharers[i] = s.sharerView(ctx, channel, addr, sh); return nil }
+			}
+			_ = parallel.Limit(parallel.Fanout, views...)
+		}
+	}
+	return c, nil
 }
 
 func later(a, b time.Time) time.Time {
@@ -146,77 +210,117 @@ func maskName(name string) string {
 }
 
 // SendCode sends a new verification code to owner's pending contact on
-// channel (a resend: the earlier code stops working).
+// channel (a resend: the earlier code stops working) and returns the
+// profile with its contacts' states, the new code's among them. After the
+// profile, it reads what it needs at once (the endpoint's subscription
+// opened meanwhile, the windows of codes sent, the other contact's state),
+// then writes the code and the windows in one transaction.
 // Errors: Invalid (field channel: no such contact, unsupported),
 // Conflict (contact_verified: it is proved already; code_limit: the
-// hourly cap of codes for the contact or the account is reached, with
-// the time the next may be asked for), Unavailable, Internal.
-func (s *Service) SendCode(ctx context.Context, owner, channel string) (time.Time, error) {
+// hourly cap of codes for the contact or the account is reached),
+// Unavailable, Internal.
+func (s *Service) SendCode(ctx context.Context, owner, channel string) (Profile, []ContactState, error) {
 	const op = "registry.SendCode"
+	if err := checkChannel(op, channel); err != nil {
+		return Profile{}, nil, err
+	}
 	p, err := s.GetProfile(ctx, owner)
 	if err != nil {
-		return time.Time{}, err
+		return Profile{}, nil, err
 	}
 	addr, verified, err := contactOf(op, p, channel)
 	if err != nil {
-		return time.Time{}, err
+		return Profile{}, nil, err
 	}
 	if verified {
-		return time.Time{}, errs.E(op, errs.Conflict, ReasonContactVerified)
+		return Profile{}, nil, errs.E(op, errs.Conflict, ReasonContactVerified)
 	}
-	if s.Contacts != nil {
-		// The subscription may be gone (the last verified sharer left):
-		// opening it again lets the code through.
-		if _, err := s.Contacts.Open(ctx, channel, addr); err != nil {
-			return time.Time{}, err
-		}
+	if s.Verifications == nil || s.Codes == nil {
+		return Profile{}, nil, errs.E(op, errs.Internal, fmt.Errorf("no verification store or code publisher"))
 	}
-	return s.sendCode(ctx, p, channel)
+	var (
+		sent   contactData
+		others map[string]contactData
+	)
+	err = parallel.Do(
+		func() error {
+			if s.Contacts == nil {
+				return nil
+			}
+			// The subscription may be gone (the last verified sharer left):
+			// opening it again lets the code through.
+			_, err := s.Contacts.Open(ctx, channel, addr)
+			return err
+		},
+		func() (err error) {
+			sent.account, sent.contact, err = s.Verifications.Sends(ctx, owner, verify.Tag(channel, addr))
+			return err
+		},
+		func() (err error) { others, err = s.readContacts(ctx, p, channel); return err })
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	if others[channel], err = s.sendCode(ctx, p, channel, &sent); err != nil {
+		return Profile{}, nil, err
+	}
+	states, err := s.contactStates(ctx, p, others)
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	return p, states, nil
 }
 
 // sendCode draws, records and publishes a code for p's contact on
-// channel, within the hourly caps; it returns when the code expires.
-func (s *Service) sendCode(ctx context.Context, p Profile, channel string) (time.Time, error) {
+// channel, within the hourly caps, and returns the code with the windows
+// as written. read holds the windows when the caller read them already
+// (nil: read them here); a lost race for a window reads them again.
+func (s *Service) sendCode(ctx context.Context, p Profile, channel string, read *contactData) (contactData, error) {
 	const op = "registry.SendCode"
 	if s.Verifications == nil || s.Codes == nil {
-		return time.Time{}, errs.E(op, errs.Internal, fmt.Errorf("no verification store or code publisher"))
+		return contactData{}, errs.E(op, errs.Internal, fmt.Errorf("no verification store or code publisher"))
 	}
 	addr, _ := p.contact(channel)
 	tag := verify.Tag(channel, addr)
 	now := s.Now().UTC()
 	for range 3 { // a lost race for a window: read it again
-		account, contact, err := s.Verifications.Sends(ctx, p.Owner, tag)
-		if err != nil {
-			return time.Time{}, err
+		var account, contact verify.Sends
+		if read != nil {
+			account, contact, read = read.account, read.contact, nil
+		} else {
+			var err error
+			if account, contact, err = s.Verifications.Sends(ctx, p.Owner, tag); err != nil {
+				return contactData{}, err
+			}
 		}
 		if next := later(account.Next(now), contact.Next(now)); next.After(now) {
-			return time.Time{}, errs.E(op, errs.Conflict, ReasonCodeLimit)
+			return contactData{}, errs.E(op, errs.Conflict, ReasonCodeLimit)
 		}
 		plain, err := verify.NewCode()
 		if err != nil {
-			return time.Time{}, errs.E(op, errs.Internal, err)
+			return contactData{}, errs.E(op, errs.Internal, err)
 		}
 		code, err := verify.Issue(p.Owner, channel, tag, plain, now)
 		if err != nil {
-			return time.Time{}, errs.E(op, errs.Internal, err)
+			return contactData{}, errs.E(op, errs.Internal, err)
 		}
-		err = s.Verifications.PutCode(ctx, code, account.With(now), contact.With(now))
+		account, contact = account.With(now), contact.With(now)
+		err = s.Verifications.PutCode(ctx, code, account, contact)
 		if errs.Is(err, errs.Conflict) {
 			continue
 		}
 		if err != nil {
-			return time.Time{}, err
+			return contactData{}, err
 		}
 		subject, body := codeText(p.Language, plain)
 		msg := message.Message{ID: "code." + tag[:16] + "." + code.Salt[:16], Subject: subject, Body: body,
 			Attributes: map[string]string{message.AttrUserID: p.Owner, message.AttrChannel: channel,
 				message.AttrKind: KindContactCode, message.AttrContact: tag}}
 		if failed := s.Codes.Publish(ctx, []message.Message{msg}); failed[msg.ID] != nil {
-			return time.Time{}, errs.E(op, errs.Unavailable, failed[msg.ID])
+			return contactData{}, errs.E(op, errs.Unavailable, failed[msg.ID])
 		}
-		return code.ExpiresAt, nil
+		return contactData{code: code, hasCode: true, account: account, contact: contact}, nil
 	}
-	return time.Time{}, errs.E(op, errs.Unavailable, fmt.Errorf("the code windows kept changing"))
+	return contactData{}, errs.E(op, errs.Unavailable, fmt.Errorf("the code windows kept changing"))
 }
 
 // codeText is the code message in lang. It says what the code is for and
@@ -230,88 +334,116 @@ func codeText(lang, code string) (subject, body string) {
 }
 
 // VerifyContact checks code against the code last sent to owner's contact
-// on channel. A match proves the contact: owner joins its subscription and
-// from then on receives messages on it. Each guess is counted before it is
-// compared, so concurrent guesses cannot exceed verify.MaxAttempts.
+// on channel and returns the profile with its contacts' states. A match
+// proves the contact: owner joins its subscription and from then on
+// receives messages on it. The profile and the code are read at once; a
+// wrong guess is then counted, on condition that nobody counted one
+// meanwhile; a match joins the endpoint (its record read, then SNS's
+// filter widened) and writes the proof, the end of the code (on the same
+// condition: a match counts as the guess it is) and the endpoint's record
+// in one transaction. So concurrent guesses cannot exceed
+// verify.MaxAttempts, and two with the right code cannot both succeed.
 // Verifying a verified contact again changes nothing.
 // Errors: Invalid (field channel: no such contact; field code: wrong_code,
 // code_expired, too_many_attempts, no_code), Conflict (changed: another
 // guess of the same code at this moment; contact_sharers_full),
 // Precondition, Unavailable, Internal.
-func (s *Service) VerifyContact(ctx context.Context, owner, channel, code string) (Profile, error) {
+func (s *Service) VerifyContact(ctx context.Context, owner, channel, code string) (Profile, []ContactState, error) {
 	const op = "registry.VerifyContact"
-	p, err := s.GetProfile(ctx, owner)
+	if err := checkChannel(op, channel); err != nil {
+		return Profile{}, nil, err
+	}
+	if s.Verifications == nil {
+		return Profile{}, nil, errs.E(op, errs.Internal, fmt.Errorf("no verification store"))
+	}
+	var (
+		p     Profile
+		c     verify.Code
+		found bool
+	)
+	err := parallel.Do(
+		func() (err error) { p, err = s.GetProfile(ctx, owner); return err },
+		func() (err error) { c, found, err = s.Verifications.GetCode(ctx, owner, channel); return err })
 	if err != nil {
-		return Profile{}, err
+		return Profile{}, nil, err
 	}
 	addr, verified, err := contactOf(op, p, channel)
 	if err != nil {
-		return Profile{}, err
+		return Profile{}, nil, err
 	}
 	if verified {
-		return p, nil
-	}
-	if s.Verifications == nil {
-		return Profile{}, errs.E(op, errs.Internal, fmt.Errorf("no verification store"))
+		states, err := s.ContactStates(ctx, p)
+		if err != nil {
+			return Profile{}, nil, err
+		}
+		return p, states, nil
 	}
 	bad := func(why string) error { return errs.E(op, errs.Invalid, errs.FieldError{Field: "code", Code: why}) }
 	if len(code) != verify.CodeDigits || strings.Trim(code, "0123456789") != "" {
-		return Profile{}, bad("invalid_code")
-	}
-	c, found, err := s.Verifications.GetCode(ctx, owner, channel)
-	if err != nil {
-		return Profile{}, err
+		return Profile{}, nil, bad("invalid_code")
 	}
 	if !found {
-		return Profile{}, bad("no_code")
+		return Profile{}, nil, bad("no_code")
 	}
 	tag, now := verify.Tag(channel, addr), s.Now().UTC()
 	switch c.Check(code, tag, now) {
 	case verify.OtherTarget:
-		return Profile{}, bad("no_code")
+		return Profile{}, nil, bad("no_code")
 	case verify.Expired:
-		return Profile{}, bad("code_expired")
+		return Profile{}, nil, bad("code_expired")
 	case verify.Exhausted:
-		return Profile{}, bad("too_many_attempts")
+		return Profile{}, nil, bad("too_many_attempts")
 	case verify.Wrong:
 		if err := s.Verifications.Guessed(ctx, c); err != nil {
-			return Profile{}, err
+			return Profile{}, nil, err
 		}
 		if c.Attempts+1 >= verify.MaxAttempts {
-			return Profile{}, bad("too_many_attempts")
+			return Profile{}, nil, bad("too_many_attempts")
 		}
-		return Profile{}, bad("wrong_code")
-	}
-	// A match still counts as a guess first: a concurrent guess of the
-	// same code loses (Conflict), so at most MaxAttempts are ever compared.
-	if err := s.Verifications.Guessed(ctx, c); err != nil {
-		return Profile{}, err
+		return Profile{}, nil, bad("wrong_code")
 	}
 	next := p
 	next.Version, next.UpdatedAt = p.Version+1, now
-	if s.Contacts != nil {
-		sub, err := s.Contacts.Join(ctx, owner, channel, addr)
-		if err != nil {
-			return Profile{}, err
-		}
-		if channel == ChannelSMS {
-			next.PhoneSubscription = sub
-		} else {
-			next.EmailSubscription = sub
-		}
-	}
 	if channel == ChannelSMS {
 		next.PhoneVerified = true
 	} else {
 		next.EmailVerified = true
 	}
-	if err := s.Verifications.Verified(ctx, next, p.Version, channel); err != nil {
-		// Joined but not recorded: the filter lets owner's messages through
-		// while Reachable still says pending, so nothing is addressed to
-		// the contact; the person's retry with the same code finishes.
-		return Profile{}, err
+	commit := func(ctx context.Context, rec ContactRecord) error {
+		if channel == ChannelSMS {
+			next.PhoneSubscription = rec.SubscriptionARN
+		} else {
+			next.EmailSubscription = rec.SubscriptionARN
+		}
+		return s.Verifications.Verified(ctx, next, p.Version, c, addr, rec)
 	}
-	return next, nil
+	var (
+		joined contactData
+		others map[string]contactData
+	)
+	err = parallel.Do(
+		func() error {
+			if s.Contacts == nil {
+				return commit(ctx, ContactRecord{SubscriptionARN: p.subscription(channel), Unchanged: true})
+			}
+			// Joined but not recorded (the commit failed): the filter lets
+			// owner's messages through while Reachable still says pending,
+			// so nothing is addressed to the contact; the person's retry
+			// with the same code finishes.
+			rec, err := s.Contacts.Join(ctx, owner, channel, addr, commit)
+			joined.sharers = rec.Sharers
+			return err
+		},
+		func() (err error) { others, err = s.readContacts(ctx, p, channel); return err })
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	others[channel] = joined
+	states, err := s.contactStates(ctx, next, others)
+	if err != nil {
+		return Profile{}, nil, err
+	}
+	return next, states, nil
 }
 
 // RemoveSharer removes another person, named by the id the profile shows
@@ -358,14 +490,22 @@ func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error 
 	return errs.E(op, errs.NotFound)
 }
 
-// contactOf returns p's contact on channel, refusing a channel without one.
-func contactOf(op string, p Profile, channel string) (string, bool, error) {
+// checkChannel refuses a channel that names no kind of contact.
+func checkChannel(op, channel string) error {
 	switch channel {
 	case ChannelSMS, ChannelEmail:
+		return nil
 	case "":
-		return "", false, errs.E(op, errs.Invalid, errs.FieldError{Field: "channel", Code: "required"})
+		return errs.E(op, errs.Invalid, errs.FieldError{Field: "channel", Code: "required"})
 	default:
-		return "", false, errs.E(op, errs.Invalid, errs.FieldError{Field: "channel", Code: "unsupported"})
+		return errs.E(op, errs.Invalid, errs.FieldError{Field: "channel", Code: "unsupported"})
+	}
+}
+
+// contactOf returns p's contact on channel, refusing a channel without one.
+func contactOf(op string, p Profile, channel string) (string, bool, error) {
+	if err := checkChannel(op, channel); err != nil {
+		return "", false, err
 	}
 	addr, verified := p.contact(channel)
 	if addr == "" {

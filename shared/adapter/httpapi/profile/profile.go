@@ -45,11 +45,9 @@ type sharerResponse struct {
 	Since *time.Time `json:"since,omitempty"`
 }
 
-func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service, p registry.Profile) error {
-	states, err := svc.ContactStates(r.Context(), p)
-	if err != nil {
-		return err
-	}
+// writeProfile answers p with its contacts' states (registry.ContactStates,
+// or what a contact's change returned).
+func writeProfile(w http.ResponseWriter, p registry.Profile, states []registry.ContactState) {
 	out := profileResponse{Name: p.Name, TimeZone: p.TimeZone, Language: p.Language,
 		Email: p.Email, Phone: p.Phone, Channels: p.Channels, Contacts: []contactResponse{}, Version: p.Version}
 	for _, c := range states {
@@ -76,6 +74,15 @@ func writeProfile(w http.ResponseWriter, r *http.Request, svc *registry.Service,
 	}
 	w.Header().Set("ETag", httpapi.ETag(p.Version))
 	httpapi.Encode(w, http.StatusOK, out)
+}
+
+// writeWithStates answers p with its contacts' states, read now.
+func writeWithStates(w http.ResponseWriter, r *http.Request, svc *registry.Service, p registry.Profile) error {
+	states, err := svc.ContactStates(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeProfile(w, p, states)
 	return nil
 }
 
@@ -86,7 +93,7 @@ func handleGetProfile(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		return writeProfile(w, r, svc, p)
+		return writeWithStates(w, r, svc, p)
 	})
 }
 
@@ -101,7 +108,7 @@ func handlePutProfile(svc *registry.Service) http.Handler {
 		if err != nil {
 			return err
 		}
-		return writeProfile(w, r, svc, p)
+		return writeWithStates(w, r, svc, p)
 	})
 }
 
@@ -119,11 +126,12 @@ func handleVerify(svc *registry.Service) http.Handler {
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		p, err := svc.VerifyContact(r.Context(), id.Sub, in.Channel, in.Code)
+		p, states, err := svc.VerifyContact(r.Context(), id.Sub, in.Channel, in.Code)
 		if err != nil {
 			return err
 		}
-		return writeProfile(w, r, svc, p)
+		writeProfile(w, p, states)
+		return nil
 	})
 }
 
@@ -140,14 +148,12 @@ func handleResend(svc *registry.Service) http.Handler {
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		if _, err := svc.SendCode(r.Context(), id.Sub, in.Channel); err != nil {
-			return err
-		}
-		p, err := svc.GetProfile(r.Context(), id.Sub)
+		p, states, err := svc.SendCode(r.Context(), id.Sub, in.Channel)
 		if err != nil {
 			return err
 		}
-		return writeProfile(w, r, svc, p)
+		writeProfile(w, p, states)
+		return nil
 	})
 }
 
