@@ -115,7 +115,7 @@ func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, 
 // record (the first one records the endpoint and is its owner; the next
 // ones widen its filter) with the proof, on condition that the record is
 // still as read; losing that race starts over from the record. It returns
-// the record as written.
+// the record as committed (its Version the one read).
 //
 // Errors: commit's; Invalid (the contact is malformed); Conflict
 // (contact_sharers_full) when MaxContactSharers people share it already;

@@ -28,7 +28,7 @@ type Contacts interface {
 	// write it with the proof itself in one write, on condition that the
 	// record is still at the version read (a commit failing with
 	// ErrContactRecordChanged makes Join read the record again and start
-	// over). It returns the record as written. Errors: commit's; Conflict
+	// over). It returns the record as committed (its Version the one read). Errors: commit's; Conflict
 	// (contact_sharers_full) when MaxContactSharers people share it
 	// already, Invalid, Unavailable, Internal.
 	Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, ContactRecord) error) (ContactRecord, error)
