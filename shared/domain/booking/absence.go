@@ -71,8 +71,9 @@ type AbsenceStore interface {
 	// returns how many it closed.
 	CloseSlots(ctx context.Context, slots []Slot) (int, error)
 	// CancelForAbsence stores next (old cancelled by the institution, with
-	// its Outbox) if old is still at its version, and closes its slot, in
-	// one transaction. Errors: Conflict (changed).
+	// its Outbox) if old is still at its version, closes its slot and takes
+	// it off its patient's upcoming bookings, in one transaction.
+	// Errors: Conflict (changed).
 	CancelForAbsence(ctx context.Context, old, next Booking) error
 }
 

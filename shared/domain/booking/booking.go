@@ -149,14 +149,14 @@ type Booking struct {
 	// Accepted is the waiting-list offer this booking takes (nil: none):
 	// the store ends the entry in the booking's own transaction.
 	Accepted *WaitTransition
-	// Seen is the patient's booking sequence (Store.PersonSeq) as read
-	// before the bookings the overlap rule judged (nil: none judged). Like
-	// Outbox it is not part of the booking: the store advances the
-	// sequence in the booking's (or move's) transaction only if it is
-	// still Seen, so two requests judged on the same bookings cannot both
-	// commit overlapping times (ReasonPersonChanged, which the service
-	// retries on a fresh read).
-	Seen *int
+	// Seen is the patient's booking sequence (Store.PersonSeq) the rules
+	// judged this booking or move on (nil: none judged). Like Outbox it is
+	// not part of the booking: the store advances the sequence in the
+	// booking's (or move's) transaction only if it is still Seen.Seq, so
+	// two requests judged on the same bookings cannot both commit
+	// (ReasonPersonChanged, which the service retries on a fresh read),
+	// and keeps the booking among the sequence's upcoming ones.
+	Seen *Sequence
 }
 
 // SlotID is the id of the slot the booking holds.

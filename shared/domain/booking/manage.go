@@ -169,22 +169,16 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 		inst               directory.Institution
 		person             *time.Location
 		language           string
-		mine               []Booking
+		seq                Sequence
 		slotErr, personErr error
-		mineErr            error
-		seq                int
+		seqErr             error
 	)
-	// the patient's sequence before their bookings: a booking committed
-	// after the read fails this move's transaction (person_changed)
-	listMine := func() {
-		if seq, mineErr = s.Store.PersonSeq(ctx, owner, b.Patient); mineErr == nil {
-			mine, mineErr = s.Store.ListBookings(ctx, owner)
-		}
-	}
+	// the patient's sequence with their upcoming bookings: a booking
+	// committed after the read fails this move's transaction (person_changed)
 	_ = parallel.Do(
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { person, language, personErr = s.person(ctx, owner); return nil },
-		func() error { listMine(); return nil },
+		func() error { seq, seqErr = s.sequence(ctx, owner, b.Patient, now); return nil },
 	)
 	if slotErr != nil {
 		return Booking{}, slotErr
@@ -194,12 +188,12 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	}
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
-			listMine()
+			seq, seqErr = s.sequence(ctx, owner, b.Patient, now)
 		}
-		if mineErr != nil {
-			return Booking{}, mineErr
+		if seqErr != nil {
+			return Booking{}, seqErr
 		}
-		next, err := s.reschedule(ctx, op, owner, b, slot, spec, inst, person, language, mine, seq, now)
+		next, err := s.reschedule(ctx, op, owner, b, slot, spec, inst, person, language, seq, now)
 		if errs.ReasonOf(err) == ReasonPersonChanged && attempt < 3 {
 			continue
 		}
@@ -208,10 +202,10 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 }
 
 // reschedule judges and stores one move of b to slot on the patient's
-// bookings mine, read after their sequence seq.
+// upcoming bookings, as their sequence seq keeps them.
 func (s *Service) reschedule(ctx context.Context, op, owner string, b Booking, slot Slot, spec directory.Specialist, inst directory.Institution,
-	person *time.Location, language string, mine []Booking, seq int, now time.Time) (Booking, error) {
-	if err := noOverlap(op, ofPatient(mine, b.Patient), b.ID, slot.Start, slot.End, now); err != nil {
+	person *time.Location, language string, seq Sequence, now time.Time) (Booking, error) {
+	if err := noOverlap(op, seq.Upcoming, b.ID, slot.Start, slot.End, now); err != nil {
 		return Booking{}, err
 	}
 	from, to := b.Start, slot.Start

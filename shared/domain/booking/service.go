@@ -32,8 +32,8 @@ type Store interface {
 	GetSlot(ctx context.Context, specialistID string, start time.Time) (Slot, error)
 	// Book takes the slot, counts the specialist's day, holds the person's
 	// one-per-day item, their upcoming place b.Place and the confirmation
-	// number, advances the patient's sequence from b.Seen, and stores b,
-	// all in one transaction. Errors: Conflict with reason slot_taken,
+	// number, advances the patient's sequence from b.Seen (keeping b among
+	// its upcoming bookings), and stores b, all in one transaction. Errors: Conflict with reason slot_taken,
 	// day_full, one_per_day, place_taken, person_changed or
 	// confirmation_taken; Invalid (idempotency key reused).
 	Book(ctx context.Context, b Booking, slot Slot, idem *idempotency.Key) (Booking, bool, error)
@@ -49,20 +49,22 @@ type Store interface {
 	// ListBookings returns all of a person's bookings.
 	ListBookings(ctx context.Context, owner string) ([]Booking, error)
 	// PersonSeq is owner's patient's booking sequence (patient "" the
-	// owner themself; 0 before their first booking): Book and Reschedule
-	// advance it, conditioned on Booking.Seen. Read it before listing the
-	// bookings it guards. Errors: Unavailable, Internal.
-	PersonSeq(ctx context.Context, owner, patient string) (int, error)
+	// owner themself; Seq 0 and Known before their first booking): Book
+	// and Reschedule advance it, conditioned on Booking.Seen, and keep
+	// the patient's upcoming bookings on it; Cancel, CancelForAbsence and
+	// CloseVisit take theirs off. Errors: Unavailable, Internal.
+	PersonSeq(ctx context.Context, owner, patient string) (Sequence, error)
 	// Reschedule moves old to updated's slot in one transaction: the new
 	// slot taken, the old freed, the patient's sequence advanced from
 	// updated.Seen. Errors: Conflict (slot_taken, day_full, one_per_day,
 	// person_changed, changed).
 	Reschedule(ctx context.Context, old, updated Booking, slot Slot) error
-	// Cancel frees the slot and stores b (status cancelled). Errors: Conflict (changed).
+	// Cancel frees the slot, takes old off its patient's upcoming bookings
+	// and stores updated (status cancelled). Errors: Conflict (changed).
 	Cancel(ctx context.Context, old, updated Booking) error
 	// CloseVisit stores a closed visit (v.Booking, if still at v.Prev) with
 	// the documents, their history and the referrals it gives the patient,
-	// in one transaction. Errors: Conflict (changed), Unavailable, Internal.
+	// and takes it off the patient's upcoming bookings, in one transaction. Errors: Conflict (changed), Unavailable, Internal.
 	CloseVisit(ctx context.Context, v VisitRecord) error
 	// GetReferral returns owner's referral id (CloseVisit writes them).
 	// Errors: NotFound (also someone else's), Unavailable, Internal.
@@ -354,8 +356,9 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	}
 	// Everything Book reads before its transaction is read at once, one
 	// round trip: the Idempotency-Key's claim, the slot (with its
-	// specialist), the schedule, the person's bookings and the zone their
-	// reminders are timed in (their profile's). It is then judged
+	// specialist), the schedule, the patient's booking sequence with their
+	// upcoming bookings and the zone their reminders are timed in (their
+	// profile's). It is then judged
 	// in the order it was once read in, one after another, so the answer is
 	// the same; a replay or a refusal merely leaves some reads unused.
 	var (
@@ -369,9 +372,7 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		sc        Schedule
 		hasSc     bool
 		scErr     error
-		mine      []Booking
-		mineErr   error
-		seq       int
+		seq       Sequence
 		seqErr    error
 		person    *time.Location
 		language  string
@@ -389,13 +390,7 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		},
 		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
 		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
-		func() error {
-			// the sequence first: a booking committed after it is read fails ours
-			if seq, seqErr = s.Store.PersonSeq(ctx, owner, patientKey(in.Patient)); seqErr == nil {
-				mine, mineErr = s.Store.ListBookings(ctx, owner)
-			}
-			return nil
-		},
+		func() error { seq, seqErr = s.sequence(ctx, owner, patientKey(in.Patient), now); return nil },
 		func() error { person, language, birth, personErr = s.personBirth(ctx, owner); return nil },
 		func() error { who, whoErr = s.resolvePatient(ctx, op, owner, in.Patient); return nil },
 	)
@@ -452,8 +447,8 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	if mode == Video {
 		b.VideoLink = strings.TrimSuffix(s.VideoBase, "/") + "/" + b.ID
 	}
-	if seqErr == nil && mineErr == nil && patientKey(in.Patient) == who.id {
-		if err := noOverlap(op, ofPatient(mine, who.id), "", slot.Start, slot.End, now); err != nil {
+	if seqErr == nil && patientKey(in.Patient) == who.id {
+		if err := noOverlap(op, seq.Upcoming, "", slot.Start, slot.End, now); err != nil {
 			return Booking{}, false, err
 		}
 	}
@@ -461,28 +456,24 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 	// Each upcoming booking holds one of MaxUpcoming places of its owner,
 	// taken in the booking's transaction: concurrent requests cannot
 	// exceed the cap. A place whose booking has started is free again.
-	// The overlap rule holds the same way: the transaction advances the
-	// patient's booking sequence from the value read before their bookings
-	// were, so of two requests judged on the same list one commits and the
-	// other looks again.
+	// The overlap rule holds the same way: the rules judge the upcoming
+	// bookings kept on the patient's booking sequence, and the transaction
+	// advances the sequence from the value read, so of two requests judged
+	// on the same list one commits and the other looks again.
 	for attempt := 0; attempt < MaxUpcoming+3; attempt++ {
 		if attempt > 0 || patientKey(in.Patient) != who.id { // taken or changed meanwhile: look again
-			if seq, seqErr = s.Store.PersonSeq(ctx, owner, who.id); seqErr == nil {
-				mine, mineErr = s.Store.ListBookings(ctx, owner)
-			}
+			seq, seqErr = s.sequence(ctx, owner, who.id, now)
 		}
 		if seqErr != nil {
 			return Booking{}, false, seqErr
 		}
-		if mineErr != nil {
-			return Booking{}, false, mineErr
-		}
-		if err := noOverlap(op, ofPatient(mine, who.id), "", slot.Start, slot.End, now); err != nil {
+		if err := noOverlap(op, seq.Upcoming, "", slot.Start, slot.End, now); err != nil {
 			return Booking{}, false, err
 		}
-		b.Seen = &seq
+		seen := seq
+		b.Seen = &seen
 		held := map[int]bool{}
-		for _, x := range ofPatient(mine, who.id) {
+		for _, x := range seq.Upcoming {
 			if x.Upcoming(now) {
 				held[x.Place] = true
 			}

@@ -90,46 +90,6 @@ func (s *Store) placePut(b booking.Booking) types.TransactWriteItem {
 	}}
 }
 
-// seqSK is the key of a patient's booking sequence ("" the owner's own).
-func seqSK(patient string) string { return "BOOKSEQ#" + patient }
-
-type seqItem struct {
-	Seq int `dynamodbav:"seq"`
-}
-
-// PersonSeq implements booking.Store.
-func (s *Store) PersonSeq(ctx context.Context, owner, patient string) (int, error) {
-	var it seqItem
-	err := s.Get(ctx, "store.PersonSeq", store.UserPK(owner), seqSK(patient), &it)
-	if errs.Is(err, errs.NotFound) {
-		return 0, nil
-	}
-	return it.Seq, err
-}
-
-// seqAdvance advances b's patient's booking sequence from *b.Seen, if it
-// is still that: the condition that makes the overlap rule hold under
-// concurrency. Without Seen, nothing (an empty item).
-func (s *Store) seqAdvance(t *store.Tx, b booking.Booking) {
-	if b.Seen == nil {
-		return
-	}
-	cond := "seq = :read"
-	values := map[string]types.AttributeValue{":next": store.Num(int64(*b.Seen + 1)), ":read": store.Num(int64(*b.Seen))}
-	if *b.Seen == 0 {
-		cond = "attribute_not_exists(seq)"
-		delete(values, ":read")
-	}
-	t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), seqSK(b.Patient)),
-		UpdateExpression: aws.String("SET seq = :next, kind = :k"), ConditionExpression: aws.String(cond),
-		ExpressionAttributeValues: withKind(values)}}, failPersonChanged)
-}
-
-func withKind(v map[string]types.AttributeValue) map[string]types.AttributeValue {
-	v[":k"] = store.Str("booking_seq")
-	return v
-}
-
 // placeMove holds b's place until its new start.
 func (s *Store) placeMove(b booking.Booking) types.TransactWriteItem {
 	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(store.UserPK(b.Owner), placeSK(b)),

@@ -26,7 +26,8 @@ var _ booking.Store = (*Store)(nil)
 //	USER#<sub>         BOOKDAY#<specId>#<date>#<patient>  the same for a dependent of theirs
 //	USER#<sub>         BOOKPLACE#<n>               one of the person's upcoming places (BOOKPLACE#<patient>#<n> a dependent's)
 //	USER#<sub>         BOOKSEQ#                    the person's booking sequence, seq (BOOKSEQ#<patient> a dependent's): every
-//	                                               booking and move advances it from what it read before judging the overlap
+//	                                               booking and move advances it from what it read before judging the rules;
+//	                                               with their upcoming bookings, upcoming#<bookingId> each (booking_seq.go)
 //	BOOKING#<id>       REF                         owner of a booking, for staff
 //	CONF#<number>      REF                         a confirmation number in use
 const (

@@ -74,6 +74,7 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 	t.Add(s.dayDelta(old, -1, 0), nil)
 	t.Add(s.lockDelete(old), nil)
 	t.Add(s.placeDelete(old), store.FailChanged)
+	s.seqEnd(t, old)
 	referralRelease(t, s.Table, old)
 	outbox(t, next)
 	return t.Run(ctx, s.DB, "store.Cancel")
@@ -82,12 +83,13 @@ func (s *Store) Cancel(ctx context.Context, old, next booking.Booking) error {
 // CloseVisit implements booking.Store: the booking, the act and the
 // prescriptions as documents of the patient's registry (docstore's items,
 // each with its history entry and, for a prescription, its place in the
-// due index) and the referrals, in one transaction (at most 1 + 2×11 + 10
+// due index) and the referrals, in one transaction (at most 2 + 2×11 + 10
 // items, under DynamoDB's 100).
 func (s *Store) CloseVisit(ctx context.Context, v booking.VisitRecord) error {
 	t := s.Tx()
 	t.First(store.FailChanged)
 	bookingPut(t, v.Booking, v.Prev, store.FailChanged)
+	s.seqEnd(t, v.Booking)
 	for _, d := range v.Documents {
 		t.Put(docstore.FromDocument(d), "attribute_not_exists(pk)", nil, nil) // fresh ids
 	}
