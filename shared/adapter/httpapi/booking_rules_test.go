@@ -1,11 +1,17 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/kabinet/kabinet/shared/domain/booking"
 )
@@ -214,4 +220,77 @@ func TestNoOverlapUnderConcurrency(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEndedBookingNoLongerCounts: the overlap rule and the upcoming limit
+// judge the upcoming appointments kept on the person's booking sequence;
+// a booking ended by the person or by the institution takes its entry off
+// in its own transaction, so the hour it held is free for them to book
+// elsewhere.
+func TestEndedBookingNoLongerCounts(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1))
+	for _, tc := range []struct {
+		name, sub, day string
+		end            func(sub string, b map[string]any)
+	}{
+		{"cancelled by the person", "ended-citizen", "2026-06-16", func(sub string, b map[string]any) {
+			r := e.do(req{method: "POST", path: "/bookings/" + b["id"].(string) + "/cancel", token: e.token(sub), body: map[string]any{"reason": ""}})
+			if r.status != http.StatusOK {
+				t.Fatalf("cancel: %d %s", r.status, r.body)
+			}
+		}},
+		{"cancelled by the institution", "ended-absence", "2026-06-17", func(string, map[string]any) {
+			e.absence(kgdPoly, kgdTherapist, "2026-06-17", "2026-06-17")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := e.mustBook(tc.sub, kgd(kgdTherapist, tc.day+" 10:00"))
+			assertType(t, e.book(tc.sub, kgd(kgdEyes, tc.day+" 10:00")), http.StatusConflict, "overlapping-booking")
+			tc.end(tc.sub, b)
+			if r := e.book(tc.sub, kgd(kgdEyes, tc.day+" 10:00")); r.status != http.StatusCreated {
+				t.Errorf("booking the hour the ended one held: %d %s, want 201", r.status, r.body)
+			}
+		})
+	}
+}
+
+// TestLegacySequenceMigrates: a booking sequence written before it kept
+// the person's upcoming appointments (seq alone) is judged on the
+// person's bookings, listed after it, as before; the booking that follows
+// writes every upcoming entry, so the item has migrated.
+func TestLegacySequenceMigrates(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
+	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1))
+	const sub = "legacy-seq"
+	first := e.mustBook(sub, kgd(kgdTherapist, "2026-06-16 10:00"))
+	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "USER#" + sub}, "sk": &types.AttributeValueMemberS{Value: "BOOKSEQ#"}}
+	item := func() map[string]types.AttributeValue {
+		t.Helper()
+		out, err := e.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(e.table), Key: key, ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Item
+	}
+	legacy := map[string]types.AttributeValue{"kind": &types.AttributeValueMemberS{Value: "booking_seq"}, "seq": item()["seq"]}
+	maps.Copy(legacy, key)
+	if _, err := e.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.table), Item: legacy}); err != nil {
+		t.Fatal(err)
+	}
+	assertType(t, e.book(sub, kgd(kgdEyes, "2026-06-16 10:20")), http.StatusConflict, "overlapping-booking")
+	second := e.mustBook(sub, kgd(kgdEyes, "2026-06-16 11:00"))
+	got := item()
+	if kept, ok := got["upcomingKept"].(*types.AttributeValueMemberBOOL); !ok || !kept.Value {
+		t.Errorf("upcomingKept %v, want true", got["upcomingKept"])
+	}
+	for _, b := range []map[string]any{first, second} {
+		if _, ok := got["upcoming#"+b["id"].(string)]; !ok {
+			t.Errorf("no entry for booking %s on the migrated item %v", b["id"], got)
+		}
+	}
+	// and it is judged on the entries now
+	assertType(t, e.book(sub, kgd(kgdEyes, "2026-06-16 10:20")), http.StatusConflict, "overlapping-booking")
 }
