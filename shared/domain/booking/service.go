@@ -33,9 +33,10 @@ type Store interface {
 	// Book takes the slot, counts the specialist's day, holds the person's
 	// one-per-day item, their upcoming place b.Place and the confirmation
 	// number, advances the patient's sequence from b.Seen (keeping b among
-	// its upcoming bookings), and stores b, all in one transaction. Errors: Conflict with reason slot_taken,
-	// day_full, one_per_day, place_taken, person_changed or
-	// confirmation_taken; Invalid (idempotency key reused).
+	// its upcoming bookings), and stores b, all in one transaction.
+	// Errors: Conflict with reason slot_taken, day_full, one_per_day,
+	// place_taken, person_changed or confirmation_taken; Invalid
+	// (idempotency key reused).
 	Book(ctx context.Context, b Booking, slot Slot, idem *idempotency.Key) (Booking, bool, error)
 	// Replay returns the booking an Idempotency-Key already made for owner
 	// (ok false when the key is new). Errors: Invalid when the key was used
@@ -64,7 +65,8 @@ type Store interface {
 	Cancel(ctx context.Context, old, updated Booking) error
 	// CloseVisit stores a closed visit (v.Booking, if still at v.Prev) with
 	// the documents, their history and the referrals it gives the patient,
-	// and takes it off the patient's upcoming bookings, in one transaction. Errors: Conflict (changed), Unavailable, Internal.
+	// and takes it off the patient's upcoming bookings, in one
+	// transaction. Errors: Conflict (changed), Unavailable, Internal.
 	CloseVisit(ctx context.Context, v VisitRecord) error
 	// GetReferral returns owner's referral id (CloseVisit writes them).
 	// Errors: NotFound (also someone else's), Unavailable, Internal.

@@ -36,7 +36,7 @@ import (
 //
 // Size: a booking adds an entry only into one of MaxUpcoming (5) free
 // places and drops the entries seen started, so an item holds at most 5
-// entries of about 120 bytes: under 1 KB, one read unit.
+// entries of under 200 bytes each: under 1 KB, one read unit (4 KB).
 const (
 	upcomingPrefix = "upcoming#"
 	attrKept       = "upcomingKept"
