@@ -257,40 +257,58 @@ func TestEndedBookingNoLongerCounts(t *testing.T) {
 }
 
 // TestLegacySequenceMigrates: a booking sequence written before it kept
-// the person's upcoming appointments (seq alone) is judged on the
-// person's bookings, listed after it, as before; the booking that follows
-// writes every upcoming entry, so the item has migrated.
+// the person's upcoming appointments (seq alone), or none at all (their
+// bookings older than the sequence), is judged on the person's bookings,
+// listed after it, as before; the booking that follows writes every
+// upcoming entry, so the item has migrated.
 func TestLegacySequenceMigrates(t *testing.T) {
 	e := newBookingEnv(t)
 	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 1))
 	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 1))
-	const sub = "legacy-seq"
-	first := e.mustBook(sub, kgd(kgdTherapist, "2026-06-16 10:00"))
-	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "USER#" + sub}, "sk": &types.AttributeValueMemberS{Value: "BOOKSEQ#"}}
-	item := func() map[string]types.AttributeValue {
-		t.Helper()
-		out, err := e.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(e.table), Key: key, ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.Item
+	for i, tc := range []struct {
+		name   string
+		legacy func(key, item map[string]types.AttributeValue) error
+	}{
+		{"an item written before it kept the list", func(key, item map[string]types.AttributeValue) error {
+			legacy := map[string]types.AttributeValue{"kind": &types.AttributeValueMemberS{Value: "booking_seq"}, "seq": item["seq"]}
+			maps.Copy(legacy, key)
+			_, err := e.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.table), Item: legacy})
+			return err
+		}},
+		{"bookings made before the sequence existed", func(key, _ map[string]types.AttributeValue) error {
+			_, err := e.db.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(e.table), Key: key})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sub := fmt.Sprintf("legacy-seq-%d", i)
+			day := fmt.Sprintf("2026-06-%d", 16+i)
+			first := e.mustBook(sub, kgd(kgdTherapist, day+" 10:00"))
+			key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "USER#" + sub}, "sk": &types.AttributeValueMemberS{Value: "BOOKSEQ#"}}
+			item := func() map[string]types.AttributeValue {
+				t.Helper()
+				out, err := e.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(e.table), Key: key, ConsistentRead: aws.Bool(true)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out.Item
+			}
+			if err := tc.legacy(key, item()); err != nil {
+				t.Fatal(err)
+			}
+			assertType(t, e.book(sub, kgd(kgdEyes, day+" 10:20")), http.StatusConflict, "overlapping-booking")
+			second := e.mustBook(sub, kgd(kgdEyes, day+" 11:00"))
+			got := item()
+			if kept, ok := got["upcomingKept"].(*types.AttributeValueMemberBOOL); !ok || !kept.Value {
+				t.Errorf("upcomingKept %v, want true", got["upcomingKept"])
+			}
+			for _, b := range []map[string]any{first, second} {
+				if _, ok := got["upcoming#"+b["id"].(string)]; !ok {
+					t.Errorf("no entry for booking %s on the migrated item %v", b["id"], got)
+				}
+			}
+			// and it is judged on the entries now
+			assertType(t, e.book(sub, kgd(kgdEyes, day+" 10:20")), http.StatusConflict, "overlapping-booking")
+		})
 	}
-	legacy := map[string]types.AttributeValue{"kind": &types.AttributeValueMemberS{Value: "booking_seq"}, "seq": item()["seq"]}
-	maps.Copy(legacy, key)
-	if _, err := e.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(e.table), Item: legacy}); err != nil {
-		t.Fatal(err)
-	}
-	assertType(t, e.book(sub, kgd(kgdEyes, "2026-06-16 10:20")), http.StatusConflict, "overlapping-booking")
-	second := e.mustBook(sub, kgd(kgdEyes, "2026-06-16 11:00"))
-	got := item()
-	if kept, ok := got["upcomingKept"].(*types.AttributeValueMemberBOOL); !ok || !kept.Value {
-		t.Errorf("upcomingKept %v, want true", got["upcomingKept"])
-	}
-	for _, b := range []map[string]any{first, second} {
-		if _, ok := got["upcoming#"+b["id"].(string)]; !ok {
-			t.Errorf("no entry for booking %s on the migrated item %v", b["id"], got)
-		}
-	}
-	// and it is judged on the entries now
-	assertType(t, e.book(sub, kgd(kgdEyes, "2026-06-16 10:20")), http.StatusConflict, "overlapping-booking")
 }

@@ -302,22 +302,24 @@ var tripRows = map[string][]tripCase{
 	"POST /bookings": {
 		// The person's upcoming bookings are kept on their booking sequence,
 		// which the transaction advances only if unchanged (the per-person
-		// rules under concurrency): no Query of their bookings.
+		// rules under concurrency): no Query of their bookings. The person
+		// has booked (and cancelled) before: a first booking, with no
+		// sequence yet, lists their bookings once (TestLegacySequenceMigrates).
 		{name: "with a key: the claim, slot, schedule, the booking sequence (with the upcoming bookings) and the profile (language, zone) at once; one transaction with the audit entry",
 			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
-				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
+				return req{method: "POST", path: "/bookings", token: f.e.token(f.returning(sub)), body: bookBody(f.slot(), "in_person"),
 					header: map[string]string{"Idempotency-Key": "rt-1"}}
 			}},
 		{name: "without a key: slot, schedule, the booking sequence and the profile at once; one transaction with the audit entry",
 			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
-				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person")}
+				return req{method: "POST", path: "/bookings", token: f.e.token(f.returning(sub)), body: bookBody(f.slot(), "in_person")}
 			}},
 		{name: "in a named language: the profile for the zone only",
 			status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
-				return req{method: "POST", path: "/bookings", token: f.e.token(sub), body: bookBody(f.slot(), "in_person"),
+				return req{method: "POST", path: "/bookings", token: f.e.token(f.returning(sub)), body: bookBody(f.slot(), "in_person"),
 					header: map[string]string{"Accept-Language": "en"}}
 			}},
 	},
@@ -393,6 +395,7 @@ var tripRows = map[string][]tripCase{
 		return req{method: "DELETE", path: tripPath("DELETE /waitlist/{id}", f.join(sub, "2026-06-27", "waiting")), token: f.e.token(sub)}
 	}),
 	"POST /waitlist/{id}/accept": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+		sub = f.returning(sub) // as POST /bookings: a first booking lists the person's bookings once
 		return req{method: "POST", path: tripPath("POST /waitlist/{id}/accept", f.join(sub, "2026-06-22", "offered")), token: f.e.token(sub),
 			body: map[string]any{"mode": "in_person"}}
 	}),
@@ -752,6 +755,16 @@ func (f *tripFixtures) doc(sub string) string {
 }
 
 func (f *tripFixtures) booking(sub string) string { return f.e.mustBook(sub, f.slot())["id"].(string) }
+
+// returning is sub after a booking of theirs was made and cancelled: their
+// booking sequence exists and keeps what is upcoming (nothing).
+func (f *tripFixtures) returning(sub string) string {
+	f.e.t.Helper()
+	if r := f.e.do(req{method: "POST", path: "/bookings/" + f.booking(sub) + "/cancel", token: f.e.token(sub), body: map[string]any{}}); r.status != http.StatusOK {
+		f.e.t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	return sub
+}
 
 // visited is a booking of sub's whose visit staff closed with an act and a
 // prescription.

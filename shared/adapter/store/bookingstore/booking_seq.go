@@ -102,13 +102,15 @@ func (it *seqItem) UnmarshalDynamoDBAttributeValue(av types.AttributeValue) erro
 	return nil
 }
 
-// PersonSeq implements booking.Store. No item is a patient who never
-// booked since the sequence exists: Known, with nothing upcoming.
+// PersonSeq implements booking.Store. No item is unknown, as an item
+// without upcomingKept is: a person's first booking, or one whose
+// bookings were made before the sequence existed (2026-12-02) and are
+// still upcoming, lists them once; the booking then writes the item.
 func (s *Store) PersonSeq(ctx context.Context, owner, patient string) (booking.Sequence, error) {
 	var it seqItem
 	err := s.Get(ctx, "store.PersonSeq", store.UserPK(owner), seqSK(patient), &it)
 	if errs.Is(err, errs.NotFound) {
-		return booking.Sequence{Known: true}, nil
+		return booking.Sequence{}, nil
 	}
 	if err != nil {
 		return booking.Sequence{}, err
