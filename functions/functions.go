@@ -504,14 +504,15 @@ var All = []Function{
 			{Pattern: "POST /family/{personId}/handover", Status: http.StatusCreated},
 			{Pattern: "POST /family/handover/redeem", Costly: true},
 		}},
-	// Every status change of an application is told on the person's
-	// channels; its receipt is a PDF signed as Kabinet (PDFSigning); the
+	// Every status change of an application is an outbox entry the
+	// reminder pipeline sends (no Publish: the function never waits on
+	// SNS); its receipt is a PDF signed as Kabinet (PDFSigning); the
 	// agency's staff download the files an applicant's answer links
 	// (FilesReader).
 	{Name: Applications, MemoryMB: httpMemoryMB, Timeout: httpTimeout,
 		Needs: Needs{
 			Table:     TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem, DeleteItem, ConditionCheckItem}, Indexes: []string{"gsi1"}},
-			CursorKey: true, Publish: []string{RemindersTopic}, PDFSigning: true, Files: FilesReader},
+			CursorKey: true, PDFSigning: true, Files: FilesReader},
 		Routes: []Route{
 			{Pattern: "POST /documents/{id}/renew", Status: http.StatusCreated},
 			{Pattern: "GET /services"},
@@ -584,7 +585,8 @@ var All = []Function{
 			Publish: []string{RemindersTopic}},
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
-	// tells the person. Its rules match ingest.SourcePrefix with
+	// tells the person through the outbox (no Publish: the reminder
+	// pipeline sends it, as a laboratory result's message). Its rules match ingest.SourcePrefix with
 	// ingest.DocumentIssued, ingest.DocumentRevoked and
 	// ingest.PaymentConfirmed (the treasury's, gov.agency.treasury), and
 	// ingest.LabSourcePrefix with ingest.LabResultIssued (a test keeps them
@@ -593,8 +595,8 @@ var All = []Function{
 	// GuardDuty's scan verdicts on them.
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
 		Needs: Needs{
-			Table:   TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
-			Publish: []string{RemindersTopic}, Files: FilesIngest, TrustAnchors: true, ScanResults: true},
+			Table: TableAccess{Actions: []string{GetItem, Query, PutItem, UpdateItem}},
+			Files: FilesIngest, TrustAnchors: true, ScanResults: true},
 		Events: &Events{Bus: AgenciesBus, Rules: []EventRule{
 			{Name: "agency-documents", Sources: []string{"gov.agency."}, DetailTypes: []string{"DocumentIssued", "DocumentRevoked", "PaymentConfirmed"}},
 			{Name: "lab-results", Sources: []string{"gov.lab."}, DetailTypes: []string{"LabResultIssued"}},

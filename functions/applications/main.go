@@ -67,11 +67,12 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	}
 	st := core.NewStore(cfg, cl, time.Now)
 	// Applications reads profiles and renews documents through the
-	// registry, tells every status change on the person's channels, and
+	// registry, writes every status change's message to the outbox (the
+	// reminder pipeline sends it: this function never publishes), and
 	// checks an invitation's office against the directory.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New,
-		Log: log, Publisher: core.Publisher(cfg, cl), Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
+		Log: log, Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	// An application may be filed for a dependent: it carries their data.
 	// An answer to a request for information links the applicant's files,
 	// which the agency's staff download.

@@ -65,7 +65,7 @@ func run(ctx context.Context, getenv func(string) string, start func(eventHandle
 	st := docstore.New(core.NewStore(cfg, cl, time.Now))
 	docs := &registry.Service{Store: st, Now: time.Now, NewID: ids.New}
 	apps := &applications.Service{Store: appstore.New(st.Store), Profiles: docs, Documents: docs, Renewals: docs, Now: time.Now, NewID: ids.New,
-		Log: log, Publisher: core.Publisher(cfg, cl)}
+		Log: log}
 	svc := &ingest.Service{Store: ingeststore.New(st), Now: time.Now, NewID: ids.New, Log: log, Applications: apps, Payments: apps,
 		Labs: intake.Labs(cfg, cl, time.Now, log)}
 	start(eventbridge.Events(svc, intake.ScanVerdicts(cfg, cl, time.Now)))

@@ -136,7 +136,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
 		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
-			Log: log, Publisher: core.Publisher(c, cl), Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
+			Log: log, Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl), Points: statsstore.New(st.Store)},
 		Stats:    dashboards,
 		Profiles: st,
@@ -247,7 +247,7 @@ func Ingest(c core.Config, cl core.Clients, now func() time.Time, log *slog.Logg
 	st := allstore.Of(core.NewStore(c, cl, now))
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	apps := &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
-		Log: log, Publisher: core.Publisher(c, cl)}
+		Log: log}
 	return &ingest.Service{Store: st, Now: now, NewID: ids.New, Log: log, Applications: apps, Payments: apps,
 		Labs: intake.Labs(c, cl, now, log)}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
-	"github.com/kabinet/kabinet/internal/testenv"
 	"github.com/kabinet/kabinet/shared/app"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/domain/applications/renewal"
@@ -80,10 +79,9 @@ func TestRenewalFromDraftToIssuedDocument(t *testing.T) {
 	}
 	// ingest's calls count as its own (least privilege, TestMain): this is
 	// the path where an issued document closes an application.
-	// It publishes the application's status messages, as in AWS (then
-	// marks them delivered).
-	topic := testenv.Topic(t, cl, "renew-"+e.table)
-	ing := app.Ingest(core.Config{Table: e.table, Reminders: topic}, recording(cl), e.clock.Now, slog.New(slog.DiscardHandler))
+	// The application's status message is an outbox entry, as in AWS: ingest
+	// publishes nothing.
+	ing := app.Ingest(core.Config{Table: e.table}, recording(cl), e.clock.Now, slog.New(slog.DiscardHandler))
 	ingestCtx := actions.WithFunction(context.Background(), functions.Ingest)
 	detail, _ := json.Marshal(map[string]any{"citizenId": "alice", "agency": "mvd",
 		"document":       map[string]any{"type": "foreign_passport", "number": "76 7654321", "issuedOn": "2026-06-10"},

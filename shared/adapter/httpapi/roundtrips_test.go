@@ -501,15 +501,15 @@ var tripRows = map[string][]tripCase{
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "DELETE", path: tripPath("DELETE /applications/{id}", id), token: f.e.token(sub)}
 	}),
-	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem", "GetItem"}, {"Query", "UpdateItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/submit": trip(200, [][]string{{"GetItem", "GetItem"}, {"Query", "UpdateItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 		return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
 	}),
-	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
 			body: map[string]any{"comment": "Передумал"}}
 	}),
-	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.submitted(sub)
 		fns := f.e.agencyStaff("fns")
 		for _, to := range []string{"processing", "needs_info"} {
@@ -537,7 +537,7 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
 			body: staffRoutes["POST /applications/{id}/assign"].body}
 	}),
-	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}, {"UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/transitions", f.submitted(sub)), token: f.e.agencyStaff("fns"),
 			body: map[string]any{"to": "processing"}}
 	}),
@@ -654,12 +654,10 @@ var tripsOver = map[string]string{
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",
-	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), the transaction, then the outbox's delivered mark",
-	"POST /applications/{id}/withdraw":                  "the application and the profile at once, the transaction, then the outbox's delivered mark once the topic took the status message (the message goes only after the change is committed; the mark keeps the scan from sending it again)",
-	"POST /applications/{id}/respond":                   "as withdraw: reads at once, the transaction, then the outbox's delivered mark",
+	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
 	"POST /applications/{id}/assign":                    "the lead put on the roster (once per process), the application's owner reference, then the application and the roster at once, then the transaction",
-	"POST /applications/{id}/transitions":               "the application's owner reference, then the application and the owner's profile at once, the transaction, then the outbox's delivered mark",
+	"POST /applications/{id}/transitions":               "staff name the application by id alone: its owner reference, then the application and the owner's profile at once, then the transaction (its status message an outbox entry the pipeline sends)",
 	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
 	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",
 }

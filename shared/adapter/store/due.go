@@ -112,7 +112,7 @@ func replaceSlashes(s string) string {
 // (a dueclass Kind) under sort key sk, if its next reminder is still at
 // read (nil: none); otherwise someone changed it and its own schedule
 // stands. A document's, a booking's and a message's due-index entries all
-// move through it (remindstore's Advance, appstore's Delivered).
+// move through it (remindstore's Advance).
 // Errors: Conflict (changed), Unavailable, Internal.
 func (s *Store) SetReminder(ctx context.Context, op, kind, owner, id, sk string, read *time.Time, next registry.Reminder) error {
 	a := FromReminder(kind, owner, id, next)

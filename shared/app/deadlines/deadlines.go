@@ -33,9 +33,8 @@ func (d Deadlines) DeadlineDue(ctx context.Context, owner, id string, at, now ti
 }
 
 // On is the pipeline's Deadlines on the applications' store and the
-// registry's (appstore, docstore). Its applications service has no
-// publisher: the refusal's status message goes out through the outbox
-// (the urgent class, applications.RetryAfter later), paced like every
+// registry's (appstore, docstore). The refusal's status message goes out
+// through the outbox (the urgent class, due at once), paced like every
 // other message.
 func On(apps applications.Store, docs registry.Store, log *slog.Logger) Deadlines {
 	reg := &registry.Service{Store: docs, Now: time.Now, NewID: ids.New}

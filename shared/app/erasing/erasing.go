@@ -61,7 +61,7 @@ import (
 )
 
 // Service is the erasure service with its steps, on st, in c's files
-// bucket, publishing what the applicants are told through c's topic.
+// bucket.
 func Service(c core.Config, cl core.Clients, st *store.Store, now func() time.Time, log *slog.Logger) *erasure.Service {
 	ds := docstore.New(st)
 	docs := &registry.Service{Store: ds, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st), Log: log}
@@ -71,7 +71,7 @@ func Service(c core.Config, cl core.Clients, st *store.Store, now func() time.Ti
 	book := &booking.Service{Store: bk, Places: &directory.Cache{Load: bk.LoadDirectory, Now: now}, Profiles: st, Now: now,
 		NewID: ids.New, Waits: bk}
 	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Now: now, NewID: ids.New,
-		Log: log, Publisher: core.Publisher(c, cl)}
+		Log: log}
 	consents := &orgs.Service{Store: orgstore.New(ds), Now: now, NewID: ids.New}
 	es := erasestore.New(st)
 	return &erasure.Service{Store: es, Now: now, Steps: steps(consents, book, apps, docs, fs, es)}

@@ -124,6 +124,6 @@ func (s *Service) note(ctx context.Context, cur, next Application, note Note, p 
 	svc, _ := Lookup(next.ServiceCode)
 	title, body := render(next, svc, "", note, p.Language)
 	n := inbox.Notification{ID: s.NewID(), Owner: next.Owner, Kind: KindStatus, Title: title, Body: body, CreatedAt: now}
-	_, _, err := s.save(ctx, cur, next, n, p, nil, effects...)
+	_, _, err := s.save(ctx, cur, next, n, nil, effects...)
 	return err
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/workdays"
 )
@@ -46,16 +45,17 @@ type Store interface {
 	NextReceiptSeq(ctx context.Context, year int) (int64, error)
 	// SaveTransition stores a (its new status and timeline) if it is still
 	// at prevVersion, writes n to the owner's inbox as an outbox entry due
-	// at retryAt (the expiry scan sends its messages then, unless Delivered
-	// came first) and, with idem set, claims the key, all in one
-	// transaction. A key already claimed for the same request returns the
-	// application it moved and replayed=true.
+	// at n.CreatedAt (the reminder pipeline sends its messages, naming the
+	// application and its status, and takes it out of the due index) and,
+	// with idem set, claims the key, all in one transaction. A key already
+	// claimed for the same request returns the application it moved and
+	// replayed=true.
 	// Errors: Conflict (changed), Invalid (idempotency_key_reused),
 	// Unavailable, Internal.
 	// The effects (a clerk's notification, a clerk's open count: see
 	// Effect) are written in the same transaction; a ClerkDelta whose
 	// count moved fails it with Conflict (assign_race).
-	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, retryAt time.Time, idem *idempotency.Key,
+	SaveTransition(ctx context.Context, a Application, prevVersion int, n inbox.Notification, idem *idempotency.Key,
 		effects ...Effect) (stored Application, replayed bool, err error)
 	// RegisterClerk puts sub on agency's roster (open 0) unless there.
 	// Errors: Unavailable, Internal.
@@ -68,10 +68,6 @@ type Store interface {
 	// a.Assignee, in one transaction.
 	// Errors: Conflict (changed), Unavailable, Internal.
 	Reassign(ctx context.Context, a Application, prevVersion int, from string) error
-	// Delivered takes notification id of owner, due at retryAt, out of the
-	// outbox: its messages went out. Errors: Conflict (the scan moved it
-	// meanwhile), Unavailable, Internal.
-	Delivered(ctx context.Context, owner, id string, retryAt time.Time) error
 	// ReplayApplication returns the application an Idempotency-Key was
 	// claimed for (ok false when the key is new or expired).
 	// Errors: Invalid (idempotency_key_reused), Unavailable, Internal.
@@ -153,9 +149,6 @@ type Service struct {
 	// Places checks an invitation's office in the electronic registry;
 	// optional: without it an invitation names a place only.
 	Places Places
-	// Publisher is optional: nil leaves the messages of every status change
-	// to the expiry scan, which sends what the outbox holds.
-	Publisher message.Publisher
 	// Caps counts the applicant's SMS-generating actions (submit,
 	// withdraw) per day; nil counts nothing.
 	Caps dailycap.Counter
@@ -211,7 +204,9 @@ const (
 	KindStatus = "application_status"
 )
 
-// Message attribute names besides notify's userId, channel and kind.
+// Message attribute names of a status change's messages besides
+// message.AttrUserID, AttrChannel and AttrKind: the store keeps them on its
+// outbox entry, and the reminder pipeline sends them.
 const (
 	AttrApplicationID = "applicationId"
 	AttrStatus        = "status"

@@ -15,7 +15,7 @@ type Class string
 // Classes.
 const (
 	// Urgent is what must arrive on time whatever else is due: a booking's
-	// reminders and status messages waiting for their retry.
+	// reminders and confirmations, applications' status messages.
 	Urgent Class = "urgent"
 	// Document is document expiry reminders, which fall due together at
 	// 09:00 local time and may take a while to drain.

@@ -11,7 +11,7 @@ type Class = dueclass.Class
 // Classes.
 const (
 	// ClassUrgent is what must arrive on time whatever else is due: a
-	// booking's reminders and status messages waiting for their retry.
+	// booking's reminders and confirmations, applications' status messages.
 	ClassUrgent = dueclass.Urgent
 	// ClassDocument is document expiry reminders, which fall due together
 	// at 09:00 local time and may take a while to drain.

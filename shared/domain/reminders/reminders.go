@@ -1,10 +1,10 @@
 // Package reminders delivers what falls due: it finds the reminders that
 // are due through the due index (documents expiring, appointments coming
-// up, and status messages whose first publish failed), decides each exactly
-// once, tells the owner in the cabinet and on the channels they enabled,
-// and moves each document or booking to its next step. Nothing here knows
-// about AWS; shared/adapter/store, shared/adapter/notify and
-// shared/adapter/queue are its adapters.
+// up, and the outbox's messages: confirmations, status messages), decides
+// each exactly once, tells the owner in the cabinet and on the channels
+// they enabled, and moves each document or booking to its next step.
+// Nothing here knows about AWS; shared/adapter/store, shared/adapter/notify
+// and shared/adapter/queue are its adapters.
 //
 // # The pipeline
 //
@@ -149,11 +149,11 @@ type DeadlineReminder struct {
 }
 
 // Message is an outbox entry of the due index: a notification that is
-// already in its owner's cabinet but whose messages on their channels were
-// not confirmed published (an application's status change whose publish
-// failed, or whose function stopped before it could tell). The scan sends
-// it on the channels the owner can be reached on, once, then takes it out
-// of the index.
+// already in its owner's cabinet, written in the transaction of the change
+// it tells (an application's status change, a booking's confirmation, a
+// waiting-list offer, a laboratory's result), whose messages on their
+// channels nobody sent yet. The pipeline sends it on the channels the owner
+// can be reached on, once, then takes it out of the index.
 type Message struct {
 	Notification inbox.Notification
 	// Attributes are the message attributes besides userId, channel and kind.

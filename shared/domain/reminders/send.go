@@ -325,8 +325,9 @@ func (r *sender) prepareBooking(ctx context.Context, due Due) *item {
 }
 
 // prepareMessage claims the sending of an outbox message on the channels
-// its owner can be reached on now. It ignores the quiet hours, as the first
-// attempt did: it is news of the person's own request, late already.
+// its owner can be reached on now. It ignores the quiet hours: it is news
+// of the person's own request (an entry that must wait them out, a
+// laboratory's result, is due only after them).
 func (r *sender) prepareMessage(ctx context.Context, due Due) *item {
 	n := due.Message.Notification
 	kind := n.Kind

@@ -20,7 +20,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
-	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
 var _ applications.Store = (*Store)(nil)
@@ -452,15 +451,15 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 }
 
 // SaveTransition implements applications.Store: the application (version
-// condition), the inbox notification and the optional claim in one
-// transaction.
+// condition), the inbox notification as an outbox entry and the optional
+// claim in one transaction.
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
-	retryAt time.Time, idem *idempotency.Key, effects ...applications.Effect) (applications.Application, bool, error) {
+	idem *idempotency.Key, effects ...applications.Effect) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
 	t := s.Tx()
 	t.First(store.FailClaimed, store.FailChanged, failAssignRace)
 	t.Put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": store.Num(int64(prevVersion))}, store.FailChanged)
-	t.Put(statusNotification(a, n, retryAt), "attribute_not_exists(pk)", nil, nil) // a fresh id
+	t.Put(statusNotification(a, n), "attribute_not_exists(pk)", nil, nil) // a fresh id
 	for _, e := range effects {
 		if e.Notify != nil {
 			it := inboxstore.FromNotification(*e.Notify)
@@ -493,19 +492,12 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 
 // statusNotification is the inbox item of a status change (NOTIF#<id>, as
 // the reminders write them) that also names the application, and is an
-// outbox entry of the due index at retryAt until Delivered takes it out.
-func statusNotification(a applications.Application, n inbox.Notification, retryAt time.Time) inboxstore.NotificationItem {
-	it := inboxstore.FromNotification(n)
+// outbox entry of the due index, due at once (inboxstore.Outbox): the
+// reminder pipeline sends it and takes it out.
+func statusNotification(a applications.Application, n inbox.Notification) inboxstore.NotificationItem {
+	it := inboxstore.Outbox(n)
 	it.ApplicationID, it.ApplicationStatus = a.ID, string(a.Status)
-	it.DuePK, it.NextRemindAt = store.DueKey(dueclass.KindMessage, n.Owner, n.ID), retryAt.UTC().Format(store.DueTimeLayout)
 	return it
-}
-
-// Delivered implements applications.Store: the status messages of
-// notification id went out, so it leaves the due index, unless the scan
-// moved it meanwhile (then the scan's outcome stands).
-func (s *Store) Delivered(ctx context.Context, owner, id string, retryAt time.Time) error {
-	return s.SetReminder(ctx, "store.Delivered", dueclass.KindMessage, owner, id, inboxstore.NotifPrefix+id, &retryAt, registry.Reminder{})
 }
 
 // AgencyQueue implements applications.Store through gsi1: one partition

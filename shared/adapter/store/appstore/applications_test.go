@@ -83,7 +83,7 @@ func TestApplicationStore(t *testing.T) {
 		next.ExpectedDecision, next.ReceiptNumber = &due, applications.ReceiptNumber(2026, int64(at.Second()))
 		next.Timeline = []applications.Entry{{At: at, Actor: a.Owner, Role: applications.RoleApplicant, From: a.Status, To: next.Status}}
 		n := inbox.Notification{ID: ids.New(), Owner: a.Owner, Kind: applications.KindStatus, Title: "t", Body: "b", CreatedAt: at}
-		stored, _, err := st.SaveTransition(ctx, next, a.Version, n, at.Add(applications.RetryAfter), nil)
+		stored, _, err := st.SaveTransition(ctx, next, a.Version, n, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestApplicationStore(t *testing.T) {
 		t.Errorf("garbage cursor: %v", err)
 	}
 	// a stale version loses
-	if _, _, err := st.SaveTransition(ctx, a, 1, inbox.Notification{ID: ids.New(), Owner: "alice", CreatedAt: now}, now, nil); !errs.Is(err, errs.Conflict) {
+	if _, _, err := st.SaveTransition(ctx, a, 1, inbox.Notification{ID: ids.New(), Owner: "alice", CreatedAt: now}, nil); !errs.Is(err, errs.Conflict) {
 		t.Errorf("stale transition: %v", err)
 	}
 	// a submitted application is no draft

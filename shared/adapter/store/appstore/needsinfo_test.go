@@ -35,9 +35,9 @@ func TestNeedsInfoLoop(t *testing.T) {
 	now := func() time.Time { return clock }
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New}
 	pub := &sentPublisher{}
-	svc := &applications.Service{Store: st, Profiles: docs, Documents: docs, Now: now, NewID: ids.New, Publisher: pub}
-	// The pipeline refuses through a service of its own without a
-	// publisher (deadlines.On): the refusal's message goes by the outbox.
+	svc := &applications.Service{Store: st, Profiles: docs, Documents: docs, Now: now, NewID: ids.New}
+	// The pipeline refuses through a service of its own (deadlines.On);
+	// every status change's message goes by the outbox.
 	pipe := deadlines.Deadlines{Apps: &applications.Service{Store: st, Profiles: docs, Documents: docs, Now: now, NewID: ids.New}}
 	quiet := slog.New(slog.DiscardHandler)
 	dispatcher := &reminders.Dispatcher{Store: st, Shards: store.DueShards, Log: quiet}
