@@ -586,11 +586,12 @@ var All = []Function{
 		Schedule: &Schedule{RateMinutes: 7 * 24 * 60}},
 	// Ingest closes the application an issued document answers, which
 	// tells the person through the outbox (no Publish: the reminder
-	// pipeline sends it, as a laboratory result's message). Its rules match ingest.SourcePrefix with
-	// ingest.DocumentIssued, ingest.DocumentRevoked and
-	// ingest.PaymentConfirmed (the treasury's, gov.agency.treasury), and
-	// ingest.LabSourcePrefix with ingest.LabResultIssued (a test keeps them
-	// equal: this package imports no domain package).
+	// pipeline sends it, as a laboratory result's message). Its rules
+	// match ingest.SourcePrefix with ingest.DocumentIssued,
+	// ingest.DocumentRevoked and ingest.PaymentConfirmed (the treasury's,
+	// gov.agency.treasury), and ingest.LabSourcePrefix with
+	// ingest.LabResultIssued (a test keeps them equal: this package imports
+	// no domain package).
 	// It copies laboratories' results into people's files and applies
 	// GuardDuty's scan verdicts on them.
 	{Name: Ingest, MemoryMB: eventMemoryMB, Timeout: eventTimeout,
