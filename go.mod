@@ -80,3 +80,5 @@ require (
 // cdk-nag-go v2.38.2 asks for constructs v10.5.x; CDK 2.224's jsii
 // bindings are built against 10.4.x, which cdk-nag runs on as well.
 replace github.com/aws/constructs-go/constructs/v10 => github.com/aws/constructs-go/constructs/v10 v10.4.2
+
+replace github.com/go-pdf/fpdf => ./third_party/fpdf

@@ -28,10 +28,11 @@ type pkg struct {
 // package the function links, with its imports.
 type graph map[string]pkg
 
-// deps lists what function name links.
+// deps lists what function name links, built as make build builds it
+// (-tags lambda.norpc: aws-lambda-go without its net/rpc server).
 func deps(t *testing.T, name string) graph {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./"+name).Output()
+	out, err := exec.Command("go", "list", "-tags", "lambda.norpc", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./"+name).Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -161,7 +162,7 @@ var pdfRoutes = []string{"GET /bookings/{id}/confirmation.pdf", "GET /applicatio
 
 // GIVEN every HTTP function WHEN its build is listed THEN only one serving a
 // ticket route links the QR library, and only one serving a PDF links the
-// PDF library (its fonts and its encoding/gob init run at every start).
+// PDF library (its package init runs at every start).
 func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 	gs := all(t)
 	servers, pdfServers := 0, 0
@@ -188,6 +189,20 @@ func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 	}
 	if servers == 0 || pdfServers == 0 {
 		t.Error("no function serves a ticket or a PDF route: ticketRoutes or pdfRoutes is stale")
+	}
+}
+
+// GIVEN every function WHEN its build is listed THEN none links
+// encoding/gob: its package init registers its types by reflection, about
+// 0.5 M instructions at every start (booking's and applications' init ran
+// 1.14× and 1.20× hello + SDK's with it, BENCHMARKS.md's Init section).
+// The PDF library brought it for serialising templates and images Kabinet
+// never serialises: third_party/fpdf is go-pdf/fpdf without those methods.
+func TestNoFunctionLinksGob(t *testing.T) {
+	for name, g := range all(t) {
+		if path := g.reaches(module+"functions/"+name, "encoding/gob"); path != nil {
+			t.Errorf("%s links encoding/gob: %s", name, strings.Join(path, " → "))
+		}
 	}
 }
 

@@ -157,9 +157,9 @@ func (r *report) Markdown() string {
 		p("SDK's package init and configuration load before any Kabinet code runs. Kabinet's own share is the init −")
 		p("hello + SDK column: from %s to %s (%s to %s hello + SDK's init); the target is %.2f× hello + SDK. Each HTTP", signedMS(f.minOwn), signedMS(f.maxOwn), x(f.minSDKRatio), x(f.maxSDKRatio), initTarget)
 		p("function links only its own routes' handlers (a package per function under `shared/adapter/httpapi`, mounted")
-		p("from `functions.All`), and only booking, which serves the ticket routes, links the PDF and QR libraries (the PDF")
-		p("library brings `encoding/gob`, whose init is most of booking's own share); booking makes its ticket signing key")
-		p("on the first ticket, not at init. The scheduled and event functions link no HTTP code (`functions/links_test.go`")
+		p("from `functions.All`), and only booking and applications, which serve the ticket and receipt routes, link the PDF")
+		p("library (a copy without its `encoding/gob` serialisers, `third_party/fpdf`: gob's init was a third of their own share);")
+		p("booking makes its ticket signing key on the first ticket, not at init. The scheduled and event functions link no HTTP code (`functions/links_test.go`")
 		p("checks all of this with `go list -deps`).")
 		p("")
 	}

@@ -1,8 +1,8 @@
 // Package qrpng draws QR codes as PNG images: a booking's ticket
 // (shared/domain/ticket) and a state fee's payment code (applications).
 // It is apart from the ticket package so that drawing a code links the QR
-// encoder alone, not the ticket's PDF library, whose package init (its
-// encoding/gob registrations) every start of a function linking it runs.
+// encoder alone, not the ticket's PDF library, whose package init every
+// start of a function linking it runs.
 package qrpng
 
 import (
