@@ -32,11 +32,27 @@ func DecisionDate(cal *workdays.Calendar, svc ServiceInfo, day civil.Date) (civi
 	return cal.NextWorking(day.AddDays(svc.DecisionDays))
 }
 
+// MaxDecisionDays bounds every service's decision term (DecisionDays,
+// working or calendar days; TestTermsWithinTheirSpan checks the catalogue).
+const MaxDecisionDays = 30
+
+// termSpanDays bounds the calendar days from the day after a submission to
+// its decision date, for any term of at most MaxDecisionDays on the
+// production calendar (TestTermsWithinTheirSpan checks it on every day of
+// the embedded calendar).
+const termSpanDays = 3*MaxDecisionDays + 30
+
 // CheckTerms computes every service's decision date from today, so a
 // deployment whose calendar lacks a year the catalogue's terms reach fails
 // at start-up instead of at the first submission. Composition calls it.
-// Errors: Internal (workdays no_calendar), naming the service.
+// When cal holds every year from today to termSpanDays after tomorrow, no
+// term can reach a year it lacks, and neither the catalogue nor the
+// calendar's data is read: a start costs no parse (init instructions,
+// BENCHMARKS.md). Errors: Internal (workdays no_calendar), naming the service.
 func CheckTerms(cal *workdays.Calendar, today civil.Date) error {
+	if holdsYears(cal, today.Year, today.AddDays(1+termSpanDays).Year) {
+		return nil
+	}
 	for _, svc := range Catalogue() {
 		// tomorrow too: an applicant east of UTC may already be there
 		if _, err := DecisionDate(cal, svc, today.AddDays(1)); err != nil {
@@ -45,6 +61,16 @@ func CheckTerms(cal *workdays.Calendar, today civil.Date) error {
 		}
 	}
 	return nil
+}
+
+// holdsYears reports whether cal holds every year from first to last.
+func holdsYears(cal *workdays.Calendar, first, last int) bool {
+	for y := first; y <= last; y++ {
+		if !cal.Holds(y) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Service) calendar() *workdays.Calendar {

@@ -64,3 +64,31 @@ func TestCheckTermsMissingYear(t *testing.T) {
 		t.Errorf("March 2026 needs only 2026: %v", err)
 	}
 }
+
+// TestTermsWithinTheirSpan: every service's term is at most
+// MaxDecisionDays, and a term of MaxDecisionDays, working or calendar
+// days, from any day of the embedded calendar ends within termSpanDays of
+// the day after, so CheckTerms' shortcut (every year of that span held)
+// never passes a start the full check would refuse.
+func TestTermsWithinTheirSpan(t *testing.T) {
+	for _, svc := range Catalogue() {
+		if svc.DecisionDays > MaxDecisionDays {
+			t.Errorf("%s: %d days, more than MaxDecisionDays (%d)", svc.Code, svc.DecisionDays, MaxDecisionDays)
+		}
+	}
+	cal := workdays.Default()
+	years := cal.Years()
+	last := civil.Date{Year: years[len(years)-1], Month: 12, Day: 31}
+	for _, working := range []bool{false, true} {
+		term := ServiceInfo{Code: "longest", DecisionDays: MaxDecisionDays, WorkingDays: working}
+		for d := (civil.Date{Year: years[0], Month: 1, Day: 1}); d.AddDays(1 + termSpanDays).Before(last); d = d.AddDays(1) {
+			got, err := DecisionDate(cal, term, d.AddDays(1))
+			if err != nil {
+				t.Fatalf("from %s: %v", d, err)
+			}
+			if bound := d.AddDays(1 + termSpanDays); bound.Before(got) {
+				t.Errorf("%d days (working %v) from %s end on %s, after %s", MaxDecisionDays, working, d, got, bound)
+			}
+		}
+	}
+}

@@ -37,20 +37,38 @@ type Year struct {
 // Calendar holds none. It is read-only once built, so safe for concurrent use.
 type Calendar struct {
 	years map[int]Year
+	// lazy holds Default's years, each read from the embedded data on
+	// its first use.
+	lazy map[int]func() Year
 }
 
 // Russia returns the calendar built from the embedded data.
 // Errors: Internal (malformed data).
 func Russia() (*Calendar, error) { return Parse(data) }
 
-// Default is Russia's calendar from the embedded data, parsed on first use
-// and once per process: a function that counts no term never parses it at
-// its start (init instructions, BENCHMARKS.md). The embedded data is
-// checked by the package's tests, so a panic here is a build fault.
+// Default is Russia's calendar from the embedded data, once per process,
+// each year parsed on its first use: a function that counts no term never
+// parses it at its start, and knowing which years it holds (Holds) parses
+// none (init instructions, BENCHMARKS.md). The embedded data is checked by
+// the package's tests, so a panic here is a build fault.
 var Default = sync.OnceValue(func() *Calendar {
-	c, err := Russia()
+	names, err := fs.Glob(data, "ru/*.txt")
 	if err != nil {
 		panic(err)
+	}
+	c := &Calendar{lazy: map[int]func() Year{}}
+	for _, name := range names {
+		y, err := yearOf(name)
+		if err != nil {
+			panic(err)
+		}
+		c.lazy[y] = sync.OnceValue(func() Year {
+			yr, err := readYear(data, name, y)
+			if err != nil {
+				panic(err)
+			}
+			return yr
+		})
 	}
 	return c
 })
@@ -66,22 +84,40 @@ func Parse(fsys fs.FS) (*Calendar, error) {
 	}
 	c := &Calendar{years: map[int]Year{}}
 	for _, name := range names {
-		y, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "ru/"), ".txt"))
-		if err != nil {
-			return nil, errs.E(op, errs.Internal, fmt.Errorf("%s: not a year", name))
-		}
-		f, err := fsys.Open(name)
+		y, err := yearOf(name)
 		if err != nil {
 			return nil, errs.E(op, errs.Internal, err)
 		}
-		yr, err := parseYear(y, f)
-		f.Close()
+		yr, err := readYear(fsys, name, y)
 		if err != nil {
-			return nil, errs.E(op, errs.Internal, fmt.Errorf("%s: %w", name, err))
+			return nil, errs.E(op, errs.Internal, err)
 		}
 		c.years[y] = yr
 	}
 	return c, nil
+}
+
+// yearOf is the year a file ru/<year>.txt holds.
+func yearOf(name string) (int, error) {
+	y, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(name, "ru/"), ".txt"))
+	if err != nil {
+		return 0, fmt.Errorf("%s: not a year", name)
+	}
+	return y, nil
+}
+
+// readYear parses file name of fsys, year y's data.
+func readYear(fsys fs.FS, name string, y int) (Year, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return Year{}, err
+	}
+	defer f.Close()
+	yr, err := parseYear(y, f)
+	if err != nil {
+		return Year{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return yr, nil
 }
 
 func parseYear(y int, f fs.File) (Year, error) {
@@ -132,20 +168,36 @@ func (c *Calendar) Years() []int {
 	for y := range c.years {
 		ys = append(ys, y)
 	}
+	for y := range c.lazy {
+		ys = append(ys, y)
+	}
 	slices.Sort(ys)
 	return ys
 }
 
+// Holds reports whether the calendar holds year y, without reading the
+// year's data.
+func (c *Calendar) Holds(y int) bool {
+	_, ok := c.years[y]
+	_, lazy := c.lazy[y]
+	return ok || lazy
+}
+
 // Year returns one year's data (ok false when the calendar lacks it).
 func (c *Calendar) Year(y int) (Year, bool) {
-	yr, ok := c.years[y]
-	return yr, ok
+	if yr, ok := c.years[y]; ok {
+		return yr, true
+	}
+	if read, ok := c.lazy[y]; ok {
+		return read(), true
+	}
+	return Year{}, false
 }
 
 // Working reports whether d is a working day.
 // Errors: Internal (no_calendar) when d's year is not held.
 func (c *Calendar) Working(d civil.Date) (bool, error) {
-	yr, ok := c.years[d.Year]
+	yr, ok := c.Year(d.Year)
 	if !ok {
 		return false, errs.E("workdays.Working", errs.Internal, ReasonNoCalendar,
 			fmt.Errorf("no production calendar for %d (date %s): add shared/domain/workdays/ru/%d.txt", d.Year, d, d.Year))
