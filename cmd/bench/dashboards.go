@@ -122,7 +122,7 @@ func (b *bench) managerToken(scope httpapi.Identity) string {
 // dashChange is the i-th application (decided or open) and booking
 // (visited, cancelled or to come) of a random day of the 90.
 func dashChange(rng *rand.Rand, first civil.Date, i int) (applications.Application, booking.Booking) {
-	day := first.AddDays(rng.IntN(90)).In(stats.Moscow).Add(10 * time.Hour)
+	day := first.AddDays(rng.IntN(90)).In(stats.Moscow()).Add(10 * time.Hour)
 	due := civil.Of(day).AddDays(14)
 	a := applications.Application{ID: "app-" + strconv.Itoa(i), Agency: "fns", ServiceCode: "certificate_request", ExpectedDecision: &due,
 		Status: applications.StatusProcessing, Assignee: "clerk-" + strconv.Itoa(rng.IntN(20)),

@@ -66,7 +66,7 @@ func (s *Service) Org(ctx context.Context, v Viewer, org string, q Query) (OrgSt
 		return OrgStats{}, errs.E(op, errs.Forbidden, ReasonManagerOnly)
 	}
 	var fe errs.Fields
-	from, to, _ := s.Range(q, Moscow, &fe)
+	from, to, _ := s.Range(q, Moscow(), &fe)
 	if err := fe.ErrKind(op, errs.Malformed); err != nil {
 		return OrgStats{}, err
 	}

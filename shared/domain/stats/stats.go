@@ -118,8 +118,9 @@ type Bucket struct {
 // counted in: Kabinet's agencies are federal and work on Moscow time.
 const AgencyZone = "Europe/Moscow"
 
-// Moscow is AgencyZone's location.
-var Moscow = mustZone(AgencyZone)
+// Moscow is AgencyZone's location, loaded on first use: a function that
+// counts no day in it never reads the zone at its start.
+var Moscow = sync.OnceValue(func() *time.Location { return mustZone(AgencyZone) })
 
 func mustZone(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -142,14 +143,14 @@ var zones sync.Map // zone name → *time.Location
 // one.
 func Zone(name string) *time.Location {
 	if name == "" {
-		return Moscow
+		return Moscow()
 	}
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		loc = Moscow
+		loc = Moscow()
 	}
 	zones.Store(name, loc)
 	return loc

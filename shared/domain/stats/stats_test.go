@@ -97,14 +97,14 @@ func TestRange(t *testing.T) {
 		from, to string
 		fields   []string
 	}{
-		{"default, Moscow", stats.Query{}, stats.Moscow, "2026-05-17", "2026-06-15", nil},
+		{"default, Moscow", stats.Query{}, stats.Moscow(), "2026-05-17", "2026-06-15", nil},
 		{"default, UTC", stats.Query{}, time.UTC, "2026-05-16", "2026-06-14", nil},
-		{"to given", stats.Query{To: "2026-01-31"}, stats.Moscow, "2026-01-02", "2026-01-31", nil},
-		{"366 days", stats.Query{From: "2025-06-15", To: "2026-06-15"}, stats.Moscow, "2025-06-15", "2026-06-15", nil},
-		{"367 days", stats.Query{From: "2025-06-14", To: "2026-06-15"}, stats.Moscow, "", "", []string{"to:range_over_year"}},
-		{"reversed", stats.Query{From: "2026-06-02", To: "2026-06-01"}, stats.Moscow, "", "", []string{"to:before_from"}},
-		{"one day", stats.Query{From: "2026-06-01", To: "2026-06-01"}, stats.Moscow, "2026-06-01", "2026-06-01", nil},
-		{"malformed", stats.Query{From: "2026-6-1", To: "2026-02-30"}, stats.Moscow, "", "", []string{"from:invalid_date", "to:invalid_date"}},
+		{"to given", stats.Query{To: "2026-01-31"}, stats.Moscow(), "2026-01-02", "2026-01-31", nil},
+		{"366 days", stats.Query{From: "2025-06-15", To: "2026-06-15"}, stats.Moscow(), "2025-06-15", "2026-06-15", nil},
+		{"367 days", stats.Query{From: "2025-06-14", To: "2026-06-15"}, stats.Moscow(), "", "", []string{"to:range_over_year"}},
+		{"reversed", stats.Query{From: "2026-06-02", To: "2026-06-01"}, stats.Moscow(), "", "", []string{"to:before_from"}},
+		{"one day", stats.Query{From: "2026-06-01", To: "2026-06-01"}, stats.Moscow(), "2026-06-01", "2026-06-01", nil},
+		{"malformed", stats.Query{From: "2026-6-1", To: "2026-02-30"}, stats.Moscow(), "", "", []string{"from:invalid_date", "to:invalid_date"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var fe errs.Fields

@@ -63,7 +63,7 @@ func Of(c stats.Counts, a applications.Application, cal *workdays.Calendar) {
 	}
 	scope := stats.Scope{Kind: stats.ScopeAgency, ID: a.Agency}
 	svc := a.ServiceCode
-	day := func(t time.Time) civil.Date { return civil.Of(t.In(stats.Moscow)) }
+	day := func(t time.Time) civil.Date { return civil.Of(t.In(stats.Moscow())) }
 	var received, asked *civil.Date
 	var decided *applications.Entry
 	for i, e := range a.Timeline {
@@ -286,7 +286,7 @@ func (s Service) Agency(ctx context.Context, v stats.Viewer, q stats.Query) (Sta
 		return Stats{}, errs.E(op, errs.Forbidden, stats.ReasonManagerOnly)
 	}
 	var fe errs.Fields
-	from, to, today := s.Range(q, stats.Moscow, &fe)
+	from, to, today := s.Range(q, stats.Moscow(), &fe)
 	var services []applications.ServiceInfo
 	for _, svc := range applications.Catalogue() {
 		if svc.Agency == v.Agency {

@@ -22,7 +22,7 @@ func day(s string) civil.Date { d, _ := civil.Parse(s); return d }
 
 // at is a Moscow wall-clock time.
 func at(wall string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", wall, stats.Moscow)
+	t, err := time.ParseInLocation("2006-01-02 15:04", wall, stats.Moscow())
 	if err != nil {
 		panic(err)
 	}
