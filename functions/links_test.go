@@ -195,7 +195,7 @@ func TestTicketLibrariesOnlyWhereTicketsAreServed(t *testing.T) {
 // GIVEN every function WHEN its build is listed THEN none links
 // encoding/gob: its package init registers its types by reflection, about
 // 0.5 M instructions at every start (booking's and applications' init ran
-// 1.14× and 1.20× hello + SDK's with it, BENCHMARKS.md's Init section).
+// 1.23× and 1.27× hello + SDK's with it, 1.14× and 1.20× without).
 // The PDF library brought it for serialising templates and images Kabinet
 // never serialises: third_party/fpdf is go-pdf/fpdf without those methods.
 func TestNoFunctionLinksGob(t *testing.T) {
