@@ -132,7 +132,7 @@ func localTime(a Application, t time.Time, lang string) string {
 }
 
 func zone(a Application) *time.Location {
-	loc, err := time.LoadLocation(a.TimeZone)
+	loc, err := civil.Zone(a.TimeZone)
 	if err != nil || a.TimeZone == "" {
 		return time.UTC
 	}

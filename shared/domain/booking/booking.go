@@ -9,7 +9,6 @@ package booking
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
@@ -166,24 +165,14 @@ func (b Booking) SlotID() string { return SlotID(b.SpecialistID, b.Start) }
 // daily limit and the one-per-day rule count by it.
 func (b Booking) Day() civil.Date { return civil.Of(b.Start.In(zone(b.TimeZone))) }
 
+// zone is the location of an institution's zone name, UTC for one that
+// does not load.
 func zone(name string) *time.Location {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
+	if loc, err := civil.Zone(name); err == nil {
+		return loc
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	// Only zones that load are kept, so the cache is bounded by the zone
-	// database whatever names reach it.
-	zones.Store(name, loc)
-	return loc
+	return time.UTC
 }
-
-// zones caches time.LoadLocation, which reads and parses the zone file on
-// every call (an open and a read per request on the slots route alone). A
-// *time.Location is immutable and safe to share between goroutines.
-var zones sync.Map // name → *time.Location
 
 // Upcoming reports whether the booking is confirmed and still ahead at now.
 func (b Booking) Upcoming(now time.Time) bool { return b.Status == Confirmed && b.Start.After(now) }

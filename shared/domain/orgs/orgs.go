@@ -8,9 +8,6 @@ package orgs
 import (
 	"context"
 	"fmt"
-	"github.com/kabinet/kabinet/shared/domain/message"
-	"github.com/kabinet/kabinet/shared/domain/paging"
-	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +17,9 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/i18n"
+	"github.com/kabinet/kabinet/shared/domain/message"
+	"github.com/kabinet/kabinet/shared/domain/paging"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -435,7 +435,7 @@ func (s *Service) Digest(ctx context.Context, org string, now time.Time) (Digest
 
 // pointZone is the zone of an organisation's points' days (stats.AgencyZone).
 var pointZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Moscow")
+	loc, err := civil.Zone("Europe/Moscow")
 	if err != nil {
 		panic(err)
 	}

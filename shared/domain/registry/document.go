@@ -268,11 +268,11 @@ const (
 // Location returns the profile's time zone, Moscow when unset or unknown.
 func (p Profile) Location() *time.Location {
 	if p.TimeZone != "" {
-		if loc, err := time.LoadLocation(p.TimeZone); err == nil {
+		if loc, err := civil.Zone(p.TimeZone); err == nil {
 			return loc
 		}
 	}
-	loc, err := time.LoadLocation(DefaultTimeZone)
+	loc, err := civil.Zone(DefaultTimeZone)
 	if err != nil {
 		return time.UTC
 	}

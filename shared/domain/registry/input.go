@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -283,6 +282,6 @@ func validZone(z string) bool {
 			return false
 		}
 	}
-	_, err := time.LoadLocation(z)
+	_, err := civil.Zone(z)
 	return err == nil
 }

@@ -123,7 +123,7 @@ const AgencyZone = "Europe/Moscow"
 var Moscow = sync.OnceValue(func() *time.Location { return mustZone(AgencyZone) })
 
 func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
+	loc, err := civil.Zone(name)
 	if err != nil {
 		panic(err)
 	}
@@ -137,23 +137,16 @@ func Name(parts ...string) string { return strings.Join(parts, "#") }
 // Split is a counter's name's parts, at most n (strings.SplitN).
 func Split(name string, n int) []string { return strings.SplitN(name, "#", n) }
 
-var zones sync.Map // zone name → *time.Location
-
 // Zone is the location of an IANA zone name, Moscow for "" or an unknown
 // one.
 func Zone(name string) *time.Location {
 	if name == "" {
 		return Moscow()
 	}
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
+	if loc, err := civil.Zone(name); err == nil {
+		return loc
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		loc = Moscow()
-	}
-	zones.Store(name, loc)
-	return loc
+	return Moscow()
 }
 
 // CompareDays orders days, oldest first.

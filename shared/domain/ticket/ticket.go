@@ -13,13 +13,14 @@ package ticket
 
 import (
 	"fmt"
-	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"net/url"
 	"strings"
 	"time"
 	_ "time/tzdata" // Lambda images may lack /usr/share/zoneinfo
 
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/i18n"
 )
 
 // Booking is the view of one appointment that every output of this package
@@ -202,7 +203,7 @@ func zone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
 		return nil, fmt.Errorf("no time zone")
 	}
-	return time.LoadLocation(name)
+	return civil.Zone(name)
 }
 
 // need says which fields an output cannot do without.

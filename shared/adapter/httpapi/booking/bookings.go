@@ -1,9 +1,11 @@
 package booking
 
 import (
-	"github.com/kabinet/kabinet/shared/domain/stats/inststats"
 	"net/http"
 	"time"
+
+	"github.com/kabinet/kabinet/shared/domain/civil"
+	"github.com/kabinet/kabinet/shared/domain/stats/inststats"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/booking"
@@ -114,7 +116,7 @@ type bookingResponse struct {
 
 // view resolves a booking's institution and specialist for display.
 func (d Deps) view(r *http.Request, b booking.Booking) (bookingResponse, ticket.Booking) {
-	loc, err := time.LoadLocation(b.TimeZone)
+	loc, err := civil.Zone(b.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
 
@@ -32,7 +33,7 @@ func handleSlots(d Deps) http.Handler {
 		if err != nil {
 			return err
 		}
-		loc, _ := time.LoadLocation(page.TimeZone)
+		loc, _ := civil.Zone(page.TimeZone)
 		out := struct {
 			TimeZone string         `json:"timeZone"`
 			Items    []slotResponse `json:"items"`

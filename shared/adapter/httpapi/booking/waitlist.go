@@ -6,6 +6,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/domain/booking"
+	"github.com/kabinet/kabinet/shared/domain/civil"
 )
 
 // waitResponse is a waiting-list entry as the person sees it.
@@ -34,7 +35,7 @@ func (d Deps) waitView(r *http.Request, e booking.WaitEntry) waitResponse {
 		var name string
 		if idx, err := d.Directory.Index(r.Context()); err == nil {
 			if in, err := idx.Institution(e.InstitutionID); err == nil {
-				if l, err := time.LoadLocation(in.TimeZone); err == nil {
+				if l, err := civil.Zone(in.TimeZone); err == nil {
 					loc, out.TimeZone = l, in.TimeZone
 				}
 			}
