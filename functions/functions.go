@@ -66,7 +66,9 @@ type Function struct {
 }
 
 // Route is one route of the HTTP API: its method and path pattern (Go
-// ServeMux syntax, which API Gateway shares for {param}), whether it is
+// ServeMux syntax, which API Gateway shares for {param}: a method, then
+// literal segments and {name} wildcards of whole segments, all that
+// httpapi.Router serves), whether it is
 // public (served without a token; every route today requires one), the
 // status a success answers when it is not the usual one (Success), and
 // whether it is costly: it sends SMS or e-mail, subscribes a contact or

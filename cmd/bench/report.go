@@ -159,7 +159,9 @@ func (r *report) Markdown() string {
 		p("function links only its own routes' handlers (a package per function under `shared/adapter/httpapi`, mounted")
 		p("from `functions.All`), and only booking and applications, which serve the ticket and receipt routes, link the PDF")
 		p("library (a copy without its `encoding/gob` serialisers, `third_party/fpdf`: gob's init was a third of their own share);")
-		p("booking makes its ticket signing key on the first ticket, not at init. The scheduled and event functions link no HTTP code (`functions/links_test.go`")
+		p("booking makes its ticket signing key on the first ticket, not at init; the routes are mounted on `httpapi.Router`, a")
+		p("segment tree, not `http.ServeMux`, whose registration checked each pattern against the others and recorded its")
+		p("caller (0.2–0.37 M instructions of a start). The scheduled and event functions link no HTTP code (`functions/links_test.go`")
 		p("checks all of this with `go list -deps`).")
 		p("")
 	}

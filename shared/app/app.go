@@ -160,7 +160,7 @@ func (s Services) Handlers() map[string]httpapi.Handlers {
 // adds routes of its own and then httpapi.Wrap. Errors: an HTTP function of
 // functions.All without handlers here, handlers of a function that serves
 // no routes, or what httpapi.API.Mount refuses.
-func (s Services) Mount(mux *http.ServeMux, api httpapi.API) error {
+func (s Services) Mount(mux httpapi.Mux, api httpapi.API) error {
 	hs := s.Handlers()
 	for name := range hs {
 		if f, ok := functions.Get(name); !ok || len(f.Routes) == 0 {
@@ -182,7 +182,7 @@ func (s Services) Mount(mux *http.ServeMux, api httpapi.API) error {
 // Handler serves every HTTP function's routes through api, with the outer
 // middleware. Errors: as Mount.
 func (s Services) Handler(api httpapi.API) (http.Handler, error) {
-	mux := http.NewServeMux()
+	mux := httpapi.NewRouter()
 	if err := s.Mount(mux, api); err != nil {
 		return nil, err
 	}

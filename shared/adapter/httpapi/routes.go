@@ -55,7 +55,7 @@ const OriginHeader = "X-Kabinet-Origin"
 // for requests carrying the origin secret when there is one.
 // Errors: as Mount.
 func (a API) Handler(fn string, h Handlers) (http.Handler, error) {
-	mux := http.NewServeMux()
+	mux := NewRouter()
 	if err := a.Mount(mux, fn, h); err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func throughOrigin(secret string, next http.Handler) http.Handler {
 // middleware (Wrap adds it), for a server that mounts several functions or
 // routes of its own. Errors: fn is not an HTTP function of functions.All, a
 // route of fn has no handler in h, or h has a handler for no route of fn.
-func (a API) Mount(mux *http.ServeMux, fn string, h Handlers) error {
+func (a API) Mount(mux Mux, fn string, h Handlers) error {
 	f, ok := functions.Get(fn)
 	if !ok || len(f.Routes) == 0 {
 		return fmt.Errorf("httpapi: %q is not an HTTP function of functions.All", fn)
@@ -117,7 +117,7 @@ func (a API) Mount(mux *http.ServeMux, fn string, h Handlers) error {
 
 // Wrap adds the outer middleware (request id, access log, panic recovery,
 // problem+json for unknown routes) to a mux.
-func Wrap(log *slog.Logger, mux *http.ServeMux) http.Handler {
+func Wrap(log *slog.Logger, mux Mux) http.Handler {
 	return observe(log, problemFallback(mux))
 }
 
@@ -129,12 +129,13 @@ func (a API) logger() *slog.Logger {
 }
 
 // problemFallback answers unknown routes (404) and wrong methods (405) with
-// problem+json instead of ServeMux's plain text.
-func problemFallback(mux *http.ServeMux) http.Handler {
+// problem+json instead of the mux's plain text.
+func problemFallback(mux Mux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; p == "" || p[0] != '/' || path.Clean(p) != p {
 			// ServeMux would redirect "..", "." and "//" to the clean path
-			// with an HTML body; no route of ours has such a path.
+			// with an HTML body (the local runner's mux is one); no route
+			// of ours has such a path.
 			writeError(w, r, errs.E("httpapi.route", errs.NotFound, ReasonRouteNotFound))
 			return
 		}
@@ -154,7 +155,7 @@ func problemFallback(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// probeWriter learns what ServeMux would answer without sending it.
+// probeWriter learns what the mux would answer without sending it.
 type probeWriter struct {
 	header http.Header
 	code   int
