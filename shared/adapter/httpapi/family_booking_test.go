@@ -125,3 +125,49 @@ func TestBookingForAGrownUpChild(t *testing.T) {
 		t.Errorf("her bookings in the holder's journal: %d, want 2", n)
 	}
 }
+
+// TestDependentsBookingMovedAndRebooked: moving a child's booking and
+// rebooking one its institution cancelled judge the child's own upcoming
+// bookings, not the holder's, though both requests read the holder's
+// sequence at once with the booking (the child's is read once the booking
+// names her): the child's appointment elsewhere refuses the time, the
+// mother's at that time does not.
+func TestDependentsBookingMovedAndRebooked(t *testing.T) {
+	e := newBookingEnv(t) // Monday 2026-06-15, Kaliningrad
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "13:00", nil, 30, 20, 2))
+	e.setSchedule(kgdPoly, kgdPediatric, weekdaysPlan("09:00", "13:00", nil, 30, 20, 2))
+	e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "13:00", nil, 20, 20, 2))
+	kid := e.mustAddPerson("irina", map[string]any{"name": "Соня", "birthDate": "2017-04-02", "relation": "child"})["id"].(string)
+	mustBookFor := func(patient, slot string) string {
+		t.Helper()
+		r := e.bookFor("irina", patient, slot)
+		if r.status != http.StatusCreated {
+			t.Fatalf("book %s for %q: %d %s", slot, patient, r.status, r.body)
+		}
+		return r.json(t)["id"].(string)
+	}
+	moved := mustBookFor(kid, kgd(kgdPediatric, "2026-06-16 10:00"))
+	mustBookFor(kid, kgd(kgdEyes, "2026-06-17 10:00"))     // 10:00–10:20, the child's
+	mustBookFor("", kgd(kgdTherapist, "2026-06-17 11:00")) // 11:00–11:30, the mother's
+	cancelled := mustBookFor(kid, kgd(kgdPediatric, "2026-06-18 10:00"))
+	mustBookFor(kid, kgd(kgdEyes, "2026-06-19 11:00"))     // the child's
+	mustBookFor("", kgd(kgdTherapist, "2026-06-19 10:00")) // the mother's
+	e.absence(kgdPoly, kgdPediatric, "2026-06-18", "2026-06-18")
+
+	post := func(path, slot string) resp {
+		return e.do(req{method: "POST", path: path, token: e.token("irina"), body: map[string]any{"slotId": slot}})
+	}
+	reschedule, rebook := "/bookings/"+moved+"/reschedule", "/bookings/"+cancelled+"/rebook"
+	assertType(t, post(reschedule, kgd(kgdPediatric, "2026-06-17 10:00")), http.StatusConflict, "overlapping-booking")
+	if r := post(reschedule, kgd(kgdPediatric, "2026-06-17 11:00")); r.status != http.StatusOK {
+		t.Errorf("moving the child's booking to the mother's time: %d %s", r.status, r.body)
+	}
+	assertType(t, post(rebook, kgd(kgdPediatric, "2026-06-19 11:00")), http.StatusConflict, "overlapping-booking")
+	r := post(rebook, kgd(kgdPediatric, "2026-06-19 10:00"))
+	if r.status != http.StatusCreated {
+		t.Fatalf("rebooking the child at the mother's time: %d %s", r.status, r.body)
+	}
+	if p, _ := r.json(t)["patient"].(map[string]any); p["id"] != kid {
+		t.Errorf("the rebooking's patient: %v, want the child", p)
+	}
+}

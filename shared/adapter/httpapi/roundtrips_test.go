@@ -31,17 +31,22 @@ import (
 // together, then all of them go on. Calls a request makes at once all
 // arrive while the first are held, so they form one wave; a call that
 // waits for another's answer can arrive only after the wave is released,
-// and opens the next one. Should fewer calls come than expected (the
-// request made them one after another), the wave goes on after a second,
-// short, and the test fails on its size: the timeout only ends a failure.
+// and opens the next one. A wave that has all its expected calls is still
+// held for waveSettle, so that a call the request made at once with them
+// joins it: a request made more parallel than its row says fails on the
+// wave's size, as one made less parallel does. Should fewer calls come
+// than expected (the request made them one after another), the wave goes
+// on after a second, short, and the test fails on its size: the timeout
+// only ends a failure.
 type waves struct {
-	mu      sync.Mutex
-	on      bool
-	hold    bool       // gather the calls into waves (else only count them)
-	expect  []int      // calls per wave, in order
-	got     [][]string // operation (and audit) per call, per wave
-	held    int
-	release chan struct{}
+	mu       sync.Mutex
+	on       bool
+	hold     bool       // gather the calls into waves (else only count them)
+	expect   []int      // calls per wave, in order
+	got      [][]string // operation (and audit) per call, per wave
+	held     int
+	settling bool // the wave is full and goes on after waveSettle
+	release  chan struct{}
 	// capacity is the units the calls consumed (ddbcapacity), all and
 	// reads and writes, for the table of TestRoundTrips.
 	capacity [3]float64
@@ -50,7 +55,21 @@ type waves struct {
 func (w *waves) start(expect ...int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.on, w.hold, w.expect, w.got, w.held, w.release, w.capacity = true, true, expect, nil, 0, make(chan struct{}), [3]float64{}
+	w.on, w.hold, w.expect, w.got, w.held, w.settling, w.release, w.capacity = true, true, expect, nil, 0, false, make(chan struct{}), [3]float64{}
+}
+
+// waveSettle is how long a full wave waits for calls made at once with it:
+// those start together (parallel.Do) and reach the middleware within
+// microseconds of each other, long before a call that needs an answer.
+const waveSettle = 50 * time.Millisecond
+
+// next releases the held wave whose channel is release, if it still is the
+// held one, and readies the next wave. w.mu is held.
+func (w *waves) next(release chan struct{}) {
+	if w.release == release {
+		close(w.release)
+		w.held, w.settling, w.release = 0, false, make(chan struct{})
+	}
 }
 
 // count counts the calls (and their capacity) without holding them: for a
@@ -103,19 +122,20 @@ func (w *waves) middleware(st *middleware.Stack) error {
 			w.got[wave] = append(w.got[wave], callName(ctx, in.Parameters))
 			w.held++
 			release := w.release
-			if wave >= len(w.expect) || w.held >= w.expect[wave] {
-				close(w.release)
-				w.held, w.release = 0, make(chan struct{})
+			if !w.settling && (wave >= len(w.expect) || w.held >= w.expect[wave]) {
+				w.settling = true
+				time.AfterFunc(waveSettle, func() {
+					w.mu.Lock()
+					defer w.mu.Unlock()
+					w.next(release)
+				})
 			}
 			w.mu.Unlock()
 			select {
 			case <-release:
 			case <-time.After(time.Second):
 				w.mu.Lock()
-				if w.release == release { // the wave came short: let it go
-					close(w.release)
-					w.held, w.release = 0, make(chan struct{})
-				}
+				w.next(release) // the wave came short: let it go
 				w.mu.Unlock()
 			}
 			return w.measured(ctx, in, next)
@@ -349,7 +369,7 @@ var tripRows = map[string][]tripCase{
 	"GET /bookings/{id}/calendar.ics": trip(200, getGet, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: tripPath("GET /bookings/{id}/calendar.ics", f.booking(sub)), token: f.e.token(sub)}
 	}),
-	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/reschedule", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"slotId": f.slot()}}
 	}),
@@ -374,7 +394,10 @@ var tripRows = map[string][]tripCase{
 					"prescriptions": []any{map[string]any{"drug": "Ибупрофен", "until": "2026-07-31"}}})
 			}},
 	},
-	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// The cancelled booking is read with everything the new booking reads
+	// (the slot id names its specialist): one round trip, then the
+	// transaction.
+	"POST /bookings/{id}/rebook": trip(201, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustBook(sub, kgd(kgdPediatric, "2026-06-18 11:00"))["id"].(string)
 		f.e.absence(kgdPoly, kgdPediatric, "2026-06-18", "2026-06-18")
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/rebook", id), token: f.e.token(sub),
@@ -641,10 +664,9 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share's owner reference, the share (its revocation decides), then the read recorded with the document and its files, at once",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
-	"POST /bookings/{id}/reschedule":                    "two reads, then the new slot's three with the booking sequence (the upcoming bookings on it), the transaction, then a query",
+	"POST /bookings/{id}/reschedule":                    "the booking, the new slot, the person and their booking sequence at once, the transaction, then the waiting list's line for the freed slot (a query)",
 	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
 	"POST /bookings/{id}/visit":                         "staff name the booking by id alone: its reference (the owner), then the booking (with the patient's profile when the visit gives documents), then the transaction",
-	"POST /bookings/{id}/rebook":                        "two reads, then the new slot's five with the booking sequence (the upcoming bookings on it), then the transaction",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",

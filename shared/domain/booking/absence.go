@@ -340,15 +340,35 @@ func (s *Service) offers(ctx context.Context, inst directory.Institution, specia
 // (slotId: unknown_slot, other_specialization), Conflict
 // (not_rebookable, and Book's), Unavailable, Internal.
 func (s *Service) Rebook(ctx context.Context, owner, id, slotID string) (Booking, bool, error) {
-	const op = "booking.Rebook"
-	old, err := s.Store.GetBooking(ctx, owner, id)
-	if err != nil {
-		return Booking{}, false, err
+	const op, bookOp = "booking.Rebook", "booking.Book"
+	now := s.Now().UTC()
+	// The claim of a key of its own makes the rebooking once per
+	// cancelled booking, whatever slot a second request names (it expires
+	// a year after the cancelled appointment, set once that is read).
+	key := &idempotency.Key{Key: "rebook-" + id, Hash: "rebook"}
+	// The cancelled booking and everything the new booking reads, at once
+	// (one round trip): a booking of the owner's own reads the owner's
+	// sequence, one of a dependent's reads the dependent once the booking
+	// names them.
+	specID, _, perr := ParseSlotID(slotID)
+	in := BookInput{SlotID: slotID}
+	var (
+		old    Booking
+		oldErr error
+		r      bookReads
+	)
+	reads := []func() error{func() error { old, oldErr = s.Store.GetBooking(ctx, owner, id); return nil }}
+	if perr == nil {
+		reads = append(reads, r.reads(ctx, s, bookOp, owner, in, key, now)...)
+	}
+	_ = parallel.Do(reads...)
+	if oldErr != nil {
+		return Booking{}, false, oldErr
 	}
 	if old.Status != Cancelled || old.CancelledBy != CancelledByInstitution {
 		return Booking{}, false, errs.E(op, errs.Conflict, ReasonNotRebookable)
 	}
-	specID, _, perr := ParseSlotID(slotID)
+	key.Expires = old.Start.Add(366 * 24 * time.Hour)
 	if perr != nil {
 		return Booking{}, false, fieldErr(op, "slotId", "unknown_slot")
 	}
@@ -366,14 +386,21 @@ func (s *Service) Rebook(ctx context.Context, owner, id, slotID string) (Booking
 	if spec.InstitutionID != old.InstitutionID || !strings.EqualFold(spec.Specialization, was.Specialization) {
 		return Booking{}, false, fieldErr(op, "slotId", "other_specialization")
 	}
-	mode := old.Mode
-	if !slices.Contains(spec.Modes, string(mode)) {
-		mode = InPerson
+	in.Mode, in.ContactPhone, in.Patient = string(old.Mode), old.ContactPhone, old.Patient
+	if !slices.Contains(spec.Modes, in.Mode) {
+		in.Mode = string(InPerson)
 	}
-	// The claim of a key of its own makes the rebooking once per
-	// cancelled booking, whatever slot a second request names.
-	key := &idempotency.Key{Key: "rebook-" + old.ID, Hash: "rebook", Expires: old.Start.Add(366 * 24 * time.Hour)}
-	return s.Book(ctx, owner, BookInput{SlotID: slotID, Mode: string(mode), ContactPhone: old.ContactPhone, Patient: old.Patient}, key)
+	if patientKey(old.Patient) != "" {
+		_ = parallel.Do(
+			func() error { r.seq, r.seqErr = s.sequence(ctx, owner, old.Patient, now); return nil },
+			func() error { r.who, r.whoErr = s.resolvePatient(ctx, bookOp, owner, old.Patient); return nil },
+		)
+	}
+	mode, err := checkBookInput(bookOp, &in)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	return s.decideBook(ctx, bookOp, owner, in, mode, key, nil, &r, now)
 }
 
 // outsideAbsences drops from want the slots that fall in an absence: a

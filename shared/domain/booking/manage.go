@@ -145,15 +145,43 @@ func (s *Service) JournalPage(ctx context.Context, owner string, f JournalFilter
 // slot_taken, day_full, one_per_day, overlapping_booking), Unavailable, Internal.
 func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Booking, error) {
 	const op = "booking.Reschedule"
-	b, err := s.Store.GetBooking(ctx, owner, id)
-	if err != nil {
-		return Booking{}, err
-	}
+	specID, start, perr := ParseSlotID(slotID)
+	// The booking, the new slot, the zone the person's reminders are timed
+	// in and the person's booking sequence with their upcoming bookings (a
+	// booking committed after the read fails this move's transaction:
+	// person_changed), at once, one round trip; they are judged in the
+	// order they were once read in, so the answers are the same. The
+	// sequence read is the owner's own: a dependent's booking reads the
+	// dependent's once the booking names them.
+	var (
+		b                          Booking
+		slot                       Slot
+		spec                       directory.Specialist
+		inst                       directory.Institution
+		person                     *time.Location
+		language                   string
+		seq                        Sequence
+		getErr, slotErr, personErr error
+		seqErr                     error
+	)
 	now := s.Now().UTC()
+	_ = parallel.Do(
+		func() error { b, getErr = s.Store.GetBooking(ctx, owner, id); return nil },
+		func() error {
+			if perr == nil {
+				slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now)
+			}
+			return nil
+		},
+		func() error { person, language, personErr = s.person(ctx, owner); return nil },
+		func() error { seq, seqErr = s.sequence(ctx, owner, "", now); return nil },
+	)
+	if getErr != nil {
+		return Booking{}, getErr
+	}
 	if err := changeable(op, b, now); err != nil {
 		return Booking{}, err
 	}
-	specID, start, perr := ParseSlotID(slotID)
 	switch {
 	case perr != nil:
 		return Booking{}, fieldErr(op, "slotId", "unknown_slot")
@@ -162,24 +190,6 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 	case start.Equal(b.Start):
 		return Booking{}, fieldErr(op, "slotId", "same_slot")
 	}
-	// the new slot and the zone the person's reminders are timed in, at once
-	var (
-		slot               Slot
-		spec               directory.Specialist
-		inst               directory.Institution
-		person             *time.Location
-		language           string
-		seq                Sequence
-		slotErr, personErr error
-		seqErr             error
-	)
-	// the patient's sequence with their upcoming bookings: a booking
-	// committed after the read fails this move's transaction (person_changed)
-	_ = parallel.Do(
-		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
-		func() error { person, language, personErr = s.person(ctx, owner); return nil },
-		func() error { seq, seqErr = s.sequence(ctx, owner, b.Patient, now); return nil },
-	)
 	if slotErr != nil {
 		return Booking{}, slotErr
 	}
@@ -187,7 +197,7 @@ func (s *Service) Reschedule(ctx context.Context, owner, id, slotID string) (Boo
 		return Booking{}, personErr
 	}
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
+		if attempt > 0 || b.Patient != "" {
 			seq, seqErr = s.sequence(ctx, owner, b.Patient, now)
 		}
 		if seqErr != nil {

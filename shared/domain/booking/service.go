@@ -337,9 +337,20 @@ func (s *Service) Book(ctx context.Context, owner string, in BookInput, idem *id
 func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *idempotency.Key, accept *WaitTransition) (booked Booking, replayed bool, err error) {
 	const op = "booking.Book"
 	now := s.Now().UTC()
+	mode, err := checkBookInput(op, &in)
+	if err != nil {
+		return Booking{}, false, err
+	}
+	var r bookReads
+	_ = parallel.Do(r.reads(ctx, s, op, owner, in, idem, now)...)
+	return s.decideBook(ctx, op, owner, in, mode, idem, accept, &r, now)
+}
+
+// checkBookInput checks what a booking request names before anything is
+// read, keeping its phone as the booking records it, and returns its mode.
+func checkBookInput(op string, in *BookInput) (Mode, error) {
 	var fe errs.Fields
-	specID, start, perr := ParseSlotID(in.SlotID)
-	if perr != nil {
+	if _, _, perr := ParseSlotID(in.SlotID); perr != nil {
 		fe.Add("slotId", "unknown_slot")
 	}
 	mode := Mode(in.Mode)
@@ -353,49 +364,68 @@ func (s *Service) book(ctx context.Context, owner string, in BookInput, idem *id
 		}
 		in.ContactPhone = phone
 	}
-	if err := fe.Err(op); err != nil {
-		return Booking{}, false, err
-	}
-	// Everything Book reads before its transaction is read at once, one
-	// round trip: the Idempotency-Key's claim, the slot (with its
-	// specialist), the schedule, the patient's booking sequence with their
-	// upcoming bookings and the zone their reminders are timed in (their
-	// profile's). It is then judged
-	// in the order it was once read in, one after another, so the answer is
-	// the same; a replay or a refusal merely leaves some reads unused.
-	var (
-		prev      Booking
-		replay    bool
-		replayErr error
-		slot      Slot
-		spec      directory.Specialist
-		inst      directory.Institution
-		slotErr   error
-		sc        Schedule
-		hasSc     bool
-		scErr     error
-		seq       Sequence
-		seqErr    error
-		person    *time.Location
-		language  string
-		birth     *civil.Date
-		personErr error
-		who       patient
-		whoErr    error
-	)
-	_ = parallel.Do(
+	return mode, fe.Err(op)
+}
+
+// bookReads is everything a booking reads before its transaction, read at
+// once, one round trip: the Idempotency-Key's claim, the slot (with its
+// specialist), the schedule, the patient's booking sequence with their
+// upcoming bookings and the zone their reminders are timed in (their
+// profile's). decideBook judges it in the order it was once read in, one
+// after another, so the answer is the same; a replay or a refusal merely
+// leaves some reads unused.
+type bookReads struct {
+	prev      Booking
+	replay    bool
+	replayErr error
+	slot      Slot
+	spec      directory.Specialist
+	inst      directory.Institution
+	slotErr   error
+	sc        Schedule
+	hasSc     bool
+	scErr     error
+	seq       Sequence
+	seqErr    error
+	person    *time.Location
+	language  string
+	birth     *civil.Date
+	personErr error
+	who       patient
+	whoErr    error
+}
+
+// reads are the reads of r for booking in (its slot id parsed), to run at
+// once (parallel.Do), with any a caller adds.
+func (r *bookReads) reads(ctx context.Context, s *Service, op, owner string, in BookInput, idem *idempotency.Key, now time.Time) []func() error {
+	specID, start, _ := ParseSlotID(in.SlotID)
+	return []func() error{
 		func() error {
 			if idem != nil {
-				prev, replay, replayErr = s.Store.Replay(ctx, owner, idem)
+				r.prev, r.replay, r.replayErr = s.Store.Replay(ctx, owner, idem)
 			}
 			return nil
 		},
-		func() error { slot, spec, inst, slotErr = s.slot(ctx, op, specID, start, now); return nil },
-		func() error { sc, hasSc, scErr = s.Store.GetSchedule(ctx, specID); return nil },
-		func() error { seq, seqErr = s.sequence(ctx, owner, patientKey(in.Patient), now); return nil },
-		func() error { person, language, birth, personErr = s.personBirth(ctx, owner); return nil },
-		func() error { who, whoErr = s.resolvePatient(ctx, op, owner, in.Patient); return nil },
-	)
+		func() error { r.slot, r.spec, r.inst, r.slotErr = s.slot(ctx, op, specID, start, now); return nil },
+		func() error { r.sc, r.hasSc, r.scErr = s.Store.GetSchedule(ctx, specID); return nil },
+		func() error { r.seq, r.seqErr = s.sequence(ctx, owner, patientKey(in.Patient), now); return nil },
+		func() error { r.person, r.language, r.birth, r.personErr = s.personBirth(ctx, owner); return nil },
+		func() error { r.who, r.whoErr = s.resolvePatient(ctx, op, owner, in.Patient); return nil },
+	}
+}
+
+// decideBook judges r for booking in and, when it may, books: one
+// transaction, taken again (with the sequence read again) when a place,
+// the confirmation number or the person's sequence was taken meanwhile.
+// r.seq and r.who must be in.Patient's.
+func (s *Service) decideBook(ctx context.Context, op, owner string, in BookInput, mode Mode, idem *idempotency.Key, accept *WaitTransition,
+	r *bookReads, now time.Time) (booked Booking, replayed bool, err error) {
+	prev, replay, replayErr := r.prev, r.replay, r.replayErr
+	slot, spec, inst, slotErr := r.slot, r.spec, r.inst, r.slotErr
+	sc, hasSc, scErr := r.sc, r.hasSc, r.scErr
+	seq, seqErr := r.seq, r.seqErr
+	person, language, birth, personErr := r.person, r.language, r.birth, r.personErr
+	who, whoErr := r.who, r.whoErr
 	if idem != nil {
 		// A retry answers what the first request got, even though the
 		// slot is now taken (by that very booking).
