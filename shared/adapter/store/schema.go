@@ -118,7 +118,25 @@ func (s TableSchema) AttributeNames() []string {
 // EnsureTable creates the table if it does not exist and waits until it is
 // active, then turns on TTL. Safe to call on every start.
 func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) error {
-	_, err := db.CreateTable(ctx, Schema.CreateTableInput(name))
+	return ensureTable(ctx, db, name, true)
+}
+
+// EnsureTableWithoutStream is EnsureTable for a table whose change stream
+// nothing reads: the benchmark's, which load up to 100,000 items into
+// DynamoDB Local. DynamoDB Local keeps a table's stream in its own store,
+// and with it on every write costs more the more the table holds (100,000
+// documents load in 3 min 34 s instead of 20 s); AWS's streams cost writes
+// nothing of the kind. A table made with its stream keeps it.
+func EnsureTableWithoutStream(ctx context.Context, db *dynamodb.Client, name string) error {
+	return ensureTable(ctx, db, name, false)
+}
+
+func ensureTable(ctx context.Context, db *dynamodb.Client, name string, stream bool) error {
+	in := Schema.CreateTableInput(name)
+	if !stream {
+		in.StreamSpecification = nil
+	}
+	_, err := db.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
 	if err != nil && !errors.As(err, &inUse) {
 		return fmt.Errorf("create table %s: %w", name, err)
@@ -127,8 +145,10 @@ func EnsureTable(ctx context.Context, db *dynamodb.Client, name string) error {
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute); err != nil {
 		return fmt.Errorf("wait for table %s: %w", name, err)
 	}
-	if err := ensureStream(ctx, db, name); err != nil {
-		return err
+	if stream {
+		if err := ensureStream(ctx, db, name); err != nil {
+			return err
+		}
 	}
 	_, err = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
 		TableName:               aws.String(name),
