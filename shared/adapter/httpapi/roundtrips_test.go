@@ -369,11 +369,16 @@ var tripRows = map[string][]tripCase{
 	"GET /bookings/{id}/calendar.ics": trip(200, getGet, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: tripPath("GET /bookings/{id}/calendar.ics", f.booking(sub)), token: f.e.token(sub)}
 	}),
-	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+	// The booking, the new slot, the person and their booking sequence at
+	// once; the transaction with the first page of the waiting line for the
+	// freed slot (the line does not depend on the move: nobody waits here,
+	// so nothing more).
+	"POST /bookings/{id}/reschedule": trip(200, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem"}, {"Query", "TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/reschedule", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"slotId": f.slot()}}
 	}),
-	"POST /bookings/{id}/cancel": trip(200, [][]string{{"GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}, {"Query"}}, func(f *tripFixtures, sub string) req {
+	// the reads, then the transaction with the waiting line's first page
+	"POST /bookings/{id}/cancel": trip(200, [][]string{{"GetItem", "GetItem", "GetItem"}, {"Query", "TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/cancel", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"reason": "Передумал"}}
 	}),
@@ -664,13 +669,11 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share's owner reference, the share (its revocation decides), then the read recorded with the document and its files, at once",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
-	"POST /bookings/{id}/reschedule":                    "the booking, the new slot, the person and their booking sequence at once, the transaction, then the waiting list's line for the freed slot (a query)",
-	"POST /bookings/{id}/cancel":                        "the reads, the transaction, then a query",
 	"POST /bookings/{id}/visit":                         "staff name the booking by id alone: its reference (the owner), then the booking (with the patient's profile when the visit gives documents), then the transaction",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
-	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for",
+	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for (every specialist's at once) and one offered",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",
-	"POST /waitlist/{id}/decline":                       "uncounted: the entry, the transaction, then the next in line",
+	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then the transaction with the waiting line's first page, then the slot offered to the next in line (the free slots, every specialist's at once, then the hold)",
 	"POST /profile/contacts/verify":                     "the profile and the code at once, then the contact's record (CONTACT#<tag>: the tag hashes the endpoint, which only the profile names, so it cannot be read with it; SNS's filter is widened from it before the write), then the transaction",
 	"POST /profile/contacts/resend":                     "the profile, then the contact's record and its window of codes sent (CONTACT#<tag>, named by the profile's endpoint) with the account's, then the transaction",
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",

@@ -228,11 +228,11 @@ func (s *Service) reschedule(ctx context.Context, op, owner string, b Booking, s
 	next.Reminder = next.Schedule(now, person)
 	n := Notice(s.NewID(), now, NoticeInput{Change: ChangeRescheduled, Booking: next, Previous: &b, Inst: inst, Spec: spec, Language: language})
 	next.Outbox, next.Seen = &n, &seq
-	if err := s.Store.Reschedule(ctx, b, next, slot); err != nil {
+	// the old slot is free: the waiting list first
+	if err := s.writeThenFill(ctx, inst, spec.Specialization, func() error { return s.Store.Reschedule(ctx, b, next, slot) }); err != nil {
 		return Booking{}, err
 	}
 	next.Outbox, next.Seen = nil, nil
-	s.fillLine(ctx, inst, spec.Specialization) // the old slot is free: the waiting list first
 	return next, nil
 }
 
@@ -279,11 +279,11 @@ func (s *Service) Cancel(ctx context.Context, owner, id, reason string) (Booking
 	next.Reminder = next.Schedule(now, nil) // none: cancelled
 	n := Notice(s.NewID(), now, NoticeInput{Change: ChangeCancelled, Booking: next, Inst: inst, Spec: spec, Language: language})
 	next.Outbox = &n
-	if err := s.Store.Cancel(ctx, b, next); err != nil {
+	// the freed slot: the waiting list first
+	if err := s.writeThenFill(ctx, inst, spec.Specialization, func() error { return s.Store.Cancel(ctx, b, next) }); err != nil {
 		return Booking{}, err
 	}
 	next.Outbox = nil
-	s.fillLine(ctx, inst, spec.Specialization) // the freed slot: the waiting list first
 	return next, nil
 }
 

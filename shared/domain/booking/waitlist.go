@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/i18n"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // The waiting list: a person who finds no suitable slot waits for a
@@ -294,15 +295,15 @@ func (s *Service) waitOf(ctx context.Context, owner, id string) (WaitEntry, erro
 func (s *Service) endWait(ctx context.Context, e WaitEntry, to string) error {
 	next := e
 	next.Status, next.Offer, next.Until, next.Version = to, nil, time.Time{}, e.Version+1
-	if err := s.Waits.EndWait(ctx, e, next); err != nil {
-		return err
+	end := func() error { return s.Waits.EndWait(ctx, e, next) }
+	if e.Status != WaitOffered {
+		return end()
 	}
-	if e.Status == WaitOffered { // the slot it held is free again
-		if inst, err := s.Places.Institution(ctx, e.InstitutionID); err == nil {
-			s.fillLine(ctx, inst, e.Specialization)
-		}
+	inst, err := s.Places.Institution(ctx, e.InstitutionID)
+	if err != nil { // the directory lost it: nobody to offer the slot to there
+		return end()
 	}
-	return nil
+	return s.writeThenFill(ctx, inst, e.Specialization, end) // the slot it held is free again
 }
 
 // DeclineOffer gives up the slot offered to owner's entry id: it goes to
@@ -382,24 +383,45 @@ func (s *Service) ExpireOffer(ctx context.Context, e WaitEntry, now time.Time) e
 // left for the next change to retry: the slot stays free for anyone
 // meanwhile.
 func (s *Service) fillLine(ctx context.Context, inst directory.Institution, specialization string) {
+	_ = s.writeThenFill(ctx, inst, specialization, func() error { return nil })
+}
+
+// writeThenFill makes write, a change that frees a slot of specialization
+// at inst, and reads the first page of that line at once (the line does not
+// depend on the change), then, when write succeeded and someone waits,
+// offers the free slots (fillLine; the free slots are read after the
+// change, so the one it freed is among them). A change nobody waits for
+// costs no round trip more than its own. Errors: write's.
+func (s *Service) writeThenFill(ctx context.Context, inst directory.Institution, specialization string, write func() error) error {
 	if s.Waits == nil {
-		return
+		return write()
 	}
-	line, cursor, err := s.Waits.Line(ctx, inst.ID, specialization, queueBatch, "")
-	if err != nil || len(line) == 0 {
-		return
+	var (
+		line    []WaitEntry
+		cursor  string
+		lineErr error
+	)
+	if err := parallel.Do(write, func() error {
+		line, cursor, lineErr = s.Waits.Line(ctx, inst.ID, specialization, queueBatch, "")
+		return nil
+	}); err != nil {
+		return err
+	}
+	if lineErr != nil || len(line) == 0 {
+		return nil
 	}
 	next := func() ([]WaitEntry, bool) {
 		if cursor == "" {
 			return nil, false
 		}
 		var page []WaitEntry
-		if page, cursor, err = s.Waits.Line(ctx, inst.ID, specialization, queueBatch, cursor); err != nil {
+		if page, cursor, lineErr = s.Waits.Line(ctx, inst.ID, specialization, queueBatch, cursor); lineErr != nil {
 			return nil, false
 		}
 		return page, true
 	}
 	s.fill(ctx, inst, specialization, line, next)
+	return nil
 }
 
 // fill offers each waiting entry of line, in order, the earliest free slot
@@ -412,15 +434,25 @@ func (s *Service) fill(ctx context.Context, inst directory.Institution, speciali
 	}
 	loc := zone(inst.TimeZone)
 	today := civil.Today(s.Now(), loc)
-	free := map[string][]Slot{} // by specialist, earliest first
-	for _, sp := range specs {
-		for _, w := range [][2]civil.Date{{today, today.AddDays(MaxSlotRangeDays - 1)}, {today.AddDays(MaxSlotRangeDays), today.AddDays(MaxWaitDays)}} {
+	// every specialist's free slots over the line's reach, all at once
+	windows := [][2]civil.Date{{today, today.AddDays(MaxSlotRangeDays - 1)}, {today.AddDays(MaxSlotRangeDays), today.AddDays(MaxWaitDays)}}
+	pages := make([][]Slot, len(specs)*len(windows))
+	reads := make([]func() error, len(pages))
+	for i := range pages {
+		sp, w := specs[i/len(windows)], windows[i%len(windows)]
+		reads[i] = func() error {
 			page, err := s.FreeSlots(ctx, sp.ID, SlotQuery{From: w[0].String(), To: w[1].String()})
-			if err != nil {
-				return
-			}
-			free[sp.ID] = append(free[sp.ID], page.Items...)
+			pages[i] = page.Items
+			return err
 		}
+	}
+	if parallel.Limit(parallel.Fanout, reads...) != nil {
+		return
+	}
+	free := map[string][]Slot{} // by specialist, earliest first
+	for i, page := range pages {
+		id := specs[i/len(windows)].ID
+		free[id] = append(free[id], page...)
 	}
 	taken := map[string]bool{}
 	left := 0 // free slots not yet offered
