@@ -39,17 +39,44 @@ type Router struct {
 }
 
 // routerNode is one path segment of the tree: its literal children, its
-// wildcard child, and the routes that end here, by method.
+// wildcard child, and the routes that end here, one per method. Slices,
+// not maps: a node has a few children and routes, and making a map costs
+// a start more than searching a short slice costs a request.
 type routerNode struct {
-	literal map[string]*routerNode
+	literal []routerEdge
 	wild    *routerNode
-	routes  map[string]*routerRoute
+	routes  []*routerRoute
+}
+
+type routerEdge struct {
+	segment string
+	node    *routerNode
 }
 
 type routerRoute struct {
-	pattern string
-	names   []string // the wildcards' names, in path order
-	handler http.Handler
+	method, pattern string
+	names           []string // the wildcards' names, in path order
+	handler         http.Handler
+}
+
+// child is n's literal child for segment, or nil.
+func (n *routerNode) child(segment string) *routerNode {
+	for _, e := range n.literal {
+		if e.segment == segment {
+			return e.node
+		}
+	}
+	return nil
+}
+
+// route is n's route for method, or nil.
+func (n *routerNode) route(method string) *routerRoute {
+	for _, r := range n.routes {
+		if r.method == method {
+			return r
+		}
+	}
+	return nil
 }
 
 // NewRouter returns an empty Router.
@@ -74,8 +101,10 @@ func (m *Router) handle(pattern string, h http.Handler) error {
 	if path == "/" || !strings.HasPrefix(path, "/") || strings.HasSuffix(path, "/") {
 		return fmt.Errorf("pattern %q: a path of whole segments, without a trailing /", pattern)
 	}
-	n, route := &m.root, &routerRoute{pattern: pattern, handler: h}
-	for seg := range strings.SplitSeq(path[1:], "/") {
+	n, route := &m.root, &routerRoute{method: method, pattern: pattern, handler: h}
+	for rest := path[1:]; rest != ""; {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, "/")
 		switch {
 		case seg == "":
 			return fmt.Errorf("pattern %q: an empty segment", pattern)
@@ -95,28 +124,25 @@ func (m *Router) handle(pattern string, h http.Handler) error {
 		case strings.ContainsAny(seg, "{}"):
 			return fmt.Errorf("pattern %q: segment %q mixes a wildcard with text", pattern, seg)
 		default:
-			lit, err := url.PathUnescape(seg)
-			if err != nil {
-				return fmt.Errorf("pattern %q: %w", pattern, err)
+			lit := seg
+			if strings.IndexByte(seg, '%') >= 0 {
+				var err error
+				if lit, err = url.PathUnescape(seg); err != nil {
+					return fmt.Errorf("pattern %q: %w", pattern, err)
+				}
 			}
-			next := n.literal[lit]
+			next := n.child(lit)
 			if next == nil {
 				next = &routerNode{}
-				if n.literal == nil {
-					n.literal = map[string]*routerNode{}
-				}
-				n.literal[lit] = next
+				n.literal = append(n.literal, routerEdge{lit, next})
 			}
 			n = next
 		}
 	}
-	if old := n.routes[method]; old != nil {
+	if old := n.route(method); old != nil {
 		return fmt.Errorf("pattern %q: %q is registered already", pattern, old.pattern)
 	}
-	if n.routes == nil {
-		n.routes = map[string]*routerRoute{}
-	}
-	n.routes[method] = route
+	n.routes = append(n.routes, route)
 	return nil
 }
 
@@ -206,9 +232,9 @@ func segments(r *http.Request) ([]string, bool) {
 // appended to values.
 func (n *routerNode) match(method string, segs, values []string) (*routerRoute, []string) {
 	if len(segs) == 0 {
-		return n.routes[method], values
+		return n.route(method), values
 	}
-	if next := n.literal[segs[0]]; next != nil {
+	if next := n.child(segs[0]); next != nil {
 		if route, v := next.match(method, segs[1:], values); route != nil {
 			return route, v
 		}
@@ -222,12 +248,12 @@ func (n *routerNode) match(method string, segs, values []string) (*routerRoute, 
 // methods adds to set the methods of every route whose path matches segs.
 func (n *routerNode) methods(segs []string, set map[string]bool) {
 	if len(segs) == 0 {
-		for m := range n.routes {
-			set[m] = true
+		for _, r := range n.routes {
+			set[r.method] = true
 		}
 		return
 	}
-	if next := n.literal[segs[0]]; next != nil {
+	if next := n.child(segs[0]); next != nil {
 		next.methods(segs[1:], set)
 	}
 	if n.wild != nil && segs[0] != "" {
