@@ -120,7 +120,10 @@ func (r *report) Markdown() string {
 	instr := len(r.Cold) > 0 && r.Cold[0].Instr > 0
 	if instr {
 		p("**Init instructions** count what a start executes from exec until it first asks for work, under valgrind's")
-		p("callgrind (`--tool=callgrind`; the machine has no hardware counters for `perf stat`), median of %d runs each,", len(r.Cold[0].InstrRuns))
+		p("callgrind (`--tool=callgrind`; the machine has no hardware counters for `perf stat`), the least of %d runs each", len(r.Cold[0].InstrRuns))
+		p("(a start's work is the same each run; the Go runtime's first heap spans cost about 70 K instructions more in some")
+		p("runs than others, in the references as in the functions, so a median could compare a function and its reference in")
+		p("different modes),")
 		p("with the Runtime API address refusing, so aws-lambda-go exits at its first `GET .../invocation/next`; GOMAXPROCS=1 and")
 		p("`GODEBUG=asyncpreemptoff=1` keep the runtime's idle spinning and preemption signals out of the count. A shared")
 		p("2-core machine moves wall-clock medians by ±10%% between runs, the whole gap the 1.10× target measures; the")
