@@ -151,8 +151,7 @@ func (m *Router) handle(pattern string, h http.Handler) error {
 func (m *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, values := m.match(r)
 	if route == nil {
-		h, _ := m.Handler(r)
-		h.ServeHTTP(w, r)
+		m.miss(r).ServeHTTP(w, r)
 		return
 	}
 	r.Pattern = route.pattern
@@ -170,14 +169,20 @@ func (m *Router) Handler(r *http.Request) (http.Handler, string) {
 	if route, _ := m.match(r); route != nil {
 		return route.handler, route.pattern
 	}
+	return m.miss(r), ""
+}
+
+// miss is the answer to r, which no route matches: 405 with Allow when a
+// route of another method matches its path, else 404.
+func (m *Router) miss(r *http.Request) http.Handler {
 	segs, ok := segments(r)
 	if !ok {
-		return http.NotFoundHandler(), ""
+		return http.NotFoundHandler()
 	}
 	allowed := map[string]bool{}
 	m.root.methods(segs, allowed)
 	if len(allowed) == 0 {
-		return http.NotFoundHandler(), ""
+		return http.NotFoundHandler()
 	}
 	if allowed[http.MethodGet] {
 		allowed[http.MethodHead] = true
@@ -186,7 +191,7 @@ func (m *Router) Handler(r *http.Request) (http.Handler, string) {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Allow", allow)
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-	}), ""
+	})
 }
 
 // match finds r's route and its wildcards' values, in path order.
