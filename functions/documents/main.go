@@ -16,6 +16,8 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/httpapi/lambdahttp"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/familystore"
+	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
+	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/filing"
 	"github.com/kabinet/kabinet/shared/app/filing/shares"
@@ -52,15 +54,18 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 		return err
 	}
 	st := core.NewStore(cfg, cl, time.Now)
-	// The type catalogue names the service renewing each type.
-	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Renewal: renewal.Service, Counter: docstore.New(st)}
+	// The type catalogue names the service renewing each type. Erasing a
+	// document erases its files' records and its shares with it, in one
+	// transaction (the files' objects first).
+	ds := docstore.New(st, filestore.New(st).DocumentRecords, sharestore.New(st).DocumentRecords)
+	docs := &registry.Service{Store: ds, Now: time.Now, NewID: ids.New, Renewal: renewal.Service, Counter: docstore.New(st)}
 	// A document may belong to a dependent: its rules run on their birth
 	// date, its messages name them.
 	docs.Subjects = &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(docs, time.Now)}
 	// Files in the bucket (none configured: their routes answer 503),
 	// signatures checked against the trust anchors, the bundle in the
 	// bucket read on the first check and refreshed (unreadable: 503);
-	// erasing a document erases its shares, then its files.
+	// erasing a document deletes its files' objects.
 	fs := filing.FilesService(cfg, cl, st, docs, filing.SignatureVerifier(cfg, cl, time.Now), time.Now)
 	shares := shares.Service(st, docs, fs, time.Now)
 	api := httpapi.API{Log: log, Auth: lambdahttp.Authenticate, Audit: st, CursorKey: cfg.CursorKey, OriginSecret: cfg.OriginSecret}

@@ -132,8 +132,11 @@ func TestShareWithDoctor(t *testing.T) {
 	if left, err := e.st.ListShares(ctx, "alice", doc); err != nil || len(left) != 0 {
 		t.Errorf("shares after erasure: %v, %v; want none", left, err)
 	}
-	if reads, _ := e.st.ListReads(ctx, "alice", sh.ID, 10); len(reads) != 0 {
-		t.Errorf("reads after erasure: %d, want none", len(reads))
+	if reads, err := e.st.DocumentReads(ctx, "alice", doc); err != nil || len(reads) != 0 {
+		t.Errorf("reads after erasure: %d, %v; want none", len(reads), err)
+	}
+	if bytes, count, err := e.st.FileUsage(ctx, "alice", doc); err != nil || bytes != 0 || count != 0 {
+		t.Errorf("file usage after erasure: %d bytes, %d files, %v; want none", bytes, count, err)
 	}
 	if _, err := e.st.FindShare(ctx, clinic, sh.ID); !errs.Is(err, errs.NotFound) {
 		t.Errorf("share reference after erasure: %v, want NotFound", err)

@@ -46,7 +46,9 @@ func (d *downStore) ListDocuments(context.Context, string, string, int) ([]regis
 func (d *downStore) UpdateDocument(context.Context, registry.Document, int, registry.Event) error {
 	return d.fail()
 }
-func (d *downStore) DeleteDocument(context.Context, string, string) error { return d.fail() }
+func (d *downStore) DeleteDocument(context.Context, string, string, func(context.Context) error) error {
+	return d.fail()
+}
 func (d *downStore) ListHistory(context.Context, string, string, string, int) ([]registry.Event, string, error) {
 	return nil, "", d.fail()
 }

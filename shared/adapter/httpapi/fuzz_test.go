@@ -68,7 +68,7 @@ func (s *fuzzStore) UpdateDocument(context.Context, registry.Document, int, regi
 	return errs.E("fuzzStore.UpdateDocument", KindNotImplemented, nil)
 }
 
-func (s *fuzzStore) DeleteDocument(context.Context, string, string) error {
+func (s *fuzzStore) DeleteDocument(context.Context, string, string, func(context.Context) error) error {
 	return errs.E("fuzzStore.DeleteDocument", KindNotImplemented, nil)
 }
 

@@ -109,34 +109,14 @@ func (s *Store) Query(ctx context.Context, owner, prefix, after string, limit in
 	return "", nil
 }
 
-// deletePrefix removes every item of owner whose sort key starts with prefix.
+// DeletePrefix removes every item of owner whose sort key starts with
+// prefix. Errors: Unavailable, Internal.
 func (s *Store) DeletePrefix(ctx context.Context, owner, prefix string) error {
-	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk":     &types.AttributeValueMemberS{Value: UserPK(owner)},
-			":prefix": &types.AttributeValueMemberS{Value: prefix},
-		},
-		ProjectionExpression: aws.String("pk, sk"),
-		ConsistentRead:       aws.Bool(true),
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return err
-		}
-		for chunk := range slices.Chunk(page.Items, 25) {
-			reqs := make([]types.WriteRequest, len(chunk))
-			for i, k := range chunk {
-				reqs[i] = types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}
-			}
-			if err := s.BatchWrite(ctx, reqs); err != nil {
-				return err
-			}
-		}
+	keys, err := s.PrefixKeys(ctx, owner, prefix)
+	if err != nil {
+		return err
 	}
-	return nil
+	return s.BatchDelete(ctx, keys)
 }
 
 // batchWrite writes reqs, retrying what DynamoDB leaves unprocessed with

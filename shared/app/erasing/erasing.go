@@ -43,12 +43,12 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store/bookingstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/docstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/erasestore"
+	"github.com/kabinet/kabinet/shared/adapter/store/filestore"
 	"github.com/kabinet/kabinet/shared/adapter/store/handoverstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/orgstore"
 	"github.com/kabinet/kabinet/shared/adapter/store/sharestore"
 	"github.com/kabinet/kabinet/shared/app/core"
 	"github.com/kabinet/kabinet/shared/app/filing"
-	"github.com/kabinet/kabinet/shared/app/filing/shares"
 	"github.com/kabinet/kabinet/shared/domain/applications"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/directory"
@@ -63,10 +63,9 @@ import (
 // Service is the erasure service with its steps, on st, in c's files
 // bucket.
 func Service(c core.Config, cl core.Clients, st *store.Store, now func() time.Time, log *slog.Logger) *erasure.Service {
-	ds := docstore.New(st)
+	ds := docstore.New(st, filestore.New(st).DocumentRecords, sharestore.New(st).DocumentRecords)
 	docs := &registry.Service{Store: ds, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st), Log: log}
 	fs := filing.FilesService(c, cl, st, docs, nil, now)
-	shares.Service(st, docs, fs, now) // erasing a document erases its shares, then its files
 	bk := bookingstore.New(st)
 	book := &booking.Service{Store: bk, Places: &directory.Cache{Load: bk.LoadDirectory, Now: now}, Profiles: st, Now: now,
 		NewID: ids.New, Waits: bk}

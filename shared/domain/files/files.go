@@ -99,8 +99,11 @@ type File struct {
 // person starts with files/<owner>/, so erasing a person is one prefix and an
 // IAM policy can be scoped by prefix.
 func ObjectKey(owner, docID, fileID string) string {
-	return "files/" + owner + "/" + docID + "/" + fileID
+	return ObjectPrefix(owner, docID) + fileID
 }
+
+// ObjectPrefix is the prefix every object of owner's document docID is under.
+func ObjectPrefix(owner, docID string) string { return "files/" + owner + "/" + docID + "/" }
 
 // Abandoned reports whether an upload that never completed is past saving:
 // its URL expired (with a minute's grace for a PUT still in flight).

@@ -117,8 +117,6 @@ func (s *memStore) UpdateFile(_ context.Context, f File, prev int) error {
 }
 func (s *memStore) DeleteFile(_ context.Context, f File) error { delete(s.m, f.ID); return nil }
 
-func (s *memStore) ForgetDocument(context.Context, string, string) error { return nil }
-
 type docsFunc func(owner, id string) error
 
 func (d docsFunc) DocumentExists(_ context.Context, owner, id string) error { return d(owner, id) }

@@ -80,10 +80,6 @@ type Store interface {
 	// DeleteFile removes the record and gives its bytes and its slot back to
 	// the quota, in one write. Errors: NotFound, Unavailable, Internal.
 	DeleteFile(ctx context.Context, f File) error
-	// ForgetDocument removes what the store keeps about a document's files
-	// besides their records (its file count), once they are gone: the
-	// document's erasure. Errors: Unavailable, Internal.
-	ForgetDocument(ctx context.Context, owner, docID string) error
 }
 
 // Documents tells whether owner holds a document: files hang off documents,

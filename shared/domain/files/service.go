@@ -362,30 +362,14 @@ func (s *Service) Delete(ctx context.Context, owner, docID, id string) error {
 	return s.discard(ctx, f)
 }
 
-// DeleteDocumentFiles removes every file of a document, objects first. The
-// registry calls it before erasing the document itself, so a failure
-// half-way leaves the document to retry the erasure on.
+// DeleteDocumentObjects removes the stored bytes of every file of a
+// document, whatever their state: every object is put under the document's
+// prefix (ObjectKey). The registry calls it once it has read what hangs off
+// the document and before it erases the records (files' among them), so a
+// failure half-way leaves the document to retry the erasure on.
 // Errors: Unavailable, Internal.
-func (s *Service) DeleteDocumentFiles(ctx context.Context, owner, docID string) error {
-	all, err := s.Store.ListFiles(ctx, owner, docID)
-	if err != nil {
-		return err
-	}
-	// No record, no object: every object is put under a record's key, and
-	// a record goes only after its object (discard).
-	for _, f := range all {
-		if err := s.discard(ctx, f); err != nil {
-			return err
-		}
-	}
-	if len(all) > 0 {
-		// Belt and braces: anything left under the document's prefix goes too.
-		if err := s.Objects.DeletePrefix(ctx, "files/"+owner+"/"+docID+"/"); err != nil {
-			return err
-		}
-	}
-	// The document's file count, which outlives its last file.
-	return s.Store.ForgetDocument(ctx, owner, docID)
+func (s *Service) DeleteDocumentObjects(ctx context.Context, owner, docID string) error {
+	return s.Objects.DeletePrefix(ctx, ObjectPrefix(owner, docID))
 }
 
 // DeletePerson removes every file of owner, records and objects: a person's

@@ -42,9 +42,11 @@ type Store interface {
 	// prevVersion, and adds ev to its history in the same write.
 	// Errors: NotFound, Precondition, Unavailable, Internal.
 	UpdateDocument(ctx context.Context, d Document, prevVersion int, ev Event) error
-	// DeleteDocument erases the document and its history.
-	// Errors: NotFound, Unavailable, Internal.
-	DeleteDocument(ctx context.Context, owner, id string) error
+	// DeleteDocument erases the document with its history and every
+	// record hanging off it (files, shares), calling objects (nil: none)
+	// once it has read them, when one names stored bytes, and before it
+	// deletes any: the bytes go first. Errors: NotFound, Unavailable, Internal, and objects' own.
+	DeleteDocument(ctx context.Context, owner, id string, objects func(context.Context) error) error
 	// ListHistory returns the document's history newest first, paged like
 	// ListDocuments. Errors: Unavailable, Internal.
 	ListHistory(ctx context.Context, owner, docID, after string, limit int) ([]Event, string, error)
@@ -162,17 +164,18 @@ type Service struct {
 	// catalogue of services), so the registry does not decide it:
 	// composition sets applications.RenewalService here. nil names none.
 	Renewal func(t DocType) string
-	// Attachments erases what hangs off a document (its electronic copies)
-	// when the document is erased; nil where a function keeps none.
+	// Attachments erases the stored bytes of a document's electronic
+	// copies when the document is erased; nil where a function keeps none.
 	Attachments Attachments
 }
 
-// Attachments is what the registry asks to erase a document's files. It is
-// called before the document itself goes, so a failure half-way leaves the
-// document for the retry to find.
+// Attachments is what the registry asks to erase a document's files'
+// objects. It is called after everything hanging off the document is read
+// and before any record goes (Store.DeleteDocument), so a failure half-way
+// leaves the document and its records for the retry to find.
 type Attachments interface {
-	// DeleteDocumentFiles errors: Unavailable, Internal.
-	DeleteDocumentFiles(ctx context.Context, owner, docID string) error
+	// DeleteDocumentObjects errors: Unavailable, Internal.
+	DeleteDocumentObjects(ctx context.Context, owner, docID string) error
 }
 
 // View is a document as its owner sees it on a day: with its status and,
@@ -476,19 +479,16 @@ func (s *Service) archived(ctx context.Context, d Document, p Profile, archive b
 	return v, err
 }
 
-// DeleteDocument erases a document, its history and its files (records
-// and stored objects): the person's right to erasure.
+// DeleteDocument erases a document, its history, its files (records and
+// stored objects) and its shares: the person's right to erasure. The owner
+// alone may; another person's document is NotFound.
 // Errors: NotFound, Unavailable, Internal.
 func (s *Service) DeleteDocument(ctx context.Context, owner, id string) error {
+	var objects func(context.Context) error
 	if s.Attachments != nil {
-		if _, err := s.Store.GetDocument(ctx, owner, id); err != nil {
-			return err
-		}
-		if err := s.Attachments.DeleteDocumentFiles(ctx, owner, id); err != nil {
-			return err
-		}
+		objects = func(ctx context.Context) error { return s.Attachments.DeleteDocumentObjects(ctx, owner, id) }
 	}
-	return s.Store.DeleteDocument(ctx, owner, id)
+	return s.Store.DeleteDocument(ctx, owner, id, objects)
 }
 
 // DocumentExists reports whether owner holds document id, for services

@@ -134,12 +134,20 @@ func (f *fakeStore) UpdateDocument(_ context.Context, d registry.Document, prev 
 	return nil
 }
 
-func (f *fakeStore) DeleteDocument(_ context.Context, owner, id string) error {
+func (f *fakeStore) DeleteDocument(ctx context.Context, owner, id string, objects func(context.Context) error) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.docs[owner][id]; !ok {
+	_, ok := f.docs[owner][id]
+	f.mu.Unlock()
+	if !ok {
 		return errs.E("fake.DeleteDocument", errs.NotFound, nil)
 	}
+	if objects != nil {
+		if err := objects(ctx); err != nil {
+			return err
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	delete(f.docs[owner], id)
 	return nil
 }

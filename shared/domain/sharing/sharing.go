@@ -46,6 +46,7 @@ func (s Share) Active(now time.Time) bool { return s.RevokedAt == nil && now.Bef
 // Read is one staff read of a shared document, kept for its owner.
 type Read struct {
 	ShareID       string
+	DocumentID    string
 	Staff         string // the reader's subject
 	InstitutionID string
 	At            time.Time
@@ -79,12 +80,9 @@ type Store interface {
 	FindShare(ctx context.Context, institution, id string) (Share, error)
 	// AddRead records a staff read. Errors: Unavailable, Internal.
 	AddRead(ctx context.Context, owner string, r Read) error
-	// DeleteShares erases the shares of owner's document with their
-	// references and reads. Errors: Unavailable, Internal.
-	DeleteShares(ctx context.Context, owner, docID string) error
-	// ListReads returns up to limit reads of a share, newest first.
-	// Errors: Unavailable, Internal.
-	ListReads(ctx context.Context, owner, shareID string, limit int) ([]Read, error)
+	// DocumentReads returns every read of the shares of owner's document,
+	// newest first. Errors: Unavailable, Internal.
+	DocumentReads(ctx context.Context, owner, docID string) ([]Read, error)
 }
 
 // Places tells which institutions and specialists exist (the directory).
@@ -181,26 +179,29 @@ func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput
 // List returns the shares of the owner's document, each with its latest
 // staff reads. Errors: NotFound (document), Unavailable, Internal.
 //
-// The document and its shares are read at once (under the caller's own
-// key: another person's document has none), then every share's reads at
-// once.
+// The document, its shares and their reads are read at once (under the
+// caller's own key: another person's document has none): the reads of a
+// document are a few per share, kept under the document's own prefix.
 func (s *Service) List(ctx context.Context, owner, docID string) ([]Share, error) {
-	var all []Share
+	var (
+		all   []Share
+		reads []Read
+	)
 	if err := parallel.Do(
 		func() error { return s.Documents.DocumentExists(ctx, owner, docID) },
 		func() (err error) { all, err = s.Store.ListShares(ctx, owner, docID); return err },
+		func() (err error) { reads, err = s.Store.DocumentReads(ctx, owner, docID); return err },
 	); err != nil {
 		return nil, err
 	}
-	reads := make([]func() error, len(all))
-	for i := range all {
-		reads[i] = func() (err error) {
-			all[i].Reads, err = s.Store.ListReads(ctx, owner, all[i].ID, MaxReadsShown)
-			return err
-		}
+	at := make(map[string]int, len(all))
+	for i, sh := range all {
+		at[sh.ID] = i
 	}
-	if err := parallel.Do(reads...); err != nil {
-		return nil, err
+	for _, r := range reads {
+		if i, ok := at[r.ShareID]; ok && len(all[i].Reads) < MaxReadsShown {
+			all[i].Reads = append(all[i].Reads, r)
+		}
 	}
 	return all, nil
 }
@@ -312,7 +313,7 @@ func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) 
 	out := Shared{Share: sh}
 	if err := parallel.Do(
 		func() error {
-			return s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now})
+			return s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, DocumentID: sh.DocumentID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now})
 		},
 		func() (err error) {
 			out.Document, err = s.Documents.GetDocument(ctx, sh.Owner, sh.DocumentID)
@@ -323,11 +324,4 @@ func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) 
 		return Shared{}, err
 	}
 	return out, nil
-}
-
-// DeleteDocumentShares erases every share of a document, with the record of
-// its reads: part of erasing the document (registry.Attachments).
-// Errors: Unavailable, Internal.
-func (s *Service) DeleteDocumentShares(ctx context.Context, owner, docID string) error {
-	return s.Store.DeleteShares(ctx, owner, docID)
 }

@@ -60,8 +60,9 @@ func New(db *dynamodb.Client, table string) *Store { return Of(store.New(db, tab
 
 // Of is every domain's store on base (sharing its clock).
 func Of(base *store.Store) *Store {
-	d := docstore.New(base)
+	fs, sh := filestore.New(base), sharestore.New(base)
+	d := docstore.New(base, fs.DocumentRecords, sh.DocumentRecords)
 	return &Store{Store: base, docs: d, bookings: bookingstore.New(base), apps: appstore.New(base),
 		inbox: inboxstore.New(base), orgs: orgstore.New(d), ingest: ingeststore.New(d), remind: remindstore.New(base), fam: familystore.New(base),
-		filing: filestore.New(base), shares: sharestore.New(base), erasing: erasestore.New(base)}
+		filing: fs, shares: sh, erasing: erasestore.New(base)}
 }

@@ -3,6 +3,7 @@ package docstore
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +14,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/dueclass"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
 
@@ -207,28 +209,58 @@ func (s *Store) UpdateDocument(ctx context.Context, d registry.Document, prevVer
 	return err
 }
 
-// DeleteDocument implements registry.Store. The history goes first, then
-// the document in one conditional delete: a failure half-way leaves the
-// document in place with part of its history, so the client's retry (after
-// the 503) finishes the erasure rather than leaving orphans behind.
-func (s *Store) DeleteDocument(ctx context.Context, owner, id string) error {
+// DeleteDocument implements registry.Store. Everything is gathered at
+// once: the document, the keys of its history and reminder decisions, and
+// what the domains the store was built with keep of it (New's hanging).
+// Then objects, when a record names stored bytes; then one transaction deleting it all, the document last
+// with its condition. A document with more than a transaction holds sends
+// its plain deletes first in parallel batches: a failure there leaves the
+// document in place with part of what hung off it, so the client's retry
+// (after the 503) finishes the erasure rather than leaving orphans behind.
+func (s *Store) DeleteDocument(ctx context.Context, owner, id string, objects func(context.Context) error) error {
 	const op = "store.DeleteDocument"
-	if _, err := s.GetDocument(ctx, owner, id); err != nil {
+	var (
+		mu    sync.Mutex
+		items []types.TransactWriteItem
+		named bool // a record names stored objects
+	)
+	add := func(h store.Hung, err error) error {
+		mu.Lock()
+		defer mu.Unlock()
+		items, named = append(items, h.Items...), named || h.Objects
 		return err
 	}
+	gather := []func() error{func() error { _, err := s.GetDocument(ctx, owner, id); return err }}
 	for _, prefix := range []string{histPrefixFor(id), store.RemindPrefix + id + "#"} {
-		if err := s.DeletePrefix(ctx, owner, prefix); err != nil {
-			return store.Wrap(op, err)
+		gather = append(gather, func() error {
+			keys, err := s.PrefixKeys(ctx, owner, prefix)
+			return add(store.Hung{Items: s.Deletes(keys)}, err)
+		})
+	}
+	for _, h := range s.hanging {
+		gather = append(gather, func() error { return add(h(ctx, owner, id)) })
+	}
+	if err := parallel.Do(gather...); err != nil {
+		return store.Wrap(op, err)
+	}
+	if objects != nil && named {
+		if err := objects(ctx); err != nil {
+			return err
 		}
 	}
-	err := s.Write(ctx, types.TransactWriteItem{Delete: &types.Delete{
+	rest, batch := store.Overflow(items, store.TxRoom-1)
+	if err := s.BatchDelete(ctx, batch); err != nil {
+		return store.Wrap(op, err)
+	}
+	t := s.Tx()
+	for _, it := range rest {
+		t.Add(it, nil)
+	}
+	t.Add(types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), DocSK(id)),
 		ConditionExpression: aws.String("attribute_exists(pk)"),
-	}})
-	if store.ConditionFailed(err) {
-		return errs.E(op, errs.NotFound, nil)
-	}
-	return store.Wrap(op, err)
+	}}, store.FailNotFound)
+	return t.Run(ctx, s.DB, op)
 }
 
 // PutDocuments writes documents as they are, without history or

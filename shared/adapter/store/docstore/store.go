@@ -10,9 +10,15 @@ import (
 )
 
 // Store is the DynamoDB implementation of registry.Store.
-type Store struct{ *store.Store }
+type Store struct {
+	*store.Store
+	hanging []store.Hanging
+}
 
 var _ registry.Store = (*Store)(nil)
 
-// New is the registry's store on base's table.
-func New(base *store.Store) *Store { return &Store{base} }
+// New is the registry's store on base's table. Erasing a document erases
+// with it what hanging gathers (filestore's and sharestore's
+// DocumentRecords where the function keeps files and shares): the
+// functions that erase documents name every domain keeping records of one.
+func New(base *store.Store, hanging ...store.Hanging) *Store { return &Store{base, hanging} }

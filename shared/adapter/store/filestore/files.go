@@ -272,10 +272,24 @@ func (s *Store) FileUsage(ctx context.Context, owner, docID string) (bytes, coun
 	return bytes, count, err
 }
 
-// ForgetDocument implements files.Store: the document's file count goes
-// (an exact key: a prefix FILECOUNT#doc1 would also match doc10).
-func (s *Store) ForgetDocument(ctx context.Context, owner, docID string) error {
-	_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
-		Key: store.Key(store.UserPK(owner), fileCountSK+docID)})
-	return store.Wrap("store.ForgetDocument", err)
+// DocumentRecords is a store.Hanging: the file records of owner's
+// document docID and their count deleted, the bytes they held given back to
+// the quota, in the document's erasure (docstore.New).
+func (s *Store) DocumentRecords(ctx context.Context, owner, docID string) (store.Hung, error) {
+	all, err := s.ListFiles(ctx, owner, docID)
+	if err != nil {
+		return store.Hung{}, err
+	}
+	pk := store.UserPK(owner)
+	keys := []map[string]types.AttributeValue{store.Key(pk, fileCountSK+docID)} // it outlives the last file
+	var size int64
+	for _, f := range all {
+		keys = append(keys, store.Key(pk, fileSK(docID, f.ID)))
+		size += f.Size
+	}
+	h := store.Hung{Items: s.Deletes(keys), Objects: len(all) > 0}
+	if size != 0 {
+		h.Items = append(h.Items, QuotaDelta(s.Table, owner, -size))
+	}
+	return h, nil
 }

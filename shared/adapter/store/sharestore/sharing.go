@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/sharing"
 )
 
@@ -24,7 +26,9 @@ import (
 //	                                                  while running gsi1pk = SHAREINST#<instId>,
 //	                                                  gsi1sk = <until RFC 3339>#<shareId>
 //	SHARE#<shareId> REF                               the share's owner, for staff who name only the share
-//	USER#<sub>      SHAREREAD#<shareId>#<at>#<rand>   one staff read, shown to the owner
+//	USER#<sub>      SHAREREAD#<docId>#<shareId>#<at>#<rand>  one staff read, shown to the owner
+//	                                                  (under the document: its shares' reads are
+//	                                                  listed, and erased, with it at once)
 //
 // Revoking removes gsi1pk, so a revoked share leaves the institution's
 // index at once; an expired one falls below the key condition gsi1sk > now.
@@ -70,6 +74,7 @@ type shareReadItem struct {
 	SK          string    `dynamodbav:"sk"`
 	Kind        string    `dynamodbav:"kind"`
 	ShareID     string    `dynamodbav:"shareId"`
+	DocID       string    `dynamodbav:"docId"`
 	Staff       string    `dynamodbav:"staff"`
 	Institution string    `dynamodbav:"institutionId"`
 	At          time.Time `dynamodbav:"at"`
@@ -248,8 +253,8 @@ func (s *Store) AddRead(ctx context.Context, owner string, r sharing.Read) error
 	const op = "store.AddRead"
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	it := shareReadItem{PK: store.UserPK(owner), SK: shareReadPrefix + r.ShareID + "#" + r.At.UTC().Format(time.RFC3339Nano) + "#" + hex.EncodeToString(b[:]),
-		Kind: kindShareRead, ShareID: r.ShareID, Staff: r.Staff, Institution: r.InstitutionID, At: r.At}
+	it := shareReadItem{PK: store.UserPK(owner), SK: readPrefix(r.DocumentID) + r.ShareID + "#" + r.At.UTC().Format(time.RFC3339Nano) + "#" + hex.EncodeToString(b[:]),
+		Kind: kindShareRead, ShareID: r.ShareID, DocID: r.DocumentID, Staff: r.Staff, Institution: r.InstitutionID, At: r.At}
 	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
 		return errs.E(op, errs.Internal, err)
@@ -258,50 +263,62 @@ func (s *Store) AddRead(ctx context.Context, owner string, r sharing.Read) error
 	return store.Wrap(op, err)
 }
 
-// ListReads implements sharing.Store.
-func (s *Store) ListReads(ctx context.Context, owner, shareID string, limit int) ([]sharing.Read, error) {
-	const op = "store.ListReads"
-	out, err := s.DB.Query(ctx, &dynamodb.QueryInput{
-		TableName:              aws.String(s.Table),
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": store.Str(store.UserPK(owner)), ":prefix": store.Str(shareReadPrefix + shareID + "#"),
-		},
-		ScanIndexForward: aws.Bool(false), Limit: aws.Int32(int32(limit)), ConsistentRead: aws.Bool(true),
-	})
+func readPrefix(docID string) string { return shareReadPrefix + docID + "#" }
+
+// DocumentReads implements sharing.Store: by share, newest first.
+func (s *Store) DocumentReads(ctx context.Context, owner, docID string) ([]sharing.Read, error) {
+	const op = "store.DocumentReads"
+	items, err := s.queryPrefix(ctx, store.UserPK(owner), readPrefix(docID))
 	if err != nil {
 		return nil, store.Wrap(op, err)
 	}
 	var its []shareReadItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &its); err != nil {
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
 		return nil, errs.E(op, errs.Internal, err)
 	}
 	reads := make([]sharing.Read, len(its))
-	for i, it := range its {
-		reads[i] = sharing.Read{ShareID: it.ShareID, Staff: it.Staff, InstitutionID: it.Institution, At: it.At}
+	for i, it := range slices.Backward(its) { // newest first
+		reads[len(its)-1-i] = sharing.Read{ShareID: it.ShareID, DocumentID: it.DocID, Staff: it.Staff, InstitutionID: it.Institution, At: it.At}
 	}
 	return reads, nil
 }
 
-// DeleteShares implements sharing.Store: each share's reads, its reference,
-// then the share, so a failure half-way leaves the share for the retry.
+// DocumentRecords is a store.Hanging: the shares of owner's document
+// docID, their references and their reads, for its erasure
+// (docstore.New). A share is found by its document among the owner's
+// shares, its reads under the document: both at once.
+func (s *Store) DocumentRecords(ctx context.Context, owner, docID string) (store.Hung, error) {
+	var (
+		shares []sharing.Share
+		reads  []map[string]types.AttributeValue
+	)
+	err := parallel.Do(
+		func() (err error) { shares, err = s.ListShares(ctx, owner, docID); return err },
+		func() (err error) { reads, err = s.PrefixKeys(ctx, owner, readPrefix(docID)); return err },
+	)
+	if err != nil {
+		return store.Hung{}, err
+	}
+	keys := reads
+	for _, sh := range shares {
+		keys = append(keys, store.Key(sharePrefix+sh.ID, shareRefSK), store.Key(store.UserPK(owner), sharePrefix+sh.ID))
+	}
+	return store.Hung{Items: s.Deletes(keys)}, nil
+}
+
+// DeleteShares erases the shares of owner's document docID with their
+// references and reads, in parallel batches: a document handed over to
+// another person keeps none (handoverstore). Errors: Unavailable, Internal.
 func (s *Store) DeleteShares(ctx context.Context, owner, docID string) error {
-	const op = "store.DeleteShares"
-	shares, err := s.ListShares(ctx, owner, docID)
+	h, err := s.DocumentRecords(ctx, owner, docID)
 	if err != nil {
 		return err
 	}
-	for _, sh := range shares {
-		if err := s.DeletePrefix(ctx, owner, shareReadPrefix+sh.ID+"#"); err != nil {
-			return store.Wrap(op, err)
-		}
-		for _, k := range []map[string]types.AttributeValue{store.Key(sharePrefix+sh.ID, shareRefSK), store.Key(store.UserPK(owner), sharePrefix+sh.ID)} {
-			if _, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table), Key: k}); err != nil {
-				return store.Wrap(op, err)
-			}
-		}
+	keys := make([]map[string]types.AttributeValue, len(h.Items))
+	for i, it := range h.Items {
+		keys[i] = it.Delete.Key
 	}
-	return nil
+	return store.Wrap("store.DeleteShares", s.BatchDelete(ctx, keys))
 }
 
 // Pointers are the keys of the items outside its owner's partition that
