@@ -5,9 +5,18 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/store/storetest"
 
 	"github.com/kabinet/kabinet/functions"
 	"github.com/kabinet/kabinet/internal/actions"
@@ -195,5 +204,91 @@ func TestOneOpenRenewal(t *testing.T) {
 	}
 	if third := renew(); third["id"] == first["id"] {
 		t.Error("the deleted draft came back")
+	}
+}
+
+// txFault cancels, for a conflict, the transactions writing an item whose
+// sort key starts with prefix, the first times of them, while on.
+type txFault struct {
+	prefix string
+	times  int
+
+	mu     sync.Mutex
+	on     bool
+	failed int
+}
+
+func (f *txFault) middleware(st *middleware.Stack) error {
+	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("kabinetTxFault",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if tw, ok := in.Parameters.(*dynamodb.TransactWriteItemsInput); ok && slices.ContainsFunc(tw.TransactItems, func(it types.TransactWriteItem) bool {
+				return storetest.KeyOf(it, "sk", f.prefix)
+			}) {
+				f.mu.Lock()
+				fail := f.on && f.failed < f.times
+				if fail {
+					f.failed++
+				}
+				f.mu.Unlock()
+				if fail {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, cancelled("TransactionConflict")()
+				}
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
+}
+
+// TestRenewalWritesFailing: the draft and the document's link are written
+// at once, so either may fail alone. A draft that could not be written
+// leaves no link behind (503; the retry starts it); a link that could not
+// be written is made again on a fresh read, and the answer is the draft,
+// linked.
+func TestRenewalWritesFailing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
+	for _, tc := range []struct {
+		name   string
+		prefix string // the failing transaction writes an item under it
+		status int
+	}{
+		{"the draft's write fails", "APP#", http.StatusServiceUnavailable},
+		{"the link's write fails", "DOC#", http.StatusCreated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &txFault{prefix: tc.prefix, times: 1}
+			cl, err := core.NewClients(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, f.middleware) })
+			srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
+			defer srv.Close()
+			fe := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
+			sub := "renew-" + strings.ReplaceAll(strings.ToLower(tc.prefix), "#", "")
+			docID := fe.mustCreate(sub, map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})["id"].(string)
+
+			f.mu.Lock()
+			f.on = true
+			f.mu.Unlock()
+			r := fe.do(req{method: "POST", path: "/documents/" + docID + "/renew", token: fe.token(sub)})
+			if r.status != tc.status {
+				t.Fatalf("renew: %d %s, want %d", r.status, r.body, tc.status)
+			}
+			if f.failed != 1 {
+				t.Fatalf("%d transactions failed, want the one under %s", f.failed, tc.prefix)
+			}
+			doc := fe.do(req{method: "GET", path: "/documents/" + docID, token: fe.token(sub)}).json(t)
+			apps := fe.countItems(sub, "/applications?limit=100")
+			switch {
+			case tc.status != http.StatusCreated && (doc["renewalApplicationId"] != nil || apps != 0):
+				t.Errorf("after a failed draft: the document links %v, %d applications; want neither", doc["renewalApplicationId"], apps)
+			case tc.status == http.StatusCreated && (doc["renewalApplicationId"] != r.json(t)["id"] || apps != 1):
+				t.Errorf("after a failed link: the document links %v, %d applications; want the draft %v, one", doc["renewalApplicationId"], apps, r.json(t)["id"])
+			}
+			if r := fe.do(req{method: "POST", path: "/documents/" + docID + "/renew", token: fe.token(sub)}); r.status != http.StatusCreated {
+				t.Errorf("renew again: %d %s", r.status, r.body)
+			}
+		})
 	}
 }

@@ -505,7 +505,11 @@ var tripRows = map[string][]tripCase{
 		return req{method: "DELETE", path: tripPath("DELETE /family/{personId}", f.person(sub)), token: f.e.token(sub)}
 	}),
 	// applications
-	"POST /documents/{id}/renew": trip(201, nil, func(f *tripFixtures, sub string) req {
+	// The document with everything its draft reads (the profile, the open
+	// applications, the holder's documents for the prefill: the registry's
+	// own reads of the profile among them), then the draft and the
+	// document's link at once.
+	"POST /documents/{id}/renew": trip(201, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query", "Query"}, {"TransactWriteItems", "TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.e.mustCreate(sub, map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})["id"].(string)
 		return req{method: "POST", path: tripPath("POST /documents/{id}/renew", id), token: f.e.token(sub)}
 	}),
@@ -690,7 +694,6 @@ var tripsOver = map[string]string{
 	"POST /profile/contacts/resend":                     "the profile, then the contact's record and its window of codes sent (CONTACT#<tag>, named by the profile's endpoint) with the account's, then the transaction",
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
-	"POST /documents/{id}/renew":                        "uncounted: 8 trips, two transactions",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",
 	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
 	"POST /applications/{id}/assign":                    "the lead put on the roster (once per process), the application's owner reference, then the application and the roster at once, then the transaction",

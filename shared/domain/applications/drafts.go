@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -133,38 +134,65 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 	if err != nil {
 		return Application{}, false, err
 	}
-	// The profile, the open applications (the cap) and the subject are
-	// read at once; their errors count in that order.
-	var p registry.Profile
-	var open int
-	var sj *registry.Subject
-	var sjErr error
-	reads := []func() error{func() (err error) { p, err = s.Profiles.GetProfile(ctx, owner); return err }}
+	var r draftReads
+	if err := parallel.Do(r.reads(ctx, s, op, owner, svc, in.Subject)...); err != nil {
+		return Application{}, false, err
+	}
+	a, err := s.decideDraft(ctx, op, owner, svc, in, &r)
+	if err != nil {
+		return Application{}, false, err
+	}
+	return s.Store.CreateApplication(ctx, a, idem)
+}
+
+// draftReads is what a new draft reads before it is decided: the owner's
+// profile, their open applications (the cap) and the subject, at once;
+// the applicant's documents (the prefill's numbers) once, when first
+// needed or when started with them (Renew).
+type draftReads struct {
+	profile registry.Profile
+	open    int
+	subject *registry.Subject
+	sjErr   error
+	// docs is the applicant's documents, read on its first call.
+	docs func() ([]registry.Document, error)
+}
+
+// reads are r's reads for a draft of svc for subject; their errors count in
+// that order (the subject's is told by decideDraft, after the cap).
+func (r *draftReads) reads(ctx context.Context, s *Service, op, owner string, svc ServiceInfo, subject string) []func() error {
+	reads := []func() error{func() (err error) { r.profile, err = s.Profiles.GetProfile(ctx, owner); return err }}
 	if s.Open != nil {
 		reads = append(reads, func() (err error) {
 			// the cap is a person's: the holder's own and each dependent's count apart
-			open, err = s.Open.CountOpenApplications(ctx, owner, subjectKey(in.Subject), limits.OpenApplications)
+			r.open, err = s.Open.CountOpenApplications(ctx, owner, subjectKey(subject), limits.OpenApplications)
 			return err
 		})
 	}
-	reads = append(reads, func() error { sj, sjErr = s.subject(ctx, op, owner, svc, in.Subject); return nil })
-	if err := parallel.Do(reads...); err != nil {
-		return Application{}, false, err
+	return append(reads, func() error { r.subject, r.sjErr = s.subject(ctx, op, owner, svc, subject); return nil })
+}
+
+// decideDraft judges r for a draft of svc from in and returns the draft,
+// prefilled, not yet stored.
+func (s *Service) decideDraft(ctx context.Context, op, owner string, svc ServiceInfo, in Input, r *draftReads) (Application, error) {
+	if s.Open != nil && r.open >= limits.OpenApplications {
+		return Application{}, errs.E(op, errs.Conflict, ReasonTooManyApplications)
 	}
-	if s.Open != nil && open >= limits.OpenApplications {
-		return Application{}, false, errs.E(op, errs.Conflict, ReasonTooManyApplications)
+	if r.sjErr != nil {
+		return Application{}, r.sjErr
 	}
-	if sjErr != nil {
-		return Application{}, false, sjErr
-	}
+	p, sj := r.profile, r.subject
 	today := civil.Today(s.Now(), p.Location())
 	svc = svc.forApplicant(birthOf(sj), today)
 	fields, fe := validate(svc, in.Fields, false, today)
 	if err := fe.Err(op); err != nil {
-		return Application{}, false, err
+		return Application{}, err
 	}
-	if err := s.prefill(ctx, svc, p, sj, fields, today); err != nil {
-		return Application{}, false, err
+	if r.docs == nil {
+		r.docs = s.applicantDocuments(ctx, owner, applicantOf(sj))
+	}
+	if err := prefill(svc, p, sj, fields, today, r.docs); err != nil {
+		return Application{}, err
 	}
 	now := s.Now().UTC()
 	a := Application{ID: s.NewID(), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
@@ -172,17 +200,27 @@ func (s *Service) Create(ctx context.Context, owner string, in Input, idem *idem
 	if sj != nil {
 		a.Subject, a.SubjectName, a.SubjectBirth = sj.ID, sj.Name, birthOf(sj)
 	}
-	return s.Store.CreateApplication(ctx, a, idem)
+	return a, nil
 }
 
-// prefill fills the service's empty fields from the profile and documents;
-// a value that would not pass the field's rule is left out. For a
-// dependent (sj) the person's own data are theirs — name, birth date,
-// SNILS, their internal passport — and the contacts stay the holder's.
-func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profile, sj *registry.Subject, fields map[string]string, today civil.Date) error {
-	name, birth, passportOf := p.Name, p.BirthDate, registry.SubjectSelf
+// applicantOf is the subject whose documents are the applicant's: sj, or
+// the holder themself.
+func applicantOf(sj *registry.Subject) string {
+	if sj == nil {
+		return registry.SubjectSelf
+	}
+	return sj.ID
+}
+
+// prefill fills the service's empty fields from the profile and documents
+// (docs, read only when a field takes a number from one); a value that
+// would not pass the field's rule is left out. For a dependent (sj) the
+// person's own data are theirs — name, birth date, SNILS, their internal
+// passport — and the contacts stay the holder's.
+func prefill(svc ServiceInfo, p registry.Profile, sj *registry.Subject, fields map[string]string, today civil.Date, docs func() ([]registry.Document, error)) error {
+	name, birth := p.Name, p.BirthDate
 	if sj != nil {
-		name, birth, passportOf = sj.Name, &sj.BirthDate, sj.ID
+		name, birth = sj.Name, &sj.BirthDate
 		if _, ok := svc.Field("snils"); ok && fields["snils"] == "" && sj.SNILS != "" {
 			fields["snils"] = sj.SNILS
 		}
@@ -203,16 +241,16 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 			if birth != nil {
 				v = birth.String()
 			}
-		case FromInternalPassport:
-			var err error
-			if v, err = s.currentDocument(ctx, p.Owner, passportOf, registry.InternalPassport); err != nil {
+		case FromInternalPassport, FromBirthCertificate:
+			all, err := docs()
+			if err != nil {
 				return err
 			}
-		case FromBirthCertificate:
-			var err error
-			if v, err = s.currentDocument(ctx, p.Owner, passportOf, registry.BirthCertificate); err != nil {
-				return err
+			typ := registry.InternalPassport
+			if f.Prefill == FromBirthCertificate {
+				typ = registry.BirthCertificate
 			}
+			v = currentNumber(all, typ)
 		}
 		if v == "" {
 			continue
@@ -224,40 +262,50 @@ func (s *Service) prefill(ctx context.Context, svc ServiceInfo, p registry.Profi
 	return nil
 }
 
-// currentDocument returns the number of the applicant's (subject's, of
-// owner's registry) current document of type typ, an internal passport
-// or a birth certificate: the unarchived one issued last ("" when none has
-// a number).
-func (s *Service) currentDocument(ctx context.Context, owner, subject string, typ registry.DocType) (string, error) {
-	if s.Documents == nil || owner == "" {
-		return "", nil
-	}
+// applicantDocuments returns a function reading, on its first call only,
+// the documents of subject in owner's registry (a holder's list holds their
+// children's too: only the applicant's own), up to 2,000.
+func (s *Service) applicantDocuments(ctx context.Context, owner, subject string) func() ([]registry.Document, error) {
+	return sync.OnceValues(func() ([]registry.Document, error) {
+		if s.Documents == nil || owner == "" {
+			return nil, nil
+		}
+		var all []registry.Document
+		cursor := ""
+		for range 20 {
+			page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Subject: subject, Limit: paging.MaxLimit, Cursor: cursor})
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range page.Items {
+				all = append(all, v.Document)
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			cursor = page.NextCursor
+		}
+		return all, nil
+	})
+}
+
+// currentNumber is the number of the current document of type typ among
+// docs, an internal passport or a birth certificate: the unarchived one
+// issued last ("" when none has a number).
+func currentNumber(docs []registry.Document, typ registry.DocType) string {
 	var best *registry.Document
-	cursor := ""
-	for range 20 { // at most 2,000 documents
-		// Only the applicant's own: a holder's list holds their children's too.
-		page, err := s.Documents.ListDocuments(ctx, owner, registry.ListFilter{Subject: subject, Limit: paging.MaxLimit, Cursor: cursor})
-		if err != nil {
-			return "", err
+	for i, d := range docs {
+		if d.Type != typ || d.ArchivedAt != nil || d.Number == "" {
+			continue
 		}
-		for i, v := range page.Items {
-			d := v.Document
-			if d.Type != typ || d.ArchivedAt != nil || d.Number == "" {
-				continue
-			}
-			if best == nil || issuedAfter(d, *best) {
-				best = &page.Items[i].Document
-			}
+		if best == nil || issuedAfter(d, *best) {
+			best = &docs[i]
 		}
-		if page.NextCursor == "" {
-			break
-		}
-		cursor = page.NextCursor
 	}
 	if best == nil {
-		return "", nil
+		return ""
 	}
-	return best.Number, nil
+	return best.Number
 }
 
 func issuedAfter(a, b registry.Document) bool {

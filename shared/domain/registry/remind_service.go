@@ -94,25 +94,30 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	return remindtime.FireAt(d, loc), ""
 }
 
-// LinkRenewal records that application appID was started to renew one of
-// owner's documents. The applications feature calls it after creating the
-// draft; linking the same draft again changes nothing. Errors: NotFound,
-// Conflict (changed meanwhile, on every re-read), Unavailable, Internal.
-func (s *Service) LinkRenewal(ctx context.Context, owner, docID, appID string) error {
+// LinkRenewal records that application appID was started to renew the
+// owner's document read as read (GetDocument's view), saved against the
+// version read: no read of its own unless it changed since. The
+// applications feature calls it with creating the draft; linking the same
+// draft again changes nothing. Errors: NotFound, Conflict (changed
+// meanwhile, on every re-read), Unavailable, Internal.
+func (s *Service) LinkRenewal(ctx context.Context, read View, appID string) error {
 	const op = "registry.LinkRenewal"
+	d, p := read.Document, read.seen
 	// A concurrent change of the document (another copy of the same renew
 	// linking the same draft, say) makes the save a Conflict: read again
 	// and judge what is there now, a few times.
 	for attempt := 0; ; attempt++ {
-		d, p, err := s.load(ctx, owner, docID)
-		if err != nil {
-			return err
+		if attempt > 0 || p.Owner == "" { // a view not made by GetDocument is read afresh
+			var err error
+			if d, p, err = s.load(ctx, read.Owner, read.ID); err != nil {
+				return err
+			}
 		}
 		if d.RenewalApplication == appID {
 			return nil
 		}
 		d.RenewalApplication = appID
-		_, err = s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
+		_, err := s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
 		if !errs.Is(err, errs.Conflict) || attempt == linkAttempts-1 {
 			return err
 		}

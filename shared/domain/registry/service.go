@@ -186,6 +186,10 @@ type View struct {
 	DaysLeft *int
 	// Upcoming is the document's milestone when it is today or later.
 	Upcoming *Milestone
+	// seen is the owner's profile the view was made with, so that a
+	// change of the document as read (LinkRenewal) is saved without
+	// reading it again.
+	seen Profile
 }
 
 // ListFilter selects documents; zero fields select everything.
@@ -216,7 +220,7 @@ func (s *Service) today(p Profile) civil.Date { return civil.Today(s.Now(), p.Lo
 func (s *Service) view(d Document, p Profile) View {
 	today := s.today(p)
 	st, left := d.StatusOn(today)
-	v := View{Document: d, Status: st, DaysLeft: left}
+	v := View{Document: d, Status: st, DaysLeft: left, seen: p}
 	if m := d.Milestone(); m != nil && !m.On.Before(today) {
 		v.Upcoming = m
 	}
@@ -291,14 +295,7 @@ func (s *Service) CreateDocument(ctx context.Context, owner string, in CreateInp
 // profile (whose zone decides the status) are read at once: one round trip.
 // Errors: NotFound, Unavailable, Internal.
 func (s *Service) GetDocument(ctx context.Context, owner, id string) (View, error) {
-	var (
-		d Document
-		p Profile
-	)
-	err := parallel.Do(
-		func() (err error) { d, err = s.Store.GetDocument(ctx, owner, id); return err },
-		func() (err error) { p, err = s.Store.GetProfile(ctx, owner); return err },
-	)
+	d, p, err := s.load(ctx, owner, id)
 	if err != nil {
 		return View{}, err
 	}
