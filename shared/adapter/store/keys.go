@@ -26,7 +26,7 @@ import (
 //	                                            submitted gsi1pk = AGENCY#<agency>#<status>,
 //	                                            gsi1sk = <submittedAt>#<applicationId> (the agency's queue)
 //	APPLICATION#<id> REF                        owner of an application, for staff
-//	RECEIPT#<year>  COUNTER                     the year's receipt number sequence (ADD seq)
+//	RECEIPT#<year>#<n> COUNTER                  shard n of the year's receipt number sequence (ADD seq; 32 of them)
 //	CONTACT#<hash>  CONTACT                     who shares one phone or e-mail address (contacts.go);
 //	                                            hash = hex(sha256(channel ":" endpoint))
 //

@@ -40,8 +40,9 @@ type Store interface {
 	// DeleteDraft erases a draft and its reference item.
 	// Errors: NotFound, Conflict (not_draft), Unavailable, Internal.
 	DeleteDraft(ctx context.Context, owner, id string) error
-	// NextReceiptSeq returns the next number of year's receipt sequence
-	// (atomic; never the same number twice). Errors: Unavailable, Internal.
+	// NextReceiptSeq returns a number of year's receipt sequence never
+	// handed out before (atomic; in order per counter, not across the
+	// store's counters, so roughly in order). Errors: Unavailable, Internal.
 	NextReceiptSeq(ctx context.Context, year int) (int64, error)
 	// SaveTransition stores a (its new status and timeline) if it is still
 	// at prevVersion, writes n to the owner's inbox as an outbox entry due

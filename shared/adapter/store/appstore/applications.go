@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/adapter/store/inboxstore"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -31,7 +32,7 @@ var _ applications.Store = (*Store)(nil)
 //	                                       AGENCY#<agency>#<status>, <submittedAt>#<id>)
 //	USER#<sub>          IDEM#applications#<key>  an Idempotency-Key claim of a create or a submit
 //	APPLICATION#<id>    REF                owner of an application, for staff
-//	RECEIPT#<year>      COUNTER            the year's receipt sequence (seq, ADD only)
+//	RECEIPT#<year>#<n>  COUNTER            shard n of the year's receipt sequence (seq, ADD only)
 //	UIN#<uin>           ACCRUAL            the application an accrual's УИН names
 //	UIN#<uin>           PAY#<event id>     a payment that did not settle it exactly, or of an
 //	                                       unknown УИН (gsi1: PAYMENTS#<agency>#unmatched, <at>#<event id>)
@@ -53,7 +54,18 @@ const KindApplication = kindApplication
 // SK is the sort key of application id under its owner's partition.
 func SK(id string) string       { return appSK(id) }
 func appRefPK(id string) string { return "APPLICATION#" + id }
-func receiptPK(year int) string { return "RECEIPT#" + strconv.Itoa(year) }
+func receiptPK(year, shard int) string {
+	return "RECEIPT#" + strconv.Itoa(year) + "#" + strconv.Itoa(shard)
+}
+
+// ReceiptShards is how many counter items a year's receipt numbers are
+// taken from. One item takes about 1,000 writes a second (a partition's
+// limit, which adaptive capacity cannot split for a single key), and the
+// national peak (the morning school enrolment opens) submits far more;
+// 32 items take 32,000. Shard n hands out n+1, n+1+32, n+1+64, ...:
+// unique across shards, in order within one, dense overall as the shards
+// are picked evenly.
+const ReceiptShards = 32
 
 // unmatchedPK is gsi1's partition of an agency's unmatched payments
 // ("" the agency of none).
@@ -428,11 +440,15 @@ func (s *Store) DeleteDraft(ctx context.Context, owner, id string) error {
 	return err
 }
 
-// NextReceiptSeq implements applications.Store with an atomic ADD on the
-// year's counter item.
+// NextReceiptSeq implements applications.Store with an atomic ADD on one
+// of the year's counter items (ReceiptShards), picked at random.
 func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 	const op = "store.NextReceiptSeq"
-	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: store.Key(receiptPK(year), counterSK),
+	shard := rand.IntN(ReceiptShards)
+	if s.Shard != nil {
+		shard = s.Shard()
+	}
+	out, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table), Key: store.Key(receiptPK(year, shard), counterSK),
 		UpdateExpression:          aws.String("ADD seq :one SET kind = :kind"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": store.Num(1), ":kind": store.Str("receipt_counter")},
 		ReturnValues:              types.ReturnValueUpdatedNew})
@@ -447,7 +463,7 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 	if err != nil {
 		return 0, errs.E(op, errs.Internal, err)
 	}
-	return seq, nil
+	return (seq-1)*ReceiptShards + int64(shard) + 1, nil
 }
 
 // SaveTransition implements applications.Store: the application (version

@@ -12,10 +12,15 @@ import (
 )
 
 // Store is the DynamoDB implementation of applications.Store.
-type Store struct{ *store.Store }
+type Store struct {
+	*store.Store
+	// Shard picks the receipt counter a number is taken from, in
+	// [0, ReceiptShards): at random (nil), or as a test says.
+	Shard func() int
+}
 
 // New is the applications' store on base's table.
-func New(base *store.Store) *Store { return &Store{base} }
+func New(base *store.Store) *Store { return &Store{Store: base} }
 
 // failNotDraft: the application is no longer a draft.
 var failNotDraft = errs.E("", errs.Conflict, applications.ReasonNotDraft)
