@@ -257,7 +257,9 @@ type Needs struct {
 	TicketSeed bool
 	// CursorKey gives it the secret holding the key sealing the cursors of
 	// its listings (CURSOR_KEY_SECRET_ARN, read at start with
-	// secretsmanager:GetSecretValue): every function with a paged GET.
+	// secretsmanager:GetSecretValue): every function with a paged GET. The
+	// key the owner is sealed into ids with (ids.Locator) is derived from
+	// it, so staff routes read no reference first.
 	CursorKey bool
 	// VideoLinks gives it the link prefix of video appointments
 	// (VIDEO_BASE_URL).

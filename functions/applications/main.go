@@ -71,7 +71,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// reminder pipeline sends it: this function never publishes), and
 	// checks an invitation's office against the directory.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New}
-	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New,
+	apps := &applications.Service{Store: appstore.New(st), Profiles: docs, Documents: docs, Renewals: docs, Open: appstore.New(st), Now: time.Now, NewID: ids.New, Locator: st.Locator,
 		Log: log, Places: &directory.Cache{Load: bookingstore.New(st).LoadDirectory, Now: time.Now}}
 	// An application may be filed for a dependent: it carries their data.
 	// An answer to a request for information links the applicant's files,

@@ -71,7 +71,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// per patient.
 	patients := &family.Service{Store: familystore.New(st), Now: time.Now, NewID: ids.New, Today: family.HolderToday(st, time.Now)}
 	d := bookinghttp.Deps{
-		Service: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, VideoBase: cfg.VideoBase,
+		Service: &booking.Service{Store: bk, Places: places, Profiles: st, Now: time.Now, NewID: ids.New, Locator: st.Locator, VideoBase: cfg.VideoBase,
 			Absences: bk, Waits: bk, Patients: patients},
 		Directory: places,
 		Signer:    signer,

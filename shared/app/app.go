@@ -123,7 +123,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		Sharing:   shares.Service(st.Store, docs, fs, now),
 		Inbox:     &inbox.Service{Store: st, Now: now},
 		Booking: bookinghttp.Deps{
-			Service: &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, VideoBase: video, Absences: st, Waits: st,
+			Service: &booking.Service{Store: st, Places: places, Profiles: st, Now: now, NewID: ids.New, Locator: st.Locator, VideoBase: video, Absences: st, Waits: st,
 				Patients: fam},
 			Directory: places,
 			Signer:    func() ticket.Signer { return ticket.Signer{Key: ticketKey} },
@@ -135,7 +135,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
-		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New,
+		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New, Locator: st.Locator,
 			Log: log, Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl), Points: statsstore.New(st.Store)},
 		Stats:    dashboards,

@@ -284,7 +284,7 @@ var tripRows = map[string][]tripCase{
 		doc, share, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
 		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/shares/{shareId}", doc, share), token: f.e.token(sub)}
 	}),
-	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem", "GetItem", "GetItem", "PutItem", "Query"}}, func(f *tripFixtures, sub string) req {
+	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem", "GetItem", "PutItem", "Query"}}, func(f *tripFixtures, sub string) req {
 		share := strings.SplitN(f.e.mustShare(sub, kgdPoly), "/", 2)[1]
 		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents/{shareId}", kgdPoly, share), token: f.e.staff(kgdPoly)}
 	}),
@@ -396,18 +396,19 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/cancel", f.booking(sub)), token: f.e.token(sub),
 			body: map[string]any{"reason": "Передумал"}}
 	}),
-	// Staff name the booking by id alone: its reference (the owner) with
-	// the staff member's profile (the answer's language), then the booking
-	// (with the patient's profile when the visit gives documents), then the
-	// transaction. The directory's cache is loaded first at the visit's
-	// time (it is refreshed every few minutes, not per request).
+	// Staff name the booking by id alone, and the id opens to its owner
+	// (ids.Locator): the booking with the staff member's profile (the
+	// answer's language) and, when the visit gives documents, the
+	// patient's, then the transaction. The directory's cache is loaded
+	// first at the visit's time (it is refreshed every few minutes, not
+	// per request).
 	"POST /bookings/{id}/visit": {
-		{name: "no documents", status: 200, want: [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"TransactWriteItems"}},
+		{name: "no documents", status: 200, want: [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				return f.visit(sub, staffRoutes["POST /bookings/{id}/visit"].body)
 			}},
 		{name: "an act and a prescription: the patient's profile with the booking", status: 200,
-			want: [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}},
+			want: [][]string{{"GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				return f.visit(sub, map[string]any{"outcome": "completed", "act": "Осмотр проведён",
 					"prescriptions": []any{map[string]any{"drug": "Ибупрофен", "until": "2026-07-31"}}})
@@ -575,15 +576,19 @@ var tripRows = map[string][]tripCase{
 		f.e.mustSubmit(sub, id)
 		return req{method: "GET", path: tripPath("GET /applications/{id}/receipt.pdf", id), token: f.e.token(sub)}
 	}),
-	"GET /applications/{id}/files/{fileId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}, {"GetItem"}}, func(f *tripFixtures, sub string) req {
+	"GET /applications/{id}/files/{fileId}": trip(200, [][]string{{"GetItem"}, {"GetItem"}}, func(f *tripFixtures, sub string) req {
 		ids := strings.SplitN(f.e.mustAnswerWithFile(sub), "/", 2)
 		return req{method: "GET", path: tripPath("GET /applications/{id}/files/{fileId}", ids...), token: f.e.agencyStaff("fns")}
 	}),
-	"POST /applications/{id}/assign": trip(200, [][]string{{"TransactWriteItems"}, {"GetItem"}, {"GetItem", "Query"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// The lead put on the roster (once per process) with the application
+	// (its id opens to its owner) and the roster, then the transaction.
+	"POST /applications/{id}/assign": trip(200, [][]string{{"GetItem", "Query", "TransactWriteItems"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/assign", f.submitted(sub)), token: f.e.agencyLead("fns"),
 			body: staffRoutes["POST /applications/{id}/assign"].body}
 	}),
-	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// The id opens to its owner (ids.Locator): the application and the
+	// owner's profile at once, then the transaction.
+	"POST /applications/{id}/transitions": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /applications/{id}/transitions", f.submitted(sub)), token: f.e.agencyStaff("fns"),
 			body: map[string]any{"to": "processing"}}
 	}),
@@ -683,9 +688,8 @@ func (tt *tripTable) write(t *testing.T, path string) {
 // its target fails the test until it leaves the list.
 var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
-	"GET /institutions/{id}/shared-documents/{shareId}": "the share's owner reference, the share (its revocation decides), then the read recorded with the document and its files, at once",
+	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
-	"POST /bookings/{id}/visit":                         "staff name the booking by id alone: its reference (the owner), then the booking (with the patient's profile when the visit gives documents), then the transaction",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for (every specialist's at once) and one offered",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",
@@ -695,9 +699,7 @@ var tripsOver = map[string]string{
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",
-	"GET /applications/{id}/files/{fileId}":             "the application's owner reference, the application, then the file's record (its status decides the download), one after another",
-	"POST /applications/{id}/assign":                    "the lead put on the roster (once per process), the application's owner reference, then the application and the roster at once, then the transaction",
-	"POST /applications/{id}/transitions":               "staff name the application by id alone: its owner reference, then the application and the owner's profile at once, then the transaction (its status message an outbox entry the pipeline sends)",
+	"GET /applications/{id}/files/{fileId}":             "the application (its id opens to its owner), then the file's record, which the application's answers name with its document (its status decides the download)",
 	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
 	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",
 }

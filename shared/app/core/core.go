@@ -25,6 +25,7 @@ import (
 	"github.com/kabinet/kabinet/shared/adapter/notify"
 	"github.com/kabinet/kabinet/shared/adapter/secrets"
 	"github.com/kabinet/kabinet/shared/adapter/store"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -211,10 +212,11 @@ func NewClients(ctx context.Context) (Clients, error) {
 	return Clients{AWS: cfg, DynamoDB: dynamodb.NewFromConfig(cfg), SNS: sns.NewFromConfig(cfg)}, nil
 }
 
-// NewStore is the store on c's table with clock now.
+// NewStore is the store on c's table with clock now, opening the ids
+// sealed with c.CursorKey (ids.NewLocator: none without one).
 func NewStore(c Config, cl Clients, now func() time.Time) *store.Store {
 	st := store.New(cl.DynamoDB, c.Table)
-	st.Now = now
+	st.Now, st.Locator = now, ids.NewLocator(c.CursorKey)
 	return st
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Clerks are known by registration on first use: a member of an agency's
@@ -111,21 +112,34 @@ func (s *Service) Assign(ctx context.Context, st Staff, id, clerk string) (Appli
 		}
 		return Application{}, errs.E(op, errs.Forbidden, errs.ReasonStaffOnly)
 	}
-	if err := s.register(ctx, st); err != nil {
-		return Application{}, err
-	}
 	if !st.Lead {
+		if err := s.register(ctx, st); err != nil {
+			return Application{}, err
+		}
 		return Application{}, errs.E(op, errs.Forbidden, ReasonLeadOnly)
 	}
 	if clerk == "" {
 		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "clerk", Code: "required"})
 	}
-	// the application and the agency's roster (the caller's own) at once
+	// The caller put on the roster, the application and the agency's
+	// roster (the caller's own) at once: a lead naming themself on their
+	// first request is on it, whether the roster read saw them or not.
 	var (
-		cs        []Clerk
-		clerksErr error
+		a           Application
+		cs          []Clerk
+		err, regErr error
+		clerksErr   error
 	)
-	a, err := s.find(ctx, id, func(string) { cs, clerksErr = s.Store.Clerks(ctx, st.Agency) })
+	_ = parallel.Do(
+		func() error { regErr = s.register(ctx, st); return nil },
+		func() error {
+			a, err = s.find(ctx, id, func(string) { cs, clerksErr = s.Store.Clerks(ctx, st.Agency) })
+			return nil
+		},
+	)
+	if regErr != nil {
+		return Application{}, regErr
+	}
 	if err != nil {
 		return Application{}, err
 	}
@@ -139,7 +153,7 @@ func (s *Service) Assign(ctx context.Context, st Staff, id, clerk string) (Appli
 	if clerksErr != nil {
 		return Application{}, clerksErr
 	}
-	if !slices.ContainsFunc(cs, func(c Clerk) bool { return c.Sub == clerk }) {
+	if clerk != st.Sub && !slices.ContainsFunc(cs, func(c Clerk) bool { return c.Sub == clerk }) {
 		// not on this agency's roster: someone of another agency, or nobody
 		return Application{}, errs.E(op, errs.Invalid, errs.FieldError{Field: "clerk", Code: "not_of_agency"})
 	}

@@ -195,7 +195,7 @@ func (s *Service) decideDraft(ctx context.Context, op, owner string, svc Service
 		return Application{}, err
 	}
 	now := s.Now().UTC()
-	a := Application{ID: s.NewID(), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
+	a := Application{ID: s.Locator.Seal(s.NewID(), owner), Owner: owner, ServiceCode: svc.Code, Agency: svc.Agency, Fields: fields,
 		DocumentID: in.documentID, Status: StatusDraft, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if sj != nil {
 		a.Subject, a.SubjectName, a.SubjectBirth = sj.ID, sj.Name, birthOf(sj)

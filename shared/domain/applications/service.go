@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/workdays"
@@ -28,7 +29,9 @@ type Store interface {
 	GetApplication(ctx context.Context, owner, id string) (Application, error)
 	// ApplicationOwner finds whose application id is, by id alone, for
 	// staff (then GetApplication reads it, with whatever else of the
-	// owner's the request needs, at once: see find).
+	// owner's the request needs, at once: see find): the owner the id is
+	// sealed with (Service.Locator) without a read, else its reference's.
+	// The owner alone proves nothing: the application must be read.
 	// Errors: NotFound, Unavailable, Internal.
 	ApplicationOwner(ctx context.Context, id string) (string, error)
 	// ListApplications returns up to limit of owner's applications with ids
@@ -169,6 +172,10 @@ type Service struct {
 	Files Files
 	Now   func() time.Time
 	NewID func() string
+	// Locator seals the owner into the ids of new applications, so staff
+	// naming one by id alone find it without reading its reference first;
+	// nil seals none.
+	Locator *ids.Locator
 	// registered remembers the clerks this process put on their roster.
 	registered sync.Map
 	Log        *slog.Logger // nil: slog.Default()

@@ -125,8 +125,8 @@ func (s *Service) Move(ctx context.Context, st Staff, id string, m StaffMove) (A
 	return out, err
 }
 
-// find finds application id for staff: its owner by the reference item,
-// then the application, with also (nil: nothing) run at once with the
+// find finds application id for staff: its owner (sealed into the id, or
+// by the reference item), then the application, with also (nil: nothing) run at once with the
 // owner's id to read what else the request needs of theirs; also keeps its
 // own results and errors, which the caller weighs after the application's.
 // Errors: NotFound, Unavailable, Internal.

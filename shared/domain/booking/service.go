@@ -11,6 +11,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/numbers"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
@@ -44,8 +45,10 @@ type Store interface {
 	Replay(ctx context.Context, owner string, idem *idempotency.Key) (b Booking, ok bool, err error)
 	// GetBooking errors: NotFound (also for someone else's).
 	GetBooking(ctx context.Context, owner, id string) (Booking, error)
-	// BookingOwner is whose booking id is (its reference), for staff who
-	// name a booking by id alone. Errors: NotFound, Unavailable, Internal.
+	// BookingOwner is whose booking id is, for staff who name a booking by
+	// id alone: the owner the id is sealed with (Service.Locator) without a
+	// read, else its reference's. The owner alone proves nothing: the
+	// booking must be read. Errors: NotFound, Unavailable, Internal.
 	BookingOwner(ctx context.Context, id string) (string, error)
 	// ListBookings returns all of a person's bookings.
 	ListBookings(ctx context.Context, owner string) ([]Booking, error)
@@ -110,6 +113,10 @@ type Service struct {
 	Profiles Profiles
 	Now      func() time.Time
 	NewID    func() string
+	// Locator seals the owner into the ids of new bookings, so staff
+	// naming one by id alone find it without reading its reference first;
+	// nil seals none.
+	Locator *ids.Locator
 	// VideoBase prefixes the video room link of a video appointment.
 	VideoBase string
 	// Absences keeps specialists' absences and cancels their bookings;
@@ -472,7 +479,7 @@ func (s *Service) decideBook(ctx context.Context, op, owner string, in BookInput
 	} else if hasSc {
 		slot.MaxPerDay = sc.MaxPerDay // today's limit, not the one the slot was made with
 	}
-	b := Booking{ID: s.NewID(), Owner: owner, Patient: who.id, PatientName: who.name, SpecialistID: spec.ID, InstitutionID: inst.ID,
+	b := Booking{ID: s.Locator.Seal(s.NewID(), owner), Owner: owner, Patient: who.id, PatientName: who.name, SpecialistID: spec.ID, InstitutionID: inst.ID,
 		Start: slot.Start, End: slot.End, TimeZone: inst.TimeZone, Mode: mode, ContactPhone: in.ContactPhone,
 		Status: Confirmed, CancelDeadline: slot.Start.Add(-deadline(inst)), Checklist: checklist(inst, mode),
 		Events: []Event{{Action: "booked", Actor: owner, At: now}}, CreatedAt: now, UpdatedAt: now, Version: 1, ReferralID: in.ReferralID}

@@ -14,6 +14,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/files"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
 	"github.com/kabinet/kabinet/shared/domain/registry"
 )
@@ -76,7 +77,9 @@ type Store interface {
 	// at now (revoked ones never). Errors: Unavailable, Internal.
 	InstitutionShares(ctx context.Context, institution string, now time.Time) ([]Share, error)
 	// FindShare returns an institution's share by id, for staff, whose
-	// request names no owner. Errors: NotFound, Unavailable, Internal.
+	// request names no owner: read from the owner its id is sealed with
+	// (Service.Locator), else the one its reference names.
+	// Errors: NotFound, Unavailable, Internal.
 	FindShare(ctx context.Context, institution, id string) (Share, error)
 	// AddRead records a staff read. Errors: Unavailable, Internal.
 	AddRead(ctx context.Context, owner string, r Read) error
@@ -102,6 +105,10 @@ type Service struct {
 	Files     *files.Service
 	Now       func() time.Time
 	NewID     func() string
+	// Locator seals the owner into the ids of new shares, so staff
+	// naming one by id alone find it without reading its reference first;
+	// nil seals none.
+	Locator *ids.Locator
 }
 
 // ShareInput is the body of a new share.
@@ -171,7 +178,7 @@ func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput
 	if err := f.Err(op); err != nil {
 		return Share{}, false, err
 	}
-	sh := Share{ID: s.NewID(), Owner: owner, DocumentID: docID, InstitutionID: in.InstitutionID,
+	sh := Share{ID: s.Locator.Seal(s.NewID(), owner), Owner: owner, DocumentID: docID, InstitutionID: in.InstitutionID,
 		SpecialistID: in.SpecialistID, Until: in.Until.UTC(), CreatedAt: now}
 	return s.Store.PutShare(ctx, sh, idem)
 }

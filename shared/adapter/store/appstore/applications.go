@@ -362,9 +362,12 @@ func (s *Store) GetApplication(ctx context.Context, owner, id string) (applicati
 	return a, nil
 }
 
-// ApplicationOwner implements applications.Store: the application's
-// reference item names its owner.
+// ApplicationOwner implements applications.Store: the owner sealed into
+// the id, else the one the application's reference item names.
 func (s *Store) ApplicationOwner(ctx context.Context, id string) (string, error) {
+	if owner, ok := s.Owner(id); ok {
+		return owner, nil
+	}
 	var ref appRefItem
 	if err := s.Get(ctx, "store.ApplicationOwner", appRefPK(id), refSK, &ref); err != nil {
 		return "", err

@@ -142,6 +142,17 @@ func TestParallelSubmissionsAssignOnce(t *testing.T) {
 	if got, want := count(other), held[other]; got != want {
 		t.Errorf("after the refusal the clerk counts %d, want %d", got, want)
 	}
+
+	// A lead new to this process naming themself: put on the roster in the
+	// request's first round trip, beside the roster's read, and taken.
+	b := apps[1]
+	self := applications.Staff{Sub: "lead2@fns", IsStaff: true, Agency: applications.AgencyFNS, Lead: true}
+	if got, err := svc.Assign(ctx, self, b.ID, self.Sub); err != nil || got.Assignee != self.Sub {
+		t.Errorf("a new lead assigning themself: %q, %v", got.Assignee, err)
+	}
+	if got := count(self.Sub); got != 1 {
+		t.Errorf("the new lead counts %d open, want 1", got)
+	}
 }
 
 // hasField reports whether err refuses field with code.

@@ -15,8 +15,12 @@ import (
 
 // What staff read: a booking by id alone, and a specialist's day.
 
-// BookingOwner implements booking.Store: the booking's reference item.
+// BookingOwner implements booking.Store: the owner sealed into the id,
+// else the one the booking's reference item names.
 func (s *Store) BookingOwner(ctx context.Context, id string) (string, error) {
+	if owner, ok := s.Owner(id); ok {
+		return owner, nil
+	}
 	var ref refItem
 	if err := s.Get(ctx, "store.BookingOwner", bookingRefPK(id), refSK, &ref); err != nil {
 		return "", err

@@ -227,18 +227,15 @@ func (s *Store) InstitutionShares(ctx context.Context, institution string, now t
 // FindShare implements sharing.Store.
 func (s *Store) FindShare(ctx context.Context, institution, id string) (sharing.Share, error) {
 	const op = "store.FindShare"
-	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: store.Key(sharePrefix+id, shareRefSK), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return sharing.Share{}, store.Wrap(op, err)
+	owner, ok := s.Owner(id)
+	if !ok {
+		var ref shareRefItem
+		if err := s.Get(ctx, op, sharePrefix+id, shareRefSK, &ref); err != nil {
+			return sharing.Share{}, err
+		}
+		owner = ref.Owner
 	}
-	if out.Item == nil {
-		return sharing.Share{}, errs.E(op, errs.NotFound, nil)
-	}
-	var ref shareRefItem
-	if err := attributevalue.UnmarshalMap(out.Item, &ref); err != nil {
-		return sharing.Share{}, errs.E(op, errs.Internal, err)
-	}
-	sh, err := s.GetShare(ctx, ref.Owner, id)
+	sh, err := s.GetShare(ctx, owner, id)
 	if err != nil {
 		return sharing.Share{}, err
 	}

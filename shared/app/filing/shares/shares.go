@@ -23,7 +23,7 @@ import (
 // directory in the table. Erasing a document erases its shares when its
 // store was built with sharestore's DocumentRecords (docstore.New).
 func Service(st *store.Store, docs *registry.Service, fs *files.Service, now func() time.Time) *sharing.Service {
-	svc := &sharing.Service{Store: sharestore.New(st), Places: &directory.Cache{Load: dirstore.New(st).LoadDirectory, Now: now},
+	svc := &sharing.Service{Store: sharestore.New(st), Locator: st.Locator, Places: &directory.Cache{Load: dirstore.New(st).LoadDirectory, Now: now},
 		Documents: docs, Files: fs, Now: now, NewID: ids.New}
 	return svc
 }
