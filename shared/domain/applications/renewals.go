@@ -33,11 +33,12 @@ var renewalNumberFields = map[registry.DocType]string{
 // profile, the open applications, the holder's documents for the prefill:
 // the draft is the holder's whatever service the document's type names,
 // so its reads need not wait for the document), with the key's claim.
-// Then the draft and the link are written at once: the link is saved
+// Then the draft and the link are written at once: the link in one write
 // against the document as read, outside the request's audit entry (which
 // goes with the draft). A link without its draft (the draft's write
 // failed) is taken back; a draft without its link (the document changed
-// meanwhile) is linked on a fresh read, as a retry with the key is.
+// meanwhile: concurrent copies of the request, whose first link alone
+// lands) is linked on a fresh read, as a retry with the key is.
 func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempotency.Key) (Application, bool, error) {
 	const op = "applications.Renew"
 	var (
@@ -75,7 +76,7 @@ func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempote
 	case replayErr != nil:
 		return Application{}, false, replayErr
 	case replay: // the first request made the draft: complete its link
-		return prev, true, s.link(ctx, d, prev.ID, false)
+		return prev, true, s.link(ctx, owner, d.ID, prev.ID)
 	}
 	in := Input{ServiceCode: code, documentID: d.ID}
 	svc, err := lookupService(op, code)
@@ -100,7 +101,12 @@ func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempote
 	)
 	err = parallel.Do(
 		func() (err error) { stored, replayed, err = s.Store.CreateApplication(ctx, a, idem); return err },
-		func() error { linkErr = s.link(ctx, d, a.ID, true); return nil },
+		func() error {
+			if s.Renewals != nil { // outside the request's audit entry, which goes with the draft
+				linkErr = s.Renewals.LinkRenewalAsRead(audit.With(ctx, nil), d, a.ID)
+			}
+			return nil
+		},
 	)
 	switch {
 	case err != nil:
@@ -108,21 +114,16 @@ func (s *Service) Renew(ctx context.Context, owner, docID string, idem *idempote
 			_ = s.Renewals.UnlinkRenewal(audit.With(ctx, nil), owner, d.ID, a.ID)
 		}
 		return Application{}, false, err
-	case stored.ID != a.ID || linkErr != nil: // a copy of this request made the draft, or the link failed
-		return stored, replayed, s.link(ctx, d, stored.ID, false)
+	case stored.ID != a.ID || linkErr != nil: // a copy of this request made the draft, or the document changed
+		return stored, replayed, s.link(ctx, owner, d.ID, stored.ID)
 	}
 	return stored, replayed, nil
 }
 
-// link links application appID on the document read as d (read again if it
-// changed since); alongside is a link written at once with the draft,
-// outside the request's audit entry, which goes with the draft.
-func (s *Service) link(ctx context.Context, d registry.View, appID string, alongside bool) error {
+// link links application appID on owner's document docID, read afresh.
+func (s *Service) link(ctx context.Context, owner, docID, appID string) error {
 	if s.Renewals == nil {
 		return nil
 	}
-	if alongside {
-		ctx = audit.With(ctx, nil)
-	}
-	return s.Renewals.LinkRenewal(ctx, d, appID)
+	return s.Renewals.LinkRenewal(ctx, owner, docID, appID)
 }

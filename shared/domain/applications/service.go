@@ -118,9 +118,12 @@ type Documents interface {
 // Renewals records on a document the application renewing it;
 // *registry.Service is one.
 type Renewals interface {
-	// LinkRenewal links appID on the document as read (a view from
-	// Documents.GetDocument), reading it again only when it changed since.
-	LinkRenewal(ctx context.Context, read registry.View, appID string) error
+	// LinkRenewal links appID on owner's document docID, read afresh (and
+	// again after a concurrent change).
+	LinkRenewal(ctx context.Context, owner, docID, appID string) error
+	// LinkRenewalAsRead links appID on the document as read (a view from
+	// Documents.GetDocument) in one write: Conflict when it changed since.
+	LinkRenewalAsRead(ctx context.Context, read registry.View, appID string) error
 	// UnlinkRenewal takes appID off the document when it is the one linked
 	// (a deleted draft); another link stays.
 	UnlinkRenewal(ctx context.Context, owner, docID, appID string) error

@@ -94,20 +94,32 @@ func parseUntil(s string, loc *time.Location) (time.Time, string) {
 	return remindtime.FireAt(d, loc), ""
 }
 
-// LinkRenewal records that application appID was started to renew the
-// owner's document read as read (GetDocument's view), saved against the
-// version read: no read of its own unless it changed since. The
-// applications feature calls it with creating the draft; linking the same
-// draft again changes nothing. Errors: NotFound, Conflict (changed
-// meanwhile, on every re-read), Unavailable, Internal.
-func (s *Service) LinkRenewal(ctx context.Context, read View, appID string) error {
+// LinkRenewal records that application appID was started to renew one of
+// owner's documents, reading it (again after a concurrent change, a few
+// times); linking the same draft again changes nothing. The applications
+// feature calls it. Errors: NotFound, Conflict (changed meanwhile, on
+// every re-read), Unavailable, Internal.
+func (s *Service) LinkRenewal(ctx context.Context, owner, docID, appID string) error {
+	return s.linkRenewal(ctx, View{Document: Document{ID: docID, Owner: owner}}, appID, linkAttempts)
+}
+
+// LinkRenewalAsRead is LinkRenewal on the document as read (a view
+// GetDocument made), in one write against that version and no read of its
+// own: the applications feature links a renewal at once with writing its
+// draft. Errors: Conflict (the document changed since), NotFound,
+// Unavailable, Internal.
+func (s *Service) LinkRenewalAsRead(ctx context.Context, read View, appID string) error {
+	return s.linkRenewal(ctx, read, appID, 1)
+}
+
+func (s *Service) linkRenewal(ctx context.Context, read View, appID string, attempts int) error {
 	const op = "registry.LinkRenewal"
 	d, p := read.Document, read.seen
 	// A concurrent change of the document (another copy of the same renew
 	// linking the same draft, say) makes the save a Conflict: read again
-	// and judge what is there now, a few times.
+	// and judge what is there now, while attempts last.
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 || p.Owner == "" { // a view not made by GetDocument is read afresh
+		if attempt > 0 || p.Owner == "" { // a view GetDocument did not make is read afresh
 			var err error
 			if d, p, err = s.load(ctx, read.Owner, read.ID); err != nil {
 				return err
@@ -118,7 +130,7 @@ func (s *Service) LinkRenewal(ctx context.Context, read View, appID string) erro
 		}
 		d.RenewalApplication = appID
 		_, err := s.saveReminder(ctx, op, d, p, Event{Action: ActionRenewalStarted})
-		if !errs.Is(err, errs.Conflict) || attempt == linkAttempts-1 {
+		if !errs.Is(err, errs.Conflict) || attempt == attempts-1 {
 			return err
 		}
 	}
