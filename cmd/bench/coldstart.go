@@ -213,14 +213,16 @@ func (b *bench) coldStart(ctx context.Context, rep *report) error {
 	return nil
 }
 
-// instrRuns is N for the instruction count medians: counts repeat to a
-// fraction of a percent (a garbage collection during init, when the heap
-// reaches its first goal, is the one thing that moves them), so a few runs do.
+// instrRuns is how many times each start is counted (instrFloor takes the
+// least). A start's low mode (the runtime's first heap spans without the
+// extra growth) shows in about a third of runs: 5 runs missed it for a
+// function on 4 December 2026 (applications 1.10× where its floor is
+// 1.09×); 11 miss it with a chance under 1%.
 func (b *bench) instrRuns() int {
 	if b.o.Quick {
 		return 1
 	}
-	return 5
+	return 11
 }
 
 // coldInstructions counts the instructions bin executes from exec until it
