@@ -427,9 +427,19 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /specialists/{id}/absences", kgdTherapist), token: f.e.staff(kgdPoly),
 			body: staffRoutes["POST /specialists/{id}/absences"].body}
 	}),
-	"POST /waitlist": trip(201, nil, func(f *tripFixtures, sub string) req {
-		return req{method: "POST", path: "/waitlist", token: f.e.token(sub), body: tripWait("2026-06-20")}
-	}),
+	// The person's entries (their places), every specialist's free slots and
+	// the person's language at once, then the entry's transaction, which
+	// holds a free slot for it and writes the offer's message when one is.
+	"POST /waitlist": {
+		{name: "nothing free", status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "Query", "Query", "Query", "Query", "Query"}, {"TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: "/waitlist", token: f.e.token(sub), body: tripWait("2026-06-20")}
+			}},
+		{name: "a slot free: offered in the same write", status: 201, want: [][]string{{"GetItem", "GetItem", "GetItem", "Query", "Query", "Query", "Query", "Query"}, {"TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: "/waitlist", token: f.e.token(sub), body: tripWait("2026-06-22")}
+			}},
+	},
 	"GET /waitlist": trip(200, query, func(f *tripFixtures, sub string) req {
 		f.join(sub, "2026-06-21", "waiting")
 		return req{method: "GET", path: "/waitlist", token: f.e.token(sub)}
@@ -691,7 +701,6 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
 	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
-	"POST /waitlist":                                    "uncounted: a query, the transaction, then the free slots looked for (every specialist's at once) and one offered",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then the transaction with the waiting line's first page, then the slot offered to the next in line (the free slots, every specialist's at once, then the hold)",
 	"POST /profile/contacts/verify":                     "the profile and the code at once, then the contact's record (CONTACT#<tag>: the tag hashes the endpoint, which only the profile names, so it cannot be read with it; SNS's filter is widened from it before the write), then the transaction",

@@ -93,8 +93,11 @@ type WaitStore interface {
 	GetWait(ctx context.Context, owner, id string) (WaitEntry, error)
 	// PutWait stores a new entry holding its owner's active place `place`
 	// (of MaxWaitEntries) and its list (Same) for as long as it is active.
-	// Errors: Conflict (place_taken, same_wait).
-	PutWait(ctx context.Context, e WaitEntry, place int) error
+	// With offer, e is stored offered and, in the same transaction, the
+	// slot is held for e's owner until e.Until (if it is still free and not
+	// held) and the offer's message written as an outbox entry, as Hold
+	// does. Errors: Conflict (place_taken, same_wait, slot_taken).
+	PutWait(ctx context.Context, e WaitEntry, place int, offer *Offer) error
 	// Line returns up to limit waiting entries of a specialization at an
 	// institution, first in line first, continuing after cursor ("" from
 	// the first), with the cursor of the next page ("" at the end).
@@ -111,6 +114,13 @@ type WaitStore interface {
 	// when e held a slot, releases the hold if it is still e's.
 	// Errors: Conflict (changed).
 	EndWait(ctx context.Context, e, next WaitEntry) error
+}
+
+// Offer is a slot offered to a new entry as it is stored, and the offer's
+// message (WaitStore.PutWait).
+type Offer struct {
+	Slot   Slot
+	Notice inbox.Notification
 }
 
 // WaitInput is what a person sends to join a waiting list.
@@ -206,9 +216,24 @@ func (s *Service) JoinWaitlist(ctx context.Context, owner string, in WaitInput) 
 	e = WaitEntry{ID: s.NewID(), Owner: owner, InstitutionID: inst.ID, Specialization: spec.Specialization, SpecialistID: in.SpecialistID,
 		From: from, To: to, PartOfDay: in.PartOfDay, Status: WaitWaiting, CreatedAt: now, Version: 1}
 	// Each active entry holds one of MaxWaitEntries places, taken in the
-	// entry's own write: concurrent joins cannot exceed the cap.
+	// entry's own write: concurrent joins cannot exceed the cap. A slot
+	// free already is offered in that write (the line's index may not show
+	// the new entry yet, so it is offered directly): the person's entries,
+	// the free slots and the person's language (the offer's message) are
+	// read at once, then the one transaction.
 	for attempt := 0; attempt < MaxWaitEntries+2; attempt++ {
-		mine, err := s.Waits.ListWaits(ctx, owner)
+		var (
+			mine             []WaitEntry
+			specs            []directory.Specialist
+			free             map[string][]Slot
+			language         string
+			freeErr, langErr error
+		)
+		err := parallel.Do(
+			func() (err error) { mine, err = s.Waits.ListWaits(ctx, owner); return err },
+			func() error { specs, free, freeErr = s.freeSlots(ctx, inst, e.Specialization); return nil },
+			func() error { _, language, langErr = s.person(ctx, owner); return nil },
+		)
 		if err != nil {
 			return WaitEntry{}, false, err
 		}
@@ -232,20 +257,21 @@ func (s *Service) JoinWaitlist(ctx context.Context, owner string, in WaitInput) 
 			return WaitEntry{}, false, errs.E(op, errs.Conflict, ReasonTooManyWaits)
 		}
 		e.Place = place
-		err = s.Waits.PutWait(ctx, e, place)
-		if errs.Is(err, errs.Conflict) && (errs.ReasonOf(err) == ReasonPlaceTaken || errs.ReasonOf(err) == ReasonSameWait) {
+		stored, offer := e, (*Offer)(nil)
+		if freeErr == nil && langErr == nil { // else it waits: the next change offers what is free
+			if slot := match(e, specs, free, nil, s.Now().UTC(), zone(inst.TimeZone)); slot != nil {
+				next, n := s.offered(ctx, e, *slot, inst, language)
+				stored, offer = next, &Offer{Slot: *slot, Notice: n}
+			}
+		}
+		err = s.Waits.PutWait(ctx, stored, place, offer)
+		if errs.Is(err, errs.Conflict) && slices.Contains([]errs.Reason{ReasonPlaceTaken, ReasonSameWait, ReasonSlotTaken}, errs.ReasonOf(err)) {
 			continue // taken meanwhile: the next read sees by whom
 		}
 		if err != nil {
 			return WaitEntry{}, false, err
 		}
-		// A slot free already is offered at once (the line's index may not
-		// show the new entry yet, so it is offered directly).
-		s.fill(ctx, inst, e.Specialization, []WaitEntry{e}, nil)
-		if got, err := s.Waits.GetWait(ctx, owner, e.ID); err == nil {
-			return got, false, nil
-		}
-		return e, false, nil
+		return stored, false, nil
 	}
 	return WaitEntry{}, false, errs.E(op, errs.Conflict, ReasonTooManyWaits)
 }
@@ -428,13 +454,44 @@ func (s *Service) writeThenFill(ctx context.Context, inst directory.Institution,
 // it matches that no one holds; more (nil: none) gives the line's next
 // page, until it reports the end or every free slot is offered.
 func (s *Service) fill(ctx context.Context, inst directory.Institution, specialization string, line []WaitEntry, more func() ([]WaitEntry, bool)) {
-	specs, err := s.Places.Specialists(ctx, inst.ID, specialization)
+	specs, free, err := s.freeSlots(ctx, inst, specialization)
 	if err != nil {
 		return
 	}
-	loc := zone(inst.TimeZone)
-	today := civil.Today(s.Now(), loc)
-	// every specialist's free slots over the line's reach, all at once
+	taken := map[string]bool{}
+	left := 0 // free slots not yet offered
+	for _, sl := range free {
+		left += len(sl)
+	}
+	loc, now := zone(inst.TimeZone), s.Now().UTC()
+	for len(line) > 0 && left > 0 {
+		e := line[0]
+		line = line[1:]
+		if len(line) == 0 && more != nil {
+			if page, ok := more(); ok {
+				line = page
+			}
+		}
+		best := match(e, specs, free, taken, now, loc)
+		if best == nil {
+			continue
+		}
+		taken[best.ID()] = true
+		left--
+		s.offer(ctx, e, *best, inst)
+	}
+}
+
+// freeSlots reads every specialist's free slots of specialization at inst
+// over a line's reach (today to MaxWaitDays ahead), all at once: the
+// specialists and their free slots by specialist, earliest first.
+// Errors: Unavailable, Internal.
+func (s *Service) freeSlots(ctx context.Context, inst directory.Institution, specialization string) ([]directory.Specialist, map[string][]Slot, error) {
+	specs, err := s.Places.Specialists(ctx, inst.ID, specialization)
+	if err != nil {
+		return nil, nil, err
+	}
+	today := civil.Today(s.Now(), zone(inst.TimeZone))
 	windows := [][2]civil.Date{{today, today.AddDays(MaxSlotRangeDays - 1)}, {today.AddDays(MaxSlotRangeDays), today.AddDays(MaxWaitDays)}}
 	pages := make([][]Slot, len(specs)*len(windows))
 	reads := make([]func() error, len(pages))
@@ -446,68 +503,62 @@ func (s *Service) fill(ctx context.Context, inst directory.Institution, speciali
 			return err
 		}
 	}
-	if parallel.Limit(parallel.Fanout, reads...) != nil {
-		return
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return nil, nil, err
 	}
-	free := map[string][]Slot{} // by specialist, earliest first
+	free := map[string][]Slot{}
 	for i, page := range pages {
 		id := specs[i/len(windows)].ID
 		free[id] = append(free[id], page...)
 	}
-	taken := map[string]bool{}
-	left := 0 // free slots not yet offered
-	for _, sl := range free {
-		left += len(sl)
-	}
-	now := s.Now().UTC()
-	for len(line) > 0 && left > 0 {
-		e := line[0]
-		line = line[1:]
-		if len(line) == 0 && more != nil {
-			if page, ok := more(); ok {
-				line = page
-			}
-		}
-		var best *Slot
-		for _, sp := range specs {
-			if e.SpecialistID != "" && sp.ID != e.SpecialistID {
-				continue
-			}
-			for i := range free[sp.ID] {
-				sl := free[sp.ID][i]
-				local := sl.Start.In(loc)
-				day := civil.Of(local)
-				if taken[sl.ID()] || sl.Held(now, e.Owner) || day.Before(e.From) || day.After(e.To) ||
-					(e.PartOfDay != "" && partOfDay(local.Hour()) != e.PartOfDay) {
-					continue
-				}
-				if best == nil || sl.Start.Before(best.Start) {
-					best = &sl
-				}
-				break
-			}
-		}
-		if best == nil {
+	return specs, free, nil
+}
+
+// match is the earliest of the free slots (by specialist, earliest first)
+// that e may be offered at now: not taken by an earlier offer of the same
+// pass, not held for someone else, within e's dates (local, loc) and part
+// of the day, of e's specialist when it names one; nil when none is.
+func match(e WaitEntry, specs []directory.Specialist, free map[string][]Slot, taken map[string]bool, now time.Time, loc *time.Location) *Slot {
+	var best *Slot
+	for _, sp := range specs {
+		if e.SpecialistID != "" && sp.ID != e.SpecialistID {
 			continue
 		}
-		taken[best.ID()] = true
-		left--
-		s.offer(ctx, e, *best, inst)
+		for i := range free[sp.ID] {
+			sl := free[sp.ID][i]
+			local := sl.Start.In(loc)
+			day := civil.Of(local)
+			if taken[sl.ID()] || sl.Held(now, e.Owner) || day.Before(e.From) || day.After(e.To) ||
+				(e.PartOfDay != "" && partOfDay(local.Hour()) != e.PartOfDay) {
+				continue
+			}
+			if best == nil || sl.Start.Before(best.Start) {
+				best = &sl
+			}
+			break
+		}
 	}
+	return best
 }
 
 // offer holds slot for e and tells its owner.
 func (s *Service) offer(ctx context.Context, e WaitEntry, slot Slot, inst directory.Institution) {
-	now := s.Now().UTC()
-	next := e
-	next.Status, next.Offer, next.OfferedAt, next.Until, next.Version = WaitOffered, &slot, now, now.Add(HoldFor), e.Version+1
 	_, language, err := s.person(ctx, e.Owner)
 	if err != nil {
 		return
 	}
-	spec, _ := s.Places.Specialist(ctx, slot.SpecialistID)
-	n := offerNotice(s.NewID(), now, next, slot, spec, inst, language)
+	next, n := s.offered(ctx, e, slot, inst, language)
 	_ = s.Waits.Hold(ctx, e, next, slot, n)
+}
+
+// offered is e offered slot now, held for HoldFor, with the offer's
+// message in language.
+func (s *Service) offered(ctx context.Context, e WaitEntry, slot Slot, inst directory.Institution, language string) (WaitEntry, inbox.Notification) {
+	now := s.Now().UTC()
+	next := e
+	next.Status, next.Offer, next.OfferedAt, next.Until, next.Version = WaitOffered, &slot, now, now.Add(HoldFor), e.Version+1
+	spec, _ := s.Places.Specialist(ctx, slot.SpecialistID)
+	return next, offerNotice(s.NewID(), now, next, slot, spec, inst, language)
 }
 
 // offerTexts are the offer message's templates by language.

@@ -187,10 +187,15 @@ func (s *Store) GetWait(ctx context.Context, owner, id string) (booking.WaitEntr
 	return e, nil
 }
 
-// PutWait implements booking.WaitStore: the entry and its place, together.
-func (s *Store) PutWait(ctx context.Context, e booking.WaitEntry, place int) error {
+// PutWait implements booking.WaitStore: the entry and its place, together,
+// with the offer's hold and message when there is one.
+func (s *Store) PutWait(ctx context.Context, e booking.WaitEntry, place int, offer *booking.Offer) error {
 	t := s.Tx()
-	t.First(failPlaceTaken, failSameWait)
+	t.First(failPlaceTaken, failSameWait, failSlotTaken)
+	if offer != nil {
+		t.Add(s.hold(e, offer.Slot), failSlotTaken)
+		t.Put(inboxstore.Outbox(offer.Notice), "attribute_not_exists(pk)", nil, nil)
+	}
 	t.Put(fromWait(e), "attribute_not_exists(pk)", nil, nil)
 	t.Put(map[string]any{"pk": store.UserPK(e.Owner), "sk": waitPlaceSK(place), "kind": "wait_place", "waitId": e.ID},
 		"attribute_not_exists(pk)", nil, failPlaceTaken)
@@ -254,17 +259,23 @@ func waitPut(t *store.Tx, table string, e, next booking.WaitEntry, onFail *errs.
 func (s *Store) Hold(ctx context.Context, e, next booking.WaitEntry, slot booking.Slot, n inbox.Notification) error {
 	t := s.Tx()
 	t.First(failSlotTaken, store.FailChanged)
-	t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(specPK(slot.SpecialistID), slotSK(slot.Start)),
-		UpdateExpression:         aws.String("SET heldFor = :who, heldUntil = :until"),
-		ConditionExpression:      aws.String("attribute_exists(pk) AND booked < #cap AND #cap > :zero AND (attribute_not_exists(heldUntil) OR heldUntil <= :now)"),
-		ExpressionAttributeNames: map[string]string{"#cap": "capacity"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":who": store.Str(e.Owner), ":until": store.Num(next.Until.Unix()),
-			":zero": store.Num(0), ":now": store.Num(next.OfferedAt.Unix())}}}, failSlotTaken)
+	t.Add(s.hold(next, slot), failSlotTaken)
 	if err := waitPut(t, s.Table, e, next, store.FailChanged); err != nil {
 		return errs.E("store.Hold", errs.Internal, err)
 	}
 	t.Put(inboxstore.Outbox(n), "attribute_not_exists(pk)", nil, nil)
 	return t.Run(ctx, s.DB, "store.Hold")
+}
+
+// hold is the update holding slot for offered entry e's owner until
+// e.Until, if the slot is still free and not held at e.OfferedAt.
+func (s *Store) hold(e booking.WaitEntry, slot booking.Slot) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table), Key: store.Key(specPK(slot.SpecialistID), slotSK(slot.Start)),
+		UpdateExpression:         aws.String("SET heldFor = :who, heldUntil = :until"),
+		ConditionExpression:      aws.String("attribute_exists(pk) AND booked < #cap AND #cap > :zero AND (attribute_not_exists(heldUntil) OR heldUntil <= :now)"),
+		ExpressionAttributeNames: map[string]string{"#cap": "capacity"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":who": store.Str(e.Owner), ":until": store.Num(e.Until.Unix()),
+			":zero": store.Num(0), ":now": store.Num(e.OfferedAt.Unix())}}}
 }
 
 // placeFree frees the active place of e and its list.
