@@ -16,7 +16,8 @@ import (
 // sealed id sorts as it does), then the owner XORed with a keystream that
 // HMAC-SHA256 draws from the key and the plain id (unique, so no stream is
 // used twice), and a 32-bit tag over both. Nobody without the key reads
-// the owner out of an id, nor makes one that opens.
+// the owner out of an id, nor makes one that opens but by a 1-in-2^32
+// guess.
 //
 // It only saves a read: the reference is still written, so an id from
 // before, from another key (rotated), or too long to seal (an owner over

@@ -212,8 +212,9 @@ func (s *Store) UpdateDocument(ctx context.Context, d registry.Document, prevVer
 // DeleteDocument implements registry.Store. Everything is gathered at
 // once: the document, the keys of its history and reminder decisions, and
 // what the domains the store was built with keep of it (New's hanging).
-// Then objects, when a record names stored bytes; then one transaction deleting it all, the document last
-// with its condition. A document with more than a transaction holds sends
+// Then objects, when a record names stored bytes; then one transaction
+// deleting it all, the document under its condition (NotFound when it went
+// meanwhile). A document with more than a transaction holds sends
 // its plain deletes first in parallel batches: a failure there leaves the
 // document in place with part of what hung off it, so the client's retry
 // (after the 503) finishes the erasure rather than leaving orphans behind.
