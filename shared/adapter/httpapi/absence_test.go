@@ -47,15 +47,24 @@ func (c *crashAfter) middleware(st *middleware.Stack) error {
 // whose DynamoDB dies after `after` transactions (crashAfter); its server
 // stops with the test.
 func (e *env) dyingAfter(after int) *env {
+	return e.servedBy(core.Config{}, (&crashAfter{after: after}).middleware)
+}
+
+// servedBy is e's API on the same table, clock and token issuer, composed
+// from c (its Table e's) on a DynamoDB client with middleware added (nil:
+// none); its server stops with the test.
+func (e *env) servedBy(c core.Config, middleware func(*middleware.Stack) error) *env {
 	e.t.Helper()
-	crash := &crashAfter{after: after}
 	cl, err := core.NewClients(context.Background())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, crash.middleware) })
+	if middleware != nil {
+		cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, middleware) })
+	}
+	c.Table = e.table
 	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
-	srv := httptest.NewServer(apiHandler(e.t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
+	srv := httptest.NewServer(apiHandler(e.t, c, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
 	e.t.Cleanup(srv.Close)
 	return &env{t: e.t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
 }

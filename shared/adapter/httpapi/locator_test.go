@@ -2,9 +2,7 @@ package httpapi_test
 
 import (
 	"crypto/rand"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,7 +17,6 @@ import (
 // the same. Staff of another agency get 404 either way.
 func TestSealedIDsAndTheirReference(t *testing.T) {
 	e := newEnv(t)
-	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
 	rotated := make([]byte, httpapi.CursorKeySize)
 	_, _ = rand.Read(rotated)
 	for _, tc := range []struct {
@@ -32,17 +29,17 @@ func TestSealedIDsAndTheirReference(t *testing.T) {
 		{"no key at all", false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func(parent *testing.T) { e.t = parent }(e.t)
+			e.t = t
 			id := e.mustDraft("alice", "certificate_request", certificateFields())["id"].(string)
 			if !strings.Contains(id, "_") {
 				t.Fatalf("application id %q carries no sealed owner", id)
 			}
 			e.mustSubmit("alice", id)
-			srv := e.srv
+			other := e
 			if !tc.own {
-				srv = httptest.NewServer(apiHandler(t, core.Config{Table: e.table, CursorKey: tc.key}, e.cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
-				defer srv.Close()
+				other = e.servedBy(core.Config{CursorKey: tc.key}, nil)
 			}
-			other := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
 			if r := other.do(req{method: "POST", path: "/applications/" + id + "/transitions", token: other.agencyStaff("mvd"), body: map[string]any{"to": "processing"}}); r.status != http.StatusNotFound {
 				t.Errorf("staff of another agency: %d %s, want 404", r.status, r.body)
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/kabinet/kabinet/shared/adapter/httpapi"
 	"github.com/kabinet/kabinet/shared/adapter/store/storetest"
 
 	"github.com/kabinet/kabinet/functions"
@@ -245,8 +243,6 @@ func (f *txFault) middleware(st *middleware.Stack) error {
 // linked.
 func TestRenewalWritesFailing(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
-	verifier := &httpapi.TokenVerifier{Key: &e.issuer.Key.PublicKey, Issuer: httpapi.LocalIssuer, Audience: httpapi.TokenAudience, Now: e.clock.Now}
 	for _, tc := range []struct {
 		name   string
 		prefix string // the failing transaction writes an item under it
@@ -256,15 +252,10 @@ func TestRenewalWritesFailing(t *testing.T) {
 		{"the link's write fails", "DOC#", http.StatusCreated},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func(parent *testing.T) { e.t = parent }(e.t)
+			e.t = t
 			f := &txFault{prefix: tc.prefix, times: 1}
-			cl, err := core.NewClients(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cl.DynamoDB = dynamodb.NewFromConfig(cl.AWS, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, f.middleware) })
-			srv := httptest.NewServer(apiHandler(t, core.Config{Table: e.table}, cl, nil, e.clock.Now, slog.New(slog.DiscardHandler), verifier.Authenticate))
-			defer srv.Close()
-			fe := &env{t: t, srv: srv, clock: e.clock, issuer: e.issuer, db: e.db, table: e.table, logs: e.logs}
+			fe := e.servedBy(core.Config{}, f.middleware)
 			sub := "renew-" + strings.ReplaceAll(strings.ToLower(tc.prefix), "#", "")
 			docID := fe.mustCreate(sub, map[string]any{"type": "foreign_passport", "number": "75 1234567", "issuedOn": "2016-08-01"})["id"].(string)
 
