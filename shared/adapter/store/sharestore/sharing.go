@@ -282,9 +282,27 @@ func (s *Store) DocumentReads(ctx context.Context, owner, docID string) ([]shari
 
 // DocumentRecords is a store.Hanging: the shares of owner's document
 // docID, their references and their reads, for its erasure
-// (docstore.New). A share is found by its document among the owner's
-// shares, its reads under the document: both at once.
+// (docstore.New).
 func (s *Store) DocumentRecords(ctx context.Context, owner, docID string) (store.Hung, error) {
+	keys, err := s.documentKeys(ctx, owner, docID)
+	return store.Hung{Items: s.Deletes(keys)}, err
+}
+
+// DeleteShares erases the shares of owner's document docID with their
+// references and reads, in parallel batches: a document handed over to
+// another person keeps none (handoverstore). Errors: Unavailable, Internal.
+func (s *Store) DeleteShares(ctx context.Context, owner, docID string) error {
+	keys, err := s.documentKeys(ctx, owner, docID)
+	if err != nil {
+		return err
+	}
+	return store.Wrap("store.DeleteShares", s.BatchDelete(ctx, keys))
+}
+
+// documentKeys are the keys of the shares of owner's document docID,
+// their references and their reads. A share is found by its document
+// among the owner's shares, its reads under the document: both at once.
+func (s *Store) documentKeys(ctx context.Context, owner, docID string) ([]map[string]types.AttributeValue, error) {
 	var (
 		shares []sharing.Share
 		reads  []map[string]types.AttributeValue
@@ -294,28 +312,13 @@ func (s *Store) DocumentRecords(ctx context.Context, owner, docID string) (store
 		func() (err error) { reads, err = s.PrefixKeys(ctx, owner, readPrefix(docID)); return err },
 	)
 	if err != nil {
-		return store.Hung{}, err
+		return nil, err
 	}
 	keys := reads
 	for _, sh := range shares {
 		keys = append(keys, store.Key(sharePrefix+sh.ID, shareRefSK), store.Key(store.UserPK(owner), sharePrefix+sh.ID))
 	}
-	return store.Hung{Items: s.Deletes(keys)}, nil
-}
-
-// DeleteShares erases the shares of owner's document docID with their
-// references and reads, in parallel batches: a document handed over to
-// another person keeps none (handoverstore). Errors: Unavailable, Internal.
-func (s *Store) DeleteShares(ctx context.Context, owner, docID string) error {
-	h, err := s.DocumentRecords(ctx, owner, docID)
-	if err != nil {
-		return err
-	}
-	keys := make([]map[string]types.AttributeValue, len(h.Items))
-	for i, it := range h.Items {
-		keys[i] = it.Delete.Key
-	}
-	return store.Wrap("store.DeleteShares", s.BatchDelete(ctx, keys))
+	return keys, nil
 }
 
 // Pointers are the keys of the items outside its owner's partition that
