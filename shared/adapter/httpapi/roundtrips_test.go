@@ -320,11 +320,21 @@ var tripRows = map[string][]tripCase{
 	"GET /specialists/{id}/slots": trip(200, [][]string{{"GetItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "GET", path: tripPath("GET /specialists/{id}/slots", kgdPediatric), token: f.e.token(sub)}
 	}),
-	"PUT /specialists/{id}/schedule": trip(200, nil, func(f *tripFixtures, sub string) req {
-		// the plan it has: the other rows' slots stay as they are
-		return req{method: "PUT", path: tripPath("PUT /specialists/{id}/schedule", kgdTherapist), token: f.e.staff(kgdPoly),
-			body: weekdaysPlan("09:00", "13:00", nil, 30, 10, 2)}
-	}),
+	"PUT /specialists/{id}/schedule": {
+		{name: "the plan it has (the other rows' slots stay as they are): its slots and absences at once; the schedule and the waiting line's first page, no slot written",
+			status: 200, want: [][]string{{"Query", "Query"}, {"Query", "TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "PUT", path: tripPath("PUT /specialists/{id}/schedule", kgdTherapist), token: f.e.staff(kgdPoly),
+					body: weekdaysPlan("09:00", "13:00", nil, 30, 10, 2)}
+			}},
+		{name: "another plan: its slots and absences at once; the schedule, the new slots (one transaction holds them), the stale ones' removal and the waiting line at once",
+			status: 200, want: [][]string{{"Query", "Query"}, {"Query", "TransactWriteItems", "TransactWriteItems", "TransactWriteItems"}},
+			setup: func(f *tripFixtures, sub string) req {
+				f.e.setSchedule(kgdHospital, kgdEyes, weekdaysPlan("09:00", "11:00", nil, 30, 10, 2))
+				return req{method: "PUT", path: tripPath("PUT /specialists/{id}/schedule", kgdEyes), token: f.e.staff(kgdHospital),
+					body: weekdaysPlan("14:00", "16:00", nil, 30, 10, 2)}
+			}},
+	},
 	"GET /specialists/{id}/bookings": trip(200, getQuery, func(f *tripFixtures, sub string) req {
 		f.booking(sub)
 		return req{method: "GET", path: tripPath("GET /specialists/{id}/bookings", kgdTherapist) + "?date=2026-06-16", token: f.e.staff(kgdPoly)}
@@ -699,7 +709,6 @@ func (tt *tripTable) write(t *testing.T, path string) {
 var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
-	"PUT /specialists/{id}/schedule":                    "uncounted: two queries and the transaction, then the slot items put and the stale ones deleted, each with its condition (a slot booked meanwhile is kept), 16 at a time (parallel.Fanout): a trip per 16 slots",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then the transaction with the waiting line's first page, then the slot offered to the next in line (the free slots, every specialist's at once, then the hold)",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/audit"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // Tx builds one TransactWriteItems in which every item carries what its
@@ -177,6 +180,72 @@ func cancelled(op string, err error, fails, order []*errs.Error) error {
 		e.Err = errors.Join(told.Err, err)
 	}
 	return &e
+}
+
+// eachTries is how often Each tries a transaction again that another
+// transaction cancelled, backing off 10, 20, 40 ms.
+const eachTries = 3
+
+// Each writes items, each under its own condition and independent of the
+// others, up to a transaction's worth in one TransactWriteItems and
+// parallel.Fanout transactions at once, so a long list costs a round trip
+// or so instead of one per item (a transactional write costs two units an
+// item, so a caller writes only what is not there yet). It returns how
+// many it wrote: an item whose condition fails (it changed meanwhile) is
+// left out, and its transaction tried again without it; one cancelled by a
+// concurrent transaction is tried again a few times. It carries no audit
+// entry (concurrent transactions on the one audit item would conflict):
+// the change's own write does. Errors: Unavailable, Internal (the first,
+// in order).
+func (s *Store) Each(ctx context.Context, op string, items []types.TransactWriteItem) (int, error) {
+	ctx = audit.With(ctx, nil)
+	var written atomic.Int64
+	var calls []func() error
+	for chunk := range slices.Chunk(items, maxTxItems) {
+		calls = append(calls, func() error {
+			chunk := slices.Clone(chunk)
+			for try := 0; ; try++ {
+				t, fails := s.Tx(), map[*errs.Error]int{}
+				for i, it := range chunk {
+					f := errs.E("", errs.Conflict, errs.ReasonChanged)
+					fails[f] = i
+					t.Add(it, f)
+				}
+				err := t.Run(ctx, s.DB, op)
+				if err == nil {
+					written.Add(int64(len(chunk)))
+					return nil
+				}
+				if failed := t.Failed(err); len(failed) > 0 {
+					gone := map[int]bool{}
+					for _, f := range failed {
+						gone[fails[f]] = true
+					}
+					kept := chunk[:0]
+					for i, it := range chunk {
+						if !gone[i] {
+							kept = append(kept, it)
+						}
+					}
+					chunk = kept
+					if len(chunk) == 0 {
+						return nil
+					}
+					continue
+				}
+				if errs.ReasonOf(err) != errs.ReasonContended || try+1 >= eachTries {
+					return err
+				}
+				select {
+				case <-ctx.Done():
+					return Wrap(op, ctx.Err())
+				case <-time.After(time.Duration(10<<try) * time.Millisecond):
+				}
+			}
+		})
+	}
+	err := parallel.Limit(parallel.Fanout, calls...)
+	return int(written.Load()), err
 }
 
 // Failed lists the failures of every item whose condition failed in err,

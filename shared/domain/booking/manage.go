@@ -322,8 +322,9 @@ type ScheduleResult struct {
 
 // SetSchedule replaces a specialist's schedule and generates its slots for
 // the coming weeks: new slots are created, free slots the new schedule no
-// longer has are removed, booked ones are never touched, and no new slot
-// overlaps a kept booking. Staff of the
+// longer has are removed, booked ones are never touched, no new slot
+// overlaps a kept booking, and the people waiting for its specialization
+// are offered what is free. Staff of the
 // specialist's institution only. Errors: Forbidden, NotFound, Invalid,
 // Unavailable, Internal.
 func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string, sc Schedule) (ScheduleResult, error) {
@@ -347,27 +348,37 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 	if err != nil {
 		return ScheduleResult{}, err
 	}
-	// Look as far as any schedule reaches, so a shorter new horizon also
-	// removes the free slots the old one made beyond it.
-	have, err := s.Store.ListSlots(ctx, specialistID, today.In(loc), today.AddDays(MaxWeeksAhead*7+1).In(loc))
-	if err != nil {
+	// The slots and the absences at once. Look as far as any schedule
+	// reaches, so a shorter new horizon also removes the free slots the old
+	// one made beyond it.
+	var (
+		have     []Slot
+		absences []Absence
+	)
+	if err := parallel.Do(
+		func() (err error) {
+			have, err = s.Store.ListSlots(ctx, specialistID, today.In(loc), today.AddDays(MaxWeeksAhead*7+1).In(loc))
+			return err
+		},
+		func() (err error) {
+			if s.Absences != nil {
+				absences, err = s.Absences.ListAbsences(ctx, specialistID)
+			}
+			return err
+		},
+	); err != nil {
 		return ScheduleResult{}, err
 	}
-	if s.Absences != nil {
-		absences, err := s.Absences.ListAbsences(ctx, specialistID)
-		if err != nil {
-			return ScheduleResult{}, err
-		}
-		want = outsideAbsences(want, absences)
-	}
-	want = clearOfBooked(want, have)
+	want = clearOfBooked(outsideAbsences(want, absences), have)
 	wanted := map[string]bool{}
 	for _, sl := range want {
 		wanted[sl.ID()] = true
 	}
 	var stale []Slot
 	res := ScheduleResult{}
+	existing := map[string]bool{}
 	for _, sl := range have {
+		existing[sl.ID()] = true
 		if !wanted[sl.ID()] && sl.Start.After(now) {
 			if sl.Booked > 0 {
 				res.Kept++
@@ -376,16 +387,20 @@ func (s *Service) SetSchedule(ctx context.Context, st Staff, specialistID string
 			stale = append(stale, sl)
 		}
 	}
-	if err := s.Store.PutSchedule(ctx, sc); err != nil {
-		return ScheduleResult{}, err
-	}
-	if res.Created, err = s.Store.PutSlots(ctx, want); err != nil {
-		return res, err
-	}
-	res.Removed, err = s.Store.RemoveFreeSlots(ctx, stale)
-	if err == nil && res.Created > 0 {
-		s.fillLine(ctx, inst, spec.Specialization) // new slots: the waiting list first
-	}
+	// A slot that exists stays as it is (PutSlots would leave it anyway):
+	// only the new ones are written, so saving an unchanged schedule
+	// writes no slot at all.
+	fresh := slices.DeleteFunc(want, func(sl Slot) bool { return existing[sl.ID()] })
+	// The schedule, the new slots, the stale ones' removal and the first
+	// page of the waiting line, all at once; someone waiting is offered
+	// what is free then.
+	err = s.writeThenFill(ctx, inst, spec.Specialization, func() error {
+		return parallel.Do(
+			func() error { return s.Store.PutSchedule(ctx, sc) },
+			func() (err error) { res.Created, err = s.Store.PutSlots(ctx, fresh); return err },
+			func() (err error) { res.Removed, err = s.Store.RemoveFreeSlots(ctx, stale); return err },
+		)
+	})
 	return res, err
 }
 

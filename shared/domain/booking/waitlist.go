@@ -401,23 +401,17 @@ func (s *Service) ExpireOffer(ctx context.Context, e WaitEntry, now time.Time) e
 	return err
 }
 
-// fillLine offers the free slots of a specialization at inst to the
-// people in its line: each waiting entry, first in line first, is offered
-// the earliest free slot it matches that is not held, page after page of
-// the line until no free slot is left unoffered or the line ends (an entry
-// far down the line may be the only one whose dates match). Failures are
-// left for the next change to retry: the slot stays free for anyone
-// meanwhile.
-func (s *Service) fillLine(ctx context.Context, inst directory.Institution, specialization string) {
-	_ = s.writeThenFill(ctx, inst, specialization, func() error { return nil })
-}
-
-// writeThenFill makes write, a change that frees a slot of specialization
-// at inst, and reads the first page of that line at once (the line does not
-// depend on the change), then, when write succeeded and someone waits,
-// offers the free slots (fillLine; the free slots are read after the
-// change, so the one it freed is among them). A change nobody waits for
-// costs no round trip more than its own. Errors: write's.
+// writeThenFill makes write, a change that frees (or creates) slots of
+// specialization at inst, and reads the first page of that line at once
+// (the line does not depend on the change), then, when write succeeded and
+// someone waits, offers the free slots, read after the change so the ones
+// it freed are among them: each waiting entry, first in line first, is
+// offered the earliest free slot it matches that is not held, page after
+// page of the line until no free slot is left unoffered or the line ends
+// (an entry far down the line may be the only one whose dates match).
+// Failures to offer are left for the next change to retry: the slot stays
+// free for anyone meanwhile. A change nobody waits for costs no round trip
+// more than its own. Errors: write's.
 func (s *Service) writeThenFill(ctx context.Context, inst directory.Institution, specialization string, write func() error) error {
 	if s.Waits == nil {
 		return write()

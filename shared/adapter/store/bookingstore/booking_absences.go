@@ -96,19 +96,20 @@ func (s *Store) FinishAbsence(ctx context.Context, a booking.Absence) error {
 }
 
 // CloseSlots implements booking.AbsenceStore: a conditional update a slot
-// (capacity 0 while nobody has booked it); a slot booked meanwhile is left
-// to the cancellation of its booking.
+// (capacity 0 while nobody has booked it), a transaction's worth at once
+// (store.Each); a slot booked meanwhile is left to the cancellation of its
+// booking.
 func (s *Store) CloseSlots(ctx context.Context, slots []booking.Slot) (int, error) {
-	n, err := eachWrite(slots, func(sl booking.Slot) error {
-		_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
+	items := make([]types.TransactWriteItem, len(slots))
+	for i, sl := range slots {
+		items[i] = types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
 			Key:                       store.Key(specPK(sl.SpecialistID), slotSK(sl.Start)),
 			UpdateExpression:          aws.String("SET #cap = :zero"),
 			ConditionExpression:       aws.String("attribute_exists(pk) AND booked = :zero"),
 			ExpressionAttributeNames:  map[string]string{"#cap": "capacity"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}})
-		return err
-	})
-	return n, store.Wrap("store.CloseSlots", err)
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}}}
+	}
+	return s.Each(ctx, "store.CloseSlots", items)
 }
 
 // slotClose frees b's place in its slot and closes the slot, in a

@@ -3,7 +3,6 @@ package bookingstore
 import (
 	"context"
 	"encoding/json"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,7 +13,6 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
-	"github.com/kabinet/kabinet/shared/domain/parallel"
 )
 
 // A specialist's schedule, slots and daily counts: what staff set and
@@ -34,44 +32,21 @@ func (s *Store) PutSchedule(ctx context.Context, sc booking.Schedule) error {
 	return store.Wrap("store.PutSchedule", err)
 }
 
-// PutSlots implements booking.Store with conditional puts, all at once
-// (eachWrite): an existing slot, possibly booked, is never touched.
+// PutSlots implements booking.Store with a conditional put a slot, a
+// transaction's worth at once (store.Each): an existing slot, possibly
+// booked, is never touched.
 func (s *Store) PutSlots(ctx context.Context, slots []booking.Slot) (int, error) {
 	const op = "store.PutSlots"
-	n, err := eachWrite(slots, func(sl booking.Slot) error {
+	items := make([]types.TransactWriteItem, len(slots))
+	for i, sl := range slots {
 		av, err := attributevalue.MarshalMap(fromSlot(sl))
 		if err != nil {
-			return errs.E(op, errs.Internal, err) // wrap keeps it Internal
+			return 0, errs.E(op, errs.Internal, err)
 		}
-		_, err = s.DB.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.Table), Item: av,
-			ConditionExpression: aws.String("attribute_not_exists(pk)")})
-		return err
-	})
-	return n, store.Wrap(op, err)
-}
-
-// eachWrite makes write for every item, parallel.Fanout at a time, and
-// counts those made: a failed condition (the item changed meanwhile) is
-// not counted, any other error stops it (the first, in order, comes back).
-// Never the audited write (store.Write): concurrent transactions on the
-// one audit item would conflict; the change's first write carries it.
-func eachWrite[T any](items []T, write func(T) error) (int, error) {
-	var done atomic.Int64
-	fns := make([]func() error, len(items))
-	for i, it := range items {
-		fns[i] = func() error {
-			err := write(it)
-			switch {
-			case store.ConditionFailed(err):
-				return nil
-			case err == nil:
-				done.Add(1)
-			}
-			return err
-		}
+		items[i] = types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av,
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}}
 	}
-	err := parallel.Limit(parallel.Fanout, fns...)
-	return int(done.Load()), err
+	return s.Each(ctx, op, items)
 }
 
 // ImportSlots writes slots in bulk without conditions, for seeding a fresh
@@ -82,15 +57,16 @@ func (s *Store) ImportSlots(ctx context.Context, slots []booking.Slot) error {
 }
 
 // RemoveFreeSlots implements booking.Store: each slot deleted while nobody
-// has booked it (a slot booked meanwhile is kept), all at once.
+// has booked it (a slot booked meanwhile is kept), a transaction's worth at
+// once (store.Each).
 func (s *Store) RemoveFreeSlots(ctx context.Context, slots []booking.Slot) (int, error) {
-	n, err := eachWrite(slots, func(sl booking.Slot) error {
-		_, err := s.DB.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(s.Table),
+	items := make([]types.TransactWriteItem, len(slots))
+	for i, sl := range slots {
+		items[i] = types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Table),
 			Key: store.Key(specPK(sl.SpecialistID), slotSK(sl.Start)), ConditionExpression: aws.String("booked = :zero"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}})
-		return err
-	})
-	return n, store.Wrap("store.RemoveFreeSlots", err)
+			ExpressionAttributeValues: map[string]types.AttributeValue{":zero": store.Num(0)}}}
+	}
+	return s.Each(ctx, "store.RemoveFreeSlots", items)
 }
 
 // ListSlots implements booking.Store.
