@@ -2090,6 +2090,8 @@ export interface components {
             partOfDay?: "morning" | "afternoon" | "evening";
         };
         AcceptOfferInput: {
+            /** @description The slot of the offer the person saw (the entry's offer.id): only that slot is booked, and an entry holding another one (the offer seen lapsed, and a new one was made) answers 404, as a lapsed offer does. */
+            slotId: string;
             /** @enum {string} */
             mode?: "in_person" | "video";
         };
@@ -4530,6 +4532,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "slotId": "spec-kgd-01-1~20260616T0700Z",
                  *       "mode": "in_person"
                  *     }
                  */

@@ -274,7 +274,10 @@ export class Api {
   waitlist() { return this.get<T.WaitList>('/waitlist'); }
   joinWaitlist(body: T.WaitInput) { return this.post<T.WaitEntry>('/waitlist', body); }
   leaveWaitlist(id: string) { return this.call<void>(`/waitlist/${enc(id)}`, { method: 'DELETE' }); }
-  acceptOffer(id: string, mode?: 'in_person' | 'video') { return this.post<T.Booking>(`/waitlist/${enc(id)}/accept`, mode ? { mode } : {}); }
+  /** Takes the slot an entry's offer holds; slotId, the offer's as shown, books that slot or nothing (404 when it lapsed). */
+  acceptOffer(id: string, slotId?: string, mode?: 'in_person' | 'video') {
+    return this.post<T.Booking>(`/waitlist/${enc(id)}/accept`, { ...(slotId ? { slotId } : {}), ...(mode ? { mode } : {}) });
+  }
   declineOffer(id: string) { return this.post<T.WaitEntry>(`/waitlist/${enc(id)}/decline`); }
   exportPath(params: T.JournalFilter) { return `/bookings/export.csv${query({ ...params })}`; }
 

@@ -59,6 +59,9 @@ type bolaRow struct {
 	alsoOn []string
 	query  string
 	body   any
+	// bodyFor, when set, is the body for the object id of owner's (or a
+	// missing id) instead of body: for a request naming what the object holds.
+	bodyFor func(e *env, owner, id string) any
 	// status is what the owner (owned), any citizen (directory) gets.
 	status int
 	// mutates: the owner's request changes or removes its object, so it runs
@@ -104,6 +107,19 @@ const (
 
 // bolaRescheduleTarget is the free slot the reschedule row asks for.
 var bolaRescheduleTarget = kgd(kgdTherapist, "2026-06-19 10:00")
+
+// acceptBody accepts the slot owner's entry id is offered, as the client
+// shown the offer sends it: others are refused knowing the very slot. An
+// entry offering nothing (or missing) names a slot of the right shape.
+func acceptBody(e *env, owner, id string) any {
+	slot := kgd(kgdTherapist, "2026-06-22 09:00")
+	for _, it := range items(e.do(req{method: "GET", path: "/waitlist", token: e.token(owner)}).json(e.t)) {
+		if o, ok := it["offer"].(map[string]any); ok && it["id"] == id {
+			slot = o["id"].(string)
+		}
+	}
+	return map[string]any{"slotId": slot, "mode": "in_person"}
+}
 
 // bolaRebookTarget is the free slot the rebook row asks for: the same
 // specialization as the booking the institution cancelled.
@@ -156,7 +172,7 @@ var bolaRows = map[string]bolaRow{
 	"POST /bookings/{id}/rebook":                            {class: bolaOwned, object: fxInstCancel, body: map[string]any{"slotId": bolaRebookTarget}, status: 201, mutates: true},
 	"POST /specialists/{id}/absences":                       {class: bolaStaff, object: fxSpecialist, why: "staff of the specialist's institution"},
 	"DELETE /waitlist/{id}":                                 {class: bolaOwned, object: fxWaiting, alsoOn: []string{fxOffer}, status: 204, mutates: true},
-	"POST /waitlist/{id}/accept":                            {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, body: map[string]any{"mode": "in_person"}, status: 201, mutates: true},
+	"POST /waitlist/{id}/accept":                            {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, bodyFor: acceptBody, status: 201, mutates: true},
 	"POST /waitlist/{id}/decline":                           {class: bolaOwned, object: fxOffer, alsoOn: []string{fxWaiting}, status: 200, mutates: true},
 	// applications
 	"GET /applications/{id}":                {class: bolaOwned, object: fxDraft, alsoOn: []string{fxSubmitted}, status: 200},
@@ -511,11 +527,15 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		}
 		return p + bolaRows[rt.Pattern].query
 	}
-	bodyOf := func(pattern string) any {
-		if row := bolaRows[pattern]; row.class == bolaStaff {
+	bodyOf := func(pattern, id string) any {
+		row := bolaRows[pattern]
+		switch {
+		case row.class == bolaStaff:
 			return staffRoutes[pattern].body
+		case row.bodyFor != nil:
+			return row.bodyFor(e, owner, id)
 		}
-		return bolaRows[pattern].body
+		return row.body
 	}
 	headersOf := func(pattern string) map[string]string {
 		h := map[string]string{"If-Match": `"1"`}
@@ -539,9 +559,8 @@ func TestObjectLevelAuthorization(t *testing.T) {
 		if !ok || !strings.Contains(rt.Path(), "{") {
 			continue
 		}
-		body := bodyOf(rt.Pattern)
 		for _, obj := range append([]string{row.object}, row.alsoOn...) {
-			p := path(rt, shared[obj])
+			p, body := path(rt, shared[obj]), bodyOf(rt.Pattern, shared[obj])
 			call := func(token string) resp {
 				return e.do(req{method: rt.Method(), path: p, token: token, body: body, header: headersOf(rt.Pattern)})
 			}
@@ -555,7 +574,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 					if strings.Count(rt.Path(), "{") == 2 {
 						missingID += "/" + ids.New()
 					}
-					missing := e.do(req{method: rt.Method(), path: path(rt, missingID), token: ownerTok, body: body, header: headersOf(rt.Pattern)})
+					missing := e.do(req{method: rt.Method(), path: path(rt, missingID), token: ownerTok, body: bodyOf(rt.Pattern, missingID), header: headersOf(rt.Pattern)})
 					assertType(t, missing, http.StatusNotFound, "not-found")
 					refused := append([]struct{ name, token string }{{"another citizen", otherTok}, {"staff with a claim on such objects", claimants[obj]}}, alsoRefused[obj]...)
 					for _, c := range refused {
@@ -630,7 +649,7 @@ func TestObjectLevelAuthorization(t *testing.T) {
 			if row.mutates {
 				id = makers[row.object]()
 			}
-			r := e.do(req{method: rt.Method(), path: path(rt, id), token: e.token(owner), body: bodyOf(rt.Pattern), header: headersOf(rt.Pattern)})
+			r := e.do(req{method: rt.Method(), path: path(rt, id), token: e.token(owner), body: bodyOf(rt.Pattern, id), header: headersOf(rt.Pattern)})
 			if r.status != row.status {
 				t.Fatalf("status = %d, want %d: %s", r.status, row.status, r.body)
 			}

@@ -457,10 +457,13 @@ var tripRows = map[string][]tripCase{
 	"DELETE /waitlist/{id}": trip(204, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /waitlist/{id}", f.join(sub, "2026-06-27", "waiting")), token: f.e.token(sub)}
 	}),
-	"POST /waitlist/{id}/accept": trip(201, [][]string{{"GetItem", "GetItem"}, {"GetItem", "GetItem", "GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// The request names the slot offered: the entry, the slot, the schedule,
+	// the booking sequence and the profile at once.
+	"POST /waitlist/{id}/accept": trip(201, txAfter("GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
 		sub = f.returning(sub) // as POST /bookings: a first booking lists the person's bookings once
-		return req{method: "POST", path: tripPath("POST /waitlist/{id}/accept", f.join(sub, "2026-06-22", "offered")), token: f.e.token(sub),
-			body: map[string]any{"mode": "in_person"}}
+		id := f.join(sub, "2026-06-22", "offered")
+		return req{method: "POST", path: tripPath("POST /waitlist/{id}/accept", id), token: f.e.token(sub),
+			body: acceptBody(f.e, sub, id)}
 	}),
 	"POST /waitlist/{id}/decline": trip(200, nil, func(f *tripFixtures, sub string) req {
 		return req{method: "POST", path: tripPath("POST /waitlist/{id}/decline", f.join(sub, "2026-06-23", "offered")), token: f.e.token(sub)}
@@ -710,7 +713,6 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
-	"POST /waitlist/{id}/accept":                        "two reads, then the slot's four with the booking sequence (the upcoming bookings on it), then the transaction",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then the transaction with the waiting line's first page, then the slot offered to the next in line (the free slots, every specialist's at once, then the hold)",
 	"POST /profile/contacts/verify":                     "the profile and the code at once, then the contact's record (CONTACT#<tag>: the tag hashes the endpoint, which only the profile names, so it cannot be read with it; SNS's filter is widened from it before the write), then the transaction",
 	"POST /profile/contacts/resend":                     "the profile, then the contact's record and its window of codes sent (CONTACT#<tag>, named by the profile's endpoint) with the account's, then the transaction",

@@ -59,7 +59,7 @@ func TestDynamoDBDownAnswers503(t *testing.T) {
 		"POST /profile/contacts/verify":                  `{"channel":"sms","code":"123456"}`,
 		"POST /profile/contacts/resend":                  `{"channel":"sms"}`,
 		"POST /waitlist":                                 `{"institutionId":"inst-msk-01","specialization":"Терапевт","from":"2026-07-01","to":"2026-07-01"}`,
-		"POST /waitlist/{id}/accept":                     `{"mode":"in_person"}`,
+		"POST /waitlist/{id}/accept":                     `{"slotId":"spec-msk-01-1~20260701T0600Z","mode":"in_person"}`,
 		"POST /family":                                   `{"name":"Маша","birthDate":"2015-03-01","relation":"child"}`,
 		"PATCH /family/{personId}":                       `{"name":"Маша"}`,
 		"POST /family/handover/redeem":                   `{"code":"AAAA-BBBB-CCCC-DDDD"}`,

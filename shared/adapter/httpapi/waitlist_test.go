@@ -95,7 +95,7 @@ func TestWaitlistOffersHoldsAndPassesOn(t *testing.T) {
 		t.Errorf("a held slot is listed free: %v", free)
 	}
 	assertType(t, e.book("intruder", offer["id"].(string)), http.StatusConflict, "slot-taken")
-	if r := e.do(req{method: "POST", path: "/waitlist/" + first["id"].(string) + "/accept", token: e.token("second"), body: map[string]any{}}); r.status != http.StatusNotFound {
+	if r := e.do(req{method: "POST", path: "/waitlist/" + first["id"].(string) + "/accept", token: e.token("second"), body: map[string]any{"slotId": offer["id"]}}); r.status != http.StatusNotFound {
 		t.Errorf("accepting someone else's offer: %d, want 404", r.status)
 	}
 	if n := e.notificationsOf("first")["waitlist_offer"]; n != 1 {
@@ -112,7 +112,7 @@ func TestWaitlistOffersHoldsAndPassesOn(t *testing.T) {
 	}
 	// the offer lapses: an accept after it is 404, and the pipeline frees the slot
 	e.clock.Set(bookingMonday.Add(time.Minute + booking.HoldFor + time.Second))
-	if r := e.do(req{method: "POST", path: "/waitlist/" + second["id"].(string) + "/accept", token: e.token("second"), body: map[string]any{}}); r.status != http.StatusNotFound {
+	if r := e.do(req{method: "POST", path: "/waitlist/" + second["id"].(string) + "/accept", token: e.token("second"), body: map[string]any{"slotId": got["offer"].(map[string]any)["id"]}}); r.status != http.StatusNotFound {
 		t.Errorf("accepting an expired offer: %d %s, want 404", r.status, r.body)
 	}
 	sum := e.expireOffers()
@@ -128,7 +128,8 @@ func TestWaitlistOffersHoldsAndPassesOn(t *testing.T) {
 	if third["status"] != "offered" {
 		t.Fatalf("a new entry with a matching free slot: %v", third)
 	}
-	r := e.do(req{method: "POST", path: "/waitlist/" + third["id"].(string) + "/accept", token: e.token("third"), body: map[string]any{"mode": "in_person"}})
+	r := e.do(req{method: "POST", path: "/waitlist/" + third["id"].(string) + "/accept", token: e.token("third"),
+		body: map[string]any{"slotId": third["offer"].(map[string]any)["id"], "mode": "in_person"}})
 	if r.status != http.StatusCreated || r.json(t)["start"] != local(zoneKgd, day+" 09:00").Format(time.RFC3339) {
 		t.Fatalf("accept: %d %s", r.status, r.body)
 	}
@@ -151,7 +152,7 @@ func TestWaitlistHoldUnderA50WayRace(t *testing.T) {
 	if e.waitEntry("patient", entry["id"].(string))["status"] != "offered" {
 		t.Fatal("no offer")
 	}
-	reqs := []req{{method: "POST", path: "/waitlist/" + entry["id"].(string) + "/accept", token: e.token("patient"), body: map[string]any{}}}
+	reqs := []req{{method: "POST", path: "/waitlist/" + entry["id"].(string) + "/accept", token: e.token("patient"), body: map[string]any{"slotId": kgd(kgdTherapist, day+" 09:00")}}}
 	for i := range 50 {
 		reqs = append(reqs, req{method: "POST", path: "/bookings", token: e.token("racer-" + string(rune('a'+i%26)) + string(rune('a'+i/26))),
 			body: bookBody(kgd(kgdTherapist, day+" 09:00"), "in_person")})
@@ -329,13 +330,66 @@ func TestWaitlistExpiryHandsOverToTheNext(t *testing.T) {
 	if n := e.notificationsOf("second")["waitlist_offer"]; n != 1 {
 		t.Errorf("second told %d times", n)
 	}
-	assertType(t, e.do(req{method: "POST", path: "/waitlist/" + first + "/accept", token: e.token("first"), body: map[string]any{}}), http.StatusNotFound, "not-found")
+	assertType(t, e.do(req{method: "POST", path: "/waitlist/" + first + "/accept", token: e.token("first"), body: map[string]any{"slotId": kgd(kgdTherapist, day+" 09:00")}}), http.StatusNotFound, "not-found")
 	assertType(t, e.book("first", kgd(kgdTherapist, day+" 09:00")), http.StatusConflict, "slot-taken")
-	if r := e.do(req{method: "POST", path: "/waitlist/" + second + "/accept", token: e.token("second"), body: map[string]any{}}); r.status != http.StatusCreated {
+	if r := e.do(req{method: "POST", path: "/waitlist/" + second + "/accept", token: e.token("second"), body: map[string]any{"slotId": kgd(kgdTherapist, day+" 09:00")}}); r.status != http.StatusCreated {
 		t.Fatalf("second accepts: %d %s", r.status, r.body)
 	}
 	if got := e.rawBooked("SPEC#"+kgdTherapist, slotItemSK(local(zoneKgd, day+" 09:00"))); got != 1 {
 		t.Errorf("booked %d times", got)
+	}
+}
+
+// TestWaitlistAcceptNamesTheSlot: an accept naming the slot the person
+// was offered books that slot; naming another one is told as a lapsed offer
+// (404) and leaves the offer held; a slot id that is no slot's is 422 before
+// anything is read; accepting again, naming it, answers the booking (200).
+func TestWaitlistAcceptNamesTheSlot(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "10:00", nil, 30, 20, 1))
+	day := "2026-06-16"
+	offer := e.waitFor("named", day)
+	if offer["status"] != "offered" {
+		t.Fatalf("a free slot that day: %v", offer)
+	}
+	held := offer["offer"].(map[string]any)["id"].(string)
+	other := kgd(kgdTherapist, day+" 09:30")
+	if other == held {
+		other = kgd(kgdTherapist, day+" 09:00")
+	}
+	path := "/waitlist/" + offer["id"].(string) + "/accept"
+	accept := func(slot string) resp {
+		return e.do(req{method: "POST", path: path, token: e.token("named"), body: map[string]any{"slotId": slot, "mode": "in_person"}})
+	}
+	for _, tc := range []struct {
+		name, slot string
+		status     int
+		typ        string
+	}{
+		{"another slot than the one held", other, http.StatusNotFound, "not-found"},
+		{"no slot's id", "nonsense", http.StatusUnprocessableEntity, "validation"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assertType(t, accept(tc.slot), tc.status, tc.typ)
+			if got := e.waitEntry("named", offer["id"].(string)); got["status"] != "offered" || got["offer"].(map[string]any)["id"] != held {
+				t.Errorf("the offer after it: %v", got)
+			}
+		})
+	}
+	first := accept(held)
+	if first.status != http.StatusCreated {
+		t.Fatalf("accept the slot held: %d %s", first.status, first.body)
+	}
+	b := first.json(t)
+	if got := offer["offer"].(map[string]any)["start"]; b["start"] != got {
+		t.Errorf("booked %v, want the slot held, at %v", b["start"], got)
+	}
+	again := accept(held)
+	if again.status != http.StatusOK || again.json(t)["id"] != b["id"] {
+		t.Errorf("accept again: %d %s, want 200 with %v", again.status, again.body, b["id"])
+	}
+	if n := e.bookingItems("named"); n != 1 {
+		t.Errorf("%d bookings, want 1", n)
 	}
 }
 
@@ -360,8 +414,9 @@ func TestWaitlistRetries(t *testing.T) {
 		t.Fatalf("offer: %v", offer)
 	}
 	path := "/waitlist/" + offer["id"].(string) + "/accept"
-	a1 := e.do(req{method: "POST", path: path, token: e.token("w"), body: map[string]any{}})
-	a2 := e.do(req{method: "POST", path: path, token: e.token("w"), body: map[string]any{}})
+	slot := map[string]any{"slotId": offer["offer"].(map[string]any)["id"]}
+	a1 := e.do(req{method: "POST", path: path, token: e.token("w"), body: slot})
+	a2 := e.do(req{method: "POST", path: path, token: e.token("w"), body: slot})
 	if a1.status != http.StatusCreated || a2.status != http.StatusOK || a1.json(t)["id"] != a2.json(t)["id"] {
 		t.Fatalf("accept twice: %d %s, then %d %s", a1.status, a1.body, a2.status, a2.body)
 	}

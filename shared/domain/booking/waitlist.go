@@ -359,30 +359,59 @@ func (s *Service) holds(e WaitEntry) bool {
 	return e.Status == WaitOffered && e.Offer != nil && s.Now().Before(e.Until)
 }
 
+// AcceptInput is what a person accepting an offer sends.
+type AcceptInput struct {
+	// SlotID is the slot of the offer they saw: only that slot is booked,
+	// and an entry holding another one (theirs lapsed, and a new one was
+	// offered) is told as a lapsed offer. Named by the request, the slot
+	// is read with the entry, not after it.
+	SlotID string
+	// Mode is in_person (the default) or video.
+	Mode string
+}
+
 // AcceptOffer books the slot offered to owner's entry id, under every
 // rule of Book (the hold lets only them take it), and ends the entry in the
 // booking's own transaction; accepting it again answers the booking it made
-// with replayed set. The entry's owner may call it. Errors: NotFound (no
-// offer held, or it expired, or someone else's), Conflict (Book's; changed:
-// declined or lapsed meanwhile), Invalid (mode), Unavailable, Internal.
-func (s *Service) AcceptOffer(ctx context.Context, owner, id, mode string) (b Booking, replayed bool, err error) {
-	e, err := s.waitOf(ctx, owner, id)
+// with replayed set. The entry, and everything a booking reads, are read
+// at once. The entry's owner may call it. Errors: NotFound (no offer held,
+// or it expired, or it holds another slot than in.SlotID, or someone
+// else's), Conflict (Book's; changed: declined or lapsed meanwhile),
+// Invalid (slotId: required, unknown_slot; mode), Unavailable, Internal.
+func (s *Service) AcceptOffer(ctx context.Context, owner, id string, in AcceptInput) (b Booking, replayed bool, err error) {
+	const op = "booking.AcceptOffer"
+	if in.Mode == "" {
+		in.Mode = string(InPerson)
+	}
+	if in.SlotID == "" {
+		return Booking{}, false, fieldErr(op, "slotId", "required")
+	}
+	bin := BookInput{SlotID: in.SlotID, Mode: in.Mode}
+	mode, err := checkBookInput(op, &bin)
 	if err != nil {
 		return Booking{}, false, err
+	}
+	now := s.Now().UTC()
+	var (
+		e    WaitEntry
+		eErr error
+		r    bookReads
+	)
+	_ = parallel.Do(append(r.reads(ctx, s, op, owner, bin, nil, now),
+		func() error { e, eErr = s.waitOf(ctx, owner, id); return nil })...)
+	if eErr != nil {
+		return Booking{}, false, eErr
 	}
 	if e.Status == WaitBooked && e.BookingID != "" {
 		b, err := s.Store.GetBooking(ctx, owner, e.BookingID)
 		return b, err == nil, err
 	}
-	if !s.holds(e) {
-		return Booking{}, false, errs.E("booking.AcceptOffer", errs.NotFound, nil)
-	}
-	if mode == "" {
-		mode = string(InPerson)
+	if !s.holds(e) || e.Offer.ID() != in.SlotID {
+		return Booking{}, false, errs.E(op, errs.NotFound, nil)
 	}
 	next := e
 	next.Status, next.Version = WaitBooked, e.Version+1
-	b, _, err = s.book(ctx, owner, BookInput{SlotID: e.Offer.ID(), Mode: mode}, nil, &WaitTransition{From: e, To: next})
+	b, _, err = s.decideBook(ctx, op, owner, bin, mode, nil, &WaitTransition{From: e, To: next}, &r, now)
 	return b, false, err
 }
 

@@ -103,12 +103,12 @@ export function WaitlistPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  async function act(id: string, what: 'accept' | 'decline' | 'leave') {
+  async function act(id: string, what: 'accept' | 'decline' | 'leave', slotId?: string) {
     setBusy(id);
     setError(null);
     try {
       if (what === 'accept') {
-        const b = await api.acceptOffer(id);
+        const b = await api.acceptOffer(id, slotId);
         toast(t('wait.accepted'));
         navigate(`/bookings/${b.id}`);
         return;
@@ -154,7 +154,7 @@ export function WaitlistPage() {
                   {w.offerUntil && <p>{t('wait.until', { time: fmtTime(w.offerUntil, w.timeZone) })}</p>}
                   <div class="actions">
                     <button type="button" class="btn btn-primary" disabled={busy === w.id} data-testid="waitlist-accept"
-                      onClick={() => act(w.id, 'accept')}>{t('wait.accept')}</button>
+                      onClick={() => act(w.id, 'accept', w.offer?.id)}>{t('wait.accept')}</button>
                     <button type="button" class="btn" disabled={busy === w.id} data-testid="waitlist-decline"
                       onClick={() => act(w.id, 'decline')}>{t('wait.decline')}</button>
                   </div>

@@ -106,12 +106,13 @@ func handleLeaveWaitlist(d Deps) http.Handler {
 func handleAcceptOffer(d Deps) http.Handler {
 	return httpapi.Authed(func(w http.ResponseWriter, r *http.Request, id httpapi.Identity) error {
 		var in struct {
-			Mode string `json:"mode"`
+			SlotID string `json:"slotId"`
+			Mode   string `json:"mode"`
 		}
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		b, replayed, err := d.Service.AcceptOffer(r.Context(), id.Sub, r.PathValue("id"), in.Mode)
+		b, replayed, err := d.Service.AcceptOffer(r.Context(), id.Sub, r.PathValue("id"), booking.AcceptInput{SlotID: in.SlotID, Mode: in.Mode})
 		if err != nil {
 			return err
 		}
