@@ -1875,11 +1875,15 @@ export interface components {
         VerifyContactInput: {
             /** @enum {string} */
             channel: "sms" | "email";
+            /** @description The contact the code was sent to, as the profile shows it (its contact's address). Another address than the profile's on the channel is a field error (no_contact): the code proves only the contact it was sent to. */
+            address: string;
             code: string;
         };
         ResendCodeInput: {
             /** @enum {string} */
             channel: "sms" | "email";
+            /** @description The contact to send it to, as the profile shows it (its contact's address). Another address than the profile's on the channel is a field error (no_contact). */
+            address: string;
         };
         Profile: {
             name?: string;
@@ -4690,6 +4694,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "channel": "sms",
+                 *       "address": "+79161234567",
                  *       "code": "123456"
                  *     }
                  */
@@ -4792,7 +4797,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "channel": "sms"
+                 *       "channel": "sms",
+                 *       "address": "+79161234567"
                  *     }
                  */
                 "application/json": components["schemas"]["ResendCodeInput"];

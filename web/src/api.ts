@@ -286,11 +286,12 @@ export class Api {
   putProfile(body: T.ProfileInput, etag: string | null) {
     return this.call<T.Profile>('/profile', { method: 'PUT', body, ifMatch: etag });
   }
-  verifyContact(channel: T.Contact['channel'], code: string) {
-    return this.call<T.Profile>('/profile/contacts/verify', { method: 'POST', body: { channel, code } });
+  /** Proves the contact the code was sent to: address as the profile shows it. */
+  verifyContact(channel: T.Contact['channel'], address: string, code: string) {
+    return this.call<T.Profile>('/profile/contacts/verify', { method: 'POST', body: { channel, address, code } });
   }
-  resendCode(channel: T.Contact['channel']) {
-    return this.call<T.Profile>('/profile/contacts/resend', { method: 'POST', body: { channel } });
+  resendCode(channel: T.Contact['channel'], address: string) {
+    return this.call<T.Profile>('/profile/contacts/resend', { method: 'POST', body: { channel, address } });
   }
   removeSharer(sharerId: string) {
     return this.call<void>(`/profile/contacts/sharers/${enc(sharerId)}`, { method: 'DELETE' });

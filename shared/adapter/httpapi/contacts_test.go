@@ -100,18 +100,18 @@ func TestContactVerificationRoutes(t *testing.T) {
 	}
 	first := code("alice")
 	wrong := fmt.Sprintf("%06d", (func() int { n := 0; fmt.Sscan(first, &n); return n }()+1)%1_000_000)
-	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "sms", "code": wrong}}),
+	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "sms", "address": phone, "code": wrong}}),
 		http.StatusUnprocessableEntity, "validation", "code:wrong_code")
-	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "push", "code": first}}),
+	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "push", "address": phone, "code": first}}),
 		http.StatusUnprocessableEntity, "validation", "channel:unsupported")
-	r = e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "sms", "code": first}})
+	r = e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("alice"), body: map[string]any{"channel": "sms", "address": phone, "code": first}})
 	if r.status != http.StatusOK {
 		t.Fatalf("verify: %d %s", r.status, r.body)
 	}
 	if c := contactOf(t, r.json(t), "sms"); c["state"] != "verified" || c["owner"] != true {
 		t.Errorf("verified phone: %v", c)
 	}
-	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/resend", token: e.token("alice"), body: map[string]any{"channel": "sms"}}),
+	assertType(t, e.do(req{method: "POST", path: "/profile/contacts/resend", token: e.token("alice"), body: map[string]any{"channel": "sms", "address": phone}}),
 		http.StatusConflict, "contact-verified")
 
 	// Bob gives alice's phone: saved (the 409 contact_in_use is gone), pending.
@@ -122,7 +122,7 @@ func TestContactVerificationRoutes(t *testing.T) {
 	if c := contactOf(t, r.json(t), "sms"); c["state"] != "pending" {
 		t.Errorf("bob's phone: %v", c)
 	}
-	if r := e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("bob"), body: map[string]any{"channel": "sms", "code": code("bob")}}); r.status != http.StatusOK {
+	if r := e.do(req{method: "POST", path: "/profile/contacts/verify", token: e.token("bob"), body: map[string]any{"channel": "sms", "address": phone, "code": code("bob")}}); r.status != http.StatusOK {
 		t.Fatalf("bob's verify: %d %s", r.status, r.body)
 	}
 	c = contactOf(t, e.do(req{method: "GET", path: "/profile", token: e.token("alice")}).json(t), "sms")

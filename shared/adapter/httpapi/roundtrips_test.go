@@ -475,12 +475,13 @@ var tripRows = map[string][]tripCase{
 	"PUT /profile": trip(200, txAfter("GetItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "PUT", path: "/profile", token: f.e.token(sub), body: map[string]any{"name": "Алиса", "timeZone": "Europe/Moscow"}}
 	}),
-	// the profile and the code at once, then the contact's record (keyed by
-	// the phone's tag, which only the profile names; SNS's filter widened
-	// after it), then one transaction: the proof, the code's end, the record
-	"POST /profile/contacts/verify": trip(200, [][]string{{"GetItem", "GetItem"}, {"GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// the profile, the code and the contact's record (keyed by the tag of
+	// the address the request names) at once; SNS's filter widened from
+	// the record, then one transaction: the proof, the code's end, the record
+	"POST /profile/contacts/verify": trip(200, txAfter("GetItem", "GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
 		code := f.pendingPhone(sub, "+79161230001")
-		return req{method: "POST", path: "/profile/contacts/verify", token: f.e.token(sub), body: map[string]any{"channel": "sms", "code": code}}
+		return req{method: "POST", path: "/profile/contacts/verify", token: f.e.token(sub),
+			body: map[string]any{"channel": "sms", "address": "+79161230001", "code": code}}
 	}),
 	// the erasure record is looked for (asking again answers it), then
 	// written with the audit entry; reading it is one GetItem
@@ -493,12 +494,12 @@ var tripRows = map[string][]tripCase{
 		}
 		return req{method: "GET", path: "/profile/erasure", token: f.e.token(sub)}
 	}),
-	// the profile, then (keyed by the phone's tag) the contact's record for
-	// its subscription with both windows of codes sent, then the code and
-	// the windows in one transaction
-	"POST /profile/contacts/resend": trip(200, [][]string{{"GetItem"}, {"BatchGetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
+	// the profile, and (keyed by the tag of the address the request names)
+	// the contact's record for its subscription and both windows of codes
+	// sent, at once; then the code and the windows in one transaction
+	"POST /profile/contacts/resend": trip(200, txAfter("BatchGetItem", "GetItem", "GetItem"), func(f *tripFixtures, sub string) req {
 		f.pendingPhone(sub, "+79161230002")
-		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms"}}
+		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms", "address": "+79161230002"}}
 	}),
 	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems", "UpdateItem"}}, func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /profile/contacts/sharers/{sharerId}", f.e.sharer(sub)), token: f.e.token(sub)}
@@ -714,8 +715,6 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then the transaction with the waiting line's first page, then the slot offered to the next in line (the free slots, every specialist's at once, then the hold)",
-	"POST /profile/contacts/verify":                     "the profile and the code at once, then the contact's record (CONTACT#<tag>: the tag hashes the endpoint, which only the profile names, so it cannot be read with it; SNS's filter is widened from it before the write), then the transaction",
-	"POST /profile/contacts/resend":                     "the profile, then the contact's record and its window of codes sent (CONTACT#<tag>, named by the profile's endpoint) with the account's, then the transaction",
 	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",

@@ -64,7 +64,7 @@ type contacts struct {
 // Errors: Invalid (the contact is malformed); Unavailable when SNS or the
 // store is down or the endpoint kept changing under us; Internal. Errors
 // never contain the endpoint.
-func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, error) {
+func (c *contacts) Open(ctx context.Context, channel, endpoint string, read *registry.ContactRecord) (string, error) {
 	const op = "contacts.Open"
 	if err := notify.CheckContact("-", channel, endpoint); err != nil {
 		return "", err
@@ -74,7 +74,7 @@ func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, 
 		if err := pause(ctx, attempt); err != nil {
 			return "", errs.E(op, errs.Unavailable, err)
 		}
-		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+		rec, found, err := c.first(ctx, channel, endpoint, attempt, read)
 		if err != nil {
 			return "", err
 		}
@@ -121,7 +121,8 @@ func (c *contacts) Open(ctx context.Context, channel, endpoint string) (string, 
 // (contact_sharers_full) when MaxContactSharers people share it already;
 // Unavailable when SNS or the store is down or the endpoint kept changing
 // under us; Internal. Errors never contain the endpoint.
-func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
+func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string, read *registry.ContactRecord,
+	commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
 	const op = "contacts.Join"
 	if err := notify.CheckContact(owner, channel, endpoint); err != nil {
 		return registry.ContactRecord{}, err
@@ -132,7 +133,7 @@ func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string, co
 		if err := pause(ctx, attempt); err != nil {
 			return registry.ContactRecord{}, errs.E(op, errs.Unavailable, err)
 		}
-		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+		rec, found, err := c.first(ctx, channel, endpoint, attempt, read)
 		if err != nil {
 			return registry.ContactRecord{}, err
 		}
@@ -294,15 +295,47 @@ func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, m
 // Sharers lists who verified endpoint on channel, in the order they joined.
 // Errors: Unavailable, Internal.
 func (c *contacts) Sharers(ctx context.Context, channel, endpoint string) ([]registry.Sharer, error) {
+	rec, err := c.Read(ctx, channel, endpoint)
+	return rec.Sharers, err
+}
+
+// Read returns endpoint's record on channel (Version 0: none).
+// Errors: Unavailable, Internal.
+func (c *contacts) Read(ctx context.Context, channel, endpoint string) (registry.ContactRecord, error) {
 	rec, found, err := c.store.GetContact(ctx, channel, endpoint)
 	if err != nil || !found {
-		return nil, err
+		return registry.ContactRecord{}, err
 	}
-	out := make([]registry.Sharer, 0, len(rec.Users))
+	out := registry.ContactRecord{SubscriptionARN: rec.SubscriptionARN, Version: rec.Version, Sharers: make([]registry.Sharer, 0, len(rec.Users))}
 	for _, u := range rec.Users {
-		out = append(out, registry.Sharer{User: u, Since: rec.Since[u]})
+		out.Sharers = append(out.Sharers, registry.Sharer{User: u, Since: rec.Since[u]})
 	}
 	return out, nil
+}
+
+// first is endpoint's record for a change's attempt: read, the record the
+// caller read with its own reads, on the first (when it has one), else
+// read now.
+func (c *contacts) first(ctx context.Context, channel, endpoint string, attempt int, read *registry.ContactRecord) (store.Contact, bool, error) {
+	if attempt == 0 && read != nil {
+		return fromRecord(*read), read.Version > 0, nil
+	}
+	return c.store.GetContact(ctx, channel, endpoint)
+}
+
+// fromRecord is the store's record of what Read returned.
+func fromRecord(r registry.ContactRecord) store.Contact {
+	rec := store.Contact{SubscriptionARN: r.SubscriptionARN, Version: r.Version}
+	for _, sh := range r.Sharers {
+		rec.Users = append(rec.Users, sh.User)
+		if !sh.Since.IsZero() {
+			if rec.Since == nil {
+				rec.Since = map[string]time.Time{}
+			}
+			rec.Since[sh.User] = sh.Since
+		}
+	}
+	return rec
 }
 
 // Unsubscribe removes owner from the people sharing endpoint on channel:

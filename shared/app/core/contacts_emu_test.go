@@ -214,7 +214,7 @@ func (e *contactsEnv) put(t *testing.T, who string, c contact, endpoint string) 
 func (e *contactsEnv) verified(t *testing.T, who string, c contact) string {
 	t.Helper()
 	e.put(t, who, c, c.endpoint)
-	p, _, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel))
+	p, _, err := e.docs.VerifyContact(e.ctx, who, registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: e.code(t, who, c.channel)})
 	if err != nil {
 		t.Fatalf("VerifyContact(%s): %v", who, err)
 	}
@@ -325,13 +325,30 @@ func TestContactVerification(t *testing.T) {
 			e.expectFilter(t, c, arn)
 			e.expectOneSubscription(t)
 
-			expectField(t, func() error { _, _, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, "12345"); return err }(),
+			expectField(t, func() error {
+				_, _, err := e.docs.VerifyContact(e.ctx, "alice", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: "12345"})
+				return err
+			}(),
 				errs.FieldError{Field: "code", Code: "invalid_code"})
+			// the address the code was sent to, as the profile shows it
+			for _, tc := range []struct {
+				address string
+				want    errs.FieldError
+			}{
+				{"", errs.FieldError{Field: "address", Code: "required"}},
+				{map[string]string{registry.ChannelSMS: "+79000000001", registry.ChannelEmail: "other@example.org"}[c.channel],
+					errs.FieldError{Field: "address", Code: "no_contact"}},
+			} {
+				_, _, err := e.docs.VerifyContact(e.ctx, "alice", registry.VerifyInput{Channel: c.channel, Address: tc.address, Code: "123456"})
+				expectField(t, err, tc.want)
+				_, _, err = e.docs.SendCode(e.ctx, "alice", c.channel, tc.address)
+				expectField(t, err, tc.want)
+			}
 			code := e.code(t, "alice", c.channel)
 			wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1_000_000)
-			_, _, err := e.docs.VerifyContact(e.ctx, "alice", c.channel, wrong)
+			_, _, err := e.docs.VerifyContact(e.ctx, "alice", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: wrong})
 			expectField(t, err, errs.FieldError{Field: "code", Code: "wrong_code"})
-			if p, _, err = e.docs.VerifyContact(e.ctx, "alice", c.channel, code); err != nil {
+			if p, _, err = e.docs.VerifyContact(e.ctx, "alice", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code}); err != nil {
 				t.Fatalf("VerifyContact with the code: %v", err)
 			}
 			if !slices.Contains(p.Reachable(), c.channel) || sub(p, c) != arn {
@@ -382,10 +399,10 @@ func TestContactVerification(t *testing.T) {
 
 			// Bob proves it again and joins; then both leave.
 			e.advance(verify.Window)
-			if _, _, err := e.docs.SendCode(e.ctx, "bob", c.channel); err != nil {
+			if _, _, err := e.docs.SendCode(e.ctx, "bob", c.channel, c.endpoint); err != nil {
 				t.Fatalf("SendCode: %v", err)
 			}
-			if _, _, err := e.docs.VerifyContact(e.ctx, "bob", c.channel, e.code(t, "bob", c.channel)); err != nil {
+			if _, _, err := e.docs.VerifyContact(e.ctx, "bob", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: e.code(t, "bob", c.channel)}); err != nil {
 				t.Fatalf("bob verifying again: %v", err)
 			}
 			e.expectShared(t, c, arn, "alice", "bob")
@@ -400,7 +417,7 @@ func TestContactVerification(t *testing.T) {
 // verifiedSecond has who, whose profile holds c already, enter its code.
 func (e *contactsEnv) verifiedSecond(t *testing.T, who string, c contact) {
 	t.Helper()
-	if _, _, err := e.docs.VerifyContact(e.ctx, who, c.channel, e.code(t, who, c.channel)); err != nil {
+	if _, _, err := e.docs.VerifyContact(e.ctx, who, registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: e.code(t, who, c.channel)}); err != nil {
 		t.Fatalf("VerifyContact(%s): %v", who, err)
 	}
 }
@@ -508,11 +525,11 @@ func TestContactSquatting(t *testing.T) {
 			e.put(t, fmt.Sprintf("squatter-%d", i), c, c.endpoint)
 		}
 		e.put(t, "victim", c, c.endpoint)
-		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
+		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel, c.endpoint); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
 			t.Fatalf("SendCode within the hour: %v, want code_limit", err)
 		}
 		e.advance(verify.Window)
-		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "victim", c.channel, c.endpoint); err != nil {
 			t.Fatalf("SendCode after the hour: %v", err)
 		}
 		e.verifiedSecond(t, "victim", c)
@@ -530,7 +547,7 @@ func TestCodeRules(t *testing.T) {
 		e.put(t, "anna", c, c.endpoint)
 		code := e.code(t, "anna", c.channel)
 		e.advance(verify.CodeTTL)
-		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code})
 		expectField(t, err, errs.FieldError{Field: "code", Code: "code_expired"})
 	})
 	t.Run("still good a second before", func(t *testing.T) {
@@ -539,7 +556,7 @@ func TestCodeRules(t *testing.T) {
 		e.put(t, "anna", c, c.endpoint)
 		code := e.code(t, "anna", c.channel)
 		e.advance(verify.CodeTTL - time.Second)
-		if _, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code); err != nil {
+		if _, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -554,13 +571,13 @@ func TestCodeRules(t *testing.T) {
 			if i == verify.MaxAttempts-1 {
 				want = "too_many_attempts"
 			}
-			_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, wrong)
+			_, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: wrong})
 			expectField(t, err, errs.FieldError{Field: "code", Code: want})
 		}
-		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, code)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code})
 		expectField(t, err, errs.FieldError{Field: "code", Code: "too_many_attempts"})
 		// A new code works.
-		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel, c.endpoint); err != nil {
 			t.Fatal(err)
 		}
 		e.verifiedSecond(t, "anna", c)
@@ -570,14 +587,14 @@ func TestCodeRules(t *testing.T) {
 		e := newContactsEnv(t)
 		e.put(t, "anna", c, c.endpoint)
 		first := e.code(t, "anna", c.channel)
-		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel, c.endpoint); err != nil {
 			t.Fatal(err)
 		}
 		second := e.code(t, "anna", c.channel)
 		if first == second {
 			t.Skip("the two codes drew the same number (1 in a million)")
 		}
-		_, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, first)
+		_, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: first})
 		expectField(t, err, errs.FieldError{Field: "code", Code: "wrong_code"})
 	})
 	t.Run("three codes an hour per account", func(t *testing.T) {
@@ -591,7 +608,7 @@ func TestCodeRules(t *testing.T) {
 		if got := e.codesTo(t, contact{c.channel, c.field, "+79161234503"}); got != 0 {
 			t.Errorf("the fourth number got %d codes, want 0", got)
 		}
-		_, _, err := e.docs.SendCode(e.ctx, "anna", c.channel)
+		_, _, err := e.docs.SendCode(e.ctx, "anna", c.channel, "+79161234503")
 		if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonCodeLimit {
 			t.Fatalf("SendCode: %v, want code_limit", err)
 		}
@@ -601,7 +618,7 @@ func TestCodeRules(t *testing.T) {
 			t.Errorf("resendAt = %v, want an hour after the first code", st.ResendAt)
 		}
 		e.advance(verify.Window)
-		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); err != nil {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel, "+79161234503"); err != nil {
 			t.Fatalf("SendCode an hour later: %v", err)
 		}
 	})
@@ -609,7 +626,7 @@ func TestCodeRules(t *testing.T) {
 		t.Parallel()
 		e := newContactsEnv(t)
 		e.verified(t, "anna", c)
-		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactVerified {
+		if _, _, err := e.docs.SendCode(e.ctx, "anna", c.channel, c.endpoint); !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactVerified {
 			t.Errorf("SendCode: %v, want contact_verified", err)
 		}
 		// Saving the profile again keeps it verified; changing it does not.
@@ -655,7 +672,7 @@ func TestContactSharingCap(t *testing.T) {
 	e.advance(verify.Window)
 	e.put(t, "one-too-many", c, c.endpoint)
 	code := e.code(t, "one-too-many", c.channel)
-	_, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code)
+	_, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code})
 	if !errs.Is(err, errs.Conflict) || errs.ReasonOf(err) != registry.ReasonContactSharersFull {
 		t.Fatalf("the eleventh: %v, want contact_sharers_full", err)
 	}
@@ -670,7 +687,7 @@ func TestContactSharingCap(t *testing.T) {
 	if err := e.docs.RemoveSharer(e.ctx, users[0], st.Sharers[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", c.channel, code); err != nil {
+	if _, _, err := e.docs.VerifyContact(e.ctx, "one-too-many", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code}); err != nil {
 		t.Fatalf("after the owner made room: %v", err)
 	}
 	e.expectShared(t, c, arn, append(append([]string{users[0]}, users[2:]...), "one-too-many")...)
@@ -706,7 +723,7 @@ func TestContactSharingConcurrent(t *testing.T) {
 			var wg sync.WaitGroup
 			for i, u := range users {
 				wg.Go(func() {
-					p, _, err := e.docs.VerifyContact(e.ctx, u, tc.c.channel, codes[u])
+					p, _, err := e.docs.VerifyContact(e.ctx, u, registry.VerifyInput{Channel: tc.c.channel, Address: tc.c.endpoint, Code: codes[u]})
 					arns[i], failed[i] = sub(p, tc.c), err
 				})
 			}
@@ -770,7 +787,7 @@ func TestSameCodeAtOnce(t *testing.T) {
 			code := e.code(t, "anna", c.channel)
 			wrong := fmt.Sprintf("%06d", (atoi(code)+3)%1_000_000)
 			for range tc.wrong {
-				if _, _, err := e.docs.VerifyContact(e.ctx, "anna", c.channel, wrong); !errs.Is(err, errs.Invalid) {
+				if _, _, err := e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: wrong}); !errs.Is(err, errs.Invalid) {
 					t.Fatalf("a wrong guess: %v", err)
 				}
 			}
@@ -779,7 +796,9 @@ func TestSameCodeAtOnce(t *testing.T) {
 			failed := make([]error, len(guesses))
 			var wg sync.WaitGroup
 			for i, g := range guesses {
-				wg.Go(func() { _, _, failed[i] = e.docs.VerifyContact(e.ctx, "anna", c.channel, g) })
+				wg.Go(func() {
+					_, _, failed[i] = e.docs.VerifyContact(e.ctx, "anna", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: g})
+				})
 			}
 			wg.Wait()
 			for i, err := range failed {
@@ -800,6 +819,42 @@ func TestSameCodeAtOnce(t *testing.T) {
 			case !verified && (tc.with == 0 || !found || left.Attempts != verify.MaxAttempts):
 				t.Errorf("not verified: the code left %v with %d attempts, want it used up at %d", found, left.Attempts, verify.MaxAttempts)
 			}
+		})
+	}
+}
+
+// staleRead is the contacts port with Read answering a record read
+// earlier: a verification whose read of the record lost the race to
+// another person's join.
+type staleRead struct {
+	registry.Contacts
+	rec registry.ContactRecord
+}
+
+func (s staleRead) Read(context.Context, string, string) (registry.ContactRecord, error) {
+	return s.rec, nil
+}
+
+// TestVerifyOnAStaleRecord: the record a verification reads with the
+// profile and the code may be out of date by the time it joins (someone
+// else joined meanwhile): its commit loses, and the join starts over from
+// the record as it is, so nobody is dropped from the endpoint's sharers or
+// its filter.
+func TestVerifyOnAStaleRecord(t *testing.T) {
+	for _, c := range sharedContacts {
+		t.Run(c.channel, func(t *testing.T) {
+			t.Parallel()
+			e := newContactsEnv(t)
+			arn := e.verified(t, "alice", c)
+			stale, err := e.docs.Contacts.Read(e.ctx, c.channel, c.endpoint)
+			if err != nil || len(stale.Sharers) != 1 {
+				t.Fatalf("Read = %+v, %v; want alice's record", stale, err)
+			}
+			e.put(t, "bob", c, c.endpoint)
+			e.verified(t, "carol", c) // after the read below was made
+			e.docs.Contacts = staleRead{Contacts: e.docs.Contacts, rec: stale}
+			e.verifiedSecond(t, "bob", c)
+			e.expectShared(t, c, arn, "alice", "carol", "bob") // and the filter lets all three through
 		})
 	}
 }

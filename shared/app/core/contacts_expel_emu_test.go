@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/registry"
 	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
@@ -46,7 +47,9 @@ func TestRemoveSharersConcurrent(t *testing.T) {
 			failed := make([]error, 3)
 			wg.Go(func() { failed[0] = e.docs.RemoveSharer(e.ctx, "alice", bob) })
 			wg.Go(func() { failed[1] = e.docs.RemoveSharer(e.ctx, "alice", carol) })
-			wg.Go(func() { _, _, failed[2] = e.docs.VerifyContact(e.ctx, "erin", c.channel, code) })
+			wg.Go(func() {
+				_, _, failed[2] = e.docs.VerifyContact(e.ctx, "erin", registry.VerifyInput{Channel: c.channel, Address: c.endpoint, Code: code})
+			})
 			wg.Wait()
 			for i, err := range failed {
 				if err != nil {

@@ -19,19 +19,26 @@ import (
 type Contacts interface {
 	// Open makes sure endpoint (a phone for "sms", an address for "email")
 	// can receive its verification codes and returns its subscription's id;
-	// it adds nobody to the people receiving on it. Errors: Invalid,
-	// Unavailable, Internal.
-	Open(ctx context.Context, channel, endpoint string) (string, error)
+	// it adds nobody to the people receiving on it. read is the
+	// endpoint's record as Read returned it with the caller's reads (nil:
+	// Open reads it). Errors: Invalid, Unavailable, Internal.
+	Open(ctx context.Context, channel, endpoint string, read *ContactRecord) (string, error)
+	// Read returns endpoint's record as it stands (Version 0: nobody has
+	// recorded it), for a change to read with its other reads and hand to
+	// Join. Errors: Unavailable, Internal.
+	Read(ctx context.Context, channel, endpoint string) (ContactRecord, error)
 	// Join adds owner, who proved endpoint theirs, to the people receiving
 	// on it: it lets owner through the subscription first, then hands
 	// commit the endpoint's record as it is to be written, for commit to
 	// write it with the proof itself in one write, on condition that the
 	// record is still at the version read (a commit failing with
 	// ErrContactRecordChanged makes Join read the record again and start
-	// over). It returns the record as committed (its Version the one read). Errors: commit's; Conflict
+	// over). read is the record as Read returned it with the caller's
+	// reads (nil: Join reads it first). It returns the record as committed
+	// (its Version the one read). Errors: commit's; Conflict
 	// (contact_sharers_full) when MaxContactSharers people share it
 	// already, Invalid, Unavailable, Internal.
-	Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, ContactRecord) error) (ContactRecord, error)
+	Join(ctx context.Context, owner, channel, endpoint string, read *ContactRecord, commit func(context.Context, ContactRecord) error) (ContactRecord, error)
 	// Unsubscribe stops owner receiving on endpoint, whose subscription
 	// was given as subscription; others sharing it keep receiving.
 	// Removing what is not there is not an error.
@@ -212,7 +219,7 @@ func (s *Service) PutProfile(ctx context.Context, owner string, in ProfileInput,
 		if s.Contacts == nil || c.new == "" || (c.old == c.new && c.prevSub != "") {
 			continue
 		}
-		sub, err := s.Contacts.Open(ctx, c.channel, c.new)
+		sub, err := s.Contacts.Open(ctx, c.channel, c.new, nil)
 		if err != nil {
 			return Profile{}, err
 		}

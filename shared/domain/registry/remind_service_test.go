@@ -350,7 +350,7 @@ type recordingContacts struct {
 	stateError error
 }
 
-func (c *recordingContacts) Open(_ context.Context, channel, endpoint string) (string, error) {
+func (c *recordingContacts) Open(_ context.Context, channel, endpoint string, _ *registry.ContactRecord) (string, error) {
 	if err := c.failOn[channel]; err != nil {
 		c.log.add("open %s %s: failed", channel, endpoint)
 		return "", err
@@ -361,7 +361,11 @@ func (c *recordingContacts) Open(_ context.Context, channel, endpoint string) (s
 	return sub, nil
 }
 
-func (c *recordingContacts) Join(ctx context.Context, owner, channel, endpoint string, commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
+func (c *recordingContacts) Read(context.Context, string, string) (registry.ContactRecord, error) {
+	return registry.ContactRecord{}, nil
+}
+
+func (c *recordingContacts) Join(ctx context.Context, owner, channel, endpoint string, _ *registry.ContactRecord, commit func(context.Context, registry.ContactRecord) error) (registry.ContactRecord, error) {
 	c.log.add("join %s %s %s", owner, channel, endpoint)
 	rec := registry.ContactRecord{SubscriptionARN: "sub-joined", Sharers: []registry.Sharer{{User: owner}}}
 	return rec, commit(ctx, rec)

@@ -210,27 +210,56 @@ func maskName(name string) string {
 }
 
 // SendCode sends a new verification code to owner's pending contact on
-// channel (a resend: the earlier code stops working) and returns the
-// profile with its contacts' states, the new code's among them. After the
-// profile, it reads what it needs at once (the endpoint's subscription
-// opened meanwhile, the windows of codes sent, the other contact's state),
-// then writes the code and the windows in one transaction.
-// Errors: Invalid (field channel: no such contact, unsupported),
-// Conflict (contact_verified: it is proved already; code_limit: the
-// hourly cap of codes for the contact or the account is reached),
-// Unavailable, Internal.
-func (s *Service) SendCode(ctx context.Context, owner, channel string) (Profile, []ContactState, error) {
+// channel, which must be address (a resend: the earlier code stops
+// working), and returns the profile with its contacts' states, the new
+// code's among them. The profile, the endpoint's record and the windows
+// of codes sent (both keyed by the address the request names) are read at
+// once; then the endpoint's subscription is opened (it may be gone), and
+// the code and the windows written in one transaction while the other
+// contact's state is read.
+// Errors: Invalid (field channel: no such contact, unsupported; field
+// address: required, no_contact when the profile's contact on the channel
+// is another), Conflict (contact_verified: it is proved already;
+// code_limit: the hourly cap of codes for the contact or the account is
+// reached), Unavailable, Internal.
+func (s *Service) SendCode(ctx context.Context, owner, channel, address string) (Profile, []ContactState, error) {
 	const op = "registry.SendCode"
 	if err := checkChannel(op, channel); err != nil {
 		return Profile{}, nil, err
 	}
-	p, err := s.GetProfile(ctx, owner)
+	address, err := checkAddress(op, address)
 	if err != nil {
+		return Profile{}, nil, err
+	}
+	var (
+		p    Profile
+		sent contactData
+		read *ContactRecord
+	)
+	reads := []func() error{func() (err error) { p, err = s.GetProfile(ctx, owner); return err }}
+	if s.Verifications != nil {
+		reads = append(reads, func() (err error) {
+			sent.account, sent.contact, err = s.Verifications.Sends(ctx, owner, verify.Tag(channel, address))
+			return err
+		})
+	}
+	if s.Contacts != nil {
+		reads = append(reads, func() error {
+			if rec, err := s.Contacts.Read(ctx, channel, address); err == nil { // else Open reads it
+				read = &rec
+			}
+			return nil
+		})
+	}
+	if err := parallel.Do(reads...); err != nil {
 		return Profile{}, nil, err
 	}
 	addr, verified, err := contactOf(op, p, channel)
 	if err != nil {
 		return Profile{}, nil, err
+	}
+	if addr != address {
+		return Profile{}, nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "address", Code: "no_contact"})
 	}
 	if verified {
 		return Profile{}, nil, errs.E(op, errs.Conflict, ReasonContactVerified)
@@ -238,36 +267,36 @@ func (s *Service) SendCode(ctx context.Context, owner, channel string) (Profile,
 	if s.Verifications == nil || s.Codes == nil {
 		return Profile{}, nil, errs.E(op, errs.Internal, fmt.Errorf("no verification store or code publisher"))
 	}
-	var (
-		sent   contactData
-		others map[string]contactData
-	)
-	err = parallel.Do(
-		func() error {
-			if s.Contacts == nil {
-				return nil
-			}
-			// The subscription may be gone (the last verified sharer left):
-			// opening it again lets the code through.
-			_, err := s.Contacts.Open(ctx, channel, addr)
-			return err
-		},
-		func() (err error) {
-			sent.account, sent.contact, err = s.Verifications.Sends(ctx, owner, verify.Tag(channel, addr))
-			return err
-		},
-		func() (err error) { others, err = s.readContacts(ctx, p, channel); return err })
-	if err != nil {
+	if s.Contacts != nil {
+		// The subscription may be gone (the last verified sharer left):
+		// opening it again lets the code through.
+		if _, err := s.Contacts.Open(ctx, channel, addr, read); err != nil {
+			return Profile{}, nil, err
+		}
+	}
+	var others map[string]contactData
+	var code contactData
+	if err := parallel.Do(
+		func() (err error) { code, err = s.sendCode(ctx, p, channel, &sent); return err },
+		func() (err error) { others, err = s.readContacts(ctx, p, channel); return err },
+	); err != nil {
 		return Profile{}, nil, err
 	}
-	if others[channel], err = s.sendCode(ctx, p, channel, &sent); err != nil {
-		return Profile{}, nil, err
-	}
+	others[channel] = code
 	states, err := s.contactStates(ctx, p, others)
 	if err != nil {
 		return Profile{}, nil, err
 	}
 	return p, states, nil
+}
+
+// checkAddress is the address a request names, trimmed; required.
+func checkAddress(op, address string) (string, error) {
+	address = strings.TrimSpace(address)
+	if address == "" {
+		return "", errs.E(op, errs.Invalid, errs.FieldError{Field: "address", Code: "required"})
+	}
+	return address, nil
 }
 
 // sendCode draws, records and publishes a code for p's contact on
@@ -333,24 +362,42 @@ func codeText(lang, code string) (subject, body string) {
 	return "Код подтверждения", fmt.Sprintf("Кабинет: код подтверждения %s. Действует %d минут. Никому не сообщайте его.", code, mins)
 }
 
-// VerifyContact checks code against the code last sent to owner's contact
-// on channel and returns the profile with its contacts' states. A match
-// proves the contact: owner joins its subscription and from then on
-// receives messages on it. The profile and the code are read at once; a
-// wrong guess is then counted, on condition that nobody counted one
-// meanwhile; a match joins the endpoint (its record read, then SNS's
-// filter widened) and writes the proof, the end of the code (on the same
-// condition: a match counts as the guess it is) and the endpoint's record
-// in one transaction. So concurrent guesses cannot exceed
-// verify.MaxAttempts, and two with the right code cannot both succeed.
-// Verifying a verified contact again changes nothing.
-// Errors: Invalid (field channel: no such contact; field code: wrong_code,
-// code_expired, too_many_attempts, no_code), Conflict (changed: another
-// guess of the same code at this moment; contact_sharers_full),
-// Precondition, Unavailable, Internal.
-func (s *Service) VerifyContact(ctx context.Context, owner, channel, code string) (Profile, []ContactState, error) {
+// VerifyInput is what a person verifying a contact sends.
+type VerifyInput struct {
+	// Channel is the contact's: sms or email.
+	Channel string
+	// Address is the contact as the profile shows it, the one the code was
+	// sent to: named by the request, the endpoint's record is read with the
+	// profile and the code, not after them.
+	Address string
+	// Code is the code received.
+	Code string
+}
+
+// VerifyContact checks in.Code against the code last sent to owner's
+// contact on in.Channel, which must be in.Address, and returns the profile
+// with its contacts' states. A match proves the contact: owner joins its
+// subscription and from then on receives messages on it. The profile, the
+// code and the endpoint's record are read at once; a wrong guess is then
+// counted, on condition that nobody counted one meanwhile; a match joins
+// the endpoint (SNS's filter widened from the record read) and writes the
+// proof, the end of the code (on the same condition: a match counts as the
+// guess it is) and the endpoint's record in one transaction. So concurrent
+// guesses cannot exceed verify.MaxAttempts, and two with the right code
+// cannot both succeed. Verifying a verified contact again changes nothing.
+// Errors: Invalid (field channel: no such contact; field address:
+// required, no_contact when the profile's contact on the channel is
+// another; field code: wrong_code, code_expired, too_many_attempts,
+// no_code), Conflict (changed: another guess of the same code at this
+// moment; contact_sharers_full), Precondition, Unavailable, Internal.
+func (s *Service) VerifyContact(ctx context.Context, owner string, in VerifyInput) (Profile, []ContactState, error) {
 	const op = "registry.VerifyContact"
+	channel, code := in.Channel, in.Code
 	if err := checkChannel(op, channel); err != nil {
+		return Profile{}, nil, err
+	}
+	var err error
+	if in.Address, err = checkAddress(op, in.Address); err != nil {
 		return Profile{}, nil, err
 	}
 	if s.Verifications == nil {
@@ -360,16 +407,30 @@ func (s *Service) VerifyContact(ctx context.Context, owner, channel, code string
 		p     Profile
 		c     verify.Code
 		found bool
+		read  *ContactRecord
 	)
-	err := parallel.Do(
+	reads := []func() error{
 		func() (err error) { p, err = s.GetProfile(ctx, owner); return err },
-		func() (err error) { c, found, err = s.Verifications.GetCode(ctx, owner, channel); return err })
-	if err != nil {
+		func() (err error) { c, found, err = s.Verifications.GetCode(ctx, owner, channel); return err },
+	}
+	if s.Contacts != nil {
+		reads = append(reads, func() error {
+			// Only a join uses it: a failure here leaves Join to read it.
+			if rec, err := s.Contacts.Read(ctx, channel, in.Address); err == nil {
+				read = &rec
+			}
+			return nil
+		})
+	}
+	if err := parallel.Do(reads...); err != nil {
 		return Profile{}, nil, err
 	}
 	addr, verified, err := contactOf(op, p, channel)
 	if err != nil {
 		return Profile{}, nil, err
+	}
+	if addr != in.Address {
+		return Profile{}, nil, errs.E(op, errs.Invalid, errs.FieldError{Field: "address", Code: "no_contact"})
 	}
 	if verified {
 		states, err := s.ContactStates(ctx, p)
@@ -430,7 +491,7 @@ func (s *Service) VerifyContact(ctx context.Context, owner, channel, code string
 			// owner's messages through while Reachable still says pending,
 			// so nothing is addressed to the contact; the person's retry
 			// with the same code finishes.
-			rec, err := s.Contacts.Join(ctx, owner, channel, addr, commit)
+			rec, err := s.Contacts.Join(ctx, owner, channel, addr, read, commit)
 			joined.sharers = rec.Sharers
 			return err
 		},

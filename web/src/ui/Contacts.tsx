@@ -63,7 +63,7 @@ export function ContactCard({ contact: c, onProfile }: { contact: Contact; onPro
     setBusy(true);
     setError(null);
     try {
-      const res = await api.verifyContact(c.channel, code);
+      const res = await api.verifyContact(c.channel, c.address, code);
       setCode('');
       onProfile(res.body, res.etag);
       toast(t('profile.verified'));
@@ -73,7 +73,7 @@ export function ContactCard({ contact: c, onProfile }: { contact: Contact; onPro
     setBusy(true);
     setError(null);
     try {
-      const res = await api.resendCode(c.channel);
+      const res = await api.resendCode(c.channel, c.address);
       onProfile(res.body, res.etag);
       toast(t('profile.codeSent'));
     } catch (ex) { setError(ex); } finally { setBusy(false); }

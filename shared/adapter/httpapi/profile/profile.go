@@ -115,6 +115,7 @@ func handlePutProfile(svc *registry.Service) http.Handler {
 // verifyRequest is the body of POST /profile/contacts/verify.
 type verifyRequest struct {
 	Channel string `json:"channel"`
+	Address string `json:"address"`
 	Code    string `json:"code"`
 }
 
@@ -126,7 +127,7 @@ func handleVerify(svc *registry.Service) http.Handler {
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		p, states, err := svc.VerifyContact(r.Context(), id.Sub, in.Channel, in.Code)
+		p, states, err := svc.VerifyContact(r.Context(), id.Sub, registry.VerifyInput{Channel: in.Channel, Address: in.Address, Code: in.Code})
 		if err != nil {
 			return err
 		}
@@ -138,6 +139,7 @@ func handleVerify(svc *registry.Service) http.Handler {
 // resendRequest is the body of POST /profile/contacts/resend.
 type resendRequest struct {
 	Channel string `json:"channel"`
+	Address string `json:"address"`
 }
 
 // handleResend sends a new code to one of the caller's pending contacts
@@ -148,7 +150,7 @@ func handleResend(svc *registry.Service) http.Handler {
 		if _, err := httpapi.Decode(w, r, &in); err != nil {
 			return err
 		}
-		p, states, err := svc.SendCode(r.Context(), id.Sub, in.Channel)
+		p, states, err := svc.SendCode(r.Context(), id.Sub, in.Channel, in.Address)
 		if err != nil {
 			return err
 		}
