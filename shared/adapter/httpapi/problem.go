@@ -143,6 +143,7 @@ var internalReasons = map[errs.Reason]bool{
 	"same_wait":          true, // booking.ReasonSameWait
 	"bad_key":            true, // ticket.ReasonBadKey
 	"record_applied":     true, // statsstore.reasonApplied: a stream record applied before, left out of its chunk
+	"hold_gone":          true, // bookingstore.reasonHoldGone: an ended entry's hold is no longer its own, the end written without its release
 	"malformed_payload":  true, // ticket.ReasonMalformedPayload
 	"bad_signature":      true, // ticket.ReasonBadSignature
 	"empty_payload":      true, // qrpng.ReasonEmptyPayload

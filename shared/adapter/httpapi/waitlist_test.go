@@ -393,6 +393,39 @@ func TestWaitlistAcceptNamesTheSlot(t *testing.T) {
 	}
 }
 
+// TestWaitlistEndsWhenTheLapsedHoldWasBooked: an offer lapses and someone
+// else books its slot before the pipeline ends the entry; the end, whose
+// release of the hold no longer holds, is written without it: the entry
+// expires, and the booking keeps its slot.
+func TestWaitlistEndsWhenTheLapsedHoldWasBooked(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "09:30", nil, 30, 20, 1)) // one slot a day
+	day := "2026-06-16"
+	offer := e.waitFor("late", day)
+	if offer["status"] != "offered" {
+		t.Fatalf("the day's slot offered: %v", offer)
+	}
+	slot := offer["offer"].(map[string]any)["id"].(string)
+	e.clock.Set(bookingMonday.Add(time.Minute + booking.HoldFor + time.Second))
+	b := e.mustBook("quick", slot)
+	e.expireOffers()
+	stored := ""
+	for _, it := range e.rawItems("late") {
+		if store.AttrS(it, "sk") == "WAIT#"+offer["id"].(string) {
+			stored = store.AttrS(it, "status")
+		}
+	}
+	if stored != "expired" { // as stored: the view tells a lapsed offer expired already
+		t.Errorf("the lapsed entry after the pipeline is stored %q, want expired", stored)
+	}
+	if r := e.do(req{method: "GET", path: "/bookings/" + b["id"].(string), token: e.token("quick")}); r.status != http.StatusOK || r.json(t)["status"] != "confirmed" {
+		t.Errorf("the booking of the lapsed hold's slot: %d %s", r.status, r.body)
+	}
+	if free := e.freeOn(kgdTherapist, day); len(free) != 0 {
+		t.Errorf("the booked slot is listed free: %v", free)
+	}
+}
+
 // TestWaitlistRetries: joining the same list again, accepting or declining
 // again, each answers what the first did (200) and takes nothing more.
 func TestWaitlistRetries(t *testing.T) {

@@ -316,11 +316,18 @@ func (s *Service) waitOf(ctx context.Context, owner, id string) (WaitEntry, erro
 	return s.Waits.GetWait(ctx, owner, id)
 }
 
-// endWait ends e with status to (WaitDeclined, WaitExpired, WaitLeft) and
-// offers what it held to the next in line.
-func (s *Service) endWait(ctx context.Context, e WaitEntry, to string) error {
+// ended is e ended with status to (WaitDeclined, WaitExpired, WaitLeft):
+// what endWait stores.
+func ended(e WaitEntry, to string) WaitEntry {
 	next := e
 	next.Status, next.Offer, next.Until, next.Version = to, nil, time.Time{}, e.Version+1
+	return next
+}
+
+// endWait ends e with status to (ended) and offers what it held to the
+// next in line.
+func (s *Service) endWait(ctx context.Context, e WaitEntry, to string) error {
+	next := ended(e, to)
 	end := func() error { return s.Waits.EndWait(ctx, e, next) }
 	if e.Status != WaitOffered {
 		return end()
@@ -351,7 +358,7 @@ func (s *Service) DeclineOffer(ctx context.Context, owner, id string) (WaitEntry
 	if err := s.endWait(ctx, e, WaitDeclined); err != nil {
 		return WaitEntry{}, err
 	}
-	return s.Waits.GetWait(ctx, owner, id)
+	return ended(e, WaitDeclined), nil // as stored: nothing reads it again
 }
 
 // holds reports whether e holds an offer that has not lapsed.

@@ -287,31 +287,42 @@ func placeFree(t *store.Tx, table string, e booking.WaitEntry) {
 	}
 }
 
-// EndWait implements booking.WaitStore. The hold is released after the
-// transaction, where it is still e's: a hold that lapsed may have been
-// booked meanwhile (the booking removed it), and that must not fail the end.
+// failHoldGone: the slot an ended entry was offered is no longer held for
+// it (the hold lapsed and was booked or held for someone else, or the slot
+// is gone); its release is left out and the end written without it.
+var failHoldGone = errs.E("", errs.Conflict, reasonHoldGone)
+
+// reasonHoldGone (Conflict, internal) is failHoldGone's reason.
+const reasonHoldGone errs.Reason = "hold_gone"
+
+// EndWait implements booking.WaitStore: the entry, its place and list freed
+// and the hold on the slot it was offered released, in one transaction;
+// where the hold is no longer e's (a hold that lapsed may have been booked
+// meanwhile, which removed it), the end is written without the release.
 func (s *Store) EndWait(ctx context.Context, e, next booking.WaitEntry) error {
-	t := s.Tx()
-	t.First(store.FailChanged)
-	if err := waitPut(t, s.Table, e, next, store.FailChanged); err != nil {
-		return errs.E("store.EndWait", errs.Internal, err)
-	}
-	placeFree(t, s.Table, e)
-	if err := t.Run(ctx, s.DB, "store.EndWait"); err != nil {
+	const op = "store.EndWait"
+	release := e.Status == booking.WaitOffered && e.Offer != nil
+	for {
+		t := s.Tx()
+		t.First(store.FailChanged)
+		if err := waitPut(t, s.Table, e, next, store.FailChanged); err != nil {
+			return errs.E(op, errs.Internal, err)
+		}
+		placeFree(t, s.Table, e)
+		if release {
+			t.Add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.Table),
+				Key:                       store.Key(specPK(e.Offer.SpecialistID), slotSK(e.Offer.Start)),
+				UpdateExpression:          aws.String("REMOVE heldFor, heldUntil"),
+				ConditionExpression:       aws.String("heldFor = :who AND heldUntil = :until"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":who": store.Str(e.Owner), ":until": store.Num(e.Until.Unix())}}}, failHoldGone)
+		}
+		err := t.Run(ctx, s.DB, op)
+		if release && errs.ReasonOf(err) == reasonHoldGone {
+			release = false
+			continue
+		}
 		return err
 	}
-	if e.Status != booking.WaitOffered || e.Offer == nil {
-		return nil
-	}
-	_, err := s.DB.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String(s.Table),
-		Key:                       store.Key(specPK(e.Offer.SpecialistID), slotSK(e.Offer.Start)),
-		UpdateExpression:          aws.String("REMOVE heldFor, heldUntil"),
-		ConditionExpression:       aws.String("heldFor = :who AND heldUntil = :until"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":who": store.Str(e.Owner), ":until": store.Num(e.Until.Unix())}})
-	if store.ConditionFailed(err) {
-		return nil
-	}
-	return store.Wrap("store.EndWait", err)
 }
 
 // acceptWait ends the entry whose offer b accepts, in b's transaction.
