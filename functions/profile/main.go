@@ -55,7 +55,7 @@ func run(ctx context.Context, getenv func(string) string, start func(http.Handle
 	// The profile subscribes people's contacts to the reminders topic and
 	// sends their verification codes through it.
 	docs := &registry.Service{Store: docstore.New(st), Now: time.Now, NewID: ids.New, Contacts: core.Contacts(cfg, cl, st),
-		Verifications: st, Codes: core.Publisher(cfg, cl), Log: log}
+		Verifications: st, Codes: core.Publisher(cfg, cl), Locator: st.Locator, Log: log}
 	// The people the holder acts for: a dependent is removed only once no
 	// document names them.
 	// A grown-up child's documents are handed over to their own account

@@ -92,7 +92,7 @@ type Services struct {
 // documents and booking functions do.
 func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey ed25519.PrivateKey, now func() time.Time, log *slog.Logger) Services {
 	docs := &registry.Service{Store: st, Now: now, NewID: ids.New, Contacts: core.Contacts(c, cl, st.Store),
-		Verifications: st.Store, Codes: core.Publisher(c, cl), Log: log, Renewal: renewal.Service, Counter: st}
+		Verifications: st.Store, Codes: core.Publisher(c, cl), Locator: st.Locator, Log: log, Renewal: renewal.Service, Counter: st}
 	fam := Family(st, now)
 	fam.Records = st
 	if b := filing.Bucket(c, cl, now); b != nil {

@@ -501,7 +501,10 @@ var tripRows = map[string][]tripCase{
 		f.pendingPhone(sub, "+79161230002")
 		return req{method: "POST", path: "/profile/contacts/resend", token: f.e.token(sub), body: map[string]any{"channel": "sms", "address": "+79161230002"}}
 	}),
-	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, [][]string{{"GetItem"}, {"GetItem"}, {"TransactWriteItems", "UpdateItem"}}, func(f *tripFixtures, sub string) req {
+	// The sharer's id seals its contact: the profile and the contact's
+	// record at once; the SNS filter narrowed, then the record's write and
+	// the sharer's proof taken back at once.
+	"DELETE /profile/contacts/sharers/{sharerId}": trip(204, writesAfter([]string{"GetItem", "GetItem"}, "TransactWriteItems", "UpdateItem"), func(f *tripFixtures, sub string) req {
 		return req{method: "DELETE", path: tripPath("DELETE /profile/contacts/sharers/{sharerId}", f.e.sharer(sub)), token: f.e.token(sub)}
 	}),
 	"GET /family": trip(200, getQuery, func(f *tripFixtures, sub string) req {
@@ -715,7 +718,6 @@ var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
 	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then its end (the slot's hold released in the same transaction) with the waiting line's first page: two trips when nobody waits; someone waiting, the line is filled for them: the free slots (every specialist's at once), then the person's language, then the hold",
-	"DELETE /profile/contacts/sharers/{sharerId}":       "the profile, then its verified contacts' records (at once: they name the sharers; the removal is written against the version read), then the record's write and the sharer's proof taken back at once (the SNS filter is narrowed before them)",
 	"POST /family/handover/redeem":                      "uncounted: the code, the person, the transaction, then each document's move, one after another",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",
 	"GET /applications/{id}/files/{fileId}":             "the application (its id opens to its owner), then the file's record, which the application's answers name with its document (its status decides the download)",

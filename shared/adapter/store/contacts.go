@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/kabinet/kabinet/shared/domain/errs"
+	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
 // Contact records who shares one phone number or e-mail address: SNS keeps
@@ -54,9 +55,15 @@ func fromContact(channel, endpoint string, c Contact) contactItem {
 // GetContact reads (consistently) who shares the endpoint on channel; found
 // is false when nobody has recorded it. Errors: Unavailable, Internal.
 func (s *Store) GetContact(ctx context.Context, channel, endpoint string) (c Contact, found bool, err error) {
+	return s.GetContactByTag(ctx, verify.Tag(channel, endpoint))
+}
+
+// GetContactByTag is GetContact of the endpoint whose tag (verify.Tag) is
+// tag: the record is keyed by it. Errors: Unavailable, Internal.
+func (s *Store) GetContactByTag(ctx context.Context, tag string) (c Contact, found bool, err error) {
 	const op = "store.GetContact"
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table),
-		Key: Key(contactPK(channel, endpoint), contactSK), ConsistentRead: aws.Bool(true)})
+		Key: Key(contactPrefix+tag, contactSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return Contact{}, false, Wrap(op, err)
 	}

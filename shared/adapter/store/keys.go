@@ -1,9 +1,9 @@
 package store
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
+
+	"github.com/kabinet/kabinet/shared/domain/verify"
 )
 
 // The single-table layout. Every item of a person sits under USER#<sub>; sort
@@ -70,10 +70,7 @@ func TrimPrefix(s, prefix string) string { return strings.TrimPrefix(s, prefix) 
 // hash so the phone number or address, personal data, is not a key (keys
 // show up in metrics, logs of throttled requests and backups' indexes); the
 // profiles that hold the endpoint are the only place it is stored.
-func contactPK(channel, endpoint string) string {
-	h := sha256.Sum256([]byte(channel + ":" + endpoint))
-	return contactPrefix + hex.EncodeToString(h[:])
-}
+func contactPK(channel, endpoint string) string { return contactPrefix + verify.Tag(channel, endpoint) }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))

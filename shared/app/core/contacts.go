@@ -217,11 +217,11 @@ func (c *contacts) Join(ctx context.Context, owner, channel, endpoint string, re
 // unverified contact is addressed nothing; a lost race starts over from
 // the record, and one whose winner removed the person already finds
 // nothing left but the proof. The record is read once per attempt (the
-// first is the request's only read of it).
+// first is read, when the caller read it with its own reads).
 //
 // Errors: Unavailable when SNS or the store is down or the endpoint kept
 // changing under us; Internal.
-func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, match func(user string) bool) (bool, error) {
+func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, read *registry.ContactRecord, match func(user string) bool) (bool, error) {
 	const op = "contacts.Expel"
 	var (
 		last       error
@@ -240,7 +240,7 @@ func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, m
 		if err := pause(ctx, attempt); err != nil {
 			return user != "", errs.E(op, errs.Unavailable, err)
 		}
-		rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+		rec, found, err := c.first(ctx, channel, endpoint, attempt, read)
 		if err != nil {
 			return user != "", err
 		}
@@ -295,14 +295,14 @@ func (c *contacts) Expel(ctx context.Context, owner, channel, endpoint string, m
 // Sharers lists who verified endpoint on channel, in the order they joined.
 // Errors: Unavailable, Internal.
 func (c *contacts) Sharers(ctx context.Context, channel, endpoint string) ([]registry.Sharer, error) {
-	rec, err := c.Read(ctx, channel, endpoint)
+	rec, err := c.Read(ctx, verify.Tag(channel, endpoint))
 	return rec.Sharers, err
 }
 
-// Read returns endpoint's record on channel (Version 0: none).
-// Errors: Unavailable, Internal.
-func (c *contacts) Read(ctx context.Context, channel, endpoint string) (registry.ContactRecord, error) {
-	rec, found, err := c.store.GetContact(ctx, channel, endpoint)
+// Read returns the record of the endpoint whose tag is tag (Version 0:
+// none). Errors: Unavailable, Internal.
+func (c *contacts) Read(ctx context.Context, tag string) (registry.ContactRecord, error) {
+	rec, found, err := c.store.GetContactByTag(ctx, tag)
 	if err != nil || !found {
 		return registry.ContactRecord{}, err
 	}

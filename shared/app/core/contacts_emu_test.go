@@ -76,7 +76,7 @@ func newContactsEnv(t *testing.T) *contactsEnv {
 	}
 	st := core.NewStore(cfg, fcl, e.now)
 	e.docs = &registry.Service{Store: docstore.New(st), Now: e.now, NewID: ids.New, Contacts: core.Contacts(cfg, fcl, st),
-		Verifications: st, Codes: core.Publisher(cfg, fcl)}
+		Verifications: st, Codes: core.Publisher(cfg, fcl), Locator: ids.NewLocator([]byte("the contacts tests' cursor key"))}
 	if e.docs.Contacts == nil || e.docs.Codes == nil {
 		t.Fatal("the profile function was composed without contacts or codes")
 	}
@@ -831,7 +831,7 @@ type staleRead struct {
 	rec registry.ContactRecord
 }
 
-func (s staleRead) Read(context.Context, string, string) (registry.ContactRecord, error) {
+func (s staleRead) Read(context.Context, string) (registry.ContactRecord, error) {
 	return s.rec, nil
 }
 
@@ -846,7 +846,7 @@ func TestVerifyOnAStaleRecord(t *testing.T) {
 			t.Parallel()
 			e := newContactsEnv(t)
 			arn := e.verified(t, "alice", c)
-			stale, err := e.docs.Contacts.Read(e.ctx, c.channel, c.endpoint)
+			stale, err := e.docs.Contacts.Read(e.ctx, verify.Tag(c.channel, c.endpoint))
 			if err != nil || len(stale.Sharers) != 1 {
 				t.Fatalf("Read = %+v, %v; want alice's record", stale, err)
 			}
@@ -855,6 +855,72 @@ func TestVerifyOnAStaleRecord(t *testing.T) {
 			e.docs.Contacts = staleRead{Contacts: e.docs.Contacts, rec: stale}
 			e.verifiedSecond(t, "bob", c)
 			e.expectShared(t, c, arn, "alice", "carol", "bob") // and the filter lets all three through
+		})
+	}
+}
+
+// TestRemoveSharerByID: a sharer's id seals its contact, so the removal
+// reads the contact's record with the profile; an id from before sealing
+// (or sealed with another key) still removes them, through both verified
+// contacts' records; an id for a contact the profile no longer holds
+// verified is NotFound.
+func TestRemoveSharerByID(t *testing.T) {
+	c := sharedContacts[0]
+	unsealed := func(e *contactsEnv) *registry.Service { u := *e.docs; u.Locator = nil; return &u }
+	rotated := func(e *contactsEnv) *registry.Service {
+		u := *e.docs
+		u.Locator = ids.NewLocator([]byte("another key"))
+		return &u
+	}
+	for _, tc := range []struct {
+		name     string
+		shownBy  func(e *contactsEnv) *registry.Service // the service that listed the sharers
+		sealed   bool
+		moveAway bool // alice's phone changes before the removal
+		wantErr  errs.Kind
+	}{
+		{name: "sealed", shownBy: func(e *contactsEnv) *registry.Service { return e.docs }, sealed: true},
+		{name: "from before sealing", shownBy: unsealed},
+		{name: "sealed with another key", shownBy: rotated, sealed: true},
+		{name: "sealed, for a phone alice no longer has", shownBy: func(e *contactsEnv) *registry.Service { return e.docs }, sealed: true,
+			moveAway: true, wantErr: errs.NotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newContactsEnv(t)
+			arn := e.verified(t, "alice", c)
+			e.advance(verify.Window)
+			e.verified(t, "bob", c)
+			by := tc.shownBy(e)
+			alice, _ := by.GetProfile(e.ctx, "alice")
+			states, err := by.ContactStates(e.ctx, alice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := stateOf(states, c.channel)
+			if len(st.Sharers) != 1 {
+				t.Fatalf("alice sees %+v, want bob", st.Sharers)
+			}
+			id := st.Sharers[0].ID
+			if got := strings.Contains(id, "_"); got != tc.sealed {
+				t.Fatalf("id %q sealed: %v, want %v", id, got, tc.sealed)
+			}
+			if tc.moveAway {
+				e.advance(verify.Window)
+				e.verified(t, "alice", contact{c.channel, c.field, "+79160000001"})
+			}
+			err = e.docs.RemoveSharer(e.ctx, "alice", id)
+			if tc.wantErr != 0 {
+				if !errs.Is(err, tc.wantErr) {
+					t.Fatalf("RemoveSharer = %v, want %v", err, tc.wantErr)
+				}
+				e.expectShared(t, c, arn, "bob") // alice left it when her phone changed; bob stays
+				return
+			}
+			if err != nil {
+				t.Fatalf("RemoveSharer: %v", err)
+			}
+			e.expectShared(t, c, arn, "alice")
 		})
 	}
 }

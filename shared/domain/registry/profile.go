@@ -23,10 +23,11 @@ type Contacts interface {
 	// endpoint's record as Read returned it with the caller's reads (nil:
 	// Open reads it). Errors: Invalid, Unavailable, Internal.
 	Open(ctx context.Context, channel, endpoint string, read *ContactRecord) (string, error)
-	// Read returns endpoint's record as it stands (Version 0: nobody has
-	// recorded it), for a change to read with its other reads and hand to
-	// Join. Errors: Unavailable, Internal.
-	Read(ctx context.Context, channel, endpoint string) (ContactRecord, error)
+	// Read returns the record of the endpoint whose tag (verify.Tag) is
+	// tag, as it stands (Version 0: nobody has recorded it), for a change
+	// to read with its other reads and hand to Open, Join or Expel.
+	// Errors: Unavailable, Internal.
+	Read(ctx context.Context, tag string) (ContactRecord, error)
 	// Join adds owner, who proved endpoint theirs, to the people receiving
 	// on it: it lets owner through the subscription first, then hands
 	// commit the endpoint's record as it is to be written, for commit to
@@ -47,9 +48,11 @@ type Contacts interface {
 	// the first, who verified it first: its owner), when owner is the
 	// first, as Unsubscribe removes a person, and takes back that person's
 	// proof of endpoint (as Verifications.Unverify) at once with recording
-	// their leaving. found is false when owner is not endpoint's first
-	// sharer or nobody else matched. Errors: Unavailable, Internal.
-	Expel(ctx context.Context, owner, channel, endpoint string, match func(user string) bool) (found bool, err error)
+	// their leaving. read is the record as Read returned it with the
+	// caller's reads (nil: Expel reads it). found is false when owner is
+	// not endpoint's first sharer or nobody else matched.
+	// Errors: Unavailable, Internal.
+	Expel(ctx context.Context, owner, channel, endpoint string, read *ContactRecord, match func(user string) bool) (found bool, err error)
 	// Sharers lists who verified endpoint, in the order they did (the
 	// first is its owner). Errors: Unavailable, Internal.
 	Sharers(ctx context.Context, channel, endpoint string) ([]Sharer, error)

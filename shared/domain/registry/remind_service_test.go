@@ -361,7 +361,7 @@ func (c *recordingContacts) Open(_ context.Context, channel, endpoint string, _ 
 	return sub, nil
 }
 
-func (c *recordingContacts) Read(context.Context, string, string) (registry.ContactRecord, error) {
+func (c *recordingContacts) Read(context.Context, string) (registry.ContactRecord, error) {
 	return registry.ContactRecord{}, nil
 }
 
@@ -375,7 +375,7 @@ func (c *recordingContacts) Sharers(context.Context, string, string) ([]registry
 	return nil, nil
 }
 
-func (c *recordingContacts) Expel(context.Context, string, string, string, func(string) bool) (bool, error) {
+func (c *recordingContacts) Expel(context.Context, string, string, string, *registry.ContactRecord, func(string) bool) (bool, error) {
 	return false, nil // nobody shares: Sharers lists no one
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/limits"
 	"github.com/kabinet/kabinet/shared/domain/message"
 	"github.com/kabinet/kabinet/shared/domain/opt"
@@ -149,6 +150,10 @@ type Service struct {
 	// tag); nil where a function has no business with contacts.
 	Verifications Verifications
 	Codes         message.Publisher
+	// Locator seals the contact into the id a sharer of it is shown by,
+	// so removing them reads the contact's record with the profile; nil
+	// seals nothing (ids.Locator).
+	Locator *ids.Locator
 	// Counter counts a person's active documents for the cap
 	// limits.ActiveDocuments; nil where a function creates no documents
 	// for people (an agency's are trusted and replace their predecessor).

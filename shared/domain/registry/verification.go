@@ -182,7 +182,7 @@ func later(a, b time.Time) time.Time {
 // profile and masked to initials: the owner learns that a person shares
 // the phone, not who they are beyond what a family would recognise.
 func (s *Service) sharerView(ctx context.Context, channel, endpoint string, sh Sharer) SharerView {
-	v := SharerView{ID: sharerID(channel, endpoint, sh.User), Name: "***"}
+	v := SharerView{ID: s.sharerID(channel, endpoint, sh.User), Name: "***"}
 	if !sh.Since.IsZero() {
 		t := sh.Since
 		v.Since = &t
@@ -193,10 +193,42 @@ func (s *Service) sharerView(ctx context.Context, channel, endpoint string, sh S
 	return v
 }
 
-// sharerID names a sharer of one contact without their account id.
-func sharerID(channel, endpoint, user string) string {
-	h := sha256.Sum256([]byte(verify.Tag(channel, endpoint) + ":" + user))
+// sharerID names a sharer of one contact without their account id: the
+// plain id (plainSharerID) with the contact sealed into it (ids.Locator:
+// nobody without the key reads it), so that removing them reads the
+// contact's record with the profile.
+func (s *Service) sharerID(channel, endpoint, user string) string {
+	tag := verify.Tag(channel, endpoint)
+	raw, _ := hex.DecodeString(tag)
+	return s.Locator.Seal(plainSharerID(tag, user), channel+":"+string(raw))
+}
+
+// plainSharerID is a sharer's id as it was before sealing, and the part
+// of a sealed one that names the person.
+func plainSharerID(tag, user string) string {
+	h := sha256.Sum256([]byte(tag + ":" + user))
 	return hex.EncodeToString(h[:8])
+}
+
+// isSharer reports whether id (sealed or plain) names user on the
+// contact of tag.
+func isSharer(id, tag, user string) bool {
+	plain, _, _ := strings.Cut(id, "_")
+	return plainSharerID(tag, user) == plain
+}
+
+// sharerContact opens the contact sealed into a sharer's id: its channel
+// and tag; false for an id from before sealing, or not sealed by this key.
+func (s *Service) sharerContact(id string) (channel, tag string, ok bool) {
+	sealed, ok := s.Locator.Owner(id)
+	if !ok {
+		return "", "", false
+	}
+	channel, raw, _ := strings.Cut(sealed, ":")
+	if checkChannel("", channel) != nil || len(raw) != sha256.Size {
+		return "", "", false
+	}
+	return channel, hex.EncodeToString([]byte(raw)), true
 }
 
 // maskName keeps each word's first letter: «Мария Иванова» is «М*** И***».
@@ -245,7 +277,7 @@ func (s *Service) SendCode(ctx context.Context, owner, channel, address string) 
 	}
 	if s.Contacts != nil {
 		reads = append(reads, func() error {
-			if rec, err := s.Contacts.Read(ctx, channel, address); err == nil { // else Open reads it
+			if rec, err := s.Contacts.Read(ctx, verify.Tag(channel, address)); err == nil { // else Open reads it
 				read = &rec
 			}
 			return nil
@@ -416,7 +448,7 @@ func (s *Service) VerifyContact(ctx context.Context, owner string, in VerifyInpu
 	if s.Contacts != nil {
 		reads = append(reads, func() error {
 			// Only a join uses it: a failure here leaves Join to read it.
-			if rec, err := s.Contacts.Read(ctx, channel, in.Address); err == nil {
+			if rec, err := s.Contacts.Read(ctx, verify.Tag(channel, in.Address)); err == nil {
 				read = &rec
 			}
 			return nil
@@ -510,11 +542,39 @@ func (s *Service) VerifyContact(ctx context.Context, owner string, in VerifyInpu
 // RemoveSharer removes another person, named by the id the profile shows
 // them by, from a verified contact of owner's: only the contact's owner
 // (who verified it first) may, and the person removed receives nothing
-// more on it until they prove it again.
+// more on it until they prove it again. The id names its contact, so the
+// profile and the contact's record are read at once (an id from before
+// that reads the profile, then both verified contacts' records).
 // Errors: NotFound (no such sharer of a contact owner owns), Unavailable,
 // Internal.
 func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error {
 	const op = "registry.RemoveSharer"
+	if channel, tag, ok := s.sharerContact(sharer); ok && s.Contacts != nil && s.Verifications != nil {
+		var (
+			p   Profile
+			rec ContactRecord
+		)
+		if err := parallel.Do(
+			func() (err error) { p, err = s.GetProfile(ctx, owner); return err },
+			func() (err error) { rec, err = s.Contacts.Read(ctx, tag); return err },
+		); err != nil {
+			return err
+		}
+		addr, verified := p.contact(channel)
+		if addr == "" || !verified || verify.Tag(channel, addr) != tag {
+			return errs.E(op, errs.NotFound)
+		}
+		found, err := s.Contacts.Expel(ctx, owner, channel, addr, &rec, func(user string) bool {
+			return user != owner && isSharer(sharer, tag, user)
+		})
+		if found {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return errs.E(op, errs.NotFound)
+	}
 	p, err := s.GetProfile(ctx, owner)
 	if err != nil {
 		return err
@@ -535,8 +595,8 @@ func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error 
 			if addr == "" || !verified {
 				return nil
 			}
-			found[i], err = s.Contacts.Expel(ctx, owner, channel, addr, func(user string) bool {
-				return user != owner && sharerID(channel, addr, user) == sharer
+			found[i], err = s.Contacts.Expel(ctx, owner, channel, addr, nil, func(user string) bool {
+				return user != owner && isSharer(sharer, verify.Tag(channel, addr), user)
 			})
 			return err
 		}
