@@ -240,3 +240,52 @@ func TestAbsenceRulesAndRebook(t *testing.T) {
 		t.Errorf("told %v: want the cancellation once and three confirmations", got)
 	}
 }
+
+// bookBefore books slot for sub through e's API just before the first
+// TransactWriteItems of the client it is the middleware of goes on: a
+// booking made after the absence read the day, before it closed the slots.
+type bookBefore struct {
+	once      sync.Once
+	e         *env
+	sub, slot string
+	id        string // the booking made
+}
+
+func (b *bookBefore) middleware(st *middleware.Stack) error {
+	return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("kabinetBookBefore",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if awsmiddleware.GetOperationName(ctx) == "TransactWriteItems" {
+				b.once.Do(func() { b.id = b.e.mustBook(b.sub, b.slot)["id"].(string) })
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
+}
+
+// TestAbsenceCancelsABookingMadeMeanwhile: the absence reads the day's
+// slots and bookings at once, then writes; a booking made in between (on a
+// slot it read free) keeps that slot from closing, so the day's bookings
+// are read again and that booking is cancelled too: nobody keeps an
+// appointment with an absent specialist.
+func TestAbsenceCancelsABookingMadeMeanwhile(t *testing.T) {
+	e := newBookingEnv(t)
+	e.setSchedule(kgdPoly, kgdTherapist, weekdaysPlan("09:00", "10:00", nil, 30, 20, 1))
+	day := "2026-06-17"
+	early := e.mustBook("early", kgd(kgdTherapist, day+" 09:00"))
+	late := &bookBefore{e: e, sub: "late", slot: kgd(kgdTherapist, day+" 09:30")}
+	r := e.servedBy(core.Config{}, late.middleware).do(req{method: "POST", path: "/specialists/" + kgdTherapist + "/absences", token: e.staff(kgdPoly),
+		body: map[string]any{"from": day, "to": day, "reason": "Врач заболел"}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("the absence: %d %s", r.status, r.body)
+	}
+	if a := r.json(t); a["status"] != "done" || a["cancelled"] != 2.0 {
+		t.Errorf("absence %v: want done with both bookings cancelled", a)
+	}
+	for sub, id := range map[string]string{"early": early["id"].(string), "late": late.id} {
+		if g := e.do(req{method: "GET", path: "/bookings/" + id, token: e.token(sub)}).json(t); g["status"] != "cancelled" || g["cancelledBy"] != "institution" {
+			t.Errorf("%s's booking: %v, want cancelled by the institution", sub, g)
+		}
+	}
+	if free := e.freeOn(kgdTherapist, day); len(free) != 0 {
+		t.Errorf("the absent day offers %v", free)
+	}
+}

@@ -433,10 +433,21 @@ var tripRows = map[string][]tripCase{
 		return req{method: "POST", path: tripPath("POST /bookings/{id}/rebook", id), token: f.e.token(sub),
 			body: map[string]any{"slotId": kgd(kgdPediatric, "2026-06-19 11:00")}}
 	}),
-	"POST /specialists/{id}/absences": trip(201, nil, func(f *tripFixtures, sub string) req {
-		return req{method: "POST", path: tripPath("POST /specialists/{id}/absences", kgdTherapist), token: f.e.staff(kgdPoly),
-			body: staffRoutes["POST /specialists/{id}/absences"].body}
-	}),
+	"POST /specialists/{id}/absences": {
+		{name: "a day without bookings: the absences, the day's slots and bookings and the slots to offer at once; the absence; its free slots closed; the absence finished",
+			status: 201, want: [][]string{{"GetItem", "Query", "Query", "Query", "Query", "Query"}, {"TransactWriteItems"}, {"TransactWriteItems"}, {"UpdateItem"}},
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: tripPath("POST /specialists/{id}/absences", kgdTherapist), token: f.e.staff(kgdPoly),
+					body: staffRoutes["POST /specialists/{id}/absences"].body}
+			}},
+		{name: "a day with a booking: the same reads at once; the absence with the person's language; the free slots closed and the booking cancelled at once; the absence finished",
+			status: 201, want: [][]string{{"GetItem", "Query", "Query", "Query", "Query", "Query"}, {"GetItem", "TransactWriteItems"}, {"TransactWriteItems", "TransactWriteItems"}, {"UpdateItem"}},
+			setup: func(f *tripFixtures, sub string) req {
+				f.e.mustBook(sub, kgd(kgdPediatric, "2026-06-17 10:00"))
+				return req{method: "POST", path: tripPath("POST /specialists/{id}/absences", kgdPediatric), token: f.e.staff(kgdPoly),
+					body: map[string]any{"from": "2026-06-17", "to": "2026-06-17", "reason": "Врач заболел"}}
+			}},
+	},
 	// The person's entries (their places), every specialist's free slots and
 	// the person's language at once, then the entry's transaction, which
 	// holds a free slot for it and writes the offer's message when one is.
@@ -716,7 +727,7 @@ func (tt *tripTable) write(t *testing.T, path string) {
 var tripsOver = map[string]string{
 	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
 	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
-	"POST /specialists/{id}/absences":                   "uncounted: a query, the transaction, the slots, then the free ones closed at once, every day's bookings at once, the offers, each booking's cancellation (8 at a time), then the absence finished",
+	"POST /specialists/{id}/absences":                   "four trips however many bookings (up to 8; then a trip per 8 cancellations, which contend for the specialist's day): everything read at once; the absence stored (running: a run that stops is finished by the next); the free slots closed and the bookings cancelled at once; the absence finished",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then its end (the slot's hold released in the same transaction) with the waiting line's first page: two trips when nobody waits; someone waiting, the line is filled for them: the free slots (every specialist's at once), then the person's language, then the hold",
 	"POST /family/handover/redeem":                      "uncounted: the code and the caller's identity at once, the person and the holder's language at once, the transaction, then the move: the person's moves in flight, their documents, each document's move one after another, the count",
 	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it), then the transaction (its status message an outbox entry the pipeline sends)",

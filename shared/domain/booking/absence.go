@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -158,17 +159,17 @@ func (s *Service) DeclareAbsence(ctx context.Context, st Staff, specialistID str
 	if err != nil {
 		return Absence{}, false, err
 	}
-	have, err := s.Absences.ListAbsences(ctx, specialistID)
-	if err != nil {
+	var r absenceReads
+	if err := r.read(ctx, s, spec, inst, from, to); err != nil {
 		return Absence{}, false, err
 	}
-	for _, x := range have {
+	for _, x := range r.absences {
 		switch {
 		case x.From.Equal(from) && x.To.Equal(to):
 			if x.Status == AbsenceDone {
 				return x, false, nil
 			}
-			x, err := s.runAbsence(ctx, x, spec, inst)
+			x, err := s.runAbsence(ctx, x, spec, inst, &r, false)
 			return x, false, err
 		case x.overlaps(from, to):
 			return Absence{}, false, errs.E(op, errs.Conflict, ReasonAbsenceOverlaps)
@@ -176,75 +177,97 @@ func (s *Service) DeclareAbsence(ctx context.Context, st Staff, specialistID str
 	}
 	a = Absence{ID: s.NewID(), SpecialistID: spec.ID, InstitutionID: inst.ID, From: from, To: to, Reason: reason,
 		By: st.Sub, CreatedAt: now, Status: AbsenceRunning}
-	if err := s.Absences.PutAbsence(ctx, a); err != nil {
-		return Absence{}, false, err
-	}
-	a, err = s.runAbsence(ctx, a, spec, inst)
+	a, err = s.runAbsence(ctx, a, spec, inst, &r, true)
 	return a, true, err
 }
 
-// runAbsence closes a's free slots and cancels its bookings, then marks it
-// done. It may run again on the same absence: what it did stays done.
-func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Specialist, inst directory.Institution) (Absence, error) {
+// absenceReads is everything an absence over [from, to) reads before it
+// writes, read at once: the specialist's absences, the period's slots and
+// every day's bookings, and the free slots of the specialization to offer
+// instead.
+type absenceReads struct {
+	absences []Absence
+	slots    []Slot
+	bookings []Booking
+	offers   []Slot
+	names    []string
+}
+
+// read reads r for an absence of spec (at inst) over [from, to), at once.
+// Errors: Unavailable, Internal.
+func (r *absenceReads) read(ctx context.Context, s *Service, spec directory.Specialist, inst directory.Institution, from, to time.Time) error {
+	return parallel.Do(
+		func() (err error) { r.absences, err = s.Absences.ListAbsences(ctx, spec.ID); return err },
+		func() (err error) { r.slots, err = s.Store.ListSlots(ctx, spec.ID, from, to); return err },
+		func() (err error) { r.offers, r.names, err = s.offers(ctx, inst, spec, from, to); return err },
+		func() error { return r.readBookings(ctx, s, spec.ID, inst, from, to) },
+	)
+}
+
+// runAbsence stores a (when put: a new absence), then closes its free
+// slots and cancels its bookings, then marks it done; r is what it read.
+// It may run again on the same absence: what it did stays done.
+func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Specialist, inst directory.Institution, r *absenceReads, put bool) (Absence, error) {
 	const op = "booking.runAbsence"
-	slots, err := s.Store.ListSlots(ctx, a.SpecialistID, a.From, a.To)
-	if err != nil {
-		return a, err
-	}
 	var free []Slot
-	for _, sl := range slots {
+	for _, sl := range r.slots {
 		if sl.Booked == 0 && sl.Capacity > 0 {
 			free = append(free, sl)
 		}
 	}
-	// Free slots close first: a booking made meanwhile is then either
-	// refused (capacity 0) or in the list read below.
-	if _, err := s.Absences.CloseSlots(ctx, free); err != nil {
+	todo, already := a.toCancel(r.bookings)
+	// The absence first (a run that stops after it is finished by the next
+	// one), with the language of each person to tell.
+	langs := &languages{}
+	if err := parallel.Do(
+		func() error {
+			if put {
+				return s.Absences.PutAbsence(ctx, a)
+			}
+			return nil
+		},
+		func() error { return langs.read(ctx, s, todo) },
+	); err != nil {
 		return a, err
 	}
-	// every day's bookings at once
-	loc := zone(inst.TimeZone)
-	var days []civil.Date
-	for day := civil.Of(a.From.In(loc)); day.In(loc).Before(a.To); day = day.AddDays(1) {
-		days = append(days, day)
+	// Free slots close with the cancellations. A slot booked after the
+	// bookings were read is not closed: its day's bookings are read again
+	// and the ones that came meanwhile cancelled too.
+	var (
+		done   atomic.Int64
+		closed int
+	)
+	cancelAll := func(todo []Booking) error {
+		cancels := make([]func() error, len(todo))
+		for i, b := range todo {
+			cancels[i] = func() error {
+				ok, err := s.cancelForAbsence(ctx, a, b, spec, inst, r.offers, r.names, langs)
+				if ok {
+					done.Add(1)
+				}
+				return err
+			}
+		}
+		return parallel.Limit(absenceParallel, cancels...)
 	}
-	lists := make([][]Booking, len(days))
-	reads := make([]func() error, len(days))
-	for i, day := range days {
-		reads[i] = func() (err error) { lists[i], err = s.Store.DayBookings(ctx, a.SpecialistID, day); return err }
-	}
-	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
-		return a, err
-	}
-	var todo []Booking
-	already := 0 // cancelled by an earlier run of this absence
-	for _, list := range lists {
-		for _, b := range list {
-			switch {
-			case b.Start.Before(a.From) || !b.Start.Before(a.To):
-			case b.Status == Confirmed:
-				todo = append(todo, b)
-			case b.AbsenceID == a.ID:
-				already++
+	firstErr := parallel.Do(
+		func() (err error) { closed, err = s.Absences.CloseSlots(ctx, free); return err },
+		func() error { return cancelAll(todo) },
+	)
+	if firstErr == nil && closed < len(free) {
+		late := &absenceReads{}
+		if firstErr = late.readBookings(ctx, s, a.SpecialistID, inst, a.From, a.To); firstErr == nil {
+			seen := map[string]bool{}
+			for _, b := range todo {
+				seen[b.ID] = true
+			}
+			more, _ := a.toCancel(late.bookings)
+			more = slices.DeleteFunc(more, func(b Booking) bool { return seen[b.ID] })
+			if firstErr = langs.read(ctx, s, more); firstErr == nil {
+				firstErr = cancelAll(more)
 			}
 		}
 	}
-	offers, names, err := s.offers(ctx, inst, spec.Specialization)
-	if err != nil {
-		return a, err
-	}
-	var done atomic.Int64
-	cancels := make([]func() error, len(todo))
-	for i, b := range todo {
-		cancels[i] = func() error {
-			ok, err := s.cancelForAbsence(ctx, a, b, spec, inst, offers, names)
-			if ok {
-				done.Add(1)
-			}
-			return err
-		}
-	}
-	firstErr := parallel.Limit(absenceParallel, cancels...)
 	a.Cancelled = already + int(done.Load())
 	if firstErr != nil {
 		return a, firstErr
@@ -256,12 +279,91 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 	return a, nil
 }
 
-// cancelForAbsence cancels one booking of an absence and tells its owner.
-// It reports whether it cancelled it: false when someone changed it first
-// and it is no longer confirmed (the person cancelled, or a run before this
-// one did).
+// readBookings reads the bookings of every local day of [from, to) of
+// specialist specID (at inst) into r.bookings, at once.
+// Errors: Unavailable, Internal.
+func (r *absenceReads) readBookings(ctx context.Context, s *Service, specID string, inst directory.Institution, from, to time.Time) error {
+	loc := zone(inst.TimeZone)
+	var days []civil.Date
+	for day := civil.Of(from.In(loc)); day.In(loc).Before(to); day = day.AddDays(1) {
+		days = append(days, day)
+	}
+	lists := make([][]Booking, len(days))
+	reads := make([]func() error, len(days))
+	for i, day := range days {
+		reads[i] = func() (err error) { lists[i], err = s.Store.DayBookings(ctx, specID, day); return err }
+	}
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return err
+	}
+	r.bookings = slices.Concat(lists...)
+	return nil
+}
+
+// toCancel splits bookings into the confirmed ones a cancels and the count
+// an earlier run of a cancelled already.
+func (a Absence) toCancel(bookings []Booking) (todo []Booking, already int) {
+	for _, b := range bookings {
+		switch {
+		case b.Start.Before(a.From) || !b.Start.Before(a.To):
+		case b.Status == Confirmed:
+			todo = append(todo, b)
+		case b.AbsenceID == a.ID:
+			already++
+		}
+	}
+	return todo, already
+}
+
+// languages is the language of each person an absence tells, by owner.
+type languages struct {
+	mu sync.Mutex
+	by map[string]string
+}
+
+// read reads the languages of todo's owners not read yet, at once.
+// Errors: Unavailable, Internal.
+func (l *languages) read(ctx context.Context, s *Service, todo []Booking) error {
+	l.mu.Lock()
+	if l.by == nil {
+		l.by = map[string]string{}
+	}
+	var owners []string
+	for _, b := range todo {
+		if _, ok := l.by[b.Owner]; !ok && !slices.Contains(owners, b.Owner) {
+			owners = append(owners, b.Owner)
+		}
+	}
+	l.mu.Unlock()
+	got := make([]string, len(owners))
+	reads := make([]func() error, len(owners))
+	for i, o := range owners {
+		reads[i] = func() (err error) { _, got[i], err = s.person(ctx, o); return err }
+	}
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, o := range owners {
+		l.by[o] = got[i]
+	}
+	return nil
+}
+
+// of is owner's language, read before.
+func (l *languages) of(owner string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.by[owner]
+}
+
+// cancelForAbsence cancels one booking of an absence and tells its owner,
+// in their language (langs). It reports whether it cancelled it: false
+// when someone changed it first and it is no longer confirmed (the person
+// cancelled, or a run before this one did).
 func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, spec directory.Specialist, inst directory.Institution,
-	offers []Slot, names []string) (bool, error) {
+	offers []Slot, names []string, langs *languages) (bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		if attempt > 0 {
 			var err error
@@ -272,10 +374,7 @@ func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, sp
 				return false, nil
 			}
 		}
-		_, language, err := s.person(ctx, b.Owner)
-		if err != nil {
-			return false, err
-		}
+		language := langs.of(b.Owner)
 		now := s.Now().UTC()
 		next := b
 		next.Status, next.CancelledBy, next.AbsenceID, next.Offers = Cancelled, CancelledByInstitution, a.ID, offers
@@ -285,7 +384,7 @@ func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, sp
 		n := Notice(s.NewID(), now, NoticeInput{Change: ChangeCancelled, Booking: next, Inst: inst, Spec: spec, Language: language,
 			ByInst: true, Reason: a.Reason, Offers: offers, OfferNames: names})
 		next.Outbox = &n
-		err = s.Absences.CancelForAbsence(ctx, b, next)
+		err := s.Absences.CancelForAbsence(ctx, b, next)
 		if err == nil {
 			return true, nil
 		}
@@ -296,26 +395,35 @@ func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, sp
 	return false, errs.E("booking.cancelForAbsence", errs.Unavailable, errs.ReasonChanged)
 }
 
-// offers are the earliest free slots of specialization at inst in the
-// coming offerDays days (at most OfferCount, of any of its specialists, the
-// absent one's after the absence included), with their specialists' names.
-func (s *Service) offers(ctx context.Context, inst directory.Institution, specialization string) ([]Slot, []string, error) {
-	specs, err := s.Places.Specialists(ctx, inst.ID, specialization)
+// offers are the earliest free slots of spec's specialization at inst in
+// the coming offerDays days (at most OfferCount, of any of its
+// specialists, the absent one's outside the absence [from, to) included),
+// with their specialists' names: every specialist's read at once, before
+// the absence closes its own.
+func (s *Service) offers(ctx context.Context, inst directory.Institution, spec directory.Specialist, from, to time.Time) ([]Slot, []string, error) {
+	specs, err := s.Places.Specialists(ctx, inst.ID, spec.Specialization)
 	if err != nil {
 		return nil, nil, err
 	}
 	today := civil.Today(s.Now(), zone(inst.TimeZone))
 	q := SlotQuery{From: today.String(), To: today.AddDays(offerDays - 1).String()}
-	var all []Slot
+	pages := make([][]Slot, len(specs))
+	reads := make([]func() error, len(specs))
 	name := map[string]string{}
-	for _, sp := range specs {
-		page, err := s.FreeSlots(ctx, sp.ID, q)
-		if err != nil {
-			return nil, nil, err
-		}
-		all = append(all, page.Items...)
+	for i, sp := range specs {
 		name[sp.ID] = sp.Name
+		reads[i] = func() error {
+			page, err := s.FreeSlots(ctx, sp.ID, q)
+			pages[i] = page.Items
+			return err
+		}
 	}
+	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
+		return nil, nil, err
+	}
+	all := slices.DeleteFunc(slices.Concat(pages...), func(sl Slot) bool {
+		return sl.SpecialistID == spec.ID && sl.Start.Before(to) && from.Before(sl.End)
+	})
 	slices.SortFunc(all, func(a, b Slot) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
 			return c
