@@ -183,7 +183,7 @@ func cancelled(op string, err error, fails, order []*errs.Error) error {
 }
 
 // eachTries is how often Each tries a transaction again that another
-// transaction cancelled, backing off 10, 20, 40 ms.
+// transaction cancelled.
 const eachTries = 3
 
 // Each writes items, each under its own condition and independent of the
@@ -203,49 +203,64 @@ func (s *Store) Each(ctx context.Context, op string, items []types.TransactWrite
 	var calls []func() error
 	for chunk := range slices.Chunk(items, maxTxItems) {
 		calls = append(calls, func() error {
-			chunk := slices.Clone(chunk)
-			for try := 0; ; try++ {
-				t, fails := s.Tx(), map[*errs.Error]int{}
-				for i, it := range chunk {
-					f := errs.E("", errs.Conflict, errs.ReasonChanged)
-					fails[f] = i
-					t.Add(it, f)
-				}
-				err := t.Run(ctx, s.DB, op)
-				if err == nil {
-					written.Add(int64(len(chunk)))
-					return nil
-				}
-				if failed := t.Failed(err); len(failed) > 0 {
-					gone := map[int]bool{}
-					for _, f := range failed {
-						gone[fails[f]] = true
-					}
-					kept := chunk[:0]
-					for i, it := range chunk {
-						if !gone[i] {
-							kept = append(kept, it)
-						}
-					}
-					chunk = kept
-					if len(chunk) == 0 {
-						return nil
-					}
-					continue
-				}
-				if errs.ReasonOf(err) != errs.ReasonContended || try+1 >= eachTries {
-					return err
-				}
-				select {
-				case <-ctx.Done():
-					return Wrap(op, ctx.Err())
-				case <-time.After(time.Duration(10<<try) * time.Millisecond):
-				}
-			}
+			n, err := s.eachChunk(ctx, op, slices.Clone(chunk))
+			written.Add(int64(n))
+			return err
 		})
 	}
 	err := parallel.Limit(parallel.Fanout, calls...)
 	return int(written.Load()), err
+}
+
+// eachChunk is Each of one transaction's worth of items.
+func (s *Store) eachChunk(ctx context.Context, op string, chunk []types.TransactWriteItem) (int, error) {
+	for contended := 0; len(chunk) > 0; {
+		t, at := s.Tx(), map[*errs.Error]int{}
+		for i, it := range chunk {
+			f := errs.E("", errs.Conflict, errs.ReasonChanged)
+			at[f] = i
+			t.Add(it, f)
+		}
+		err := t.Run(ctx, s.DB, op)
+		if err == nil {
+			return len(chunk), nil
+		}
+		if failed := t.Failed(err); len(failed) > 0 {
+			gone := map[int]bool{}
+			for _, f := range failed {
+				gone[at[f]] = true
+			}
+			kept := chunk[:0]
+			for i, it := range chunk {
+				if !gone[i] {
+					kept = append(kept, it)
+				}
+			}
+			chunk = kept
+			continue
+		}
+		if err := Contended(ctx, op, err, contended, eachTries); err != nil {
+			return 0, err
+		}
+		contended++
+	}
+	return 0, nil
+}
+
+// Contended decides a transaction's try-th retry (from 0) after err, out
+// of tries: nil, once it has waited 10 ms doubled by try, when another
+// transaction cancelled it (reason contended) and tries remain; else the
+// error to return (err, or ctx's end).
+func Contended(ctx context.Context, op string, err error, try, tries int) error {
+	if errs.ReasonOf(err) != errs.ReasonContended || try+1 >= tries {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return Wrap(op, ctx.Err())
+	case <-time.After(time.Duration(10<<try) * time.Millisecond):
+		return nil
+	}
 }
 
 // Failed lists the failures of every item whose condition failed in err,

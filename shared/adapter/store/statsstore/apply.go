@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/store"
 	"github.com/kabinet/kabinet/shared/domain/errs"
@@ -134,13 +133,8 @@ func (s *Store) applyChunk(ctx context.Context, chunk []Record) error {
 			}
 			continue
 		}
-		if errs.ReasonOf(err) != errs.ReasonContended || try+1 >= contendedTries {
+		if err := store.Contended(ctx, op, err, try, contendedTries); err != nil {
 			return err
-		}
-		select {
-		case <-ctx.Done():
-			return store.Wrap(op, ctx.Err())
-		case <-time.After(time.Duration(10<<try) * time.Millisecond):
 		}
 	}
 }
