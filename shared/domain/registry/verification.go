@@ -276,12 +276,7 @@ func (s *Service) SendCode(ctx context.Context, owner, channel, address string) 
 		})
 	}
 	if s.Contacts != nil {
-		reads = append(reads, func() error {
-			if rec, err := s.Contacts.Read(ctx, verify.Tag(channel, address)); err == nil { // else Open reads it
-				read = &rec
-			}
-			return nil
-		})
+		reads = append(reads, s.readRecord(ctx, verify.Tag(channel, address), &read))
 	}
 	if err := parallel.Do(reads...); err != nil {
 		return Profile{}, nil, err
@@ -320,6 +315,18 @@ func (s *Service) SendCode(ctx context.Context, owner, channel, address string) 
 		return Profile{}, nil, err
 	}
 	return p, states, nil
+}
+
+// readRecord is the read, among a change's reads at once, of the record
+// of the endpoint tag names into *into, for the Contacts port's change
+// after them; it never fails: without it (*into nil) the port reads it.
+func (s *Service) readRecord(ctx context.Context, tag string, into **ContactRecord) func() error {
+	return func() error {
+		if rec, err := s.Contacts.Read(ctx, tag); err == nil {
+			*into = &rec
+		}
+		return nil
+	}
 }
 
 // checkAddress is the address a request names, trimmed; required.
@@ -446,13 +453,7 @@ func (s *Service) VerifyContact(ctx context.Context, owner string, in VerifyInpu
 		func() (err error) { c, found, err = s.Verifications.GetCode(ctx, owner, channel); return err },
 	}
 	if s.Contacts != nil {
-		reads = append(reads, func() error {
-			// Only a join uses it: a failure here leaves Join to read it.
-			if rec, err := s.Contacts.Read(ctx, verify.Tag(channel, in.Address)); err == nil {
-				read = &rec
-			}
-			return nil
-		})
+		reads = append(reads, s.readRecord(ctx, verify.Tag(channel, in.Address), &read))
 	}
 	if err := parallel.Do(reads...); err != nil {
 		return Profile{}, nil, err
