@@ -77,17 +77,16 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	if err := fe.Err(op); err != nil {
 		return Application{}, false, err
 	}
-	if err := s.takeSMSAction(ctx, op, owner, p, today); err != nil {
-		return Application{}, false, err
-	}
-	// The receipt's number and, for a service without a fee, the clerk
-	// it goes to, at once: neither depends on the other.
+	// The day's SMS action, the receipt's number and, for a service
+	// without a fee, the clerk it goes to, at once: none depends on
+	// another (a day's cap reached leaves a number unused, a rare gap).
 	var (
 		seq     int64
 		clerk   *pickResult
 		pickErr error
 	)
 	if err := parallel.Do(
+		func() error { return s.takeSMSAction(ctx, op, owner, p, today) },
 		func() (err error) { seq, err = s.Store.NextReceiptSeq(ctx, today.Year); return err },
 		func() error {
 			if svc.Fee == nil {
