@@ -135,7 +135,7 @@ func NewServices(c core.Config, cl core.Clients, st *allstore.Store, ticketKey e
 		// applications reads profiles and documents and renews documents
 		// through the registry's service, never its store; an invitation's
 		// office is checked against the directory.
-		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Caps: st, Open: st, Now: now, NewID: ids.New, Locator: st.Locator,
+		Applications: &applications.Service{Store: st, Profiles: docs, Documents: docs, Renewals: docs, Open: st, Now: now, NewID: ids.New, Locator: st.Locator,
 			Log: log, Places: places, Subjects: fam, Files: attach.Files{Service: fs}},
 		Orgs:     &orgs.Service{Store: st, Now: now, NewID: ids.New, Publisher: core.Publisher(c, cl), Points: statsstore.New(st.Store)},
 		Stats:    dashboards,

@@ -593,18 +593,27 @@ var tripRows = map[string][]tripCase{
 				id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 				return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
 			}},
-		{name: "by a person reached by SMS: the day's SMS action counted with the number and the pick",
-			status: 200, want: [][]string{{"GetItem", "GetItem"}, {"Query", "UpdateItem", "UpdateItem"}, {"TransactWriteItems"}},
+		{name: "by a person reached by SMS: the same, the day's SMS action counted in the transaction",
+			status: 200, want: [][]string{{"GetItem", "GetItem"}, {"Query", "UpdateItem"}, {"TransactWriteItems"}},
 			setup: func(f *tripFixtures, sub string) req {
 				f.verifiedPhone(sub, "+79161230003")
 				id := f.e.mustDraft(sub, "certificate_request", certificateFields())["id"].(string)
 				return req{method: "POST", path: tripPath("POST /applications/{id}/submit", id), token: f.e.token(sub)}
 			}},
 	},
-	"POST /applications/{id}/withdraw": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
-		return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
-			body: map[string]any{"comment": "Передумал"}}
-	}),
+	"POST /applications/{id}/withdraw": {
+		{name: "the application and the profile at once; the transaction", status: 200, want: txAfter("GetItem", "GetItem"),
+			setup: func(f *tripFixtures, sub string) req {
+				return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
+					body: map[string]any{"comment": "Передумал"}}
+			}},
+		{name: "by a person reached by SMS: the same, the day's SMS action counted in the transaction", status: 200, want: txAfter("GetItem", "GetItem"),
+			setup: func(f *tripFixtures, sub string) req {
+				f.verifiedPhone(sub, "+79161230004")
+				return req{method: "POST", path: tripPath("POST /applications/{id}/withdraw", f.submitted(sub)), token: f.e.token(sub),
+					body: map[string]any{"comment": "Передумал"}}
+			}},
+	},
 	"POST /applications/{id}/respond": trip(200, [][]string{{"GetItem", "GetItem"}, {"TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		id := f.submitted(sub)
 		fns := f.e.agencyStaff("fns")
@@ -741,7 +750,7 @@ var tripsOver = map[string]string{
 	"POST /specialists/{id}/absences":                   "four trips however many bookings (up to 8; then a trip per 8 cancellations, which contend for the specialist's day): everything read at once; the absence stored (running: a run that stops is finished by the next); the free slots closed and the bookings cancelled at once; the absence finished",
 	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then its end (the slot's hold released in the same transaction) with the waiting line's first page: two trips when nobody waits; someone waiting, the line is filled for them: the free slots (every specialist's at once), then the person's language, then the hold",
 	"POST /family/handover/redeem":                      "uncounted: the code and the caller's identity at once, the person and the holder's language at once, the transaction, then the move: the person's moves in flight, their documents, each document's move one after another, the count",
-	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number, the clerk's pick and (reached by SMS) the day's SMS action at once (the number is taken atomically before the transaction, which names it; the pick needs the agency the application names), then the transaction (its status message an outbox entry the pipeline sends)",
+	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it; the pick needs the agency the application names), then the transaction (with the day's SMS action counted; its status message an outbox entry the pipeline sends)",
 	"GET /applications/{id}/files/{fileId}":             "the application (its id opens to its owner), then the file's record, which the application's answers name with its document (its status decides the download)",
 	"GET /organizations/{orgId}/documents":              "the index of the organisation's consents, the consents themselves (one BatchGetItem: a withdrawn one stops counting at once), then every employee's profile and documents at once: three trips however many employees",
 	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
 	"github.com/kabinet/kabinet/shared/domain/parallel"
@@ -35,6 +36,9 @@ type Effect struct {
 	// exactly, recorded in its agency's list (UnmatchedPayments) in the
 	// transaction that applies it.
 	Unmatched *UnmatchedPayment
+	// Cap counts the change against a daily cap in its own transaction
+	// (the change fails with dailycap's daily_limit at the cap).
+	Cap *dailycap.Count
 }
 
 // ClerkDelta adds Delta to a clerk's open count; with Seen ≥ 0 only if the

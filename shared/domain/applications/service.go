@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kabinet/kabinet/shared/domain/dailycap"
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/idempotency"
@@ -158,9 +157,6 @@ type Service struct {
 	// Places checks an invitation's office in the electronic registry;
 	// optional: without it an invitation names a place only.
 	Places Places
-	// Caps counts the applicant's SMS-generating actions (submit,
-	// withdraw) per day; nil counts nothing.
-	Caps dailycap.Counter
 	// Calendar is the production calendar decision terms are counted on;
 	// nil is workdays.Russia, the embedded data.
 	Calendar *workdays.Calendar

@@ -77,16 +77,14 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 	if err := fe.Err(op); err != nil {
 		return Application{}, false, err
 	}
-	// The day's SMS action, the receipt's number and, for a service
-	// without a fee, the clerk it goes to, at once: none depends on
-	// another (a day's cap reached leaves a number unused, a rare gap).
+	// The receipt's number and, for a service without a fee, the clerk it
+	// goes to, at once: neither depends on the other.
 	var (
 		seq     int64
 		clerk   *pickResult
 		pickErr error
 	)
 	if err := parallel.Do(
-		func() error { return s.takeSMSAction(ctx, op, owner, p, today) },
 		func() (err error) { seq, err = s.Store.NextReceiptSeq(ctx, today.Year); return err },
 		func() error {
 			if svc.Fee == nil {
@@ -121,12 +119,13 @@ func (s *Service) Submit(ctx context.Context, owner, id string, idem *idempotenc
 			return Application{}, false, err
 		}
 		next.Fee = &Accrual{UIN: uin, Kopecks: f.Kopecks, Purpose: f.Purpose, PayBy: today.AddDays(f.payDays() + 1).In(loc).UTC()}
-		return s.move(ctx, a, next, StatusAwaitingPayment, owner, RoleApplicant, "", "", p, idem, Effect{Accrual: uin})
+		return s.move(ctx, a, next, StatusAwaitingPayment, owner, RoleApplicant, "", "", p, idem,
+			append(smsAction(owner, p, today), Effect{Accrual: uin})...)
 	}
 	if pickErr != nil {
 		return Application{}, false, pickErr
 	}
-	return s.assignAndMoveFrom(ctx, clerk, a, next, StatusReceived, owner, RoleApplicant, "", p, idem)
+	return s.assignAndMoveFrom(ctx, clerk, a, next, StatusReceived, owner, RoleApplicant, "", p, idem, smsAction(owner, p, today)...)
 }
 
 // assignAndMove moves cur to next in status to (see move), assigned to the
@@ -196,24 +195,18 @@ func (s *Service) Withdraw(ctx context.Context, owner, id, comment string) (Appl
 	if pErr != nil {
 		return Application{}, pErr
 	}
-	if err := s.takeSMSAction(ctx, "applications.Withdraw", owner, p, civil.Today(s.Now(), p.Location())); err != nil {
-		return Application{}, err
-	}
-	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, "", p, nil)
+	out, _, err := s.move(ctx, a, a, StatusWithdrawn, owner, RoleApplicant, comment, "", p, nil,
+		smsAction(owner, p, civil.Today(s.Now(), p.Location()))...)
 	return out, err
 }
 
-// takeSMSAction counts an applicant's action that will send them an SMS
-// (it reaches them by SMS), refusing it at the day's cap. The count is
-// taken before the change and not given back if the change then fails:
-// it caps attempts, which is what costs.
-func (s *Service) takeSMSAction(ctx context.Context, op, owner string, p registry.Profile, today civil.Date) error {
-	if s.Caps == nil || !slices.Contains(p.Reachable(), registry.ChannelSMS) {
+// smsAction is the daily count of an applicant's action that sends them an
+// SMS (it reaches them by SMS), counted in the change's own transaction,
+// which the day's cap refuses (dailycap.Count); none for an applicant not
+// reached by SMS.
+func smsAction(owner string, p registry.Profile, today civil.Date) []Effect {
+	if !slices.Contains(p.Reachable(), registry.ChannelSMS) {
 		return nil
 	}
-	err := s.Caps.Take(ctx, owner, dailycap.SMSActions, today, dailycap.SMSActionsPerDay)
-	if errs.Is(err, errs.Conflict) {
-		return dailycap.ErrLimit(op)
-	}
-	return err
+	return []Effect{{Cap: &dailycap.Count{Owner: owner, Name: dailycap.SMSActions, Day: today, Limit: dailycap.SMSActionsPerDay}}}
 }

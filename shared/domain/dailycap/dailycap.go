@@ -7,8 +7,6 @@
 package dailycap
 
 import (
-	"context"
-
 	"github.com/kabinet/kabinet/shared/domain/civil"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 )
@@ -24,13 +22,13 @@ const SMSActions = "sms"
 // ReasonDailyLimit (Conflict): the day's cap is reached.
 const ReasonDailyLimit errs.Reason = "daily_limit"
 
-// Counter is the port a store implements.
-type Counter interface {
-	// Take counts one action on owner's counter name for day, unless limit
-	// were counted already. Errors: Conflict (reason daily_limit) when the
-	// cap is reached, Unavailable, Internal.
-	Take(ctx context.Context, owner, name string, day civil.Date, limit int) error
+// Count is one action counted on Owner's counter Name for Day, in the
+// very write that makes the action (the store adds it to the change's
+// transaction), unless Limit were counted already: the change then fails
+// with ReasonDailyLimit and nothing of it is written. So only actions that
+// happen count, and concurrent ones never count past the cap.
+type Count struct {
+	Owner, Name string
+	Day         civil.Date
+	Limit       int
 }
-
-// ErrLimit is the error Counter.Take returns at the cap.
-func ErrLimit(op string) error { return errs.E(op, errs.Conflict, ReasonDailyLimit) }

@@ -470,13 +470,13 @@ func (s *Store) NextReceiptSeq(ctx context.Context, year int) (int64, error) {
 }
 
 // SaveTransition implements applications.Store: the application (version
-// condition), the inbox notification as an outbox entry and the optional
-// claim in one transaction.
+// condition), the inbox notification as an outbox entry, the effects
+// (a daily count among them) and the optional claim in one transaction.
 func (s *Store) SaveTransition(ctx context.Context, a applications.Application, prevVersion int, n inbox.Notification,
 	idem *idempotency.Key, effects ...applications.Effect) (applications.Application, bool, error) {
 	const op = "store.SaveTransition"
 	t := s.Tx()
-	t.First(store.FailClaimed, store.FailChanged, failAssignRace)
+	t.First(store.FailClaimed, store.FailChanged, failAssignRace, store.FailDailyLimit)
 	t.Put(fromApplication(a), "attribute_exists(pk) AND version = :v", map[string]types.AttributeValue{":v": store.Num(int64(prevVersion))}, store.FailChanged)
 	t.Put(statusNotification(a, n), "attribute_not_exists(pk)", nil, nil) // a fresh id
 	for _, e := range effects {
@@ -487,6 +487,9 @@ func (s *Store) SaveTransition(ctx context.Context, a applications.Application, 
 		}
 		if e.Clerk != nil {
 			t.Add(s.clerkDelta(*e.Clerk), failAssignRace)
+		}
+		if e.Cap != nil {
+			t.Add(s.CapCount(*e.Cap), store.FailDailyLimit)
 		}
 		if e.Unmatched != nil {
 			// one per event id: the application's version condition
