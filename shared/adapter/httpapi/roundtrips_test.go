@@ -739,7 +739,7 @@ func (tt *tripTable) write(t *testing.T, path string) {
 }
 
 // tripsOver is the routes that exceed their target today, each with what it
-// does one after another (measured on DynamoDB Local, 2 December 2026): the
+// does one after another (measured on DynamoDB Local, 4 December 2026): the
 // debt of issue #14, to be paid a route at a time. A route listed here is
 // still held to the trips its rows pin (a row without want is not counted:
 // its calls depend on the data, or run on after the answer); one that meets
