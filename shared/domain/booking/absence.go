@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -218,7 +217,7 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 	todo, already := a.toCancel(r.bookings)
 	// The absence first (a run that stops after it is finished by the next
 	// one), with the language of each person to tell.
-	langs := &languages{}
+	langs := map[string]string{} // read before the cancellations, which only look them up
 	if err := parallel.Do(
 		func() error {
 			if put {
@@ -226,7 +225,7 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 			}
 			return nil
 		},
-		func() error { return langs.read(ctx, s, todo) },
+		func() error { return s.readLanguages(ctx, todo, langs) },
 	); err != nil {
 		return a, err
 	}
@@ -263,7 +262,7 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 			}
 			more, _ := a.toCancel(late.bookings)
 			more = slices.DeleteFunc(more, func(b Booking) bool { return seen[b.ID] })
-			if firstErr = langs.read(ctx, s, more); firstErr == nil {
+			if firstErr = s.readLanguages(ctx, more, langs); firstErr == nil {
 				firstErr = cancelAll(more)
 			}
 		}
@@ -315,26 +314,15 @@ func (a Absence) toCancel(bookings []Booking) (todo []Booking, already int) {
 	return todo, already
 }
 
-// languages is the language of each person an absence tells, by owner.
-type languages struct {
-	mu sync.Mutex
-	by map[string]string
-}
-
-// read reads the languages of todo's owners not read yet, at once.
-// Errors: Unavailable, Internal.
-func (l *languages) read(ctx context.Context, s *Service, todo []Booking) error {
-	l.mu.Lock()
-	if l.by == nil {
-		l.by = map[string]string{}
-	}
+// readLanguages adds to langs (by owner) the language of each of todo's
+// owners it does not hold yet, read at once. Errors: Unavailable, Internal.
+func (s *Service) readLanguages(ctx context.Context, todo []Booking, langs map[string]string) error {
 	var owners []string
 	for _, b := range todo {
-		if _, ok := l.by[b.Owner]; !ok && !slices.Contains(owners, b.Owner) {
+		if _, ok := langs[b.Owner]; !ok && !slices.Contains(owners, b.Owner) {
 			owners = append(owners, b.Owner)
 		}
 	}
-	l.mu.Unlock()
 	got := make([]string, len(owners))
 	reads := make([]func() error, len(owners))
 	for i, o := range owners {
@@ -343,27 +331,18 @@ func (l *languages) read(ctx context.Context, s *Service, todo []Booking) error 
 	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
 		return err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	for i, o := range owners {
-		l.by[o] = got[i]
+		langs[o] = got[i]
 	}
 	return nil
 }
 
-// of is owner's language, read before.
-func (l *languages) of(owner string) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.by[owner]
-}
-
 // cancelForAbsence cancels one booking of an absence and tells its owner,
-// in their language (langs). It reports whether it cancelled it: false
+// in their language (langs, by owner). It reports whether it cancelled it: false
 // when someone changed it first and it is no longer confirmed (the person
 // cancelled, or a run before this one did).
 func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, spec directory.Specialist, inst directory.Institution,
-	offers []Slot, names []string, langs *languages) (bool, error) {
+	offers []Slot, names []string, langs map[string]string) (bool, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		if attempt > 0 {
 			var err error
@@ -374,7 +353,7 @@ func (s *Service) cancelForAbsence(ctx context.Context, a Absence, b Booking, sp
 				return false, nil
 			}
 		}
-		language := langs.of(b.Owner)
+		language := langs[b.Owner]
 		now := s.Now().UTC()
 		next := b
 		next.Status, next.CancelledBy, next.AbsenceID, next.Offers = Cancelled, CancelledByInstitution, a.ID, offers

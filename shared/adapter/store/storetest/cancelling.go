@@ -6,6 +6,7 @@ package storetest
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,12 +18,14 @@ import (
 // process: an SDK middleware answers it with a TransactionCanceledException
 // whose reasons it gives by item, found by the item's sort key (or
 // partition key) prefix, whatever the item's position. It records the
-// transactions it saw. DynamoDB Local cancels only on failed conditions;
-// conflicts and throttling have to be injected.
+// transactions it saw (also those sent at once; read Seen after them).
+// DynamoDB Local cancels only on failed conditions; conflicts and
+// throttling have to be injected.
 type Cancelling struct {
 	Codes map[string]string // key prefix → cancellation code for the item with that key
 	Other error             // returned instead, when set
 	Seen  []*dynamodb.TransactWriteItemsInput
+	mu    sync.Mutex // Seen, for transactions sent at once
 }
 
 // Client is the client answering as c says.
@@ -38,7 +41,9 @@ func (c *Cancelling) Client() *dynamodb.Client {
 					if !ok {
 						return next.HandleInitialize(ctx, in)
 					}
+					c.mu.Lock()
 					c.Seen = append(c.Seen, tw)
+					c.mu.Unlock()
 					if c.Other != nil {
 						return middleware.InitializeOutput{}, middleware.Metadata{}, c.Other
 					}
