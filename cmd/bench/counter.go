@@ -99,7 +99,7 @@ func (c *counter) apiOption(st *middleware.Stack) error {
 			if c.on {
 				cl := call{Op: opName(in.Parameters), Input: in.Parameters, Dur: dur, Err: err != nil, Capacity: -1, Trip: trip}
 				if err == nil {
-					cl.Capacity, cl.Read, cl.Write = ddbcapacity.Of(out.Result)
+					cl.Capacity, cl.Read, cl.Write = ddbcapacity.Of(in.Parameters, out.Result)
 				}
 				c.t.calls = append(c.t.calls, cl)
 			}
@@ -161,47 +161,6 @@ func replay(ctx context.Context, db *dynamodb.Client, input any) error {
 		err = fmt.Errorf("cannot replay %T", input)
 	}
 	return err
-}
-
-// itemSize approximates DynamoDB's item size: attribute names plus values.
-func itemSize(item map[string]types.AttributeValue) int {
-	n := 0
-	for k, v := range item {
-		n += len(k) + avSize(v)
-	}
-	return n
-}
-
-func avSize(v types.AttributeValue) int {
-	switch x := v.(type) {
-	case *types.AttributeValueMemberS:
-		return len(x.Value)
-	case *types.AttributeValueMemberN:
-		return len(x.Value)/2 + 1
-	case *types.AttributeValueMemberB:
-		return len(x.Value)
-	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
-		return 1
-	case *types.AttributeValueMemberL:
-		n := 3
-		for _, e := range x.Value {
-			n += 1 + avSize(e)
-		}
-		return n
-	case *types.AttributeValueMemberM:
-		n := 3
-		for k, e := range x.Value {
-			n += 1 + len(k) + avSize(e)
-		}
-		return n
-	case *types.AttributeValueMemberSS:
-		n := 0
-		for _, e := range x.Value {
-			n += len(e)
-		}
-		return n
-	}
-	return 0
 }
 
 // writtenItems lists the full items a call writes (puts only).

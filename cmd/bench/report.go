@@ -211,7 +211,9 @@ func (r *report) Markdown() string {
 	}
 	p("")
 	p("Capacity is what DynamoDB Local returns for `ReturnConsumedCapacity=TOTAL` (it follows DynamoDB's rules: 4 KB")
-	p("reads, 1 KB writes, transactions at twice the units); where a call returned none the column says so. Bytes put")
+	p("reads, 1 KB writes, transactions at twice the units), but for a transaction it rounds the items' total, not each")
+	p("item, as DynamoDB bills: a transaction counts at least two units an item and KB (`ddbcapacity.TransactUnits`; an")
+	p("update, delete or condition check one KB). Where a call returned none the column says so. Bytes put")
 	p("approximates DynamoDB's item size (names + values + 100 bytes) of every item a request puts whole.")
 	p("Round trips: a read route reads what it needs at once (`parallel.Do`), so GET routes take one; a write reads in")
 	p("one and writes its transaction in one, then the audit entry is written on its own after the change (by design")

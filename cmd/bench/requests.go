@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kabinet/kabinet/internal/ddbcapacity"
 	"github.com/kabinet/kabinet/shared/adapter/store/allstore"
 	"github.com/kabinet/kabinet/shared/domain/booking"
 	"github.com/kabinet/kabinet/shared/domain/inbox"
@@ -214,7 +215,7 @@ func (b *bench) requestCost(ctx context.Context, rep *report) error {
 					capMissing[c.Op] = true
 				}
 				for _, it := range writtenItems(c.Input) {
-					bytes += itemSize(it) + 100 // + the per-item overhead DynamoDB bills for indexes
+					bytes += ddbcapacity.ItemSize(it) + 100 // + the per-item overhead DynamoDB bills for indexes
 				}
 			}
 			r.WriteBytes = bytes

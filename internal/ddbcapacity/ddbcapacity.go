@@ -62,10 +62,40 @@ func Sum(cs ...*types.ConsumedCapacity) (total, read, write float64) {
 	return total, read, write
 }
 
-// Of is the capacity a call's answer result reports (see Sum), -1 when
-// it is not a DynamoDB answer that carries one. DynamoDB answers only a
-// total for most calls: it counts as reads or writes by the operation.
-func Of(result any) (total, read, write float64) {
+// Of is the capacity a call, params answered by result, consumed: what the
+// answer reports (see Sum), -1 when it is not a DynamoDB answer that
+// carries one. DynamoDB answers only a total for most calls: it counts as
+// reads or writes by the operation. A TransactWriteItems counts at least
+// TransactUnits of its items: DynamoDB Local reports the units of the
+// transaction's total size, not of each item, so a transaction of many
+// small items would seem to cost what one costs.
+func Of(params, result any) (total, read, write float64) {
+	total, read, write = reported(result)
+	if in, ok := params.(*dynamodb.TransactWriteItemsInput); ok && total >= 0 {
+		if u := TransactUnits(in); u > write {
+			total, write = total-write+u, u
+		}
+	}
+	return total, read, write
+}
+
+// TransactUnits is what DynamoDB bills a TransactWriteItems at the least:
+// two write units an item and KB (a Put's item as sent; an Update, Delete
+// or ConditionCheck one KB, the stored item's size unknown here).
+func TransactUnits(in *dynamodb.TransactWriteItemsInput) float64 {
+	units := 0.0
+	for _, it := range in.TransactItems {
+		kb := 1
+		if it.Put != nil {
+			kb = max(1, (ItemSize(it.Put.Item)+1023)/1024)
+		}
+		units += float64(2 * kb)
+	}
+	return units
+}
+
+// reported is the capacity result reports (see Of).
+func reported(result any) (total, read, write float64) {
 	var cs []*types.ConsumedCapacity
 	reads := false
 	switch o := result.(type) {
@@ -111,4 +141,45 @@ func ptrs(cs []types.ConsumedCapacity) []*types.ConsumedCapacity {
 		out[i] = &cs[i]
 	}
 	return out
+}
+
+// ItemSize approximates DynamoDB's item size: attribute names plus values.
+func ItemSize(item map[string]types.AttributeValue) int {
+	n := 0
+	for k, v := range item {
+		n += len(k) + avSize(v)
+	}
+	return n
+}
+
+func avSize(v types.AttributeValue) int {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(x.Value)
+	case *types.AttributeValueMemberN:
+		return len(x.Value)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(x.Value)
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range x.Value {
+			n += 1 + avSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		n := 3
+		for k, e := range x.Value {
+			n += 1 + len(k) + avSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, e := range x.Value {
+			n += len(e)
+		}
+		return n
+	}
+	return 0
 }

@@ -93,7 +93,7 @@ func (w *waves) measured(ctx context.Context, in middleware.InitializeInput, nex
 	ddbcapacity.Ask(in.Parameters)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if err == nil {
-		if c, r, wr := ddbcapacity.Of(out.Result); c > 0 {
+		if c, r, wr := ddbcapacity.Of(in.Parameters, out.Result); c > 0 {
 			w.mu.Lock()
 			w.capacity[0], w.capacity[1], w.capacity[2] = w.capacity[0]+c, w.capacity[1]+r, w.capacity[2]+wr
 			w.mu.Unlock()
