@@ -199,7 +199,7 @@ func (r *absenceReads) read(ctx context.Context, s *Service, spec directory.Spec
 		func() (err error) { r.absences, err = s.Absences.ListAbsences(ctx, spec.ID); return err },
 		func() (err error) { r.slots, err = s.Store.ListSlots(ctx, spec.ID, from, to); return err },
 		func() (err error) { r.offers, r.names, err = s.offers(ctx, inst, spec, from, to); return err },
-		func() error { return r.readBookings(ctx, s, spec.ID, inst, from, to) },
+		func() (err error) { r.bookings, err = s.dayBookings(ctx, spec.ID, inst, from, to); return err },
 	)
 }
 
@@ -254,13 +254,13 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 		func() error { return cancelAll(todo) },
 	)
 	if firstErr == nil && closed < len(free) {
-		late := &absenceReads{}
-		if firstErr = late.readBookings(ctx, s, a.SpecialistID, inst, a.From, a.To); firstErr == nil {
+		var late []Booking
+		if late, firstErr = s.dayBookings(ctx, a.SpecialistID, inst, a.From, a.To); firstErr == nil {
 			seen := map[string]bool{}
 			for _, b := range todo {
 				seen[b.ID] = true
 			}
-			more, _ := a.toCancel(late.bookings)
+			more, _ := a.toCancel(late)
 			more = slices.DeleteFunc(more, func(b Booking) bool { return seen[b.ID] })
 			if firstErr = s.readLanguages(ctx, more, langs); firstErr == nil {
 				firstErr = cancelAll(more)
@@ -278,10 +278,9 @@ func (s *Service) runAbsence(ctx context.Context, a Absence, spec directory.Spec
 	return a, nil
 }
 
-// readBookings reads the bookings of every local day of [from, to) of
-// specialist specID (at inst) into r.bookings, at once.
-// Errors: Unavailable, Internal.
-func (r *absenceReads) readBookings(ctx context.Context, s *Service, specID string, inst directory.Institution, from, to time.Time) error {
+// dayBookings is the bookings of every local day of [from, to) of
+// specialist specID (at inst), read at once. Errors: Unavailable, Internal.
+func (s *Service) dayBookings(ctx context.Context, specID string, inst directory.Institution, from, to time.Time) ([]Booking, error) {
 	loc := zone(inst.TimeZone)
 	var days []civil.Date
 	for day := civil.Of(from.In(loc)); day.In(loc).Before(to); day = day.AddDays(1) {
@@ -293,10 +292,9 @@ func (r *absenceReads) readBookings(ctx context.Context, s *Service, specID stri
 		reads[i] = func() (err error) { lists[i], err = s.Store.DayBookings(ctx, specID, day); return err }
 	}
 	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
-		return err
+		return nil, err
 	}
-	r.bookings = slices.Concat(lists...)
-	return nil
+	return slices.Concat(lists...), nil
 }
 
 // toCancel splits bookings into the confirmed ones a cancels and the count

@@ -210,13 +210,6 @@ func plainSharerID(tag, user string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// isSharer reports whether id (sealed or plain) names user on the
-// contact of tag.
-func isSharer(id, tag, user string) bool {
-	plain, _, _ := strings.Cut(id, "_")
-	return plainSharerID(tag, user) == plain
-}
-
 // sharerContact opens the contact sealed into a sharer's id: its channel
 // and tag; false for an id from before sealing, or not sealed by this key.
 func (s *Service) sharerContact(id string) (channel, tag string, ok bool) {
@@ -550,43 +543,59 @@ func (s *Service) VerifyContact(ctx context.Context, owner string, in VerifyInpu
 // Internal.
 func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error {
 	const op = "registry.RemoveSharer"
-	if channel, tag, ok := s.sharerContact(sharer); ok && s.Contacts != nil && s.Verifications != nil {
-		var (
-			p   Profile
-			rec ContactRecord
-		)
-		if err := parallel.Do(
-			func() (err error) { p, err = s.GetProfile(ctx, owner); return err },
-			func() (err error) { rec, err = s.Contacts.Read(ctx, tag); return err },
-		); err != nil {
-			return err
-		}
-		addr, verified := p.contact(channel)
-		if addr == "" || !verified || verify.Tag(channel, addr) != tag {
-			return errs.E(op, errs.NotFound)
-		}
-		found, err := s.Contacts.Expel(ctx, owner, channel, addr, &rec, func(user string) bool {
-			return user != owner && isSharer(sharer, tag, user)
-		})
-		if found {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return errs.E(op, errs.NotFound)
+	var (
+		found bool
+		err   error
+	)
+	if channel, tag, ok := s.sharerContact(sharer); ok {
+		found, err = s.expelSealed(ctx, owner, sharer, channel, tag)
+	} else {
+		found, err = s.expelEither(ctx, owner, sharer)
 	}
-	p, err := s.GetProfile(ctx, owner)
-	if err != nil {
+	switch {
+	case found:
+		return nil
+	case err != nil:
 		return err
 	}
+	return errs.E(op, errs.NotFound)
+}
+
+// expelSealed expels sharer, whose id names the contact of channel and tag:
+// the profile and the contact's record at once, then the expulsion from
+// the record read; false when the profile's verified contact on channel is
+// not that one.
+func (s *Service) expelSealed(ctx context.Context, owner, sharer, channel, tag string) (bool, error) {
 	if s.Contacts == nil || s.Verifications == nil {
-		return errs.E(op, errs.NotFound)
+		return false, nil
 	}
-	// Both verified contacts at once, each read once (the record names
-	// its sharers and is the version their removal is written against);
-	// sharer's id names one person of one contact (sharerID), so at most
-	// one matches.
+	var (
+		p   Profile
+		rec ContactRecord
+	)
+	if err := parallel.Do(
+		func() (err error) { p, err = s.GetProfile(ctx, owner); return err },
+		func() (err error) { rec, err = s.Contacts.Read(ctx, tag); return err },
+	); err != nil {
+		return false, err
+	}
+	addr, verified := p.contact(channel)
+	if addr == "" || !verified || verify.Tag(channel, addr) != tag {
+		return false, nil
+	}
+	return s.Contacts.Expel(ctx, owner, channel, addr, &rec, sharerMatch(owner, sharer, tag))
+}
+
+// expelEither expels sharer, named by an id from before sealing, from
+// whichever of owner's verified contacts they share: the profile, then both
+// contacts' records at once (each read once: the record names its sharers
+// and is the version their removal is written against); the id names one
+// person of one contact, so at most one matches.
+func (s *Service) expelEither(ctx context.Context, owner, sharer string) (bool, error) {
+	p, err := s.GetProfile(ctx, owner)
+	if err != nil || s.Contacts == nil || s.Verifications == nil {
+		return false, err
+	}
 	channels := []string{ChannelSMS, ChannelEmail}
 	found := make([]bool, len(channels))
 	expel := make([]func() error, len(channels))
@@ -596,20 +605,21 @@ func (s *Service) RemoveSharer(ctx context.Context, owner, sharer string) error 
 			if addr == "" || !verified {
 				return nil
 			}
-			found[i], err = s.Contacts.Expel(ctx, owner, channel, addr, nil, func(user string) bool {
-				return user != owner && isSharer(sharer, verify.Tag(channel, addr), user)
-			})
+			found[i], err = s.Contacts.Expel(ctx, owner, channel, addr, nil, sharerMatch(owner, sharer, verify.Tag(channel, addr)))
 			return err
 		}
 	}
 	err = parallel.Do(expel...)
-	if slices.Contains(found, true) {
-		return nil
+	return slices.Contains(found, true), err
+}
+
+// sharerMatch picks, among the sharers of the contact of tag, the one
+// sharer's id (sealed or plain) names, never owner.
+func sharerMatch(owner, sharer, tag string) func(user string) bool {
+	return func(user string) bool {
+		plain, _, _ := strings.Cut(sharer, "_")
+		return user != owner && plainSharerID(tag, user) == plain
 	}
-	if err != nil {
-		return err
-	}
-	return errs.E(op, errs.NotFound)
 }
 
 // checkChannel refuses a channel that names no kind of contact.
