@@ -53,9 +53,13 @@ type Store interface {
 	DeleteConsent(ctx context.Context, owner, id string) error
 	// OrgConsents returns up to limit consents given to org, by employee,
 	// after position `after` ("" first), and the position to continue from
-	// ("" at the end). Only consents that still stand are returned.
-	// Errors: Unavailable, Internal.
+	// ("" at the end), as org's index has them: it lags, so a consent
+	// withdrawn a moment ago may still be among them (Standing tells).
+	// Errors: Malformed (after), Unavailable, Internal.
 	OrgConsents(ctx context.Context, org, after string, limit int) ([]Consent, string, error)
+	// Standing reports, for each of consents, whether it still stands, read
+	// from the consents themselves. Errors: Unavailable, Internal.
+	Standing(ctx context.Context, consents []Consent) ([]bool, error)
 	// ListDocuments and GetProfile are the registry's.
 	ListDocuments(ctx context.Context, owner, after string, limit int) ([]registry.Document, string, error)
 	GetProfile(ctx context.Context, owner string) (registry.Profile, error)
@@ -298,25 +302,33 @@ func (s *Service) all(ctx context.Context, org string, status registry.Status, n
 	return out, true, nil
 }
 
-// page reads one page of org's consents, then every employee's profile and
-// documents at once (parallel.Fanout employees at a time), so a page costs
-// the same round trips for one employee as for many.
+// page reads one page of org's consents from its index, then, at once
+// (parallel.Fanout reads at a time), whether they still stand and every
+// employee's profile and documents: a page costs the same round trips for
+// one employee as for many, and an employee whose consent was withdrawn
+// since the index was written is read but not shown.
 func (s *Service) page(ctx context.Context, org string, status registry.Status, after string, limit int, now time.Time) ([]Row, string, error) {
 	consents, next, err := s.Store.OrgConsents(ctx, org, after, limit)
 	if err != nil {
 		return nil, "", err
 	}
+	if len(consents) == 0 {
+		return []Row{}, next, nil
+	}
+	var standing []bool
 	each := make([][]Row, len(consents))
-	reads := make([]func() error, len(consents))
+	reads := []func() error{func() (err error) { standing, err = s.Store.Standing(ctx, consents); return err }}
 	for i, c := range consents {
-		reads[i] = func() (err error) { each[i], err = s.employee(ctx, c, status, now); return err }
+		reads = append(reads, func() (err error) { each[i], err = s.employee(ctx, c, status, now); return err })
 	}
 	if err := parallel.Limit(parallel.Fanout, reads...); err != nil {
 		return nil, "", err
 	}
 	rows := []Row{}
-	for _, r := range each {
-		rows = append(rows, r...)
+	for i, r := range each {
+		if standing[i] {
+			rows = append(rows, r...)
+		}
 	}
 	return rows, next, nil
 }

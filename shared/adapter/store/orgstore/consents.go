@@ -166,9 +166,9 @@ func (s *Store) DeleteConsent(ctx context.Context, owner, id string) error {
 	return t.Run(ctx, s.DB, op)
 }
 
-// OrgConsents implements orgs.Store: a Query of gsi1 by organisation, then
-// one consistent BatchGetItem of the consents themselves, because the index
-// lags the table and a withdrawn consent must stop counting at once.
+// OrgConsents implements orgs.Store: a Query of gsi1 by organisation (which
+// projects the whole consent). The index lags the table: Standing reads the
+// consents themselves.
 func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) ([]orgs.Consent, string, error) {
 	const op = "store.OrgConsents"
 	in := &dynamodb.QueryInput{
@@ -198,32 +198,36 @@ func (s *Store) OrgConsents(ctx context.Context, org, after string, limit int) (
 	if sk, ok := out.LastEvaluatedKey["gsi1sk"].(*types.AttributeValueMemberS); ok {
 		next = sk.Value
 	}
-	if len(out.Items) == 0 {
-		return nil, next, nil
+	var its []consentItem
+	if err := attributevalue.UnmarshalListOfMaps(out.Items, &its); err != nil {
+		return nil, "", errs.E(op, errs.Internal, err)
 	}
-	keys := make([]map[string]types.AttributeValue, 0, len(out.Items))
-	for _, item := range out.Items {
-		if k := store.KeyOf(item); k != nil {
-			keys = append(keys, k)
-		}
-	}
-	found, err := s.BatchGet(ctx, op, keys)
-	if err != nil {
-		return nil, "", err
-	}
-	consents := make([]orgs.Consent, 0, len(found))
-	for _, k := range keys {
-		av, ok := found[store.KeyString(k)]
-		if !ok {
-			continue
-		}
-		var it consentItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, "", errs.E(op, errs.Internal, err)
-		}
-		if it.OrgID == org { // never trust the index over the item
+	consents := make([]orgs.Consent, 0, len(its))
+	for _, it := range its {
+		if it.Kind == kindConsent && it.OrgID == org {
 			consents = append(consents, it.consent())
 		}
 	}
 	return consents, next, nil
+}
+
+// Standing implements orgs.Store: the consents themselves, read at once (one
+// BatchGetItem per hundred), each standing while its item is there for its
+// organisation.
+func (s *Store) Standing(ctx context.Context, consents []orgs.Consent) ([]bool, error) {
+	const op = "store.Standing"
+	keys := make([]map[string]types.AttributeValue, len(consents))
+	for i, c := range consents {
+		keys[i] = store.Key(store.UserPK(c.Owner), consentPrefix+c.ID)
+	}
+	found, err := s.BatchGet(ctx, op, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(consents))
+	for i, k := range keys {
+		it := found[store.KeyString(k)]
+		out[i] = it != nil && store.AttrS(it, "orgId") == consents[i].OrgID
+	}
+	return out, nil
 }
