@@ -11,6 +11,7 @@ import (
 	"github.com/kabinet/kabinet/shared/domain/directory"
 	"github.com/kabinet/kabinet/shared/domain/errs"
 	"github.com/kabinet/kabinet/shared/domain/files"
+	"github.com/kabinet/kabinet/shared/domain/ids"
 	"github.com/kabinet/kabinet/shared/domain/sharing"
 )
 
@@ -34,6 +35,7 @@ func TestShareWithDoctor(t *testing.T) {
 		}
 	}
 	svc := shares.Service(e.st.Store, e.docs, e.svc, e.clock)
+	svc.Locator = ids.NewLocator([]byte("the sharing tests' key")) // ids seal their owner and document
 	doc := e.mustDocument(t, "alice")
 	up, _, err := e.svc.Begin(ctx, "alice", doc, files.BeginInput{Name: "анализ.pdf", ContentType: files.TypePDF, Size: int64(len(scanPDF)), SHA256: hexSum(scanPDF)}, nil)
 	if err != nil {
@@ -125,6 +127,49 @@ func TestShareWithDoctor(t *testing.T) {
 		t.Errorf("bob revoking alice's share: %v, want NotFound", err)
 	}
 
+	// A share with one specialist is theirs alone, and a read refused
+	// records nothing; ids sealing the owner alone (made before the
+	// document was sealed too) or nothing (before sealing, or another
+	// key's) are read as they were.
+	var spec string
+	for _, sp := range specs {
+		if sp.InstitutionID == clinic {
+			spec = sp.ID
+			break
+		}
+	}
+	own, _, err := svc.Create(ctx, "alice", doc, sharing.ShareInput{InstitutionID: clinic, SpecialistID: spec, Until: now.Add(sharing.MaxDuration)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specialist := sharing.Staff{Sub: spec, InstitutionID: clinic}
+	if _, err := svc.SharedDocument(ctx, doctor, clinic, own.ID); errs.ReasonOf(err) != "share_ended" {
+		t.Errorf("another doctor reading the specialist's share: %v, want NotFound share_ended", err)
+	}
+	if got, err := svc.InstitutionDocuments(ctx, doctor, clinic); err != nil || len(got) != 0 {
+		t.Errorf("another doctor's list = %v, %v; want none", got, err)
+	}
+	if got, err := svc.InstitutionDocuments(ctx, specialist, clinic); err != nil || len(got) != 1 || got[0].Share.ID != own.ID {
+		t.Errorf("the specialist's list = %+v, %v; want their share", got, err)
+	}
+	for name, id := range map[string]string{
+		"the specialist's":        own.ID,
+		"sealing the owner alone": svc.Locator.Seal(ids.New(), "alice"),
+		"sealing nothing":         ids.New(),
+	} {
+		if id != own.ID {
+			if _, _, err := e.st.PutShare(ctx, sharing.Share{ID: id, Owner: "alice", DocumentID: doc, InstitutionID: clinic, SpecialistID: spec, Until: now.Add(sharing.MaxDuration), CreatedAt: now}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := svc.SharedDocument(ctx, specialist, clinic, id); err != nil || got.Share.ID != id || got.Document.Document.ID != doc {
+			t.Errorf("%s id: %+v, %v; want the share with alice's document", name, got, err)
+		}
+	}
+	if list, err := svc.List(ctx, "alice", doc); err != nil || len(list) != 5 || len(list[0].Reads) != 1 || len(list[2].Reads) != 2 {
+		t.Fatalf("owner's shares = %+v, %v; want five, the specialist's read twice and each id from before once", list, err)
+	}
+
 	// Erasing the document erases its shares and their reads with its files.
 	if err := e.docs.DeleteDocument(ctx, "alice", doc); err != nil {
 		t.Fatal(err)
@@ -138,7 +183,7 @@ func TestShareWithDoctor(t *testing.T) {
 	if bytes, count, err := e.st.FileUsage(ctx, "alice", doc); err != nil || bytes != 0 || count != 0 {
 		t.Errorf("file usage after erasure: %d bytes, %d files, %v; want none", bytes, count, err)
 	}
-	if _, err := e.st.FindShare(ctx, clinic, sh.ID); !errs.Is(err, errs.NotFound) {
+	if _, err := e.st.FindShare(ctx, clinic, "", sh.ID); !errs.Is(err, errs.NotFound) {
 		t.Errorf("share reference after erasure: %v, want NotFound", err)
 	}
 	if left := testenv.Objects(t, e.cl, e.bucket); len(left) != 0 {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/shared/adapter/httpapi"
+	"github.com/kabinet/kabinet/shared/adapter/store/storetest"
+	"github.com/kabinet/kabinet/shared/app/core"
 )
 
 // needsInfo submits a certificate request of sub and has a clerk of the
@@ -177,4 +179,61 @@ func TestSharedDocumentForStaff(t *testing.T) {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
 	}
 	assertProblem(t, e.do(req{method: "GET", path: path, token: staff}), http.StatusNotFound)
+}
+
+// shareReads is how many staff reads the owner sub sees on share (of
+// document doc).
+func (e *env) shareReads(sub, doc, share string) int {
+	e.t.Helper()
+	r := e.do(req{method: "GET", path: "/documents/" + doc + "/shares", token: e.token(sub)})
+	if r.status != http.StatusOK {
+		e.t.Fatalf("shares: %d %s", r.status, r.body)
+	}
+	for _, it := range r.json(e.t)["items"].([]any) {
+		if it := it.(map[string]any); it["id"] == share {
+			return len(it["reads"].([]any))
+		}
+	}
+	e.t.Fatalf("share %s not in %s", share, r.body)
+	return 0
+}
+
+// TestRevokedShareIsReadByNobody: a revoked share, though the institution's
+// index (as DynamoDB's may, DynamoDB Local's never does) still lists it, is
+// left out of the staff's list and refused by id — and neither records a
+// read its owner would be shown.
+func TestRevokedShareIsReadByNobody(t *testing.T) {
+	e := newBookingEnv(t)
+	kept, revoked := strings.Split(e.mustShare("alice", kgdHospital), "/"), strings.Split(e.mustShare("alice", kgdHospital), "/")
+	index := &storetest.FrozenIndex{}
+	lagging := e.servedBy(core.Config{}, index.Middleware)
+	staff := e.staff(kgdHospital)
+	list := func(e *env) []any {
+		r := e.do(req{method: "GET", path: "/institutions/" + kgdHospital + "/shared-documents", token: staff})
+		if r.status != http.StatusOK {
+			t.Fatalf("list: %d %s", r.status, r.body)
+		}
+		return r.json(t)["items"].([]any)
+	}
+	if got := list(lagging); len(got) != 2 {
+		t.Fatalf("before revoking: %d shares, want 2", len(got))
+	}
+	index.Freeze()
+	if r := e.do(req{method: "DELETE", path: "/documents/" + revoked[0] + "/shares/" + revoked[1], token: e.token("alice")}); r.status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	for _, e := range []*env{lagging, e} {
+		got := list(e)
+		if len(got) != 1 || got[0].(map[string]any)["shareId"] != kept[1] {
+			t.Errorf("after revoking, the list = %v, want the kept share alone", got)
+		}
+		assertType(t, e.do(req{method: "GET", path: "/institutions/" + kgdHospital + "/shared-documents/" + revoked[1], token: staff}),
+			http.StatusNotFound, "share-ended")
+	}
+	if n := e.shareReads("alice", revoked[0], revoked[1]); n != 1 {
+		t.Errorf("the revoked share shows %d reads, want the one before revoking", n)
+	}
+	if n := e.shareReads("alice", kept[0], kept[1]); n != 3 {
+		t.Errorf("the kept share shows %d reads, want 3", n)
+	}
 }

@@ -284,14 +284,14 @@ var tripRows = map[string][]tripCase{
 		doc, share, _ := strings.Cut(f.e.mustShare(sub, kgdPoly), "/")
 		return req{method: "DELETE", path: tripPath("DELETE /documents/{id}/shares/{shareId}", doc, share), token: f.e.token(sub)}
 	}),
-	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, [][]string{{"GetItem"}, {"GetItem", "GetItem", "GetItem", "PutItem", "Query"}}, func(f *tripFixtures, sub string) req {
+	"GET /institutions/{id}/shared-documents/{shareId}": trip(200, [][]string{{"GetItem", "GetItem", "GetItem", "GetItem", "Query", "TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		share := strings.SplitN(f.e.mustShare(sub, kgdPoly), "/", 2)[1]
 		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents/{shareId}", kgdPoly, share), token: f.e.staff(kgdPoly)}
 	}),
 	// The hospital has no other shares: the list holds this row's two, read
 	// in the trips one would take.
-	"GET /institutions/{id}/shared-documents": trip(200, [][]string{{"Query"}, {"BatchGetItem"},
-		{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "PutItem", "PutItem", "Query", "Query"}}, func(f *tripFixtures, sub string) req {
+	"GET /institutions/{id}/shared-documents": trip(200, [][]string{{"Query"},
+		{"GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "GetItem", "Query", "Query", "TransactWriteItems", "TransactWriteItems"}}, func(f *tripFixtures, sub string) req {
 		f.e.mustShare(sub, kgdHospital)
 		f.e.mustShare(sub, kgdHospital)
 		return req{method: "GET", path: tripPath("GET /institutions/{id}/shared-documents", kgdHospital), token: f.e.staff(kgdHospital)}
@@ -745,15 +745,14 @@ func (tt *tripTable) write(t *testing.T, path string) {
 // its calls depend on the data, or run on after the answer); one that meets
 // its target fails the test until it leaves the list.
 var tripsOver = map[string]string{
-	"GET /institutions/{id}/shared-documents":           "the index of the institution's shares, the shares themselves (one BatchGetItem: the index lags a revocation), then every share's read recorded with its document and files, at once: three trips however many shares",
-	"GET /institutions/{id}/shared-documents/{shareId}": "the share (its id opens to its owner; its revocation decides), then the read recorded with the document and its files, at once: a read that cannot be recorded discloses nothing",
-	"POST /specialists/{id}/absences":                   "four trips however many bookings (up to 8; then a trip per 8 cancellations, which contend for the specialist's day): everything read at once; the absence stored (running: a run that stops is finished by the next); the free slots closed and the bookings cancelled at once; the absence finished",
-	"POST /waitlist/{id}/decline":                       "uncounted: the entry, then its end (the slot's hold released in the same transaction) with the waiting line's first page: two trips when nobody waits; someone waiting, the line is filled for them: the free slots (every specialist's at once), then the person's language, then the hold",
-	"POST /family/handover/redeem":                      "uncounted: the code and the caller's identity at once, the person and the holder's language at once, the transaction, then the move: the person's moves in flight, their documents, each document's move one after another, the count",
-	"POST /applications/{id}/submit":                    "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it; the pick needs the agency the application names), then the transaction (with the day's SMS action counted; its status message an outbox entry the pipeline sends)",
-	"GET /applications/{id}/files/{fileId}":             "the application (its id opens to its owner), then the file's record, which the application's answers name with its document (its status decides the download)",
-	"GET /organizations/{orgId}/documents":              "two trips however many employees: the index of the organisation's consents (the only way to the people who consent), then every employee's profile and documents with the consents themselves (one BatchGetItem: the index lags a withdrawal, which hides the employee at once); one trip would need every consented document copied under the organisation",
-	"GET /organizations/{orgId}/documents.csv":          "as GET /organizations/{orgId}/documents, page after page of employees",
+	"GET /institutions/{id}/shared-documents":  "two trips however many shares: the index of the institution's shares (the only way to shares of many owners), then every share's read recorded, under a check of the share itself (the index lags a revocation), with its document and files: a read that cannot be recorded discloses nothing, so the list is a write after a read",
+	"POST /specialists/{id}/absences":          "four trips however many bookings (up to 8; then a trip per 8 cancellations, which contend for the specialist's day): everything read at once; the absence stored (running: a run that stops is finished by the next); the free slots closed and the bookings cancelled at once; the absence finished",
+	"POST /waitlist/{id}/decline":              "uncounted: the entry, then its end (the slot's hold released in the same transaction) with the waiting line's first page: two trips when nobody waits; someone waiting, the line is filled for them: the free slots (every specialist's at once), then the person's language, then the hold",
+	"POST /family/handover/redeem":             "uncounted: the code and the caller's identity at once, the person and the holder's language at once, the transaction, then the move: the person's moves in flight, their documents, each document's move one after another, the count",
+	"POST /applications/{id}/submit":           "the application and the profile at once, then the receipt number and the clerk's pick at once (the number is taken atomically before the transaction, which names it; the pick needs the agency the application names), then the transaction (with the day's SMS action counted; its status message an outbox entry the pipeline sends)",
+	"GET /applications/{id}/files/{fileId}":    "the application (its id opens to its owner), then the file's record, which the application's answers name with its document (its status decides the download)",
+	"GET /organizations/{orgId}/documents":     "two trips however many employees: the index of the organisation's consents (the only way to the people who consent), then every employee's profile and documents with the consents themselves (one BatchGetItem: the index lags a withdrawal, which hides the employee at once); one trip would need every consented document copied under the organisation",
+	"GET /organizations/{orgId}/documents.csv": "as GET /organizations/{orgId}/documents, page after page of employees",
 }
 
 // employees gives org two employees, sub and another, each consenting to

@@ -73,15 +73,20 @@ type Store interface {
 	ListShares(ctx context.Context, owner, docID string) ([]Share, error)
 	// RevokeShare marks a share revoked at at. Errors: NotFound, Unavailable, Internal.
 	RevokeShare(ctx context.Context, owner, id string, at time.Time) error
-	// InstitutionShares returns the shares with institution still running
-	// at now (revoked ones never). Errors: Unavailable, Internal.
+	// InstitutionShares returns the shares with institution running at now
+	// as its index has them: it lags, so one revoked a moment ago may still
+	// be among them (AddRead refuses it). Errors: Unavailable, Internal.
 	InstitutionShares(ctx context.Context, institution string, now time.Time) ([]Share, error)
 	// FindShare returns an institution's share by id, for staff, whose
-	// request names no owner: read from the owner its id is sealed with
-	// (Service.Locator), else the one its reference names.
-	// Errors: NotFound, Unavailable, Internal.
-	FindShare(ctx context.Context, institution, id string) (Share, error)
-	// AddRead records a staff read. Errors: Unavailable, Internal.
+	// request names no owner: read from owner's, or with owner "" from the
+	// one the share's reference names. Errors: NotFound, Unavailable,
+	// Internal.
+	FindShare(ctx context.Context, institution, owner, id string) (Share, error)
+	// AddRead records a staff read of owner's share r.ShareID, in one write
+	// with a check that the share runs for the reader at r.At: not revoked,
+	// not expired, of r.DocumentID, shared with r.InstitutionID for all its
+	// staff or r.Staff. Errors: NotFound (ReasonShareEnded: it does not, or
+	// there is no such share), Unavailable, Internal.
 	AddRead(ctx context.Context, owner string, r Read) error
 	// DocumentReads returns every read of the shares of owner's document,
 	// newest first. Errors: Unavailable, Internal.
@@ -105,9 +110,9 @@ type Service struct {
 	Files     *files.Service
 	Now       func() time.Time
 	NewID     func() string
-	// Locator seals the owner into the ids of new shares, so staff
-	// naming one by id alone find it without reading its reference first;
-	// nil seals none.
+	// Locator seals the owner and the document into the ids of new shares
+	// (see seal), so staff naming one by id alone read it with its document
+	// at once; nil seals none.
 	Locator *ids.Locator
 }
 
@@ -178,7 +183,7 @@ func (s *Service) Create(ctx context.Context, owner, docID string, in ShareInput
 	if err := f.Err(op); err != nil {
 		return Share{}, false, err
 	}
-	sh := Share{ID: s.Locator.Seal(s.NewID(), owner), Owner: owner, DocumentID: docID, InstitutionID: in.InstitutionID,
+	sh := Share{ID: s.seal(s.NewID(), owner, docID), Owner: owner, DocumentID: docID, InstitutionID: in.InstitutionID,
 		SpecialistID: in.SpecialistID, Until: in.Until.UTC(), CreatedAt: now}
 	return s.Store.PutShare(ctx, sh, idem)
 }
@@ -253,9 +258,11 @@ func visible(sh Share, who Staff) bool { return sh.SpecialistID == "" || sh.Spec
 
 // InstitutionDocuments lists what is shared with the institution and still
 // running, reading each document and its files (with presigned downloads),
-// and records the read for each owner. The shares are read at once, every
-// share's document, files and record of the read together (see read), so
-// the list costs the same round trips for one share as for many.
+// and records the read for each owner. The shares come from the
+// institution's index, then every share's document, files and record of
+// the read together (see read), so the list costs the same round trips for
+// one share as for many; a share the index still lists though revoked
+// records no read and is left out.
 //
 // Errors: Forbidden (staff_only: not staff; other_institution: staff of
 // another institution), Unavailable, Internal.
@@ -277,7 +284,7 @@ func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, instituti
 		reads[i] = func() (err error) {
 			got[i], err = s.read(ctx, who, sh, now)
 			if errs.Is(err, errs.NotFound) {
-				gone[i], err = true, nil // the document was erased since
+				gone[i], err = true, nil // revoked, or the document erased, since the index was written
 			}
 			return err
 		}
@@ -297,28 +304,45 @@ func (s *Service) InstitutionDocuments(ctx context.Context, who Staff, instituti
 // SharedDocument is one share as staff read it. Errors: Forbidden (as
 // InstitutionDocuments), NotFound (no such share of the institution, or
 // revoked or expired: access ends at once), Unavailable, Internal.
+//
+// A share whose id seals its owner and document (see seal) is read with
+// everything else at once; any other is found first.
 func (s *Service) SharedDocument(ctx context.Context, who Staff, institution, shareID string) (Shared, error) {
 	const op = "sharing.SharedDocument"
 	if err := s.checkStaff(op, who, institution); err != nil {
 		return Shared{}, err
 	}
-	sh, err := s.Store.FindShare(ctx, institution, shareID)
+	now := s.Now()
+	owner, docID, _ := s.locate(shareID)
+	if docID != "" {
+		// The share's own answer counts first: another institution's
+		// staff naming it learn nothing of it (404, not share_ended).
+		var sh Share
+		out, err := s.read(ctx, who, Share{ID: shareID, Owner: owner, DocumentID: docID, InstitutionID: institution}, now,
+			func() (err error) { sh, err = s.Store.FindShare(ctx, institution, owner, shareID); return err })
+		if err != nil {
+			return Shared{}, err
+		}
+		out.Share = sh
+		return out, nil
+	}
+	sh, err := s.Store.FindShare(ctx, institution, owner, shareID)
 	if err != nil {
 		return Shared{}, err
 	}
-	now := s.Now()
 	if !sh.Active(now) || !visible(sh, who) {
 		return Shared{}, errs.E(op, errs.NotFound, ReasonShareEnded)
 	}
 	return s.read(ctx, who, sh, now)
 }
 
-// read records the read while it reads the document and its files: the
-// answer goes out only once the read is recorded, so a read that cannot be
-// recorded discloses nothing.
-func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) (Shared, error) {
+// read records the read of sh (AddRead: only while sh runs for who) while
+// it reads the document and its files, and whatever first reads, whose
+// error counts before theirs: the answer goes out only once the read is
+// recorded, so a read that cannot be recorded discloses nothing.
+func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time, first ...func() error) (Shared, error) {
 	out := Shared{Share: sh}
-	if err := parallel.Do(
+	if err := parallel.Do(append(first,
 		func() error {
 			return s.Store.AddRead(ctx, sh.Owner, Read{ShareID: sh.ID, DocumentID: sh.DocumentID, Staff: who.Sub, InstitutionID: sh.InstitutionID, At: now})
 		},
@@ -327,7 +351,7 @@ func (s *Service) read(ctx context.Context, who Staff, sh Share, now time.Time) 
 			return err
 		},
 		func() (err error) { out.Files, err = s.Files.Downloads(ctx, sh.Owner, sh.DocumentID); return err },
-	); err != nil {
+	)...); err != nil {
 		return Shared{}, err
 	}
 	return out, nil

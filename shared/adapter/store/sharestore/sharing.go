@@ -180,8 +180,9 @@ func (s *Store) RevokeShare(ctx context.Context, owner, id string, at time.Time)
 }
 
 // InstitutionShares implements sharing.Store: a Query of gsi1 for shares
-// whose until is after now. The index is eventually consistent, so the
-// service checks each share again (Active) before showing it.
+// whose until is after now, as the index has them (it projects the whole
+// share). The index is eventually consistent: a share revoked a moment ago
+// may still be there, which AddRead's condition, on the share itself, sees.
 func (s *Store) InstitutionShares(ctx context.Context, institution string, now time.Time) ([]sharing.Share, error) {
 	const op = "store.InstitutionShares"
 	p := dynamodb.NewQueryPaginator(s.DB, &dynamodb.QueryInput{
@@ -191,44 +192,30 @@ func (s *Store) InstitutionShares(ctx context.Context, institution string, now t
 			":pk": store.Str(shareInstPrefix + institution), ":now": store.Str(now.UTC().Format(time.RFC3339)),
 		},
 	})
-	var keys []map[string]types.AttributeValue
+	var out []sharing.Share
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, store.Wrap(op, err)
 		}
-		for _, it := range page.Items {
-			if k := store.KeyOf(it); k != nil {
-				keys = append(keys, k)
-			}
-		}
-	}
-	// Read the shares themselves, all at once: the index may lag a
-	// revocation.
-	found, err := s.BatchGet(ctx, op, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sharing.Share, 0, len(found))
-	for _, k := range keys {
-		av, ok := found[store.KeyString(k)]
-		if !ok {
-			continue
-		}
-		var it shareItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		var its []shareItem
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &its); err != nil {
 			return nil, errs.E(op, errs.Internal, err)
 		}
-		out = append(out, it.share())
+		for _, it := range its {
+			if it.Kind == kindShare && it.Institution == institution {
+				out = append(out, it.share())
+			}
+		}
 	}
 	return out, nil
 }
 
-// FindShare implements sharing.Store.
-func (s *Store) FindShare(ctx context.Context, institution, id string) (sharing.Share, error) {
+// FindShare implements sharing.Store: from owner's partition, else through
+// the share's reference.
+func (s *Store) FindShare(ctx context.Context, institution, owner, id string) (sharing.Share, error) {
 	const op = "store.FindShare"
-	owner, ok := s.Owner(id)
-	if !ok {
+	if owner == "" {
 		var ref shareRefItem
 		if err := s.Get(ctx, op, sharePrefix+id, shareRefSK, &ref); err != nil {
 			return sharing.Share{}, err
@@ -245,19 +232,30 @@ func (s *Store) FindShare(ctx context.Context, institution, id string) (sharing.
 	return sh, nil
 }
 
-// AddRead implements sharing.Store.
+// failShareEnded: the share a read is recorded for no longer runs for its
+// reader (AddRead).
+var failShareEnded = errs.E("", errs.NotFound, sharing.ReasonShareEnded)
+
+// AddRead implements sharing.Store: the read, with a check of the share in
+// the same transaction — still in its institution's index (revoking takes
+// it out), its until's second after r.At's (so a share ends up to a second
+// early, never late), of r's document, and for all staff or r.Staff.
 func (s *Store) AddRead(ctx context.Context, owner string, r sharing.Read) error {
 	const op = "store.AddRead"
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	it := shareReadItem{PK: store.UserPK(owner), SK: readPrefix(r.DocumentID) + r.ShareID + "#" + r.At.UTC().Format(time.RFC3339Nano) + "#" + hex.EncodeToString(b[:]),
-		Kind: kindShareRead, ShareID: r.ShareID, DocID: r.DocumentID, Staff: r.Staff, Institution: r.InstitutionID, At: r.At}
-	av, err := attributevalue.MarshalMap(it)
-	if err != nil {
-		return errs.E(op, errs.Internal, err)
-	}
-	err = s.Write(ctx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Table), Item: av}})
-	return store.Wrap(op, err)
+	t := s.Tx()
+	t.Add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: aws.String(s.Table), Key: store.Key(store.UserPK(owner), sharePrefix+r.ShareID),
+		ConditionExpression: aws.String("gsi1pk = :inst AND gsi1sk > :at AND docId = :doc AND (attribute_not_exists(specialistId) OR specialistId = :staff)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":inst": store.Str(shareInstPrefix + r.InstitutionID), ":doc": store.Str(r.DocumentID), ":staff": store.Str(r.Staff),
+			":at": store.Str(r.At.UTC().Add(time.Second - 1).Truncate(time.Second).Format(time.RFC3339)),
+		},
+	}}, failShareEnded)
+	t.Put(shareReadItem{PK: store.UserPK(owner), SK: readPrefix(r.DocumentID) + r.ShareID + "#" + r.At.UTC().Format(time.RFC3339Nano) + "#" + hex.EncodeToString(b[:]),
+		Kind: kindShareRead, ShareID: r.ShareID, DocID: r.DocumentID, Staff: r.Staff, Institution: r.InstitutionID, At: r.At}, "", nil, nil)
+	return t.Run(ctx, s.DB, op)
 }
 
 func readPrefix(docID string) string { return shareReadPrefix + docID + "#" }
